@@ -1,0 +1,51 @@
+// The `vitrine` command line.
+import { readFileSync } from "node:fs";
+import { renderCommand, RENDER_USAGE, type CommandIO } from "./render-command.ts";
+import { UsageError } from "./usage-error.ts";
+
+const USAGE = `Usage: vitrine <command> [options]
+
+Commands:
+  render NOTEBOOK [-o OUT.html]   export a notebook to one safe, self-contained HTML file
+
+Run "vitrine <command> --help" for a command's options.
+Options: -h, --help   this help;  -v, --version   the version`;
+
+const COMMANDS: Record<string, { run: (args: string[], io: CommandIO) => number; usage: string }> = {
+  render: { run: renderCommand, usage: RENDER_USAGE },
+};
+
+export function main(argv: string[], io: CommandIO): number {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === "-h" || command === "--help" || command === "help") {
+    io.stdout(`${USAGE}\n`);
+    return command === undefined ? 2 : 0;
+  }
+  if (command === "-v" || command === "--version") {
+    const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+    io.stdout(`vitrine ${pkg.version}\n`);
+    return 0;
+  }
+  const entry = COMMANDS[command];
+  if (!entry) {
+    io.stderr(`vitrine: unknown command "${command}"\n\n${USAGE}\n`);
+    return 2;
+  }
+  try {
+    return entry.run(rest, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`vitrine ${command}: ${error.message}\n\n${entry.usage}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+if (import.meta.main) {
+  const io: CommandIO = {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+  };
+  process.exitCode = main(process.argv.slice(2), io);
+}

@@ -1,0 +1,105 @@
+import { readFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import { parseArgs } from "node:util";
+import { NotebookError } from "../notebook/errors.ts";
+import { parseNotebook } from "../notebook/parse.ts";
+import { exportNotebookHtml, type RemoteImagePolicy } from "../render/export.ts";
+import { UsageError } from "./usage-error.ts";
+import { writeFileAtomic } from "./write-atomic.ts";
+
+export const RENDER_USAGE = `Usage: vitrine render NOTEBOOK.ipynb [-o OUT.html] [--remote-images=block|allow]
+       vitrine render NOTEBOOK.ipynb... --output-dir DIR
+
+Writes one self-contained HTML file per notebook that opens from disk. Markdown, text and images are readable
+with JavaScript off; each active output (HTML, SVG, JavaScript, ...) runs in its own sandboxed frame.
+
+Options:
+  -o, --output FILE            where to write one notebook (default: NOTEBOOK.html in the current folder;
+                               "-" for standard output)
+  -d, --output-dir DIR         where to write, as NOTEBOOK.html each (default: the current folder)
+  --remote-images block|allow  block (default): remote images are not loaded, their URL is shown instead;
+                               allow: loaded, without a referrer
+  --max-file-bytes N           refuse notebooks larger than N bytes (default 104857600)
+  -h, --help                   this help
+
+Exit codes: 0 all written; 2 an input is not a readable notebook (its located error is printed; the others are
+still written) or a bad option.`;
+
+export interface CommandIO {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+export function renderCommand(args: string[], io: CommandIO): number {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        output: { type: "string", short: "o" },
+        "output-dir": { type: "string", short: "d" },
+        "remote-images": { type: "string" },
+        "max-file-bytes": { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.stdout(`${RENDER_USAGE}\n`);
+    return 0;
+  }
+  if (positionals.length === 0) throw new UsageError("render needs a NOTEBOOK");
+  if (positionals.length > 1 && values.output !== undefined) throw new UsageError("-o names one output file; with several notebooks use --output-dir");
+  if (values.output !== undefined && values["output-dir"] !== undefined) throw new UsageError("use -o or --output-dir, not both");
+  const remote = values["remote-images"] ?? "block";
+  if (remote !== "block" && remote !== "allow") throw new UsageError(`--remote-images must be "block" or "allow", not "${remote}"`);
+  let maxFileBytes: number | undefined;
+  if (values["max-file-bytes"] !== undefined) {
+    maxFileBytes = Number(values["max-file-bytes"]);
+    if (!Number.isSafeInteger(maxFileBytes) || maxFileBytes <= 0) throw new UsageError(`--max-file-bytes must be a positive whole number, not "${values["max-file-bytes"]}"`);
+  }
+  const outputDir = values["output-dir"] ?? ".";
+  let status = 0;
+  for (const input of positionals) {
+    const fileName = basename(input);
+    const output = values.output ?? join(outputDir, `${fileName.replace(/\.ipynb$/i, "")}.html`);
+    const ok = renderOne(input, output, { maxFileBytes, remoteImages: remote as RemoteImagePolicy }, io);
+    if (!ok) status = 2;
+  }
+  return status;
+}
+
+interface RenderOneOptions {
+  maxFileBytes: number | undefined;
+  remoteImages: RemoteImagePolicy;
+}
+
+function renderOne(input: string, output: string, options: RenderOneOptions, io: CommandIO): boolean {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(input);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    io.stderr(`vitrine render: cannot read ${input}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a folder" : (error as Error).message}\n`);
+    return false;
+  }
+  let notebook;
+  try {
+    notebook = parseNotebook(bytes, { file: input, limits: options.maxFileBytes === undefined ? {} : { maxFileBytes: options.maxFileBytes } });
+  } catch (error) {
+    if (error instanceof NotebookError) {
+      io.stderr(`vitrine render: ${error.format()}\n`);
+      return false;
+    }
+    throw error;
+  }
+  const html = exportNotebookHtml(notebook, { fileName: basename(input), remoteImages: options.remoteImages });
+  if (output === "-") io.stdout(html);
+  else writeFileAtomic(output, html);
+  return true;
+}

@@ -1,0 +1,23 @@
+// Content-Security-Policy building blocks shared by the static export and its output frames.
+import { createHash } from "node:crypto";
+
+export function sha256Source(text: string): string {
+  return `'sha256-${createHash("sha256").update(text, "utf8").digest("base64")}'`;
+}
+
+/**
+ * The policy every output frame document carries. Frames get script (their output may need it) but no network:
+ * nothing to connect to, no forms to submit, images only from data: URLs, no <base> to redirect relative URLs.
+ * In the export, a srcdoc frame also inherits the page's policy, so both apply and the stricter wins.
+ */
+export const FRAME_CSP = [
+  "default-src 'none'",
+  "script-src 'unsafe-inline'",
+  "style-src 'unsafe-inline'",
+  "img-src data:",
+  "font-src data:",
+  "media-src data:",
+  "connect-src 'none'",
+  "form-action 'none'",
+  "base-uri 'none'",
+].join("; ");

@@ -1,0 +1,179 @@
+// Render plan to DOM. Works on any Document (the browser's, or jsdom's for the export) and builds everything
+// with element and text-node APIs: nothing from a notebook is ever concatenated into markup. The only HTML
+// that is parsed here is markdown output, and it goes through the sanitizer first.
+import type { CellPlan, CodeCellPlan, FrameOutputPlan, ImageOutputPlan, OutputPlan, RenderPlan } from "./plan-types.ts";
+import type { TextRun } from "./terminal.ts";
+import type { MimeBundle } from "../notebook/types.ts";
+
+/** What the environment (export or studio) supplies to draw the parts that differ between them. */
+export interface RenderHost {
+  /** Sanitizes markdown HTML into a fragment of `doc` (the project's one sanitizer). */
+  sanitizeMarkdown(unsafeHtml: string, attachments: Record<string, MimeBundle>): DocumentFragment;
+  /** Builds the element that shows an active output: a sandboxed frame, or a fallback. */
+  createActiveOutput(frame: FrameOutputPlan, doc: Document): Element;
+  /** Rewrites links and images in sanitized content (URL checks, proxying, placeholders). */
+  adjustLinksAndImages(root: ParentNode, doc: Document): void;
+}
+
+/** Outputs longer than this many lines are folded, with the whole text one click away. */
+export const FOLD_OUTPUT_LINES = 200;
+
+export function el<K extends keyof HTMLElementTagNameMap>(
+  doc: Document,
+  tag: K,
+  className?: string,
+  text?: string,
+): HTMLElementTagNameMap[K] {
+  const node = doc.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function appendRuns(doc: Document, parent: Element, runs: TextRun[]): void {
+  for (const run of runs) {
+    if (run.classes.length === 0) {
+      parent.appendChild(doc.createTextNode(run.text));
+    } else {
+      parent.appendChild(el(doc, "span", run.classes.join(" "), run.text));
+    }
+  }
+}
+
+function prompt(doc: Document, label: string, count: number | null | undefined): HTMLElement {
+  const text = count === undefined ? "" : `${label}[${count === null ? " " : String(count)}]:`;
+  const node = el(doc, "div", "vt-prompt", text);
+  node.setAttribute("aria-hidden", "true");
+  return node;
+}
+
+function foldable(doc: Document, body: HTMLElement, lineCount: number): HTMLElement {
+  if (lineCount <= FOLD_OUTPUT_LINES) return body;
+  // A <details> element folds without script, so the export stays readable with JavaScript off.
+  const details = el(doc, "details", "vt-fold");
+  details.appendChild(el(doc, "summary", "vt-fold-summary", `Long output: ${lineCount.toLocaleString("en")} lines (show all)`));
+  details.appendChild(body);
+  return details;
+}
+
+export function imageElement(doc: Document, image: ImageOutputPlan): HTMLImageElement {
+  const img = el(doc, "img", "vt-image");
+  img.src = image.dataUrl;
+  img.alt = image.alt;
+  if (image.width !== undefined) img.width = image.width;
+  if (image.height !== undefined) img.height = image.height;
+  return img;
+}
+
+function outputElement(doc: Document, output: OutputPlan, host: RenderHost): HTMLElement {
+  const wrap = el(doc, "div", `vt-output vt-output-${output.kind}`);
+  const count = "executionCount" in output && output.executionCount !== null ? output.executionCount : undefined;
+  wrap.appendChild(prompt(doc, "Out", count));
+  const area = el(doc, "div", "vt-output-area");
+  wrap.appendChild(area);
+  switch (output.kind) {
+    case "text": {
+      wrap.classList.add(`vt-stream-${output.stream}`);
+      const pre = el(doc, "pre", "vt-text");
+      appendRuns(doc, pre, output.runs);
+      area.appendChild(foldable(doc, pre, output.lineCount));
+      break;
+    }
+    case "error": {
+      const pre = el(doc, "pre", "vt-text vt-traceback");
+      appendRuns(doc, pre, output.runs);
+      if (output.runs.length === 0) pre.textContent = `${output.ename}: ${output.evalue}`;
+      area.appendChild(pre);
+      break;
+    }
+    case "image":
+      area.appendChild(imageElement(doc, output));
+      break;
+    case "frame":
+      wrap.dataset.mime = output.mime;
+      area.appendChild(host.createActiveOutput(output, doc));
+      break;
+    case "notice":
+      area.appendChild(el(doc, "p", "vt-notice", output.message));
+      break;
+  }
+  return wrap;
+}
+
+function hiddenPart(doc: Document, what: string, content: HTMLElement): HTMLElement {
+  const details = el(doc, "details", "vt-hidden-part");
+  details.appendChild(el(doc, "summary", "vt-hidden-summary", `${what} hidden by the notebook (show)`));
+  details.appendChild(content);
+  return details;
+}
+
+function codeCell(doc: Document, cell: CodeCellPlan, host: RenderHost): HTMLElement[] {
+  const input = el(doc, "div", "vt-input");
+  input.appendChild(prompt(doc, "In ", cell.executionCount));
+  const pre = el(doc, "pre", "vt-source");
+  const code = el(doc, "code", `language-${cell.language.replace(/[^a-z0-9_+-]/gi, "")}`);
+  appendRuns(doc, code, cell.sourceRuns);
+  pre.appendChild(code);
+  input.appendChild(pre);
+  const parts: HTMLElement[] = [cell.visibility.sourceHidden ? hiddenPart(doc, "Code", input) : input];
+  if (cell.outputs.length > 0) {
+    const outputs = el(doc, "div", "vt-outputs");
+    for (const output of cell.outputs) outputs.appendChild(outputElement(doc, output, host));
+    parts.push(cell.visibility.outputsHidden ? hiddenPart(doc, "Output", outputs) : outputs);
+  }
+  return parts;
+}
+
+export function cellElement(doc: Document, cell: CellPlan, host: RenderHost): HTMLElement {
+  const section = el(doc, "section", `vt-cell vt-cell-${cell.kind}`);
+  section.id = `vt-cell-${cell.index + 1}`;
+  section.setAttribute("aria-label", `Cell ${cell.index + 1} (${cell.kind})`);
+  if (cell.tags.length > 0) {
+    const tags = el(doc, "ul", "vt-tags");
+    tags.setAttribute("aria-label", "Tags");
+    for (const tag of cell.tags) tags.appendChild(el(doc, "li", "vt-tag", tag));
+    section.appendChild(tags);
+  }
+  switch (cell.kind) {
+    case "code":
+      for (const part of codeCell(doc, cell, host)) section.appendChild(part);
+      break;
+    case "markdown": {
+      // The box is CSS-contained (see the stylesheets): nothing inside can cover or move the rest of the page.
+      const box = el(doc, "div", "vt-markdown");
+      box.appendChild(host.sanitizeMarkdown(cell.unsafeHtml, cell.attachments));
+      host.adjustLinksAndImages(box, doc);
+      section.appendChild(cell.visibility.sourceHidden ? hiddenPart(doc, "Text", box) : box);
+      break;
+    }
+    case "raw": {
+      const pre = el(doc, "pre", "vt-raw", cell.source);
+      if (cell.format) pre.dataset.format = cell.format;
+      section.appendChild(pre);
+      break;
+    }
+  }
+  return section;
+}
+
+export interface TocEntry {
+  level: number;
+  text: string;
+  anchor: string;
+}
+
+/** Headings of the rendered markdown, in order, for a table of contents (only those with an id). */
+export function collectHeadings(root: ParentNode): TocEntry[] {
+  const entries: TocEntry[] = [];
+  for (const h of root.querySelectorAll(".vt-markdown h1, .vt-markdown h2, .vt-markdown h3, .vt-markdown h4")) {
+    if (!h.id) continue;
+    entries.push({ level: Number(h.tagName.slice(1)), text: (h.textContent ?? "").trim(), anchor: h.id });
+  }
+  return entries;
+}
+
+export function renderCells(doc: Document, plan: RenderPlan, host: RenderHost): DocumentFragment {
+  const fragment = doc.createDocumentFragment();
+  for (const cell of plan.cells) fragment.appendChild(cellElement(doc, cell, host));
+  return fragment;
+}

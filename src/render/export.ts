@@ -1,0 +1,198 @@
+// `vitrine render`: one self-contained HTML file that opens from disk. Markdown, text and images are drawn
+// ahead of time and readable with JavaScript off; every active output is a sandboxed srcdoc frame. The page's
+// own CSP allows no script but the frame sizer, and (because srcdoc frames inherit the page's policy) the
+// hashed inline scripts and styles of the frames, which only exist inside those frames.
+import { readFileSync } from "node:fs";
+import { JSDOM } from "jsdom";
+import type { ParsedNotebook } from "../notebook/types.ts";
+import { sha256Source } from "./csp.ts";
+import { collectHeadings, el, imageElement, renderCells, type RenderHost } from "./dom.ts";
+import { buildFrameDocument, type DomWindow } from "./frame-document.ts";
+import { PAGE_SIZER_SCRIPT } from "./frame-scripts.ts";
+import { renderMarkdown } from "./markdown.ts";
+import { PLOTLY_MIME, VEGA_MIME_TYPES, WIDGET_VIEW_MIME } from "./mime.ts";
+import type { FrameOutputPlan } from "./plan-types.ts";
+import { buildRenderPlan } from "./plan.ts";
+import { createSanitizer, type Sanitizer } from "./sanitize.ts";
+import { serializeHtml } from "./serialize.ts";
+
+export type RemoteImagePolicy = "block" | "allow";
+
+export interface ExportOptions {
+  /** Shown as the title when the notebook has none, and in the page's header. */
+  fileName?: string;
+  /** `block` (default): remote images are not loaded, their URL is shown as text. `allow`: loaded without referrer. */
+  remoteImages?: RemoteImagePolicy;
+}
+
+const NOTEBOOK_CSS = readFileSync(new URL("./notebook.css", import.meta.url), "utf8");
+
+/** Types drawn by a library the studio serves; a static file has no copy, so it shows a fallback. */
+const LIBRARY_MIME_TYPES: ReadonlySet<string> = new Set([PLOTLY_MIME, WIDGET_VIEW_MIME, ...VEGA_MIME_TYPES]);
+
+const LINK_REL = "noopener noreferrer nofollow";
+
+/**
+ * One jsdom window and its sanitizer, made on first use and kept for the process: creating a window installs
+ * every DOM interface afresh, which costs more than rendering most notebooks. Each export still builds its page
+ * in a document of its own.
+ */
+interface ExportEnvironment {
+  window: DomWindow;
+  sanitizer: Sanitizer;
+}
+
+let environment: ExportEnvironment | undefined;
+
+function exportEnvironment(): ExportEnvironment {
+  if (!environment) {
+    const dom = new JSDOM("<!DOCTYPE html><html><head></head><body></body></html>");
+    const window = dom.window as unknown as DomWindow;
+    environment = { window, sanitizer: createSanitizer(window) };
+  }
+  return environment;
+}
+
+class ExportHost implements RenderHost {
+  readonly scriptHashes = new Set<string>();
+  readonly styleHashes = new Set<string>();
+  readonly styleAttributeHashes = new Set<string>();
+  private readonly window: DomWindow;
+  private readonly sanitizer: Sanitizer;
+  private readonly remoteImages: RemoteImagePolicy;
+  private frameCount = 0;
+
+  constructor(env: ExportEnvironment, remoteImages: RemoteImagePolicy) {
+    this.window = env.window;
+    this.sanitizer = env.sanitizer;
+    this.remoteImages = remoteImages;
+  }
+
+  sanitizeMarkdown(unsafeHtml: string, attachments: Parameters<RenderHost["sanitizeMarkdown"]>[1]): DocumentFragment {
+    return this.sanitizer.sanitizeToFragment(unsafeHtml, { attachments });
+  }
+
+  createActiveOutput(frame: FrameOutputPlan, doc: Document): Element {
+    if (LIBRARY_MIME_TYPES.has(frame.mime) && (frame.fallbackImage || frame.fallbackText !== undefined)) {
+      const box = el(doc, "div", "vt-fallback");
+      if (frame.fallbackImage) box.appendChild(imageElement(doc, frame.fallbackImage));
+      else box.appendChild(el(doc, "pre", "vt-text", frame.fallbackText));
+      box.appendChild(el(doc, "p", "vt-notice", `Static copy of a ${frame.mime} output; the interactive view needs the Vitrine studio.`));
+      return box;
+    }
+    const built = buildFrameDocument(this.window, frame, {
+      markdownFragment: (source, frameDoc) => {
+        const fragment = this.sanitizer.sanitizeToFragment(renderMarkdown(source), {});
+        this.adjustLinksAndImages(fragment, doc);
+        return frameDoc.importNode(fragment, true) as DocumentFragment;
+      },
+    });
+    for (const h of built.scriptHashes) this.scriptHashes.add(h);
+    for (const h of built.styleHashes) this.styleHashes.add(h);
+    for (const h of built.styleAttributeHashes) this.styleAttributeHashes.add(h);
+    const iframe = el(doc, "iframe", "vt-frame");
+    // Scripts only: never same-origin, top navigation, popups, forms or modals.
+    iframe.setAttribute("sandbox", "allow-scripts");
+    iframe.setAttribute("srcdoc", built.html);
+    iframe.setAttribute("referrerpolicy", "no-referrer");
+    iframe.title = `Output ${++this.frameCount} (${frame.mime})`;
+    return iframe;
+  }
+
+  adjustLinksAndImages(root: ParentNode, doc: Document): void {
+    for (const a of Array.from(root.querySelectorAll("a[href]"))) {
+      a.setAttribute("rel", LINK_REL);
+      a.removeAttribute("target");
+    }
+    for (const img of Array.from(root.querySelectorAll("img"))) {
+      const src = img.getAttribute("src") ?? "";
+      if (src.startsWith("data:")) continue;
+      const remote = /^https?:/i.test(src);
+      if (remote && this.remoteImages === "allow") {
+        img.setAttribute("referrerpolicy", "no-referrer");
+        img.setAttribute("loading", "lazy");
+        continue;
+      }
+      const placeholder = el(doc, "span", "vt-image-blocked");
+      placeholder.setAttribute("role", "img");
+      const alt = img.getAttribute("alt");
+      placeholder.setAttribute("aria-label", alt ? `Image not loaded: ${alt}` : "Image not loaded");
+      placeholder.textContent = `${remote ? "Remote image not loaded" : "Image not included in the notebook"}: ${src}`;
+      img.replaceWith(placeholder);
+    }
+  }
+}
+
+function pagePolicy(host: ExportHost, styleHash: string, remoteImages: RemoteImagePolicy): string {
+  const scripts = [sha256Source(PAGE_SIZER_SCRIPT), ...host.scriptHashes];
+  const styles = [styleHash, ...host.styleHashes];
+  if (host.styleAttributeHashes.size > 0) styles.push("'unsafe-hashes'", ...host.styleAttributeHashes);
+  return [
+    "default-src 'none'",
+    `script-src ${scripts.join(" ")}`,
+    `style-src ${styles.join(" ")}`,
+    `img-src data:${remoteImages === "allow" ? " https: http:" : ""}`,
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join("; ");
+}
+
+export function exportNotebookHtml(parsed: ParsedNotebook, options: ExportOptions = {}): string {
+  const remoteImages = options.remoteImages ?? "block";
+  const env = exportEnvironment();
+  const doc = env.window.document.implementation.createHTMLDocument("");
+  doc.documentElement.lang = "en";
+  doc.head.replaceChildren();
+  const plan = buildRenderPlan(parsed.notebook, { fileName: options.fileName, original: parsed.original });
+  const host = new ExportHost(env, remoteImages);
+
+  const page = el(doc, "main", "vt-page");
+  const header = el(doc, "header", "vt-header");
+  header.appendChild(el(doc, "h1", "vt-title", plan.title));
+  const details = [options.fileName, `nbformat ${plan.formatLabel}`, `${plan.cells.length} cells`, plan.language].filter(Boolean);
+  header.appendChild(el(doc, "p", "vt-meta", details.join(" · ")));
+  page.appendChild(header);
+  const cells = el(doc, "div", "vt-cells");
+  cells.appendChild(renderCells(doc, plan, host));
+
+  const headings = collectHeadings(cells);
+  if (headings.length > 1) {
+    const toc = el(doc, "nav", "vt-toc");
+    toc.setAttribute("aria-label", "Contents");
+    const summary = el(doc, "details");
+    summary.appendChild(el(doc, "summary", undefined, "Contents"));
+    const list = el(doc, "ol");
+    for (const h of headings) {
+      const item = el(doc, "li", `vt-toc-l${h.level}`);
+      const link = el(doc, "a", undefined, h.text);
+      link.href = `#${h.anchor}`;
+      item.appendChild(link);
+      list.appendChild(item);
+    }
+    summary.appendChild(list);
+    toc.appendChild(summary);
+    page.appendChild(toc);
+  }
+  page.appendChild(cells);
+  doc.body.appendChild(page);
+
+  const head = doc.head;
+  const charset = el(doc, "meta");
+  charset.setAttribute("charset", "utf-8");
+  const csp = el(doc, "meta");
+  csp.httpEquiv = "Content-Security-Policy";
+  csp.content = pagePolicy(host, sha256Source(NOTEBOOK_CSS), remoteImages);
+  const referrer = el(doc, "meta");
+  referrer.name = "referrer";
+  referrer.content = "no-referrer";
+  const viewport = el(doc, "meta");
+  viewport.name = "viewport";
+  viewport.content = "width=device-width, initial-scale=1";
+  const title = el(doc, "title", undefined, plan.title);
+  const style = el(doc, "style", undefined, NOTEBOOK_CSS);
+  // The sizer listens before any frame can load and report its height, so it lives in the head.
+  const sizer = el(doc, "script");
+  sizer.textContent = PAGE_SIZER_SCRIPT;
+  head.append(charset, csp, referrer, viewport, title, style, sizer);
+  return serializeHtml(doc);
+}

@@ -1,0 +1,24 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { highlightCode, resolveLanguage } from "./highlight.ts";
+
+test("python is highlighted into class runs that reproduce the source exactly", () => {
+  const source = "def f(x):\n    return x < 1 and '<script>' # c & d\n";
+  const runs = highlightCode(source, "ipython3");
+  assert.equal(runs.map((r) => r.text).join(""), source);
+  assert.ok(runs.some((r) => r.classes.includes("hljs-keyword") && r.text === "def"));
+  assert.ok(runs.some((r) => r.classes.includes("hljs-string") && r.text.includes("<script>")));
+  for (const r of runs) for (const c of r.classes) assert.match(c, /^hljs-[a-z0-9_-]+$/);
+});
+
+test("unknown languages and oversized sources are plain text", () => {
+  assert.equal(resolveLanguage("brainfuck"), undefined);
+  assert.deepEqual(highlightCode("x = 1", "brainfuck"), [{ text: "x = 1", classes: [] }]);
+  const big = "x = 1\n".repeat(50_000);
+  assert.deepEqual(highlightCode(big, "python"), [{ text: big, classes: [] }]);
+  assert.deepEqual(highlightCode("", "python"), []);
+});
+
+test("R, Julia, bash and SQL are known", () => {
+  for (const lang of ["R", "julia", "bash", "sql", "shell"]) assert.ok(resolveLanguage(lang), lang);
+});

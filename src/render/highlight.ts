@@ -1,0 +1,83 @@
+// Syntax highlighting as plain data. highlight.js does the tokenizing (classes only, never inline styles);
+// its HTML result is then read back by a strict reader that accepts exactly what highlight.js emits (class
+// spans and escaped text) and nothing else, so the DOM is built from text runs, never by parsing markup.
+import hljs from "highlight.js/lib/core";
+import bash from "highlight.js/lib/languages/bash";
+import cpp from "highlight.js/lib/languages/cpp";
+import javascript from "highlight.js/lib/languages/javascript";
+import json from "highlight.js/lib/languages/json";
+import julia from "highlight.js/lib/languages/julia";
+import markdown from "highlight.js/lib/languages/markdown";
+import python from "highlight.js/lib/languages/python";
+import r from "highlight.js/lib/languages/r";
+import scala from "highlight.js/lib/languages/scala";
+import sql from "highlight.js/lib/languages/sql";
+import typescript from "highlight.js/lib/languages/typescript";
+import xml from "highlight.js/lib/languages/xml";
+import yaml from "highlight.js/lib/languages/yaml";
+import type { TextRun } from "./terminal.ts";
+
+const LANGUAGES = { bash, cpp, javascript, json, julia, markdown, python, r, scala, sql, typescript, xml, yaml };
+for (const [name, fn] of Object.entries(LANGUAGES)) hljs.registerLanguage(name, fn);
+
+const ALIASES: Record<string, string> = {
+  ipython: "python", ipython3: "python", python3: "python", py: "python",
+  sh: "bash", shell: "bash", zsh: "bash", js: "javascript", ts: "typescript",
+  html: "xml", c: "cpp", "c++": "cpp", jl: "julia", yml: "yaml", md: "markdown",
+};
+
+/** Longest source highlighted; longer cells are shown as plain text rather than slow the page. */
+export const MAX_HIGHLIGHT_CHARS = 200_000;
+
+export function resolveLanguage(language: string): string | undefined {
+  const key = language.toLowerCase();
+  const name = ALIASES[key] ?? key;
+  return hljs.getLanguage(name) ? name : undefined;
+}
+
+const ENTITIES: Record<string, string> = { "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#x27;": "'", "&#39;": "'" };
+const TOKEN_RE = /<span class="([a-z0-9_ -]+)">|<\/span>|&(?:amp|lt|gt|quot|#x27|#39);|[^<&]+/gy;
+
+/** Reads highlight.js output back into runs; undefined if it contains anything else. */
+function runsFromHighlightHtml(html: string): TextRun[] | undefined {
+  const runs: TextRun[] = [];
+  const stack: string[][] = [];
+  let classes: string[] = [];
+  TOKEN_RE.lastIndex = 0;
+  while (TOKEN_RE.lastIndex < html.length) {
+    const start = TOKEN_RE.lastIndex;
+    const m = TOKEN_RE.exec(html);
+    if (!m || m.index !== start) return undefined;
+    const token = m[0];
+    if (m[1] !== undefined) {
+      stack.push(classes);
+      classes = [...classes, ...m[1].split(" ").filter((c) => /^hljs-[a-z0-9_-]+$|^[a-z]+_$/.test(c)).map((c) => (c.startsWith("hljs-") ? c : `hljs-${c}`))];
+      continue;
+    }
+    if (token === "</span>") {
+      const previous = stack.pop();
+      if (!previous) return undefined;
+      classes = previous;
+      continue;
+    }
+    const text = token.startsWith("&") ? ENTITIES[token]! : token;
+    const last = runs[runs.length - 1];
+    if (last && last.classes.join(" ") === classes.join(" ")) last.text += text;
+    else runs.push({ text, classes });
+  }
+  return stack.length === 0 ? runs : undefined;
+}
+
+export function highlightCode(source: string, language: string): TextRun[] {
+  const plain = source.length ? [{ text: source, classes: [] }] : [];
+  const name = resolveLanguage(language);
+  if (!name || source.length > MAX_HIGHLIGHT_CHARS) return plain;
+  try {
+    const result = hljs.highlight(source, { language: name, ignoreIllegals: true });
+    const runs = runsFromHighlightHtml(result.value);
+    if (!runs || runs.map((r) => r.text).join("") !== source) return plain;
+    return runs;
+  } catch {
+    return plain;
+  }
+}

@@ -1,0 +1,220 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { JSDOM } from "jsdom";
+import { MATH_ERROR_CLASS, removeMath, renderMathSource, renderTex, replaceMath } from "./math.ts";
+
+const { window } = new JSDOM("<!DOCTYPE html><body></body>");
+
+/** Parses HTML the way a page would (body context), for assertions on the DOM rather than on substrings. */
+function parse(html: string): HTMLElement {
+  return new window.DOMParser().parseFromString(html, "text/html").body;
+}
+
+const MATHML = "http://www.w3.org/1998/Math/MathML";
+
+// --- removeMath: JupyterLab's rules ---------------------------------------------------------------------------------
+
+test("inline and display delimiters are cut out and numbered in order", () => {
+  assert.deepEqual(removeMath("a $x$ b $$y$$ c"), { text: "a @@0@@ b @@1@@ c", math: ["$x$", "$$y$$"] });
+  // Markdown eats one backslash, so JupyterLab's bracket delimiters are written with two.
+  assert.deepEqual(removeMath("\\\\(x\\\\) and \\\\[y\\\\]"), { text: "@@0@@ and @@1@@", math: ["\\\\(x\\\\)", "\\\\[y\\\\]"] });
+  assert.deepEqual(removeMath("\\begin{align*}a&=b\\end{align*} after"), {
+    text: "@@0@@ after",
+    math: ["\\begin{align*}a&=b\\end{align*}"],
+  });
+  // Single-backslash brackets are markdown escapes, not math (JupyterLab renders "\(x\)" as "(x)").
+  assert.deepEqual(removeMath("\\(x\\)"), { text: "\\(x\\)", math: [] });
+});
+
+test("escaped dollars and braces are never delimiters", () => {
+  assert.deepEqual(removeMath("costs \\$5 and \\$10"), { text: "costs \\$5 and \\$10", math: [] });
+  assert.deepEqual(removeMath("$a\\$b$"), { text: "@@0@@", math: ["$a\\$b$"] });
+  assert.deepEqual(removeMath("$\\{x$"), { text: "@@0@@", math: ["$\\{x$"] });
+});
+
+test("a greedy $$ and a single $ do not close each other", () => {
+  assert.deepEqual(removeMath("$a$$b$"), { text: "@@0@@", math: ["$a$$b$"] });
+  // `$$$` is `$$` then `$`: the `$$` waits for another `$$` that never comes.
+  assert.deepEqual(removeMath("$$$x$"), { text: "$$$x$", math: [] });
+});
+
+test("braces must balance before the closing delimiter counts", () => {
+  assert.deepEqual(removeMath("$\\text{a $b$ c}$ d"), { text: "@@0@@ d", math: ["$\\text{a $b$ c}$"] });
+});
+
+test("math never crosses a blank line; with open braces it ends at the last closing delimiter", () => {
+  assert.deepEqual(removeMath("$a\n\nb$"), { text: "$a\n\nb$", math: [] });
+  assert.deepEqual(removeMath("$a\nb$"), { text: "@@0@@", math: ["$a\nb$"] });
+  // Unbalanced `{`: the math runs to the last `$` before the paragraph break, and the rest is looked at again.
+  assert.deepEqual(removeMath("${a$ b \\\\(c\\\\)\n\nnext"), { text: "@@0@@ b @@1@@\n\nnext", math: ["${a$", "\\\\(c\\\\)"] });
+  assert.deepEqual(removeMath("${a$ b\n\n$c$"), { text: "@@0@@ b\n\n@@1@@", math: ["${a$", "$c$"] });
+});
+
+test("code spans and fenced code are not searched for math", () => {
+  assert.deepEqual(removeMath("`$foo` and `$bar` are variables"), { text: "`$foo` and `$bar` are variables", math: [] });
+  assert.deepEqual(removeMath("``a ` $x$ ``"), { text: "``a ` $x$ ``", math: [] });
+  assert.deepEqual(removeMath("```python\nx = '$a$'\n```\n$b$"), { text: "```python\nx = '$a$'\n```\n@@0@@", math: ["$b$"] });
+  assert.deepEqual(removeMath("~~~\n$a$\n~~~~"), { text: "~~~\n$a$\n~~~~", math: [] });
+  // An unclosed fence protects nothing (as in JupyterLab); a run after a backslash does not open a span.
+  assert.deepEqual(removeMath("```\n$a$"), { text: "```\n@@0@@", math: ["$a$"] });
+  assert.deepEqual(removeMath("\\`$a$`"), { text: "\\`@@0@@`", math: ["$a$"] });
+  // A fence ends the paragraph, so math cannot run through it.
+  assert.deepEqual(removeMath("$a\n```\n$\n```\nb$"), { text: "$a\n```\n$\n```\nb$", math: [] });
+});
+
+test("text that looks like a mark is stashed and comes back verbatim", () => {
+  const { text, math } = removeMath("@@0@@ then $x$ and `@@1@@`");
+  assert.equal(text, "@@0@@ then @@1@@ and `@@2@@`");
+  assert.deepEqual(math, ["@@0@@", "$x$", "@@1@@"]);
+  const html = replaceMath(`<p>${text}</p>`, math);
+  const body = parse(html);
+  assert.equal(body.querySelector("p")?.firstChild?.textContent, "@@0@@ then ");
+  assert.ok(body.querySelector("math"));
+});
+
+test("\\r\\n line ends are normalised first", () => {
+  assert.deepEqual(removeMath("$a\r\nb$"), { text: "@@0@@", math: ["$a\nb$"] });
+});
+
+// --- replaceMath: context-aware put-back ------------------------------------------------------------------------
+
+test("math in text is typeset; in attributes, code, pre and comments it stays source", () => {
+  const math = ["$x$", "$y$", "$z<1$", "$w$", "$v$"];
+  const html =
+    '<p title="@@0@@">@@1@@</p><pre><code>@@2@@</code></pre><p><code>a</code>@@3@@</p><!-- @@4@@ --><textarea>@@4@@</textarea>';
+  const body = parse(replaceMath(html, math));
+  assert.equal(body.querySelector("p")?.getAttribute("title"), "$x$");
+  assert.equal(body.querySelector("p > span.katex > math")?.namespaceURI, MATHML);
+  assert.equal(body.querySelector("pre > code")?.textContent, "$z<1$");
+  assert.equal(body.querySelector("pre math"), null);
+  // After </code> closes, typesetting resumes.
+  assert.ok(body.querySelectorAll("p")[1]?.querySelector("math"));
+  assert.equal(body.querySelector("textarea")?.textContent, "$v$");
+});
+
+test("math inside raw MathML or SVG is not typeset into it", () => {
+  const body = parse(replaceMath("<math><mi>@@0@@</mi></math><svg><text>@@0@@</text></svg>@@0@@", ["$q$"]));
+  assert.equal(body.querySelector("mi")?.textContent, "$q$");
+  assert.equal(body.querySelector("text")?.textContent, "$q$");
+  assert.equal(body.querySelectorAll("span.katex").length, 1);
+});
+
+// --- renderTex -------------------------------------------------------------------------------------------------
+
+test("renderTex produces MathML with the TeX kept as an annotation", () => {
+  const body = parse(renderTex("\\frac{a}{b}", false));
+  const math = body.querySelector("span.katex > math");
+  assert.equal(math?.namespaceURI, MATHML);
+  assert.equal(math?.hasAttribute("display"), false);
+  assert.ok(math?.querySelector("mfrac"));
+  assert.equal(math?.querySelector("annotation[encoding='application/x-tex']")?.textContent, "\\frac{a}{b}");
+  assert.equal(parse(renderTex("x", true)).querySelector("math")?.getAttribute("display"), "block");
+  // MathML only: no HTML rendering that would need KaTeX's fonts and stylesheet.
+  assert.equal(body.querySelector(".katex-html"), null);
+});
+
+test("a KaTeX error shows the source as escaped text in a math-error span, and nothing throws", () => {
+  for (const tex of ["\\frac{", "a & b", "\\undefinedcommand", "{".repeat(10000), "\\def\\a{\\a\\a}\\a", "x".repeat(30000)]) {
+    let html = "";
+    assert.doesNotThrow(() => {
+      html = renderTex(tex, false);
+    }, tex.slice(0, 20));
+    const body = parse(html);
+    const error = body.querySelector(`span.${MATH_ERROR_CLASS}`);
+    assert.ok(error, tex.slice(0, 20));
+    assert.equal(error.textContent, tex);
+    assert.ok(error.getAttribute("title"));
+    assert.equal(body.querySelector("math, img, script"), null);
+  }
+});
+
+test("markup in TeX is text, never elements", () => {
+  const body = parse(renderTex("<img src=x onerror=alert(1)>", false));
+  assert.equal(body.querySelector("img"), null);
+  assert.match(body.querySelector("annotation")?.textContent ?? "", /<img src=x/);
+});
+
+test("a display environment inside inline delimiters is typeset, as MathJax does", () => {
+  const body = parse(renderMathSource("$\\begin{align}\na &= b \\\\\nc &= d\n\\end{align}$"));
+  assert.equal(body.querySelector(`.${MATH_ERROR_CLASS}`), null);
+  assert.equal(body.querySelector("math")?.getAttribute("display"), "block");
+  assert.equal(body.querySelectorAll("mtr").length, 2);
+});
+
+test("eqnarray, which KaTeX lacks, is typeset as a right-centre-left array", () => {
+  const body = parse(renderMathSource("$$\\begin{eqnarray}\nx' &=& a \\\\\nz' &=& b\n\\end{eqnarray}$$"));
+  assert.equal(body.querySelector(`.${MATH_ERROR_CLASS}`), null);
+  assert.equal(body.querySelectorAll("mtr").length, 2);
+});
+
+test("renderMathSource reports errors with the delimiters, as MathJax shows them", () => {
+  const error = parse(renderMathSource("$$\\frac{$$")).querySelector(`span.${MATH_ERROR_CLASS}`);
+  assert.equal(error?.textContent, "$$\\frac{$$");
+});
+
+test("trust is off: \\href, \\url, \\includegraphics and \\html* make no links, images, classes or ids", () => {
+  const tex =
+    "\\href{javascript:alert(1)}{x} \\url{javascript:alert(2)} \\includegraphics{https://example.org/a.png} " +
+    "\\htmlClass{vt-button}{y} \\htmlId{login}{z} \\htmlStyle{position:fixed}{w} \\htmlData{foo=bar}{v}";
+  const body = parse(renderTex(tex, false));
+  assert.ok(body.querySelector("math"));
+  assert.equal(body.querySelector("a, img, mglyph, [href], [src], [style], [id], [data-foo]"), null);
+  assert.equal(body.querySelector(".vt-button"), null);
+  for (const el of Array.from(body.querySelectorAll("*"))) {
+    for (const attr of Array.from(el.attributes)) assert.ok(!/javascript:/i.test(attr.value), `${el.localName}[${attr.name}]`);
+  }
+});
+
+test("sizes are capped (maxSize) and macro expansion is bounded (maxExpand)", () => {
+  const rule = parse(renderTex("\\rule{1000em}{1000em}", false)).querySelector("mspace");
+  assert.equal(rule?.getAttribute("width"), "25em");
+  assert.ok(parse(renderTex("\\def\\x{\\x\\x}\\x", false)).querySelector(`.${MATH_ERROR_CLASS}`));
+});
+
+test("\\gdef in one expression does not leak into the next", () => {
+  renderTex("\\gdef\\leak{LEAKED}", false);
+  assert.ok(parse(renderTex("\\leak", false)).querySelector(`.${MATH_ERROR_CLASS}`));
+});
+
+// --- hostile input stays linear ------------------------------------------------------------------------------
+
+test("removeMath stays fast on hostile 1 MB inputs", () => {
+  const M = 1_000_000;
+  const inputs = [
+    "$".repeat(M),
+    "{".repeat(M),
+    "`".repeat(M),
+    "``x".repeat(M / 3),
+    "```x\n".repeat(M / 5),
+    "\\\\(".repeat(M / 3),
+    "@@1@@".repeat(M / 5),
+    "$ { $ " + "\\begin{a}{\\end{a}".repeat(M / 16) + "\n\n",
+    "\\begin{" + "a".repeat(M),
+    Array.from({ length: 1400 }, (_, i) => "`".repeat(i + 1) + "x").join(""),
+    "a\n".repeat(M / 2) + "`",
+    "a\n".repeat(M / 2) + "~~~",
+    "```\n".repeat(M / 8) + "a\n".repeat(M / 4),
+  ];
+  for (const input of inputs) {
+    const start = performance.now();
+    removeMath(input);
+    const elapsed = performance.now() - start;
+    assert.ok(elapsed < 2000, `${JSON.stringify(input.slice(0, 12))}: ${elapsed.toFixed(0)} ms`);
+  }
+});
+
+test("replaceMath stays fast on large HTML", () => {
+  const inputs = [
+    "@@0@@" + "<b>x</b>".repeat(200_000),
+    "<pre>" + "<b>@@0@@</b>".repeat(100_000),
+    "<p title='" + "@@".repeat(300_000),
+    "<!--" + "<b>".repeat(300_000),
+    "@@" + "9".repeat(1_000_000),
+  ];
+  for (const html of inputs) {
+    const start = performance.now();
+    replaceMath(html, ["$x$"], () => "<i>m</i>");
+    const elapsed = performance.now() - start;
+    assert.ok(elapsed < 2000, `${JSON.stringify(html.slice(0, 12))}: ${elapsed.toFixed(0)} ms`);
+  }
+});

@@ -1,0 +1,108 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import type { Notebook, Output } from "../notebook/types.ts";
+import { buildRenderPlan } from "./plan.ts";
+import { chooseMimeType, MIME_PRIORITY } from "./mime.ts";
+import type { CodeCellPlan, OutputPlan } from "./plan-types.ts";
+
+const PNG_1x1 = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+const JPEG_HEAD = "/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAgGBgcGBQgHBwcJCQgKDBQNDAsLDBkSEw8UHRofHh0aHBwgJC4nICIsIxwcKDcpLDAxNDQ0Hyc5PTgyPC4zNDL/wAALCAABAAEBAREA/8QAFAABAAAAAAAAAAAAAAAAAAAACf/EABQQAQAAAAAAAAAAAAAAAAAAAAD/2gAIAQEAAD8AKp//2Q==";
+
+function outputsOf(outputs: Output[], metadata: Notebook["metadata"] = {}): OutputPlan[] {
+  const nb: Notebook = {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata,
+    cells: [{ cell_type: "code", id: "c", source: "", metadata: {}, execution_count: 1, outputs }],
+  };
+  return (buildRenderPlan(nb).cells[0] as CodeCellPlan).outputs;
+}
+
+test("mime priority prefers the richest representation and skips widgets without state", () => {
+  assert.equal(chooseMimeType(["text/plain", "text/html", "image/png"], { widgetState: false }), "text/html");
+  assert.equal(chooseMimeType(["text/plain", "image/png"], { widgetState: false }), "image/png");
+  assert.equal(chooseMimeType(["application/vnd.jupyter.widget-view+json", "text/plain"], { widgetState: false }), "text/plain");
+  assert.equal(chooseMimeType(["application/vnd.jupyter.widget-view+json", "text/plain"], { widgetState: true }), "application/vnd.jupyter.widget-view+json");
+  assert.equal(chooseMimeType(["application/vnd.vegalite.v4+json", "image/png"], { widgetState: false }), "application/vnd.vegalite.v4+json");
+  assert.equal(chooseMimeType(["application/x-unknown"], { widgetState: false }), undefined);
+  assert.equal(new Set(MIME_PRIORITY).size, MIME_PRIORITY.length);
+});
+
+test("consecutive chunks of one stream merge and carriage returns apply across them", () => {
+  const [first, second, ...rest] = outputsOf([
+    { output_type: "stream", name: "stdout", text: "10%\r" },
+    { output_type: "stream", name: "stdout", text: "100%\n" },
+    { output_type: "stream", name: "stderr", text: "warn\n" },
+  ]);
+  assert.deepEqual(rest, []);
+  assert.equal(first?.kind, "text");
+  assert.equal(first?.kind === "text" && first.runs.map((r) => r.text).join(""), "100%\n");
+  assert.equal(second?.kind === "text" && second.stream, "stderr");
+});
+
+test("raster images are checked by magic bytes; mismatches become a notice", () => {
+  const [png, jpegAsPng, html, jpeg] = outputsOf([
+    { output_type: "display_data", metadata: { "image/png": { width: 40, height: "90" } }, data: { "image/png": PNG_1x1 } },
+    { output_type: "display_data", metadata: {}, data: { "image/png": JPEG_HEAD } },
+    { output_type: "display_data", metadata: {}, data: { "image/png": Buffer.from("<svg onload=alert(1)>").toString("base64") } },
+    { output_type: "display_data", metadata: {}, data: { "image/jpeg": JPEG_HEAD } },
+  ]);
+  assert.equal(png?.kind, "image");
+  assert.equal(png?.kind === "image" && png.width, 40);
+  assert.equal(png?.kind === "image" && png.height, undefined, "a string height is ignored");
+  assert.equal(jpegAsPng?.kind === "notice" && jpegAsPng.code, "invalid_image");
+  assert.equal(html?.kind === "notice" && html.code, "invalid_image");
+  assert.equal(jpeg?.kind === "image" && jpeg.dataUrl.startsWith("data:image/jpeg;base64,"), true);
+});
+
+test("every active type becomes a frame, with fallbacks kept", () => {
+  // application/json ranks below raster images, so it is checked on its own below.
+  const types = ["text/html", "image/svg+xml", "application/javascript", "text/markdown", "text/latex", "application/vnd.vegalite.v4+json", "application/vnd.plotly.v1+json"];
+  const plans = outputsOf(
+    types.map((mime) => ({
+      output_type: "display_data" as const,
+      metadata: {},
+      data: { [mime]: mime.endsWith("json") ? { a: 1 } : "x", "image/png": PNG_1x1, "text/plain": "fallback" },
+    })),
+  );
+  assert.deepEqual(plans.map((p) => (p.kind === "frame" ? p.mime : p.kind)), types);
+  for (const p of plans) {
+    assert.ok(p.kind === "frame" && p.fallbackImage?.kind === "image" && p.fallbackText === "fallback");
+  }
+  const [json] = outputsOf([{ output_type: "display_data", metadata: {}, data: { "application/json": { a: [1, 2] }, "text/plain": "{'a': [1, 2]}" } }]);
+  assert.equal(json?.kind === "frame" && json.mime, "application/json");
+  assert.deepEqual(json?.kind === "frame" && json.content, { a: [1, 2] });
+});
+
+test("errors and execute results keep their text and counts; unknown types are named", () => {
+  const [error, result, unknown, empty] = outputsOf([
+    { output_type: "error", ename: "ValueError", evalue: "bad", traceback: ["\x1b[31mValueError\x1b[0m: bad"] },
+    { output_type: "execute_result", execution_count: 7, metadata: {}, data: { "text/plain": "42" } },
+    { output_type: "display_data", metadata: {}, data: { "application/x-custom": "?" } },
+    { output_type: "display_data", metadata: {}, data: {} },
+  ]);
+  assert.deepEqual(error?.kind === "error" && error.runs, [{ text: "ValueError", classes: ["ansi-red-fg"] }, { text: ": bad", classes: [] }]);
+  assert.equal(result?.kind === "text" && result.executionCount, 7);
+  assert.equal(unknown?.kind === "notice" && unknown.message, "No viewer for this output (application/x-custom).");
+  assert.equal(empty?.kind === "notice" && empty.message, "This output is empty.");
+});
+
+test("cell visibility, tags, raw formats and the title come from metadata", () => {
+  const nb: Notebook = {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: { title: "  My analysis ", kernelspec: { name: "ir", display_name: "R", language: "R" } },
+    cells: [
+      { cell_type: "code", id: "a", source: "x", metadata: { jupyter: { source_hidden: true }, tags: ["t1", 3 as unknown as string] }, execution_count: null, outputs: [] },
+      { cell_type: "code", id: "b", source: "y", metadata: { collapsed: true }, execution_count: null, outputs: [] },
+      { cell_type: "raw", id: "c", source: "z", metadata: { raw_mimetype: "text/latex" } },
+    ],
+  };
+  const plan = buildRenderPlan(nb);
+  assert.equal(plan.title, "My analysis");
+  assert.equal(plan.language, "R");
+  assert.deepEqual(plan.cells[0]?.visibility, { sourceHidden: true, outputsHidden: false });
+  assert.deepEqual(plan.cells[0]?.tags, ["t1"]);
+  assert.deepEqual(plan.cells[1]?.visibility, { sourceHidden: false, outputsHidden: true });
+  assert.equal(plan.cells[2]?.kind === "raw" && plan.cells[2].format, "text/latex");
+});

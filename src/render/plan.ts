@@ -1,0 +1,217 @@
+// Notebook to render plan. Pure: no DOM, no I/O. Decides what each cell and output becomes; drawing is elsewhere.
+import type { Cell, CodeCell, JsonObject, JsonValue, MimeBundle, Notebook, Output } from "../notebook/types.ts";
+import { renderMarkdown } from "./markdown.ts";
+import { ACTIVE_MIME_TYPES, WIDGET_STATE_MIME, chooseMimeType } from "./mime.ts";
+import type { CellPlan, CellVisibility, ImageOutputPlan, OutputPlan, RenderPlan } from "./plan-types.ts";
+import { checkRasterImage, isRasterMimeType, RASTER_MIME_TYPES } from "./raster.ts";
+import { highlightCode } from "./highlight.ts";
+import { terminalTextToRuns } from "./terminal.ts";
+
+export interface PlanOptions {
+  /** Shown as the title when the notebook has none. */
+  fileName?: string;
+  /** The version the file had before upgrade, for the label. */
+  original?: { major: number; minor: number | null };
+}
+
+function isObject(value: JsonValue | undefined): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function stringAt(obj: JsonObject, ...path: string[]): string | undefined {
+  let cur: JsonValue | undefined = obj;
+  for (const key of path) {
+    if (!isObject(cur)) return undefined;
+    cur = cur[key];
+  }
+  return typeof cur === "string" ? cur : undefined;
+}
+
+function notebookLanguage(nb: Notebook): string {
+  return stringAt(nb.metadata, "kernelspec", "language") ?? stringAt(nb.metadata, "language_info", "name") ?? "python";
+}
+
+function visibilityOf(cell: Cell): CellVisibility {
+  const jupyter = isObject(cell.metadata.jupyter) ? cell.metadata.jupyter : {};
+  return {
+    sourceHidden: jupyter.source_hidden === true || cell.metadata.hide_input === true,
+    outputsHidden: jupyter.outputs_hidden === true || cell.metadata.collapsed === true,
+  };
+}
+
+function tagsOf(cell: Cell): string[] {
+  const tags = cell.metadata.tags;
+  return Array.isArray(tags) ? tags.filter((t): t is string => typeof t === "string") : [];
+}
+
+function positiveInt(value: JsonValue | undefined): number | undefined {
+  return typeof value === "number" && Number.isInteger(value) && value > 0 && value <= 100_000 ? value : undefined;
+}
+
+function textOf(value: string | JsonValue | undefined): string | undefined {
+  if (typeof value === "string") return value;
+  if (Array.isArray(value) && value.every((v) => typeof v === "string")) return value.join("");
+  return undefined;
+}
+
+function countLines(text: string): number {
+  let n = 1;
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) n++;
+  return n;
+}
+
+function imagePlan(mime: string, bundle: MimeBundle, metadata: JsonObject, executionCount: number | null): ImageOutputPlan | OutputPlan {
+  if (!isRasterMimeType(mime)) throw new Error(`not a raster type: ${mime}`);
+  const payload = textOf(bundle[mime]) ?? "";
+  const check = checkRasterImage(mime, payload);
+  if (!check.ok) {
+    return { kind: "notice", code: "invalid_image", message: `The ${mime} output could not be shown: ${check.reason.replace(/_/g, " ")}.` };
+  }
+  const own = isObject(metadata[mime]) ? (metadata[mime] as JsonObject) : {};
+  const alt = textOf(bundle["text/plain"]) ?? "";
+  return {
+    kind: "image",
+    mime: check.mime,
+    dataUrl: check.dataUrl,
+    width: positiveInt(own.width) ?? positiveInt(metadata.width),
+    height: positiveInt(own.height) ?? positiveInt(metadata.height),
+    alt: alt.length > 500 ? `${alt.slice(0, 500)}…` : alt,
+    executionCount,
+  };
+}
+
+function fallbackImageOf(bundle: MimeBundle, metadata: JsonObject, executionCount: number | null): ImageOutputPlan | undefined {
+  for (const mime of RASTER_MIME_TYPES) {
+    if (bundle[mime] === undefined) continue;
+    const plan = imagePlan(mime, bundle, metadata, executionCount);
+    if (plan.kind === "image") return plan;
+  }
+  return undefined;
+}
+
+function dataOutputPlan(bundle: MimeBundle, metadata: JsonObject, executionCount: number | null, widgetState: boolean): OutputPlan {
+  const mime = chooseMimeType(Object.keys(bundle), { widgetState });
+  if (mime === undefined) {
+    const names = Object.keys(bundle);
+    return {
+      kind: "notice",
+      code: "unsupported_mime",
+      message: names.length ? `No viewer for this output (${names.join(", ")}).` : "This output is empty.",
+    };
+  }
+  if (isRasterMimeType(mime)) return imagePlan(mime, bundle, metadata, executionCount);
+  if (ACTIVE_MIME_TYPES.has(mime)) {
+    const value = bundle[mime];
+    return {
+      kind: "frame",
+      mime,
+      content: value === undefined ? "" : value,
+      fallbackImage: fallbackImageOf(bundle, metadata, executionCount),
+      fallbackText: textOf(bundle["text/plain"]),
+      executionCount,
+    };
+  }
+  const text = textOf(bundle[mime]) ?? "";
+  return {
+    kind: "text",
+    stream: mime === "application/vnd.jupyter.stderr" ? "stderr" : "result",
+    runs: terminalTextToRuns(text),
+    lineCount: countLines(text),
+    executionCount,
+  };
+}
+
+function outputPlans(outputs: Output[], widgetState: boolean): OutputPlan[] {
+  const plans: OutputPlan[] = [];
+  for (let i = 0; i < outputs.length; i++) {
+    const output = outputs[i]!;
+    switch (output.output_type) {
+      case "stream": {
+        // Consecutive chunks of one stream are one text, as a terminal (and JupyterLab) shows them;
+        // this matters for "\r" progress bars split across chunks.
+        let text = output.text;
+        while (i + 1 < outputs.length) {
+          const next = outputs[i + 1]!;
+          if (next.output_type !== "stream" || next.name !== output.name) break;
+          text += next.text;
+          i++;
+        }
+        plans.push({
+          kind: "text",
+          stream: output.name === "stderr" ? "stderr" : "stdout",
+          runs: terminalTextToRuns(text),
+          lineCount: countLines(text),
+          executionCount: null,
+        });
+        break;
+      }
+      case "error":
+        plans.push({
+          kind: "error",
+          ename: output.ename,
+          evalue: output.evalue,
+          runs: terminalTextToRuns(output.traceback.join("\n")),
+        });
+        break;
+      case "execute_result":
+        plans.push(dataOutputPlan(output.data, output.metadata, output.execution_count, widgetState));
+        break;
+      case "display_data":
+        plans.push(dataOutputPlan(output.data, output.metadata, null, widgetState));
+        break;
+    }
+  }
+  return plans;
+}
+
+function codeCellPlan(cell: CodeCell, index: number, language: string, widgetState: boolean): CellPlan {
+  return {
+    kind: "code",
+    index,
+    cellId: cell.id,
+    tags: tagsOf(cell),
+    visibility: visibilityOf(cell),
+    source: cell.source,
+    sourceRuns: highlightCode(cell.source, language),
+    language,
+    executionCount: cell.execution_count,
+    outputs: outputPlans(cell.outputs, widgetState),
+  };
+}
+
+export function buildRenderPlan(nb: Notebook, options: PlanOptions = {}): RenderPlan {
+  const language = notebookLanguage(nb);
+  const widgets = isObject(nb.metadata.widgets) ? nb.metadata.widgets : {};
+  const widgetState = isObject(widgets[WIDGET_STATE_MIME]);
+  const cells: CellPlan[] = nb.cells.map((cell, index): CellPlan => {
+    switch (cell.cell_type) {
+      case "code":
+        return codeCellPlan(cell, index, language, widgetState);
+      case "markdown":
+        return {
+          kind: "markdown",
+          index,
+          cellId: cell.id,
+          tags: tagsOf(cell),
+          visibility: visibilityOf(cell),
+          unsafeHtml: renderMarkdown(cell.source),
+          attachments: cell.attachments ?? {},
+        };
+      case "raw":
+        return {
+          kind: "raw",
+          index,
+          cellId: cell.id,
+          tags: tagsOf(cell),
+          visibility: visibilityOf(cell),
+          source: cell.source,
+          format: stringAt(cell.metadata, "format") ?? stringAt(cell.metadata, "raw_mimetype"),
+        };
+    }
+  });
+  const original = options.original ?? { major: 4, minor: nb.nbformat_minor };
+  const formatLabel =
+    original.major === 4 ? `4.${original.minor ?? "?"}` : `${original.major}.${original.minor ?? "?"} (upgraded to 4.${nb.nbformat_minor})`;
+  const title = (stringAt(nb.metadata, "title") ?? options.fileName ?? "Notebook").trim() || "Notebook";
+  return { title, language, formatLabel, cells };
+}

@@ -1,0 +1,47 @@
+// Raster images from notebooks become data: URLs only after their bytes are checked: the declared type
+// must match the magic bytes, so a "PNG" that is really HTML or SVG never reaches an <img>.
+
+export const RASTER_MIME_TYPES = Object.freeze(["image/png", "image/jpeg", "image/gif", "image/webp"] as const);
+export type RasterMimeType = (typeof RASTER_MIME_TYPES)[number];
+
+export function isRasterMimeType(mime: string): mime is RasterMimeType {
+  return (RASTER_MIME_TYPES as readonly string[]).includes(mime);
+}
+
+/** Longest base64 payload accepted for one image (characters); larger images are refused, not truncated. */
+export const MAX_IMAGE_BASE64_LENGTH = 64 * 1024 * 1024;
+
+function startsWith(bytes: Uint8Array, signature: readonly number[], offset = 0): boolean {
+  if (bytes.length < offset + signature.length) return false;
+  return signature.every((b, i) => bytes[offset + i] === b);
+}
+
+/** The raster type the bytes really are, by magic number, or undefined. */
+export function sniffRasterType(bytes: Uint8Array): RasterMimeType | undefined {
+  if (startsWith(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return "image/png";
+  if (startsWith(bytes, [0xff, 0xd8, 0xff])) return "image/jpeg";
+  if (startsWith(bytes, [0x47, 0x49, 0x46, 0x38]) && (bytes[4] === 0x37 || bytes[4] === 0x39) && bytes[5] === 0x61) return "image/gif";
+  if (startsWith(bytes, [0x52, 0x49, 0x46, 0x46]) && startsWith(bytes, [0x57, 0x45, 0x42, 0x50], 8)) return "image/webp";
+  return undefined;
+}
+
+const BASE64_RE = /^[A-Za-z0-9+/]*={0,2}$/;
+
+export type RasterCheck =
+  | { ok: true; mime: RasterMimeType; base64: string; dataUrl: string }
+  | { ok: false; reason: "not_base64" | "type_mismatch" | "too_large" | "empty" };
+
+/**
+ * Checks a base64 image payload (as notebooks store it, possibly with line breaks) against its declared type.
+ * Only the first bytes are decoded for the check; the payload must still be well-formed base64 throughout.
+ */
+export function checkRasterImage(declared: RasterMimeType, payload: string): RasterCheck {
+  const base64 = payload.replace(/[\r\n\t ]+/g, "");
+  if (base64.length === 0) return { ok: false, reason: "empty" };
+  if (base64.length > MAX_IMAGE_BASE64_LENGTH) return { ok: false, reason: "too_large" };
+  if (base64.length % 4 !== 0 || !BASE64_RE.test(base64)) return { ok: false, reason: "not_base64" };
+  const head = Buffer.from(base64.slice(0, 32), "base64");
+  const actual = sniffRasterType(head);
+  if (actual !== declared) return { ok: false, reason: "type_mismatch" };
+  return { ok: true, mime: declared, base64, dataUrl: `data:${declared};base64,${base64}` };
+}

@@ -1,0 +1,530 @@
+// THE sanitizer configuration for the whole project: every piece of notebook HTML that reaches a document in the app
+// origin (markdown cells, markdown outputs drawn in frames) goes through `createSanitizer` and nothing else. Change
+// the policy here, with a reason next to the change.
+//
+// Policy (DOMPurify 3 with an explicit allowlist, on the browser's own parser or jsdom's, never happy-dom/linkedom):
+// - keep what notebooks use: text structure, tables, lists, code, quotes, `details`, inline formatting, images,
+//   links, KaTeX's MathML, `span`/`div` with classes, task-list checkboxes (kept inert: disabled, nothing else);
+// - drop everything that can run script, load active content, submit, restyle or restructure the page: scripts,
+//   event handlers, `style` elements and attributes, frames, objects, embeds, forms and all form controls, `base`,
+//   `meta`, `link`, SVG (as in JupyterLab's sanitizer, which allows none), `target`, `srcset`;
+// - URLs: `href` may be http(s), mailto, a `#fragment` or relative; `src` (images only) may be http(s), relative, a
+//   checked raster `data:` URL, or `attachment:NAME` resolved from the cell's attachments;
+// - `id` and `name` get the `user-content-` prefix (DOM clobbering), and `href="#x"` becomes `#user-content-x` so
+//   in-page links still land.
+//
+// Hooks are added once per DOMPurify instance; the per-call context (attachments) reaches them through a variable
+// that is set only for the duration of the synchronous `sanitize` call.
+
+import createDOMPurify, { type Config, type DOMPurify, type UponSanitizeAttributeHookEvent, type WindowLike } from "dompurify";
+import type { MimeBundle } from "../notebook/types.ts";
+import { htmlNestingDepth } from "./markdown.ts";
+
+export interface SanitizeContext {
+  /** The cell's attachments, for `<img src="attachment:NAME">`. */
+  attachments?: Record<string, MimeBundle>;
+}
+
+export interface Sanitizer {
+  /** Sanitized DOM, in an inert document of the sanitizer's window: images in it do not load until adopted. */
+  sanitizeToFragment(html: string, context?: SanitizeContext): DocumentFragment;
+  /** The same, serialized. */
+  sanitizeToString(html: string, context?: SanitizeContext): string;
+}
+
+/** Named limits of the sanitizer. */
+export interface SanitizerLimits {
+  /** Longest `data:` image URL kept (characters), after attachment resolution. */
+  maxDataUrlChars: number;
+  /** Longest HTML input sanitized (characters); longer input yields nothing. */
+  maxInputChars: number;
+  /**
+   * Most `<` in the input (a cheap upper bound on tags); more yields nothing. Sanitizing costs per node: jsdom takes
+   * ~35 us and ~3 KB per tag, so this bounds an export to seconds and hundreds of MB per input.
+   */
+  maxTags: number;
+  /**
+   * Deepest element nesting (estimated from the tags); deeper input yields nothing. Chromium's HTML parser stops
+   * nesting at 512 levels anyway, and jsdom's tree building costs grow with depth (4 000 levels: 5 s).
+   */
+  maxDepth: number;
+}
+
+export const DEFAULT_SANITIZER_LIMITS: Readonly<SanitizerLimits> = Object.freeze({
+  maxDataUrlChars: 20 * 1024 * 1024,
+  // Room for the largest data URL and its cell; the markdown renderer caps its own output well below this.
+  maxInputChars: 32 * 1024 * 1024,
+  maxTags: 200_000,
+  maxDepth: 512,
+});
+
+export interface SanitizerOptions {
+  limits?: Partial<SanitizerLimits>;
+  /**
+   * Under Trusted Types (`require-trusted-types-for 'script'`), DOMPurify's own parse of the dirty string is a
+   * sink. Pass the page's pass-through policy here and insert `sanitizeToFragment` results as nodes; without it
+   * DOMPurify creates a policy named `dompurify`, which the CSP's `trusted-types` directive must then allow (if it
+   * does not, DOMPurify cannot parse and every result is empty). The policy must not call this sanitizer.
+   */
+  trustedTypesPolicy?: Config["TRUSTED_TYPES_POLICY"];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Allowlists (frozen, exported so the scanner can reuse them)
+
+/** Prefix DOMPurify's SANITIZE_NAMED_PROPS puts on `id` and `name`; `#fragment` links get it too. */
+export const NAMED_PROPERTY_PREFIX = "user-content-";
+
+/**
+ * Class names the studio's own stylesheet uses. Content may not borrow them: a notebook that could put
+ * `class="vt-..."` on its markup could dress text up as the studio's buttons and notices.
+ */
+export const RESERVED_CLASS_PREFIXES: readonly string[] = Object.freeze(["vt-", "vitrine-"]);
+
+/** HTML elements kept. Everything not listed is removed (its text content kept, except for FORBID_CONTENTS). */
+export const ALLOWED_HTML_TAGS: readonly string[] = Object.freeze([
+  // structure and text
+  "p", "div", "span", "br", "hr", "wbr", "blockquote", "pre", "code", "center", "address",
+  "h1", "h2", "h3", "h4", "h5", "h6",
+  "section", "article", "header", "footer", "aside",
+  "figure", "figcaption", "details", "summary",
+  // inline formatting
+  "a", "abbr", "b", "bdi", "bdo", "big", "cite", "del", "dfn", "em", "font", "i", "ins", "kbd", "mark", "q",
+  "rp", "rt", "ruby", "s", "samp", "small", "strike", "strong", "sub", "sup", "time", "tt", "u", "var",
+  // lists and tables
+  "ul", "ol", "li", "dl", "dt", "dd",
+  "table", "caption", "colgroup", "col", "thead", "tbody", "tfoot", "tr", "th", "td",
+  // media: raster images only (the src is checked below)
+  "img",
+  // GFM task lists. Only `type="checkbox"`, forced disabled, with no name/form/value: it cannot be focused,
+  // toggled, submitted or tied to a form anywhere on the page. Any other input type is removed by a hook.
+  "input",
+  // Only ever the root DOMPurify parses into (a `<body>` tag in content merges its attributes into that root and
+  // never nests). Allowing it spares DOMPurify a deep clone of everything when it would remove a disallowed root.
+  "body",
+]);
+
+/** MathML elements kept: what KaTeX's MathML output uses (`annotation` holds the TeX source as text). */
+export const ALLOWED_MATHML_TAGS: readonly string[] = Object.freeze([
+  "math", "semantics", "annotation", "mrow", "mi", "mn", "mo", "ms", "mtext", "mspace", "msub", "msup", "msubsup",
+  "mfrac", "msqrt", "mroot", "mover", "munder", "munderover", "mtable", "mtr", "mtd", "mlabeledtr", "mstyle",
+  "mpadded", "mphantom", "menclose", "merror",
+  // Not kept: annotation-xml (an HTML integration point, the classic mXSS door), maction (actions), mglyph
+  // (loads an image), and anything with an href.
+]);
+
+export const ALLOWED_TAGS: readonly string[] = Object.freeze([...ALLOWED_HTML_TAGS, ...ALLOWED_MATHML_TAGS]);
+
+/** Attributes kept on every allowed element. */
+export const GLOBAL_ATTRIBUTES: readonly string[] = Object.freeze(["class", "id", "title", "lang", "dir"]);
+
+/** Presentation attributes of MathML, as KaTeX writes them. None takes a URL. */
+export const MATHML_ATTRIBUTES: readonly string[] = Object.freeze([
+  "display", "displaystyle", "scriptlevel", "mathvariant", "mathcolor", "mathbackground", "mathsize",
+  "stretchy", "fence", "separator", "lspace", "rspace", "minsize", "maxsize", "symmetric", "largeop",
+  "movablelimits", "accent", "accentunder", "linethickness", "notation", "encoding", "width", "height", "depth",
+  "voffset", "columnalign", "rowalign", "columnspacing", "rowspacing", "columnlines", "rowlines", "frame",
+  "framespacing", "equalrows", "equalcolumns", "side", "columnspan", "rowspan",
+]);
+
+const CELL_ATTRIBUTES = Object.freeze(["colspan", "rowspan", "align", "valign", "width", "height"]);
+
+/** Attributes kept on particular elements, besides GLOBAL_ATTRIBUTES. */
+export const ATTRIBUTES_BY_TAG: Readonly<Record<string, readonly string[]>> = Object.freeze({
+  // `href` is the only URL a link keeps; `target` is dropped everywhere (the studio decides how links open).
+  a: Object.freeze(["href", "name"]),
+  img: Object.freeze(["src", "alt", "width", "height", "align"]),
+  // Only what a task-list checkbox needs; the hook forces type=checkbox and disabled.
+  input: Object.freeze(["type", "checked", "disabled"]),
+  ol: Object.freeze(["start", "type", "reversed"]),
+  li: Object.freeze(["value"]),
+  details: Object.freeze(["open"]),
+  time: Object.freeze(["datetime"]),
+  del: Object.freeze(["datetime"]),
+  ins: Object.freeze(["datetime"]),
+  font: Object.freeze(["color", "size", "face"]),
+  table: Object.freeze(["align", "border", "width", "cellpadding", "cellspacing", "summary"]),
+  caption: Object.freeze(["align"]),
+  colgroup: Object.freeze(["span", "width", "align", "valign"]),
+  col: Object.freeze(["span", "width", "align", "valign"]),
+  thead: Object.freeze(["align", "valign"]),
+  tbody: Object.freeze(["align", "valign"]),
+  tfoot: Object.freeze(["align", "valign"]),
+  tr: Object.freeze(["align", "valign"]),
+  th: Object.freeze([...CELL_ATTRIBUTES, "scope", "abbr"]),
+  td: CELL_ATTRIBUTES,
+  p: Object.freeze(["align"]),
+  div: Object.freeze(["align"]),
+  h1: Object.freeze(["align"]),
+  h2: Object.freeze(["align"]),
+  h3: Object.freeze(["align"]),
+  h4: Object.freeze(["align"]),
+  h5: Object.freeze(["align"]),
+  h6: Object.freeze(["align"]),
+  ...Object.fromEntries(ALLOWED_MATHML_TAGS.map((tag) => [tag, MATHML_ATTRIBUTES])),
+});
+
+/** The only URL-valued attributes kept, and the schemes each may use (besides relative and `#fragment`). */
+export const URL_SCHEMES_BY_ATTRIBUTE: Readonly<Record<"href" | "src", readonly string[]>> = Object.freeze({
+  href: Object.freeze(["http", "https", "mailto"]),
+  // Plus checked raster `data:` and `attachment:` (resolved to such a `data:` URL); see checkImageSource.
+  src: Object.freeze(["http", "https"]),
+});
+
+/** Image types a `data:` URL may carry, each checked against its magic bytes. SVG is not one: it is a document. */
+export const RASTER_IMAGE_TYPES: readonly string[] = Object.freeze(["image/png", "image/jpeg", "image/gif", "image/webp"]);
+
+/**
+ * Denied outright even if a later edit adds them to an allowlist (FORBID_* wins over ALLOWED_* in DOMPurify).
+ * Script and active content, anything that loads or navigates, forms and their controls, document metadata,
+ * SVG (scripts, `use` with external hrefs, `foreignObject`, animations that rewrite hrefs) and legacy oddities.
+ */
+export const FORBIDDEN_TAGS: readonly string[] = Object.freeze([
+  "script", "noscript", "template", "slot", "style", "link", "meta", "base", "title", "head", "html",
+  "iframe", "frame", "frameset", "object", "embed", "applet", "param", "portal", "fencedframe",
+  "form", "button", "select", "option", "optgroup", "datalist", "textarea", "output", "fieldset", "legend", "label",
+  "keygen", "meter", "progress", "selectedcontent", "dialog", "marquee",
+  "svg", "use", "foreignobject", "animate", "animatemotion", "animatetransform", "set", "image", "feimage",
+  "audio", "video", "source", "track", "picture", "canvas", "map", "area",
+  "xmp", "plaintext", "noembed", "noframes", "listing",
+  "annotation-xml", "maction", "mglyph",
+]);
+
+/** Denied attributes, for the same reason. On-event handlers are not listed: no `on*` is ever allowed. */
+export const FORBIDDEN_ATTRIBUTES: readonly string[] = Object.freeze([
+  // CSS can overlay or move the studio's UI and load URLs; the markdown box is styled by the studio only.
+  "style",
+  // Links open the way the studio decides (after the URL check), never in a named or new browsing context.
+  "target",
+  // Candidate lists would bypass the single checked `src`.
+  "srcset", "sizes",
+  // Other URL-valued or navigation attributes.
+  "action", "formaction", "background", "poster", "cite", "longdesc", "usemap", "ismap", "ping", "lowsrc", "dynsrc",
+  "codebase", "classid", "data", "archive", "profile", "manifest", "xlink:href", "xml:base", "srcdoc", "download",
+  // Focus, editing and popover control, custom element upgrades, form association.
+  "autofocus", "tabindex", "accesskey", "contenteditable", "draggable", "popover", "popovertarget",
+  "popovertargetaction", "is", "form", "slot", "part", "exportparts", "nonce", "xmlns",
+]);
+
+const HTML_NAMESPACE = "http://www.w3.org/1999/xhtml";
+const MATHML_NAMESPACE = "http://www.w3.org/1998/Math/MathML";
+
+/**
+ * DOMPurify's URI check, which it applies to every attribute value that is not a known URI-safe one, narrowed to
+ * our schemes. The hooks check `href`/`src` exactly; this is the second lock on the same door.
+ */
+const ALLOWED_URI_REGEXP = /^(?:(?:https?|mailto):|[^a-z]|[a-z+.-]+(?:[^a-z+.\-:]|$))/i;
+
+const ATTRIBUTE_NAMES: readonly string[] = Object.freeze([
+  ...new Set([...GLOBAL_ATTRIBUTES, ...Object.values(ATTRIBUTES_BY_TAG).flat()]),
+]);
+
+function purifyConfig(): Config {
+  return {
+    ALLOWED_TAGS: [...ALLOWED_TAGS],
+    ALLOWED_ATTR: [...ATTRIBUTE_NAMES],
+    // No SVG namespace at all: an element can only be HTML or MathML.
+    ALLOWED_NAMESPACES: [HTML_NAMESPACE, MATHML_NAMESPACE],
+    ALLOWED_URI_REGEXP,
+    FORBID_TAGS: [...FORBIDDEN_TAGS],
+    FORBID_ATTR: [...FORBIDDEN_ATTRIBUTES],
+    // data-* could feed the studio's own delegated handlers or styles; aria-* could relabel content for
+    // assistive technology. Neither is needed to read a notebook.
+    ALLOW_DATA_ATTR: false,
+    ALLOW_ARIA_ATTR: false,
+    ALLOW_UNKNOWN_PROTOCOLS: false,
+    // DOM clobbering: ids and names get `user-content-` (idempotent: an already prefixed value is left alone).
+    SANITIZE_DOM: true,
+    SANITIZE_NAMED_PROPS: true,
+    // Removes comments and attributes that could close a raw-text element when re-parsed (mXSS).
+    SAFE_FOR_XML: true,
+    // The text of a removed element stays (like JupyterLab's sanitizer), except for script, style and the like.
+    KEEP_CONTENT: true,
+    WHOLE_DOCUMENT: false,
+    // Notebooks legitimately contain `{{ }}`; nothing downstream evaluates templates.
+    SAFE_FOR_TEMPLATES: false,
+    RETURN_TRUSTED_TYPE: false,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+/**
+ * A sanitizer bound to one window (a browser window, or a jsdom window on the server). Throws if DOMPurify cannot
+ * run on it: DOMPurify would otherwise return its input unchanged.
+ */
+export function createSanitizer(window: WindowLike, options: SanitizerOptions = {}): Sanitizer {
+  const limits: SanitizerLimits = { ...DEFAULT_SANITIZER_LIMITS, ...options.limits };
+  const purify: DOMPurify = createDOMPurify(window);
+  if (!purify.isSupported) throw new Error("DOMPurify is not supported on this window; refusing to sanitize");
+
+  let context: SanitizeContext | undefined;
+  let inCall = false;
+
+  purify.addHook("uponSanitizeAttribute", (node, event) => {
+    sanitizeAttribute(node, event, context, limits);
+  });
+  purify.addHook("afterSanitizeAttributes", (node) => {
+    if (node.nodeName.toLowerCase() === "input") keepCheckboxInert(node);
+  });
+
+  const run = <T>(html: string, ctx: SanitizeContext | undefined, call: () => T): T => {
+    if (typeof html !== "string") throw new TypeError("sanitize expects an HTML string");
+    if (inCall) throw new Error("sanitizer re-entered from one of its own hooks");
+    inCall = true;
+    context = ctx;
+    try {
+      return call();
+    } finally {
+      context = undefined;
+      inCall = false;
+    }
+  };
+
+  const baseConfig: Config = purifyConfig();
+  if (options.trustedTypesPolicy) baseConfig.TRUSTED_TYPES_POLICY = options.trustedTypesPolicy;
+  const fragmentConfig = { ...baseConfig, RETURN_DOM_FRAGMENT: true } as const;
+
+  const toFragment = (html: string): DocumentFragment => {
+    // DOMPurify returns null when the parsed document has no body (a `<frameset>` payload): nothing survives.
+    const fragment = purify.sanitize(html, fragmentConfig) ?? purify.sanitize("", fragmentConfig);
+    // Removed nodes can leave adjacent text nodes; merge them so the fragment equals a re-parse of its HTML.
+    fragment.normalize();
+    return fragment;
+  };
+
+  /**
+   * Sanitizes, then re-parses and re-sanitizes the result until it no longer changes. The HTML parser is not
+   * idempotent: misnested markup can yield a tree (say an `h6` inside an `h1`, via the adoption agency algorithm)
+   * that its own serialization does not parse back to. Whatever reaches a page is either inserted as nodes or
+   * serialized and parsed again (the static export), so we settle on the tree that survives that round trip and
+   * sanitize it as such. Ordinary content settles at the first check (two DOMPurify passes in all); hostile content
+   * that never settles is dropped.
+   */
+  const settle = (html: string): { html: string; fragment: DocumentFragment } => {
+    if (html.length > limits.maxInputChars || countOf(html, "<") > limits.maxTags || htmlNestingDepth(html) > limits.maxDepth) {
+      return { html: "", fragment: toFragment("") };
+    }
+    let current = purify.sanitize(html, baseConfig);
+    for (let round = 0; round < MAX_SETTLE_ROUNDS; round++) {
+      const fragment = toFragment(current);
+      const again = serialize(fragment);
+      if (again === current) return { html: current, fragment };
+      current = again;
+    }
+    return { html: "", fragment: toFragment("") };
+  };
+
+  return {
+    sanitizeToFragment(html, ctx) {
+      return run(html, ctx, () => settle(html).fragment);
+    },
+    sanitizeToString(html, ctx) {
+      return run(html, ctx, () => settle(html).html);
+    },
+  };
+}
+
+/** Occurrences of `char` in `text`. */
+function countOf(text: string, char: string): number {
+  let count = 0;
+  for (let at = text.indexOf(char); at !== -1; at = text.indexOf(char, at + 1)) count++;
+  return count;
+}
+
+/** The HTML serialization of a fragment's children (what DOMPurify's string output is), leaving it intact. */
+function serialize(fragment: DocumentFragment): string {
+  const holder = fragment.ownerDocument.createElement("div");
+  holder.appendChild(fragment);
+  // eslint-disable-next-line no-restricted-properties -- reads the serialization of nodes just sanitized, in an inert document; nothing is parsed
+  const html = holder.innerHTML;
+  while (holder.firstChild) fragment.appendChild(holder.firstChild);
+  return html;
+}
+
+/** Re-sanitizing rounds allowed for the output to stop changing (see `settle`). */
+const MAX_SETTLE_ROUNDS = 3;
+
+function sanitizeAttribute(
+  node: Element,
+  event: UponSanitizeAttributeHookEvent,
+  context: SanitizeContext | undefined,
+  limits: SanitizerLimits,
+): void {
+  const tag = node.nodeName.toLowerCase();
+  const name = event.attrName;
+  const perTag = Object.hasOwn(ATTRIBUTES_BY_TAG, tag) ? ATTRIBUTES_BY_TAG[tag]! : [];
+  // DOMPurify's ALLOWED_ATTR is one list for all elements; this makes it per element (no href on MathML, no src
+  // on anything but img, no `type` on a link).
+  if (!GLOBAL_ATTRIBUTES.includes(name) && !perTag.includes(name)) {
+    event.keepAttr = false;
+    return;
+  }
+  let value: string | null = event.attrValue;
+  if (name === "class") value = filterClasses(value);
+  else if (name === "href") value = checkLinkTarget(value);
+  else if (name === "src") value = tag === "img" ? checkImageSource(value, context, limits) : null;
+  if (value === null) {
+    event.keepAttr = false;
+    return;
+  }
+  event.attrValue = value;
+}
+
+/** Drops class names reserved for the studio's own stylesheet. */
+function filterClasses(value: string): string | null {
+  const kept = value
+    .split(/[\t\n\f\r ]+/)
+    .filter((name) => name !== "" && !RESERVED_CLASS_PREFIXES.some((prefix) => name.startsWith(prefix)));
+  return kept.length > 0 ? kept.join(" ") : null;
+}
+
+/**
+ * Characters skipped while reading a scheme: what URL parsers strip or ignore (C0 controls, space, tab, newline)
+ * and what browsers have historically ignored (C1 controls, NBSP, soft hyphen, zero-width and bidi marks, other
+ * Unicode blanks, BOM). Skipping them is conservative: `java\tscript:` and `java&#8203;script:` are both caught.
+ */
+function isUrlIgnorable(c: number): boolean {
+  return (
+    c <= 0x20 ||
+    (c >= 0x7f && c <= 0xa0) ||
+    c === 0xad ||
+    c === 0x1680 ||
+    c === 0x180e ||
+    (c >= 0x2000 && c <= 0x200f) ||
+    (c >= 0x2028 && c <= 0x202f) ||
+    (c >= 0x205f && c <= 0x206f) ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
+}
+
+/** The scheme of a URL as a browser would read it, lower-cased, or null for a relative URL. */
+export function urlScheme(value: string): string | null {
+  let scheme = "";
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (isUrlIgnorable(c)) continue;
+    if (c === 0x3a /* : */) return /^[a-z]/i.test(scheme) ? scheme.toLowerCase() : null;
+    // A scheme is a letter then letters, digits, "+", "-" or "."; anything else first means a relative URL.
+    if (!/[A-Za-z0-9+.-]/.test(value[i]!)) return null;
+    scheme += value[i];
+  }
+  return null;
+}
+
+/** `href`: http(s), mailto, relative, or an in-page `#fragment` (prefixed to match the prefixed ids). */
+export function checkLinkTarget(value: string): string | null {
+  const trimmed = value.trim();
+  if (trimmed.startsWith("#")) {
+    const fragment = trimmed.slice(1);
+    if (fragment === "" || fragment.startsWith(NAMED_PROPERTY_PREFIX)) return trimmed;
+    return `#${NAMED_PROPERTY_PREFIX}${fragment}`;
+  }
+  const scheme = urlScheme(trimmed);
+  if (scheme === null) return trimmed;
+  return URL_SCHEMES_BY_ATTRIBUTE.href.includes(scheme) ? trimmed : null;
+}
+
+/**
+ * `img src`: http(s) and relative URLs as they are (the studio proxies or blocks them when it builds the page), a
+ * raster `data:` URL whose payload starts with the magic bytes of its declared type, or `attachment:NAME` resolved
+ * from the cell's attachments to such a `data:` URL. Anything else (SVG, other schemes, unknown attachments) is
+ * dropped.
+ */
+export function checkImageSource(
+  value: string,
+  context: SanitizeContext | undefined,
+  limits: SanitizerLimits = DEFAULT_SANITIZER_LIMITS,
+): string | null {
+  const trimmed = value.trim();
+  const scheme = urlScheme(trimmed);
+  if (scheme === null) return trimmed;
+  if (URL_SCHEMES_BY_ATTRIBUTE.src.includes(scheme)) return trimmed;
+  if (scheme === "data") return checkRasterDataUrl(trimmed, limits.maxDataUrlChars);
+  if (scheme === "attachment") {
+    const bundle = findAttachment(trimmed.slice(trimmed.indexOf(":") + 1), context?.attachments);
+    if (bundle === undefined) return null;
+    for (const type of RASTER_IMAGE_TYPES) {
+      const payload = bundle[type];
+      if (typeof payload !== "string") continue;
+      const url = rasterDataUrl(type, payload, limits.maxDataUrlChars);
+      if (url !== null) return url;
+    }
+    return null;
+  }
+  return null;
+}
+
+function findAttachment(name: string, attachments: Record<string, MimeBundle> | undefined): MimeBundle | undefined {
+  if (attachments === undefined || name === "") return undefined;
+  // Own properties only: `attachment:__proto__` must not find Object.prototype.
+  if (Object.hasOwn(attachments, name)) return attachments[name];
+  let decoded: string;
+  try {
+    // marked percent-encodes link destinations, so `![](<attachment:my image.png>)` arrives encoded.
+    decoded = decodeURIComponent(name);
+  } catch {
+    return undefined;
+  }
+  return decoded !== name && Object.hasOwn(attachments, decoded) ? attachments[decoded] : undefined;
+}
+
+const DATA_URL = /^data:(image\/[a-z0-9.+-]+);base64,/i;
+
+/** A `data:` image URL, checked and normalized (type lower-cased, whitespace removed), or null. */
+export function checkRasterDataUrl(url: string, maxChars: number = DEFAULT_SANITIZER_LIMITS.maxDataUrlChars): string | null {
+  const match = DATA_URL.exec(url);
+  if (!match) return null;
+  return rasterDataUrl(match[1]!.toLowerCase(), url.slice(match[0].length), maxChars);
+}
+
+/**
+ * `data:TYPE;base64,PAYLOAD` if TYPE is a raster type we show, PAYLOAD is well-formed base64 (ASCII whitespace
+ * removed, as notebooks wrap it) and its first bytes are TYPE's signature; otherwise null. A mismatch means the
+ * bytes are something else (an SVG or HTML document, say) wearing an image type.
+ */
+export function rasterDataUrl(type: string, base64: string, maxChars: number = DEFAULT_SANITIZER_LIMITS.maxDataUrlChars): string | null {
+  if (!RASTER_IMAGE_TYPES.includes(type)) return null;
+  const payload = base64.replace(/[\t\n\f\r ]+/g, "");
+  if (payload.length === 0 || payload.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(payload)) return null;
+  const url = `data:${type};base64,${payload}`;
+  if (url.length > maxChars) return null;
+  return hasRasterSignature(type, decodeBase64Prefix(payload)) ? url : null;
+}
+
+function decodeBase64Prefix(payload: string): Uint8Array {
+  const binary = atob(payload.slice(0, 16));
+  return Uint8Array.from(binary, (c) => c.charCodeAt(0));
+}
+
+/** Whether `bytes` start with the file signature of the raster image `type`. */
+export function hasRasterSignature(type: string, bytes: Uint8Array): boolean {
+  const startsWith = (signature: readonly number[], offset = 0): boolean =>
+    bytes.length >= offset + signature.length && signature.every((b, i) => bytes[offset + i] === b);
+  switch (type) {
+    case "image/png":
+      return startsWith([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    case "image/jpeg":
+      return startsWith([0xff, 0xd8, 0xff]);
+    case "image/gif":
+      return startsWith([0x47, 0x49, 0x46, 0x38, 0x37, 0x61]) || startsWith([0x47, 0x49, 0x46, 0x38, 0x39, 0x61]);
+    case "image/webp":
+      return startsWith([0x52, 0x49, 0x46, 0x46]) && startsWith([0x57, 0x45, 0x42, 0x50], 8);
+    default:
+      return false;
+  }
+}
+
+/** A task-list checkbox stays, disabled and bare; any other input is removed. */
+function keepCheckboxInert(node: Element): void {
+  if ((node.getAttribute("type") ?? "").trim().toLowerCase() !== "checkbox") {
+    node.remove();
+    return;
+  }
+  for (const attribute of Array.from(node.attributes)) {
+    if (attribute.name !== "checked") node.removeAttribute(attribute.name);
+  }
+  node.setAttribute("type", "checkbox");
+  node.setAttribute("disabled", "");
+}
