@@ -1,11 +1,22 @@
 #!/bin/sh
-# Installs the system tools the browser tests and the render benchmark need, from Debian's packages,
-# when they are missing: Chromium (never a downloaded browser build) and nbconvert (the benchmark's peer).
+# Installs from Debian's packages the system tools a task needs, when they are missing:
+#   browser   Debian's Chromium (never a downloaded browser build) and a font, for the browser tests
+#   nbconvert jupyter-nbconvert and GNU time, the render benchmark's peer and its memory meter
 set -e
 missing=""
-[ -x /usr/bin/chromium ] || missing="$missing chromium"
-command -v jupyter-nbconvert >/dev/null 2>&1 || missing="$missing jupyter-nbconvert"
-[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$missing fonts-dejavu-core"
+for tool in "$@"; do
+  case "$tool" in
+    browser)
+      [ -x /usr/bin/chromium ] || missing="$missing chromium"
+      [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$missing fonts-dejavu-core"
+      ;;
+    nbconvert)
+      command -v jupyter-nbconvert >/dev/null 2>&1 || missing="$missing jupyter-nbconvert"
+      [ -x /usr/bin/time ] || missing="$missing time"
+      ;;
+    *) echo "ensure-test-tools: unknown tool set '$tool'" >&2; exit 2 ;;
+  esac
+done
 if [ -n "$missing" ]; then
   echo "installing from Debian:$missing" >&2
   sudo_cmd=""
