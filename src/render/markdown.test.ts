@@ -184,6 +184,9 @@ test("hostile 1 MB inputs render in bounded time", () => {
     ["nested html", "<div>a".repeat(M / 6)],
     ["table", "|a|b|\n|-|-|\n" + "|x _y_|*z*|\n".repeat(M / 12)],
     ["image data URL", `<img src="data:image/png;base64,${"A".repeat(M)}">`],
+    ["unclosed code spans", "a \\```".repeat(M / 6)],
+    ["unclosed comments", "a<!--".repeat(M / 5)],
+    ["long list item paragraph", "1. (\n" + "<1. (\n".repeat(M / 6)],
   ];
   for (const [name, input] of inputs) {
     const start = performance.now();
@@ -197,7 +200,14 @@ test("hostile 1 MB inputs render in bounded time", () => {
 });
 
 test("input beyond the limits falls back to its source as preformatted text", () => {
-  for (const input of ["> ".repeat(5000) + "deep", "_a".repeat(50_000), "x".repeat(2_000_001), "|a|\n|-|\n" + "|1|\n".repeat(40_000)]) {
+  const inputs = [
+    "> ".repeat(5000) + "deep",
+    "_a".repeat(50_000),
+    "x".repeat(2_000_001),
+    "|a|\n|-|\n" + "|1|\n".repeat(40_000),
+    "- item\n" + "continued\n".repeat(20_000),
+  ];
+  for (const input of inputs) {
     const doc = render(input);
     const pre = doc.querySelector(`pre.${MARKDOWN_FALLBACK_CLASS}`);
     assert.ok(pre, input.slice(0, 10));

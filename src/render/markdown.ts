@@ -7,9 +7,13 @@
 // rewrites `#fragment` links to match).
 //
 // Hostile input. marked is mostly linear, but not everywhere (measured with marked 18.2):
-// - emphasis: each `*`/`_`/`~` opener that never closes scans the rest of the paragraph, so `a(*a(*a(*...` (and
-//   `*a_*a_...`) is quadratic: 24 KB took 3.5 s, 78 KB took 41 s. Bounded by a work budget on marked's emphasis
-//   tokenizers; once it is spent, further delimiters in the cell render as literal characters.
+// - closing delimiters: each `*`/`_`/`~` opener, backtick run or `<!--` that never closes scans the rest of the
+//   paragraph, so `a(*a(*a(*...` is quadratic (24 KB: 3.5 s; 78 KB of `*a_`: 41 s), and so are `a \```...` (100 KB:
+//   1 s) and `a<!--a<!--...` (100 KB: 0.45 s). Bounded by a work budget on those tokenizers; once it is spent,
+//   further delimiters in the cell render as literal characters. marked also masks code spans before tokenizing,
+//   with the same unbounded search per backtick run (200 KB of `www. \```: 2.7 s) and per unclosed `<!--`
+//   (300 KB: 1.4 s), and GFM's bare URLs extend to the next blank for every `http://` or `www.` start (200 KB of
+//   `-->\[\\(http://`: 1.6 s); those are estimated before parsing and fall back like the next case.
 // - GFM e-mail autolinks and the text scanner look ahead over runs of e-mail-ish characters for an `@`, once per
 //   text token, so a long run without blanks that is full of token stops (`_a_a_a...`, `!!!!...`, and any run of
 //   `*` once emphasis is off: 1 MB of `***...a...***` took 5 minutes) is quadratic: 80 KB of `_a` took 3.5 s.
@@ -39,12 +43,19 @@ export interface MarkdownLimits {
   /** Longest source rendered as markdown (UTF-16 code units); longer falls back to preformatted text. */
   maxSourceChars: number;
   /**
-   * Work allowed to marked's emphasis and strikethrough tokenizers per cell, in characters scanned (an upper
-   * bound: a matched delimiter costs its token's length, an unmatched one the rest of its paragraph).
+   * Work allowed per cell to marked's inline tokenizers that look ahead for a closing delimiter (emphasis,
+   * strikethrough, code spans, HTML comments), in characters scanned: an upper bound where a matched delimiter
+   * costs its token's length and an unmatched one the rest of its paragraph.
    */
-  maxEmphasisWork: number;
+  maxInlineScanWork: number;
   /** Estimated look-ahead work over runs of e-mail-ish characters (run length times token stops, summed). */
   maxTextRunWork: number;
+  /** Estimated work of marked's search for closing backtick runs, see `backtickRunWork`. */
+  maxBacktickRunWork: number;
+  /** Estimated work of marked's search for the ends of HTML comments and the like, see `htmlOpenerWork`. */
+  maxHtmlOpenerWork: number;
+  /** Estimated work of GFM's bare URL autolinks, see `urlRunWork`. */
+  maxUrlRunWork: number;
   /** Most math expressions typeset per cell; the rest show as source. */
   maxMathExpressions: number;
   /** Most TeX characters typeset per cell; the rest show as source. */
@@ -70,9 +81,15 @@ export const DEFAULT_MARKDOWN_LIMITS: Readonly<MarkdownLimits> = Object.freeze({
   // Cells with images embedded as data URLs in raw HTML are legitimately large.
   maxSourceChars: 2_000_000,
   // ~0.2 s of the worst pathological pattern measured; ordinary text uses a tiny fraction.
-  maxEmphasisWork: 5_000_000,
-  // ~0.3 s of the worst pattern measured; a 1 MB base64 image (no `_`, `*`, `!`) costs nothing here.
+  maxInlineScanWork: 5_000_000,
+  // ~0.2 s of the worst pattern measured; a 1 MB base64 image (no `_`, `*`, `!`) costs nothing here.
   maxTextRunWork: 50_000_000,
+  // ~0.15 s; a 100 KB paragraph may hold a thousand stray backticks.
+  maxBacktickRunWork: 100_000_000,
+  // ~0.1 s; a closed comment costs its own length.
+  maxHtmlOpenerWork: 300_000_000,
+  // ~0.07 s; a paragraph of ordinary links costs each link's length.
+  maxUrlRunWork: 50_000_000,
   maxMathExpressions: 1_000,
   maxMathChars: 100_000,
   // About 4 500 rows of a 10-column table; well under the sanitizer's own cap.
@@ -101,6 +118,9 @@ export function renderMarkdown(source: string, limits: Readonly<MarkdownLimits> 
   const block = blockCosts(text);
   if (
     textRunWork(text) > limits.maxTextRunWork ||
+    backtickRunWork(text) > limits.maxBacktickRunWork ||
+    htmlOpenerWork(text) > limits.maxHtmlOpenerWork ||
+    urlRunWork(text) > limits.maxUrlRunWork ||
     block.nesting > limits.maxBlockNesting ||
     block.listParagraphWork > limits.maxListParagraphWork
   ) {
@@ -109,7 +129,7 @@ export function renderMarkdown(source: string, limits: Readonly<MarkdownLimits> 
 
   let html: string;
   try {
-    html = createMarked(math, limits).parse(text, { async: false });
+    html = createMarked(math, limits, /[*_~]/.test(text)).parse(text, { async: false });
   } catch {
     // marked throws on recursion overflow (deeply nested quotes or emphasis) and on its own internal errors.
     return fallback(source);
@@ -142,11 +162,11 @@ export function headingId(textContent: string): string {
   return textContent.replace(/ /g, "-");
 }
 
-function createMarked(math: readonly string[], limits: Readonly<MarkdownLimits>): Marked {
-  let emphasisWork = 0;
+function createMarked(math: readonly string[], limits: Readonly<MarkdownLimits>, hasEmphasis: boolean): Marked {
+  let inlineScanWork = 0;
   // A fresh instance per call: the global `marked` is shared mutable state that any other code (or a dependency)
   // could reconfigure with extensions, renderers or hooks.
-  return new Marked({
+  const marked = new Marked({
     async: false,
     gfm: true,
     breaks: false,
@@ -160,27 +180,51 @@ function createMarked(math: readonly string[], limits: Readonly<MarkdownLimits>)
       },
     },
     tokenizer: {
-      emStrong(src, maskedSrc, prevChar = "") {
-        const first = src[0];
-        if (first !== "*" && first !== "_") return false; // marked's own tokenizer rejects these at once
-        if (emphasisWork > limits.maxEmphasisWork) return undefined; // budget spent: the delimiter is text
-        // Charged up front, because nested emphasis recurses inside this call (and so sees the charge), then
-        // settled at what the call can actually have cost.
-        emphasisWork += src.length;
-        const token = Tokenizer.prototype.emStrong.call(this, src, maskedSrc, prevChar);
-        emphasisWork += (token ? token.raw.length : cheapRejection(src, prevChar) ? 1 : src.length) - src.length;
-        return token;
+      // Only when the text has emphasis characters: replacing these two makes marked mask every paragraph before
+      // tokenizing it (a linear pass, but a slow one on text full of `[`), which it otherwise skips without them.
+      ...(hasEmphasis
+        ? {
+            emStrong(this: Tokenizer, src: string, maskedSrc: string, prevChar = "") {
+              const first = src[0];
+              if (first !== "*" && first !== "_") return false; // marked's own tokenizer rejects these at once
+              const cheap = cheapRejection(src, prevChar);
+              return scan(src, cheap, () => Tokenizer.prototype.emStrong.call(this, src, maskedSrc, prevChar));
+            },
+            del(this: Tokenizer, src: string, maskedSrc: string, prevChar = "") {
+              if (src[0] !== "~") return false;
+              const cheap = cheapRejection(src, prevChar);
+              return scan(src, cheap, () => Tokenizer.prototype.del.call(this, src, maskedSrc, prevChar));
+            },
+          }
+        : {}),
+      codespan(src) {
+        if (src[0] !== "`") return false;
+        return scan(src, false, () => Tokenizer.prototype.codespan.call(this, src));
       },
-      del(src, maskedSrc, prevChar = "") {
-        if (src[0] !== "~") return false;
-        if (emphasisWork > limits.maxEmphasisWork) return undefined;
-        emphasisWork += src.length;
-        const token = Tokenizer.prototype.del.call(this, src, maskedSrc, prevChar);
-        emphasisWork += (token ? token.raw.length : cheapRejection(src, prevChar) ? 1 : src.length) - src.length;
-        return token;
+      tag(src) {
+        // Only comments, declarations, CDATA and processing instructions can scan to the end of the text.
+        if (!src.startsWith("<!") && !src.startsWith("<?")) return false;
+        return scan(src, false, () => Tokenizer.prototype.tag.call(this, src));
       },
     },
   });
+
+  /**
+   * Runs one of marked's inline tokenizers that may scan to the end of the paragraph looking for its closing
+   * delimiter, within the cell's budget. Charged the whole rest up front (nested emphasis recurses inside the call,
+   * and must see the charge), then settled at what the call can have cost: its token's length if it matched, the
+   * rest of the paragraph if it did not (or 1 if marked rejects it before scanning). Once the budget is spent the
+   * delimiter is left to the text tokenizer, so it renders as the literal character.
+   */
+  function scan<T extends { raw: string }>(src: string, cheap: boolean, tokenize: () => T | undefined): T | undefined {
+    if (inlineScanWork > limits.maxInlineScanWork) return undefined;
+    inlineScanWork += src.length;
+    const token = tokenize();
+    inlineScanWork += (token ? token.raw.length : cheap ? 1 : src.length) - src.length;
+    return token;
+  }
+
+  return marked;
 }
 
 /**
@@ -260,7 +304,14 @@ function blockCosts(text: string): { nesting: number; listParagraphWork: number 
     }
     const rest = text.slice(i, Math.min(nl, i + 12));
     const listItem = /^(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)/.test(rest);
-    nesting = Math.max(nesting, quotes, listItem ? Math.floor(column / 2) : 0);
+    // Markers chained on one line nest too: `1. 1. 1. x` is three lists deep, `> - > - x` four blocks.
+    let chained = 0;
+    if (listItem) {
+      const marker = /(?:(?:[-*+]|\d{1,9}[.)])(?=[ \t]|$)|>)[ \t]*/y;
+      marker.lastIndex = i;
+      while (marker.lastIndex < nl && marker.exec(text) !== null) chained++;
+    }
+    nesting = Math.max(nesting, quotes + chained, listItem ? Math.floor(column / 2) + chained : 0);
     if (listItem) {
       closeParagraph();
       inItem = true;
@@ -358,6 +409,89 @@ function tagEnd(html: string, from: number): number {
     }
   }
   return html.length;
+}
+
+/**
+ * Estimated work of marked's masking pass, which for every backtick run looks for a closing run of the same length
+ * up to the end of the paragraph: the distance to the end of its paragraph (text up to a blank line), summed over
+ * the runs that may not close. A run counts as closing only if a later run of the same length follows in the same
+ * paragraph; runs after a backslash always count as open (the escape shortens them).
+ */
+function backtickRunWork(text: string): number {
+  let work = 0;
+  let blockStart = 0;
+  let nextBacktick = text.indexOf("`");
+  const blank = /\n[ \t]*\n/g;
+  while (blockStart < text.length && nextBacktick !== -1) {
+    blank.lastIndex = Math.max(blockStart, nextBacktick - 1);
+    const found = blank.exec(text);
+    const blockEnd = found === null ? text.length : found.index;
+    const runs: { start: number; length: number; escaped: boolean }[] = [];
+    for (let i = nextBacktick; i !== -1 && i < blockEnd; i = text.indexOf("`", i)) {
+      let j = i;
+      while (j < blockEnd && text.charCodeAt(j) === 0x60) j++;
+      runs.push({ start: i, length: j - i, escaped: i > 0 && text.charCodeAt(i - 1) === 0x5c });
+      i = j;
+      if (j >= blockEnd) break;
+    }
+    const closersAfter = new Map<number, number>();
+    for (let r = runs.length - 1; r >= 0; r--) {
+      const run = runs[r]!;
+      if (run.escaped || !closersAfter.get(run.length)) work += blockEnd - run.start;
+      if (!run.escaped) closersAfter.set(run.length, (closersAfter.get(run.length) ?? 0) + 1);
+    }
+    blockStart = found === null ? text.length : found.index + found[0].length;
+    // Blocks without a backtick are skipped by jumping to the next one.
+    nextBacktick = text.indexOf("`", blockStart);
+  }
+  return work;
+}
+
+/**
+ * Estimated work of marked's search for the end of HTML comments, processing instructions and CDATA sections
+ * (`<!--` to `-->`, `<?` to `?>`, `<![CDATA[` to `]]>`): for each opener, the distance to its closer or to the end
+ * of its paragraph, summed. marked's masking pass repeats that search for every opener (300 KB of `]<!--\t> -`:
+ * 1.4 s), outside any tokenizer the budget could reach.
+ */
+function htmlOpenerWork(text: string): number {
+  const paragraphEnds: number[] = [];
+  const blank = /\n[ \t]*\n/g;
+  for (let found = blank.exec(text); found !== null; found = blank.exec(text)) paragraphEnds.push(found.index);
+  paragraphEnds.push(text.length);
+  let work = 0;
+  for (const [open, close] of [["<!--", "-->"], ["<?", "?>"], ["<![CDATA[", "]]>"]] as const) {
+    let paragraph = 0;
+    let closer = -1;
+    for (let at = text.indexOf(open); at !== -1; at = text.indexOf(open, at + 1)) {
+      while (paragraphEnds[paragraph]! < at) paragraph++;
+      if (closer !== Number.MAX_SAFE_INTEGER && closer < at + open.length) {
+        const next = text.indexOf(close, at + open.length);
+        closer = next === -1 ? Number.MAX_SAFE_INTEGER : next;
+      }
+      work += Math.min(closer, paragraphEnds[paragraph]!) - at;
+    }
+  }
+  return work;
+}
+
+/**
+ * Estimated work of GFM's bare URL autolinks: each `http://`, `https://`, `ftp://` or `www.` start is matched up to
+ * the next blank or `<`, then trimmed back, so many starts in one long run without blanks is quadratic (200 KB of
+ * `-->\[\\(http://`: 1.6 s). The distance from each start to the end of its run, summed.
+ */
+function urlRunWork(text: string): number {
+  const start = /:\/\/|www\./gi;
+  const runEnd = /[\s<]/g;
+  let end = -1;
+  let work = 0;
+  for (let found = start.exec(text); found !== null; found = start.exec(text)) {
+    if (end !== text.length && end < found.index) {
+      runEnd.lastIndex = found.index;
+      end = runEnd.exec(text)?.index ?? text.length;
+    }
+    work += end - found.index;
+  }
+  return work;
 }
 
 /** The text content a heading's inline tokens will have in the DOM, with math marks as their source. */
