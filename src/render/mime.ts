@@ -49,18 +49,19 @@ export const MIME_PRIORITY: readonly string[] = Object.freeze([
   "text/plain",
 ]);
 
-/** Types whose content can carry markup or script: each is rendered only inside its own sandboxed frame. */
-export const ACTIVE_MIME_TYPES: ReadonlySet<string> = new Set([
-  WIDGET_VIEW_MIME,
-  PLOTLY_MIME,
-  ...VEGA_MIME_TYPES,
-  "application/javascript",
-  "text/html",
-  "text/markdown",
-  "text/latex",
-  "image/svg+xml",
-  "application/json",
+/** Types whose content is shown as text or as a checked raster image, directly in the page. */
+const PASSIVE_MIME_TYPES: ReadonlySet<string> = new Set([
+  "image/png",
+  "image/jpeg",
+  "image/gif",
+  "image/webp",
+  "application/vnd.jupyter.stderr",
+  "application/vnd.jupyter.stdout",
+  "text/plain",
 ]);
+
+/** Types whose content can carry markup or script: each is rendered only inside its own sandboxed frame. */
+export const ACTIVE_MIME_TYPES: ReadonlySet<string> = new Set(MIME_PRIORITY.filter((mime) => !PASSIVE_MIME_TYPES.has(mime)));
 
 export interface MimeChoiceOptions {
   /** Widget views are only renderable when the notebook saved widget state. */
