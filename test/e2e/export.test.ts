@@ -163,7 +163,6 @@ describe("output frames", () => {
     }
     // Every frame except the markdown one (whose script the sanitizer removed) reports what it tried.
     const results: Record<string, Record<string, string>> = {};
-    await page.waitForFunction(() => true);
     for (const child of page.frames()) {
       if (child === page.mainFrame()) continue;
       const handle = await child.waitForFunction(() => document.body?.getAttribute("data-escape-results") ?? (document.querySelector("h1") ? "markdown" : null), undefined, { timeout: 10_000 });
