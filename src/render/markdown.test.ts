@@ -2,7 +2,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { JSDOM } from "jsdom";
 import { marked } from "marked";
-import { MARKDOWN_FALLBACK_CLASS, headingId, htmlNestingDepth, renderMarkdown } from "./markdown.ts";
+import { htmlNestingDepth } from "./html-size.ts";
+import { MARKDOWN_FALLBACK_CLASS, headingId, renderMarkdown } from "./markdown.ts";
 import { MATH_ERROR_CLASS } from "./math.ts";
 import { createSanitizer, type SanitizeContext } from "./sanitize.ts";
 

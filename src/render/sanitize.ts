@@ -18,7 +18,7 @@
 
 import createDOMPurify, { type Config, type DOMPurify, type UponSanitizeAttributeHookEvent, type WindowLike } from "dompurify";
 import type { MimeBundle } from "../notebook/types.ts";
-import { htmlNestingDepth } from "./markdown.ts";
+import { countOf, htmlNestingDepth } from "./html-size.ts";
 import { decodeBase64Prefix, isRasterMimeType, RASTER_MIME_TYPES, sniffRasterType } from "./raster.ts";
 
 export interface SanitizeContext {
@@ -324,13 +324,6 @@ export function createSanitizer(window: WindowLike, options: SanitizerOptions = 
       return run(html, ctx, () => settle(html).html);
     },
   };
-}
-
-/** Occurrences of `char` in `text`. */
-function countOf(text: string, char: string): number {
-  let count = 0;
-  for (let at = text.indexOf(char); at !== -1; at = text.indexOf(char, at + 1)) count++;
-  return count;
 }
 
 /** The HTML serialization of a fragment's children (what DOMPurify's string output is), leaving it intact. */
