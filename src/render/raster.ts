@@ -42,7 +42,7 @@ export type RasterCheck =
  * Only the first bytes are decoded for the check; the payload must still be well-formed base64 throughout.
  */
 export function checkRasterImage(declared: RasterMimeType, payload: string): RasterCheck {
-  const base64 = payload.replace(/[\r\n\t ]+/g, "");
+  const base64 = payload.replace(/[\t\n\f\r ]+/g, "");
   if (base64.length === 0) return { ok: false, reason: "empty" };
   if (base64.length > MAX_IMAGE_BASE64_LENGTH) return { ok: false, reason: "too_large" };
   if (base64.length % 4 !== 0 || !BASE64_RE.test(base64)) return { ok: false, reason: "not_base64" };

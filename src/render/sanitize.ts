@@ -19,7 +19,7 @@
 import createDOMPurify, { type Config, type DOMPurify, type UponSanitizeAttributeHookEvent, type WindowLike } from "dompurify";
 import type { MimeBundle } from "../notebook/types.ts";
 import { countOf, htmlNestingDepth } from "./html-size.ts";
-import { decodeBase64Prefix, isRasterMimeType, RASTER_MIME_TYPES, sniffRasterType } from "./raster.ts";
+import { checkRasterImage, isRasterMimeType, RASTER_MIME_TYPES, sniffRasterType } from "./raster.ts";
 
 export interface SanitizeContext {
   /** The cell's attachments, for `<img src="attachment:NAME">`. */
@@ -479,12 +479,9 @@ export function checkRasterDataUrl(url: string, maxChars: number = DEFAULT_SANIT
  * bytes are something else (an SVG or HTML document, say) wearing an image type.
  */
 export function rasterDataUrl(type: string, base64: string, maxChars: number = DEFAULT_SANITIZER_LIMITS.maxDataUrlChars): string | null {
-  if (!RASTER_IMAGE_TYPES.includes(type)) return null;
-  const payload = base64.replace(/[\t\n\f\r ]+/g, "");
-  if (payload.length === 0 || payload.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(payload)) return null;
-  const url = `data:${type};base64,${payload}`;
-  if (url.length > maxChars) return null;
-  return hasRasterSignature(type, decodeBase64Prefix(payload)) ? url : null;
+  if (!isRasterMimeType(type)) return null;
+  const checked = checkRasterImage(type, base64);
+  return checked.ok && checked.dataUrl.length <= maxChars ? checked.dataUrl : null;
 }
 
 
