@@ -84,7 +84,8 @@ class ExportHost implements RenderHost {
       markdownFragment: (source, frameDoc) => {
         const fragment = this.sanitizer.sanitizeToFragment(renderMarkdown(source), {});
         this.adjustLinksAndImages(fragment, doc);
-        return frameDoc.importNode(fragment, true) as DocumentFragment;
+        // Moved, not copied: the fragment was made for this frame alone.
+        return frameDoc.adoptNode(fragment);
       },
     });
     for (const h of built.scriptHashes) this.scriptHashes.add(h);
