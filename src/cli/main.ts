@@ -11,11 +11,13 @@ Commands:
 Run "vitrine <command> --help" for a command's options.
 Options: -h, --help   this help;  -v, --version   the version`;
 
-const COMMANDS: Record<string, { run: (args: string[], io: CommandIO) => number; usage: string }> = {
+// Each command lives in its own module; a command that does I/O over time (serve, check-url with a list) returns
+// a promise of its exit code.
+const COMMANDS: Record<string, { run: (args: string[], io: CommandIO) => number | Promise<number>; usage: string }> = {
   render: { run: renderCommand, usage: RENDER_USAGE },
 };
 
-export function main(argv: string[], io: CommandIO): number {
+export async function main(argv: string[], io: CommandIO): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === "-h" || command === "--help" || command === "help") {
     io.stdout(`${USAGE}\n`);
@@ -32,7 +34,7 @@ export function main(argv: string[], io: CommandIO): number {
     return 2;
   }
   try {
-    return entry.run(rest, io);
+    return await entry.run(rest, io);
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr(`vitrine ${command}: ${error.message}\n\n${entry.usage}\n`);
@@ -47,5 +49,5 @@ if (import.meta.main) {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
   };
-  process.exitCode = main(process.argv.slice(2), io);
+  process.exitCode = await main(process.argv.slice(2), io);
 }
