@@ -23,7 +23,7 @@ export function App() {
     case "signed-in":
       return (
         <div className="vt-shell">
-          <header className="vt-header">
+          <header className="vt-app-header">
             <span className="vt-brand">Vitrine</span>
             <span className="vt-user">{state.session.user.name}</span>
             <button type="button" onClick={() => void signOut().finally(() => setState({ kind: "signed-out" }))}>
