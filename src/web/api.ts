@@ -6,6 +6,8 @@ export interface SessionUser {
   id: string | number;
   name: string;
   admin: boolean;
+  /** A one-time password is in use: the account must choose its own before anything else. */
+  mustChangePassword?: boolean;
 }
 
 export interface Session {
@@ -95,4 +97,38 @@ export async function signOut(): Promise<void> {
   } finally {
     csrfToken = null;
   }
+}
+
+/**
+ * A multipart POST that reports its upload progress (fetch cannot), with the same CSRF header and the same
+ * error answers as apiRequest.
+ */
+export function uploadWithProgress<T>(path: string, form: FormData, onProgress: (fraction: number) => void): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    if (csrfToken === null) return reject(new ApiError(401, "not_signed_in", "Sign in first."));
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", path);
+    xhr.setRequestHeader("x-csrf-token", csrfToken);
+    xhr.setRequestHeader("accept", "application/json");
+    xhr.responseType = "text";
+    xhr.upload.addEventListener("progress", (event) => {
+      if (event.lengthComputable && event.total > 0) onProgress(event.loaded / event.total);
+    });
+    xhr.addEventListener("error", () => reject(new ApiError(0, "network_error", "The upload did not reach the server.")));
+    xhr.addEventListener("load", () => {
+      let body: { error?: unknown; message?: unknown } | undefined;
+      try {
+        body = JSON.parse(xhr.responseText) as typeof body;
+      } catch {
+        body = undefined;
+      }
+      if (xhr.status >= 200 && xhr.status < 300) {
+        onProgress(1);
+        resolve(body as T);
+        return;
+      }
+      reject(new ApiError(xhr.status, typeof body?.error === "string" ? body.error : `http_${xhr.status}`, typeof body?.message === "string" ? body.message : xhr.statusText));
+    });
+    xhr.send(form);
+  });
 }

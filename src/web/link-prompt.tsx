@@ -9,7 +9,8 @@ export interface LinkPromptProps {
   verdict: StudioVerdict;
   onOpen(url: string): void;
   onTrustDomain(domain: string): Promise<void>;
-  onTrustApplication(application: string): Promise<void>;
+  /** Trusts the application by its URL scheme (what the server remembers). */
+  onTrustApplication(scheme: string): Promise<void>;
   onClose(): void;
 }
 
@@ -111,7 +112,7 @@ export function LinkPrompt({ href, verdict, onOpen, onTrustDomain, onTrustApplic
           <button
             type="button"
             className="vt-primary"
-            onClick={() => void open(() => (alwaysTrust && verdict.application ? onTrustApplication(verdict.application) : Promise.resolve()))}
+            onClick={() => void open(() => (alwaysTrust ? onTrustApplication(new URL(target).protocol.slice(0, -1)) : Promise.resolve()))}
           >
             Open
           </button>
