@@ -99,3 +99,22 @@ export const SMALL_NOTEBOOK = JSON.stringify({
   metadata: {},
   cells: [{ cell_type: "markdown", id: "a1", metadata: {}, source: "# Hello" }],
 });
+
+/** Every row of every table and every file under the data directory's blob and temp folders, for "nothing changed" checks. */
+export async function snapshot(t: TestStudio): Promise<string> {
+  const { readdirSync, statSync } = await import("node:fs");
+  const tables = ["users", "workspaces", "members", "blobs", "files", "versions", "audit_events", "trusted_domains", "trusted_applications"] as const;
+  const rows: Record<string, unknown[]> = {};
+  for (const table of tables) rows[table] = await t.studio.db.selectFrom(table).selectAll().execute();
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const full = join(dir, name);
+      if (statSync(full).isDirectory()) walk(full);
+      else files.push(`${full.slice(t.dataDir.length)} ${statSync(full).size}`);
+    }
+  };
+  walk(join(t.dataDir, "blobs"));
+  walk(join(t.dataDir, "tmp"));
+  return JSON.stringify({ rows, files: files.sort() });
+}

@@ -4,6 +4,7 @@
 // they return rows (`reader`) and take parameters as one array, `node:sqlite` ones do neither. This adapter fills
 // that gap and keeps Kysely's SQLite compiler, introspector and single-connection mutex.
 
+import { chmodSync } from "node:fs";
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { SqliteDialect, type SqliteDatabase, type SqliteStatement } from "kysely";
 
@@ -69,6 +70,8 @@ class NodeSqliteDatabase implements SqliteDatabase {
 /** Opens a SQLite file with WAL (readers never wait for the writer), foreign keys on, and a busy timeout for CLI commands run beside the server. */
 export function openSqlite(path: string): { dialect: SqliteDialect; raw: DatabaseSync } {
   const raw = new DatabaseSync(path, { enableForeignKeyConstraints: true, timeout: 5000 });
+  // The database holds password hashes and session digests: readable by the server's user alone.
+  if (path !== ":memory:") chmodSync(path, 0o600);
   raw.exec("PRAGMA journal_mode = WAL");
   // FULL makes each commit durable at the cost of one more fsync: an upload the server acknowledged survives a power cut.
   raw.exec("PRAGMA synchronous = FULL");
