@@ -103,7 +103,7 @@ export const SMALL_NOTEBOOK = JSON.stringify({
 /** Every row of every table and every file under the data directory's blob and temp folders, for "nothing changed" checks. */
 export async function snapshot(t: TestStudio): Promise<string> {
   const { readdirSync, statSync } = await import("node:fs");
-  const tables = ["users", "workspaces", "members", "blobs", "files", "versions", "audit_events", "trusted_domains", "trusted_applications"] as const;
+  const tables = ["users", "sessions", "workspaces", "members", "blobs", "files", "versions", "audit_events", "trusted_domains", "trusted_applications"] as const;
   const rows: Record<string, unknown[]> = {};
   for (const table of tables) rows[table] = await t.studio.db.selectFrom(table).selectAll().execute();
   const files: string[] = [];
