@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from "fastify";
 import { loadConfig } from "../src/server/config.ts";
-import { buildAppOrigin } from "../src/server/app-origin.ts";
+import { buildAppOrigin, type BuildOptions } from "../src/server/app-origin.ts";
 import { buildContentOrigin } from "../src/server/content-origin.ts";
 import { openStudio } from "../src/server/server.ts";
 import { createUser } from "../src/server/auth/users.ts";
@@ -33,11 +33,11 @@ export interface TestStudio {
   close(): Promise<void>;
 }
 
-export async function startTestStudio(flags: Record<string, string> = {}): Promise<TestStudio> {
+export async function startTestStudio(flags: Record<string, string> = {}, build: BuildOptions = {}): Promise<TestStudio> {
   const dataDir = mkdtempSync(join(tmpdir(), "vitrine-server-"));
   const config = loadConfig({ "data-dir": dataDir, "log-level": "silent", ...flags }, {});
   const studio = await openStudio(config);
-  const app = await buildAppOrigin(studio);
+  const app = await buildAppOrigin(studio, build);
   const content = await buildContentOrigin(studio);
   await app.ready();
   await content.ready();

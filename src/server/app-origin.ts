@@ -40,8 +40,14 @@ export function fastifyOptions(studio: Studio) {
   };
 }
 
-export async function buildAppOrigin(studio: Studio): Promise<FastifyInstance> {
+export interface BuildOptions {
+  /** Sees every route as it is added: how the OpenAPI coverage test knows what the server really serves. */
+  onRoute?: (route: { method: string | string[]; url: string }) => void;
+}
+
+export async function buildAppOrigin(studio: Studio, options: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify(fastifyOptions(studio));
+  if (options.onRoute) app.addHook("onRoute", options.onRoute);
   app.setValidatorCompiler(compileValidator);
   app.decorateRequest("user", null);
   app.decorateRequest("session", null);
