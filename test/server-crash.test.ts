@@ -93,7 +93,7 @@ test("SIGKILL during uploads leaves the old state or the new, never a partial on
               const nb = notebook(marker);
               const body = multipart("trusted-source-v1", [{ path: "run/data.ipynb", content: nb }, { path: "run/marker.txt", content: marker }]);
               try {
-                const r = await fetch(`${url}/api/workspaces/${ws}/files`, { method: "POST", headers: { ...auth, ...body.headers }, body: body.payload });
+                const r = await fetch(`${url}/api/workspaces/${ws}/files`, { method: "POST", headers: { ...auth, ...body.headers }, body: new Uint8Array(body.payload) });
                 if (r.status === 201) acknowledged.add(createHash("sha256").update(nb).digest("hex"));
                 else assert.fail(`upload answered ${r.status}: ${await r.text()}`);
               } catch (error) {

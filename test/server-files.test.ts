@@ -198,3 +198,21 @@ test("members: roles, no removal of the last owner, audited", async () => {
   const events = (await t.studio.db.selectFrom("audit_events").select("event").where("workspace_id", "=", ws).execute()).map((e) => e.event);
   assert.ok(events.includes("member_added") && events.includes("member_role_changed"));
 });
+
+test("uploads are rate limited per user", async () => {
+  const limited = await startTestStudio({ "upload-requests-per-minute": "2" });
+  try {
+    const me = await limited.addUser("uri");
+    const other = await limited.addUser("una");
+    const id = (await limited.call(me, { method: "POST", url: "/api/workspaces", payload: { name: "w" } })).json().id;
+    await limited.call(me, { method: "POST", url: `/api/workspaces/${id}/members`, payload: { username: "una", role: "editor" } });
+    const send = (who: Caller) => limited.call(who, { method: "POST", url: `/api/workspaces/${id}/files`, ...multipart("trusted-source-v1", [{ path: "r.txt", content: "r" }]) });
+    assert.deepEqual([(await send(me)).statusCode, (await send(me)).statusCode], [201, 201]);
+    const third = await send(me);
+    assert.equal(third.statusCode, 429);
+    assert.equal(third.json().error, "rate_limited");
+    assert.equal((await send(other)).statusCode, 201, "another user has a budget of their own");
+  } finally {
+    await limited.close();
+  }
+});
