@@ -88,3 +88,8 @@ test("storage: WAL, foreign keys, migrations once, and a clear refusal of unsupp
     rmSync(d, { recursive: true, force: true });
   }
 });
+
+test("the README's settings table lists every setting with its variable and default", () => {
+  const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+  for (const s of SETTINGS) assert.ok(readme.includes(`| \`${s.flag}\` | \`${s.env}\` | \`${s.default}\` |`), `${s.flag} is in the README`);
+});
