@@ -102,15 +102,26 @@ test("a server failure answers 500 with a request id the user can quote, logs it
 });
 
 test("the content origin answers only its own routes, sets no cookie, and may be framed by the app alone", async () => {
-  const health = await t.content.inject({ method: "GET", url: "/healthz" });
+  const health = await t.content.inject({ method: "GET", url: "/healthz", headers: { host: "127.0.0.1:8081" } });
   assert.equal(health.statusCode, 200);
   assert.match(String(health.headers["content-security-policy"]), /frame-ancestors http:\/\/localhost:8080/);
   assert.match(String(health.headers["content-security-policy"]), /default-src 'none'/);
   assert.equal(health.headers["x-content-type-options"], "nosniff");
   for (const [method, url] of [["GET", "/api/session"], ["POST", "/api/session"], ["GET", "/api/workspaces"], ["GET", "/api/openapi.json"], ["GET", "/"]] as const) {
-    const r = await t.content.inject({ method, url, headers: { cookie: me.cookie }, ...(method === "POST" ? { payload: { username: "hana", password: "x" } } : {}) });
+    const r = await t.content.inject({ method, url, headers: { host: "127.0.0.1:8081", cookie: me.cookie }, ...(method === "POST" ? { payload: { username: "hana", password: "x" } } : {}) });
     assert.ok([404, 415].includes(r.statusCode), `${method} ${url} on the content origin: ${r.statusCode}`);
     assert.equal(r.headers["set-cookie"], undefined);
+  }
+});
+
+test("a foreign host name (DNS rebinding) is refused on both origins; IP literals are not", async () => {
+  const app = await t.app.inject({ method: "GET", url: "/healthz", headers: { host: "attacker.example:8080" } });
+  assert.equal(app.statusCode, 421);
+  assert.equal(app.json().error, "unknown_host");
+  const content = await t.content.inject({ method: "GET", url: "/healthz", headers: { host: "attacker.example" } });
+  assert.equal(content.statusCode, 421);
+  for (const host of ["localhost:8080", "127.0.0.1:8080", "[::1]:8080"]) {
+    assert.equal((await t.app.inject({ method: "GET", url: "/healthz", headers: { host } })).statusCode, 200, host);
   }
 });
 

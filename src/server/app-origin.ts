@@ -10,7 +10,7 @@ import { Ajv } from "ajv";
 import rateLimit from "@fastify/rate-limit";
 import swagger from "@fastify/swagger";
 import { registerErrorHandling } from "./error-handler.ts";
-import { authenticate, refuseCrossSite, refuseUnexpectedBody, CSRF_HEADER } from "./request-guards.ts";
+import { authenticate, refuseCrossSite, refuseForeignHost, refuseUnexpectedBody, CSRF_HEADER } from "./request-guards.ts";
 import { registerAppSecurityHeaders } from "./security-headers.ts";
 import type { Studio, StudioRoutePlugin } from "./studio.ts";
 import { adminRoutes } from "./routes/admin-routes.ts";
@@ -60,6 +60,7 @@ export async function buildAppOrigin(studio: Studio, options: BuildOptions = {})
   app.addHook("onRequest", async (request, reply) => {
     reply.header("x-request-id", request.id);
   });
+  app.addHook("onRequest", refuseForeignHost(studio.config.appUrl));
   app.addHook("onRequest", refuseCrossSite(studio.config.appUrl.origin));
   app.addHook("onRequest", refuseUnexpectedBody);
 

@@ -5,6 +5,7 @@
 import Fastify, { type FastifyInstance } from "fastify";
 import { fastifyOptions } from "./app-origin.ts";
 import { registerErrorHandling } from "./error-handler.ts";
+import { refuseForeignHost } from "./request-guards.ts";
 import { registerContentSecurityHeaders } from "./security-headers.ts";
 import type { Studio, StudioRoutePlugin } from "./studio.ts";
 
@@ -24,6 +25,7 @@ export async function buildContentOrigin(studio: Studio): Promise<FastifyInstanc
   app.addHook("onRequest", async (request, reply) => {
     reply.header("x-request-id", request.id);
   });
+  app.addHook("onRequest", refuseForeignHost(studio.config.contentUrl));
   for (const plugin of CONTENT_ROUTES) await app.register(plugin, { studio });
   return app;
 }

@@ -1,6 +1,7 @@
 // The checks that stand in front of the app origin's routes. Cross-site refusal applies to every non-GET request,
 // signed in or not; authentication and the CSRF token apply to the authenticated scope.
 
+import { isIP } from "node:net";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { ServerConfig } from "./config.ts";
 import { csrfTokenMatches, findSession, SESSION_COOKIE } from "./auth/sessions.ts";
@@ -26,6 +27,20 @@ export function refuseCrossSite(appOrigin: string) {
     if (site !== undefined && site !== "same-origin") {
       throw new AppError(403, "cross_site_request", "the request comes from another site");
     }
+  };
+}
+
+/**
+ * Refuses requests whose Host names a host other than the origin's own. A DNS-rebinding page (attacker.example
+ * re-pointed at 127.0.0.1) reaches the server with its own name in Host; a browser never sends an IP literal for
+ * such a page, so IP literals (direct, health checks, tests on loopback) stay allowed while foreign names do not.
+ */
+export function refuseForeignHost(publicUrl: URL) {
+  const own = publicUrl.hostname;
+  return async (request: FastifyRequest): Promise<void> => {
+    const host = request.hostname.toLowerCase();
+    if (host === own || isIP(host.replace(/^\[|\]$/g, "")) !== 0) return;
+    throw new AppError(421, "unknown_host", "this server does not answer for that host name");
   };
 }
 
