@@ -80,6 +80,12 @@ test("v3 notebooks are stored as uploaded, with their original version recorded"
   const meta = (await t.call(owner, { method: "GET", url: `/api/workspaces/${ws}/files/old.ipynb` })).json();
   assert.match(meta.versions[0].nbformat, /^3\./);
   assert.equal((await t.call(owner, { method: "GET", url: `/api/workspaces/${ws}/raw/old.ipynb` })).body, v3);
+  const shown = (await t.call(owner, { method: "GET", url: `/api/workspaces/${ws}/notebook/old.ipynb` })).json();
+  assert.equal(shown.upgraded, true);
+  assert.equal(shown.original.major, 3);
+  assert.equal(shown.notebook.nbformat, 4);
+  assert.ok(Array.isArray(shown.notebook.cells));
+  assert.equal((await t.call(owner, { method: "GET", url: `/api/workspaces/${ws}/notebook/analysis.py` })).json().error, "not_a_notebook");
 });
 
 function findV3(): string {

@@ -2,7 +2,7 @@
 // that change nothing, and the authorization matrix (signed out, non-member, viewer, editor, owner).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { multipart, snapshot, startTestStudio, PASSWORD, type Caller, type TestStudio } from "./server-helpers.ts";
+import { multipart, snapshot, startTestStudio, PASSWORD, SMALL_NOTEBOOK, type Caller, type TestStudio } from "./server-helpers.ts";
 
 let t: TestStudio;
 let owner: Caller;
@@ -35,7 +35,11 @@ async function fixture(): Promise<Fixture> {
   for (const [name, role] of [["editor", "editor"], ["viewer", "viewer"]]) {
     await t.call(owner, { method: "POST", url: `/api/workspaces/${ws}/members`, payload: { username: name, role } });
   }
-  const up = await t.call(owner, { method: "POST", url: `/api/workspaces/${ws}/files`, ...multipart("trusted-source-v1", [{ path: "dir/a.py", content: "a\n" }, { path: "gone.py", content: "g\n" }]) });
+  const up = await t.call(owner, {
+    method: "POST",
+    url: `/api/workspaces/${ws}/files`,
+    ...multipart("trusted-source-v1", [{ path: "dir/a.py", content: "a\n" }, { path: "gone.py", content: "g\n" }, { path: "dir/a.ipynb", content: SMALL_NOTEBOOK }]),
+  });
   assert.equal(up.statusCode, 201, up.body);
   const trashedId = (await t.call(owner, { method: "DELETE", url: `/api/workspaces/${ws}/files/gone.py` })).json().id as number;
   await t.call(owner, { method: "POST", url: "/api/trust/domains", payload: { domain: "example.org" } });
@@ -46,7 +50,7 @@ async function fixture(): Promise<Fixture> {
 function concrete(path: string, f: Fixture): string {
   return path
     .replace("{ws}", f.ws)
-    .replace("{*}", "dir/a.py")
+    .replace("{*}", path.includes("/notebook/") ? "dir/a.ipynb" : "dir/a.py")
     .replace("{username}", "viewer")
     .replace("{id}", String(f.trashedId))
     .replace("{domain}", "example.org")
@@ -143,6 +147,7 @@ const LEAST_ROLE: Record<string, "viewer" | "editor" | "owner"> = {
   "PATCH /api/workspaces/{ws}/files/{*}": "editor",
   "DELETE /api/workspaces/{ws}/files/{*}": "editor",
   "GET /api/workspaces/{ws}/raw/{*}": "viewer",
+  "GET /api/workspaces/{ws}/notebook/{*}": "viewer",
   "GET /api/workspaces/{ws}/trash": "viewer",
   "POST /api/workspaces/{ws}/trash/{id}/restore": "owner",
 };

@@ -3,6 +3,7 @@
 // made durable before the one transaction that records the versions and the audit event, so a crash at any point
 // leaves the workspace as it was or with the whole upload, never with a row that points at a missing blob.
 
+import { readFile } from "node:fs/promises";
 import { parseNotebook } from "../notebook/index.ts";
 import { decodeUtf8 } from "../notebook/utf8.ts";
 import { positionAt } from "../notebook/position.ts";
@@ -203,6 +204,19 @@ export async function restoreFile(studio: Studio, access: WorkspaceAccess, id: n
     await recordAudit(tx, context, "file_restored", { path: file.path, id }, access.id);
     return { id, path: file.path };
   });
+}
+
+/**
+ * A stored notebook as the model reads it: v2 and v3 files are kept as uploaded and upgraded here, on the way
+ * out, so that the stored bytes stay exactly what the user trusted.
+ */
+export async function readNotebookVersion(studio: Studio, workspaceId: string, path: string, version: number | undefined) {
+  const found = await fileVersion(studio, workspaceId, path, version);
+  const file = await liveFile(studio, workspaceId, path);
+  if (file.kind !== "notebook") throw new AppError(400, "not_a_notebook", `${path} is not a notebook`, { path });
+  const bytes = await readFile(studio.blobs.pathOf(found.sha256));
+  const parsed = parseNotebook(bytes, { file: path, limits: { maxFileBytes: Math.max(studio.config.maxUploadBytes, bytes.byteLength) } });
+  return { path: found.path, version: found.version, original: parsed.original, upgraded: parsed.upgraded, notebook: parsed.notebook };
 }
 
 /** Deletes blob files that no row references: left by a crash between a blob's rename and its transaction. Run at start, before serving. */

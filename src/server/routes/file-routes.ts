@@ -2,7 +2,7 @@
 
 import multipart from "@fastify/multipart";
 import { AppError } from "../errors.ts";
-import { fileDetails, fileVersion, listFiles, listTrash, moveFile, restoreFile, storeUpload, trashFile, TRUST_STATEMENTS, type IncomingFile, type TrustStatementId } from "../files.ts";
+import { fileDetails, fileVersion, listFiles, listTrash, moveFile, readNotebookVersion, restoreFile, storeUpload, trashFile, TRUST_STATEMENTS, type IncomingFile, type TrustStatementId } from "../files.ts";
 import { mediaTypeOf, MAX_PATH_BYTES } from "../file-names.ts";
 import { rateLimits } from "../rate-limits.ts";
 import { DOWNLOAD_HEADERS } from "../security-headers.ts";
@@ -17,6 +17,8 @@ const fileParams = {
   additionalProperties: false,
   properties: { ws: wsParams.properties.ws, "*": { type: "string", minLength: 1, maxLength: MAX_PATH_BYTES * 3, description: "the file's path in the workspace" } },
 } as const;
+
+const versionQuery = { type: "object", additionalProperties: false, properties: { version: { type: "integer", minimum: 1 } } } as const;
 
 function acknowledgmentRequired(): AppError {
   return new AppError(
@@ -121,7 +123,7 @@ export const fileRoutes: StudioRoutePlugin = async (app, { studio }) => {
         summary: "Download a file's stored bytes (the newest version, or ?version=N)",
         tags: ["files"],
         params: fileParams,
-        querystring: { type: "object", additionalProperties: false, properties: { version: { type: "integer", minimum: 1 } } },
+        querystring: versionQuery,
       },
     },
     async (request, reply) => {
@@ -129,6 +131,22 @@ export const fileRoutes: StudioRoutePlugin = async (app, { studio }) => {
       const found = await fileVersion(studio, access.id, request.params["*"], request.query.version);
       reply.headers({ ...DOWNLOAD_HEADERS, "content-type": mediaTypeOf(found.path), "content-disposition": attachment(found.path), "content-length": String(found.size), etag: `"${found.sha256}"` });
       return reply.send(studio.blobs.read(found.sha256));
+    },
+  );
+
+  app.get<{ Params: { ws: string; "*": string }; Querystring: { version?: number } }>(
+    "/api/workspaces/:ws/notebook/*",
+    {
+      schema: {
+        summary: "A notebook as the model reads it (v2 and v3 upgraded to v4), the newest version or ?version=N",
+        tags: ["files"],
+        params: fileParams,
+        querystring: versionQuery,
+      },
+    },
+    async (request) => {
+      const access = await requireRole(db, request.params.ws, signedIn(request), "viewer");
+      return readNotebookVersion(studio, access.id, request.params["*"], request.query.version);
     },
   );
 
