@@ -12,7 +12,7 @@ let owner: Caller;
 let ws: string;
 
 before(async () => {
-  t = await startTestStudio({ "max-upload-bytes": "200000", "max-files-per-upload": "5" });
+  t = await startTestStudio({ "max-upload-bytes": "200000", "max-upload-total-bytes": "300000", "max-files-per-upload": "5" });
   owner = await t.addUser("olivia");
   ws = (await t.call(owner, { method: "POST", url: "/api/workspaces", payload: { name: "Lab" } })).json().id;
 });
@@ -115,6 +115,7 @@ const REFUSALS: { name: string; ack: string | undefined; files: { path: string; 
   { name: "over-long name", ack: "trusted-source-v1", files: [{ path: `${"a".repeat(300)}.txt`, content: "x" }], status: 400, code: "name_too_long" },
   { name: "disallowed type", ack: "trusted-source-v1", files: [{ path: "run.exe", content: "MZ" }], status: 400, code: "file_type_not_allowed" },
   { name: "oversized file", ack: "trusted-source-v1", files: [{ path: "big.txt", content: "a".repeat(200_001) }], status: 413, code: "file_too_large" },
+  { name: "too many bytes together", ack: "trusted-source-v1", files: [{ path: "t1.txt", content: "a".repeat(150_000) }, { path: "t2.txt", content: "b".repeat(150_001) }], status: 413, code: "upload_too_large" },
   { name: "too many files", ack: "trusted-source-v1", files: Array.from({ length: 6 }, (_, i) => ({ path: `f${i}.txt`, content: "x" })), status: 413, code: "too_many_files" },
   { name: "invalid notebook", ack: "trusted-source-v1", files: [{ path: "bad.ipynb", content: '{"nbformat": 4, "nbformat": 4}' }], status: 400, code: "duplicate_key" },
   { name: "invalid UTF-8 script", ack: "trusted-source-v1", files: [{ path: "bad.py", content: Buffer.from([0x61, 0x0a, 0x62, 0xff, 0x63]) }], status: 400, code: "invalid_utf8" },

@@ -10,6 +10,7 @@ import { Ajv } from "ajv";
 import rateLimit from "@fastify/rate-limit";
 import swagger from "@fastify/swagger";
 import { registerErrorHandling } from "./error-handler.ts";
+import { TRUST_STATEMENTS } from "./files.ts";
 import { authenticate, refuseCrossSite, refuseForeignHost, refuseUnexpectedBody, CSRF_HEADER } from "./request-guards.ts";
 import { registerAppSecurityHeaders } from "./security-headers.ts";
 import type { Studio, StudioRoutePlugin } from "./studio.ts";
@@ -22,6 +23,15 @@ import { workspaceRoutes } from "./routes/workspace-routes.ts";
 
 /** Route plugins that need a signed-in user; they get request.user and CSRF protection without asking. */
 export const AUTHENTICATED_ROUTES: StudioRoutePlugin[] = [sessionRoutes, workspaceRoutes, fileRoutes, trustRoutes, adminRoutes];
+
+const UPLOAD_BODY_DOCUMENTATION = {
+  type: "object",
+  required: ["acknowledgment", "file"],
+  properties: {
+    acknowledgment: { type: "string", enum: Object.keys(TRUST_STATEMENTS), description: "the trust statement the user agreed to; must come before the files" },
+    file: { type: "array", items: { type: "string", format: "binary" }, description: "one part per file; the part's filename is the file's path in the workspace" },
+  },
+};
 
 /** Largest JSON body; uploads are multipart and have their own limit. */
 export const JSON_BODY_LIMIT = 64 * 1024;
@@ -65,6 +75,9 @@ export async function buildAppOrigin(studio: Studio, options: BuildOptions = {})
   app.addHook("onRequest", refuseUnexpectedBody);
 
   await app.register(swagger, {
+    // The upload route reads its multipart body itself (no body schema to validate against), so its body is
+    // described here, for the OpenAPI document only.
+    transform: ({ schema, url, route }) => ({ schema: route.config?.multipartBody ? { ...schema, body: UPLOAD_BODY_DOCUMENTATION } : schema, url }),
     openapi: {
       openapi: "3.1.0",
       info: { title: "Vitrine studio API", version: "1" },

@@ -18,6 +18,8 @@ export interface ServerConfig {
   databaseUrl: string;
   /** Largest single uploaded file, in bytes. */
   maxUploadBytes: number;
+  /** Most bytes of all files in one upload request together (the files are held in memory until all are checked). */
+  maxUploadTotalBytes: number;
   /** Most files in one upload request. */
   maxFilesPerUpload: number;
   sessionIdleSeconds: number;
@@ -58,6 +60,7 @@ export const SETTINGS: readonly Setting[] = [
   { key: "dataDir", flag: "--data-dir", env: "VITRINE_DATA_DIR", default: "./data", help: "files, database and generated secrets" },
   { key: "databaseUrl", flag: "--database-url", env: "VITRINE_DATABASE_URL", default: "sqlite:DATA_DIR/vitrine.db", help: "database; sqlite:PATH is the embedded default" },
   { key: "maxUploadBytes", flag: "--max-upload-bytes", env: "VITRINE_MAX_UPLOAD_BYTES", default: String(50 * 1024 * 1024), help: "largest uploaded file in bytes" },
+  { key: "maxUploadTotalBytes", flag: "--max-upload-total-bytes", env: "VITRINE_MAX_UPLOAD_TOTAL_BYTES", default: String(200 * 1024 * 1024), help: "most bytes in one upload, all files together" },
   { key: "maxFilesPerUpload", flag: "--max-files-per-upload", env: "VITRINE_MAX_FILES_PER_UPLOAD", default: "100", help: "most files in one upload" },
   { key: "sessionIdleSeconds", flag: "--session-idle-seconds", env: "VITRINE_SESSION_IDLE_SECONDS", default: String(2 * 3600), help: "a session unused this long ends" },
   { key: "sessionAbsoluteSeconds", flag: "--session-absolute-seconds", env: "VITRINE_SESSION_ABSOLUTE_SECONDS", default: String(24 * 3600), help: "a session ends this long after sign-in" },
@@ -143,6 +146,7 @@ export function loadConfig(flags: Readonly<Record<string, string | undefined>>, 
     dataDir,
     databaseUrl,
     maxUploadBytes: integer("maxUploadBytes", 1, 1024 * 1024 * 1024),
+    maxUploadTotalBytes: integer("maxUploadTotalBytes", 1, 16 * 1024 * 1024 * 1024),
     maxFilesPerUpload: integer("maxFilesPerUpload", 1, 10_000),
     sessionIdleSeconds: integer("sessionIdleSeconds", 60, 365 * 86400),
     sessionAbsoluteSeconds: integer("sessionAbsoluteSeconds", 60, 365 * 86400),

@@ -66,6 +66,7 @@ export const fileRoutes: StudioRoutePlugin = async (app, { studio }) => {
         if (!request.isMultipart()) throw new AppError(415, "unsupported_media_type", "an upload is a multipart/form-data request");
         let statement: TrustStatementId | undefined;
         const files: IncomingFile[] = [];
+        let total = 0;
         for await (const part of request.parts()) {
           if (part.type === "field") {
             if (part.fieldname !== "acknowledgment") throw new AppError(400, "unknown_field", `unknown field "${part.fieldname}"`);
@@ -75,7 +76,10 @@ export const fileRoutes: StudioRoutePlugin = async (app, { studio }) => {
             continue;
           }
           if (statement === undefined) throw acknowledgmentRequired();
-          files.push({ path: part.filename, bytes: await part.toBuffer() });
+          const bytes = await part.toBuffer();
+          total += bytes.byteLength;
+          if (total > config.maxUploadTotalBytes) throw new AppError(413, "upload_too_large", `the files together are larger than ${config.maxUploadTotalBytes} bytes; upload them in several requests`);
+          files.push({ path: part.filename, bytes });
         }
         if (statement === undefined) throw acknowledgmentRequired();
         const stored = await storeUpload(studio, access, user, statement, files, auditContext(request));
