@@ -101,6 +101,8 @@ test("CSRF: every state-changing route refuses a missing token, a wrong token an
     const variants: { name: string; headers: Record<string, string> }[] = [
       { name: "cross-site Origin", headers: { cookie: me.cookie, "x-csrf-token": me.csrf, origin: "http://evil.example", "sec-fetch-site": "cross-site" } },
       { name: "cross-site Origin without Sec-Fetch-Site", headers: { cookie: me.cookie, "x-csrf-token": me.csrf, origin: "http://127.0.0.1:8081" } },
+      // What a sandboxed output frame (an opaque origin) would send.
+      { name: "Origin null", headers: { cookie: me.cookie, "x-csrf-token": me.csrf, origin: "null" } },
       { name: "same-site but not same-origin", headers: { cookie: me.cookie, "x-csrf-token": me.csrf, "sec-fetch-site": "same-site" } },
     ];
     if (!signInRoute) {
