@@ -4,12 +4,12 @@
 //   the authenticated scope: a live session, the CSRF token on non-GET, request.user set; every other route,
 //   including those added by later features (AUTHENTICATED_ROUTES), lives there.
 
-import { randomUUID } from "node:crypto";
 import Fastify, { type FastifyInstance } from "fastify";
 import { Ajv } from "ajv";
 import rateLimit from "@fastify/rate-limit";
 import swagger from "@fastify/swagger";
 import { registerErrorHandling } from "./error-handler.ts";
+import { fastifyOptions } from "./fastify-options.ts";
 import { TRUST_STATEMENTS } from "./files.ts";
 import { authenticate, refuseCrossSite, refuseForeignHost, refuseUnexpectedBody, CSRF_HEADER } from "./request-guards.ts";
 import { registerAppSecurityHeaders } from "./security-headers.ts";
@@ -32,23 +32,6 @@ const UPLOAD_BODY_DOCUMENTATION = {
     file: { type: "array", items: { type: "string", format: "binary" }, description: "one part per file; the part's filename is the file's path in the workspace" },
   },
 };
-
-/** Largest JSON body; uploads are multipart and have their own limit. */
-export const JSON_BODY_LIMIT = 64 * 1024;
-
-export function fastifyOptions(studio: Studio) {
-  return {
-    logger: studio.config.logLevel === "silent" ? false : { level: studio.config.logLevel },
-    trustProxy: studio.config.trustProxy,
-    bodyLimit: JSON_BODY_LIMIT,
-    // Request ids are ours, never taken from a client header, so that a log line cannot be forged into another's.
-    genReqId: () => randomUUID(),
-    requestIdHeader: false as const,
-    return503OnClosing: true,
-    // "idle": on close, keep-alive connections without a request are dropped at once; those with one finish it.
-    forceCloseConnections: "idle" as const,
-  };
-}
 
 export interface BuildOptions {
   /** Sees every route as it is added: how the OpenAPI coverage test knows what the server really serves. */

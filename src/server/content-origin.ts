@@ -3,7 +3,7 @@
 // is 404, so that nothing of the app (its API, its session) can be reached through it.
 
 import Fastify, { type FastifyInstance } from "fastify";
-import { fastifyOptions } from "./app-origin.ts";
+import { fastifyOptions } from "./fastify-options.ts";
 import { registerErrorHandling } from "./error-handler.ts";
 import { refuseForeignHost } from "./request-guards.ts";
 import { registerContentSecurityHeaders } from "./security-headers.ts";

@@ -68,7 +68,7 @@ export async function registerAppSecurityHeaders(app: FastifyInstance, config: S
     // sent only when the public URL says the app is served over TLS.
     strictTransportSecurity: config.appUrl.protocol === "https:" ? { maxAge: 31_536_000, includeSubDomains: false } : false,
     xFrameOptions: { action: "deny" },
-  } as Parameters<typeof helmet>[1]);
+  });
   app.addHook("onRequest", async (_request, reply) => {
     reply.header("permissions-policy", PERMISSIONS_POLICY);
     reply.header("cache-control", "no-store");
