@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { loadConfig } from "../src/server/config.ts";
 import { startStudio } from "../src/server/server.ts";
 import { PERMISSIONS_POLICY } from "../src/server/security-headers.ts";
-import { startTestStudio, type Caller, type TestStudio } from "./server-helpers.ts";
+import { multipart, startTestStudio, type Caller, type TestStudio } from "./server-helpers.ts";
 
 let t: TestStudio;
 let me: Caller;
@@ -179,5 +179,22 @@ test("both origins listen on loopback sockets and close cleanly", async () => {
   } finally {
     await running.close();
     rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test("an upload refused before its body is read is answered at once and its connection closed", async () => {
+  const s = await startTestStudio();
+  const caller = await s.addUser("early");
+  const ws = (await s.call(caller, { method: "POST", url: "/api/workspaces", payload: { name: "w" } })).json().id;
+  const url = await s.app.listen({ port: 0, host: "127.0.0.1" });
+  try {
+    const body = multipart(undefined, [{ path: "big.txt", content: "x".repeat(5_000_000) }]);
+    const r = await fetch(`${url}/api/workspaces/${ws}/files`, { method: "POST", headers: { cookie: caller.cookie, "x-csrf-token": caller.csrf, ...body.headers }, body: new Uint8Array(body.payload) });
+    assert.equal(r.status, 400);
+    assert.equal(r.headers.get("connection"), "close");
+    assert.equal(((await r.json()) as { error: string }).error, "trust_acknowledgment_required");
+  } finally {
+    // Would hang on a socket left waiting for the rest of the body.
+    await s.close();
   }
 });

@@ -28,6 +28,10 @@ export function sendError(reply: FastifyReply, status: number, code: string, mes
 
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    // Refused before the body was read (an upload without its acknowledgment, a bad first file): closing the
+    // connection after the answer stops the client's upload instead of leaving a socket waiting on a body that
+    // nobody will read.
+    if (!request.raw.complete) reply.header("connection", "close");
     if (error instanceof AppError) {
       if (error.headers) reply.headers(error.headers);
       return sendError(reply, error.status, error.code, error.message, error.details);
