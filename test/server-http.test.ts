@@ -182,7 +182,7 @@ test("both origins listen on loopback sockets and close cleanly", async () => {
   }
 });
 
-test("an upload refused before its body is read is answered at once and its connection closed", async () => {
+test("an upload refused before its body is read is answered at once and its connection closed", { timeout: 20_000 }, async () => {
   const s = await startTestStudio();
   const caller = await s.addUser("early");
   const ws = (await s.call(caller, { method: "POST", url: "/api/workspaces", payload: { name: "w" } })).json().id;
