@@ -51,9 +51,11 @@ export class BlobStore {
       await handle.close();
     }
     const dir = join(this.root, sha256.slice(0, 2));
-    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const created = await mkdir(dir, { recursive: true, mode: 0o700 });
     await rename(temp, target);
     await syncDirectory(dir);
+    // A new prefix folder is itself an entry of the blob root, which must reach the disk too.
+    if (created !== undefined) await syncDirectory(this.root);
     return { sha256, size: bytes.byteLength };
   }
 
