@@ -21,6 +21,13 @@ import { sessionRoutes, signInRoute } from "./routes/session-routes.ts";
 import { trustRoutes } from "./routes/trust-routes.ts";
 import { workspaceRoutes } from "./routes/workspace-routes.ts";
 
+const ERROR_DOCUMENTATION = {
+  description: "an error: a stable code and a message (a 500 also carries requestId)",
+  type: "object",
+  required: ["error", "message"],
+  properties: { error: { type: "string" }, message: { type: "string" }, requestId: { type: "string" } },
+};
+
 /** Route plugins that need a signed-in user; they get request.user and CSRF protection without asking. */
 export const AUTHENTICATED_ROUTES: StudioRoutePlugin[] = [sessionRoutes, workspaceRoutes, fileRoutes, trustRoutes, adminRoutes];
 
@@ -60,7 +67,15 @@ export async function buildAppOrigin(studio: Studio, options: BuildOptions = {})
   await app.register(swagger, {
     // The upload route reads its multipart body itself (no body schema to validate against), so its body is
     // described here, for the OpenAPI document only.
-    transform: ({ schema, url, route }) => ({ schema: route.config?.multipartBody ? { ...schema, body: UPLOAD_BODY_DOCUMENTATION } : schema, url }),
+    // Every error has the same shape, documented once here for all routes.
+    transform: ({ schema, url, route }) => ({
+      schema: {
+        ...schema,
+        ...(route.config?.multipartBody ? { body: UPLOAD_BODY_DOCUMENTATION } : {}),
+        response: { ...(schema?.response as object | undefined), "4XX": ERROR_DOCUMENTATION, "5XX": ERROR_DOCUMENTATION },
+      },
+      url,
+    }),
     openapi: {
       openapi: "3.1.0",
       info: { title: "Vitrine studio API", version: "1" },
