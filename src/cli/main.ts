@@ -2,11 +2,17 @@
 import { readFileSync } from "node:fs";
 import { renderCommand, RENDER_USAGE, type CommandIO } from "./render-command.ts";
 import { UsageError } from "./usage-error.ts";
+import { serveCommand, SERVE_USAGE } from "./serve-command.ts";
+import { userCommand, USER_USAGE } from "./user-command.ts";
+import { auditCommand, AUDIT_USAGE } from "./audit-command.ts";
 
 const USAGE = `Usage: vitrine <command> [options]
 
 Commands:
   render NOTEBOOK [-o OUT.html]   export a notebook to one safe, self-contained HTML file
+  serve                           start the studio (app and content origins)
+  user add|passwd NAME            manage accounts
+  audit                           print the security event log
 
 Run "vitrine <command> --help" for a command's options.
 Options: -h, --help   this help;  -v, --version   the version`;
@@ -15,6 +21,9 @@ Options: -h, --help   this help;  -v, --version   the version`;
 // a promise of its exit code.
 const COMMANDS: Record<string, { run: (args: string[], io: CommandIO) => number | Promise<number>; usage: string }> = {
   render: { run: renderCommand, usage: RENDER_USAGE },
+  serve: { run: serveCommand, usage: SERVE_USAGE },
+  user: { run: userCommand, usage: USER_USAGE },
+  audit: { run: auditCommand, usage: AUDIT_USAGE },
 };
 
 export async function main(argv: string[], io: CommandIO): Promise<number> {
