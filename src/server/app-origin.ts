@@ -20,6 +20,7 @@ import { publicRoutes } from "./routes/public-routes.ts";
 import { sessionRoutes, signInRoute } from "./routes/session-routes.ts";
 import { trustRoutes } from "./routes/trust-routes.ts";
 import { workspaceRoutes } from "./routes/workspace-routes.ts";
+import { studioUi } from "./studio-ui.ts";
 
 const ERROR_DOCUMENTATION = {
   description: "an error: a stable code and a message (a 500 also carries requestId)",
@@ -95,6 +96,7 @@ export async function buildAppOrigin(studio: Studio, options: BuildOptions = {})
   });
 
   await app.register(publicRoutes, { studio });
+  await app.register(studioUi, { studio });
   await app.register(signInRoute, { studio });
   await app.register(async (scope) => {
     scope.addHook("onRequest", authenticate(studio.db, studio.config));

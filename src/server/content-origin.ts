@@ -7,6 +7,7 @@ import { fastifyOptions } from "./fastify-options.ts";
 import { registerErrorHandling } from "./error-handler.ts";
 import { refuseForeignHost } from "./request-guards.ts";
 import { registerContentSecurityHeaders } from "./security-headers.ts";
+import { frameShell } from "./frame-shell.ts";
 import type { Studio, StudioRoutePlugin } from "./studio.ts";
 
 const health: StudioRoutePlugin = async (app) => {
@@ -14,7 +15,7 @@ const health: StudioRoutePlugin = async (app) => {
 };
 
 /** The content origin's routes: add the frame document and the image proxy here. */
-export const CONTENT_ROUTES: StudioRoutePlugin[] = [health];
+export const CONTENT_ROUTES: StudioRoutePlugin[] = [health, frameShell];
 
 export async function buildContentOrigin(studio: Studio): Promise<FastifyInstance> {
   const app = Fastify(fastifyOptions(studio));

@@ -3,10 +3,11 @@
 
 import helmet from "@fastify/helmet";
 import type { FastifyInstance } from "fastify";
+import { TRUSTED_TYPES_POLICY_NAME } from "../render/trusted-types-policy.ts";
 import type { ServerConfig } from "./config.ts";
 
 /** The one Trusted Types policy the app page may create; the UI's sanitizer hands DOMPurify this policy. */
-export const TRUSTED_TYPES_POLICY = "vitrine";
+export const TRUSTED_TYPES_POLICY = TRUSTED_TYPES_POLICY_NAME;
 
 // Features a notebook reader never needs; denying them means an injected script cannot ask for them either.
 export const PERMISSIONS_POLICY = [

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "../../src/server/config.ts";
 import { createUser } from "../../src/server/auth/users.ts";
+import { TRUSTED_TYPES_POLICY } from "../../src/server/security-headers.ts";
 import { startStudio, type RunningStudio } from "../../src/server/server.ts";
 import { launchBrowser, type Browser } from "./browser.ts";
 
@@ -122,10 +123,10 @@ test("Trusted Types is enforced on the app origin, and the app cannot be framed"
     }
   });
   assert.equal(sink, "TypeError", "innerHTML without a Trusted Types policy is refused");
-  const policy = await page.evaluate(() => {
+  const policy = await page.evaluate((policyName) => {
     const tt = (window as unknown as { trustedTypes: { createPolicy(name: string, rules: object): unknown } }).trustedTypes;
     const attempts: string[] = [];
-    for (const name of ["vitrine", "attacker"]) {
+    for (const name of [policyName, "attacker"]) {
       try {
         tt.createPolicy(name, { createHTML: (s: string) => s });
         attempts.push(`${name}: created`);
@@ -134,8 +135,8 @@ test("Trusted Types is enforced on the app origin, and the app cannot be framed"
       }
     }
     return attempts;
-  });
-  assert.deepEqual(policy, ["vitrine: created", "attacker: refused"]);
+  }, TRUSTED_TYPES_POLICY);
+  assert.deepEqual(policy, [`${TRUSTED_TYPES_POLICY}: created`, "attacker: refused"]);
 
   const framing = await browser.context.newPage();
   await framing.goto(attackerUrl);

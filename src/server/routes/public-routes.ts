@@ -14,6 +14,11 @@ export const publicRoutes: StudioRoutePlugin = async (app, { studio }) => {
     return { status: "ok" };
   });
 
+  // What the UI needs before anything else: where its output frames and proxied images come from.
+  app.get("/api/config", { schema: { summary: "The studio's public settings for its UI", tags: ["meta"] } }, async () => ({
+    contentOrigin: config.contentUrl.origin,
+  }));
+
   app.get("/api/openapi.json", { schema: { summary: "This API's OpenAPI description", tags: ["meta"] } }, async () => app.swagger());
 
   // RFC 9116: Contact and Expires are required; Expires is computed at each request so that it never lapses on a
