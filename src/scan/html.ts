@@ -1,0 +1,146 @@
+// Active content in markdown and HTML outputs, as the sanitizer sees it. The HTML is parsed by jsdom's HTML parser
+// (the parser DOMPurify itself uses on the server, so `<scr<script>ipt>`, `<svg><script>` or entity-encoded
+// `javascript:` are read exactly as a browser reads them) and sanitized by the project's one sanitizer
+// (src/render/sanitize.ts). What was in the input and is gone from the sanitizer's output is what the sanitizer
+// had to remove; the active part of that (script, handlers, frames, forms, dangerous URLs, CSS that escapes its
+// box) is reported. No regular expression decides what is HTML.
+
+import { JSDOM } from "jsdom";
+import { createSanitizer, urlScheme, type Sanitizer } from "../render/sanitize.ts";
+import type { TextReporter } from "./sink.ts";
+
+interface HtmlEnvironment {
+  window: JSDOM["window"];
+  sanitizer: Sanitizer;
+}
+
+let environment: HtmlEnvironment | undefined;
+
+function htmlEnvironment(): HtmlEnvironment {
+  if (environment === undefined) {
+    const window = new JSDOM("<!DOCTYPE html><html><head></head><body></body></html>").window;
+    environment = { window, sanitizer: createSanitizer(window as unknown as Parameters<typeof createSanitizer>[0]) };
+  }
+  return environment;
+}
+
+export interface ActiveItem {
+  rule: "active" | "css-escape";
+  /** What it is, for the message: "a <script> element", "an onerror handler". */
+  what: string;
+  /** Text to look for in the source to place the finding (`<script`, `onerror`). */
+  needle: string;
+}
+
+const FRAMES = new Set(["iframe", "frame", "frameset", "object", "embed", "applet", "portal", "fencedframe"]);
+const FORM_CONTROLS = new Set(["button", "select", "textarea", "input", "keygen", "isindex"]);
+const URL_ATTRIBUTES = new Set(["href", "src", "action", "formaction", "xlink:href", "data", "background", "poster", "codebase", "to", "from", "values"]);
+const SCRIPT_SCHEMES = new Set(["javascript", "vbscript", "livescript"]);
+
+/** The active items of one element (its tag and attributes). */
+function activeItemsOf(element: Element): ActiveItem[] {
+  const items: ActiveItem[] = [];
+  const tag = element.localName.toLowerCase();
+  const inSvg = element.closest("svg") !== null;
+  if (tag === "script") items.push({ rule: "active", what: inSvg ? "a <script> element inside SVG" : "a <script> element", needle: "<script" });
+  else if (FRAMES.has(tag)) items.push({ rule: "active", what: `an embedded <${tag}>`, needle: `<${tag}` });
+  else if (tag === "form") items.push({ rule: "active", what: "a <form>", needle: "<form" });
+  // A control alone is inert text once sanitized (Jupyter's own docs draw toolbar buttons that way); inside a form,
+  // or tied to one, it submits.
+  else if (FORM_CONTROLS.has(tag) && (element.closest("form") !== null || element.hasAttribute("form") || element.hasAttribute("formaction"))) {
+    if (!(tag === "input" && (element.getAttribute("type") ?? "").toLowerCase() === "checkbox")) items.push({ rule: "active", what: `a form control <${tag}>`, needle: `<${tag}` });
+  }
+  else if (tag === "base") items.push({ rule: "active", what: "a <base> element that changes where links go", needle: "<base" });
+  else if (tag === "meta" && /refresh/i.test(element.getAttribute("http-equiv") ?? "")) items.push({ rule: "active", what: "a <meta> refresh that navigates the page", needle: "<meta" });
+  else if (tag === "foreignobject") items.push({ rule: "active", what: "an SVG <foreignObject> carrying HTML", needle: "<foreignobject" });
+  for (const attribute of Array.from(element.attributes)) {
+    const name = attribute.name.toLowerCase();
+    if (name.startsWith("on")) {
+      items.push({ rule: "active", what: `an ${name} event handler`, needle: name });
+    } else if (name === "srcdoc") {
+      items.push({ rule: "active", what: "an inline document (srcdoc)", needle: "srcdoc" });
+    } else if (URL_ATTRIBUTES.has(name)) {
+      const scheme = urlScheme(attribute.value);
+      if (scheme !== null && SCRIPT_SCHEMES.has(scheme)) items.push({ rule: "active", what: `a ${scheme}: URL in ${name}`, needle: `${scheme}` });
+      else if (scheme === "data" && /^\s*data:\s*(?:text\/html|image\/svg|application\/(?:x-)?javascript|text\/javascript)/i.test(attribute.value)) {
+        items.push({ rule: "active", what: `a data: document URL in ${name}`, needle: "data:" });
+      }
+    } else if (name === "style") {
+      const escape = cssEscape((element as HTMLElement).style);
+      if (escape !== undefined) items.push({ rule: "css-escape", what: escape, needle: "style" });
+    }
+  }
+  return items;
+}
+
+/** Lowest z-index that counts as "on top of everything": the studio's own layers stay below it. */
+const HUGE_Z_INDEX = 1000;
+
+/**
+ * Positioning that takes an element out of its cell: fixed anywhere, absolute with offsets (relative to some
+ * ancestor outside the cell), or a z-index meant to be above the page's own controls. Read from the style jsdom
+ * parsed (cssstyle), not from the attribute text.
+ */
+export function cssEscape(style: CSSStyleDeclaration): string | undefined {
+  const position = style.getPropertyValue("position").trim().toLowerCase();
+  const offsets = ["top", "left", "right", "bottom", "inset"].filter((side) => style.getPropertyValue(side).trim() !== "");
+  const zIndex = Number.parseInt(style.getPropertyValue("z-index"), 10);
+  if (position === "fixed") return "CSS position: fixed (drawn over the page, wherever it is scrolled)";
+  if ((position === "absolute" || position === "sticky") && offsets.length > 0) return `CSS position: ${position} with ${offsets.join(", ")} offsets`;
+  if (Number.isFinite(zIndex) && zIndex >= HUGE_Z_INDEX) return `CSS z-index ${zIndex} (above the page's own controls)`;
+  return undefined;
+}
+
+function collect(root: ParentNode, into: ActiveItem[]): void {
+  for (const element of Array.from(root.querySelectorAll("*"))) {
+    into.push(...activeItemsOf(element));
+    if (element.localName === "template") collect((element as HTMLTemplateElement).content, into);
+  }
+}
+
+/**
+ * The active items of `html`. With `sanitized`, only those the sanitizer removes (what a markdown cell loses);
+ * without, all of them (an HTML output is drawn unsanitized in its sandboxed frame, so everything active in it
+ * runs there, and a second pass through the sanitizer would only cost time).
+ */
+export function activeContent(html: string, sanitized: boolean): ActiveItem[] {
+  const { window, sanitizer } = htmlEnvironment();
+  const parsed = new window.DOMParser().parseFromString(html, "text/html");
+  const before: ActiveItem[] = [];
+  collect(parsed, before);
+  if (before.length === 0 || !sanitized) return before;
+  const after: ActiveItem[] = [];
+  collect(sanitizer.sanitizeToFragment(html), after);
+  const kept = new Map<string, number>();
+  for (const item of after) kept.set(item.what, (kept.get(item.what) ?? 0) + 1);
+  return before.filter((item) => {
+    const left = kept.get(item.what) ?? 0;
+    if (left === 0) return true;
+    kept.set(item.what, left - 1);
+    return false;
+  });
+}
+
+/**
+ * Whether `html` may hold anything active. A cheap gate for speed only: it answers "no" only for text that
+ * cannot contain an element or attribute at all (no `<`) and no character reference that could hide one. Anything
+ * else goes to the parser.
+ */
+export function mayHoldMarkup(html: string): boolean {
+  return html.includes("<") || html.includes("&");
+}
+
+/**
+ * Reports the active content of `html`. `source` is the text the user wrote (a markdown cell's source, the output
+ * text) in which each item is placed; `rule` is `active-markdown` or `active-output`.
+ */
+export function reportActiveContent(html: string, source: TextReporter, rule: "active-markdown" | "active-output"): void {
+  if (!mayHoldMarkup(html)) return;
+  const lower = source.text.toLowerCase();
+  for (const item of activeContent(html, rule === "active-markdown")) {
+    const found = lower.indexOf(item.needle);
+    const offset = found < 0 ? 0 : found;
+    if (item.rule === "css-escape") source.report("css-escape", offset, `${rule === "active-markdown" ? "markdown" : "output"} uses ${item.what}`);
+    else source.report(rule, offset, `${rule === "active-markdown" ? "markdown" : "output"} contains ${item.what}`);
+  }
+}

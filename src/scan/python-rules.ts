@@ -1,0 +1,200 @@
+// Rules over Python code, read from its parse tree. Magics are cut out first (magics.ts) and checked as what they
+// are; command strings given to subprocess and friends are checked as shell.
+
+import type { SyntaxNode } from "@lezer/common";
+import type { CodeInput } from "./context.ts";
+import { credentialIn, encodedBlobKind, isOwnHost, isSecretVariable, urlHost } from "./patterns.ts";
+import { DECODERS, DESERIALIZERS, ENV_READERS, EXEC_BUILTINS, FETCHERS, PROCESS_CALLS, RESOLVERS, SENDERS } from "./python-names.ts";
+import { argumentsOf, pythonParser, qualifiedName, stringContentOffset, stringValue, type PythonScope } from "./python-tree.ts";
+import { checkShell } from "./shell-rules.ts";
+import { checkIdentifier } from "./text-checks.ts";
+
+const KNOWN_SETS = [PROCESS_CALLS, EXEC_BUILTINS, DESERIALIZERS, DECODERS, FETCHERS, SENDERS, RESOLVERS, ENV_READERS];
+const isKnown = (name: string): boolean => KNOWN_SETS.some((set) => set.has(name));
+
+export function checkPython(input: CodeInput, scope: PythonScope): void {
+  const text = input.reporter.text;
+  const tree = pythonParser.parse(text);
+  const nameOf = (node: SyntaxNode): string | undefined => qualifiedName(node, text, scope, isKnown);
+  tree.iterate({
+    enter: (ref) => {
+      switch (ref.name) {
+        case "ImportStatement":
+          scope.addImport(ref.node, text);
+          return false;
+        case "CallExpression":
+          checkCall(ref.node, input, nameOf);
+          return undefined;
+        case "MemberExpression":
+          checkMember(ref.node, input, nameOf);
+          return undefined;
+        case "String":
+        case "FormatString":
+          checkString(ref.node, input);
+          return undefined;
+        case "VariableName":
+        case "PropertyName":
+          checkIdentifier(text.slice(ref.from, ref.to), ref.from, input.reporter);
+          return undefined;
+        default:
+          return undefined;
+      }
+    },
+  });
+}
+
+type NameOf = (node: SyntaxNode) => string | undefined;
+
+function checkCall(node: SyntaxNode, input: CodeInput, nameOf: NameOf): void {
+  const callee = node.firstChild;
+  const argList = node.lastChild;
+  if (callee === null || argList === null || argList.name !== "ArgList") return;
+  const text = input.reporter.text;
+  const reporter = input.reporter;
+  const name = nameOf(callee);
+  if (name === undefined) {
+    checkMethodPost(callee, argList, input);
+    return;
+  }
+  const args = argumentsOf(argList, text);
+  const first = args.positional[0];
+
+  if (PROCESS_CALLS.has(name)) {
+    reporter.report("shell-exec", node.from, `runs a process with ${name}`);
+    if (first !== undefined) checkCommandArgument(first, input);
+    return;
+  }
+  if (EXEC_BUILTINS.has(name) || DESERIALIZERS.has(name) || (name === "importlib.import_module" && first !== undefined && stringValue(first, text) === undefined)) {
+    if (containsCall(argList, FETCHERS, nameOf) || (first !== undefined && /\b(?:urlopen|requests\.get|httpx\.get)\b/.test(text.slice(first.from, first.to)))) {
+      reporter.report("download-exec", node.from, `runs code downloaded from the network with ${name}`);
+    } else if (containsCall(argList, DECODERS, nameOf)) {
+      reporter.report("dynamic-code", node.from, `runs code decoded from an encoded string with ${name}`, { severity: "high" });
+    } else {
+      reporter.report("dynamic-code", node.from, `${DESERIALIZERS.has(name) ? "deserializes" : "runs"} dynamic code with ${name}`);
+    }
+    return;
+  }
+  if (FETCHERS.has(name)) input.file.downloaded = true;
+  if (name === "os.chmod" && input.file.downloaded && args.positional[1] !== undefined) {
+    const mode = text.slice(args.positional[1].from, args.positional[1].to);
+    if (/S_IX|0o?[0-7]*[1357][0-7]{0,2}\b|\b(?:493|511|365)\b/.test(mode)) reporter.report("download-exec", node.from, "makes a downloaded file executable");
+  }
+  if (ENV_READERS.has(name) && first !== undefined) {
+    const variable = stringValue(first, text);
+    if (variable !== undefined && isSecretVariable(variable)) reporter.report("secret-env", node.from, `reads the secret environment variable ${variable}`);
+    return;
+  }
+  const sendMethod = /^(?:requests|httpx)\.request$/.test(name) ? stringValue(first ?? argList, text) : undefined;
+  const urlopenWithData = /(?:^|\.)(?:urlopen|Request)$/.test(name) && (args.keywords.has("data") || args.positional.length > 1);
+  if (SENDERS.has(name) || urlopenWithData || (sendMethod !== undefined && /^(?:POST|PUT|PATCH)$/i.test(sendMethod))) {
+    const urlArg = sendMethod !== undefined ? args.positional[1] : first;
+    const url = urlArg === undefined ? undefined : stringValue(urlArg, text);
+    const host = url === undefined ? undefined : urlHost(url);
+    if (!isOwnHost(host, input.file.linkHosts)) reporter.report("data-exfiltration", node.from, `sends data with ${name}${host ? ` to ${host}` : ""}`);
+    return;
+  }
+  if (RESOLVERS.has(name) && first !== undefined && builtFromData(first, text)) {
+    reporter.report("data-exfiltration", node.from, `looks up a DNS name built from data with ${name}`);
+  }
+}
+
+/** `session.post("https://...")` on an HTTP client object whose type the parser cannot know. */
+function checkMethodPost(callee: SyntaxNode, argList: SyntaxNode, input: CodeInput): void {
+  if (callee.name !== "MemberExpression") return;
+  const text = input.reporter.text;
+  const method = callee.lastChild;
+  if (method === null || !/^(?:post|put|patch)$/.test(text.slice(method.from, method.to))) return;
+  const first = argumentsOf(argList, text).positional[0];
+  const url = first === undefined ? undefined : stringValue(first, text);
+  const host = url === undefined ? undefined : urlHost(url);
+  if (host === undefined || isOwnHost(host, input.file.linkHosts)) return;
+  input.reporter.report("data-exfiltration", callee.from, `sends data with .${text.slice(method.from, method.to)}() to ${host}`);
+}
+
+/** A command given to subprocess & co: a string, or a list of strings, read as shell. */
+function checkCommandArgument(arg: SyntaxNode, input: CodeInput): void {
+  const text = input.reporter.text;
+  const single = stringValue(arg, text);
+  if (single !== undefined) {
+    checkShell({ reporter: input.reporter.nested(single, stringContentOffset(arg, text)), file: input.file });
+    return;
+  }
+  if (arg.name !== "ArrayExpression" && arg.name !== "TupleExpression") return;
+  const words: string[] = [];
+  for (let child = arg.firstChild; child !== null; child = child.nextSibling) {
+    const value = stringValue(child, text);
+    if (value !== undefined) words.push(/^[\w./:@=+-]+$/.test(value) ? value : `'${value.replaceAll("'", "'\\''")}'`);
+    else if (child.name !== "[" && child.name !== "]" && child.name !== "(" && child.name !== ")" && child.name !== ",") words.push("ARG");
+  }
+  if (words.length > 0) checkShell({ reporter: input.reporter.nested(words.join(" "), arg.from), file: input.file });
+}
+
+function checkMember(node: SyntaxNode, input: CodeInput, nameOf: NameOf): void {
+  const text = input.reporter.text;
+  const object = node.firstChild;
+  if (object === null) return;
+  // os.environ["AWS_SECRET_ACCESS_KEY"]
+  if (node.getChild("[") !== null) {
+    if (nameOf(object) !== "os.environ") return;
+    const key = node.getChild("String");
+    const variable = key === null ? undefined : stringValue(key, text);
+    if (variable !== undefined && isSecretVariable(variable)) input.reporter.report("secret-env", node.from, `reads the secret environment variable ${variable}`);
+    return;
+  }
+  // The whole environment handed to something other than a child process: dict(os.environ), print(os.environ),
+  // os.environ.items().
+  if (nameOf(node) === "os.environ") {
+    const parent = node.parent;
+    if (parent?.name === "ArgList" && !inKeywordArgument(node, "env", text)) {
+      input.reporter.report("secret-env", node.from, "reads the whole environment, secrets included");
+    } else if (parent?.name === "MemberExpression" && /^\.\s*(?:items|keys|values)$/.test(text.slice(node.to, parent.to))) {
+      input.reporter.report("secret-env", node.from, "reads the whole environment, secrets included");
+    }
+  }
+}
+
+function checkString(node: SyntaxNode, input: CodeInput): void {
+  const value = stringValue(node, input.reporter.text);
+  if (value === undefined) return;
+  const credential = credentialIn(value);
+  if (credential !== undefined) input.reporter.report("credential-access", node.from, `refers to ${credential}`);
+  const blob = node.name === "String" ? encodedBlobKind(value) : undefined;
+  if (blob !== undefined) input.reporter.report("encoded-blob", node.from, `${value.length} characters of ${blob}`, { to: node.from + 60 });
+}
+
+/** Whether `node` is (inside) the value of keyword argument `keyword` of some call: `env=dict(os.environ)`. */
+function inKeywordArgument(node: SyntaxNode, keyword: string, text: string): boolean {
+  for (let at: SyntaxNode | null = node; at !== null && at.parent !== null; at = at.parent) {
+    if (at.parent.name !== "ArgList") continue;
+    const assign = at.prevSibling;
+    const name = assign?.prevSibling;
+    if (assign?.name === "AssignOp" && name?.name === "VariableName" && text.slice(name.from, name.to) === keyword) return true;
+  }
+  return false;
+}
+
+/** Whether `node`'s subtree calls one of `names`. */
+function containsCall(node: SyntaxNode, names: ReadonlySet<string>, nameOf: NameOf): boolean {
+  let found = false;
+  const cursor = node.cursor();
+  const end = node.to;
+  do {
+    if (cursor.from >= end) break;
+    if (cursor.name === "CallExpression") {
+      const callee = cursor.node.firstChild;
+      const name = callee === null ? undefined : nameOf(callee);
+      if (name !== undefined && names.has(name)) {
+        found = true;
+        break;
+      }
+    }
+  } while (cursor.next() && cursor.from < end);
+  return found;
+}
+
+/** An f-string, a concatenation, or a `.format`/`.join` call: a value assembled at run time. */
+function builtFromData(node: SyntaxNode, text: string): boolean {
+  if (node.name === "FormatString" || node.name === "BinaryExpression") return true;
+  if (node.name === "CallExpression") return /\.(?:format|join|hex|encode)\s*\($/.test(text.slice(node.from, node.firstChild?.to ?? node.from) + "(");
+  return false;
+}

@@ -1,0 +1,148 @@
+// A small shell tokenizer: words (quotes removed, where they start in the text), operators, comments skipped, and
+// `$(...)`, backticks and `<(...)` read as nested command lists. Enough to see which programs run with which
+// arguments and how they are piped, without mistaking a comment or a quoted string for a command.
+
+export interface ShellWord {
+  /** The word with quotes and escapes removed. */
+  text: string;
+  /** Offset of the word's first character in the text. */
+  from: number;
+  /** Command lists inside `$(...)`, backticks or `<(...)` in this word. */
+  substitutions: ShellPipeline[][];
+}
+
+/** Programs connected by `|`. */
+export type ShellPipeline = ShellWord[][];
+
+const OPERATOR_CHARS = new Set(["|", "&", ";", "\n", "(", ")"]);
+
+/** The command lists of a script: each entry is a pipeline of commands, each command a list of words. */
+export function tokenizeShell(text: string, base = 0): ShellPipeline[] {
+  const pipelines: ShellPipeline[] = [];
+  let pipeline: ShellPipeline = [];
+  let command: ShellWord[] = [];
+  let i = 0;
+  const endCommand = (): void => {
+    if (command.length > 0) pipeline.push(command);
+    command = [];
+  };
+  const endPipeline = (): void => {
+    endCommand();
+    if (pipeline.length > 0) pipelines.push(pipeline);
+    pipeline = [];
+  };
+  while (i < text.length) {
+    const c = text[i]!;
+    if (c === " " || c === "\t" || c === "\r") {
+      i++;
+      continue;
+    }
+    if (c === "\\" && text[i + 1] === "\n") {
+      i += 2;
+      continue;
+    }
+    if (c === "#") {
+      const end = text.indexOf("\n", i);
+      i = end < 0 ? text.length : end;
+      continue;
+    }
+    if (c === "|" && text[i + 1] !== "|") {
+      endCommand();
+      i += text[i + 1] === "&" ? 2 : 1;
+      continue;
+    }
+    if (OPERATOR_CHARS.has(c)) {
+      endPipeline();
+      i += (c === "|" || c === "&") && text[i + 1] === c ? 2 : 1;
+      continue;
+    }
+    if ((c === ">" || c === "<") && text[i + 1] !== "(") {
+      // A redirection: the operator is not a word, its target is.
+      i += text[i + 1] === c || text[i + 1] === "&" ? 2 : 1;
+      continue;
+    }
+    const word = readWord(text, i, base);
+    command.push(word.word);
+    i = word.end;
+  }
+  endPipeline();
+  return pipelines;
+}
+
+function readWord(text: string, start: number, base: number): { word: ShellWord; end: number } {
+  let value = "";
+  const substitutions: ShellPipeline[][] = [];
+  let i = start;
+  while (i < text.length) {
+    const c = text[i]!;
+    if (c === " " || c === "\t" || c === "\n" || c === "\r" || c === ";" || c === "|" || c === "&" || c === ")") break;
+    if ((c === ">" || c === "<") && text[i + 1] !== "(") break;
+    if (c === "'") {
+      const end = text.indexOf("'", i + 1);
+      const stop = end < 0 ? text.length : end;
+      value += text.slice(i + 1, stop);
+      i = stop + 1;
+    } else if (c === "$" && text[i + 1] === "'") {
+      const end = text.indexOf("'", i + 2);
+      const stop = end < 0 ? text.length : end;
+      value += text.slice(i + 2, stop);
+      i = stop + 1;
+    } else if (c === '"') {
+      i++;
+      while (i < text.length && text[i] !== '"') {
+        if (text[i] === "\\" && i + 1 < text.length) {
+          value += text[i + 1];
+          i += 2;
+        } else if (text[i] === "$" && text[i + 1] === "(") {
+          const end = closingParen(text, i + 2);
+          substitutions.push(tokenizeShell(text.slice(i + 2, end), base + i + 2));
+          value += text.slice(i, end + 1);
+          i = end + 1;
+        } else if (text[i] === "`") {
+          const end = text.indexOf("`", i + 1);
+          const stop = end < 0 ? text.length : end;
+          substitutions.push(tokenizeShell(text.slice(i + 1, stop), base + i + 1));
+          value += text.slice(i, stop + 1);
+          i = stop + 1;
+        } else {
+          value += text[i];
+          i++;
+        }
+      }
+      i++;
+    } else if (c === "\\") {
+      value += text[i + 1] ?? "";
+      i += 2;
+    } else if ((c === "$" || c === "<" || c === ">") && text[i + 1] === "(") {
+      const end = closingParen(text, i + 2);
+      substitutions.push(tokenizeShell(text.slice(i + 2, end), base + i + 2));
+      value += text.slice(i, end + 1);
+      i = end + 1;
+    } else if (c === "`") {
+      const end = text.indexOf("`", i + 1);
+      const stop = end < 0 ? text.length : end;
+      substitutions.push(tokenizeShell(text.slice(i + 1, stop), base + i + 1));
+      value += text.slice(i, stop + 1);
+      i = stop + 1;
+    } else {
+      value += c;
+      i++;
+    }
+  }
+  return { word: { text: value, from: base + start, substitutions }, end: Math.max(i, start + 1) };
+}
+
+/** Offset of the `)` closing a `(` whose contents start at `from` (quotes respected), or the end of the text. */
+function closingParen(text: string, from: number): number {
+  let depth = 1;
+  for (let i = from; i < text.length; i++) {
+    const c = text[i];
+    if (c === "'" || c === '"') {
+      const end = text.indexOf(c, i + 1);
+      if (end < 0) return text.length;
+      i = end;
+    } else if (c === "(") depth++;
+    else if (c === ")" && --depth === 0) return i;
+  }
+  return text.length;
+}
