@@ -1,23 +1,26 @@
 // The `vitrine` command line.
 import { readFileSync } from "node:fs";
 import { renderCommand, RENDER_USAGE, type CommandIO } from "./render-command.ts";
+import { scanCommand, SCAN_USAGE, type TerminalInfo } from "./scan-command.ts";
 import { UsageError } from "./usage-error.ts";
 
 const USAGE = `Usage: vitrine <command> [options]
 
 Commands:
   render NOTEBOOK [-o OUT.html]   export a notebook to one safe, self-contained HTML file
+  scan PATH...                    review notebooks and scripts before trusting them (text, JSON or SARIF)
 
 Run "vitrine <command> --help" for a command's options.
 Options: -h, --help   this help;  -v, --version   the version`;
 
 // Each command lives in its own module; a command that does I/O over time (serve, check-url with a list) returns
 // a promise of its exit code.
-const COMMANDS: Record<string, { run: (args: string[], io: CommandIO) => number | Promise<number>; usage: string }> = {
+const COMMANDS: Record<string, { run: (args: string[], io: CommandIO & TerminalInfo) => number | Promise<number>; usage: string }> = {
   render: { run: renderCommand, usage: RENDER_USAGE },
+  scan: { run: scanCommand, usage: SCAN_USAGE },
 };
 
-export async function main(argv: string[], io: CommandIO): Promise<number> {
+export async function main(argv: string[], io: CommandIO & TerminalInfo): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === "-h" || command === "--help" || command === "help") {
     io.stdout(`${USAGE}\n`);
@@ -45,9 +48,12 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
 }
 
 if (import.meta.main) {
-  const io: CommandIO = {
+  const io: CommandIO & TerminalInfo = {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
+    stdoutIsTerminal: process.stdout.isTTY === true,
+    stderrIsTerminal: process.stderr.isTTY === true,
+    env: process.env,
   };
   process.exitCode = await main(process.argv.slice(2), io);
 }

@@ -48,11 +48,13 @@ export function scanFile(input: ScanFileInput, options: ScanOptions = {}): ScanR
     else scanTextFile(input, kind, options, sink);
   } catch (error) {
     if (!(error instanceof NotebookError)) throw error;
-    const { line, column, cell } = error.location;
+    // The place is in the file itself (line and column of the JSON), so the cell is named in the message.
+    const { line, column, cell, pointer } = error.location;
+    const where = [cell !== undefined ? `in cell ${cell + 1}` : "", pointer ? `at ${pointer}` : ""].filter((part) => part !== "").join(" ");
     sink.report(
       "file-unreadable",
-      { file: input.path, line: line ?? 1, column: column ?? 1, ...(cell !== undefined ? { cell } : {}) },
-      `the file could not be read: ${error.message} [${error.code}]${error.location.pointer ? ` at ${error.location.pointer}` : ""}`,
+      { file: input.path, line: line ?? 1, column: column ?? 1, fileLine: line ?? 1 },
+      `the file could not be read: ${error.message} [${error.code}]${where ? ` ${where}` : ""}`,
     );
     return { findings: sink.findings, summary: summarize(input.path, sink.findings, false) };
   }
