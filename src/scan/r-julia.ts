@@ -136,9 +136,9 @@ function findCalls(tokens: readonly Token[], language: TokenLanguage): Call[] {
   return calls;
 }
 
-/** The base name of a call: `httr::POST` -> `POST`, `HTTP.post` -> `post`. */
-function baseName(name: string): string {
-  return name.slice(Math.max(name.lastIndexOf(":") + 1, name.lastIndexOf(".") + 1));
+/** The base name of a call: `httr::POST` -> `POST` in R (where dots belong to names), `HTTP.post` -> `post` in Julia. */
+function baseName(name: string, language: TokenLanguage): string {
+  return name.slice(language === "r" ? name.lastIndexOf(":") + 1 : name.lastIndexOf(".") + 1);
 }
 
 const R_PROCESS = new Set(["system", "system2", "shell", "shell.exec", "pipe", "processx::run", "processx::process", "sys::exec_wait", "sys::exec_internal", "callr::run"]);
@@ -178,7 +178,7 @@ export function checkTokens(input: CodeInput, language: TokenLanguage): void {
     const args = tokens.slice(call.argsFrom, call.argsTo);
     const argText = args.length > 0 ? text.slice(args[0]!.from, args[args.length - 1]!.to) : "";
     const firstString = args[0]?.kind === "string" ? args[0] : undefined;
-    const base = baseName(call.name);
+    const base = baseName(call.name, language);
     if (language === "r") checkRCall(call, base, args, argText, firstString, input);
     else checkJuliaCall(call, base, args, argText, input);
   }

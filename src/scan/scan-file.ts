@@ -3,6 +3,8 @@
 
 import { DEFAULT_NOTEBOOK_LIMITS, locatePointer, NotebookError, parseNotebook, type NotebookLimits } from "../notebook/index.ts";
 import type { Cell, Output } from "../notebook/types.ts";
+import { positionAt } from "../notebook/position.ts";
+import { decodeUtf8 } from "../notebook/utf8.ts";
 import { DEFAULT_MARKDOWN_LIMITS, renderMarkdown, type MarkdownLimits } from "../render/markdown.ts";
 import { languageOfPath, notebookLanguage, scanCode, type CodeScanState } from "./code-scan.ts";
 import { newFileContext } from "./context.ts";
@@ -83,18 +85,18 @@ function decodeText(input: ScanFileInput, options: ScanOptions): string {
   if (input.bytes.byteLength > max) {
     throw new NotebookError("file_too_large", `the file is ${input.bytes.byteLength} bytes, more than the limit of ${max} bytes`, { pointer: "" }, input.path);
   }
-  try {
-    const text = new TextDecoder("utf-8", { fatal: true }).decode(input.bytes);
-    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  } catch {
-    // Find the first invalid byte with the notebook reader's decoder, which knows where it is.
-    try {
-      parseNotebook(input.bytes, { file: input.path, limits: { maxFileBytes: max } });
-    } catch (error) {
-      if (error instanceof NotebookError && error.code === "invalid_utf8") throw error;
-    }
-    throw new NotebookError("invalid_utf8", "the file is not valid UTF-8", { pointer: "" }, input.path);
+  const decoded = decodeUtf8(input.bytes);
+  if (!("text" in decoded)) {
+    const { line, column } = positionAt(decoded.textBefore, decoded.textBefore.length);
+    throw new NotebookError("invalid_utf8", `the file is not valid UTF-8 at byte ${decoded.invalid.offset}: ${decoded.invalid.reason}`, { pointer: "", line, column }, input.path);
   }
+  const text = decoded.text;
+  const nul = text.indexOf("\u0000");
+  if (nul >= 0) {
+    const { line, column } = positionAt(text, nul);
+    throw new NotebookError("invalid_utf8", "the file is binary, not text: it contains a NUL byte", { pointer: "", line, column }, input.path);
+  }
+  return text;
 }
 
 function reportSecrets(reporter: TextReporter): void {

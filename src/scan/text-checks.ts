@@ -31,7 +31,8 @@ export function checkInvisibleCharacters(reporter: TextReporter): void {
 }
 
 // Letters of other scripts that look like Latin letters (from Unicode's confusables for the Latin alphabet).
-const LATIN_LOOKALIKES = new Set([..."аеорсухіјѕԁԛԝһӏԌАВЕКМНОРСТХІЈЅУԜαοριυνκτχΑΒΕΖΗΙΚΜΝΟΡΤΥΧ"]);
+// Greek small letters used in maths (α, λ, ρ, σ) are left out on purpose: `λ_max` and `ρ_xy` are ordinary names.
+const LATIN_LOOKALIKES = new Set([..."аеорсухіјѕԁԛԝһӏԌАВЕКМНОРСТХІЈЅУԜοΑΒΕΖΗΙΚΜΝΟΡΤΥΧ"]);
 
 type Script = "latin" | "cyrillic" | "greek" | "other";
 
@@ -59,7 +60,7 @@ export function lookalikeIdentifier(name: string): string | undefined {
     letters++;
     if (LATIN_LOOKALIKES.has(char)) lookalikes++;
   }
-  if (scripts.has("latin") && (scripts.has("cyrillic") || scripts.has("greek"))) return "mixes Latin with Cyrillic or Greek letters";
+  if (scripts.has("latin") && lookalikes > 0) return "mixes Latin letters with look-alike Cyrillic or Greek ones";
   if (letters >= 2 && lookalikes === letters) return "is made only of letters that look Latin but are not";
   return undefined;
 }
