@@ -6,6 +6,8 @@ export interface FileContext {
   linkHosts: ReadonlySet<string>;
   /** A file was downloaded earlier in the file (so a later `chmod +x` makes a download executable). */
   downloaded: boolean;
+  /** Variables that were assigned something fetched from the network (`code = requests.get(url).text`). */
+  fetched: Set<string>;
 }
 
 export interface CodeInput {
@@ -14,5 +16,5 @@ export interface CodeInput {
 }
 
 export function newFileContext(linkHosts: ReadonlySet<string> = new Set()): FileContext {
-  return { linkHosts, downloaded: false };
+  return { linkHosts, downloaded: false, fetched: new Set() };
 }

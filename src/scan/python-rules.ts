@@ -21,9 +21,13 @@ export function checkPython(input: CodeInput, scope: PythonScope): void {
       switch (ref.name) {
         case "ImportStatement":
           scope.addImport(ref.node, text);
+          for (const name of ref.node.getChildren("VariableName")) checkIdentifier(text.slice(name.from, name.to), name.from, input.reporter);
           return false;
         case "CallExpression":
           checkCall(ref.node, input, nameOf);
+          return undefined;
+        case "AssignStatement":
+          noteFetched(ref.node, input, nameOf);
           return undefined;
         case "MemberExpression":
           checkMember(ref.node, input, nameOf);
@@ -52,9 +56,9 @@ function checkCall(node: SyntaxNode, input: CodeInput, nameOf: NameOf): void {
   const text = input.reporter.text;
   const reporter = input.reporter;
   const name = nameOf(callee);
-  if (name === undefined) {
+  if (name === undefined || !isKnown(name)) {
     checkMethodPost(callee, argList, input);
-    return;
+    if (name === undefined) return;
   }
   const args = argumentsOf(argList, text);
   const first = args.positional[0];
@@ -65,7 +69,8 @@ function checkCall(node: SyntaxNode, input: CodeInput, nameOf: NameOf): void {
     return;
   }
   if (EXEC_BUILTINS.has(name) || DESERIALIZERS.has(name) || (name === "importlib.import_module" && first !== undefined && stringValue(first, text) === undefined)) {
-    if (containsCall(argList, FETCHERS, nameOf) || (first !== undefined && /\b(?:urlopen|requests\.get|httpx\.get)\b/.test(text.slice(first.from, first.to)))) {
+    const fetchedVariable = first?.name === "VariableName" && input.file.fetched.has(text.slice(first.from, first.to));
+    if (fetchedVariable || containsCall(argList, FETCHERS, nameOf)) {
       reporter.report("download-exec", node.from, `runs code downloaded from the network with ${name}`);
     } else if (containsCall(argList, DECODERS, nameOf)) {
       reporter.report("dynamic-code", node.from, `runs code decoded from an encoded string with ${name}`, { severity: "high" });
@@ -96,6 +101,16 @@ function checkCall(node: SyntaxNode, input: CodeInput, nameOf: NameOf): void {
   if (RESOLVERS.has(name) && first !== undefined && builtFromData(first, text)) {
     reporter.report("data-exfiltration", node.from, `looks up a DNS name built from data with ${name}`);
   }
+}
+
+/** Remembers `name = <something fetched>` so that a later `exec(name)` is known to run downloaded code. */
+function noteFetched(node: SyntaxNode, input: CodeInput, nameOf: NameOf): void {
+  const target = node.firstChild;
+  const value = node.lastChild;
+  if (target?.name !== "VariableName" || value === null || value === target) return;
+  const name = input.reporter.text.slice(target.from, target.to);
+  if (containsCall(value, FETCHERS, nameOf)) input.file.fetched.add(name);
+  else input.file.fetched.delete(name);
 }
 
 /** `session.post("https://...")` on an HTTP client object whose type the parser cannot know. */

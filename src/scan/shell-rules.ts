@@ -154,8 +154,11 @@ function checkInstall(name: string, args: ShellWord[], first: ShellWord, input: 
   } else if (index !== undefined) {
     input.reporter.report("download-exec", index.from, `installs packages from another package index (${index.text})`);
   } else {
-    const names = packages.filter((word) => !word.text.startsWith("-")).map((word) => word.text);
-    input.reporter.report("package-install", first.from, `installs ${names.length > 0 ? names.slice(0, 5).join(", ") : "packages"} with ${name}`);
+    const listIndex = packages.findIndex((word) => word.text === "-r" || word.text === "--requirement" || word.text === "--file");
+    const list = listIndex >= 0 ? packages[listIndex + 1]?.text : undefined;
+    const names = packages.filter((word, index) => !word.text.startsWith("-") && index !== listIndex + 1).map((word) => word.text);
+    const what = [...names.slice(0, 5), ...(list !== undefined ? [`the packages listed in ${list}`] : [])];
+    input.reporter.report("package-install", first.from, `installs ${what.length > 0 ? what.join(", ") : "packages"} with ${name}`);
   }
   return true;
 }
