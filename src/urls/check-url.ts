@@ -197,9 +197,11 @@ function checkWeb(input: string, context: UrlContext, url: URL, policy: Prepared
     url.password = "";
     warning = "The address carried a user name or password; it was removed.";
   }
-  url.hash = context === "image" ? "" : url.hash;
-  const normalized = url.href;
+  if (context === "image") url.hash = "";
+  // "example.com." is the same server as "example.com"; one spelling keeps blocklists and trust lists exact.
   const hostname = hostWithoutTrailingDot(url.hostname);
+  if (hostname !== url.hostname && hostname !== "") url.hostname = hostname;
+  const normalized = url.href;
   const address = classifyAddress(hostname);
   const host = displayHost(hostname, address !== null);
   const base = { normalized, host, warning };
