@@ -2,8 +2,7 @@
 // names its list. Built once (at start-up or after an import), then read-only and shared.
 import { domainToASCII } from "node:url";
 import { classifyAddress } from "./ip-address.ts";
-import { StringTable } from "./string-table.ts";
-import type { BlocklistLookup } from "./types.ts";
+import { HASH_SEED, hashRange, hashStep, StringTable } from "./string-table.ts";
 
 export type EntryKind = "host" | "prefix" | "url";
 
@@ -107,13 +106,34 @@ function originLength(href: string): number {
   return slash < 0 ? href.length : slash;
 }
 
-export class Blocklist implements BlocklistLookup {
+/** The host name of a normalized http(s) href (no userinfo: normalization removed it). */
+function hrefHost(href: string): string {
+  const authority = href.slice(href.indexOf("//") + 2, originLength(href));
+  if (authority.startsWith("[")) return authority.slice(0, authority.indexOf("]") + 1);
+  const colon = authority.lastIndexOf(":");
+  return colon < 0 ? authority : authority.slice(0, colon);
+}
+
+/** hostTag: no entry for this host, nor any URL entry on it. */
+export const NO_HIT = -1;
+/** hostTag: no host entry, but URL or prefix entries on this host may exist: ask urlTag. */
+export const URL_ENTRIES = -2;
+
+/** Bits in the filter of hosts that have URL or prefix entries: 2^21 bits, 256 KiB. */
+const HOST_FILTER_BITS = 21;
+
+export class Blocklist {
   readonly names: readonly string[];
   readonly #hosts: StringTable;
   readonly #urls: StringTable;
   readonly #prefixes: StringTable;
   readonly #prefixOrigins: StringTable;
   readonly #groupStart: Uint32Array;
+  /**
+   * One bit per host hash of every URL and prefix entry: most URLs are on hosts no entry names, and for them the
+   * URL is never hashed at all.
+   */
+  readonly #urlHosts: Uint32Array;
 
   constructor(names: readonly string[], values: Record<EntryKind, string[]>, tags: Record<EntryKind, number[]>) {
     this.names = [...names];
@@ -140,6 +160,14 @@ export class Blocklist implements BlocklistLookup {
     this.#prefixes = new StringTable(sorted, sortedTags);
     this.#prefixOrigins = new StringTable(origins, []);
     this.#groupStart = Uint32Array.from(starts);
+    this.#urlHosts = new Uint32Array(1 << (HOST_FILTER_BITS - 5));
+    for (const href of values.url) this.#markHost(hrefHost(href));
+    for (const href of sorted) this.#markHost(hrefHost(href));
+  }
+
+  #markHost(host: string): void {
+    const bit = hashRange(host, 0, host.length) >>> (32 - HOST_FILTER_BITS);
+    this.#urlHosts[bit >>> 5] = (this.#urlHosts[bit >>> 5] as number) | (1 << (bit & 31));
   }
 
   get size(): number {
@@ -147,7 +175,7 @@ export class Blocklist implements BlocklistLookup {
   }
 
   get byteLength(): number {
-    return this.#hosts.byteLength + this.#urls.byteLength + this.#prefixes.byteLength + this.#prefixOrigins.byteLength + this.#groupStart.byteLength;
+    return this.#hosts.byteLength + this.#urls.byteLength + this.#prefixes.byteLength + this.#prefixOrigins.byteLength + this.#groupStart.byteLength + this.#urlHosts.byteLength;
   }
 
   lookup(url: string, host: string): string | null {
@@ -157,17 +185,43 @@ export class Blocklist implements BlocklistLookup {
 
   /** The tag of the list that blocks the URL, or -1. */
   lookupTag(href: string, host: string): number {
-    const url = decodeUnreserved(href);
-    if (this.#hosts.size > 0) {
-      let found = this.#hosts.find(host);
-      if (found >= 0) return this.#hosts.tag(found);
-      if (host.charCodeAt(0) !== 91 && !/^\d+\.\d+\.\d+\.\d+$/.test(host)) {
-        for (let dot = host.indexOf("."); dot >= 0; dot = host.indexOf(".", dot + 1)) {
-          found = this.#hosts.find(host, dot + 1);
-          if (found >= 0) return this.#hosts.tag(found);
-        }
+    const byHost = this.hostTag(host);
+    return byHost === URL_ENTRIES ? this.urlTag(href) : byHost;
+  }
+
+  /**
+   * What the host alone says: a list tag, NO_HIT, or URL_ENTRIES. It depends on the host only, so the engine keeps
+   * it with the rest of what it knows about a host: on a big table every probe is a cache miss.
+   */
+  hostTag(host: string): number {
+    return this.#lookupHost(host);
+  }
+
+  #lookupHost(host: string): number {
+    // One pass over the host, from its end: at each dot the hash of the suffix after it is ready.
+    const ip = host.charCodeAt(0) === 91 || /\d$/.test(host);
+    const hosts = this.#hosts.size > 0 ? this.#hosts : null;
+    let h = HASH_SEED;
+    for (let i = host.length - 1; i >= 0; i--) {
+      const code = host.charCodeAt(i);
+      if (code === 46 && hosts !== null && !ip) {
+        const found = hosts.findHashed(h, host, i + 1, host.length);
+        if (found >= 0) return hosts.tag(found);
       }
+      h = hashStep(h, code);
     }
+    h >>>= 0;
+    if (hosts !== null) {
+      const found = hosts.findHashed(h, host, 0, host.length);
+      if (found >= 0) return hosts.tag(found);
+    }
+    const bit = h >>> (32 - HOST_FILTER_BITS);
+    return ((this.#urlHosts[bit >>> 5] as number) & (1 << (bit & 31))) === 0 ? NO_HIT : URL_ENTRIES;
+  }
+
+  /** The tag of a URL or prefix entry matching the href, or NO_HIT. */
+  urlTag(href: string): number {
+    const url = decodeUnreserved(href);
     const hash = url.indexOf("#");
     const end = hash < 0 ? url.length : hash;
     if (this.#urls.size > 0) {

@@ -1,7 +1,7 @@
 // The verdict engine, by attack class: each row is a spelling an attacker could use, and the verdict it must get.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { checkUrl, REASONS, type UrlContext, type UrlPolicy } from "./index.ts";
+import { BlocklistBuilder, checkUrl, parsePattern, REASONS, type UrlContext, type UrlPolicy } from "./index.ts";
 
 type Row = readonly [input: string, reason: string, normalized?: string | null];
 
@@ -290,7 +290,9 @@ test("trusted domains allow that domain and its subdomains only, never a block",
   assert.equal(checkUrl("https://münchen.de/", "link", { policy }).reason, "trusted_site");
   assert.equal(checkUrl("https://notexample.com/", "link", { policy }).reason, "external_site");
   assert.equal(checkUrl("https://example.com.evil.net/", "link", { policy }).reason, "external_site");
-  const blocklist = { lookup: (url: string) => (url.startsWith("https://example.com/bad") ? "feed" : null) };
+  const builder = new BlocklistBuilder();
+  builder.add(parsePattern("https://example.com/bad*"), builder.list("feed"));
+  const blocklist = builder.build();
   const bad = checkUrl("https://example.com/bad", "link", { policy: { ...policy, blocklist } });
   assert.equal(`${bad.verdict} ${bad.reason} ${bad.list}`, "block blocklisted feed");
   assert.equal(bad.prompt?.clickThrough, false, "never a way past a blocklist hit");

@@ -3,9 +3,10 @@
 import { decodeHTMLAttribute } from "entities";
 import { checkRasterImage, isRasterMimeType } from "../render/raster.ts";
 import { APP_SIDE_EFFECT_SEGMENTS, DEFAULT_APP_ORIGIN, hostWithoutTrailingDot, isSideEffectPath } from "./app-origin.ts";
-import { displayHost, type HostDisplay } from "./display.ts";
+import type { HostDisplay } from "./display.ts";
+import { URL_ENTRIES } from "./blocklist.ts";
+import { blocklistHostTag, hostFacts } from "./host-facts.ts";
 import { classifyAddress } from "./ip-address.ts";
-import { isLocalName } from "./local-names.ts";
 import { REASONS, type Reason } from "./reasons.ts";
 import { applicationName, BROWSER_SCHEMES, DENIED_SCHEMES } from "./schemes.ts";
 import type { CheckOptions, UrlContext, UrlPolicy, UrlVerdict, Verdict } from "./types.ts";
@@ -73,7 +74,12 @@ function parserView(input: string): string {
   return /[\t\n\r]/.test(trimmed) ? trimmed.replace(/[\t\n\r]/g, "") : trimmed;
 }
 
-const ABSOLUTE_WEB = /^https?:\/\//i;
+/** Whether the text starts with "http://" or "https://" in any case (a hot path: no regex). */
+function isAbsoluteWeb(text: string): boolean {
+  if ((text.charCodeAt(0) | 0x20) !== 104 || (text.charCodeAt(1) | 0x20) !== 116 || (text.charCodeAt(2) | 0x20) !== 116 || (text.charCodeAt(3) | 0x20) !== 112) return false;
+  const at = (text.charCodeAt(4) | 0x20) === 115 ? 5 : 4;
+  return text.charCodeAt(at) === 58 && text.charCodeAt(at + 1) === 47 && text.charCodeAt(at + 2) === 47;
+}
 
 interface Parts {
   verdict: Verdict;
@@ -121,7 +127,7 @@ export function checkUrl(input: string, context: UrlContext, options: CheckOptio
   const view = parserView(decoded);
   if (view === "") return finish(input, context, { verdict: "block", reason: "invalid_url", normalized: null, detail: "empty" });
   // An absolute http(s) URL parses the same with or without a base; skipping the base halves the parse cost.
-  const url = ABSOLUTE_WEB.test(view) ? URL.parse(view) : URL.parse(view, options.base ?? policy.appBase);
+  const url = isAbsoluteWeb(view) ? URL.parse(view) : URL.parse(view, options.base ?? policy.appBase);
   if (!url) return finish(input, context, { verdict: "block", reason: "invalid_url", normalized: null });
 
   if (view.startsWith("#")) {
@@ -129,8 +135,9 @@ export function checkUrl(input: string, context: UrlContext, options: CheckOptio
     return finish(input, context, { verdict: "block", reason: "same_document", normalized: null, detail: "an image cannot be the page itself" });
   }
 
-  const scheme = url.protocol.slice(0, -1);
-  if (scheme === "http" || scheme === "https") return checkWeb(input, context, url, policy);
+  const protocol = url.protocol;
+  if (protocol === "https:" || protocol === "http:") return checkWeb(input, context, url, policy, view);
+  const scheme = protocol.slice(0, -1);
   if (context === "image") {
     if (scheme === "attachment") return checkAttachment(input, url);
     if (scheme === "data") return checkDataImage(input, url);
@@ -189,21 +196,29 @@ function isTrustedDomain(host: string, trusted: readonly string[]): boolean {
   return false;
 }
 
-function checkWeb(input: string, context: UrlContext, url: URL, policy: PreparedPolicy): UrlVerdict {
+function checkWeb(input: string, context: UrlContext, url: URL, policy: PreparedPolicy, view: string): UrlVerdict {
   let warning: string | undefined;
-  if (url.username !== "" || url.password !== "") {
+  if (view.includes("@") && (url.username !== "" || url.password !== "")) {
     // Userinfo is how "https://bank.example@evil.example/" fools people; it is never passed on.
     url.username = "";
     url.password = "";
     warning = "The address carried a user name or password; it was removed.";
   }
-  if (context === "image") url.hash = "";
   // "example.com." is the same server as "example.com"; one spelling keeps blocklists and trust lists exact.
-  const hostname = hostWithoutTrailingDot(url.hostname);
-  if (hostname !== url.hostname && hostname !== "") url.hostname = hostname;
-  const normalized = url.href;
-  const address = classifyAddress(hostname);
-  const host = displayHost(hostname, address !== null);
+  let hostname = url.hostname;
+  if (hostname.endsWith(".")) {
+    hostname = hostWithoutTrailingDot(hostname);
+    if (hostname !== "") url.hostname = hostname;
+  }
+  let normalized = url.href;
+  // In an http(s) href the first "#" starts the fragment (the parser escapes any other), which images never send.
+  if (context === "image") {
+    const hash = normalized.indexOf("#");
+    if (hash >= 0) normalized = normalized.slice(0, hash);
+  }
+  const facts = hostFacts(hostname);
+  const address = facts.address;
+  const host = facts.display;
   const base = { normalized, host, warning };
 
   if (hostname === policy.appHost) {
@@ -215,14 +230,19 @@ function checkWeb(input: string, context: UrlContext, url: URL, policy: Prepared
   const loopbackAllowed = policy.allowLoopback.size > 0 && policy.allowLoopback.has(`${hostname}:${url.port || (url.protocol === "https:" ? "443" : "80")}`);
   if (!loopbackAllowed) {
     if (address?.special) return finish(input, context, { ...base, verdict: "block", reason: "private_address", detail: address.range });
-    if (address === null && isLocalName(hostname)) return finish(input, context, { ...base, verdict: "block", reason: "local_name", detail: hostname });
+    if (facts.local) return finish(input, context, { ...base, verdict: "block", reason: "local_name", detail: hostname });
     if (context === "image" && url.port !== "" && !IMAGE_PORTS.includes(Number(url.port))) {
       return finish(input, context, { ...base, verdict: "block", reason: "bad_port", detail: `port ${url.port}` });
     }
   }
-  if (policy.blocklist) {
-    const list = policy.blocklist.lookup(normalized, hostname);
-    if (list !== null) return finish(input, context, { ...base, verdict: "block", reason: "blocklisted", list, detail: `list "${list}"` });
+  const blocklist = policy.blocklist;
+  if (blocklist) {
+    let tag = blocklistHostTag(facts, hostname, blocklist);
+    if (tag === URL_ENTRIES) tag = blocklist.urlTag(normalized);
+    if (tag >= 0) {
+      const list = blocklist.names[tag] ?? "";
+      return finish(input, context, { ...base, verdict: "block", reason: "blocklisted", list, detail: `list "${list}"` });
+    }
   }
   if (context === "image") return finish(input, context, { ...base, verdict: "allow", reason: "proxied_image" });
   if (host.confusable) {

@@ -11,11 +11,13 @@ export interface HostDisplay {
   confusable?: string;
 }
 
+const TLDTS_OPTIONS = Object.freeze({ allowPrivateDomains: true, extractHostname: false, validateHostname: false, detectIp: false, mixedInputs: false });
+
 export function displayHost(asciiHost: string, isIp: boolean): HostDisplay {
   if (isIp) return { display: asciiHost, registrableDomain: null };
   const host = asciiHost.endsWith(".") ? asciiHost.slice(0, -1) : asciiHost;
   // Private suffixes (github.io, blogspot.com) count: whoever owns "name.github.io" is not GitHub.
-  const registrable = getDomain(host, { allowPrivateDomains: true }) ?? null;
+  const registrable = getDomain(host, TLDTS_OPTIONS) ?? null;
   const confusable = checkConfusable(host);
   if (confusable.confusable) return { display: host, registrableDomain: registrable, confusable: confusable.why ?? "confusable" };
   if (!host.includes("xn--")) return { display: host, registrableDomain: registrable };

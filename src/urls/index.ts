@@ -1,5 +1,7 @@
 // URL safety: the verdict engine and what it is made of.
-export type { UrlContext, Verdict, UrlVerdict, UrlPolicy, CheckOptions, PromptData, BlocklistLookup } from "./types.ts";
+export type { UrlContext, Verdict, UrlVerdict, UrlPolicy, CheckOptions, PromptData } from "./types.ts";
+export { Blocklist, BlocklistBuilder, BlocklistError, parsePattern, type BlocklistEntry, type EntryKind } from "./blocklist.ts";
+export { readFeed, detectFormat, FEED_FORMATS, type FeedFormat, type FeedResult } from "./blocklist-formats.ts";
 export { REASONS, type Reason } from "./reasons.ts";
 export { checkUrl, IMAGE_PORTS } from "./check-url.ts";
 export { classifyAddress, type AddressClass } from "./ip-address.ts";

@@ -1,4 +1,5 @@
 // The verdict engine's public shapes. Other parts of the studio (renderer, scanner, server) code against these.
+import type { Blocklist } from "./blocklist.ts";
 import type { Reason } from "./reasons.ts";
 
 export type UrlContext = "link" | "image";
@@ -40,18 +41,14 @@ export interface UrlVerdict {
   prompt?: PromptData;
 }
 
-/** A reputation list the engine consults for every http(s) URL. */
-export interface BlocklistLookup {
-  /** The list that blocks this URL, or null. `url` is the normalized href, `host` its ASCII host name. */
-  lookup(url: string, host: string): string | null;
-}
 
 export interface UrlPolicy {
   /** The studio's own origin (default http://localhost:8080): its API and routes with side effects are refused. */
   appOrigin?: string;
   /** First path segments on the app origin that act on the studio (default APP_SIDE_EFFECT_SEGMENTS). */
   appSideEffectSegments?: readonly string[];
-  blocklist?: BlocklistLookup;
+  /** Reputation lists (see blocklist-store.ts): a hit blocks, names the list, and cannot be clicked through. */
+  blocklist?: Blocklist;
   /** Host names a person trusts (a name trusts its subdomains too): their external_site prompt becomes allow. */
   trustedDomains?: readonly string[];
   /** Application names or schemes a person trusts: their external_application prompt becomes allow. */
