@@ -13,6 +13,7 @@ import type { CheckOptions, UrlContext, UrlPolicy, UrlVerdict, Verdict } from ".
 
 /** Ports an image may be fetched from: the proxy connects to nothing else. */
 export const IMAGE_PORTS: readonly number[] = Object.freeze([80, 443]);
+const IMAGE_PORT_TEXT: ReadonlySet<string> = new Set(IMAGE_PORTS.map(String));
 
 interface PreparedPolicy {
   appHost: string;
@@ -87,9 +88,9 @@ interface Parts {
   normalized: string | null;
   host?: HostDisplay | null;
   application?: string;
-  list?: string;
-  warning?: string;
-  detail?: string;
+  list?: string | undefined;
+  warning?: string | undefined;
+  detail?: string | undefined;
 }
 
 function finish(input: string, context: UrlContext, parts: Parts): UrlVerdict {
@@ -217,23 +218,22 @@ function checkWeb(input: string, context: UrlContext, url: URL, policy: Prepared
     if (hash >= 0) normalized = normalized.slice(0, hash);
   }
   const facts = hostFacts(hostname);
-  const address = facts.address;
   const host = facts.display;
-  const base = { normalized, host, warning };
+  // The common case (nothing to add) allocates no parts object.
+  const parts = (verdict: Verdict, reason: Reason, detail?: string, list?: string): Parts =>
+    ({ verdict, reason, normalized, host, warning, detail, list });
 
   if (hostname === policy.appHost) {
-    if (isSideEffectPath(url.pathname, policy.sideEffectSegments)) return finish(input, context, { ...base, verdict: "block", reason: "app_api" });
-    if (hostname + (url.port ? `:${url.port}` : "") === policy.appHostPort) {
-      return finish(input, context, { ...base, verdict: "allow", reason: "workspace_relative" });
-    }
+    if (isSideEffectPath(url.pathname, policy.sideEffectSegments)) return finish(input, context, parts("block", "app_api"));
+    if (hostname + (url.port ? `:${url.port}` : "") === policy.appHostPort) return finish(input, context, parts("allow", "workspace_relative"));
   }
-  const loopbackAllowed = policy.allowLoopback.size > 0 && policy.allowLoopback.has(`${hostname}:${url.port || (url.protocol === "https:" ? "443" : "80")}`);
+  const port = url.port;
+  const loopbackAllowed = policy.allowLoopback.size > 0 && policy.allowLoopback.has(`${hostname}:${port || (url.protocol === "https:" ? "443" : "80")}`);
   if (!loopbackAllowed) {
-    if (address?.special) return finish(input, context, { ...base, verdict: "block", reason: "private_address", detail: address.range });
-    if (facts.local) return finish(input, context, { ...base, verdict: "block", reason: "local_name", detail: hostname });
-    if (context === "image" && url.port !== "" && !IMAGE_PORTS.includes(Number(url.port))) {
-      return finish(input, context, { ...base, verdict: "block", reason: "bad_port", detail: `port ${url.port}` });
-    }
+    const address = facts.address;
+    if (address?.special) return finish(input, context, parts("block", "private_address", address.range));
+    if (facts.local) return finish(input, context, parts("block", "local_name", hostname));
+    if (context === "image" && port !== "" && !IMAGE_PORT_TEXT.has(port)) return finish(input, context, parts("block", "bad_port", `port ${port}`));
   }
   const blocklist = policy.blocklist;
   if (blocklist) {
@@ -241,18 +241,14 @@ function checkWeb(input: string, context: UrlContext, url: URL, policy: Prepared
     if (tag === URL_ENTRIES) tag = blocklist.urlTag(normalized);
     if (tag >= 0) {
       const list = blocklist.names[tag] ?? "";
-      return finish(input, context, { ...base, verdict: "block", reason: "blocklisted", list, detail: `list "${list}"` });
+      return finish(input, context, parts("block", "blocklisted", `list "${list}"`, list));
     }
   }
-  if (context === "image") return finish(input, context, { ...base, verdict: "allow", reason: "proxied_image" });
+  if (context === "image") return finish(input, context, parts("allow", "proxied_image"));
   if (host.confusable) {
-    return finish(input, context, {
-      ...base,
-      verdict: "prompt",
-      reason: "confusable_host",
-      warning: `The host is shown in punycode because ${host.confusable}.`,
-    });
+    warning = `The host is shown in punycode because ${host.confusable}.`;
+    return finish(input, context, parts("prompt", "confusable_host"));
   }
-  if (isTrustedDomain(hostname, policy.trustedDomains)) return finish(input, context, { ...base, verdict: "allow", reason: "trusted_site" });
-  return finish(input, context, { ...base, verdict: "prompt", reason: "external_site" });
+  if (policy.trustedDomains.length > 0 && isTrustedDomain(hostname, policy.trustedDomains)) return finish(input, context, parts("allow", "trusted_site"));
+  return finish(input, context, parts("prompt", "external_site"));
 }
