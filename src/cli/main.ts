@@ -1,5 +1,7 @@
 // The `vitrine` command line.
 import { readFileSync } from "node:fs";
+import { BLOCKLIST_USAGE, blocklistCommand } from "./blocklist-command.ts";
+import { CHECK_URL_USAGE, checkUrlCommand } from "./check-url-command.ts";
 import { renderCommand, RENDER_USAGE, type CommandIO } from "./render-command.ts";
 import { scanCommand, SCAN_USAGE, type TerminalInfo } from "./scan-command.ts";
 import { UsageError } from "./usage-error.ts";
@@ -9,6 +11,8 @@ const USAGE = `Usage: vitrine <command> [options]
 Commands:
   render NOTEBOOK [-o OUT.html]   export a notebook to one safe, self-contained HTML file
   scan PATH...                    review notebooks and scripts before trusting them (text, JSON or SARIF)
+  check-url URL...                what the studio would do with a URL: allow, prompt or block, and why
+  blocklist import|add|list       the reputation lists the URL check consults
 
 Run "vitrine <command> --help" for a command's options.
 Options: -h, --help   this help;  -v, --version   the version`;
@@ -18,6 +22,8 @@ Options: -h, --help   this help;  -v, --version   the version`;
 const COMMANDS: Record<string, { run: (args: string[], io: CommandIO & TerminalInfo) => number | Promise<number>; usage: string }> = {
   render: { run: renderCommand, usage: RENDER_USAGE },
   scan: { run: scanCommand, usage: SCAN_USAGE },
+  "check-url": { run: checkUrlCommand, usage: CHECK_URL_USAGE },
+  blocklist: { run: blocklistCommand, usage: BLOCKLIST_USAGE },
 };
 
 export async function main(argv: string[], io: CommandIO & TerminalInfo): Promise<number> {
