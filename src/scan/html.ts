@@ -8,6 +8,8 @@
 import { JSDOM } from "jsdom";
 import { createSanitizer, urlScheme, type Sanitizer } from "../render/sanitize.ts";
 import type { TextReporter } from "./sink.ts";
+import type { UrlContext } from "../urls/index.ts";
+import { reportUrl } from "./url-rule.ts";
 
 interface HtmlEnvironment {
   window: JSDOM["window"];
@@ -98,27 +100,52 @@ function collect(root: ParentNode, into: ActiveItem[]): void {
   }
 }
 
+/** A link or image URL as written in the HTML. */
+export interface HtmlUrl {
+  url: string;
+  context: UrlContext;
+}
+
+/** Links and images a reader can follow or see: `a[href]`, `area[href]`, `img[src]`. */
+function collectUrls(root: ParentNode): HtmlUrl[] {
+  const urls: HtmlUrl[] = [];
+  for (const element of Array.from(root.querySelectorAll("a[href], area[href], img[src]"))) {
+    const image = element.localName === "img";
+    urls.push({ url: element.getAttribute(image ? "src" : "href") ?? "", context: image ? "image" : "link" });
+  }
+  return urls;
+}
+
+export interface HtmlReview {
+  active: ActiveItem[];
+  urls: HtmlUrl[];
+}
+
 /**
- * The active items of `html`. With `sanitized`, only those the sanitizer removes (what a markdown cell loses);
- * without, all of them (an HTML output is drawn unsanitized in its sandboxed frame, so everything active in it
- * runs there, and a second pass through the sanitizer would only cost time).
+ * The active items and URLs of `html`. With `sanitized` (markdown), the active items are those the sanitizer
+ * removes; without (an HTML output, drawn unsanitized in its sandboxed frame), everything active in it, since all
+ * of it runs there. URLs are those the file carries, whether or not this version of the sanitizer keeps them: the
+ * review is of the file, which other tools render differently.
  */
-export function activeContent(html: string, sanitized: boolean): ActiveItem[] {
+export function reviewHtml(html: string, sanitized: boolean): HtmlReview {
   const { window, sanitizer } = htmlEnvironment();
   const parsed = new window.DOMParser().parseFromString(html, "text/html");
   const before: ActiveItem[] = [];
   collect(parsed, before);
-  if (before.length === 0 || !sanitized) return before;
+  const urls = collectUrls(parsed);
+  if (!sanitized || before.length === 0) return { active: before, urls };
+  const clean = sanitizer.sanitizeToFragment(html);
   const after: ActiveItem[] = [];
-  collect(sanitizer.sanitizeToFragment(html), after);
+  collect(clean, after);
   const kept = new Map<string, number>();
   for (const item of after) kept.set(item.what, (kept.get(item.what) ?? 0) + 1);
-  return before.filter((item) => {
+  const active = before.filter((item) => {
     const left = kept.get(item.what) ?? 0;
     if (left === 0) return true;
     kept.set(item.what, left - 1);
     return false;
   });
+  return { active, urls };
 }
 
 /**
@@ -131,16 +158,18 @@ export function mayHoldMarkup(html: string): boolean {
 }
 
 /**
- * Reports the active content of `html`. `source` is the text the user wrote (a markdown cell's source, the output
- * text) in which each item is placed; `rule` is `active-markdown` or `active-output`.
+ * Reports the active content and the URLs of `html`. `source` is the text the user wrote (a markdown cell's
+ * source, the output text) in which each item is placed.
  */
-export function reportActiveContent(html: string, source: TextReporter, rule: "active-markdown" | "active-output"): void {
-  if (!mayHoldMarkup(html)) return;
+export function reportHtml(html: string, source: TextReporter, kind: "markdown" | "output"): void {
+  const review = reviewHtml(html, kind === "markdown");
   const lower = source.text.toLowerCase();
-  for (const item of activeContent(html, rule === "active-markdown")) {
+  const rule = kind === "markdown" ? "active-markdown" : "active-output";
+  for (const item of review.active) {
     const found = lower.indexOf(item.needle);
     const offset = found < 0 ? 0 : found;
-    if (item.rule === "css-escape") source.report("css-escape", offset, `${rule === "active-markdown" ? "markdown" : "output"} uses ${item.what}`);
-    else source.report(rule, offset, `${rule === "active-markdown" ? "markdown" : "output"} contains ${item.what}`);
+    if (item.rule === "css-escape") source.report("css-escape", offset, `${kind} uses ${item.what}`);
+    else source.report(rule, offset, `${kind} contains ${item.what}`);
   }
+  for (const { url, context } of review.urls) reportUrl(url, context, source);
 }

@@ -71,6 +71,21 @@ const CASES: Record<string, { finds: Example[]; ignores: Example[] }> = {
       nb({ source: "x", outputs: [htmlOutput('<div style="position: relative"><div style="position: absolute">in the box</div></div>')] }),
     ],
   },
+  "url-verdict": {
+    finds: [
+      nb({ type: "markdown", source: "![status](http://localhost:8080/api/workspaces/1/delete)" }),
+      nb({ type: "markdown", source: "[Jupyter API](http://127.0.0.1:8888/api/kernels)" }),
+      nb({ type: "markdown", source: "[open in editor](vscode://file/home/user/.ssh/config)" }),
+      md("![x](http://169.254.169.254/latest/meta-data/)\n"),
+      nb({ source: "x", outputs: [htmlOutput('<a href="http://192.168.1.1/admin">router</a>')] }),
+      nb({ type: "markdown", source: "[login](https://раураl.com/signin)" }),
+    ],
+    ignores: [
+      nb({ type: "markdown", source: "See [pandas](https://pandas.pydata.org/docs/), ![plot](images/plot.png) and [below](#Results)." }),
+      nb({ type: "markdown", source: "Data: https://example.org/data.csv and www.example.org" }),
+      md("[next notebook](02-cleaning.ipynb)\n"),
+    ],
+  },
   "shell-exec": {
     finds: [
       nb("!ls -la"),

@@ -44,6 +44,13 @@ export const RULES: readonly Rule[] = Object.freeze([
     check: "See where the element would be drawn; content that overlays buttons or notices is a spoofing attempt.",
   },
   {
+    id: "url-verdict",
+    severity: "medium",
+    title: "Link or image the URL check stops",
+    description: "A link or image that the studio's URL check blocks (application schemes, private addresses, the studio's own API, blocklists) or asks about (external applications, confusable hosts).",
+    check: "Read the full URL: where it really points, and whether the notebook needs it at all.",
+  },
+  {
     id: "shell-exec",
     severity: "medium",
     title: "Shell escape or process execution",

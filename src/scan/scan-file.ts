@@ -8,7 +8,7 @@ import { decodeUtf8 } from "../notebook/utf8.ts";
 import { DEFAULT_MARKDOWN_LIMITS, renderMarkdown, type MarkdownLimits } from "../render/markdown.ts";
 import { languageOfPath, notebookLanguage, scanCode, type CodeScanState } from "./code-scan.ts";
 import { newFileContext } from "./context.ts";
-import { mayHoldMarkup, reportActiveContent } from "./html.ts";
+import { mayHoldMarkup, reportHtml } from "./html.ts";
 import { checkHiddenCell, checkMetadataCode, checkRawCell, metadataStrings } from "./notebook-checks.ts";
 import { PythonScope } from "./python-tree.ts";
 import { findSecrets } from "./secrets.ts";
@@ -73,7 +73,7 @@ function scanTextFile(input: ScanFileInput, kind: ReturnType<typeof languageOfPa
   const reporter = new TextReporter(text, { place: { file: input.path }, line: 1, column: 1 }, sink);
   reportSecrets(reporter);
   if (kind === "markdown") {
-    if (needsHtmlCheck(text)) reportActiveContent(renderMarkdown(text, MARKDOWN_LIMITS), reporter, "active-markdown");
+    if (needsHtmlCheck(text)) reportHtml(renderMarkdown(text, MARKDOWN_LIMITS), reporter, "markdown");
   } else if (kind !== "text" && kind !== "notebook") {
     scanCode(reporter, kind, { file: newFileContext(), scope: new PythonScope() });
   }
@@ -105,9 +105,14 @@ function reportSecrets(reporter: TextReporter): void {
   }
 }
 
-/** Markdown that may turn into more than marked's own markup: raw HTML, character references, script/data URLs. */
+/**
+ * Markdown that may turn into more than plain paragraphs: raw HTML, character references, or anything that can
+ * become a link or image (inline and reference links, autolinks, bare URLs; GFM's bare e-mail addresses become
+ * mailto: links, which the URL check only notes, so they do not count). Markdown without any of
+ * these renders to text and headings only, so it is not parsed as HTML (the costly part of the scan).
+ */
 function needsHtmlCheck(source: string): boolean {
-  return mayHoldMarkup(source) || /script\s*:|data\s*:/i.test(source);
+  return mayHoldMarkup(source) || /\]\s*[([:]|:\/\/|www\./i.test(source);
 }
 
 /** Hosts of the http(s) URLs written in markdown: where the notebook says it talks to. */
@@ -151,7 +156,7 @@ function scanNotebook(input: ScanFileInput, options: ScanOptions, sink: FindingS
       scanCode(reporter, language, state);
       cell.outputs.forEach((output, outputIndex) => scanOutput(output, { ...partPlace, output: outputIndex }, sink));
     } else if (cell.cell_type === "markdown") {
-      if (needsHtmlCheck(cell.source)) reportActiveContent(renderMarkdown(cell.source, MARKDOWN_LIMITS), reporter, "active-markdown");
+      if (needsHtmlCheck(cell.source)) reportHtml(renderMarkdown(cell.source, MARKDOWN_LIMITS), reporter, "markdown");
     } else {
       checkRawCell(cell, place, sink);
     }
@@ -174,8 +179,8 @@ function scanOutput(output: Output, place: Omit<Place, "line" | "column">, sink:
     if (typeof value !== "string") continue;
     const reporter = at(value, mime);
     if (TEXT_OUTPUT_TYPES.has(mime) || SCRIPT_OUTPUT_TYPES.has(mime)) reportSecrets(reporter);
-    if (HTML_OUTPUT_TYPES.has(mime)) reportActiveContent(value, reporter, "active-output");
-    else if (mime === "text/markdown" && needsHtmlCheck(value)) reportActiveContent(renderMarkdown(value, MARKDOWN_LIMITS), reporter, "active-output");
+    if (HTML_OUTPUT_TYPES.has(mime)) reportHtml(value, reporter, "output");
+    else if (mime === "text/markdown" && needsHtmlCheck(value)) reportHtml(renderMarkdown(value, MARKDOWN_LIMITS), reporter, "output");
     else if (SCRIPT_OUTPUT_TYPES.has(mime)) reporter.report("active-output", 0, "output is JavaScript, run in its sandboxed frame");
   }
 }

@@ -156,7 +156,7 @@ function checkInstall(name: string, args: ShellWord[], first: ShellWord, input: 
   } else {
     const listIndex = packages.findIndex((word) => word.text === "-r" || word.text === "--requirement" || word.text === "--file");
     const list = listIndex >= 0 ? packages[listIndex + 1]?.text : undefined;
-    const names = packages.filter((word, index) => !word.text.startsWith("-") && index !== listIndex + 1).map((word) => word.text);
+    const names = packages.filter((word, index) => !word.text.startsWith("-") && (listIndex < 0 || index !== listIndex + 1)).map((word) => word.text);
     const what = [...names.slice(0, 5), ...(list !== undefined ? [`the packages listed in ${list}`] : [])];
     input.reporter.report("package-install", first.from, `installs ${what.length > 0 ? what.join(", ") : "packages"} with ${name}`);
   }
