@@ -79,9 +79,12 @@ export function findSecrets(text: string): SecretMatch[] {
   return found;
 }
 
-/** The secret shown as its first four characters and its length: enough to recognise it, useless to use it. */
+/**
+ * A long secret shown as its first four characters and its length (enough to recognise a vendor's token, useless
+ * to use it); a short one, such as a password, as its length only.
+ */
 export function maskSecret(secret: string): string {
-  const keep = Math.min(4, Math.floor(secret.length / 4));
+  const keep = secret.length >= 20 ? 4 : 0;
   return `${secret.slice(0, keep)}…[${secret.length} chars masked]`;
 }
 
@@ -97,4 +100,28 @@ export function maskSecrets(text: string): string {
     at = match.offset + match.length;
   }
   return result + text.slice(at);
+}
+
+/** How far around a slice to look for a secret it may cut through (the longest context a pattern needs). */
+const MASK_CONTEXT = 512;
+
+/**
+ * `text.slice(from, to)` with every secret that overlaps it masked, including secrets whose recognisable context
+ * (`scheme://user:` before a password, `AccountKey=`) lies outside the slice.
+ */
+export function maskedSlice(text: string, from: number, to: number): string {
+  const windowStart = Math.max(0, from - MASK_CONTEXT);
+  const windowText = text.slice(windowStart, Math.min(text.length, to + MASK_CONTEXT));
+  const spans = findSecrets(windowText)
+    .map((match) => ({ start: windowStart + match.offset, end: windowStart + match.offset + match.length }))
+    .filter((span) => span.end > from && span.start < to)
+    .sort((a, b) => a.start - b.start);
+  let result = "";
+  let at = from;
+  for (const span of spans) {
+    if (span.end <= at) continue;
+    result += text.slice(at, Math.max(at, span.start)) + maskSecret(text.slice(span.start, span.end));
+    at = span.end;
+  }
+  return result + text.slice(Math.min(at, Math.max(at, to)), Math.max(at, to));
 }

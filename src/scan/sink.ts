@@ -1,7 +1,7 @@
 // Where detectors report. A detector sees one stretch of text (a cell's source, a string inside it, a script file)
 // and reports offsets in it; the sink turns them into the place a person can open: cell, line, column.
 
-import { maskSecrets } from "./secrets.ts";
+import { maskedSlice, maskSecrets } from "./secrets.ts";
 import { ruleById } from "./rules.ts";
 import type { Finding, Place, Severity } from "./types.ts";
 
@@ -72,7 +72,7 @@ export class TextReporter {
     const to = Math.max(offset, Math.min(options.to ?? (lineEnd < 0 ? this.text.length : lineEnd), offset + 1000));
     const severity = options.severity;
     this.sink.report(rule, { ...this.origin.place, line, column }, message, {
-      excerpt: this.text.slice(offset, to),
+      excerpt: maskedSlice(this.text, offset, to),
       ...(severity ? { severity } : {}),
     });
   }
