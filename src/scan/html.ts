@@ -34,10 +34,17 @@ export interface ActiveItem {
   needle: string;
 }
 
+const HTML_NAMESPACE = "http://www.w3.org/1999/xhtml";
 const FRAMES = new Set(["iframe", "frame", "frameset", "object", "embed", "applet", "portal", "fencedframe"]);
 const FORM_CONTROLS = new Set(["button", "select", "textarea", "input", "keygen", "isindex"]);
 const URL_ATTRIBUTES = new Set(["href", "src", "action", "formaction", "xlink:href", "data", "background", "poster", "codebase", "to", "from", "values"]);
 const SCRIPT_SCHEMES = new Set(["javascript", "vbscript", "livescript"]);
+/**
+ * An attribute value that ends a raw-text element. Parsed without scripting (as DOMParser, and so DOMPurify, parse)
+ * `<noscript><p title="</noscript><img onerror=...>">` is a harmless title; in a live page it is an image with a
+ * handler. DOMPurify's SAFE_FOR_XML drops such attributes for that reason.
+ */
+const RAW_TEXT_CLOSER = /<\/(noscript|style|title|xmp|iframe|noembed|noframes|script|textarea|plaintext)/i;
 
 /** The active items of one element (its tag and attributes). */
 function activeItemsOf(element: Element): ActiveItem[] {
@@ -54,9 +61,17 @@ function activeItemsOf(element: Element): ActiveItem[] {
   }
   else if (tag === "base") items.push({ rule: "active", what: "a <base> element that changes where links go", needle: "<base" });
   else if (tag === "meta" && /refresh/i.test(element.getAttribute("http-equiv") ?? "")) items.push({ rule: "active", what: "a <meta> refresh that navigates the page", needle: "<meta" });
-  else if (tag === "foreignobject") items.push({ rule: "active", what: "an SVG <foreignObject> carrying HTML", needle: "<foreignobject" });
+  else if ((tag === "style" || tag === "title") && element.namespaceURI !== HTML_NAMESPACE && (element.textContent ?? "").includes("<")) {
+    // In MathML or SVG this is an ordinary element whose "text" is markup; serialized and parsed again in HTML,
+    // that markup becomes live elements (the namespace-confusion mutation XSS DOMPurify guards against).
+    items.push({ rule: "active", what: `markup hidden in a foreign <${tag}> (mutation XSS)`, needle: `<${tag}` });
+  } else if (tag === "foreignobject") items.push({ rule: "active", what: "an SVG <foreignObject> carrying HTML", needle: "<foreignobject" });
   for (const attribute of Array.from(element.attributes)) {
     const name = attribute.name.toLowerCase();
+    const closes = RAW_TEXT_CLOSER.exec(attribute.value);
+    if (closes) {
+      items.push({ rule: "active", what: `an attribute that closes <${closes[1]!.toLowerCase()}> when parsed again (mutation XSS)`, needle: closes[0].toLowerCase() });
+    }
     if (name.startsWith("on")) {
       items.push({ rule: "active", what: `an ${name} event handler`, needle: name });
     } else if (name === "srcdoc") {

@@ -57,13 +57,17 @@ export function tokenizeShell(text: string, base = 0): ShellPipeline[] {
       continue;
     }
     if ((c === ">" || c === "<") && text[i + 1] !== "(") {
-      // A redirection: the operator is not a word, its target is.
-      i += text[i + 1] === c || text[i + 1] === "&" ? 2 : 1;
+      // A redirection: the operator is not a word, its target is, except a file descriptor (`2>&1`).
+      const duplicate = text[i + 1] === "&";
+      i += text[i + 1] === c || duplicate ? 2 : 1;
+      if (duplicate) while (i < text.length && /[0-9-]/.test(text[i]!)) i++;
       continue;
     }
     const word = readWord(text, i, base);
-    command.push(word.word);
     i = word.end;
+    // `2>file`: the number is the redirected descriptor, not an argument.
+    if (/^[0-9]+$/.test(word.word.text) && (text[i] === ">" || text[i] === "<") && word.end - (word.word.from - base) === word.word.text.length) continue;
+    command.push(word.word);
   }
   endPipeline();
   return pipelines;
