@@ -35,6 +35,7 @@ export interface ActiveItem {
 }
 
 const HTML_NAMESPACE = "http://www.w3.org/1999/xhtml";
+const RAW_TEXT_ELEMENTS = new Set(["style", "title", "xmp", "iframe", "noembed", "noframes", "noscript", "textarea"]);
 const FRAMES = new Set(["iframe", "frame", "frameset", "object", "embed", "applet", "portal", "fencedframe"]);
 const FORM_CONTROLS = new Set(["button", "select", "textarea", "input", "keygen", "isindex"]);
 const URL_ATTRIBUTES = new Set(["href", "src", "action", "formaction", "xlink:href", "data", "background", "poster", "codebase", "to", "from", "values"]);
@@ -61,9 +62,9 @@ function activeItemsOf(element: Element): ActiveItem[] {
   }
   else if (tag === "base") items.push({ rule: "active", what: "a <base> element that changes where links go", needle: "<base" });
   else if (tag === "meta" && /refresh/i.test(element.getAttribute("http-equiv") ?? "")) items.push({ rule: "active", what: "a <meta> refresh that navigates the page", needle: "<meta" });
-  else if ((tag === "style" || tag === "title") && element.namespaceURI !== HTML_NAMESPACE && (element.textContent ?? "").includes("<")) {
-    // In MathML or SVG this is an ordinary element whose "text" is markup; serialized and parsed again in HTML,
-    // that markup becomes live elements (the namespace-confusion mutation XSS DOMPurify guards against).
+  else if (RAW_TEXT_ELEMENTS.has(tag) && (element.namespaceURI !== HTML_NAMESPACE || element.parentElement?.closest("math, svg")) && /<[a-z!/]/i.test(element.textContent ?? "")) {
+    // Raw text inside MathML or SVG: serialized and parsed again, the element can change namespace and its "text"
+    // become live markup (the namespace-confusion mutation XSS that DOMPurify guards against).
     items.push({ rule: "active", what: `markup hidden in a foreign <${tag}> (mutation XSS)`, needle: `<${tag}` });
   } else if (tag === "foreignobject") items.push({ rule: "active", what: "an SVG <foreignObject> carrying HTML", needle: "<foreignobject" });
   for (const attribute of Array.from(element.attributes)) {
