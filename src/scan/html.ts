@@ -6,7 +6,8 @@
 // box) is reported. No regular expression decides what is HTML.
 
 import { JSDOM } from "jsdom";
-import { createSanitizer, urlScheme, type Sanitizer } from "../render/sanitize.ts";
+import { countOf, htmlNestingDepth } from "../render/html-size.ts";
+import { createSanitizer, DEFAULT_SANITIZER_LIMITS, urlScheme, type Sanitizer } from "../render/sanitize.ts";
 import type { TextReporter } from "./sink.ts";
 import type { UrlContext } from "../urls/index.ts";
 import { reportUrl } from "./url-rule.ts";
@@ -165,6 +166,17 @@ export function reviewHtml(html: string, sanitized: boolean): HtmlReview {
   return { active, urls };
 }
 
+/** Why `html` is beyond the sanitizer's own limits (size, tags, nesting), which bound the parser's work too. */
+function beyondLimits(html: string): string | undefined {
+  const limits = DEFAULT_SANITIZER_LIMITS;
+  if (html.length > limits.maxInputChars) return `${html.length} characters`;
+  const tags = countOf(html, "<");
+  if (tags > limits.maxTags) return `${tags} tags`;
+  const depth = htmlNestingDepth(html);
+  if (depth > limits.maxDepth) return `nested ${depth} deep`;
+  return undefined;
+}
+
 /**
  * Whether `html` may hold anything active. A cheap gate for speed only: it answers "no" only for text that
  * cannot contain an element or attribute at all (no `<`) and no character reference that could hide one. Anything
@@ -179,9 +191,15 @@ export function mayHoldMarkup(html: string): boolean {
  * source, the output text) in which each item is placed.
  */
 export function reportHtml(html: string, source: TextReporter, kind: "markdown" | "output"): void {
+  const rule = kind === "markdown" ? "active-markdown" : "active-output";
+  const excess = beyondLimits(html);
+  if (excess !== undefined) {
+    // The sanitizer renders such markdown as nothing at all; an output this size is drawn as it is, unreviewed.
+    if (kind === "output") source.report(rule, 0, `output is too large to review for active content (${excess}); treat it as active`);
+    return;
+  }
   const review = reviewHtml(html, kind === "markdown");
   const lower = source.text.toLowerCase();
-  const rule = kind === "markdown" ? "active-markdown" : "active-output";
   for (const item of review.active) {
     const found = lower.indexOf(item.needle);
     const offset = found < 0 ? 0 : found;

@@ -70,9 +70,10 @@ function checkCall(node: SyntaxNode, input: CodeInput, nameOf: NameOf): void {
   }
   if (EXEC_BUILTINS.has(name) || DESERIALIZERS.has(name) || (name === "importlib.import_module" && first !== undefined && stringValue(first, text) === undefined)) {
     const fetchedVariable = first?.name === "VariableName" && input.file.fetched.has(text.slice(first.from, first.to));
-    if (fetchedVariable || containsCall(argList, FETCHERS, nameOf)) {
+    const [fetches, decodes] = callsIn(argList, [FETCHERS, DECODERS], nameOf);
+    if (fetchedVariable || fetches) {
       reporter.report("download-exec", node.from, `runs code downloaded from the network with ${name}`);
-    } else if (containsCall(argList, DECODERS, nameOf)) {
+    } else if (decodes) {
       reporter.report("dynamic-code", node.from, `runs code decoded from an encoded string with ${name}`, { severity: "high" });
     } else {
       reporter.report("dynamic-code", node.from, `${DESERIALIZERS.has(name) ? "deserializes" : "runs"} dynamic code with ${name}`);
@@ -188,23 +189,28 @@ function inKeywordArgument(node: SyntaxNode, keyword: string, text: string): boo
   return false;
 }
 
-/** Whether `node`'s subtree calls one of `names`. */
-function containsCall(node: SyntaxNode, names: ReadonlySet<string>, nameOf: NameOf): boolean {
-  let found = false;
+/** Most nodes of an argument looked at for calls inside it: bounds nested `eval(eval(...))` to linear work. */
+const MAX_ARGUMENT_NODES = 300;
+
+/** Which of `sets` the calls in `node`'s subtree belong to (one pass over at most MAX_ARGUMENT_NODES nodes). */
+function callsIn(node: SyntaxNode, sets: readonly ReadonlySet<string>[], nameOf: NameOf): boolean[] {
+  const found = sets.map(() => false);
   const cursor = node.cursor();
   const end = node.to;
+  let visited = 0;
   do {
-    if (cursor.from >= end) break;
+    if (cursor.from >= end || ++visited > MAX_ARGUMENT_NODES) break;
     if (cursor.name === "CallExpression") {
       const callee = cursor.node.firstChild;
       const name = callee === null ? undefined : nameOf(callee);
-      if (name !== undefined && names.has(name)) {
-        found = true;
-        break;
-      }
+      if (name !== undefined) sets.forEach((set, index) => (found[index] ||= set.has(name)));
     }
   } while (cursor.next() && cursor.from < end);
   return found;
+}
+
+function containsCall(node: SyntaxNode, names: ReadonlySet<string>, nameOf: NameOf): boolean {
+  return callsIn(node, [names], nameOf)[0]!;
 }
 
 /** An f-string, a concatenation, or a `.format`/`.join` call: a value assembled at run time. */

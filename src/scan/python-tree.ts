@@ -70,24 +70,28 @@ export function childrenOf(node: SyntaxNode): SyntaxNode[] {
   return list;
 }
 
+const MAX_NAME_PARTS = 32;
+
 /**
  * The dotted name a callee or attribute chain stands for, aliases resolved: `sp.run` -> `subprocess.run`,
  * `get_ipython().system` -> `get_ipython().system`. Undefined for anything else (subscripts, calls on values).
  */
-export function qualifiedName(node: SyntaxNode, text: string, scope: PythonScope, known: (name: string) => boolean): string | undefined {
+export function qualifiedName(node: SyntaxNode, text: string, scope: PythonScope, known: (name: string) => boolean, depth = 0): string | undefined {
+  // Dotted names the rules know have a few parts; a chain of thousands is generated code, and recursion is bounded.
+  if (depth > MAX_NAME_PARTS) return undefined;
   if (node.name === "VariableName") return scope.resolve(text.slice(node.from, node.to), known);
   if (node.name === "MemberExpression") {
     const object = node.firstChild;
     const property = node.lastChild;
     if (object === null || property === null || property.name !== "PropertyName") return undefined;
-    const base = qualifiedName(object, text, scope, () => false);
+    const base = qualifiedName(object, text, scope, () => false, depth + 1);
     return base === undefined ? undefined : `${base}.${text.slice(property.from, property.to)}`;
   }
   if (node.name === "CallExpression") {
     const callee = node.firstChild;
     if (callee?.name === "VariableName" && text.slice(callee.from, callee.to) === "get_ipython") return "get_ipython()";
     // __import__("os").system(...) and importlib.import_module("os").system(...) name the module directly.
-    const calleeName = callee === null ? undefined : qualifiedName(callee, text, scope, () => false);
+    const calleeName = callee === null ? undefined : qualifiedName(callee, text, scope, () => false, depth + 1);
     if (calleeName === "__import__" || calleeName === "importlib.import_module" || calleeName === "builtins.__import__") {
       const argument = node.lastChild?.getChild("String");
       return argument ? stringValue(argument, text) : undefined;

@@ -111,6 +111,8 @@ interface Call {
   argsTo: number;
 }
 
+const MAX_ARGUMENT_TOKENS = 2_000;
+
 /** Calls: a name (optionally `pkg::name` or `Module.name`) followed by `(`. */
 function findCalls(tokens: readonly Token[], language: TokenLanguage): Call[] {
   const calls: Call[] = [];
@@ -125,7 +127,9 @@ function findCalls(tokens: readonly Token[], language: TokenLanguage): Call[] {
     }
     let depth = 0;
     let end = i + 1;
-    for (; end < tokens.length; end++) {
+    // Arguments longer than this are cut: the patterns look at the first ones, and nested calls stay linear.
+    const last = Math.min(tokens.length, i + 1 + MAX_ARGUMENT_TOKENS);
+    for (; end < last; end++) {
       const text = tokens[end]!.text;
       if (tokens[end]!.kind !== "punct") continue;
       if (text === "(" || text === "[" || text === "{") depth++;

@@ -16,8 +16,11 @@ export type ShellPipeline = ShellWord[][];
 
 const OPERATOR_CHARS = new Set(["|", "&", ";", "\n", "(", ")"]);
 
+/** Deepest `$(...)` nesting read as commands; deeper substitutions stay plain words (bounds recursion). */
+const MAX_SUBSTITUTION_DEPTH = 8;
+
 /** The command lists of a script: each entry is a pipeline of commands, each command a list of words. */
-export function tokenizeShell(text: string, base = 0): ShellPipeline[] {
+export function tokenizeShell(text: string, base = 0, depth = 0): ShellPipeline[] {
   const pipelines: ShellPipeline[] = [];
   let pipeline: ShellPipeline = [];
   let command: ShellWord[] = [];
@@ -63,7 +66,7 @@ export function tokenizeShell(text: string, base = 0): ShellPipeline[] {
       if (duplicate) while (i < text.length && /[0-9-]/.test(text[i]!)) i++;
       continue;
     }
-    const word = readWord(text, i, base);
+    const word = readWord(text, i, base, depth);
     i = word.end;
     // `2>file`: the number is the redirected descriptor, not an argument.
     if (/^[0-9]+$/.test(word.word.text) && (text[i] === ">" || text[i] === "<") && word.end - (word.word.from - base) === word.word.text.length) continue;
@@ -73,9 +76,12 @@ export function tokenizeShell(text: string, base = 0): ShellPipeline[] {
   return pipelines;
 }
 
-function readWord(text: string, start: number, base: number): { word: ShellWord; end: number } {
+function readWord(text: string, start: number, base: number, depth: number): { word: ShellWord; end: number } {
   let value = "";
   const substitutions: ShellPipeline[][] = [];
+  const nested = (from: number, to: number): void => {
+    if (depth < MAX_SUBSTITUTION_DEPTH) substitutions.push(tokenizeShell(text.slice(from, to), base + from, depth + 1));
+  };
   let i = start;
   while (i < text.length) {
     const c = text[i]!;
@@ -99,13 +105,13 @@ function readWord(text: string, start: number, base: number): { word: ShellWord;
           i += 2;
         } else if (text[i] === "$" && text[i + 1] === "(") {
           const end = closingParen(text, i + 2);
-          substitutions.push(tokenizeShell(text.slice(i + 2, end), base + i + 2));
+          nested(i + 2, end);
           value += text.slice(i, end + 1);
           i = end + 1;
         } else if (text[i] === "`") {
           const end = text.indexOf("`", i + 1);
           const stop = end < 0 ? text.length : end;
-          substitutions.push(tokenizeShell(text.slice(i + 1, stop), base + i + 1));
+          nested(i + 1, stop);
           value += text.slice(i, stop + 1);
           i = stop + 1;
         } else {
@@ -119,13 +125,13 @@ function readWord(text: string, start: number, base: number): { word: ShellWord;
       i += 2;
     } else if ((c === "$" || c === "<" || c === ">") && text[i + 1] === "(") {
       const end = closingParen(text, i + 2);
-      substitutions.push(tokenizeShell(text.slice(i + 2, end), base + i + 2));
+      nested(i + 2, end);
       value += text.slice(i, end + 1);
       i = end + 1;
     } else if (c === "`") {
       const end = text.indexOf("`", i + 1);
       const stop = end < 0 ? text.length : end;
-      substitutions.push(tokenizeShell(text.slice(i + 1, stop), base + i + 1));
+      nested(i + 1, stop);
       value += text.slice(i, stop + 1);
       i = stop + 1;
     } else {
