@@ -79,8 +79,15 @@ export function tokenizeShell(text: string, base = 0, depth = 0): ShellPipeline[
 function readWord(text: string, start: number, base: number, depth: number): { word: ShellWord; end: number } {
   let value = "";
   const substitutions: ShellPipeline[][] = [];
-  const nested = (from: number, to: number): void => {
+  /** Reads the `$(...)`, `<(...)`, `>(...)` or backtick substitution at `at` into the word; returns where it ends. */
+  const substitution = (at: number): number => {
+    const backtick = text[at] === "`";
+    const from = at + (backtick ? 1 : 2);
+    const close = backtick ? text.indexOf("`", from) : closingParen(text, from);
+    const to = close < 0 ? text.length : close;
     if (depth < MAX_SUBSTITUTION_DEPTH) substitutions.push(tokenizeShell(text.slice(from, to), base + from, depth + 1));
+    value += text.slice(at, to + 1);
+    return to + 1;
   };
   let i = start;
   while (i < text.length) {
@@ -103,17 +110,8 @@ function readWord(text: string, start: number, base: number, depth: number): { w
         if (text[i] === "\\" && i + 1 < text.length) {
           value += text[i + 1];
           i += 2;
-        } else if (text[i] === "$" && text[i + 1] === "(") {
-          const end = closingParen(text, i + 2);
-          nested(i + 2, end);
-          value += text.slice(i, end + 1);
-          i = end + 1;
-        } else if (text[i] === "`") {
-          const end = text.indexOf("`", i + 1);
-          const stop = end < 0 ? text.length : end;
-          nested(i + 1, stop);
-          value += text.slice(i, stop + 1);
-          i = stop + 1;
+        } else if ((text[i] === "$" && text[i + 1] === "(") || text[i] === "`") {
+          i = substitution(i);
         } else {
           value += text[i];
           i++;
@@ -123,17 +121,8 @@ function readWord(text: string, start: number, base: number, depth: number): { w
     } else if (c === "\\") {
       value += text[i + 1] ?? "";
       i += 2;
-    } else if ((c === "$" || c === "<" || c === ">") && text[i + 1] === "(") {
-      const end = closingParen(text, i + 2);
-      nested(i + 2, end);
-      value += text.slice(i, end + 1);
-      i = end + 1;
-    } else if (c === "`") {
-      const end = text.indexOf("`", i + 1);
-      const stop = end < 0 ? text.length : end;
-      nested(i + 1, stop);
-      value += text.slice(i, stop + 1);
-      i = stop + 1;
+    } else if (((c === "$" || c === "<" || c === ">") && text[i + 1] === "(") || c === "`") {
+      i = substitution(i);
     } else {
       value += c;
       i++;
