@@ -52,8 +52,7 @@ const RAW_TEXT_CLOSER = /<\/(noscript|style|title|xmp|iframe|noembed|noframes|sc
 function activeItemsOf(element: Element): ActiveItem[] {
   const items: ActiveItem[] = [];
   const tag = element.localName.toLowerCase();
-  const inSvg = element.closest("svg") !== null;
-  if (tag === "script") items.push({ rule: "active", what: inSvg ? "a <script> element inside SVG" : "a <script> element", needle: "<script" });
+  if (tag === "script") items.push({ rule: "active", what: element.closest("svg") !== null ? "a <script> element inside SVG" : "a <script> element", needle: "<script" });
   else if (FRAMES.has(tag)) items.push({ rule: "active", what: `an embedded <${tag}>`, needle: `<${tag}` });
   else if (tag === "form") items.push({ rule: "active", what: "a <form>", needle: "<form" });
   // A control alone is inert text once sanitized (Jupyter's own docs draw toolbar buttons that way); inside a form,
@@ -85,13 +84,19 @@ function activeItemsOf(element: Element): ActiveItem[] {
       else if (scheme === "data" && /^\s*data:\s*(?:text\/html|image\/svg|application\/(?:x-)?javascript|text\/javascript)/i.test(attribute.value)) {
         items.push({ rule: "active", what: `a data: document URL in ${name}`, needle: "data:" });
       }
-    } else if (name === "style") {
+    } else if (name === "style" && MAY_POSITION.test(attribute.value)) {
       const escape = cssEscape((element as HTMLElement).style);
       if (escape !== undefined) items.push({ rule: "css-escape", what: escape, needle: "style" });
     }
   }
   return items;
 }
+
+/**
+ * Style text that can position anything: the properties, an inset shorthand, or a CSS escape that could spell them.
+ * Only such text is handed to the CSS parser (which decides); the rest of a table's cell styles are skipped.
+ */
+const MAY_POSITION = /position|z-index|inset|\\/i;
 
 /** Lowest z-index that counts as "on top of everything": the studio's own layers stay below it. */
 const HUGE_Z_INDEX = 1000;
