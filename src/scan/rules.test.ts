@@ -206,7 +206,11 @@ const CASES: Record<string, { finds: Example[]; ignores: Example[] }> = {
   },
   "trojan-source": {
     finds: [py("access = 'user\u202E \u2066# admin\u2069 \u2066'\n"), py("is\u200Badmin = True\n"), sh("echo ok\u2067\n")],
-    ignores: [py("# -*- coding: utf-8 -*-\nname = 'café'\nprint('שלום')\n"), py("\uFEFFprint(1)\n")],
+    ignores: [
+      py("# -*- coding: utf-8 -*-\nname = 'café'\nprint('שלום')\n"),
+      py("\uFEFFprint(1)\n"),
+      py("family = '👨\u200D👩\u200D👧'\nword = 'می\u200Cخواهم'\n"),
+    ],
   },
   "homoglyph-identifier": {
     finds: [py("p\u0430ssword = 'x'\n"), py("def \u0435\u0445\u0435\u0441(c):\n    pass\n"), r("v\u0430lue <- 1\n")],

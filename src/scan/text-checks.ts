@@ -14,6 +14,19 @@ const NAMES: Record<number, string> = {
   0x200f: "RIGHT-TO-LEFT MARK", 0x061c: "ARABIC LETTER MARK", 0x2060: "WORD JOINER", 0xfeff: "ZERO WIDTH NO-BREAK SPACE",
 };
 
+/** Embeddings, overrides and isolates: they reorder how text is displayed, and code never needs them. */
+const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069]/;
+
+/**
+ * Zero-width joiners and bidi marks have real uses inside words of some scripts (ZWNJ in Persian, ZWJ in emoji
+ * sequences, RLM in Hebrew text); next to an ASCII character, in an identifier or an ASCII string, they only hide.
+ */
+function nextToAscii(text: string, at: number): boolean {
+  const before = text.charCodeAt(at - 1);
+  const after = text.charCodeAt(at + 1);
+  return (before > 0x20 && before < 0x7f) || (after > 0x20 && after < 0x7f);
+}
+
 /** Reports invisible and bidi control characters in code, once per line. */
 export function checkInvisibleCharacters(reporter: TextReporter): void {
   const text = reporter.text;
@@ -21,6 +34,7 @@ export function checkInvisibleCharacters(reporter: TextReporter): void {
   let lastLine = -1;
   for (let match = INVISIBLE.exec(text); match !== null; match = INVISIBLE.exec(text)) {
     if (match.index === 0 && match[0] === "\uFEFF") continue;
+    if (!BIDI_CONTROL.test(match[0]) && !nextToAscii(text, match.index)) continue;
     const { line } = reporter.position(match.index);
     if (line === lastLine) continue;
     lastLine = line;
