@@ -1,20 +1,24 @@
-// Active content in markdown and HTML outputs, as the sanitizer sees it. The HTML is parsed by jsdom's HTML parser
-// (the parser DOMPurify itself uses on the server, so `<scr<script>ipt>`, `<svg><script>` or entity-encoded
-// `javascript:` are read exactly as a browser reads them) and sanitized by the project's one sanitizer
-// (src/render/sanitize.ts). What was in the input and is gone from the sanitizer's output is what the sanitizer
-// had to remove; the active part of that (script, handlers, frames, forms, dangerous URLs, CSS that escapes its
-// box) is reported. No regular expression decides what is HTML.
+// Active content in markdown and HTML outputs, as the sanitizer sees it. HTML is parsed by a real HTML parser
+// (parse5, which jsdom and so DOMPurify use on the server, so `<svg><script>`, misnested markup or entity-encoded
+// `javascript:` are read exactly as a browser reads them). Markdown is also sanitized by the project's one
+// sanitizer (src/render/sanitize.ts): what was in the input and is gone from the sanitizer's output is what the
+// sanitizer had to remove; the active part of that (script, handlers, frames, forms, dangerous URLs, CSS that
+// escapes its box) is reported. Outputs are drawn unsanitized in sandboxed frames, so all of their active content
+// is. No regular expression decides what is HTML.
 
 import { JSDOM } from "jsdom";
 import { countOf, htmlNestingDepth } from "../render/html-size.ts";
 import { createSanitizer, DEFAULT_SANITIZER_LIMITS, urlScheme, type Sanitizer } from "../render/sanitize.ts";
 import type { TextReporter } from "./sink.ts";
 import type { UrlContext } from "../urls/index.ts";
+import { walkDom, walkHtml, type ElementInfo } from "./html-tree.ts";
 import { reportUrl } from "./url-rule.ts";
 
 interface HtmlEnvironment {
   window: JSDOM["window"];
   sanitizer: Sanitizer;
+  /** An element whose style attribute is set to each value to read, for the CSS parser. */
+  styleProbe: HTMLElement;
 }
 
 let environment: HtmlEnvironment | undefined;
@@ -22,7 +26,11 @@ let environment: HtmlEnvironment | undefined;
 function htmlEnvironment(): HtmlEnvironment {
   if (environment === undefined) {
     const window = new JSDOM("<!DOCTYPE html><html><head></head><body></body></html>").window;
-    environment = { window, sanitizer: createSanitizer(window as unknown as Parameters<typeof createSanitizer>[0]) };
+    environment = {
+      window,
+      sanitizer: createSanitizer(window as unknown as Parameters<typeof createSanitizer>[0]),
+      styleProbe: window.document.createElement("div"),
+    };
   }
   return environment;
 }
@@ -49,28 +57,29 @@ const SCRIPT_SCHEMES = new Set(["javascript", "vbscript", "livescript"]);
 const RAW_TEXT_CLOSER = /<\/(noscript|style|title|xmp|iframe|noembed|noframes|script|textarea|plaintext)/i;
 
 /** The active items of one element (its tag and attributes). */
-function activeItemsOf(element: Element): ActiveItem[] {
+function activeItemsOf(element: ElementInfo): ActiveItem[] {
   const items: ActiveItem[] = [];
-  const tag = element.localName.toLowerCase();
-  if (tag === "script") items.push({ rule: "active", what: element.closest("svg") !== null ? "a <script> element inside SVG" : "a <script> element", needle: "<script" });
+  const { tag } = element;
+  const has = (name: string): boolean => element.attributes.some((attribute) => attribute.name === name);
+  if (tag === "script") items.push({ rule: "active", what: element.inSvg ? "a <script> element inside SVG" : "a <script> element", needle: "<script" });
   else if (FRAMES.has(tag)) items.push({ rule: "active", what: `an embedded <${tag}>`, needle: `<${tag}` });
   else if (tag === "form") items.push({ rule: "active", what: "a <form>", needle: "<form" });
   // A control alone is inert text once sanitized (Jupyter's own docs draw toolbar buttons that way); inside a form,
   // or tied to one, it submits.
-  else if (FORM_CONTROLS.has(tag) && (element.closest("form") !== null || element.hasAttribute("form") || element.hasAttribute("formaction"))) {
-    if (!(tag === "input" && (element.getAttribute("type") ?? "").toLowerCase() === "checkbox")) items.push({ rule: "active", what: `a form control <${tag}>`, needle: `<${tag}` });
-  }
-  else if (tag === "base") items.push({ rule: "active", what: "a <base> element that changes where links go", needle: "<base" });
-  else if (tag === "meta" && /refresh/i.test(element.getAttribute("http-equiv") ?? "")) items.push({ rule: "active", what: "a <meta> refresh that navigates the page", needle: "<meta" });
-  else if (RAW_TEXT_ELEMENTS.has(tag) && (element.namespaceURI !== HTML_NAMESPACE || element.parentElement?.closest("math, svg")) && /<[a-z!/]/i.test(element.textContent ?? "")) {
+  else if (FORM_CONTROLS.has(tag) && (element.inForm || has("form") || has("formaction"))) {
+    const type = element.attributes.find((attribute) => attribute.name === "type")?.value.trim().toLowerCase();
+    if (!(tag === "input" && type === "checkbox")) items.push({ rule: "active", what: `a form control <${tag}>`, needle: `<${tag}` });
+  } else if (tag === "base") items.push({ rule: "active", what: "a <base> element that changes where links go", needle: "<base" });
+  else if (tag === "meta" && element.attributes.some((attribute) => attribute.name === "http-equiv" && /refresh/i.test(attribute.value))) {
+    items.push({ rule: "active", what: "a <meta> refresh that navigates the page", needle: "<meta" });
+  } else if (RAW_TEXT_ELEMENTS.has(tag) && (element.namespace !== HTML_NAMESPACE || element.inForeign) && element.markupText()) {
     // Raw text inside MathML or SVG: serialized and parsed again, the element can change namespace and its "text"
     // become live markup (the namespace-confusion mutation XSS that DOMPurify guards against).
     items.push({ rule: "active", what: `markup hidden in a foreign <${tag}> (mutation XSS)`, needle: `<${tag}` });
   } else if (tag === "foreignobject") items.push({ rule: "active", what: "an SVG <foreignObject> carrying HTML", needle: "<foreignobject" });
-  for (const attribute of Array.from(element.attributes)) {
-    const name = attribute.name.toLowerCase();
+  for (const { name, value } of element.attributes) {
     // srcdoc is a whole document and reported as such.
-    const closes = name === "srcdoc" ? null : RAW_TEXT_CLOSER.exec(attribute.value);
+    const closes = name === "srcdoc" ? null : RAW_TEXT_CLOSER.exec(value);
     if (closes) {
       items.push({ rule: "active", what: `an attribute that closes <${closes[1]!.toLowerCase()}> when parsed again (mutation XSS)`, needle: closes[0].toLowerCase() });
     }
@@ -79,17 +88,24 @@ function activeItemsOf(element: Element): ActiveItem[] {
     } else if (name === "srcdoc") {
       items.push({ rule: "active", what: "an inline document (srcdoc)", needle: "srcdoc" });
     } else if (URL_ATTRIBUTES.has(name)) {
-      const scheme = urlScheme(attribute.value);
+      const scheme = urlScheme(value);
       if (scheme !== null && SCRIPT_SCHEMES.has(scheme)) items.push({ rule: "active", what: `a ${scheme}: URL in ${name}`, needle: `${scheme}` });
-      else if (scheme === "data" && /^\s*data:\s*(?:text\/html|image\/svg|application\/(?:x-)?javascript|text\/javascript)/i.test(attribute.value)) {
+      else if (scheme === "data" && /^\s*data:\s*(?:text\/html|image\/svg|application\/(?:x-)?javascript|text\/javascript)/i.test(value)) {
         items.push({ rule: "active", what: `a data: document URL in ${name}`, needle: "data:" });
       }
-    } else if (name === "style" && MAY_POSITION.test(attribute.value)) {
-      const escape = cssEscape((element as HTMLElement).style);
+    } else if (name === "style" && MAY_POSITION.test(value)) {
+      const escape = cssEscape(parsedStyle(value));
       if (escape !== undefined) items.push({ rule: "css-escape", what: escape, needle: "style" });
     }
   }
   return items;
+}
+
+/** A style attribute's declarations as the CSS parser (jsdom's cssstyle) reads them. */
+function parsedStyle(value: string): CSSStyleDeclaration {
+  const probe = htmlEnvironment().styleProbe;
+  probe.setAttribute("style", value);
+  return probe.style;
 }
 
 /**
@@ -116,27 +132,10 @@ export function cssEscape(style: CSSStyleDeclaration): string | undefined {
   return undefined;
 }
 
-function collect(root: ParentNode, into: ActiveItem[]): void {
-  for (const element of Array.from(root.querySelectorAll("*"))) {
-    into.push(...activeItemsOf(element));
-    if (element.localName === "template") collect((element as HTMLTemplateElement).content, into);
-  }
-}
-
 /** A link or image URL as written in the HTML. */
 export interface HtmlUrl {
   url: string;
   context: UrlContext;
-}
-
-/** Links and images a reader can follow or see: `a[href]`, `area[href]`, `img[src]`. */
-function collectUrls(root: ParentNode): HtmlUrl[] {
-  const urls: HtmlUrl[] = [];
-  for (const element of Array.from(root.querySelectorAll("a[href], area[href], img[src]"))) {
-    const image = element.localName === "img";
-    urls.push({ url: element.getAttribute(image ? "src" : "href") ?? "", context: image ? "image" : "link" });
-  }
-  return urls;
 }
 
 export interface HtmlReview {
@@ -144,31 +143,46 @@ export interface HtmlReview {
   urls: HtmlUrl[];
 }
 
+/** Collects active items and the URLs of links (`a`, `area`) and images (`img`) from the elements visited. */
+function collector(): { visit: (element: ElementInfo) => void; review: HtmlReview } {
+  const review: HtmlReview = { active: [], urls: [] };
+  const visit = (element: ElementInfo): void => {
+    review.active.push(...activeItemsOf(element));
+    const name = element.tag === "img" ? "src" : element.tag === "a" || element.tag === "area" ? "href" : undefined;
+    const url = name === undefined || element.namespace !== HTML_NAMESPACE ? undefined : element.attributes.find((attribute) => attribute.name === name);
+    if (url !== undefined) review.urls.push({ url: url.value, context: name === "src" ? "image" : "link" });
+  };
+  return { visit, review };
+}
+
 /**
  * The active items and URLs of `html`. With `sanitized` (markdown), the active items are those the sanitizer
- * removes; without (an HTML output, drawn unsanitized in its sandboxed frame), everything active in it, since all
- * of it runs there. URLs are those the file carries, whether or not this version of the sanitizer keeps them: the
- * review is of the file, which other tools render differently.
+ * removes; without (an HTML output, drawn unsanitized in its sandboxed frame, a live page), everything active in
+ * it, since all of it runs there. URLs are those the file carries, whether or not this version of the sanitizer
+ * keeps them: the review is of the file, which other tools render differently.
  */
 export function reviewHtml(html: string, sanitized: boolean): HtmlReview {
+  const input = collector();
+  if (!sanitized) {
+    walkHtml(html, true, input.visit);
+    return input.review;
+  }
+  // DOMParser, as DOMPurify parses: scripting off.
   const { window, sanitizer } = htmlEnvironment();
-  const parsed = new window.DOMParser().parseFromString(html, "text/html");
-  const before: ActiveItem[] = [];
-  collect(parsed, before);
-  const urls = collectUrls(parsed);
-  if (!sanitized || before.length === 0) return { active: before, urls };
-  const clean = sanitizer.sanitizeToFragment(html);
-  const after: ActiveItem[] = [];
-  collect(clean, after);
+  walkDom(new window.DOMParser().parseFromString(html, "text/html"), input.visit);
+  const { active, urls } = input.review;
+  if (active.length === 0) return input.review;
+  const output = collector();
+  walkDom(sanitizer.sanitizeToFragment(html), output.visit);
   const kept = new Map<string, number>();
-  for (const item of after) kept.set(item.what, (kept.get(item.what) ?? 0) + 1);
-  const active = before.filter((item) => {
+  for (const item of output.review.active) kept.set(item.what, (kept.get(item.what) ?? 0) + 1);
+  const removed = active.filter((item) => {
     const left = kept.get(item.what) ?? 0;
     if (left === 0) return true;
     kept.set(item.what, left - 1);
     return false;
   });
-  return { active, urls };
+  return { active: removed, urls };
 }
 
 /** Why `html` is beyond the sanitizer's own limits (size, tags, nesting), which bound the parser's work too. */

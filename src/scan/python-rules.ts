@@ -12,8 +12,35 @@ import { checkIdentifier } from "./text-checks.ts";
 const KNOWN_SETS = [PROCESS_CALLS, EXEC_BUILTINS, DESERIALIZERS, DECODERS, FETCHERS, SENDERS, RESOLVERS, ENV_READERS];
 const isKnown = (name: string): boolean => KNOWN_SETS.some((set) => set.has(name));
 
+/**
+ * CPython refuses more than 200 nested parentheses, brackets and braces ("too many nested parentheses"); code
+ * nested deeper is not Python a kernel would run, and lezer builds its tree recursively, so it is not parsed.
+ */
+const MAX_BRACKET_DEPTH = 200;
+
+function bracketDepth(text: string): { depth: number; at: number } {
+  let depth = 0;
+  let max = 0;
+  let at = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x28 || c === 0x5b || c === 0x7b) {
+      if (++depth > max) {
+        max = depth;
+        at = i;
+      }
+    } else if ((c === 0x29 || c === 0x5d || c === 0x7d) && depth > 0) depth--;
+  }
+  return { depth: max, at };
+}
+
 export function checkPython(input: CodeInput, scope: PythonScope): void {
   const text = input.reporter.text;
+  const nesting = bracketDepth(text);
+  if (nesting.depth > MAX_BRACKET_DEPTH) {
+    input.reporter.report("file-unreadable", nesting.at, `this code could not be reviewed: brackets nested ${nesting.depth} deep, more than Python's limit of ${MAX_BRACKET_DEPTH}`, { severity: "medium" });
+    return;
+  }
   const tree = pythonParser.parse(text);
   const nameOf = (node: SyntaxNode): string | undefined => qualifiedName(node, text, scope, isKnown);
   tree.iterate({

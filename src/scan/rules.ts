@@ -19,7 +19,7 @@ export const RULES: readonly Rule[] = Object.freeze([
     id: "file-unreadable",
     severity: "high",
     title: "File could not be read",
-    description: "The file is not a readable notebook or text file (bad JSON, bad UTF-8, over a limit); nothing in it was reviewed.",
+    description: "The file is not a readable notebook or text file (bad JSON, bad UTF-8, over a limit), so nothing in it was reviewed; or one piece of code in it is beyond what its language allows and was not reviewed.",
     check: "Open the file at the reported place; a notebook that Jupyter cannot read either should not be trusted.",
   },
   {

@@ -101,4 +101,7 @@ test("pathological inputs stay bounded: deep nesting, long chains, unclosed subs
     ["md.md", "<b>".repeat(30_000)],
   ];
   for (const [path, text] of inputs) assert.doesNotThrow(() => scan(path, text), path);
+  assert.match(scan("deep.py", inputs[0]![1]).findings[0]!.message, /brackets nested 20000 deep, more than Python's limit of 200/);
+  // Deep but legal nesting is still read.
+  assert.deepEqual(scan("ok.py", `${"(".repeat(150)}eval(x)${")".repeat(150)}`).findings.map((finding) => finding.rule), ["dynamic-code"]);
 });
