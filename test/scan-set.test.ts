@@ -15,13 +15,12 @@ const SET = join(ROOT, "test", "scan-set");
 const MIN_SCORE = 0.9;
 
 interface Labels {
-  corpus: string;
   files: Record<string, string[]>;
-  corpusFiles: Record<string, string[]>;
+  /** Corpus folder (relative to the repository root) -> notebook -> expected rules. */
+  corpus: Record<string, Record<string, string[]>>;
 }
 
 const labels = JSON.parse(readFileSync(join(SET, "labels.json"), "utf8")) as Labels;
-const corpusDir = join(ROOT, labels.corpus);
 
 interface Item {
   name: string;
@@ -31,8 +30,10 @@ interface Item {
 
 function items(): Item[] {
   const list: Item[] = Object.entries(labels.files).map(([name, rules]) => ({ name, path: join(SET, name), expected: new Set(rules) }));
-  for (const file of readdirSync(corpusDir).filter((name) => name.endsWith(".ipynb")).sort()) {
-    list.push({ name: `corpus/${file}`, path: join(corpusDir, file), expected: new Set(labels.corpusFiles[file] ?? []) });
+  for (const [folder, expected] of Object.entries(labels.corpus)) {
+    for (const file of readdirSync(join(ROOT, folder)).filter((name) => name.endsWith(".ipynb")).sort()) {
+      list.push({ name: `${folder.replace(/^\.\.\/shared\//, "")}/${file}`, path: join(ROOT, folder, file), expected: new Set(expected[file] ?? []) });
+    }
   }
   return list;
 }
@@ -47,7 +48,12 @@ test("every file in the set is labelled and every label names a file and a rule"
     for (const rule of rules) assert.ok(ruleIds.has(rule), `${name}: unknown rule ${rule}`);
     if (name.startsWith("hostile/")) assert.ok(rules.length > 0, `${name} is hostile but expects no rule`);
   }
-  for (const name of Object.keys(labels.corpusFiles)) assert.ok(existsSync(join(corpusDir, name)), `corpus ${name} is labelled but missing`);
+  for (const [folder, expected] of Object.entries(labels.corpus)) {
+    for (const [name, rules] of Object.entries(expected)) {
+      assert.ok(existsSync(join(ROOT, folder, name)), `${folder}/${name} is labelled but missing`);
+      for (const rule of rules) assert.ok(ruleIds.has(rule), `${name}: unknown rule ${rule}`);
+    }
+  }
 });
 
 test("the set has at least 60 hostile and 60 benign files besides the corpus, and a hostile example for every rule", () => {

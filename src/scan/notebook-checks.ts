@@ -1,6 +1,7 @@
 // What only a notebook has: metadata that hides cells, code kept in raw cells or in metadata.
 
 import type { Cell, JsonObject, JsonValue } from "../notebook/types.ts";
+import { reviewHtml } from "./html.ts";
 import { pythonParser } from "./python-tree.ts";
 import type { FindingSink } from "./sink.ts";
 import type { Place } from "./types.ts";
@@ -61,21 +62,24 @@ export function checkRawCell(cell: Cell, place: Place, sink: FindingSink): void 
 }
 
 /** Metadata keys whose values are large machine-written state, never code a person wrote. */
-const SKIPPED_METADATA = new Set(["widgets", "application/vnd.jupyter.widget-state+json", "application/vnd.jupyter.widget-view+json"]);
+const MACHINE_STATE = new Set(["widgets", "application/vnd.jupyter.widget-state+json", "application/vnd.jupyter.widget-view+json"]);
 
-/** Calls `visit` with every string in `metadata` and its JSON path (skipping widget state). */
-export function metadataStrings(metadata: JsonObject, visit: (value: string, path: string) => void): void {
-  const walk = (value: JsonValue, path: string, depth: number): void => {
-    if (depth > 32) return;
-    if (typeof value === "string") visit(value, path);
-    else if (Array.isArray(value)) value.forEach((item, index) => walk(item, `${path}/${index}`, depth + 1));
-    else if (isObject(value)) {
-      for (const [key, item] of Object.entries(value)) {
-        if (!SKIPPED_METADATA.has(key)) walk(item, `${path}/${key.replaceAll("~", "~0").replaceAll("/", "~1")}`, depth + 1);
+/**
+ * Calls `visit` with every string in `value` (metadata, or JSON output data), its JSON path, and whether it lies in
+ * widget state, which is machine-written (never code a person wrote, but a place to smuggle markup).
+ */
+export function jsonStrings(value: JsonValue, visit: (text: string, path: string, machineState: boolean) => void): void {
+  const walk = (item: JsonValue, path: string, machine: boolean, depth: number): void => {
+    if (depth > 64) return;
+    if (typeof item === "string") visit(item, path, machine);
+    else if (Array.isArray(item)) item.forEach((element, index) => walk(element, `${path}/${index}`, machine, depth + 1));
+    else if (isObject(item)) {
+      for (const [key, element] of Object.entries(item)) {
+        walk(element, `${path}/${key.replaceAll("~", "~0").replaceAll("/", "~1")}`, machine || MACHINE_STATE.has(key), depth + 1);
       }
     }
   };
-  walk(metadata, "", 0);
+  walk(value, "", false, 0);
 }
 
 /** Reports code kept in metadata. */
@@ -86,4 +90,25 @@ export function checkMetadataCode(value: string, path: string, place: Place, sin
 
 function isObject(value: unknown): value is JsonObject {
   return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Whether a JSON path in widget state is the HTML of an output that the state carries (ipywidgets 7 saved the
+ * outputs of Output widgets there): that markup is an output's, meant to be drawn, not smuggled.
+ */
+export function isSavedOutputMarkup(path: string): boolean {
+  return /\/outputs\/\d+\/data\/(?:text~1html|image~1svg\+xml|application~1javascript|text~1markdown)$/.test(path);
+}
+
+/**
+ * Markup where a notebook should have none: metadata (title, tags, widget state), raw cells, image payloads,
+ * output metadata. Renderers such as nbconvert have inserted these fields into HTML unescaped; a `<script>` there
+ * is aimed at them. Parsed as HTML (parse5), never matched by pattern.
+ */
+export function checkMarkup(value: string, where: string, place: Place, sink: FindingSink): void {
+  if (!value.includes("<")) return;
+  const active = reviewHtml(value, false).active.filter((item) => item.rule === "active");
+  if (active.length === 0) return;
+  const more = active.length > 1 ? ` and ${active.length - 1} more active item${active.length > 2 ? "s" : ""}` : "";
+  sink.report("markup-injection", place, `${where} holds ${active[0]!.what}${more}`, { excerpt: value });
 }

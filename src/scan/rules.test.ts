@@ -60,6 +60,22 @@ const CASES: Record<string, { finds: Example[]; ignores: Example[] }> = {
       nb({ source: "plot()", outputs: [htmlOutput('<svg xmlns="http://www.w3.org/2000/svg"><path d="M0 0L1 1"/></svg>', "image/svg+xml")] }),
     ],
   },
+  "markup-injection": {
+    finds: [
+      { path: "x.ipynb", text: notebookJson(["x"], { title: "T</title><script>alert(1)</script>" }) },
+      nb({ source: "x", metadata: { tags: ['t"><img src=x onerror=alert(1)>'] } }),
+      nb({ type: "raw", source: "Raw <script>alert(1)</script>" }),
+      nb({ source: "x", outputs: [{ output_type: "display_data", data: { "image/png": '"><script>alert(1)</script>' }, metadata: {} }] }),
+      nb({ source: "x", outputs: [{ output_type: "display_data", data: { "image/png": "iVBORw0KGgo=" }, metadata: { width: "><script>alert(1)</script>" } }] }),
+      nb({ source: "x", outputs: [{ output_type: "display_data", data: { "application/vnd.jupyter.widget-view+json": { model_id: "</script><script>alert(1)//" } }, metadata: {} }] }),
+    ],
+    ignores: [
+      { path: "x.ipynb", text: notebookJson(["x"], { title: "Sales <2024> analysis", authors: [{ name: "A <a@example.org>" }] }) },
+      nb({ source: "x", metadata: { tags: ["parameters", "a<b"] } }),
+      nb({ type: "raw", source: "<b>bold</b> and <i>raw</i> HTML for nbconvert" }),
+      nb({ source: "x", outputs: [{ output_type: "display_data", data: { "image/png": "iVBORw0KGgo=" }, metadata: { width: 400 } }] }),
+    ],
+  },
   "css-escape": {
     finds: [
       nb({ type: "markdown", source: '<div style="position:fixed;top:0;left:0;width:100%">Session expired, log in</div>' }),

@@ -37,6 +37,13 @@ export const RULES: readonly Rule[] = Object.freeze([
     check: "Plotting and widget libraries emit script; check that the output came from such a library and not from text written to look like one.",
   },
   {
+    id: "markup-injection",
+    severity: "high",
+    title: "Markup where there should be none",
+    description: "HTML with script, handlers or frames in notebook or cell metadata (title, tags, widget state), raw cells, image payloads or output metadata: aimed at renderers that insert these fields unescaped.",
+    check: "Look at the field in the file itself: a title, tag or image never needs HTML, let alone script.",
+  },
+  {
     id: "css-escape",
     severity: "medium",
     title: "CSS positioned outside its box",

@@ -2,14 +2,15 @@
 // written; a file that cannot be read gives a `file-unreadable` finding, never an exception.
 
 import { DEFAULT_NOTEBOOK_LIMITS, locatePointer, NotebookError, parseNotebook, type NotebookLimits } from "../notebook/index.ts";
-import type { Cell, Output } from "../notebook/types.ts";
+import type { Cell, JsonObject, Output } from "../notebook/types.ts";
 import { positionAt } from "../notebook/position.ts";
 import { decodeUtf8 } from "../notebook/utf8.ts";
+import { isRasterMimeType } from "../render/raster.ts";
 import { DEFAULT_MARKDOWN_LIMITS, renderMarkdown, type MarkdownLimits } from "../render/markdown.ts";
 import { languageOfPath, notebookLanguage, scanCode, type CodeScanState } from "./code-scan.ts";
 import { newFileContext } from "./context.ts";
 import { mayHoldMarkup, reportHtml } from "./html.ts";
-import { checkHiddenCell, checkMetadataCode, checkRawCell, metadataStrings } from "./notebook-checks.ts";
+import { checkHiddenCell, checkMarkup, checkMetadataCode, checkRawCell, isSavedOutputMarkup, jsonStrings } from "./notebook-checks.ts";
 import { PythonScope } from "./python-tree.ts";
 import { findSecrets } from "./secrets.ts";
 import { FindingSink, TextReporter } from "./sink.ts";
@@ -135,11 +136,7 @@ function scanNotebook(input: ScanFileInput, options: ScanOptions, sink: FindingS
   const state: CodeScanState = { file: newFileContext(linkHosts), scope: new PythonScope() };
   const first = sink.findings.length;
 
-  metadataStrings(notebook.metadata, (value, path) => {
-    const place: Place = { file: input.path, part: "metadata", line: 1, column: 1 };
-    checkMetadataCode(value, path, place, sink);
-    reportSecrets(new TextReporter(value, { place, line: 1, column: 1 }, sink));
-  });
+  scanMetadata(notebook.metadata, "notebook", { file: input.path, part: "metadata", line: 1, column: 1 }, sink);
 
   notebook.cells.forEach((cell, index) => {
     const place: Place = { file: input.path, cell: index, ...(cell.id !== undefined ? { cellId: cell.id } : {}), line: 1, column: 1 };
@@ -147,11 +144,7 @@ function scanNotebook(input: ScanFileInput, options: ScanOptions, sink: FindingS
     const reporter = new TextReporter(cell.source, { place: partPlace, line: 1, column: 1 }, sink);
     reportSecrets(reporter);
     checkHiddenCell(cell, place, sink);
-    metadataStrings(cell.metadata, (value, path) => {
-      const metadataPlace: Place = { ...place, part: "metadata" };
-      checkMetadataCode(value, path, metadataPlace, sink);
-      reportSecrets(new TextReporter(value, { place: { ...partPlace, part: "metadata" }, line: 1, column: 1 }, sink));
-    });
+    scanMetadata(cell.metadata, "cell", { ...place, part: "metadata" }, sink);
     if (cell.cell_type === "code") {
       scanCode(reporter, language, state);
       cell.outputs.forEach((output, outputIndex) => scanOutput(output, { ...partPlace, output: outputIndex }, sink));
@@ -159,10 +152,21 @@ function scanNotebook(input: ScanFileInput, options: ScanOptions, sink: FindingS
       if (needsHtmlCheck(cell.source)) reportHtml(renderMarkdown(cell.source, MARKDOWN_LIMITS), reporter, "markdown");
     } else {
       checkRawCell(cell, place, sink);
+      checkMarkup(cell.source, "the raw cell", place, sink);
     }
   });
 
   if (options.fileLines === true && !parsed.upgraded) addFileLines(input, notebook.cells, sink.findings.slice(first));
+}
+
+/** Notebook or cell metadata: code kept there, markup smuggled there, secrets. */
+function scanMetadata(metadata: JsonObject, owner: "notebook" | "cell", place: Place, sink: FindingSink): void {
+  jsonStrings(metadata, (value, path, machineState) => {
+    if (!machineState) checkMetadataCode(value, path, place, sink);
+    if (!(machineState && isSavedOutputMarkup(path))) checkMarkup(value, `${owner} metadata ${path}`, place, sink);
+    const { line: _line, column: _column, ...part } = place;
+    reportSecrets(new TextReporter(value, { place: part, line: 1, column: 1 }, sink));
+  });
 }
 
 function scanOutput(output: Output, place: Omit<Place, "line" | "column">, sink: FindingSink): void {
@@ -175,13 +179,19 @@ function scanOutput(output: Output, place: Omit<Place, "line" | "column">, sink:
     reportSecrets(at(output.traceback.join("\n"), "error"));
     return;
   }
+  jsonStrings(output.metadata, (value, path) => checkMarkup(value, `output metadata ${path}`, { ...place, part: "metadata", line: 1, column: 1 }, sink));
   for (const [mime, value] of Object.entries(output.data)) {
-    if (typeof value !== "string") continue;
+    if (typeof value !== "string") {
+      // JSON data (widget views, application/json) is inserted into pages inside script elements by exporters.
+      jsonStrings(value, (text, path) => checkMarkup(text, `${mime} data ${path}`, { ...place, part: mime, line: 1, column: 1 }, sink));
+      continue;
+    }
     const reporter = at(value, mime);
     if (TEXT_OUTPUT_TYPES.has(mime) || SCRIPT_OUTPUT_TYPES.has(mime)) reportSecrets(reporter);
     if (HTML_OUTPUT_TYPES.has(mime)) reportHtml(value, reporter, "output");
     else if (mime === "text/markdown" && needsHtmlCheck(value)) reportHtml(renderMarkdown(value, MARKDOWN_LIMITS), reporter, "output");
     else if (SCRIPT_OUTPUT_TYPES.has(mime)) reporter.report("active-output", 0, "output is JavaScript, run in its sandboxed frame");
+    else if (isRasterMimeType(mime)) checkMarkup(value, `the ${mime} output`, { ...place, part: mime, line: 1, column: 1 }, sink);
   }
 }
 
