@@ -66,8 +66,11 @@ test("folders: the known extensions, sorted, skipping version control folders", 
   assert.deepEqual(files, [join("tree", "nested", "a.R")]);
 });
 
-test("json and sarif carry the same findings, and -o writes the report to a file", () => {
-  const json = JSON.parse(run("high.sh", "--format", "json").stdout) as { files: { findings: { rule: string }[] }[] };
+test("json and sarif carry the same findings, secrets masked in both, and -o writes the report to a file", () => {
+  const jsonText = run("high.sh", "--format", "json").stdout;
+  assert.ok(!jsonText.includes(AWS));
+  assert.ok(jsonText.includes("AKIA…[20 chars masked]"));
+  const json = JSON.parse(jsonText) as { files: { findings: { rule: string }[] }[] };
   const out = join(work, "report.sarif");
   assert.equal(run("high.sh", "--format", "sarif", "-o", out).code, 1);
   const sarif = JSON.parse(readFileSync(out, "utf8")) as { runs: { results: { ruleId: string }[] }[] };
