@@ -101,7 +101,7 @@ function checkCall(node: SyntaxNode, input: CodeInput, nameOf: NameOf): void {
     if (fetchedVariable || fetches) {
       reporter.report("download-exec", node.from, `runs code downloaded from the network with ${name}`);
     } else if (decodes) {
-      reporter.report("dynamic-code", node.from, `runs code decoded from an encoded string with ${name}`, { severity: "high" });
+      reporter.report("dynamic-code", node.from, `runs code decoded from encoded or compressed data with ${name}`, { severity: "high" });
     } else {
       reporter.report("dynamic-code", node.from, `${DESERIALIZERS.has(name) ? "deserializes" : "runs"} dynamic code with ${name}`);
     }

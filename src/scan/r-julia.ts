@@ -146,11 +146,12 @@ function baseName(name: string, language: TokenLanguage): string {
 }
 
 const R_PROCESS = new Set(["system", "system2", "shell", "shell.exec", "pipe", "processx::run", "processx::process", "sys::exec_wait", "sys::exec_internal", "callr::run"]);
-const R_DYNAMIC = new Set(["eval", "evalq", "parse", "str2lang", "str2expression", "unserialize", "readRDS", "load"]);
+// Only what runs or revives code: parse() and str2lang() build it, and eval() of what they build is reported.
+const R_DYNAMIC = new Set(["eval", "evalq", "unserialize", "readRDS", "load"]);
 const R_REMOTE_INSTALL = /(?:^|::)install_(?:github|gitlab|bitbucket|url|git|svn)$/;
 const R_SEND = new Set(["POST", "PUT", "PATCH", "postForm", "socketConnection", "make.socket", "curl_upload", "req_perform"]);
 const JULIA_PROCESS = new Set(["run", "pipeline", "success", "readchomp"]);
-const JULIA_DYNAMIC = new Set(["eval", "Meta.parse", "Core.eval", "include_string", "evalfile", "deserialize", "Serialization.deserialize"]);
+const JULIA_DYNAMIC = new Set(["eval", "Core.eval", "include_string", "deserialize", "Serialization.deserialize"]);
 const JULIA_SEND = new Set(["HTTP.post", "HTTP.put", "HTTP.patch", "Sockets.connect", "connect", "send", "WebSockets.open"]);
 const DECODE_NAMES = /base64decode|base64_dec|base64enc|rawToChar|hex2raw|hex2bytes|transcode/;
 const FETCH_NAMES = /download|url\(|HTTP\.get|GET\(|readLines\(|url_fetch|curl_fetch|getURL|request\(/;
@@ -203,9 +204,9 @@ function checkRCall(call: Call, base: string, args: Token[], argText: string, fi
     reporter.report("download-exec", at, `installs a package from outside the package index with ${name}()`);
   } else if (base === "install.packages" || name === "BiocManager::install" || base === "p_load") {
     reporter.report("package-install", at, `installs packages with ${name}()`);
-  } else if (R_DYNAMIC.has(base) && !(base === "parse" && !/text\s*=/.test(argText)) && !(base === "load" && firstString !== undefined)) {
-    if (FETCH_NAMES.test(argText) && (base === "eval" || base === "parse")) reporter.report("download-exec", at, `runs R code downloaded from the network with ${name}()`);
-    else if (DECODE_NAMES.test(argText)) reporter.report("dynamic-code", at, `runs code decoded from an encoded string with ${name}()`, { severity: "high" });
+  } else if (R_DYNAMIC.has(base) && !(base === "load" && firstString !== undefined)) {
+    if (FETCH_NAMES.test(argText) && base === "eval") reporter.report("download-exec", at, `runs R code downloaded from the network with ${name}()`);
+    else if (DECODE_NAMES.test(argText)) reporter.report("dynamic-code", at, `runs code decoded from encoded or compressed data with ${name}()`, { severity: "high" });
     else if (base !== "load" && base !== "readRDS") reporter.report("dynamic-code", at, `runs dynamic code with ${name}()`);
   } else if (base === "download.file") {
     input.file.downloaded = true;
@@ -232,7 +233,7 @@ function checkJuliaCall(call: Call, base: string, args: Token[], argText: string
     reporter.report("download-exec", at, `runs Julia code downloaded from the network with ${name}()`);
   } else if (JULIA_DYNAMIC.has(name) || (name === "eval" && base === "eval")) {
     if (FETCH_NAMES.test(argText)) reporter.report("download-exec", at, `runs Julia code downloaded from the network with ${name}()`);
-    else if (DECODE_NAMES.test(argText)) reporter.report("dynamic-code", at, `runs code decoded from an encoded string with ${name}()`, { severity: "high" });
+    else if (DECODE_NAMES.test(argText)) reporter.report("dynamic-code", at, `runs code decoded from encoded or compressed data with ${name}()`, { severity: "high" });
     else reporter.report("dynamic-code", at, `runs dynamic code with ${name}()`);
   } else if (name === "Pkg.add" || name === "Pkg.develop") {
     if (/url\s*=|https?:|\.git\b/.test(argText)) reporter.report("download-exec", at, `installs a package from a URL with ${name}()`);
