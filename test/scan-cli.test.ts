@@ -119,3 +119,18 @@ test("a progress bar on a terminal's standard error for large folders only, eras
   await main(["scan", join(work, "high.sh")], few.io);
   assert.equal(few.err.join(""), "");
 });
+
+test("links are judged with the studio's own origin and blocklists", () => {
+  writeFileSync(join(work, "links.md"), "[tool](https://evil.example/x) and ![s](https://studio.example/api/files/delete)\n");
+  const plain = JSON.parse(run("links.md", "--format", "json").stdout) as { files: { findings: { rule: string; message: string }[] }[] };
+  assert.deepEqual(plain.files[0]!.findings, []);
+  const add = spawnSync(bin, ["blocklist", "add", "evil.example", "--data-dir", join(work, "data")], { cwd: work, encoding: "utf8" });
+  assert.equal(add.status, 0, add.stderr);
+  const judged = run("links.md", "--format", "json", "--data-dir", join(work, "data"), "--app-origin", "https://studio.example");
+  assert.equal(judged.code, 1);
+  const messages = (JSON.parse(judged.stdout) as { files: { findings: { rule: string; message: string }[] }[] }).files[0]!.findings.map((f) => `${f.rule} ${f.message}`);
+  assert.equal(messages.length, 2);
+  assert.match(messages[0]!, /^url-verdict the URL check blocks this link \[blocklisted\] \(list admin\)/);
+  assert.match(messages[1]!, /^url-verdict the URL check blocks this image \[app_api\]/);
+  assert.equal(run("links.md", "--app-origin", "ftp://x").code, 2);
+});

@@ -1,6 +1,9 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { DEFAULT_NOTEBOOK_LIMITS } from "../notebook/index.ts";
+import { BlocklistError } from "../urls/blocklist.ts";
+import { DEFAULT_DATA_DIR, loadBlocklists } from "../urls/blocklist-store.ts";
+import type { UrlPolicy } from "../urls/index.ts";
 import { atLeast, formatJson, formatSarif, formatText, scanFile, SEVERITIES, type ScanResult, type Severity } from "../scan/index.ts";
 import type { CommandIO } from "./render-command.ts";
 import { collectFiles, describe, readBounded } from "./scan-command-files.ts";
@@ -20,6 +23,9 @@ Options:
   --fail-on low|medium|high      the lowest severity that makes the exit code 1 (default: low)
   -o, --output FILE              write the report to FILE instead of standard output
   --max-file-bytes N             files larger than N bytes are reported as unreadable (default ${DEFAULT_NOTEBOOK_LIMITS.maxFileBytes})
+  --app-origin URL               the studio's own origin, whose API links and images may not use
+                                 (default: http://localhost:8080)
+  --data-dir DIR                 where the URL check's blocklists are kept, in DIR/blocklists (default: ./data)
   --color / --no-color           colour the text report (default: when standard output is a terminal)
   -h, --help                     this help
 
@@ -49,6 +55,8 @@ export function scanCommand(args: string[], io: CommandIO & TerminalInfo): numbe
         "fail-on": { type: "string" },
         output: { type: "string", short: "o" },
         "max-file-bytes": { type: "string" },
+        "app-origin": { type: "string" },
+        "data-dir": { type: "string" },
         color: { type: "boolean" },
         "no-color": { type: "boolean" },
         help: { type: "boolean", short: "h" },
@@ -73,6 +81,16 @@ export function scanCommand(args: string[], io: CommandIO & TerminalInfo): numbe
     if (!Number.isSafeInteger(maxFileBytes) || maxFileBytes <= 0) throw new UsageError(`--max-file-bytes must be a positive whole number, not "${values["max-file-bytes"]}"`);
   }
   if (values.color && values["no-color"]) throw new UsageError("use --color or --no-color, not both");
+  const appOrigin = values["app-origin"];
+  if (appOrigin !== undefined && !/^https?:$/.test(URL.parse(appOrigin)?.protocol ?? "")) throw new UsageError(`--app-origin must be an http(s) URL, not "${appOrigin}"`);
+  let urlPolicy: UrlPolicy;
+  try {
+    urlPolicy = { blocklist: loadBlocklists(values["data-dir"] ?? DEFAULT_DATA_DIR), ...(appOrigin !== undefined ? { appOrigin } : {}) };
+  } catch (error) {
+    if (!(error instanceof BlocklistError)) throw error;
+    io.stderr(`vitrine scan: ${error.message} [${error.code}]\n`);
+    return 2;
+  }
 
   const { files, problems } = collectFiles(positionals);
   const progress = io.stderrIsTerminal === true && files.length >= PROGRESS_MIN_FILES ? progressBar(io, files.length) : undefined;
@@ -86,7 +104,7 @@ export function scanCommand(args: string[], io: CommandIO & TerminalInfo): numbe
       problems.push({ path: file, message: describe(error) });
       continue;
     }
-    results.push(scanFile({ path: file, bytes }, { limits: { maxFileBytes }, fileLines: format === "sarif" }));
+    results.push(scanFile({ path: file, bytes }, { limits: { maxFileBytes }, fileLines: format === "sarif", urlPolicy }));
   }
   progress?.(files.length, "");
 

@@ -10,7 +10,7 @@ import { JSDOM } from "jsdom";
 import { countOf, htmlNestingDepth } from "../render/html-size.ts";
 import { createSanitizer, DEFAULT_SANITIZER_LIMITS, urlScheme, type Sanitizer } from "../render/sanitize.ts";
 import type { TextReporter } from "./sink.ts";
-import type { UrlContext } from "../urls/index.ts";
+import type { UrlContext, UrlPolicy } from "../urls/index.ts";
 import { walkDom, walkHtml, type ElementInfo } from "./html-tree.ts";
 import { reportUrl } from "./url-rule.ts";
 
@@ -209,7 +209,7 @@ export function mayHoldMarkup(html: string): boolean {
  * Reports the active content and the URLs of `html`. `source` is the text the user wrote (a markdown cell's
  * source, the output text) in which each item is placed.
  */
-export function reportHtml(html: string, source: TextReporter, kind: "markdown" | "output"): void {
+export function reportHtml(html: string, source: TextReporter, kind: "markdown" | "output", urlPolicy?: UrlPolicy): void {
   const rule = kind === "markdown" ? "active-markdown" : "active-output";
   const excess = beyondLimits(html);
   if (excess !== undefined) {
@@ -225,5 +225,5 @@ export function reportHtml(html: string, source: TextReporter, kind: "markdown" 
     if (item.rule === "css-escape") source.report("css-escape", offset, `${kind} uses ${item.what}`);
     else source.report(rule, offset, `${kind} contains ${item.what}`);
   }
-  for (const { url, context } of review.urls) reportUrl(url, context, source);
+  for (const { url, context } of review.urls) reportUrl(url, context, source, urlPolicy);
 }

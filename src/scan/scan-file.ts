@@ -12,6 +12,7 @@ import { newFileContext } from "./context.ts";
 import { mayHoldMarkup, reportHtml } from "./html.ts";
 import { checkHiddenCell, checkMarkup, checkMetadataCode, checkRawCell, isSavedOutputMarkup, jsonStrings } from "./notebook-checks.ts";
 import { PythonScope } from "./python-tree.ts";
+import type { UrlPolicy } from "../urls/index.ts";
 import { findSecrets } from "./secrets.ts";
 import { FindingSink, TextReporter } from "./sink.ts";
 import { summarize } from "./summary.ts";
@@ -31,6 +32,11 @@ export interface ScanOptions {
    * Off by default: each look-up re-reads the file up to that place.
    */
   fileLines?: boolean;
+  /**
+   * The studio's URL policy (its own origin, blocklists, trusted domains), so that links and images are judged as
+   * the studio will judge them. Without it, the URL check's defaults apply.
+   */
+  urlPolicy?: UrlPolicy;
 }
 
 // Math is left as its source: typesetting cannot add active content, and KaTeX is the slowest part of markdown.
@@ -74,7 +80,7 @@ function scanTextFile(input: ScanFileInput, kind: ReturnType<typeof languageOfPa
   const reporter = new TextReporter(text, { place: { file: input.path }, line: 1, column: 1 }, sink);
   reportSecrets(reporter);
   if (kind === "markdown") {
-    if (needsHtmlCheck(text)) reportHtml(renderMarkdown(text, MARKDOWN_LIMITS), reporter, "markdown");
+    if (needsHtmlCheck(text)) reportHtml(renderMarkdown(text, MARKDOWN_LIMITS), reporter, "markdown", options.urlPolicy);
   } else if (kind !== "text" && kind !== "notebook") {
     scanCode(reporter, kind, { file: newFileContext(), scope: new PythonScope() });
   }
@@ -147,9 +153,9 @@ function scanNotebook(input: ScanFileInput, options: ScanOptions, sink: FindingS
     scanMetadata(cell.metadata, "cell", { ...place, part: "metadata" }, sink);
     if (cell.cell_type === "code") {
       scanCode(reporter, language, state);
-      cell.outputs.forEach((output, outputIndex) => scanOutput(output, { ...partPlace, output: outputIndex }, sink));
+      cell.outputs.forEach((output, outputIndex) => scanOutput(output, { ...partPlace, output: outputIndex }, sink, options.urlPolicy));
     } else if (cell.cell_type === "markdown") {
-      if (needsHtmlCheck(cell.source)) reportHtml(renderMarkdown(cell.source, MARKDOWN_LIMITS), reporter, "markdown");
+      if (needsHtmlCheck(cell.source)) reportHtml(renderMarkdown(cell.source, MARKDOWN_LIMITS), reporter, "markdown", options.urlPolicy);
     } else {
       checkRawCell(cell, place, sink);
       checkMarkup(cell.source, "the raw cell", place, sink);
@@ -169,7 +175,7 @@ function scanMetadata(metadata: JsonObject, owner: "notebook" | "cell", place: P
   });
 }
 
-function scanOutput(output: Output, place: Omit<Place, "line" | "column">, sink: FindingSink): void {
+function scanOutput(output: Output, place: Omit<Place, "line" | "column">, sink: FindingSink, urlPolicy: UrlPolicy | undefined): void {
   const at = (text: string, part: string): TextReporter => new TextReporter(text, { place: { ...place, part }, line: 1, column: 1 }, sink);
   if (output.output_type === "stream") {
     reportSecrets(at(output.text, `stream:${output.name}`));
@@ -188,8 +194,8 @@ function scanOutput(output: Output, place: Omit<Place, "line" | "column">, sink:
     }
     const reporter = at(value, mime);
     if (TEXT_OUTPUT_TYPES.has(mime) || SCRIPT_OUTPUT_TYPES.has(mime)) reportSecrets(reporter);
-    if (HTML_OUTPUT_TYPES.has(mime)) reportHtml(value, reporter, "output");
-    else if (mime === "text/markdown" && needsHtmlCheck(value)) reportHtml(renderMarkdown(value, MARKDOWN_LIMITS), reporter, "output");
+    if (HTML_OUTPUT_TYPES.has(mime)) reportHtml(value, reporter, "output", urlPolicy);
+    else if (mime === "text/markdown" && needsHtmlCheck(value)) reportHtml(renderMarkdown(value, MARKDOWN_LIMITS), reporter, "output", urlPolicy);
     else if (SCRIPT_OUTPUT_TYPES.has(mime)) reporter.report("active-output", 0, "output is JavaScript, run in its sandboxed frame");
     else if (isRasterMimeType(mime)) checkMarkup(value, `the ${mime} output`, { ...place, part: mime, line: 1, column: 1 }, sink);
   }

@@ -1,7 +1,7 @@
 // Links and images through the studio's URL verdict engine (src/urls): what it blocks, and what it would prompt
 // for other than an ordinary website, is what a reviewer should see before trusting the file.
 
-import { checkUrl, type UrlContext, type UrlVerdict } from "../urls/index.ts";
+import { checkUrl, type UrlContext, type UrlPolicy, type UrlVerdict } from "../urls/index.ts";
 import type { TextReporter } from "./sink.ts";
 import type { Severity } from "./types.ts";
 
@@ -18,8 +18,8 @@ export function urlSeverity(verdict: UrlVerdict): Severity | undefined {
   return "medium";
 }
 
-export function reportUrl(url: string, context: UrlContext, source: TextReporter): void {
-  const verdict = checkUrl(url, context);
+export function reportUrl(url: string, context: UrlContext, source: TextReporter, policy: UrlPolicy | undefined): void {
+  const verdict = checkUrl(url, context, policy === undefined ? {} : { policy });
   const severity = urlSeverity(verdict);
   if (severity === undefined) return;
   const found = source.text.indexOf(url);
