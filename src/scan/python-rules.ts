@@ -96,7 +96,7 @@ function checkCall(node: SyntaxNode, input: CodeInput, nameOf: NameOf): void {
     return;
   }
   if (EXEC_BUILTINS.has(name) || DESERIALIZERS.has(name) || (name === "importlib.import_module" && first !== undefined && stringValue(first, text) === undefined)) {
-    const fetchedVariable = first?.name === "VariableName" && input.file.fetched.has(text.slice(first.from, first.to));
+    const fetchedVariable = refersToFetched(argList, input);
     const [fetches, decodes] = callsIn(argList, [FETCHERS, DECODERS], nameOf);
     if (fetchedVariable || fetches) {
       reporter.report("download-exec", node.from, `runs code downloaded from the network with ${name}`);
@@ -137,8 +137,21 @@ function noteFetched(node: SyntaxNode, input: CodeInput, nameOf: NameOf): void {
   const value = node.lastChild;
   if (target?.name !== "VariableName" || value === null || value === target) return;
   const name = input.reporter.text.slice(target.from, target.to);
-  if (containsCall(value, FETCHERS, nameOf)) input.file.fetched.add(name);
+  if (containsCall(value, FETCHERS, nameOf) || refersToFetched(value, input)) input.file.fetched.add(name);
   else input.file.fetched.delete(name);
+}
+
+/** Whether `node` uses a variable that holds something fetched (`r.text` after `r = requests.get(url)`). */
+function refersToFetched(node: SyntaxNode, input: CodeInput): boolean {
+  if (input.file.fetched.size === 0) return false;
+  const text = input.reporter.text;
+  const cursor = node.cursor();
+  let visited = 0;
+  do {
+    if (cursor.from >= node.to || ++visited > MAX_ARGUMENT_NODES) break;
+    if (cursor.name === "VariableName" && input.file.fetched.has(text.slice(cursor.from, cursor.to))) return true;
+  } while (cursor.next() && cursor.from < node.to);
+  return false;
 }
 
 /** `session.post("https://...")` on an HTTP client object whose type the parser cannot know. */

