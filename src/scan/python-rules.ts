@@ -2,12 +2,15 @@
 // are; command strings given to subprocess and friends are checked as shell.
 
 import type { SyntaxNode } from "@lezer/common";
-import type { CodeInput } from "./context.ts";
+import { isDownloaded, noteDownload, type CodeInput } from "./context.ts";
 import { credentialIn, encodedBlobKind, isOwnHost, isSecretVariable, urlHost } from "./patterns.ts";
 import { DECODERS, DESERIALIZERS, ENV_READERS, EXEC_BUILTINS, FETCHERS, PROCESS_CALLS, RESOLVERS, SENDERS } from "./python-names.ts";
 import { argumentsOf, pythonParser, qualifiedName, stringContentOffset, stringValue, type PythonScope } from "./python-tree.ts";
 import { checkShell } from "./shell-rules.ts";
 import { checkIdentifier } from "./text-checks.ts";
+
+/** Fetchers that write to a file (the second argument, when given). */
+const FILE_DOWNLOADERS = new Set(["urllib.request.urlretrieve", "urllib.urlretrieve", "wget.download"]);
 
 const KNOWN_SETS = [PROCESS_CALLS, EXEC_BUILTINS, DESERIALIZERS, DECODERS, FETCHERS, SENDERS, RESOLVERS, ENV_READERS];
 const isKnown = (name: string): boolean => KNOWN_SETS.some((set) => set.has(name));
@@ -107,10 +110,14 @@ function checkCall(node: SyntaxNode, input: CodeInput, nameOf: NameOf): void {
     }
     return;
   }
-  if (FETCHERS.has(name)) input.file.downloaded = true;
-  if (name === "os.chmod" && input.file.downloaded && args.positional[1] !== undefined) {
+  if (FILE_DOWNLOADERS.has(name)) noteDownload(input.file, args.positional[1] === undefined ? undefined : stringValue(args.positional[1], text));
+  if (name === "os.chmod" && first !== undefined && args.positional[1] !== undefined) {
     const mode = text.slice(args.positional[1].from, args.positional[1].to);
-    if (/S_IX|0o?[0-7]*[1357][0-7]{0,2}\b|\b(?:493|511|365)\b/.test(mode)) reporter.report("download-exec", node.from, "makes a downloaded file executable");
+    const path = stringValue(first, text);
+    const executable = /S_IX|\b0o?[0-7]?[1357][0-7]{0,2}\b|\b(?:493|511|365|448)\b/.test(mode);
+    if (executable && (path === undefined ? input.file.downloads.files.size > 0 || input.file.downloads.unknown : isDownloaded(input.file, path))) {
+      reporter.report("download-exec", node.from, "makes a downloaded file executable");
+    }
   }
   if (ENV_READERS.has(name) && first !== undefined) {
     const variable = stringValue(first, text);

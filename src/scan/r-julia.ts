@@ -2,7 +2,7 @@
 // token patterns: `system("...")` is a call only when `system` is a name token followed by `(`, never inside a
 // comment or a string.
 
-import type { CodeInput } from "./context.ts";
+import { isDownloaded, noteDownload, type CodeInput } from "./context.ts";
 import { credentialIn, encodedBlobKind, isOwnHost, isSecretVariable, urlHost } from "./patterns.ts";
 import { checkShell } from "./shell-rules.ts";
 import { checkIdentifier } from "./text-checks.ts";
@@ -209,8 +209,9 @@ function checkRCall(call: Call, base: string, args: Token[], argText: string, fi
     else if (DECODE_NAMES.test(argText)) reporter.report("dynamic-code", at, `runs code decoded from encoded or compressed data with ${name}()`, { severity: "high" });
     else if (base !== "load" && base !== "readRDS") reporter.report("dynamic-code", at, `runs dynamic code with ${name}()`);
   } else if (base === "download.file") {
-    input.file.downloaded = true;
-  } else if (base === "Sys.chmod" && input.file.downloaded && /7[0-7]{2}|5[0-7]{2}/.test(argText)) {
+    const destination = args.filter((token) => token.kind === "string")[1];
+    noteDownload(input.file, destination?.text);
+  } else if (base === "Sys.chmod" && /7[0-7]{2}|5[0-7]{2}/.test(argText) && (firstString === undefined ? input.file.downloads.unknown || input.file.downloads.files.size > 0 : isDownloaded(input.file, firstString.text))) {
     reporter.report("download-exec", at, "makes a downloaded file executable");
   } else if (base === "Sys.getenv") {
     if (args.length === 0) reporter.report("secret-env", at, "reads the whole environment, secrets included");
@@ -239,8 +240,8 @@ function checkJuliaCall(call: Call, base: string, args: Token[], argText: string
     if (/url\s*=|https?:|\.git\b/.test(argText)) reporter.report("download-exec", at, `installs a package from a URL with ${name}()`);
     else reporter.report("package-install", at, `installs packages with ${name}()`);
   } else if (name === "download" || name === "Downloads.download") {
-    input.file.downloaded = true;
-  } else if (name === "chmod" && input.file.downloaded && /0o7[0-7]{2}|0o5[0-7]{2}/.test(argText)) {
+    noteDownload(input.file, args.filter((token) => token.kind === "string")[1]?.text);
+  } else if (name === "chmod" && /0o7[0-7]{2}|0o5[0-7]{2}/.test(argText) && (firstString === undefined ? input.file.downloads.unknown || input.file.downloads.files.size > 0 : isDownloaded(input.file, firstString.text))) {
     reporter.report("download-exec", at, "makes a downloaded file executable");
   } else if (JULIA_SEND.has(name) || (name === "HTTP.request" && /^"(?:POST|PUT|PATCH)"/.test(argText))) {
     const urlToken = name === "HTTP.request" ? args.find((token, index) => index > 0 && token.kind === "string") : firstString;

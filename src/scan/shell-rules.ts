@@ -1,7 +1,7 @@
 // Rules over shell commands: in `.sh` files, `!cmd` lines and `%%bash` cells, and command strings handed to
 // subprocess, os.system, R's system() or Julia's run().
 
-import type { CodeInput } from "./context.ts";
+import { isDownloaded, isDownloadedFile, noteDownload, type CodeInput } from "./context.ts";
 import { credentialIn, encodedBlobKind, isOwnHost, isSecretVariable, TOKEN_COMMANDS, urlHost } from "./patterns.ts";
 import { tokenizeShell, type ShellPipeline, type ShellWord } from "./shell-tokens.ts";
 
@@ -89,11 +89,17 @@ function checkCommand(command: ShellWord[], input: CodeInput): boolean {
     reporter.report("download-exec", first.from, `${name} runs the output of a download`);
   }
   if (DOWNLOADERS.has(name)) {
-    input.file.downloaded = true;
+    for (const target of downloadTargets(name, args)) noteDownload(input.file, target);
     checkSend(name, args, first, input);
   }
-  if (name === "chmod" && input.file.downloaded && args.some((word) => /^(?:[ugoa]*\+[rw]*x|[0-7]*[1357][0-7]{0,2})$/.test(word.text))) {
-    reporter.report("download-exec", first.from, "makes a downloaded file executable");
+  if (name === "chmod" && args.some((word) => EXECUTABLE_MODE.test(word.text))) {
+    const targets = args.filter((word) => !word.text.startsWith("-") && !EXECUTABLE_MODE.test(word.text));
+    if (targets.some((word) => isDownloaded(input.file, word.text))) reporter.report("download-exec", first.from, "makes a downloaded file executable");
+  }
+  // Running what was downloaded: `./tool`, `/tmp/agent`, or `bash install.sh`.
+  const script = INTERPRETERS.has(name) ? args.find((word) => !word.text.startsWith("-")) : undefined;
+  if (isDownloadedFile(input.file, first.text) || (script !== undefined && isDownloadedFile(input.file, script.text))) {
+    reporter.report("download-exec", first.from, `runs a downloaded file${script !== undefined ? ` with ${name}` : ""}`);
   }
   if (RAW_NETWORK.has(name)) reporter.report("data-exfiltration", first.from, `opens a raw network connection with ${name}`);
   if (REMOTE_COPY.has(name) && args.some((word) => /^[^-/][^/\s]*:/.test(word.text) && !/^[a-z]+:\/\//i.test(word.text))) {
@@ -111,6 +117,31 @@ function checkCommand(command: ShellWord[], input: CodeInput): boolean {
     }
   }
   return checkInstall(name, args, first, input);
+}
+
+/** chmod modes that add execute permission: +x, u+x, 755, 0700. */
+const EXECUTABLE_MODE = /^(?:[ugoa]*\+[rwX]*x[rwX]*|0?[0-7]?[1357][0-7]{0,2})$/;
+
+/**
+ * Where a download writes: `-o FILE`/`-O FILE` and their long forms, the URL's file name for `curl -O` and a plain
+ * `wget URL`, and any other bare word (the target of a `>` redirection, which the tokenizer leaves as a word).
+ */
+function downloadTargets(name: string, args: readonly ShellWord[]): (string | undefined)[] {
+  const targets: (string | undefined)[] = [];
+  const remoteName = name === "wget" || args.some((word) => word.text === "-O" || word.text === "--remote-name");
+  for (let i = 0; i < args.length; i++) {
+    const text = args[i]!.text;
+    if ((name === "curl" && (text === "-o" || text === "--output")) || (name === "wget" && (text === "-O" || text === "--output-document"))) {
+      targets.push(args[++i]?.text);
+    } else if (name === "wget" && text.startsWith("--output-document=")) {
+      targets.push(text.slice("--output-document=".length));
+    } else if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
+      if (remoteName) targets.push(URL.parse(text)?.pathname.split("/").pop() || undefined);
+    } else if (!text.startsWith("-") && i > 0 && !args[i - 1]!.text.startsWith("-")) {
+      targets.push(text);
+    }
+  }
+  return targets;
 }
 
 function checkSend(name: string, args: ShellWord[], first: ShellWord, input: CodeInput): void {
