@@ -1,8 +1,7 @@
 // Findings as text for a person at a terminal: grouped by file, most severe first within a cell, colour only when
 // asked (the CLI asks when standard output is a terminal).
 
-import { placeLabel } from "./summary.ts";
-import { SEVERITIES, type ScanResult, type Severity } from "./types.ts";
+import { SEVERITIES, type Finding, type ScanResult, type Severity } from "./types.ts";
 
 export interface TextFormatOptions {
   color: boolean;
@@ -28,7 +27,7 @@ export function formatText(results: readonly ScanResult[], options: TextFormatOp
     const explained = new Set<string>();
     for (const finding of findings) {
       const severity = paint(finding.severity, finding.severity.padEnd(6));
-      const where = placeLabel(finding).slice(2, -1) + (finding.place.cellId !== undefined ? ` [id ${finding.place.cellId}]` : "") + `:${finding.place.column}`;
+      const where = whereLabel(finding);
       lines.push(`  ${severity} ${where}  ${finding.message}  ${paint("dim", finding.rule)}`);
       if (finding.excerpt !== undefined) lines.push(`         ${paint("dim", `| ${finding.excerpt}`)}`);
       // How to check a rule is said once per file, at its first finding.
@@ -44,6 +43,16 @@ export function formatText(results: readonly ScanResult[], options: TextFormatOp
       `${paint("high", `${totals.high} high`)}, ${paint("medium", `${totals.medium} medium`)}, ${paint("low", `${totals.low} low`)}`,
   );
   return `${lines.join("\n")}\n`;
+}
+
+/** "cell 3 [id abc], output 2, line 4:7": cells, outputs, lines and columns counted from 1. */
+function whereLabel({ place }: Finding): string {
+  const parts: string[] = [];
+  if (place.cell !== undefined) parts.push(`cell ${place.cell + 1}${place.cellId !== undefined ? ` [id ${place.cellId}]` : ""}`);
+  if (place.output !== undefined) parts.push(`output ${place.output + 1}`);
+  else if (place.part === "metadata") parts.push("metadata");
+  parts.push(`line ${place.line}:${place.column}`);
+  return parts.join(", ");
 }
 
 /** Findings as JSON: one entry per file with its summary and findings (the library's own data, as is). */

@@ -34,8 +34,11 @@ test("CSS that leaves its box, read from the parsed style", () => {
 test("links and images are collected as written, for the URL check", () => {
   const { urls } = reviewHtml('<a href="http://10.0.0.1/">x</a><img src="a.png"><a name="anchor">y</a>', true);
   assert.deepEqual(urls, [
-    { url: "http://10.0.0.1/", context: "link" },
-    { url: "a.png", context: "image" },
+    { url: "http://10.0.0.1/", context: "link", holder: "link" },
+    { url: "a.png", context: "image", holder: "image" },
+  ]);
+  assert.deepEqual(reviewHtml('<iframe src="http://127.0.0.1:8888/api"></iframe><svg><a href="x"></a></svg>', false).urls, [
+    { url: "http://127.0.0.1:8888/api", context: "image", holder: "resource" },
   ]);
 });
 

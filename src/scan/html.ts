@@ -136,7 +136,27 @@ export function cssEscape(style: CSSStyleDeclaration): string | undefined {
 export interface HtmlUrl {
   url: string;
   context: UrlContext;
+  /** What holds it, for the message: a link, an image, or another resource the page loads by itself (a frame). */
+  holder: "link" | "image" | "resource";
 }
+
+/**
+ * The URL attribute of each element that links or loads. Resources a page loads by itself (frames, embeds,
+ * scripts, media) are checked as images are: fetched without a click.
+ */
+const URL_HOLDERS: Readonly<Record<string, { attribute: string; holder: HtmlUrl["holder"] }>> = Object.freeze({
+  a: { attribute: "href", holder: "link" },
+  area: { attribute: "href", holder: "link" },
+  img: { attribute: "src", holder: "image" },
+  iframe: { attribute: "src", holder: "resource" },
+  frame: { attribute: "src", holder: "resource" },
+  embed: { attribute: "src", holder: "resource" },
+  object: { attribute: "data", holder: "resource" },
+  script: { attribute: "src", holder: "resource" },
+  audio: { attribute: "src", holder: "resource" },
+  video: { attribute: "src", holder: "resource" },
+  source: { attribute: "src", holder: "resource" },
+});
 
 export interface HtmlReview {
   active: ActiveItem[];
@@ -148,9 +168,12 @@ function collector(): { visit: (element: ElementInfo) => void; review: HtmlRevie
   const review: HtmlReview = { active: [], urls: [] };
   const visit = (element: ElementInfo): void => {
     review.active.push(...activeItemsOf(element));
-    const name = element.tag === "img" ? "src" : element.tag === "a" || element.tag === "area" ? "href" : undefined;
-    const url = name === undefined || element.namespace !== HTML_NAMESPACE ? undefined : element.attributes.find((attribute) => attribute.name === name);
-    if (url !== undefined) review.urls.push({ url: url.value, context: name === "src" ? "image" : "link" });
+    const holder = element.namespace === HTML_NAMESPACE && Object.hasOwn(URL_HOLDERS, element.tag) ? URL_HOLDERS[element.tag]! : undefined;
+    const url = holder === undefined ? undefined : element.attributes.find((attribute) => attribute.name === holder.attribute);
+    // Inline data in a frame or media element fetches nothing; a data: document in one is active content, above.
+    if (holder !== undefined && url !== undefined && !(holder.holder === "resource" && urlScheme(url.value) === "data")) {
+      review.urls.push({ url: url.value, context: holder.holder === "link" ? "link" : "image", holder: holder.holder });
+    }
   };
   return { visit, review };
 }
@@ -225,5 +248,5 @@ export function reportHtml(html: string, source: TextReporter, kind: "markdown" 
     if (item.rule === "css-escape") source.report("css-escape", offset, `${kind} uses ${item.what}`);
     else source.report(rule, offset, `${kind} contains ${item.what}`);
   }
-  for (const { url, context } of review.urls) reportUrl(url, context, source, urlPolicy);
+  for (const { url, context, holder } of review.urls) reportUrl(url, context, holder, source, urlPolicy);
 }

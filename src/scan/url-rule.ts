@@ -18,13 +18,13 @@ export function urlSeverity(verdict: UrlVerdict): Severity | undefined {
   return "medium";
 }
 
-export function reportUrl(url: string, context: UrlContext, source: TextReporter, policy: UrlPolicy | undefined): void {
+export function reportUrl(url: string, context: UrlContext, holder: "link" | "image" | "resource", source: TextReporter, policy: UrlPolicy | undefined): void {
   const verdict = checkUrl(url, context, policy === undefined ? {} : { policy });
   const severity = urlSeverity(verdict);
   if (severity === undefined) return;
   const found = source.text.indexOf(url);
   const offset = found >= 0 ? found : Math.max(0, source.text.toLowerCase().indexOf(url.slice(0, 24).toLowerCase()));
-  const what = context === "image" ? "image" : "link";
+  const what = holder === "resource" ? "resource the page loads" : holder;
   const action = verdict.verdict === "block" ? "blocks" : "asks before following";
   const application = verdict.application !== undefined ? ` (${verdict.application})` : "";
   const list = verdict.list !== undefined ? ` (list ${verdict.list})` : "";
