@@ -1,6 +1,9 @@
 // The `vitrine` command line.
 import { readFileSync } from "node:fs";
+import { BLOCKLIST_USAGE, blocklistCommand } from "./blocklist-command.ts";
+import { CHECK_URL_USAGE, checkUrlCommand } from "./check-url-command.ts";
 import { renderCommand, RENDER_USAGE, type CommandIO } from "./render-command.ts";
+import { scanCommand, SCAN_USAGE, type TerminalInfo } from "./scan-command.ts";
 import { UsageError } from "./usage-error.ts";
 import { serveCommand, SERVE_USAGE } from "./serve-command.ts";
 import { userCommand, USER_USAGE } from "./user-command.ts";
@@ -13,20 +16,26 @@ Commands:
   serve                           start the studio (app and content origins)
   user add|passwd NAME            manage accounts
   audit                           print the security event log
+  scan PATH...                    review notebooks and scripts before trusting them (text, JSON or SARIF)
+  check-url URL...                what the studio would do with a URL: allow, prompt or block, and why
+  blocklist import|add|list       the reputation lists the URL check consults
 
 Run "vitrine <command> --help" for a command's options.
 Options: -h, --help   this help;  -v, --version   the version`;
 
 // Each command lives in its own module; a command that does I/O over time (serve, check-url with a list) returns
 // a promise of its exit code.
-const COMMANDS: Record<string, { run: (args: string[], io: CommandIO) => number | Promise<number>; usage: string }> = {
+const COMMANDS: Record<string, { run: (args: string[], io: CommandIO & TerminalInfo) => number | Promise<number>; usage: string }> = {
   render: { run: renderCommand, usage: RENDER_USAGE },
   serve: { run: serveCommand, usage: SERVE_USAGE },
   user: { run: userCommand, usage: USER_USAGE },
   audit: { run: auditCommand, usage: AUDIT_USAGE },
+  scan: { run: scanCommand, usage: SCAN_USAGE },
+  "check-url": { run: checkUrlCommand, usage: CHECK_URL_USAGE },
+  blocklist: { run: blocklistCommand, usage: BLOCKLIST_USAGE },
 };
 
-export async function main(argv: string[], io: CommandIO): Promise<number> {
+export async function main(argv: string[], io: CommandIO & TerminalInfo): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === "-h" || command === "--help" || command === "help") {
     io.stdout(`${USAGE}\n`);
@@ -54,9 +63,12 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
 }
 
 if (import.meta.main) {
-  const io: CommandIO = {
+  const io: CommandIO & TerminalInfo = {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
+    stdoutIsTerminal: process.stdout.isTTY === true,
+    stderrIsTerminal: process.stderr.isTTY === true,
+    env: process.env,
   };
   process.exitCode = await main(process.argv.slice(2), io);
 }

@@ -1,0 +1,102 @@
+import { parseArgs } from "node:util";
+import { BlocklistError } from "../urls/blocklist.ts";
+import { FEED_FORMATS, type FeedFormat } from "../urls/blocklist-formats.ts";
+import { ADMIN_LIST, addToBlocklist, DEFAULT_DATA_DIR, importBlocklist, summarizeBlocklists } from "../urls/blocklist-store.ts";
+import type { CommandIO } from "./render-command.ts";
+import { UsageError } from "./usage-error.ts";
+
+export const BLOCKLIST_USAGE = `Usage: vitrine blocklist import FILE [--name NAME] [--format auto|urlhaus|urls|hosts]
+       vitrine blocklist add PATTERN [--name NAME]
+       vitrine blocklist list
+
+Keeps the reputation lists the URL check consults, in DATA_DIR/blocklists/NAME.list. A URL that a list names is
+blocked, and the refusal names the list; nobody can click through it.
+
+  import   reads a feed: URLhaus CSV, one URL or host per line, or a hosts file (the format is guessed unless
+           given) and stores it as list NAME (default: the file's name), replacing an older list of that name.
+           Lines that cannot be read are reported with their number and skipped.
+  add      adds one pattern to list NAME (default: admin): a host (evil.example, *.evil.example: the host and its
+           subdomains), a URL prefix ending in * (https://evil.example/downloads/*), or an exact URL.
+  list     prints each list with its counts, one JSON object per line.
+
+Options:
+  -n, --name NAME     the list (lower-case letters, digits, ".", "_", "-")
+  -f, --format FMT    import format: auto (default), urlhaus, urls, hosts
+  --data-dir DIR      where data is kept (default: ./data)
+  -h, --help          this help
+
+Exit codes: 0 done; 1 a pattern or file could not be read; 2 a bad option.`;
+
+export function blocklistCommand(args: string[], io: CommandIO): number {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        name: { type: "string", short: "n" },
+        format: { type: "string", short: "f" },
+        "data-dir": { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.stdout(`${BLOCKLIST_USAGE}\n`);
+    return 0;
+  }
+  const [action, ...operands] = positionals;
+  const dataDir = values["data-dir"] ?? DEFAULT_DATA_DIR;
+  const format = values.format ?? "auto";
+  if (format !== "auto" && !(FEED_FORMATS as readonly string[]).includes(format)) {
+    throw new UsageError(`--format must be auto, ${FEED_FORMATS.join(", ")}, not "${format}"`);
+  }
+  try {
+    switch (action) {
+      case "import": {
+        if (operands.length !== 1) throw new UsageError("blocklist import needs one FILE");
+        const file = operands[0] as string;
+        const name = values.name ?? (file.split(/[\\/]/).pop() ?? "").replace(/\.[^.]*$/, "").toLowerCase().replace(/[^a-z0-9._-]+/g, "-");
+        let result;
+        try {
+          result = importBlocklist(dataDir, name, file, format as FeedFormat | "auto");
+        } catch (error) {
+          const code = (error as NodeJS.ErrnoException).code;
+          if (code === "ENOENT" || code === "EISDIR" || code === "EACCES") {
+            io.stderr(`vitrine blocklist: cannot read ${file}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a folder" : "permission denied"}\n`);
+            return 1;
+          }
+          throw error;
+        }
+        for (const p of result.problems) io.stderr(`${file}:${p.line}: ${p.message} [${p.code}]\n`);
+        if (result.moreProblems > 0) io.stderr(`${file}: ${result.moreProblems} more lines skipped\n`);
+        io.stdout(`${JSON.stringify({ list: name, format: result.format, entries: result.entries, skipped: result.problems.length + result.moreProblems })}\n`);
+        return 0;
+      }
+      case "add": {
+        if (operands.length !== 1) throw new UsageError("blocklist add needs one PATTERN");
+        const { entry, added } = addToBlocklist(dataDir, operands[0] as string, values.name ?? ADMIN_LIST);
+        io.stdout(`${JSON.stringify({ list: values.name ?? ADMIN_LIST, kind: entry.kind, value: entry.value, added })}\n`);
+        return 0;
+      }
+      case "list": {
+        if (operands.length !== 0) throw new UsageError("blocklist list takes no operands");
+        for (const summary of summarizeBlocklists(dataDir)) io.stdout(`${JSON.stringify(summary)}\n`);
+        return 0;
+      }
+      default:
+        throw new UsageError(action === undefined ? "blocklist needs an action: import, add or list" : `unknown action "${action}"`);
+    }
+  } catch (error) {
+    if (error instanceof BlocklistError) {
+      if (error.code === "bad_list_name") throw new UsageError(error.message);
+      io.stderr(`vitrine blocklist: ${error.message} [${error.code}]\n`);
+      return 1;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,254 @@
+// The verdict engine: one raw URL from a notebook, in a context, against a policy -> allow, prompt or block.
+// Pure and synchronous (no DNS, no I/O): the image proxy repeats the address rules at connect time.
+import { decodeHTMLAttribute } from "entities";
+import { checkRasterImage, isRasterMimeType } from "../render/raster.ts";
+import { APP_SIDE_EFFECT_SEGMENTS, DEFAULT_APP_ORIGIN, hostWithoutTrailingDot, isSideEffectPath } from "./app-origin.ts";
+import type { HostDisplay } from "./display.ts";
+import { URL_ENTRIES } from "./blocklist.ts";
+import { blocklistHostTag, hostFacts } from "./host-facts.ts";
+import { classifyAddress } from "./ip-address.ts";
+import { REASONS, type Reason } from "./reasons.ts";
+import { applicationName, BROWSER_SCHEMES, DENIED_SCHEMES } from "./schemes.ts";
+import type { CheckOptions, UrlContext, UrlPolicy, UrlVerdict, Verdict } from "./types.ts";
+
+/** Ports an image may be fetched from: the proxy connects to nothing else. */
+export const IMAGE_PORTS: readonly number[] = Object.freeze([80, 443]);
+const IMAGE_PORT_TEXT: ReadonlySet<string> = new Set(IMAGE_PORTS.map(String));
+
+interface PreparedPolicy {
+  appHost: string;
+  /** host:port as the URL parser prints it (no port when default), trailing dot removed. */
+  appHostPort: string;
+  appBase: string;
+  sideEffectSegments: readonly string[];
+  trustedDomains: readonly string[];
+  trustedApplications: ReadonlySet<string>;
+  allowLoopback: ReadonlySet<string>;
+  blocklist: UrlPolicy["blocklist"];
+}
+
+const prepared = new WeakMap<UrlPolicy, PreparedPolicy>();
+const EMPTY_POLICY: UrlPolicy = Object.freeze({});
+
+/** Policies are usually long-lived objects; their derived forms are computed once per object. */
+function prepare(policy: UrlPolicy): PreparedPolicy {
+  let ready = prepared.get(policy);
+  if (ready) return ready;
+  const app = new URL(policy.appOrigin ?? DEFAULT_APP_ORIGIN);
+  ready = {
+    appHost: hostWithoutTrailingDot(app.hostname),
+    appHostPort: hostWithoutTrailingDot(app.hostname) + (app.port ? `:${app.port}` : ""),
+    appBase: `${app.origin}/`,
+    sideEffectSegments: (policy.appSideEffectSegments ?? APP_SIDE_EFFECT_SEGMENTS).map((s) => s.toLowerCase()),
+    trustedDomains: (policy.trustedDomains ?? []).map(asciiDomain).filter((d) => d !== ""),
+    trustedApplications: new Set((policy.trustedApplications ?? []).map((a) => a.toLowerCase())),
+    allowLoopback: new Set((policy.allowLoopback ?? []).map(loopbackPair)),
+    blocklist: policy.blocklist,
+  };
+  prepared.set(policy, ready);
+  return ready;
+}
+
+function asciiDomain(domain: string): string {
+  const parsed = URL.parse(`http://${domain.trim()}/`);
+  return parsed ? hostWithoutTrailingDot(parsed.hostname) : "";
+}
+
+/** "127.0.0.1:4567" -> its canonical host:port; anything that is not loopback is refused loudly. */
+function loopbackPair(pair: string): string {
+  const parsed = URL.parse(`http://${pair}/`);
+  if (!parsed || !parsed.port) throw new Error(`allowLoopback entries are host:port pairs, not "${pair}"`);
+  const host = hostWithoutTrailingDot(parsed.hostname);
+  const address = classifyAddress(host);
+  const loopback = host === "localhost" || (address !== null && (address.range === "loopback" || address.range.endsWith(": loopback")));
+  if (!loopback) throw new Error(`allowLoopback accepts loopback addresses only, not "${pair}"`);
+  return `${host}:${parsed.port}`;
+}
+
+/** Removes what the WHATWG parser ignores, to see the input the way the parser does. */
+function parserView(input: string): string {
+  let start = 0;
+  let end = input.length;
+  while (start < end && input.charCodeAt(start) <= 0x20) start++;
+  while (end > start && input.charCodeAt(end - 1) <= 0x20) end--;
+  const trimmed = start === 0 && end === input.length ? input : input.slice(start, end);
+  return /[\t\n\r]/.test(trimmed) ? trimmed.replace(/[\t\n\r]/g, "") : trimmed;
+}
+
+/** Whether the text starts with "http://" or "https://" in any case (a hot path: no regex). */
+function isAbsoluteWeb(text: string): boolean {
+  if ((text.charCodeAt(0) | 0x20) !== 104 || (text.charCodeAt(1) | 0x20) !== 116 || (text.charCodeAt(2) | 0x20) !== 116 || (text.charCodeAt(3) | 0x20) !== 112) return false;
+  const at = (text.charCodeAt(4) | 0x20) === 115 ? 5 : 4;
+  return text.charCodeAt(at) === 58 && text.charCodeAt(at + 1) === 47 && text.charCodeAt(at + 2) === 47;
+}
+
+interface Parts {
+  verdict: Verdict;
+  reason: Reason;
+  normalized: string | null;
+  host?: HostDisplay | null;
+  application?: string;
+  list?: string | undefined;
+  warning?: string | undefined;
+  detail?: string | undefined;
+}
+
+function finish(input: string, context: UrlContext, parts: Parts): UrlVerdict {
+  const { verdict, reason, normalized, host } = parts;
+  const result: UrlVerdict = {
+    input,
+    context,
+    verdict,
+    reason,
+    message: parts.detail ? `${REASONS[reason]} (${parts.detail})` : REASONS[reason],
+    normalized,
+    display: host ? host.display : null,
+  };
+  if (host) result.registrableDomain = host.registrableDomain;
+  if (parts.application !== undefined) result.application = parts.application;
+  if (parts.list !== undefined) result.list = parts.list;
+  if (parts.warning !== undefined) result.warning = parts.warning;
+  if (verdict === "prompt" || verdict === "block") {
+    result.prompt = {
+      kind: verdict === "block" ? "blocked" : reason === "external_application" ? "external_application" : "external_site",
+      host: result.display,
+      registrableDomain: host ? host.registrableDomain : null,
+      // Going on past a refusal is offered only for a link into a local network a person may own; never for
+      // blocklist hits, scripts, denied programs or the studio itself.
+      clickThrough: verdict === "prompt" || (context === "link" && (reason === "private_address" || reason === "local_name")),
+    };
+    if (parts.application !== undefined) result.prompt.application = parts.application;
+  }
+  return result;
+}
+
+export function checkUrl(input: string, context: UrlContext, options: CheckOptions = {}): UrlVerdict {
+  const policy = prepare(options.policy ?? EMPTY_POLICY);
+  const decoded = options.source === "text" || !input.includes("&") ? input : decodeHTMLAttribute(input);
+  const view = parserView(decoded);
+  if (view === "") return finish(input, context, { verdict: "block", reason: "invalid_url", normalized: null, detail: "empty" });
+  // An absolute http(s) URL parses the same with or without a base; skipping the base halves the parse cost.
+  const url = isAbsoluteWeb(view) ? URL.parse(view) : URL.parse(view, options.base ?? policy.appBase);
+  if (!url) return finish(input, context, { verdict: "block", reason: "invalid_url", normalized: null });
+
+  if (view.startsWith("#")) {
+    if (context === "link") return finish(input, context, { verdict: "allow", reason: "same_document", normalized: url.hash || "#" });
+    return finish(input, context, { verdict: "block", reason: "same_document", normalized: null, detail: "an image cannot be the page itself" });
+  }
+
+  const protocol = url.protocol;
+  if (protocol === "https:" || protocol === "http:") return checkWeb(input, context, url, policy, view);
+  const scheme = protocol.slice(0, -1);
+  if (context === "image") {
+    if (scheme === "attachment") return checkAttachment(input, url);
+    if (scheme === "data") return checkDataImage(input, url);
+    return finish(input, context, { verdict: "block", reason: "scheme_not_allowed", normalized: url.href, detail: `${scheme}: is not an image source` });
+  }
+  if (BROWSER_SCHEMES.has(scheme) || scheme === "attachment") {
+    return finish(input, context, { verdict: "block", reason: "scheme_not_allowed", normalized: url.href, detail: `${scheme}:` });
+  }
+  const application = applicationName(scheme);
+  if (DENIED_SCHEMES.has(scheme)) {
+    return finish(input, context, { verdict: "block", reason: "scheme_denied", normalized: url.href, application, detail: `${scheme}:` });
+  }
+  const trusted = policy.trustedApplications.has(scheme) || policy.trustedApplications.has(application.toLowerCase());
+  return finish(input, context, {
+    verdict: trusted ? "allow" : "prompt",
+    reason: trusted ? "trusted_application" : "external_application",
+    normalized: url.href,
+    application,
+  });
+}
+
+function checkAttachment(input: string, url: URL): UrlVerdict {
+  // attachment:NAME names a file in the cell's own attachments; it is resolved from the notebook, never fetched.
+  if (url.pathname === "" || url.host !== "" || url.search !== "") {
+    return finish(input, "image", { verdict: "block", reason: "invalid_url", normalized: null, detail: "attachment: needs a plain name" });
+  }
+  return finish(input, "image", { verdict: "allow", reason: "attachment", normalized: url.href });
+}
+
+function checkDataImage(input: string, url: URL): UrlVerdict {
+  const href = url.href;
+  const comma = href.indexOf(",");
+  const header = href.slice(5, comma < 0 ? href.length : comma).toLowerCase().replace(/\s+/g, "");
+  const [mime = "", ...params] = header.split(";");
+  const reject = (detail: string) => finish(input, "image", { verdict: "block", reason: "scheme_not_allowed", normalized: null, detail });
+  if (comma < 0) return reject("a data: URL without data");
+  if (!isRasterMimeType(mime)) return reject(`data:${mime || "text/plain"} is not a raster image`);
+  if (!params.includes("base64")) return reject("raster data: images must be base64");
+  let payload = href.slice(comma + 1);
+  if (payload.includes("%")) {
+    try {
+      payload = decodeURIComponent(payload);
+    } catch {
+      return finish(input, "image", { verdict: "block", reason: "invalid_url", normalized: null, detail: "bad percent-encoding" });
+    }
+  }
+  const raster = checkRasterImage(mime, payload);
+  if (!raster.ok) return reject(`the bytes are not a ${mime} image (${raster.reason})`);
+  return finish(input, "image", { verdict: "allow", reason: "data_image", normalized: raster.dataUrl });
+}
+
+function isTrustedDomain(host: string, trusted: readonly string[]): boolean {
+  for (const domain of trusted) {
+    if (host === domain || (host.endsWith(domain) && host.charCodeAt(host.length - domain.length - 1) === 46)) return true;
+  }
+  return false;
+}
+
+function checkWeb(input: string, context: UrlContext, url: URL, policy: PreparedPolicy, view: string): UrlVerdict {
+  let warning: string | undefined;
+  if (view.includes("@") && (url.username !== "" || url.password !== "")) {
+    // Userinfo is how "https://bank.example@evil.example/" fools people; it is never passed on.
+    url.username = "";
+    url.password = "";
+    warning = "The address carried a user name or password; it was removed.";
+  }
+  // "example.com." is the same server as "example.com"; one spelling keeps blocklists and trust lists exact.
+  let hostname = url.hostname;
+  if (hostname.endsWith(".")) {
+    hostname = hostWithoutTrailingDot(hostname);
+    if (hostname !== "") url.hostname = hostname;
+  }
+  let normalized = url.href;
+  // In an http(s) href the first "#" starts the fragment (the parser escapes any other), which images never send.
+  if (context === "image") {
+    const hash = normalized.indexOf("#");
+    if (hash >= 0) normalized = normalized.slice(0, hash);
+  }
+  const facts = hostFacts(hostname);
+  const host = facts.display;
+  // The common case (nothing to add) allocates no parts object.
+  const parts = (verdict: Verdict, reason: Reason, detail?: string, list?: string): Parts =>
+    ({ verdict, reason, normalized, host, warning, detail, list });
+
+  if (hostname === policy.appHost) {
+    if (isSideEffectPath(url.pathname, policy.sideEffectSegments)) return finish(input, context, parts("block", "app_api"));
+    if (hostname + (url.port ? `:${url.port}` : "") === policy.appHostPort) return finish(input, context, parts("allow", "workspace_relative"));
+  }
+  const port = url.port;
+  const loopbackAllowed = policy.allowLoopback.size > 0 && policy.allowLoopback.has(`${hostname}:${port || (url.protocol === "https:" ? "443" : "80")}`);
+  if (!loopbackAllowed) {
+    const address = facts.address;
+    if (address?.special) return finish(input, context, parts("block", "private_address", address.range));
+    if (facts.local) return finish(input, context, parts("block", "local_name", hostname));
+    if (context === "image" && port !== "" && !IMAGE_PORT_TEXT.has(port)) return finish(input, context, parts("block", "bad_port", `port ${port}`));
+  }
+  const blocklist = policy.blocklist;
+  if (blocklist) {
+    let tag = blocklistHostTag(facts, hostname, blocklist);
+    if (tag === URL_ENTRIES) tag = blocklist.urlTag(normalized);
+    if (tag >= 0) {
+      const list = blocklist.names[tag] ?? "";
+      return finish(input, context, parts("block", "blocklisted", `list "${list}"`, list));
+    }
+  }
+  if (context === "image") return finish(input, context, parts("allow", "proxied_image"));
+  if (host.confusable) {
+    warning = `The host is shown in punycode because ${host.confusable}.`;
+    return finish(input, context, parts("prompt", "confusable_host"));
+  }
+  if (policy.trustedDomains.length > 0 && isTrustedDomain(hostname, policy.trustedDomains)) return finish(input, context, parts("allow", "trusted_site"));
+  return finish(input, context, parts("prompt", "external_site"));
+}

@@ -1,0 +1,47 @@
+// Everything the engine knows about a host name that does not depend on the rest of the URL, computed once per
+// host: the public-suffix walk and the blocklist probes are the dearest steps of a verdict, and a notebook names
+// the same few hosts again and again. The cache is direct-mapped on our own hash rather than a Map: a host name
+// fresh from the URL parser is a new string each time, and having V8 hash it for a Map costs more than the rest
+// of the lookup.
+import type { Blocklist } from "./blocklist.ts";
+import { displayHost, type HostDisplay } from "./display.ts";
+import { classifyAddress, type AddressClass } from "./ip-address.ts";
+import { isLocalName } from "./local-names.ts";
+import { hashRange } from "./string-table.ts";
+
+export interface HostFacts {
+  /** The address class when the host is an IP literal, else null. */
+  address: AddressClass | null;
+  local: boolean;
+  display: HostDisplay;
+  /** The blocklist hostTag was computed against (lists are immutable; a reload is a new object). */
+  blocklist: Blocklist | null;
+  hostTag: number;
+}
+
+const CACHE_BITS = 13;
+const cacheHosts: (string | undefined)[] = new Array<string | undefined>(1 << CACHE_BITS);
+const cacheFacts: (HostFacts | undefined)[] = new Array<HostFacts | undefined>(1 << CACHE_BITS);
+
+/** `hostname` as the WHATWG parser gives it (IPv6 in brackets; an IPv4 host always ends in a digit, no name can). */
+export function hostFacts(hostname: string): HostFacts {
+  const slot = hashRange(hostname, 0, hostname.length) >>> (32 - CACHE_BITS);
+  let facts = cacheHosts[slot] === hostname ? cacheFacts[slot] : undefined;
+  if (facts === undefined) {
+    const last = hostname.charCodeAt(hostname.length - 1);
+    const address = hostname.charCodeAt(0) === 91 || (last >= 48 && last <= 57) ? classifyAddress(hostname) : null;
+    facts = { address, local: address === null && isLocalName(hostname), display: Object.freeze(displayHost(hostname, address !== null)), blocklist: null, hostTag: 0 };
+    cacheHosts[slot] = hostname;
+    cacheFacts[slot] = facts;
+  }
+  return facts;
+}
+
+/** The blocklist's verdict on the host alone, remembered with the host's other facts. */
+export function blocklistHostTag(facts: HostFacts, hostname: string, blocklist: Blocklist): number {
+  if (facts.blocklist !== blocklist) {
+    facts.hostTag = blocklist.hostTag(hostname);
+    facts.blocklist = blocklist;
+  }
+  return facts.hostTag;
+}

@@ -1,0 +1,24 @@
+// Stable reason codes with a sentence each: API clients, the CLI and the UI key on the code, people read the text.
+export const REASONS = Object.freeze({
+  same_document: "The link points at a place in this notebook.",
+  workspace_relative: "The address points inside the studio, outside its API.",
+  external_site: "The link leaves the studio for an external website.",
+  trusted_site: "The link leaves the studio for a website you trust.",
+  proxied_image: "The image is fetched through the studio's image proxy, without your cookies.",
+  data_image: "The image is embedded in the notebook and its bytes are a real raster image.",
+  attachment: "The image is a cell attachment, shown from the notebook itself.",
+  external_application: "The link opens an application on your computer.",
+  trusted_application: "The link opens an application on your computer that you trust.",
+  scheme_denied: "The link would start a program that is known to be abused; it is never opened.",
+  scheme_not_allowed: "This kind of address is not allowed here: it could run code or read local data.",
+  private_address: "The address points into a private or special network, such as your own machine or router.",
+  local_name: "The host name only makes sense on a local network.",
+  app_api: "The address points at the studio's own API or an action, which a notebook may never trigger.",
+  outside_workspace: "The address points into the studio outside this workspace.",
+  confusable_host: "The host name uses letters that look like those of another alphabet and may imitate another site.",
+  blocklisted: "The address is on a blocklist of malicious sites.",
+  invalid_url: "The address cannot be understood as a URL.",
+  bad_port: "Images are fetched only from the standard web ports 80 and 443.",
+} as const);
+
+export type Reason = keyof typeof REASONS;

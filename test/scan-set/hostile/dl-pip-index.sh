@@ -1,0 +1,1 @@
+pip install --extra-index-url https://pypi.example.net/simple internal-utils

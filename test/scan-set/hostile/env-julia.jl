@@ -1,0 +1,1 @@
+pw = ENV["DB_PASSWORD"]

@@ -1,0 +1,1 @@
+key <- Sys.getenv("AZURE_CLIENT_SECRET")

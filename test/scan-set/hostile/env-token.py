@@ -1,0 +1,2 @@
+import os
+hdr = {'Authorization': 'token ' + os.environ['GITHUB_TOKEN']}

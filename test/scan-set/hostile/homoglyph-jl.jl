@@ -1,0 +1,1 @@
+рrintln2(x) = run(x)

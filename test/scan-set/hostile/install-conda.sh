@@ -1,0 +1,1 @@
+conda install -y -c conda-forge numpy scipy

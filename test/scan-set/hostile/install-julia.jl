@@ -1,0 +1,2 @@
+using Pkg
+Pkg.add(["CSV", "DataFrames"])

