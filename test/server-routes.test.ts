@@ -75,6 +75,10 @@ function body(method: string, path: string): { payload?: unknown; headers?: Reco
     const m = multipart("trusted-source-v1", [{ path: "new.py", content: "n\n" }]);
     return { payload: m.payload, headers: m.headers };
   }
+  if (key === "POST /api/workspaces/{ws}/review") {
+    const m = multipart(undefined, [{ path: "new.py", content: "import os\nos.system('id')\n" }]);
+    return { payload: m.payload, headers: m.headers };
+  }
   return key in bodies ? { payload: bodies[key] } : {};
 }
 
@@ -151,6 +155,8 @@ const LEAST_ROLE: Record<string, "viewer" | "editor" | "owner"> = {
   "GET /api/workspaces/{ws}/raw/{*}": "viewer",
   "GET /api/workspaces/{ws}/notebook/{*}": "viewer",
   "GET /api/workspaces/{ws}/trash": "viewer",
+  "POST /api/workspaces/{ws}/review": "editor",
+  "GET /api/workspaces/{ws}/review/{*}": "viewer",
   "POST /api/workspaces/{ws}/trash/{id}/restore": "owner",
 };
 const PUBLIC = new Set(["GET /healthz", "GET /api/config", "GET /api/openapi.json", "GET /.well-known/security.txt", "GET /SECURITY.md", "POST /api/session"]);

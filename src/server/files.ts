@@ -8,6 +8,7 @@ import { parseNotebook } from "../notebook/index.ts";
 import { decodeUtf8 } from "../notebook/utf8.ts";
 import { positionAt } from "../notebook/position.ts";
 import { recordAudit, type AuditContext } from "./audit.ts";
+import { auditedReview, reviewFile } from "./review.ts";
 import { AppError, notFound } from "./errors.ts";
 import { checkFilePath, type FileKind } from "./file-names.ts";
 import type { Studio } from "./studio.ts";
@@ -80,6 +81,9 @@ export async function storeUpload(
 ): Promise<UploadResult[]> {
   if (incoming.length === 0) throw new AppError(400, "no_files", "the upload has no files");
   const files = checkUpload(incoming, studio.config.maxUploadBytes);
+  // The audit event keeps what the review found in each file: the same findings the upload dialog showed the
+  // person for these bytes before they acknowledged trust.
+  const reviews = new Map(files.map((file) => [file.path, auditedReview(reviewFile(file, studio.config.maxUploadBytes, studio.urlPolicy))]));
   for (const file of files) await studio.blobs.put(file.bytes);
   const now = Date.now();
   return studio.db.transaction().execute(async (tx) => {
@@ -104,7 +108,7 @@ export async function storeUpload(
       tx,
       context,
       "upload",
-      { statement, statementText: TRUST_STATEMENTS[statement], files: results.map((r) => ({ path: r.path, size: r.size, sha256: r.sha256, version: r.version })) },
+      { statement, statementText: TRUST_STATEMENTS[statement], files: results.map((r) => ({ path: r.path, size: r.size, sha256: r.sha256, version: r.version, review: reviews.get(r.path) })) },
       access.id,
     );
     return results;

@@ -1,6 +1,8 @@
 // Starting and stopping the studio: storage first, then both origins; on SIGTERM or SIGINT both stop taking
 // connections, requests in flight finish, and the database closes last.
 
+import { loadBlocklists } from "../urls/blocklist-store.ts";
+import type { UrlPolicy } from "../urls/index.ts";
 import type { FastifyInstance } from "fastify";
 import { buildAppOrigin } from "./app-origin.ts";
 import { buildContentOrigin } from "./content-origin.ts";
@@ -27,7 +29,8 @@ export async function openStudio(config: ServerConfig): Promise<Studio> {
   const db = await openDatabase(config.databaseUrl);
   const blobs = new BlobStore(config.dataDir);
   await blobs.init();
-  return { config, db, blobs };
+  const urlPolicy: UrlPolicy = { appOrigin: config.appUrl.origin, blocklist: loadBlocklists(config.dataDir) };
+  return { config, db, blobs, urlPolicy };
 }
 
 export async function startStudio(config: ServerConfig, announce: (line: string) => void): Promise<RunningStudio> {

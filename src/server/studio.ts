@@ -7,11 +7,17 @@ import type { Db } from "./storage/database.ts";
 import type { BlobStore } from "./storage/blob-store.ts";
 import type { Session } from "./auth/sessions.ts";
 import type { User } from "./auth/users.ts";
+import type { UrlPolicy } from "../urls/index.ts";
 
 export interface Studio {
   config: ServerConfig;
   db: Db;
   blobs: BlobStore;
+  /**
+   * The URL verdict engine's policy for this studio: its own origin (whose API no notebook may point at) and the
+   * blocklists in the data directory, loaded at start. Per-user trust is added per request.
+   */
+  urlPolicy: UrlPolicy;
 }
 
 export type StudioRoutePlugin = FastifyPluginAsync<{ studio: Studio }>;

@@ -14,8 +14,10 @@ type State =
   | { kind: "failed"; message: string };
 
 async function studioOrigins(): Promise<StudioOrigins> {
-  const config = await apiRequest<{ contentOrigin: string }>("GET", "/api/config");
-  return { frameShellUrl: new URL("/frame/", config.contentOrigin).href };
+  const config = await apiRequest<{ contentOrigin: string; trustStatements: { id: string; text: string }[] }>("GET", "/api/config");
+  const trustStatement = config.trustStatements[config.trustStatements.length - 1];
+  if (!trustStatement) throw new Error("the server offers no trust statement to upload with");
+  return { frameShellUrl: new URL("/frame/", config.contentOrigin).href, trustStatement };
 }
 
 export function App() {
@@ -86,7 +88,7 @@ function Pages({ origins }: { origins: StudioOrigins }) {
     case "workspaces":
       return <WorkspacesPage />;
     case "workspace":
-      return <WorkspacePage key={route.workspace} workspaceId={route.workspace} folder={route.folder} />;
+      return <WorkspacePage key={route.workspace} workspaceId={route.workspace} folder={route.folder} trustStatement={origins.trustStatement} />;
     case "file":
       return <FilePage key={`${route.workspace}/${route.path}`} workspaceId={route.workspace} path={route.path} version={route.version} origins={origins} />;
     case "not-found":

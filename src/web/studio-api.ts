@@ -116,8 +116,11 @@ export interface FileReview {
   refused?: { error: string; message: string };
 }
 
-/** The statement a person agrees to before an upload; the server records its id with the upload. */
-export const TRUST_STATEMENT = { id: "trusted-source-v1", text: "I have reviewed these files, or they come from a source I trust" } as const;
+/** A statement a person agrees to before an upload; the server records its id with the upload. */
+export interface TrustStatement {
+  id: string;
+  text: string;
+}
 
 export function reviewUpload(workspace: string, files: readonly { path: string; file: Blob }[]): Promise<FileReview[]> {
   const form = new FormData();

@@ -3,7 +3,7 @@
 // own progress bar, and says whether it was stored or why it was refused.
 import { useEffect, useRef, useState } from "react";
 import { ApiError, uploadWithProgress } from "./api.ts";
-import { formatSize, reviewUpload, TRUST_STATEMENT, type FileReview } from "./studio-api.ts";
+import { formatSize, reviewUpload, type FileReview, type TrustStatement } from "./studio-api.ts";
 
 interface Item {
   file: File;
@@ -13,7 +13,15 @@ interface Item {
   outcome: { ok: true; version: number } | { ok: false; message: string } | null;
 }
 
-export function UploadDialog({ workspaceId, folder, files, onClose }: { workspaceId: string; folder: string; files: File[]; onClose: (changed: boolean) => void }) {
+export interface UploadDialogProps {
+  workspaceId: string;
+  folder: string;
+  files: File[];
+  trustStatement: TrustStatement;
+  onClose: (changed: boolean) => void;
+}
+
+export function UploadDialog({ workspaceId, folder, files, trustStatement, onClose }: UploadDialogProps) {
   const dialog = useRef<HTMLDialogElement>(null);
   const [items, setItems] = useState<Item[]>(() =>
     files.map((file) => ({ file, path: folder ? `${folder}/${file.name}` : file.name, review: null, progress: 0, outcome: null })),
@@ -54,7 +62,7 @@ export function UploadDialog({ workspaceId, folder, files, onClose }: { workspac
     for (const [index, item] of items.entries()) {
       if (item.review?.refused || item.outcome?.ok) continue;
       const form = new FormData();
-      form.append("acknowledgment", TRUST_STATEMENT.id);
+      form.append("acknowledgment", trustStatement.id);
       form.append("file", item.file, item.path);
       try {
         const answer = await uploadWithProgress<{ files: { path: string; version: number }[] }>(
@@ -106,7 +114,7 @@ export function UploadDialog({ workspaceId, folder, files, onClose }: { workspac
       {!done && (
         <label className="vt-check vt-trust">
           <input type="checkbox" checked={trusted} onChange={(e) => setTrusted(e.target.checked)} disabled={busy} />
-          {TRUST_STATEMENT.text}
+          {trustStatement.text}
         </label>
       )}
       <div className="vt-dialog-actions">

@@ -1,6 +1,7 @@
 // Routes anyone may read: health, the OpenAPI description, security.txt and the security policy it points at.
 
 import { readFileSync } from "node:fs";
+import { TRUST_STATEMENTS } from "../files.ts";
 import type { StudioRoutePlugin } from "../studio.ts";
 
 const SECURITY_POLICY = readFileSync(new URL("../../../SECURITY.md", import.meta.url), "utf8");
@@ -14,9 +15,11 @@ export const publicRoutes: StudioRoutePlugin = async (app, { studio }) => {
     return { status: "ok" };
   });
 
-  // What the UI needs before anything else: where its output frames and proxied images come from.
+  // What the UI needs before anything else: where its output frames and proxied images come from, and the words
+  // of the trust statement an upload asks a person to agree to (shown exactly as the audit records them).
   app.get("/api/config", { schema: { summary: "The studio's public settings for its UI", tags: ["meta"] } }, async () => ({
     contentOrigin: config.contentUrl.origin,
+    trustStatements: Object.entries(TRUST_STATEMENTS).map(([id, text]) => ({ id, text })),
   }));
 
   app.get("/api/openapi.json", { schema: { summary: "This API's OpenAPI description", tags: ["meta"] } }, async () => app.swagger());

@@ -12,6 +12,8 @@ import { fetchBytes, fileFindings, formatSize, formatTime, rawHref, studioApi, t
 export interface StudioOrigins {
   /** The content origin's output frame shell. */
   frameShellUrl: string;
+  /** The statement an upload asks a person to agree to (the server's current one). */
+  trustStatement: { id: string; text: string };
 }
 
 export function FilePage({ workspaceId, path, version, origins }: { workspaceId: string; path: string; version: number | undefined; origins: StudioOrigins }) {

@@ -3,13 +3,13 @@ import { useCallback, useEffect, useMemo, useState, type FormEvent } from "react
 import { ApiError } from "../api.ts";
 import { AppLink } from "../app-link.tsx";
 import { fileHref, workspaceHref } from "../router.ts";
-import { formatSize, formatTime, studioApi, type FileEntry, type Member, type Role, type TrashEntry, type Workspace } from "../studio-api.ts";
+import { formatSize, formatTime, studioApi, type FileEntry, type Member, type Role, type TrashEntry, type TrustStatement, type Workspace } from "../studio-api.ts";
 import { UploadDialog } from "../upload-dialog.tsx";
 import { folderRows } from "../folders.ts";
 
 type SortKey = "name" | "size" | "updatedAt";
 
-export function WorkspacePage({ workspaceId, folder }: { workspaceId: string; folder: string }) {
+export function WorkspacePage({ workspaceId, folder, trustStatement }: { workspaceId: string; folder: string; trustStatement: TrustStatement }) {
   const [workspace, setWorkspace] = useState<Workspace | null>(null);
   const [files, setFiles] = useState<FileEntry[] | null>(null);
   const [trash, setTrash] = useState<TrashEntry[]>([]);
@@ -178,6 +178,7 @@ export function WorkspacePage({ workspaceId, folder }: { workspaceId: string; fo
           workspaceId={workspaceId}
           folder={folder}
           files={uploading}
+          trustStatement={trustStatement}
           onClose={(changed) => {
             setUploading(null);
             if (changed) load();

@@ -1,0 +1,44 @@
+// Review before trust, on the server: what the upload dialog shows before the person acknowledges trust, what a
+// file's page lists, and what the audit event of an upload records. One function, so that the findings recorded
+// with an upload are the findings the person was shown for the same bytes.
+import { NotebookError } from "../notebook/errors.ts";
+import { scanFile, type Finding, type ScanSummary } from "../scan/index.ts";
+import type { UrlPolicy } from "../urls/index.ts";
+import { AppError } from "./errors.ts";
+import { checkUpload, type IncomingFile } from "./files.ts";
+
+export interface FileReview {
+  path: string;
+  summary: ScanSummary;
+  findings: Finding[];
+  /** Set when an upload would refuse the file: its code and its located message. */
+  refused?: { error: string; message: string };
+}
+
+/** Findings kept in an upload's audit event per file; the summary's counts always cover them all. */
+export const MAX_AUDITED_FINDINGS = 200;
+
+export function reviewFile(file: IncomingFile, maxBytes: number, urlPolicy: UrlPolicy): FileReview {
+  let refused: FileReview["refused"];
+  try {
+    checkUpload([file], maxBytes);
+  } catch (error) {
+    if (error instanceof AppError) refused = { error: error.code, message: error.message };
+    else if (error instanceof NotebookError) refused = { error: error.code, message: error.format() };
+    else throw error;
+  }
+  // A file too large to upload is not read at all: the refusal says why, and nothing more is needed.
+  if (refused?.error === "file_too_large") {
+    return { path: file.path, refused, findings: [], summary: { file: file.path, readable: false, counts: { low: 0, medium: 0, high: 0 }, total: 0, headline: [] } };
+  }
+  const { findings, summary } = scanFile({ path: file.path, bytes: file.bytes }, { urlPolicy });
+  return refused ? { path: file.path, summary, findings, refused } : { path: file.path, summary, findings };
+}
+
+/** What an upload's audit event keeps of each file's review. */
+export function auditedReview(review: FileReview) {
+  return {
+    counts: review.summary.counts,
+    findings: review.findings.slice(0, MAX_AUDITED_FINDINGS).map((f) => ({ rule: f.rule, severity: f.severity, place: f.place, message: f.message })),
+  };
+}
