@@ -3,49 +3,24 @@
 // Trusted Types is enforced on the app origin, and the app cannot be framed.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { createServer as createHttpServer, type Server } from "node:http";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { loadConfig } from "../../src/server/config.ts";
-import { createUser } from "../../src/server/auth/users.ts";
 import { TRUSTED_TYPES_POLICY } from "../../src/server/security-headers.ts";
-import { startStudio, type RunningStudio } from "../../src/server/server.ts";
+import type { RunningStudio } from "../../src/server/server.ts";
 import { launchBrowser, type Browser } from "./browser.ts";
+import { startBrowserStudio, type BrowserStudio } from "./running-studio.ts";
 
 const PASSWORD = "browser test password";
 let browser: Browser;
+let studio: BrowserStudio;
 let running: RunningStudio;
-let dataDir: string;
 let app = "";
-let content = "";
 // Another site with no CSP of its own, as an attacker's page would be.
 let attacker: Server;
 let attackerUrl = "";
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
-}
-
 before(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), "vitrine-browser-"));
-  const [appPort, contentPort] = [await freePort(), await freePort()];
-  app = `http://localhost:${appPort}`;
-  content = `http://127.0.0.1:${contentPort}`;
-  const config = loadConfig(
-    { "data-dir": dataDir, "log-level": "silent", "app-url": app, "content-url": content, "app-host": "localhost", "app-port": String(appPort), "content-host": "127.0.0.1", "content-port": String(contentPort) },
-    {},
-  );
-  running = await startStudio(config, () => {});
-  await createUser(running.studio.db, { name: "bea", password: PASSWORD, admin: false }, { actor: undefined, clientAddress: "test" });
+  studio = await startBrowserStudio([{ name: "bea", password: PASSWORD }]);
+  ({ running, app } = studio);
   attacker = createHttpServer((_req, res) => res.writeHead(200, { "content-type": "text/html" }).end("<!doctype html><title>elsewhere</title><body></body>"));
   await new Promise<void>((resolve) => attacker.listen(0, "127.0.0.1", resolve));
   attackerUrl = `http://127.0.0.1:${(attacker.address() as { port: number }).port}`;
@@ -54,9 +29,8 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  await running?.close();
+  await studio?.close();
   attacker?.close();
-  rmSync(dataDir, { recursive: true, force: true });
 });
 
 const workspaceCount = async () => (await running.studio.db.selectFrom("workspaces").select("id").execute()).length;
