@@ -52,8 +52,9 @@ class OutputFrameSlot {
     let loads = 0;
     frame.addEventListener("load", () => {
       loads += 1;
-      // The shell never navigates. A second load means the output navigated its frame (a link it followed
-      // itself, a meta refresh): whatever is there now is not the output, so it gets no port and is removed.
+      // The shell never navigates nor reopens its document. A second load means the output did (a link it
+      // followed itself, a form, document.open): whatever is there now is not the output as reviewed, so it
+      // gets no port and is removed.
       if (loads > 1) return this.navigatedAway();
       this.connect(frame);
     });
@@ -103,7 +104,7 @@ class OutputFrameSlot {
     this.destroy();
     const note = this.element.ownerDocument.createElement("p");
     note.className = "vt-notice";
-    note.textContent = "This output tried to load another page into its frame, so it was closed.";
+    note.textContent = "This output replaced its frame's page, so it was closed.";
     this.element.style.minHeight = "";
     this.element.replaceChildren(note);
     observers?.near.unobserve(this.element);

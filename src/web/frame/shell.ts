@@ -1,7 +1,7 @@
 // The output frame's shell, served by the content origin into `<iframe sandbox="allow-scripts">` (an opaque origin:
 // no cookies, no storage, no access to the page). The page hands it a MessagePort once, at load, then the output to
-// show. The output's markup is written as the frame's document, as a srcdoc would be, so its scripts run in order
-// exactly as in the static export. The shell reports the document's height and passes link clicks to the page,
+// show. The output's markup becomes the frame's document and its scripts run in document order, as in the static
+// export's srcdoc frames. The shell reports the document's height and passes link clicks to the page,
 // which checks them; it never reads anything but the render request from the port.
 import { FRAME_CONNECT, parseFrameRenderRequest, type FrameMessage, type FrameRenderRequest } from "../../render/frame-protocol.ts";
 import { JAVASCRIPT_OUTPUT_PRELUDE } from "../../render/frame-scripts.ts";
@@ -33,7 +33,6 @@ function onClick(event: MouseEvent): void {
   send({ type: "link", href });
 }
 
-/** document.open() erases every listener of the document and window, so the shell attaches its own afterwards. */
 function watch(): void {
   const observer = new ResizeObserver(reportHeight);
   observer.observe(document.documentElement);
@@ -43,21 +42,37 @@ function watch(): void {
   requestAnimationFrame(reportHeight);
 }
 
-function writeDocument(markup: string): void {
-  document.open();
-  // The base style goes first, so the output's own head and styles follow and win, as in the export's frames.
-  document.write(`<!DOCTYPE html><meta charset="utf-8"><style>${FRAME_STYLESHEET}</style>`);
-  document.write(markup);
-  document.close();
+/**
+ * Makes the output's markup this frame's document. The markup is parsed apart (DOMParser: nothing in it runs
+ * yet), the same elements the export strips are removed (a refresh or a <base> would act on the frame as soon as
+ * they are inserted), and the tree replaces the shell's own. The frame is not navigated and not reopened, so the
+ * shell's listeners and port stay; a later load event can only mean the output navigated its frame.
+ */
+function showDocument(markup: string): void {
+  const parsed = new DOMParser().parseFromString(markup, "text/html");
+  for (const node of Array.from(parsed.querySelectorAll("meta[http-equiv], base"))) node.remove();
+  const style = parsed.createElement("style");
+  style.textContent = FRAME_STYLESHEET;
+  // The base style goes first, so the output's own styles follow and win, as in the export's frames.
+  parsed.head.insertBefore(style, parsed.head.firstChild);
+  document.replaceChild(document.adoptNode(parsed.documentElement), document.documentElement);
+  // Parsed scripts never run; fresh copies do, in document order (external ones too: async off).
+  for (const old of Array.from(document.querySelectorAll("script"))) {
+    const script = document.createElement("script");
+    for (const attribute of Array.from(old.attributes)) script.setAttribute(attribute.name, attribute.value);
+    script.async = false;
+    script.textContent = old.textContent;
+    old.replaceWith(script);
+  }
 }
 
 function render(request: FrameRenderRequest): void {
   switch (request.kind) {
     case "document":
-      writeDocument(request.markup);
+      showDocument(request.markup);
       break;
     case "script": {
-      writeDocument('<div id="output"></div>');
+      showDocument('<div id="output"></div>');
       const prelude = document.createElement("script");
       prelude.textContent = JAVASCRIPT_OUTPUT_PRELUDE;
       const script = document.createElement("script");
@@ -66,7 +81,7 @@ function render(request: FrameRenderRequest): void {
       break;
     }
     case "text": {
-      writeDocument("");
+      showDocument("");
       if (request.note !== undefined) {
         const note = document.createElement("p");
         note.className = "vt-frame-note";

