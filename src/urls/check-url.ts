@@ -24,6 +24,8 @@ interface PreparedPolicy {
   trustedDomains: readonly string[];
   trustedApplications: ReadonlySet<string>;
   allowLoopback: ReadonlySet<string>;
+  /** Ports of the allowLoopback pairs (see UrlPolicy.allowLoopback). */
+  allowLoopbackPorts: ReadonlySet<string>;
   blocklist: UrlPolicy["blocklist"];
 }
 
@@ -43,6 +45,7 @@ function prepare(policy: UrlPolicy): PreparedPolicy {
     trustedDomains: (policy.trustedDomains ?? []).map(asciiDomain).filter((d) => d !== ""),
     trustedApplications: new Set((policy.trustedApplications ?? []).map((a) => a.toLowerCase())),
     allowLoopback: new Set((policy.allowLoopback ?? []).map(loopbackPair)),
+    allowLoopbackPorts: new Set((policy.allowLoopback ?? []).map((pair) => loopbackPair(pair).replace(/^.*:/, ""))),
     blocklist: policy.blocklist,
   };
   prepared.set(policy, ready);
@@ -233,7 +236,7 @@ function checkWeb(input: string, context: UrlContext, url: URL, policy: Prepared
     const address = facts.address;
     if (address?.special) return finish(input, context, parts("block", "private_address", address.range));
     if (facts.local) return finish(input, context, parts("block", "local_name", hostname));
-    if (context === "image" && port !== "" && !IMAGE_PORT_TEXT.has(port)) return finish(input, context, parts("block", "bad_port", `port ${port}`));
+    if (context === "image" && port !== "" && !IMAGE_PORT_TEXT.has(port) && !policy.allowLoopbackPorts.has(port)) return finish(input, context, parts("block", "bad_port", `port ${port}`));
   }
   const blocklist = policy.blocklist;
   if (blocklist) {
