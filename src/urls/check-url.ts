@@ -9,7 +9,7 @@ import { blocklistHostTag, hostFacts } from "./host-facts.ts";
 import { classifyAddress } from "./ip-address.ts";
 import { REASONS, type Reason } from "./reasons.ts";
 import { applicationName, BROWSER_SCHEMES, DENIED_SCHEMES } from "./schemes.ts";
-import type { CheckOptions, UrlContext, UrlPolicy, UrlVerdict, Verdict } from "./types.ts";
+import type { CheckOptions, PromptData, UrlContext, UrlPolicy, UrlVerdict, Verdict } from "./types.ts";
 
 /** Ports an image may be fetched from: the proxy connects to nothing else. */
 export const IMAGE_PORTS: readonly number[] = Object.freeze([80, 443]);
@@ -33,9 +33,17 @@ const prepared = new WeakMap<UrlPolicy, PreparedPolicy>();
 const EMPTY_POLICY: UrlPolicy = Object.freeze({});
 
 /** Policies are usually long-lived objects; their derived forms are computed once per object. */
+let lastPolicy: UrlPolicy | undefined;
+let lastPrepared: PreparedPolicy | undefined;
+
 function prepare(policy: UrlPolicy): PreparedPolicy {
+  if (policy === lastPolicy && lastPrepared) return lastPrepared;
   let ready = prepared.get(policy);
-  if (ready) return ready;
+  if (ready) {
+    lastPolicy = policy;
+    lastPrepared = ready;
+    return ready;
+  }
   const app = new URL(policy.appOrigin ?? DEFAULT_APP_ORIGIN);
   ready = {
     appHost: hostWithoutTrailingDot(app.hostname),
@@ -49,6 +57,8 @@ function prepare(policy: UrlPolicy): PreparedPolicy {
     blocklist: policy.blocklist,
   };
   prepared.set(policy, ready);
+  lastPolicy = policy;
+  lastPrepared = ready;
   return ready;
 }
 
@@ -75,7 +85,8 @@ function parserView(input: string): string {
   while (start < end && input.charCodeAt(start) <= 0x20) start++;
   while (end > start && input.charCodeAt(end - 1) <= 0x20) end--;
   const trimmed = start === 0 && end === input.length ? input : input.slice(start, end);
-  return /[\t\n\r]/.test(trimmed) ? trimmed.replace(/[\t\n\r]/g, "") : trimmed;
+  const hasBreaks = trimmed.includes("\t") || trimmed.includes("\n") || trimmed.includes("\r");
+  return hasBreaks ? trimmed.replace(/[\t\n\r]/g, "") : trimmed;
 }
 
 /** Whether the text starts with "http://" or "https://" in any case (a hot path: no regex). */
@@ -96,6 +107,19 @@ interface Parts {
   detail?: string | undefined;
 }
 
+function promptData(context: UrlContext, verdict: Verdict, reason: Reason, host: HostDisplay | null, application: string | undefined): PromptData {
+  const prompt: PromptData = {
+    kind: verdict === "block" ? "blocked" : reason === "external_application" ? "external_application" : "external_site",
+    host: host ? host.display : null,
+    registrableDomain: host ? host.registrableDomain : null,
+    // Going on past a refusal is offered only for a link into a local network a person may own; never for
+    // blocklist hits, scripts, denied programs or the studio itself.
+    clickThrough: verdict === "prompt" || (context === "link" && (reason === "private_address" || reason === "local_name")),
+  };
+  if (application !== undefined) prompt.application = application;
+  return prompt;
+}
+
 function finish(input: string, context: UrlContext, parts: Parts): UrlVerdict {
   const { verdict, reason, normalized, host } = parts;
   const result: UrlVerdict = {
@@ -111,17 +135,7 @@ function finish(input: string, context: UrlContext, parts: Parts): UrlVerdict {
   if (parts.application !== undefined) result.application = parts.application;
   if (parts.list !== undefined) result.list = parts.list;
   if (parts.warning !== undefined) result.warning = parts.warning;
-  if (verdict === "prompt" || verdict === "block") {
-    result.prompt = {
-      kind: verdict === "block" ? "blocked" : reason === "external_application" ? "external_application" : "external_site",
-      host: result.display,
-      registrableDomain: host ? host.registrableDomain : null,
-      // Going on past a refusal is offered only for a link into a local network a person may own; never for
-      // blocklist hits, scripts, denied programs or the studio itself.
-      clickThrough: verdict === "prompt" || (context === "link" && (reason === "private_address" || reason === "local_name")),
-    };
-    if (parts.application !== undefined) result.prompt.application = parts.application;
-  }
+  if (verdict !== "allow") result.prompt = promptData(context, verdict, reason, host ?? null, parts.application);
   return result;
 }
 
@@ -200,6 +214,24 @@ function isTrustedDomain(host: string, trusted: readonly string[]): boolean {
   return false;
 }
 
+/** finish() for http(s) URLs, without the intermediate parts object: this is the path nearly every URL takes. */
+function web(input: string, context: UrlContext, normalized: string, host: HostDisplay, warning: string | undefined, verdict: Verdict, reason: Reason, detail?: string, list?: string): UrlVerdict {
+  const result: UrlVerdict = {
+    input,
+    context,
+    verdict,
+    reason,
+    message: detail === undefined ? REASONS[reason] : `${REASONS[reason]} (${detail})`,
+    normalized,
+    display: host.display,
+    registrableDomain: host.registrableDomain,
+  };
+  if (list !== undefined) result.list = list;
+  if (warning !== undefined) result.warning = warning;
+  if (verdict !== "allow") result.prompt = promptData(context, verdict, reason, host, undefined);
+  return result;
+}
+
 function checkWeb(input: string, context: UrlContext, url: URL, policy: PreparedPolicy, view: string): UrlVerdict {
   let warning: string | undefined;
   if (view.includes("@") && (url.username !== "" || url.password !== "")) {
@@ -222,21 +254,18 @@ function checkWeb(input: string, context: UrlContext, url: URL, policy: Prepared
   }
   const facts = hostFacts(hostname);
   const host = facts.display;
-  // The common case (nothing to add) allocates no parts object.
-  const parts = (verdict: Verdict, reason: Reason, detail?: string, list?: string): Parts =>
-    ({ verdict, reason, normalized, host, warning, detail, list });
 
   if (hostname === policy.appHost) {
-    if (isSideEffectPath(url.pathname, policy.sideEffectSegments)) return finish(input, context, parts("block", "app_api"));
-    if (hostname + (url.port ? `:${url.port}` : "") === policy.appHostPort) return finish(input, context, parts("allow", "workspace_relative"));
+    if (isSideEffectPath(url.pathname, policy.sideEffectSegments)) return web(input, context, normalized, host, warning, "block", "app_api");
+    if (hostname + (url.port ? `:${url.port}` : "") === policy.appHostPort) return web(input, context, normalized, host, warning, "allow", "workspace_relative");
   }
   const port = url.port;
   const loopbackAllowed = policy.allowLoopback.size > 0 && policy.allowLoopback.has(`${hostname}:${port || (url.protocol === "https:" ? "443" : "80")}`);
   if (!loopbackAllowed) {
     const address = facts.address;
-    if (address?.special) return finish(input, context, parts("block", "private_address", address.range));
-    if (facts.local) return finish(input, context, parts("block", "local_name", hostname));
-    if (context === "image" && port !== "" && !IMAGE_PORT_TEXT.has(port) && !policy.allowLoopbackPorts.has(port)) return finish(input, context, parts("block", "bad_port", `port ${port}`));
+    if (address?.special) return web(input, context, normalized, host, warning, "block", "private_address", address.range);
+    if (facts.local) return web(input, context, normalized, host, warning, "block", "local_name", hostname);
+    if (context === "image" && port !== "" && !IMAGE_PORT_TEXT.has(port) && !policy.allowLoopbackPorts.has(port)) return web(input, context, normalized, host, warning, "block", "bad_port", `port ${port}`);
   }
   const blocklist = policy.blocklist;
   if (blocklist) {
@@ -244,14 +273,14 @@ function checkWeb(input: string, context: UrlContext, url: URL, policy: Prepared
     if (tag === URL_ENTRIES) tag = blocklist.urlTag(normalized);
     if (tag >= 0) {
       const list = blocklist.names[tag] ?? "";
-      return finish(input, context, parts("block", "blocklisted", `list "${list}"`, list));
+      return web(input, context, normalized, host, warning, "block", "blocklisted", `list "${list}"`, list);
     }
   }
-  if (context === "image") return finish(input, context, parts("allow", "proxied_image"));
+  if (context === "image") return web(input, context, normalized, host, warning, "allow", "proxied_image");
   if (host.confusable) {
     warning = `The host is shown in punycode because ${host.confusable}.`;
-    return finish(input, context, parts("prompt", "confusable_host"));
+    return web(input, context, normalized, host, warning, "prompt", "confusable_host");
   }
-  if (policy.trustedDomains.length > 0 && isTrustedDomain(hostname, policy.trustedDomains)) return finish(input, context, parts("allow", "trusted_site"));
-  return finish(input, context, parts("prompt", "external_site"));
+  if (policy.trustedDomains.length > 0 && isTrustedDomain(hostname, policy.trustedDomains)) return web(input, context, normalized, host, warning, "allow", "trusted_site");
+  return web(input, context, normalized, host, warning, "prompt", "external_site");
 }
