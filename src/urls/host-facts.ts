@@ -19,7 +19,7 @@ export interface HostFacts {
   hostTag: number;
 }
 
-const CACHE_BITS = 13;
+const CACHE_BITS = 15;
 const cacheHosts: (string | undefined)[] = new Array<string | undefined>(1 << CACHE_BITS);
 const cacheFacts: (HostFacts | undefined)[] = new Array<HostFacts | undefined>(1 << CACHE_BITS);
 
