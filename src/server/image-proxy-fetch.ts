@@ -68,6 +68,25 @@ function pairKey(address: string, port: number): string {
   return isIP(address) === 6 ? `[${address}]:${port}` : `${address}:${port}`;
 }
 
+/** An IPv4-mapped IPv6 address (how dual-stack sockets report IPv4 peers) as the IPv4 address it is. */
+function canonicalAddress(address: string): string {
+  return address.startsWith("::ffff:") && isIP(address.slice(7)) === 4 ? address.slice(7) : address;
+}
+
+/**
+ * Why a connection to address:port is refused, or null. The rule of the URL engine, applied to the address a
+ * socket really reached: only public unicast addresses on ports 80 and 443, or an exact allowed loopback pair
+ * ("127.0.0.1:4567", "[::1]:4567") when tests or local development configured one.
+ */
+export function connectionRefusal(address: string, port: number, allowedPairs: ReadonlySet<string>): { reason: string; message: string } | null {
+  if (allowedPairs.has(pairKey(canonicalAddress(address), port))) return null;
+  const verdict = classifyAddress(address);
+  if (verdict === null) return { reason: "invalid_address", message: `"${address}" is not an address` };
+  if (verdict.special) return { reason: "private_address", message: `the host resolved to ${address}: ${verdict.range}` };
+  if (!IMAGE_PORTS.includes(port)) return { reason: "bad_port", message: `port ${port}` };
+  return null;
+}
+
 export class ImageFetcher {
   readonly #policy: UrlPolicy;
   readonly #limits: ImageFetchLimits;
@@ -104,15 +123,9 @@ export class ImageFetcher {
     });
   }
 
-  /** Why the address:port may not be reached, or null. */
   #refusal(address: string, port: number): AddressRefused | null {
-    const canonical = address.startsWith("::ffff:") && isIP(address.slice(7)) === 4 ? address.slice(7) : address;
-    if (this.#allowedPairs.has(pairKey(canonical, port))) return null;
-    const verdict = classifyAddress(address);
-    if (verdict === null) return new AddressRefused("invalid_address", `the resolver answered "${address}", which is not an address`);
-    if (verdict.special) return new AddressRefused("private_address", `the host resolved to ${address}: ${verdict.range}`);
-    if (!IMAGE_PORTS.includes(port)) return new AddressRefused("bad_port", `port ${port}`);
-    return null;
+    const refusal = connectionRefusal(address, port, this.#allowedPairs);
+    return refusal ? new AddressRefused(refusal.reason, refusal.message) : null;
   }
 
   /** Resolves, and keeps only addresses that may be reached: a name that resolves only inward never connects. */
@@ -134,7 +147,8 @@ export class ImageFetcher {
   }
 
   #allowedAddress(address: string): boolean {
-    for (const pair of this.#allowedPairs) if (pair.startsWith(isIP(address) === 6 ? `[${address}]:` : `${address}:`)) return true;
+    const prefix = pairKey(canonicalAddress(address), 0).slice(0, -1);
+    for (const pair of this.#allowedPairs) if (pair.startsWith(prefix)) return true;
     return false;
   }
 
