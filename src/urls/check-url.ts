@@ -1,10 +1,10 @@
 // The verdict engine: one raw URL from a notebook, in a context, against a policy -> allow, prompt or block.
 // Pure and synchronous (no DNS, no I/O): the image proxy repeats the address rules at connect time.
-import { decodeHTMLAttribute } from "entities";
 import { checkRasterImage, isRasterMimeType } from "../render/raster.ts";
 import { APP_SIDE_EFFECT_SEGMENTS, DEFAULT_APP_ORIGIN, hostWithoutTrailingDot, isSideEffectPath } from "./app-origin.ts";
 import type { HostDisplay } from "./display.ts";
 import { URL_ENTRIES } from "./blocklist.ts";
+import { decodeAttribute } from "./html-references.ts";
 import { blocklistHostTag, hostFacts } from "./host-facts.ts";
 import { classifyAddress } from "./ip-address.ts";
 import { REASONS, type Reason } from "./reasons.ts";
@@ -78,21 +78,10 @@ function loopbackPair(pair: string): string {
   return `${host}:${parsed.port}`;
 }
 
-/** Removes what the WHATWG parser ignores, to see the input the way the parser does. */
-function parserView(input: string): string {
-  let start = 0;
-  let end = input.length;
-  while (start < end && input.charCodeAt(start) <= 0x20) start++;
-  while (end > start && input.charCodeAt(end - 1) <= 0x20) end--;
-  const trimmed = start === 0 && end === input.length ? input : input.slice(start, end);
-  const hasBreaks = trimmed.includes("\t") || trimmed.includes("\n") || trimmed.includes("\r");
-  return hasBreaks ? trimmed.replace(/[\t\n\r]/g, "") : trimmed;
-}
-
-/** Whether the text starts with "http://" or "https://" in any case (a hot path: no regex). */
-function isAbsoluteWeb(text: string): boolean {
-  if ((text.charCodeAt(0) | 0x20) !== 104 || (text.charCodeAt(1) | 0x20) !== 116 || (text.charCodeAt(2) | 0x20) !== 116 || (text.charCodeAt(3) | 0x20) !== 112) return false;
-  const at = (text.charCodeAt(4) | 0x20) === 115 ? 5 : 4;
+/** Whether the text starts with "http://" or "https://" at `i`, in any case (a hot path: no regex). */
+function isAbsoluteWeb(text: string, i: number): boolean {
+  if ((text.charCodeAt(i) | 0x20) !== 104 || (text.charCodeAt(i + 1) | 0x20) !== 116 || (text.charCodeAt(i + 2) | 0x20) !== 116 || (text.charCodeAt(i + 3) | 0x20) !== 112) return false;
+  const at = (text.charCodeAt(i + 4) | 0x20) === 115 ? i + 5 : i + 4;
   return text.charCodeAt(at) === 58 && text.charCodeAt(at + 1) === 47 && text.charCodeAt(at + 2) === 47;
 }
 
@@ -141,20 +130,24 @@ function finish(input: string, context: UrlContext, parts: Parts): UrlVerdict {
 
 export function checkUrl(input: string, context: UrlContext, options: CheckOptions = {}): UrlVerdict {
   const policy = prepare(options.policy ?? EMPTY_POLICY);
-  const decoded = options.source === "text" || !input.includes("&") ? input : decodeHTMLAttribute(input);
-  const view = parserView(decoded);
-  if (view === "") return finish(input, context, { verdict: "block", reason: "invalid_url", normalized: null, detail: "empty" });
-  // An absolute http(s) URL parses the same with or without a base; skipping the base halves the parse cost.
-  const url = isAbsoluteWeb(view) ? URL.parse(view) : URL.parse(view, options.base ?? policy.appBase);
+  const decoded = options.source === "text" || !input.includes("&") ? input : decodeAttribute(input);
+  // The parser itself drops leading and trailing C0 controls and spaces, and every tab and newline; we only need to
+  // see where the URL starts (an empty one would resolve to the base, and "#x" is a fragment).
+  let start = 0;
+  while (start < decoded.length && decoded.charCodeAt(start) <= 0x20) start++;
+  if (start === decoded.length) return finish(input, context, { verdict: "block", reason: "invalid_url", normalized: null, detail: "empty" });
+  // An absolute http(s) URL parses the same with or without a base; skipping the base halves the parse cost. With
+  // a tab or newline inside the scheme the test fails and the base is used, which is still exact.
+  const url = isAbsoluteWeb(decoded, start) ? URL.parse(decoded) : URL.parse(decoded, options.base ?? policy.appBase);
   if (!url) return finish(input, context, { verdict: "block", reason: "invalid_url", normalized: null });
 
-  if (view.startsWith("#")) {
+  if (decoded.charCodeAt(start) === 35) {
     if (context === "link") return finish(input, context, { verdict: "allow", reason: "same_document", normalized: url.hash || "#" });
     return finish(input, context, { verdict: "block", reason: "same_document", normalized: null, detail: "an image cannot be the page itself" });
   }
 
   const protocol = url.protocol;
-  if (protocol === "https:" || protocol === "http:") return checkWeb(input, context, url, policy, view);
+  if (protocol === "https:" || protocol === "http:") return checkWeb(input, context, url, policy, decoded);
   const scheme = protocol.slice(0, -1);
   if (context === "image") {
     if (scheme === "attachment") return checkAttachment(input, url);
@@ -216,25 +209,20 @@ function isTrustedDomain(host: string, trusted: readonly string[]): boolean {
 
 /** finish() for http(s) URLs, without the intermediate parts object: this is the path nearly every URL takes. */
 function web(input: string, context: UrlContext, normalized: string, host: HostDisplay, warning: string | undefined, verdict: Verdict, reason: Reason, detail?: string, list?: string): UrlVerdict {
-  const result: UrlVerdict = {
-    input,
-    context,
-    verdict,
-    reason,
-    message: detail === undefined ? REASONS[reason] : `${REASONS[reason]} (${detail})`,
-    normalized,
-    display: host.display,
-    registrableDomain: host.registrableDomain,
-  };
+  const message = detail === undefined ? REASONS[reason] : `${REASONS[reason]} (${detail})`;
+  // Built as one literal per outcome rather than grown field by field: this runs for nearly every URL.
+  const result: UrlVerdict =
+    verdict === "allow"
+      ? { input, context, verdict, reason, message, normalized, display: host.display, registrableDomain: host.registrableDomain }
+      : { input, context, verdict, reason, message, normalized, display: host.display, registrableDomain: host.registrableDomain, prompt: promptData(context, verdict, reason, host, undefined) };
   if (list !== undefined) result.list = list;
   if (warning !== undefined) result.warning = warning;
-  if (verdict !== "allow") result.prompt = promptData(context, verdict, reason, host, undefined);
   return result;
 }
 
-function checkWeb(input: string, context: UrlContext, url: URL, policy: PreparedPolicy, view: string): UrlVerdict {
+function checkWeb(input: string, context: UrlContext, url: URL, policy: PreparedPolicy, decoded: string): UrlVerdict {
   let warning: string | undefined;
-  if (view.includes("@") && (url.username !== "" || url.password !== "")) {
+  if (decoded.includes("@") && (url.username !== "" || url.password !== "")) {
     // Userinfo is how "https://bank.example@evil.example/" fools people; it is never passed on.
     url.username = "";
     url.password = "";
