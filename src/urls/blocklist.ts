@@ -119,8 +119,16 @@ export const NO_HIT = -1;
 /** hostTag: no host entry, but URL or prefix entries on this host may exist: ask urlTag. */
 export const URL_ENTRIES = -2;
 
-/** Bits in the filter of hosts that have URL or prefix entries: 2^21 bits, 256 KiB. */
-const HOST_FILTER_BITS = 21;
+/**
+ * The filter of hosts that have URL or prefix entries: a Bloom filter of 2^23 bits (1 MiB) with two bits per host.
+ * With the 350,000 hosts of a million-entry feed, under 1% of clean hosts pass it and pay for a URL lookup.
+ */
+const HOST_FILTER_BITS = 23;
+
+/** The filter's two bit positions for a host hash. */
+function filterBits(h: number): [number, number] {
+  return [h >>> (32 - HOST_FILTER_BITS), Math.imul(h ^ (h >>> 16), 0x9e3779b1) >>> (32 - HOST_FILTER_BITS)];
+}
 
 export class Blocklist {
   readonly names: readonly string[];
@@ -166,8 +174,7 @@ export class Blocklist {
   }
 
   #markHost(host: string): void {
-    const bit = hashRange(host, 0, host.length) >>> (32 - HOST_FILTER_BITS);
-    this.#urlHosts[bit >>> 5] = (this.#urlHosts[bit >>> 5] as number) | (1 << (bit & 31));
+    for (const bit of filterBits(hashRange(host, 0, host.length))) this.#urlHosts[bit >>> 5] = (this.#urlHosts[bit >>> 5] as number) | (1 << (bit & 31));
   }
 
   get size(): number {
@@ -215,8 +222,9 @@ export class Blocklist {
       const found = hosts.findHashed(h, host, 0, host.length);
       if (found >= 0) return hosts.tag(found);
     }
-    const bit = h >>> (32 - HOST_FILTER_BITS);
-    return ((this.#urlHosts[bit >>> 5] as number) & (1 << (bit & 31))) === 0 ? NO_HIT : URL_ENTRIES;
+    const [a, b] = filterBits(h);
+    const filter = this.#urlHosts;
+    return ((filter[a >>> 5] as number) & (1 << (a & 31))) === 0 || ((filter[b >>> 5] as number) & (1 << (b & 31))) === 0 ? NO_HIT : URL_ENTRIES;
   }
 
   /** The tag of a URL or prefix entry matching the href, or NO_HIT. */
