@@ -5,7 +5,7 @@ import { APP_SIDE_EFFECT_SEGMENTS, DEFAULT_APP_ORIGIN, hostWithoutTrailingDot, i
 import type { HostDisplay } from "./display.ts";
 import { URL_ENTRIES } from "./blocklist.ts";
 import { decodeAttribute } from "./html-references.ts";
-import { blocklistHostTag, hostFacts } from "./host-facts.ts";
+import { blocklistHostTag, hostFacts, type HostFacts } from "./host-facts.ts";
 import { classifyAddress } from "./ip-address.ts";
 import { REASONS, type Reason } from "./reasons.ts";
 import { applicationName, BROWSER_SCHEMES, DENIED_SCHEMES } from "./schemes.ts";
@@ -147,7 +147,7 @@ export function checkUrl(input: string, context: UrlContext, options: CheckOptio
   }
 
   const protocol = url.protocol;
-  if (protocol === "https:" || protocol === "http:") return checkWeb(input, context, url, policy, decoded);
+  if (protocol === "https:" || protocol === "http:") return checkWeb(input, context, url, policy, decoded, protocol);
   const scheme = protocol.slice(0, -1);
   if (context === "image") {
     if (scheme === "attachment") return checkAttachment(input, url);
@@ -208,19 +208,20 @@ function isTrustedDomain(host: string, trusted: readonly string[]): boolean {
 }
 
 /** finish() for http(s) URLs, without the intermediate parts object: this is the path nearly every URL takes. */
-function web(input: string, context: UrlContext, normalized: string, host: HostDisplay, warning: string | undefined, verdict: Verdict, reason: Reason, detail?: string, list?: string): UrlVerdict {
+function web(input: string, context: UrlContext, normalized: string, facts: HostFacts, warning: string | undefined, verdict: Verdict, reason: Reason, detail?: string, list?: string): UrlVerdict {
+  const host = facts.display;
   const message = detail === undefined ? REASONS[reason] : `${REASONS[reason]} (${detail})`;
   // Built as one literal per outcome rather than grown field by field: this runs for nearly every URL.
   const result: UrlVerdict =
     verdict === "allow"
       ? { input, context, verdict, reason, message, normalized, display: host.display, registrableDomain: host.registrableDomain }
-      : { input, context, verdict, reason, message, normalized, display: host.display, registrableDomain: host.registrableDomain, prompt: promptData(context, verdict, reason, host, undefined) };
+      : { input, context, verdict, reason, message, normalized, display: host.display, registrableDomain: host.registrableDomain, prompt: reason === "external_site" ? (facts.sitePrompt ??= Object.freeze(promptData(context, verdict, reason, host, undefined))) : promptData(context, verdict, reason, host, undefined) };
   if (list !== undefined) result.list = list;
   if (warning !== undefined) result.warning = warning;
   return result;
 }
 
-function checkWeb(input: string, context: UrlContext, url: URL, policy: PreparedPolicy, decoded: string): UrlVerdict {
+function checkWeb(input: string, context: UrlContext, url: URL, policy: PreparedPolicy, decoded: string, protocol: string): UrlVerdict {
   let warning: string | undefined;
   if (decoded.includes("@") && (url.username !== "" || url.password !== "")) {
     // Userinfo is how "https://bank.example@evil.example/" fools people; it is never passed on.
@@ -240,20 +241,20 @@ function checkWeb(input: string, context: UrlContext, url: URL, policy: Prepared
     const hash = normalized.indexOf("#");
     if (hash >= 0) normalized = normalized.slice(0, hash);
   }
-  const facts = hostFacts(hostname);
+  const facts = hostFacts(hostname, normalized, protocol.length + 2);
   const host = facts.display;
 
   if (hostname === policy.appHost) {
-    if (isSideEffectPath(url.pathname, policy.sideEffectSegments)) return web(input, context, normalized, host, warning, "block", "app_api");
-    if (hostname + (url.port ? `:${url.port}` : "") === policy.appHostPort) return web(input, context, normalized, host, warning, "allow", "workspace_relative");
+    if (isSideEffectPath(url.pathname, policy.sideEffectSegments)) return web(input, context, normalized, facts, warning, "block", "app_api");
+    if (hostname + (url.port ? `:${url.port}` : "") === policy.appHostPort) return web(input, context, normalized, facts, warning, "allow", "workspace_relative");
   }
   const port = url.port;
-  const loopbackAllowed = policy.allowLoopback.size > 0 && policy.allowLoopback.has(`${hostname}:${port || (url.protocol === "https:" ? "443" : "80")}`);
+  const loopbackAllowed = policy.allowLoopback.size > 0 && policy.allowLoopback.has(`${hostname}:${port || (protocol === "https:" ? "443" : "80")}`);
   if (!loopbackAllowed) {
     const address = facts.address;
-    if (address?.special) return web(input, context, normalized, host, warning, "block", "private_address", address.range);
-    if (facts.local) return web(input, context, normalized, host, warning, "block", "local_name", hostname);
-    if (context === "image" && port !== "" && !IMAGE_PORT_TEXT.has(port) && !policy.allowLoopbackPorts.has(port)) return web(input, context, normalized, host, warning, "block", "bad_port", `port ${port}`);
+    if (address?.special) return web(input, context, normalized, facts, warning, "block", "private_address", address.range);
+    if (facts.local) return web(input, context, normalized, facts, warning, "block", "local_name", hostname);
+    if (context === "image" && port !== "" && !IMAGE_PORT_TEXT.has(port) && !policy.allowLoopbackPorts.has(port)) return web(input, context, normalized, facts, warning, "block", "bad_port", `port ${port}`);
   }
   const blocklist = policy.blocklist;
   if (blocklist) {
@@ -261,14 +262,14 @@ function checkWeb(input: string, context: UrlContext, url: URL, policy: Prepared
     if (tag === URL_ENTRIES) tag = blocklist.urlTag(normalized);
     if (tag >= 0) {
       const list = blocklist.names[tag] ?? "";
-      return web(input, context, normalized, host, warning, "block", "blocklisted", `list "${list}"`, list);
+      return web(input, context, normalized, facts, warning, "block", "blocklisted", `list "${list}"`, list);
     }
   }
-  if (context === "image") return web(input, context, normalized, host, warning, "allow", "proxied_image");
+  if (context === "image") return web(input, context, normalized, facts, warning, "allow", "proxied_image");
   if (host.confusable) {
     warning = `The host is shown in punycode because ${host.confusable}.`;
-    return web(input, context, normalized, host, warning, "prompt", "confusable_host");
+    return web(input, context, normalized, facts, warning, "prompt", "confusable_host");
   }
-  if (policy.trustedDomains.length > 0 && isTrustedDomain(hostname, policy.trustedDomains)) return web(input, context, normalized, host, warning, "allow", "trusted_site");
-  return web(input, context, normalized, host, warning, "prompt", "external_site");
+  if (policy.trustedDomains.length > 0 && isTrustedDomain(hostname, policy.trustedDomains)) return web(input, context, normalized, facts, warning, "allow", "trusted_site");
+  return web(input, context, normalized, facts, warning, "prompt", "external_site");
 }
