@@ -85,15 +85,13 @@ function isAbsoluteWeb(text: string, i: number): boolean {
   return text.charCodeAt(at) === 58 && text.charCodeAt(at + 1) === 47 && text.charCodeAt(at + 2) === 47;
 }
 
+/** A verdict on a URL that has no host to show (schemes, fragments, data and attachments, unparsable input). */
 interface Parts {
   verdict: Verdict;
   reason: Reason;
   normalized: string | null;
-  host?: HostDisplay | null;
   application?: string;
-  list?: string | undefined;
-  warning?: string | undefined;
-  detail?: string | undefined;
+  detail?: string;
 }
 
 function promptData(context: UrlContext, verdict: Verdict, reason: Reason, host: HostDisplay | null, application: string | undefined): PromptData {
@@ -110,7 +108,7 @@ function promptData(context: UrlContext, verdict: Verdict, reason: Reason, host:
 }
 
 function finish(input: string, context: UrlContext, parts: Parts): UrlVerdict {
-  const { verdict, reason, normalized, host } = parts;
+  const { verdict, reason, normalized } = parts;
   const result: UrlVerdict = {
     input,
     context,
@@ -118,13 +116,10 @@ function finish(input: string, context: UrlContext, parts: Parts): UrlVerdict {
     reason,
     message: parts.detail ? `${REASONS[reason]} (${parts.detail})` : REASONS[reason],
     normalized,
-    display: host ? host.display : null,
+    display: null,
   };
-  if (host) result.registrableDomain = host.registrableDomain;
   if (parts.application !== undefined) result.application = parts.application;
-  if (parts.list !== undefined) result.list = parts.list;
-  if (parts.warning !== undefined) result.warning = parts.warning;
-  if (verdict !== "allow") result.prompt = promptData(context, verdict, reason, host ?? null, parts.application);
+  if (verdict !== "allow") result.prompt = promptData(context, verdict, reason, null, parts.application);
   return result;
 }
 
