@@ -38,6 +38,11 @@ export interface ImageFetcherOptions {
   limits?: Partial<ImageFetchLimits>;
   /** Host name resolver (default: the system's, as `dns.lookup`). Tests pass their own to play DNS tricks. */
   lookup?: LookupFunction;
+  /**
+   * Certificate authorities that image servers' certificates must chain to, replacing Node's bundled list (for
+   * a company's own CA, and for tests). Default: Node's bundled list.
+   */
+  tlsCa?: string | Buffer | readonly (string | Buffer)[];
 }
 
 /** A refusal raised inside the connection layer; carries its reason code through undici. */
@@ -103,7 +108,12 @@ export class ImageFetcher {
       }),
     );
     const resolve = options.lookup ?? (dnsLookup as LookupFunction);
-    const connector = buildConnector({ timeout: this.#limits.connectTimeoutMs, lookup: this.#guardedLookup(resolve), autoSelectFamily: true });
+    const connector = buildConnector({
+      timeout: this.#limits.connectTimeoutMs,
+      lookup: this.#guardedLookup(resolve),
+      autoSelectFamily: true,
+      ...(options.tlsCa === undefined ? {} : { ca: options.tlsCa as string | Buffer | (string | Buffer)[] }),
+    });
     this.#agent = new Agent({
       connect: (opts, callback) => {
         connector(opts, (error, socket) => {
@@ -260,6 +270,7 @@ export class ImageFetcher {
     }
     if (code === "UND_ERR_CONNECT_TIMEOUT") return refuse(504, "connect_timeout", `no connection within ${this.#limits.connectTimeoutMs} ms`);
     if (code === "ENOTFOUND" || code === "EAI_AGAIN") return refuse(502, "unknown_host", "the image's host name does not resolve");
+    if (/CERT|TLS|SSL|SIGNATURE|ISSUER/.test(code)) return refuse(502, "tls_error", `the image server's certificate was refused (${code})`);
     return refuse(502, "upstream_error", `the image could not be fetched (${code || (error as Error).message})`);
   }
 }

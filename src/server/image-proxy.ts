@@ -4,7 +4,7 @@
 import type { FastifyInstance, FastifyReply } from "fastify";
 import type { ImageSigner } from "../urls/image-signature.ts";
 import type { UrlPolicy } from "../urls/index.ts";
-import { ImageFetcher, type ImageFetchLimits } from "./image-proxy-fetch.ts";
+import { ImageFetcher, type ImageFetcherOptions, type ImageFetchLimits } from "./image-proxy-fetch.ts";
 import type { LookupFunction } from "node:net";
 
 export interface ImageProxyOptions {
@@ -17,6 +17,8 @@ export interface ImageProxyOptions {
   limits?: Partial<ImageFetchLimits>;
   /** Host name resolver for outbound connections (default: the system's). */
   lookup?: LookupFunction;
+  /** Certificate authorities for image servers, replacing Node's bundled list (see ImageFetcherOptions). */
+  tlsCa?: ImageFetcherOptions["tlsCa"];
   /** Longest time browsers may cache an image (default 1 day); never past the signature's expiry. */
   maxCacheSeconds?: number;
 }
@@ -35,7 +37,7 @@ function refuse(reply: FastifyReply, status: number, error: string, message: str
 }
 
 export async function imageProxyPlugin(app: FastifyInstance, options: ImageProxyOptions): Promise<void> {
-  const fetcher = new ImageFetcher({ policy: options.policy, limits: options.limits, lookup: options.lookup });
+  const fetcher = new ImageFetcher({ policy: options.policy, limits: options.limits, lookup: options.lookup, tlsCa: options.tlsCa });
   const maxCache = options.maxCacheSeconds ?? 86_400;
   app.addHook("onClose", async () => fetcher.close());
   app.addHook("onSend", async (_request, reply, payload) => {
