@@ -76,6 +76,11 @@ test("blocklist import, add and list; check-url then blocks and names the list",
     "block blocklisted admin",
     "allow proxied_image undefined",
   ]);
+  const removed = run(["blocklist", "remove", "bad.example"]);
+  assert.equal(removed.code, 0);
+  assert.deepEqual(removed.lines[0], { list: "admin", kind: "host", value: "bad.example", removed: true });
+  assert.equal(run(["check-url", "--context", "image", "https://cdn.bad.example/a.png"]).code, 0, "no longer blocked");
+  assert.equal(run(["blocklist", "remove", "bad.example"]).code, 1, "nothing left to remove");
   const elsewhere = run(["check-url", "--data-dir", join(work, "empty"), "--context", "image", "http://evil.example/bins/x.sh"]);
   assert.equal(elsewhere.code, 0, "--data-dir chooses where lists are read");
 });

@@ -80,6 +80,19 @@ export function addToBlocklist(dataDir: string, pattern: string, name = ADMIN_LI
   return { entry, added };
 }
 
+/** Removes one pattern from a list (the admin list by default). Returns whether it was there. */
+export function removeFromBlocklist(dataDir: string, pattern: string, name = ADMIN_LIST): { entry: BlocklistEntry; removed: boolean } {
+  const entry = parsePattern(pattern);
+  if (!listNames(dataDir).includes(name)) return { entry, removed: false };
+  const line = `${entry.kind} ${entry.value}`;
+  const lines: string[] = [];
+  readEntries(dataDir, name, (kind, value) => lines.push(`${kind} ${value}`));
+  const kept = lines.filter((l) => l !== line);
+  if (kept.length === lines.length) return { entry, removed: false };
+  writeFileAtomic(listPath(dataDir, name), serialize(name, kept));
+  return { entry, removed: true };
+}
+
 export interface ListSummary {
   name: string;
   hosts: number;
