@@ -1,7 +1,5 @@
 // Reputation lists: host suffixes, URL prefixes and exact URLs, from any number of named lists. A hit blocks and
 // names its list. Built once (at start-up or after an import), then read-only and shared.
-import { domainToASCII } from "node:url";
-import { classifyAddress } from "./ip-address.ts";
 import { HASH_SEED, hashRange, hashStep, StringTable } from "./string-table.ts";
 
 export type EntryKind = "host" | "prefix" | "url";
@@ -66,12 +64,16 @@ export function decodeUnreserved(href: string): string {
   });
 }
 
-/** An ASCII host name without trailing dot, or null. */
+/**
+ * A host name as the URL parser spells it (ASCII, lower case, IPv4 in dotted decimal, IPv6 compressed in
+ * brackets), without trailing dot; or null for anything that is not a bare host.
+ */
 export function normalizeHost(text: string): string | null {
-  if (text === "" || /[/?#@\s:\\]/.test(text) && !text.startsWith("[")) return null;
-  const ascii = domainToASCII(text.replace(/\.+$/, ""));
-  if (ascii === "") return classifyAddress(text) ? text.toLowerCase() : null;
-  return ascii;
+  if (text === "" || /[/?#@\s\\]/.test(text) || (text.includes(":") && !text.startsWith("["))) return null;
+  const url = URL.parse(`http://${text}/`);
+  if (!url || url.port !== "" || url.hostname === "") return null;
+  const host = url.hostname.replace(/\.+$/, "");
+  return host === "" ? null : host;
 }
 
 /** Collects entries of several lists, then packs them. */
