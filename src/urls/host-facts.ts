@@ -35,8 +35,9 @@ export function hostFacts(hostname: string, href: string = hostname, hostStart =
   const cached = cacheHosts[slot];
   let facts = cached !== undefined && cached.length === hostname.length && href.startsWith(cached, hostStart) ? cacheFacts[slot] : undefined;
   if (facts === undefined) {
-    // A copy, not the substring: V8 keeps a substring's whole parent alive, and the parent is the full URL.
-    const host = Array.from(hostname).join("");
+    // A copy, not the substring: V8 keeps a substring's whole parent alive, and the parent is the full URL. The
+    // concatenation is flattened into a new string of the host's size, which is all the slice then holds on to.
+    const host = ` ${hostname}`.slice(1);
     const last = host.charCodeAt(host.length - 1);
     const address = host.charCodeAt(0) === 91 || (last >= 48 && last <= 57) ? classifyAddress(host) : null;
     facts = { address, local: address === null && isLocalName(host), display: Object.freeze(displayHost(host, address !== null)), blocklist: null, hostTag: 0, sitePrompt: null };
