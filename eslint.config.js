@@ -3,7 +3,7 @@ import tseslint from "typescript-eslint";
 import globals from "globals";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "data/", "out/", ".tmp/"] },
+  { ignores: ["node_modules/", "data/", "out/", ".tmp/", "dist/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -18,5 +18,10 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
       "@typescript-eslint/consistent-type-imports": "error",
     },
+  },
+  {
+    // The studio UI runs in the browser, not in Node.
+    files: ["src/web/**/*.{ts,tsx}"],
+    languageOptions: { globals: { ...globals.browser } },
   },
 );

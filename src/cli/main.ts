@@ -4,13 +4,19 @@ import { BLOCKLIST_USAGE, blocklistCommand } from "./blocklist-command.ts";
 import { CHECK_URL_USAGE, checkUrlCommand } from "./check-url-command.ts";
 import { renderCommand, RENDER_USAGE, type CommandIO } from "./render-command.ts";
 import { UsageError } from "./usage-error.ts";
+import { serveCommand, SERVE_USAGE } from "./serve-command.ts";
+import { userCommand, USER_USAGE } from "./user-command.ts";
+import { auditCommand, AUDIT_USAGE } from "./audit-command.ts";
 
 const USAGE = `Usage: vitrine <command> [options]
 
 Commands:
   render NOTEBOOK [-o OUT.html]   export a notebook to one safe, self-contained HTML file
+  serve                           start the studio (app and content origins)
+  user add|passwd NAME            manage accounts
+  audit                           print the security event log
   check-url URL...                what the studio would do with a URL: allow, prompt or block, and why
-  blocklist import|add|list       the reputation lists the URL check consults
+  blocklist import|add|remove|list  the reputation lists the URL check consults
 
 Run "vitrine <command> --help" for a command's options.
 Options: -h, --help   this help;  -v, --version   the version`;
@@ -19,6 +25,9 @@ Options: -h, --help   this help;  -v, --version   the version`;
 // a promise of its exit code.
 const COMMANDS: Record<string, { run: (args: string[], io: CommandIO) => number | Promise<number>; usage: string }> = {
   render: { run: renderCommand, usage: RENDER_USAGE },
+  serve: { run: serveCommand, usage: SERVE_USAGE },
+  user: { run: userCommand, usage: USER_USAGE },
+  audit: { run: auditCommand, usage: AUDIT_USAGE },
   "check-url": { run: checkUrlCommand, usage: CHECK_URL_USAGE },
   blocklist: { run: blocklistCommand, usage: BLOCKLIST_USAGE },
 };

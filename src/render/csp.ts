@@ -21,3 +21,23 @@ export const FRAME_CSP = [
   "form-action 'none'",
   "base-uri 'none'",
 ].join("; ");
+
+/**
+ * The policy of the studio's output frame shell, sent by the content origin as a header. The same walls as an
+ * export frame, plus: the shell's own module from 'self' (the content origin, which also serves the libraries
+ * outputs draw with), and only the studio may embed it.
+ */
+export function studioFrameCsp(appOrigin: string): string {
+  return [
+    "default-src 'none'",
+    "script-src 'self' 'unsafe-inline'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src data:",
+    "font-src 'self' data:",
+    "media-src data:",
+    "connect-src 'none'",
+    "form-action 'none'",
+    "base-uri 'none'",
+    `frame-ancestors ${appOrigin}`,
+  ].join("; ");
+}

@@ -5,6 +5,8 @@
 import type { FrameOutputPlan } from "./plan-types.ts";
 import { FRAME_CSP, sha256Source } from "./csp.ts";
 import { FRAME_SIZER_SCRIPT, JAVASCRIPT_OUTPUT_PRELUDE } from "./frame-scripts.ts";
+import { frameContentText, viewerMissingNote } from "./frame-request.ts";
+import { FRAME_STYLESHEET } from "./frame-style.ts";
 import { serializeHtml } from "./serialize.ts";
 
 export interface FrameDocument {
@@ -20,20 +22,6 @@ export interface FrameContentRenderers {
   markdownFragment(source: string, doc: Document): DocumentFragment;
 }
 
-export const FRAME_STYLESHEET = `:root{color-scheme:light dark}
-body{margin:0;padding:4px 2px;font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;overflow-wrap:anywhere}
-table{border-collapse:collapse;font-size:13px}
-th,td{padding:4px 8px;border-bottom:1px solid #8884;text-align:right;vertical-align:top}
-thead th{border-bottom:1px solid #888}
-tbody tr:nth-child(odd){background:#8881}
-pre{white-space:pre-wrap;margin:0;font:13px/1.4 ui-monospace,"DejaVu Sans Mono",monospace}
-img,svg{max-width:100%;height:auto}
-.vt-frame-note{font-style:italic;opacity:.8}`;
-
-function text(value: FrameOutputPlan["content"]): string {
-  if (typeof value === "string") return value;
-  return JSON.stringify(value, null, 2);
-}
 
 /** Closing tags inside script text would end the element early; `<\/` means the same to JavaScript. */
 function scriptSafe(source: string): string {
@@ -66,7 +54,7 @@ function frameSkeleton(window: DomWindow, bodyHtml: string | undefined): Documen
 
 export function buildFrameDocument(window: DomWindow, frame: FrameOutputPlan, renderers: FrameContentRenderers): FrameDocument {
   let doc: Document;
-  const content = text(frame.content);
+  const content = frameContentText(frame);
   switch (frame.mime) {
     case "text/html":
     case "image/svg+xml":
@@ -94,7 +82,7 @@ export function buildFrameDocument(window: DomWindow, frame: FrameOutputPlan, re
       if (frame.mime !== "application/json") {
         const note = doc.createElement("p");
         note.className = "vt-frame-note";
-        note.textContent = `${frame.mime} output: its viewer runs in the Vitrine studio; the data follows.`;
+        note.textContent = viewerMissingNote(frame.mime, "export");
         doc.body.appendChild(note);
       }
       const pre = doc.createElement("pre");

@@ -1,11 +1,12 @@
 // The only scripts Vitrine itself puts in an export: one in the page, one in each output frame. Both are
 // allowed by hash in the page's CSP. Their text is fixed; nothing from a notebook is ever interpolated.
 
+import { MAX_FRAME_HEIGHT, MIN_FRAME_HEIGHT } from "./frame-protocol.ts";
+
+export { MAX_FRAME_HEIGHT };
+
 /** Message a frame posts to its parent with its content height. The parent accepts nothing else. */
 export const FRAME_HEIGHT_MESSAGE = "vitrine:frame-height";
-
-/** Largest height, in CSS pixels, a frame may ask for; taller content scrolls inside the frame. */
-export const MAX_FRAME_HEIGHT = 4000;
 
 /** Runs in each output frame: reports the document height whenever it changes. */
 export const FRAME_SIZER_SCRIPT = `(() => {
@@ -35,7 +36,7 @@ export const PAGE_SIZER_SCRIPT = `(() => {
     if (typeof height !== "number" || !Number.isFinite(height) || height < 1) return;
     for (const frame of document.querySelectorAll("iframe.vt-frame")) {
       if (frame.contentWindow !== event.source) continue;
-      frame.style.height = Math.min(Math.max(Math.round(height), 16), ${MAX_FRAME_HEIGHT}) + "px";
+      frame.style.height = Math.min(Math.max(Math.round(height), ${MIN_FRAME_HEIGHT}), ${MAX_FRAME_HEIGHT}) + "px";
       break;
     }
   });

@@ -1,0 +1,73 @@
+// The typed protocol between the studio page and an output frame (DESIGN.md, "Two origins").
+//
+// At each load of a frame, the page posts one `connect` message to the frame's window with a MessagePort; from
+// then on both sides talk only over that port. The page sends what to show; the frame answers with its height and
+// with the links a person clicks. Everything a frame sends is untrusted (the output's own scripts share the frame
+// with the shell and can post anything), so the page parses each message with `parseFrameMessage`: known shapes
+// only, bounded sizes, numbers finite, and nothing it receives is ever evaluated. Links still go through the URL
+// check and the prompt, exactly as a link in the page would.
+
+/** Marks the one window message of the protocol: the page handing the frame its port. */
+export const FRAME_CONNECT = "vitrine-frame-connect/1";
+
+/** Largest height, in CSS pixels, a frame may ask for; taller content scrolls inside the frame. */
+export const MAX_FRAME_HEIGHT = 4000;
+/** Smallest height a frame is given, so an empty or collapsed output stays visible as a box. */
+export const MIN_FRAME_HEIGHT = 16;
+/** Longest link a frame may ask the page to follow; longer ones are dropped. */
+export const MAX_FRAME_LINK_CHARS = 8192;
+
+/** What the page asks a frame to show. */
+export type FrameRenderRequest =
+  /** A document of the output's own markup (HTML or SVG), written as the frame's document. */
+  | { type: "render"; kind: "document"; markup: string }
+  /** A classic `application/javascript` output: run with `element` bound to an output `div`. */
+  | { type: "render"; kind: "script"; source: string }
+  /** Text shown as preformatted text (JSON, and types whose viewer is not loaded), with an optional note. */
+  | { type: "render"; kind: "text"; text: string; note?: string };
+
+/** What a frame may tell the page. */
+export type FrameMessage = { type: "height"; height: number } | { type: "link"; href: string };
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The frame's message if it is one of the known shapes, else null. Extra properties are ignored, never read.
+ * Heights are clamped to [MIN_FRAME_HEIGHT, MAX_FRAME_HEIGHT]; zero (a frame not laid out yet) is refused so it
+ * never shrinks a frame to nothing.
+ */
+export function parseFrameMessage(data: unknown): FrameMessage | null {
+  if (!isRecord(data)) return null;
+  const type = data.type;
+  if (type === "height") {
+    const height = data.height;
+    if (typeof height !== "number" || !Number.isFinite(height) || height < 1) return null;
+    return { type: "height", height: Math.min(Math.max(Math.round(height), MIN_FRAME_HEIGHT), MAX_FRAME_HEIGHT) };
+  }
+  if (type === "link") {
+    const href = data.href;
+    if (typeof href !== "string" || href.length === 0 || href.length > MAX_FRAME_LINK_CHARS) return null;
+    return { type: "link", href };
+  }
+  return null;
+}
+
+/** The render request the shell accepts from the page, or null (the shell shows nothing it does not know). */
+export function parseFrameRenderRequest(data: unknown): FrameRenderRequest | null {
+  if (!isRecord(data) || data.type !== "render") return null;
+  switch (data.kind) {
+    case "document":
+      return typeof data.markup === "string" ? { type: "render", kind: "document", markup: data.markup } : null;
+    case "script":
+      return typeof data.source === "string" ? { type: "render", kind: "script", source: data.source } : null;
+    case "text": {
+      if (typeof data.text !== "string") return null;
+      if (data.note !== undefined && typeof data.note !== "string") return null;
+      return typeof data.note === "string" ? { type: "render", kind: "text", text: data.text, note: data.note } : { type: "render", kind: "text", text: data.text };
+    }
+    default:
+      return null;
+  }
+}

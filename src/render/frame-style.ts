@@ -1,0 +1,11 @@
+// The base stylesheet of every output frame, in the export (srcdoc) and in the studio (the content origin's frame
+// shell) alike, so an output looks the same in both.
+export const FRAME_STYLESHEET = `:root{color-scheme:light dark}
+body{margin:0;padding:4px 2px;font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;overflow-wrap:anywhere}
+table{border-collapse:collapse;font-size:13px}
+th,td{padding:4px 8px;border-bottom:1px solid #8884;text-align:right;vertical-align:top}
+thead th{border-bottom:1px solid #888}
+tbody tr:nth-child(odd){background:#8881}
+pre{white-space:pre-wrap;margin:0;font:13px/1.4 ui-monospace,"DejaVu Sans Mono",monospace}
+img,svg{max-width:100%;height:auto}
+.vt-frame-note{font-style:italic;opacity:.8}`;

@@ -1,0 +1,80 @@
+// The audit log of security events: sign-ins and their failures, uploads with their trust acknowledgment,
+// permission changes and trust decisions. Rows are written in the same transaction as the change they record, so
+// the log never claims a change that did not happen nor misses one that did.
+
+import type { Kysely } from "kysely";
+import type { Database } from "./storage/schema.ts";
+
+export interface AuditContext {
+  actor: { id: number; name: string } | undefined;
+  clientAddress: string;
+}
+
+export type AuditEventName =
+  | "login_succeeded"
+  | "login_failed"
+  | "login_throttled"
+  | "logout"
+  | "password_changed"
+  | "user_created"
+  | "workspace_created"
+  | "workspace_renamed"
+  | "member_added"
+  | "member_role_changed"
+  | "member_removed"
+  | "upload"
+  | "file_moved"
+  | "file_trashed"
+  | "file_restored"
+  | "trust_domain_added"
+  | "trust_domain_removed"
+  | "trust_application_added"
+  | "trust_application_removed";
+
+export async function recordAudit(
+  db: Kysely<Database>,
+  context: AuditContext,
+  event: AuditEventName,
+  details: Record<string, unknown>,
+  workspaceId?: string,
+): Promise<void> {
+  await db
+    .insertInto("audit_events")
+    .values({
+      at: Date.now(),
+      event,
+      actor_id: context.actor?.id ?? null,
+      actor_name: context.actor?.name ?? null,
+      client_address: context.clientAddress,
+      workspace_id: workspaceId ?? null,
+      details: JSON.stringify(details),
+    })
+    .execute();
+}
+
+export interface AuditEvent {
+  id: number;
+  at: string;
+  event: string;
+  actor: string | null;
+  clientAddress: string | null;
+  workspace: string | null;
+  details: Record<string, unknown>;
+}
+
+/** Newest first; `before` pages back by id. */
+export async function listAudit(db: Kysely<Database>, options: { limit: number; before?: number; event?: string }): Promise<AuditEvent[]> {
+  let query = db.selectFrom("audit_events").selectAll().orderBy("id", "desc").limit(options.limit);
+  if (options.before !== undefined) query = query.where("id", "<", options.before);
+  if (options.event !== undefined) query = query.where("event", "=", options.event);
+  const rows = await query.execute();
+  return rows.map((r) => ({
+    id: r.id,
+    at: new Date(Number(r.at)).toISOString(),
+    event: r.event,
+    actor: r.actor_name,
+    clientAddress: r.client_address,
+    workspace: r.workspace_id,
+    details: JSON.parse(r.details) as Record<string, unknown>,
+  }));
+}

@@ -1,0 +1,187 @@
+// The studio's settings: one table says, for each setting, its flag, its environment variable, its default and
+// how it is read. The README's settings table mirrors SETTINGS; `vitrine serve --help` prints it.
+
+import { randomBytes } from "node:crypto";
+import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+
+export interface ServerConfig {
+  /** Public URL of the app origin (the UI and /api). */
+  appUrl: URL;
+  /** Public URL of the content origin (frames, image proxy); must be a different site from appUrl. */
+  contentUrl: URL;
+  appHost: string;
+  appPort: number;
+  contentHost: string;
+  contentPort: number;
+  dataDir: string;
+  databaseUrl: string;
+  /** Largest single uploaded file, in bytes. */
+  maxUploadBytes: number;
+  /** Most bytes of all files in one upload request together (the files are held in memory until all are checked). */
+  maxUploadTotalBytes: number;
+  /** Most files in one upload request. */
+  maxFilesPerUpload: number;
+  sessionIdleSeconds: number;
+  sessionAbsoluteSeconds: number;
+  /** Failed sign-ins per account, and per client address, within loginWindowSeconds before sign-in is refused. */
+  loginFailuresPerAccount: number;
+  loginFailuresPerAddress: number;
+  loginWindowSeconds: number;
+  /** Requests per minute per client for sign-in, per user for uploads and for URL checks. */
+  loginRequestsPerMinute: number;
+  uploadRequestsPerMinute: number;
+  urlCheckRequestsPerMinute: number;
+  /** Key for signed, short-lived URLs (image proxy); generated into the data directory when not given. */
+  signingKey: Buffer;
+  /** Trust X-Forwarded-For from a reverse proxy for the client address. */
+  trustProxy: boolean;
+  /** The RFC 9116 Contact URI; defaults to the studio's own copy of SECURITY.md. */
+  securityContact: string;
+  logLevel: string;
+}
+
+interface Setting {
+  key: keyof ServerConfig | "signingKeyFile";
+  flag: string;
+  env: string;
+  default: string;
+  help: string;
+}
+
+/** Every setting; order is the order of the README table and of `vitrine serve --help`. */
+export const SETTINGS: readonly Setting[] = [
+  { key: "appUrl", flag: "--app-url", env: "VITRINE_APP_URL", default: "http://localhost:8080", help: "public URL of the app origin" },
+  { key: "contentUrl", flag: "--content-url", env: "VITRINE_CONTENT_URL", default: "http://127.0.0.1:8081", help: "public URL of the content origin (another site)" },
+  { key: "appHost", flag: "--app-host", env: "VITRINE_APP_HOST", default: "localhost", help: "address the app origin listens on" },
+  { key: "appPort", flag: "--app-port", env: "VITRINE_APP_PORT", default: "8080", help: "port the app origin listens on" },
+  { key: "contentHost", flag: "--content-host", env: "VITRINE_CONTENT_HOST", default: "127.0.0.1", help: "address the content origin listens on" },
+  { key: "contentPort", flag: "--content-port", env: "VITRINE_CONTENT_PORT", default: "8081", help: "port the content origin listens on" },
+  { key: "dataDir", flag: "--data-dir", env: "VITRINE_DATA_DIR", default: "./data", help: "files, database and generated secrets" },
+  { key: "databaseUrl", flag: "--database-url", env: "VITRINE_DATABASE_URL", default: "sqlite:DATA_DIR/vitrine.db", help: "database; sqlite:PATH is the embedded default" },
+  { key: "maxUploadBytes", flag: "--max-upload-bytes", env: "VITRINE_MAX_UPLOAD_BYTES", default: String(50 * 1024 * 1024), help: "largest uploaded file in bytes" },
+  { key: "maxUploadTotalBytes", flag: "--max-upload-total-bytes", env: "VITRINE_MAX_UPLOAD_TOTAL_BYTES", default: String(200 * 1024 * 1024), help: "most bytes in one upload, all files together" },
+  { key: "maxFilesPerUpload", flag: "--max-files-per-upload", env: "VITRINE_MAX_FILES_PER_UPLOAD", default: "100", help: "most files in one upload" },
+  { key: "sessionIdleSeconds", flag: "--session-idle-seconds", env: "VITRINE_SESSION_IDLE_SECONDS", default: String(2 * 3600), help: "a session unused this long ends" },
+  { key: "sessionAbsoluteSeconds", flag: "--session-absolute-seconds", env: "VITRINE_SESSION_ABSOLUTE_SECONDS", default: String(24 * 3600), help: "a session ends this long after sign-in" },
+  { key: "loginFailuresPerAccount", flag: "--login-failures-per-account", env: "VITRINE_LOGIN_FAILURES_PER_ACCOUNT", default: "5", help: "failed sign-ins per account before it is throttled" },
+  { key: "loginFailuresPerAddress", flag: "--login-failures-per-address", env: "VITRINE_LOGIN_FAILURES_PER_ADDRESS", default: "20", help: "failed sign-ins per client address before it is throttled" },
+  { key: "loginWindowSeconds", flag: "--login-window-seconds", env: "VITRINE_LOGIN_WINDOW_SECONDS", default: "900", help: "window in which failed sign-ins count" },
+  { key: "loginRequestsPerMinute", flag: "--login-requests-per-minute", env: "VITRINE_LOGIN_REQUESTS_PER_MINUTE", default: "30", help: "sign-in requests per minute per client address" },
+  { key: "uploadRequestsPerMinute", flag: "--upload-requests-per-minute", env: "VITRINE_UPLOAD_REQUESTS_PER_MINUTE", default: "60", help: "upload requests per minute per user" },
+  { key: "urlCheckRequestsPerMinute", flag: "--url-check-requests-per-minute", env: "VITRINE_URL_CHECK_REQUESTS_PER_MINUTE", default: "120", help: "URL-check requests per minute per user" },
+  { key: "signingKeyFile", flag: "--signing-key-file", env: "VITRINE_SIGNING_KEY_FILE", default: "DATA_DIR/secrets/signing.key", help: "key for signed URLs; generated (mode 0600) when missing" },
+  { key: "trustProxy", flag: "--trust-proxy", env: "VITRINE_TRUST_PROXY", default: "false", help: "take the client address from X-Forwarded-For" },
+  { key: "securityContact", flag: "--security-contact", env: "VITRINE_SECURITY_CONTACT", default: "APP_URL/SECURITY.md", help: "Contact URI in /.well-known/security.txt" },
+  { key: "logLevel", flag: "--log-level", env: "VITRINE_LOG_LEVEL", default: "info", help: "fatal, error, warn, info, debug or silent" },
+];
+
+/** A setting with a bad value; the message names the flag and the variable. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+export const SETTINGS_HELP = SETTINGS.map((s) => `  ${`${s.flag} VALUE`.padEnd(36)} ${s.env}; ${s.help} (default ${s.default})`).join("\n");
+
+/** Reads settings from flags (highest), then the environment, then defaults. Creates the data directory. */
+export function loadConfig(flags: Readonly<Record<string, string | undefined>>, env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const raw = (key: Setting["key"]): { value: string; from: string } => {
+    const setting = SETTINGS.find((s) => s.key === key);
+    if (!setting) throw new Error(`no setting ${key}`);
+    const fromFlag = flags[setting.flag.slice(2)];
+    if (fromFlag !== undefined) return { value: fromFlag, from: setting.flag };
+    const fromEnv = env[setting.env];
+    if (fromEnv !== undefined && fromEnv !== "") return { value: fromEnv, from: setting.env };
+    return { value: setting.default, from: `default of ${setting.flag}` };
+  };
+  const integer = (key: Setting["key"], min: number, max: number): number => {
+    const { value, from } = raw(key);
+    if (!/^\d+$/.test(value)) throw new ConfigError(`${from}: "${value}" is not a whole number`);
+    const n = Number(value);
+    if (n < min || n > max) throw new ConfigError(`${from}: ${n} is outside ${min}..${max}`);
+    return n;
+  };
+  const origin = (key: "appUrl" | "contentUrl"): URL => {
+    const { value, from } = raw(key);
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      throw new ConfigError(`${from}: "${value}" is not a URL`);
+    }
+    if (url.protocol !== "http:" && url.protocol !== "https:") throw new ConfigError(`${from}: only http and https URLs can serve the studio`);
+    if (url.pathname !== "/" || url.search || url.hash || url.username || url.password) {
+      throw new ConfigError(`${from}: give an origin only (scheme, host and port), without path, query or credentials`);
+    }
+    return url;
+  };
+
+  const dataDir = resolve(raw("dataDir").value);
+  const appUrl = origin("appUrl");
+  const contentUrl = origin("contentUrl");
+  // Two names on one site (a.example and b.example) would share cookies set for the site and count as same-site
+  // for SameSite and Sec-Fetch-Site; only a different host name keeps the content origin out of the app's site.
+  if (appUrl.hostname === contentUrl.hostname) {
+    throw new ConfigError(`--app-url and --content-url must have different host names (now both ${appUrl.hostname}): the content origin must be another site`);
+  }
+  const logLevel = raw("logLevel").value;
+  if (!["fatal", "error", "warn", "info", "debug", "trace", "silent"].includes(logLevel)) throw new ConfigError(`--log-level: "${logLevel}" is not a level`);
+  const trustProxy = raw("trustProxy");
+  if (!["true", "false"].includes(trustProxy.value)) throw new ConfigError(`${trustProxy.from}: give true or false`);
+
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const databaseUrl = raw("databaseUrl").value.replace("DATA_DIR", dataDir);
+  const signingKeyFile = resolve(raw("signingKeyFile").value.replace("DATA_DIR", dataDir));
+
+  return {
+    appUrl,
+    contentUrl,
+    appHost: raw("appHost").value,
+    appPort: integer("appPort", 0, 65535),
+    contentHost: raw("contentHost").value,
+    contentPort: integer("contentPort", 0, 65535),
+    dataDir,
+    databaseUrl,
+    maxUploadBytes: integer("maxUploadBytes", 1, 1024 * 1024 * 1024),
+    maxUploadTotalBytes: integer("maxUploadTotalBytes", 1, 16 * 1024 * 1024 * 1024),
+    maxFilesPerUpload: integer("maxFilesPerUpload", 1, 10_000),
+    sessionIdleSeconds: integer("sessionIdleSeconds", 60, 365 * 86400),
+    sessionAbsoluteSeconds: integer("sessionAbsoluteSeconds", 60, 365 * 86400),
+    loginFailuresPerAccount: integer("loginFailuresPerAccount", 1, 1000),
+    loginFailuresPerAddress: integer("loginFailuresPerAddress", 1, 100_000),
+    loginWindowSeconds: integer("loginWindowSeconds", 1, 86400),
+    loginRequestsPerMinute: integer("loginRequestsPerMinute", 1, 100_000),
+    uploadRequestsPerMinute: integer("uploadRequestsPerMinute", 1, 100_000),
+    urlCheckRequestsPerMinute: integer("urlCheckRequestsPerMinute", 1, 100_000),
+    signingKey: loadOrCreateSecret(signingKeyFile),
+    trustProxy: trustProxy.value === "true",
+    securityContact: raw("securityContact").value.replace("APP_URL", appUrl.origin),
+    logLevel,
+  };
+}
+
+/**
+ * A secret kept in a file readable by the server's user alone. Generated once, so that signed URLs stay valid
+ * across restarts; a file others can read is refused rather than used, since anyone who reads it can sign.
+ */
+export function loadOrCreateSecret(path: string): Buffer {
+  try {
+    const mode = statSync(path).mode & 0o777;
+    if ((mode & 0o077) !== 0) throw new ConfigError(`${path}: the secret is readable by others (mode ${mode.toString(8)}); run chmod 600 on it`);
+    const text = readFileSync(path, "utf8").trim();
+    const key = Buffer.from(text, "base64url");
+    if (key.length < 32) throw new ConfigError(`${path}: the secret is shorter than 32 bytes`);
+    return key;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
+  mkdirSync(join(path, ".."), { recursive: true, mode: 0o700 });
+  const key = randomBytes(32);
+  // "wx": when two starts race, one writes and the other fails instead of replacing a key in use.
+  writeFileSync(path, `${key.toString("base64url")}\n`, { flag: "wx", mode: 0o600 });
+  chmodSync(path, 0o600);
+  return key;
+}

@@ -1,0 +1,233 @@
+// Stored files: upload (validated, content-addressed, one version per upload), list, versions, move, trash,
+// restore, download. An upload is all or nothing: every file is checked before any byte is written, blobs are
+// made durable before the one transaction that records the versions and the audit event, so a crash at any point
+// leaves the workspace as it was or with the whole upload, never with a row that points at a missing blob.
+
+import { readFile } from "node:fs/promises";
+import { parseNotebook } from "../notebook/index.ts";
+import { decodeUtf8 } from "../notebook/utf8.ts";
+import { positionAt } from "../notebook/position.ts";
+import { recordAudit, type AuditContext } from "./audit.ts";
+import { AppError, notFound } from "./errors.ts";
+import { checkFilePath, type FileKind } from "./file-names.ts";
+import type { Studio } from "./studio.ts";
+import { BlobStore } from "./storage/blob-store.ts";
+import type { WorkspaceAccess } from "./workspaces.ts";
+import type { User } from "./auth/users.ts";
+
+/** The statements a user can acknowledge before uploading; the id is what the request carries and the audit keeps. */
+export const TRUST_STATEMENTS = {
+  "trusted-source-v1": "I have reviewed these files, or they come from a source I trust.",
+} as const;
+export type TrustStatementId = keyof typeof TRUST_STATEMENTS;
+
+export interface IncomingFile {
+  path: string;
+  bytes: Buffer;
+}
+
+interface CheckedFile extends IncomingFile {
+  kind: FileKind;
+  sha256: string;
+  nbformat: string | null;
+}
+
+/** Refuses a file whose content is not what its name says; the error places the problem. */
+function checkContent(file: IncomingFile, kind: FileKind, maxBytes: number): string | null {
+  if (kind === "notebook") {
+    const parsed = parseNotebook(file.bytes, { file: file.path, limits: { maxFileBytes: maxBytes } });
+    return `${parsed.original.major}.${parsed.original.minor ?? 0}`;
+  }
+  const decoded = decodeUtf8(file.bytes);
+  if ("invalid" in decoded) {
+    const { line, column } = positionAt(decoded.textBefore, decoded.textBefore.length);
+    throw new AppError(400, "invalid_utf8", `${file.path}:${line}:${column}: the file is not valid UTF-8 at byte ${decoded.invalid.offset}: ${decoded.invalid.reason}`, {
+      path: file.path,
+      offset: decoded.invalid.offset,
+      line,
+      column,
+    });
+  }
+  return null;
+}
+
+export function checkUpload(files: readonly IncomingFile[], maxBytes: number): CheckedFile[] {
+  const seen = new Set<string>();
+  return files.map((file) => {
+    const { kind } = checkFilePath(file.path);
+    if (seen.has(file.path)) throw new AppError(400, "duplicate_path", `${file.path} appears twice in this upload`, { path: file.path });
+    seen.add(file.path);
+    if (file.bytes.byteLength > maxBytes) throw new AppError(413, "file_too_large", `${file.path} is larger than ${maxBytes} bytes`, { path: file.path });
+    const nbformat = checkContent(file, kind, maxBytes);
+    return { ...file, kind, nbformat, sha256: BlobStore.hash(file.bytes) };
+  });
+}
+
+export interface UploadResult {
+  path: string;
+  version: number;
+  size: number;
+  sha256: string;
+}
+
+export async function storeUpload(
+  studio: Studio,
+  access: WorkspaceAccess,
+  user: User,
+  statement: TrustStatementId,
+  incoming: readonly IncomingFile[],
+  context: AuditContext,
+): Promise<UploadResult[]> {
+  if (incoming.length === 0) throw new AppError(400, "no_files", "the upload has no files");
+  const files = checkUpload(incoming, studio.config.maxUploadBytes);
+  for (const file of files) await studio.blobs.put(file.bytes);
+  const now = Date.now();
+  return studio.db.transaction().execute(async (tx) => {
+    const results: UploadResult[] = [];
+    for (const file of files) {
+      await tx.insertInto("blobs").values({ sha256: file.sha256, size: file.bytes.byteLength, created_at: now }).onConflict((oc) => oc.column("sha256").doNothing()).execute();
+      const live = await tx.selectFrom("files").select(["id", "kind"]).where("workspace_id", "=", access.id).where("path", "=", file.path).where("trashed_at", "is", null).executeTakeFirst();
+      let fileId: number;
+      let number = 1;
+      if (live) {
+        fileId = live.id;
+        const last = await tx.selectFrom("versions").select((eb) => eb.fn.max("number").as("n")).where("file_id", "=", fileId).executeTakeFirst();
+        number = Number(last?.n ?? 0) + 1;
+      } else {
+        const row = await tx.insertInto("files").values({ workspace_id: access.id, path: file.path, kind: file.kind, created_at: now, trashed_at: null, trashed_by: null }).returning("id").executeTakeFirstOrThrow();
+        fileId = row.id;
+      }
+      await tx.insertInto("versions").values({ file_id: fileId, number, blob_sha256: file.sha256, size: file.bytes.byteLength, uploaded_by: user.id, uploaded_at: now, nbformat: file.nbformat }).execute();
+      results.push({ path: file.path, version: number, size: file.bytes.byteLength, sha256: file.sha256 });
+    }
+    await recordAudit(
+      tx,
+      context,
+      "upload",
+      { statement, statementText: TRUST_STATEMENTS[statement], files: results.map((r) => ({ path: r.path, size: r.size, sha256: r.sha256, version: r.version })) },
+      access.id,
+    );
+    return results;
+  });
+}
+
+const iso = (ms: number | bigint) => new Date(Number(ms)).toISOString();
+
+export async function listFiles(studio: Studio, workspaceId: string) {
+  const rows = await studio.db
+    .selectFrom("files")
+    .innerJoin("versions", "versions.file_id", "files.id")
+    .innerJoin("users", "users.id", "versions.uploaded_by")
+    .select(["files.id", "files.path", "files.kind", "versions.number", "versions.size", "versions.uploaded_at", "users.name"])
+    .where("files.workspace_id", "=", workspaceId)
+    .where("files.trashed_at", "is", null)
+    .where("versions.number", "=", (eb) => eb.selectFrom("versions as v").select((e) => e.fn.max("v.number").as("m")).whereRef("v.file_id", "=", "files.id"))
+    .orderBy("files.path")
+    .execute();
+  return rows.map((r) => ({ path: r.path, kind: r.kind, version: r.number, size: Number(r.size), updatedAt: iso(r.uploaded_at), updatedBy: r.name }));
+}
+
+async function liveFile(studio: Studio, workspaceId: string, path: string) {
+  const file = await studio.db.selectFrom("files").selectAll().where("workspace_id", "=", workspaceId).where("path", "=", path).where("trashed_at", "is", null).executeTakeFirst();
+  if (!file) throw notFound("no such file");
+  return file;
+}
+
+async function versionsOf(studio: Studio, fileId: number) {
+  const rows = await studio.db
+    .selectFrom("versions")
+    .innerJoin("users", "users.id", "versions.uploaded_by")
+    .select(["versions.number", "versions.size", "versions.blob_sha256", "versions.uploaded_at", "versions.nbformat", "users.name"])
+    .where("versions.file_id", "=", fileId)
+    .orderBy("versions.number", "desc")
+    .execute();
+  return rows.map((r) => ({ version: r.number, size: Number(r.size), sha256: r.blob_sha256, uploadedAt: iso(r.uploaded_at), uploadedBy: r.name, nbformat: r.nbformat }));
+}
+
+export async function fileDetails(studio: Studio, workspaceId: string, path: string) {
+  const file = await liveFile(studio, workspaceId, path);
+  return { path: file.path, kind: file.kind, createdAt: iso(file.created_at), versions: await versionsOf(studio, file.id) };
+}
+
+/** The blob of one version (the newest when none is asked for). */
+export async function fileVersion(studio: Studio, workspaceId: string, path: string, version: number | undefined) {
+  const file = await liveFile(studio, workspaceId, path);
+  let query = studio.db.selectFrom("versions").select(["number", "blob_sha256", "size"]).where("file_id", "=", file.id);
+  query = version === undefined ? query.orderBy("number", "desc").limit(1) : query.where("number", "=", version);
+  const row = await query.executeTakeFirst();
+  if (!row) throw new AppError(404, "version_not_found", `${path} has no version ${version}`);
+  return { path: file.path, version: row.number, sha256: row.blob_sha256, size: Number(row.size) };
+}
+
+export async function moveFile(studio: Studio, access: WorkspaceAccess, from: string, to: string, context: AuditContext) {
+  const file = await liveFile(studio, access.id, from);
+  const target = checkFilePath(to);
+  if (target.kind !== file.kind) throw new AppError(400, "kind_change_not_allowed", "a move may not turn a notebook into a text file or back", { path: to });
+  if (from === to) return { path: to };
+  await studio.db.transaction().execute(async (tx) => {
+    const taken = await tx.selectFrom("files").select("id").where("workspace_id", "=", access.id).where("path", "=", to).where("trashed_at", "is", null).executeTakeFirst();
+    if (taken) throw new AppError(409, "path_taken", `${to} already exists`, { path: to });
+    await tx.updateTable("files").set({ path: to }).where("id", "=", file.id).execute();
+    await recordAudit(tx, context, "file_moved", { from, to }, access.id);
+  });
+  return { path: to };
+}
+
+export async function trashFile(studio: Studio, access: WorkspaceAccess, user: User, path: string, context: AuditContext) {
+  const file = await liveFile(studio, access.id, path);
+  await studio.db.transaction().execute(async (tx) => {
+    await tx.updateTable("files").set({ trashed_at: Date.now(), trashed_by: user.id }).where("id", "=", file.id).where("trashed_at", "is", null).execute();
+    await recordAudit(tx, context, "file_trashed", { path, id: file.id }, access.id);
+  });
+  return { id: file.id, path };
+}
+
+export async function listTrash(studio: Studio, workspaceId: string) {
+  const rows = await studio.db
+    .selectFrom("files")
+    .leftJoin("users", "users.id", "files.trashed_by")
+    .select(["files.id", "files.path", "files.kind", "files.trashed_at", "users.name"])
+    .where("files.workspace_id", "=", workspaceId)
+    .where("files.trashed_at", "is not", null)
+    .orderBy("files.trashed_at", "desc")
+    .execute();
+  return rows.map((r) => ({ id: r.id, path: r.path, kind: r.kind, trashedAt: iso(r.trashed_at ?? 0), trashedBy: r.name }));
+}
+
+export async function restoreFile(studio: Studio, access: WorkspaceAccess, id: number, context: AuditContext) {
+  return studio.db.transaction().execute(async (tx) => {
+    const file = await tx.selectFrom("files").select(["id", "path"]).where("id", "=", id).where("workspace_id", "=", access.id).where("trashed_at", "is not", null).executeTakeFirst();
+    if (!file) throw notFound("no such file in the trash");
+    const taken = await tx.selectFrom("files").select("id").where("workspace_id", "=", access.id).where("path", "=", file.path).where("trashed_at", "is", null).executeTakeFirst();
+    if (taken) throw new AppError(409, "path_taken", `${file.path} exists again; move it away first`, { path: file.path });
+    await tx.updateTable("files").set({ trashed_at: null, trashed_by: null }).where("id", "=", id).execute();
+    await recordAudit(tx, context, "file_restored", { path: file.path, id }, access.id);
+    return { id, path: file.path };
+  });
+}
+
+/**
+ * A stored notebook as the model reads it: v2 and v3 files are kept as uploaded and upgraded here, on the way
+ * out, so that the stored bytes stay exactly what the user trusted.
+ */
+export async function readNotebookVersion(studio: Studio, workspaceId: string, path: string, version: number | undefined) {
+  const found = await fileVersion(studio, workspaceId, path, version);
+  const file = await liveFile(studio, workspaceId, path);
+  if (file.kind !== "notebook") throw new AppError(400, "not_a_notebook", `${path} is not a notebook`, { path });
+  const bytes = await readFile(studio.blobs.pathOf(found.sha256));
+  const parsed = parseNotebook(bytes, { file: path, limits: { maxFileBytes: Math.max(studio.config.maxUploadBytes, bytes.byteLength) } });
+  return { path: found.path, version: found.version, original: parsed.original, upgraded: parsed.upgraded, notebook: parsed.notebook };
+}
+
+/** Deletes blob files that no row references: left by a crash between a blob's rename and its transaction. Run at start, before serving. */
+export async function sweepOrphanBlobs(studio: Studio): Promise<number> {
+  const known = new Set((await studio.db.selectFrom("blobs").select("sha256").execute()).map((r) => r.sha256));
+  let removed = 0;
+  for (const sha of await studio.blobs.listStored()) {
+    if (!known.has(sha)) {
+      await studio.blobs.remove(sha);
+      removed++;
+    }
+  }
+  return removed;
+}

@@ -1,0 +1,176 @@
+// Upload, list, metadata and versions, download, move, trash and restore.
+
+import multipart from "@fastify/multipart";
+import { AppError } from "../errors.ts";
+import { fileDetails, fileVersion, listFiles, listTrash, moveFile, readNotebookVersion, restoreFile, storeUpload, trashFile, TRUST_STATEMENTS, type IncomingFile, type TrustStatementId } from "../files.ts";
+import { mediaTypeOf, MAX_PATH_BYTES } from "../file-names.ts";
+import { rateLimits } from "../rate-limits.ts";
+import { DOWNLOAD_HEADERS } from "../security-headers.ts";
+import type { StudioRoutePlugin } from "../studio.ts";
+import { requireRole } from "../workspaces.ts";
+import { auditContext, signedIn } from "./audit-context.ts";
+import { wsParams } from "./workspace-routes.ts";
+
+const fileParams = {
+  type: "object",
+  required: ["ws", "*"],
+  additionalProperties: false,
+  properties: { ws: wsParams.properties.ws, "*": { type: "string", minLength: 1, maxLength: MAX_PATH_BYTES * 3, description: "the file's path in the workspace" } },
+} as const;
+
+const versionQuery = { type: "object", additionalProperties: false, properties: { version: { type: "integer", minimum: 1 } } } as const;
+
+function acknowledgmentRequired(): AppError {
+  return new AppError(
+    400,
+    "trust_acknowledgment_required",
+    `before the files, send the field "acknowledgment" with the id of the statement you agreed to: ${Object.entries(TRUST_STATEMENTS)
+      .map(([id, text]) => `${id} ("${text}")`)
+      .join(", ")}`,
+  );
+}
+
+/** "attachment" with an ASCII fallback and the exact UTF-8 name (RFC 6266, RFC 8187). */
+function attachment(path: string): string {
+  const name = path.slice(path.lastIndexOf("/") + 1);
+  const ascii = name.replace(/[^\x20-\x7e]|["\\%]/g, "_");
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+}
+
+export const fileRoutes: StudioRoutePlugin = async (app, { studio }) => {
+  const { db, config } = studio;
+
+  await app.register(async (uploads) => {
+    await uploads.register(multipart, {
+      // Keep "folder/name.ipynb" as sent: the path is the file's place in the workspace (it is checked, never used on disk).
+      preservePath: true,
+      throwFileSizeLimit: true,
+      limits: { fileSize: config.maxUploadBytes, files: config.maxFilesPerUpload, fields: 4, fieldSize: 256, fieldNameSize: 100, parts: config.maxFilesPerUpload + 4, headerPairs: 50 },
+    });
+    uploads.post<{ Params: { ws: string } }>(
+      "/api/workspaces/:ws/files",
+      {
+        config: { ...rateLimits(config).upload, multipartBody: true },
+        schema: {
+          summary: "Upload files (editor)",
+          description:
+            "multipart/form-data: first a field `acknowledgment` whose value is the id of the trust statement the user agreed to (`trusted-source-v1`), then one or more file parts whose filename is the file's path in the workspace. All files are stored or none.",
+          tags: ["files"],
+          params: wsParams,
+          consumes: ["multipart/form-data"],
+        },
+      },
+      async (request, reply) => {
+        const user = signedIn(request);
+        const access = await requireRole(db, request.params.ws, user, "editor");
+        if (!request.isMultipart()) throw new AppError(415, "unsupported_media_type", "an upload is a multipart/form-data request");
+        let statement: TrustStatementId | undefined;
+        const files: IncomingFile[] = [];
+        let total = 0;
+        for await (const part of request.parts()) {
+          if (part.type === "field") {
+            if (part.fieldname !== "acknowledgment") throw new AppError(400, "unknown_field", `unknown field "${part.fieldname}"`);
+            if (statement !== undefined || files.length > 0) throw new AppError(400, "acknowledgment_misplaced", "send one acknowledgment, before the files");
+            if (typeof part.value !== "string" || !Object.hasOwn(TRUST_STATEMENTS, part.value)) throw acknowledgmentRequired();
+            statement = part.value as TrustStatementId;
+            continue;
+          }
+          if (statement === undefined) throw acknowledgmentRequired();
+          const bytes = await part.toBuffer();
+          total += bytes.byteLength;
+          if (total > config.maxUploadTotalBytes) throw new AppError(413, "upload_too_large", `the files together are larger than ${config.maxUploadTotalBytes} bytes; upload them in several requests`);
+          files.push({ path: part.filename, bytes });
+        }
+        if (statement === undefined) throw acknowledgmentRequired();
+        const stored = await storeUpload(studio, access, user, statement, files, auditContext(request));
+        return reply.code(201).send({ files: stored });
+      },
+    );
+  });
+
+  app.get<{ Params: { ws: string } }>("/api/workspaces/:ws/files", { schema: { summary: "Files in the workspace, newest version of each", tags: ["files"], params: wsParams } }, async (request) => {
+    const access = await requireRole(db, request.params.ws, signedIn(request), "viewer");
+    return { files: await listFiles(studio, access.id) };
+  });
+
+  app.get<{ Params: { ws: string; "*": string } }>("/api/workspaces/:ws/files/*", { schema: { summary: "A file's metadata and versions", tags: ["files"], params: fileParams } }, async (request) => {
+    const access = await requireRole(db, request.params.ws, signedIn(request), "viewer");
+    return fileDetails(studio, access.id, request.params["*"]);
+  });
+
+  app.patch<{ Params: { ws: string; "*": string }; Body: { path: string } }>(
+    "/api/workspaces/:ws/files/*",
+    {
+      schema: {
+        summary: "Rename or move a file (editor)",
+        tags: ["files"],
+        params: fileParams,
+        body: { type: "object", required: ["path"], additionalProperties: false, properties: { path: { type: "string", minLength: 1, maxLength: MAX_PATH_BYTES } } },
+      },
+    },
+    async (request) => {
+      const access = await requireRole(db, request.params.ws, signedIn(request), "editor");
+      return moveFile(studio, access, request.params["*"], request.body.path, auditContext(request));
+    },
+  );
+
+  app.delete<{ Params: { ws: string; "*": string } }>("/api/workspaces/:ws/files/*", { schema: { summary: "Move a file to the trash (editor)", tags: ["files"], params: fileParams } }, async (request) => {
+    const user = signedIn(request);
+    const access = await requireRole(db, request.params.ws, user, "editor");
+    return trashFile(studio, access, user, request.params["*"], auditContext(request));
+  });
+
+  app.get<{ Params: { ws: string; "*": string }; Querystring: { version?: number } }>(
+    "/api/workspaces/:ws/raw/*",
+    {
+      schema: {
+        summary: "Download a file's stored bytes (the newest version, or ?version=N)",
+        tags: ["files"],
+        params: fileParams,
+        querystring: versionQuery,
+      },
+    },
+    async (request, reply) => {
+      const access = await requireRole(db, request.params.ws, signedIn(request), "viewer");
+      const found = await fileVersion(studio, access.id, request.params["*"], request.query.version);
+      reply.headers({ ...DOWNLOAD_HEADERS, "content-type": mediaTypeOf(found.path), "content-disposition": attachment(found.path), "content-length": String(found.size), etag: `"${found.sha256}"` });
+      return reply.send(studio.blobs.read(found.sha256));
+    },
+  );
+
+  app.get<{ Params: { ws: string; "*": string }; Querystring: { version?: number } }>(
+    "/api/workspaces/:ws/notebook/*",
+    {
+      schema: {
+        summary: "A notebook as the model reads it (v2 and v3 upgraded to v4), the newest version or ?version=N",
+        tags: ["files"],
+        params: fileParams,
+        querystring: versionQuery,
+      },
+    },
+    async (request) => {
+      const access = await requireRole(db, request.params.ws, signedIn(request), "viewer");
+      return readNotebookVersion(studio, access.id, request.params["*"], request.query.version);
+    },
+  );
+
+  app.get<{ Params: { ws: string } }>("/api/workspaces/:ws/trash", { schema: { summary: "Files in the trash", tags: ["files"], params: wsParams } }, async (request) => {
+    const access = await requireRole(db, request.params.ws, signedIn(request), "viewer");
+    return { files: await listTrash(studio, access.id) };
+  });
+
+  app.post<{ Params: { ws: string; id: number } }>(
+    "/api/workspaces/:ws/trash/:id/restore",
+    {
+      schema: {
+        summary: "Restore a file from the trash (owner)",
+        tags: ["files"],
+        params: { type: "object", required: ["ws", "id"], additionalProperties: false, properties: { ws: wsParams.properties.ws, id: { type: "integer", minimum: 1 } } },
+      },
+    },
+    async (request) => {
+      const access = await requireRole(db, request.params.ws, signedIn(request), "owner");
+      return restoreFile(studio, access, request.params.id, auditContext(request));
+    },
+  );
+};

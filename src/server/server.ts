@@ -1,0 +1,64 @@
+// Starting and stopping the studio: storage first, then both origins; on SIGTERM or SIGINT both stop taking
+// connections, requests in flight finish, and the database closes last.
+
+import type { FastifyInstance } from "fastify";
+import { buildAppOrigin } from "./app-origin.ts";
+import { buildContentOrigin } from "./content-origin.ts";
+import type { ServerConfig } from "./config.ts";
+import { ensureFirstAdministrator } from "./auth/users.ts";
+import { deleteExpiredSessions } from "./auth/sessions.ts";
+import { sweepOrphanBlobs } from "./files.ts";
+import { BlobStore } from "./storage/blob-store.ts";
+import { openDatabase } from "./storage/database.ts";
+import type { Studio } from "./studio.ts";
+
+export interface RunningStudio {
+  studio: Studio;
+  app: FastifyInstance;
+  content: FastifyInstance;
+  /** Actual addresses, useful when ports were 0. */
+  appAddress: string;
+  contentAddress: string;
+  close(): Promise<void>;
+}
+
+/** Opens storage (migrating it) and the blob store; shared by the server and the CLI's account commands. */
+export async function openStudio(config: ServerConfig): Promise<Studio> {
+  const db = await openDatabase(config.databaseUrl);
+  const blobs = new BlobStore(config.dataDir);
+  await blobs.init();
+  return { config, db, blobs };
+}
+
+export async function startStudio(config: ServerConfig, announce: (line: string) => void): Promise<RunningStudio> {
+  const studio = await openStudio(config);
+  const removed = await sweepOrphanBlobs(studio);
+  if (removed > 0) announce(`removed ${removed} stored file(s) left by an interrupted upload`);
+  const first = await ensureFirstAdministrator(studio.db);
+  if (first) {
+    announce(`created the administrator "${first.name}" with the one-time password: ${first.password}`);
+    announce("it is shown only this once; sign in and choose a new password");
+  }
+  const app = await buildAppOrigin(studio);
+  const content = await buildContentOrigin(studio);
+  const timeouts = { idleSeconds: config.sessionIdleSeconds, absoluteSeconds: config.sessionAbsoluteSeconds };
+  const sweeper = setInterval(() => void deleteExpiredSessions(studio.db, timeouts).catch((error: unknown) => app.log.error({ err: error }, "session sweep failed")), 10 * 60_000);
+  sweeper.unref();
+  try {
+    const appAddress = await app.listen({ host: config.appHost, port: config.appPort });
+    const contentAddress = await content.listen({ host: config.contentHost, port: config.contentPort });
+    let closing: Promise<void> | undefined;
+    const close = () =>
+      (closing ??= (async () => {
+        clearInterval(sweeper);
+        await Promise.all([app.close(), content.close()]);
+        await studio.db.destroy();
+      })());
+    return { studio, app, content, appAddress, contentAddress, close };
+  } catch (error) {
+    clearInterval(sweeper);
+    await Promise.allSettled([app.close(), content.close()]);
+    await studio.db.destroy();
+    throw error;
+  }
+}

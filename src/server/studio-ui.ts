@@ -1,0 +1,52 @@
+// The studio UI on the app origin: the production build, and the addresses its router answers (each loads the
+// app, which then shows that page), so that a shared or bookmarked address opens where it points.
+import { fileURLToPath } from "node:url";
+import type { FastifyReply } from "fastify";
+import { AppError, notFound } from "./errors.ts";
+import { BundleMissingError, loadBundle, type BundleFile } from "./static-bundle.ts";
+import type { StudioRoutePlugin } from "./studio.ts";
+
+export const UI_BUILD_DIR = fileURLToPath(new URL("../../dist/web/", import.meta.url));
+export const FRAME_BUILD_DIR = fileURLToPath(new URL("../../dist/frame/", import.meta.url));
+
+/** The UI's own pages; everything else on the app origin is the API or 404. */
+export const UI_PAGES = ["/", "/sign-in", "/w/*"] as const;
+
+export function sendBundleFile(reply: FastifyReply, ifNoneMatch: string | undefined, file: BundleFile): FastifyReply {
+  reply.header("etag", file.etag);
+  reply.header("cache-control", file.immutable ? "public, max-age=31536000, immutable" : "no-cache");
+  if (ifNoneMatch === file.etag) return reply.code(304).send();
+  return reply.type(file.type).send(file.body);
+}
+
+/**
+ * Reads a build, or, when it was never made, answers every request for it with a 503 that says how to make it:
+ * the API keeps working without the UI (scripts, tests), and a person who opens the studio learns what is wrong.
+ */
+export function bundleOrNotice(dir: string, prefix: string, log: { warn(message: string): void }): Map<string, BundleFile> | AppError {
+  try {
+    return loadBundle(dir, prefix);
+  } catch (error) {
+    if (!(error instanceof BundleMissingError)) throw error;
+    log.warn(error.message);
+    return new AppError(503, "ui_not_built", error.message);
+  }
+}
+
+export const studioUi: StudioRoutePlugin = async (app) => {
+  const files = bundleOrNotice(UI_BUILD_DIR, "/", app.log);
+  const lookup = (path: string): BundleFile => {
+    if (files instanceof AppError) throw files;
+    const file = files.get(path);
+    if (!file) throw notFound();
+    return file;
+  };
+  for (const page of UI_PAGES) {
+    app.get(page, { schema: { summary: "The studio UI (its router shows the page for this address)", tags: ["ui"] } }, async (request, reply) =>
+      sendBundleFile(reply, request.headers["if-none-match"], lookup("/index.html")),
+    );
+  }
+  app.get("/assets/*", { schema: { summary: "The studio UI's scripts and styles", tags: ["ui"] } }, async (request, reply) =>
+    sendBundleFile(reply, request.headers["if-none-match"], lookup(request.url.split("?", 1)[0]!)),
+  );
+};

@@ -1,0 +1,31 @@
+// What every route plugin of the studio is handed: the settings, the database and the file store. One object, so
+// that a plugin registered later (the image proxy, the URL check) needs nothing else to find its way.
+
+import type { FastifyPluginAsync } from "fastify";
+import type { ServerConfig } from "./config.ts";
+import type { Db } from "./storage/database.ts";
+import type { BlobStore } from "./storage/blob-store.ts";
+import type { Session } from "./auth/sessions.ts";
+import type { User } from "./auth/users.ts";
+
+export interface Studio {
+  config: ServerConfig;
+  db: Db;
+  blobs: BlobStore;
+}
+
+export type StudioRoutePlugin = FastifyPluginAsync<{ studio: Studio }>;
+
+declare module "fastify" {
+  interface FastifyRequest {
+    /** The signed-in user; set (never null) inside the app origin's authenticated scope. */
+    user: User | null;
+    session: Session | null;
+  }
+  interface FastifyContextConfig {
+    /** Routes a user with a one-time password may still call, so that they can change it. */
+    allowedBeforePasswordChange?: boolean;
+    /** Routes whose body is a multipart stream read by the handler rather than parsed before it. */
+    multipartBody?: boolean;
+  }
+}

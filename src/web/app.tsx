@@ -1,0 +1,184 @@
+import { useEffect, useState, type FormEvent } from "react";
+import { ApiError, apiRequest, currentSession, signIn, signOut, type Session } from "./api.ts";
+import { AppLink } from "./app-link.tsx";
+import { FilePage, type StudioOrigins } from "./pages/file-page.tsx";
+import { WorkspacePage } from "./pages/workspace-page.tsx";
+import { WorkspacesPage } from "./pages/workspaces-page.tsx";
+import { useRoute } from "./router.ts";
+import { studioApi } from "./studio-api.ts";
+
+type State =
+  | { kind: "loading" }
+  | { kind: "signed-out" }
+  | { kind: "signed-in"; session: Session; origins: StudioOrigins }
+  | { kind: "failed"; message: string };
+
+async function studioOrigins(): Promise<StudioOrigins> {
+  const config = await apiRequest<{ contentOrigin: string }>("GET", "/api/config");
+  return { frameShellUrl: new URL("/frame/", config.contentOrigin).href };
+}
+
+export function App() {
+  const [state, setState] = useState<State>({ kind: "loading" });
+
+  const enter = (session: Session) => {
+    studioOrigins().then(
+      (origins) => setState({ kind: "signed-in", session, origins }),
+      (error: unknown) => setState({ kind: "failed", message: error instanceof Error ? error.message : String(error) }),
+    );
+  };
+
+  useEffect(() => {
+    currentSession().then(
+      (session) => (session ? enter(session) : setState({ kind: "signed-out" })),
+      (error: unknown) => setState({ kind: "failed", message: error instanceof Error ? error.message : String(error) }),
+    );
+  }, []);
+
+  switch (state.kind) {
+    case "loading":
+      return (
+        <p className="vt-status" role="status">
+          Loading…
+        </p>
+      );
+    case "failed":
+      return (
+        <p className="vt-status vt-error" role="alert">
+          The studio could not reach its server: {state.message}
+        </p>
+      );
+    case "signed-out":
+      return <SignIn onSignedIn={enter} />;
+    case "signed-in":
+      return (
+        <div className="vt-shell">
+          <a className="vt-skip" href="#vt-main">
+            Skip to content
+          </a>
+          <header className="vt-app-header">
+            <AppLink href="/" className="vt-brand">
+              Vitrine
+            </AppLink>
+            <span className="vt-user">{state.session.user.name}</span>
+            <button type="button" onClick={() => void signOut().finally(() => setState({ kind: "signed-out" }))}>
+              Sign out
+            </button>
+          </header>
+          <main className="vt-main" id="vt-main" tabIndex={-1}>
+            {state.session.user.mustChangePassword ? (
+              <ChangePassword onChanged={(session) => setState({ ...state, session })} />
+            ) : (
+              <Pages origins={state.origins} />
+            )}
+          </main>
+        </div>
+      );
+  }
+}
+
+function Pages({ origins }: { origins: StudioOrigins }) {
+  const route = useRoute();
+  useEffect(() => {
+    document.title = route.page === "file" ? `${route.path} · Vitrine` : "Vitrine";
+  }, [route]);
+  switch (route.page) {
+    case "workspaces":
+      return <WorkspacesPage />;
+    case "workspace":
+      return <WorkspacePage key={route.workspace} workspaceId={route.workspace} folder={route.folder} />;
+    case "file":
+      return <FilePage key={`${route.workspace}/${route.path}`} workspaceId={route.workspace} path={route.path} version={route.version} origins={origins} />;
+    case "not-found":
+      return (
+        <p>
+          There is no page at this address. <AppLink href="/">Your workspaces</AppLink>
+        </p>
+      );
+  }
+}
+
+function SignIn({ onSignedIn }: { onSignedIn: (session: Session) => void }) {
+  const [username, setUsername] = useState("");
+  const [password, setPassword] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      onSignedIn(await signIn(username, password));
+    } catch (caught) {
+      setError(caught instanceof ApiError ? caught.message : "The server could not be reached.");
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <main className="vt-sign-in">
+      <h1>Vitrine</h1>
+      <form onSubmit={(event) => void submit(event)} aria-describedby={error ? "sign-in-error" : undefined}>
+        <label>
+          User name
+          <input name="username" autoComplete="username" required value={username} onChange={(e) => setUsername(e.target.value)} />
+        </label>
+        <label>
+          Password
+          <input name="password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+        </label>
+        {error && (
+          <p id="sign-in-error" className="vt-error" role="alert">
+            {error}
+          </p>
+        )}
+        <button type="submit" disabled={busy}>
+          Sign in
+        </button>
+      </form>
+    </main>
+  );
+}
+
+function ChangePassword({ onChanged }: { onChanged: (session: Session) => void }) {
+  const [current, setCurrent] = useState("");
+  const [next, setNext] = useState("");
+  const [error, setError] = useState<string | null>(null);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setError(null);
+    try {
+      await studioApi.changePassword(current, next);
+      const session = await currentSession();
+      if (session) onChanged(session);
+    } catch (caught) {
+      setError(caught instanceof ApiError ? caught.message : String(caught));
+    }
+  }
+
+  return (
+    <section className="vt-sign-in">
+      <h1>Choose your password</h1>
+      <p>Your account has a one-time password. Choose your own to go on.</p>
+      <form onSubmit={(e) => void submit(e)}>
+        <label>
+          One-time password
+          <input type="password" autoComplete="current-password" required value={current} onChange={(e) => setCurrent(e.target.value)} />
+        </label>
+        <label>
+          New password
+          <input type="password" autoComplete="new-password" required minLength={12} value={next} onChange={(e) => setNext(e.target.value)} />
+        </label>
+        {error && (
+          <p className="vt-error" role="alert">
+            {error}
+          </p>
+        )}
+        <button type="submit">Save</button>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,27 @@
+// The studio page's sanitizer: the project's one DOMPurify configuration (src/render/sanitize.ts) running on the
+// browser's own parser, under Trusted Types.
+//
+// With `require-trusted-types-for 'script'`, every HTML sink takes only TrustedHTML. The page creates its one
+// policy here and hands it to DOMPurify alone, which uses it for its inert parse of the dirty markup (a
+// DOMParser document, where nothing runs). The policy passes strings through unchanged, so it must never be
+// reachable from anywhere else: it lives in this closure and is not exported. Sanitized results leave as DOM
+// fragments, inserted as nodes, so no other code in the page ever needs an HTML sink at all.
+import type { TrustedTypePolicy, TrustedTypesWindow } from "trusted-types/lib/index.js";
+import { createSanitizer, type Sanitizer } from "../render/sanitize.ts";
+import { TRUSTED_TYPES_POLICY_NAME } from "../render/trusted-types-policy.ts";
+
+let sanitizer: Sanitizer | undefined;
+
+export function browserSanitizer(): Sanitizer {
+  if (sanitizer) return sanitizer;
+  const factory = (window as unknown as TrustedTypesWindow).trustedTypes;
+  let policy: TrustedTypePolicy | undefined;
+  if (factory) {
+    // createPolicy throws if the CSP does not allow the name or if it already exists: either means the page is
+    // not what it should be, and sanitizing without the policy would fail closed anyway.
+    // The browser's policy object has all three methods; those without a rule throw, which is what we want.
+    policy = factory.createPolicy(TRUSTED_TYPES_POLICY_NAME, { createHTML: (markup: string) => markup }) as unknown as TrustedTypePolicy;
+  }
+  sanitizer = createSanitizer(window, policy ? { trustedTypesPolicy: policy } : {});
+  return sanitizer;
+}

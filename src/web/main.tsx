@@ -1,0 +1,13 @@
+// The studio UI's entry point. Everything the page shows is built by React from data, or by the render module
+// from a notebook's render plan; the only markup ever parsed is sanitized markdown (see browser-sanitizer.ts).
+import { StrictMode } from "react";
+import { createRoot } from "react-dom/client";
+import { App } from "./app.tsx";
+
+const root = document.getElementById("root");
+if (!root) throw new Error("the page has no #root element");
+createRoot(root).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

@@ -1,0 +1,162 @@
+// One file: its newest (or a chosen) version drawn safely, its versions, what the review found, and a download.
+import { useCallback, useEffect, useMemo, useState } from "react";
+import { ApiError } from "../api.ts";
+import { AppLink } from "../app-link.tsx";
+import { LinkPrompt } from "../link-prompt.tsx";
+import { NotebookView } from "../notebook-view.tsx";
+import { fileHref, navigate, workspaceHref } from "../router.ts";
+import { ScriptView } from "../script-view.tsx";
+import { checkUrls, type LinkDecision } from "../url-checks.ts";
+import { fetchBytes, fileFindings, formatSize, formatTime, rawHref, studioApi, type FileDetails, type FileReview } from "../studio-api.ts";
+
+export interface StudioOrigins {
+  /** The content origin's output frame shell. */
+  frameShellUrl: string;
+}
+
+export function FilePage({ workspaceId, path, version, origins }: { workspaceId: string; path: string; version: number | undefined; origins: StudioOrigins }) {
+  const [details, setDetails] = useState<FileDetails | null>(null);
+  const [bytes, setBytes] = useState<Uint8Array | null>(null);
+  const [review, setReview] = useState<FileReview | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [decision, setDecision] = useState<LinkDecision | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    setBytes(null);
+    setError(null);
+    Promise.all([studioApi.file(workspaceId, path), fetchBytes(rawHref(workspaceId, path, version))]).then(
+      ([d, b]) => {
+        if (!live) return;
+        setDetails(d);
+        setBytes(b);
+      },
+      (e: unknown) => live && setError(e instanceof ApiError && e.status === 404 ? "There is no such file here." : e instanceof Error ? e.message : String(e)),
+    );
+    fileFindings(workspaceId, path, version).then(
+      (r) => live && setReview(r),
+      () => live && setReview(null),
+    );
+    return () => {
+      live = false;
+    };
+  }, [workspaceId, path, version]);
+
+  const base = useMemo(() => new URL(fileHref(workspaceId, path), location.origin).href, [workspaceId, path]);
+  const urls = useMemo(() => ({ check: checkUrls }), []);
+
+  const onLink = useCallback(
+    (href: string) => {
+      void checkUrls([{ url: href, context: "link" }], base).then(
+        ([verdict]) => {
+          if (!verdict) return;
+          const target = verdict.normalized;
+          if (verdict.verdict === "allow" && target) {
+            const url = new URL(target, location.origin);
+            // A link to another file of the studio is followed in place; anything else allowed opens apart.
+            if (url.origin === location.origin) navigate(url.pathname + url.search + url.hash);
+            else window.open(url.href, "_blank", "noopener,noreferrer");
+            return;
+          }
+          setDecision({ href, verdict });
+        },
+        (e: unknown) => setError(`The link could not be checked: ${e instanceof Error ? e.message : String(e)}`),
+      );
+    },
+    [base],
+  );
+
+  const current = details?.versions.find((v) => v.version === version) ?? details?.versions[0];
+  const isNotebook = path.toLowerCase().endsWith(".ipynb");
+  const text = useMemo(() => {
+    if (!bytes || isNotebook) return null;
+    try {
+      return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    } catch {
+      return null;
+    }
+  }, [bytes, isNotebook]);
+
+  return (
+    <div className="vt-file-page">
+      <nav aria-label="Breadcrumb" className="vt-crumbs">
+        <AppLink href={workspaceHref(workspaceId)}>Workspace</AppLink>
+        {" / "}
+        <span aria-current="page">{path}</span>
+      </nav>
+      {error && (
+        <p className="vt-error" role="alert">
+          {error}
+        </p>
+      )}
+      {details && current && (
+        <aside className="vt-file-info" aria-label="File">
+          <p>
+            Version {current.version} of {details.versions.length} · {formatSize(current.size)} · uploaded {formatTime(current.uploadedAt)} by {current.uploadedBy}
+          </p>
+          <p>
+            <a href={rawHref(workspaceId, path, current.version)} download>
+              Download this version
+            </a>
+          </p>
+          {details.versions.length > 1 && (
+            <details>
+              <summary>Versions</summary>
+              <ol className="vt-list">
+                {details.versions.map((v) => (
+                  <li key={v.version}>
+                    <AppLink href={fileHref(workspaceId, path, v.version)}>Version {v.version}</AppLink> · {formatTime(v.uploadedAt)} · {v.uploadedBy} · {formatSize(v.size)}
+                  </li>
+                ))}
+              </ol>
+            </details>
+          )}
+          {review && <Findings review={review} />}
+        </aside>
+      )}
+      {bytes && isNotebook && <NotebookView bytes={bytes} fileName={path} base={base} frameShellUrl={origins.frameShellUrl} urls={urls} onLink={onLink} />}
+      {bytes && !isNotebook && text !== null && <ScriptView text={text} path={path} />}
+      {bytes && !isNotebook && text === null && <p className="vt-notice">This file is not UTF-8 text; download it to look at it.</p>}
+      {decision && (
+        <LinkPrompt
+          href={decision.href}
+          verdict={decision.verdict}
+          onOpen={(url) => window.open(url, "_blank", "noopener,noreferrer")}
+          onTrustDomain={async (domain) => {
+            await studioApi.trustDomain(domain);
+          }}
+          onTrustApplication={async (scheme) => {
+            await studioApi.trustApplication(scheme);
+          }}
+          onClose={() => setDecision(null)}
+        />
+      )}
+    </div>
+  );
+}
+
+function Findings({ review }: { review: FileReview }) {
+  if (review.findings.length === 0) return <p className="vt-ok">The review found nothing that needs a closer look.</p>;
+  return (
+    <details className="vt-findings">
+      <summary>
+        Review: {review.summary.counts.high} high, {review.summary.counts.medium} medium, {review.summary.counts.low} low
+      </summary>
+      <ul>
+        {review.findings.map((f, i) => (
+          <li key={i} className={`vt-finding vt-sev-${f.severity}`}>
+            <span className="vt-sev">{f.severity}</span>{" "}
+            {f.place.cell !== undefined ? <a href={`#vt-cell-${f.place.cell + 1}`}>cell {f.place.cell + 1}</a> : <a href={`#L${f.place.line}`}>line {f.place.line}</a>}
+            {f.place.cell !== undefined ? `, line ${f.place.line}` : ""}: {f.message} <span className="vt-muted">({f.rule})</span>
+            {f.excerpt && (
+              <pre className="vt-excerpt">
+                <code>{f.excerpt}</code>
+              </pre>
+            )}
+            <p className="vt-muted">{f.check}</p>
+          </li>
+        ))}
+      </ul>
+    </details>
+  );
+}

@@ -1,0 +1,246 @@
+// A workspace: its files as folders (from their paths), searchable and sortable, with upload, trash and members.
+import { useCallback, useEffect, useMemo, useState, type FormEvent } from "react";
+import { ApiError } from "../api.ts";
+import { AppLink } from "../app-link.tsx";
+import { fileHref, workspaceHref } from "../router.ts";
+import { formatSize, formatTime, studioApi, type FileEntry, type Member, type Role, type TrashEntry, type Workspace } from "../studio-api.ts";
+import { UploadDialog } from "../upload-dialog.tsx";
+import { folderRows } from "../folders.ts";
+
+type SortKey = "name" | "size" | "updatedAt";
+
+export function WorkspacePage({ workspaceId, folder }: { workspaceId: string; folder: string }) {
+  const [workspace, setWorkspace] = useState<Workspace | null>(null);
+  const [files, setFiles] = useState<FileEntry[] | null>(null);
+  const [trash, setTrash] = useState<TrashEntry[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [query, setQuery] = useState("");
+  const [sort, setSort] = useState<{ key: SortKey; descending: boolean }>({ key: "name", descending: false });
+  const [uploading, setUploading] = useState<File[] | null>(null);
+  const [dragging, setDragging] = useState(false);
+
+  const load = useCallback(() => {
+    Promise.all([studioApi.workspace(workspaceId), studioApi.files(workspaceId), studioApi.trash(workspaceId)]).then(
+      ([w, f, t]) => {
+        setWorkspace(w);
+        setFiles(f);
+        setTrash(t);
+      },
+      (e: unknown) => setError(e instanceof ApiError && e.status === 404 ? "There is no such workspace, or you are not a member of it." : String(e instanceof Error ? e.message : e)),
+    );
+  }, [workspaceId]);
+  useEffect(load, [load]);
+
+  const rows = useMemo(() => {
+    const list = folderRows(files ?? [], folder, query);
+    const files_ = list.filter((r) => r.kind === "file");
+    const direction = sort.descending ? -1 : 1;
+    files_.sort((a, b) => {
+      if (sort.key === "size") return direction * ((a.file?.size ?? 0) - (b.file?.size ?? 0));
+      if (sort.key === "updatedAt") return direction * (a.file?.updatedAt ?? "").localeCompare(b.file?.updatedAt ?? "");
+      return direction * a.name.localeCompare(b.name);
+    });
+    return [...list.filter((r) => r.kind === "folder"), ...files_];
+  }, [files, folder, query, sort]);
+
+  if (error) {
+    return (
+      <p className="vt-error" role="alert">
+        {error}
+      </p>
+    );
+  }
+  if (!workspace || !files) return <p className="vt-status">Loading…</p>;
+  const canEdit = workspace.role !== "viewer";
+  const crumbs = folder ? folder.split("/") : [];
+
+  function sortButton(key: SortKey, label: string) {
+    const active = sort.key === key;
+    return (
+      <button type="button" className="vt-sort" aria-pressed={active} onClick={() => setSort({ key, descending: active ? !sort.descending : false })}>
+        {label}
+        {active ? (sort.descending ? " ↓" : " ↑") : ""}
+      </button>
+    );
+  }
+
+  return (
+    <section
+      className={`vt-panel${dragging ? " vt-dropping" : ""}`}
+      aria-labelledby="workspace-title"
+      onDragOver={(e) => {
+        if (!canEdit || !e.dataTransfer.types.includes("Files")) return;
+        e.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={() => setDragging(false)}
+      onDrop={(e) => {
+        if (!canEdit) return;
+        e.preventDefault();
+        setDragging(false);
+        if (e.dataTransfer.files.length > 0) setUploading([...e.dataTransfer.files]);
+      }}
+    >
+      <h1 id="workspace-title">{workspace.name}</h1>
+      <nav aria-label="Folder" className="vt-crumbs">
+        <AppLink href={workspaceHref(workspaceId)}>All files</AppLink>
+        {crumbs.map((part, i) => (
+          <span key={i}>
+            {" / "}
+            <AppLink href={workspaceHref(workspaceId, crumbs.slice(0, i + 1).join("/"))}>{part}</AppLink>
+          </span>
+        ))}
+      </nav>
+      <div className="vt-toolbar">
+        <label>
+          Search <input type="search" value={query} onChange={(e) => setQuery(e.target.value)} placeholder="File name" />
+        </label>
+        {canEdit && (
+          <label className="vt-button">
+            Upload files…
+            <input
+              type="file"
+              multiple
+              className="vt-visually-hidden"
+              onChange={(e) => {
+                if (e.target.files && e.target.files.length > 0) setUploading([...e.target.files]);
+                e.target.value = "";
+              }}
+            />
+          </label>
+        )}
+      </div>
+      {rows.length === 0 ? (
+        <p>{query ? "No file matches." : canEdit ? "No files yet. Upload some, or drop them here." : "No files yet."}</p>
+      ) : (
+        <table className="vt-files">
+          <thead>
+            <tr>
+              <th scope="col">{sortButton("name", "Name")}</th>
+              <th scope="col">{sortButton("size", "Size")}</th>
+              <th scope="col">{sortButton("updatedAt", "Updated")}</th>
+              <th scope="col">By</th>
+              {canEdit && <th scope="col"><span className="vt-visually-hidden">Actions</span></th>}
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row) =>
+              row.kind === "folder" ? (
+                <tr key={`d:${row.path}`}>
+                  <td colSpan={canEdit ? 5 : 4}>
+                    <AppLink href={workspaceHref(workspaceId, row.path)} className="vt-folder">
+                      {row.name}/
+                    </AppLink>
+                  </td>
+                </tr>
+              ) : (
+                <tr key={`f:${row.path}`}>
+                  <td>
+                    <AppLink href={fileHref(workspaceId, row.path)}>{row.name}</AppLink>
+                    {row.file && row.file.version > 1 && <span className="vt-badge">v{row.file.version}</span>}
+                  </td>
+                  <td>{formatSize(row.file?.size ?? 0)}</td>
+                  <td>{formatTime(row.file?.updatedAt ?? "")}</td>
+                  <td>{row.file?.updatedBy}</td>
+                  {canEdit && (
+                    <td>
+                      <button type="button" onClick={() => void studioApi.moveToTrash(workspaceId, row.path).then(load, (e: unknown) => setError(String(e)))}>
+                        Move to trash
+                      </button>
+                    </td>
+                  )}
+                </tr>
+              ),
+            )}
+          </tbody>
+        </table>
+      )}
+      {trash.length > 0 && (
+        <details className="vt-trash">
+          <summary>Trash ({trash.length})</summary>
+          <ul className="vt-list">
+            {trash.map((t) => (
+              <li key={t.id}>
+                {t.path} <span className="vt-muted">trashed {formatTime(t.trashedAt)}{t.trashedBy ? ` by ${t.trashedBy}` : ""}</span>{" "}
+                {workspace.role === "owner" && (
+                  <button type="button" onClick={() => void studioApi.restore(workspaceId, t.id).then(load, (e: unknown) => setError(e instanceof Error ? e.message : String(e)))}>
+                    Restore
+                  </button>
+                )}
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
+      <Members workspaceId={workspaceId} owner={workspace.role === "owner"} />
+      {uploading && (
+        <UploadDialog
+          workspaceId={workspaceId}
+          folder={folder}
+          files={uploading}
+          onClose={(changed) => {
+            setUploading(null);
+            if (changed) load();
+          }}
+        />
+      )}
+    </section>
+  );
+}
+
+function Members({ workspaceId, owner }: { workspaceId: string; owner: boolean }) {
+  const [members, setMembers] = useState<Member[]>([]);
+  const [username, setUsername] = useState("");
+  const [role, setRole] = useState<Role>("viewer");
+  const [message, setMessage] = useState<string | null>(null);
+  const load = useCallback(() => {
+    studioApi.members(workspaceId).then(setMembers, () => setMembers([]));
+  }, [workspaceId]);
+  useEffect(load, [load]);
+
+  async function invite(event: FormEvent) {
+    event.preventDefault();
+    setMessage(null);
+    try {
+      await studioApi.addMember(workspaceId, username.trim(), role);
+      setUsername("");
+      load();
+    } catch (caught) {
+      setMessage(caught instanceof ApiError ? caught.message : String(caught));
+    }
+  }
+
+  return (
+    <details className="vt-members">
+      <summary>Members ({members.length})</summary>
+      <ul className="vt-list">
+        {members.map((m) => (
+          <li key={m.username}>
+            {m.username} <span className="vt-role">{m.role}</span>
+          </li>
+        ))}
+      </ul>
+      {owner && (
+        <form className="vt-inline-form" onSubmit={(e) => void invite(e)}>
+          <label>
+            User name <input value={username} onChange={(e) => setUsername(e.target.value)} required maxLength={64} />
+          </label>
+          <label>
+            Role{" "}
+            <select value={role} onChange={(e) => setRole(e.target.value as Role)}>
+              <option value="viewer">viewer</option>
+              <option value="editor">editor</option>
+              <option value="owner">owner</option>
+            </select>
+          </label>
+          <button type="submit">Invite</button>
+          {message && (
+            <p className="vt-error" role="alert">
+              {message}
+            </p>
+          )}
+        </form>
+      )}
+    </details>
+  );
+}

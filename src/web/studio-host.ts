@@ -1,0 +1,139 @@
+// How the studio page draws a notebook's render plan: markdown sanitized in the browser under Trusted Types,
+// every link and image checked by the server before use (images then come through the content origin's proxy),
+// and every active output in its own sandboxed frame from the content origin.
+import type { MimeBundle } from "../notebook/types.ts";
+import { el, imageElement, type RenderHost } from "../render/dom.ts";
+import { frameRenderRequest } from "../render/frame-request.ts";
+import { renderMarkdown } from "../render/markdown.ts";
+import { PLOTLY_MIME, VEGA_MIME_TYPES, WIDGET_VIEW_MIME } from "../render/mime.ts";
+import type { FrameOutputPlan } from "../render/plan-types.ts";
+import { browserSanitizer } from "./browser-sanitizer.ts";
+import { outputFrameElement } from "./output-frame.ts";
+
+/** What the server says about one URL (the verdict engine's answer, plus the proxy address of allowed images). */
+export interface StudioVerdict {
+  verdict: "allow" | "prompt" | "block";
+  reason: string;
+  message: string;
+  normalized: string | null;
+  display: string | null;
+  registrableDomain?: string | null;
+  application?: string;
+  list?: string;
+  warning?: string;
+  prompt?: { kind: "external_site" | "external_application" | "blocked"; clickThrough: boolean };
+  proxyUrl?: string;
+}
+
+export interface UrlChecker {
+  /** Verdicts for the URLs, in order, all resolved against `base` (the notebook's own address). */
+  check(items: { url: string; context: "link" | "image" }[], base: string): Promise<StudioVerdict[]>;
+}
+
+export interface StudioHostOptions {
+  /** The content origin's frame shell. */
+  frameShellUrl: string;
+  /** Where the notebook lives in the studio, for relative links and images. */
+  base: string;
+  urls: UrlChecker;
+  /** A person clicked a link inside an output frame. */
+  onFrameLink(href: string): void;
+}
+
+/** Types drawn by a library the content origin serves; until it serves them, the output's static copy is shown. */
+const LIBRARY_MIME_TYPES: ReadonlySet<string> = new Set([PLOTLY_MIME, WIDGET_VIEW_MIME, ...VEGA_MIME_TYPES]);
+
+const PENDING_SOURCE = "vtSrc";
+
+export class StudioHost implements RenderHost {
+  private readonly options: StudioHostOptions;
+  private readonly pendingImages: HTMLImageElement[] = [];
+  private frameCount = 0;
+
+  constructor(options: StudioHostOptions) {
+    this.options = options;
+  }
+
+  sanitizeMarkdown(unsafeHtml: string, attachments: Record<string, MimeBundle>): DocumentFragment {
+    const fragment = browserSanitizer().sanitizeToFragment(unsafeHtml, { attachments });
+    // Still in DOMPurify's inert document, where nothing loads. Once adopted into the page an image would start
+    // fetching its URL at once, from the reader's browser, with the reader's network: the URL is set aside here
+    // and only the proxy's address, after the server's check, ever becomes a src.
+    for (const img of Array.from(fragment.querySelectorAll("img"))) {
+      const src = img.getAttribute("src") ?? "";
+      if (src.startsWith("data:")) continue;
+      img.removeAttribute("src");
+      img.dataset[PENDING_SOURCE] = src;
+    }
+    return fragment;
+  }
+
+  createActiveOutput(frame: FrameOutputPlan, doc: Document): Element {
+    if (LIBRARY_MIME_TYPES.has(frame.mime) && (frame.fallbackImage || frame.fallbackText !== undefined)) {
+      const box = el(doc, "div", "vt-fallback");
+      if (frame.fallbackImage) box.appendChild(imageElement(doc, frame.fallbackImage));
+      else box.appendChild(el(doc, "pre", "vt-text", frame.fallbackText));
+      box.appendChild(el(doc, "p", "vt-notice", `Static copy of a ${frame.mime} output.`));
+      return box;
+    }
+    const sanitizer = browserSanitizer();
+    const number = ++this.frameCount;
+    return outputFrameElement(doc, {
+      shellUrl: this.options.frameShellUrl,
+      request: frameRenderRequest(frame, (source) => sanitizer.sanitizeToString(renderMarkdown(source))),
+      title: `Output ${number} (${frame.mime})`,
+      onLink: (href) => this.options.onFrameLink(href),
+    });
+  }
+
+  adjustLinksAndImages(root: ParentNode): void {
+    for (const a of Array.from(root.querySelectorAll("a[href]"))) {
+      a.setAttribute("rel", "noopener noreferrer nofollow");
+      a.removeAttribute("target");
+    }
+    for (const img of Array.from(root.querySelectorAll("img"))) {
+      if (img.dataset[PENDING_SOURCE] !== undefined) this.pendingImages.push(img as HTMLImageElement);
+    }
+  }
+
+  /** Asks the server about every image set aside while drawing, then shows each through the proxy or explains it. */
+  async resolveImages(): Promise<void> {
+    const images = this.pendingImages.splice(0);
+    if (images.length === 0) return;
+    let verdicts: StudioVerdict[];
+    try {
+      verdicts = await this.options.urls.check(
+        images.map((img) => ({ url: img.dataset[PENDING_SOURCE] ?? "", context: "image" as const })),
+        this.options.base,
+      );
+    } catch (error) {
+      for (const img of images) replaceWithPlaceholder(img, `Image not checked (${error instanceof Error ? error.message : "no answer"})`);
+      return;
+    }
+    images.forEach((img, i) => {
+      const verdict = verdicts[i];
+      if (verdict?.verdict === "allow" && verdict.proxyUrl) {
+        img.referrerPolicy = "no-referrer";
+        img.loading = "lazy";
+        img.src = verdict.proxyUrl;
+        delete img.dataset[PENDING_SOURCE];
+        img.addEventListener("error", () => replaceWithPlaceholder(img, "The image could not be loaded through the proxy"), { once: true });
+      } else if (verdict?.verdict === "allow" && verdict.reason === "attachment") {
+        // Attachments are resolved by the sanitizer into data: URLs; one still pending here was missing.
+        replaceWithPlaceholder(img, "The attachment is not in the notebook");
+      } else {
+        replaceWithPlaceholder(img, verdict ? verdict.message : "The server gave no verdict for this image");
+      }
+    });
+  }
+}
+
+function replaceWithPlaceholder(img: HTMLImageElement, why: string): void {
+  const doc = img.ownerDocument;
+  const placeholder = el(doc, "span", "vt-image-blocked");
+  placeholder.setAttribute("role", "img");
+  const alt = img.getAttribute("alt");
+  placeholder.setAttribute("aria-label", alt ? `Image not shown: ${alt}` : "Image not shown");
+  placeholder.append(el(doc, "strong", undefined, "Image not shown. "), why, " ", el(doc, "code", undefined, img.dataset[PENDING_SOURCE] ?? ""));
+  img.replaceWith(placeholder);
+}

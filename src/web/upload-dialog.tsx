@@ -1,0 +1,152 @@
+// Upload: the files are reviewed by the server first (what each would do, read without running it), and the
+// Upload button stays off until the person ticks the trust statement. Each file then goes up on its own, with its
+// own progress bar, and says whether it was stored or why it was refused.
+import { useEffect, useRef, useState } from "react";
+import { ApiError, uploadWithProgress } from "./api.ts";
+import { formatSize, reviewUpload, TRUST_STATEMENT, type FileReview } from "./studio-api.ts";
+
+interface Item {
+  file: File;
+  path: string;
+  review: FileReview | null;
+  progress: number;
+  outcome: { ok: true; version: number } | { ok: false; message: string } | null;
+}
+
+export function UploadDialog({ workspaceId, folder, files, onClose }: { workspaceId: string; folder: string; files: File[]; onClose: (changed: boolean) => void }) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  const [items, setItems] = useState<Item[]>(() =>
+    files.map((file) => ({ file, path: folder ? `${folder}/${file.name}` : file.name, review: null, progress: 0, outcome: null })),
+  );
+  const [reviewError, setReviewError] = useState<string | null>(null);
+  const [trusted, setTrusted] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [done, setDone] = useState(false);
+
+  useEffect(() => {
+    const node = dialog.current;
+    if (node && !node.open) node.showModal();
+    return () => node?.close();
+  }, []);
+
+  useEffect(() => {
+    let live = true;
+    reviewUpload(
+      workspaceId,
+      items.map((item) => ({ path: item.path, file: item.file })),
+    ).then(
+      (reviews) => {
+        if (!live) return;
+        setItems((current) => current.map((item, i) => ({ ...item, review: reviews[i] ?? null })));
+      },
+      (error: unknown) => live && setReviewError(error instanceof Error ? error.message : String(error)),
+    );
+    return () => {
+      live = false;
+    };
+    // Once: the review is of the files the dialog opened with.
+  }, []);
+
+  const update = (index: number, change: Partial<Item>) => setItems((current) => current.map((item, i) => (i === index ? { ...item, ...change } : item)));
+
+  async function upload() {
+    setBusy(true);
+    for (const [index, item] of items.entries()) {
+      if (item.review?.refused || item.outcome?.ok) continue;
+      const form = new FormData();
+      form.append("acknowledgment", TRUST_STATEMENT.id);
+      form.append("file", item.file, item.path);
+      try {
+        const answer = await uploadWithProgress<{ files: { path: string; version: number }[] }>(
+          `/api/workspaces/${encodeURIComponent(workspaceId)}/files`,
+          form,
+          (fraction) => update(index, { progress: fraction }),
+        );
+        update(index, { outcome: { ok: true, version: answer.files[0]?.version ?? 1 } });
+      } catch (error) {
+        update(index, { outcome: { ok: false, message: error instanceof ApiError ? `${error.message} [${error.code}]` : String(error) } });
+      }
+    }
+    setBusy(false);
+    setDone(true);
+  }
+
+  const reviewed = items.every((item) => item.review !== null) || reviewError !== null;
+  const uploadable = items.some((item) => !item.review?.refused);
+
+  return (
+    <dialog ref={dialog} className="vt-dialog vt-upload" aria-labelledby="vt-upload-title" onCancel={() => onClose(done)}>
+      <h2 id="vt-upload-title">Upload {items.length === 1 ? "a file" : `${items.length} files`}</h2>
+      {reviewError && (
+        <p className="vt-error" role="alert">
+          The files could not be reviewed: {reviewError}
+        </p>
+      )}
+      <ul className="vt-upload-list">
+        {items.map((item) => (
+          <li key={item.path}>
+            <div className="vt-upload-name">
+              <strong>{item.path}</strong> <span className="vt-muted">{formatSize(item.file.size)}</span>
+            </div>
+            <Review item={item} />
+            {(busy || item.outcome) && !item.review?.refused && (
+              <progress max={1} value={item.progress} aria-label={`Upload of ${item.path}`}>
+                {Math.round(item.progress * 100)}%
+              </progress>
+            )}
+            {item.outcome?.ok === true && <p className="vt-ok">Stored as version {item.outcome.version}.</p>}
+            {item.outcome?.ok === false && (
+              <p className="vt-error" role="alert">
+                Refused: {item.outcome.message}
+              </p>
+            )}
+          </li>
+        ))}
+      </ul>
+      {!done && (
+        <label className="vt-check vt-trust">
+          <input type="checkbox" checked={trusted} onChange={(e) => setTrusted(e.target.checked)} disabled={busy} />
+          {TRUST_STATEMENT.text}
+        </label>
+      )}
+      <div className="vt-dialog-actions">
+        {!done && (
+          <button type="button" className="vt-primary" disabled={!trusted || busy || !reviewed || !uploadable} onClick={() => void upload()}>
+            Upload
+          </button>
+        )}
+        <button type="button" onClick={() => onClose(done)} disabled={busy}>
+          {done ? "Close" : "Cancel"}
+        </button>
+      </div>
+    </dialog>
+  );
+}
+
+function Review({ item }: { item: Item }) {
+  const review = item.review;
+  if (!review) return <p className="vt-muted">Reviewing…</p>;
+  if (review.refused) {
+    return (
+      <p className="vt-error">
+        Will be refused: {review.refused.message} [{review.refused.error}]
+      </p>
+    );
+  }
+  const { counts, total, headline } = review.summary;
+  if (total === 0) return <p className="vt-ok">Nothing found that needs a closer look.</p>;
+  return (
+    <div className="vt-review">
+      <p>
+        {counts.high > 0 && <span className="vt-sev vt-sev-high">{counts.high} high</span>}{" "}
+        {counts.medium > 0 && <span className="vt-sev vt-sev-medium">{counts.medium} medium</span>}{" "}
+        {counts.low > 0 && <span className="vt-sev vt-sev-low">{counts.low} low</span>}
+      </p>
+      <ul>
+        {headline.map((line) => (
+          <li key={line}>{line}</li>
+        ))}
+      </ul>
+    </div>
+  );
+}

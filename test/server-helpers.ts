@@ -1,0 +1,120 @@
+// A real studio for tests: real SQLite file and blob store in a temp dir, the real app and content origins.
+// Requests go through Fastify's inject (the full request pipeline, no socket) unless a test listens on loopback.
+
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from "fastify";
+import { loadConfig } from "../src/server/config.ts";
+import { buildAppOrigin, type BuildOptions } from "../src/server/app-origin.ts";
+import { buildContentOrigin } from "../src/server/content-origin.ts";
+import { openStudio } from "../src/server/server.ts";
+import { createUser } from "../src/server/auth/users.ts";
+import type { Studio } from "../src/server/studio.ts";
+
+export const APP_ORIGIN = "http://localhost:8080";
+export const PASSWORD = "correct horse battery staple";
+
+export interface Caller {
+  name: string;
+  cookie: string;
+  csrf: string;
+}
+
+export interface TestStudio {
+  studio: Studio;
+  app: FastifyInstance;
+  content: FastifyInstance;
+  dataDir: string;
+  addUser(name: string, options?: { admin?: boolean }): Promise<Caller>;
+  signIn(name: string, password?: string): Promise<Caller>;
+  /** A request as the browser's own page sends it: same-origin, with the caller's cookie and CSRF token. */
+  call(caller: Caller | undefined, options: InjectOptions): Promise<LightMyRequestResponse>;
+  close(): Promise<void>;
+}
+
+export async function startTestStudio(flags: Record<string, string> = {}, build: BuildOptions = {}): Promise<TestStudio> {
+  const dataDir = mkdtempSync(join(tmpdir(), "vitrine-server-"));
+  const config = loadConfig({ "data-dir": dataDir, "log-level": "silent", ...flags }, {});
+  const studio = await openStudio(config);
+  const app = await buildAppOrigin(studio, build);
+  const content = await buildContentOrigin(studio);
+  await app.ready();
+  await content.ready();
+
+  const signIn = async (name: string, password = PASSWORD): Promise<Caller> => {
+    const r = await app.inject({ method: "POST", url: "/api/session", headers: { origin: APP_ORIGIN }, payload: { username: name, password } });
+    if (r.statusCode !== 200) throw new Error(`sign-in of ${name} failed: ${r.statusCode} ${r.body}`);
+    const cookie = String(r.headers["set-cookie"]).split(";")[0] as string;
+    return { name, cookie, csrf: (r.json() as { csrfToken: string }).csrfToken };
+  };
+
+  return {
+    studio,
+    app,
+    content,
+    dataDir,
+    async addUser(name, options = {}) {
+      await createUser(studio.db, { name, password: PASSWORD, admin: options.admin ?? false }, { actor: undefined, clientAddress: "test" });
+      return signIn(name);
+    },
+    signIn,
+    call(caller, options) {
+      const headers: Record<string, string> = { origin: APP_ORIGIN, "sec-fetch-site": "same-origin", ...(options.headers as Record<string, string> | undefined) };
+      if (caller) {
+        headers.cookie = caller.cookie;
+        headers["x-csrf-token"] = caller.csrf;
+      }
+      return app.inject({ ...options, headers });
+    },
+    async close() {
+      await app.close();
+      await content.close();
+      await studio.db.destroy();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A multipart/form-data body: the acknowledgment field (unless undefined) then each file as a part named "file". */
+export function multipart(acknowledgment: string | undefined, files: { path: string; content: string | Buffer }[]): { payload: Buffer; headers: Record<string, string> } {
+  const boundary = `----vitrine${Math.random().toString(16).slice(2)}`;
+  const chunks: Buffer[] = [];
+  if (acknowledgment !== undefined) {
+    chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="acknowledgment"\r\n\r\n${acknowledgment}\r\n`));
+  }
+  for (const file of files) {
+    const encoded = encodeURIComponent(file.path);
+    chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename*=UTF-8''${encoded}\r\nContent-Type: application/octet-stream\r\n\r\n`));
+    chunks.push(Buffer.isBuffer(file.content) ? file.content : Buffer.from(file.content));
+    chunks.push(Buffer.from("\r\n"));
+  }
+  chunks.push(Buffer.from(`--${boundary}--\r\n`));
+  return { payload: Buffer.concat(chunks), headers: { "content-type": `multipart/form-data; boundary=${boundary}` } };
+}
+
+export const SMALL_NOTEBOOK = JSON.stringify({
+  nbformat: 4,
+  nbformat_minor: 5,
+  metadata: {},
+  cells: [{ cell_type: "markdown", id: "a1", metadata: {}, source: "# Hello" }],
+});
+
+/** Every row of every table and every file under the data directory's blob and temp folders, for "nothing changed" checks. */
+export async function snapshot(t: TestStudio): Promise<string> {
+  const { readdirSync, statSync } = await import("node:fs");
+  const tables = ["users", "sessions", "workspaces", "members", "blobs", "files", "versions", "audit_events", "trusted_domains", "trusted_applications"] as const;
+  const rows: Record<string, unknown[]> = {};
+  for (const table of tables) rows[table] = await t.studio.db.selectFrom(table).selectAll().execute();
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const full = join(dir, name);
+      if (statSync(full).isDirectory()) walk(full);
+      else files.push(`${full.slice(t.dataDir.length)} ${statSync(full).size}`);
+    }
+  };
+  walk(join(t.dataDir, "blobs"));
+  walk(join(t.dataDir, "tmp"));
+  return JSON.stringify({ rows, files: files.sort() });
+}
