@@ -4,6 +4,7 @@ import { test, after, before } from "node:test";
 import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import rateLimit from "@fastify/rate-limit";
 import Fastify, { type FastifyInstance } from "fastify";
 import { BlocklistBuilder, parsePattern, type UrlPolicy } from "../urls/index.ts";
 import { ImageSigner } from "../urls/image-signature.ts";
@@ -147,4 +148,18 @@ test("bodies are validated strictly: unknown fields, wrong types, too many check
   assert.equal(text.status, 415);
   const broken = await check('{"checks": [', {});
   assert.equal(broken.status, 400);
+});
+
+test("the server's route config reaches the route: a rate limit applies to URL checks", async () => {
+  const limited = Fastify();
+  await limited.register(rateLimit, { global: false });
+  await limited.register(urlCheckRoute, { signer, contentOrigin: "http://127.0.0.1:8081", routeConfig: { rateLimit: { max: 2, timeWindow: 60_000 } } });
+  try {
+    const send = () => limited.inject({ method: "POST", url: "/api/url-check", headers: { "content-type": "application/json" }, payload: '{"checks":[]}' });
+    assert.equal((await send()).statusCode, 200);
+    assert.equal((await send()).statusCode, 200);
+    assert.equal((await send()).statusCode, 429);
+  } finally {
+    await limited.close();
+  }
 });

@@ -17,6 +17,8 @@ export interface UrlCheckRouteOptions {
   contentOrigin: string;
   /** The signed-in person's trusted domains and applications: their prompts become allow (never a block). */
   getUserTrust?: (request: FastifyRequest) => Promise<UserTrust>;
+  /** Fastify route config, e.g. the server's rate limit: `rateLimits(studio.config).urlCheck`. */
+  routeConfig?: Record<string, unknown>;
 }
 
 export interface CheckedUrl extends UrlVerdict {
@@ -122,6 +124,7 @@ export async function urlCheckRoute(app: FastifyInstance, options: UrlCheckRoute
       },
       attachValidation: true,
       bodyLimit: BODY_LIMIT,
+      ...(options.routeConfig === undefined ? {} : { config: options.routeConfig }),
     },
     async (request, reply) => {
       // Only JSON: a text/plain POST is what a cross-site form can send without a preflight.
