@@ -83,3 +83,30 @@ test("https: the certificate is checked against the name, and the socket against
     await new Promise((resolve) => server.close(resolve));
   }
 });
+
+test("concurrency: fetches beyond the limit wait their turn, and beyond the queue are refused at once", async () => {
+  const { createServer: createHttpServer } = await import("node:http");
+  let inFlight = 0;
+  let most = 0;
+  const server = createHttpServer((_req, res) => {
+    inFlight++;
+    most = Math.max(most, inFlight);
+    setTimeout(() => {
+      inFlight--;
+      res.writeHead(200, { "content-type": "image/png" }).end(PNG);
+    }, 30);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+  const port = (server.address() as AddressInfo).port;
+  const fetcher = new ImageFetcher({ policy: { allowLoopback: [`127.0.0.1:${port}`] }, limits: { maxConcurrent: 2, maxQueued: 3 } });
+  try {
+    const results = await Promise.all(Array.from({ length: 7 }, (_, i) => fetcher.fetch(`http://127.0.0.1:${port}/${i}.png`)));
+    assert.deepEqual(results.map((r) => (r.ok ? "ok" : r.reason)), ["ok", "ok", "ok", "ok", "ok", "proxy_busy", "proxy_busy"]);
+    assert.equal(most, 2, "never more than two at once");
+    assert.equal((await fetcher.fetch(`http://127.0.0.1:${port}/again.png`)).ok, true, "turns are all given back");
+  } finally {
+    await fetcher.close();
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});

@@ -18,6 +18,13 @@ export interface ImageFetchLimits {
   connectTimeoutMs: number;
   /** For the whole fetch, redirects and body included: a slow server is cut off, never waited on. */
   totalTimeoutMs: number;
+  /**
+   * Fetches in flight at once. Each may hold up to maxBytes in memory, so this bounds the proxy's memory
+   * (32 x 10 MiB by default) however many images a page asks for; more wait their turn.
+   */
+  maxConcurrent: number;
+  /** Fetches waiting for a turn; beyond this the proxy answers 503 at once rather than queue without end. */
+  maxQueued: number;
 }
 
 export const DEFAULT_IMAGE_LIMITS: Readonly<ImageFetchLimits> = Object.freeze({
@@ -26,6 +33,8 @@ export const DEFAULT_IMAGE_LIMITS: Readonly<ImageFetchLimits> = Object.freeze({
   maxRedirects: 3,
   connectTimeoutMs: 5_000,
   totalTimeoutMs: 15_000,
+  maxConcurrent: 32,
+  maxQueued: 1_000,
 });
 
 export type ImageFetchResult =
@@ -97,6 +106,8 @@ export class ImageFetcher {
   readonly #limits: ImageFetchLimits;
   readonly #agent: Agent;
   readonly #allowedPairs: ReadonlySet<string>;
+  #active = 0;
+  readonly #waiting: (() => void)[] = [];
 
   constructor(options: ImageFetcherOptions = {}) {
     this.#policy = { ...options.policy, trustedDomains: [], trustedApplications: [] };
@@ -175,7 +186,25 @@ export class ImageFetcher {
   }
 
   /** Fetches the image at a URL the URL check allowed. Never throws for anything the remote side does. */
+  /** Fetches the image at a URL the URL check allowed. Never throws for anything the remote side does. */
   async fetch(url: string): Promise<ImageFetchResult> {
+    if (this.#active >= this.#limits.maxConcurrent) {
+      if (this.#waiting.length >= this.#limits.maxQueued) return refuse(503, "proxy_busy", "the image proxy is busy; try again shortly");
+      // A finishing fetch hands its turn straight to the first in line, so the count never overshoots.
+      await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    } else {
+      this.#active++;
+    }
+    try {
+      return await this.#fetch(url);
+    } finally {
+      const next = this.#waiting.shift();
+      if (next) next();
+      else this.#active--;
+    }
+  }
+
+  async #fetch(url: string): Promise<ImageFetchResult> {
     const signal = AbortSignal.timeout(this.#limits.totalTimeoutMs);
     let current = url;
     for (let hop = 0; ; hop++) {
