@@ -83,6 +83,9 @@ test("blocklist import, add and list; check-url then blocks and names the list",
   assert.equal(run(["blocklist", "remove", "bad.example"]).code, 1, "nothing left to remove");
   const elsewhere = run(["check-url", "--data-dir", join(work, "empty"), "--context", "image", "http://evil.example/bins/x.sh"]);
   assert.equal(elsewhere.code, 0, "--data-dir chooses where lists are read");
+  const viaEnv = spawnSync(bin, ["check-url", "--context", "image", "http://evil.example/bins/x.sh"], { cwd: tmpdir(), encoding: "utf8", env: { ...process.env, PATH: "/usr/bin:/bin", VITRINE_DATA_DIR: join(work, "data") } });
+  assert.equal(viaEnv.status, 1, "VITRINE_DATA_DIR, as the server reads it");
+  assert.match(viaEnv.stdout, /"list":"urlhaus"/);
 });
 
 test("blocklist: bad input is refused with its reason", () => {

@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { BlocklistError } from "../urls/blocklist.ts";
 import { FEED_FORMATS, type FeedFormat } from "../urls/blocklist-formats.ts";
-import { ADMIN_LIST, addToBlocklist, DEFAULT_DATA_DIR, importBlocklist, removeFromBlocklist, summarizeBlocklists } from "../urls/blocklist-store.ts";
+import { ADMIN_LIST, addToBlocklist, dataDirFrom, importBlocklist, removeFromBlocklist, summarizeBlocklists } from "../urls/blocklist-store.ts";
 import type { CommandIO } from "./render-command.ts";
 import { UsageError } from "./usage-error.ts";
 
@@ -24,7 +24,7 @@ blocked, and the refusal names the list; nobody can click through it.
 Options:
   -n, --name NAME     the list (lower-case letters, digits, ".", "_", "-")
   -f, --format FMT    import format: auto (default), urlhaus, urls, hosts
-  --data-dir DIR      where data is kept (default: ./data)
+  --data-dir DIR      where data is kept (default: $VITRINE_DATA_DIR, else ./data)
   -h, --help          this help
 
 Exit codes: 0 done; 1 a pattern or file could not be read, or remove found nothing to remove; 2 a bad option.`;
@@ -52,7 +52,7 @@ export function blocklistCommand(args: string[], io: CommandIO): number {
     return 0;
   }
   const [action, ...operands] = positionals;
-  const dataDir = values["data-dir"] ?? DEFAULT_DATA_DIR;
+  const dataDir = dataDirFrom(values["data-dir"]);
   const format = values.format ?? "auto";
   if (format !== "auto" && !(FEED_FORMATS as readonly string[]).includes(format)) {
     throw new UsageError(`--format must be auto, ${FEED_FORMATS.join(", ")}, not "${format}"`);

@@ -11,6 +11,11 @@ import { readFeed, type FeedFormat, type FeedResult } from "./blocklist-formats.
 /** The list `vitrine blocklist add` writes to. */
 export const ADMIN_LIST = "admin";
 export const DEFAULT_DATA_DIR = "./data";
+
+/** The data dir as the studio server finds it: an explicit choice, else VITRINE_DATA_DIR, else ./data. */
+export function dataDirFrom(option: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  return option ?? (env.VITRINE_DATA_DIR || DEFAULT_DATA_DIR);
+}
 const HEADER = "# vitrine blocklist v1";
 const KINDS: ReadonlySet<string> = new Set<EntryKind>(["host", "prefix", "url"]);
 
