@@ -76,8 +76,16 @@ test("blocklist import, add and list; check-url then blocks and names the list",
     "block blocklisted admin",
     "allow proxied_image undefined",
   ]);
+  const removed = run(["blocklist", "remove", "bad.example"]);
+  assert.equal(removed.code, 0);
+  assert.deepEqual(removed.lines[0], { list: "admin", kind: "host", value: "bad.example", removed: true });
+  assert.equal(run(["check-url", "--context", "image", "https://cdn.bad.example/a.png"]).code, 0, "no longer blocked");
+  assert.equal(run(["blocklist", "remove", "bad.example"]).code, 1, "nothing left to remove");
   const elsewhere = run(["check-url", "--data-dir", join(work, "empty"), "--context", "image", "http://evil.example/bins/x.sh"]);
   assert.equal(elsewhere.code, 0, "--data-dir chooses where lists are read");
+  const viaEnv = spawnSync(bin, ["check-url", "--context", "image", "http://evil.example/bins/x.sh"], { cwd: tmpdir(), encoding: "utf8", env: { ...process.env, PATH: "/usr/bin:/bin", VITRINE_DATA_DIR: join(work, "data") } });
+  assert.equal(viaEnv.status, 1, "VITRINE_DATA_DIR, as the server reads it");
+  assert.match(viaEnv.stdout, /"list":"urlhaus"/);
 });
 
 test("blocklist: bad input is refused with its reason", () => {

@@ -1,12 +1,13 @@
 import { parseArgs } from "node:util";
 import { BlocklistError } from "../urls/blocklist.ts";
 import { FEED_FORMATS, type FeedFormat } from "../urls/blocklist-formats.ts";
-import { ADMIN_LIST, addToBlocklist, DEFAULT_DATA_DIR, importBlocklist, summarizeBlocklists } from "../urls/blocklist-store.ts";
+import { ADMIN_LIST, addToBlocklist, dataDirFrom, importBlocklist, removeFromBlocklist, summarizeBlocklists } from "../urls/blocklist-store.ts";
 import type { CommandIO } from "./render-command.ts";
 import { UsageError } from "./usage-error.ts";
 
 export const BLOCKLIST_USAGE = `Usage: vitrine blocklist import FILE [--name NAME] [--format auto|urlhaus|urls|hosts]
        vitrine blocklist add PATTERN [--name NAME]
+       vitrine blocklist remove PATTERN [--name NAME]
        vitrine blocklist list
 
 Keeps the reputation lists the URL check consults, in DATA_DIR/blocklists/NAME.list. A URL that a list names is
@@ -17,15 +18,16 @@ blocked, and the refusal names the list; nobody can click through it.
            Lines that cannot be read are reported with their number and skipped.
   add      adds one pattern to list NAME (default: admin): a host (evil.example, *.evil.example: the host and its
            subdomains), a URL prefix ending in * (https://evil.example/downloads/*), or an exact URL.
+  remove   takes one pattern out of list NAME (default: admin).
   list     prints each list with its counts, one JSON object per line.
 
 Options:
   -n, --name NAME     the list (lower-case letters, digits, ".", "_", "-")
   -f, --format FMT    import format: auto (default), urlhaus, urls, hosts
-  --data-dir DIR      where data is kept (default: ./data)
+  --data-dir DIR      where data is kept (default: $VITRINE_DATA_DIR, else ./data)
   -h, --help          this help
 
-Exit codes: 0 done; 1 a pattern or file could not be read; 2 a bad option.`;
+Exit codes: 0 done; 1 a pattern or file could not be read, or remove found nothing to remove; 2 a bad option.`;
 
 export function blocklistCommand(args: string[], io: CommandIO): number {
   let parsed;
@@ -50,7 +52,7 @@ export function blocklistCommand(args: string[], io: CommandIO): number {
     return 0;
   }
   const [action, ...operands] = positionals;
-  const dataDir = values["data-dir"] ?? DEFAULT_DATA_DIR;
+  const dataDir = dataDirFrom(values["data-dir"]);
   const format = values.format ?? "auto";
   if (format !== "auto" && !(FEED_FORMATS as readonly string[]).includes(format)) {
     throw new UsageError(`--format must be auto, ${FEED_FORMATS.join(", ")}, not "${format}"`);
@@ -83,13 +85,19 @@ export function blocklistCommand(args: string[], io: CommandIO): number {
         io.stdout(`${JSON.stringify({ list: values.name ?? ADMIN_LIST, kind: entry.kind, value: entry.value, added })}\n`);
         return 0;
       }
+      case "remove": {
+        if (operands.length !== 1) throw new UsageError("blocklist remove needs one PATTERN");
+        const { entry, removed } = removeFromBlocklist(dataDir, operands[0] as string, values.name ?? ADMIN_LIST);
+        io.stdout(`${JSON.stringify({ list: values.name ?? ADMIN_LIST, kind: entry.kind, value: entry.value, removed })}\n`);
+        return removed ? 0 : 1;
+      }
       case "list": {
         if (operands.length !== 0) throw new UsageError("blocklist list takes no operands");
         for (const summary of summarizeBlocklists(dataDir)) io.stdout(`${JSON.stringify(summary)}\n`);
         return 0;
       }
       default:
-        throw new UsageError(action === undefined ? "blocklist needs an action: import, add or list" : `unknown action "${action}"`);
+        throw new UsageError(action === undefined ? "blocklist needs an action: import, add, remove or list" : `unknown action "${action}"`);
     }
   } catch (error) {
     if (error instanceof BlocklistError) {

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { checkUrl, type UrlContext, type UrlPolicy } from "../urls/index.ts";
 import { BlocklistError } from "../urls/blocklist.ts";
-import { DEFAULT_DATA_DIR, loadBlocklists } from "../urls/blocklist-store.ts";
+import { dataDirFrom, loadBlocklists } from "../urls/blocklist-store.ts";
 import type { CommandIO } from "./render-command.ts";
 import { UsageError } from "./usage-error.ts";
 
@@ -16,7 +16,7 @@ Options:
   -c, --context link|image   how the URL is used (default: link)
   -b, --base URL             the URL relative references resolve against (default: the app origin)
   --app-origin URL           the studio's own origin, whose API is refused (default: http://localhost:8080)
-  --data-dir DIR             where blocklists are kept, in DIR/blocklists (default: ./data)
+  --data-dir DIR             where blocklists are kept, in DIR/blocklists (default: $VITRINE_DATA_DIR, else ./data)
   --trust-domain HOST        treat HOST and its subdomains as trusted (repeatable)
   --allow-loopback HOST:PORT let this loopback host:port through, for local testing (repeatable)
   -h, --help                 this help
@@ -59,7 +59,7 @@ export function checkUrlCommand(args: string[], io: CommandIO): number {
   if (context !== "link" && context !== "image") throw new UsageError(`--context must be "link" or "image", not "${context}"`);
   if (positionals.length === 0) throw new UsageError("check-url needs at least one URL (or - to read them from standard input)");
   const base = values.base === undefined ? undefined : validOrigin(values.base, "--base");
-  const dataDir = values["data-dir"] ?? DEFAULT_DATA_DIR;
+  const dataDir = dataDirFrom(values["data-dir"]);
   let blocklist;
   try {
     blocklist = loadBlocklists(dataDir);

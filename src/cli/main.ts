@@ -18,7 +18,7 @@ Commands:
   audit                           print the security event log
   scan PATH...                    review notebooks and scripts before trusting them (text, JSON or SARIF)
   check-url URL...                what the studio would do with a URL: allow, prompt or block, and why
-  blocklist import|add|list       the reputation lists the URL check consults
+  blocklist import|add|remove|list  the reputation lists the URL check consults
 
 Run "vitrine <command> --help" for a command's options.
 Options: -h, --help   this help;  -v, --version   the version`;

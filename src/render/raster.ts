@@ -25,6 +25,31 @@ export function sniffRasterType(bytes: Uint8Array): RasterMimeType | undefined {
   return undefined;
 }
 
+/**
+ * Every raster type the studio passes on. Notebook outputs use RASTER_MIME_TYPES (the types nbformat and
+ * JupyterLab render); the image proxy also passes AVIF, which pages on the web use.
+ */
+export const WEB_IMAGE_TYPES = Object.freeze([...RASTER_MIME_TYPES, "image/avif"] as const);
+export type WebImageType = (typeof WEB_IMAGE_TYPES)[number];
+
+const ASCII = (text: string) => Array.from(text, (c) => c.charCodeAt(0));
+const FTYP = ASCII("ftyp");
+const AVIF_BRANDS = [ASCII("avif"), ASCII("avis")];
+
+/** The type the bytes really are, by magic number, among WEB_IMAGE_TYPES. SVG and everything else: undefined. */
+export function sniffImageType(bytes: Uint8Array): WebImageType | undefined {
+  const raster = sniffRasterType(bytes);
+  if (raster) return raster;
+  // AVIF is an ISO BMFF file whose leading "ftyp" box names the avif or avis brand (major or compatible).
+  if (!startsWith(bytes, FTYP, 4) || bytes.length < 16) return undefined;
+  const boxSize = (((bytes[0] ?? 0) << 24) | ((bytes[1] ?? 0) << 16) | ((bytes[2] ?? 0) << 8) | (bytes[3] ?? 0)) >>> 0;
+  const end = Math.min(boxSize, bytes.length, 256);
+  for (let at = 8; at + 4 <= end; at += at === 8 ? 8 : 4) {
+    if (AVIF_BRANDS.some((brand) => startsWith(bytes, brand, at))) return "image/avif";
+  }
+  return undefined;
+}
+
 /** The first bytes of a base64 payload (atob, not Buffer: the plan is built in the browser too). */
 export function decodeBase64Prefix(base64: string): Uint8Array {
   const binary = atob(base64.slice(0, 32));

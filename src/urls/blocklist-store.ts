@@ -11,6 +11,11 @@ import { readFeed, type FeedFormat, type FeedResult } from "./blocklist-formats.
 /** The list `vitrine blocklist add` writes to. */
 export const ADMIN_LIST = "admin";
 export const DEFAULT_DATA_DIR = "./data";
+
+/** The data dir as the studio server finds it: an explicit choice, else VITRINE_DATA_DIR, else ./data. */
+export function dataDirFrom(option: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  return option ?? (env.VITRINE_DATA_DIR || DEFAULT_DATA_DIR);
+}
 const HEADER = "# vitrine blocklist v1";
 const KINDS: ReadonlySet<string> = new Set<EntryKind>(["host", "prefix", "url"]);
 
@@ -78,6 +83,19 @@ export function addToBlocklist(dataDir: string, pattern: string, name = ADMIN_LI
   mkdirSync(blocklistDir(dataDir), { recursive: true });
   writeFileAtomic(path, serialize(name, lines));
   return { entry, added };
+}
+
+/** Removes one pattern from a list (the admin list by default). Returns whether it was there. */
+export function removeFromBlocklist(dataDir: string, pattern: string, name = ADMIN_LIST): { entry: BlocklistEntry; removed: boolean } {
+  const entry = parsePattern(pattern);
+  if (!listNames(dataDir).includes(name)) return { entry, removed: false };
+  const line = `${entry.kind} ${entry.value}`;
+  const lines: string[] = [];
+  readEntries(dataDir, name, (kind, value) => lines.push(`${kind} ${value}`));
+  const kept = lines.filter((l) => l !== line);
+  if (kept.length === lines.length) return { entry, removed: false };
+  writeFileAtomic(listPath(dataDir, name), serialize(name, kept));
+  return { entry, removed: true };
 }
 
 export interface ListSummary {

@@ -22,10 +22,12 @@ test("patterns: hosts, prefixes and exact URLs, normalized as the engine normali
   assert.deepEqual(parsePattern("*.evil.example"), { kind: "host", value: "evil.example" });
   assert.deepEqual(parsePattern(".evil.example"), { kind: "host", value: "evil.example" });
   assert.deepEqual(parsePattern("bücher.example"), { kind: "host", value: "xn--bcher-kva.example" });
+  assert.deepEqual(parsePattern("0x7f.1"), { kind: "host", value: "127.0.0.1" });
+  assert.deepEqual(parsePattern("[0:0::1]"), { kind: "host", value: "[::1]" });
   assert.deepEqual(parsePattern("HTTPS://Evil.Example/Downloads/*"), { kind: "prefix", value: "https://evil.example/Downloads/" });
   assert.deepEqual(parsePattern("http://evil.example:80/%6Dal.exe#x"), { kind: "url", value: "http://evil.example/mal.exe" });
   assert.deepEqual(parsePattern("http://user:pw@evil.example./a"), { kind: "url", value: "http://evil.example/a" });
-  for (const bad of ["", "   ", "javascript://x", "ftp://x.example/", "evil example", "http://"]) {
+  for (const bad of ["", "   ", "javascript://x", "ftp://x.example/", "evil example", "http://", "evil.example:8080", "a/b", "user@evil.example", "."]) {
     assert.throws(() => parsePattern(bad), BlocklistError, bad);
   }
 });

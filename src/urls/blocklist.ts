@@ -1,7 +1,5 @@
 // Reputation lists: host suffixes, URL prefixes and exact URLs, from any number of named lists. A hit blocks and
 // names its list. Built once (at start-up or after an import), then read-only and shared.
-import { domainToASCII } from "node:url";
-import { classifyAddress } from "./ip-address.ts";
 import { HASH_SEED, hashRange, hashStep, StringTable } from "./string-table.ts";
 
 export type EntryKind = "host" | "prefix" | "url";
@@ -66,12 +64,16 @@ export function decodeUnreserved(href: string): string {
   });
 }
 
-/** An ASCII host name without trailing dot, or null. */
+/**
+ * A host name as the URL parser spells it (ASCII, lower case, IPv4 in dotted decimal, IPv6 compressed in
+ * brackets), without trailing dot; or null for anything that is not a bare host.
+ */
 export function normalizeHost(text: string): string | null {
-  if (text === "" || /[/?#@\s:\\]/.test(text) && !text.startsWith("[")) return null;
-  const ascii = domainToASCII(text.replace(/\.+$/, ""));
-  if (ascii === "") return classifyAddress(text) ? text.toLowerCase() : null;
-  return ascii;
+  if (text === "" || /[/?#@\s\\]/.test(text) || (text.includes(":") && !text.startsWith("["))) return null;
+  const url = URL.parse(`http://${text}/`);
+  if (!url || url.port !== "" || url.hostname === "") return null;
+  const host = url.hostname.replace(/\.+$/, "");
+  return host === "" ? null : host;
 }
 
 /** Collects entries of several lists, then packs them. */
@@ -119,8 +121,40 @@ export const NO_HIT = -1;
 /** hostTag: no host entry, but URL or prefix entries on this host may exist: ask urlTag. */
 export const URL_ENTRIES = -2;
 
-/** Bits in the filter of hosts that have URL or prefix entries: 2^21 bits, 256 KiB. */
-const HOST_FILTER_BITS = 21;
+/**
+ * Bloom filters with two bits per key, over the same hash the tables use. Probing a table of a million entries
+ * is a cache miss or two; the filters are small enough to stay in the processor's cache, and most questions
+ * ("is this suffix listed?", "does this host have URL entries?") are answered no by them alone.
+ */
+class BloomFilter {
+  readonly #bits: Uint32Array;
+  readonly #shift: number;
+
+  /** Sized at about 12 bits per key (about 1% false positives), between 2^10 and 2^24 bits. */
+  constructor(keys: number) {
+    let log = 10;
+    while (log < 24 && 1 << log < keys * 12) log++;
+    this.#bits = new Uint32Array(1 << (log - 5));
+    this.#shift = 32 - log;
+  }
+
+  add(h: number): void {
+    const a = h >>> this.#shift;
+    const b = Math.imul(h ^ (h >>> 16), 0x9e3779b1) >>> this.#shift;
+    this.#bits[a >>> 5] = (this.#bits[a >>> 5] as number) | (1 << (a & 31));
+    this.#bits[b >>> 5] = (this.#bits[b >>> 5] as number) | (1 << (b & 31));
+  }
+
+  mayHave(h: number): boolean {
+    const a = h >>> this.#shift;
+    const b = Math.imul(h ^ (h >>> 16), 0x9e3779b1) >>> this.#shift;
+    return ((this.#bits[a >>> 5] as number) & (1 << (a & 31))) !== 0 && ((this.#bits[b >>> 5] as number) & (1 << (b & 31))) !== 0;
+  }
+
+  get byteLength(): number {
+    return this.#bits.byteLength;
+  }
+}
 
 export class Blocklist {
   readonly names: readonly string[];
@@ -129,11 +163,10 @@ export class Blocklist {
   readonly #prefixes: StringTable;
   readonly #prefixOrigins: StringTable;
   readonly #groupStart: Uint32Array;
-  /**
-   * One bit per host hash of every URL and prefix entry: most URLs are on hosts no entry names, and for them the
-   * URL is never hashed at all.
-   */
-  readonly #urlHosts: Uint32Array;
+  /** Host suffix entries. */
+  readonly #hostFilter: BloomFilter;
+  /** Hosts of URL and prefix entries: most URLs are on hosts no entry names, and their URL is never hashed. */
+  readonly #urlHosts: BloomFilter;
 
   constructor(names: readonly string[], values: Record<EntryKind, string[]>, tags: Record<EntryKind, number[]>) {
     this.names = [...names];
@@ -160,14 +193,18 @@ export class Blocklist {
     this.#prefixes = new StringTable(sorted, sortedTags);
     this.#prefixOrigins = new StringTable(origins, []);
     this.#groupStart = Uint32Array.from(starts);
-    this.#urlHosts = new Uint32Array(1 << (HOST_FILTER_BITS - 5));
+    this.#hostFilter = new BloomFilter(this.#hosts.size);
+    for (let i = 0; i < this.#hosts.size; i++) {
+      const host = this.#hosts.get(i);
+      this.#hostFilter.add(hashRange(host, 0, host.length));
+    }
+    this.#urlHosts = new BloomFilter(values.url.length + sorted.length);
     for (const href of values.url) this.#markHost(hrefHost(href));
     for (const href of sorted) this.#markHost(hrefHost(href));
   }
 
   #markHost(host: string): void {
-    const bit = hashRange(host, 0, host.length) >>> (32 - HOST_FILTER_BITS);
-    this.#urlHosts[bit >>> 5] = (this.#urlHosts[bit >>> 5] as number) | (1 << (bit & 31));
+    this.#urlHosts.add(hashRange(host, 0, host.length));
   }
 
   get size(): number {
@@ -175,7 +212,7 @@ export class Blocklist {
   }
 
   get byteLength(): number {
-    return this.#hosts.byteLength + this.#urls.byteLength + this.#prefixes.byteLength + this.#prefixOrigins.byteLength + this.#groupStart.byteLength + this.#urlHosts.byteLength;
+    return this.#hosts.byteLength + this.#urls.byteLength + this.#prefixes.byteLength + this.#prefixOrigins.byteLength + this.#groupStart.byteLength + this.#hostFilter.byteLength + this.#urlHosts.byteLength;
   }
 
   lookup(url: string, host: string): string | null {
@@ -204,19 +241,18 @@ export class Blocklist {
     let h = HASH_SEED;
     for (let i = host.length - 1; i >= 0; i--) {
       const code = host.charCodeAt(i);
-      if (code === 46 && hosts !== null && !ip) {
+      if (code === 46 && hosts !== null && !ip && this.#hostFilter.mayHave(h >>> 0)) {
         const found = hosts.findHashed(h, host, i + 1, host.length);
         if (found >= 0) return hosts.tag(found);
       }
       h = hashStep(h, code);
     }
     h >>>= 0;
-    if (hosts !== null) {
+    if (hosts !== null && this.#hostFilter.mayHave(h)) {
       const found = hosts.findHashed(h, host, 0, host.length);
       if (found >= 0) return hosts.tag(found);
     }
-    const bit = h >>> (32 - HOST_FILTER_BITS);
-    return ((this.#urlHosts[bit >>> 5] as number) & (1 << (bit & 31))) === 0 ? NO_HIT : URL_ENTRIES;
+    return this.#urlHosts.mayHave(h) ? URL_ENTRIES : NO_HIT;
   }
 
   /** The tag of a URL or prefix entry matching the href, or NO_HIT. */

@@ -238,6 +238,10 @@ table("confusable hosts ask with a warning, in punycode", "link", "prompt", [
   ["https://gіthub.com/", "confusable_host"],
   ["https://microsоft.com/", "confusable_host"],
   ["https://bankofamerica.com⁄login.example/", "confusable_host"],
+  ["https://ροκ.com/", "confusable_host"],
+  ["https://аррӏе-1.com/", "confusable_host"],
+  ["https://gооgle.com./", "confusable_host"],
+  ["https://wіkіреdіа.org/", "confusable_host"],
 ]);
 
 table("external applications ask first, named", "link", "prompt", [

@@ -1,15 +1,15 @@
 // The verdict engine: one raw URL from a notebook, in a context, against a policy -> allow, prompt or block.
 // Pure and synchronous (no DNS, no I/O): the image proxy repeats the address rules at connect time.
-import { decodeHTMLAttribute } from "entities";
 import { checkRasterImage, isRasterMimeType } from "../render/raster.ts";
 import { APP_SIDE_EFFECT_SEGMENTS, DEFAULT_APP_ORIGIN, hostWithoutTrailingDot, isSideEffectPath } from "./app-origin.ts";
 import type { HostDisplay } from "./display.ts";
 import { URL_ENTRIES } from "./blocklist.ts";
-import { blocklistHostTag, hostFacts } from "./host-facts.ts";
+import { decodeAttribute } from "./html-references.ts";
+import { blocklistHostTag, hostFacts, type HostFacts } from "./host-facts.ts";
 import { classifyAddress } from "./ip-address.ts";
 import { REASONS, type Reason } from "./reasons.ts";
 import { applicationName, BROWSER_SCHEMES, DENIED_SCHEMES } from "./schemes.ts";
-import type { CheckOptions, UrlContext, UrlPolicy, UrlVerdict, Verdict } from "./types.ts";
+import type { CheckOptions, PromptData, UrlContext, UrlPolicy, UrlVerdict, Verdict } from "./types.ts";
 
 /** Ports an image may be fetched from: the proxy connects to nothing else. */
 export const IMAGE_PORTS: readonly number[] = Object.freeze([80, 443]);
@@ -24,6 +24,8 @@ interface PreparedPolicy {
   trustedDomains: readonly string[];
   trustedApplications: ReadonlySet<string>;
   allowLoopback: ReadonlySet<string>;
+  /** Ports of the allowLoopback pairs (see UrlPolicy.allowLoopback). */
+  allowLoopbackPorts: ReadonlySet<string>;
   blocklist: UrlPolicy["blocklist"];
 }
 
@@ -31,9 +33,17 @@ const prepared = new WeakMap<UrlPolicy, PreparedPolicy>();
 const EMPTY_POLICY: UrlPolicy = Object.freeze({});
 
 /** Policies are usually long-lived objects; their derived forms are computed once per object. */
+let lastPolicy: UrlPolicy | undefined;
+let lastPrepared: PreparedPolicy | undefined;
+
 function prepare(policy: UrlPolicy): PreparedPolicy {
+  if (policy === lastPolicy && lastPrepared) return lastPrepared;
   let ready = prepared.get(policy);
-  if (ready) return ready;
+  if (ready) {
+    lastPolicy = policy;
+    lastPrepared = ready;
+    return ready;
+  }
   const app = new URL(policy.appOrigin ?? DEFAULT_APP_ORIGIN);
   ready = {
     appHost: hostWithoutTrailingDot(app.hostname),
@@ -43,9 +53,12 @@ function prepare(policy: UrlPolicy): PreparedPolicy {
     trustedDomains: (policy.trustedDomains ?? []).map(asciiDomain).filter((d) => d !== ""),
     trustedApplications: new Set((policy.trustedApplications ?? []).map((a) => a.toLowerCase())),
     allowLoopback: new Set((policy.allowLoopback ?? []).map(loopbackPair)),
+    allowLoopbackPorts: new Set((policy.allowLoopback ?? []).map((pair) => loopbackPair(pair).replace(/^.*:/, ""))),
     blocklist: policy.blocklist,
   };
   prepared.set(policy, ready);
+  lastPolicy = policy;
+  lastPrepared = ready;
   return ready;
 }
 
@@ -65,36 +78,37 @@ function loopbackPair(pair: string): string {
   return `${host}:${parsed.port}`;
 }
 
-/** Removes what the WHATWG parser ignores, to see the input the way the parser does. */
-function parserView(input: string): string {
-  let start = 0;
-  let end = input.length;
-  while (start < end && input.charCodeAt(start) <= 0x20) start++;
-  while (end > start && input.charCodeAt(end - 1) <= 0x20) end--;
-  const trimmed = start === 0 && end === input.length ? input : input.slice(start, end);
-  return /[\t\n\r]/.test(trimmed) ? trimmed.replace(/[\t\n\r]/g, "") : trimmed;
-}
-
-/** Whether the text starts with "http://" or "https://" in any case (a hot path: no regex). */
-function isAbsoluteWeb(text: string): boolean {
-  if ((text.charCodeAt(0) | 0x20) !== 104 || (text.charCodeAt(1) | 0x20) !== 116 || (text.charCodeAt(2) | 0x20) !== 116 || (text.charCodeAt(3) | 0x20) !== 112) return false;
-  const at = (text.charCodeAt(4) | 0x20) === 115 ? 5 : 4;
+/** Whether the text starts with "http://" or "https://" at `i`, in any case (a hot path: no regex). */
+function isAbsoluteWeb(text: string, i: number): boolean {
+  if ((text.charCodeAt(i) | 0x20) !== 104 || (text.charCodeAt(i + 1) | 0x20) !== 116 || (text.charCodeAt(i + 2) | 0x20) !== 116 || (text.charCodeAt(i + 3) | 0x20) !== 112) return false;
+  const at = (text.charCodeAt(i + 4) | 0x20) === 115 ? i + 5 : i + 4;
   return text.charCodeAt(at) === 58 && text.charCodeAt(at + 1) === 47 && text.charCodeAt(at + 2) === 47;
 }
 
+/** A verdict on a URL that has no host to show (schemes, fragments, data and attachments, unparsable input). */
 interface Parts {
   verdict: Verdict;
   reason: Reason;
   normalized: string | null;
-  host?: HostDisplay | null;
   application?: string;
-  list?: string | undefined;
-  warning?: string | undefined;
-  detail?: string | undefined;
+  detail?: string;
+}
+
+function promptData(context: UrlContext, verdict: Verdict, reason: Reason, host: HostDisplay | null, application: string | undefined): PromptData {
+  const prompt: PromptData = {
+    kind: verdict === "block" ? "blocked" : reason === "external_application" ? "external_application" : "external_site",
+    host: host ? host.display : null,
+    registrableDomain: host ? host.registrableDomain : null,
+    // Going on past a refusal is offered only for a link into a local network a person may own; never for
+    // blocklist hits, scripts, denied programs or the studio itself.
+    clickThrough: verdict === "prompt" || (context === "link" && (reason === "private_address" || reason === "local_name")),
+  };
+  if (application !== undefined) prompt.application = application;
+  return prompt;
 }
 
 function finish(input: string, context: UrlContext, parts: Parts): UrlVerdict {
-  const { verdict, reason, normalized, host } = parts;
+  const { verdict, reason, normalized } = parts;
   const result: UrlVerdict = {
     input,
     context,
@@ -102,42 +116,33 @@ function finish(input: string, context: UrlContext, parts: Parts): UrlVerdict {
     reason,
     message: parts.detail ? `${REASONS[reason]} (${parts.detail})` : REASONS[reason],
     normalized,
-    display: host ? host.display : null,
+    display: null,
   };
-  if (host) result.registrableDomain = host.registrableDomain;
   if (parts.application !== undefined) result.application = parts.application;
-  if (parts.list !== undefined) result.list = parts.list;
-  if (parts.warning !== undefined) result.warning = parts.warning;
-  if (verdict === "prompt" || verdict === "block") {
-    result.prompt = {
-      kind: verdict === "block" ? "blocked" : reason === "external_application" ? "external_application" : "external_site",
-      host: result.display,
-      registrableDomain: host ? host.registrableDomain : null,
-      // Going on past a refusal is offered only for a link into a local network a person may own; never for
-      // blocklist hits, scripts, denied programs or the studio itself.
-      clickThrough: verdict === "prompt" || (context === "link" && (reason === "private_address" || reason === "local_name")),
-    };
-    if (parts.application !== undefined) result.prompt.application = parts.application;
-  }
+  if (verdict !== "allow") result.prompt = promptData(context, verdict, reason, null, parts.application);
   return result;
 }
 
 export function checkUrl(input: string, context: UrlContext, options: CheckOptions = {}): UrlVerdict {
   const policy = prepare(options.policy ?? EMPTY_POLICY);
-  const decoded = options.source === "text" || !input.includes("&") ? input : decodeHTMLAttribute(input);
-  const view = parserView(decoded);
-  if (view === "") return finish(input, context, { verdict: "block", reason: "invalid_url", normalized: null, detail: "empty" });
-  // An absolute http(s) URL parses the same with or without a base; skipping the base halves the parse cost.
-  const url = isAbsoluteWeb(view) ? URL.parse(view) : URL.parse(view, options.base ?? policy.appBase);
+  const decoded = options.source === "text" || !input.includes("&") ? input : decodeAttribute(input);
+  // The parser itself drops leading and trailing C0 controls and spaces, and every tab and newline; we only need to
+  // see where the URL starts (an empty one would resolve to the base, and "#x" is a fragment).
+  let start = 0;
+  while (start < decoded.length && decoded.charCodeAt(start) <= 0x20) start++;
+  if (start === decoded.length) return finish(input, context, { verdict: "block", reason: "invalid_url", normalized: null, detail: "empty" });
+  // An absolute http(s) URL parses the same with or without a base; skipping the base halves the parse cost. With
+  // a tab or newline inside the scheme the test fails and the base is used, which is still exact.
+  const url = isAbsoluteWeb(decoded, start) ? URL.parse(decoded) : URL.parse(decoded, options.base ?? policy.appBase);
   if (!url) return finish(input, context, { verdict: "block", reason: "invalid_url", normalized: null });
 
-  if (view.startsWith("#")) {
+  if (decoded.charCodeAt(start) === 35) {
     if (context === "link") return finish(input, context, { verdict: "allow", reason: "same_document", normalized: url.hash || "#" });
     return finish(input, context, { verdict: "block", reason: "same_document", normalized: null, detail: "an image cannot be the page itself" });
   }
 
   const protocol = url.protocol;
-  if (protocol === "https:" || protocol === "http:") return checkWeb(input, context, url, policy, view);
+  if (protocol === "https:" || protocol === "http:") return checkWeb(input, context, url, policy, decoded, protocol);
   const scheme = protocol.slice(0, -1);
   if (context === "image") {
     if (scheme === "attachment") return checkAttachment(input, url);
@@ -197,9 +202,23 @@ function isTrustedDomain(host: string, trusted: readonly string[]): boolean {
   return false;
 }
 
-function checkWeb(input: string, context: UrlContext, url: URL, policy: PreparedPolicy, view: string): UrlVerdict {
+/** finish() for http(s) URLs, without the intermediate parts object: this is the path nearly every URL takes. */
+function web(input: string, context: UrlContext, normalized: string, facts: HostFacts, warning: string | undefined, verdict: Verdict, reason: Reason, detail?: string, list?: string): UrlVerdict {
+  const host = facts.display;
+  const message = detail === undefined ? REASONS[reason] : `${REASONS[reason]} (${detail})`;
+  // Built as one literal per outcome rather than grown field by field: this runs for nearly every URL.
+  const result: UrlVerdict =
+    verdict === "allow"
+      ? { input, context, verdict, reason, message, normalized, display: host.display, registrableDomain: host.registrableDomain }
+      : { input, context, verdict, reason, message, normalized, display: host.display, registrableDomain: host.registrableDomain, prompt: reason === "external_site" ? (facts.sitePrompt ??= Object.freeze(promptData(context, verdict, reason, host, undefined))) : promptData(context, verdict, reason, host, undefined) };
+  if (list !== undefined) result.list = list;
+  if (warning !== undefined) result.warning = warning;
+  return result;
+}
+
+function checkWeb(input: string, context: UrlContext, url: URL, policy: PreparedPolicy, decoded: string, protocol: string): UrlVerdict {
   let warning: string | undefined;
-  if (view.includes("@") && (url.username !== "" || url.password !== "")) {
+  if (decoded.includes("@") && (url.username !== "" || url.password !== "")) {
     // Userinfo is how "https://bank.example@evil.example/" fools people; it is never passed on.
     url.username = "";
     url.password = "";
@@ -217,23 +236,20 @@ function checkWeb(input: string, context: UrlContext, url: URL, policy: Prepared
     const hash = normalized.indexOf("#");
     if (hash >= 0) normalized = normalized.slice(0, hash);
   }
-  const facts = hostFacts(hostname);
+  const facts = hostFacts(hostname, normalized, protocol.length + 2);
   const host = facts.display;
-  // The common case (nothing to add) allocates no parts object.
-  const parts = (verdict: Verdict, reason: Reason, detail?: string, list?: string): Parts =>
-    ({ verdict, reason, normalized, host, warning, detail, list });
 
   if (hostname === policy.appHost) {
-    if (isSideEffectPath(url.pathname, policy.sideEffectSegments)) return finish(input, context, parts("block", "app_api"));
-    if (hostname + (url.port ? `:${url.port}` : "") === policy.appHostPort) return finish(input, context, parts("allow", "workspace_relative"));
+    if (isSideEffectPath(url.pathname, policy.sideEffectSegments)) return web(input, context, normalized, facts, warning, "block", "app_api");
+    if (hostname + (url.port ? `:${url.port}` : "") === policy.appHostPort) return web(input, context, normalized, facts, warning, "allow", "workspace_relative");
   }
   const port = url.port;
-  const loopbackAllowed = policy.allowLoopback.size > 0 && policy.allowLoopback.has(`${hostname}:${port || (url.protocol === "https:" ? "443" : "80")}`);
+  const loopbackAllowed = policy.allowLoopback.size > 0 && policy.allowLoopback.has(`${hostname}:${port || (protocol === "https:" ? "443" : "80")}`);
   if (!loopbackAllowed) {
     const address = facts.address;
-    if (address?.special) return finish(input, context, parts("block", "private_address", address.range));
-    if (facts.local) return finish(input, context, parts("block", "local_name", hostname));
-    if (context === "image" && port !== "" && !IMAGE_PORT_TEXT.has(port)) return finish(input, context, parts("block", "bad_port", `port ${port}`));
+    if (address?.special) return web(input, context, normalized, facts, warning, "block", "private_address", address.range);
+    if (facts.local) return web(input, context, normalized, facts, warning, "block", "local_name", hostname);
+    if (context === "image" && port !== "" && !IMAGE_PORT_TEXT.has(port) && !policy.allowLoopbackPorts.has(port)) return web(input, context, normalized, facts, warning, "block", "bad_port", `port ${port}`);
   }
   const blocklist = policy.blocklist;
   if (blocklist) {
@@ -241,14 +257,14 @@ function checkWeb(input: string, context: UrlContext, url: URL, policy: Prepared
     if (tag === URL_ENTRIES) tag = blocklist.urlTag(normalized);
     if (tag >= 0) {
       const list = blocklist.names[tag] ?? "";
-      return finish(input, context, parts("block", "blocklisted", `list "${list}"`, list));
+      return web(input, context, normalized, facts, warning, "block", "blocklisted", `list "${list}"`, list);
     }
   }
-  if (context === "image") return finish(input, context, parts("allow", "proxied_image"));
+  if (context === "image") return web(input, context, normalized, facts, warning, "allow", "proxied_image");
   if (host.confusable) {
     warning = `The host is shown in punycode because ${host.confusable}.`;
-    return finish(input, context, parts("prompt", "confusable_host"));
+    return web(input, context, normalized, facts, warning, "prompt", "confusable_host");
   }
-  if (policy.trustedDomains.length > 0 && isTrustedDomain(hostname, policy.trustedDomains)) return finish(input, context, parts("allow", "trusted_site"));
-  return finish(input, context, parts("prompt", "external_site"));
+  if (policy.trustedDomains.length > 0 && isTrustedDomain(hostname, policy.trustedDomains)) return web(input, context, normalized, facts, warning, "allow", "trusted_site");
+  return web(input, context, normalized, facts, warning, "prompt", "external_site");
 }

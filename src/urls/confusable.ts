@@ -23,7 +23,7 @@ const ALLOWED_MIXES: readonly (readonly string[])[] = [
 /** Letters of other scripts that are drawn like Latin letters (lower case, as hosts are). */
 const LATIN_LOOKALIKES: Readonly<Record<string, RegExp>> = {
   Cyrillic: /^[аысԁеԍһіюјӏорԛѕԝхуъьҽпгѵѡ\p{Mn}\d-]+$/u,
-  Greek: /^[αβειικνορτυχωϲϳ\p{Mn}\d-]+$/u,
+  Greek: /^[αβεικνορτυχωϲϳ\p{Mn}\d-]+$/u,
   Armenian: /^[օսհոցզոռև\p{Mn}\d-]+$/u,
   Cherokee: /^[\p{Script=Cherokee}\d-]+$/u,
 };

@@ -4,6 +4,7 @@
 // fresh from the URL parser is a new string each time, and having V8 hash it for a Map costs more than the rest
 // of the lookup.
 import type { Blocklist } from "./blocklist.ts";
+import type { PromptData } from "./types.ts";
 import { displayHost, type HostDisplay } from "./display.ts";
 import { classifyAddress, type AddressClass } from "./ip-address.ts";
 import { isLocalName } from "./local-names.ts";
@@ -17,21 +18,30 @@ export interface HostFacts {
   /** The blocklist hostTag was computed against (lists are immutable; a reload is a new object). */
   blocklist: Blocklist | null;
   hostTag: number;
+  /** The prompt for an ordinary link to this host, built once and shared (frozen): most links get exactly it. */
+  sitePrompt: PromptData | null;
 }
 
-const CACHE_BITS = 13;
+const CACHE_BITS = 15;
 const cacheHosts: (string | undefined)[] = new Array<string | undefined>(1 << CACHE_BITS);
 const cacheFacts: (HostFacts | undefined)[] = new Array<HostFacts | undefined>(1 << CACHE_BITS);
 
-/** `hostname` as the WHATWG parser gives it (IPv6 in brackets; an IPv4 host always ends in a digit, no name can). */
-export function hostFacts(hostname: string): HostFacts {
-  const slot = hashRange(hostname, 0, hostname.length) >>> (32 - CACHE_BITS);
-  let facts = cacheHosts[slot] === hostname ? cacheFacts[slot] : undefined;
+/**
+ * `hostname` as the WHATWG parser gives it (IPv6 in brackets; an IPv4 host always ends in a digit, no name can),
+ * found at `hostStart` in `href` (its flat serialization, which is cheaper to read than the host's substring).
+ */
+export function hostFacts(hostname: string, href: string = hostname, hostStart = 0): HostFacts {
+  const slot = hashRange(href, hostStart, hostStart + hostname.length) >>> (32 - CACHE_BITS);
+  const cached = cacheHosts[slot];
+  let facts = cached !== undefined && cached.length === hostname.length && href.startsWith(cached, hostStart) ? cacheFacts[slot] : undefined;
   if (facts === undefined) {
-    const last = hostname.charCodeAt(hostname.length - 1);
-    const address = hostname.charCodeAt(0) === 91 || (last >= 48 && last <= 57) ? classifyAddress(hostname) : null;
-    facts = { address, local: address === null && isLocalName(hostname), display: Object.freeze(displayHost(hostname, address !== null)), blocklist: null, hostTag: 0 };
-    cacheHosts[slot] = hostname;
+    // A copy, not the substring: V8 keeps a substring's whole parent alive, and the parent is the full URL. The
+    // concatenation is flattened into a new string of the host's size, which is all the slice then holds on to.
+    const host = ` ${hostname}`.slice(1);
+    const last = host.charCodeAt(host.length - 1);
+    const address = host.charCodeAt(0) === 91 || (last >= 48 && last <= 57) ? classifyAddress(host) : null;
+    facts = { address, local: address === null && isLocalName(host), display: Object.freeze(displayHost(host, address !== null)), blocklist: null, hostTag: 0, sitePrompt: null };
+    cacheHosts[slot] = host;
     cacheFacts[slot] = facts;
   }
   return facts;

@@ -9,3 +9,4 @@ export { isLocalName, LOCAL_SUFFIXES } from "./local-names.ts";
 export { APP_SIDE_EFFECT_SEGMENTS, DEFAULT_APP_ORIGIN } from "./app-origin.ts";
 export { APPLICATION_NAMES, DENIED_SCHEMES, BROWSER_SCHEMES, applicationName } from "./schemes.ts";
 export { checkConfusable } from "./confusable.ts";
+export { ImageSigner, DEFAULT_SIGNATURE_TTL_SECONDS, MAX_SIGNED_URL_LENGTH, type SigningKey, type SignerOptions, type VerifyResult } from "./image-signature.ts";

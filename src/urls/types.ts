@@ -56,7 +56,8 @@ export interface UrlPolicy {
   /**
    * Loopback "host:port" pairs that may be reached anyway, e.g. "127.0.0.1:4567". Off (empty) by default; meant
    * for tests and local development that serve images from this machine. Only exact host:port pairs on loopback
-   * addresses or localhost are accepted; every other rule still applies.
+   * addresses or localhost are accepted. The pair's port is also accepted for image URLs on other hosts, because
+   * the image proxy checks the address it connects to: on that port it reaches the allowed pair and nothing else.
    */
   allowLoopback?: readonly string[];
 }
