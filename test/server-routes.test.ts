@@ -70,6 +70,7 @@ function body(method: string, path: string): { payload?: unknown; headers?: Reco
     "PATCH /api/workspaces/{ws}/files/{*}": { path: "moved.py" },
     "POST /api/trust/domains": { domain: "example.com" },
     "POST /api/trust/applications": { scheme: "zotero" },
+    "POST /api/url-check": { checks: [{ url: "https://example.org/a.png", context: "image" }, { url: "javascript:alert(1)", context: "link" }] },
   };
   if (key === "POST /api/workspaces/{ws}/files") {
     const m = multipart("trusted-source-v1", [{ path: "new.py", content: "n\n" }]);

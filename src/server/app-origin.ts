@@ -19,6 +19,7 @@ import { fileRoutes } from "./routes/file-routes.ts";
 import { publicRoutes } from "./routes/public-routes.ts";
 import { sessionRoutes, signInRoute } from "./routes/session-routes.ts";
 import { trustRoutes } from "./routes/trust-routes.ts";
+import { urlCheckRoutes } from "./routes/url-routes.ts";
 import { workspaceRoutes } from "./routes/workspace-routes.ts";
 import { studioUi } from "./studio-ui.ts";
 
@@ -30,7 +31,7 @@ const ERROR_DOCUMENTATION = {
 };
 
 /** Route plugins that need a signed-in user; they get request.user and CSRF protection without asking. */
-export const AUTHENTICATED_ROUTES: StudioRoutePlugin[] = [sessionRoutes, workspaceRoutes, fileRoutes, trustRoutes, adminRoutes];
+export const AUTHENTICATED_ROUTES: StudioRoutePlugin[] = [sessionRoutes, workspaceRoutes, fileRoutes, trustRoutes, adminRoutes, urlCheckRoutes];
 
 const UPLOAD_BODY_DOCUMENTATION = {
   type: "object",

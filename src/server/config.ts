@@ -34,6 +34,11 @@ export interface ServerConfig {
   urlCheckRequestsPerMinute: number;
   /** Key for signed, short-lived URLs (image proxy); generated into the data directory when not given. */
   signingKey: Buffer;
+  /**
+   * Loopback host:port pairs the image proxy may fetch from and the URL check lets through, e.g. a local test
+   * server. Empty by default: images from this machine are refused like every other private address.
+   */
+  imageAllowLoopback: string[];
   /** Trust X-Forwarded-For from a reverse proxy for the client address. */
   trustProxy: boolean;
   /** The RFC 9116 Contact URI; defaults to the studio's own copy of SECURITY.md. */
@@ -71,6 +76,7 @@ export const SETTINGS: readonly Setting[] = [
   { key: "uploadRequestsPerMinute", flag: "--upload-requests-per-minute", env: "VITRINE_UPLOAD_REQUESTS_PER_MINUTE", default: "60", help: "upload requests per minute per user" },
   { key: "urlCheckRequestsPerMinute", flag: "--url-check-requests-per-minute", env: "VITRINE_URL_CHECK_REQUESTS_PER_MINUTE", default: "120", help: "URL-check requests per minute per user" },
   { key: "signingKeyFile", flag: "--signing-key-file", env: "VITRINE_SIGNING_KEY_FILE", default: "DATA_DIR/secrets/signing.key", help: "key for signed URLs; generated (mode 0600) when missing" },
+  { key: "imageAllowLoopback", flag: "--image-allow-loopback", env: "VITRINE_IMAGE_ALLOW_LOOPBACK", default: "", help: "comma-separated loopback host:port pairs images may come from (tests, local development); none by default" },
   { key: "trustProxy", flag: "--trust-proxy", env: "VITRINE_TRUST_PROXY", default: "false", help: "take the client address from X-Forwarded-For" },
   { key: "securityContact", flag: "--security-contact", env: "VITRINE_SECURITY_CONTACT", default: "APP_URL/SECURITY.md", help: "Contact URI in /.well-known/security.txt" },
   { key: "logLevel", flag: "--log-level", env: "VITRINE_LOG_LEVEL", default: "info", help: "fatal, error, warn, info, debug or silent" },
@@ -157,6 +163,7 @@ export function loadConfig(flags: Readonly<Record<string, string | undefined>>, 
     uploadRequestsPerMinute: integer("uploadRequestsPerMinute", 1, 100_000),
     urlCheckRequestsPerMinute: integer("urlCheckRequestsPerMinute", 1, 100_000),
     signingKey: loadOrCreateSecret(signingKeyFile),
+    imageAllowLoopback: raw("imageAllowLoopback").value.split(",").map((pair) => pair.trim()).filter((pair) => pair !== ""),
     trustProxy: trustProxy.value === "true",
     securityContact: raw("securityContact").value.replace("APP_URL", appUrl.origin),
     logLevel,

@@ -8,6 +8,7 @@ import { registerErrorHandling } from "./error-handler.ts";
 import { refuseForeignHost } from "./request-guards.ts";
 import { registerContentSecurityHeaders } from "./security-headers.ts";
 import { frameShell } from "./frame-shell.ts";
+import { imageProxyRoutes } from "./routes/url-routes.ts";
 import type { Studio, StudioRoutePlugin } from "./studio.ts";
 
 const health: StudioRoutePlugin = async (app) => {
@@ -15,7 +16,7 @@ const health: StudioRoutePlugin = async (app) => {
 };
 
 /** The content origin's routes: add the frame document and the image proxy here. */
-export const CONTENT_ROUTES: StudioRoutePlugin[] = [health, frameShell];
+export const CONTENT_ROUTES: StudioRoutePlugin[] = [health, frameShell, imageProxyRoutes];
 
 export async function buildContentOrigin(studio: Studio): Promise<FastifyInstance> {
   const app = Fastify(fastifyOptions(studio));

@@ -3,30 +3,12 @@ import { test, after, before } from "node:test";
 import assert from "node:assert/strict";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo, LookupFunction } from "node:net";
-import { crc32, deflateSync, gzipSync } from "node:zlib";
+import { gzipSync } from "node:zlib";
 import Fastify, { type FastifyInstance } from "fastify";
 import { ImageSigner } from "../urls/image-signature.ts";
 import { imageProxyPlugin } from "./image-proxy.ts";
+import { png } from "../../test/png-fixture.ts";
 
-function chunk(type: string, data: Buffer): Buffer {
-  const body = Buffer.concat([Buffer.from(type, "latin1"), data]);
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(data.length);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([length, body, crc]);
-}
-
-/** A real PNG (grey pixels) of the declared size; the pixel data is only written for small images. */
-function png(width: number, height: number): Buffer {
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = 0; // greyscale
-  const rows = width * height <= 4096 ? Buffer.alloc((width + 1) * height, 0x80) : Buffer.alloc(16);
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk("IHDR", ihdr), chunk("IDAT", deflateSync(rows)), chunk("IEND", Buffer.alloc(0))]);
-}
 
 const PNG = png(2, 2);
 const received: IncomingHttpHeaders[] = [];

@@ -3,6 +3,7 @@
 
 import { loadBlocklists } from "../urls/blocklist-store.ts";
 import type { UrlPolicy } from "../urls/index.ts";
+import { ImageSigner } from "../urls/image-signature.ts";
 import type { FastifyInstance } from "fastify";
 import { buildAppOrigin } from "./app-origin.ts";
 import { buildContentOrigin } from "./content-origin.ts";
@@ -29,8 +30,10 @@ export async function openStudio(config: ServerConfig): Promise<Studio> {
   const db = await openDatabase(config.databaseUrl);
   const blobs = new BlobStore(config.dataDir);
   await blobs.init();
-  const urlPolicy: UrlPolicy = { appOrigin: config.appUrl.origin, blocklist: loadBlocklists(config.dataDir) };
-  return { config, db, blobs, urlPolicy };
+  const urlPolicy: UrlPolicy = { appOrigin: config.appUrl.origin, blocklist: loadBlocklists(config.dataDir), allowLoopback: config.imageAllowLoopback };
+  // Image signatures are domain-separated inside the signer, so the one signing key of the studio serves here too.
+  const imageSigner = new ImageSigner({ keys: [{ id: "k1", secret: config.signingKey }] });
+  return { config, db, blobs, urlPolicy, imageSigner };
 }
 
 export async function startStudio(config: ServerConfig, announce: (line: string) => void): Promise<RunningStudio> {

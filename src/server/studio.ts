@@ -8,6 +8,7 @@ import type { BlobStore } from "./storage/blob-store.ts";
 import type { Session } from "./auth/sessions.ts";
 import type { User } from "./auth/users.ts";
 import type { UrlPolicy } from "../urls/index.ts";
+import type { ImageSigner } from "../urls/image-signature.ts";
 
 export interface Studio {
   config: ServerConfig;
@@ -18,6 +19,8 @@ export interface Studio {
    * blocklists in the data directory, loaded at start. Per-user trust is added per request.
    */
   urlPolicy: UrlPolicy;
+  /** Signs the proxy URLs the URL check hands out; the image proxy on the content origin verifies them. */
+  imageSigner: ImageSigner;
 }
 
 export type StudioRoutePlugin = FastifyPluginAsync<{ studio: Studio }>;

@@ -114,7 +114,11 @@ export async function urlCheckRoute(app: FastifyInstance, options: UrlCheckRoute
   app.post(
     "/api/url-check",
     {
-      schema: { body: URL_CHECK_BODY_SCHEMA },
+      schema: {
+        summary: "Check URLs from a notebook before the browser uses them: verdicts in order, with a signed proxy URL for allowed images",
+        tags: ["urls"],
+        body: URL_CHECK_BODY_SCHEMA,
+      },
       validatorCompiler: () => (data: unknown) => {
         try {
           return { value: validateUrlCheckBody(data) };

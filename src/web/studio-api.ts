@@ -1,5 +1,5 @@
 // The studio API's shapes, as the server answers them, and the calls the pages make.
-import { apiRequest } from "./api.ts";
+import { ApiError, apiRequest } from "./api.ts";
 import { encodePath } from "./router.ts";
 
 export type Role = "owner" | "editor" | "viewer";
@@ -73,7 +73,7 @@ export function rawHref(workspace: string, path: string, version?: number): stri
 
 export async function fetchBytes(href: string): Promise<Uint8Array> {
   const response = await fetch(href, { credentials: "same-origin", redirect: "error" });
-  if (!response.ok) throw new Error(`the file could not be read (HTTP ${response.status})`);
+  if (!response.ok) throw new ApiError(response.status, `http_${response.status}`, `the file could not be read (HTTP ${response.status})`);
   return new Uint8Array(await response.arrayBuffer());
 }
 

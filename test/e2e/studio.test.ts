@@ -9,7 +9,8 @@ import { mkdirSync } from "node:fs";
 import type { Page } from "playwright-core";
 import { launchBrowser, type Browser } from "./browser.ts";
 import { frameAttackNotebook, pageAttackNotebook, PWNED } from "./hostile-notebooks.ts";
-import { startBrowserStudio, type BrowserStudio } from "./running-studio.ts";
+import { freePort, startBrowserStudio, type BrowserStudio } from "./running-studio.ts";
+import { png } from "../png-fixture.ts";
 
 const PASSWORD = "studio test password";
 const SHOTS = new URL("../../test-results/screenshots/", import.meta.url).pathname;
@@ -19,6 +20,10 @@ let beacon: Server;
 let beaconUrl = "";
 const beaconHits: string[] = [];
 let workspaceUrl = "";
+// A web server the studio is told it may fetch images from (an explicit loopback allowance, as for development).
+let images: Server;
+let imagesUrl = "";
+const imageRequests: { url: string; cookie: string | undefined; referer: string | undefined }[] = [];
 
 before(async () => {
   mkdirSync(SHOTS, { recursive: true });
@@ -28,7 +33,14 @@ before(async () => {
   });
   await new Promise<void>((resolve) => beacon.listen(0, "127.0.0.1", resolve));
   beaconUrl = `http://127.0.0.1:${(beacon.address() as { port: number }).port}/`;
-  studio = await startBrowserStudio([{ name: "ada", password: PASSWORD }]);
+  const imagesPort = await freePort();
+  images = createServer((req, res) => {
+    imageRequests.push({ url: req.url ?? "", cookie: req.headers.cookie, referer: req.headers.referer });
+    res.writeHead(200, { "content-type": "image/png", "set-cookie": "tracker=1" }).end(png(40, 20));
+  });
+  await new Promise<void>((resolve) => images.listen(imagesPort, "127.0.0.1", resolve));
+  imagesUrl = `http://127.0.0.1:${imagesPort}/`;
+  studio = await startBrowserStudio([{ name: "ada", password: PASSWORD }], { "image-allow-loopback": `127.0.0.1:${imagesPort}` });
   browser = await launchBrowser();
 });
 
@@ -36,6 +48,7 @@ after(async () => {
   await browser?.close();
   await studio?.close();
   beacon?.close();
+  images?.close();
 });
 
 /** Console errors the page reports, except the refusals of the CSP and of the frames' sandbox: those are the defences working. */
@@ -186,5 +199,89 @@ test("addresses are stable: back and forward work, and a script opens highlighte
   await page.goForward();
   await page.locator(".vt-script").waitFor();
   await page.screenshot({ path: `${SHOTS}studio-script.png` });
+  await page.close();
+});
+
+test("links ask before they leave, refuse what is dangerous, and images come only through the proxy", async () => {
+  const page = await browser.context.newPage();
+  const errors = watchErrors(page);
+  await signIn(page);
+  const notebook = {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: {},
+    cells: [
+      {
+        cell_type: "markdown",
+        id: "links",
+        metadata: {},
+        source: [
+          "# Links\n",
+          "[external](https://example.org/docs) [application](vscode://file/etc/passwd) [the API](/api/session) ",
+          "[router](http://192.168.1.1/admin) [next part](part2.ipynb) [up](#links)\n\n",
+          `![chart](${imagesUrl}chart.png) ![private](${beaconUrl}private.png)`,
+        ],
+      },
+      {
+        cell_type: "code",
+        id: "output-link",
+        execution_count: 1,
+        metadata: {},
+        source: "HTML(...)",
+        outputs: [{ output_type: "display_data", metadata: {}, data: { "text/html": '<p><a href="vscode://file/etc/hosts">open in editor</a></p>' } }],
+      },
+    ],
+  };
+  const id = new URL(workspaceUrl).pathname.split("/")[2];
+  const stored = await page.evaluate(
+    async ({ id, body }) => {
+      const { csrfToken } = await (await fetch("/api/session")).json();
+      const form = new FormData();
+      form.append("acknowledgment", "trusted-source-v1");
+      form.append("file", new Blob([body]), "links.ipynb");
+      return (await fetch(`/api/workspaces/${id}/files`, { method: "POST", headers: { "x-csrf-token": csrfToken }, body: form })).status;
+    },
+    { id, body: JSON.stringify(notebook) },
+  );
+  assert.equal(stored, 201);
+  await page.goto(`${workspaceUrl}/f/links.ipynb`);
+
+  // The allowed image is shown from the content origin's proxy, which fetched it without cookies or referrer.
+  const chart = page.getByRole("img", { name: "chart" });
+  await chart.waitFor();
+  await page.waitForFunction(() => (document.querySelector('img[alt="chart"]') as HTMLImageElement | null)?.naturalWidth === 40);
+  assert.equal(new URL((await chart.getAttribute("src")) ?? "").origin, studio.content);
+  assert.equal(imageRequests.length, 1);
+  assert.equal(imageRequests[0]?.cookie, undefined);
+  assert.equal(imageRequests[0]?.referer, undefined);
+  // The one from a private address is refused, with the reason, and never requested.
+  await page.locator(".vt-image-blocked", { hasText: "private or special network" }).waitFor();
+  assert.deepEqual(beaconHits, []);
+
+  const dialog = page.getByRole("dialog");
+  await page.getByRole("link", { name: "external" }).click();
+  await dialog.getByRole("heading", { name: "This link leaves the studio" }).waitFor();
+  assert.match(await dialog.innerText(), /example\.org/);
+  await page.screenshot({ path: `${SHOTS}studio-link-prompt.png` });
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+
+  // Markdown keeps no application link (the sanitizer allows web, mail and in-page links only)...
+  assert.equal(await page.getByRole("link", { name: "application" }).count(), 0);
+  // ...but an output may have one: a click inside its frame comes to the page, which asks.
+  await page.frameLocator("iframe.vt-frame").getByRole("link", { name: "open in editor" }).click();
+  await dialog.getByRole("heading", { name: "This link opens an application" }).waitFor();
+  assert.match(await dialog.innerText(), /Visual Studio Code|vscode/i);
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+
+  await page.getByRole("link", { name: "the API" }).click();
+  await dialog.getByRole("heading", { name: "This link is blocked" }).waitFor();
+  assert.equal(await dialog.getByRole("button", { name: "Open" }).count(), 0, "no way through to the studio's own API");
+  await dialog.getByRole("button", { name: "Close" }).click();
+
+  // A link to another file of the workspace is followed in the studio itself.
+  await page.getByRole("link", { name: "next part" }).click();
+  await page.waitForURL(/\/f\/part2\.ipynb$/);
+  await page.getByText("There is no such file here.").waitFor();
+  assert.deepEqual(errors.filter((e) => !/404/.test(e)), []);
   await page.close();
 });
