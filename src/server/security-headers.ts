@@ -13,7 +13,6 @@ export const TRUSTED_TYPES_POLICY = TRUSTED_TYPES_POLICY_NAME;
 export const PERMISSIONS_POLICY = [
   "accelerometer=()",
   "autoplay=()",
-  "bluetooth=()",
   "camera=()",
   "display-capture=()",
   "geolocation=()",

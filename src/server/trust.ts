@@ -2,12 +2,14 @@
 // schemes such as vscode:) the user agreed to hand links to. The URL check reads them through these functions;
 // every change is audited.
 
+import { BROWSER_SCHEMES, DENIED_SCHEMES } from "../urls/schemes.ts";
 import type { Db } from "./storage/database.ts";
 import { recordAudit, type AuditContext } from "./audit.ts";
 import { AppError } from "./errors.ts";
 
-// Schemes that are the web itself or that run or read content: trusting them as "applications" would be meaningless or dangerous.
-const NOT_APPLICATIONS = new Set(["http", "https", "javascript", "data", "blob", "file", "filesystem", "about", "vbscript", "ws", "wss", "ftp", "view-source", "chrome", "resource"]);
+// Schemes that are the web itself, the browser's own, or denied outright (the URL engine's lists): trusting them
+// as "applications" would be meaningless or dangerous.
+const isNotApplication = (scheme: string): boolean => scheme === "http" || scheme === "https" || scheme === "ftp" || BROWSER_SCHEMES.has(scheme) || DENIED_SCHEMES.has(scheme);
 
 /** The canonical form of a domain (lower case, punycode), or an error saying why it is not one. */
 export function canonicalDomain(input: string): string {
@@ -27,7 +29,7 @@ export function canonicalDomain(input: string): string {
 export function canonicalScheme(input: string): string {
   const scheme = input.trim().toLowerCase().replace(/:$/, "");
   if (!/^[a-z][a-z0-9+.-]{0,62}$/.test(scheme)) throw new AppError(400, "invalid_scheme", `"${input}" is not a URL scheme`);
-  if (NOT_APPLICATIONS.has(scheme)) throw new AppError(400, "scheme_not_trustable", `${scheme}: links are not an external application`);
+  if (isNotApplication(scheme)) throw new AppError(400, "scheme_not_trustable", `${scheme}: links are not an external application`);
   return scheme;
 }
 
