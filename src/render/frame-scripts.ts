@@ -18,7 +18,7 @@ export const FRAME_SIZER_SCRIPT = `(() => {
   const observer = new ResizeObserver(report);
   observer.observe(document.documentElement);
   if (document.body) observer.observe(document.body);
-  addEventListener("load", () => requestAnimationFrame(report));
+  addEventListener("load", () => { report(); requestAnimationFrame(report); });
   requestAnimationFrame(report);
 })();`;
 

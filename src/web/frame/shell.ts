@@ -39,6 +39,9 @@ function watch(): void {
   if (document.body) observer.observe(document.body);
   document.addEventListener("click", onClick, true);
   addEventListener("load", () => requestAnimationFrame(reportHeight));
+  // Chromium does not run animation frames or resize observers in a cross-origin frame that is out of view, so
+  // the first height is measured at once (a forced layout) rather than waiting for the frame to be scrolled to.
+  reportHeight();
   requestAnimationFrame(reportHeight);
 }
 
