@@ -12,6 +12,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { peakResidentMb } from "./processes.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const bin = join(root, "bin", "vitrine");
@@ -74,11 +75,6 @@ function waitForLine(child: ChildProcess, pattern: RegExp): Promise<RegExpExecAr
   });
 }
 
-function peakRssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
-}
-
 /** Resets a process's peak RSS to its current RSS (Linux clear_refs), so that each workload reports its own peak. */
 function resetPeakRss(pid: number): void {
   writeFileSync(`/proc/${pid}/clear_refs`, "5");
@@ -113,8 +109,8 @@ function table(vitrine: (connections: number) => Result, peer: (connections: num
 }
 
 function printPeaks(studio: ChildProcess, peer: ChildProcess): void {
-  const vMem = peakRssMb(studio.pid as number);
-  const pMem = peakRssMb(peer.pid as number);
+  const vMem = peakResidentMb(studio.pid as number);
+  const pMem = peakResidentMb(peer.pid as number);
   console.log(`\npeak memory: vitrine ${vMem.toFixed(0)} MB, peer ${pMem.toFixed(0)} MB (ratio ${(vMem / pMem).toFixed(2)})`);
 }
 
