@@ -20,6 +20,18 @@ export function residentMb(pid: number): number {
   return statusField(pid, "VmRSS");
 }
 
+/**
+ * Proportional set size now, in MB: resident memory with each page shared among N processes counted 1/N, so that
+ * a sum over processes that share Chromium's code and snapshot counts those once.
+ */
+export function proportionalMb(pid: number): number {
+  try {
+    return Number(/^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, "utf8"))?.[1] ?? 0) / 1024;
+  } catch {
+    return 0;
+  }
+}
+
 /** Peak resident memory (high-water mark), in MB. */
 export function peakResidentMb(pid: number): number {
   return statusField(pid, "VmHWM");
@@ -36,8 +48,9 @@ function parentOf(pid: number): number {
 }
 
 /**
- * Chromium renderer processes descended from `ancestor` (this benchmark's own browser, not another's that happens
- * to run on the machine at the same time).
+ * Chromium renderer processes of web pages descended from `ancestor` (this benchmark's own browser, not another's
+ * that happens to run on the machine at the same time). The browser window's own interface (`--top-chrome-webui`)
+ * is left out.
  */
 export function rendererProcesses(ancestor: number): number[] {
   const found: number[] = [];
@@ -50,7 +63,7 @@ export function rendererProcesses(ancestor: number): number[] {
     } catch {
       continue;
     }
-    if (!cmdline.includes("--type=renderer")) continue;
+    if (!cmdline.includes("--type=renderer") || cmdline.includes("--top-chrome-webui")) continue;
     for (let p = parentOf(pid); p > 1; p = parentOf(p)) {
       if (p === ancestor) {
         found.push(pid);

@@ -4,8 +4,9 @@
 // on loopback on the same machine. For the studio the page itself says when it is done, through the notebook view's
 // performance marks ("vitrine:first-screen": every cell that meets the first viewport is in the DOM;
 // "vitrine:all-cells": every cell is); for nbconvert's page, its load event and first contentful paint. Page memory
-// is the JS heap after a garbage collection (CDP Performance.getMetrics, JSHeapUsedSize) and the resident memory of
-// every renderer process the page uses (its own and those of its output frames), with no other page open.
+// is the JS heap after a garbage collection (CDP Performance.getMetrics, JSHeapUsedSize) and the memory of every
+// renderer process the page uses (its own and those of its output frames; no other page is open): PSS, where
+// shared pages count once over all processes, and RSS, where each process counts them again.
 // Each figure is the median of RUNS runs after one warm-up load of each page (so both are read from a warm cache).
 //   npm run bench:view              (RUNS=3, NOTEBOOKS=5 by default)
 import { spawnSync } from "node:child_process";
@@ -18,7 +19,7 @@ import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { parseNotebook } from "../src/notebook/parse.ts";
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../test/e2e/browser.ts";
 import { startBrowserStudio } from "../test/e2e/running-studio.ts";
-import { median, rendererProcesses, residentMb } from "./processes.ts";
+import { median, proportionalMb, rendererProcesses, residentMb } from "./processes.ts";
 
 const corpus = fileURLToPath(new URL("../../shared/corpus/notebooks/", import.meta.url));
 const runs = Math.max(1, Number(process.env.RUNS ?? 3));
@@ -103,6 +104,7 @@ async function uploadAll(app: string, notebooks: Compared[]): Promise<string> {
 interface Memory {
   heapMb: number;
   rssMb: number;
+  pssMb: number;
   processes: number;
 }
 
@@ -115,7 +117,8 @@ async function pageMemory(context: BrowserContext, page: Page): Promise<Memory> 
   await cdp.detach();
   const heap = metrics.find((m) => m.name === "JSHeapUsedSize")?.value ?? 0;
   const renderers = rendererProcesses(process.pid);
-  return { heapMb: heap / 1024 / 1024, rssMb: renderers.reduce((sum, pid) => sum + residentMb(pid), 0), processes: renderers.length };
+  const sum = (of: (pid: number) => number) => renderers.reduce((total, pid) => total + of(pid), 0);
+  return { heapMb: heap / 1024 / 1024, rssMb: sum(residentMb), pssMb: sum(proportionalMb), processes: renderers.length };
 }
 
 /** Waits until the page has a performance entry of that name and type, and gives its time since navigation start. */
@@ -136,6 +139,8 @@ function entryTime(page: Page, name: string, type: "mark" | "paint"): Promise<nu
 }
 
 interface StudioSample extends Memory {
+  /** When the notebook's bytes had arrived (the app's start-up and its API calls come before). */
+  bytes: number;
   firstScreen: number;
   allCells: number;
 }
@@ -154,8 +159,9 @@ async function measureStudio(context: BrowserContext, url: string): Promise<Stud
   try {
     await page.goto(url, { waitUntil: "commit" });
     const [firstScreen, allCells] = await Promise.all([entryTime(page, "vitrine:first-screen", "mark"), entryTime(page, "vitrine:all-cells", "mark")]);
+    const bytes = await page.evaluate(() => (performance.getEntriesByType("resource") as PerformanceResourceTiming[]).find((e) => new URL(e.name).pathname.includes("/raw/"))?.responseEnd ?? Number.NaN);
     await page.waitForTimeout(SETTLE_MS);
-    return { firstScreen, allCells, ...(await pageMemory(context, page)) };
+    return { bytes, firstScreen, allCells, ...(await pageMemory(context, page)) };
   } finally {
     await page.close();
   }
@@ -173,6 +179,8 @@ async function measureExport(context: BrowserContext, url: string): Promise<Expo
     await page.close();
   }
 }
+
+const memory = (m: Memory) => `${m.heapMb.toFixed(1)}/${m.pssMb.toFixed(0)}/${m.rssMb.toFixed(0)} (${m.processes})`;
 
 function medianSample<T extends object>(samples: T[]): T {
   const keys = Object.keys(samples[0]!) as (keyof T)[];
@@ -207,9 +215,9 @@ async function main() {
     console.log(`The ${notebooks.length} largest valid corpus notebooks in Chromium (${CHROMIUM_PATH}, headless, ${VIEWPORT.width}×${VIEWPORT.height}), median of ${runs} runs after a warm-up`);
     console.log(`vitrine: the studio on loopback (${studio.app}, content origin ${studio.content}), signed in, /w/{ws}/f/{notebook}`);
     console.log(`peer: jupyter nbconvert --to html --HTMLExporter.sanitize_html=True, the export served by a plain node:http server on loopback (${server.url}); its CDN scripts fail to resolve, as offline`);
-    console.log(`times in ms from navigation start; memory: JS heap after GC (MB) / renderer processes' RSS (MB)\n`);
-    const header = ["notebook", "KB", "first screen", "all cells", "nbc load", "nbc FCP", "first/load", "all/load", "vit heap/RSS", "nbc heap/RSS"];
-    const widths = [40, 6, 12, 10, 9, 8, 10, 9, 13, 13];
+    console.log(`times in ms from navigation start ("bytes in": the studio has the notebook's bytes); memory in MB: JS heap after GC / PSS / RSS of the page's renderer processes (how many)\n`);
+    const header = ["notebook", "KB", "bytes in", "first screen", "all cells", "nbc load", "nbc FCP", "first/load", "all/load", "vit heap/PSS/RSS", "nbc heap/PSS/RSS"];
+    const widths = [40, 6, 8, 12, 10, 9, 8, 10, 9, 18, 18];
     const row = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.slice(0, widths[i]).padEnd(widths[i]!) : c.padStart(widths[i]!))).join(" ");
     console.log(row(header));
     const ratios: number[] = [];
@@ -231,14 +239,15 @@ async function main() {
         row([
           name,
           (bytes.length / 1024).toFixed(0),
+          vm.bytes.toFixed(0),
           vm.firstScreen.toFixed(0),
           vm.allCells.toFixed(0),
           nm.load.toFixed(0),
           nm.fcp.toFixed(0),
           (vm.firstScreen / nm.load).toFixed(2),
           (vm.allCells / nm.load).toFixed(2),
-          `${vm.heapMb.toFixed(1)}/${vm.rssMb.toFixed(0)}`,
-          `${nm.heapMb.toFixed(1)}/${nm.rssMb.toFixed(0)}`,
+          memory(vm),
+          memory(nm),
         ]),
       );
     }
