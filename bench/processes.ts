@@ -1,4 +1,5 @@
 // What the benchmarks read about processes from Linux's /proc, and the median they report.
+import type { ChildProcess } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 
 export function median(values: number[]): number {
@@ -72,4 +73,17 @@ export function rendererProcesses(ancestor: number): number[] {
     }
   }
   return found;
+}
+
+/** The first match of `pattern` in what a child process prints: how a server says where it listens. */
+export function waitForLine(child: ChildProcess, pattern: RegExp): Promise<RegExpExecArray> {
+  return new Promise((resolve, reject) => {
+    let out = "";
+    child.stdout?.on("data", (chunk) => {
+      out += chunk;
+      const m = pattern.exec(out);
+      if (m) resolve(m);
+    });
+    child.on("exit", (code) => reject(new Error(`exited with ${code}: ${out}`)));
+  });
 }

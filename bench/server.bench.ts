@@ -12,7 +12,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { peakResidentMb } from "./processes.ts";
+import { peakResidentMb, waitForLine } from "./processes.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const bin = join(root, "bin", "vitrine");
@@ -61,18 +61,6 @@ function urlCheckBody(): string {
     for (let i = 0; i < count; i++) checks.push(kinds[kind]!(checks.length));
   });
   return JSON.stringify({ checks });
-}
-
-function waitForLine(child: ChildProcess, pattern: RegExp): Promise<RegExpExecArray> {
-  return new Promise((resolve, reject) => {
-    let out = "";
-    child.stdout?.on("data", (chunk) => {
-      out += chunk;
-      const m = pattern.exec(out);
-      if (m) resolve(m);
-    });
-    child.on("exit", (code) => reject(new Error(`exited with ${code}: ${out}`)));
-  });
 }
 
 /** Resets a process's peak RSS to its current RSS (Linux clear_refs), so that each workload reports its own peak. */

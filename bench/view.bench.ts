@@ -1,7 +1,7 @@
 // Benchmark (not a test): reading the largest corpus notebooks in the studio, in Debian's Chromium, against the same
 // Chromium loading `jupyter nbconvert --to html --HTMLExporter.sanitize_html=True` exports of the same notebooks, in
-// the same run. The studio runs for real on loopback (both origins); the exports come from a plain node:http server
-// on loopback on the same machine. For the studio the page itself says when it is done, through the notebook view's
+// the same run. The studio runs for real (`vitrine serve`, both origins on loopback); the exports come from a plain
+// node:http server on loopback on the same machine, each server in a process of its own. For the studio the page itself says when it is done, through the notebook view's
 // performance marks ("vitrine:first-screen": every cell that meets the first viewport is in the DOM;
 // "vitrine:all-cells": every cell is); for nbconvert's page, its load event and first contentful paint. Page memory
 // is the JS heap after a garbage collection (CDP Performance.getMetrics, JSHeapUsedSize) and the memory of every
@@ -9,18 +9,18 @@
 // shared pages count once over all processes, and RSS, where each process counts them again.
 // Each figure is the median of RUNS runs after one warm-up load of each page (so both are read from a warm cache).
 //   npm run bench:view              (RUNS=3, NOTEBOOKS=5 by default)
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { parseNotebook } from "../src/notebook/parse.ts";
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../test/e2e/browser.ts";
-import { startBrowserStudio } from "../test/e2e/running-studio.ts";
-import { median, proportionalMb, rendererProcesses, residentMb } from "./processes.ts";
+import { freePort } from "../test/e2e/running-studio.ts";
+import { median, proportionalMb, rendererProcesses, residentMb, waitForLine } from "./processes.ts";
 
+const bin = fileURLToPath(new URL("../bin/vitrine", import.meta.url));
 const corpus = fileURLToPath(new URL("../../shared/corpus/notebooks/", import.meta.url));
 const runs = Math.max(1, Number(process.env.RUNS ?? 3));
 const notebookCount = Math.max(1, Number(process.env.NOTEBOOKS ?? 5));
@@ -69,19 +69,52 @@ function largestComparable(skipped: string[]): Compared[] {
   return chosen;
 }
 
-/** Serves the nbconvert exports, and nothing else, from loopback. */
-async function exportServer(): Promise<{ url: string; close(): void }> {
-  const server = createServer((req, res) => {
-    const name = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname.slice(1));
-    if (!/^[\w.-]+\.html$/.test(name)) return void res.writeHead(404).end();
-    try {
-      res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(readFileSync(join(work, name)));
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}/`, close: () => server.close() };
+/**
+ * The studio as people run it, `vitrine serve` in a process of its own (not inside this one, where it would share a
+ * thread with the browser driver), both origins on loopback ports, with a user to sign in as.
+ */
+async function startStudio(): Promise<{ app: string; content: string; process: ChildProcess }> {
+  const dataDir = join(work, "data");
+  const add = spawnSync(bin, ["user", "add", "bench", "--password-stdin", "--data-dir", dataDir], { input: `${PASSWORD}\n`, encoding: "utf8" });
+  if (add.status !== 0) throw new Error(add.stderr);
+  const [appPort, contentPort] = [await freePort(), await freePort()];
+  const app = `http://localhost:${appPort}`;
+  const content = `http://127.0.0.1:${contentPort}`;
+  const flags = { "data-dir": dataDir, "app-url": app, "content-url": content, "app-host": "localhost", "app-port": appPort, "content-host": "127.0.0.1", "content-port": contentPort, "log-level": "silent", "url-check-requests-per-minute": 100_000 };
+  const child = spawn(bin, ["serve", ...Object.entries(flags).flatMap(([k, v]) => [`--${k}`, String(v)])], { stdio: ["ignore", "pipe", "inherit"] });
+  await waitForLine(child, /app origin \S+ \(listening on/);
+  return { app, content, process: child };
+}
+
+/** Serves the nbconvert exports, and nothing else, from loopback, in a process of its own as the studio is. */
+async function startExportServer(): Promise<{ url: string; process: ChildProcess }> {
+  const child = spawn(
+    process.execPath,
+    [
+      "-e",
+      `const http = require("node:http"), fs = require("node:fs"), path = require("node:path");
+       const server = http.createServer((req, res) => {
+         const name = decodeURIComponent(new URL(req.url, "http://x").pathname.slice(1));
+         if (!/^[\\w.-]+\\.html$/.test(name)) return void res.writeHead(404).end();
+         fs.readFile(path.join(process.argv[1], name), (error, body) => {
+           if (error) return void res.writeHead(404).end();
+           res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(body);
+         });
+       });
+       server.listen(0, "127.0.0.1", () => console.log("exports on http://127.0.0.1:" + server.address().port + "/"));`,
+      work,
+    ],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
+  const url = (await waitForLine(child, /exports on (http:\/\/\S+)/))[1]!;
+  return { url, process: child };
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGTERM");
+  await exited;
 }
 
 async function uploadAll(app: string, notebooks: Compared[]): Promise<string> {
@@ -190,8 +223,8 @@ function medianSample<T extends object>(samples: T[]): T {
 async function main() {
   const skipped: string[] = [];
   const notebooks = largestComparable(skipped);
-  const server = await exportServer();
-  const studio = await startBrowserStudio([{ name: "bench", password: PASSWORD }], { "url-check-requests-per-minute": "100000" });
+  const server = await startExportServer();
+  const studio = await startStudio();
   const profile = mkdtempSync(join(tmpdir(), "vitrine-bench-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,
@@ -257,8 +290,8 @@ async function main() {
   } finally {
     await context.close();
     rmSync(profile, { recursive: true, force: true });
-    await studio.close();
-    server.close();
+    await stop(studio.process);
+    await stop(server.process);
     rmSync(work, { recursive: true, force: true });
   }
 }
