@@ -21,7 +21,8 @@ export interface NotebookViewProps {
   onLink(href: string): void;
 }
 
-type Drawn = { kind: "ok"; title: string; meta: string; toc: TocEntry[] } | { kind: "error"; error: string } | { kind: "drawing" };
+/** `toc` is null while cells are still being drawn (the contents need every heading). */
+type Drawn = { kind: "ok"; title: string; meta: string; toc: TocEntry[] | null } | { kind: "error"; error: string } | { kind: "drawing" };
 
 /**
  * The browser scrolls to an address's #fragment when the page loads, before the notebook is drawn; once every cell
@@ -63,6 +64,7 @@ export function NotebookView({ bytes, fileName, base, frameShellUrl, urls, onLin
     const meta = [`nbformat ${heading.formatLabel}`, `${notebook.cells.length} cells`, heading.language].filter(Boolean).join(" · ");
     const host = new StudioHost({ frameShellUrl, base, urls, onFrameLink: (href) => linkHandler.current(href) });
     node.replaceChildren();
+    let finished = false;
     const drawing = drawCellsProgressively({
       container: node,
       count: notebook.cells.length,
@@ -73,11 +75,12 @@ export function NotebookView({ bytes, fileName, base, frameShellUrl, urls, onLin
       },
       onCells: () => void host.resolveImages(),
       onDone() {
+        finished = true;
         setDrawn({ kind: "ok", title: heading.title, meta, toc: collectHeadings(node) });
         scrollToAddressedAnchor(node);
       },
     });
-    setDrawn((now) => (now.kind === "ok" && now.title === heading.title && now.meta === meta ? now : { kind: "ok", title: heading.title, meta, toc: [] }));
+    if (!finished) setDrawn({ kind: "ok", title: heading.title, meta, toc: null });
 
     const onClick = (event: MouseEvent) => {
       const anchor = event.target instanceof Element ? event.target.closest("a[href]") : null;
@@ -101,7 +104,7 @@ export function NotebookView({ bytes, fileName, base, frameShellUrl, urls, onLin
   }, [bytes, fileName, base, frameShellUrl, urls]);
 
   return (
-    <article className="vt-page vt-notebook" aria-busy={drawn.kind === "drawing"}>
+    <article className="vt-page vt-notebook" aria-busy={drawn.kind === "drawing" || (drawn.kind === "ok" && drawn.toc === null)}>
       {drawn.kind === "error" && (
         <div className="vt-error" role="alert">
           <h1 className="vt-title">This file is not a notebook Vitrine can read</h1>
@@ -116,7 +119,7 @@ export function NotebookView({ bytes, fileName, base, frameShellUrl, urls, onLin
           </p>
         </header>
       )}
-      {drawn.kind === "ok" && drawn.toc.length > 1 && (
+      {drawn.kind === "ok" && drawn.toc && drawn.toc.length > 1 && (
         <nav className="vt-toc" aria-label="Contents">
           <details>
             <summary>Contents</summary>

@@ -102,6 +102,7 @@ test("the first screen is drawn at once, the rest while the page is idle, in ord
   assert.equal(await cellCount(page), first.cells, "nothing more is drawn until the page is idle");
   assert.equal(await marked(page, "vitrine:all-cells"), 0);
   assert.equal(await page.getByRole("navigation", { name: "Contents" }).count(), 0, "no contents before every heading is in");
+  assert.equal(await page.locator("article.vt-notebook").getAttribute("aria-busy"), "true", "assistive technology hears the notebook is still loading");
 
   await page.waitForFunction(() => {
     (window as unknown as { __release(): void }).__release();
@@ -111,6 +112,7 @@ test("the first screen is drawn at once, the rest while the page is idle, in ord
   assert.deepEqual(ids, Array.from({ length: SECTIONS + 1 }, (_, i) => `vt-cell-${i + 1}`));
   const contents = page.getByRole("navigation", { name: "Contents" });
   await contents.waitFor();
+  assert.equal(await page.locator("article.vt-notebook").getAttribute("aria-busy"), "false");
   assert.equal(await contents.locator("a").count(), SECTIONS + 1, "one entry per heading (the list is folded)");
   await page.close();
 });
