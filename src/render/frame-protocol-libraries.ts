@@ -1,0 +1,43 @@
+// The libraries an output frame may load, each at the one version the content origin serves. This table is the
+// contract between the frame shell (which loads them) and the server (which reads them from the installed npm
+// packages at start and refuses to start if an installed version differs): a version bump is one edit here plus
+// the exact version in package.json, and the URL changes with it, so browsers never mix a cached old copy in.
+
+/** Where the content origin serves the libraries; nothing else is ever loaded by a frame but the shell itself. */
+export const FRAME_LIBRARY_PREFIX = "/frame/lib/";
+
+export interface FrameLibrary {
+  /** The npm package the file comes from. */
+  package: string;
+  /** Its exact version, as pinned in package.json. */
+  version: string;
+  /** The browser build inside the package (a UMD script: a global, or an AMD module under requirejs). */
+  file: string;
+}
+
+export const FRAME_LIBRARIES = {
+  plotly: { package: "plotly.js-dist-min", version: "4.1.2", file: "plotly.min.js" },
+  vega: { package: "vega", version: "6.4.0", file: "build/vega.min.js" },
+  vegaLite: { package: "vega-lite", version: "6.5.0", file: "build/vega-lite.min.js" },
+  vegaEmbed: { package: "vega-embed", version: "7.3.0", file: "build/vega-embed.min.js" },
+  requirejs: { package: "requirejs", version: "2.3.8", file: "require.js" },
+} as const satisfies Record<string, FrameLibrary>;
+
+export type FrameLibraryName = keyof typeof FRAME_LIBRARIES;
+
+/** The path (on the content origin) of a library's file, e.g. `/frame/lib/vega@6.4.0/build/vega.min.js`. */
+export function frameLibraryPath(library: FrameLibrary): string {
+  return `${FRAME_LIBRARY_PREFIX}${library.package}@${library.version}/${library.file}`;
+}
+
+/**
+ * The module names an `application/javascript` output may `require`, as classic notebooks named them, each
+ * resolving to the served copy (requirejs `paths` take the path without ".js").
+ */
+export const REQUIRE_MODULE_LIBRARIES: Readonly<Record<string, FrameLibraryName>> = {
+  plotly: "plotly",
+  "plotly.js": "plotly",
+  vega: "vega",
+  "vega-lite": "vegaLite",
+  "vega-embed": "vegaEmbed",
+};
