@@ -11,16 +11,20 @@ export interface FrameLibrary {
   package: string;
   /** Its exact version, as pinned in package.json. */
   version: string;
-  /** The browser build inside the package (a UMD script: a global, or an AMD module under requirejs). */
+  /** The browser build inside the package: a script that sets a global (and, if `amd`, defines an AMD module when requirejs is present). */
   file: string;
+  /** The global the script sets. */
+  global: string;
+  /** Whether the script calls `define` under requirejs; plotly.js 3 and later only set their global, so requirejs is told to take that. */
+  amd: boolean;
 }
 
 export const FRAME_LIBRARIES = {
-  plotly: { package: "plotly.js-dist-min", version: "4.1.2", file: "plotly.min.js" },
-  vega: { package: "vega", version: "6.4.0", file: "build/vega.min.js" },
-  vegaLite: { package: "vega-lite", version: "6.5.0", file: "build/vega-lite.min.js" },
-  vegaEmbed: { package: "vega-embed", version: "7.3.0", file: "build/vega-embed.min.js" },
-  requirejs: { package: "requirejs", version: "2.3.8", file: "require.js" },
+  plotly: { package: "plotly.js-dist-min", version: "4.1.2", file: "plotly.min.js", global: "Plotly", amd: false },
+  vega: { package: "vega", version: "6.4.0", file: "build/vega.min.js", global: "vega", amd: true },
+  vegaLite: { package: "vega-lite", version: "6.5.0", file: "build/vega-lite.min.js", global: "vegaLite", amd: true },
+  vegaEmbed: { package: "vega-embed", version: "7.3.0", file: "build/vega-embed.min.js", global: "vegaEmbed", amd: true },
+  requirejs: { package: "requirejs", version: "2.3.8", file: "require.js", global: "requirejs", amd: false },
 } as const satisfies Record<string, FrameLibrary>;
 
 export type FrameLibraryName = keyof typeof FRAME_LIBRARIES;

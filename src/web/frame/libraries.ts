@@ -28,3 +28,11 @@ function loadLibrary(name: FrameLibraryName): Promise<void> {
 export async function loadLibraries(names: readonly FrameLibraryName[]): Promise<void> {
   for (const name of names) await loadLibrary(name);
 }
+
+/** The global a loaded library set; a library that did not set it failed to start. */
+export function libraryGlobal<T>(name: FrameLibraryName): T {
+  const library = FRAME_LIBRARIES[name];
+  const value = (globalThis as unknown as Record<string, unknown>)[library.global];
+  if (value === undefined) throw new Error(`the ${library.package} library did not define ${library.global}`);
+  return value as T;
+}

@@ -1,7 +1,7 @@
 // A plotly figure (application/vnd.plotly.v1+json) drawn with the served plotly.js, as JupyterLab's plotly
 // renderer draws it: the figure's data, layout, frames and config, with the mode bar.
 import type { FrameJson, FrameJsonObject } from "../../render/frame-protocol.ts";
-import { loadLibraries } from "./libraries.ts";
+import { libraryGlobal, loadLibraries } from "./libraries.ts";
 
 interface PlotlyGlobal {
   newPlot(element: HTMLElement, figure: Record<string, unknown>): Promise<unknown>;
@@ -23,8 +23,7 @@ export function plotlyConfig(figure: FrameJsonObject): Record<string, unknown> {
 
 export async function drawPlotly(container: HTMLElement, figure: FrameJsonObject): Promise<void> {
   await loadLibraries(["plotly"]);
-  const plotly = (globalThis as unknown as { Plotly?: PlotlyGlobal }).Plotly;
-  if (!plotly) throw new Error("the plotly library did not define Plotly");
+  const plotly = libraryGlobal<PlotlyGlobal>("plotly");
   await plotly.newPlot(container, {
     data: Array.isArray(figure.data) ? figure.data : [],
     layout: objectOr(figure.layout),

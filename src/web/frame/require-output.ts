@@ -2,8 +2,8 @@
 // from the content origin, with the module names such outputs use mapped to the served copies. Every module
 // resolves to a served file or fails: a load of anything else never starts (the CSP would refuse it anyway, but
 // refusing here keeps the attempt off the network and gives the output's error callback a clear reason).
-import { FRAME_LIBRARIES, REQUIRE_MODULE_LIBRARIES } from "../../render/frame-protocol-libraries.ts";
-import { libraryUrl, loadLibraries } from "./libraries.ts";
+import { FRAME_LIBRARIES, REQUIRE_MODULE_LIBRARIES, type FrameLibrary } from "../../render/frame-protocol-libraries.ts";
+import { libraryGlobal, libraryUrl, loadLibraries } from "./libraries.ts";
 
 interface RequireContext {
   contextName: string;
@@ -27,11 +27,15 @@ function servedUrls(): Set<string> {
  */
 export async function installRequire(onMissing: (modules: string[], error: Error) => void): Promise<void> {
   await loadLibraries(["requirejs"]);
-  const requirejs = (globalThis as unknown as { requirejs?: RequireJs }).requirejs;
-  if (!requirejs) throw new Error("the requirejs library did not define requirejs");
+  const requirejs = libraryGlobal<RequireJs>("requirejs");
   const paths: Record<string, string> = {};
-  for (const [module, library] of Object.entries(REQUIRE_MODULE_LIBRARIES)) paths[module] = libraryUrl(library).replace(/\.js$/, "");
-  requirejs.config({ paths, waitSeconds: 30 });
+  const shim: Record<string, { exports: string }> = {};
+  for (const [module, name] of Object.entries(REQUIRE_MODULE_LIBRARIES)) {
+    paths[module] = libraryUrl(name).replace(/\.js$/, "");
+    const library: FrameLibrary = FRAME_LIBRARIES[name];
+    if (!library.amd) shim[module] = { exports: library.global };
+  }
+  requirejs.config({ paths, shim, waitSeconds: 30 });
   const served = servedUrls();
   const load = requirejs.load.bind(requirejs);
   requirejs.load = (context, moduleName, url) => {

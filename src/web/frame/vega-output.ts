@@ -2,7 +2,7 @@
 // normally compiles each expression into a Function, which the frame CSP forbids; with `ast: true` vega-embed
 // keeps the parsed expressions and evaluates them with vega-interpreter (bundled in vega-embed's build).
 import type { FrameJsonObject, VegaMode } from "../../render/frame-protocol.ts";
-import { loadLibraries } from "./libraries.ts";
+import { libraryGlobal, loadLibraries } from "./libraries.ts";
 
 type VegaEmbed = (element: HTMLElement, spec: FrameJsonObject, options: Record<string, unknown>) => Promise<unknown>;
 
@@ -36,8 +36,7 @@ export function vegaSpecAndLooks(spec: FrameJsonObject): { spec: FrameJsonObject
 
 export async function drawVega(container: HTMLElement, spec: FrameJsonObject, mode: VegaMode): Promise<void> {
   await loadLibraries(["vega", "vegaLite", "vegaEmbed"]);
-  const vegaEmbed = (globalThis as unknown as { vegaEmbed?: VegaEmbed }).vegaEmbed;
-  if (!vegaEmbed) throw new Error("the vega-embed library did not define vegaEmbed");
+  const vegaEmbed = libraryGlobal<VegaEmbed>("vegaEmbed");
   const { spec: own, looks } = vegaSpecAndLooks(spec);
   await vegaEmbed(container, own, { ...looks, mode, ast: true, actions: false, loader: OFFLINE_LOADER });
 }

@@ -1,0 +1,176 @@
+// Plotly, Vega and Vega-Lite outputs, and classic JavaScript outputs that use requirejs, drawn in the studio's
+// sandboxed output frames by the libraries the content origin serves, in Debian's Chromium against a real studio:
+// each draws, under the frame CSP with no violation, and no request leaves the two loopback origins.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync, readFileSync } from "node:fs";
+import type { Frame, Page } from "playwright-core";
+import { FRAME_LIBRARIES, frameLibraryPath } from "../../src/render/frame-protocol-libraries.ts";
+import { launchBrowser, type Browser } from "./browser.ts";
+import { startBrowserStudio, type BrowserStudio } from "./running-studio.ts";
+
+const PASSWORD = "libraries test password";
+const SHOTS = new URL("../../test-results/screenshots/", import.meta.url).pathname;
+const CORPUS = new URL("../../../shared/corpus/notebooks/", import.meta.url).pathname;
+let studio: BrowserStudio;
+let browser: Browser;
+let workspaceUrl = "";
+/** Every request the browser made, from any page or frame. */
+const requests: string[] = [];
+
+function output(data: Record<string, unknown>, source = "") {
+  return { cell_type: "code", id: `c${Math.random().toString(36).slice(2, 10)}`, execution_count: 1, metadata: {}, source, outputs: [{ output_type: "display_data", metadata: {}, data }] };
+}
+
+const VEGA_LITE_SPEC = {
+  $schema: "https://vega.github.io/schema/vega-lite/v5.json",
+  data: { values: [{ a: "A", b: 28 }, { a: "B", b: 55 }, { a: "C", b: 43 }] },
+  // A calculated field: an expression that Vega would compile with Function unless the interpreter runs it.
+  transform: [{ calculate: "datum.b * 2", as: "double" }],
+  mark: "bar",
+  encoding: { x: { field: "a", type: "ordinal" }, y: { field: "double", type: "quantitative" } },
+  // A notebook cannot switch the CSP-safe interpreter off, nor the actions on.
+  usermeta: { embedOptions: { ast: false, actions: true, renderer: "svg" } },
+};
+
+const libraryNotebook = {
+  nbformat: 4,
+  nbformat_minor: 5,
+  metadata: {},
+  cells: [
+    output({ "application/vnd.plotly.v1+json": { data: [{ type: "scatter", x: [1, 2, 3], y: [3, 1, 2], name: "points" }], layout: { title: { text: "Plotly in a frame" } }, config: { displaylogo: true } } }, "px.scatter()"),
+    output({ "application/vnd.vegalite.v5+json": VEGA_LITE_SPEC, "text/plain": "<VegaLite 5 object>" }, "alt.Chart()"),
+    output(
+      {
+        "application/javascript": [
+          "require.config({ paths: { plotly: 'https://cdn.example.invalid/plotly-2.0.0.min' } });\n",
+          "require(['plotly'], function (Plotly) {\n",
+          "  var div = document.createElement('div');\n",
+          "  element.appendChild(div);\n",
+          "  Plotly.newPlot(div, [{ type: 'bar', x: ['a', 'b'], y: [2, 5] }], { title: { text: 'from require' } }).then(function () { document.body.dataset.required = Plotly.version; });\n",
+          "});\n",
+        ],
+      },
+      "Javascript(...)",
+    ),
+    output(
+      {
+        "application/javascript": "require(['d3'], function () { document.body.dataset.d3 = 'loaded'; }, function (err) { document.body.dataset.d3 = 'refused:' + err.requireModules.join(','); });\n",
+      },
+      "Javascript(d3)",
+    ),
+  ],
+};
+
+async function api(page: Page, method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
+  return page.evaluate(
+    async ({ method, path, body }) => {
+      const { csrfToken } = await (await fetch("/api/session")).json();
+      const response = await fetch(path, { method, headers: { "x-csrf-token": csrfToken, ...(body ? { "content-type": "application/json" } : {}) }, body: body ? JSON.stringify(body) : undefined });
+      return { status: response.status, json: await response.json() };
+    },
+    { method, path, body },
+  );
+}
+
+async function upload(page: Page, name: string, text: string): Promise<void> {
+  const id = new URL(workspaceUrl).pathname.split("/")[2];
+  const status = await page.evaluate(
+    async ({ id, name, text }) => {
+      const { csrfToken } = await (await fetch("/api/session")).json();
+      const form = new FormData();
+      form.append("acknowledgment", "trusted-source-v1");
+      form.append("file", new Blob([text]), name);
+      return (await fetch(`/api/workspaces/${id}/files`, { method: "POST", headers: { "x-csrf-token": csrfToken }, body: form })).status;
+    },
+    { id, name, text },
+  );
+  assert.equal(status, 201, `upload of ${name}`);
+}
+
+before(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  studio = await startBrowserStudio([{ name: "grace", password: PASSWORD }]);
+  browser = await launchBrowser();
+  browser.context.on("request", (request) => requests.push(request.url()));
+  const page = await browser.context.newPage();
+  await page.goto(`${studio.app}/`);
+  await page.getByLabel("User name").fill("grace");
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("heading", { name: "Workspaces" }).waitFor();
+  const created = await api(page, "POST", "/api/workspaces", { name: "Charts" });
+  assert.equal(created.status, 201);
+  workspaceUrl = `${studio.app}/w/${String(created.json.id)}`;
+  await upload(page, "libraries.ipynb", JSON.stringify(libraryNotebook));
+  for (const name of ["plotly_express__gallery.ipynb", "jupyterlab__vega-extension.ipynb"]) await upload(page, name, readFileSync(`${CORPUS}${name}`, "utf8"));
+  await page.close();
+});
+
+after(async () => {
+  await browser?.close();
+  await studio?.close();
+});
+
+/** CSP refusals and script errors from the page and every frame in it. */
+function watchProblems(page: Page): string[] {
+  const problems: string[] = [];
+  page.on("pageerror", (error) => problems.push(`pageerror: ${error.message}`));
+  page.on("console", (message) => {
+    if (message.type() === "error" || /Content Security Policy|Refused to/.test(message.text())) problems.push(message.text());
+  });
+  return problems;
+}
+
+/** Requests that went anywhere but the studio's two loopback origins. */
+function strayRequests(): string[] {
+  return requests.filter((url) => !url.startsWith(`${studio.app}/`) && !url.startsWith(`${studio.content}/`) && !url.startsWith("data:") && url !== "about:blank");
+}
+
+async function outputFrames(page: Page, count: number): Promise<Frame[]> {
+  await page.waitForFunction((n) => document.querySelectorAll("iframe.vt-frame").length >= n, count);
+  const frames: Frame[] = [];
+  for (const handle of await page.locator("iframe.vt-frame").elementHandles()) {
+    const frame = await handle.contentFrame();
+    assert.ok(frame);
+    frames.push(frame);
+  }
+  return frames;
+}
+
+test("a plotly figure, a Vega-Lite chart and requirejs outputs draw with the served libraries, offline and under the CSP", async () => {
+  const page = await browser.context.newPage();
+  const problems = watchProblems(page);
+  await page.goto(`${workspaceUrl}/f/libraries.ipynb`);
+  const [plotly, vegaLite, required, missing] = await outputFrames(page, 4);
+  assert.ok(plotly && vegaLite && required && missing);
+
+  await plotly.waitForSelector(".js-plotly-plot .main-svg", { timeout: 20_000 });
+  assert.ok((await plotly.locator(".scatterlayer .trace").count()) >= 1, "the scatter trace is drawn");
+  assert.equal(await plotly.locator(".modebar-btn[data-title='Download plot as a png']").count(), 0, "no download button in a sandbox without downloads");
+  assert.equal(await plotly.locator("a.modebar-btn.plotlyjsicon, .modebar-btn--logo").count(), 0, "no off-site logo link");
+  assert.equal(await plotly.evaluate(() => (window as unknown as { Plotly: { version: string } }).Plotly.version), FRAME_LIBRARIES.plotly.version);
+
+  await vegaLite.waitForSelector(".vega-embed svg .mark-rect path", { timeout: 20_000 });
+  assert.equal(await vegaLite.locator(".vega-embed svg .mark-rect path").count(), 3, "one bar per value, heights from the interpreted expression");
+  assert.equal(await vegaLite.locator(".vega-actions, details").count(), 0, "the spec could not turn the actions on");
+
+  await required.waitForFunction(() => document.body.dataset.required, undefined, { timeout: 20_000 });
+  assert.equal(await required.evaluate(() => document.body.dataset.required), FRAME_LIBRARIES.plotly.version, "require('plotly') gave the served copy, not the configured CDN");
+  assert.ok((await required.locator("#output .main-svg").count()) >= 1);
+
+  await missing.waitForFunction(() => document.body.dataset.d3, undefined, { timeout: 10_000 });
+  assert.equal(await missing.evaluate(() => document.body.dataset.d3), "refused:d3", "an unknown module fails into the output's error callback");
+
+  // Frames grew to their drawings.
+  const heights = await page.locator("iframe.vt-frame").evaluateAll((list) => list.map((f) => f.getBoundingClientRect().height));
+  assert.ok((heights[0] ?? 0) > 300 && (heights[1] ?? 0) > 100, JSON.stringify(heights));
+  await page.screenshot({ path: `${SHOTS}libraries-outputs.png`, fullPage: true });
+
+  assert.deepEqual(problems, []);
+  assert.deepEqual(strayRequests(), []);
+  for (const library of Object.values(FRAME_LIBRARIES)) {
+    assert.ok(requests.includes(`${studio.content}${frameLibraryPath(library)}`), `${library.package} came from the content origin`);
+  }
+  await page.close();
+});
