@@ -127,6 +127,20 @@ function strayRequests(): string[] {
   return requests.filter((url) => !url.startsWith(`${studio.app}/`) && !url.startsWith(`${studio.content}/`) && !url.startsWith("data:") && url !== "about:blank");
 }
 
+/**
+ * One screenshot per output frame. Frames are out-of-process (another site), and Chromium paints them only near
+ * the viewport, so a full-page shot shows far frames blank: each is brought into view and allowed to paint first.
+ */
+async function shootFrames(page: Page, name: string): Promise<void> {
+  const frames = page.locator("iframe.vt-frame");
+  const count = await frames.count();
+  for (let i = 0; i < count; i++) {
+    await frames.nth(i).scrollIntoViewIfNeeded();
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: `${SHOTS}${name}-${String(i + 1).padStart(2, "0")}.png` });
+  }
+}
+
 async function outputFrames(page: Page, count: number): Promise<Frame[]> {
   await page.waitForFunction((n) => document.querySelectorAll("iframe.vt-frame").length >= n, count);
   const frames: Frame[] = [];
@@ -165,7 +179,7 @@ test("a plotly figure, a Vega-Lite chart and requirejs outputs draw with the ser
   // Frames grew to their drawings.
   const heights = await page.locator("iframe.vt-frame").evaluateAll((list) => list.map((f) => f.getBoundingClientRect().height));
   assert.ok((heights[0] ?? 0) > 300 && (heights[1] ?? 0) > 100, JSON.stringify(heights));
-  await page.screenshot({ path: `${SHOTS}libraries-outputs.png`, fullPage: true });
+  await shootFrames(page, "libraries");
 
   assert.deepEqual(problems, []);
   assert.deepEqual(strayRequests(), []);
