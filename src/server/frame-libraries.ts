@@ -9,7 +9,15 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { gzipSync } from "node:zlib";
 import type { FastifyInstance } from "fastify";
-import { FRAME_LIBRARIES, FRAME_LIBRARY_PREFIX, frameLibraryPath, type FrameLibrary } from "../render/frame-protocol-libraries.ts";
+import {
+  FRAME_LIBRARIES,
+  FRAME_LIBRARY_PREFIX,
+  frameLibraryPath,
+  PLOTLY_TOPOJSON,
+  TOPOJSON_NAMES,
+  topojsonScriptPath,
+  type FrameLibrary,
+} from "../render/frame-protocol-libraries.ts";
 import { notFound } from "./errors.ts";
 
 export interface FrameLibraryFile {
@@ -20,7 +28,7 @@ export interface FrameLibraryFile {
 
 /** The installed package is not the version the frame shell asks for: the studio would serve the wrong code. */
 export class FrameLibraryVersionError extends Error {
-  constructor(library: FrameLibrary, installed: string) {
+  constructor(library: { package: string; version: string }, installed: string) {
     super(`output library ${library.package} is installed at ${installed}, but the frame shell loads ${library.version}; run "npm ci"`);
     this.name = "FrameLibraryVersionError";
   }
@@ -47,18 +55,34 @@ function packageDir(name: string): { dir: string; version: string } {
   }
 }
 
+function pinnedPackageDir(library: { package: string; version: string }): string {
+  const { dir, version } = packageDir(library.package);
+  if (version !== library.version) throw new FrameLibraryVersionError(library, version);
+  return dir;
+}
+
+function servedFile(body: Buffer): FrameLibraryFile {
+  return { body, gzip: gzipSync(body), etag: `"${createHash("sha256").update(body).digest("base64url").slice(0, 27)}"` };
+}
+
+/**
+ * A map outline as a script that files it where plotly looks before fetching. The JSON is parsed and written
+ * again, so what is served is data and nothing but data, whatever the file held.
+ */
+export function topojsonScript(name: string, json: string): Buffer {
+  const data = JSON.stringify(JSON.parse(json));
+  return Buffer.from(`(function(){var a=self.PlotlyGeoAssets||(self.PlotlyGeoAssets={});(a.topojson||(a.topojson={}))[${JSON.stringify(name)}]=${data};})();\n`);
+}
+
 /** Every served library file, keyed by its URL path. */
 export function loadFrameLibraries(libraries: readonly FrameLibrary[] = Object.values(FRAME_LIBRARIES)): Map<string, FrameLibraryFile> {
   const files = new Map<string, FrameLibraryFile>();
   for (const library of libraries) {
-    const { dir, version } = packageDir(library.package);
-    if (version !== library.version) throw new FrameLibraryVersionError(library, version);
-    const body = readFileSync(join(dir, library.file));
-    files.set(frameLibraryPath(library), {
-      body,
-      gzip: gzipSync(body),
-      etag: `"${createHash("sha256").update(body).digest("base64url").slice(0, 27)}"`,
-    });
+    files.set(frameLibraryPath(library), servedFile(readFileSync(join(pinnedPackageDir(library), library.file))));
+  }
+  const topojson = pinnedPackageDir(PLOTLY_TOPOJSON);
+  for (const name of TOPOJSON_NAMES) {
+    files.set(topojsonScriptPath(name), servedFile(topojsonScript(name, readFileSync(join(topojson, "dist", `${name}.json`), "utf8"))));
   }
   return files;
 }

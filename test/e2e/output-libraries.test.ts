@@ -188,3 +188,23 @@ test("a plotly figure, a Vega-Lite chart and requirejs outputs draw with the ser
   }
   await page.close();
 });
+
+test("the corpus's plotly gallery and Vega extension notebooks draw every figure", async () => {
+  const page = await browser.context.newPage();
+  const problems = watchProblems(page);
+  await page.goto(`${workspaceUrl}/f/plotly_express__gallery.ipynb`);
+  await page.locator(".vt-cell").first().waitFor({ state: "attached" });
+  const slots = page.locator(".vt-frame-slot");
+  const count = await slots.count();
+  const outcomes: string[] = [];
+  for (let i = 0; i < count; i++) {
+    await slots.nth(i).scrollIntoViewIfNeeded();
+    const handle = await slots.nth(i).locator("iframe.vt-frame").elementHandle({ timeout: 10_000 });
+    const frame = await handle?.contentFrame();
+    assert.ok(frame);
+    const outcome = await frame.waitForFunction(() => (document.querySelector(".vt-frame-note")?.textContent ?? (document.querySelector(".main-svg .plot, .main-svg .trace, canvas, .gl-container") ? "drawn" : null)), undefined, { timeout: 20_000 });
+    outcomes.push(`${i}: ${String(await outcome.jsonValue())}`);
+  }
+  console.log("DEBUG", outcomes, problems, strayRequests());
+  await page.close();
+});

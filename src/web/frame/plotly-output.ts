@@ -1,7 +1,8 @@
 // A plotly figure (application/vnd.plotly.v1+json) drawn with the served plotly.js, as JupyterLab's plotly
 // renderer draws it: the figure's data, layout, frames and config, with the mode bar.
 import type { FrameJson, FrameJsonObject } from "../../render/frame-protocol.ts";
-import { libraryGlobal, loadLibraries } from "./libraries.ts";
+import { PLOTLY_TOPOJSON, TOPOJSON_NAMES, topojsonName, topojsonScriptPath } from "../../render/frame-protocol-libraries.ts";
+import { libraryGlobal, loadLibraries, loadServedScript } from "./libraries.ts";
 
 interface PlotlyGlobal {
   newPlot(element: HTMLElement, figure: Record<string, unknown>): Promise<unknown>;
@@ -21,8 +22,34 @@ export function plotlyConfig(figure: FrameJsonObject): Record<string, unknown> {
   return { ...own, displaylogo: false, modeBarButtonsToRemove: [...new Set([...removed, ...UNAVAILABLE_BUTTONS])], responsive: true };
 }
 
+const GEO_TRACE_TYPES: ReadonlySet<string> = new Set(["scattergeo", "choropleth"]);
+
+/**
+ * The map outlines the figure's geo subplots need, by plotly's name: one per subplot (`geo`, `geo2`, ... in the
+ * layout or named by a geo trace), from its scope and resolution, with plotly's defaults (world, 1:110m) for
+ * anything missing or unknown.
+ */
+export function topojsonNamesFor(figure: FrameJsonObject): string[] {
+  const layout = objectOr(figure.layout);
+  const subplots = new Set(Object.keys(layout).filter((key) => /^geo\d*$/.test(key)));
+  for (const trace of Array.isArray(figure.data) ? figure.data : []) {
+    const t = objectOr(trace);
+    if (typeof t.type === "string" && GEO_TRACE_TYPES.has(t.type)) subplots.add(typeof t.geo === "string" && /^geo\d*$/.test(t.geo) ? t.geo : "geo");
+  }
+  const names = new Set<string>();
+  for (const id of subplots) {
+    const geo = objectOr(layout[id]);
+    const scope = typeof geo.scope === "string" && (PLOTLY_TOPOJSON.scopes as readonly string[]).includes(geo.scope.replace(/ /g, "-")) ? geo.scope.replace(/ /g, "-") : "world";
+    const resolution = geo.resolution === 50 || geo.resolution === "50" ? 50 : 110;
+    const name = topojsonName(scope, resolution);
+    if (TOPOJSON_NAMES.includes(name)) names.add(name);
+  }
+  return [...names];
+}
+
 export async function drawPlotly(container: HTMLElement, figure: FrameJsonObject): Promise<void> {
   await loadLibraries(["plotly"]);
+  await Promise.all(topojsonNamesFor(figure).map((name) => loadServedScript(topojsonScriptPath(name), `the ${name} map outline`)));
   const plotly = libraryGlobal<PlotlyGlobal>("plotly");
   await plotly.newPlot(container, {
     data: Array.isArray(figure.data) ? figure.data : [],
