@@ -6,6 +6,8 @@ import { libraryGlobal, loadLibraries, loadServedScript } from "./libraries.ts";
 
 interface PlotlyGlobal {
   newPlot(element: HTMLElement, figure: Record<string, unknown>): Promise<unknown>;
+  PlotSchema: { get(): { traces: Record<string, unknown> } };
+  version: string;
 }
 
 // Buttons that cannot work in a sandboxed frame without downloads or popups, so they are not offered.
@@ -47,7 +49,21 @@ export function topojsonNamesFor(figure: FrameJsonObject): string[] {
   return [...names];
 }
 
-export async function drawPlotly(container: HTMLElement, figure: FrameJsonObject): Promise<void> {
+/** Trace types in the figure that this plotly.js does not know (it draws nothing for them, silently). */
+export function unknownTraceTypes(figure: FrameJsonObject, known: Record<string, unknown>): string[] {
+  const types = new Set<string>();
+  for (const trace of Array.isArray(figure.data) ? figure.data : []) {
+    const type = objectOr(trace).type;
+    if (typeof type === "string" && !Object.hasOwn(known, type)) types.add(type);
+  }
+  return [...types];
+}
+
+/**
+ * Draws the figure into `container`, and returns a note for the reader when part of it cannot be drawn (traces
+ * of types that plotly.js has since removed, such as the Mapbox ones).
+ */
+export async function drawPlotly(container: HTMLElement, figure: FrameJsonObject): Promise<string | undefined> {
   await loadLibraries(["plotly"]);
   await Promise.all(topojsonNamesFor(figure).map((name) => loadServedScript(topojsonScriptPath(name), `the ${name} map outline`)));
   const plotly = libraryGlobal<PlotlyGlobal>("plotly");
@@ -57,4 +73,6 @@ export async function drawPlotly(container: HTMLElement, figure: FrameJsonObject
     ...(Array.isArray(figure.frames) ? { frames: figure.frames } : {}),
     config: plotlyConfig(figure),
   });
+  const unknown = unknownTraceTypes(figure, plotly.PlotSchema.get().traces);
+  return unknown.length > 0 ? `Not drawn: ${unknown.join(", ")} traces, which plotly.js ${plotly.version} does not have.` : undefined;
 }

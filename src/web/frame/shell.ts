@@ -70,11 +70,14 @@ function showDocument(markup: string): void {
   }
 }
 
+/** A note for the reader, above the output when there is one. */
 function showNote(text: string): void {
   const note = document.createElement("p");
   note.className = "vt-frame-note";
   note.textContent = text;
-  document.body.appendChild(note);
+  const output = document.getElementById("output");
+  if (output?.parentNode === document.body) document.body.insertBefore(note, output);
+  else document.body.appendChild(note);
 }
 
 /** A fresh, empty document with one element for a library to draw into. */
@@ -107,7 +110,7 @@ async function render(request: FrameRenderRequest): Promise<void> {
       runScript(request.source);
       break;
     case "plotly":
-      await drawPlotly(outputElement(), request.figure).catch(failed("The plotly figure could not be drawn"));
+      await drawPlotly(outputElement(), request.figure).then((note) => note !== undefined && showNote(note), failed("The plotly figure could not be drawn"));
       break;
     case "vega":
       await drawVega(outputElement(), request.spec, request.mode).catch(failed(`The ${request.mode === "vega" ? "Vega" : "Vega-Lite"} chart could not be drawn`));
