@@ -55,10 +55,15 @@ const libraryNotebook = {
     ),
     output(
       {
-        "application/javascript": "require(['d3'], function () { document.body.dataset.d3 = 'loaded'; }, function (err) { document.body.dataset.d3 = 'refused:' + err.requireModules.join(','); });\n",
+        "application/javascript": [
+          "require(['d3'], function () { document.body.dataset.d3 = 'loaded'; }, function (err) { document.body.dataset.d3 = 'refused:' + err.requireModules.join(','); });\n",
+          "require(['https://cdn.example.invalid/payload.js'], function () { document.body.dataset.url = 'loaded'; }, function (err) { document.body.dataset.url = 'refused'; });\n",
+        ],
       },
       "Javascript(d3)",
     ),
+    // No error callback: the frame says what was missing.
+    output({ "application/javascript": "require(['jquery'], function ($) { $(element).text('never'); });\n" }, "Javascript(jquery)"),
   ],
 };
 
@@ -156,7 +161,7 @@ test("a plotly figure, a Vega-Lite chart and requirejs outputs draw with the ser
   const page = await browser.context.newPage();
   const problems = watchProblems(page);
   await page.goto(`${workspaceUrl}/f/libraries.ipynb`);
-  const [plotly, vegaLite, required, missing] = await outputFrames(page, 4);
+  const [plotly, vegaLite, required, missing, unnoted] = await outputFrames(page, 5);
   assert.ok(plotly && vegaLite && required && missing);
 
   await plotly.waitForSelector(".js-plotly-plot .main-svg", { timeout: 20_000 });
@@ -173,8 +178,12 @@ test("a plotly figure, a Vega-Lite chart and requirejs outputs draw with the ser
   assert.equal(await required.evaluate(() => document.body.dataset.required), FRAME_LIBRARIES.plotly.version, "require('plotly') gave the served copy, not the configured CDN");
   assert.ok((await required.locator("#output .main-svg").count()) >= 1);
 
-  await missing.waitForFunction(() => document.body.dataset.d3, undefined, { timeout: 10_000 });
+  await missing.waitForFunction(() => document.body.dataset.d3 && document.body.dataset.url, undefined, { timeout: 10_000 });
   assert.equal(await missing.evaluate(() => document.body.dataset.d3), "refused:d3", "an unknown module fails into the output's error callback");
+  assert.equal(await missing.evaluate(() => document.body.dataset.url), "refused", "so does a module named by URL, without a request");
+  assert.ok(unnoted);
+  await unnoted.locator(".vt-frame-note").waitFor({ timeout: 10_000 });
+  assert.match(await unnoted.locator(".vt-frame-note").innerText(), /^Not available in this studio: jquery/);
 
   // Frames grew to their drawings.
   const heights = await page.locator("iframe.vt-frame").evaluateAll((list) => list.map((f) => f.getBoundingClientRect().height));
