@@ -69,11 +69,13 @@ export class StudioHost implements RenderHost {
   createActiveOutput(frame: FrameOutputPlan, doc: Document): Element {
     const hasFallback = frame.fallbackImage !== undefined || frame.fallbackText !== undefined;
     // A widget view needs its kernel, which a reader has not got: the saved static copy is the faithful view.
-    if (frame.mime === WIDGET_VIEW_MIME && hasFallback) return staticCopy(doc, frame);
+    if (frame.mime === WIDGET_VIEW_MIME && hasFallback) return staticCopy(doc, frame, "its widgets need a running kernel");
     const sanitizer = browserSanitizer();
     const request = frameRenderRequest(frame, (source) => sanitizer.sanitizeToString(renderMarkdown(source)));
     // A plotly or vega output the frame cannot draw (its spec is a URL to fetch) still has its saved image.
-    if (request.kind === "text" && isLibraryMime(frame.mime) && hasFallback) return staticCopy(doc, frame);
+    if (request.kind === "text" && isLibraryMime(frame.mime) && hasFallback) {
+      return staticCopy(doc, frame, typeof frame.content === "string" ? "its spec is at a URL, which an output frame cannot fetch" : "its data cannot be drawn");
+    }
     const number = ++this.frameCount;
     return outputFrameElement(doc, {
       shellUrl: this.options.frameShellUrl,
@@ -129,11 +131,11 @@ function isLibraryMime(mime: string): boolean {
   return mime === PLOTLY_MIME || VEGA_MIME_TYPES.includes(mime);
 }
 
-function staticCopy(doc: Document, frame: FrameOutputPlan): Element {
+function staticCopy(doc: Document, frame: FrameOutputPlan, why: string): Element {
   const box = el(doc, "div", "vt-fallback");
   if (frame.fallbackImage) box.appendChild(imageElement(doc, frame.fallbackImage));
   else box.appendChild(el(doc, "pre", "vt-text", frame.fallbackText));
-  box.appendChild(el(doc, "p", "vt-notice", `Static copy of a ${frame.mime} output.`));
+  box.appendChild(el(doc, "p", "vt-notice", `Static copy of a ${frame.mime} output: ${why}.`));
   return box;
 }
 

@@ -164,17 +164,17 @@ test("a plotly figure, a Vega-Lite chart and requirejs outputs draw with the ser
   const [plotly, vegaLite, required, missing, unnoted] = await outputFrames(page, 5);
   assert.ok(plotly && vegaLite && required && missing);
 
-  await plotly.waitForSelector(".js-plotly-plot .main-svg", { timeout: 20_000 });
+  await plotly.waitForSelector(".js-plotly-plot .main-svg", { timeout: 60_000 });
   assert.ok((await plotly.locator(".scatterlayer .trace").count()) >= 1, "the scatter trace is drawn");
   assert.equal(await plotly.locator(".modebar-btn[data-title='Download plot as a png']").count(), 0, "no download button in a sandbox without downloads");
   assert.equal(await plotly.locator("a.modebar-btn.plotlyjsicon, .modebar-btn--logo").count(), 0, "no off-site logo link");
   assert.equal(await plotly.evaluate(() => (window as unknown as { Plotly: { version: string } }).Plotly.version), FRAME_LIBRARIES.plotly.version);
 
-  await vegaLite.waitForSelector(".vega-embed svg .mark-rect path", { timeout: 20_000 });
+  await vegaLite.waitForSelector(".vega-embed svg .mark-rect path", { timeout: 60_000 });
   assert.equal(await vegaLite.locator(".vega-embed svg .mark-rect path").count(), 3, "one bar per value, heights from the interpreted expression");
   assert.equal(await vegaLite.locator(".vega-actions, details").count(), 0, "the spec could not turn the actions on");
 
-  await required.waitForFunction(() => document.body.dataset.required, undefined, { timeout: 20_000 });
+  await required.waitForFunction(() => document.body.dataset.required, undefined, { timeout: 60_000 });
   assert.equal(await required.evaluate(() => document.body.dataset.required), FRAME_LIBRARIES.plotly.version, "require('plotly') gave the served copy, not the configured CDN");
   assert.ok((await required.locator("#output .main-svg").count()) >= 1);
 
@@ -211,12 +211,12 @@ test("the corpus's plotly gallery and Vega extension notebooks draw every figure
   for (let i = 0; i < count; i++) {
     const slot = slots.nth(i);
     await slot.scrollIntoViewIfNeeded();
-    const frame = await (await slot.locator("iframe.vt-frame").elementHandle({ timeout: 10_000 }))?.contentFrame();
+    const frame = await (await slot.locator("iframe.vt-frame").elementHandle({ timeout: 30_000 }))?.contentFrame();
     assert.ok(frame, `frame ${i}`);
     const outcome = await frame.waitForFunction(
       () => document.querySelector(".vt-frame-note")?.textContent ?? (document.querySelector(".js-plotly-plot .main-svg .plot, .js-plotly-plot .main-svg .trace, .js-plotly-plot canvas, .js-plotly-plot .gl-container") ? "drawn" : null),
       undefined,
-      { timeout: 20_000 },
+      { timeout: 60_000 },
     );
     // plotly.js 4 removed the Mapbox traces: those two figures say so instead of showing empty axes in silence.
     const expected = i === 34 || i === 35 ? `Not drawn: scattermapbox traces, which plotly.js ${FRAME_LIBRARIES.plotly.version} does not have.` : "drawn";
@@ -235,10 +235,11 @@ test("the corpus's plotly gallery and Vega extension notebooks draw every figure
   for (const summary of await page.locator(".vt-hidden-summary", { hasText: "Output" }).all()) await summary.click();
   const [vega, vegaLite] = await outputFrames(page, 2);
   assert.ok(vega && vegaLite);
-  await vega.waitForSelector(".vega-embed canvas, .vega-embed svg", { timeout: 20_000 });
-  await vegaLite.waitForSelector(".vega-embed canvas, .vega-embed svg", { timeout: 20_000 });
+  await vega.waitForSelector(".vega-embed canvas, .vega-embed svg", { timeout: 60_000 });
+  await vegaLite.waitForSelector(".vega-embed canvas, .vega-embed svg", { timeout: 60_000 });
   // The two outputs saved as a URL to a spec cannot be fetched from a frame: their saved images are shown.
   assert.equal(await page.locator(".vt-fallback img").count(), 2);
+  assert.equal(await page.locator(".vt-fallback .vt-notice", { hasText: "its spec is at a URL, which an output frame cannot fetch" }).count(), 2);
   assert.equal(await page.locator("iframe.vt-frame").count(), 2);
   await shootFrames(page, "libraries-vega-extension");
 
