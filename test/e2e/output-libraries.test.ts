@@ -28,7 +28,7 @@ const VEGA_LITE_SPEC = {
   // A calculated field: an expression that Vega would compile with Function unless the interpreter runs it.
   transform: [{ calculate: "datum.b * 2", as: "double" }],
   mark: "bar",
-  encoding: { x: { field: "a", type: "ordinal" }, y: { field: "double", type: "quantitative" } },
+  encoding: { x: { field: "a", type: "ordinal" }, y: { field: "double", type: "quantitative" }, href: { value: "https://example.org/chart-source" } },
   // A notebook cannot switch the CSP-safe interpreter off, nor the actions on.
   usermeta: { embedOptions: { ast: false, actions: true, renderer: "svg" } },
 };
@@ -173,6 +173,13 @@ test("a plotly figure, a Vega-Lite chart and requirejs outputs draw with the ser
   await vegaLite.waitForSelector(".vega-embed svg .mark-rect path", { timeout: 60_000 });
   assert.equal(await vegaLite.locator(".vega-embed svg .mark-rect path").count(), 3, "one bar per value, heights from the interpreted expression");
   assert.equal(await vegaLite.locator(".vega-actions, details").count(), 0, "the spec could not turn the actions on");
+  // A mark's link is the page's to check and ask about, as any link in an output; the frame stays where it is.
+  await vegaLite.locator(".vega-embed svg .mark-rect path").first().click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByRole("heading", { name: "This link leaves the studio" }).waitFor();
+  assert.match(await dialog.innerText(), /example\.org/);
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  assert.equal(await vegaLite.locator(".vega-embed svg").count(), 1);
 
   await required.waitForFunction(() => document.body.dataset.required, undefined, { timeout: 60_000 });
   assert.equal(await required.evaluate(() => document.body.dataset.required), FRAME_LIBRARIES.plotly.version, "require('plotly') gave the served copy, not the configured CDN");

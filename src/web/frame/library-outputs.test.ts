@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { plotlyConfig, topojsonNamesFor, unknownTraceTypes } from "./plotly-output.ts";
-import { vegaSpecAndLooks } from "./vega-output.ts";
+import { offlineLoader, vegaSpecAndLooks } from "./vega-output.ts";
 
 test("a plotly figure keeps its own config, less what a sandboxed frame cannot offer", () => {
   const config = plotlyConfig({ config: { scrollZoom: true, displaylogo: true, modeBarButtonsToRemove: ["lasso2d", 3, "toImage"] } });
@@ -30,4 +30,16 @@ test("a spec's own embed options cannot switch the interpreter off, the actions 
   assert.deepEqual(vegaSpecAndLooks({ mark: "bar", usermeta: { embedOptions: { renderer: "webgl", config: "https://example.org/c.json" } } }).looks, {});
   const plain = { mark: "point" };
   assert.equal(vegaSpecAndLooks(plain).spec, plain);
+});
+
+test("Vega's loader fetches nothing, and hands a clicked mark's link to the page", async () => {
+  const links: string[] = [];
+  const loader = offlineLoader((href) => links.push(href));
+  await assert.rejects(loader.load("data/cars.json"), /data\/cars\.json was not loaded: output frames have no network/);
+  await assert.rejects(loader.sanitize("https://example.org/i.png", { context: "image" }), /no network/);
+  await assert.rejects(loader.http("https://example.org/"), /no network/);
+  assert.deepEqual(links, []);
+  // Vega asks with context "href" only when a mark is clicked; the page decides, Vega never navigates.
+  await assert.rejects(loader.sanitize("https://example.org/docs", { context: "href" }));
+  assert.deepEqual(links, ["https://example.org/docs"]);
 });

@@ -113,7 +113,7 @@ async function render(request: FrameRenderRequest): Promise<void> {
       await drawPlotly(outputElement(), request.figure).then((note) => note !== undefined && showNote(note), failed("The plotly figure could not be drawn"));
       break;
     case "vega":
-      await drawVega(outputElement(), request.spec, request.mode).catch(failed(`The ${request.mode === "vega" ? "Vega" : "Vega-Lite"} chart could not be drawn`));
+      await drawVega(outputElement(), request.spec, request.mode, (href) => send({ type: "link", href })).catch(failed(`The ${request.mode === "vega" ? "Vega" : "Vega-Lite"} chart could not be drawn`));
       break;
     case "text": {
       showDocument("");

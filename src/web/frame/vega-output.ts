@@ -12,9 +12,21 @@ function refuseNetwork(uri: unknown): Promise<never> {
 
 /**
  * Vega's loader fetches data and images named by URL. A frame has no network (connect-src 'none'), so rather
- * than have the browser refuse each request, the loader refuses first, with a message that says why.
+ * than have the browser refuse each request, the loader refuses first, with a message that says why. A click on a
+ * mark with an `href` asks the loader too (context "href", only ever on a click): that link goes to the page, which
+ * checks it and asks the reader, exactly as a link in any output does; Vega itself never navigates the frame.
  */
-const OFFLINE_LOADER = { load: refuseNetwork, sanitize: refuseNetwork, http: refuseNetwork, file: refuseNetwork };
+export function offlineLoader(onLink: (href: string) => void) {
+  return {
+    load: refuseNetwork,
+    http: refuseNetwork,
+    file: refuseNetwork,
+    sanitize(uri: unknown, options?: { context?: unknown }): Promise<never> {
+      if (options?.context === "href" && typeof uri === "string" && uri !== "") onLink(uri);
+      return refuseNetwork(uri);
+    },
+  };
+}
 
 /**
  * The spec without `usermeta.embedOptions`, and the few of those options that only change looks. vega-embed lets
@@ -34,9 +46,9 @@ export function vegaSpecAndLooks(spec: FrameJsonObject): { spec: FrameJsonObject
   return { spec: { ...spec, usermeta: otherMeta }, looks };
 }
 
-export async function drawVega(container: HTMLElement, spec: FrameJsonObject, mode: VegaMode): Promise<void> {
+export async function drawVega(container: HTMLElement, spec: FrameJsonObject, mode: VegaMode, onLink: (href: string) => void): Promise<void> {
   await loadLibraries(["vega", "vegaLite", "vegaEmbed"]);
   const vegaEmbed = libraryGlobal<VegaEmbed>("vegaEmbed");
   const { spec: own, looks } = vegaSpecAndLooks(spec);
-  await vegaEmbed(container, own, { ...looks, mode, ast: true, actions: false, loader: OFFLINE_LOADER });
+  await vegaEmbed(container, own, { ...looks, mode, ast: true, actions: false, loader: offlineLoader(onLink) });
 }
