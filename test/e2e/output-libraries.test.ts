@@ -108,7 +108,7 @@ before(async () => {
   assert.equal(created.status, 201);
   workspaceUrl = `${studio.app}/w/${String(created.json.id)}`;
   await upload(page, "libraries.ipynb", JSON.stringify(libraryNotebook));
-  for (const name of ["plotly_express__gallery.ipynb", "jupyterlab__vega-extension.ipynb"]) await upload(page, name, readFileSync(`${CORPUS}${name}`, "utf8"));
+  for (const name of ["plotly_express__gallery.ipynb", "jupyterlab__vega-extension.ipynb", "ipython__Custom_Display_Logic.ipynb"]) await upload(page, name, readFileSync(`${CORPUS}${name}`, "utf8"));
   await page.close();
 });
 
@@ -252,5 +252,27 @@ test("the corpus's plotly gallery and Vega extension notebooks draw every figure
 
   assert.deepEqual(problems, []);
   assert.deepEqual(strayRequests(), []);
+  await page.close();
+});
+
+test("a classic JavaScript output that requires a library from a CDN says so, and nothing is fetched", async () => {
+  const page = await browser.context.newPage();
+  const problems = watchProblems(page);
+  await page.goto(`${workspaceUrl}/f/ipython__Custom_Display_Logic.ipynb`);
+  await page.locator(".vt-cell").first().waitFor({ state: "attached" });
+  const slots = page.locator(".vt-frame-slot");
+  const notes: string[] = [];
+  for (let i = 0; i < (await slots.count()); i++) {
+    await slots.nth(i).scrollIntoViewIfNeeded();
+    const frame = await (await slots.nth(i).locator("iframe.vt-frame").elementHandle({ timeout: 30_000 }))?.contentFrame();
+    assert.ok(frame);
+    await frame.waitForFunction(() => document.body && document.body.childElementCount > 0, undefined, { timeout: 30_000 });
+    // requirejs reports a refused module on the next turn.
+    await page.waitForTimeout(100);
+    notes.push(...(await frame.locator(".vt-frame-note").allInnerTexts()));
+  }
+  assert.ok(notes.some((note) => /^Not available in this studio: \/\/cdnjs\.cloudflare\.com\/ajax\/libs\/flot\/0\.8\.2\/jquery\.flot\.min\.js/.test(note)), JSON.stringify(notes));
+  assert.deepEqual(strayRequests(), []);
+  assert.deepEqual(problems.filter((p) => /Content Security Policy|Refused to/.test(p)), [], "refused before the browser had to refuse it");
   await page.close();
 });
