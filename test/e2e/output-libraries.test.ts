@@ -4,7 +4,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
-import type { Frame, Page } from "playwright-core";
+import type { Frame, Locator, Page } from "playwright-core";
 import { FRAME_LIBRARIES, frameLibraryPath } from "../../src/render/frame-protocol-libraries.ts";
 import { launchBrowser, type Browser } from "./browser.ts";
 import { startBrowserStudio, type BrowserStudio } from "./running-studio.ts";
@@ -146,6 +146,23 @@ async function shootFrames(page: Page, name: string): Promise<void> {
   }
 }
 
+/** Opens a stored notebook in a new page that records its problems; returns the page, its problems and its output slots. */
+async function openNotebook(name: string): Promise<{ page: Page; problems: string[]; slots: Locator }> {
+  const page = await browser.context.newPage();
+  const problems = watchProblems(page);
+  await page.goto(`${workspaceUrl}/f/${name}`);
+  await page.locator(".vt-cell").first().waitFor({ state: "attached" });
+  return { page, problems, slots: page.locator(".vt-frame-slot") };
+}
+
+/** The frame of an output slot, brought into view so that it is created (frames live only near the viewport). */
+async function frameOfSlot(slot: Locator): Promise<Frame> {
+  await slot.scrollIntoViewIfNeeded();
+  const frame = await (await slot.locator("iframe.vt-frame").elementHandle({ timeout: 30_000 }))?.contentFrame();
+  assert.ok(frame);
+  return frame;
+}
+
 async function outputFrames(page: Page, count: number): Promise<Frame[]> {
   await page.waitForFunction((n) => document.querySelectorAll("iframe.vt-frame").length >= n, count);
   const frames: Frame[] = [];
@@ -158,9 +175,7 @@ async function outputFrames(page: Page, count: number): Promise<Frame[]> {
 }
 
 test("a plotly figure, a Vega-Lite chart and requirejs outputs draw with the served libraries, offline and under the CSP", async () => {
-  const page = await browser.context.newPage();
-  const problems = watchProblems(page);
-  await page.goto(`${workspaceUrl}/f/libraries.ipynb`);
+  const { page, problems } = await openNotebook("libraries.ipynb");
   const [plotly, vegaLite, required, missing, unnoted] = await outputFrames(page, 5);
   assert.ok(plotly && vegaLite && required && missing);
 
@@ -206,20 +221,13 @@ test("a plotly figure, a Vega-Lite chart and requirejs outputs draw with the ser
 });
 
 test("the corpus's plotly gallery and Vega extension notebooks draw every figure offline", async () => {
-  const page = await browser.context.newPage();
-  const problems = watchProblems(page);
-  await page.goto(`${workspaceUrl}/f/plotly_express__gallery.ipynb`);
-  await page.locator(".vt-cell").first().waitFor({ state: "attached" });
-  const slots = page.locator(".vt-frame-slot");
+  const { page, problems, slots } = await openNotebook("plotly_express__gallery.ipynb");
   const count = await slots.count();
   assert.equal(count, 46, "every plotly output has a live frame, none a static copy");
   // SVG plots, WebGL ones (splom, parcoords, 3D) and geo maps whose outlines come from the content origin.
   const shots: Record<number, string> = { 0: "scatter", 5: "splom", 7: "parcoords", 30: "scatter3d", 35: "mapbox", 37: "geo", 38: "choropleth" };
   for (let i = 0; i < count; i++) {
-    const slot = slots.nth(i);
-    await slot.scrollIntoViewIfNeeded();
-    const frame = await (await slot.locator("iframe.vt-frame").elementHandle({ timeout: 30_000 }))?.contentFrame();
-    assert.ok(frame, `frame ${i}`);
+    const frame = await frameOfSlot(slots.nth(i));
     const outcome = await frame.waitForFunction(
       () => document.querySelector(".vt-frame-note")?.textContent ?? (document.querySelector(".js-plotly-plot .main-svg .plot, .js-plotly-plot .main-svg .trace, .js-plotly-plot canvas, .js-plotly-plot .gl-container") ? "drawn" : null),
       undefined,
@@ -256,16 +264,10 @@ test("the corpus's plotly gallery and Vega extension notebooks draw every figure
 });
 
 test("a classic JavaScript output that requires a library from a CDN says so, and nothing is fetched", async () => {
-  const page = await browser.context.newPage();
-  const problems = watchProblems(page);
-  await page.goto(`${workspaceUrl}/f/ipython__Custom_Display_Logic.ipynb`);
-  await page.locator(".vt-cell").first().waitFor({ state: "attached" });
-  const slots = page.locator(".vt-frame-slot");
+  const { page, problems, slots } = await openNotebook("ipython__Custom_Display_Logic.ipynb");
   const notes: string[] = [];
   for (let i = 0; i < (await slots.count()); i++) {
-    await slots.nth(i).scrollIntoViewIfNeeded();
-    const frame = await (await slots.nth(i).locator("iframe.vt-frame").elementHandle({ timeout: 30_000 }))?.contentFrame();
-    assert.ok(frame);
+    const frame = await frameOfSlot(slots.nth(i));
     await frame.waitForFunction(() => document.body && document.body.childElementCount > 0, undefined, { timeout: 30_000 });
     // requirejs reports a refused module on the next turn.
     await page.waitForTimeout(100);
