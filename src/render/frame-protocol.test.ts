@@ -1,6 +1,15 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { MAX_FRAME_HEIGHT, MAX_FRAME_LINK_CHARS, MIN_FRAME_HEIGHT, parseFrameMessage, parseFrameRenderRequest } from "./frame-protocol.ts";
+import {
+  isBoundedJsonObject,
+  MAX_FRAME_HEIGHT,
+  MAX_FRAME_LINK_CHARS,
+  MAX_FRAME_SPEC_DEPTH,
+  MAX_FRAME_SPEC_VALUES,
+  MIN_FRAME_HEIGHT,
+  parseFrameMessage,
+  parseFrameRenderRequest,
+} from "./frame-protocol.ts";
 import { frameRenderRequest } from "./frame-request.ts";
 import type { FrameOutputPlan } from "./plan-types.ts";
 
@@ -28,7 +37,7 @@ test("anything else from a frame is refused, and extra properties are not copied
   assert.deepEqual(Object.keys(parsed ?? {}), ["type", "href"]);
 });
 
-test("the shell accepts only the three render shapes", () => {
+test("the shell accepts only the known render shapes", () => {
   assert.deepEqual(parseFrameRenderRequest({ type: "render", kind: "document", markup: "<b>x</b>" }), { type: "render", kind: "document", markup: "<b>x</b>" });
   assert.deepEqual(parseFrameRenderRequest({ type: "render", kind: "text", text: "{}", note: "n" }), { type: "render", kind: "text", text: "{}", note: "n" });
   assert.equal(parseFrameRenderRequest({ type: "render", kind: "document", markup: 1 }), null);
@@ -49,7 +58,65 @@ test("each active type maps to what the frame shows", () => {
   // Markdown output is sanitized like a markdown cell before the frame sees it.
   assert.deepEqual(frameRenderRequest(frame("text/markdown", "# abc"), sanitize), { type: "render", kind: "document", markup: "<p>5</p>" });
   assert.deepEqual(frameRenderRequest(frame("application/json", { a: [1] }), sanitize), { type: "render", kind: "text", text: '{\n  "a": [\n    1\n  ]\n}' });
-  const vega = frameRenderRequest(frame("application/vnd.vegalite.v5+json", { mark: "bar" }), sanitize);
-  assert.equal(vega.kind, "text");
-  assert.match(vega.kind === "text" ? (vega.note ?? "") : "", /vegalite/);
+  const unknown = frameRenderRequest(frame("application/vnd.example+json", { a: 1 }), sanitize);
+  assert.equal(unknown.kind, "text");
+  assert.match(unknown.kind === "text" ? (unknown.note ?? "") : "", /vnd\.example/);
+});
+
+test("plotly figures and Vega and Vega-Lite specs of every saved version go to their libraries", () => {
+  const sanitize = (source: string) => source;
+  const figure = { data: [{ type: "bar", y: [1, 2] }], layout: { title: { text: "t" } } };
+  assert.deepEqual(frameRenderRequest(frame("application/vnd.plotly.v1+json", figure), sanitize), { type: "render", kind: "plotly", figure });
+  for (const version of [2, 3, 4, 5]) {
+    assert.deepEqual(frameRenderRequest(frame(`application/vnd.vegalite.v${version}+json`, { mark: "bar" }), sanitize), { type: "render", kind: "vega", spec: { mark: "bar" }, mode: "vega-lite" });
+  }
+  for (const version of [3, 4, 5]) {
+    assert.deepEqual(frameRenderRequest(frame(`application/vnd.vega.v${version}+json`, { marks: [] }), sanitize), { type: "render", kind: "vega", spec: { marks: [] }, mode: "vega" });
+  }
+});
+
+test("a spec saved as a URL, or data that is not an object, is shown as text with the reason", () => {
+  const sanitize = (source: string) => source;
+  const url = frameRenderRequest(frame("application/vnd.vegalite.v4+json", "https://example.org/bar.vl.json"), sanitize);
+  assert.deepEqual(url, { type: "render", kind: "text", text: "https://example.org/bar.vl.json", note: "application/vnd.vegalite.v4+json output: its spec is at a URL, and output frames have no network; the address follows." });
+  const list = frameRenderRequest(frame("application/vnd.plotly.v1+json", [1, 2]), sanitize);
+  assert.equal(list.kind, "text");
+  assert.match(list.kind === "text" ? (list.note ?? "") : "", /not a JSON object/);
+});
+
+test("library shapes are checked: plain JSON objects within bounds, and a known Vega mode", () => {
+  const figure = { data: [{ x: [1, 2], y: [null, 3.5], name: "é" }], layout: {} };
+  assert.deepEqual(parseFrameRenderRequest({ type: "render", kind: "plotly", figure }), { type: "render", kind: "plotly", figure });
+  assert.deepEqual(parseFrameRenderRequest({ type: "render", kind: "vega", spec: { mark: "bar" }, mode: "vega-lite", extra: 1 }), { type: "render", kind: "vega", spec: { mark: "bar" }, mode: "vega-lite" });
+  for (const bad of [
+    { type: "render", kind: "plotly", figure: [1] },
+    { type: "render", kind: "plotly", figure: "{}" },
+    { type: "render", kind: "plotly" },
+    { type: "render", kind: "plotly", figure: { data: new Date(0) } },
+    { type: "render", kind: "plotly", figure: { data: new Float64Array(2) } },
+    { type: "render", kind: "plotly", figure: { data: new Map() } },
+    { type: "render", kind: "plotly", figure: { f: () => 1 } },
+    { type: "render", kind: "vega", spec: { mark: "bar" } },
+    { type: "render", kind: "vega", spec: { mark: "bar" }, mode: "vega-lite-v5" },
+    { type: "render", kind: "vega", spec: null, mode: "vega" },
+  ]) {
+    assert.equal(parseFrameRenderRequest(bad), null, JSON.stringify(bad));
+  }
+});
+
+test("spec bounds: depth and number of values", () => {
+  let deep: Record<string, unknown> = {};
+  const root = deep;
+  for (let i = 1; i < MAX_FRAME_SPEC_DEPTH; i++) deep = (deep.a = {}) as Record<string, unknown>;
+  assert.equal(isBoundedJsonObject(root), true, "exactly at the depth limit");
+  deep.a = {};
+  assert.equal(isBoundedJsonObject(root), false, "one level deeper");
+  // Values are counted, containers included: the limit itself passes, one more does not.
+  assert.equal(isBoundedJsonObject({ data: new Array(MAX_FRAME_SPEC_VALUES - 2).fill(0) }), true);
+  assert.equal(isBoundedJsonObject({ data: new Array(MAX_FRAME_SPEC_VALUES - 1).fill(0) }), false);
+  // Walked without recursion: a deep chain of arrays is refused, not a stack overflow.
+  let chain: unknown[] = [];
+  const top = { chain };
+  for (let i = 0; i < 200_000; i++) chain = (chain[0] = []) as unknown[];
+  assert.equal(isBoundedJsonObject(top), false);
 });

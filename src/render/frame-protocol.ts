@@ -16,6 +16,20 @@ export const MAX_FRAME_HEIGHT = 4000;
 export const MIN_FRAME_HEIGHT = 16;
 /** Longest link a frame may ask the page to follow; longer ones are dropped. */
 export const MAX_FRAME_LINK_CHARS = 8192;
+/**
+ * Bounds on a figure or spec handed to a library: values (objects, arrays and leaves) and nesting. Generous for
+ * real charts (a 100,000-point plotly trace is ~200,000 values) yet small enough that checking costs milliseconds
+ * and a hostile bundle cannot make the shell walk without end.
+ */
+export const MAX_FRAME_SPEC_VALUES = 5_000_000;
+export const MAX_FRAME_SPEC_DEPTH = 100;
+
+/** A JSON object, as it arrives after structured cloning: plain objects, arrays, strings, finite numbers, booleans, null. */
+export type FrameJsonObject = { [key: string]: FrameJson };
+export type FrameJson = string | number | boolean | null | FrameJson[] | FrameJsonObject;
+
+/** Which vega-embed mode draws a spec: Vega-Lite specs are compiled to Vega first. */
+export type VegaMode = "vega" | "vega-lite";
 
 /** What the page asks a frame to show. */
 export type FrameRenderRequest =
@@ -24,7 +38,11 @@ export type FrameRenderRequest =
   /** A classic `application/javascript` output: run with `element` bound to an output `div`. */
   | { type: "render"; kind: "script"; source: string }
   /** Text shown as preformatted text (JSON, and types whose viewer is not loaded), with an optional note. */
-  | { type: "render"; kind: "text"; text: string; note?: string };
+  | { type: "render"; kind: "text"; text: string; note?: string }
+  /** A plotly figure (`data`, `layout`, `frames`, `config`), drawn with the served plotly.js. */
+  | { type: "render"; kind: "plotly"; figure: FrameJsonObject }
+  /** A Vega or Vega-Lite spec, drawn with the served vega-embed in its CSP-safe interpreter mode. */
+  | { type: "render"; kind: "vega"; spec: FrameJsonObject; mode: VegaMode };
 
 /** What a frame may tell the page. */
 export type FrameMessage = { type: "height"; height: number } | { type: "link"; href: string };
@@ -54,6 +72,34 @@ export function parseFrameMessage(data: unknown): FrameMessage | null {
   return null;
 }
 
+/**
+ * True when `value` is a plain JSON object within the bounds. Walked with an explicit stack (no recursion to
+ * overflow); prototypes other than Object's and Array's (a Date, a Map, a typed array) are refused, since a
+ * library would treat them differently from the JSON the notebook holds.
+ */
+export function isBoundedJsonObject(value: unknown): value is FrameJsonObject {
+  if (!isRecord(value)) return false;
+  const stack: { value: unknown; depth: number }[] = [{ value, depth: 1 }];
+  let seen = 0;
+  while (stack.length > 0) {
+    const { value: item, depth } = stack.pop()!;
+    if (++seen > MAX_FRAME_SPEC_VALUES) return false;
+    if (item === null || typeof item === "string" || typeof item === "boolean") continue;
+    // NaN and Infinity cannot come from a notebook's JSON, and libraries draw them as gaps: no reason to refuse.
+    if (typeof item === "number") continue;
+    if (typeof item !== "object" || depth > MAX_FRAME_SPEC_DEPTH) return false;
+    if (Array.isArray(item)) {
+      if (Object.getPrototypeOf(item) !== Array.prototype) return false;
+      for (const child of item) stack.push({ value: child, depth: depth + 1 });
+      continue;
+    }
+    const prototype: unknown = Object.getPrototypeOf(item);
+    if (prototype !== Object.prototype && prototype !== null) return false;
+    for (const child of Object.values(item)) stack.push({ value: child, depth: depth + 1 });
+  }
+  return true;
+}
+
 /** The render request the shell accepts from the page, or null (the shell shows nothing it does not know). */
 export function parseFrameRenderRequest(data: unknown): FrameRenderRequest | null {
   if (!isRecord(data) || data.type !== "render") return null;
@@ -66,6 +112,12 @@ export function parseFrameRenderRequest(data: unknown): FrameRenderRequest | nul
       if (typeof data.text !== "string") return null;
       if (data.note !== undefined && typeof data.note !== "string") return null;
       return typeof data.note === "string" ? { type: "render", kind: "text", text: data.text, note: data.note } : { type: "render", kind: "text", text: data.text };
+    }
+    case "plotly":
+      return isBoundedJsonObject(data.figure) ? { type: "render", kind: "plotly", figure: data.figure } : null;
+    case "vega": {
+      if (data.mode !== "vega" && data.mode !== "vega-lite") return null;
+      return isBoundedJsonObject(data.spec) ? { type: "render", kind: "vega", spec: data.spec, mode: data.mode } : null;
     }
     default:
       return null;

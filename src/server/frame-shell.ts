@@ -1,7 +1,8 @@
 // The output frame shell on the content origin (src/web/frame): the document every output frame of the studio
-// loads, with the frame policy as a header, and its module.
+// loads, with the frame policy as a header, its module, and the libraries outputs draw with.
 import { studioFrameCsp } from "../render/csp.ts";
 import { AppError, notFound } from "./errors.ts";
+import { registerFrameLibraries } from "./frame-libraries.ts";
 import type { BundleFile } from "./static-bundle.ts";
 import { bundleOrNotice, FRAME_BUILD_DIR, sendBundleFile } from "./studio-ui.ts";
 import type { StudioRoutePlugin } from "./studio.ts";
@@ -27,4 +28,5 @@ export const frameShell: StudioRoutePlugin = async (app, { studio }) => {
     reply.header("access-control-allow-origin", "*");
     return sendBundleFile(reply, request.headers["if-none-match"], file);
   });
+  registerFrameLibraries(app);
 };

@@ -29,8 +29,6 @@ export interface StudioHostOptions {
   onFrameLink(href: string): void;
 }
 
-/** Types drawn by a library the content origin serves; until it serves them, the output's static copy is shown. */
-const LIBRARY_MIME_TYPES: ReadonlySet<string> = new Set([PLOTLY_MIME, WIDGET_VIEW_MIME, ...VEGA_MIME_TYPES]);
 
 const PENDING_SOURCE = "vtSrc";
 
@@ -58,18 +56,19 @@ export class StudioHost implements RenderHost {
   }
 
   createActiveOutput(frame: FrameOutputPlan, doc: Document): Element {
-    if (LIBRARY_MIME_TYPES.has(frame.mime) && (frame.fallbackImage || frame.fallbackText !== undefined)) {
-      const box = el(doc, "div", "vt-fallback");
-      if (frame.fallbackImage) box.appendChild(imageElement(doc, frame.fallbackImage));
-      else box.appendChild(el(doc, "pre", "vt-text", frame.fallbackText));
-      box.appendChild(el(doc, "p", "vt-notice", `Static copy of a ${frame.mime} output.`));
-      return box;
-    }
+    const hasFallback = frame.fallbackImage !== undefined || frame.fallbackText !== undefined;
+    // A widget view needs its kernel, which a reader has not got: the saved static copy is the faithful view.
+    if (frame.mime === WIDGET_VIEW_MIME && hasFallback) return staticCopy(doc, frame, "its widgets need a running kernel");
     const sanitizer = browserSanitizer();
+    const request = frameRenderRequest(frame, (source) => sanitizer.sanitizeToString(renderMarkdown(source)));
+    // A plotly or vega output the frame cannot draw (its spec is a URL to fetch) still has its saved image.
+    if (request.kind === "text" && isLibraryMime(frame.mime) && hasFallback) {
+      return staticCopy(doc, frame, typeof frame.content === "string" ? "its spec is at a URL, which an output frame cannot fetch" : "its data cannot be drawn");
+    }
     const number = ++this.frameCount;
     return outputFrameElement(doc, {
       shellUrl: this.options.frameShellUrl,
-      request: frameRenderRequest(frame, (source) => sanitizer.sanitizeToString(renderMarkdown(source))),
+      request,
       title: `Output ${number} (${frame.mime})`,
       onLink: (href) => this.options.onFrameLink(href),
     });
@@ -115,6 +114,18 @@ export class StudioHost implements RenderHost {
       }
     });
   }
+}
+
+function isLibraryMime(mime: string): boolean {
+  return mime === PLOTLY_MIME || VEGA_MIME_TYPES.includes(mime);
+}
+
+function staticCopy(doc: Document, frame: FrameOutputPlan, why: string): Element {
+  const box = el(doc, "div", "vt-fallback");
+  if (frame.fallbackImage) box.appendChild(imageElement(doc, frame.fallbackImage));
+  else box.appendChild(el(doc, "pre", "vt-text", frame.fallbackText));
+  box.appendChild(el(doc, "p", "vt-notice", `Static copy of a ${frame.mime} output: ${why}.`));
+  return box;
 }
 
 function replaceWithPlaceholder(img: HTMLImageElement, why: string): void {

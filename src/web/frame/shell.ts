@@ -1,11 +1,15 @@
 // The output frame's shell, served by the content origin into `<iframe sandbox="allow-scripts">` (an opaque origin:
 // no cookies, no storage, no access to the page). The page hands it a MessagePort once, at load, then the output to
 // show. The output's markup becomes the frame's document and its scripts run in document order, as in the static
-// export's srcdoc frames. The shell reports the document's height and passes link clicks to the page,
-// which checks them; it never reads anything but the render request from the port.
+// export's srcdoc frames; plotly and vega outputs are drawn with the libraries the content origin serves, and
+// classic JavaScript outputs get requirejs. The shell reports the document's height and passes link clicks to the
+// page, which checks them; it never reads anything but the render request from the port.
 import { FRAME_CONNECT, parseFrameRenderRequest, type FrameMessage, type FrameRenderRequest } from "../../render/frame-protocol.ts";
 import { JAVASCRIPT_OUTPUT_PRELUDE } from "../../render/frame-scripts.ts";
 import { FRAME_STYLESHEET } from "../../render/frame-style.ts";
+import { drawPlotly } from "./plotly-output.ts";
+import { installRequire } from "./require-output.ts";
+import { drawVega } from "./vega-output.ts";
 
 let port: MessagePort | null = null;
 let rendered = false;
@@ -69,35 +73,60 @@ function showDocument(markup: string): void {
   }
 }
 
-function render(request: FrameRenderRequest): void {
+/** A note for the reader, above the output when there is one. */
+function showNote(text: string): void {
+  const note = document.createElement("p");
+  note.className = "vt-frame-note";
+  note.textContent = text;
+  const output = document.getElementById("output");
+  if (output?.parentNode === document.body) document.body.insertBefore(note, output);
+  else document.body.appendChild(note);
+}
+
+/** A fresh, empty document with one element for a library to draw into. */
+function outputElement(): HTMLElement {
+  showDocument('<div id="output"></div>');
+  return document.getElementById("output")!;
+}
+
+function failed(what: string): (error: unknown) => void {
+  return (error) => showNote(`${what}: ${error instanceof Error ? error.message : String(error)}`);
+}
+
+function runScript(source: string): void {
+  const prelude = document.createElement("script");
+  prelude.textContent = JAVASCRIPT_OUTPUT_PRELUDE;
+  const script = document.createElement("script");
+  script.textContent = source;
+  document.body.append(prelude, script);
+}
+
+async function render(request: FrameRenderRequest): Promise<void> {
   switch (request.kind) {
     case "document":
       showDocument(request.markup);
       break;
-    case "script": {
-      showDocument('<div id="output"></div>');
-      const prelude = document.createElement("script");
-      prelude.textContent = JAVASCRIPT_OUTPUT_PRELUDE;
-      const script = document.createElement("script");
-      script.textContent = request.source;
-      document.body.append(prelude, script);
+    case "script":
+      outputElement();
+      // requirejs first, so the output finds `require` and `define` as a classic notebook gave them.
+      await installRequire((modules, error) => showNote(modules.length > 0 ? `Not available in this studio: ${modules.join(", ")} (output frames load only the libraries the studio serves).` : `JavaScript output: ${error.message}`)).catch(failed("JavaScript output"));
+      runScript(request.source);
       break;
-    }
+    case "plotly":
+      await drawPlotly(outputElement(), request.figure).then((note) => note !== undefined && showNote(note), failed("The plotly figure could not be drawn"));
+      break;
+    case "vega":
+      await drawVega(outputElement(), request.spec, request.mode, (href) => send({ type: "link", href })).catch(failed(`The ${request.mode === "vega" ? "Vega" : "Vega-Lite"} chart could not be drawn`));
+      break;
     case "text": {
       showDocument("");
-      if (request.note !== undefined) {
-        const note = document.createElement("p");
-        note.className = "vt-frame-note";
-        note.textContent = request.note;
-        document.body.appendChild(note);
-      }
+      if (request.note !== undefined) showNote(request.note);
       const pre = document.createElement("pre");
       pre.textContent = request.text;
       document.body.appendChild(pre);
       break;
     }
   }
-  watch();
 }
 
 addEventListener("message", (event: MessageEvent) => {
@@ -114,6 +143,10 @@ addEventListener("message", (event: MessageEvent) => {
     const request = parseFrameRenderRequest(message.data);
     if (request === null) return;
     rendered = true;
-    render(request);
+    // render() puts the output's document in place before its first await; libraries draw into it afterwards,
+    // and the height follows through the observer.
+    const drawing = render(request);
+    watch();
+    void drawing;
   };
 });

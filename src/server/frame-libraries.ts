@@ -1,0 +1,120 @@
+// The libraries output frames draw with (plotly, vega, vega-lite, vega-embed, requirejs), served by the content
+// origin from the installed npm packages at the exact versions the frame shell asks for. Nothing a frame loads
+// comes from a CDN: the frame's CSP allows scripts from the content origin only, and these are the only scripts
+// there besides the shell. Each file is read once at start, with gzip made once, so a request is a lookup in a
+// fixed table: no path from a request ever reaches the file system.
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { gzipSync } from "node:zlib";
+import type { FastifyInstance } from "fastify";
+import {
+  FRAME_LIBRARIES,
+  FRAME_LIBRARY_PREFIX,
+  frameLibraryPath,
+  PLOTLY_TOPOJSON,
+  TOPOJSON_NAMES,
+  topojsonScriptPath,
+  type FrameLibrary,
+} from "../render/frame-protocol-libraries.ts";
+import { notFound } from "./errors.ts";
+
+export interface FrameLibraryFile {
+  body: Buffer;
+  gzip: Buffer;
+  etag: string;
+}
+
+/** The installed package is not the version the frame shell asks for: the studio would serve the wrong code. */
+export class FrameLibraryVersionError extends Error {
+  constructor(library: { package: string; version: string }, installed: string) {
+    super(`output library ${library.package} is installed at ${installed}, but the frame shell loads ${library.version}; run "npm ci"`);
+    this.name = "FrameLibraryVersionError";
+  }
+}
+
+const require = createRequire(import.meta.url);
+
+/**
+ * The package's own folder. Some of these packages export neither `package.json` nor their browser build, so the
+ * folder is found from the entry point Node resolves, walking up to the package.json that names the package.
+ */
+function packageDir(name: string): { dir: string; version: string } {
+  let dir = dirname(require.resolve(name));
+  for (;;) {
+    try {
+      const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { name?: unknown; version?: unknown };
+      if (manifest.name === name && typeof manifest.version === "string") return { dir, version: manifest.version };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    }
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`output library ${name} is not installed; run "npm ci"`);
+    dir = parent;
+  }
+}
+
+function pinnedPackageDir(library: { package: string; version: string }): string {
+  const { dir, version } = packageDir(library.package);
+  if (version !== library.version) throw new FrameLibraryVersionError(library, version);
+  return dir;
+}
+
+function servedFile(body: Buffer): FrameLibraryFile {
+  return { body, gzip: gzipSync(body), etag: `"${createHash("sha256").update(body).digest("base64url").slice(0, 27)}"` };
+}
+
+/**
+ * A map outline as a script that files it where plotly looks before fetching. The JSON is parsed and written
+ * again, so what is served is data and nothing but data, whatever the file held.
+ */
+export function topojsonScript(name: string, json: string): Buffer {
+  const data = JSON.stringify(JSON.parse(json));
+  return Buffer.from(`(function(){var a=self.PlotlyGeoAssets||(self.PlotlyGeoAssets={});(a.topojson||(a.topojson={}))[${JSON.stringify(name)}]=${data};})();\n`);
+}
+
+/** Every served library file, keyed by its URL path. */
+export function loadFrameLibraries(libraries: readonly FrameLibrary[] = Object.values(FRAME_LIBRARIES)): Map<string, FrameLibraryFile> {
+  const files = new Map<string, FrameLibraryFile>();
+  for (const library of libraries) {
+    files.set(frameLibraryPath(library), servedFile(readFileSync(join(pinnedPackageDir(library), library.file))));
+  }
+  const topojson = pinnedPackageDir(PLOTLY_TOPOJSON);
+  for (const name of TOPOJSON_NAMES) {
+    files.set(topojsonScriptPath(name), servedFile(topojsonScript(name, readFileSync(join(topojson, "dist", `${name}.json`), "utf8"))));
+  }
+  return files;
+}
+
+/** Whether the client takes gzip (listed, and not with q=0). */
+export function acceptsGzip(header: string | undefined): boolean {
+  return (header ?? "").split(",").some((part) => {
+    const [name, ...params] = part.split(";").map((token) => token.trim().toLowerCase());
+    if (name !== "gzip") return false;
+    const quality = params.find((param) => param.startsWith("q="));
+    return quality === undefined || Number(quality.slice(2)) > 0;
+  });
+}
+
+export function registerFrameLibraries(app: FastifyInstance, files: Map<string, FrameLibraryFile> = loadFrameLibraries()): void {
+  app.get(`${FRAME_LIBRARY_PREFIX}*`, async (request, reply) => {
+    const file = files.get(request.url.split("?", 1)[0]!);
+    if (!file) throw notFound();
+    // Frames are sandboxed into an opaque origin, so their script loads are cross-origin (and CORS-mode ones come
+    // from origin "null"): these are public, versioned, cookieless files that anyone may read and embed.
+    reply.header("access-control-allow-origin", "*");
+    reply.header("cross-origin-resource-policy", "cross-origin");
+    // The version is in the path, so a file at an address never changes.
+    reply.header("cache-control", "public, max-age=31536000, immutable");
+    reply.header("etag", file.etag);
+    reply.header("vary", "accept-encoding");
+    if (request.headers["if-none-match"] === file.etag) return reply.code(304).send();
+    reply.type("text/javascript; charset=utf-8");
+    if (acceptsGzip(request.headers["accept-encoding"])) {
+      reply.header("content-encoding", "gzip");
+      return reply.send(file.gzip);
+    }
+    return reply.send(file.body);
+  });
+}
