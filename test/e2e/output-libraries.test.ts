@@ -152,6 +152,8 @@ async function openNotebook(name: string): Promise<{ page: Page; problems: strin
   const problems = watchProblems(page);
   await page.goto(`${workspaceUrl}/f/${name}`);
   await page.locator(".vt-cell").first().waitFor({ state: "attached" });
+  // The view draws the first screen at once and the rest in idle time: wait until every cell is there.
+  await page.locator('article.vt-notebook[aria-busy="false"]').waitFor({ state: "attached", timeout: 60_000 });
   return { page, problems, slots: page.locator(".vt-frame-slot") };
 }
 
@@ -245,6 +247,7 @@ test("the corpus's plotly gallery and Vega extension notebooks draw every figure
   }
 
   await page.goto(`${workspaceUrl}/f/jupyterlab__vega-extension.ipynb`);
+  await page.locator('article.vt-notebook[aria-busy="false"]').waitFor({ state: "attached", timeout: 60_000 });
   // This notebook saved its outputs collapsed; a reader opens them.
   await page.locator(".vt-hidden-summary").first().waitFor();
   for (const summary of await page.locator(".vt-hidden-summary", { hasText: "Output" }).all()) await summary.click();
