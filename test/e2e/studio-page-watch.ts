@@ -1,0 +1,148 @@
+// Watches a studio page in the browser tests: what would show that notebook content ran in the app origin
+// (alert, print, confirm, prompt, a fetch anywhere but the studio's own API, a global flag), the page's CSP and
+// Trusted Types violations, and its console errors, with the defences' own refusals told apart exactly.
+import type { ConsoleMessage, Page } from "playwright-core";
+
+/** Name of the global a payload sets (`window.vtPwned = ...`) if it ever runs in the page. */
+export const PWNED_GLOBAL = "vtPwned";
+
+export interface Violation {
+  directive: string;
+  blockedURI: string;
+  sourceFile: string;
+  sample: string;
+  disposition: string;
+}
+
+export interface PageRecord {
+  /** Everything that would mean script from a notebook ran in the page. */
+  hits: string[];
+  /** CSP and Trusted Types violations the page's own document reported. */
+  violations: Violation[];
+}
+
+// Runs before any script of the page, in the top window only: frames are the content origin's business (their
+// own tests read what they could reach), and the wrappers must not change how an output behaves in its frame.
+function instrument(pwnedGlobal: string): void {
+  if (window.top !== window) return;
+  const hits: string[] = [];
+  const violations: unknown[] = [];
+  const record = (what: string, detail: unknown) => hits.push(`${what}: ${String(detail).slice(0, 200)}`);
+  Object.defineProperty(window, "__vtRecord", { value: { hits, violations } });
+  window.alert = (message?: unknown) => record("alert", message);
+  window.confirm = (message?: unknown) => (record("confirm", message), false);
+  window.prompt = (message?: unknown) => (record("prompt", message), null);
+  window.print = () => record("print", "");
+  const realFetch = window.fetch.bind(window);
+  window.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
+    const href = input instanceof Request ? input.url : String(input);
+    const url = new URL(href, location.href);
+    if (url.origin !== location.origin || !url.pathname.startsWith("/api/")) record("fetch", url.href);
+    return realFetch(input, init);
+  };
+  Object.defineProperty(window, pwnedGlobal, {
+    configurable: false,
+    get: () => undefined,
+    set: (value: unknown) => record("flag", value),
+  });
+  // The markers the shared hostile notebooks use (data-pwned on the root element), caught as they are set.
+  new MutationObserver((records) => {
+    for (const r of records) if (r.target === document.documentElement) record("flag", document.documentElement.getAttribute("data-pwned"));
+  }).observe(document, { attributes: true, subtree: true, attributeFilter: ["data-pwned"] });
+  document.addEventListener(
+    "securitypolicyviolation",
+    (event) => {
+      violations.push({
+        directive: event.effectiveDirective,
+        blockedURI: event.blockedURI,
+        sourceFile: event.sourceFile,
+        sample: event.sample,
+        disposition: event.disposition,
+      });
+    },
+    true,
+  );
+}
+
+export async function instrumentPage(page: Page): Promise<void> {
+  await page.addInitScript(instrument, PWNED_GLOBAL);
+}
+
+export async function pageRecord(page: Page): Promise<PageRecord> {
+  return page.evaluate(() => {
+    const record = (window as unknown as { __vtRecord?: { hits: string[]; violations: Violation[] } }).__vtRecord;
+    if (!record) throw new Error("the page was not instrumented");
+    return { hits: [...record.hits], violations: [...record.violations] };
+  });
+}
+
+/** The policies both origins really send, read from the running server. */
+export interface Policies {
+  app: string;
+  frame: string;
+}
+
+export async function readPolicies(app: string, content: string): Promise<Policies> {
+  const policyOf = async (url: string) => {
+    const response = await fetch(url);
+    await response.arrayBuffer();
+    const policy = response.headers.get("content-security-policy");
+    if (!policy) throw new Error(`${url} sends no content-security-policy`);
+    return policy;
+  };
+  return { app: await policyOf(`${app}/`), frame: await policyOf(`${content}/frame/`) };
+}
+
+const directivesOf = (policy: string) => new Set(policy.split(";").map((d) => d.trim().replace(/\s+/g, " ")).filter(Boolean));
+
+// Chromium's wording for a refusal by a frame's sandbox. The app's document is not sandboxed, so such a refusal
+// can only come from an output frame.
+const SANDBOX_REFUSAL = /(because the (form's |document's )?frame is sandboxed and the '[a-z-]+' (permission|flag) is not set|The document is sandboxed, and the '[a-z-]+' keyword is not set)/;
+// Chromium quotes the directive a load violated: `... violates the following Content Security Policy directive: "script-src 'self' 'unsafe-inline'"`.
+const CSP_DIRECTIVE = /Content Security Policy directive: "([^"]+)"/;
+
+export interface ConsoleWatch {
+  /** Console errors and uncaught exceptions that are not the notebook's own content refused or failing in its frame. */
+  errors: string[];
+  /** What was set aside: refusals of notebook content by the frames' CSP or sandbox, and the outputs' own exceptions. */
+  refusals: string[];
+  stop(): void;
+}
+
+/**
+ * Console errors of the page and its frames. Set aside, exactly:
+ * - a CSP refusal that quotes a directive of the output frames' policy that the app's policy does not have (so it
+ *   happened in a frame, to the notebook's content);
+ * - a refusal by a frame's sandbox;
+ * - an uncaught exception whose stack is all on the content origin and starts in code the frame shell ran for
+ *   the output (the notebook's own script failing in its frame, e.g. a library it wanted from a CDN).
+ * Anything else, in the app's document or in the frame shell's own code, is an error of the studio.
+ */
+export function watchConsole(page: Page, policies: Policies, contentOrigin: string): ConsoleWatch {
+  const appDirectives = directivesOf(policies.app);
+  const frameDirectives = directivesOf(policies.frame);
+  const watch: ConsoleWatch = { errors: [], refusals: [], stop: () => {} };
+  const onError = (error: Error) => {
+    const locations = [...(error.stack ?? "").matchAll(/^\s+at (?:.*? \()?(.*?):\d+:\d+\)?$/gm)].map((m) => m[1] ?? "");
+    const outputCode = locations[0] === "<anonymous>" && locations.slice(1).every((l) => l.startsWith(`${contentOrigin}/frame/`));
+    if (outputCode) watch.refusals.push(`output exception: ${error.message}`);
+    else watch.errors.push(`pageerror: ${error.message}\n${error.stack ?? ""}`);
+  };
+  const onConsole = (message: ConsoleMessage) => {
+    if (message.type() !== "error") return;
+    const text = message.text();
+    const directive = CSP_DIRECTIVE.exec(text)?.[1]?.replace(/\s+/g, " ");
+    if ((directive !== undefined && frameDirectives.has(directive) && !appDirectives.has(directive)) || SANDBOX_REFUSAL.test(text)) {
+      watch.refusals.push(text);
+      return;
+    }
+    watch.errors.push(`${text} (at ${message.location().url})`);
+  };
+  page.on("pageerror", onError);
+  page.on("console", onConsole);
+  watch.stop = () => {
+    page.off("pageerror", onError);
+    page.off("console", onConsole);
+  };
+  return watch;
+}
