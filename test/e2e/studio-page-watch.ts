@@ -12,6 +12,8 @@ export interface Violation {
   sourceFile: string;
   sample: string;
   disposition: string;
+  /** Where the browser reported it: "document", or the element that violated the policy. */
+  target: string;
 }
 
 export interface PageRecord {
@@ -58,6 +60,7 @@ function instrument(pwnedGlobal: string): void {
         sourceFile: event.sourceFile,
         sample: event.sample,
         disposition: event.disposition,
+        target: event.target === document ? "document" : `${(event.target as Node | null)?.nodeName} connected=${(event.target as Node | null)?.isConnected} sameDoc=${(event.target as Node | null)?.ownerDocument === document}`,
       });
     },
     true,
@@ -99,7 +102,35 @@ const directivesOf = (policy: string) => new Set(policy.split(";").map((d) => d.
 // can only come from an output frame.
 const SANDBOX_REFUSAL = /(because the (form's |document's )?frame is sandboxed and the '[a-z-]+' (permission|flag) is not set|The document is sandboxed, and the '[a-z-]+' keyword is not set)/;
 // Chromium quotes the directive a load violated: `... violates the following Content Security Policy directive: "script-src 'self' 'unsafe-inline'"`.
+// A frame's fetch refused by its connect-src 'none' does not quote the directive; a refused URL on the app's own
+// origin can only be a frame's, since the app's policy allows its own origin (connect-src 'self').
+const CONNECT_REFUSAL = /^Fetch API cannot load (\S+)\. Refused to connect because it violates the document's Content Security Policy\.$/;
 const CSP_DIRECTIVE = /Content Security Policy directive: "([^"]+)"/;
+
+// Chromium gives the documents DOMParser makes the page's own policy. DOMPurify parses a notebook's markup in
+// such a document (inert: nothing in it runs or loads), and the policy still refuses there, in the page's name,
+// the inline handlers, inline styles and <base> of hostile markup before DOMPurify removes them. These are the
+// only refusals set aside in the app's document, and only for tests of hostile markup (see inertParseRefusals).
+const INERT_PARSE_REFUSAL = /^(Executing inline event handler violates the following Content Security Policy directive 'script-src 'self''|Applying inline style violates the following Content Security Policy directive 'style-src 'self''|Setting the document's base URI to '[^']*' violates the following Content Security Policy directive: "base-uri 'none'")/;
+
+/**
+ * Splits the app document's violations into the inert parse's refusals of hostile markup (see
+ * INERT_PARSE_REFUSAL: inline handler, inline style, or a <base> the notebook itself names, reported against the
+ * app's bundle) and everything else, which would be the app's own code breaking its policy or hostile content
+ * getting further than the sanitizer's parse (a script element, a load, a Trusted Types sink).
+ */
+export function inertParseRefusals(violations: Violation[], app: string, notebookText: string): { refusals: Violation[]; others: Violation[] } {
+  const refusals: Violation[] = [];
+  const others: Violation[] = [];
+  for (const v of violations) {
+    const fromBundle = v.sourceFile.startsWith(`${app}/assets/`) && v.target === "document";
+    const inline = v.blockedURI === "inline" && ["script-src-attr", "style-src-attr", "style-src-elem"].includes(v.directive);
+    // Chromium withholds some refused URLs (blockedURI ""); then the notebook must at least have a <base>.
+    const namedBase = v.directive === "base-uri" && (v.blockedURI === "" ? /<base\b/i.test(notebookText) : notebookText.includes(v.blockedURI));
+    (fromBundle && (inline || namedBase) ? refusals : others).push(v);
+  }
+  return { refusals, others };
+}
 
 export interface ConsoleWatch {
   /** Console errors and uncaught exceptions that are not the notebook's own content refused or failing in its frame. */
@@ -118,7 +149,7 @@ export interface ConsoleWatch {
  *   the output (the notebook's own script failing in its frame, e.g. a library it wanted from a CDN).
  * Anything else, in the app's document or in the frame shell's own code, is an error of the studio.
  */
-export function watchConsole(page: Page, policies: Policies, contentOrigin: string): ConsoleWatch {
+export function watchConsole(page: Page, policies: Policies, contentOrigin: string, options: { hostileMarkup?: boolean } = {}): ConsoleWatch {
   const appDirectives = directivesOf(policies.app);
   const frameDirectives = directivesOf(policies.frame);
   const watch: ConsoleWatch = { errors: [], refusals: [], stop: () => {} };
@@ -132,7 +163,10 @@ export function watchConsole(page: Page, policies: Policies, contentOrigin: stri
     if (message.type() !== "error") return;
     const text = message.text();
     const directive = CSP_DIRECTIVE.exec(text)?.[1]?.replace(/\s+/g, " ");
-    if ((directive !== undefined && frameDirectives.has(directive) && !appDirectives.has(directive)) || SANDBOX_REFUSAL.test(text)) {
+    const refusedUrl = CONNECT_REFUSAL.exec(text)?.[1];
+    const frameConnect = refusedUrl !== undefined && appDirectives.has("connect-src 'self'") && refusedUrl.startsWith(`${new URL(page.url()).origin}/`);
+    const inertParse = options.hostileMarkup === true && INERT_PARSE_REFUSAL.test(text) && message.location().url.startsWith(`${new URL(page.url()).origin}/assets/`);
+    if ((directive !== undefined && frameDirectives.has(directive) && !appDirectives.has(directive)) || SANDBOX_REFUSAL.test(text) || inertParse || frameConnect) {
       watch.refusals.push(text);
       return;
     }
