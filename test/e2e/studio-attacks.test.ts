@@ -293,6 +293,8 @@ test("a frame that floods the page with messages and claims a huge height cannot
     lastClickHandled = Date.now();
     delays.push(lastClickHandled - start);
     await dialog.getByRole("button", { name: "Cancel" }).click();
+    // The prompt gives the focus back to the link that opened it.
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), "the example link");
   }
   // The bound is loose for a shared 2-core machine where the flooding frames' process takes a core of its own.
   assert.ok(delays.every((d) => d < 2500), `clicks took ${delays.join(", ")} ms`);
@@ -311,6 +313,13 @@ test("a frame that floods the page with messages and claims a huge height cannot
   await grower.getByText("flood link").click();
   await dialog.getByText("example.org/flood").waitFor();
   await dialog.getByRole("button", { name: "Cancel" }).click();
+  // So does a person with the keyboard alone: the prompt gave the focus back next to the frame; Tab, then Enter.
+  assert.equal(await page.evaluate(() => document.activeElement?.className), "vt-frame-slot");
+  await page.keyboard.press("Tab");
+  await page.keyboard.press("Enter");
+  await dialog.getByText("example.org/flood").waitFor();
+  await page.keyboard.press("Escape");
+  await dialog.waitFor({ state: "hidden" });
   // The page still works: the text after the frames is there and the breadcrumb navigates.
   await page.getByText("Text after the flood.").waitFor();
   await page.screenshot({ path: `${SHOTS}attack-flood.png` });
