@@ -9,6 +9,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { median } from "./processes.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const corpus = fileURLToPath(new URL("../../shared/corpus/notebooks/", import.meta.url));
@@ -28,11 +29,6 @@ function measure(command: string, args: string[]): Sample {
   const lines = r.stderr.trim().split("\n");
   const rssKb = Number(lines[lines.length - 1]);
   return { ok: r.status === 0, seconds, rssKb };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 function medianOf(command: string, args: string[]): Sample | undefined {

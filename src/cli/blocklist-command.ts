@@ -1,8 +1,8 @@
-import { parseArgs } from "node:util";
 import { BlocklistError } from "../urls/blocklist.ts";
 import { FEED_FORMATS, type FeedFormat } from "../urls/blocklist-formats.ts";
 import { ADMIN_LIST, addToBlocklist, dataDirFrom, importBlocklist, removeFromBlocklist, summarizeBlocklists } from "../urls/blocklist-store.ts";
 import type { CommandIO } from "./render-command.ts";
+import { commandArgs } from "./command-args.ts";
 import { UsageError } from "./usage-error.ts";
 
 export const BLOCKLIST_USAGE = `Usage: vitrine blocklist import FILE [--name NAME] [--format auto|urlhaus|urls|hosts]
@@ -30,23 +30,11 @@ Options:
 Exit codes: 0 done; 1 a pattern or file could not be read, or remove found nothing to remove; 2 a bad option.`;
 
 export function blocklistCommand(args: string[], io: CommandIO): number {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        name: { type: "string", short: "n" },
-        format: { type: "string", short: "f" },
-        "data-dir": { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = commandArgs(args, {
+    name: { type: "string", short: "n" },
+    format: { type: "string", short: "f" },
+    "data-dir": { type: "string" },
+  });
   if (values.help) {
     io.stdout(`${BLOCKLIST_USAGE}\n`);
     return 0;

@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
-import { parseArgs } from "node:util";
 import { checkUrl, type UrlContext, type UrlPolicy } from "../urls/index.ts";
 import { BlocklistError } from "../urls/blocklist.ts";
 import { dataDirFrom, loadBlocklists } from "../urls/blocklist-store.ts";
 import type { CommandIO } from "./render-command.ts";
+import { commandArgs } from "./command-args.ts";
 import { UsageError } from "./usage-error.ts";
 
 export const CHECK_URL_USAGE = `Usage: vitrine check-url [--context link|image] [--base URL] [--app-origin URL] URL...
@@ -31,26 +31,14 @@ function validOrigin(value: string, option: string): string {
 }
 
 export function checkUrlCommand(args: string[], io: CommandIO): number {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        context: { type: "string", short: "c" },
-        base: { type: "string", short: "b" },
-        "app-origin": { type: "string" },
-        "data-dir": { type: "string" },
-        "trust-domain": { type: "string", multiple: true },
-        "allow-loopback": { type: "string", multiple: true },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = commandArgs(args, {
+    context: { type: "string", short: "c" },
+    base: { type: "string", short: "b" },
+    "app-origin": { type: "string" },
+    "data-dir": { type: "string" },
+    "trust-domain": { type: "string", multiple: true },
+    "allow-loopback": { type: "string", multiple: true },
+  });
   if (values.help) {
     io.stdout(`${CHECK_URL_USAGE}\n`);
     return 0;

@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import { parseArgs } from "node:util";
 import { NotebookError } from "../notebook/errors.ts";
 import { parseNotebook } from "../notebook/parse.ts";
 import { exportNotebookHtml, type RemoteImagePolicy } from "../render/export.ts";
+import { commandArgs } from "./command-args.ts";
 import { UsageError } from "./usage-error.ts";
 import { writeFileAtomic } from "./write-atomic.ts";
 
@@ -31,24 +31,12 @@ export interface CommandIO {
 }
 
 export function renderCommand(args: string[], io: CommandIO): number {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        output: { type: "string", short: "o" },
-        "output-dir": { type: "string", short: "d" },
-        "remote-images": { type: "string" },
-        "max-file-bytes": { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = commandArgs(args, {
+    output: { type: "string", short: "o" },
+    "output-dir": { type: "string", short: "d" },
+    "remote-images": { type: "string" },
+    "max-file-bytes": { type: "string" },
+  });
   if (values.help) {
     io.stdout(`${RENDER_USAGE}\n`);
     return 0;

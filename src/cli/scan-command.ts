@@ -1,5 +1,4 @@
 import { readFileSync } from "node:fs";
-import { parseArgs } from "node:util";
 import { DEFAULT_NOTEBOOK_LIMITS } from "../notebook/index.ts";
 import { BlocklistError } from "../urls/blocklist.ts";
 import { DEFAULT_DATA_DIR, loadBlocklists } from "../urls/blocklist-store.ts";
@@ -7,6 +6,7 @@ import type { UrlPolicy } from "../urls/index.ts";
 import { atLeast, formatJson, formatSarif, formatText, scanFile, SEVERITIES, type ScanResult, type Severity } from "../scan/index.ts";
 import type { CommandIO } from "./render-command.ts";
 import { collectFiles, describe, readBounded } from "./scan-command-files.ts";
+import { commandArgs } from "./command-args.ts";
 import { UsageError } from "./usage-error.ts";
 import { writeFileAtomic } from "./write-atomic.ts";
 
@@ -44,28 +44,16 @@ const PROGRESS_MIN_FILES = 20;
 const PROGRESS_WIDTH = 30;
 
 export function scanCommand(args: string[], io: CommandIO & TerminalInfo): number {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        format: { type: "string", short: "f" },
-        "fail-on": { type: "string" },
-        output: { type: "string", short: "o" },
-        "max-file-bytes": { type: "string" },
-        "app-origin": { type: "string" },
-        "data-dir": { type: "string" },
-        color: { type: "boolean" },
-        "no-color": { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = commandArgs(args, {
+    format: { type: "string", short: "f" },
+    "fail-on": { type: "string" },
+    output: { type: "string", short: "o" },
+    "max-file-bytes": { type: "string" },
+    "app-origin": { type: "string" },
+    "data-dir": { type: "string" },
+    color: { type: "boolean" },
+    "no-color": { type: "boolean" },
+  });
   if (values.help) {
     io.stdout(`${SCAN_USAGE}\n`);
     return 0;

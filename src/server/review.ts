@@ -42,3 +42,33 @@ export function auditedReview(review: FileReview) {
     findings: review.findings.slice(0, MAX_AUDITED_FINDINGS).map((f) => ({ rule: f.rule, severity: f.severity, place: f.place, message: f.message })),
   };
 }
+
+/**
+ * Reviews of stored versions, per URL policy (a studio's), by content and name: stored bytes never change, so
+ * neither does their review under the same policy.
+ */
+const STORED_REVIEWS = new WeakMap<UrlPolicy, Map<string, FileReview>>();
+const MAX_STORED_REVIEWS = 64;
+
+/** The review of a stored version, computed once and then served from memory (the file page asks on every visit). */
+export async function reviewStored(
+  stored: { path: string; sha256: string },
+  read: () => Promise<Buffer>,
+  maxBytes: (size: number) => number,
+  urlPolicy: UrlPolicy,
+): Promise<FileReview> {
+  const key = `${stored.sha256}\0${stored.path}`;
+  let reviews = STORED_REVIEWS.get(urlPolicy);
+  if (!reviews) STORED_REVIEWS.set(urlPolicy, (reviews = new Map()));
+  let review = reviews.get(key);
+  if (review) {
+    // Most recently used last, so the oldest is the first to go.
+    reviews.delete(key);
+  } else {
+    const bytes = await read();
+    review = reviewFile({ path: stored.path, bytes }, maxBytes(bytes.byteLength), urlPolicy);
+    if (reviews.size >= MAX_STORED_REVIEWS) reviews.delete(reviews.keys().next().value as string);
+  }
+  reviews.set(key, review);
+  return review;
+}

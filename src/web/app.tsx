@@ -31,8 +31,17 @@ export function App() {
   };
 
   useEffect(() => {
+    // Both at once: the public settings do not wait for the session.
+    const origins = studioOrigins();
+    origins.catch(() => undefined);
     currentSession().then(
-      (session) => (session ? enter(session) : setState({ kind: "signed-out" })),
+      (session) =>
+        session
+          ? origins.then(
+              (o) => setState({ kind: "signed-in", session, origins: o }),
+              (error: unknown) => setState({ kind: "failed", message: error instanceof Error ? error.message : String(error) }),
+            )
+          : setState({ kind: "signed-out" }),
       (error: unknown) => setState({ kind: "failed", message: error instanceof Error ? error.message : String(error) }),
     );
   }, []);

@@ -1,10 +1,13 @@
 // A notebook, drawn in the studio page from its bytes: parsed and checked by the notebook model, turned into a
-// render plan, and drawn by the same DOM code as the export, with the studio's host (studio-host.ts).
-import { useEffect, useRef, useState } from "react";
+// render plan, and drawn by the same DOM code as the export, with the studio's host (studio-host.ts). The cells on
+// the first screen are planned and drawn before the browser paints; the rest follow in idle chunks
+// (progressive-cells.ts), and the contents, which need every heading, come when the last cell is drawn.
+import { useLayoutEffect, useRef, useState } from "react";
 import { NotebookError } from "../notebook/errors.ts";
 import { parseNotebook } from "../notebook/parse.ts";
-import { collectHeadings, renderCells, type TocEntry } from "../render/dom.ts";
-import { buildRenderPlan } from "../render/plan.ts";
+import { cellElement, collectHeadings, type TocEntry } from "../render/dom.ts";
+import { planCellRange, planHeading } from "./cell-plans.ts";
+import { drawCellsProgressively } from "./progressive-cells.ts";
 import { StudioHost, type UrlChecker } from "./studio-host.ts";
 
 export interface NotebookViewProps {
@@ -18,7 +21,24 @@ export interface NotebookViewProps {
   onLink(href: string): void;
 }
 
-type Drawn = { kind: "ok"; title: string; meta: string; toc: TocEntry[] } | { kind: "error"; error: string } | { kind: "drawing" };
+/** `toc` is null while cells are still being drawn (the contents need every heading). */
+type Drawn = { kind: "ok"; title: string; meta: string; toc: TocEntry[] | null } | { kind: "error"; error: string } | { kind: "drawing" };
+
+/**
+ * The browser scrolls to an address's #fragment when the page loads, before the notebook is drawn; once every cell
+ * is, a shared link to a heading or cell lands there, unless the reader has scrolled meanwhile.
+ */
+function scrollToAddressedAnchor(root: HTMLElement): void {
+  if (location.hash.length < 2 || window.scrollY !== 0) return;
+  let id: string;
+  try {
+    id = decodeURIComponent(location.hash.slice(1));
+  } catch {
+    return;
+  }
+  const target = root.ownerDocument.getElementById(id);
+  if (target && root.contains(target)) target.scrollIntoView();
+}
 
 export function NotebookView({ bytes, fileName, base, frameShellUrl, urls, onLink }: NotebookViewProps) {
   const cells = useRef<HTMLDivElement>(null);
@@ -27,7 +47,8 @@ export function NotebookView({ bytes, fileName, base, frameShellUrl, urls, onLin
   const linkHandler = useRef(onLink);
   linkHandler.current = onLink;
 
-  useEffect(() => {
+  // A layout effect, so that the first screen of cells and the header above it reach the first paint together.
+  useLayoutEffect(() => {
     const node = cells.current;
     if (!node) return;
     let parsed;
@@ -37,30 +58,53 @@ export function NotebookView({ bytes, fileName, base, frameShellUrl, urls, onLin
       setDrawn({ kind: "error", error: error instanceof NotebookError ? error.format() : String(error) });
       return;
     }
-    const plan = buildRenderPlan(parsed.notebook, { fileName, original: parsed.original });
+    const notebook = parsed.notebook;
+    const planOptions = { fileName, original: parsed.original };
+    const heading = planHeading(notebook, planOptions);
+    const meta = [`nbformat ${heading.formatLabel}`, `${notebook.cells.length} cells`, heading.language].filter(Boolean).join(" · ");
     const host = new StudioHost({ frameShellUrl, base, urls, onFrameLink: (href) => linkHandler.current(href) });
-    node.replaceChildren(renderCells(document, plan, host));
-    setDrawn({ kind: "ok", title: plan.title, meta: [`nbformat ${plan.formatLabel}`, `${plan.cells.length} cells`, plan.language].filter(Boolean).join(" · "), toc: collectHeadings(node) });
-    void host.resolveImages();
+    node.replaceChildren();
+    let finished = false;
+    const drawing = drawCellsProgressively({
+      container: node,
+      count: notebook.cells.length,
+      draw(start, end) {
+        const fragment = document.createDocumentFragment();
+        for (const cell of planCellRange(notebook, planOptions, start, end)) fragment.appendChild(cellElement(document, cell, host));
+        return fragment;
+      },
+      onCells: () => void host.resolveImages(),
+      onDone() {
+        finished = true;
+        setDrawn({ kind: "ok", title: heading.title, meta, toc: collectHeadings(node) });
+        scrollToAddressedAnchor(node);
+      },
+    });
+    if (!finished) setDrawn({ kind: "ok", title: heading.title, meta, toc: null });
 
     const onClick = (event: MouseEvent) => {
       const anchor = event.target instanceof Element ? event.target.closest("a[href]") : null;
       if (!anchor || !node.contains(anchor)) return;
       const href = anchor.getAttribute("href") ?? "";
-      // In-notebook anchors (ids prefixed by the sanitizer, links rewritten to match) scroll as usual.
-      if (href.startsWith("#")) return;
+      // In-notebook anchors (ids prefixed by the sanitizer, links rewritten to match) scroll as usual; their target
+      // may be a cell not drawn yet, so the rest is drawn first (the browser scrolls after this handler returns).
+      if (href.startsWith("#")) {
+        if (!document.getElementById(decodeURIComponent(href.slice(1)))) drawing.finish();
+        return;
+      }
       event.preventDefault();
       linkHandler.current(href);
     };
     node.addEventListener("click", onClick);
     return () => {
+      drawing.cancel();
       node.removeEventListener("click", onClick);
       node.replaceChildren();
     };
   }, [bytes, fileName, base, frameShellUrl, urls]);
 
   return (
-    <article className="vt-page vt-notebook" aria-busy={drawn.kind === "drawing"}>
+    <article className="vt-page vt-notebook" aria-busy={drawn.kind === "drawing" || (drawn.kind === "ok" && drawn.toc === null)}>
       {drawn.kind === "error" && (
         <div className="vt-error" role="alert">
           <h1 className="vt-title">This file is not a notebook Vitrine can read</h1>
@@ -76,7 +120,7 @@ export function NotebookView({ bytes, fileName, base, frameShellUrl, urls, onLin
           </p>
         </header>
       )}
-      {drawn.kind === "ok" && drawn.toc.length > 1 && (
+      {drawn.kind === "ok" && drawn.toc && drawn.toc.length > 1 && (
         <nav className="vt-toc" aria-label="Contents">
           <details>
             <summary>Contents</summary>

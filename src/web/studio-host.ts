@@ -2,6 +2,7 @@
 // every link and image checked by the server before use (images then come through the content origin's proxy),
 // and every active output in its own sandboxed frame from the content origin.
 import type { MimeBundle } from "../notebook/types.ts";
+import type { UrlVerdict } from "../urls/types.ts";
 import { el, imageElement, type RenderHost } from "../render/dom.ts";
 import { frameRenderRequest } from "../render/frame-request.ts";
 import { renderMarkdown } from "../render/markdown.ts";
@@ -10,20 +11,8 @@ import type { FrameOutputPlan } from "../render/plan-types.ts";
 import { browserSanitizer } from "./browser-sanitizer.ts";
 import { outputFrameElement } from "./output-frame.ts";
 
-/** What the server says about one URL (the verdict engine's answer, plus the proxy address of allowed images). */
-export interface StudioVerdict {
-  verdict: "allow" | "prompt" | "block";
-  reason: string;
-  message: string;
-  normalized: string | null;
-  display: string | null;
-  registrableDomain?: string | null;
-  application?: string;
-  list?: string;
-  warning?: string;
-  prompt?: { kind: "external_site" | "external_application" | "blocked"; clickThrough: boolean };
-  proxyUrl?: string;
-}
+/** What the server says about one URL: the verdict engine's answer, plus the proxy address of an allowed image. */
+export type StudioVerdict = UrlVerdict & { proxyUrl?: string };
 
 export interface UrlChecker {
   /** Verdicts for the URLs, in order, all resolved against `base` (the notebook's own address). */

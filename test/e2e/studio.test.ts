@@ -176,7 +176,8 @@ test("outputs run only in their sandboxed frames on the content origin, which ca
   assert.equal(dialogs, 0, "sandboxed frames cannot open dialogs");
   assert.equal(await page.evaluate((attr) => document.documentElement.getAttribute(attr), PWNED), null);
   assert.deepEqual(beaconHits, []);
-  // Frames are sized from their height messages.
+  // Frames are sized from their height messages, those out of view included.
+  await page.waitForFunction(() => [...document.querySelectorAll<HTMLIFrameElement>("iframe.vt-frame")].every((f) => f.style.height !== ""));
   const heights = await frames.evaluateAll((list) => list.map((f) => (f as HTMLIFrameElement).getBoundingClientRect().height));
   assert.ok(heights.every((h) => h >= 16 && h <= 4000), JSON.stringify(heights));
   assert.deepEqual(errors, []);

@@ -9,7 +9,7 @@ import { rateLimits } from "../rate-limits.ts";
 import { DOWNLOAD_HEADERS } from "../security-headers.ts";
 import type { StudioRoutePlugin } from "../studio.ts";
 import { requireRole } from "../workspaces.ts";
-import { reviewFile, type FileReview } from "../review.ts";
+import { reviewFile, reviewStored, type FileReview } from "../review.ts";
 import { auditContext, signedIn } from "./audit-context.ts";
 import { wsParams } from "./workspace-routes.ts";
 
@@ -121,9 +121,8 @@ export const fileRoutes: StudioRoutePlugin = async (app, { studio }) => {
     async (request) => {
       const access = await requireRole(db, request.params.ws, signedIn(request), "viewer");
       const found = await fileVersion(studio, access.id, request.params["*"], request.query.version);
-      const bytes = await readFile(studio.blobs.pathOf(found.sha256));
       // Stored bytes were accepted once; a limit lowered since then does not hide what they contain.
-      const review = reviewFile({ path: found.path, bytes }, Math.max(config.maxUploadBytes, bytes.byteLength), studio.urlPolicy);
+      const review = await reviewStored(found, () => readFile(studio.blobs.pathOf(found.sha256)), (size) => Math.max(config.maxUploadBytes, size), studio.urlPolicy);
       return { ...review, version: found.version };
     },
   );

@@ -27,18 +27,19 @@ export function FilePage({ workspaceId, path, version, origins }: { workspaceId:
     let live = true;
     setBytes(null);
     setError(null);
-    Promise.all([studioApi.file(workspaceId, path), fetchBytes(rawHref(workspaceId, path, version))]).then(
-      ([d, b]) => {
+    // The bytes first: they are what the reader waits for. The review (computed by the server) is asked for once
+    // they have arrived, so it never competes with them.
+    const details = studioApi.file(workspaceId, path);
+    details.catch(() => undefined);
+    fetchBytes(rawHref(workspaceId, path, version))
+      .then(async (b) => {
         if (!live) return;
-        setDetails(d);
         setBytes(b);
-      },
-      (e: unknown) => live && setError(e instanceof ApiError && e.status === 404 ? "There is no such file here." : e instanceof Error ? e.message : String(e)),
-    );
-    fileFindings(workspaceId, path, version).then(
-      (r) => live && setReview(r),
-      () => live && setReview(null),
-    );
+        setDetails(await details);
+        const r = await fileFindings(workspaceId, path, version).catch(() => null);
+        if (live) setReview(r);
+      })
+      .catch((e: unknown) => live && setError(e instanceof ApiError && e.status === 404 ? "There is no such file here." : e instanceof Error ? e.message : String(e)));
     return () => {
       live = false;
     };

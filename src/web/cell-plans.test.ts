@@ -1,0 +1,38 @@
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import { test } from "node:test";
+import { parseNotebook } from "../notebook/parse.ts";
+import { buildRenderPlan } from "../render/plan.ts";
+import { planCellRange, planHeading } from "./cell-plans.ts";
+
+const corpus = new URL("../../../shared/corpus/notebooks/", import.meta.url);
+
+test("planning a notebook in ranges gives the whole notebook's plan, cell for cell, on every corpus notebook", () => {
+  let compared = 0;
+  for (const name of readdirSync(corpus).filter((n) => n.endsWith(".ipynb"))) {
+    let parsed;
+    try {
+      parsed = parseNotebook(readFileSync(new URL(name, corpus)), { file: name });
+    } catch {
+      continue;
+    }
+    const options = { fileName: name, original: parsed.original };
+    const whole = buildRenderPlan(parsed.notebook, options);
+    const ranged = [];
+    // Uneven ranges (1, 2, 3, ... cells) so that range edges fall everywhere.
+    for (let start = 0, size = 1; start < parsed.notebook.cells.length; start += size, size++) {
+      ranged.push(...planCellRange(parsed.notebook, options, start, start + size));
+    }
+    assert.deepEqual(ranged, whole.cells, name);
+    const { cells: _cells, ...heading } = whole;
+    assert.deepEqual(planHeading(parsed.notebook, options), heading, name);
+    compared++;
+  }
+  assert.ok(compared >= 30, `only ${compared} corpus notebooks compared`);
+});
+
+test("a range past the end plans nothing, and cells keep their place in the notebook", () => {
+  const notebook = parseNotebook(JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: ["a", "b", "c"].map((s, i) => ({ cell_type: "markdown", id: `m${i}`, metadata: {}, source: `# ${s}` })) })).notebook;
+  assert.deepEqual(planCellRange(notebook, {}, 1, 3).map((c) => c.index), [1, 2]);
+  assert.deepEqual(planCellRange(notebook, {}, 3, 10), []);
+});

@@ -1,0 +1,106 @@
+// Draws a notebook's cells first-screen first: the cells that meet the initial viewport in one go, before the
+// browser paints, and the rest in small chunks while the page is idle, so that a long notebook shows its top at
+// once and the reader can scroll while the rest is still being drawn. Marks the page's performance timeline when the
+// first screen is in the DOM ("vitrine:first-screen") and when every cell is ("vitrine:all-cells"): `npm run
+// bench:view` reads them, and they cost nothing a reader would notice.
+
+export const FIRST_SCREEN_MARK = "vitrine:first-screen";
+export const ALL_CELLS_MARK = "vitrine:all-cells";
+
+/** Time one idle chunk may take, in ms: well under a frame, so that scrolling and input stay smooth. */
+const CHUNK_BUDGET_MS = 8;
+/** Longest wait for an idle moment before a chunk is drawn anyway, so a busy page still gets all its cells. */
+const IDLE_TIMEOUT_MS = 100;
+
+export interface ProgressiveCellsOptions {
+  container: HTMLElement;
+  count: number;
+  /** Draws cells start to end (exclusive), in order. */
+  draw(start: number, end: number): Node;
+  /** After the first screen, and after each later chunk: new cells are in the DOM. */
+  onCells?(): void;
+  /** Every cell is in the DOM. */
+  onDone?(): void;
+}
+
+export interface ProgressiveCells {
+  /** Draws every remaining cell now (an in-notebook link to a cell not drawn yet needs its target). */
+  finish(): void;
+  /** Stops drawing (the view is going away); nothing more is appended. */
+  cancel(): void;
+}
+
+type IdleHandle = { cancel(): void };
+
+function whenIdle(callback: (deadline: () => number) => void): IdleHandle {
+  if (typeof requestIdleCallback === "function") {
+    const id = requestIdleCallback((deadline) => callback(() => deadline.timeRemaining()), { timeout: IDLE_TIMEOUT_MS });
+    return { cancel: () => cancelIdleCallback(id) };
+  }
+  // Browsers without idle callbacks: a macrotask per chunk, with a fixed budget.
+  const id = setTimeout(() => {
+    const start = performance.now();
+    callback(() => CHUNK_BUDGET_MS - (performance.now() - start));
+  }, 0);
+  return { cancel: () => clearTimeout(id) };
+}
+
+export function drawCellsProgressively(options: ProgressiveCellsOptions): ProgressiveCells {
+  const { container, count } = options;
+  const view = container.ownerDocument.defaultView;
+  const viewportBottom = view?.innerHeight ?? 0;
+  let next = 0;
+  let pending: IdleHandle | undefined;
+  let stopped = false;
+
+  const append = (end: number) => {
+    container.appendChild(options.draw(next, end));
+    next = end;
+  };
+
+  // The first screen: one cell at a time until a cell starts below the viewport, so every cell that meets the
+  // viewport is drawn and hardly any that does not. The layout each check forces is that of a screenful of cells.
+  while (next < count) {
+    append(next + 1);
+    const last = container.lastElementChild;
+    if (last && last.getBoundingClientRect().top >= viewportBottom) break;
+  }
+  performance.mark(FIRST_SCREEN_MARK);
+  options.onCells?.();
+
+  const done = () => {
+    performance.mark(ALL_CELLS_MARK);
+    options.onDone?.();
+  };
+
+  const chunk = (remaining: () => number) => {
+    pending = undefined;
+    if (stopped) return;
+    const start = performance.now();
+    // At least one cell per chunk, however busy the page, so that drawing always ends.
+    do append(next + 1);
+    while (next < count && remaining() > 1 && performance.now() - start < CHUNK_BUDGET_MS);
+    options.onCells?.();
+    if (next < count) pending = whenIdle(chunk);
+    else done();
+  };
+
+  if (next < count) pending = whenIdle(chunk);
+  else done();
+
+  return {
+    finish() {
+      if (stopped || next >= count) return;
+      pending?.cancel();
+      pending = undefined;
+      append(count);
+      options.onCells?.();
+      done();
+    },
+    cancel() {
+      stopped = true;
+      pending?.cancel();
+      pending = undefined;
+    },
+  };
+}

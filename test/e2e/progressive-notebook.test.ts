@@ -1,0 +1,143 @@
+// A long notebook in the studio, in Debian's Chromium against a real server: the cells that meet the first screen
+// are drawn at once and the rest later, in order; in-notebook links and shared addresses with a #fragment still
+// land on their heading even when it was not drawn yet; the contents list every heading once all cells are in.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import type { Page } from "playwright-core";
+import { launchBrowser, type Browser } from "./browser.ts";
+import { startBrowserStudio, type BrowserStudio } from "./running-studio.ts";
+
+const PASSWORD = "progressive test password";
+const SECTIONS = 400;
+let studio: BrowserStudio;
+let browser: Browser;
+let notebookUrl = "";
+
+function longNotebook() {
+  const paragraph = "A paragraph long enough to take a few lines of the page, as the prose between headings of a long notebook does. ".repeat(4);
+  const cells = [{ cell_type: "markdown", id: "top", metadata: {}, source: `# A long notebook\n\n[Jump to the last section](#Section-${SECTIONS})` }];
+  for (let i = 1; i <= SECTIONS; i++) cells.push({ cell_type: "markdown", id: `s${i}`, metadata: {}, source: `## Section ${i}\n\n${paragraph}` });
+  return { nbformat: 4, nbformat_minor: 5, metadata: {}, cells };
+}
+
+before(async () => {
+  studio = await startBrowserStudio([{ name: "ada", password: PASSWORD }]);
+  const signIn = await fetch(`${studio.app}/api/session`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "ada", password: PASSWORD }) });
+  const auth = { cookie: (signIn.headers.get("set-cookie") ?? "").split(";")[0] as string, "x-csrf-token": ((await signIn.json()) as { csrfToken: string }).csrfToken };
+  const created = await fetch(`${studio.app}/api/workspaces`, { method: "POST", headers: { ...auth, "content-type": "application/json" }, body: JSON.stringify({ name: "Long" }) });
+  const workspace = ((await created.json()) as { id: string }).id;
+  const form = new FormData();
+  form.append("acknowledgment", "trusted-source-v1");
+  form.append("file", new Blob([JSON.stringify(longNotebook())]), "long.ipynb");
+  const up = await fetch(`${studio.app}/api/workspaces/${workspace}/files`, { method: "POST", headers: auth, body: form });
+  assert.equal(up.status, 201);
+  notebookUrl = `${studio.app}/w/${workspace}/f/long.ipynb`;
+
+  browser = await launchBrowser();
+  const page = await browser.context.newPage();
+  await page.goto(`${studio.app}/`);
+  await page.getByLabel("User name").fill("ada");
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("heading", { name: "Workspaces" }).waitFor();
+  await page.close();
+});
+
+after(async () => {
+  await browser?.close();
+  await studio?.close();
+});
+
+interface FirstScreen {
+  cells: number;
+  lastTop: number;
+  previousTop: number;
+  viewport: number;
+}
+
+/**
+ * A page that records what is in the DOM at the moment the view marks its first screen, and that holds every idle
+ * callback until the test releases them, so that "not drawn yet" lasts as long as the test needs.
+ */
+async function instrumentedPage(): Promise<Page> {
+  const page = await browser.context.newPage();
+  await page.addInitScript(() => {
+    const w = window as unknown as { __firstScreen?: FirstScreen; __held: IdleRequestCallback[]; __release(): void };
+    w.__held = [];
+    window.requestIdleCallback = (callback) => w.__held.push(callback);
+    window.cancelIdleCallback = () => {};
+    w.__release = () => {
+      const deadline = { didTimeout: false, timeRemaining: () => 50 };
+      while (w.__held.length) w.__held.shift()!(deadline);
+    };
+    const mark = performance.mark.bind(performance);
+    performance.mark = (name, options) => {
+      if (name === "vitrine:first-screen") {
+        const cells = Array.from(document.querySelectorAll(".vt-cells > .vt-cell"));
+        w.__firstScreen = {
+          cells: cells.length,
+          lastTop: cells.at(-1)!.getBoundingClientRect().top,
+          previousTop: cells.at(-2)?.getBoundingClientRect().top ?? 0,
+          viewport: window.innerHeight,
+        };
+      }
+      return mark(name, options);
+    };
+  });
+  return page;
+}
+
+const cellCount = (page: Page) => page.locator(".vt-cells > .vt-cell").count();
+const marked = (page: Page, name: string) => page.evaluate((n) => performance.getEntriesByName(n).length, name);
+
+test("the first screen is drawn at once, the rest while the page is idle, in order, then the contents", async () => {
+  const page = await instrumentedPage();
+  await page.goto(notebookUrl);
+  await page.getByRole("heading", { name: "A long notebook" }).waitFor();
+  const first = await page.evaluate(() => (window as unknown as { __firstScreen: FirstScreen }).__firstScreen);
+  // Every cell that meets the viewport, and only one more: the one whose top showed the screen was full.
+  assert.ok(first.cells > 1 && first.cells < 40, `first screen drew ${first.cells} cells`);
+  assert.ok(first.lastTop >= first.viewport, "the last cell drawn starts below the first screen");
+  assert.ok(first.previousTop < first.viewport, "the cell before it starts on the first screen");
+  assert.equal(await cellCount(page), first.cells, "nothing more is drawn until the page is idle");
+  assert.equal(await marked(page, "vitrine:all-cells"), 0);
+  assert.equal(await page.getByRole("navigation", { name: "Contents" }).count(), 0, "no contents before every heading is in");
+  assert.equal(await page.locator("article.vt-notebook").getAttribute("aria-busy"), "true", "assistive technology hears the notebook is still loading");
+
+  await page.waitForFunction(() => {
+    (window as unknown as { __release(): void }).__release();
+    return performance.getEntriesByName("vitrine:all-cells").length === 1;
+  });
+  const ids = await page.locator(".vt-cells > .vt-cell").evaluateAll((cells) => cells.map((c) => c.id));
+  assert.deepEqual(ids, Array.from({ length: SECTIONS + 1 }, (_, i) => `vt-cell-${i + 1}`));
+  const contents = page.getByRole("navigation", { name: "Contents" });
+  await contents.waitFor();
+  assert.equal(await page.locator("article.vt-notebook").getAttribute("aria-busy"), "false");
+  assert.equal(await contents.locator("a").count(), SECTIONS + 1, "one entry per heading (the list is folded)");
+  await page.close();
+});
+
+test("a link to a heading not drawn yet draws the rest and lands on it", async () => {
+  const page = await instrumentedPage();
+  await page.goto(notebookUrl);
+  await page.getByRole("link", { name: "Jump to the last section" }).click();
+  assert.equal(await cellCount(page), SECTIONS + 1);
+  assert.equal(await marked(page, "vitrine:all-cells"), 1);
+  await assertInViewport(page, `Section ${SECTIONS}`);
+  assert.equal(new URL(page.url()).hash, `#user-content-Section-${SECTIONS}`);
+  await page.close();
+});
+
+test("an address with a #fragment lands on its heading once the notebook is drawn", async () => {
+  const page = await browser.context.newPage();
+  await page.goto(`${notebookUrl}#user-content-Section-300`);
+  await page.waitForFunction(() => performance.getEntriesByName("vitrine:all-cells").length === 1);
+  await assertInViewport(page, "Section 300");
+  await page.close();
+});
+
+async function assertInViewport(page: Page, heading: string): Promise<void> {
+  const box = await page.getByRole("heading", { name: heading, exact: true }).boundingBox();
+  const height = await page.evaluate(() => window.innerHeight);
+  assert.ok(box && box.y >= 0 && box.y < height, `${heading} is on screen (top ${box?.y})`);
+}
