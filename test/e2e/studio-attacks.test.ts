@@ -153,9 +153,9 @@ test("our own vectors in markdown, attachments, metadata, tags, outputs' mime ty
   await page.goto(`${studio.app}/w/${workspace}`);
   await page.getByRole("heading", { name: "Attacks" }).waitFor();
   for (const name of HOSTILE_FILE_NAMES) {
-    const shown = name.includes("/") ? name.slice(0, name.indexOf("/")) : name;
-    const link = page.getByRole("link", { name: shown.includes("/") ? shown : `${shown}${name.includes("/") ? "/" : ""}`, exact: true });
-    await link.hover();
+    // A name with a folder is listed as its folder first.
+    const shown = name.includes("/") ? `${name.slice(0, name.indexOf("/"))}/` : name;
+    await page.getByRole("link", { name: shown, exact: true }).hover();
   }
   await page.screenshot({ path: `${SHOTS}attack-file-names.png` });
   for (const name of HOSTILE_FILE_NAMES) {

@@ -102,10 +102,10 @@ const directivesOf = (policy: string) => new Set(policy.split(";").map((d) => d.
 // can only come from an output frame.
 const SANDBOX_REFUSAL = /(because the (form's |document's )?frame is sandboxed and the '[a-z-]+' (permission|flag) is not set|The document is sandboxed, and the '[a-z-]+' keyword is not set)/;
 // Chromium quotes the directive a load violated: `... violates the following Content Security Policy directive: "script-src 'self' 'unsafe-inline'"`.
+const CSP_DIRECTIVE = /Content Security Policy directive: "([^"]+)"/;
 // A frame's fetch refused by its connect-src 'none' does not quote the directive; a refused URL on the app's own
 // origin can only be a frame's, since the app's policy allows its own origin (connect-src 'self').
 const CONNECT_REFUSAL = /^Fetch API cannot load (\S+)\. Refused to connect because it violates the document's Content Security Policy\.$/;
-const CSP_DIRECTIVE = /Content Security Policy directive: "([^"]+)"/;
 
 // Chromium gives the documents DOMParser makes the page's own policy. DOMPurify parses a notebook's markup in
 // such a document (inert: nothing in it runs or loads), and the policy still refuses there, in the page's name,
@@ -144,7 +144,8 @@ export interface ConsoleWatch {
  * Console errors of the page and its frames. Set aside, exactly:
  * - a CSP refusal that quotes a directive of the output frames' policy that the app's policy does not have (so it
  *   happened in a frame, to the notebook's content);
- * - a refusal by a frame's sandbox;
+ * - a refusal by a frame's sandbox, or of a frame's fetch to the app's own origin (see CONNECT_REFUSAL);
+ * - with `hostileMarkup`, the inert parse's refusals of the notebook's markup (see INERT_PARSE_REFUSAL);
  * - an uncaught exception whose stack is all on the content origin and starts in code the frame shell ran for
  *   the output (the notebook's own script failing in its frame, e.g. a library it wanted from a CDN).
  * Anything else, in the app's document or in the frame shell's own code, is an error of the studio.
