@@ -1,7 +1,8 @@
 // The prompts a link click can lead to: an external website (Open, Copy, Trust this domain), an external
 // application ("This link opens … on your computer. Do you trust it?"), or a refusal that says why and, for
 // blocklist hits, scripts and the studio's own API, offers no way through.
-import { useEffect, useRef, useState } from "react";
+import { useRef, useState } from "react";
+import { useModalDialog } from "./modal-dialog.ts";
 import type { StudioVerdict } from "./studio-host.ts";
 
 export interface LinkPromptProps {
@@ -20,11 +21,7 @@ export function LinkPrompt({ href, verdict, onOpen, onTrustDomain, onTrustApplic
   const [error, setError] = useState<string | null>(null);
   const [copied, setCopied] = useState(false);
 
-  useEffect(() => {
-    const node = dialog.current;
-    if (node && !node.open) node.showModal();
-    return () => node?.close();
-  }, []);
+  useModalDialog(dialog);
 
   const target = verdict.normalized;
   const kind = verdict.verdict === "block" ? "blocked" : (verdict.prompt?.kind ?? "external_site");

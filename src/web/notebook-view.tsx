@@ -115,7 +115,8 @@ export function NotebookView({ bytes, fileName, base, frameShellUrl, urls, onLin
         <header className="vt-header">
           <h1 className="vt-title">{drawn.title}</h1>
           <p className="vt-meta">
-            {fileName} · {drawn.meta}
+            {/* A notebook without a title of its own is titled by its file name: no need to say it twice. */}
+            {drawn.title === fileName ? drawn.meta : `${fileName} · ${drawn.meta}`}
           </p>
         </header>
       )}

@@ -8,7 +8,14 @@ import { FRAME_CONNECT, MIN_FRAME_HEIGHT, parseFrameMessage, type FrameRenderReq
 const CREATE_MARGIN = "1500px 0px";
 /** And removed once they are this far out of it. */
 const DESTROY_MARGIN = "6000px 0px";
-/** Link requests a frame may make per second; a frame that floods the page with prompts is ignored. */
+/**
+ * Link requests a frame may make. Each raises a modal prompt, and the output's own script shares the frame with
+ * the shell: it can click its links itself, as often as it likes, and a stream of prompts would keep the page
+ * unusable. So a request counts only while the page has a person's transient user activation (a click or key press
+ * within the last seconds, in the page or in a frame) and the page's focus is in this frame (a person clicked or
+ * tabbed into it: script in a cross-origin frame cannot take the page's focus), one request per such focus; and at
+ * most this many per second.
+ */
 const MAX_LINK_REQUESTS_PER_SECOND = 2;
 
 export interface OutputFrameOptions {
@@ -26,18 +33,30 @@ export interface OutputFrameOptions {
 // sandbox), allow-top-navigation, allow-popups, allow-forms or allow-modals.
 const SANDBOX = "allow-scripts";
 
+/** How long a link request waits for the page's focus to reach the frame, which can come after the request. */
+const FOCUS_GRACE_MS = 300;
+const FOCUS_POLL_MS = 25;
+
+function userIsActive(doc: Document): boolean {
+  const navigator = doc.defaultView?.navigator as (Navigator & { userActivation?: { isActive: boolean } }) | undefined;
+  return navigator?.userActivation?.isActive === true;
+}
+
 class OutputFrameSlot {
   readonly element: HTMLElement;
   private frame: HTMLIFrameElement | null = null;
   private port: MessagePort | null = null;
   private height = 0;
   private linkTimes: number[] = [];
+  private strayWindowStart = 0;
+  private strayCount = 0;
   private readonly options: OutputFrameOptions;
 
   constructor(doc: Document, options: OutputFrameOptions) {
     this.options = options;
     this.element = doc.createElement("div");
     this.element.className = "vt-frame-slot";
+    this.element.tabIndex = -1;
   }
 
   create(): void {
@@ -59,6 +78,7 @@ class OutputFrameSlot {
       this.connect(frame);
     });
     frame.src = this.options.shellUrl;
+    watchStrayMessages(doc);
     this.frame = frame;
     this.element.replaceChildren(frame);
   }
@@ -93,18 +113,49 @@ class OutputFrameSlot {
       this.element.style.minHeight = "";
       return;
     }
+    this.requestLink(message.href, Date.now() + FOCUS_GRACE_MS);
+  }
+
+  private requestLink(href: string, until: number): void {
+    const doc = this.element.ownerDocument;
+    if (!this.frame || !userIsActive(doc)) return;
+    if (doc.activeElement === this.frame) return this.followLink(href);
+    // The page may hear of the click before its focus has moved to the frame (the frame runs apart): look again
+    // a few times, briefly. The page has no event for that move, as the frame is another origin's document.
+    if (Date.now() < until) setTimeout(() => this.requestLink(href, until), FOCUS_POLL_MS);
+  }
+
+  private followLink(href: string): void {
     const now = Date.now();
     this.linkTimes = this.linkTimes.filter((t) => now - t < 1000);
     if (this.linkTimes.length >= MAX_LINK_REQUESTS_PER_SECOND) return;
     this.linkTimes.push(now);
-    this.options.onLink(message.href);
+    // One person's click, one request: the focus moves out of the frame to its slot (and so the prompt hands it
+    // back there, not to the frame), and only a person can put it back into the frame.
+    this.element.focus({ preventScroll: true });
+    this.options.onLink(href);
+  }
+
+  /** A window message from this frame's document: none belongs to the protocol (it speaks only over the port). */
+  strayMessage(): void {
+    const now = Date.now();
+    if (now - this.strayWindowStart > 1000) {
+      this.strayWindowStart = now;
+      this.strayCount = 0;
+    }
+    this.strayCount += 1;
+    if (this.strayCount > MAX_STRAY_MESSAGES_PER_SECOND) this.close("This output flooded the page with messages, so it was closed.");
   }
 
   private navigatedAway(): void {
+    this.close("This output replaced its frame's page, so it was closed.");
+  }
+
+  private close(why: string): void {
     this.destroy();
     const note = this.element.ownerDocument.createElement("p");
     note.className = "vt-notice";
-    note.textContent = "This output replaced its frame's page, so it was closed.";
+    note.textContent = why;
     this.element.style.minHeight = "";
     this.element.replaceChildren(note);
     observers?.near.unobserve(this.element);
@@ -114,6 +165,25 @@ class OutputFrameSlot {
 
 let observers: { near: IntersectionObserver; far: IntersectionObserver } | null = null;
 const slots = new WeakMap<Element, OutputFrameSlot>();
+
+/**
+ * Window messages a frame may send the page in a second before it is closed. The protocol never uses them, yet a
+ * few are harmless (some libraries announce their size to their parent); a stream of them, each one copied into
+ * the page's thread to be delivered, would make the page slow to answer a person.
+ */
+const MAX_STRAY_MESSAGES_PER_SECOND = 200;
+let strayWatch = false;
+
+function watchStrayMessages(doc: Document): void {
+  if (strayWatch || !doc.defaultView) return;
+  strayWatch = true;
+  doc.defaultView.addEventListener("message", (event) => {
+    // Attributed by the window that sent it (never by anything it says), and only read, never acted on.
+    for (const frame of doc.querySelectorAll<HTMLIFrameElement>("iframe.vt-frame")) {
+      if (frame.contentWindow === event.source && frame.parentElement) slots.get(frame.parentElement)?.strayMessage();
+    }
+  });
+}
 
 function frameObservers(): { near: IntersectionObserver; far: IntersectionObserver } {
   if (observers) return observers;

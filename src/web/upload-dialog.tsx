@@ -2,6 +2,7 @@
 // Upload button stays off until the person ticks the trust statement. Each file then goes up on its own, with its
 // own progress bar, and says whether it was stored or why it was refused.
 import { useEffect, useRef, useState } from "react";
+import { useModalDialog } from "./modal-dialog.ts";
 import { ApiError, uploadWithProgress } from "./api.ts";
 import { formatSize, reviewUpload, type FileReview, type TrustStatement } from "./studio-api.ts";
 
@@ -31,11 +32,7 @@ export function UploadDialog({ workspaceId, folder, files, trustStatement, onClo
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState(false);
 
-  useEffect(() => {
-    const node = dialog.current;
-    if (node && !node.open) node.showModal();
-    return () => node?.close();
-  }, []);
+  useModalDialog(dialog);
 
   useEffect(() => {
     let live = true;
