@@ -264,7 +264,16 @@ test("the corpus's plotly gallery and Vega extension notebooks draw every figure
   const { page: vegaPage, problems: vegaProblems } = await openNotebook("jupyterlab__vega-extension.ipynb");
   // This notebook saved its outputs collapsed; a reader opens them.
   await vegaPage.locator(".vt-hidden-summary").first().waitFor();
-  for (const summary of await vegaPage.locator(".vt-hidden-summary", { hasText: "Output" }).all()) await summary.click();
+  // Frames resize as they load, so a click aimed at one summary can land on another after the layout moves: each
+  // is opened and then checked to be open.
+  for (const summary of await vegaPage.locator(".vt-hidden-summary", { hasText: "Output" }).all()) {
+    const details = summary.locator("xpath=..");
+    for (let attempt = 0; attempt < 3 && !(await details.evaluate((d) => (d as HTMLDetailsElement).open)); attempt++) {
+      await summary.click();
+      await vegaPage.waitForTimeout(200);
+    }
+    assert.ok(await details.evaluate((d) => (d as HTMLDetailsElement).open), "the hidden output opened");
+  }
   // Frames exist only near the viewport: bring each output to it in turn.
   const vegaSlots = vegaPage.locator(".vt-frame-slot");
   assert.equal(await vegaSlots.count(), 2);

@@ -64,6 +64,16 @@ function watchErrors(page: Page): string[] {
   return errors;
 }
 
+/** Counts the dialogs (alert, confirm, prompt) a page opens, dismissing each. */
+function countDialogs(page: Page): { count: number } {
+  const seen = { count: 0 };
+  page.on("dialog", (d) => {
+    seen.count += 1;
+    void d.dismiss();
+  });
+  return seen;
+}
+
 /** Signs in through the form, unless the browser's session (an HttpOnly cookie) is still live. */
 async function signIn(page: Page): Promise<void> {
   await page.goto(`${studio.app}/`);
@@ -117,18 +127,14 @@ test("sign in, make a workspace, review and upload with the trust statement", as
 test("a hostile notebook runs nothing in the studio page and reaches nothing", async () => {
   const page = await browser.context.newPage();
   const errors = watchErrors(page);
-  let dialogs = 0;
-  page.on("dialog", (d) => {
-    dialogs += 1;
-    void d.dismiss();
-  });
+  const dialogs = countDialogs(page);
   await signIn(page);
   await page.goto(`${workspaceUrl}/f/page-attack.ipynb`);
   await page.locator(".vt-cell").first().waitFor({ state: "attached" });
   await page.locator(".vt-image-blocked").first().waitFor();
   await page.waitForTimeout(500);
   assert.equal(await page.evaluate((attr) => document.documentElement.getAttribute(attr), PWNED), null);
-  assert.equal(dialogs, 0);
+  assert.equal(dialogs.count, 0);
   assert.deepEqual(beaconHits, [], "the page never called the beacon");
   // The fake overlay is held inside its cell's box: it covers none of the studio's controls.
   const signOut = await page.getByRole("button", { name: "Sign out" }).boundingBox();
@@ -142,11 +148,7 @@ test("a hostile notebook runs nothing in the studio page and reaches nothing", a
 test("outputs run only in their sandboxed frames on the content origin, which cannot get out", async () => {
   const page = await browser.context.newPage();
   const errors = watchErrors(page);
-  let dialogs = 0;
-  page.on("dialog", (d) => {
-    dialogs += 1;
-    void d.dismiss();
-  });
+  const dialogs = countDialogs(page);
   await signIn(page);
   await page.goto(`${workspaceUrl}/f/frames.ipynb`);
   await page.locator("iframe.vt-frame").first().waitFor();
@@ -173,7 +175,7 @@ test("outputs run only in their sandboxed frames on the content origin, which ca
       assert.match(r[key] ?? "", /^blocked:/, `${label}: ${key} must be blocked, got ${r[key]}`);
     }
   }
-  assert.equal(dialogs, 0, "sandboxed frames cannot open dialogs");
+  assert.equal(dialogs.count, 0, "sandboxed frames cannot open dialogs");
   assert.equal(await page.evaluate((attr) => document.documentElement.getAttribute(attr), PWNED), null);
   assert.deepEqual(beaconHits, []);
   // Frames are sized from their height messages, those out of view included.
