@@ -5,6 +5,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigError, loadConfig, SETTINGS } from "../src/server/config.ts";
+import { imageSignerFor } from "../src/server/server.ts";
 import { openDatabase } from "../src/server/storage/database.ts";
 import { openSqlite } from "../src/server/storage/node-sqlite-dialect.ts";
 
@@ -64,6 +65,28 @@ test("the signing key is generated once with mode 0600, reused, and refused when
     writeFileSync(given, `${Buffer.alloc(32, 7).toString("base64url")}\n`, { mode: 0o600 });
     assert.deepEqual(loadConfig({ "data-dir": d, "signing-key-file": given }, {}).signingKey, Buffer.alloc(32, 7));
     assert.equal(readFileSync(given, "utf8").trim().length, 43);
+  } finally {
+    rmSync(d, { recursive: true, force: true });
+  }
+});
+
+test("the signing key rotates: URLs the previous key signed still verify, new ones use the new key", () => {
+  const d = dir();
+  try {
+    const before = imageSignerFor(loadConfig({ "data-dir": d }, {}));
+    const signed = before.sign("https://example.org/figure.png").path;
+    const next = join(d, "next.key");
+    writeFileSync(next, `${Buffer.alloc(32, 9).toString("base64url")}\n`, { mode: 0o600 });
+    const rotated = loadConfig({ "data-dir": d, "signing-key-file": next, "previous-signing-key-files": "DATA_DIR/secrets/signing.key" }, {});
+    assert.equal(rotated.previousSigningKeys.length, 1);
+    const after = imageSignerFor(rotated);
+    assert.deepEqual(after.verify(signed.slice("/image/".length)), before.verify(signed.slice("/image/".length)));
+    assert.equal(after.verify(signed.slice("/image/".length)).ok, true, "an image already on screen keeps loading");
+    const fresh = after.sign("https://example.org/figure.png").path;
+    assert.notEqual(fresh.split("/")[2], signed.split("/")[2], "new URLs name the new key");
+    // Once the old key is dropped from the settings, what it signed is refused.
+    assert.equal(imageSignerFor(loadConfig({ "data-dir": d, "signing-key-file": next }, {})).verify(signed.slice("/image/".length)).ok, false);
+    assert.throws(() => loadConfig({ "data-dir": d, "previous-signing-key-files": join(d, "absent.key") }, {}), /no such key file/);
   } finally {
     rmSync(d, { recursive: true, force: true });
   }

@@ -35,6 +35,11 @@ export interface ServerConfig {
   /** Key for signed, short-lived URLs (image proxy); generated into the data directory when not given. */
   signingKey: Buffer;
   /**
+   * Keys signing used before the current one, still accepted for what they signed until it expires: how the
+   * signing key is rotated without breaking images already on screen.
+   */
+  previousSigningKeys: Buffer[];
+  /**
    * Loopback host:port pairs the image proxy may fetch from and the URL check lets through, e.g. a local test
    * server. Empty by default: images from this machine are refused like every other private address.
    */
@@ -47,7 +52,7 @@ export interface ServerConfig {
 }
 
 interface Setting {
-  key: keyof ServerConfig | "signingKeyFile";
+  key: keyof ServerConfig | "signingKeyFile" | "previousSigningKeyFiles";
   flag: string;
   env: string;
   default: string;
@@ -77,6 +82,7 @@ export const SETTINGS: readonly Setting[] = [
   { key: "urlCheckRequestsPerMinute", flag: "--url-check-requests-per-minute", env: "VITRINE_URL_CHECK_REQUESTS_PER_MINUTE", default: "120", help: "URL-check requests per minute per user" },
   { key: "signingKeyFile", flag: "--signing-key-file", env: "VITRINE_SIGNING_KEY_FILE", default: "DATA_DIR/secrets/signing.key", help: "key for signed URLs; generated (mode 0600) when missing" },
   { key: "imageAllowLoopback", flag: "--image-allow-loopback", env: "VITRINE_IMAGE_ALLOW_LOOPBACK", default: "", help: "comma-separated loopback host:port pairs images may come from (tests, local development); none by default" },
+  { key: "previousSigningKeyFiles", flag: "--previous-signing-key-files", env: "VITRINE_PREVIOUS_SIGNING_KEY_FILES", default: "", help: "comma-separated key files signing used before; still verified, never used to sign (key rotation)" },
   { key: "trustProxy", flag: "--trust-proxy", env: "VITRINE_TRUST_PROXY", default: "false", help: "take the client address from X-Forwarded-For" },
   { key: "securityContact", flag: "--security-contact", env: "VITRINE_SECURITY_CONTACT", default: "APP_URL/SECURITY.md", help: "Contact URI in /.well-known/security.txt" },
   { key: "logLevel", flag: "--log-level", env: "VITRINE_LOG_LEVEL", default: "info", help: "fatal, error, warn, info, debug or silent" },
@@ -163,6 +169,11 @@ export function loadConfig(flags: Readonly<Record<string, string | undefined>>, 
     uploadRequestsPerMinute: integer("uploadRequestsPerMinute", 1, 100_000),
     urlCheckRequestsPerMinute: integer("urlCheckRequestsPerMinute", 1, 100_000),
     signingKey: loadOrCreateSecret(signingKeyFile),
+    previousSigningKeys: raw("previousSigningKeyFiles")
+      .value.split(",")
+      .map((file) => file.trim())
+      .filter((file) => file !== "")
+      .map((file) => loadSecret(resolve(file.replace("DATA_DIR", dataDir)))),
     imageAllowLoopback: raw("imageAllowLoopback").value.split(",").map((pair) => pair.trim()).filter((pair) => pair !== ""),
     trustProxy: trustProxy.value === "true",
     securityContact: raw("securityContact").value.replace("APP_URL", appUrl.origin),
@@ -174,16 +185,26 @@ export function loadConfig(flags: Readonly<Record<string, string | undefined>>, 
  * A secret kept in a file readable by the server's user alone. Generated once, so that signed URLs stay valid
  * across restarts; a file others can read is refused rather than used, since anyone who reads it can sign.
  */
+/** A secret that must already exist, kept as loadOrCreateSecret keeps them. */
+export function loadSecret(path: string): Buffer {
+  let mode: number;
+  try {
+    mode = statSync(path).mode & 0o777;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new ConfigError(`${path}: no such key file`);
+    throw error;
+  }
+  if ((mode & 0o077) !== 0) throw new ConfigError(`${path}: the secret is readable by others (mode ${mode.toString(8)}); run chmod 600 on it`);
+  const key = Buffer.from(readFileSync(path, "utf8").trim(), "base64url");
+  if (key.length < 32) throw new ConfigError(`${path}: the secret is shorter than 32 bytes`);
+  return key;
+}
+
 export function loadOrCreateSecret(path: string): Buffer {
   try {
-    const mode = statSync(path).mode & 0o777;
-    if ((mode & 0o077) !== 0) throw new ConfigError(`${path}: the secret is readable by others (mode ${mode.toString(8)}); run chmod 600 on it`);
-    const text = readFileSync(path, "utf8").trim();
-    const key = Buffer.from(text, "base64url");
-    if (key.length < 32) throw new ConfigError(`${path}: the secret is shorter than 32 bytes`);
-    return key;
+    return loadSecret(path);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    if (!(error instanceof ConfigError) || !error.message.endsWith("no such key file")) throw error;
   }
   mkdirSync(join(path, ".."), { recursive: true, mode: 0o700 });
   const key = randomBytes(32);

@@ -4,6 +4,7 @@
 import { loadBlocklists } from "../urls/blocklist-store.ts";
 import type { UrlPolicy } from "../urls/index.ts";
 import { ImageSigner } from "../urls/image-signature.ts";
+import { createHash } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import { buildAppOrigin } from "./app-origin.ts";
 import { buildContentOrigin } from "./content-origin.ts";
@@ -26,13 +27,26 @@ export interface RunningStudio {
 }
 
 /** Opens storage (migrating it) and the blob store; shared by the server and the CLI's account commands. */
+/**
+ * A key's id, derived from the key so that it stays the same across restarts and rotations: a URL signed before a
+ * rotation names the key that can still verify it.
+ */
+export function signingKeyId(secret: Buffer): string {
+  return createHash("sha256").update("vitrine signing key id\0").update(secret).digest("base64url").slice(0, 12);
+}
+
+/** Signs with the current key; verifies what the current and the previous keys signed. */
+export function imageSignerFor(config: Pick<ServerConfig, "signingKey" | "previousSigningKeys">): ImageSigner {
+  return new ImageSigner({ keys: [config.signingKey, ...config.previousSigningKeys].map((secret) => ({ id: signingKeyId(secret), secret })) });
+}
+
 export async function openStudio(config: ServerConfig): Promise<Studio> {
   const db = await openDatabase(config.databaseUrl);
   const blobs = new BlobStore(config.dataDir);
   await blobs.init();
   const urlPolicy: UrlPolicy = { appOrigin: config.appUrl.origin, blocklist: loadBlocklists(config.dataDir), allowLoopback: config.imageAllowLoopback };
   // Image signatures are domain-separated inside the signer, so the one signing key of the studio serves here too.
-  const imageSigner = new ImageSigner({ keys: [{ id: "k1", secret: config.signingKey }] });
+  const imageSigner = imageSignerFor(config);
   return { config, db, blobs, urlPolicy, imageSigner };
 }
 
