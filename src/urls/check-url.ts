@@ -133,7 +133,8 @@ export function checkUrl(input: string, context: UrlContext, options: CheckOptio
   if (start === decoded.length) return finish(input, context, { verdict: "block", reason: "invalid_url", normalized: null, detail: "empty" });
   // An absolute http(s) URL parses the same with or without a base; skipping the base halves the parse cost. With
   // a tab or newline inside the scheme the test fails and the base is used, which is still exact.
-  const url = isAbsoluteWeb(decoded, start) ? URL.parse(decoded) : URL.parse(decoded, options.base ?? policy.appBase);
+  const absoluteWeb = isAbsoluteWeb(decoded, start);
+  const url = absoluteWeb ? URL.parse(decoded) : URL.parse(decoded, options.base ?? policy.appBase);
   if (!url) return finish(input, context, { verdict: "block", reason: "invalid_url", normalized: null });
 
   if (decoded.charCodeAt(start) === 35) {
@@ -141,7 +142,9 @@ export function checkUrl(input: string, context: UrlContext, options: CheckOptio
     return finish(input, context, { verdict: "block", reason: "same_document", normalized: null, detail: "an image cannot be the page itself" });
   }
 
-  const protocol = url.protocol;
+  // An input that starts "http://" or "https://" (any case, nothing in between) and parsed has that scheme: the
+  // parser's getter, which copies, is only needed for the rest.
+  const protocol = absoluteWeb ? ((decoded.charCodeAt(start + 4) | 0x20) === 115 ? "https:" : "http:") : url.protocol;
   if (protocol === "https:" || protocol === "http:") return checkWeb(input, context, url, policy, decoded, protocol);
   const scheme = protocol.slice(0, -1);
   if (context === "image") {
@@ -243,7 +246,8 @@ function checkWeb(input: string, context: UrlContext, url: URL, policy: Prepared
     if (isSideEffectPath(url.pathname, policy.sideEffectSegments)) return web(input, context, normalized, facts, warning, "block", "app_api");
     if (hostname + (url.port ? `:${url.port}` : "") === policy.appHostPort) return web(input, context, normalized, facts, warning, "allow", "workspace_relative");
   }
-  const port = url.port;
+  // The port matters only to the loopback allowance and to images; links skip the getter.
+  const port = context === "image" || policy.allowLoopback.size > 0 ? url.port : "";
   const loopbackAllowed = policy.allowLoopback.size > 0 && policy.allowLoopback.has(`${hostname}:${port || (protocol === "https:" ? "443" : "80")}`);
   if (!loopbackAllowed) {
     const address = facts.address;
