@@ -17,6 +17,8 @@ export interface ElementInfo {
   inForm: boolean;
   /** Whether its own text holds markup: `<` followed by a letter, `!` or `/`. */
   markupText(): boolean;
+  /** The text of a `<style>` element (its style sheet); "" for any other element. */
+  styleText(): string;
 }
 
 export type ElementVisitor = (element: ElementInfo) => void;
@@ -59,6 +61,7 @@ export function walkDom(root: ParentNode, visit: ElementVisitor): void {
       attributes: Array.from(node.attributes, (attribute) => ({ name: attribute.name.toLowerCase(), value: attribute.value })),
       ...ancestry,
       markupText: () => Array.from(node.childNodes).some((child) => child.nodeType === 3 && MARKUP.test(child.nodeValue ?? "")),
+      styleText: () => (tag === "style" ? (node.textContent ?? "") : ""),
     });
     const inner = below(ancestry, tag, namespace);
     if (tag === "template" && "content" in node) pushChildren((node as HTMLTemplateElement).content, inner);
@@ -67,21 +70,27 @@ export function walkDom(root: ParentNode, visit: ElementVisitor): void {
 }
 
 type Parse5Node = DefaultTreeAdapterMap["node"];
-type Parse5Element = DefaultTreeAdapterMap["element"] & { markupText?: boolean };
-type Parse5Parent = DefaultTreeAdapterMap["parentNode"] & { markupText?: boolean };
+type Parse5Element = DefaultTreeAdapterMap["element"] & { markupText?: boolean; styleText?: string };
+type Parse5Parent = DefaultTreeAdapterMap["parentNode"] & { markupText?: boolean; styleText?: string };
+
+/** Keeps what the rules read of a text node: whether it holds markup, and a style sheet's text. */
+function noteText(parent: Parse5Parent, text: string): void {
+  if (!parent.markupText && MARKUP.test(text)) parent.markupText = true;
+  if ("tagName" in parent && parent.tagName === "style") parent.styleText = (parent.styleText ?? "") + text;
+}
 
 /**
  * parse5's own tree builder, except that text is never stored: only whether an element's text holds markup is
- * kept (what the raw-text rule needs). The parser never reads text nodes back while building (only when asked
+ * kept (what the raw-text rule needs), and the text of style sheets (what the CSS rule reads). The parser never reads text nodes back while building (only when asked
  * for source locations, which are off), so the tree of elements is exactly the one it would build.
  */
 const ELEMENTS_ONLY: TreeAdapter<DefaultTreeAdapterMap> = {
   ...defaultTreeAdapter,
   insertText(parent: Parse5Parent, text: string): void {
-    if (!parent.markupText && MARKUP.test(text)) parent.markupText = true;
+    noteText(parent, text);
   },
   insertTextBefore(parent: Parse5Parent, text: string): void {
-    if (!parent.markupText && MARKUP.test(text)) parent.markupText = true;
+    noteText(parent, text);
   },
 };
 
@@ -108,6 +117,7 @@ export function walkHtml(html: string, scripting: boolean, visit: ElementVisitor
       attributes: element.attrs.map((attribute) => ({ name: (attribute.prefix ? `${attribute.prefix}:${attribute.name}` : attribute.name).toLowerCase(), value: attribute.value })),
       ...ancestry,
       markupText: () => element.markupText === true,
+      styleText: () => element.styleText ?? "",
     });
     const inner = below(ancestry, tag, namespace);
     if (tag === "template") {

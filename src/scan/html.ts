@@ -77,6 +77,13 @@ function activeItemsOf(element: ElementInfo): ActiveItem[] {
     // become live markup (the namespace-confusion mutation XSS that DOMPurify guards against).
     items.push({ rule: "active", what: `markup hidden in a foreign <${tag}> (mutation XSS)`, needle: `<${tag}` });
   } else if (tag === "foreignobject") items.push({ rule: "active", what: "an SVG <foreignObject> carrying HTML", needle: "<foreignobject" });
+  else if (tag === "style" && element.namespace === HTML_NAMESPACE) {
+    const sheet = element.styleText();
+    if (MAY_POSITION.test(sheet)) {
+      const escape = sheetEscape(sheet);
+      if (escape !== undefined) items.push({ rule: "css-escape", what: `a <style> sheet with ${escape}`, needle: "<style" });
+    }
+  }
   for (const { name, value } of element.attributes) {
     // srcdoc is a whole document and reported as such.
     const closes = name === "srcdoc" ? null : RAW_TEXT_CLOSER.exec(value);
@@ -99,6 +106,31 @@ function activeItemsOf(element: ElementInfo): ActiveItem[] {
     }
   }
   return items;
+}
+
+/**
+ * The first rule of a style sheet that positions outside its box, as the CSS parser (jsdom's) reads the sheet;
+ * rules inside @media and @supports count too. In Jupyter a sheet restyles the whole page, not just its output.
+ */
+function sheetEscape(text: string): string | undefined {
+  const doc = htmlEnvironment().window.document;
+  const style = doc.createElement("style");
+  style.textContent = text;
+  doc.head.appendChild(style);
+  try {
+    const pending: CSSRule[] = Array.from(style.sheet?.cssRules ?? []);
+    while (pending.length > 0) {
+      const rule = pending.shift()!;
+      if ("cssRules" in rule) pending.push(...Array.from((rule as CSSGroupingRule).cssRules));
+      if ("style" in rule) {
+        const escape = cssEscape((rule as CSSStyleRule).style);
+        if (escape !== undefined) return escape;
+      }
+    }
+    return undefined;
+  } finally {
+    style.remove();
+  }
 }
 
 /** A style attribute's declarations as the CSS parser (jsdom's cssstyle) reads them. */

@@ -81,9 +81,12 @@ const CASES: Record<string, { finds: Example[]; ignores: Example[] }> = {
       nb({ type: "markdown", source: '<div style="position:fixed;top:0;left:0;width:100%">Session expired, log in</div>' }),
       nb({ source: "x", outputs: [htmlOutput('<div style="position: absolute; top: -200px; left: 0">fake toolbar</div>')] }),
       nb({ type: "markdown", source: '<span style="z-index: 99999; position: relative">x</span>' }),
+      nb({ source: "x", outputs: [htmlOutput("<style>.jp-Notebook-cell .run-button { position: fixed; bottom: 0 }</style>")] }),
+      nb({ type: "markdown", source: "<style>@media screen { .jp-Toolbar { position: absolute; top: 0; left: 0 } }</style>\nhello" }),
     ],
     ignores: [
       nb({ type: "markdown", source: '<span style="color: red">warning</span>' }),
+      nb({ source: "x", outputs: [htmlOutput("<style scoped>.dataframe tbody tr th { vertical-align: top; position: relative }</style><table class=dataframe></table>")] }),
       nb({ source: "x", outputs: [htmlOutput('<div style="position: relative"><div style="position: absolute">in the box</div></div>')] }),
     ],
   },
