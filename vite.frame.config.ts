@@ -1,19 +1,6 @@
-// The output frame shell's production build, served by the content origin. Its CSP allows the output's inline
-// script (the frame is sandboxed into an opaque origin) and the shell itself from 'self': one external module,
-// no module-preload polyfill, nothing inlined.
+// The output frame shell's production build, served by the content origin below /frame/. Its CSP allows the
+// output's inline script (the frame is sandboxed into an opaque origin) and the shell itself from 'self'.
 import { defineConfig } from "vite";
+import { cspCleanBuild } from "./vite.config.ts";
 
-export default defineConfig({
-  root: "src/web/frame",
-  base: "/frame/",
-  publicDir: false,
-  build: {
-    outDir: "../../../dist/frame",
-    emptyOutDir: true,
-    target: "es2023",
-    modulePreload: { polyfill: false },
-    assetsInlineLimit: 0,
-    sourcemap: false,
-    reportCompressedSize: false,
-  },
-});
+export default defineConfig(cspCleanBuild("src/web/frame", "frame", "/frame/"));

@@ -8,7 +8,8 @@ import { parseNotebook } from "../notebook/index.ts";
 import { decodeUtf8 } from "../notebook/utf8.ts";
 import { positionAt } from "../notebook/position.ts";
 import { recordAudit, type AuditContext } from "./audit.ts";
-import { auditedReview, reviewFile } from "./review.ts";
+import { scanFile } from "../scan/index.ts";
+import { auditedReview } from "./review.ts";
 import { AppError, notFound } from "./errors.ts";
 import { checkFilePath, type FileKind } from "./file-names.ts";
 import type { Studio } from "./studio.ts";
@@ -83,7 +84,8 @@ export async function storeUpload(
   const files = checkUpload(incoming, studio.config.maxUploadBytes);
   // The audit event keeps what the review found in each file: the same findings the upload dialog showed the
   // person for these bytes before they acknowledged trust.
-  const reviews = new Map(files.map((file) => [file.path, auditedReview(reviewFile(file, studio.config.maxUploadBytes, studio.urlPolicy))]));
+  // checkUpload has just accepted every file, so only the scan is left to run (reviewFile would check them again).
+  const reviews = new Map(files.map((file) => [file.path, auditedReview(scanFile({ path: file.path, bytes: file.bytes }, { urlPolicy: studio.urlPolicy }))]));
   for (const file of files) await studio.blobs.put(file.bytes);
   const now = Date.now();
   return studio.db.transaction().execute(async (tx) => {

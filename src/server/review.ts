@@ -36,7 +36,7 @@ export function reviewFile(file: IncomingFile, maxBytes: number, urlPolicy: UrlP
 }
 
 /** What an upload's audit event keeps of each file's review. */
-export function auditedReview(review: FileReview) {
+export function auditedReview(review: Pick<FileReview, "summary" | "findings">) {
   return {
     counts: review.summary.counts,
     findings: review.findings.slice(0, MAX_AUDITED_FINDINGS).map((f) => ({ rule: f.rule, severity: f.severity, place: f.place, message: f.message })),

@@ -11,6 +11,7 @@ import type { Page } from "playwright-core";
 import { parseNotebook } from "../../src/notebook/parse.ts";
 import { NotebookError } from "../../src/notebook/errors.ts";
 import { exportNotebookHtml } from "../../src/render/export.ts";
+import { assertFramesContained } from "./frame-escapes.ts";
 import { launchBrowser, type Browser } from "./browser.ts";
 import { PWNED, frameAttackNotebook, pageAttackNotebook } from "./hostile-notebooks.ts";
 
@@ -162,21 +163,7 @@ describe("output frames", () => {
       assert.equal(await frame.getAttribute("sandbox"), "allow-scripts");
     }
     // Every frame except the markdown one (whose script the sanitizer removed) reports what it tried.
-    const results: Record<string, Record<string, string>> = {};
-    for (const child of page.frames()) {
-      if (child === page.mainFrame()) continue;
-      const handle = await child.waitForFunction(() => document.body?.getAttribute("data-escape-results") ?? (document.querySelector("h1") ? "markdown" : null), undefined, { timeout: 10_000 });
-      const value = (await handle.jsonValue()) as string;
-      if (value === "markdown") continue;
-      const parsed = JSON.parse(value) as Record<string, string>;
-      results[await child.evaluate(() => document.querySelector("svg") ? "svg" : document.getElementById("output") ? "js" : "html")] = parsed;
-    }
-    assert.deepEqual(Object.keys(results).sort(), ["html", "js", "svg"]);
-    for (const [label, r] of Object.entries(results)) {
-      for (const key of ["parentDocument", "topLocationRead", "cookie", "localStorage", "sessionStorage", "fetch", "xhr", "image", "windowOpen", "topNavigation"]) {
-        assert.match(r[key] ?? "", /^blocked:/, `${label}: ${key} must be blocked, got ${r[key]}`);
-      }
-    }
+    await assertFramesContained(page);
     assert.equal(await pwnedMark(page), null);
     assert.deepEqual(w.dialogs, [], "sandboxed frames cannot open dialogs");
     assert.deepEqual(beaconHits, [], "no frame reached the network");

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";
 import { mkdirSync } from "node:fs";
 import type { Page } from "playwright-core";
+import { assertFramesContained, FRAME_ESCAPES } from "./frame-escapes.ts";
 import { launchBrowser, type Browser } from "./browser.ts";
 import { frameAttackNotebook, pageAttackNotebook, PWNED } from "./hostile-notebooks.ts";
 import { freePort, startBrowserStudio, type BrowserStudio } from "./running-studio.ts";
@@ -161,20 +162,7 @@ test("outputs run only in their sandboxed frames on the content origin, which ca
   }
   // Each script-bearing output records, in its own document, what it could reach. (The markdown output's script
   // was removed by the sanitizer before the frame got it.)
-  const results: Record<string, Record<string, string>> = {};
-  for (const child of page.frames()) {
-    if (child === page.mainFrame()) continue;
-    const handle = await child.waitForFunction(() => document.body?.getAttribute("data-escape-results") ?? (document.querySelector("h1") ? "markdown" : null), undefined, { timeout: 10_000 });
-    const value = (await handle.jsonValue()) as string;
-    if (value === "markdown") continue;
-    results[await child.evaluate(() => (document.querySelector("svg") ? "svg" : document.getElementById("output") ? "js" : "html"))] = JSON.parse(value) as Record<string, string>;
-  }
-  assert.deepEqual(Object.keys(results).sort(), ["html", "js", "svg"]);
-  for (const [label, r] of Object.entries(results)) {
-    for (const key of ["parentDocument", "topLocationRead", "cookie", "localStorage", "sessionStorage", "indexedDB", "fetch", "xhr", "image", "windowOpen", "topNavigation"]) {
-      assert.match(r[key] ?? "", /^blocked:/, `${label}: ${key} must be blocked, got ${r[key]}`);
-    }
-  }
+  await assertFramesContained(page, [...FRAME_ESCAPES, "indexedDB"]);
   assert.equal(dialogs.count, 0, "sandboxed frames cannot open dialogs");
   assert.equal(await page.evaluate((attr) => document.documentElement.getAttribute(attr), PWNED), null);
   assert.deepEqual(beaconHits, []);
