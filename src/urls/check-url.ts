@@ -145,7 +145,7 @@ export function checkUrl(input: string, context: UrlContext, options: CheckOptio
   // An input that starts "http://" or "https://" (any case, nothing in between) and parsed has that scheme: the
   // parser's getter, which copies, is only needed for the rest.
   const protocol = absoluteWeb ? ((decoded.charCodeAt(start + 4) | 0x20) === 115 ? "https:" : "http:") : url.protocol;
-  if (protocol === "https:" || protocol === "http:") return checkWeb(input, context, url, policy, decoded, protocol);
+  if (protocol === "https:" || protocol === "http:") return checkWeb(input, context, url, policy, protocol);
   const scheme = protocol.slice(0, -1);
   if (context === "image") {
     if (scheme === "attachment") return checkAttachment(input, url);
@@ -219,27 +219,33 @@ function web(input: string, context: UrlContext, normalized: string, facts: Host
   return result;
 }
 
-function checkWeb(input: string, context: UrlContext, url: URL, policy: PreparedPolicy, decoded: string, protocol: string): UrlVerdict {
+function checkWeb(input: string, context: UrlContext, url: URL, policy: PreparedPolicy, protocol: string): UrlVerdict {
   let warning: string | undefined;
-  if (decoded.includes("@") && (url.username !== "" || url.password !== "")) {
+  // The getters compare offsets and return "" without copying when there is no userinfo: cheaper than a scan.
+  if (url.username !== "" || url.password !== "") {
     // Userinfo is how "https://bank.example@evil.example/" fools people; it is never passed on.
     url.username = "";
     url.password = "";
     warning = "The address carried a user name or password; it was removed.";
   }
-  // "example.com." is the same server as "example.com"; one spelling keeps blocklists and trust lists exact.
-  let hostname = url.hostname;
-  if (hostname.endsWith(".")) {
-    hostname = hostWithoutTrailingDot(hostname);
-    if (hostname !== "") url.hostname = hostname;
-  }
+  const hostStart = protocol.length + 2;
   let normalized = url.href;
+  let facts = hostFacts(normalized, hostStart);
+  // "example.com." is the same server as "example.com"; one spelling keeps blocklists and trust lists exact.
+  if (facts.host.endsWith(".")) {
+    const stripped = hostWithoutTrailingDot(facts.host);
+    if (stripped !== "") {
+      url.hostname = stripped;
+      normalized = url.href;
+      facts = hostFacts(normalized, hostStart);
+    }
+  }
+  const hostname = facts.host;
   // In an http(s) href the first "#" starts the fragment (the parser escapes any other), which images never send.
   if (context === "image") {
     const hash = normalized.indexOf("#");
     if (hash >= 0) normalized = normalized.slice(0, hash);
   }
-  const facts = hostFacts(hostname, normalized, protocol.length + 2);
   const host = facts.display;
 
   if (hostname === policy.appHost) {
@@ -257,7 +263,7 @@ function checkWeb(input: string, context: UrlContext, url: URL, policy: Prepared
   }
   const blocklist = policy.blocklist;
   if (blocklist) {
-    let tag = blocklistHostTag(facts, hostname, blocklist);
+    let tag = blocklistHostTag(facts, blocklist);
     if (tag === URL_ENTRIES) tag = blocklist.urlTag(normalized);
     if (tag >= 0) {
       const list = blocklist.names[tag] ?? "";
