@@ -3,14 +3,41 @@
 // (Vite would inline it), no assets inlined as data: URLs, and no eval-based source maps. The output frame shell
 // (vite.frame.config.ts) is built with the same rules.
 import { fileURLToPath } from "node:url";
-import { defineConfig, type UserConfig } from "vite";
+import { defineConfig, type Plugin, type UserConfig } from "vite";
 
-/** A CSP-clean production build of the app under `root`, written to `dist/NAME`, served below `base`. */
-export function cspCleanBuild(root: string, name: string, base: string): UserConfig {
+/**
+ * The page loads the app as one classic, deferred script instead of a module script. Chromium keeps compiled code
+ * for a classic script in its code cache and uses it on the next visit, which cuts the time from the script's
+ * arrival to the app's first line by half or more (measured with `npm run bench:view`); for module scripts it makes
+ * a cache and never uses it. A classic script runs at the same moment a module script would (after the document is
+ * parsed, in order), and the bundle is an IIFE in strict mode, so nothing leaks into the page's globals.
+ */
+function classicDeferredScript(): Plugin {
+  return {
+    name: "vitrine-classic-deferred-script",
+    transformIndexHtml: {
+      order: "post",
+      handler(html) {
+        const tag = /<script type="module" crossorigin src="([^"]+)"><\/script>/g;
+        const found = html.match(tag)?.length ?? 0;
+        if (found !== 1) throw new Error(`expected one module script in index.html, found ${found}`);
+        return html.replace(tag, '<script defer src="$1"></script>');
+      },
+    },
+  };
+}
+
+/**
+ * A CSP-clean production build of the app under `root`, written to `dist/NAME`, served below `base`. With
+ * `classicScript`, the app is one IIFE loaded by a classic deferred script (see classicDeferredScript); it must then
+ * import nothing dynamically.
+ */
+export function cspCleanBuild(root: string, name: string, base: string, options: { classicScript?: boolean } = {}): UserConfig {
   return {
     root,
     base,
     publicDir: false,
+    plugins: options.classicScript ? [classicDeferredScript()] : [],
     build: {
       outDir: fileURLToPath(new URL(`./dist/${name}`, import.meta.url)),
       emptyOutDir: true,
@@ -20,9 +47,12 @@ export function cspCleanBuild(root: string, name: string, base: string): UserCon
       sourcemap: false,
       reportCompressedSize: false,
       chunkSizeWarningLimit: 4096,
+      // One CSS file linked from the page: an IIFE build would otherwise inject its styles from script, which the
+      // CSP (no inline style) refuses.
+      ...(options.classicScript ? { cssCodeSplit: false, rolldownOptions: { output: { format: "iife" as const, strict: true } } } : {}),
     },
     oxc: { jsx: { runtime: "automatic" } },
   };
 }
 
-export default defineConfig(cspCleanBuild("src/web", "web", "/"));
+export default defineConfig(cspCleanBuild("src/web", "web", "/", { classicScript: true }));

@@ -14,7 +14,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { chromium, type BrowserContext, type CDPSession, type Page } from "playwright-core";
 import { parseNotebook } from "../src/notebook/parse.ts";
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../test/e2e/browser.ts";
 import { freePort } from "../test/e2e/running-studio.ts";
@@ -86,7 +86,14 @@ async function startStudio(): Promise<{ app: string; content: string; process: C
   return { app, content, process: child };
 }
 
-/** Serves the nbconvert exports, and nothing else, from loopback, in a process of its own as the studio is. */
+/**
+ * Serves the nbconvert exports, and nothing else, from loopback, in a process of its own as the studio is. The
+ * export is sent with the studio pages' Cross-Origin-Opener-Policy (same-origin), as the studio's server would
+ * send it: that header puts a page in a browsing context group of its own, so Chromium gives every such
+ * navigation a new renderer process (about 50 ms here), and a peer without it would be spared a cost of the
+ * server, not of the page. The studio's other headers change nothing in how the export loads; its CSP, which
+ * would block the export's inline styles and scripts, is left out so the export looks as nbconvert made it.
+ */
 async function startExportServer(): Promise<{ url: string; process: ChildProcess }> {
   const child = spawn(
     process.execPath,
@@ -98,7 +105,7 @@ async function startExportServer(): Promise<{ url: string; process: ChildProcess
          if (!/^[\\w.-]+\\.html$/.test(name)) return void res.writeHead(404).end();
          fs.readFile(path.join(process.argv[1], name), (error, body) => {
            if (error) return void res.writeHead(404).end();
-           res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(body);
+           res.writeHead(200, { "content-type": "text/html; charset=utf-8", "cross-origin-opener-policy": "same-origin" }).end(body);
          });
        });
        server.listen(0, "127.0.0.1", () => console.log("exports on http://127.0.0.1:" + server.address().port + "/"));`,
@@ -187,11 +194,34 @@ interface ExportSample extends Memory {
 // documents and libraries from the content origin, images their bytes, and both belong to the page's memory.
 const SETTLE_MS = 1000;
 
+/**
+ * The times of the page's marks, read through the DevTools protocol rather than page.evaluate(): Playwright's
+ * evaluate first injects its own script into the page, which at navigation time would hold up the page's main
+ * thread for tens of milliseconds and be measured as the studio's.
+ */
+async function markTimes(cdp: CDPSession, names: readonly string[]): Promise<number[]> {
+  const expression = `new Promise((resolve) => {
+    const wanted = ${JSON.stringify(names)};
+    const check = () => {
+      const times = wanted.map((name) => performance.getEntriesByName(name, "mark")[0]?.startTime);
+      if (times.every((t) => t !== undefined)) { observer.disconnect(); resolve(JSON.stringify(times)); }
+    };
+    const observer = new PerformanceObserver(check);
+    observer.observe({ type: "mark", buffered: true });
+    check();
+  })`;
+  const { result, exceptionDetails } = await cdp.send("Runtime.evaluate", { expression, awaitPromise: true, returnByValue: true });
+  if (exceptionDetails) throw new Error(`reading the page's marks failed: ${exceptionDetails.text}`);
+  return JSON.parse(result.value as string) as number[];
+}
+
 async function measureStudio(context: BrowserContext, url: string): Promise<StudioSample> {
   const page = await context.newPage();
   try {
     await page.goto(url, { waitUntil: "commit" });
-    const [firstScreen, allCells] = await Promise.all([entryTime(page, "vitrine:first-screen", "mark"), entryTime(page, "vitrine:all-cells", "mark")]);
+    const marks = await context.newCDPSession(page);
+    const [firstScreen, allCells] = (await markTimes(marks, ["vitrine:first-screen", "vitrine:all-cells"])) as [number, number];
+    await marks.detach();
     const bytes = await page.evaluate(() => (performance.getEntriesByType("resource") as PerformanceResourceTiming[]).find((e) => new URL(e.name).pathname.includes("/raw/"))?.responseEnd ?? Number.NaN);
     await page.waitForTimeout(SETTLE_MS);
     return { bytes, firstScreen, allCells, ...(await pageMemory(context, page)) };

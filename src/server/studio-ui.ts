@@ -4,6 +4,8 @@ import { fileURLToPath } from "node:url";
 import type { FastifyReply } from "fastify";
 import { AppError, notFound } from "./errors.ts";
 import { BundleMissingError, loadBundle, type BundleFile } from "./static-bundle.ts";
+import { pagePreloads, withPreloads } from "./page-preloads.ts";
+import { sessionToken } from "./request-guards.ts";
 import type { StudioRoutePlugin } from "./studio.ts";
 
 export const UI_BUILD_DIR = fileURLToPath(new URL("../../dist/web/", import.meta.url));
@@ -41,10 +43,13 @@ export const studioUi: StudioRoutePlugin = async (app) => {
     if (!file) throw notFound();
     return file;
   };
+  const indexHtml = files instanceof AppError ? "" : (files.get("/index.html")?.body.toString("utf8") ?? "");
   for (const page of UI_PAGES) {
-    app.get(page, { schema: { summary: "The studio UI (its router shows the page for this address)", tags: ["ui"] } }, async (request, reply) =>
-      sendBundleFile(reply, request.headers["if-none-match"], lookup("/index.html")),
-    );
+    app.get(page, { schema: { summary: "The studio UI (its router shows the page for this address)", tags: ["ui"] } }, async (request, reply) => {
+      lookup("/index.html");
+      // The page differs by address (its preloads) and is small: no ETag, and the app origin's no-store stands.
+      return reply.type("text/html; charset=utf-8").send(withPreloads(indexHtml, pagePreloads(request.url, sessionToken(request) !== undefined)));
+    });
   }
   app.get("/assets/*", { schema: { summary: "The studio UI's scripts and styles", tags: ["ui"] } }, async (request, reply) =>
     sendBundleFile(reply, request.headers["if-none-match"], lookup(request.url.split("?", 1)[0]!)),

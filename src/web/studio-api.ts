@@ -1,6 +1,8 @@
 // The studio API's shapes, as the server answers them, and the calls the pages make.
 import { ApiError, apiRequest } from "./api.ts";
-import { encodePath } from "./router.ts";
+import { encodePath, fileApiHref, rawHref } from "./addresses.ts";
+
+export { rawHref };
 
 export type Role = "owner" | "editor" | "viewer";
 
@@ -55,9 +57,9 @@ export const studioApi = {
   createWorkspace: (name: string) => apiRequest<Workspace>("POST", "/api/workspaces", { name }),
   workspace: (id: string) => apiRequest<Workspace>("GET", ws(id)),
   files: (id: string) => apiRequest<{ files: FileEntry[] }>("GET", `${ws(id)}/files`).then((r) => r.files),
-  file: (id: string, path: string) => apiRequest<FileDetails>("GET", `${ws(id)}/files/${encodePath(path)}`),
+  file: (id: string, path: string) => apiRequest<FileDetails>("GET", fileApiHref(id, path)),
   trash: (id: string) => apiRequest<{ files: TrashEntry[] }>("GET", `${ws(id)}/trash`).then((r) => r.files),
-  moveToTrash: (id: string, path: string) => apiRequest<void>("DELETE", `${ws(id)}/files/${encodePath(path)}`),
+  moveToTrash: (id: string, path: string) => apiRequest<void>("DELETE", fileApiHref(id, path)),
   restore: (id: string, trashId: number) => apiRequest<unknown>("POST", `${ws(id)}/trash/${trashId}/restore`),
   members: (id: string) => apiRequest<{ members: Member[] }>("GET", `${ws(id)}/members`).then((r) => r.members),
   addMember: (id: string, username: string, role: Role) => apiRequest<Member>("POST", `${ws(id)}/members`, { username, role }),
@@ -66,10 +68,6 @@ export const studioApi = {
   trustApplication: (scheme: string) => apiRequest<unknown>("POST", "/api/trust/applications", { scheme }),
 };
 
-/** The address of a stored version's bytes (a download, with the server's attachment headers). */
-export function rawHref(workspace: string, path: string, version?: number): string {
-  return `${ws(workspace)}/raw/${encodePath(path)}${version !== undefined ? `?version=${version}` : ""}`;
-}
 
 export async function fetchBytes(href: string): Promise<Uint8Array> {
   const response = await fetch(href, { credentials: "same-origin", redirect: "error" });

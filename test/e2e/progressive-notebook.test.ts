@@ -141,3 +141,30 @@ async function assertInViewport(page: Page, heading: string): Promise<void> {
   const height = await page.evaluate(() => window.innerHeight);
   assert.ok(box && box.y >= 0 && box.y < height, `${heading} is on screen (top ${box?.y})`);
 }
+
+test("a notebook's address fetches its bytes, details and session once each, while the app's script loads", async () => {
+  const page = await browser.context.newPage();
+  const apiReads: string[] = [];
+  const warnings: string[] = [];
+  page.on("request", (request) => {
+    const url = new URL(request.url());
+    if (url.pathname.startsWith("/api/")) apiReads.push(`${request.method()} ${url.pathname}`);
+  });
+  page.on("console", (message) => {
+    if (message.type() === "warning" || message.type() === "error") warnings.push(message.text());
+  });
+  await page.goto(notebookUrl);
+  await page.waitForFunction(() => performance.getEntriesByName("vitrine:all-cells").length === 1);
+  // The review comes after the bytes, by design; leave it out and look at what the page asked for first.
+  const first = apiReads.filter((r) => !r.includes("/review/")).sort();
+  const workspace = new URL(notebookUrl).pathname.split("/")[2];
+  assert.deepEqual(first, [`GET /api/config`, `GET /api/session`, `GET /api/workspaces/${workspace}/files/long.ipynb`, `GET /api/workspaces/${workspace}/raw/long.ipynb`].sort());
+  // Each came from the page's preloads (started before the script ran), and each preload was used.
+  const initiators = await page.evaluate(() =>
+    (performance.getEntriesByType("resource") as PerformanceResourceTiming[]).filter((e) => new URL(e.name).pathname.startsWith("/api/") && !e.name.includes("/review/")).map((e) => e.initiatorType),
+  );
+  assert.deepEqual(initiators, ["link", "link", "link", "link"]);
+  await page.waitForTimeout(3500); // Chromium warns about an unused preload some seconds after load
+  assert.deepEqual(warnings.filter((w) => /preload/i.test(w)), []);
+  await page.close();
+});

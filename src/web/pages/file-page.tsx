@@ -1,5 +1,5 @@
 // One file: its newest (or a chosen) version drawn safely, its versions, what the review found, and a download.
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { ApiError } from "../api.ts";
 import { AppLink } from "../app-link.tsx";
 import { LinkPrompt } from "../link-prompt.tsx";
@@ -23,27 +23,38 @@ export function FilePage({ workspaceId, path, version, origins }: { workspaceId:
   const [error, setError] = useState<string | null>(null);
   const [decision, setDecision] = useState<LinkDecision | null>(null);
 
+  const detailsAsked = useRef<Promise<FileDetails> | null>(null);
   useEffect(() => {
     let live = true;
     setBytes(null);
     setError(null);
-    // The bytes first: they are what the reader waits for. The review (computed by the server) is asked for once
-    // they have arrived, so it never competes with them.
-    const details = studioApi.file(workspaceId, path);
-    details.catch(() => undefined);
+    // The bytes are what the reader waits for; the details (asked for at the same time) and the review are drawn
+    // once the bytes are (see below).
+    const asked = studioApi.file(workspaceId, path);
+    asked.catch(() => undefined);
+    detailsAsked.current = asked;
     fetchBytes(rawHref(workspaceId, path, version))
-      .then(async (b) => {
-        if (!live) return;
-        setBytes(b);
-        setDetails(await details);
-        const r = await fileFindings(workspaceId, path, version).catch(() => null);
-        if (live) setReview(r);
-      })
+      .then((b) => live && setBytes(b))
       .catch((e: unknown) => live && setError(e instanceof ApiError && e.status === 404 ? "There is no such file here." : e instanceof Error ? e.message : String(e)));
     return () => {
       live = false;
     };
   }, [workspaceId, path, version]);
+
+  // After the render that draws the file: a notebook's first screen is drawn in that render's layout effect, so
+  // the details (whose times take the browser's first, slow look at the locale) and the review come after it, and
+  // the review is asked for only then, never competing with the bytes.
+  useEffect(() => {
+    if (!bytes) return;
+    let live = true;
+    detailsAsked.current?.then((d) => live && setDetails(d)).catch(() => undefined);
+    fileFindings(workspaceId, path, version)
+      .then((r) => live && setReview(r))
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [bytes, workspaceId, path, version]);
 
   const base = useMemo(() => new URL(fileHref(workspaceId, path), location.origin).href, [workspaceId, path]);
   const urls = useMemo(() => ({ check: checkUrls }), []);

@@ -1,0 +1,42 @@
+// What a studio page will ask the API for first, named in the page itself (`<link rel="preload">`), so that the
+// browser fetches it while it is still loading the UI's scripts instead of after: the session and the public
+// settings on every page, and on a file's page that file's details and bytes. Every address comes from the same
+// functions the UI calls (web/addresses.ts), so each preload is the request the page then makes, and the browser
+// hands the page the answer it already has.
+import { fileApiHref, parseRoute, rawHref } from "../web/addresses.ts";
+
+/** The API reads every page starts with (app.tsx). */
+const EVERY_PAGE = ["/api/session", "/api/config"] as const;
+
+/**
+ * The reads the page at `url` (a request's path and query) makes first. Reads that need a session are named only
+ * when the request carries a session cookie: a signed-out page never makes them, and a preload left unused is a
+ * warning in the browser's console.
+ */
+export function pagePreloads(url: string, signedIn: boolean): string[] {
+  const preloads: string[] = [...EVERY_PAGE];
+  if (!signedIn) return preloads;
+  const { pathname, search } = new URL(url, "http://studio.invalid");
+  const route = parseRoute(pathname, search);
+  // A stored file's path never has empty, "." or ".." segments; an address that does names no file.
+  if (route.page === "file" && !route.path.split("/").some((s) => s === "" || s === "." || s === "..")) {
+    preloads.push(fileApiHref(route.workspace, route.path), rawHref(route.workspace, route.path, route.version));
+  }
+  return preloads;
+}
+
+function escapeAttribute(value: string): string {
+  return value.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+/**
+ * The UI's index.html with the preloads first in its head. `crossorigin="anonymous"` makes each a CORS-mode,
+ * same-origin-credentials request, which is what the page's fetch() calls are, so the browser can match them.
+ */
+export function withPreloads(indexHtml: string, preloads: readonly string[]): string {
+  const links = preloads.map((href) => `<link rel="preload" href="${escapeAttribute(href)}" as="fetch" crossorigin="anonymous">`).join("\n    ");
+  const at = indexHtml.indexOf("<meta charset");
+  if (at < 0 || preloads.length === 0) return indexHtml;
+  const afterCharset = indexHtml.indexOf(">", at) + 1;
+  return `${indexHtml.slice(0, afterCharset)}\n    ${links}${indexHtml.slice(afterCharset)}`;
+}

@@ -1,0 +1,61 @@
+// The studio's addresses, kept in the browser's history so that back and forward work and every page has a
+// stable address to share and bookmark:
+//   /                          workspaces
+//   /w/{workspace}             a workspace's files
+//   /w/{workspace}/f/{path}    one file (?version=N for an older one)
+// Pure functions: the router (router.ts) reads them in the page, and the server reads them to tell the browser,
+// with the page itself, what the page will ask for first (studio-ui.ts).
+
+export type Route =
+  | { page: "workspaces" }
+  | { page: "workspace"; workspace: string; folder: string }
+  | { page: "file"; workspace: string; path: string; version: number | undefined }
+  | { page: "not-found" };
+
+const WORKSPACE_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** Path segments are percent-encoded one by one, so a file named "a b/c#d.ipynb" survives the trip. */
+export function encodePath(path: string): string {
+  return path.split("/").map(encodeURIComponent).join("/");
+}
+
+export function workspaceHref(workspace: string, folder = ""): string {
+  return `/w/${encodeURIComponent(workspace)}${folder ? `?folder=${encodeURIComponent(folder)}` : ""}`;
+}
+
+export function fileHref(workspace: string, path: string, version?: number): string {
+  return `/w/${encodeURIComponent(workspace)}/f/${encodePath(path)}${version !== undefined ? `?version=${version}` : ""}`;
+}
+
+export function parseRoute(pathname: string, search: string): Route {
+  if (pathname === "/" || pathname === "") return { page: "workspaces" };
+  const match = /^\/w\/([^/]+)(?:\/f\/(.+))?\/?$/.exec(pathname);
+  if (!match) return { page: "not-found" };
+  let workspace: string;
+  let path: string | undefined;
+  try {
+    workspace = decodeURIComponent(match[1]!);
+    path = match[2] === undefined ? undefined : match[2].split("/").map(decodeURIComponent).join("/");
+  } catch {
+    return { page: "not-found" };
+  }
+  if (!WORKSPACE_ID.test(workspace)) return { page: "not-found" };
+  const params = new URLSearchParams(search);
+  if (path === undefined) return { page: "workspace", workspace, folder: params.get("folder") ?? "" };
+  const version = params.get("version");
+  const number = version === null ? undefined : Number(version);
+  if (number !== undefined && (!Number.isSafeInteger(number) || number < 1)) return { page: "not-found" };
+  return { page: "file", workspace, path, version: number };
+}
+
+const api = (workspace: string) => `/api/workspaces/${encodeURIComponent(workspace)}`;
+
+/** The API address of a file: its versions and details (GET), its move to the trash (DELETE). */
+export function fileApiHref(workspace: string, path: string): string {
+  return `${api(workspace)}/files/${encodePath(path)}`;
+}
+
+/** The address of a stored version's bytes (a download, with the server's attachment headers). */
+export function rawHref(workspace: string, path: string, version?: number): string {
+  return `${api(workspace)}/raw/${encodePath(path)}${version !== undefined ? `?version=${version}` : ""}`;
+}
