@@ -56,6 +56,21 @@ STRING_SPECIAL[QUOTE] = 1;
 STRING_SPECIAL[BACKSLASH] = 1;
 STRING_SPECIAL.fill(1, 0, SPACE);
 STRING_SPECIAL.fill(1, 0xd800, 0xe000);
+// The same characters as a regular expression, for long strings (images, plotly figures, long sources): the regex
+// engine scans natively, where the loop above runs as unoptimized code the first time a page parses a notebook.
+const STRING_SPECIAL_RE = /["\\\u0000-\u001f\ud800-\udfff]/g;
+/** Characters the loop looks at before a string counts as long. */
+const SHORT_STRING = 48;
+
+/** The index of the first character at or after `from` that ends a plain run (see STRING_SPECIAL), or `end`. */
+function plainRunEnd(text: string, from: number, end: number): number {
+  let i = from;
+  const stop = Math.min(end, from + SHORT_STRING);
+  while (i < stop && STRING_SPECIAL[text.charCodeAt(i)] === 0) i++;
+  if (i < stop || i === end) return i;
+  STRING_SPECIAL_RE.lastIndex = i;
+  return STRING_SPECIAL_RE.test(text) ? STRING_SPECIAL_RE.lastIndex - 1 : end;
+}
 
 /** Parses one JSON document; throws NotebookError (invalid_json, duplicate_key, too_deep, string_too_long). */
 export function parseJson(text: string, limits: Partial<JsonLimits> = {}): JsonValue {
@@ -238,9 +253,8 @@ class StrictJsonParser {
     const text = this.text;
     const end = text.length;
     const quote = this.pos;
-    let i = quote + 1;
     // Fast path: a run with no escape, control character or surrogate is returned as one slice.
-    while (i < end && STRING_SPECIAL[text.charCodeAt(i)] === 0) i++;
+    const i = plainRunEnd(text, quote + 1, end);
     if (text.charCodeAt(i) === QUOTE) {
       this.checkStringLength(quote, i - quote - 1);
       this.pos = i + 1;
@@ -261,7 +275,7 @@ class StrictJsonParser {
     let i = from;
     for (;;) {
       const runStart = i;
-      while (i < end && STRING_SPECIAL[text.charCodeAt(i)] === 0) i++;
+      i = plainRunEnd(text, i, end);
       length += i - runStart;
       if (i >= end) this.fail("invalid_json", quote, "unterminated string: expected a closing '\"' before the end of the document");
       const c = text.charCodeAt(i);
