@@ -1,50 +1,26 @@
 import { useEffect, useState, type FormEvent } from "react";
-import { ApiError, apiRequest, currentSession, signIn, signOut, type Session } from "./api.ts";
+import { ApiError, currentSession, signIn, signOut, type Session } from "./api.ts";
 import { AppLink } from "./app-link.tsx";
-import { FilePage, type StudioOrigins } from "./pages/file-page.tsx";
+import { type PageStart, studioOrigins, type StudioOrigins } from "./page-start.ts";
+import { FilePage } from "./pages/file-page.tsx";
 import { WorkspacePage } from "./pages/workspace-page.tsx";
 import { WorkspacesPage } from "./pages/workspaces-page.tsx";
 import { useRoute } from "./router.ts";
 import { studioApi } from "./studio-api.ts";
 
-type State =
-  | { kind: "loading" }
-  | { kind: "signed-out" }
-  | { kind: "signed-in"; session: Session; origins: StudioOrigins }
-  | { kind: "failed"; message: string };
+type State = PageStart | { kind: "loading" };
 
-async function studioOrigins(): Promise<StudioOrigins> {
-  const config = await apiRequest<{ contentOrigin: string; trustStatements: { id: string; text: string }[] }>("GET", "/api/config");
-  const trustStatement = config.trustStatements[config.trustStatements.length - 1];
-  if (!trustStatement) throw new Error("the server offers no trust statement to upload with");
-  return { frameShellUrl: new URL("/frame/", config.contentOrigin).href, trustStatement };
-}
-
-export function App() {
-  const [state, setState] = useState<State>({ kind: "loading" });
+/** The studio, drawn first from where the page started (page-start.ts). */
+export function App({ start }: { start: PageStart }) {
+  const [state, setState] = useState<State>(start);
 
   const enter = (session: Session) => {
+    setState({ kind: "loading" });
     studioOrigins().then(
       (origins) => setState({ kind: "signed-in", session, origins }),
       (error: unknown) => setState({ kind: "failed", message: error instanceof Error ? error.message : String(error) }),
     );
   };
-
-  useEffect(() => {
-    // Both at once: the public settings do not wait for the session.
-    const origins = studioOrigins();
-    origins.catch(() => undefined);
-    currentSession().then(
-      (session) =>
-        session
-          ? origins.then(
-              (o) => setState({ kind: "signed-in", session, origins: o }),
-              (error: unknown) => setState({ kind: "failed", message: error instanceof Error ? error.message : String(error) }),
-            )
-          : setState({ kind: "signed-out" }),
-      (error: unknown) => setState({ kind: "failed", message: error instanceof Error ? error.message : String(error) }),
-    );
-  }, []);
 
   switch (state.kind) {
     case "loading":

@@ -4,17 +4,11 @@ import { ApiError } from "../api.ts";
 import { AppLink } from "../app-link.tsx";
 import { LinkPrompt } from "../link-prompt.tsx";
 import { NotebookView } from "../notebook-view.tsx";
+import { takeStartedFile, type StudioOrigins } from "../page-start.ts";
 import { fileHref, navigate, workspaceHref } from "../router.ts";
 import { ScriptView } from "../script-view.tsx";
 import { checkUrls, type LinkDecision } from "../url-checks.ts";
 import { fetchBytes, fileFindings, formatSize, formatTime, rawHref, studioApi, type FileDetails, type FileReview } from "../studio-api.ts";
-
-export interface StudioOrigins {
-  /** The content origin's output frame shell. */
-  frameShellUrl: string;
-  /** The statement an upload asks a person to agree to (the server's current one). */
-  trustStatement: { id: string; text: string };
-}
 
 export function FilePage({ workspaceId, path, version, origins }: { workspaceId: string; path: string; version: number | undefined; origins: StudioOrigins }) {
   const [details, setDetails] = useState<FileDetails | null>(null);
@@ -30,10 +24,11 @@ export function FilePage({ workspaceId, path, version, origins }: { workspaceId:
     setError(null);
     // The bytes are what the reader waits for; the details (asked for at the same time) and the review are drawn
     // once the bytes are (see below).
-    const asked = studioApi.file(workspaceId, path);
+    const started = takeStartedFile(workspaceId, path, version);
+    const asked = started?.details ?? studioApi.file(workspaceId, path);
     asked.catch(() => undefined);
     detailsAsked.current = asked;
-    fetchBytes(rawHref(workspaceId, path, version))
+    (started?.bytes ?? fetchBytes(rawHref(workspaceId, path, version)))
       .then((b) => live && setBytes(b))
       .catch((e: unknown) => live && setError(e instanceof ApiError && e.status === 404 ? "There is no such file here." : e instanceof Error ? e.message : String(e)));
     return () => {

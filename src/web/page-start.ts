@@ -1,0 +1,77 @@
+// The reads a studio page starts with, begun as soon as the app's script runs and before React draws anything:
+// the session and the public settings, then, for a file's address and a signed-in person, that file's details
+// and bytes. They are the requests the server named as preloads in the page (server/page-preloads.ts), so each is
+// usually answered already; the first render then has what it needs instead of drawing "Loading…" and waiting
+// for effects to ask.
+import { ApiError, apiRequest, currentSession, type Session } from "./api.ts";
+import { parseRoute } from "./addresses.ts";
+import { fetchBytes, rawHref, studioApi, type FileDetails } from "./studio-api.ts";
+
+export interface StudioOrigins {
+  /** The content origin's output frame shell. */
+  frameShellUrl: string;
+  /** The statement an upload asks a person to agree to (the server's current one). */
+  trustStatement: { id: string; text: string };
+}
+
+export async function studioOrigins(): Promise<StudioOrigins> {
+  const config = await apiRequest<{ contentOrigin: string; trustStatements: { id: string; text: string }[] }>("GET", "/api/config");
+  const trustStatement = config.trustStatements[config.trustStatements.length - 1];
+  if (!trustStatement) throw new Error("the server offers no trust statement to upload with");
+  return { frameShellUrl: new URL("/frame/", config.contentOrigin).href, trustStatement };
+}
+
+/** Where the page starts: signed in (with the settings), signed out, or unable to reach the server. */
+export type PageStart = { kind: "signed-in"; session: Session; origins: StudioOrigins } | { kind: "signed-out" } | { kind: "failed"; message: string };
+
+interface StartedFile {
+  workspace: string;
+  path: string;
+  version: number | undefined;
+  bytes: Promise<Uint8Array>;
+  details: Promise<FileDetails>;
+}
+
+let startedFile: StartedFile | null = null;
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** Starts the page's first reads (once, when the script runs) and settles when the first render can be drawn. */
+export function startPage(location: { pathname: string; search: string }): Promise<PageStart> {
+  // Both at once: the public settings do not wait for the session.
+  const origins = studioOrigins();
+  origins.catch(() => undefined);
+  return currentSession().then(
+    async (session): Promise<PageStart> => {
+      if (!session) return { kind: "signed-out" };
+      const route = parseRoute(location.pathname, location.search);
+      if (route.page === "file" && !session.user.mustChangePassword) {
+        const file: StartedFile = {
+          workspace: route.workspace,
+          path: route.path,
+          version: route.version,
+          bytes: fetchBytes(rawHref(route.workspace, route.path, route.version)),
+          details: studioApi.file(route.workspace, route.path),
+        };
+        // The file page takes these up; until it does, a failure is its to report, not an unhandled rejection.
+        file.bytes.catch(() => undefined);
+        file.details.catch(() => undefined);
+        startedFile = file;
+      }
+      try {
+        return { kind: "signed-in", session, origins: await origins };
+      } catch (error) {
+        return { kind: "failed", message: messageOf(error) };
+      }
+    },
+    (error: unknown) => ({ kind: "failed", message: error instanceof ApiError ? error.message : messageOf(error) }),
+  );
+}
+
+/** The reads started for this file at start-up, once; null when none were (another file, or already taken). */
+export function takeStartedFile(workspace: string, path: string, version: number | undefined): { bytes: Promise<Uint8Array>; details: Promise<FileDetails> } | null {
+  const file = startedFile;
+  if (!file || file.workspace !== workspace || file.path !== path || file.version !== version) return null;
+  startedFile = null;
+  return file;
+}
