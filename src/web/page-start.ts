@@ -30,9 +30,18 @@ interface StartedFile {
   version: number | undefined;
   bytes: Promise<Uint8Array>;
   details: Promise<FileDetails>;
+  /** The bytes, once they have arrived: a page that mounts after that draws them in its first render. */
+  arrived?: Uint8Array;
 }
 
 let startedFile: StartedFile | null = null;
+
+/**
+ * How long the first render waits for a file's bytes, in ms. They were preloaded with the page and are usually in
+ * already; waiting a little draws the studio and the notebook's first screen in one render and one paint, and a
+ * slow file still gets the studio drawn around its "loading" state soon.
+ */
+const FIRST_RENDER_WAIT_MS = 200;
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -54,9 +63,10 @@ export function startPage(location: { pathname: string; search: string }): Promi
           details: studioApi.file(route.workspace, route.path),
         };
         // The file page takes these up; until it does, a failure is its to report, not an unhandled rejection.
-        file.bytes.catch(() => undefined);
+        file.bytes.then((bytes) => (file.arrived = bytes)).catch(() => undefined);
         file.details.catch(() => undefined);
         startedFile = file;
+        await Promise.race([file.bytes.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, FIRST_RENDER_WAIT_MS))]);
       }
       try {
         return { kind: "signed-in", session, origins: await origins };
@@ -69,7 +79,7 @@ export function startPage(location: { pathname: string; search: string }): Promi
 }
 
 /** The reads started for this file at start-up, once; null when none were (another file, or already taken). */
-export function takeStartedFile(workspace: string, path: string, version: number | undefined): { bytes: Promise<Uint8Array>; details: Promise<FileDetails> } | null {
+export function takeStartedFile(workspace: string, path: string, version: number | undefined): Readonly<StartedFile> | null {
   const file = startedFile;
   if (!file || file.workspace !== workspace || file.path !== path || file.version !== version) return null;
   startedFile = null;

@@ -12,7 +12,10 @@ import { fetchBytes, fileFindings, formatSize, formatTime, rawHref, studioApi, t
 
 export function FilePage({ workspaceId, path, version, origins }: { workspaceId: string; path: string; version: number | undefined; origins: StudioOrigins }) {
   const [details, setDetails] = useState<FileDetails | null>(null);
-  const [bytes, setBytes] = useState<Uint8Array | null>(null);
+  // The reads the page started for this file (page-start.ts), taken once; when its bytes have already arrived, the
+  // first render draws the file, with no render and paint in between.
+  const [started] = useState(() => takeStartedFile(workspaceId, path, version));
+  const [bytes, setBytes] = useState<Uint8Array | null>(() => started?.arrived ?? null);
   const [review, setReview] = useState<FileReview | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [decision, setDecision] = useState<LinkDecision | null>(null);
@@ -20,21 +23,25 @@ export function FilePage({ workspaceId, path, version, origins }: { workspaceId:
   const detailsAsked = useRef<Promise<FileDetails> | null>(null);
   useEffect(() => {
     let live = true;
-    setBytes(null);
     setError(null);
     // The bytes are what the reader waits for; the details (asked for at the same time) and the review are drawn
     // once the bytes are (see below).
-    const started = takeStartedFile(workspaceId, path, version);
-    const asked = started?.details ?? studioApi.file(workspaceId, path);
+    const reuse = started?.version === version ? started : null;
+    const asked = reuse?.details ?? studioApi.file(workspaceId, path);
     asked.catch(() => undefined);
     detailsAsked.current = asked;
-    (started?.bytes ?? fetchBytes(rawHref(workspaceId, path, version)))
+    if (reuse?.arrived) {
+      setBytes(reuse.arrived);
+      return;
+    }
+    setBytes(null);
+    (reuse?.bytes ?? fetchBytes(rawHref(workspaceId, path, version)))
       .then((b) => live && setBytes(b))
       .catch((e: unknown) => live && setError(e instanceof ApiError && e.status === 404 ? "There is no such file here." : e instanceof Error ? e.message : String(e)));
     return () => {
       live = false;
     };
-  }, [workspaceId, path, version]);
+  }, [started, workspaceId, path, version]);
 
   // After the render that draws the file: a notebook's first screen is drawn in that render's layout effect, so
   // the details (whose times take the browser's first, slow look at the locale) and the review come after it, and
