@@ -3,15 +3,17 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./app.tsx";
-import { startPage } from "./page-start.ts";
+import { startPage, type PageStart } from "./page-start.ts";
 
 const root = document.getElementById("root");
 if (!root) throw new Error("the page has no #root element");
 // The page's first reads start now; React draws once they have settled (index.html says "Loading…" meanwhile).
-void startPage(location).then((start) =>
-  createRoot(root).render(
-    <StrictMode>
-      <App start={start} />
-    </StrictMode>,
-  ),
-);
+void startPage(location)
+  .catch((error: unknown): PageStart => ({ kind: "failed", message: error instanceof Error ? error.message : String(error) }))
+  .then((start) =>
+    createRoot(root).render(
+      <StrictMode>
+        <App start={start} />
+      </StrictMode>,
+    ),
+  );
