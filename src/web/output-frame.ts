@@ -21,8 +21,8 @@ const MAX_LINK_REQUESTS_PER_SECOND = 2;
 export interface OutputFrameOptions {
   /** The content origin's frame shell, e.g. `http://127.0.0.1:8081/frame/`. */
   shellUrl: string;
-  /** What the frame shows. */
-  request: FrameRenderRequest;
+  /** What the frame shows, asked for when the frame is first connected (and kept). */
+  request(): FrameRenderRequest;
   /** A label for assistive technology ("Output 3 of cell 5, text/html"). */
   title: string;
   /** A person clicked a link inside the output; the page checks it and asks before opening it. */
@@ -101,7 +101,7 @@ class OutputFrameSlot {
     channel.port1.onmessage = (event) => this.receive(event.data);
     // The frame's origin is opaque, so "*" is the only target that reaches it; the message carries no secret.
     target.postMessage({ type: FRAME_CONNECT }, "*", [channel.port2]);
-    channel.port1.postMessage(this.options.request);
+    channel.port1.postMessage(this.options.request());
   }
 
   private receive(data: unknown): void {

@@ -5,6 +5,7 @@ import type { MimeBundle } from "../notebook/types.ts";
 import type { UrlVerdict } from "../urls/types.ts";
 import { el, imageElement, type RenderHost } from "../render/dom.ts";
 import { frameRenderRequest } from "../render/frame-request.ts";
+import type { FrameRenderRequest } from "../render/frame-protocol.ts";
 import { renderMarkdown } from "../render/markdown.ts";
 import { PLOTLY_MIME, VEGA_MIME_TYPES, WIDGET_VIEW_MIME } from "../render/mime.ts";
 import type { FrameOutputPlan } from "../render/plan-types.ts";
@@ -59,11 +60,21 @@ export class StudioHost implements RenderHost {
     const hasFallback = frame.fallbackImage !== undefined || frame.fallbackText !== undefined;
     // A widget view needs its kernel, which a reader has not got: the saved static copy is the faithful view.
     if (frame.mime === WIDGET_VIEW_MIME && hasFallback) return staticCopy(doc, frame, "its widgets need a running kernel");
-    const sanitizer = browserSanitizer();
-    const request = frameRenderRequest(frame, (source) => sanitizer.sanitizeToString(renderMarkdown(source)));
-    // A plotly or vega output the frame cannot draw (its spec is a URL to fetch) still has its saved image.
-    if (request.kind === "text" && isLibraryMime(frame.mime) && hasFallback) {
-      return staticCopy(doc, frame, typeof frame.content === "string" ? "its spec is at a URL, which an output frame cannot fetch" : "its data cannot be drawn");
+    const build = () => frameRenderRequest(frame, (source) => sanitizeMarkdownOutput(source));
+    let request: (() => FrameRenderRequest) | undefined;
+    if (isLibraryMime(frame.mime)) {
+      // A plotly or vega output the frame cannot draw (its spec is a URL to fetch) still has its saved image: the
+      // request decides, so it is built now (no markdown is involved).
+      const built = build();
+      if (built.kind === "text" && hasFallback) {
+        return staticCopy(doc, frame, typeof frame.content === "string" ? "its spec is at a URL, which an output frame cannot fetch" : "its data cannot be drawn");
+      }
+      request = () => built;
+    } else {
+      // Markdown and LaTeX outputs are typeset and sanitized when their frame is first made (near the viewport),
+      // not while the cells are drawn: the first screen does not wait for math its frames show later.
+      let built: FrameRenderRequest | undefined;
+      request = () => (built ??= build());
     }
     const number = ++this.frameCount;
     return outputFrameElement(doc, {
@@ -114,6 +125,10 @@ export class StudioHost implements RenderHost {
       }
     });
   }
+}
+
+function sanitizeMarkdownOutput(source: string): string {
+  return browserSanitizer().sanitizeToString(renderMarkdown(source));
 }
 
 function isLibraryMime(mime: string): boolean {
