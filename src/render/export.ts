@@ -57,13 +57,11 @@ class ExportHost implements RenderHost {
   readonly scriptHashes = new Set<string>();
   readonly styleHashes = new Set<string>();
   readonly styleAttributeHashes = new Set<string>();
-  private readonly window: DomWindow;
   private readonly sanitizer: Sanitizer;
   private readonly remoteImages: RemoteImagePolicy;
   private frameCount = 0;
 
   constructor(env: ExportEnvironment, remoteImages: RemoteImagePolicy) {
-    this.window = env.window;
     this.sanitizer = env.sanitizer;
     this.remoteImages = remoteImages;
   }
@@ -80,12 +78,11 @@ class ExportHost implements RenderHost {
       box.appendChild(el(doc, "p", "vt-notice", `Static copy of a ${frame.mime} output; the interactive view needs the Vitrine studio.`));
       return box;
     }
-    const built = buildFrameDocument(this.window, frame, {
-      markdownFragment: (source, frameDoc) => {
+    const built = buildFrameDocument(frame, {
+      markdownFragment: (source) => {
         const fragment = this.sanitizer.sanitizeToFragment(renderMarkdown(source), {});
         this.adjustLinksAndImages(fragment, doc);
-        // Moved, not copied: the fragment was made for this frame alone.
-        return frameDoc.adoptNode(fragment);
+        return fragment;
       },
     });
     for (const h of built.scriptHashes) this.scriptHashes.add(h);
