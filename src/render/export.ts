@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { JSDOM } from "jsdom";
 import type { ParsedNotebook } from "../notebook/types.ts";
 import { sha256Source } from "./csp.ts";
-import { collectHeadings, el, imageElement, renderCells, type RenderHost } from "./dom.ts";
+import { collectHeadings, el, elementsUnder, imageElement, renderCells, type RenderHost } from "./dom.ts";
 import { buildFrameDocument, type DomWindow } from "./frame-document.ts";
 import { PAGE_SIZER_SCRIPT } from "./frame-scripts.ts";
 import { renderMarkdown } from "./markdown.ts";
@@ -98,11 +98,14 @@ class ExportHost implements RenderHost {
   }
 
   adjustLinksAndImages(root: ParentNode, doc: Document): void {
-    for (const a of Array.from(root.querySelectorAll("a[href]"))) {
+    const elements = elementsUnder(root);
+    for (const a of elements) {
+      if (a.localName !== "a" || !a.hasAttribute("href")) continue;
       a.setAttribute("rel", LINK_REL);
       a.removeAttribute("target");
     }
-    for (const img of Array.from(root.querySelectorAll("img"))) {
+    for (const img of elements) {
+      if (img.localName !== "img") continue;
       const src = img.getAttribute("src") ?? "";
       if (src.startsWith("data:")) continue;
       const remote = /^https?:/i.test(src);
