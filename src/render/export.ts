@@ -14,7 +14,7 @@ import { PLOTLY_MIME, VEGA_MIME_TYPES, WIDGET_VIEW_MIME } from "./mime.ts";
 import type { FrameOutputPlan } from "./plan-types.ts";
 import { buildRenderPlan } from "./plan.ts";
 import { createSanitizer, type Sanitizer } from "./sanitize.ts";
-import { serializeHtml } from "./serialize.ts";
+import { DOM_TREE, serializeParts } from "./serialize.ts";
 
 export type RemoteImagePolicy = "block" | "allow";
 
@@ -138,7 +138,16 @@ function pagePolicy(host: ExportHost, styleHash: string, remoteImages: RemoteIma
   ].join("; ");
 }
 
+/** The export page as one string. */
 export function exportNotebookHtml(parsed: ParsedNotebook, options: ExportOptions = {}): string {
+  return exportNotebookParts(parsed, options).join("");
+}
+
+/**
+ * The export page as the parts of its serialization, in order: a caller that writes them out one by one never
+ * holds the whole page as one string (for a large notebook, a copy of every output's markup twice over).
+ */
+export function exportNotebookParts(parsed: ParsedNotebook, options: ExportOptions = {}): string[] {
   const remoteImages = options.remoteImages ?? "block";
   const env = exportEnvironment();
   const doc = env.window.document.implementation.createHTMLDocument("");
@@ -195,5 +204,5 @@ export function exportNotebookHtml(parsed: ParsedNotebook, options: ExportOption
   const sizer = el(doc, "script");
   sizer.textContent = PAGE_SIZER_SCRIPT;
   head.append(charset, csp, referrer, viewport, title, style, sizer);
-  return serializeHtml(doc);
+  return serializeParts(DOM_TREE, doc);
 }

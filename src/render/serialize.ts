@@ -123,7 +123,3 @@ export const DOM_TREE: MarkupTree<Node> = {
   textContent: (element) => element.textContent ?? "",
   data: (node) => (node as CharacterData).data,
 };
-
-export function serializeHtml(node: Node): string {
-  return serializeParts(DOM_TREE, node).join("");
-}
