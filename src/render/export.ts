@@ -7,7 +7,7 @@ import { JSDOM } from "jsdom";
 import type { ParsedNotebook } from "../notebook/types.ts";
 import { sha256Source } from "./csp.ts";
 import { collectHeadings, el, elementsUnder, imageElement, renderCells, type RenderHost } from "./dom.ts";
-import { buildFrameDocument, type DomWindow } from "./frame-document.ts";
+import { buildFrameDocument } from "./frame-document.ts";
 import { PAGE_SIZER_SCRIPT } from "./frame-scripts.ts";
 import { renderMarkdown } from "./markdown.ts";
 import { PLOTLY_MIME, VEGA_MIME_TYPES, WIDGET_VIEW_MIME } from "./mime.ts";
@@ -31,6 +31,8 @@ const NOTEBOOK_CSS = readFileSync(new URL("./notebook.css", import.meta.url), "u
 const LIBRARY_MIME_TYPES: ReadonlySet<string> = new Set([PLOTLY_MIME, WIDGET_VIEW_MIME, ...VEGA_MIME_TYPES]);
 
 const LINK_REL = "noopener noreferrer nofollow";
+
+type DomWindow = Window & typeof globalThis;
 
 /**
  * One jsdom window and its sanitizer, made on first use and kept for the process: creating a window installs

@@ -1,7 +1,8 @@
 // The document inside one output frame of the static export. The output's own markup goes in as it is (the
 // frame is sandboxed without same-origin, so it runs in an opaque origin with no access to the page), wrapped
 // in Vitrine's frame policy and sizer. Because a srcdoc frame inherits the page's CSP, the inline scripts and
-// styles of each frame are collected here so the page can allow exactly those, by hash.
+// styles of each frame are collected here so the page can allow exactly those, by hash. The frame is built as a
+// parse5 tree (frame-tree.ts), not a jsdom document.
 import type { FrameOutputPlan } from "./plan-types.ts";
 import { FRAME_CSP, sha256Source } from "./csp.ts";
 import { FRAME_SIZER_SCRIPT, JAVASCRIPT_OUTPUT_PRELUDE } from "./frame-scripts.ts";
@@ -41,8 +42,6 @@ export interface FrameContentRenderers {
 function scriptSafe(source: string): string {
   return source.replace(/<\/(script)/gi, "<\\/$1").replace(/<!--/g, "<\\!--");
 }
-
-export type DomWindow = Window & typeof globalThis;
 
 function frameSkeleton(bodyHtml: string | undefined): TreeDocument {
   let doc: TreeDocument;
