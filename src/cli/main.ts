@@ -27,34 +27,13 @@ interface Command {
 // server (Fastify, the database, the URL lists), which took a fifth of its start-up time and memory. A command that
 // does I/O over time (serve, check-url with a list) returns a promise of its exit code.
 const COMMANDS: Record<string, () => Promise<Command>> = {
-  render: async () => {
-    const m = await import("./render-command.ts");
-    return { run: m.renderCommand, usage: m.RENDER_USAGE };
-  },
-  serve: async () => {
-    const m = await import("./serve-command.ts");
-    return { run: m.serveCommand, usage: m.SERVE_USAGE };
-  },
-  user: async () => {
-    const m = await import("./user-command.ts");
-    return { run: m.userCommand, usage: m.USER_USAGE };
-  },
-  audit: async () => {
-    const m = await import("./audit-command.ts");
-    return { run: m.auditCommand, usage: m.AUDIT_USAGE };
-  },
-  scan: async () => {
-    const m = await import("./scan-command.ts");
-    return { run: m.scanCommand, usage: m.SCAN_USAGE };
-  },
-  "check-url": async () => {
-    const m = await import("./check-url-command.ts");
-    return { run: m.checkUrlCommand, usage: m.CHECK_URL_USAGE };
-  },
-  blocklist: async () => {
-    const m = await import("./blocklist-command.ts");
-    return { run: m.blocklistCommand, usage: m.BLOCKLIST_USAGE };
-  },
+  render: () => import("./render-command.ts").then((m) => ({ run: m.renderCommand, usage: m.RENDER_USAGE })),
+  serve: () => import("./serve-command.ts").then((m) => ({ run: m.serveCommand, usage: m.SERVE_USAGE })),
+  user: () => import("./user-command.ts").then((m) => ({ run: m.userCommand, usage: m.USER_USAGE })),
+  audit: () => import("./audit-command.ts").then((m) => ({ run: m.auditCommand, usage: m.AUDIT_USAGE })),
+  scan: () => import("./scan-command.ts").then((m) => ({ run: m.scanCommand, usage: m.SCAN_USAGE })),
+  "check-url": () => import("./check-url-command.ts").then((m) => ({ run: m.checkUrlCommand, usage: m.CHECK_URL_USAGE })),
+  blocklist: () => import("./blocklist-command.ts").then((m) => ({ run: m.blocklistCommand, usage: m.BLOCKLIST_USAGE })),
 };
 
 export async function main(argv: string[], io: CommandIO & TerminalInfo): Promise<number> {
