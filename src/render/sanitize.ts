@@ -20,6 +20,7 @@ import createDOMPurify, { type Config, type DOMPurify, type UponSanitizeAttribut
 import type { MimeBundle } from "../notebook/types.ts";
 import { countOf, htmlNestingDepth } from "./html-size.ts";
 import { checkRasterImage, isRasterMimeType, RASTER_MIME_TYPES, sniffRasterType } from "./raster.ts";
+import { escapeText } from "./serialize.ts";
 
 export interface SanitizeContext {
   /** The cell's attachments, for `<img src="attachment:NAME">`. */
@@ -332,11 +333,20 @@ export function createSanitizer(window: WindowLike, options: SanitizerOptions = 
 
 /** The HTML serialization of a fragment's children (what DOMPurify's string output is), leaving it intact. */
 function serialize(fragment: DocumentFragment): string {
-  const holder = fragment.ownerDocument.createElement("div");
-  holder.appendChild(fragment);
-  // eslint-disable-next-line no-restricted-properties -- reads the serialization of nodes just sanitized, in an inert document; nothing is parsed
-  const html = holder.innerHTML;
-  while (holder.firstChild) fragment.appendChild(holder.firstChild);
+  // Child by child, as the HTML fragment serialization algorithm writes a container's children, rather than moving
+  // every node into a holder element to read its innerHTML and back again (in jsdom each move is a removal and an
+  // insertion with all their bookkeeping). The fragment's own text is escaped as any text outside raw-text elements.
+  let html = "";
+  for (let child = fragment.firstChild; child; child = child.nextSibling) {
+    if (child.nodeType === child.ELEMENT_NODE) {
+      // eslint-disable-next-line no-restricted-properties -- reads the serialization of nodes just sanitized, in an inert document; nothing is parsed
+      html += (child as Element).outerHTML;
+    } else if (child.nodeType === child.TEXT_NODE) {
+      html += escapeText((child as Text).data);
+    } else if (child.nodeType === child.COMMENT_NODE) {
+      html += `<!--${(child as Comment).data}-->`;
+    }
+  }
   return html;
 }
 
