@@ -6,15 +6,15 @@ import { readFileSync } from "node:fs";
 import { JSDOM } from "jsdom";
 import type { ParsedNotebook } from "../notebook/types.ts";
 import { sha256Source } from "./csp.ts";
-import { collectHeadings, el, imageElement, renderCells, type RenderHost } from "./dom.ts";
-import { buildFrameDocument, type DomWindow } from "./frame-document.ts";
+import { collectHeadings, el, elementsUnder, imageElement, renderCells, type RenderHost } from "./dom.ts";
+import { buildFrameDocument } from "./frame-document.ts";
 import { PAGE_SIZER_SCRIPT } from "./frame-scripts.ts";
 import { renderMarkdown } from "./markdown.ts";
 import { PLOTLY_MIME, VEGA_MIME_TYPES, WIDGET_VIEW_MIME } from "./mime.ts";
 import type { FrameOutputPlan } from "./plan-types.ts";
 import { buildRenderPlan } from "./plan.ts";
 import { createSanitizer, type Sanitizer } from "./sanitize.ts";
-import { serializeHtml } from "./serialize.ts";
+import { DOM_TREE, serializeParts } from "./serialize.ts";
 
 export type RemoteImagePolicy = "block" | "allow";
 
@@ -31,6 +31,8 @@ const NOTEBOOK_CSS = readFileSync(new URL("./notebook.css", import.meta.url), "u
 const LIBRARY_MIME_TYPES: ReadonlySet<string> = new Set([PLOTLY_MIME, WIDGET_VIEW_MIME, ...VEGA_MIME_TYPES]);
 
 const LINK_REL = "noopener noreferrer nofollow";
+
+type DomWindow = Window & typeof globalThis;
 
 /**
  * One jsdom window and its sanitizer, made on first use and kept for the process: creating a window installs
@@ -57,13 +59,11 @@ class ExportHost implements RenderHost {
   readonly scriptHashes = new Set<string>();
   readonly styleHashes = new Set<string>();
   readonly styleAttributeHashes = new Set<string>();
-  private readonly window: DomWindow;
   private readonly sanitizer: Sanitizer;
   private readonly remoteImages: RemoteImagePolicy;
   private frameCount = 0;
 
   constructor(env: ExportEnvironment, remoteImages: RemoteImagePolicy) {
-    this.window = env.window;
     this.sanitizer = env.sanitizer;
     this.remoteImages = remoteImages;
   }
@@ -80,12 +80,11 @@ class ExportHost implements RenderHost {
       box.appendChild(el(doc, "p", "vt-notice", `Static copy of a ${frame.mime} output; the interactive view needs the Vitrine studio.`));
       return box;
     }
-    const built = buildFrameDocument(this.window, frame, {
-      markdownFragment: (source, frameDoc) => {
+    const built = buildFrameDocument(frame, {
+      markdownFragment: (source) => {
         const fragment = this.sanitizer.sanitizeToFragment(renderMarkdown(source), {});
         this.adjustLinksAndImages(fragment, doc);
-        // Moved, not copied: the fragment was made for this frame alone.
-        return frameDoc.adoptNode(fragment);
+        return fragment;
       },
     });
     for (const h of built.scriptHashes) this.scriptHashes.add(h);
@@ -101,11 +100,14 @@ class ExportHost implements RenderHost {
   }
 
   adjustLinksAndImages(root: ParentNode, doc: Document): void {
-    for (const a of Array.from(root.querySelectorAll("a[href]"))) {
+    const elements = elementsUnder(root);
+    for (const a of elements) {
+      if (a.localName !== "a" || !a.hasAttribute("href")) continue;
       a.setAttribute("rel", LINK_REL);
       a.removeAttribute("target");
     }
-    for (const img of Array.from(root.querySelectorAll("img"))) {
+    for (const img of elements) {
+      if (img.localName !== "img") continue;
       const src = img.getAttribute("src") ?? "";
       if (src.startsWith("data:")) continue;
       const remote = /^https?:/i.test(src);
@@ -138,7 +140,16 @@ function pagePolicy(host: ExportHost, styleHash: string, remoteImages: RemoteIma
   ].join("; ");
 }
 
+/** The export page as one string. */
 export function exportNotebookHtml(parsed: ParsedNotebook, options: ExportOptions = {}): string {
+  return exportNotebookParts(parsed, options).join("");
+}
+
+/**
+ * The export page as the parts of its serialization, in order: a caller that writes them out one by one never
+ * holds the whole page as one string (for a large notebook, a copy of every output's markup twice over).
+ */
+export function exportNotebookParts(parsed: ParsedNotebook, options: ExportOptions = {}): string[] {
   const remoteImages = options.remoteImages ?? "block";
   const env = exportEnvironment();
   const doc = env.window.document.implementation.createHTMLDocument("");
@@ -195,5 +206,5 @@ export function exportNotebookHtml(parsed: ParsedNotebook, options: ExportOption
   const sizer = el(doc, "script");
   sizer.textContent = PAGE_SIZER_SCRIPT;
   head.append(charset, csp, referrer, viewport, title, style, sizer);
-  return serializeHtml(doc);
+  return serializeParts(DOM_TREE, doc);
 }

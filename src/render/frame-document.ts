@@ -1,13 +1,29 @@
 // The document inside one output frame of the static export. The output's own markup goes in as it is (the
 // frame is sandboxed without same-origin, so it runs in an opaque origin with no access to the page), wrapped
 // in Vitrine's frame policy and sizer. Because a srcdoc frame inherits the page's CSP, the inline scripts and
-// styles of each frame are collected here so the page can allow exactly those, by hash.
+// styles of each frame are collected here so the page can allow exactly those, by hash. The frame is built as a
+// parse5 tree (frame-tree.ts), not a jsdom document.
 import type { FrameOutputPlan } from "./plan-types.ts";
 import { FRAME_CSP, sha256Source } from "./csp.ts";
 import { FRAME_SIZER_SCRIPT, JAVASCRIPT_OUTPUT_PRELUDE } from "./frame-scripts.ts";
 import { frameContentText, viewerMissingNote } from "./frame-request.ts";
 import { FRAME_STYLESHEET } from "./frame-style.ts";
-import { serializeHtml } from "./serialize.ts";
+import {
+  appendChild,
+  attributeOf,
+  bodyOf,
+  createElement,
+  descendantElements,
+  headOf,
+  parseDocument,
+  PARSE5_TREE,
+  prependChildren,
+  removeNode,
+  textContentOf,
+  treeFromDom,
+  type TreeDocument,
+} from "./frame-tree.ts";
+import { serializeParts } from "./serialize.ts";
 
 export interface FrameDocument {
   html: string;
@@ -18,90 +34,83 @@ export interface FrameDocument {
 }
 
 export interface FrameContentRenderers {
-  /** Markdown (or LaTeX-in-text) to a sanitized fragment of the given document. */
-  markdownFragment(source: string, doc: Document): DocumentFragment;
+  /** Markdown (or LaTeX-in-text) to a sanitized fragment; its nodes are copied into the frame. */
+  markdownFragment(source: string): DocumentFragment;
 }
-
 
 /** Closing tags inside script text would end the element early; `<\/` means the same to JavaScript. */
 function scriptSafe(source: string): string {
   return source.replace(/<\/(script)/gi, "<\\/$1").replace(/<!--/g, "<\\!--");
 }
 
-export type DomWindow = Window & typeof globalThis;
-
-function frameSkeleton(window: DomWindow, bodyHtml: string | undefined): Document {
-  const doc =
-    bodyHtml === undefined
-      ? window.document.implementation.createHTMLDocument("")
-      : new window.DOMParser().parseFromString(bodyHtml, "text/html");
-  // The output cannot refresh or redirect the frame through markup, nor set its own base URL.
-  for (const node of Array.from(doc.querySelectorAll('meta[http-equiv], base'))) node.remove();
-  const head = doc.head;
-  const csp = doc.createElement("meta");
-  csp.httpEquiv = "Content-Security-Policy";
-  csp.content = FRAME_CSP;
-  const charset = doc.createElement("meta");
-  charset.setAttribute("charset", "utf-8");
-  const style = doc.createElement("style");
-  style.textContent = FRAME_STYLESHEET;
+function frameSkeleton(bodyHtml: string | undefined): TreeDocument {
+  let doc: TreeDocument;
+  if (bodyHtml === undefined) {
+    doc = parseDocument("");
+    // A frame built from nothing has the empty title an HTML document created by script has.
+    appendChild(headOf(doc), createElement("title"));
+  } else {
+    doc = parseDocument(bodyHtml);
+    // The output cannot refresh or redirect the frame through markup, nor set its own base URL.
+    const unwanted = [...descendantElements(doc)].filter(
+      (el) => (el.tagName === "meta" && attributeOf(el, "http-equiv") !== null) || el.tagName === "base",
+    );
+    for (const node of unwanted) removeNode(node);
+  }
   // The policy goes first so it governs everything the output's own head contains.
-  head.insertBefore(style, head.firstChild);
-  head.insertBefore(csp, head.firstChild);
-  head.insertBefore(charset, head.firstChild);
+  prependChildren(headOf(doc), [
+    createElement("meta", { charset: "utf-8" }),
+    createElement("meta", { "http-equiv": "Content-Security-Policy", content: FRAME_CSP }),
+    createElement("style", {}, FRAME_STYLESHEET),
+  ]);
   return doc;
 }
 
-export function buildFrameDocument(window: DomWindow, frame: FrameOutputPlan, renderers: FrameContentRenderers): FrameDocument {
-  let doc: Document;
+export function buildFrameDocument(frame: FrameOutputPlan, renderers: FrameContentRenderers): FrameDocument {
+  let doc: TreeDocument;
   const content = frameContentText(frame);
   switch (frame.mime) {
     case "text/html":
     case "image/svg+xml":
-      doc = frameSkeleton(window, content);
+      doc = frameSkeleton(content);
       break;
     case "application/javascript": {
-      doc = frameSkeleton(window, undefined);
-      const output = doc.createElement("div");
-      output.id = "output";
-      const prelude = doc.createElement("script");
-      prelude.textContent = JAVASCRIPT_OUTPUT_PRELUDE;
-      const script = doc.createElement("script");
-      script.textContent = scriptSafe(content);
-      doc.body.append(output, prelude, script);
+      doc = frameSkeleton(undefined);
+      const body = bodyOf(doc);
+      appendChild(body, createElement("div", { id: "output" }));
+      appendChild(body, createElement("script", {}, JAVASCRIPT_OUTPUT_PRELUDE));
+      appendChild(body, createElement("script", {}, scriptSafe(content)));
       break;
     }
     case "text/markdown":
     case "text/latex":
-      doc = frameSkeleton(window, undefined);
-      doc.body.appendChild(renderers.markdownFragment(content, doc));
+      doc = frameSkeleton(undefined);
+      for (const node of treeFromDom(renderers.markdownFragment(content))) appendChild(bodyOf(doc), node);
       break;
     default: {
       // JSON, and library-backed types (vega, plotly, widgets) whose libraries a static file does not carry.
-      doc = frameSkeleton(window, undefined);
-      if (frame.mime !== "application/json") {
-        const note = doc.createElement("p");
-        note.className = "vt-frame-note";
-        note.textContent = viewerMissingNote(frame.mime, "export");
-        doc.body.appendChild(note);
-      }
-      const pre = doc.createElement("pre");
-      pre.textContent = content;
-      doc.body.appendChild(pre);
+      doc = frameSkeleton(undefined);
+      const body = bodyOf(doc);
+      if (frame.mime !== "application/json") appendChild(body, createElement("p", { class: "vt-frame-note" }, viewerMissingNote(frame.mime, "export")));
+      appendChild(body, createElement("pre", {}, content));
     }
   }
-  const sizer = doc.createElement("script");
-  sizer.textContent = FRAME_SIZER_SCRIPT;
-  doc.body.appendChild(sizer);
+  appendChild(bodyOf(doc), createElement("script", {}, FRAME_SIZER_SCRIPT));
 
   const scriptHashes = new Set<string>();
   const styleHashes = new Set<string>();
   const styleAttributeHashes = new Set<string>();
-  for (const script of Array.from(doc.querySelectorAll("script:not([src])"))) scriptHashes.add(sha256Source(script.textContent ?? ""));
-  for (const style of Array.from(doc.querySelectorAll("style"))) styleHashes.add(sha256Source(style.textContent ?? ""));
-  for (const node of Array.from(doc.querySelectorAll("[style]"))) styleAttributeHashes.add(sha256Source(node.getAttribute("style") ?? ""));
+  // Tree order, as the selectors `script:not([src])`, `style` and `[style]` would find them (any namespace).
+  for (const el of descendantElements(doc)) {
+    if (el.tagName === "script" && attributeOf(el, "src") === null) scriptHashes.add(sha256Source(textContentOf(el)));
+    else if (el.tagName === "style") styleHashes.add(sha256Source(textContentOf(el)));
+  }
+  for (const el of descendantElements(doc)) {
+    const style = attributeOf(el, "style");
+    if (style !== null) styleAttributeHashes.add(sha256Source(style));
+  }
   return {
-    html: serializeHtml(doc),
+    html: serializeParts(PARSE5_TREE, doc).join(""),
     scriptHashes: [...scriptHashes],
     styleHashes: [...styleHashes],
     styleAttributeHashes: [...styleAttributeHashes],

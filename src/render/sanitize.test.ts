@@ -365,3 +365,13 @@ test("allowlists are frozen and consistent", () => {
 test("rejects a window DOMPurify cannot run on instead of passing HTML through", () => {
   assert.throws(() => createSanitizer({} as unknown as Window & typeof globalThis), /not supported/);
 });
+
+test("the string result is the DOM's own serialization of the fragment result, for every fixture", () => {
+  const extra = ["a & b < c > d\u00a0e", "text<!-- a comment -->more", "<p>x</p>tail & <b>y</b>", "<math><mi>x</mi></math> & "];
+  for (const payload of [...FIXTURES.map((f) => f.payload), ...extra]) {
+    const holder = window.document.createElement("div");
+    holder.appendChild(sanitizer.sanitizeToFragment(payload));
+    // eslint-disable-next-line no-restricted-properties -- the reference serializer under test comparison; nothing is parsed
+    assert.equal(sanitizer.sanitizeToString(payload), holder.innerHTML, payload);
+  }
+});

@@ -2,71 +2,124 @@
 // standard algorithm leaves `<`, `>` and `'` unescaped in attribute values; output frames live in `srcdoc`
 // attributes, so a notebook's markup would then stand in the file verbatim. Escaping them keeps every string
 // from a notebook inert text to any tool that reads the file, and the browser decodes them all the same.
+//
+// One serializer for two kinds of tree: the page is a DOM (jsdom's), output frames are parse5's plain trees
+// (frame-tree.ts). Each says through a `MarkupTree` how to read its nodes, so both are written by the same rules.
 
 const VOID_ELEMENTS = new Set([
   "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr", "param", "keygen", "basefont", "bgsound", "frame",
 ]);
 const RAW_TEXT_ELEMENTS = new Set(["script", "style", "xmp", "iframe", "noembed", "noframes", "plaintext"]);
+/** Per raw-text element: text that would close it early. Made once, not per element serialized. */
+const EARLY_CLOSE: ReadonlyMap<string, RegExp> = new Map([...RAW_TEXT_ELEMENTS].map((name) => [name, new RegExp(`</${name}`, "i")]));
 
-const HTML_NS = "http://www.w3.org/1999/xhtml";
+export const HTML_NS = "http://www.w3.org/1999/xhtml";
+
+const TEXT_SPECIALS = /[&<>\u00a0]/;
+const ATTRIBUTE_SPECIALS = /[&<>"'\u00a0]/;
 
 export function escapeText(text: string): string {
+  // Most text (and every base64 payload) has nothing to escape: test first rather than copy it through replace.
+  if (!TEXT_SPECIALS.test(text)) return text;
   return text.replace(/[&<>\u00a0]/g, (c) => (c === "&" ? "&amp;" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : "&nbsp;"));
 }
 
 export function escapeAttribute(value: string): string {
+  if (!ATTRIBUTE_SPECIALS.test(value)) return value;
   return value.replace(/[&<>"'\u00a0]/g, (c) =>
     c === "&" ? "&amp;" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : c === '"' ? "&quot;" : c === "'" ? "&#39;" : "&nbsp;",
   );
 }
 
-function serializeChildren(node: Node, out: string[]): void {
-  const parent = node as Element;
-  const container = parent.localName === "template" && parent.namespaceURI === HTML_NS ? (parent as HTMLTemplateElement).content : node;
-  for (let child = container.firstChild; child; child = child.nextSibling) serializeNode(child, out);
+/** DOM node types the serializer writes; anything else (doctype nodes, processing instructions) is skipped. */
+export const ELEMENT_NODE = 1;
+export const TEXT_NODE = 3;
+export const COMMENT_NODE = 8;
+export const DOCUMENT_NODE = 9;
+export const DOCUMENT_FRAGMENT_NODE = 11;
+
+/** How to read a tree of nodes of type N. */
+export interface MarkupTree<N> {
+  nodeType(node: N): number;
+  localName(element: N): string;
+  namespaceURI(element: N): string | null;
+  /** Qualified name and value of each attribute, in order. */
+  attributes(element: N): Iterable<readonly [string, string]>;
+  /** The children to write: a template's are those of its content. */
+  children(node: N): Iterable<N>;
+  /** The text content of an element (its descendant text, joined). */
+  textContent(element: N): string;
+  /** The data of a text or comment node. */
+  data(node: N): string;
 }
 
-function serializeNode(node: Node, out: string[]): void {
-  switch (node.nodeType) {
-    case 1: {
-      const element = node as Element;
-      const name = element.localName;
+function serializeNode<N>(tree: MarkupTree<N>, node: N, out: string[]): void {
+  switch (tree.nodeType(node)) {
+    case ELEMENT_NODE: {
+      const name = tree.localName(node);
       out.push("<", name);
-      for (const attr of Array.from(element.attributes)) out.push(" ", attr.name, '="', escapeAttribute(attr.value), '"');
+      for (const [attrName, value] of tree.attributes(node)) out.push(" ", attrName, '="', escapeAttribute(value), '"');
       out.push(">");
-      const isHtml = element.namespaceURI === HTML_NS;
+      const isHtml = tree.namespaceURI(node) === HTML_NS;
       if (isHtml && VOID_ELEMENTS.has(name)) return;
-      if (isHtml && RAW_TEXT_ELEMENTS.has(name)) {
-        const text = element.textContent ?? "";
+      const earlyClose = isHtml ? EARLY_CLOSE.get(name) : undefined;
+      if (earlyClose) {
+        const text = tree.textContent(node);
         // Raw text cannot be escaped; text that would close the element early is refused, never written.
-        if (new RegExp(`</${name}`, "i").test(text)) throw new Error(`refusing to serialize <${name}> whose text closes it early`);
+        if (earlyClose.test(text)) throw new Error(`refusing to serialize <${name}> whose text closes it early`);
         out.push(text);
       } else {
-        serializeChildren(element, out);
+        for (const child of tree.children(node)) serializeNode(tree, child, out);
       }
       out.push("</", name, ">");
       return;
     }
-    case 3:
-      out.push(escapeText((node as Text).data));
+    case TEXT_NODE:
+      out.push(escapeText(tree.data(node)));
       return;
-    case 8:
-      out.push("<!--", (node as Comment).data.replace(/--!?>|<!--/g, ""), "-->");
+    case COMMENT_NODE:
+      out.push("<!--", tree.data(node).replace(/--!?>|<!--/g, ""), "-->");
       return;
-    case 9:
+    case DOCUMENT_NODE:
       out.push("<!DOCTYPE html>");
-      serializeChildren(node, out);
+      for (const child of tree.children(node)) serializeNode(tree, child, out);
       return;
-    case 11:
-      serializeChildren(node, out);
+    case DOCUMENT_FRAGMENT_NODE:
+      for (const child of tree.children(node)) serializeNode(tree, child, out);
       return;
     default:
       return;
   }
 }
 
-export function serializeHtml(node: Node): string {
+/** The serialization of `node` as a list of parts, to be joined or written out one by one. */
+export function serializeParts<N>(tree: MarkupTree<N>, node: N): string[] {
   const out: string[] = [];
-  serializeNode(node, out);
-  return out.join("");
+  serializeNode(tree, node, out);
+  return out;
 }
+
+function* domChildren(node: Node): Iterable<Node> {
+  const parent = node as Element;
+  const container = parent.localName === "template" && parent.namespaceURI === HTML_NS ? (parent as HTMLTemplateElement).content : node;
+  for (let child = container.firstChild; child; child = child.nextSibling) yield child;
+}
+
+function* domAttributes(element: Node): Iterable<readonly [string, string]> {
+  const attributes = (element as Element).attributes;
+  for (let i = 0; i < attributes.length; i++) {
+    const attr = attributes[i]!;
+    yield [attr.name, attr.value];
+  }
+}
+
+/** A DOM (the browser's or jsdom's) as a MarkupTree. */
+export const DOM_TREE: MarkupTree<Node> = {
+  nodeType: (node) => node.nodeType,
+  localName: (element) => (element as Element).localName,
+  namespaceURI: (element) => (element as Element).namespaceURI,
+  attributes: domAttributes,
+  children: domChildren,
+  textContent: (element) => element.textContent ?? "",
+  data: (node) => (node as CharacterData).data,
+};

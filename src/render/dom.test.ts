@@ -1,0 +1,32 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { JSDOM } from "jsdom";
+import { collectHeadings, elementsUnder } from "./dom.ts";
+
+const { document } = new JSDOM("").window;
+
+function tree(markup: string): HTMLElement {
+  return new JSDOM(`<div id="root">${markup}</div>`).window.document.getElementById("root")!;
+}
+
+test("elementsUnder lists elements in tree order, and skips what it is told not to enter", () => {
+  const root = tree("<p id=a><b id=b><i id=c></i></b></p><ul id=d><li id=e></li></ul>");
+  assert.deepEqual(elementsUnder(root).map((e) => e.id), ["a", "b", "c", "d", "e"]);
+  assert.deepEqual(elementsUnder(root, (e) => e.id !== "a").map((e) => e.id), ["a", "d", "e"]);
+  const fragment = document.createDocumentFragment();
+  fragment.append(document.createElement("p"), document.createElement("span"));
+  assert.deepEqual(elementsUnder(fragment).map((e) => e.localName), ["p", "span"]);
+});
+
+test("collectHeadings finds h1 to h4 with ids in markdown boxes, hidden ones too, in order, and nothing else", () => {
+  const root = tree(`
+    <section class="vt-cell"><div class="vt-markdown"><h1 id="user-content-A">A <em>x</em></h1><h5 id="user-content-deep">no</h5></div></section>
+    <section class="vt-cell"><div class="vt-input"><h1 id="in-code">no</h1></div><div class="vt-outputs"><h2 id="in-output">no</h2></div></section>
+    <section class="vt-cell"><details class="vt-hidden-part"><div class="vt-markdown"><div><h2 id="user-content-B">B</h2></div><h3>no id</h3><h4 id="user-content-C">C</h4></div></details></section>
+    <h1 id="outside">no</h1>`);
+  assert.deepEqual(collectHeadings(root), [
+    { level: 1, text: "A x", anchor: "user-content-A" },
+    { level: 2, text: "B", anchor: "user-content-B" },
+    { level: 4, text: "C", anchor: "user-content-C" },
+  ]);
+});
