@@ -316,6 +316,10 @@ test("a frame that floods the page with messages and claims a huge height cannot
   // So does a person with the keyboard alone: the prompt gave the focus back next to the frame; Tab, then Enter.
   assert.equal(await page.evaluate(() => document.activeElement?.className), "vt-frame-slot");
   await page.keyboard.press("Tab");
+  // The focus reaches the frame (another process) after the key is handled; Enter goes where the focus is then.
+  await page.waitForFunction(() => document.activeElement?.classList.contains("vt-frame") === true, undefined, { timeout: 5000 }).catch(async (e: unknown) => {
+    throw new Error(`focus is on ${await page.evaluate(() => `${document.activeElement?.tagName} "${document.activeElement?.textContent?.slice(0, 60)}"`)}: ${String(e)}`);
+  });
   await page.keyboard.press("Enter");
   await dialog.getByText("example.org/flood").waitFor();
   await page.keyboard.press("Escape");
