@@ -161,7 +161,8 @@ export function exportNotebookParts(parsed: ParsedNotebook, options: ExportOptio
   const page = el(doc, "main", "vt-page");
   const header = el(doc, "header", "vt-header");
   header.appendChild(el(doc, "h1", "vt-title", plan.title));
-  const details = [options.fileName, `nbformat ${plan.formatLabel}`, `${plan.cells.length} cells`, plan.language].filter(Boolean);
+  // A notebook without a title of its own is titled by its file name (as in the studio): no need to say it twice.
+  const details = [plan.title === options.fileName ? undefined : options.fileName, `nbformat ${plan.formatLabel}`, `${plan.cells.length} cells`, plan.language].filter(Boolean);
   header.appendChild(el(doc, "p", "vt-meta", details.join(" · ")));
   page.appendChild(header);
   const cells = el(doc, "div", "vt-cells");
