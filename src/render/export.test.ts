@@ -63,12 +63,12 @@ test("remote images: blocked shows the URL as text; allowed keeps them without r
 });
 
 test("the header names the file once: a notebook titled by its file name does not repeat it", () => {
-  const meta = (source: string, fileName: string) => {
-    const notebook = { nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [{ cell_type: "markdown", id: "a", metadata: {}, source }] };
+  const meta = (metadata: Record<string, string>, fileName: string) => {
+    const notebook = { nbformat: 4, nbformat_minor: 5, metadata, cells: [{ cell_type: "markdown", id: "a", metadata: {}, source: "# A heading" }] };
     const html = exportNotebookHtml(parseNotebook(JSON.stringify(notebook), { file: fileName }), { fileName, remoteImages: "block" });
     const doc = new JSDOM(html).window.document;
     return [doc.querySelector(".vt-title")?.textContent, doc.querySelector(".vt-meta")?.textContent];
   };
-  assert.deepEqual(meta("no heading here", "plain.ipynb"), ["plain.ipynb", "nbformat 4.5 · 1 cells · python"]);
-  assert.deepEqual(meta("# A title", "titled.ipynb"), ["A title", "titled.ipynb · nbformat 4.5 · 1 cells · python"]);
+  assert.deepEqual(meta({}, "plain.ipynb"), ["plain.ipynb", "nbformat 4.5 · 1 cells · python"]);
+  assert.deepEqual(meta({ title: "A title" }, "titled.ipynb"), ["A title", "titled.ipynb · nbformat 4.5 · 1 cells · python"]);
 });
