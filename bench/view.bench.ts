@@ -17,7 +17,7 @@ import { fileURLToPath } from "node:url";
 import { chromium, type BrowserContext, type CDPSession, type Page } from "playwright-core";
 import { parseNotebook } from "../src/notebook/parse.ts";
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../test/e2e/browser.ts";
-import { freePort } from "../test/e2e/running-studio.ts";
+import { freePort, signInThroughPage } from "../test/e2e/running-studio.ts";
 import { median, proportionalMb, rendererProcesses, residentMb, waitForLine } from "./processes.ts";
 
 const bin = fileURLToPath(new URL("../bin/vitrine", import.meta.url));
@@ -268,11 +268,7 @@ async function main() {
   try {
     const workspace = await uploadAll(studio.app, notebooks);
     const signInPage = context.pages()[0] ?? (await context.newPage());
-    await signInPage.goto(`${studio.app}/`);
-    await signInPage.getByLabel("User name").fill("bench");
-    await signInPage.getByLabel("Password").fill(PASSWORD);
-    await signInPage.getByRole("button", { name: "Sign in" }).click();
-    await signInPage.getByRole("heading", { name: "Workspaces" }).waitFor();
+    await signInThroughPage(signInPage, studio.app, "bench", PASSWORD);
     await signInPage.close();
 
     console.log(`The ${notebooks.length} largest valid corpus notebooks in Chromium (${CHROMIUM_PATH}, headless, ${VIEWPORT.width}×${VIEWPORT.height}), median of ${runs} runs after a warm-up`);

@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync } from "node:fs";
 import type { Frame, Locator, Page } from "playwright-core";
 import { FRAME_LIBRARIES, frameLibraryPath } from "../../src/render/frame-protocol-libraries.ts";
 import { launchBrowser, type Browser } from "./browser.ts";
-import { startBrowserStudio, type BrowserStudio } from "./running-studio.ts";
+import { signInThroughPage, startBrowserStudio, type BrowserStudio } from "./running-studio.ts";
 
 const PASSWORD = "libraries test password";
 const SHOTS = new URL("../../test-results/screenshots/", import.meta.url).pathname;
@@ -99,11 +99,7 @@ before(async () => {
   browser = await launchBrowser();
   browser.context.on("request", (request) => requests.push(request.url()));
   const page = await browser.context.newPage();
-  await page.goto(`${studio.app}/`);
-  await page.getByLabel("User name").fill("grace");
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByRole("heading", { name: "Workspaces" }).waitFor();
+  await signInThroughPage(page, studio.app, "grace", PASSWORD);
   const created = await api(page, "POST", "/api/workspaces", { name: "Charts" });
   assert.equal(created.status, 201);
   workspaceUrl = `${studio.app}/w/${String(created.json.id)}`;

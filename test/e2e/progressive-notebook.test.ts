@@ -5,7 +5,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { launchBrowser, type Browser } from "./browser.ts";
-import { startBrowserStudio, type BrowserStudio } from "./running-studio.ts";
+import { signInThroughPage, startBrowserStudio, type BrowserStudio } from "./running-studio.ts";
 
 const PASSWORD = "progressive test password";
 const SECTIONS = 400;
@@ -35,11 +35,7 @@ before(async () => {
 
   browser = await launchBrowser();
   const page = await browser.context.newPage();
-  await page.goto(`${studio.app}/`);
-  await page.getByLabel("User name").fill("ada");
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByRole("heading", { name: "Workspaces" }).waitFor();
+  await signInThroughPage(page, studio.app, "ada", PASSWORD);
   await page.close();
 });
 

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Page } from "playwright-core";
 import { createUser } from "../../src/server/auth/users.ts";
 import { loadConfig } from "../../src/server/config.ts";
 import { startStudio, type RunningStudio } from "../../src/server/server.ts";
@@ -60,4 +61,13 @@ export async function startBrowserStudio(users: { name: string; password: string
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Signs in through the studio's own sign-in page, as a person does; the browser context keeps the session cookie. */
+export async function signInThroughPage(page: Page, app: string, name: string, password: string): Promise<void> {
+  await page.goto(`${app}/`);
+  await page.getByLabel("User name").fill(name);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("heading", { name: "Workspaces" }).waitFor();
 }
