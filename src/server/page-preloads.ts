@@ -3,6 +3,7 @@
 // settings on every page, and on a file's page that file's details and bytes. Every address comes from the same
 // functions the UI calls (web/addresses.ts), so each preload is the request the page then makes, and the browser
 // hands the page the answer it already has.
+import { escapeAttribute } from "../render/serialize.ts";
 import { fileApiHref, parseRoute, rawHref } from "../web/addresses.ts";
 
 /** The API reads every page starts with (app.tsx). */
@@ -23,10 +24,6 @@ export function pagePreloads(url: string, signedIn: boolean): string[] {
     preloads.push(fileApiHref(route.workspace, route.path), rawHref(route.workspace, route.path, route.version));
   }
   return preloads;
-}
-
-function escapeAttribute(value: string): string {
-  return value.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
 /**
