@@ -46,7 +46,7 @@ export const studioUi: StudioRoutePlugin = async (app) => {
   const indexHtml = files instanceof AppError ? "" : (files.get("/index.html")?.body.toString("utf8") ?? "");
   for (const page of UI_PAGES) {
     app.get(page, { schema: { summary: "The studio UI (its router shows the page for this address)", tags: ["ui"] } }, async (request, reply) => {
-      lookup("/index.html");
+      if (files instanceof AppError) throw files;
       // The page differs by address (its preloads) and is small: no ETag, and the app origin's no-store stands.
       return reply.type("text/html; charset=utf-8").send(withPreloads(indexHtml, pagePreloads(request.url, sessionToken(request) !== undefined)));
     });
