@@ -1,10 +1,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { NotebookError } from "./errors.ts";
 import type { NotebookErrorCode, SourceLocation } from "./errors.ts";
 import type { NotebookLimits } from "./limits.ts";
-import { parseNotebook } from "./parse.ts";
+import { parseAcceptedNotebook, parseNotebook } from "./parse.ts";
 import type { CodeCell, DisplayDataOutput, ExecuteResultOutput, MarkdownCell } from "./types.ts";
 
 const notebooks = new URL("../../../shared/corpus/notebooks/", import.meta.url);
@@ -215,4 +215,72 @@ test("large real notebooks keep their JSON outputs parsed", () => {
   assert.ok(figure && typeof figure === "object" && !Array.isArray(figure) && "data" in figure);
   const attachment = parseNotebook(readFileSync(new URL("nbconvert__attachment.ipynb", notebooks))).notebook.cells.find((cell) => cell.cell_type === "markdown" && cell.attachments) as MarkdownCell;
   assert.equal(typeof attachment.attachments?.["image.png"]?.["image/png"], "string");
+});
+
+/** parseNotebook's result, or null where it refuses. */
+function strictly(bytes: Uint8Array, limits?: Partial<NotebookLimits>) {
+  try {
+    return parseNotebook(bytes, { limits });
+  } catch (error) {
+    assert.ok(error instanceof NotebookError, String(error));
+    return null;
+  }
+}
+
+test("parseAcceptedNotebook reads every corpus notebook the strict parser accepts into the same notebook", () => {
+  const names = readdirSync(notebooks).filter((name) => name.endsWith(".ipynb"));
+  assert.ok(names.length > 40);
+  let accepted = 0;
+  for (const name of names) {
+    const bytes = new Uint8Array(readFileSync(new URL(name, notebooks)));
+    const strict = strictly(bytes);
+    if (strict === null) continue;
+    accepted++;
+    // deepStrictEqual compares prototypes too: every object must have the strict parser's null prototype.
+    assert.deepStrictEqual(parseAcceptedNotebook(bytes, { file: name }), strict, name);
+  }
+  assert.ok(accepted > 40);
+});
+
+test("parseAcceptedNotebook gives the strict parser's null-prototype objects, keys like __proto__ included", () => {
+  const text = JSON.stringify(v45([code("c", [{ output_type: "display_data", metadata: {}, data: {} }])])).replace('"data":{}', '"data":{"__proto__":"<b>x</b>","constructor":["a","b"]}');
+  const fast = parseAcceptedNotebook(encoder.encode(text));
+  assert.deepStrictEqual(fast, parseNotebook(text));
+  const data = ((fast?.notebook.cells[0] as CodeCell).outputs[0] as DisplayDataOutput).data;
+  assert.equal(Object.getPrototypeOf(data), null);
+  assert.equal(data["__proto__"], "<b>x</b>");
+  assert.equal(({} as Record<string, unknown>)["polluted"], undefined);
+});
+
+test("parseAcceptedNotebook returns null for what the strict parser refuses on limits, JSON, UTF-8 or the schema", () => {
+  const refused: [Uint8Array, Partial<NotebookLimits>?][] = [
+    [encoder.encode('{"metadata": ' + "[".repeat(100_000) + "]".repeat(100_000) + "}")],
+    [encoder.encode(JSON.stringify(v45([{ id: "a", cell_type: "markdown", metadata: {}, source: "x".repeat(20) }]))), { maxStringLength: 10 }],
+    [encoder.encode(JSON.stringify(v45()).replace('"vitrine.test"', `"${"k".repeat(20)}"`)), { maxStringLength: 10 }],
+    [encoder.encode(JSON.stringify(v45())), { maxFileBytes: 100 }],
+    [encoder.encode(JSON.stringify(v45([code("a"), code("b")]))), { maxCells: 1 }],
+    [encoder.encode("[1, 2]")],
+    [encoder.encode('{"cells": [}')],
+    [new Uint8Array([...encoder.encode('{"nbformat": 4, "x": "'), 0xff, ...encoder.encode('"}')])],
+    [encoder.encode(JSON.stringify(v45([{ ...code("b"), execution_count: -1 }])))],
+    [encoder.encode(JSON.stringify(v45([code("same"), code("same")])))],
+  ];
+  for (const [index, [bytes, limits]] of refused.entries()) {
+    assert.equal(strictly(bytes, limits), null, `case ${index}: the strict parser refuses it too`);
+    assert.equal(parseAcceptedNotebook(bytes, { limits }), null, `case ${index}`);
+  }
+  // The depth limit is the same: 64 levels (the notebook, its metadata, one key's object, then 61 arrays) pass both.
+  const deep = encoder.encode(JSON.stringify(v45()).replace('"keep":["me",1,null]', '"keep":' + "[".repeat(61) + "]".repeat(61)));
+  assert.ok(strictly(deep));
+  assert.deepStrictEqual(parseAcceptedNotebook(deep), strictly(deep));
+  const tooDeep = encoder.encode(JSON.stringify(v45()).replace('"keep":["me",1,null]', '"keep":' + "[".repeat(62) + "]".repeat(62)));
+  assert.equal(strictly(tooDeep), null);
+  assert.equal(parseAcceptedNotebook(tooDeep), null);
+});
+
+test("parseAcceptedNotebook upgrades v3 notebooks as the strict parser does", () => {
+  const v3 = encoder.encode(JSON.stringify({ nbformat: 3, nbformat_minor: 0, metadata: { name: "old" }, worksheets: [{ cells: [{ cell_type: "code", language: "python", input: ["print(1)\n", "x"], outputs: [], prompt_number: 1 }] }] }));
+  const strict = strictly(v3);
+  assert.ok(strict?.upgraded);
+  assert.deepStrictEqual(parseAcceptedNotebook(v3), strict);
 });

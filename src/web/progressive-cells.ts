@@ -30,9 +30,10 @@ export interface ProgressiveCells {
   cancel(): void;
 }
 
-type IdleHandle = { cancel(): void };
+export type IdleHandle = { cancel(): void };
 
-function whenIdle(callback: (deadline: () => number) => void): IdleHandle {
+/** Runs the callback when the page is idle (or after IDLE_TIMEOUT_MS at the latest), with the time left. */
+export function whenIdle(callback: (deadline: () => number) => void): IdleHandle {
   if (typeof requestIdleCallback === "function") {
     const id = requestIdleCallback((deadline) => callback(() => deadline.timeRemaining()), { timeout: IDLE_TIMEOUT_MS });
     return { cancel: () => cancelIdleCallback(id) };
