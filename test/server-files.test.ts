@@ -90,6 +90,36 @@ test("v3 notebooks are stored as uploaded, with their original version recorded"
   assert.equal((await t.call(owner, { method: "GET", url: `/api/workspaces/${ws}/notebook/analysis.py` })).json().error, "not_a_notebook");
 });
 
+test("a notebook's head: its first cells by version, from the upload's reading or from its blob, to members only", async () => {
+  const cell = (i: number) => ({ id: `c${i}`, cell_type: "markdown", metadata: {}, source: `# Part ${i}\n` });
+  const notebook = (cells: number) => JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: { title: "Long" }, cells: Array.from({ length: cells }, (_, i) => cell(i)) });
+  assert.equal((await upload("trusted-source-v1", [{ path: "long.ipynb", content: notebook(70) }])).statusCode, 201);
+  assert.equal((await upload("trusted-source-v1", [{ path: "long.ipynb", content: notebook(3) }])).statusCode, 201);
+  const newest = await t.call(owner, { method: "GET", url: `/api/workspaces/${ws}/notebook-head/long.ipynb` });
+  assert.equal(newest.statusCode, 200);
+  assert.match(String(newest.headers["content-type"]), /^application\/json/);
+  assert.equal(newest.json().cellCount, 3);
+  assert.equal(newest.json().notebook.cells.length, 3);
+  const first = (await t.call(owner, { method: "GET", url: `/api/workspaces/${ws}/notebook-head/long.ipynb?version=1` })).json();
+  assert.equal(first.cellCount, 70);
+  assert.equal(first.notebook.cells.length, 64);
+  assert.equal(first.notebook.metadata.title, "Long");
+  assert.equal(first.sha256, createHash("sha256").update(notebook(70)).digest("hex"));
+  // The same head when it is read again from the blob (as after a restart, with an empty cache).
+  const heads = t.studio.notebookHeads;
+  t.studio.notebookHeads = new (heads.constructor as new () => typeof heads)();
+  try {
+    assert.deepEqual((await t.call(owner, { method: "GET", url: `/api/workspaces/${ws}/notebook-head/long.ipynb?version=1` })).json(), first);
+    assert.equal(t.studio.notebookHeads.size.heads, 1);
+  } finally {
+    t.studio.notebookHeads = heads;
+  }
+  assert.equal((await t.call(owner, { method: "GET", url: `/api/workspaces/${ws}/notebook-head/analysis.py` })).json().error, "not_a_notebook");
+  assert.equal((await t.call(owner, { method: "GET", url: `/api/workspaces/${ws}/notebook-head/none.ipynb` })).statusCode, 404);
+  const stranger = await t.addUser("sam");
+  assert.equal((await t.call(stranger, { method: "GET", url: `/api/workspaces/${ws}/notebook-head/long.ipynb` })).statusCode, 404);
+});
+
 function findV3(): string {
   const { readdirSync } = process.getBuiltinModule("node:fs");
   const root = fileURLToPath(new URL("../../shared/corpus/", import.meta.url));

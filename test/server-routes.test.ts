@@ -50,7 +50,7 @@ async function fixture(): Promise<Fixture> {
 function concrete(path: string, f: Fixture): string {
   return path
     .replace("{ws}", f.ws)
-    .replace("{*}", path.includes("/notebook/") ? "dir/a.ipynb" : "dir/a.py")
+    .replace("{*}", path.includes("/notebook/") || path.includes("/notebook-head/") ? "dir/a.ipynb" : "dir/a.py")
     .replace("{username}", "viewer")
     .replace("{id}", String(f.trashedId))
     .replace("{domain}", "example.org")
@@ -156,6 +156,7 @@ const LEAST_ROLE: Record<string, "viewer" | "editor" | "owner"> = {
   "PATCH /api/workspaces/{ws}/files/{*}": "editor",
   "DELETE /api/workspaces/{ws}/files/{*}": "editor",
   "GET /api/workspaces/{ws}/raw/{*}": "viewer",
+  "GET /api/workspaces/{ws}/notebook-head/{*}": "viewer",
   "GET /api/workspaces/{ws}/notebook/{*}": "viewer",
   "GET /api/workspaces/{ws}/trash": "viewer",
   "POST /api/workspaces/{ws}/review": "editor",

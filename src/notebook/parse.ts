@@ -83,9 +83,23 @@ function readNotebook(text: string, limits: NotebookLimits): ParsedNotebook {
 export function parseAcceptedNotebook(input: Uint8Array, options: ParseNotebookOptions = {}): ParsedNotebook | null {
   const limits = resolveLimits(options.limits);
   if (input.byteLength > limits.maxFileBytes) return null;
+  let root: unknown;
   try {
     // fatal: invalid UTF-8 is refused, as decodeUtf8 refuses it; a leading byte order mark is dropped by both.
-    const root: unknown = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(input));
+    root = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(input));
+  } catch {
+    return null;
+  }
+  return readAcceptedDocument(root, options);
+}
+
+/**
+ * parseAcceptedNotebook for a document JSON.parse has already read (which this takes over: its objects are given
+ * a null prototype). The same conditions apply: only for what the studio's server read and accepted.
+ */
+export function readAcceptedDocument(root: unknown, options: ParseNotebookOptions = {}): ParsedNotebook | null {
+  const limits = resolveLimits(options.limits);
+  try {
     if (!withinLimitsAsStrictObjects(root, limits)) return null;
     return readDocument(root as JsonValue, limits);
   } catch {

@@ -4,7 +4,7 @@
 // leaves the workspace as it was or with the whole upload, never with a row that points at a missing blob.
 
 import { readFile } from "node:fs/promises";
-import { parseNotebook } from "../notebook/index.ts";
+import { parseNotebook, type ParsedNotebook } from "../notebook/index.ts";
 import { decodeUtf8 } from "../notebook/utf8.ts";
 import { positionAt } from "../notebook/position.ts";
 import { recordAudit, type AuditContext } from "./audit.ts";
@@ -32,14 +32,13 @@ interface CheckedFile extends IncomingFile {
   kind: FileKind;
   sha256: string;
   nbformat: string | null;
+  /** A notebook as the model read it. */
+  parsed: ParsedNotebook | null;
 }
 
 /** Refuses a file whose content is not what its name says; the error places the problem. */
-function checkContent(file: IncomingFile, kind: FileKind, maxBytes: number): string | null {
-  if (kind === "notebook") {
-    const parsed = parseNotebook(file.bytes, { file: file.path, limits: { maxFileBytes: maxBytes } });
-    return `${parsed.original.major}.${parsed.original.minor ?? 0}`;
-  }
+function checkContent(file: IncomingFile, kind: FileKind, maxBytes: number): ParsedNotebook | null {
+  if (kind === "notebook") return parseNotebook(file.bytes, { file: file.path, limits: { maxFileBytes: maxBytes } });
   const decoded = decodeUtf8(file.bytes);
   if ("invalid" in decoded) {
     const { line, column } = positionAt(decoded.textBefore, decoded.textBefore.length);
@@ -60,8 +59,9 @@ export function checkUpload(files: readonly IncomingFile[], maxBytes: number): C
     if (seen.has(file.path)) throw new AppError(400, "duplicate_path", `${file.path} appears twice in this upload`, { path: file.path });
     seen.add(file.path);
     if (file.bytes.byteLength > maxBytes) throw new AppError(413, "file_too_large", `${file.path} is larger than ${maxBytes} bytes`, { path: file.path });
-    const nbformat = checkContent(file, kind, maxBytes);
-    return { ...file, kind, nbformat, sha256: BlobStore.hash(file.bytes) };
+    const parsed = checkContent(file, kind, maxBytes);
+    const nbformat = parsed ? `${parsed.original.major}.${parsed.original.minor ?? 0}` : null;
+    return { ...file, kind, nbformat, parsed, sha256: BlobStore.hash(file.bytes) };
   });
 }
 
@@ -88,7 +88,7 @@ export async function storeUpload(
   const reviews = new Map(files.map((file) => [file.path, auditedReview(scanFile({ path: file.path, bytes: file.bytes }, { urlPolicy: studio.urlPolicy }))]));
   for (const file of files) await studio.blobs.put(file.bytes);
   const now = Date.now();
-  return studio.db.transaction().execute(async (tx) => {
+  const stored = await studio.db.transaction().execute(async (tx) => {
     const results: UploadResult[] = [];
     for (const file of files) {
       await tx.insertInto("blobs").values({ sha256: file.sha256, size: file.bytes.byteLength, created_at: now }).onConflict((oc) => oc.column("sha256").doNothing()).execute();
@@ -115,6 +115,9 @@ export async function storeUpload(
     );
     return results;
   });
+  // The notebooks were just read: their heads are ready for the first page that shows them.
+  for (const file of files) if (file.parsed) studio.notebookHeads.remember(file.sha256, file.parsed);
+  return stored;
 }
 
 const iso = (ms: number | bigint) => new Date(Number(ms)).toISOString();
@@ -162,7 +165,7 @@ export async function fileVersion(studio: Studio, workspaceId: string, path: str
   query = version === undefined ? query.orderBy("number", "desc").limit(1) : query.where("number", "=", version);
   const row = await query.executeTakeFirst();
   if (!row) throw new AppError(404, "version_not_found", `${path} has no version ${version}`);
-  return { path: file.path, version: row.number, sha256: row.blob_sha256, size: Number(row.size) };
+  return { path: file.path, kind: file.kind, version: row.number, sha256: row.blob_sha256, size: Number(row.size) };
 }
 
 export async function moveFile(studio: Studio, access: WorkspaceAccess, from: string, to: string, context: AuditContext) {
@@ -223,6 +226,17 @@ export async function readNotebookVersion(studio: Studio, workspaceId: string, p
   const bytes = await readFile(studio.blobs.pathOf(found.sha256));
   const parsed = parseNotebook(bytes, { file: path, limits: { maxFileBytes: Math.max(studio.config.maxUploadBytes, bytes.byteLength) } });
   return { path: found.path, version: found.version, original: parsed.original, upgraded: parsed.upgraded, notebook: parsed.notebook };
+}
+
+/** A stored notebook version's head (notebook-heads.ts), as JSON: from the cache, or read from its blob once. */
+export async function readNotebookHead(studio: Studio, workspaceId: string, path: string, version: number | undefined): Promise<string> {
+  const found = await fileVersion(studio, workspaceId, path, version);
+  if (found.kind !== "notebook") throw new AppError(400, "not_a_notebook", `${path} is not a notebook`, { path });
+  const cached = studio.notebookHeads.get(found.sha256);
+  if (cached !== undefined) return cached;
+  const bytes = await readFile(studio.blobs.pathOf(found.sha256));
+  const parsed = parseNotebook(bytes, { file: path, limits: { maxFileBytes: Math.max(studio.config.maxUploadBytes, bytes.byteLength) } });
+  return studio.notebookHeads.remember(found.sha256, parsed);
 }
 
 /** Deletes blob files that no row references: left by a crash between a blob's rename and its transaction. Run at start, before serving. */

@@ -4,7 +4,7 @@
 // functions the UI calls (web/addresses.ts), so each preload is the request the page then makes, and the browser
 // hands the page the answer it already has.
 import { escapeAttribute } from "../render/serialize.ts";
-import { fileApiHref, parseRoute, rawHref } from "../web/addresses.ts";
+import { fileApiHref, isNotebookPath, notebookHeadHref, parseRoute, rawHref } from "../web/addresses.ts";
 
 /** The API reads every page starts with (app.tsx). */
 const EVERY_PAGE = ["/api/session", "/api/config"] as const;
@@ -21,6 +21,8 @@ export function pagePreloads(url: string, signedIn: boolean): string[] {
   const route = parseRoute(pathname, search);
   // A stored file's path never has empty, "." or ".." segments; an address that does names no file.
   if (route.page === "file" && !route.path.split("/").some((s) => s === "" || s === "." || s === "..")) {
+    // A notebook's head first: it is small, and the page draws its first screen from it while the bytes arrive.
+    if (isNotebookPath(route.path)) preloads.push(notebookHeadHref(route.workspace, route.path, route.version));
     preloads.push(fileApiHref(route.workspace, route.path), rawHref(route.workspace, route.path, route.version));
   }
   return preloads;

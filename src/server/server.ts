@@ -1,6 +1,7 @@
 // Starting and stopping the studio: storage first, then both origins; on SIGTERM or SIGINT both stop taking
 // connections, requests in flight finish, and the database closes last.
 
+import { NotebookHeads } from "./notebook-heads.ts";
 import { loadBlocklists } from "../urls/blocklist-store.ts";
 import type { UrlPolicy } from "../urls/index.ts";
 import { ImageSigner } from "../urls/image-signature.ts";
@@ -47,7 +48,7 @@ export async function openStudio(config: ServerConfig): Promise<Studio> {
   const urlPolicy: UrlPolicy = { appOrigin: config.appUrl.origin, blocklist: loadBlocklists(config.dataDir), allowLoopback: config.imageAllowLoopback };
   // Image signatures are domain-separated inside the signer, so the one signing key of the studio serves here too.
   const imageSigner = imageSignerFor(config);
-  return { config, db, blobs, urlPolicy, imageSigner };
+  return { config, db, blobs, urlPolicy, imageSigner, notebookHeads: new NotebookHeads() };
 }
 
 export async function startStudio(config: ServerConfig, announce: (line: string) => void): Promise<RunningStudio> {

@@ -9,6 +9,7 @@ import type { Session } from "./auth/sessions.ts";
 import type { User } from "./auth/users.ts";
 import type { UrlPolicy } from "../urls/index.ts";
 import type { ImageSigner } from "../urls/image-signature.ts";
+import type { NotebookHeads } from "./notebook-heads.ts";
 
 export interface Studio {
   config: ServerConfig;
@@ -21,6 +22,8 @@ export interface Studio {
   urlPolicy: UrlPolicy;
   /** Signs the proxy URLs the URL check hands out; the image proxy on the content origin verifies them. */
   imageSigner: ImageSigner;
+  /** The first cells of stored notebooks, for pages that draw a first screen before the whole file is in. */
+  notebookHeads: NotebookHeads;
 }
 
 export type StudioRoutePlugin = FastifyPluginAsync<{ studio: Studio }>;

@@ -23,8 +23,11 @@ export function workspaceHref(workspace: string, folder = ""): string {
   return `/w/${encodeURIComponent(workspace)}${folder ? `?folder=${encodeURIComponent(folder)}` : ""}`;
 }
 
+/** "?version=N" for an older version; nothing for the newest. */
+const versionQuery = (version: number | undefined) => (version !== undefined ? `?version=${version}` : "");
+
 export function fileHref(workspace: string, path: string, version?: number): string {
-  return `/w/${encodeURIComponent(workspace)}/f/${encodePath(path)}${version !== undefined ? `?version=${version}` : ""}`;
+  return `/w/${encodeURIComponent(workspace)}/f/${encodePath(path)}${versionQuery(version)}`;
 }
 
 export function parseRoute(pathname: string, search: string): Route {
@@ -48,6 +51,11 @@ export function parseRoute(pathname: string, search: string): Route {
   return { page: "file", workspace, path, version: number };
 }
 
+/** Whether a stored file's path names a notebook (the server decides a file's kind by the same extension). */
+export function isNotebookPath(path: string): boolean {
+  return path.endsWith(".ipynb");
+}
+
 const api = (workspace: string) => `/api/workspaces/${encodeURIComponent(workspace)}`;
 
 /** The API address of a file: its versions and details (GET), its move to the trash (DELETE). */
@@ -57,5 +65,10 @@ export function fileApiHref(workspace: string, path: string): string {
 
 /** The address of a stored version's bytes (a download, with the server's attachment headers). */
 export function rawHref(workspace: string, path: string, version?: number): string {
-  return `${api(workspace)}/raw/${encodePath(path)}${version !== undefined ? `?version=${version}` : ""}`;
+  return `${api(workspace)}/raw/${encodePath(path)}${versionQuery(version)}`;
+}
+
+/** The address of a stored notebook version's head: its metadata and first cells (server/notebook-heads.ts). */
+export function notebookHeadHref(workspace: string, path: string, version?: number): string {
+  return `${api(workspace)}/notebook-head/${encodePath(path)}${versionQuery(version)}`;
 }

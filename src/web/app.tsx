@@ -75,7 +75,7 @@ function Pages({ origins }: { origins: StudioOrigins }) {
     case "workspace":
       return <WorkspacePage key={route.workspace} workspaceId={route.workspace} folder={route.folder} trustStatement={origins.trustStatement} />;
     case "file":
-      return <FilePage key={`${route.workspace}/${route.path}`} workspaceId={route.workspace} path={route.path} version={route.version} origins={origins} />;
+      return <FilePage key={`${route.workspace}/${route.path}?${route.version ?? ""}`} workspaceId={route.workspace} path={route.path} version={route.version} origins={origins} />;
     case "not-found":
       return (
         <p>

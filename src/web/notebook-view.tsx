@@ -1,18 +1,18 @@
-// A notebook, drawn in the studio page from its stored bytes: read and checked by the notebook model (and confirmed
-// by its strict parser once drawn, see below), turned into a render plan, and drawn by the same DOM code as the export, with the studio's host (studio-host.ts). The cells on
-// the first screen are planned and drawn before the browser paints; the rest follow in idle chunks
-// (progressive-cells.ts), and the contents, which need every heading, come when the last cell is drawn.
+// A notebook in the studio page: its header, its contents and its cells, drawn by NotebookDrawing
+// (notebook-drawing.ts) from the notebook's head and stored bytes as they arrive, with the studio's host
+// (studio-host.ts). The cells on the first screen are drawn before the browser paints; the rest follow in idle
+// chunks (progressive-cells.ts), and the contents, which need every heading, come when the last cell is drawn.
 import { useLayoutEffect, useRef, useState } from "react";
-import { NotebookError } from "../notebook/errors.ts";
-import { parseAcceptedNotebook, parseNotebook } from "../notebook/parse.ts";
-import { cellElement, collectHeadings, type TocEntry } from "../render/dom.ts";
-import { planCellRange, planHeading } from "./cell-plans.ts";
-import { drawCellsProgressively, whenIdle, type IdleHandle } from "./progressive-cells.ts";
+import type { ReadHead } from "../notebook/head.ts";
+import type { TocEntry } from "../render/dom.ts";
+import { NotebookDrawing } from "./notebook-drawing.ts";
 import { StudioHost, type UrlChecker } from "./studio-host.ts";
 
 export interface NotebookViewProps {
-  /** A stored version's bytes: the server read them with parseNotebook before it stored them. */
-  bytes: Uint8Array;
+  /** The notebook's head (its first cells), when it came before the bytes; it draws the first screen. */
+  head: ReadHead | null;
+  /** A stored version's bytes, once they are in: the server read them with parseNotebook before it stored them. */
+  bytes: Uint8Array | null;
   fileName: string;
   /** The notebook's address in the studio; relative links and images resolve against it. */
   base: string;
@@ -41,66 +41,32 @@ function scrollToAddressedAnchor(root: HTMLElement): void {
   if (target && root.contains(target)) target.scrollIntoView();
 }
 
-export function NotebookView({ bytes, fileName, base, frameShellUrl, urls, onLink }: NotebookViewProps) {
+/** One notebook (the page gives each file its own view): drawn from its head and bytes as they arrive. */
+export function NotebookView({ head, bytes, fileName, base, frameShellUrl, urls, onLink }: NotebookViewProps) {
   const cells = useRef<HTMLDivElement>(null);
+  const drawing = useRef<NotebookDrawing | null>(null);
   const [drawn, setDrawn] = useState<Drawn>({ kind: "drawing" });
   // The latest handler, without redrawing the notebook when the parent re-renders.
   const linkHandler = useRef(onLink);
   linkHandler.current = onLink;
 
-  // A layout effect, so that the first screen of cells and the header above it reach the first paint together.
+  // Layout effects, so that the first screen of cells and the header above it reach the first paint together.
   useLayoutEffect(() => {
     const node = cells.current;
     if (!node) return;
-    const refuse = (error: unknown) => setDrawn({ kind: "error", error: error instanceof NotebookError ? error.format() : String(error) });
-    // Stored bytes passed the strict parser on the server, so the notebook is drawn from the engine's JSON.parse
-    // (parseAcceptedNotebook: the same notebook, in a tenth of the time for a large one), and the strict parser
-    // confirms it once every cell is drawn. Anything the fast reading refuses goes to the strict parser at once.
-    let parsed = parseAcceptedNotebook(bytes, { file: fileName });
-    const confirmLater = parsed !== null;
-    if (parsed === null) {
-      try {
-        parsed = parseNotebook(bytes, { file: fileName });
-      } catch (error) {
-        refuse(error);
-        return;
-      }
-    }
-    const notebook = parsed.notebook;
-    const planOptions = { fileName, original: parsed.original };
-    const heading = planHeading(notebook, planOptions);
-    const meta = [`nbformat ${heading.formatLabel}`, `${notebook.cells.length} cells`, heading.language].filter(Boolean).join(" · ");
     const host = new StudioHost({ frameShellUrl, base, urls, onFrameLink: (href) => linkHandler.current(href) });
-    node.replaceChildren();
-    let finished = false;
-    let confirming: IdleHandle | undefined;
-    const drawing = drawCellsProgressively({
+    const view = new NotebookDrawing({
       container: node,
-      count: notebook.cells.length,
-      draw(start, end) {
-        const fragment = document.createDocumentFragment();
-        for (const cell of planCellRange(notebook, planOptions, start, end)) fragment.appendChild(cellElement(document, cell, host));
-        return fragment;
-      },
-      onCells: () => void host.resolveImages(),
-      onDone() {
-        finished = true;
-        setDrawn({ kind: "ok", title: heading.title, meta, toc: collectHeadings(node) });
+      fileName,
+      host,
+      onHeader: ({ title, meta }) => setDrawn((now) => ({ kind: "ok", title, meta, toc: now.kind === "ok" ? now.toc : null })),
+      onContents: (toc) => {
+        setDrawn((now) => (now.kind === "ok" ? { ...now, toc } : now));
         scrollToAddressedAnchor(node);
-        if (!confirmLater) return;
-        confirming = whenIdle(() => {
-          confirming = undefined;
-          try {
-            parseNotebook(bytes, { file: fileName });
-          } catch (error) {
-            // Only bytes the server would never have stored get here; what they show is withdrawn.
-            node.replaceChildren();
-            refuse(error);
-          }
-        });
       },
+      onError: (error) => setDrawn({ kind: "error", error }),
     });
-    if (!finished) setDrawn({ kind: "ok", title: heading.title, meta, toc: null });
+    drawing.current = view;
 
     const onClick = (event: MouseEvent) => {
       const anchor = event.target instanceof Element ? event.target.closest("a[href]") : null;
@@ -109,7 +75,7 @@ export function NotebookView({ bytes, fileName, base, frameShellUrl, urls, onLin
       // In-notebook anchors (ids prefixed by the sanitizer, links rewritten to match) scroll as usual; their target
       // may be a cell not drawn yet, so the rest is drawn first (the browser scrolls after this handler returns).
       if (href.startsWith("#")) {
-        if (!document.getElementById(decodeURIComponent(href.slice(1)))) drawing.finish();
+        if (!document.getElementById(decodeURIComponent(href.slice(1)))) view.finish();
         return;
       }
       event.preventDefault();
@@ -117,12 +83,19 @@ export function NotebookView({ bytes, fileName, base, frameShellUrl, urls, onLin
     };
     node.addEventListener("click", onClick);
     return () => {
-      drawing.cancel();
-      confirming?.cancel();
+      view.dispose();
+      drawing.current = null;
       node.removeEventListener("click", onClick);
-      node.replaceChildren();
     };
+  }, [fileName, base, frameShellUrl, urls]);
+
+  // The bytes before the head: when both are in, the whole notebook is drawn from the bytes alone.
+  useLayoutEffect(() => {
+    if (bytes) drawing.current?.showFile(bytes);
   }, [bytes, fileName, base, frameShellUrl, urls]);
+  useLayoutEffect(() => {
+    if (head) drawing.current?.showHead(head);
+  }, [head, fileName, base, frameShellUrl, urls]);
 
   return (
     <article className="vt-page vt-notebook" aria-busy={drawn.kind === "drawing" || (drawn.kind === "ok" && drawn.toc === null)}>

@@ -4,8 +4,9 @@
 // usually answered already; the first render then has what it needs instead of drawing "Loading…" and waiting
 // for effects to ask.
 import { ApiError, apiRequest, currentSession, type Session } from "./api.ts";
-import { parseRoute } from "./addresses.ts";
-import { fetchBytes, rawHref, studioApi, type FileDetails } from "./studio-api.ts";
+import { isNotebookPath, parseRoute } from "./addresses.ts";
+import type { ReadHead } from "../notebook/head.ts";
+import { fetchBytes, fetchNotebookHead, rawHref, studioApi, type FileDetails } from "./studio-api.ts";
 
 export interface StudioOrigins {
   /** The content origin's output frame shell. */
@@ -30,16 +31,20 @@ interface StartedFile {
   version: number | undefined;
   bytes: Promise<Uint8Array>;
   details: Promise<FileDetails>;
+  /** A notebook's head (its first cells), which is small and comes before the bytes; null for other files or on failure. */
+  head: Promise<ReadHead | null>;
   /** The bytes, once they have arrived: a page that mounts after that draws them in its first render. */
   arrived?: Uint8Array;
+  /** The head, once it has arrived: the first render draws the notebook's first screen from it. */
+  headArrived?: ReadHead;
 }
 
 let startedFile: StartedFile | null = null;
 
 /**
- * How long the first render waits for a file's bytes, in ms. They were preloaded with the page and are usually in
- * already; waiting a little draws the studio and the notebook's first screen in one render and one paint, and a
- * slow file still gets the studio drawn around its "loading" state soon.
+ * How long the first render waits for a file's bytes (or a notebook's head), in ms. They were preloaded with the
+ * page and are usually in already; waiting a little draws the studio and the notebook's first screen in one render
+ * and one paint, and a slow file still gets the studio drawn around its "loading" state soon.
  */
 const FIRST_RENDER_WAIT_MS = 200;
 
@@ -61,12 +66,19 @@ export function startPage(location: { pathname: string; search: string }): Promi
           version: route.version,
           bytes: fetchBytes(rawHref(route.workspace, route.path, route.version)),
           details: studioApi.file(route.workspace, route.path),
+          // Without its head a notebook is drawn from its bytes alone: a head that fails is no error of the page's.
+          head: isNotebookPath(route.path) ? fetchNotebookHead(route.workspace, route.path, route.version).catch(() => null) : Promise.resolve(null),
         };
         // The file page takes these up; until it does, a failure is its to report, not an unhandled rejection.
         file.bytes.then((bytes) => (file.arrived = bytes)).catch(() => undefined);
         file.details.catch(() => undefined);
+        const head = file.head.then((read) => {
+          if (read) file.headArrived = read;
+          // No head: the first render waits for the bytes instead.
+          else return file.bytes;
+        });
         startedFile = file;
-        await Promise.race([file.bytes.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, FIRST_RENDER_WAIT_MS))]);
+        await Promise.race([head.catch(() => undefined), file.bytes.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, FIRST_RENDER_WAIT_MS))]);
       }
       try {
         return { kind: "signed-in", session, origins: await origins };

@@ -15,6 +15,10 @@ const IDLE_TIMEOUT_MS = 100;
 export interface ProgressiveCellsOptions {
   container: HTMLElement;
   count: number;
+  /** Cells already in the container (drawn from the notebook's head), 0 by default. */
+  start?: number;
+  /** Whether the first screen was already marked (it was drawn from the head); false by default. */
+  firstScreenMarked?: boolean;
   /** Draws cells start to end (exclusive), in order. */
   draw(start: number, end: number): Node;
   /** After the first screen, and after each later chunk: new cells are in the DOM. */
@@ -46,27 +50,38 @@ export function whenIdle(callback: (deadline: () => number) => void): IdleHandle
   return { cancel: () => clearTimeout(id) };
 }
 
+/** Whether the container's last cell starts below the initial viewport: the first screen is full. */
+export function screenIsFull(container: HTMLElement): boolean {
+  const last = container.lastElementChild;
+  return last !== null && last.getBoundingClientRect().top >= (container.ownerDocument.defaultView?.innerHeight ?? 0);
+}
+
+/**
+ * The first screen: cells from `next`, one at a time, until a cell starts below the viewport or none is left, so
+ * every cell that meets the viewport is drawn and hardly any that does not. The layout each check forces is that of
+ * a screenful of cells. Returns the index of the first cell not drawn.
+ */
+export function fillFirstScreen(container: HTMLElement, next: number, count: number, draw: (start: number, end: number) => Node): number {
+  if (next > 0 && screenIsFull(container)) return next;
+  while (next < count) {
+    container.appendChild(draw(next, next + 1));
+    next++;
+    if (screenIsFull(container)) break;
+  }
+  return next;
+}
+
 export function drawCellsProgressively(options: ProgressiveCellsOptions): ProgressiveCells {
   const { container, count } = options;
-  const view = container.ownerDocument.defaultView;
-  const viewportBottom = view?.innerHeight ?? 0;
-  let next = 0;
   let pending: IdleHandle | undefined;
   let stopped = false;
 
+  let next = fillFirstScreen(container, options.start ?? 0, count, options.draw);
   const append = (end: number) => {
     container.appendChild(options.draw(next, end));
     next = end;
   };
-
-  // The first screen: one cell at a time until a cell starts below the viewport, so every cell that meets the
-  // viewport is drawn and hardly any that does not. The layout each check forces is that of a screenful of cells.
-  while (next < count) {
-    append(next + 1);
-    const last = container.lastElementChild;
-    if (last && last.getBoundingClientRect().top >= viewportBottom) break;
-  }
-  performance.mark(FIRST_SCREEN_MARK);
+  if (!options.firstScreenMarked) performance.mark(FIRST_SCREEN_MARK);
   options.onCells?.();
 
   const done = () => {

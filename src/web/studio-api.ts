@@ -1,6 +1,7 @@
 // The studio API's shapes, as the server answers them, and the calls the pages make.
 import { ApiError, apiRequest } from "./api.ts";
-import { encodePath, fileApiHref, rawHref } from "./addresses.ts";
+import { encodePath, fileApiHref, notebookHeadHref, rawHref } from "./addresses.ts";
+import { readHead, type ReadHead } from "../notebook/head.ts";
 
 export { rawHref };
 
@@ -73,6 +74,11 @@ export async function fetchBytes(href: string): Promise<Uint8Array> {
   const response = await fetch(href, { credentials: "same-origin", redirect: "error" });
   if (!response.ok) throw new ApiError(response.status, `http_${response.status}`, `the file could not be read (HTTP ${response.status})`);
   return new Uint8Array(await response.arrayBuffer());
+}
+
+/** A stored notebook version's head (its first cells), read by the notebook model; null when it is not one. */
+export async function fetchNotebookHead(workspace: string, path: string, version: number | undefined): Promise<ReadHead | null> {
+  return readHead(await apiRequest<unknown>("GET", notebookHeadHref(workspace, path, version)));
 }
 
 export function formatSize(bytes: number): string {

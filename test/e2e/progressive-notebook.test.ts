@@ -138,7 +138,7 @@ async function assertInViewport(page: Page, heading: string): Promise<void> {
   assert.ok(box && box.y >= 0 && box.y < height, `${heading} is on screen (top ${box?.y})`);
 }
 
-test("a notebook's address fetches its bytes, details and session once each, while the app's script loads", async () => {
+test("a notebook's address fetches its head, bytes, details and session once each, while the app's script loads", async () => {
   const page = await browser.context.newPage();
   const apiReads: string[] = [];
   const warnings: string[] = [];
@@ -154,13 +154,65 @@ test("a notebook's address fetches its bytes, details and session once each, whi
   // The review comes after the bytes, by design; leave it out and look at what the page asked for first.
   const first = apiReads.filter((r) => !r.includes("/review/")).sort();
   const workspace = new URL(notebookUrl).pathname.split("/")[2];
-  assert.deepEqual(first, [`GET /api/config`, `GET /api/session`, `GET /api/workspaces/${workspace}/files/long.ipynb`, `GET /api/workspaces/${workspace}/raw/long.ipynb`].sort());
+  assert.deepEqual(first, [`GET /api/config`, `GET /api/session`, `GET /api/workspaces/${workspace}/notebook-head/long.ipynb`, `GET /api/workspaces/${workspace}/files/long.ipynb`, `GET /api/workspaces/${workspace}/raw/long.ipynb`].sort());
   // Each came from the page's preloads (started before the script ran), and each preload was used.
   const initiators = await page.evaluate(() =>
     (performance.getEntriesByType("resource") as PerformanceResourceTiming[]).filter((e) => new URL(e.name).pathname.startsWith("/api/") && !e.name.includes("/review/")).map((e) => e.initiatorType),
   );
-  assert.deepEqual(initiators, ["link", "link", "link", "link"]);
+  assert.deepEqual(initiators, ["link", "link", "link", "link", "link"]);
   await page.waitForTimeout(3500); // Chromium warns about an unused preload some seconds after load
   assert.deepEqual(warnings.filter((w) => /preload/i.test(w)), []);
+  await page.close();
+});
+
+/** Holds the page's requests for the notebook's bytes until release() is called. */
+async function holdBytes(page: Page): Promise<{ release(): void; asked: Promise<void> }> {
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  let asked!: () => void;
+  const seen = new Promise<void>((resolve) => (asked = resolve));
+  await page.route("**/api/workspaces/*/raw/**", async (route) => {
+    asked();
+    await gate;
+    await route.continue();
+  });
+  return { release, asked: seen };
+}
+
+test("the first screen comes from the notebook's head while its bytes are still on their way", async () => {
+  const page = await browser.context.newPage();
+  const bytes = await holdBytes(page);
+  await page.goto(notebookUrl);
+  await bytes.asked;
+  await page.getByRole("heading", { name: "A long notebook" }).waitFor();
+  assert.equal(await marked(page, "vitrine:first-screen"), 1);
+  const drawn = await cellCount(page);
+  assert.ok(drawn > 1 && drawn < 40, `the head drew ${drawn} cells`);
+  await page.getByText(`${SECTIONS + 1} cells`).waitFor();
+  assert.equal(await marked(page, "vitrine:all-cells"), 0, "the rest waits for the bytes");
+  bytes.release();
+  await page.waitForFunction(() => performance.getEntriesByName("vitrine:all-cells").length === 1);
+  const ids = await page.locator(".vt-cells > .vt-cell").evaluateAll((cells) => cells.map((c) => c.id));
+  assert.deepEqual(ids, Array.from({ length: SECTIONS + 1 }, (_, i) => `vt-cell-${i + 1}`), "each cell once, in order");
+  assert.equal(await marked(page, "vitrine:first-screen"), 1);
+  await page.close();
+});
+
+test("cells drawn from a head that does not match the bytes are drawn again from the bytes", async () => {
+  const page = await browser.context.newPage();
+  await page.route("**/api/workspaces/*/notebook-head/**", async (route) => {
+    const response = await route.fetch();
+    const head = (await response.json()) as { notebook: { cells: { source: string }[] } };
+    head.notebook.cells[0]!.source = "# Not this notebook";
+    await route.fulfill({ response, json: head });
+  });
+  const bytes = await holdBytes(page);
+  await page.goto(notebookUrl);
+  await page.getByRole("heading", { name: "Not this notebook" }).waitFor();
+  bytes.release();
+  await page.getByRole("heading", { name: "A long notebook" }).waitFor();
+  await page.waitForFunction(() => performance.getEntriesByName("vitrine:all-cells").length === 1);
+  assert.equal(await page.getByRole("heading", { name: "Not this notebook" }).count(), 0);
+  assert.equal(await cellCount(page), SECTIONS + 1);
   await page.close();
 });

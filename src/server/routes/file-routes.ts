@@ -3,7 +3,7 @@
 import { readFile } from "node:fs/promises";
 import multipart from "@fastify/multipart";
 import { AppError } from "../errors.ts";
-import { fileDetails, fileVersion, listFiles, listTrash, moveFile, readNotebookVersion, restoreFile, storeUpload, trashFile, TRUST_STATEMENTS, type IncomingFile, type TrustStatementId } from "../files.ts";
+import { fileDetails, fileVersion, listFiles, listTrash, moveFile, readNotebookHead, readNotebookVersion, restoreFile, storeUpload, trashFile, TRUST_STATEMENTS, type IncomingFile, type TrustStatementId } from "../files.ts";
 import { mediaTypeOf, MAX_PATH_BYTES } from "../file-names.ts";
 import { rateLimits } from "../rate-limits.ts";
 import { DOWNLOAD_HEADERS } from "../security-headers.ts";
@@ -21,6 +21,8 @@ const fileParams = {
 } as const;
 
 const versionQuery = { type: "object", additionalProperties: false, properties: { version: { type: "integer", minimum: 1 } } } as const;
+/** The options of a route that reads one stored version of a file (the newest, or ?version=N). */
+const versionRoute = (summary: string) => ({ schema: { summary, tags: ["files"], params: fileParams, querystring: versionQuery } });
 
 function acknowledgmentRequired(): AppError {
   return new AppError(
@@ -117,7 +119,7 @@ export const fileRoutes: StudioRoutePlugin = async (app, { studio }) => {
 
   app.get<{ Params: { ws: string; "*": string }; Querystring: { version?: number } }>(
     "/api/workspaces/:ws/review/*",
-    { schema: { summary: "What the review finds in a stored file (the newest version, or ?version=N)", tags: ["files"], params: fileParams, querystring: versionQuery } },
+    versionRoute("What the review finds in a stored file (the newest version, or ?version=N)"),
     async (request) => {
       const access = await requireRole(db, request.params.ws, signedIn(request), "viewer");
       const found = await fileVersion(studio, access.id, request.params["*"], request.query.version);
@@ -161,14 +163,7 @@ export const fileRoutes: StudioRoutePlugin = async (app, { studio }) => {
 
   app.get<{ Params: { ws: string; "*": string }; Querystring: { version?: number } }>(
     "/api/workspaces/:ws/raw/*",
-    {
-      schema: {
-        summary: "Download a file's stored bytes (the newest version, or ?version=N)",
-        tags: ["files"],
-        params: fileParams,
-        querystring: versionQuery,
-      },
-    },
+    versionRoute("Download a file's stored bytes (the newest version, or ?version=N)"),
     async (request, reply) => {
       const access = await requireRole(db, request.params.ws, signedIn(request), "viewer");
       const found = await fileVersion(studio, access.id, request.params["*"], request.query.version);
@@ -178,15 +173,18 @@ export const fileRoutes: StudioRoutePlugin = async (app, { studio }) => {
   );
 
   app.get<{ Params: { ws: string; "*": string }; Querystring: { version?: number } }>(
-    "/api/workspaces/:ws/notebook/*",
-    {
-      schema: {
-        summary: "A notebook as the model reads it (v2 and v3 upgraded to v4), the newest version or ?version=N",
-        tags: ["files"],
-        params: fileParams,
-        querystring: versionQuery,
-      },
+    "/api/workspaces/:ws/notebook-head/*",
+    versionRoute("A notebook's head: its metadata and first cells as an nbformat 4 document, the newest version or ?version=N"),
+    async (request, reply) => {
+      const access = await requireRole(db, request.params.ws, signedIn(request), "viewer");
+      const json = await readNotebookHead(studio, access.id, request.params["*"], request.query.version);
+      return reply.type("application/json; charset=utf-8").send(json);
     },
+  );
+
+  app.get<{ Params: { ws: string; "*": string }; Querystring: { version?: number } }>(
+    "/api/workspaces/:ws/notebook/*",
+    versionRoute("A notebook as the model reads it (v2 and v3 upgraded to v4), the newest version or ?version=N"),
     async (request) => {
       const access = await requireRole(db, request.params.ws, signedIn(request), "viewer");
       return readNotebookVersion(studio, access.id, request.params["*"], request.query.version);

@@ -8,7 +8,9 @@ import { takeStartedFile, type StudioOrigins } from "../page-start.ts";
 import { fileHref, navigate, workspaceHref } from "../router.ts";
 import { ScriptView } from "../script-view.tsx";
 import { checkUrls, type LinkDecision } from "../url-checks.ts";
-import { fetchBytes, fileFindings, formatSize, formatTime, rawHref, studioApi, type FileDetails, type FileReview } from "../studio-api.ts";
+import { fetchBytes, fetchNotebookHead, fileFindings, formatSize, formatTime, rawHref, studioApi, type FileDetails, type FileReview } from "../studio-api.ts";
+import { isNotebookPath } from "../addresses.ts";
+import type { ReadHead } from "../../notebook/head.ts";
 
 export function FilePage({ workspaceId, path, version, origins }: { workspaceId: string; path: string; version: number | undefined; origins: StudioOrigins }) {
   const [details, setDetails] = useState<FileDetails | null>(null);
@@ -16,6 +18,9 @@ export function FilePage({ workspaceId, path, version, origins }: { workspaceId:
   // first render draws the file, with no render and paint in between.
   const [started] = useState(() => takeStartedFile(workspaceId, path, version));
   const [bytes, setBytes] = useState<Uint8Array | null>(() => started?.arrived ?? null);
+  // A notebook's head (its first cells) draws its first screen while the bytes are still on their way.
+  const [head, setHead] = useState<ReadHead | null>(() => started?.headArrived ?? null);
+  const isNotebook = isNotebookPath(path);
   const [review, setReview] = useState<FileReview | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [decision, setDecision] = useState<LinkDecision | null>(null);
@@ -35,13 +40,26 @@ export function FilePage({ workspaceId, path, version, origins }: { workspaceId:
       return;
     }
     setBytes(null);
+    setHead(reuse?.headArrived ?? null);
+    let unreadable = false;
+    if (isNotebook && !reuse?.headArrived) {
+      (reuse?.head ?? fetchNotebookHead(workspaceId, path, version))
+        .then((read) => live && !unreadable && read && setHead(read))
+        .catch(() => undefined);
+    }
     (reuse?.bytes ?? fetchBytes(rawHref(workspaceId, path, version)))
       .then((b) => live && setBytes(b))
-      .catch((e: unknown) => live && setError(e instanceof ApiError && e.status === 404 ? "There is no such file here." : e instanceof Error ? e.message : String(e)));
+      .catch((e: unknown) => {
+        if (!live) return;
+        // A file whose bytes cannot be read shows nothing of it, not even cells its head had drawn.
+        unreadable = true;
+        setHead(null);
+        setError(e instanceof ApiError && e.status === 404 ? "There is no such file here." : e instanceof Error ? e.message : String(e));
+      });
     return () => {
       live = false;
     };
-  }, [started, workspaceId, path, version]);
+  }, [started, workspaceId, path, version, isNotebook]);
 
   // After the render that draws the file: a notebook's first screen is drawn in that render's layout effect, so
   // the details (whose times take the browser's first, slow look at the locale) and the review come after it, and
@@ -83,7 +101,6 @@ export function FilePage({ workspaceId, path, version, origins }: { workspaceId:
   );
 
   const current = details?.versions.find((v) => v.version === version) ?? details?.versions[0];
-  const isNotebook = path.toLowerCase().endsWith(".ipynb");
   const text = useMemo(() => {
     if (!bytes || isNotebook) return null;
     try {
@@ -130,7 +147,9 @@ export function FilePage({ workspaceId, path, version, origins }: { workspaceId:
           {review && <Findings review={review} />}
         </aside>
       )}
-      {bytes && isNotebook && <NotebookView bytes={bytes} fileName={path} base={base} frameShellUrl={origins.frameShellUrl} urls={urls} onLink={onLink} />}
+      {(bytes || head) && isNotebook && (
+        <NotebookView key={`${workspaceId}/${version ?? ""}/${path}`} head={head} bytes={bytes} fileName={path} base={base} frameShellUrl={origins.frameShellUrl} urls={urls} onLink={onLink} />
+      )}
       {bytes && !isNotebook && text !== null && <ScriptView text={text} path={path} />}
       {bytes && !isNotebook && text === null && <p className="vt-notice">This file is not UTF-8 text; download it to look at it.</p>}
       {decision && (

@@ -1,0 +1,71 @@
+// A notebook's head: its metadata and its first cells, as a small nbformat 4 document, so that a studio page can
+// draw the first screen of a large notebook without waiting for all of its bytes (4 MB and more when outputs carry
+// figures) to arrive and be read. The server makes heads from stored notebooks (server/notebook-heads.ts); the page
+// reads one through the same model and checks as a whole file (readHead), and draws the rest once the bytes are in.
+import { readAcceptedDocument } from "./parse.ts";
+import type { ParsedNotebook } from "./types.ts";
+
+/** The most bytes of cells a head carries (serialized): a first screen, with room to spare, not the file. */
+export const HEAD_MAX_CELL_BYTES = 256 * 1024;
+/** Most cells in a head: far more than a screen shows, even of one-line cells. */
+export const HEAD_MAX_CELLS = 64;
+
+/** A head as the server sends it. */
+export interface NotebookHead {
+  /** The stored bytes the head was made from (the raw download's ETag, without quotes). */
+  sha256: string;
+  /** The file's own nbformat version, and whether the model upgraded it (as parseNotebook says). */
+  original: ParsedNotebook["original"];
+  upgraded: boolean;
+  /** Cells in the whole notebook; `notebook.cells` holds the first of them. */
+  cellCount: number;
+  /** A valid nbformat 4 document: the notebook's version and metadata, and its first cells as the model reads them. */
+  notebook: { nbformat: 4; nbformat_minor: number; metadata: unknown; cells: unknown[] };
+}
+
+/**
+ * The head of a parsed notebook: cells from the first while their serialized size stays within
+ * HEAD_MAX_CELL_BYTES (and their number within HEAD_MAX_CELLS). A first cell larger than that is left out, and the
+ * head then has no cells: the page waits for the whole file, as it would without a head.
+ */
+export function notebookHead(parsed: ParsedNotebook, sha256: string): NotebookHead {
+  const { notebook } = parsed;
+  const cells: unknown[] = [];
+  let bytes = 0;
+  for (const cell of notebook.cells) {
+    if (cells.length === HEAD_MAX_CELLS) break;
+    bytes += JSON.stringify(cell).length;
+    if (bytes > HEAD_MAX_CELL_BYTES) break;
+    cells.push(cell);
+  }
+  return {
+    sha256,
+    original: parsed.original,
+    upgraded: parsed.upgraded,
+    cellCount: notebook.cells.length,
+    notebook: { nbformat: 4, nbformat_minor: notebook.nbformat_minor, metadata: notebook.metadata, cells },
+  };
+}
+
+/** A head read into the model: its first cells as a ParsedNotebook of their own, and the whole notebook's size. */
+export interface ReadHead {
+  sha256: string;
+  /** `notebook.cells` are the whole notebook's first cells; `original` and `upgraded` are the whole file's. */
+  parsed: ParsedNotebook;
+  cellCount: number;
+}
+
+/**
+ * A head from the server (JSON.parse'd, and taken over), read by the notebook model's own checks as a notebook
+ * the server has accepted (readAcceptedDocument); null when it is not a head or not a valid notebook.
+ */
+export function readHead(value: unknown): ReadHead | null {
+  if (value === null || typeof value !== "object") return null;
+  const head = value as Partial<NotebookHead>;
+  const { sha256, original, cellCount } = head;
+  if (typeof sha256 !== "string" || typeof cellCount !== "number" || typeof head.upgraded !== "boolean") return null;
+  if (original === null || typeof original !== "object" || typeof original.major !== "number") return null;
+  const parsed = readAcceptedDocument(head.notebook);
+  if (!parsed || cellCount < parsed.notebook.cells.length) return null;
+  return { sha256, cellCount, parsed: { notebook: parsed.notebook, original: { major: original.major, minor: original.minor }, upgraded: head.upgraded } };
+}

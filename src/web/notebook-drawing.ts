@@ -1,0 +1,154 @@
+// Drawing one notebook into the studio page, from what has arrived: its head (the metadata and first cells the
+// server sends apart, notebook/head.ts), then its stored bytes. The first screen is drawn from whichever comes
+// first; the rest of the cells only from the bytes, which the notebook model reads in full. The head's cells are
+// the bytes' first cells, read by the same model; if they ever differ (a new version stored between the two
+// requests), the cells are drawn again from the bytes.
+import { NotebookError } from "../notebook/errors.ts";
+import type { ReadHead } from "../notebook/head.ts";
+import { parseAcceptedNotebook, parseNotebook } from "../notebook/parse.ts";
+import type { Notebook, ParsedNotebook } from "../notebook/types.ts";
+import { cellElement, collectHeadings, type TocEntry } from "../render/dom.ts";
+import { planCellRange, planHeading } from "./cell-plans.ts";
+import { drawCellsProgressively, fillFirstScreen, FIRST_SCREEN_MARK, screenIsFull, whenIdle, type IdleHandle, type ProgressiveCells } from "./progressive-cells.ts";
+import type { StudioHost } from "./studio-host.ts";
+
+export interface NotebookHeader {
+  title: string;
+  meta: string;
+}
+
+export interface NotebookDrawingOptions {
+  container: HTMLElement;
+  fileName: string;
+  host: StudioHost;
+  /** The title and the line under it, as soon as they are known. */
+  onHeader(header: NotebookHeader): void;
+  /** Every cell is drawn: the contents, from every heading. */
+  onContents(toc: TocEntry[]): void;
+  /** The file is not a notebook the model reads; nothing of it is shown. */
+  onError(message: string): void;
+}
+
+const describe = (error: unknown) => (error instanceof NotebookError ? error.format() : String(error));
+
+export class NotebookDrawing {
+  private readonly options: NotebookDrawingOptions;
+  private head: ReadHead | null = null;
+  /** Cells in the container drawn from the head. */
+  private headCells = 0;
+  private firstScreenMarked = false;
+  private fromFile = false;
+  private progressive: ProgressiveCells | undefined;
+  private confirming: IdleHandle | undefined;
+  private disposed = false;
+
+  constructor(options: NotebookDrawingOptions) {
+    this.options = options;
+  }
+
+  /** Draws the first screen from the head, unless the bytes came first. */
+  showHead(head: ReadHead): void {
+    if (this.disposed || this.fromFile || this.head) return;
+    this.head = head;
+    const { container, host } = this.options;
+    const notebook = head.parsed.notebook;
+    this.options.onHeader(this.header(head.parsed, head.cellCount));
+    container.replaceChildren();
+    this.headCells = fillFirstScreen(container, 0, notebook.cells.length, (start, end) => this.draw(head.parsed, start, end));
+    // The head may end before the screen is full; the bytes then fill it.
+    if (screenIsFull(container) || this.headCells === head.cellCount) {
+      performance.mark(FIRST_SCREEN_MARK);
+      this.firstScreenMarked = true;
+    }
+    void host.resolveImages();
+  }
+
+  /** Draws the notebook from its stored bytes: what the head has not drawn, or all of it. */
+  showFile(bytes: Uint8Array): void {
+    if (this.disposed || this.fromFile) return;
+    this.fromFile = true;
+    const { container, fileName, host } = this.options;
+    // Stored bytes passed the strict parser on the server, so the notebook is read with the engine's JSON.parse
+    // (parseAcceptedNotebook: the same notebook, in a tenth of the time for a large one), and the strict parser
+    // confirms it once every cell is drawn. Anything the fast reading refuses goes to the strict parser at once.
+    let parsed = parseAcceptedNotebook(bytes, { file: fileName });
+    const confirmLater = parsed !== null;
+    if (parsed === null) {
+      try {
+        parsed = parseNotebook(bytes, { file: fileName });
+      } catch (error) {
+        this.refuse(error);
+        return;
+      }
+    }
+    const full = parsed;
+    let start = this.headCells;
+    if (start > 0 && !this.sameFirstCells(full.notebook, start)) {
+      container.replaceChildren();
+      start = 0;
+    }
+    this.options.onHeader(this.header(full, full.notebook.cells.length));
+    this.progressive = drawCellsProgressively({
+      container,
+      count: full.notebook.cells.length,
+      start,
+      firstScreenMarked: this.firstScreenMarked,
+      draw: (from, to) => this.draw(full, from, to),
+      onCells: () => void host.resolveImages(),
+      onDone: () => {
+        this.options.onContents(collectHeadings(container));
+        if (!confirmLater) return;
+        this.confirming = whenIdle(() => {
+          this.confirming = undefined;
+          if (this.disposed) return;
+          try {
+            parseNotebook(bytes, { file: fileName });
+          } catch (error) {
+            // Only bytes the server would never have stored get here; what they show is withdrawn.
+            this.refuse(error);
+          }
+        });
+      },
+    });
+  }
+
+  /** Draws every cell not drawn yet, now (an in-notebook link's target may be one of them). */
+  finish(): void {
+    this.progressive?.finish();
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.progressive?.cancel();
+    this.confirming?.cancel();
+    this.options.container.replaceChildren();
+  }
+
+  private refuse(error: unknown): void {
+    this.progressive?.cancel();
+    this.options.container.replaceChildren();
+    this.options.onError(describe(error));
+  }
+
+  private header(parsed: ParsedNotebook, cellCount: number): NotebookHeader {
+    const heading = planHeading(parsed.notebook, { fileName: this.options.fileName, original: parsed.original });
+    return { title: heading.title, meta: [`nbformat ${heading.formatLabel}`, `${cellCount} cells`, heading.language].filter(Boolean).join(" · ") };
+  }
+
+  private draw(parsed: ParsedNotebook, start: number, end: number): DocumentFragment {
+    const doc = this.options.container.ownerDocument;
+    const fragment = doc.createDocumentFragment();
+    for (const cell of planCellRange(parsed.notebook, { fileName: this.options.fileName, original: parsed.original }, start, end)) {
+      fragment.appendChild(cellElement(doc, cell, this.options.host));
+    }
+    return fragment;
+  }
+
+  /** Whether the notebook's first cells are those drawn from the head (and its metadata the same). */
+  private sameFirstCells(notebook: Notebook, count: number): boolean {
+    const head = this.head?.parsed.notebook;
+    if (!head || notebook.cells.length < count || JSON.stringify(head.metadata) !== JSON.stringify(notebook.metadata)) return false;
+    for (let i = 0; i < count; i++) if (JSON.stringify(head.cells[i]) !== JSON.stringify(notebook.cells[i])) return false;
+    return true;
+  }
+}
