@@ -2,7 +2,7 @@
 // the content origin, created when the output comes near the viewport and torn down when it is far away (so very
 // long notebooks keep a bounded number of live frames). The page talks to a frame only through the protocol in
 // src/render/frame-protocol.ts.
-import { FRAME_CONNECT, MIN_FRAME_HEIGHT, parseFrameMessage, type FrameRenderRequest } from "../render/frame-protocol.ts";
+import { FRAME_CONNECT, MAX_FRAME_HEIGHT, MIN_FRAME_HEIGHT, parseFrameMessage, type FrameRenderRequest } from "../render/frame-protocol.ts";
 
 /** Frames are created this far before they scroll into view. */
 const CREATE_MARGIN = "1500px 0px";
@@ -23,6 +23,8 @@ export interface OutputFrameOptions {
   shellUrl: string;
   /** What the frame shows, asked for when the frame is first connected (and kept). */
   request(): FrameRenderRequest;
+  /** Space kept for the output until its frame says how tall it is, when that is known beforehand (px). */
+  reservedHeight?: number;
   /** A label for assistive technology ("Output 3 of cell 5, text/html"). */
   title: string;
   /** A person clicked a link inside the output; the page checks it and asks before opening it. */
@@ -206,7 +208,7 @@ function frameObservers(): { near: IntersectionObserver; far: IntersectionObserv
 /** The element that holds one output's frame; the frame itself appears when the element nears the viewport. */
 export function outputFrameElement(doc: Document, options: OutputFrameOptions): HTMLElement {
   const slot = new OutputFrameSlot(doc, options);
-  slot.element.style.minHeight = `${MIN_FRAME_HEIGHT}px`;
+  slot.element.style.minHeight = `${Math.min(Math.max(Math.round(options.reservedHeight ?? 0), MIN_FRAME_HEIGHT), MAX_FRAME_HEIGHT)}px`;
   slots.set(slot.element, slot);
   const { near, far } = frameObservers();
   near.observe(slot.element);

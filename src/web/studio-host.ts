@@ -62,6 +62,7 @@ export class StudioHost implements RenderHost {
     if (frame.mime === WIDGET_VIEW_MIME && hasFallback) return staticCopy(doc, frame, "its widgets need a running kernel");
     const build = () => frameRenderRequest(frame, (source) => sanitizeMarkdownOutput(source));
     let request: (() => FrameRenderRequest) | undefined;
+    let reservedHeight: number | undefined;
     if (isLibraryMime(frame.mime)) {
       // A plotly or vega output the frame cannot draw (its spec is a URL to fetch) still has its saved image: the
       // request decides, so it is built now (no markdown is involved).
@@ -70,6 +71,7 @@ export class StudioHost implements RenderHost {
         return staticCopy(doc, frame, typeof frame.content === "string" ? "its spec is at a URL, which an output frame cannot fetch" : "its data cannot be drawn");
       }
       request = () => built;
+      reservedHeight = figureHeight(built);
     } else {
       // Markdown and LaTeX outputs are typeset and sanitized when their frame is first made (near the viewport),
       // not while the cells are drawn: the first screen does not wait for math its frames show later.
@@ -80,6 +82,7 @@ export class StudioHost implements RenderHost {
     return outputFrameElement(doc, {
       shellUrl: this.options.frameShellUrl,
       request,
+      reservedHeight,
       title: `Output ${number} (${frame.mime})`,
       onLink: (href) => this.options.onFrameLink(href),
     });
@@ -152,3 +155,17 @@ function replaceWithPlaceholder(img: HTMLImageElement, why: string): void {
   placeholder.append(el(doc, "strong", undefined, "Image not shown. "), why, " ", el(doc, "code", undefined, img.dataset[PENDING_SOURCE] ?? ""));
   img.replaceWith(placeholder);
 }
+
+/**
+ * The height a plotly figure will take, known before its frame is made: its layout's height, or plotly's default
+ * of 450 px. Its slot keeps that space from the start, so the page does not jump when the figure is drawn, and the
+ * first screen holds the cells that will really be on it.
+ */
+function figureHeight(request: FrameRenderRequest): number | undefined {
+  if (request.type !== "render" || request.kind !== "plotly") return undefined;
+  const layout = request.figure["layout"];
+  const height = layout !== null && typeof layout === "object" && !Array.isArray(layout) ? layout["height"] : undefined;
+  return typeof height === "number" && Number.isFinite(height) && height > 0 ? height : PLOTLY_DEFAULT_HEIGHT;
+}
+
+const PLOTLY_DEFAULT_HEIGHT = 450;

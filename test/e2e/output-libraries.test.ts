@@ -233,6 +233,10 @@ test("the corpus's plotly gallery and Vega extension notebooks draw every figure
   const { page, problems, slots } = await openNotebook("plotly_express__gallery.ipynb");
   const count = await slots.count();
   assert.equal(count, 46, "every plotly output has a live frame, none a static copy");
+  // A figure's slot keeps the figure's height before its frame is made, so the page does not jump when it is drawn.
+  const far = slots.nth(count - 1);
+  assert.equal(await far.locator("iframe").count(), 0, "the last figure's frame is not made yet");
+  assert.ok((await far.boundingBox())!.height >= 400, "its slot already has the figure's height");
   // SVG plots, WebGL ones (splom, parcoords, 3D) and geo maps whose outlines come from the content origin.
   const shots: Record<number, string> = { 0: "scatter", 5: "splom", 7: "parcoords", 30: "scatter3d", 35: "mapbox", 37: "geo", 38: "choropleth" };
   for (let i = 0; i < count; i++) {
