@@ -2,7 +2,7 @@
 // head depends only on the stored bytes, so heads are kept per blob (content-addressed: a sha256 names the same
 // bytes for ever) in a small in-memory cache bounded by size. Uploads fill it, since the server has just read the
 // notebook; after a restart a head is made again on its first request.
-import { notebookHead } from "../notebook/head.ts";
+import { notebookHead } from "../render/notebook-head.ts";
 import type { ParsedNotebook } from "../notebook/index.ts";
 
 /** The cache's bound, in bytes of serialized heads. */

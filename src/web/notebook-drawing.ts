@@ -1,13 +1,14 @@
 // Drawing one notebook into the studio page, from what has arrived: its head (the metadata and first cells the
-// server sends apart, notebook/head.ts), then its stored bytes. The first screen is drawn from whichever comes
-// first; the rest of the cells only from the bytes, which the notebook model reads in full. The head's cells are
-// the bytes' first cells, read by the same model; if they ever differ (a new version stored between the two
-// requests), the cells are drawn again from the bytes.
+// server sends apart, render/notebook-head.ts), then its stored bytes. The first screen is drawn from whichever
+// comes first; the rest of the cells only from the bytes, which the notebook model reads in full. The head's cells
+// are the bytes' first cells, read by the same model, except for frame contents too large for the head, whose
+// place is drawn until the bytes are in. A cell drawn from the head that differs from the bytes' (that one, or any
+// cell if a new version was stored between the two requests) is drawn again from the bytes.
 import { NotebookError } from "../notebook/errors.ts";
-import type { ReadHead } from "../notebook/head.ts";
+import { PENDING_OUTPUT, type ReadHead } from "../render/notebook-head.ts";
 import { parseAcceptedNotebook, parseNotebook } from "../notebook/parse.ts";
 import type { Notebook, ParsedNotebook } from "../notebook/types.ts";
-import { cellElement, collectHeadings, type TocEntry } from "../render/dom.ts";
+import { cellElement, collectHeadings, type RenderHost, type TocEntry } from "../render/dom.ts";
 import { planCellRange, planHeading } from "./cell-plans.ts";
 import { drawCellsProgressively, fillFirstScreen, FIRST_SCREEN_MARK, screenIsFull, whenIdle, type IdleHandle, type ProgressiveCells } from "./progressive-cells.ts";
 import type { StudioHost } from "./studio-host.ts";
@@ -54,7 +55,8 @@ export class NotebookDrawing {
     const notebook = head.parsed.notebook;
     this.options.onHeader(this.header(head.parsed, head.cellCount));
     container.replaceChildren();
-    this.headCells = fillFirstScreen(container, 0, notebook.cells.length, (start, end) => this.draw(head.parsed, start, end));
+    const headHost = this.headHost();
+    this.headCells = fillFirstScreen(container, 0, notebook.cells.length, (start, end) => this.draw(head.parsed, start, end, headHost));
     // The head may end before the screen is full; the bytes then fill it.
     if (screenIsFull(container) || this.headCells === head.cellCount) {
       performance.mark(FIRST_SCREEN_MARK);
@@ -82,11 +84,7 @@ export class NotebookDrawing {
       }
     }
     const full = parsed;
-    let start = this.headCells;
-    if (start > 0 && !this.sameFirstCells(full.notebook, start)) {
-      container.replaceChildren();
-      start = 0;
-    }
+    const start = this.redrawChangedHeadCells(full);
     this.options.onHeader(this.header(full, full.notebook.cells.length));
     this.progressive = drawCellsProgressively({
       container,
@@ -135,20 +133,50 @@ export class NotebookDrawing {
     return { title: heading.title, meta: [`nbformat ${heading.formatLabel}`, `${cellCount} cells`, heading.language].filter(Boolean).join(" · ") };
   }
 
-  private draw(parsed: ParsedNotebook, start: number, end: number): DocumentFragment {
+  private draw(parsed: ParsedNotebook, start: number, end: number, host: RenderHost = this.options.host): DocumentFragment {
     const doc = this.options.container.ownerDocument;
     const fragment = doc.createDocumentFragment();
     for (const cell of planCellRange(parsed.notebook, { fileName: this.options.fileName, original: parsed.original }, start, end)) {
-      fragment.appendChild(cellElement(doc, cell, this.options.host));
+      fragment.appendChild(cellElement(doc, cell, host));
     }
     return fragment;
   }
 
-  /** Whether the notebook's first cells are those drawn from the head (and its metadata the same). */
-  private sameFirstCells(notebook: Notebook, count: number): boolean {
+  /** The studio's host, except that an output whose content the head left out gets a place that says it is coming. */
+  private headHost(): RenderHost {
+    const host = this.options.host;
+    return {
+      sanitizeMarkdown: (unsafeHtml, attachments) => host.sanitizeMarkdown(unsafeHtml, attachments),
+      adjustLinksAndImages: (root) => host.adjustLinksAndImages(root),
+      createActiveOutput: (frame, doc) => {
+        if (frame.content !== PENDING_OUTPUT) return host.createActiveOutput(frame, doc);
+        const place = doc.createElement("div");
+        place.className = "vt-frame-slot vt-output-pending";
+        place.textContent = "Loading this output…";
+        return place;
+      },
+    };
+  }
+
+  /**
+   * Draws again, from the bytes, each cell drawn from the head that is not the bytes' own; all of them when the
+   * metadata (which shapes every cell) differs. Returns how many cells are in the container.
+   */
+  private redrawChangedHeadCells(full: ParsedNotebook): number {
+    const { container } = this.options;
+    const drawn = this.headCells;
     const head = this.head?.parsed.notebook;
-    if (!head || notebook.cells.length < count || JSON.stringify(head.metadata) !== JSON.stringify(notebook.metadata)) return false;
-    for (let i = 0; i < count; i++) if (JSON.stringify(head.cells[i]) !== JSON.stringify(notebook.cells[i])) return false;
-    return true;
+    if (drawn === 0 || !head) return 0;
+    const notebook: Notebook = full.notebook;
+    if (notebook.cells.length < drawn || JSON.stringify(head.metadata) !== JSON.stringify(notebook.metadata) || this.head?.parsed.original.major !== full.original.major) {
+      container.replaceChildren();
+      return 0;
+    }
+    for (let i = 0; i < drawn; i++) {
+      if (JSON.stringify(head.cells[i]) === JSON.stringify(notebook.cells[i])) continue;
+      const old = container.children[i];
+      if (old) container.replaceChild(this.draw(full, i, i + 1), old);
+    }
+    return drawn;
   }
 }

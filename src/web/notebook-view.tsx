@@ -3,7 +3,7 @@
 // (studio-host.ts). The cells on the first screen are drawn before the browser paints; the rest follow in idle
 // chunks (progressive-cells.ts), and the contents, which need every heading, come when the last cell is drawn.
 import { useLayoutEffect, useRef, useState } from "react";
-import type { ReadHead } from "../notebook/head.ts";
+import type { ReadHead } from "../render/notebook-head.ts";
 import type { TocEntry } from "../render/dom.ts";
 import { NotebookDrawing } from "./notebook-drawing.ts";
 import { StudioHost, type UrlChecker } from "./studio-host.ts";

@@ -5,7 +5,7 @@
 // for effects to ask.
 import { ApiError, apiRequest, currentSession, type Session } from "./api.ts";
 import { isNotebookPath, parseRoute } from "./addresses.ts";
-import type { ReadHead } from "../notebook/head.ts";
+import type { ReadHead } from "../render/notebook-head.ts";
 import { fetchBytes, fetchNotebookHead, rawHref, studioApi, type FileDetails } from "./studio-api.ts";
 
 export interface StudioOrigins {

@@ -1,7 +1,7 @@
 // The studio API's shapes, as the server answers them, and the calls the pages make.
 import { ApiError, apiRequest } from "./api.ts";
 import { encodePath, fileApiHref, notebookHeadHref, rawHref } from "./addresses.ts";
-import { readHead, type ReadHead } from "../notebook/head.ts";
+import { readHead, type ReadHead } from "../render/notebook-head.ts";
 
 export { rawHref };
 

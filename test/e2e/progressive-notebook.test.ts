@@ -12,6 +12,7 @@ const SECTIONS = 400;
 let studio: BrowserStudio;
 let browser: Browser;
 let notebookUrl = "";
+let upload: (name: string, notebook: unknown) => Promise<string>;
 
 function longNotebook() {
   const paragraph = "A paragraph long enough to take a few lines of the page, as the prose between headings of a long notebook does. ".repeat(4);
@@ -26,12 +27,15 @@ before(async () => {
   const auth = { cookie: (signIn.headers.get("set-cookie") ?? "").split(";")[0] as string, "x-csrf-token": ((await signIn.json()) as { csrfToken: string }).csrfToken };
   const created = await fetch(`${studio.app}/api/workspaces`, { method: "POST", headers: { ...auth, "content-type": "application/json" }, body: JSON.stringify({ name: "Long" }) });
   const workspace = ((await created.json()) as { id: string }).id;
-  const form = new FormData();
-  form.append("acknowledgment", "trusted-source-v1");
-  form.append("file", new Blob([JSON.stringify(longNotebook())]), "long.ipynb");
-  const up = await fetch(`${studio.app}/api/workspaces/${workspace}/files`, { method: "POST", headers: auth, body: form });
-  assert.equal(up.status, 201);
-  notebookUrl = `${studio.app}/w/${workspace}/f/long.ipynb`;
+  upload = async (name, notebook) => {
+    const form = new FormData();
+    form.append("acknowledgment", "trusted-source-v1");
+    form.append("file", new Blob([JSON.stringify(notebook)]), name);
+    const up = await fetch(`${studio.app}/api/workspaces/${workspace}/files`, { method: "POST", headers: auth, body: form });
+    assert.equal(up.status, 201);
+    return `${studio.app}/w/${workspace}/f/${name}`;
+  };
+  notebookUrl = await upload("long.ipynb", longNotebook());
 
   browser = await launchBrowser();
   const page = await browser.context.newPage();
@@ -214,5 +218,34 @@ test("cells drawn from a head that does not match the bytes are drawn again from
   await page.waitForFunction(() => performance.getEntriesByName("vitrine:all-cells").length === 1);
   assert.equal(await page.getByRole("heading", { name: "Not this notebook" }).count(), 0);
   assert.equal(await cellCount(page), SECTIONS + 1);
+  await page.close();
+});
+
+test("an output too large for the head has its place on the first screen, and appears once the bytes are in", async () => {
+  const figure = `<div id="figure">${"<span>point</span>".repeat(20_000)}</div><p id="drawn">Large figure drawn</p>`;
+  const url = await upload("large-output.ipynb", {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: {},
+    cells: [
+      { cell_type: "markdown", id: "intro", metadata: {}, source: "# A large output" },
+      { cell_type: "code", id: "show", metadata: {}, source: "show(figure)", execution_count: 1, outputs: [{ output_type: "display_data", metadata: {}, data: { "text/html": figure, "text/plain": "<Figure>" } }] },
+      { cell_type: "markdown", id: "after", metadata: {}, source: "After the figure" },
+    ],
+  });
+  const page = await browser.context.newPage();
+  const bytes = await holdBytes(page);
+  await page.goto(url);
+  await page.getByText("Loading this output…").waitFor();
+  assert.equal(await marked(page, "vitrine:first-screen"), 1, "the first screen is drawn from the head");
+  assert.equal(await cellCount(page), 3);
+  await page.getByText("After the figure").waitFor();
+  assert.equal(await page.locator("iframe.vt-frame").count(), 0, "no frame is made for content that is not there yet");
+  bytes.release();
+  const frame = page.frameLocator("iframe.vt-frame");
+  await frame.locator("#drawn").waitFor({ timeout: 30_000 });
+  assert.equal(await page.getByText("Loading this output…").count(), 0);
+  assert.equal(await frame.locator("#figure span").count(), 20_000, "the whole output, from the bytes");
+  assert.equal(await cellCount(page), 3);
   await page.close();
 });

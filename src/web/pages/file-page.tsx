@@ -10,7 +10,7 @@ import { ScriptView } from "../script-view.tsx";
 import { checkUrls, type LinkDecision } from "../url-checks.ts";
 import { fetchBytes, fetchNotebookHead, fileFindings, formatSize, formatTime, rawHref, studioApi, type FileDetails, type FileReview } from "../studio-api.ts";
 import { isNotebookPath } from "../addresses.ts";
-import type { ReadHead } from "../../notebook/head.ts";
+import type { ReadHead } from "../../render/notebook-head.ts";
 
 export function FilePage({ workspaceId, path, version, origins }: { workspaceId: string; path: string; version: number | undefined; origins: StudioOrigins }) {
   const [details, setDetails] = useState<FileDetails | null>(null);

@@ -2,13 +2,25 @@
 // draw the first screen of a large notebook without waiting for all of its bytes (4 MB and more when outputs carry
 // figures) to arrive and be read. The server makes heads from stored notebooks (server/notebook-heads.ts); the page
 // reads one through the same model and checks as a whole file (readHead), and draws the rest once the bytes are in.
-import { readAcceptedDocument } from "./parse.ts";
-import type { ParsedNotebook } from "./types.ts";
+import { readAcceptedDocument } from "../notebook/parse.ts";
+import type { Cell, ParsedNotebook } from "../notebook/types.ts";
+import { ACTIVE_MIME_TYPES } from "./mime.ts";
 
 /** The most bytes of cells a head carries (serialized): a first screen, with room to spare, not the file. */
 export const HEAD_MAX_CELL_BYTES = 256 * 1024;
 /** Most cells in a head: far more than a screen shows, even of one-line cells. */
 export const HEAD_MAX_CELLS = 64;
+
+/**
+ * What a head carries instead of an output's content when that content is too large for it. Only the content of
+ * types drawn in an output frame is left out (the choice of type, which goes by the bundle's keys, is unchanged),
+ * so the page draws the output's place at once and the output itself once the notebook's bytes are in. A notebook
+ * whose own output is this text loses nothing: every cell drawn from a head is drawn again from the bytes when it
+ * differs, and this one then does.
+ */
+export const PENDING_OUTPUT = "vitrine:pending-output";
+/** Frame contents longer than this (characters) are left out of a cell that would not fit in the head otherwise. */
+const PENDING_OVER_CHARS = 16 * 1024;
 
 /** A head as the server sends it. */
 export interface NotebookHead {
@@ -25,8 +37,9 @@ export interface NotebookHead {
 
 /**
  * The head of a parsed notebook: cells from the first while their serialized size stays within
- * HEAD_MAX_CELL_BYTES (and their number within HEAD_MAX_CELLS). A first cell larger than that is left out, and the
- * head then has no cells: the page waits for the whole file, as it would without a head.
+ * HEAD_MAX_CELL_BYTES (and their number within HEAD_MAX_CELLS). A cell that does not fit goes in without its large
+ * frame contents (PENDING_OUTPUT) when it then fits; otherwise the head ends before it, possibly with no cells: the
+ * page then waits for the whole file, as it would without a head.
  */
 export function notebookHead(parsed: ParsedNotebook, sha256: string): NotebookHead {
   const { notebook } = parsed;
@@ -34,9 +47,15 @@ export function notebookHead(parsed: ParsedNotebook, sha256: string): NotebookHe
   let bytes = 0;
   for (const cell of notebook.cells) {
     if (cells.length === HEAD_MAX_CELLS) break;
-    bytes += JSON.stringify(cell).length;
-    if (bytes > HEAD_MAX_CELL_BYTES) break;
-    cells.push(cell);
+    let size = JSON.stringify(cell).length;
+    let taken: Cell = cell;
+    if (bytes + size > HEAD_MAX_CELL_BYTES) {
+      taken = withPendingOutputs(cell);
+      size = JSON.stringify(taken).length;
+      if (bytes + size > HEAD_MAX_CELL_BYTES) break;
+    }
+    bytes += size;
+    cells.push(taken);
   }
   return {
     sha256,
@@ -68,4 +87,20 @@ export function readHead(value: unknown): ReadHead | null {
   const parsed = readAcceptedDocument(head.notebook);
   if (!parsed || cellCount < parsed.notebook.cells.length) return null;
   return { sha256, cellCount, parsed: { notebook: parsed.notebook, original: { major: original.major, minor: original.minor }, upgraded: head.upgraded } };
+}
+
+/** The cell with every large frame content (string-valued active types) replaced by PENDING_OUTPUT. */
+function withPendingOutputs(cell: Cell): Cell {
+  if (cell.cell_type !== "code") return cell;
+  const outputs = cell.outputs.map((output) => {
+    if (output.output_type !== "display_data" && output.output_type !== "execute_result") return output;
+    let data: typeof output.data | undefined;
+    for (const [mime, value] of Object.entries(output.data)) {
+      if (!ACTIVE_MIME_TYPES.has(mime) || typeof value !== "string" || value.length <= PENDING_OVER_CHARS) continue;
+      data ??= { ...output.data };
+      data[mime] = PENDING_OUTPUT;
+    }
+    return data ? { ...output, data } : output;
+  });
+  return { ...cell, outputs };
 }

@@ -1,9 +1,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
-import { HEAD_MAX_CELL_BYTES, HEAD_MAX_CELLS, notebookHead, readHead } from "./head.ts";
-import { NotebookError } from "./errors.ts";
-import { parseNotebook } from "./parse.ts";
+import { HEAD_MAX_CELL_BYTES, HEAD_MAX_CELLS, notebookHead, PENDING_OUTPUT, readHead } from "./notebook-head.ts";
+import { planCellRange } from "../web/cell-plans.ts";
+import type { CodeCell, DisplayDataOutput } from "../notebook/types.ts";
+import { NotebookError } from "../notebook/errors.ts";
+import { parseNotebook } from "../notebook/parse.ts";
 
 const notebooks = new URL("../../../shared/corpus/notebooks/", import.meta.url);
 
@@ -25,8 +27,14 @@ test("a head read back is the notebook's first cells, metadata and version, for 
     const cells = head.parsed.notebook.cells;
     assert.equal(head.cellCount, parsed.notebook.cells.length, name);
     assert.ok(cells.length <= HEAD_MAX_CELLS && JSON.stringify(cells).length <= HEAD_MAX_CELL_BYTES + cells.length, name);
-    // The same model as the whole file's (null prototypes included), and the whole file's version.
-    assert.deepStrictEqual(cells, parsed.notebook.cells.slice(0, cells.length), name);
+    // The same model as the whole file's (null prototypes included), except for frame contents left out, and the
+    // whole file's version.
+    cells.forEach((cell, i) => {
+      const whole = parsed.notebook.cells[i]!;
+      if (!JSON.stringify(cell).includes(PENDING_OUTPUT)) return assert.deepStrictEqual(cell, whole, `${name} cell ${i}`);
+      assert.equal(cell.source, whole.source);
+      assert.equal((cell as CodeCell).outputs.length, (whole as CodeCell).outputs.length);
+    });
     assert.deepStrictEqual(head.parsed.notebook.metadata, parsed.notebook.metadata, name);
     assert.deepStrictEqual(head.parsed.original, parsed.original, name);
     assert.equal(head.parsed.upgraded, parsed.upgraded, name);
@@ -65,4 +73,30 @@ test("readHead refuses what is not a head of a valid notebook", () => {
     { ...good, notebook: { ...good.notebook, nbformat: 3 } },
   ];
   for (const value of broken) assert.equal(readHead(sent(value)), null, JSON.stringify(value));
+});
+
+test("a cell too large for the head goes in without its large frame contents, drawn as pending", () => {
+  const html = "<div>" + "x".repeat(300_000) + "</div>";
+  const text = JSON.stringify({
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: {},
+    cells: [
+      { id: "a", cell_type: "code", metadata: {}, source: "show(p)", execution_count: 1, outputs: [{ output_type: "display_data", metadata: {}, data: { "text/html": html, "text/plain": "<Figure>", "image/png": "iVBORw0KGgo=" } }] },
+      { id: "b", cell_type: "markdown", metadata: {}, source: "after" },
+    ],
+  });
+  const parsed = parseNotebook(text);
+  const head = readHead(sent(notebookHead(parsed, "a")));
+  assert.ok(head);
+  assert.equal(head.parsed.notebook.cells.length, 2);
+  const output = (head.parsed.notebook.cells[0] as CodeCell).outputs[0] as DisplayDataOutput;
+  // Only the large frame content is left out; the bundle's other types and the cell's source stay.
+  assert.equal(output.data["text/html"], PENDING_OUTPUT);
+  assert.equal(output.data["text/plain"], "<Figure>");
+  assert.equal(head.parsed.notebook.cells[0]?.source, "show(p)");
+  // The plan still chooses the frame, so the page draws the output's place.
+  const plan = planCellRange(head.parsed.notebook, { fileName: "a.ipynb" }, 0, 1)[0];
+  const outputs = plan && "outputs" in plan ? (plan.outputs as { kind: string; content?: unknown }[]) : [];
+  assert.deepEqual(outputs.map((o) => [o.kind, o.content]), [["frame", PENDING_OUTPUT]]);
 });
