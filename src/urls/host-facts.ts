@@ -38,71 +38,92 @@ const SLOTS = (1 << SET_BITS) * WAYS;
 // runtime call, since a host sliced from the href is a SlicedString, which V8's === does not compare inline.
 const SLOT_BYTES = 64;
 const SLOT_WORDS = SLOT_BYTES >> 2;
-const KEY_HEADER = 8;
-const KEY_CHARS = SLOT_BYTES - KEY_HEADER;
+const KEY_HEADER_WORDS = 2;
+const KEY_CHARS = SLOT_BYTES - KEY_HEADER_WORDS * 4;
 const keyBytes = new Uint8Array(SLOTS * SLOT_BYTES);
 /** Word 0 of a slot: the host's hash; word 1: its length + 1 (0: the slot is empty). */
 const keyWords = new Int32Array(keyBytes.buffer);
 const cacheFacts: (HostFacts | undefined)[] = new Array<HostFacts | undefined>(SLOTS);
 
-/** Where the host that starts at `start` in an http(s) href ends. */
-export function hostEnd(href: string, start: number): number {
-  // The parser serializes "/" after the host and its port, an IPv6 address in brackets, and a port only as
-  // ":digits"; the native search is cheaper than testing every character for both "/" and ":".
-  if (href.charCodeAt(start) === 91) return href.indexOf("]", start) + 1;
-  const slash = href.indexOf("/", start);
-  let end = slash < 0 ? href.length : slash;
-  let digit = end - 1;
-  while (digit > start && href.charCodeAt(digit) >= 48 && href.charCodeAt(digit) <= 57) digit--;
-  if (digit < end - 1 && href.charCodeAt(digit) === 58) end = digit;
-  return end;
+/** The host's first KEY_CHARS characters as bytes, zero-padded to whole words, written while hashing it. */
+const scratchBytes = new Uint8Array(KEY_CHARS + 4);
+const scratchWords = new Int32Array(scratchBytes.buffer);
+
+/** The cache's hash of a host, as hostFacts computes it (for the tests that make hosts collide). */
+export function hostHash(host: string): number {
+  let h = 5381;
+  for (let i = 0; i < host.length; i++) h = ((h << 5) + h + host.charCodeAt(i)) | 0;
+  return Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
 }
 
-/** The cache's hash of the text's [start, end) range (exported for the tests that make hosts collide). */
-export function hostHash(text: string, start: number, end: number): number {
+/** The set a host's facts are cached in (for the tests that fill one set past its ways). */
+export function hostCacheSet(host: string): number {
+  return hostHash(host) >>> (32 - SET_BITS);
+}
+
+/** How many hosts one set holds. */
+export const HOST_CACHE_WAYS = WAYS;
+/** How many characters of a host its slot's key holds; longer hosts are confirmed against their cached name. */
+export const HOST_KEY_CHARS = KEY_CHARS;
+
+/**
+ * The facts of the host that starts at `start` in `href`, the flat serialization of a parsed http(s) URL. One pass
+ * finds the host's end, hashes it and copies its first characters (the parser always serializes a path "/" after
+ * the host, or a port after ":", and an IPv6 address in brackets); the parser's own getters would cost a second pass.
+ */
+export function hostFacts(href: string, start: number): HostFacts {
   // Shift-and-add (djb2) rather than the blocklist's FNV-1a: its multiply chain is the dearest part of a cached
   // verdict, and the cache only needs the bits spread, which the one multiply after the loop does. The hash only
   // picks a set: a hit is confirmed on every character, so a collision (djb2's are easy to make) costs time,
   // never another host's facts.
   let h = 5381;
-  for (let i = start; i < end; i++) h = ((h << 5) + h + text.charCodeAt(i)) | 0;
-  return Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
-}
-
-/** The facts of the host that starts at `start` in `href`, the flat serialization of a parsed http(s) URL. */
-export function hostFacts(href: string, start: number): HostFacts {
-  const end = hostEnd(href, start);
-  const h = hostHash(href, start, end);
+  let end = start;
+  let bits = 0;
+  // An IPv6 host runs to its "]"; any other to the "/" of the path or the ":" of a port.
+  const ipv6 = href.charCodeAt(start) === 91;
+  const stop = ipv6 ? href.indexOf("]", start) + 1 : href.length;
+  for (let code = href.charCodeAt(end); end < stop && (ipv6 || (code !== 47 && code !== 58)); code = href.charCodeAt(++end)) {
+    h = ((h << 5) + h + code) | 0;
+    bits |= code;
+    if (end - start < KEY_CHARS) scratchBytes[end - start] = code;
+  }
+  h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
   const length = end - start;
+  // The parser serializes http(s) hosts in ASCII; anything else would not fit the byte-wide keys, so it is judged
+  // afresh rather than cached (a truncated character could match another host's key).
+  if (bits > 0x7f) return newFacts(href.slice(start, end));
+  const keyLength = length < KEY_CHARS ? length : KEY_CHARS;
+  for (let i = keyLength; i < keyLength + 4; i++) scratchBytes[i] = 0;
+  // The key is compared a word (four characters) at a time: a character loop cost as much as the rest of the lookup.
+  const keyWordCount = (keyLength + 3) >> 2;
   const first = (h >>> (32 - SET_BITS)) * WAYS;
   for (let slot = first; slot < first + WAYS; slot++) {
     const word = slot * SLOT_WORDS;
-    if (keyWords[word] === h && keyWords[word + 1] === length + 1) {
+    if (keyWords[word] === h && keyWords[word + 1] === length + 1 && sameKey(word + KEY_HEADER_WORDS, keyWordCount)) {
       const cached = cacheFacts[slot] as HostFacts;
-      if (length <= KEY_CHARS ? sameKey(href, start, length, slot * SLOT_BYTES + KEY_HEADER) : sameText(href, start, cached.host)) return cached;
+      if (length <= KEY_CHARS || sameText(href, start, cached.host)) return cached;
     }
   }
   // The newest host goes first and the others move one way along; the last one leaves.
   keyBytes.copyWithin((first + 1) * SLOT_BYTES, first * SLOT_BYTES, (first + WAYS - 1) * SLOT_BYTES);
   for (let slot = first + WAYS - 1; slot > first; slot--) cacheFacts[slot] = cacheFacts[slot - 1];
   const facts = newFacts(href.slice(start, end));
-  keyWords[first * SLOT_WORDS] = h;
-  keyWords[first * SLOT_WORDS + 1] = length + 1;
-  // The parser serializes http(s) hosts in ASCII; a character that did not fit a byte would be stored truncated
-  // and never match, which would only make that host miss the cache.
-  for (let i = 0, at = first * SLOT_BYTES + KEY_HEADER; i < length && i < KEY_CHARS; i++) keyBytes[at + i] = href.charCodeAt(start + i);
+  const word = first * SLOT_WORDS;
+  keyWords[word] = h;
+  keyWords[word + 1] = length + 1;
+  for (let i = 0; i < keyWordCount; i++) keyWords[word + KEY_HEADER_WORDS + i] = scratchWords[i] as number;
   cacheFacts[first] = facts;
   return facts;
 }
 
-function sameKey(href: string, start: number, length: number, at: number): boolean {
-  for (let i = 0; i < length; i++) if (keyBytes[at + i] !== href.charCodeAt(start + i)) return false;
+function sameKey(at: number, count: number): boolean {
+  for (let i = 0; i < count; i++) if (keyWords[at + i] !== scratchWords[i]) return false;
   return true;
 }
 
 /** Hosts longer than a slot's key are confirmed against the cached name itself. */
 function sameText(href: string, start: number, host: string): boolean {
-  for (let i = 0; i < host.length; i++) if (host.charCodeAt(i) !== href.charCodeAt(start + i)) return false;
+  for (let i = KEY_CHARS; i < host.length; i++) if (host.charCodeAt(i) !== href.charCodeAt(start + i)) return false;
   return true;
 }
 
