@@ -32,18 +32,21 @@ export interface HostFacts extends HostDisplay {
 const SET_BITS = 14;
 const WAYS = 2;
 const SLOTS = (1 << SET_BITS) * WAYS;
-// Each slot's key is one 64-byte cache line: the host's full hash, its length, and its first KEY_CHARS characters.
-// A verdict on a known host reads that line to find and confirm its host, and one more for the facts object;
-// comparing against the cached host string cost two lines more (the string and an array of references) and a
-// runtime call, since a host sliced from the href is a SlicedString, which V8's === does not compare inline.
+// Each slot's key is one 64-byte cache line: the host's full hash, its length, the number of its facts, and its
+// first KEY_CHARS characters. A verdict on a known host reads that line to find and confirm its host, and one more
+// for the facts object; comparing against the cached host string cost a line more and a runtime call, since a
+// host sliced from the href is a SlicedString, which V8's === does not compare inline.
 const SLOT_BYTES = 64;
 const SLOT_WORDS = SLOT_BYTES >> 2;
-const KEY_HEADER_WORDS = 2;
+const KEY_HEADER_WORDS = 3;
 const KEY_CHARS = SLOT_BYTES - KEY_HEADER_WORDS * 4;
 const keyBytes = new Uint8Array(SLOTS * SLOT_BYTES);
-/** Word 0 of a slot: the host's hash; word 1: its length + 1 (0: the slot is empty). */
+/** Word 0 of a slot: the host's hash; word 1: its length + 1 (0: the slot is empty); word 2: its facts' number. */
 const keyWords = new Int32Array(keyBytes.buffer);
-const cacheFacts: (HostFacts | undefined)[] = new Array<HostFacts | undefined>(SLOTS);
+// The facts of the cached hosts, numbered densely (a host evicted from a set leaves its number to the one that
+// replaces it): the array stays as small as the number of hosts in use, so reading it is rarely a cache miss,
+// where an array with a place for every slot spreads a few hundred hosts over as many cache lines.
+const factsByNumber: HostFacts[] = [];
 
 /** The host's first KEY_CHARS characters as bytes, zero-padded to whole words, written while hashing it. */
 const scratchBytes = new Uint8Array(KEY_CHARS + 4);
@@ -100,19 +103,21 @@ export function hostFacts(href: string, start: number): HostFacts {
   for (let slot = first; slot < first + WAYS; slot++) {
     const word = slot * SLOT_WORDS;
     if (keyWords[word] === h && keyWords[word + 1] === length + 1 && sameKey(word + KEY_HEADER_WORDS, keyWordCount)) {
-      const cached = cacheFacts[slot] as HostFacts;
+      const cached = factsByNumber[keyWords[word + 2] as number] as HostFacts;
       if (length <= KEY_CHARS || sameText(href, start, cached.host)) return cached;
     }
   }
-  // The newest host goes first and the others move one way along; the last one leaves.
-  keyBytes.copyWithin((first + 1) * SLOT_BYTES, first * SLOT_BYTES, (first + WAYS - 1) * SLOT_BYTES);
-  for (let slot = first + WAYS - 1; slot > first; slot--) cacheFacts[slot] = cacheFacts[slot - 1];
   const facts = newFacts(href.slice(start, end));
+  // The newest host goes first and the others move one way along; the last one leaves, and its number is reused.
+  const last = (first + WAYS - 1) * SLOT_WORDS;
+  const number = keyWords[last + 1] !== 0 ? (keyWords[last + 2] as number) : factsByNumber.length;
+  keyBytes.copyWithin((first + 1) * SLOT_BYTES, first * SLOT_BYTES, (first + WAYS - 1) * SLOT_BYTES);
   const word = first * SLOT_WORDS;
   keyWords[word] = h;
   keyWords[word + 1] = length + 1;
+  keyWords[word + 2] = number;
   for (let i = 0; i < keyWordCount; i++) keyWords[word + KEY_HEADER_WORDS + i] = scratchWords[i] as number;
-  cacheFacts[first] = facts;
+  factsByNumber[number] = facts;
   return facts;
 }
 
