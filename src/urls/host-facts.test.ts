@@ -87,6 +87,15 @@ test("more hosts in one set than it has ways: the oldest leaves, none is confuse
       assert.equal(checkUrl(`https://${host}/p`, "image", { policy }).reason, i === 0 || i === 2 ? "blocklisted" : "proxied_image", `${host}, round ${round}`);
     }
   }
+  // After an eviction, every host still in the set is found with its own facts, and found again (cached).
+  const recent = hosts.slice(-HOST_CACHE_WAYS);
+  const cached = recent.map((host) => factsOf(`https://${host}/`));
+  for (let round = 0; round < 3; round++) {
+    for (const [i, host] of recent.entries()) {
+      assert.equal(factsOf(`https://${host}/x`), cached[i], `${host} stays cached`);
+      assert.equal((cached[i] as { host: string }).host, host);
+    }
+  }
 });
 
 test("a host and its trailing-dot spelling get the same verdict, in either order", () => {
