@@ -80,6 +80,12 @@ test("more hosts in one set than it has ways: the oldest leaves, none is confuse
     bySet.set(set, group);
     if (group.length === wanted) hosts = group;
   }
+  // The set is the one hostFacts really uses: one host more than its ways pushes the first one out.
+  const firstFacts = factsOf(`https://${hosts[0]}/`);
+  for (const host of hosts.slice(1, HOST_CACHE_WAYS)) factsOf(`https://${host}/`);
+  assert.equal(factsOf(`https://${hosts[0]}/`), firstFacts, "still cached while the set has room");
+  for (const host of hosts.slice(1, HOST_CACHE_WAYS + 1)) factsOf(`https://${host}/`);
+  assert.notEqual(factsOf(`https://${hosts[0]}/`), firstFacts, "evicted");
   const policy = blocking(hosts[0] as string, hosts[2] as string);
   for (let round = 0; round < 3; round++) {
     for (const [i, host] of hosts.entries()) {

@@ -27,8 +27,8 @@ export interface HostFacts extends HostDisplay {
   sitePrompt: PromptData | null;
 }
 
-// Two-way set associative: a direct-mapped cache of a few thousand hosts keeps evicting the pairs of hosts that
-// share a slot (about one host in six with 1,200 hosts in 32K slots), and each miss redoes the dear part.
+// Two-way set associative: direct-mapped, hosts that share a slot keep evicting each other, and each miss redoes
+// the dear part (bench:urls's 1,252 hosts in 32K slots: 59 shared one, and 1% of verdicts missed).
 const SET_BITS = 14;
 const WAYS = 2;
 const SLOTS = (1 << SET_BITS) * WAYS;
