@@ -242,15 +242,15 @@ export class Blocklist {
     for (let i = host.length - 1; i >= 0; i--) {
       const code = host.charCodeAt(i);
       if (code === 46 && hosts !== null && !ip && this.#hostFilter.mayHave(h >>> 0)) {
-        const found = hosts.findHashed(h, host, i + 1, host.length);
-        if (found >= 0) return hosts.tag(found);
+        const found = hosts.findHashedTag(h, host, i + 1, host.length);
+        if (found >= 0) return found;
       }
       h = hashStep(h, code);
     }
     h >>>= 0;
     if (hosts !== null && this.#hostFilter.mayHave(h)) {
-      const found = hosts.findHashed(h, host, 0, host.length);
-      if (found >= 0) return hosts.tag(found);
+      const found = hosts.findHashedTag(h, host, 0, host.length);
+      if (found >= 0) return found;
     }
     return this.#urlHosts.mayHave(h) ? URL_ENTRIES : NO_HIT;
   }
@@ -261,8 +261,8 @@ export class Blocklist {
     const hash = url.indexOf("#");
     const end = hash < 0 ? url.length : hash;
     if (this.#urls.size > 0) {
-      const found = this.#urls.find(url, 0, end);
-      if (found >= 0) return this.#urls.tag(found);
+      const found = this.#urls.findTag(url, 0, end);
+      if (found >= 0) return found;
     }
     if (this.#prefixes.size > 0) {
       const group = this.#prefixOrigins.find(url, 0, originLength(url));

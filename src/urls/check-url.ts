@@ -2,7 +2,6 @@
 // Pure and synchronous (no DNS, no I/O): the image proxy repeats the address rules at connect time.
 import { checkRasterImage, isRasterMimeType } from "../render/raster.ts";
 import { APP_SIDE_EFFECT_SEGMENTS, DEFAULT_APP_ORIGIN, hostWithoutTrailingDot, isSideEffectPath } from "./app-origin.ts";
-import type { HostDisplay } from "./display.ts";
 import { URL_ENTRIES } from "./blocklist.ts";
 import { decodeAttribute } from "./html-references.ts";
 import { blocklistHostTag, hostFacts, type HostFacts } from "./host-facts.ts";
@@ -24,6 +23,8 @@ interface PreparedPolicy {
   trustedDomains: readonly string[];
   trustedApplications: ReadonlySet<string>;
   allowLoopback: ReadonlySet<string>;
+  /** allowLoopback.size > 0, read on every verdict: a plain field is cheaper than the Set's size getter. */
+  hasLoopback: boolean;
   /** Ports of the allowLoopback pairs (see UrlPolicy.allowLoopback). */
   allowLoopbackPorts: ReadonlySet<string>;
   blocklist: UrlPolicy["blocklist"];
@@ -53,6 +54,7 @@ function prepare(policy: UrlPolicy): PreparedPolicy {
     trustedDomains: (policy.trustedDomains ?? []).map(asciiDomain).filter((d) => d !== ""),
     trustedApplications: new Set((policy.trustedApplications ?? []).map((a) => a.toLowerCase())),
     allowLoopback: new Set((policy.allowLoopback ?? []).map(loopbackPair)),
+    hasLoopback: (policy.allowLoopback ?? []).length > 0,
     allowLoopbackPorts: new Set((policy.allowLoopback ?? []).map((pair) => loopbackPair(pair).replace(/^.*:/, ""))),
     blocklist: policy.blocklist,
   };
@@ -94,7 +96,7 @@ interface Parts {
   detail?: string;
 }
 
-function promptData(context: UrlContext, verdict: Verdict, reason: Reason, host: HostDisplay | null, application: string | undefined): PromptData {
+function promptData(context: UrlContext, verdict: Verdict, reason: Reason, host: HostFacts | null, application: string | undefined): PromptData {
   const prompt: PromptData = {
     kind: verdict === "block" ? "blocked" : reason === "external_application" ? "external_application" : "external_site",
     host: host ? host.display : null,
@@ -205,15 +207,17 @@ function isTrustedDomain(host: string, trusted: readonly string[]): boolean {
   return false;
 }
 
-/** finish() for http(s) URLs, without the intermediate parts object: this is the path nearly every URL takes. */
-function web(input: string, context: UrlContext, normalized: string, facts: HostFacts, warning: string | undefined, verdict: Verdict, reason: Reason, detail?: string, list?: string): UrlVerdict {
-  const host = facts.display;
-  const message = detail === undefined ? REASONS[reason] : `${REASONS[reason]} (${detail})`;
+/**
+ * finish() for http(s) URLs, without the intermediate parts object: this is the path nearly every URL takes. The
+ * callers pass the reason's sentence as REASONS.<reason>, a load V8 folds into a constant; REASONS[reason] with a
+ * reason that varies by call is a megamorphic keyed load on every verdict.
+ */
+function web(input: string, context: UrlContext, normalized: string, facts: HostFacts, warning: string | undefined, verdict: Verdict, reason: Reason, message: string, list?: string): UrlVerdict {
   // Built as one literal per outcome rather than grown field by field: this runs for nearly every URL.
   const result: UrlVerdict =
     verdict === "allow"
-      ? { input, context, verdict, reason, message, normalized, display: host.display, registrableDomain: host.registrableDomain }
-      : { input, context, verdict, reason, message, normalized, display: host.display, registrableDomain: host.registrableDomain, prompt: reason === "external_site" ? (facts.sitePrompt ??= Object.freeze(promptData(context, verdict, reason, host, undefined))) : promptData(context, verdict, reason, host, undefined) };
+      ? { input, context, verdict, reason, message, normalized, display: facts.display, registrableDomain: facts.registrableDomain }
+      : { input, context, verdict, reason, message, normalized, display: facts.display, registrableDomain: facts.registrableDomain, prompt: reason === "external_site" ? (facts.sitePrompt ??= Object.freeze(promptData(context, verdict, reason, facts, undefined))) : promptData(context, verdict, reason, facts, undefined) };
   if (list !== undefined) result.list = list;
   if (warning !== undefined) result.warning = warning;
   return result;
@@ -246,20 +250,18 @@ function checkWeb(input: string, context: UrlContext, url: URL, policy: Prepared
     const hash = normalized.indexOf("#");
     if (hash >= 0) normalized = normalized.slice(0, hash);
   }
-  const host = facts.display;
-
   if (hostname === policy.appHost) {
-    if (isSideEffectPath(url.pathname, policy.sideEffectSegments)) return web(input, context, normalized, facts, warning, "block", "app_api");
-    if (hostname + (url.port ? `:${url.port}` : "") === policy.appHostPort) return web(input, context, normalized, facts, warning, "allow", "workspace_relative");
+    if (isSideEffectPath(url.pathname, policy.sideEffectSegments)) return web(input, context, normalized, facts, warning, "block", "app_api", REASONS.app_api);
+    if (hostname + (url.port ? `:${url.port}` : "") === policy.appHostPort) return web(input, context, normalized, facts, warning, "allow", "workspace_relative", REASONS.workspace_relative);
   }
   // The port matters only to the loopback allowance and to images; links skip the getter.
-  const port = context === "image" || policy.allowLoopback.size > 0 ? url.port : "";
-  const loopbackAllowed = policy.allowLoopback.size > 0 && policy.allowLoopback.has(`${hostname}:${port || (protocol === "https:" ? "443" : "80")}`);
+  const port = context === "image" || policy.hasLoopback ? url.port : "";
+  const loopbackAllowed = policy.hasLoopback && policy.allowLoopback.has(`${hostname}:${port || (protocol === "https:" ? "443" : "80")}`);
   if (!loopbackAllowed) {
     const address = facts.address;
-    if (address?.special) return web(input, context, normalized, facts, warning, "block", "private_address", address.range);
-    if (facts.local) return web(input, context, normalized, facts, warning, "block", "local_name", hostname);
-    if (context === "image" && port !== "" && !IMAGE_PORT_TEXT.has(port) && !policy.allowLoopbackPorts.has(port)) return web(input, context, normalized, facts, warning, "block", "bad_port", `port ${port}`);
+    if (address?.special) return web(input, context, normalized, facts, warning, "block", "private_address", `${REASONS.private_address} (${address.range})`);
+    if (facts.local) return web(input, context, normalized, facts, warning, "block", "local_name", `${REASONS.local_name} (${hostname})`);
+    if (context === "image" && port !== "" && !IMAGE_PORT_TEXT.has(port) && !policy.allowLoopbackPorts.has(port)) return web(input, context, normalized, facts, warning, "block", "bad_port", `${REASONS.bad_port} (port ${port})`);
   }
   const blocklist = policy.blocklist;
   if (blocklist) {
@@ -267,14 +269,14 @@ function checkWeb(input: string, context: UrlContext, url: URL, policy: Prepared
     if (tag === URL_ENTRIES) tag = blocklist.urlTag(normalized);
     if (tag >= 0) {
       const list = blocklist.names[tag] ?? "";
-      return web(input, context, normalized, facts, warning, "block", "blocklisted", `list "${list}"`, list);
+      return web(input, context, normalized, facts, warning, "block", "blocklisted", `${REASONS.blocklisted} (list "${list}")`, list);
     }
   }
-  if (context === "image") return web(input, context, normalized, facts, warning, "allow", "proxied_image");
-  if (host.confusable) {
-    warning = `The host is shown in punycode because ${host.confusable}.`;
-    return web(input, context, normalized, facts, warning, "prompt", "confusable_host");
+  if (context === "image") return web(input, context, normalized, facts, warning, "allow", "proxied_image", REASONS.proxied_image);
+  if (facts.confusable !== undefined) {
+    warning = `The host is shown in punycode because ${facts.confusable}.`;
+    return web(input, context, normalized, facts, warning, "prompt", "confusable_host", REASONS.confusable_host);
   }
-  if (policy.trustedDomains.length > 0 && isTrustedDomain(hostname, policy.trustedDomains)) return web(input, context, normalized, facts, warning, "allow", "trusted_site");
-  return web(input, context, normalized, facts, warning, "prompt", "external_site");
+  if (policy.trustedDomains.length > 0 && isTrustedDomain(hostname, policy.trustedDomains)) return web(input, context, normalized, facts, warning, "allow", "trusted_site", REASONS.trusted_site);
+  return web(input, context, normalized, facts, warning, "prompt", "external_site", REASONS.external_site);
 }
