@@ -41,6 +41,10 @@ export class NotebookDrawing {
   private fromFile = false;
   private progressive: ProgressiveCells | undefined;
   private confirming: IdleHandle | undefined;
+  /** Bytes whose reading is put off until the head's first screen is painted, and the frame and task that wait. */
+  private waitingBytes: Uint8Array | undefined;
+  private paintFrame: number | undefined;
+  private paintTask: number | undefined;
   private disposed = false;
 
   constructor(options: NotebookDrawingOptions) {
@@ -65,8 +69,26 @@ export class NotebookDrawing {
     void host.resolveImages();
   }
 
-  /** Draws the notebook from its stored bytes: what the head has not drawn, or all of it. */
+  /**
+   * Draws the notebook from its stored bytes: what the head has not drawn, or all of it. When the head has just
+   * drawn a full first screen, the bytes (megabytes to read) wait until that screen is painted.
+   */
   showFile(bytes: Uint8Array): void {
+    if (this.disposed || this.fromFile || this.waitingBytes) return;
+    if (this.firstScreenMarked) {
+      this.waitingBytes = bytes;
+      // The frame's callbacks run just before the paint; a task queued there runs after it.
+      this.paintFrame = requestAnimationFrame(() => {
+        this.paintFrame = undefined;
+        this.paintTask = window.setTimeout(() => this.readFile(bytes), 0);
+      });
+      return;
+    }
+    this.readFile(bytes);
+  }
+
+  private readFile(bytes: Uint8Array): void {
+    this.stopWaiting();
     if (this.disposed || this.fromFile) return;
     this.fromFile = true;
     const { container, fileName, host } = this.options;
@@ -112,11 +134,19 @@ export class NotebookDrawing {
 
   /** Draws every cell not drawn yet, now (an in-notebook link's target may be one of them). */
   finish(): void {
+    if (this.waitingBytes) this.readFile(this.waitingBytes);
     this.progressive?.finish();
+  }
+
+  private stopWaiting(): void {
+    if (this.paintFrame !== undefined) cancelAnimationFrame(this.paintFrame);
+    if (this.paintTask !== undefined) clearTimeout(this.paintTask);
+    this.paintFrame = this.paintTask = this.waitingBytes = undefined;
   }
 
   dispose(): void {
     this.disposed = true;
+    this.stopWaiting();
     this.progressive?.cancel();
     this.confirming?.cancel();
     this.options.container.replaceChildren();

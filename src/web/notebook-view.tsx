@@ -89,13 +89,13 @@ export function NotebookView({ head, bytes, fileName, base, frameShellUrl, urls,
     };
   }, [fileName, base, frameShellUrl, urls]);
 
-  // The bytes before the head: when both are in, the whole notebook is drawn from the bytes alone.
-  useLayoutEffect(() => {
-    if (bytes) drawing.current?.showFile(bytes);
-  }, [bytes, fileName, base, frameShellUrl, urls]);
+  // The head first, even when the bytes are in too: its first screen is painted before the whole file is read.
   useLayoutEffect(() => {
     if (head) drawing.current?.showHead(head);
   }, [head, fileName, base, frameShellUrl, urls]);
+  useLayoutEffect(() => {
+    if (bytes) drawing.current?.showFile(bytes);
+  }, [bytes, fileName, base, frameShellUrl, urls]);
 
   return (
     <article className="vt-page vt-notebook" aria-busy={drawn.kind === "drawing" || (drawn.kind === "ok" && drawn.toc === null)}>
