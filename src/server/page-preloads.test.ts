@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { pagePreloads, withPreloads } from "./page-preloads.ts";
 
-test("every page preloads the session and the settings; a file's page its details and bytes (a notebook's head first), when signed in", () => {
+test("every page preloads the session and the settings; a file's page its details and bytes (a notebook's head instead), when signed in", () => {
   assert.deepEqual(pagePreloads("/", true), ["/api/session", "/api/config"]);
   assert.deepEqual(pagePreloads("/w/ws_1", true), ["/api/session", "/api/config"]);
   assert.deepEqual(pagePreloads("/w/ws_1/f/a%20b/c%23d.ipynb?version=3", true), [
@@ -10,9 +10,8 @@ test("every page preloads the session and the settings; a file's page its detail
     "/api/config",
     "/api/workspaces/ws_1/notebook-head/a%20b/c%23d.ipynb?version=3",
     "/api/workspaces/ws_1/files/a%20b/c%23d.ipynb",
-    "/api/workspaces/ws_1/raw/a%20b/c%23d.ipynb?version=3",
   ]);
-  // Only notebooks have a head.
+  // Only notebooks have a head; other files' bytes are what their page shows first.
   assert.deepEqual(pagePreloads("/w/ws_1/f/src/run.py", true), ["/api/session", "/api/config", "/api/workspaces/ws_1/files/src/run.py", "/api/workspaces/ws_1/raw/src/run.py"]);
   // Signed out, the page never reads a file: nothing is fetched for it.
   assert.deepEqual(pagePreloads("/w/ws_1/f/a.ipynb", false), ["/api/session", "/api/config"]);

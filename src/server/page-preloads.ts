@@ -1,6 +1,7 @@
 // What a studio page will ask the API for first, named in the page itself (`<link rel="preload">`), so that the
 // browser fetches it while it is still loading the UI's scripts instead of after: the session and the public
-// settings on every page, and on a file's page that file's details and bytes. Every address comes from the same
+// settings on every page, and on a file's page that file's details and bytes (a notebook's head instead of its
+// bytes). Every address comes from the same
 // functions the UI calls (web/addresses.ts), so each preload is the request the page then makes, and the browser
 // hands the page the answer it already has.
 import { escapeAttribute } from "../render/serialize.ts";
@@ -21,9 +22,10 @@ export function pagePreloads(url: string, signedIn: boolean): string[] {
   const route = parseRoute(pathname, search);
   // A stored file's path never has empty, "." or ".." segments; an address that does names no file.
   if (route.page === "file" && !route.path.split("/").some((s) => s === "" || s === "." || s === "..")) {
-    // A notebook's head first: it is small, and the page draws its first screen from it while the bytes arrive.
-    if (isNotebookPath(route.path)) preloads.push(notebookHeadHref(route.workspace, route.path, route.version));
-    preloads.push(fileApiHref(route.workspace, route.path), rawHref(route.workspace, route.path, route.version));
+    // A notebook's head rather than its bytes: the page draws the first screen from the head, and asks for the
+    // bytes (megabytes with figures, which the page's main thread takes in as they arrive) once it is painted.
+    if (isNotebookPath(route.path)) preloads.push(notebookHeadHref(route.workspace, route.path, route.version), fileApiHref(route.workspace, route.path));
+    else preloads.push(fileApiHref(route.workspace, route.path), rawHref(route.workspace, route.path, route.version));
   }
   return preloads;
 }

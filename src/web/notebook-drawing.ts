@@ -28,6 +28,11 @@ export interface NotebookDrawingOptions {
   onContents(toc: TocEntry[]): void;
   /** The file is not a notebook the model reads; nothing of it is shown. */
   onError(message: string): void;
+  /**
+   * The bytes are needed now: the head's first screen is painted, or the head cannot fill it, or a link needs a
+   * cell the head does not have. Reading megabytes before that would hold up the first screen.
+   */
+  wantBytes(): void;
 }
 
 const describe = (error: unknown) => (error instanceof NotebookError ? error.format() : String(error));
@@ -41,10 +46,12 @@ export class NotebookDrawing {
   private fromFile = false;
   private progressive: ProgressiveCells | undefined;
   private confirming: IdleHandle | undefined;
-  /** Bytes whose reading is put off until the head's first screen is painted, and the frame and task that wait. */
-  private waitingBytes: Uint8Array | undefined;
+  /** The frame and the task that wait for the head's first screen to be painted before the bytes are asked for. */
   private paintFrame: number | undefined;
   private paintTask: number | undefined;
+  private bytesWanted = false;
+  /** A link asked for every cell before the bytes were in. */
+  private finishWhenRead = false;
   private disposed = false;
 
   constructor(options: NotebookDrawingOptions) {
@@ -65,29 +72,26 @@ export class NotebookDrawing {
     if (screenIsFull(container) || this.headCells === head.cellCount) {
       performance.mark(FIRST_SCREEN_MARK);
       this.firstScreenMarked = true;
+      // The frame's callbacks run just before the paint; a task queued there runs after it.
+      this.paintFrame = requestAnimationFrame(() => {
+        this.paintFrame = undefined;
+        this.paintTask = window.setTimeout(() => this.askForBytes(), 0);
+      });
+    } else {
+      this.askForBytes();
     }
     void host.resolveImages();
   }
 
-  /**
-   * Draws the notebook from its stored bytes: what the head has not drawn, or all of it. When the head has just
-   * drawn a full first screen, the bytes (megabytes to read) wait until that screen is painted.
-   */
-  showFile(bytes: Uint8Array): void {
-    if (this.disposed || this.fromFile || this.waitingBytes) return;
-    if (this.firstScreenMarked) {
-      this.waitingBytes = bytes;
-      // The frame's callbacks run just before the paint; a task queued there runs after it.
-      this.paintFrame = requestAnimationFrame(() => {
-        this.paintFrame = undefined;
-        this.paintTask = window.setTimeout(() => this.readFile(bytes), 0);
-      });
-      return;
-    }
-    this.readFile(bytes);
+  private askForBytes(): void {
+    this.stopWaiting();
+    if (this.bytesWanted || this.disposed) return;
+    this.bytesWanted = true;
+    this.options.wantBytes();
   }
 
-  private readFile(bytes: Uint8Array): void {
+  /** Draws the notebook from its stored bytes: what the head has not drawn, or all of it. */
+  showFile(bytes: Uint8Array): void {
     this.stopWaiting();
     if (this.disposed || this.fromFile) return;
     this.fromFile = true;
@@ -130,18 +134,20 @@ export class NotebookDrawing {
         });
       },
     });
+    if (this.finishWhenRead) this.progressive.finish();
   }
 
   /** Draws every cell not drawn yet, now (an in-notebook link's target may be one of them). */
   finish(): void {
-    if (this.waitingBytes) this.readFile(this.waitingBytes);
-    this.progressive?.finish();
+    if (this.progressive) return this.progressive.finish();
+    this.finishWhenRead = true;
+    this.askForBytes();
   }
 
   private stopWaiting(): void {
     if (this.paintFrame !== undefined) cancelAnimationFrame(this.paintFrame);
     if (this.paintTask !== undefined) clearTimeout(this.paintTask);
-    this.paintFrame = this.paintTask = this.waitingBytes = undefined;
+    this.paintFrame = this.paintTask = undefined;
   }
 
   dispose(): void {

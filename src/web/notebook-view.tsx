@@ -20,6 +20,8 @@ export interface NotebookViewProps {
   urls: UrlChecker;
   /** A person clicked a link (in markdown, or inside an output frame) that is not an in-notebook anchor. */
   onLink(href: string): void;
+  /** The view needs the bytes now (see NotebookDrawingOptions.wantBytes). */
+  onWantBytes(): void;
 }
 
 /** `toc` is null while cells are still being drawn (the contents need every heading). */
@@ -42,13 +44,15 @@ function scrollToAddressedAnchor(root: HTMLElement): void {
 }
 
 /** One notebook (the page gives each file its own view): drawn from its head and bytes as they arrive. */
-export function NotebookView({ head, bytes, fileName, base, frameShellUrl, urls, onLink }: NotebookViewProps) {
+export function NotebookView({ head, bytes, fileName, base, frameShellUrl, urls, onLink, onWantBytes }: NotebookViewProps) {
   const cells = useRef<HTMLDivElement>(null);
   const drawing = useRef<NotebookDrawing | null>(null);
   const [drawn, setDrawn] = useState<Drawn>({ kind: "drawing" });
   // The latest handler, without redrawing the notebook when the parent re-renders.
   const linkHandler = useRef(onLink);
   linkHandler.current = onLink;
+  const wantBytes = useRef(onWantBytes);
+  wantBytes.current = onWantBytes;
 
   // Layout effects, so that the first screen of cells and the header above it reach the first paint together.
   useLayoutEffect(() => {
@@ -65,6 +69,7 @@ export function NotebookView({ head, bytes, fileName, base, frameShellUrl, urls,
         scrollToAddressedAnchor(node);
       },
       onError: (error) => setDrawn({ kind: "error", error }),
+      wantBytes: () => wantBytes.current(),
     });
     drawing.current = view;
 
@@ -89,7 +94,7 @@ export function NotebookView({ head, bytes, fileName, base, frameShellUrl, urls,
     };
   }, [fileName, base, frameShellUrl, urls]);
 
-  // The head first, even when the bytes are in too: its first screen is painted before the whole file is read.
+  // The head first, should the bytes be in too: its first screen is painted before the whole file is read.
   useLayoutEffect(() => {
     if (head) drawing.current?.showHead(head);
   }, [head, fileName, base, frameShellUrl, urls]);

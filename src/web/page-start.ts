@@ -29,7 +29,8 @@ interface StartedFile {
   workspace: string;
   path: string;
   version: number | undefined;
-  bytes: Promise<Uint8Array>;
+  /** Started for a file that is not a notebook; a notebook's are asked for once its head is drawn (file-page.tsx). */
+  bytes: Promise<Uint8Array> | undefined;
   details: Promise<FileDetails>;
   /** A notebook's head (its first cells), which is small and comes before the bytes; null for other files or on failure. */
   head: Promise<ReadHead | null>;
@@ -60,25 +61,24 @@ export function startPage(location: { pathname: string; search: string }): Promi
       if (!session) return { kind: "signed-out" };
       const route = parseRoute(location.pathname, location.search);
       if (route.page === "file" && !session.user.mustChangePassword) {
+        const notebook = isNotebookPath(route.path);
         const file: StartedFile = {
           workspace: route.workspace,
           path: route.path,
           version: route.version,
-          bytes: fetchBytes(rawHref(route.workspace, route.path, route.version)),
+          bytes: notebook ? undefined : fetchBytes(rawHref(route.workspace, route.path, route.version)),
           details: studioApi.file(route.workspace, route.path),
           // Without its head a notebook is drawn from its bytes alone: a head that fails is no error of the page's.
-          head: isNotebookPath(route.path) ? fetchNotebookHead(route.workspace, route.path, route.version).catch(() => null) : Promise.resolve(null),
+          head: notebook ? fetchNotebookHead(route.workspace, route.path, route.version).catch(() => null) : Promise.resolve(null),
         };
         // The file page takes these up; until it does, a failure is its to report, not an unhandled rejection.
-        file.bytes.then((bytes) => (file.arrived = bytes)).catch(() => undefined);
+        file.bytes?.then((bytes) => (file.arrived = bytes)).catch(() => undefined);
         file.details.catch(() => undefined);
         const head = file.head.then((read) => {
           if (read) file.headArrived = read;
-          // No head: the first render waits for the bytes instead.
-          else return file.bytes;
         });
         startedFile = file;
-        await Promise.race([head.catch(() => undefined), file.bytes.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, FIRST_RENDER_WAIT_MS))]);
+        await Promise.race([notebook ? head : file.bytes?.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, FIRST_RENDER_WAIT_MS))]);
       }
       try {
         return { kind: "signed-in", session, origins: await origins };

@@ -18,9 +18,12 @@ export function FilePage({ workspaceId, path, version, origins }: { workspaceId:
   // first render draws the file, with no render and paint in between.
   const [started] = useState(() => takeStartedFile(workspaceId, path, version));
   const [bytes, setBytes] = useState<Uint8Array | null>(() => started?.arrived ?? null);
-  // A notebook's head (its first cells) draws its first screen while the bytes are still on their way.
-  const [head, setHead] = useState<ReadHead | null>(() => started?.headArrived ?? null);
   const isNotebook = isNotebookPath(path);
+  // A notebook's head (its first cells) draws its first screen; its bytes, megabytes with figures, are asked for
+  // once that screen is painted (the view says when), or at once when there is no head. Other files' at once.
+  const [head, setHead] = useState<ReadHead | null>(() => started?.headArrived ?? null);
+  const [bytesWanted, setBytesWanted] = useState(!isNotebook);
+  const wantBytes = useCallback(() => setBytesWanted(true), []);
   const [review, setReview] = useState<FileReview | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [decision, setDecision] = useState<LinkDecision | null>(null);
@@ -39,27 +42,35 @@ export function FilePage({ workspaceId, path, version, origins }: { workspaceId:
       setBytes(reuse.arrived);
       return;
     }
-    setBytes(null);
-    setHead(reuse?.headArrived ?? null);
-    let unreadable = false;
     if (isNotebook && !reuse?.headArrived) {
-      (reuse?.head ?? fetchNotebookHead(workspaceId, path, version))
-        .then((read) => live && !unreadable && read && setHead(read))
-        .catch(() => undefined);
+      // Without a head, the notebook is drawn from its bytes alone.
+      (reuse?.head ?? fetchNotebookHead(workspaceId, path, version).catch(() => null)).then((read) => {
+        if (!live) return;
+        if (read) setHead(read);
+        else setBytesWanted(true);
+      });
     }
+    return () => {
+      live = false;
+    };
+  }, [started, workspaceId, path, version, isNotebook]);
+
+  useEffect(() => {
+    if (!bytesWanted || bytes) return;
+    let live = true;
+    const reuse = started?.version === version ? started : null;
     (reuse?.bytes ?? fetchBytes(rawHref(workspaceId, path, version)))
       .then((b) => live && setBytes(b))
       .catch((e: unknown) => {
         if (!live) return;
         // A file whose bytes cannot be read shows nothing of it, not even cells its head had drawn.
-        unreadable = true;
         setHead(null);
         setError(e instanceof ApiError && e.status === 404 ? "There is no such file here." : e instanceof Error ? e.message : String(e));
       });
     return () => {
       live = false;
     };
-  }, [started, workspaceId, path, version, isNotebook]);
+  }, [bytesWanted, bytes, started, workspaceId, path, version]);
 
   // After the render that draws the file: a notebook's first screen is drawn in that render's layout effect, so
   // the details (whose times take the browser's first, slow look at the locale) and the review come after it, and
@@ -148,7 +159,7 @@ export function FilePage({ workspaceId, path, version, origins }: { workspaceId:
         </aside>
       )}
       {(bytes || head) && isNotebook && (
-        <NotebookView key={`${workspaceId}/${version ?? ""}/${path}`} head={head} bytes={bytes} fileName={path} base={base} frameShellUrl={origins.frameShellUrl} urls={urls} onLink={onLink} />
+        <NotebookView key={`${workspaceId}/${version ?? ""}/${path}`} head={head} bytes={bytes} fileName={path} base={base} frameShellUrl={origins.frameShellUrl} urls={urls} onLink={onLink} onWantBytes={wantBytes} />
       )}
       {bytes && !isNotebook && text !== null && <ScriptView text={text} path={path} />}
       {bytes && !isNotebook && text === null && <p className="vt-notice">This file is not UTF-8 text; download it to look at it.</p>}
