@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { JSDOM } from "jsdom";
-import { collectHeadings, elementsUnder } from "./dom.ts";
+import { collectHeadings, elementsUnder, sizeDataImages } from "./dom.ts";
 
 const { document } = new JSDOM("").window;
 
@@ -29,4 +29,20 @@ test("collectHeadings finds h1 to h4 with ids in markdown boxes, hidden ones too
     { level: 2, text: "B", anchor: "user-content-B" },
     { level: 4, text: "C", anchor: "user-content-C" },
   ]);
+});
+
+test("sizeDataImages gives data: images without a size their header's, and leaves every other image alone", () => {
+  const header = Buffer.alloc(33);
+  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]).copy(header);
+  header.writeUInt32BE(640, 16);
+  header.writeUInt32BE(480, 20);
+  const png = `data:image/png;base64,${header.toString("base64")}`;
+  const root = tree(`<img id=a src="${png}"><img id=b src="${png}" width=100><img id=c src="https://x.example/a.png"><img id=d src="data:image/png;base64,bm90IGFuIGltYWdl"><img id=e src="data:image/svg+xml;base64,PHN2Zz4=">`);
+  sizeDataImages(root);
+  const size = (id: string) => [root.querySelector(`#${id}`)!.getAttribute("width"), root.querySelector(`#${id}`)!.getAttribute("height")];
+  assert.deepEqual(size("a"), ["640", "480"]);
+  assert.deepEqual(size("b"), ["100", null], "a size the notebook gave stays as it is");
+  assert.deepEqual(size("c"), [null, null]);
+  assert.deepEqual(size("d"), [null, null], "bytes that are no image get no size");
+  assert.deepEqual(size("e"), [null, null]);
 });

@@ -4,6 +4,7 @@
 import type { CellPlan, CodeCellPlan, FrameOutputPlan, ImageOutputPlan, OutputPlan, RenderPlan } from "./plan-types.ts";
 import type { TextRun } from "./terminal.ts";
 import type { MimeBundle } from "../notebook/types.ts";
+import { base64ImageDimensions } from "./raster.ts";
 
 const HTML_NS = "http://www.w3.org/1999/xhtml";
 
@@ -56,6 +57,23 @@ function foldable(doc: Document, body: HTMLElement, lineCount: number): HTMLElem
   details.appendChild(el(doc, "summary", "vt-fold-summary", `Long output: ${lineCount.toLocaleString("en")} lines (show all)`));
   details.appendChild(body);
   return details;
+}
+
+/**
+ * Gives each data: image in sanitized markdown (attachments, inline images) that has neither a width nor a height
+ * its header's size, so it has its place before it is decoded (CSS scales it down to fit, keeping its proportions).
+ */
+export function sizeDataImages(root: ParentNode): void {
+  for (const img of Array.from(root.querySelectorAll("img"))) {
+    if (img.hasAttribute("width") || img.hasAttribute("height")) continue;
+    const src = img.getAttribute("src") ?? "";
+    const comma = src.indexOf(",");
+    if (!src.startsWith("data:image/") || comma < 0 || !src.slice(0, comma).endsWith(";base64")) continue;
+    const size = base64ImageDimensions(src.slice(comma + 1));
+    if (!size || size.width === 0 || size.height === 0) continue;
+    img.setAttribute("width", String(size.width));
+    img.setAttribute("height", String(size.height));
+  }
 }
 
 export function imageElement(doc: Document, image: ImageOutputPlan): HTMLImageElement {
@@ -144,6 +162,7 @@ export function cellElement(doc: Document, cell: CellPlan, host: RenderHost): HT
       // The box is CSS-contained (see the stylesheets): nothing inside can cover or move the rest of the page.
       const box = el(doc, "div", "vt-markdown");
       box.appendChild(host.sanitizeMarkdown(cell.unsafeHtml, cell.attachments));
+      sizeDataImages(box);
       host.adjustLinksAndImages(box, doc);
       section.appendChild(cell.visibility.sourceHidden ? hiddenPart(doc, "Text", box) : box);
       break;

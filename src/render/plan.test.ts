@@ -49,10 +49,26 @@ test("raster images are checked by magic bytes; mismatches become a notice", () 
   ]);
   assert.equal(png?.kind, "image");
   assert.equal(png?.kind === "image" && png.width, 40);
-  assert.equal(png?.kind === "image" && png.height, undefined, "a string height is ignored");
+  assert.equal(png?.kind === "image" && png.height, 40, "a string height is ignored: the image's own proportions (1×1) give it");
   assert.equal(jpegAsPng?.kind === "notice" && jpegAsPng.code, "invalid_image");
   assert.equal(html?.kind === "notice" && html.code, "invalid_image");
   assert.equal(jpeg?.kind === "image" && jpeg.dataUrl.startsWith("data:image/jpeg;base64,"), true);
+});
+
+test("an image has its display size before it is decoded: the metadata's, completed or given by its header", () => {
+  // A PNG signature and IHDR chunk declaring 300 × 100 pixels.
+  const header = Buffer.alloc(33);
+  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]).copy(header);
+  header.writeUInt32BE(300, 16);
+  header.writeUInt32BE(100, 20);
+  const wide = header.toString("base64");
+  const sizes = outputsOf([
+    { output_type: "display_data", metadata: {}, data: { "image/png": wide } },
+    { output_type: "display_data", metadata: { "image/png": { width: 150 } }, data: { "image/png": wide } },
+    { output_type: "display_data", metadata: { height: 50 }, data: { "image/png": wide } },
+    { output_type: "display_data", metadata: { width: 10, height: 10 }, data: { "image/png": wide } },
+  ]).map((o) => (o?.kind === "image" ? [o.width, o.height] : o?.kind));
+  assert.deepEqual(sizes, [[300, 100], [150, 50], [150, 50], [10, 10]]);
 });
 
 test("every active type becomes a frame, with fallbacks kept", () => {

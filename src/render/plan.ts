@@ -3,7 +3,7 @@ import type { Cell, CodeCell, JsonObject, JsonValue, MimeBundle, Notebook, Outpu
 import { renderMarkdown } from "./markdown.ts";
 import { ACTIVE_MIME_TYPES, WIDGET_STATE_MIME, chooseMimeType } from "./mime.ts";
 import type { CellPlan, CellVisibility, ImageOutputPlan, OutputPlan, RenderPlan } from "./plan-types.ts";
-import { checkRasterImage, isRasterMimeType, RASTER_MIME_TYPES } from "./raster.ts";
+import { base64ImageDimensions, checkRasterImage, isRasterMimeType, RASTER_MIME_TYPES } from "./raster.ts";
 import { highlightCode } from "./highlight.ts";
 import { terminalTextToRuns } from "./terminal.ts";
 
@@ -69,15 +69,30 @@ function imagePlan(mime: string, bundle: MimeBundle, metadata: JsonObject, execu
   }
   const own = isObject(metadata[mime]) ? (metadata[mime] as JsonObject) : {};
   const alt = textOf(bundle["text/plain"]) ?? "";
+  const size = displaySize(positiveInt(own.width) ?? positiveInt(metadata.width), positiveInt(own.height) ?? positiveInt(metadata.height), check.base64);
   return {
     kind: "image",
     mime: check.mime,
     dataUrl: check.dataUrl,
-    width: positiveInt(own.width) ?? positiveInt(metadata.width),
-    height: positiveInt(own.height) ?? positiveInt(metadata.height),
+    width: size.width,
+    height: size.height,
     alt: alt.length > 500 ? `${alt.slice(0, 500)}…` : alt,
     executionCount,
   };
+}
+
+/**
+ * The size an image is shown at, as JupyterLab shows it: the metadata's width and height, the other side from the
+ * image's own proportions when only one is given, and its own size when neither is. Known before the image is
+ * decoded (from its header), it gives the image its place at once.
+ */
+function displaySize(width: number | undefined, height: number | undefined, base64: string): { width: number | undefined; height: number | undefined } {
+  if (width !== undefined && height !== undefined) return { width, height };
+  const natural = base64ImageDimensions(base64);
+  if (!natural || natural.width === 0 || natural.height === 0) return { width, height };
+  if (width !== undefined) return { width, height: Math.max(1, Math.round((width * natural.height) / natural.width)) };
+  if (height !== undefined) return { width: Math.max(1, Math.round((height * natural.width) / natural.height)), height };
+  return natural;
 }
 
 function fallbackImageOf(bundle: MimeBundle, metadata: JsonObject, executionCount: number | null): ImageOutputPlan | undefined {

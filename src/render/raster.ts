@@ -1,5 +1,6 @@
 // Raster images from notebooks become data: URLs only after their bytes are checked: the declared type
 // must match the magic bytes, so a "PNG" that is really HTML or SVG never reaches an <img>.
+import { imageDimensions, type Dimensions } from "./image-dimensions.ts";
 
 export const RASTER_MIME_TYPES = Object.freeze(["image/png", "image/jpeg", "image/gif", "image/webp"] as const);
 export type RasterMimeType = (typeof RASTER_MIME_TYPES)[number];
@@ -74,4 +75,25 @@ export function checkRasterImage(declared: RasterMimeType, payload: string): Ras
   const actual = sniffRasterType(decodeBase64Prefix(base64));
   if (actual !== declared) return { ok: false, reason: "type_mismatch" };
   return { ok: true, mime: declared, base64, dataUrl: `data:${declared};base64,${base64}` };
+}
+
+/** Base64 characters decoded to find an image's size: 48 KB, past the EXIF and ICC data a JPEG's frame header follows. */
+const SIZE_PREFIX_CHARS = 64 * 1024;
+
+/**
+ * The pixel size a base64 image declares in its header (whitespace already removed), or null when it cannot be
+ * read. Drawn with this size as its width and height attributes, an image has its place before it is decoded, so
+ * the page neither jumps nor mistakes where its first screen ends.
+ */
+export function base64ImageDimensions(base64: string): Dimensions | null {
+  const prefix = base64.slice(0, SIZE_PREFIX_CHARS);
+  let bytes: Uint8Array;
+  try {
+    const binary = atob(prefix.slice(0, prefix.length - (prefix.length % 4)));
+    bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
+  } catch {
+    return null;
+  }
+  const type = sniffImageType(bytes);
+  return type ? imageDimensions(bytes, type) : null;
 }

@@ -1,6 +1,6 @@
 // Image dimensions from the header, before anything decodes the pixels: a 50-byte PNG can claim 100,000 x 100,000
 // pixels and make a browser allocate 40 GB. An image whose size cannot be read is refused.
-import type { WebImageType } from "../render/raster.ts";
+import type { WebImageType } from "./raster.ts";
 
 export interface Dimensions {
   width: number;

@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { sniffImageType } from "../render/raster.ts";
-import { imageDimensions } from "./image-proxy-dimensions.ts";
+import { imageDimensions } from "./image-dimensions.ts";
 
 const bytes = (...parts: (number[] | string | Buffer)[]) =>
   Buffer.concat(parts.map((p) => (typeof p === "string" ? Buffer.from(p, "latin1") : Buffer.from(p))));
