@@ -2,6 +2,7 @@
 // its HTML result is then read back by a strict reader that accepts exactly what highlight.js emits (class
 // spans and escaped text) and nothing else, so the DOM is built from text runs, never by parsing markup.
 import hljs from "highlight.js/lib/core";
+import type { LanguageFn } from "highlight.js";
 import bash from "highlight.js/lib/languages/bash";
 import cpp from "highlight.js/lib/languages/cpp";
 import javascript from "highlight.js/lib/languages/javascript";
@@ -17,8 +18,20 @@ import xml from "highlight.js/lib/languages/xml";
 import yaml from "highlight.js/lib/languages/yaml";
 import type { TextRun } from "./terminal.ts";
 
-const LANGUAGES = { bash, cpp, javascript, json, julia, markdown, python, r, scala, sql, typescript, xml, yaml };
-for (const [name, fn] of Object.entries(LANGUAGES)) hljs.registerLanguage(name, fn);
+const LANGUAGES: Record<string, LanguageFn> = { bash, cpp, javascript, json, julia, markdown, python, r, scala, sql, typescript, xml, yaml };
+// Each language is registered when a notebook first names it: registering runs its definition, and a page that
+// loads all thirteen up front spends the time before its first notebook is drawn. A language that embeds others
+// (its grammar's subLanguage: HTML in markdown and in JSX, script in HTML) brings those in with it.
+const EMBEDDED: Record<string, readonly string[]> = { markdown: ["xml"], javascript: ["xml"], typescript: ["xml"], xml: ["javascript"] };
+const registered = new Set<string>();
+function register(name: string): void {
+  if (registered.has(name)) return;
+  const language = LANGUAGES[name];
+  if (!language) return;
+  registered.add(name);
+  hljs.registerLanguage(name, language);
+  for (const other of EMBEDDED[name] ?? []) register(other);
+}
 
 const ALIASES: Record<string, string> = {
   ipython: "python", ipython3: "python", python3: "python", py: "python",
@@ -32,6 +45,8 @@ export const MAX_HIGHLIGHT_CHARS = 200_000;
 export function resolveLanguage(language: string): string | undefined {
   const key = language.toLowerCase();
   const name = ALIASES[key] ?? key;
+  if (!Object.hasOwn(LANGUAGES, name)) return undefined;
+  register(name);
   return hljs.getLanguage(name) ? name : undefined;
 }
 
