@@ -35,6 +35,9 @@ export interface NotebookDrawingOptions {
   wantBytes(): void;
 }
 
+/** How long the bytes wait for the head's first screen to be painted, at most (ms). */
+const BYTES_WITHOUT_PAINT_MS = 100;
+
 const describe = (error: unknown) => (error instanceof NotebookError ? error.format() : String(error));
 
 export class NotebookDrawing {
@@ -46,9 +49,10 @@ export class NotebookDrawing {
   private fromFile = false;
   private progressive: ProgressiveCells | undefined;
   private confirming: IdleHandle | undefined;
-  /** The frame and the task that wait for the head's first screen to be painted before the bytes are asked for. */
+  /** The frame and the tasks that wait for the head's first screen to be painted before the bytes are asked for. */
   private paintFrame: number | undefined;
   private paintTask: number | undefined;
+  private paintTimeout: number | undefined;
   private bytesWanted = false;
   /** A link asked for every cell before the bytes were in. */
   private finishWhenRead = false;
@@ -72,11 +76,13 @@ export class NotebookDrawing {
     if (screenIsFull(container) || this.headCells === head.cellCount) {
       performance.mark(FIRST_SCREEN_MARK);
       this.firstScreenMarked = true;
-      // The frame's callbacks run just before the paint; a task queued there runs after it.
+      // The frame's callbacks run just before the paint; a task queued there runs after it. A page that paints no
+      // frames (one in a background tab) asks after a moment all the same.
       this.paintFrame = requestAnimationFrame(() => {
         this.paintFrame = undefined;
         this.paintTask = window.setTimeout(() => this.askForBytes(), 0);
       });
+      this.paintTimeout = window.setTimeout(() => this.askForBytes(), BYTES_WITHOUT_PAINT_MS);
     } else {
       this.askForBytes();
     }
@@ -147,7 +153,8 @@ export class NotebookDrawing {
   private stopWaiting(): void {
     if (this.paintFrame !== undefined) cancelAnimationFrame(this.paintFrame);
     if (this.paintTask !== undefined) clearTimeout(this.paintTask);
-    this.paintFrame = this.paintTask = undefined;
+    if (this.paintTimeout !== undefined) clearTimeout(this.paintTimeout);
+    this.paintFrame = this.paintTask = this.paintTimeout = undefined;
   }
 
   dispose(): void {
