@@ -197,3 +197,43 @@ setTimeout(grow, 100);`;
     markdownCell("after", "Text after the flood.\n\n[the second link](https://example.org/second)"),
   ]);
 }
+
+/**
+ * An output that tries to take the shell's port to the page: it replaces MessagePort.prototype.postMessage (to be
+ * handed the port when the shell next reports its height) and every other way it has, then sends "link" requests
+ * of its own, all the time, and clicks its own link; the test then clicks in the output like a person.
+ */
+export function forgedLinksNotebook(): JsonObject {
+  const script = `
+let stolen = null;
+const original = MessagePort.prototype.postMessage;
+MessagePort.prototype.postMessage = function (message, transfer) { stolen = this; return original.call(this, message, transfer); };
+Element.prototype.closest = function () { return document.getElementById('real'); };
+document.body.style.minHeight = '300px';
+document.body.appendChild(document.createElement('div')).style.height = '10px';
+setInterval(() => {
+  if (stolen) original.call(stolen, { type: 'link', href: 'https://forged.example/stolen-port' });
+  document.getElementById('own').click();
+  document.body.setAttribute('data-port', stolen ? 'stolen' : 'not stolen');
+}, 20);`;
+  return notebook([
+    markdownCell("intro", "# Forged links"),
+    {
+      cell_type: "code",
+      id: "forger",
+      execution_count: 1,
+      metadata: {},
+      source: "HTML(...)",
+      outputs: [
+        {
+          output_type: "display_data",
+          metadata: {},
+          data: {
+            "text/html": `<p id=plain>Plain text to click on.</p><p><a id=own href="https://forged.example/own-click">its own link</a> <a id=real href="https://example.org/real">a real link</a></p><script>${script}</script>`,
+            "text/plain": "<HTML>",
+          },
+        },
+      ],
+    },
+  ]);
+}

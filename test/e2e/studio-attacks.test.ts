@@ -9,7 +9,7 @@ import { MAX_FRAME_HEIGHT } from "../../src/render/frame-protocol.ts";
 import { launchBrowser, type Browser } from "./browser.ts";
 import { pageAttackNotebook } from "./hostile-notebooks.ts";
 import { startBrowserStudio, type BrowserStudio } from "./running-studio.ts";
-import { apiTargetsNotebook, dompurifyVectorsNotebook, floodNotebook, HOSTILE_FILE_NAMES, MARK, overlayNotebook, ownVectorsNotebook } from "./studio-attack-notebooks.ts";
+import { apiTargetsNotebook, dompurifyVectorsNotebook, floodNotebook, forgedLinksNotebook, HOSTILE_FILE_NAMES, MARK, overlayNotebook, ownVectorsNotebook } from "./studio-attack-notebooks.ts";
 import { inertParseRefusals, instrumentPage, pageRecord, readPolicies, watchConsole, type ConsoleWatch, type Policies } from "./studio-page-watch.ts";
 import { createWorkspace, pageApi, pagePostFiles, signIn } from "./studio-session.ts";
 
@@ -51,6 +51,7 @@ before(async () => {
     { name: "api-targets.ipynb", base64: encode(apiTargetsNotebook(studio.app, workspace, "target.ipynb", "bob")) },
     { name: "overlay.ipynb", base64: encode(overlayNotebook()) },
     { name: "flood.ipynb", base64: encode(floodNotebook(FLOOD_SECONDS)) },
+    { name: "forged-links.ipynb", base64: encode(forgedLinksNotebook()) },
     ...HOSTILE_FILE_NAMES.map((name) => ({ name, base64: encode(small) })),
   ];
   notebookText = files.map((f) => Buffer.from(f.base64, "base64").toString()).join("\n");
@@ -275,6 +276,24 @@ test("markdown cannot cover, move or restyle the studio's controls, and clicks l
   assert.equal(await hitsItself(signOut), true);
   afterSignIn.stop();
   await assertClean(afterSignIn, "upload button");
+});
+
+test("an output's script cannot take the frame's port to the page, nor turn a person's click into its own link", async () => {
+  await openNotebook("forged-links.ipynb");
+  const frame = page.frameLocator("iframe.vt-frame");
+  await frame.locator("body[data-port]").waitFor();
+  const dialog = page.getByRole("dialog");
+  // A person's click on plain text in the output: the page has their activation and its focus is in the frame,
+  // which is all a request needs on the page's side. The script's requests and its own clicks still raise nothing.
+  await frame.getByText("Plain text to click on.").click();
+  await page.waitForTimeout(800);
+  assert.equal(await dialog.isVisible(), false, "no prompt from the output's own requests or clicks");
+  assert.equal(await frame.locator("body").getAttribute("data-port"), "not stolen", "the shell never handed the script its port");
+  // A person's click on a link is still asked about, with the link the person clicked (the script's closest() is not used).
+  await frame.getByText("a real link").click();
+  await dialog.getByText("example.org/real").waitFor();
+  assert.equal(await dialog.getByText("forged.example").count(), 0);
+  await dialog.getByRole("button", { name: "Cancel" }).click();
 });
 
 test("a frame that floods the page with messages and claims a huge height cannot freeze or break it", async () => {

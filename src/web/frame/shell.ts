@@ -14,8 +14,19 @@ import { drawVega } from "./vega-output.ts";
 let port: MessagePort | null = null;
 let rendered = false;
 
+// The output's own script runs in this window after the shell. Had the shell called port.postMessage, the script
+// could replace MessagePort.prototype.postMessage, be handed the port on the next height report, and then send
+// the page "link" requests of its own whenever it liked: each would become a prompt as soon as a person clicked
+// anywhere in the output. So the shell keeps the built-ins it calls from before the output exists, and asks for a
+// link only on a click the browser itself reports (event.isTrusted, which no script can set).
+const { apply } = Reflect;
+const postOnPort = MessagePort.prototype.postMessage;
+const closest = Element.prototype.closest;
+const getAttribute = Element.prototype.getAttribute;
+const getAttributeNS = Element.prototype.getAttributeNS;
+
 function send(message: FrameMessage): void {
-  port?.postMessage(message);
+  if (port) apply(postOnPort, port, [message]);
 }
 
 function reportHeight(): void {
@@ -24,17 +35,18 @@ function reportHeight(): void {
 }
 
 function linkOf(target: EventTarget | null): string | null {
-  const anchor = target instanceof Element ? target.closest("a") : null;
+  const anchor = target instanceof Element ? (apply(closest, target, ["a"]) as Element | null) : null;
   if (!anchor) return null;
-  return anchor.getAttribute("href") ?? anchor.getAttributeNS("http://www.w3.org/1999/xlink", "href");
+  return (apply(getAttribute, anchor, ["href"]) as string | null) ?? (apply(getAttributeNS, anchor, ["http://www.w3.org/1999/xlink", "href"]) as string | null);
 }
 
 function onClick(event: MouseEvent): void {
   const href = linkOf(event.target);
   // In-output anchors scroll the frame itself; anything else is the page's to check and, maybe, to open.
   if (href === null || href.startsWith("#")) return;
+  // Never followed in the frame, whoever clicked; asked of the page only for a person's click.
   event.preventDefault();
-  send({ type: "link", href });
+  if (event.isTrusted) send({ type: "link", href });
 }
 
 function watch(): void {
