@@ -88,7 +88,31 @@ table("links that stay in the notebook or the workspace", "link", "allow", [
   ["../files/x.ipynb#cell-3", "workspace_relative"],
   ["http://localhost:8080/w/team/files/x.ipynb", "workspace_relative"],
   ["HTTP://LOCALHOST.:8080/w/team/", "workspace_relative"],
+  ["/w/team", "workspace_relative"],
+  ["/w/%74eam/files/x.ipynb", "workspace_relative"],
 ], { base: "http://localhost:8080/w/team/files/notebook.ipynb" });
+
+table("links into the studio outside the notebook's workspace are asked first", "link", "prompt", [
+  ["/w/other/f/x.ipynb", "outside_workspace", "http://localhost:8080/w/other/f/x.ipynb"],
+  ["../../other/f/x.ipynb", "outside_workspace"],
+  ["/", "outside_workspace"],
+  ["/w/", "outside_workspace"],
+  ["/w/teams/f/x.ipynb", "outside_workspace"],
+  ["/W/team/f/x.ipynb", "outside_workspace"],
+  ["http://localhost:8080/w/%2574eam/", "outside_workspace"],
+  ["HTTP://LOCALHOST.:8080/w/team2/", "outside_workspace"],
+], { base: "http://localhost:8080/w/team/files/notebook.ipynb" });
+
+test("leaving the workspace is a prompt of its own kind, only for links, and only from a notebook in a workspace", () => {
+  const base = "http://localhost:8080/w/team/f/notebook.ipynb";
+  const v = checkUrl("/w/other/", "link", { base });
+  assert.equal(v.prompt?.kind, "studio_page");
+  assert.equal(v.prompt?.clickThrough, true);
+  assert.equal(checkUrl("/w/other/x.png", "image", { base }).reason, "workspace_relative");
+  assert.equal(checkUrl("/w/other/", "link").reason, "workspace_relative", "no base: the studio's root");
+  assert.equal(checkUrl("http://localhost:8080/w/other/", "link", { base: "https://elsewhere.example/w/team/" }).reason, "workspace_relative", "a base off the studio is in no workspace");
+  assert.equal(checkUrl("/api/x", "link", { base }).reason, "app_api", "the API is blocked before anything else");
+});
 
 table("the studio's own API and routes with side effects, in every spelling the router accepts", "link", "block", [
   ["/api/workspaces/1/delete", "app_api", "http://localhost:8080/api/workspaces/1/delete"],

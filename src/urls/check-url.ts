@@ -19,6 +19,8 @@ interface PreparedPolicy {
   /** host:port as the URL parser prints it (no port when default), trailing dot removed. */
   appHostPort: string;
   appBase: string;
+  /** The app origin as the URL parser serializes it. */
+  appOrigin: string;
   sideEffectSegments: readonly string[];
   trustedDomains: readonly string[];
   trustedApplications: ReadonlySet<string>;
@@ -50,6 +52,7 @@ function prepare(policy: UrlPolicy): PreparedPolicy {
     appHost: hostWithoutTrailingDot(app.hostname),
     appHostPort: hostWithoutTrailingDot(app.hostname) + (app.port ? `:${app.port}` : ""),
     appBase: `${app.origin}/`,
+    appOrigin: app.origin,
     sideEffectSegments: (policy.appSideEffectSegments ?? APP_SIDE_EFFECT_SEGMENTS).map((s) => s.toLowerCase()),
     trustedDomains: (policy.trustedDomains ?? []).map(asciiDomain).filter((d) => d !== ""),
     trustedApplications: new Set((policy.trustedApplications ?? []).map((a) => a.toLowerCase())),
@@ -98,7 +101,7 @@ interface Parts {
 
 function promptData(context: UrlContext, verdict: Verdict, reason: Reason, host: HostFacts | null, application: string | undefined): PromptData {
   const prompt: PromptData = {
-    kind: verdict === "block" ? "blocked" : reason === "external_application" ? "external_application" : "external_site",
+    kind: verdict === "block" ? "blocked" : reason === "external_application" ? "external_application" : reason === "outside_workspace" ? "studio_page" : "external_site",
     host: host ? host.display : null,
     registrableDomain: host ? host.registrableDomain : null,
     // Going on past a refusal is offered only for a link into a local network a person may own; never for
@@ -147,7 +150,7 @@ export function checkUrl(input: string, context: UrlContext, options: CheckOptio
   // An input that starts "http://" or "https://" (any case, nothing in between) and parsed has that scheme: the
   // parser's getter, which copies, is only needed for the rest.
   const protocol = absoluteWeb ? ((decoded.charCodeAt(start + 4) | 0x20) === 115 ? "https:" : "http:") : url.protocol;
-  if (protocol === "https:" || protocol === "http:") return checkWeb(input, context, url, policy, protocol);
+  if (protocol === "https:" || protocol === "http:") return checkWeb(input, context, url, policy, protocol, options.base);
   const scheme = protocol.slice(0, -1);
   if (context === "image") {
     if (scheme === "attachment") return checkAttachment(input, url);
@@ -223,7 +226,32 @@ function web(input: string, context: UrlContext, normalized: string, facts: Host
   return result;
 }
 
-function checkWeb(input: string, context: UrlContext, url: URL, policy: PreparedPolicy, protocol: string): UrlVerdict {
+/**
+ * The workspace a studio address is in (`/w/{workspace}/…`, its id decoded as the router decodes it), or null.
+ * Only called for addresses on the studio's own host, never on the path most URLs take.
+ */
+function workspaceOf(pathname: string): string | null {
+  const match = /^\/w\/([^/]+)(?:\/|$)/.exec(pathname);
+  if (!match) return null;
+  try {
+    return decodeURIComponent(match[1] as string);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Whether a link on the studio's own origin stays in the workspace of the notebook it is in. A notebook's links may
+ * lead anywhere in its own workspace at once; another workspace or page of the studio is a place its reader did
+ * not choose to go, so they are asked first. Without a base in a workspace there is nothing to leave.
+ */
+function staysInWorkspace(url: URL, base: string | undefined, appOrigin: string): boolean {
+  const from = base === undefined ? null : URL.parse(base);
+  const workspace = from && from.origin === appOrigin ? workspaceOf(from.pathname) : null;
+  return workspace === null || workspaceOf(url.pathname) === workspace;
+}
+
+function checkWeb(input: string, context: UrlContext, url: URL, policy: PreparedPolicy, protocol: string, base: string | undefined): UrlVerdict {
   let warning: string | undefined;
   // The getters compare offsets and return "" without copying when there is no userinfo: cheaper than a scan.
   if (url.username !== "" || url.password !== "") {
@@ -252,7 +280,10 @@ function checkWeb(input: string, context: UrlContext, url: URL, policy: Prepared
   }
   if (hostname === policy.appHost) {
     if (isSideEffectPath(url.pathname, policy.sideEffectSegments)) return web(input, context, normalized, facts, warning, "block", "app_api", REASONS.app_api);
-    if (hostname + (url.port ? `:${url.port}` : "") === policy.appHostPort) return web(input, context, normalized, facts, warning, "allow", "workspace_relative", REASONS.workspace_relative);
+    if (hostname + (url.port ? `:${url.port}` : "") === policy.appHostPort) {
+      if (context === "link" && !staysInWorkspace(url, base, policy.appOrigin)) return web(input, context, normalized, facts, warning, "prompt", "outside_workspace", REASONS.outside_workspace);
+      return web(input, context, normalized, facts, warning, "allow", "workspace_relative", REASONS.workspace_relative);
+    }
   }
   // The port matters only to the loopback allowance and to images; links skip the getter.
   const port = context === "image" || policy.hasLoopback ? url.port : "";

@@ -7,7 +7,8 @@ export type Verdict = "allow" | "prompt" | "block";
 
 /** What a UI prompt needs to ask, or to explain a refusal. */
 export interface PromptData {
-  kind: "external_site" | "external_application" | "blocked";
+  /** studio_page: another workspace or page of the studio itself, outside the notebook's workspace. */
+  kind: "external_site" | "external_application" | "studio_page" | "blocked";
   /** Host for people (see UrlVerdict.display). */
   host: string | null;
   /** The part of the host that says who owns it (eTLD+1), to be shown in bold; in the same form as host. */

@@ -1,6 +1,7 @@
 // The prompts a link click can lead to: an external website (Open, Copy, Trust this domain), an external
-// application ("This link opens … on your computer. Do you trust it?"), or a refusal that says why and, for
-// blocklist hits, scripts and the studio's own API, offers no way through.
+// application ("This link opens … on your computer. Do you trust it?"), another part of the studio outside the
+// notebook's workspace (Open, Copy), or a refusal that says why and, for blocklist hits, scripts and the studio's
+// own API, offers no way through.
 import { useRef, useState } from "react";
 import { useModalDialog } from "./modal-dialog.ts";
 import type { StudioVerdict } from "./studio-host.ts";
@@ -62,6 +63,15 @@ export function LinkPrompt({ href, verdict, onOpen, onTrustDomain, onTrustApplic
           </p>
         </>
       )}
+      {kind === "studio_page" && (
+        <>
+          <h2 id="vt-link-prompt-title">This link leaves this workspace</h2>
+          <p>It opens another page of the studio.</p>
+          <p className="vt-link-raw">
+            <code>{target}</code>
+          </p>
+        </>
+      )}
       {kind === "external_application" && (
         <>
           <h2 id="vt-link-prompt-title">This link opens an application</h2>
@@ -82,7 +92,7 @@ export function LinkPrompt({ href, verdict, onOpen, onTrustDomain, onTrustApplic
         </p>
       )}
       <div className="vt-dialog-actions">
-        {kind === "external_site" && target && (
+        {(kind === "external_site" || kind === "studio_page") && target && (
           <>
             <button type="button" className="vt-primary" onClick={() => void open(async () => {})}>
               Open
@@ -98,7 +108,7 @@ export function LinkPrompt({ href, verdict, onOpen, onTrustDomain, onTrustApplic
             >
               {copied ? "Copied" : "Copy"}
             </button>
-            {domain && (
+            {kind === "external_site" && domain && (
               <button type="button" onClick={() => void open(() => onTrustDomain(domain))}>
                 Trust {domain}
               </button>

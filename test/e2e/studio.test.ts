@@ -209,7 +209,7 @@ test("links ask before they leave, refuse what is dangerous, and images come onl
         source: [
           "# Links\n",
           "[external](https://example.org/docs) [application](vscode://file/etc/passwd) [the API](/api/session) ",
-          "[router](http://192.168.1.1/admin) [next part](part2.ipynb) [up](#links)\n\n",
+          "[router](http://192.168.1.1/admin) [next part](part2.ipynb) [up](#links) [all workspaces](/)\n\n",
           `![chart](${imagesUrl}chart.png) ![private](${beaconUrl}private.png)`,
         ],
       },
@@ -268,6 +268,16 @@ test("links ask before they leave, refuse what is dangerous, and images come onl
   await dialog.getByRole("heading", { name: "This link is blocked" }).waitFor();
   assert.equal(await dialog.getByRole("button", { name: "Open" }).count(), 0, "no way through to the studio's own API");
   await dialog.getByRole("button", { name: "Close" }).click();
+
+  // A link elsewhere in the studio, outside this workspace, asks first, then opens in place.
+  await page.getByRole("link", { name: "all workspaces" }).click();
+  await dialog.getByRole("heading", { name: "This link leaves this workspace" }).waitFor();
+  assert.equal(await dialog.getByRole("button", { name: /^Trust/ }).count(), 0, "nothing to trust about the studio itself");
+  await dialog.getByRole("button", { name: "Open" }).click();
+  await page.waitForURL((url) => url.pathname === "/");
+  await page.goBack();
+  await page.waitForURL(/\/f\/links\.ipynb$/);
+  await page.getByRole("link", { name: "next part" }).waitFor();
 
   // A link to another file of the workspace is followed in the studio itself.
   await page.getByRole("link", { name: "next part" }).click();

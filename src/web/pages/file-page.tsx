@@ -90,25 +90,26 @@ export function FilePage({ workspaceId, path, version, origins }: { workspaceId:
   const base = useMemo(() => new URL(fileHref(workspaceId, path), location.origin).href, [workspaceId, path]);
   const urls = useMemo(() => ({ check: checkUrls }), []);
 
+  // A page of the studio is followed in place; anything else opens apart, without a way back to this page.
+  const follow = useCallback((target: string) => {
+    const url = new URL(target, location.origin);
+    if (url.origin === location.origin) navigate(url.pathname + url.search + url.hash);
+    else window.open(url.href, "_blank", "noopener,noreferrer");
+  }, []);
+
   const onLink = useCallback(
     (href: string) => {
       void checkUrls([{ url: href, context: "link" }], base).then(
         ([verdict]) => {
           if (!verdict) return;
           const target = verdict.normalized;
-          if (verdict.verdict === "allow" && target) {
-            const url = new URL(target, location.origin);
-            // A link to another file of the studio is followed in place; anything else allowed opens apart.
-            if (url.origin === location.origin) navigate(url.pathname + url.search + url.hash);
-            else window.open(url.href, "_blank", "noopener,noreferrer");
-            return;
-          }
+          if (verdict.verdict === "allow" && target) return follow(target);
           setDecision({ href, verdict });
         },
         (e: unknown) => setError(`The link could not be checked: ${e instanceof Error ? e.message : String(e)}`),
       );
     },
-    [base],
+    [base, follow],
   );
 
   const current = details?.versions.find((v) => v.version === version) ?? details?.versions[0];
@@ -167,7 +168,7 @@ export function FilePage({ workspaceId, path, version, origins }: { workspaceId:
         <LinkPrompt
           href={decision.href}
           verdict={decision.verdict}
-          onOpen={(url) => window.open(url, "_blank", "noopener,noreferrer")}
+          onOpen={follow}
           onTrustDomain={async (domain) => {
             await studioApi.trustDomain(domain);
           }}
