@@ -69,6 +69,14 @@ test("an image has its display size before it is decoded: the metadata's, comple
     { output_type: "display_data", metadata: { width: 10, height: 10 }, data: { "image/png": wide } },
   ]).map((o) => (o?.kind === "image" ? [o.width, o.height] : o?.kind));
   assert.deepEqual(sizes, [[300, 100], [150, 50], [150, 50], [10, 10]]);
+  // A JPEG says its size after its EXIF data, here 3 KB in: still read.
+  const exif = Buffer.alloc(3000);
+  exif.writeUInt16BE(0xffe1, 0);
+  exif.writeUInt16BE(2998, 2);
+  const frame = Buffer.from([0xff, 0xc0, 0, 17, 8, 0, 120, 0, 160, 3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1, 0xff, 0xd9]);
+  const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8]), exif, frame]).toString("base64");
+  const [photo] = outputsOf([{ output_type: "display_data", metadata: {}, data: { "image/jpeg": jpeg } }]);
+  assert.deepEqual(photo?.kind === "image" ? [photo.width, photo.height] : photo, [160, 120]);
 });
 
 test("every active type becomes a frame, with fallbacks kept", () => {

@@ -52,9 +52,12 @@ export function sniffImageType(bytes: Uint8Array): WebImageType | undefined {
 }
 
 /** The first bytes of a base64 payload (atob, not Buffer: the plan is built in the browser too). */
-export function decodeBase64Prefix(base64: string): Uint8Array {
-  const binary = atob(base64.slice(0, 32));
-  return Uint8Array.from(binary, (c) => c.charCodeAt(0));
+export function decodeBase64Prefix(base64: string, chars = 32): Uint8Array {
+  const prefix = base64.slice(0, chars);
+  const binary = atob(prefix.slice(0, prefix.length - (prefix.length % 4)));
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
 }
 
 const BASE64_RE = /^[A-Za-z0-9+/]*={0,2}$/;
@@ -77,7 +80,11 @@ export function checkRasterImage(declared: RasterMimeType, payload: string): Ras
   return { ok: true, mime: declared, base64, dataUrl: `data:${declared};base64,${base64}` };
 }
 
-/** Base64 characters decoded to find an image's size: 48 KB, past the EXIF and ICC data a JPEG's frame header follows. */
+/**
+ * Base64 characters decoded to find an image's size: PNG, GIF and WebP say it in their first bytes; a JPEG's frame
+ * header follows its EXIF and ICC data, so up to 48 KB of it is read, only when the first bytes did not reach it.
+ */
+const SIZE_FIRST_CHARS = 64;
 const SIZE_PREFIX_CHARS = 64 * 1024;
 
 /**
@@ -86,14 +93,12 @@ const SIZE_PREFIX_CHARS = 64 * 1024;
  * the page neither jumps nor mistakes where its first screen ends.
  */
 export function base64ImageDimensions(base64: string): Dimensions | null {
-  const prefix = base64.slice(0, SIZE_PREFIX_CHARS);
-  let bytes: Uint8Array;
   try {
-    const binary = atob(prefix.slice(0, prefix.length - (prefix.length % 4)));
-    bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
+    const first = decodeBase64Prefix(base64, SIZE_FIRST_CHARS);
+    const type = sniffImageType(first);
+    if (!type) return null;
+    return imageDimensions(first, type) ?? (base64.length > SIZE_FIRST_CHARS ? imageDimensions(decodeBase64Prefix(base64, SIZE_PREFIX_CHARS), type) : null);
   } catch {
     return null;
   }
-  const type = sniffImageType(bytes);
-  return type ? imageDimensions(bytes, type) : null;
 }

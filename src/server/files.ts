@@ -220,23 +220,27 @@ export async function restoreFile(studio: Studio, access: WorkspaceAccess, id: n
  * out, so that the stored bytes stay exactly what the user trusted.
  */
 export async function readNotebookVersion(studio: Studio, workspaceId: string, path: string, version: number | undefined) {
-  const found = await fileVersion(studio, workspaceId, path, version);
-  const file = await liveFile(studio, workspaceId, path);
-  if (file.kind !== "notebook") throw new AppError(400, "not_a_notebook", `${path} is not a notebook`, { path });
-  const bytes = await readFile(studio.blobs.pathOf(found.sha256));
-  const parsed = parseNotebook(bytes, { file: path, limits: { maxFileBytes: Math.max(studio.config.maxUploadBytes, bytes.byteLength) } });
+  const found = await notebookVersion(studio, workspaceId, path, version);
+  const parsed = await readStoredNotebook(studio, found.sha256, path);
   return { path: found.path, version: found.version, original: parsed.original, upgraded: parsed.upgraded, notebook: parsed.notebook };
 }
 
-/** A stored notebook version's head (notebook-heads.ts), as JSON: from the cache, or read from its blob once. */
+/** A stored notebook version's head (render/notebook-head.ts), as JSON: from the cache, or read from its blob once. */
 export async function readNotebookHead(studio: Studio, workspaceId: string, path: string, version: number | undefined): Promise<string> {
+  const found = await notebookVersion(studio, workspaceId, path, version);
+  return studio.notebookHeads.get(found.sha256) ?? studio.notebookHeads.remember(found.sha256, await readStoredNotebook(studio, found.sha256, path));
+}
+
+async function notebookVersion(studio: Studio, workspaceId: string, path: string, version: number | undefined) {
   const found = await fileVersion(studio, workspaceId, path, version);
   if (found.kind !== "notebook") throw new AppError(400, "not_a_notebook", `${path} is not a notebook`, { path });
-  const cached = studio.notebookHeads.get(found.sha256);
-  if (cached !== undefined) return cached;
-  const bytes = await readFile(studio.blobs.pathOf(found.sha256));
-  const parsed = parseNotebook(bytes, { file: path, limits: { maxFileBytes: Math.max(studio.config.maxUploadBytes, bytes.byteLength) } });
-  return studio.notebookHeads.remember(found.sha256, parsed);
+  return found;
+}
+
+/** A stored blob read by the notebook model; a blob larger than today's upload limit was accepted under an earlier one. */
+async function readStoredNotebook(studio: Studio, sha256: string, path: string): Promise<ParsedNotebook> {
+  const bytes = await readFile(studio.blobs.pathOf(sha256));
+  return parseNotebook(bytes, { file: path, limits: { maxFileBytes: Math.max(studio.config.maxUploadBytes, bytes.byteLength) } });
 }
 
 /** Deletes blob files that no row references: left by a crash between a blob's rename and its transaction. Run at start, before serving. */

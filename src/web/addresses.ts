@@ -24,7 +24,7 @@ export function workspaceHref(workspace: string, folder = ""): string {
 }
 
 /** "?version=N" for an older version; nothing for the newest. */
-const versionQuery = (version: number | undefined) => (version !== undefined ? `?version=${version}` : "");
+export const versionQuery = (version: number | undefined) => (version !== undefined ? `?version=${version}` : "");
 
 export function fileHref(workspace: string, path: string, version?: number): string {
   return `/w/${encodeURIComponent(workspace)}/f/${encodePath(path)}${versionQuery(version)}`;
@@ -56,19 +56,20 @@ export function isNotebookPath(path: string): boolean {
   return path.endsWith(".ipynb");
 }
 
-const api = (workspace: string) => `/api/workspaces/${encodeURIComponent(workspace)}`;
+/** The API address of a workspace; its files, members, trash and reviews are under it. */
+export const workspaceApiHref = (workspace: string) => `/api/workspaces/${encodeURIComponent(workspace)}`;
 
 /** The API address of a file: its versions and details (GET), its move to the trash (DELETE). */
 export function fileApiHref(workspace: string, path: string): string {
-  return `${api(workspace)}/files/${encodePath(path)}`;
+  return `${workspaceApiHref(workspace)}/files/${encodePath(path)}`;
 }
 
 /** The address of a stored version's bytes (a download, with the server's attachment headers). */
 export function rawHref(workspace: string, path: string, version?: number): string {
-  return `${api(workspace)}/raw/${encodePath(path)}${versionQuery(version)}`;
+  return `${workspaceApiHref(workspace)}/raw/${encodePath(path)}${versionQuery(version)}`;
 }
 
 /** The address of a stored notebook version's head: its metadata and first cells (server/notebook-heads.ts). */
 export function notebookHeadHref(workspace: string, path: string, version?: number): string {
-  return `${api(workspace)}/notebook-head/${encodePath(path)}${versionQuery(version)}`;
+  return `${workspaceApiHref(workspace)}/notebook-head/${encodePath(path)}${versionQuery(version)}`;
 }

@@ -1,12 +1,12 @@
 // The reads a studio page starts with, begun as soon as the app's script runs and before React draws anything:
 // the session and the public settings, then, for a file's address and a signed-in person, that file's details
-// and bytes. They are the requests the server named as preloads in the page (server/page-preloads.ts), so each is
+// and bytes (a notebook's head instead of its bytes). They are the requests the server named as preloads in the page (server/page-preloads.ts), so each is
 // usually answered already; the first render then has what it needs instead of drawing "Loading…" and waiting
 // for effects to ask.
 import { ApiError, apiRequest, currentSession, type Session } from "./api.ts";
-import { isNotebookPath, parseRoute } from "./addresses.ts";
+import { isNotebookPath, parseRoute, rawHref } from "./addresses.ts";
 import type { ReadHead } from "../render/notebook-head.ts";
-import { fetchBytes, fetchNotebookHead, rawHref, studioApi, type FileDetails } from "./studio-api.ts";
+import { fetchBytes, fetchNotebookHead, studioApi, type FileDetails } from "./studio-api.ts";
 
 export interface StudioOrigins {
   /** The content origin's output frame shell. */

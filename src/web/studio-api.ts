@@ -1,9 +1,7 @@
 // The studio API's shapes, as the server answers them, and the calls the pages make.
 import { ApiError, apiRequest } from "./api.ts";
-import { encodePath, fileApiHref, notebookHeadHref, rawHref } from "./addresses.ts";
+import { encodePath, fileApiHref, notebookHeadHref, versionQuery, workspaceApiHref as ws } from "./addresses.ts";
 import { readHead, type ReadHead } from "../render/notebook-head.ts";
-
-export { rawHref };
 
 export type Role = "owner" | "editor" | "viewer";
 
@@ -51,7 +49,6 @@ export interface Member {
   role: Role;
 }
 
-const ws = (id: string) => `/api/workspaces/${encodeURIComponent(id)}`;
 
 export const studioApi = {
   workspaces: () => apiRequest<{ workspaces: Workspace[] }>("GET", "/api/workspaces").then((r) => r.workspaces),
@@ -68,7 +65,6 @@ export const studioApi = {
   trustDomain: (domain: string) => apiRequest<unknown>("POST", "/api/trust/domains", { domain }),
   trustApplication: (scheme: string) => apiRequest<unknown>("POST", "/api/trust/applications", { scheme }),
 };
-
 
 export async function fetchBytes(href: string): Promise<Uint8Array> {
   const response = await fetch(href, { credentials: "same-origin", redirect: "error" });
@@ -133,5 +129,5 @@ export function reviewUpload(workspace: string, files: readonly { path: string; 
 }
 
 export function fileFindings(workspace: string, path: string, version?: number): Promise<FileReview> {
-  return apiRequest<FileReview>("GET", `${ws(workspace)}/review/${encodePath(path)}${version !== undefined ? `?version=${version}` : ""}`);
+  return apiRequest<FileReview>("GET", `${ws(workspace)}/review/${encodePath(path)}${versionQuery(version)}`);
 }

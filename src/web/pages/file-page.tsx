@@ -8,8 +8,8 @@ import { takeStartedFile, type StudioOrigins } from "../page-start.ts";
 import { fileHref, navigate, workspaceHref } from "../router.ts";
 import { ScriptView } from "../script-view.tsx";
 import { checkUrls, type LinkDecision } from "../url-checks.ts";
-import { fetchBytes, fetchNotebookHead, fileFindings, formatSize, formatTime, rawHref, studioApi, type FileDetails, type FileReview } from "../studio-api.ts";
-import { isNotebookPath } from "../addresses.ts";
+import { fetchBytes, fetchNotebookHead, fileFindings, formatSize, formatTime, studioApi, type FileDetails, type FileReview } from "../studio-api.ts";
+import { isNotebookPath, rawHref } from "../addresses.ts";
 import type { ReadHead } from "../../render/notebook-head.ts";
 
 export function FilePage({ workspaceId, path, version, origins }: { workspaceId: string; path: string; version: number | undefined; origins: StudioOrigins }) {
@@ -28,23 +28,17 @@ export function FilePage({ workspaceId, path, version, origins }: { workspaceId:
   const [error, setError] = useState<string | null>(null);
   const [decision, setDecision] = useState<LinkDecision | null>(null);
 
+  // The page is made again for another file or version (app.tsx keys it so), so these run once for this one.
   const detailsAsked = useRef<Promise<FileDetails> | null>(null);
   useEffect(() => {
     let live = true;
-    setError(null);
-    // The bytes are what the reader waits for; the details (asked for at the same time) and the review are drawn
-    // once the bytes are (see below).
-    const reuse = started?.version === version ? started : null;
-    const asked = reuse?.details ?? studioApi.file(workspaceId, path);
+    // Asked for now, drawn once the bytes are (see below).
+    const asked = started?.details ?? studioApi.file(workspaceId, path);
     asked.catch(() => undefined);
     detailsAsked.current = asked;
-    if (reuse?.arrived) {
-      setBytes(reuse.arrived);
-      return;
-    }
-    if (isNotebook && !reuse?.headArrived) {
+    if (isNotebook && !started?.headArrived) {
       // Without a head, the notebook is drawn from its bytes alone.
-      (reuse?.head ?? fetchNotebookHead(workspaceId, path, version).catch(() => null)).then((read) => {
+      (started?.head ?? fetchNotebookHead(workspaceId, path, version).catch(() => null)).then((read) => {
         if (!live) return;
         if (read) setHead(read);
         else setBytesWanted(true);
@@ -58,8 +52,7 @@ export function FilePage({ workspaceId, path, version, origins }: { workspaceId:
   useEffect(() => {
     if (!bytesWanted || bytes) return;
     let live = true;
-    const reuse = started?.version === version ? started : null;
-    (reuse?.bytes ?? fetchBytes(rawHref(workspaceId, path, version)))
+    (started?.bytes ?? fetchBytes(rawHref(workspaceId, path, version)))
       .then((b) => live && setBytes(b))
       .catch((e: unknown) => {
         if (!live) return;
@@ -160,7 +153,7 @@ export function FilePage({ workspaceId, path, version, origins }: { workspaceId:
         </aside>
       )}
       {(bytes || head) && isNotebook && (
-        <NotebookView key={`${workspaceId}/${version ?? ""}/${path}`} head={head} bytes={bytes} fileName={path} base={base} frameShellUrl={origins.frameShellUrl} urls={urls} onLink={onLink} onWantBytes={wantBytes} />
+        <NotebookView head={head} bytes={bytes} fileName={path} base={base} frameShellUrl={origins.frameShellUrl} urls={urls} onLink={onLink} onWantBytes={wantBytes} />
       )}
       {bytes && !isNotebook && text !== null && <ScriptView text={text} path={path} />}
       {bytes && !isNotebook && text === null && <p className="vt-notice">This file is not UTF-8 text; download it to look at it.</p>}
