@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { JSDOM } from "jsdom";
 import { collectHeadings, elementsUnder, sizeDataImages } from "./dom.ts";
+import { png } from "../../test/png-fixture.ts";
 
 const { document } = new JSDOM("").window;
 
@@ -32,12 +33,8 @@ test("collectHeadings finds h1 to h4 with ids in markdown boxes, hidden ones too
 });
 
 test("sizeDataImages gives data: images without a size their header's, and leaves every other image alone", () => {
-  const header = Buffer.alloc(33);
-  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]).copy(header);
-  header.writeUInt32BE(640, 16);
-  header.writeUInt32BE(480, 20);
-  const png = `data:image/png;base64,${header.toString("base64")}`;
-  const root = tree(`<img id=a src="${png}"><img id=b src="${png}" width=100><img id=c src="https://x.example/a.png"><img id=d src="data:image/png;base64,bm90IGFuIGltYWdl"><img id=e src="data:image/svg+xml;base64,PHN2Zz4=">`);
+  const image = `data:image/png;base64,${png(640, 480).toString("base64")}`;
+  const root = tree(`<img id=a src="${image}"><img id=b src="${image}" width=100><img id=c src="https://x.example/a.png"><img id=d src="data:image/png;base64,bm90IGFuIGltYWdl"><img id=e src="data:image/svg+xml;base64,PHN2Zz4=">`);
   sizeDataImages(root);
   const size = (id: string) => [root.querySelector(`#${id}`)!.getAttribute("width"), root.querySelector(`#${id}`)!.getAttribute("height")];
   assert.deepEqual(size("a"), ["640", "480"]);

@@ -4,6 +4,7 @@ import type { Notebook, Output } from "../notebook/types.ts";
 import { buildRenderPlan } from "./plan.ts";
 import { chooseMimeType, MIME_PRIORITY } from "./mime.ts";
 import type { CodeCellPlan, OutputPlan } from "./plan-types.ts";
+import { png } from "../../test/png-fixture.ts";
 
 const PNG_1x1 = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
 const JPEG_HEAD = "/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAgGBgcGBQgHBwcJCQgKDBQNDAsLDBkSEw8UHRofHh0aHBwgJC4nICIsIxwcKDcpLDAxNDQ0Hyc5PTgyPC4zNDL/wAALCAABAAEBAREA/8QAFAABAAAAAAAAAAAAAAAAAAAACf/EABQQAQAAAAAAAAAAAAAAAAAAAAD/2gAIAQEAAD8AKp//2Q==";
@@ -56,12 +57,7 @@ test("raster images are checked by magic bytes; mismatches become a notice", () 
 });
 
 test("an image has its display size before it is decoded: the metadata's, completed or given by its header", () => {
-  // A PNG signature and IHDR chunk declaring 300 × 100 pixels.
-  const header = Buffer.alloc(33);
-  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]).copy(header);
-  header.writeUInt32BE(300, 16);
-  header.writeUInt32BE(100, 20);
-  const wide = header.toString("base64");
+  const wide = png(300, 100).toString("base64");
   const sizes = outputsOf([
     { output_type: "display_data", metadata: {}, data: { "image/png": wide } },
     { output_type: "display_data", metadata: { "image/png": { width: 150 } }, data: { "image/png": wide } },
