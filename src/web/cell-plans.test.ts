@@ -1,21 +1,13 @@
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync } from "node:fs";
 import { test } from "node:test";
 import { parseNotebook } from "../notebook/parse.ts";
 import { buildRenderPlan } from "../render/plan.ts";
 import { planCellRange, planHeading } from "./cell-plans.ts";
-
-const corpus = new URL("../../../shared/corpus/notebooks/", import.meta.url);
+import { readableCorpusNotebooks } from "../../test/corpus-notebooks.ts";
 
 test("planning a notebook in ranges gives the whole notebook's plan, cell for cell, on every corpus notebook", () => {
   let compared = 0;
-  for (const name of readdirSync(corpus).filter((n) => n.endsWith(".ipynb"))) {
-    let parsed;
-    try {
-      parsed = parseNotebook(readFileSync(new URL(name, corpus)), { file: name });
-    } catch {
-      continue;
-    }
+  for (const { name, parsed } of readableCorpusNotebooks()) {
     const options = { fileName: name, original: parsed.original };
     const whole = buildRenderPlan(parsed.notebook, options);
     const ranged = [];
