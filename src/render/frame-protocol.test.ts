@@ -96,6 +96,10 @@ test("library shapes are checked: plain JSON objects within bounds, and a known 
     { type: "render", kind: "plotly", figure: { data: new Float64Array(2) } },
     { type: "render", kind: "plotly", figure: { data: new Map() } },
     { type: "render", kind: "plotly", figure: { f: () => 1 } },
+    // eslint-disable-next-line no-sparse-arrays
+    { type: "render", kind: "plotly", figure: { data: [1, , 2] } },
+    { type: "render", kind: "plotly", figure: { data: [1, undefined] } },
+    { type: "render", kind: "plotly", figure: { data: { x: [{ y: Symbol.iterator }] } } },
     { type: "render", kind: "vega", spec: { mark: "bar" } },
     { type: "render", kind: "vega", spec: { mark: "bar" }, mode: "vega-lite-v5" },
     { type: "render", kind: "vega", spec: null, mode: "vega" },

@@ -79,23 +79,36 @@ export function parseFrameMessage(data: unknown): FrameMessage | null {
  */
 export function isBoundedJsonObject(value: unknown): value is FrameJsonObject {
   if (!isRecord(value)) return false;
-  const stack: { value: unknown; depth: number }[] = [{ value, depth: 1 }];
+  // Containers wait on two parallel stacks and scalars are counted where they are found, never stacked: a figure is
+  // mostly long arrays of numbers, and a plotly output's request is built while the first screen is drawn.
+  const containers: object[] = [value];
+  const depths: number[] = [1];
   let seen = 0;
-  while (stack.length > 0) {
-    const { value: item, depth } = stack.pop()!;
-    if (++seen > MAX_FRAME_SPEC_VALUES) return false;
-    if (item === null || typeof item === "string" || typeof item === "boolean") continue;
-    // NaN and Infinity cannot come from a notebook's JSON, and libraries draw them as gaps: no reason to refuse.
-    if (typeof item === "number") continue;
-    if (typeof item !== "object" || depth > MAX_FRAME_SPEC_DEPTH) return false;
+  while (containers.length > 0) {
+    const item = containers.pop() as object;
+    const depth = depths.pop() as number;
+    if (++seen > MAX_FRAME_SPEC_VALUES || depth > MAX_FRAME_SPEC_DEPTH) return false;
+    let children: unknown[];
     if (Array.isArray(item)) {
       if (Object.getPrototypeOf(item) !== Array.prototype) return false;
-      for (const child of item) stack.push({ value: child, depth: depth + 1 });
-      continue;
+      children = item;
+    } else {
+      const prototype: unknown = Object.getPrototypeOf(item);
+      if (prototype !== Object.prototype && prototype !== null) return false;
+      children = Object.values(item);
     }
-    const prototype: unknown = Object.getPrototypeOf(item);
-    if (prototype !== Object.prototype && prototype !== null) return false;
-    for (const child of Object.values(item)) stack.push({ value: child, depth: depth + 1 });
+    for (let i = 0; i < children.length; i++) {
+      const child = children[i];
+      if (child !== null && typeof child === "object") {
+        containers.push(child);
+        depths.push(depth + 1);
+        continue;
+      }
+      if (++seen > MAX_FRAME_SPEC_VALUES) return false;
+      // NaN and Infinity cannot come from a notebook's JSON, and libraries draw them as gaps: no reason to refuse.
+      // Anything else (undefined, a hole in an array, a function, a bigint, a symbol) is no JSON.
+      if (child !== null && typeof child !== "string" && typeof child !== "boolean" && typeof child !== "number") return false;
+    }
   }
   return true;
 }

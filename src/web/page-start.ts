@@ -1,10 +1,10 @@
 // The reads a studio page starts with, begun as soon as the app's script runs and before React draws anything:
-// the session and the public settings, then, for a file's address and a signed-in person, that file's details
-// and bytes (a notebook's head instead of its bytes). They are the requests the server named as preloads in the page (server/page-preloads.ts), so each is
-// usually answered already; the first render then has what it needs instead of drawing "Loading…" and waiting
-// for effects to ask.
+// the session and the public settings and, for a file's address and a signed-in person, that file's details and
+// bytes (a notebook's head instead of its bytes). They are the requests the server named as preloads in the page
+// (server/page-preloads.ts), so each is usually answered already; the first render then has what it needs instead
+// of drawing "Loading…" and waiting for effects to ask.
 import { ApiError, apiRequest, currentSession, type Session } from "./api.ts";
-import { isNotebookPath, parseRoute, rawHref } from "./addresses.ts";
+import { fileApiHref, isNotebookPath, parseRoute, rawHref } from "./addresses.ts";
 import type { ReadHead } from "../render/notebook-head.ts";
 import { fetchBytes, fetchNotebookHead, studioApi, type FileDetails } from "./studio-api.ts";
 
@@ -51,34 +51,50 @@ const FIRST_RENDER_WAIT_MS = 200;
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
+/** Whether the server named this request as a preload of the page, which it does only for a signed-in person. */
+function preloaded(href: string): boolean {
+  for (const link of document.querySelectorAll('link[rel="preload"]')) if (link.getAttribute("href") === href) return true;
+  return false;
+}
+
+/** The reads of the file at a file page's address, started now. */
+function startFile(workspace: string, path: string, version: number | undefined): StartedFile {
+  const notebook = isNotebookPath(path);
+  const file: StartedFile = {
+    workspace,
+    path,
+    version,
+    bytes: notebook ? undefined : fetchBytes(rawHref(workspace, path, version)),
+    details: studioApi.file(workspace, path),
+    // Without its head a notebook is drawn from its bytes alone: a head that fails is no error of the page's.
+    head: notebook ? fetchNotebookHead(workspace, path, version).catch(() => null) : Promise.resolve(null),
+  };
+  // The file page takes these up; until it does, a failure is its to report, not an unhandled rejection.
+  file.bytes?.then((bytes) => (file.arrived = bytes)).catch(() => undefined);
+  file.details.catch(() => undefined);
+  void file.head.then((read) => {
+    if (read) file.headArrived = read;
+  });
+  return file;
+}
+
 /** Starts the page's first reads (once, when the script runs) and settles when the first render can be drawn. */
 export function startPage(location: { pathname: string; search: string }): Promise<PageStart> {
-  // Both at once: the public settings do not wait for the session.
+  // All at once: neither the public settings nor the file's reads wait for the session.
   const origins = studioOrigins();
   origins.catch(() => undefined);
+  const route = parseRoute(location.pathname, location.search);
+  // A file's reads start together with the session's when the server preloaded them with the page: they are then
+  // usually in already. Without preloads (nobody signed in, as far as the server knew) they wait for the session.
+  const early = route.page === "file" && preloaded(fileApiHref(route.workspace, route.path)) ? startFile(route.workspace, route.path, route.version) : null;
   return currentSession().then(
     async (session): Promise<PageStart> => {
       if (!session) return { kind: "signed-out" };
-      const route = parseRoute(location.pathname, location.search);
       if (route.page === "file" && !session.user.mustChangePassword) {
-        const notebook = isNotebookPath(route.path);
-        const file: StartedFile = {
-          workspace: route.workspace,
-          path: route.path,
-          version: route.version,
-          bytes: notebook ? undefined : fetchBytes(rawHref(route.workspace, route.path, route.version)),
-          details: studioApi.file(route.workspace, route.path),
-          // Without its head a notebook is drawn from its bytes alone: a head that fails is no error of the page's.
-          head: notebook ? fetchNotebookHead(route.workspace, route.path, route.version).catch(() => null) : Promise.resolve(null),
-        };
-        // The file page takes these up; until it does, a failure is its to report, not an unhandled rejection.
-        file.bytes?.then((bytes) => (file.arrived = bytes)).catch(() => undefined);
-        file.details.catch(() => undefined);
-        const head = file.head.then((read) => {
-          if (read) file.headArrived = read;
-        });
+        const file = early ?? startFile(route.workspace, route.path, route.version);
         startedFile = file;
-        await Promise.race([notebook ? head : file.bytes?.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, FIRST_RENDER_WAIT_MS))]);
+        const firstNeed = file.bytes ? file.bytes.catch(() => undefined) : file.head;
+        await Promise.race([firstNeed, new Promise((resolve) => setTimeout(resolve, FIRST_RENDER_WAIT_MS))]);
       }
       try {
         return { kind: "signed-in", session, origins: await origins };
