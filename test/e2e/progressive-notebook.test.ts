@@ -1,6 +1,7 @@
 // A long notebook in the studio, in Debian's Chromium against a real server: the cells that meet the first screen
 // are drawn at once and the rest later, in order; in-notebook links and shared addresses with a #fragment still
-// land on their heading even when it was not drawn yet; the contents list every heading once all cells are in.
+// land on their heading even when it was not drawn yet; the contents list every heading once all cells are in;
+// output frames exist only near the viewport.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
@@ -170,6 +171,52 @@ test("a notebook's address fetches its head, details and session once each while
   assert.deepEqual(initiators, ["/api/config link", "/api/session link", "files link", "notebook-head link", "raw fetch"]);
   await page.waitForTimeout(3500); // Chromium warns about an unused preload some seconds after load
   assert.deepEqual(warnings.filter((w) => /preload/i.test(w)), []);
+  await page.close();
+});
+
+const FRAMED = 60;
+
+/** Code cells far apart (each source is tall), each with an HTML output, which the studio draws in a frame. */
+function framedNotebook() {
+  const source = Array.from({ length: 40 }, (_, line) => `value_${line} = ${line}`).join("\n");
+  const cells = Array.from({ length: FRAMED }, (_, i) => ({
+    cell_type: "code",
+    id: `c${i + 1}`,
+    metadata: {},
+    execution_count: i + 1,
+    source,
+    outputs: [{ output_type: "display_data", metadata: {}, data: { "text/html": `<p>Output ${i + 1}</p>`, "text/plain": `Output ${i + 1}` } }],
+  }));
+  return { nbformat: 4, nbformat_minor: 5, metadata: {}, cells };
+}
+
+test("output frames are made only near the viewport, removed far from it with their place kept, and made again on return", async () => {
+  const url = await upload("frames.ipynb", framedNotebook());
+  const page = await browser.context.newPage();
+  await page.goto(url);
+  await page.waitForFunction(() => performance.getEntriesByName("vitrine:all-cells").length === 1);
+  assert.equal(await page.locator(".vt-frame-slot").count(), FRAMED);
+  const framed = () => page.evaluate(() => Array.from(document.querySelectorAll(".vt-frame-slot"), (slot, i) => (slot.querySelector("iframe") ? i : -1)).filter((i) => i >= 0));
+  const firstOutput = page.frameLocator(".vt-frame-slot >> nth=0 >> iframe").getByText("Output 1", { exact: true });
+  await firstOutput.waitFor();
+  const atTop = await framed();
+  assert.ok(atTop.includes(0) && !atTop.includes(FRAMED - 1) && atTop.length < FRAMED / 4, `frames at the top: ${atTop.join(", ")}`);
+  const firstPlace = await page.locator(".vt-frame-slot").first().evaluate((slot) => slot.getBoundingClientRect().height);
+
+  await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+  await page.waitForFunction((last) => {
+    const slots = document.querySelectorAll(".vt-frame-slot");
+    return slots[last]?.querySelector("iframe") !== null && slots[0]?.querySelector("iframe") === null;
+  }, FRAMED - 1);
+  const atBottom = await framed();
+  assert.ok(atBottom.length < FRAMED / 4, `frames at the bottom: ${atBottom.join(", ")}`);
+  await page.frameLocator(`.vt-frame-slot >> nth=${FRAMED - 1} >> iframe`).getByText(`Output ${FRAMED}`, { exact: true }).waitFor();
+  // The removed frame's place keeps its height, so nothing above the reader moves.
+  assert.equal(await page.locator(".vt-frame-slot").first().evaluate((slot) => slot.getBoundingClientRect().height), firstPlace);
+
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await firstOutput.waitFor();
+  assert.ok(!(await framed()).includes(FRAMED - 1), "the frames at the bottom are gone again");
   await page.close();
 });
 
