@@ -1,7 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { JSDOM } from "jsdom";
-import { collectHeadings, elementsUnder, sizeDataImages } from "./dom.ts";
+import { cellElement, collectHeadings, elementsUnder, FOLD_OUTPUT_LINES, FOLD_PREVIEW_LINES, sizeDataImages } from "./dom.ts";
+import { buildRenderPlan } from "./plan.ts";
 import { png } from "../../test/png-fixture.ts";
 
 const { document } = new JSDOM("").window;
@@ -42,4 +43,28 @@ test("sizeDataImages gives data: images without a size their header's, and leave
   assert.deepEqual(size("c"), [null, null]);
   assert.deepEqual(size("d"), [null, null], "bytes that are no image get no size");
   assert.deepEqual(size("e"), [null, null]);
+});
+
+test("a long output shows its first lines above a fold that holds all of it, colours and all", () => {
+  const lines = Array.from({ length: FOLD_OUTPUT_LINES + 50 }, (_, i) => `line ${i + 1}\n`);
+  const coloured = ["line 1\n", "\u001b[31mline 2\u001b[0m\n", ...lines.slice(2)];
+  const plan = buildRenderPlan({
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: {},
+    cells: [{ cell_type: "code", id: "c", source: "", metadata: {}, execution_count: 1, outputs: [{ output_type: "stream", name: "stdout", text: coloured.join("") }] }],
+  });
+  const host = {
+    sanitizeMarkdown: () => document.createDocumentFragment(),
+    createActiveOutput: () => document.createElement("div"),
+    adjustLinksAndImages: () => {},
+  };
+  const cell = cellElement(document, plan.cells[0]!, host);
+  const preview = cell.querySelector(".vt-folded > pre.vt-fold-preview");
+  assert.equal(preview?.textContent, lines.slice(0, FOLD_PREVIEW_LINES).join("").slice(0, -1));
+  assert.equal(preview?.querySelector(".ansi-red-fg")?.textContent, "line 2");
+  const fold = cell.querySelector(".vt-folded > details.vt-fold");
+  assert.equal(fold?.querySelector("summary")?.textContent, `Long output: ${(FOLD_OUTPUT_LINES + 50).toLocaleString("en")} lines (show all)`);
+  assert.equal(fold?.querySelector("pre.vt-text")?.textContent?.split("\n").length, FOLD_OUTPUT_LINES + 51);
+  assert.equal(fold?.hasAttribute("open"), false);
 });

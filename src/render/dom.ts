@@ -33,7 +33,7 @@ export function el<K extends keyof HTMLElementTagNameMap>(
   return node;
 }
 
-function appendRuns(doc: Document, parent: Element, runs: TextRun[]): void {
+function appendRuns(doc: Document, parent: Element, runs: readonly TextRun[]): void {
   for (const run of runs) {
     if (run.classes.length === 0) {
       parent.appendChild(doc.createTextNode(run.text));
@@ -50,13 +50,41 @@ function prompt(doc: Document, label: string, count: number | null | undefined):
   return node;
 }
 
-function foldable(doc: Document, body: HTMLElement, lineCount: number): HTMLElement {
+/** Lines of a folded output shown above its control: its start, to read before deciding to see it all. */
+export const FOLD_PREVIEW_LINES = 20;
+
+/** The runs of the first `lines` lines (without the newline that ends the last of them). */
+function leadingRuns(runs: readonly TextRun[], lines: number): TextRun[] {
+  const head: TextRun[] = [];
+  let left = lines;
+  for (const run of runs) {
+    let end = -1;
+    while (left > 0) {
+      end = run.text.indexOf("\n", end + 1);
+      if (end === -1) break;
+      left--;
+    }
+    if (left === 0) {
+      if (end > 0) head.push({ ...run, text: run.text.slice(0, end) });
+      return head;
+    }
+    head.push(run);
+  }
+  return head;
+}
+
+function foldable(doc: Document, body: HTMLElement, runs: readonly TextRun[], lineCount: number): HTMLElement {
   if (lineCount <= FOLD_OUTPUT_LINES) return body;
-  // A <details> element folds without script, so the export stays readable with JavaScript off.
+  // A <details> element folds without script, so the export stays readable with JavaScript off. The output's
+  // first lines stay in view above it; the stylesheet hides them once the whole text is open below.
+  const box = el(doc, "div", "vt-folded");
+  const preview = el(doc, "pre", `${body.className} vt-fold-preview`);
+  appendRuns(doc, preview, leadingRuns(runs, FOLD_PREVIEW_LINES));
   const details = el(doc, "details", "vt-fold");
   details.appendChild(el(doc, "summary", "vt-fold-summary", `Long output: ${lineCount.toLocaleString("en")} lines (show all)`));
   details.appendChild(body);
-  return details;
+  box.append(preview, details);
+  return box;
 }
 
 /**
@@ -96,7 +124,7 @@ function outputElement(doc: Document, output: OutputPlan, host: RenderHost): HTM
       wrap.classList.add(`vt-stream-${output.stream}`);
       const pre = el(doc, "pre", "vt-text");
       appendRuns(doc, pre, output.runs);
-      area.appendChild(foldable(doc, pre, output.lineCount));
+      area.appendChild(foldable(doc, pre, output.runs, output.lineCount));
       break;
     }
     case "error": {

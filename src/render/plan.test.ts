@@ -126,3 +126,16 @@ test("cell visibility, tags, raw formats and the title come from metadata", () =
   assert.deepEqual(plan.cells[1]?.visibility, { sourceHidden: false, outputsHidden: true });
   assert.equal(plan.cells[2]?.kind === "raw" && plan.cells[2].format, "text/latex");
 });
+
+test("an output's line count is the lines a terminal shows: a final newline starts no extra line", () => {
+  const count = (text: string) => {
+    const [plan] = outputsOf([{ output_type: "stream", name: "stdout", text }]);
+    assert.equal(plan?.kind, "text");
+    return plan.kind === "text" ? plan.lineCount : -1;
+  };
+  assert.equal(count("one\ntwo\n"), 2);
+  assert.equal(count("one\ntwo"), 2);
+  assert.equal(count("one\n\n"), 2);
+  assert.equal(count("\n"), 1);
+  assert.equal(count(""), 0);
+});

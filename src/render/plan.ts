@@ -54,8 +54,9 @@ function textOf(value: string | JsonValue | undefined): string | undefined {
   return undefined;
 }
 
+/** Lines as a terminal shows them: a final newline ends the last line, it does not start another. */
 function countLines(text: string): number {
-  let n = 1;
+  let n = text.length > 0 && !text.endsWith("\n") ? 1 : 0;
   for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) n++;
   return n;
 }

@@ -1,6 +1,8 @@
 // Upload: the files are reviewed by the server first (what each would do, read without running it), and the
 // Upload button stays off until the person ticks the trust statement. Each file then goes up on its own, with its
-// own progress bar, and says whether it was stored or why it was refused.
+// own progress bar, and says whether it was stored or why it was refused. Each file's path in the workspace can be
+// edited before the upload ("notes/2024/run.ipynb" puts it in folders), and is reviewed again when it changes,
+// since the server's name rules are part of the review.
 import { useEffect, useRef, useState } from "react";
 import { useModalDialog } from "./modal-dialog.ts";
 import { ApiError, uploadWithProgress } from "./api.ts";
@@ -22,10 +24,20 @@ export interface UploadDialogProps {
   onClose: (changed: boolean) => void;
 }
 
+/** How long a path being typed waits before it is reviewed again, so a review is not asked for at every key. */
+const PATH_REVIEW_DELAY_MS = 300;
+
+/** A file's place in the workspace: the folder it was dropped into, and its own folders when it came from one. */
+function initialPath(file: File, folder: string): string {
+  // A file picked or dropped as part of a folder keeps that folder's structure ("run/a/b.ipynb").
+  const name = file.webkitRelativePath || file.name;
+  return folder ? `${folder}/${name}` : name;
+}
+
 export function UploadDialog({ workspaceId, folder, files, trustStatement, onClose }: UploadDialogProps) {
   const dialog = useRef<HTMLDialogElement>(null);
   const [items, setItems] = useState<Item[]>(() =>
-    files.map((file) => ({ file, path: folder ? `${folder}/${file.name}` : file.name, review: null, progress: 0, outcome: null })),
+    files.map((file) => ({ file, path: initialPath(file, folder), review: null, progress: 0, outcome: null })),
   );
   const [reviewError, setReviewError] = useState<string | null>(null);
   const [trusted, setTrusted] = useState(false);
@@ -34,23 +46,37 @@ export function UploadDialog({ workspaceId, folder, files, trustStatement, onClo
 
   useModalDialog(dialog);
 
+  // The files whose review is missing (all of them at first, then one whose path was edited) are reviewed together.
+  const pathsKey = items.map((item) => item.path).join("\n");
+  const first = useRef(true);
   useEffect(() => {
     let live = true;
-    reviewUpload(
-      workspaceId,
-      items.map((item) => ({ path: item.path, file: item.file })),
-    ).then(
-      (reviews) => {
-        if (!live) return;
-        setItems((current) => current.map((item, i) => ({ ...item, review: reviews[i] ?? null })));
-      },
-      (error: unknown) => live && setReviewError(error instanceof Error ? error.message : String(error)),
-    );
+    const delay = first.current ? 0 : PATH_REVIEW_DELAY_MS;
+    first.current = false;
+    const timer = setTimeout(() => {
+      const pending = items.flatMap((item, index) => (item.review === null ? [{ index, path: item.path, file: item.file }] : []));
+      if (pending.length === 0) return;
+      reviewUpload(workspaceId, pending).then(
+        (reviews) => {
+          if (!live) return;
+          setReviewError(null);
+          setItems((current) =>
+            current.map((item, i) => {
+              const at = pending.findIndex((p) => p.index === i);
+              // A review of a path since edited again is dropped; the newer one is on its way.
+              return at >= 0 && item.path === pending[at]!.path ? { ...item, review: reviews[at] ?? null } : item;
+            }),
+          );
+        },
+        (error: unknown) => live && setReviewError(error instanceof Error ? error.message : String(error)),
+      );
+    }, delay);
     return () => {
       live = false;
+      clearTimeout(timer);
     };
-    // Once: the review is of the files the dialog opened with.
-  }, []);
+    // Only a change of a path asks for a new review; the items' other changes (progress, outcome) do not.
+  }, [pathsKey]);
 
   const update = (index: number, change: Partial<Item>) => setItems((current) => current.map((item, i) => (i === index ? { ...item, ...change } : item)));
 
@@ -88,12 +114,22 @@ export function UploadDialog({ workspaceId, folder, files, trustStatement, onClo
         </p>
       )}
       <ul className="vt-upload-list">
-        {items.map((item) => (
-          <li key={item.path}>
+        {items.map((item, index) => (
+          <li key={index}>
             <div className="vt-upload-name">
-              <strong>{item.path}</strong> <span className="vt-muted">{formatSize(item.file.size)}</span>
+              <label>
+                Path of {item.file.name}{" "}
+                <input
+                  className="vt-upload-path"
+                  value={item.path}
+                  spellCheck={false}
+                  disabled={busy || done || item.outcome?.ok === true}
+                  onChange={(e) => update(index, { path: e.target.value, review: null, outcome: null, progress: 0 })}
+                />
+              </label>{" "}
+              <span className="vt-muted">{formatSize(item.file.size)}</span>
             </div>
-            <Review item={item} />
+            <Review item={item} reviewFailed={reviewError !== null} />
             {(busy || item.outcome) && !item.review?.refused && (
               <progress max={1} value={item.progress} aria-label={`Upload of ${item.path}`}>
                 {Math.round(item.progress * 100)}%
@@ -128,9 +164,10 @@ export function UploadDialog({ workspaceId, folder, files, trustStatement, onClo
   );
 }
 
-function Review({ item }: { item: Item }) {
+function Review({ item, reviewFailed }: { item: Item; reviewFailed: boolean }) {
   const review = item.review;
-  if (!review) return <p className="vt-muted">Reviewing…</p>;
+  // The upload itself still checks every file; only what the review would have shown first is missing.
+  if (!review) return <p className="vt-muted">{reviewFailed ? "Not reviewed." : "Reviewing…"}</p>;
   if (review.refused) {
     return (
       <p className="vt-error">

@@ -165,7 +165,7 @@ test("our own vectors in markdown, attachments, metadata, tags, outputs' mime ty
     assert.equal(await page.title(), `${name} · Vitrine`);
   }
   await page.goto(`${studio.app}/w/${workspace}`);
-  await page.locator('input[type="file"]').setInputFiles([
+  await page.getByLabel("Upload files…").setInputFiles([
     { name: `<img src=x onerror=${MARK}>.ipynb`, mimeType: "application/json", buffer: Buffer.from("{}") },
     { name: `"><svg onload=${MARK}>.py`, mimeType: "text/x-python", buffer: Buffer.from("print(1)\n") },
   ]);
@@ -269,9 +269,11 @@ test("markdown cannot cover, move or restyle the studio's controls, and clicks l
   // On the workspace page, where hostile file names are listed, Upload is where it seems and opens the chooser.
   await page.goto(`${studio.app}/w/${workspace}`);
   await page.getByRole("heading", { name: "Attacks" }).waitFor();
-  assert.equal(await hitsItself("label.vt-button"), true, "Upload is not covered");
+  // Both pickers (files, and a folder) are where they seem.
+  assert.equal(await hitsItself(".vt-pickers label.vt-button:first-of-type"), true, "Upload is not covered");
+  assert.equal(await hitsItself(".vt-pickers label.vt-button:last-of-type"), true, "Upload of a folder is not covered");
   const chooser = page.waitForEvent("filechooser", { timeout: 5000 });
-  await page.locator("label.vt-button").click();
+  await page.locator(".vt-pickers label.vt-button:first-of-type").click();
   assert.equal((await chooser).isMultiple(), true);
   assert.equal(await hitsItself(signOut), true);
   afterSignIn.stop();

