@@ -8,7 +8,8 @@
 // renderer process the page uses (its own and those of its output frames; no other page is open): PSS, where
 // shared pages count once over all processes, and RSS, where each process counts them again.
 // Each figure is the median of RUNS runs after one warm-up load of each page (so both are read from a warm cache).
-//   npm run bench:view              (RUNS=3, NOTEBOOKS=5 by default)
+//   npm run bench:view              (RUNS=5, NOTEBOOKS=5 by default: five loads per figure, since both pages' times
+//                                   move by tens of ms between loads on a shared machine)
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -22,7 +23,7 @@ import { median, proportionalMb, rendererProcesses, residentMb, waitForLine } fr
 
 const bin = fileURLToPath(new URL("../bin/vitrine", import.meta.url));
 const corpus = fileURLToPath(new URL("../../shared/corpus/notebooks/", import.meta.url));
-const runs = Math.max(1, Number(process.env.RUNS ?? 3));
+const runs = Math.max(1, Number(process.env.RUNS ?? 5));
 const notebookCount = Math.max(1, Number(process.env.NOTEBOOKS ?? 5));
 const PASSWORD = "benchmark password";
 const TARGET_RATIO = 1.5;
