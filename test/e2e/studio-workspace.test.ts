@@ -506,6 +506,32 @@ test("on a phone-sized screen the workspace and a notebook fit the width, in lig
   await page.close();
 });
 
+test("after all of it, the studio's origin keeps nothing that script could read: no web storage, IndexedDB, cache, worker or readable cookie", async () => {
+  for (const [name, browser] of [["ada", ada], ["bob", bob]] as const) {
+    const { page } = await openPage(browser);
+    await openWorkspace(page);
+    await page.getByRole("link", { name: "alpha.ipynb" }).click();
+    await page.getByRole("heading", { name: "Second draft" }).waitFor();
+    const kept = await page.evaluate(async () => ({
+      origin: location.origin,
+      localStorage: Object.keys(localStorage),
+      sessionStorage: Object.keys(sessionStorage),
+      cookie: document.cookie,
+      indexedDB: (await indexedDB.databases()).map((db) => db.name),
+      caches: typeof caches === "undefined" ? [] : await caches.keys(),
+      serviceWorkers: (await navigator.serviceWorker.getRegistrations()).length,
+    }));
+    assert.equal(kept.origin, studio.app);
+    assert.deepEqual(kept, { origin: studio.app, localStorage: [], sessionStorage: [], cookie: "", indexedDB: [], caches: [], serviceWorkers: 0 }, `${name}'s browser`);
+    // The browser's own account of the origin's storage agrees, frames and workers included.
+    const cdp = await browser.context.newCDPSession(page);
+    const { usageBreakdown } = (await cdp.send("Storage.getUsageAndQuota", { origin: studio.app })) as { usageBreakdown: { storageType: string; usage: number }[] };
+    assert.deepEqual(usageBreakdown.filter((entry) => entry.usage > 0), [], `${name}'s browser: storage the origin uses`);
+    await cdp.detach();
+    await page.close();
+  }
+});
+
 const sizeText = (text: string) => formatSize(Buffer.byteLength(text));
 
 function escape(text: string): string {
