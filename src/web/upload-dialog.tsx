@@ -3,6 +3,7 @@
 // own progress bar, and says whether it was stored or why it was refused. Each file's path in the workspace can be
 // edited before the upload ("notes/2024/run.ipynb" puts it in folders), and is reviewed again when it changes,
 // since the server's name rules are part of the review.
+import type { PickedFile } from "./picked-files.ts";
 import { useEffect, useRef, useState } from "react";
 import { useModalDialog } from "./modal-dialog.ts";
 import { ApiError, uploadWithProgress } from "./api.ts";
@@ -19,7 +20,7 @@ interface Item {
 export interface UploadDialogProps {
   workspaceId: string;
   folder: string;
-  files: File[];
+  files: PickedFile[];
   trustStatement: TrustStatement;
   onClose: (changed: boolean) => void;
 }
@@ -28,16 +29,15 @@ export interface UploadDialogProps {
 const PATH_REVIEW_DELAY_MS = 300;
 
 /** A file's place in the workspace: the folder it was dropped into, and its own folders when it came from one. */
-function initialPath(file: File, folder: string): string {
+function initialPath(picked: PickedFile, folder: string): string {
   // A file picked or dropped as part of a folder keeps that folder's structure ("run/a/b.ipynb").
-  const name = file.webkitRelativePath || file.name;
-  return folder ? `${folder}/${name}` : name;
+  return folder ? `${folder}/${picked.relativePath}` : picked.relativePath;
 }
 
 export function UploadDialog({ workspaceId, folder, files, trustStatement, onClose }: UploadDialogProps) {
   const dialog = useRef<HTMLDialogElement>(null);
   const [items, setItems] = useState<Item[]>(() =>
-    files.map((file) => ({ file, path: initialPath(file, folder), review: null, progress: 0, outcome: null })),
+    files.map((picked) => ({ file: picked.file, path: initialPath(picked, folder), review: null, progress: 0, outcome: null })),
   );
   const [reviewError, setReviewError] = useState<string | null>(null);
   const [trusted, setTrusted] = useState(false);

@@ -6,6 +6,7 @@ import { fileHref, workspaceHref } from "../router.ts";
 import { formatSize, formatTime, studioApi, type FileEntry, type Member, type Role, type TrashEntry, type TrustStatement, type Workspace } from "../studio-api.ts";
 import { UploadDialog } from "../upload-dialog.tsx";
 import { folderRows } from "../folders.ts";
+import { DropError, pickedFromList, takeDrop, type PickedFile } from "../picked-files.ts";
 
 type SortKey = "name" | "size" | "updatedAt";
 
@@ -16,8 +17,9 @@ export function WorkspacePage({ workspaceId, folder, trustStatement }: { workspa
   const [error, setError] = useState<string | null>(null);
   const [query, setQuery] = useState("");
   const [sort, setSort] = useState<{ key: SortKey; descending: boolean }>({ key: "name", descending: false });
-  const [uploading, setUploading] = useState<File[] | null>(null);
+  const [uploading, setUploading] = useState<PickedFile[] | null>(null);
   const [dragging, setDragging] = useState(false);
+  const [dropError, setDropError] = useState<string | null>(null);
 
   const load = useCallback(() => {
     Promise.all([studioApi.workspace(workspaceId), studioApi.files(workspaceId), studioApi.trash(workspaceId)]).then(
@@ -86,7 +88,13 @@ export function WorkspacePage({ workspaceId, folder, trustStatement }: { workspa
         if (!canEdit) return;
         e.preventDefault();
         setDragging(false);
-        if (e.dataTransfer.files.length > 0) setUploading([...e.dataTransfer.files]);
+        setDropError(null);
+        takeDrop(e.dataTransfer).then(
+          (picked) => {
+            if (picked.length > 0) setUploading(picked);
+          },
+          (error: unknown) => setDropError(error instanceof DropError ? error.message : `The dropped files could not be read: ${String(error)}`),
+        );
       }}
     >
       <h1 id="workspace-title">{workspace.name}</h1>
@@ -110,6 +118,11 @@ export function WorkspacePage({ workspaceId, folder, trustStatement }: { workspa
           </span>
         )}
       </div>
+      {dropError && (
+        <p className="vt-error" role="alert">
+          {dropError}
+        </p>
+      )}
       {rows.length === 0 ? (
         <p>{query ? "No file matches." : canEdit ? "No files yet. Upload some, or drop them here." : "No files yet."}</p>
       ) : (
@@ -194,7 +207,7 @@ export function WorkspacePage({ workspaceId, folder, trustStatement }: { workspa
 const FOLDER_PICKER: Record<string, string> = { webkitdirectory: "" };
 
 /** The browser's file picker behind a button; a folder's files come with their paths inside it (webkitRelativePath). */
-function FilePicker({ label, folder = false, onPick }: { label: string; folder?: boolean; onPick: (files: File[]) => void }) {
+function FilePicker({ label, folder = false, onPick }: { label: string; folder?: boolean; onPick: (files: PickedFile[]) => void }) {
   return (
     <label className="vt-button">
       {label}
@@ -204,7 +217,7 @@ function FilePicker({ label, folder = false, onPick }: { label: string; folder?:
         {...(folder ? FOLDER_PICKER : {})}
         className="vt-visually-hidden"
         onChange={(e) => {
-          if (e.target.files && e.target.files.length > 0) onPick([...e.target.files]);
+          if (e.target.files && e.target.files.length > 0) onPick(pickedFromList(e.target.files));
           e.target.value = "";
         }}
       />
