@@ -48,7 +48,8 @@ export const studioUi: StudioRoutePlugin = async (app) => {
     app.get(page, { schema: { summary: "The studio UI (its router shows the page for this address)", tags: ["ui"] } }, async (request, reply) => {
       if (files instanceof AppError) throw files;
       // The page differs by address (its preloads) and is small: no ETag, and the app origin's no-store stands.
-      return reply.type("text/html; charset=utf-8").send(withPreloads(indexHtml, pagePreloads(request.url, sessionToken(request) !== undefined)));
+      const signedIn = sessionToken(request) !== undefined;
+      return reply.type("text/html; charset=utf-8").send(withPreloads(indexHtml, pagePreloads(request.url, signedIn), !signedIn));
     });
   }
   app.get("/assets/*", { schema: { summary: "The studio UI's scripts and styles", tags: ["ui"] } }, async (request, reply) =>
