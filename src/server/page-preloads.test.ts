@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { pagePreloads, withPreloads } from "./page-preloads.ts";
 
-test("every page preloads the settings; signed in, the session, and on a file's page its details and bytes (a notebook's head instead)", () => {
+test("every page preloads the session and the settings; a file's page its details and bytes (a notebook's head instead), when signed in", () => {
   assert.deepEqual(pagePreloads("/", true), ["/api/session", "/api/config"]);
   assert.deepEqual(pagePreloads("/w/ws_1", true), ["/api/session", "/api/config"]);
   assert.deepEqual(pagePreloads("/w/ws_1/f/a%20b/c%23d.ipynb?version=3", true), [
@@ -13,9 +13,8 @@ test("every page preloads the settings; signed in, the session, and on a file's 
   ]);
   // Only notebooks have a head; other files' bytes are what their page shows first.
   assert.deepEqual(pagePreloads("/w/ws_1/f/src/run.py", true), ["/api/session", "/api/config", "/api/workspaces/ws_1/files/src/run.py", "/api/workspaces/ws_1/raw/src/run.py"]);
-  // Without a session cookie the page asks for no session and never reads a file: nothing is fetched for either.
-  assert.deepEqual(pagePreloads("/w/ws_1/f/a.ipynb", false), ["/api/config"]);
-  assert.deepEqual(pagePreloads("/", false), ["/api/config"]);
+  // Signed out, the page never reads a file: nothing is fetched for it.
+  assert.deepEqual(pagePreloads("/w/ws_1/f/a.ipynb", false), ["/api/session", "/api/config"]);
 });
 
 test("addresses that name no file preload nothing for one", () => {
@@ -29,11 +28,4 @@ test("the preloads go first in the head, each a CORS fetch, with attribute text 
   const html = withPreloads(page, ["/api/session", '/x?a=1&b="<>']);
   assert.match(html, /<meta charset="utf-8">\n {4}<link rel="preload" href="\/api\/session" as="fetch" crossorigin="anonymous">\n {4}<link rel="preload" href="\/x\?a=1&amp;b=&quot;&lt;&gt;" as="fetch" crossorigin="anonymous">\n {4}<title>/);
   assert.equal(withPreloads(page, []), page);
-});
-
-test("a page served without a session cookie says so in its head, before its preloads", () => {
-  const page = '<!doctype html>\n<html>\n  <head>\n    <meta charset="utf-8">\n    <title>Vitrine</title>\n  </head>\n</html>\n';
-  const html = withPreloads(page, ["/api/config"], true);
-  assert.match(html, /<meta charset="utf-8">\n {4}<meta name="vitrine-session" content="none">\n {4}<link rel="preload" href="\/api\/config" as="fetch" crossorigin="anonymous">\n {4}<title>/);
-  assert.doesNotMatch(withPreloads(page, ["/api/session", "/api/config"]), /vitrine-session/);
 });

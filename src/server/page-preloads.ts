@@ -1,21 +1,23 @@
 // What a studio page will ask the API for first, named in the page itself (`<link rel="preload">`), so that the
-// browser fetches it while it is still loading the UI's scripts instead of after: the public settings on every page,
-// the session when there is one, and on a file's page that file's details and bytes (a notebook's head instead of
-// its bytes). Every address comes from the same functions the UI calls (web/addresses.ts), so each preload is the
-// request the page then makes, and the browser hands the page the answer it already has.
+// browser fetches it while it is still loading the UI's scripts instead of after: the session and the public
+// settings on every page, and on a file's page that file's details and bytes (a notebook's head instead of its
+// bytes). Every address comes from the same
+// functions the UI calls (web/addresses.ts), so each preload is the request the page then makes, and the browser
+// hands the page the answer it already has.
 import { escapeAttribute } from "../render/serialize.ts";
 import { fileApiHref, isNotebookPath, notebookHeadHref, parseRoute, rawHref } from "../web/addresses.ts";
-import { NO_SESSION, SESSION_META } from "../web/page-hints.ts";
+
+/** The API reads every page starts with (app.tsx). */
+const EVERY_PAGE = ["/api/session", "/api/config"] as const;
 
 /**
- * The reads the page at `url` (a request's path and query) makes first: the public settings on every page, and the
- * rest only when the request carries a session cookie. A page without one is told so (withPreloads) and asks for
- * no session, and a signed-out page never reads a file; a preload left unused is a warning in the browser's console.
+ * The reads the page at `url` (a request's path and query) makes first. Reads that need a session are named only
+ * when the request carries a session cookie: a signed-out page never makes them, and a preload left unused is a
+ * warning in the browser's console.
  */
 export function pagePreloads(url: string, signedIn: boolean): string[] {
-  const preloads = ["/api/config"];
+  const preloads: string[] = [...EVERY_PAGE];
   if (!signedIn) return preloads;
-  preloads.unshift("/api/session");
   const { pathname, search } = new URL(url, "http://studio.invalid");
   const route = parseRoute(pathname, search);
   // A stored file's path never has empty, "." or ".." segments; an address that does names no file.
@@ -30,14 +32,12 @@ export function pagePreloads(url: string, signedIn: boolean): string[] {
 
 /**
  * The UI's index.html with the preloads first in its head. `crossorigin="anonymous"` makes each a CORS-mode,
- * same-origin-credentials request, which is what the page's fetch() calls are, so the browser can match them. For a
- * request without a session cookie the head also says that nobody is signed in (web/page-hints.ts).
+ * same-origin-credentials request, which is what the page's fetch() calls are, so the browser can match them.
  */
-export function withPreloads(indexHtml: string, preloads: readonly string[], signedOut = false): string {
-  const tags = preloads.map((href) => `<link rel="preload" href="${escapeAttribute(href)}" as="fetch" crossorigin="anonymous">`);
-  if (signedOut) tags.unshift(`<meta name="${SESSION_META}" content="${NO_SESSION}">`);
+export function withPreloads(indexHtml: string, preloads: readonly string[]): string {
+  const links = preloads.map((href) => `<link rel="preload" href="${escapeAttribute(href)}" as="fetch" crossorigin="anonymous">`).join("\n    ");
   const at = indexHtml.indexOf("<meta charset");
-  if (at < 0 || tags.length === 0) return indexHtml;
+  if (at < 0 || preloads.length === 0) return indexHtml;
   const afterCharset = indexHtml.indexOf(">", at) + 1;
-  return `${indexHtml.slice(0, afterCharset)}\n    ${tags.join("\n    ")}${indexHtml.slice(afterCharset)}`;
+  return `${indexHtml.slice(0, afterCharset)}\n    ${links}${indexHtml.slice(afterCharset)}`;
 }

@@ -48,8 +48,7 @@ export const studioUi: StudioRoutePlugin = async (app) => {
     app.get(page, { schema: { summary: "The studio UI (its router shows the page for this address)", tags: ["ui"] } }, async (request, reply) => {
       if (files instanceof AppError) throw files;
       // The page differs by address (its preloads) and is small: no ETag, and the app origin's no-store stands.
-      const signedIn = sessionToken(request) !== undefined;
-      return reply.type("text/html; charset=utf-8").send(withPreloads(indexHtml, pagePreloads(request.url, signedIn), !signedIn));
+      return reply.type("text/html; charset=utf-8").send(withPreloads(indexHtml, pagePreloads(request.url, sessionToken(request) !== undefined)));
     });
   }
   app.get("/assets/*", { schema: { summary: "The studio UI's scripts and styles", tags: ["ui"] } }, async (request, reply) =>

@@ -6,7 +6,6 @@
 import { ApiError, apiRequest, currentSession, type Session } from "./api.ts";
 import { fileApiHref, isNotebookPath, parseRoute, rawHref } from "./addresses.ts";
 import type { ReadHead } from "../render/notebook-head.ts";
-import { preloaded, serverSawNoSession } from "./page-hints.ts";
 import { fetchBytes, fetchNotebookHead, studioApi, type FileDetails } from "./studio-api.ts";
 
 export interface StudioOrigins {
@@ -52,6 +51,12 @@ const FIRST_RENDER_WAIT_MS = 200;
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
+/** Whether the server named this request as a preload of the page, which it does only for a signed-in person. */
+function preloaded(href: string): boolean {
+  for (const link of document.querySelectorAll('link[rel="preload"]')) if (link.getAttribute("href") === href) return true;
+  return false;
+}
+
 /** The reads of the file at a file page's address, started now. */
 function startFile(workspace: string, path: string, version: number | undefined): StartedFile {
   const notebook = isNotebookPath(path);
@@ -81,9 +86,8 @@ export function startPage(location: { pathname: string; search: string }): Promi
   const route = parseRoute(location.pathname, location.search);
   // A file's reads start together with the session's when the server preloaded them with the page: they are then
   // usually in already. Without preloads (nobody signed in, as far as the server knew) they wait for the session.
-  const early = route.page === "file" && preloaded(document, fileApiHref(route.workspace, route.path)) ? startFile(route.workspace, route.path, route.version) : null;
-  // A page the server knows nobody is signed in for asks for no session.
-  return (serverSawNoSession(document) ? Promise.resolve(null) : currentSession()).then(
+  const early = route.page === "file" && preloaded(fileApiHref(route.workspace, route.path)) ? startFile(route.workspace, route.path, route.version) : null;
+  return currentSession().then(
     async (session): Promise<PageStart> => {
       if (!session) return { kind: "signed-out" };
       if (route.page === "file" && !session.user.mustChangePassword) {
