@@ -7,6 +7,8 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Locator, Page } from "playwright-core";
@@ -17,6 +19,7 @@ import { instrumentPage, pageRecord, readPolicies, watchConsole, type ConsoleWat
 import { fileApiHref, workspaceApiHref } from "../../src/web/addresses.ts";
 import { FOLD_OUTPUT_LINES, FOLD_PREVIEW_LINES } from "../../src/render/dom.ts";
 import { formatSize } from "../../src/web/studio-api.ts";
+import { SESSION_COOKIE } from "../../src/server/auth/sessions.ts";
 
 const PASSWORD = "workspace test password";
 const SHOTS = new URL("../../test-results/screenshots/", import.meta.url).pathname;
@@ -377,6 +380,28 @@ test("a second upload of a path is version 2; each version has its size, author 
   assert.deepEqual(await download(page), Buffer.from(ALPHA_V1), "the old version's bytes, exactly");
   await assertClean(watched);
   await page.close();
+});
+
+test("a link to a file's address from another site opens it signed in, though the session cookie stays behind on the way in", async () => {
+  const target = `${workspaceUrl}/f/alpha.ipynb`;
+  // Another site: a page on 127.0.0.1, while the studio is on localhost.
+  const other = createServer((_request, response) => response.writeHead(200, { "content-type": "text/html" }).end(`<!doctype html><a href="${target}">the notebook</a>`));
+  await new Promise<void>((resolve) => other.listen(0, "127.0.0.1", resolve));
+  try {
+    const watched = await openPage(ada);
+    const { page } = watched;
+    await page.goto(`http://127.0.0.1:${(other.address() as AddressInfo).port}/`);
+    const arrival = page.waitForRequest((request) => request.isNavigationRequest() && request.url() === target);
+    await page.getByRole("link", { name: "the notebook" }).click();
+    // The session cookie is SameSite=Strict: the page itself comes without it, and the page's own reads bring it.
+    assert.ok(!((await (await arrival).allHeaders()).cookie ?? "").includes(SESSION_COOKIE), "the page's own request carried no session");
+    await page.getByRole("heading", { name: "Second draft" }).waitFor();
+    await page.getByText(/Version 2 of 2/).waitFor();
+    await assertClean(watched);
+    await page.close();
+  } finally {
+    other.close();
+  }
 });
 
 test("a file moved to the trash leaves the list, shows in the trash, and comes back with its content when restored", async () => {
