@@ -52,6 +52,7 @@ test("re-uploading a path makes a new version; old versions stay downloadable", 
   assert.equal(r.json().files[0].version, 2);
   const meta = await t.call(owner, { method: "GET", url: `/api/workspaces/${ws}/files/versions.py` });
   assert.deepEqual(meta.json().versions.map((v: { version: number }) => v.version), [2, 1]);
+  assert.deepEqual(meta.json().workspace, { id: ws, name: "Lab" }, "the details name their workspace, for the file page's breadcrumb");
   assert.equal((await t.call(owner, { method: "GET", url: `/api/workspaces/${ws}/raw/versions.py` })).body, v2);
   assert.equal((await t.call(owner, { method: "GET", url: `/api/workspaces/${ws}/raw/versions.py?version=1` })).body, v1);
   const missing = await t.call(owner, { method: "GET", url: `/api/workspaces/${ws}/raw/versions.py?version=9` });

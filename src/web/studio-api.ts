@@ -35,6 +35,7 @@ export interface FileDetails {
   kind: string;
   createdAt: string;
   versions: FileVersion[];
+  workspace: { id: string; name: string };
 }
 
 export interface TrashEntry {

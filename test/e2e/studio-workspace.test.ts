@@ -271,6 +271,15 @@ test("a typed path or a picked folder puts files into folders; the list sorts by
   await page.getByRole("link", { name: "n.ipynb" }).click();
   await page.getByRole("heading", { name: "Nested" }).waitFor();
   assert.match(decodeURIComponent(new URL(page.url()).pathname), /\/f\/a\/b\/n\.ipynb$/);
+  // The file's page names its workspace and its folders, each a way back.
+  const crumbs = page.getByRole("navigation", { name: "Breadcrumb" });
+  await crumbs.getByRole("link", { name: WORKSPACE, exact: true }).waitFor();
+  assert.deepEqual(await crumbs.getByRole("link").allTextContents(), [WORKSPACE, "a", "b"]);
+  assert.equal(await crumbs.locator('[aria-current="page"]').textContent(), "n.ipynb");
+  await crumbs.getByRole("link", { name: "a", exact: true }).click();
+  await expectListed(page, ["b/"]);
+  await page.goBack();
+  await page.getByRole("heading", { name: "Nested" }).waitFor();
   await page.goBack();
   await page.goBack();
   await page.goBack();
@@ -483,11 +492,19 @@ test("the keyboard alone: Tab reaches a file with a visible focus, Enter opens i
   await page.getByRole("heading", { name: WORKSPACE }).waitFor();
   // The picker opens from the keyboard too: Tab to "Upload files…", then Space.
   const input = page.getByLabel("Upload files…");
-  for (let presses = 0; presses < 40 && !(await input.evaluate((el) => el === document.activeElement)); presses++) await page.keyboard.press("Tab");
-  assert.equal(await input.evaluate((el) => el === document.activeElement), true, "Tab reaches the upload");
-  const chooser = page.waitForEvent("filechooser");
-  await page.keyboard.press("Space");
-  await (await chooser).setFiles({ name: "later.py", mimeType: "text/x-python", buffer: Buffer.from("print('later')\n") });
+  const focusUpload = async () => {
+    for (let presses = 0; presses < 40 && !(await input.evaluate((el) => el === document.activeElement)); presses++) await page.keyboard.press("Tab");
+    assert.equal(await input.evaluate((el) => el === document.activeElement), true, "Tab reaches the upload");
+  };
+  await focusUpload();
+  // Space opens the picker. In one full run on a loaded machine the first press opened none (never when this file ran
+  // alone), so the person gets one more try; the picker must open from the keyboard either way.
+  let chooser = await Promise.all([page.waitForEvent("filechooser", { timeout: 10_000 }).catch(() => null), page.keyboard.press("Space")]).then(([c]) => c);
+  if (!chooser) {
+    await focusUpload();
+    chooser = (await Promise.all([page.waitForEvent("filechooser"), page.keyboard.press("Space")]))[0];
+  }
+  await chooser.setFiles({ name: "later.py", mimeType: "text/x-python", buffer: Buffer.from("print('later')\n") });
   const dialog = page.getByRole("dialog", { name: "Upload a file" });
   await dialog.waitFor();
   await page.keyboard.press("Escape");

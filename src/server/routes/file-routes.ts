@@ -136,7 +136,8 @@ export const fileRoutes: StudioRoutePlugin = async (app, { studio }) => {
 
   app.get<{ Params: { ws: string; "*": string } }>("/api/workspaces/:ws/files/*", { schema: { summary: "A file's metadata and versions", tags: ["files"], params: fileParams } }, async (request) => {
     const access = await requireRole(db, request.params.ws, signedIn(request), "viewer");
-    return fileDetails(studio, access.id, request.params["*"]);
+    // The workspace's name comes along for the file page's breadcrumb.
+    return { ...(await fileDetails(studio, access.id, request.params["*"])), workspace: { id: access.id, name: access.name } };
   });
 
   app.patch<{ Params: { ws: string; "*": string }; Body: { path: string } }>(

@@ -106,6 +106,8 @@ export function FilePage({ workspaceId, path, version, origins }: { workspaceId:
   );
 
   const current = details?.versions.find((v) => v.version === version) ?? details?.versions[0];
+  const folders = path.split("/");
+  const fileName = folders.pop() ?? path;
   const text = useMemo(() => {
     if (!bytes || isNotebook) return null;
     try {
@@ -118,9 +120,15 @@ export function FilePage({ workspaceId, path, version, origins }: { workspaceId:
   return (
     <div className="vt-file-page">
       <nav aria-label="Breadcrumb" className="vt-crumbs">
-        <AppLink href={workspaceHref(workspaceId)}>Workspace</AppLink>
+        <AppLink href={workspaceHref(workspaceId)}>{details?.workspace.name ?? "Workspace"}</AppLink>
+        {folders.map((folder, i) => (
+          <span key={i}>
+            {" / "}
+            <AppLink href={workspaceHref(workspaceId, folders.slice(0, i + 1).join("/"))}>{folder}</AppLink>
+          </span>
+        ))}
         {" / "}
-        <span aria-current="page">{path}</span>
+        <span aria-current="page">{fileName}</span>
       </nav>
       {error && (
         <p className="vt-error" role="alert">
