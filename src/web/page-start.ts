@@ -51,7 +51,7 @@ const FIRST_RENDER_WAIT_MS = 200;
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-/** Whether the server named this request as a preload of the page, which it does only for a signed-in person. */
+/** Whether the server named this request as a preload of the page, which it does only when the page's own request carried a session cookie. */
 function preloaded(href: string): boolean {
   for (const link of document.querySelectorAll('link[rel="preload"]')) if (link.getAttribute("href") === href) return true;
   return false;
@@ -85,7 +85,8 @@ export function startPage(location: { pathname: string; search: string }): Promi
   origins.catch(() => undefined);
   const route = parseRoute(location.pathname, location.search);
   // A file's reads start together with the session's when the server preloaded them with the page: they are then
-  // usually in already. Without preloads (nobody signed in, as far as the server knew) they wait for the session.
+  // usually in already. Without preloads (no session cookie came with the page: nobody is signed in, or the person
+  // followed a link from another site, which the SameSite=Strict cookie does not follow) they wait for the session.
   const early = route.page === "file" && preloaded(fileApiHref(route.workspace, route.path)) ? startFile(route.workspace, route.path, route.version) : null;
   return currentSession().then(
     async (session): Promise<PageStart> => {
