@@ -51,6 +51,11 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/** A height a frame may have: whole pixels within [MIN_FRAME_HEIGHT, MAX_FRAME_HEIGHT]. */
+export function clampFrameHeight(height: number): number {
+  return Math.min(Math.max(Math.round(height), MIN_FRAME_HEIGHT), MAX_FRAME_HEIGHT);
+}
+
 /**
  * The frame's message if it is one of the known shapes, else null. Extra properties are ignored, never read.
  * Heights are clamped to [MIN_FRAME_HEIGHT, MAX_FRAME_HEIGHT]; zero (a frame not laid out yet) is refused so it
@@ -62,7 +67,7 @@ export function parseFrameMessage(data: unknown): FrameMessage | null {
   if (type === "height") {
     const height = data.height;
     if (typeof height !== "number" || !Number.isFinite(height) || height < 1) return null;
-    return { type: "height", height: Math.min(Math.max(Math.round(height), MIN_FRAME_HEIGHT), MAX_FRAME_HEIGHT) };
+    return { type: "height", height: clampFrameHeight(height) };
   }
   if (type === "link") {
     const href = data.href;

@@ -1,4 +1,4 @@
-// Heads of stored notebooks (notebook/head.ts), serialized, for GET /api/workspaces/{ws}/notebook-head/{path}. A
+// Heads of stored notebooks (render/notebook-head.ts), serialized, for GET /api/workspaces/{ws}/notebook-head/{path}. A
 // head depends only on the stored bytes, so heads are kept per blob (content-addressed: a sha256 names the same
 // bytes for ever) in a small in-memory cache bounded by size. Uploads fill it, since the server has just read the
 // notebook; after a restart a head is made again on its first request.

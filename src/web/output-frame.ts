@@ -2,7 +2,7 @@
 // the content origin, created when the output comes near the viewport and torn down when it is far away (so very
 // long notebooks keep a bounded number of live frames). The page talks to a frame only through the protocol in
 // src/render/frame-protocol.ts.
-import { FRAME_CONNECT, MAX_FRAME_HEIGHT, MIN_FRAME_HEIGHT, parseFrameMessage, type FrameRenderRequest } from "../render/frame-protocol.ts";
+import { clampFrameHeight, FRAME_CONNECT, parseFrameMessage, type FrameRenderRequest } from "../render/frame-protocol.ts";
 
 /** Frames are created this far before they scroll into view. */
 const CREATE_MARGIN = "1500px 0px";
@@ -208,7 +208,7 @@ function frameObservers(): { near: IntersectionObserver; far: IntersectionObserv
 /** The element that holds one output's frame; the frame itself appears when the element nears the viewport. */
 export function outputFrameElement(doc: Document, options: OutputFrameOptions): HTMLElement {
   const slot = new OutputFrameSlot(doc, options);
-  slot.element.style.minHeight = `${Math.min(Math.max(Math.round(options.reservedHeight ?? 0), MIN_FRAME_HEIGHT), MAX_FRAME_HEIGHT)}px`;
+  slot.element.style.minHeight = `${clampFrameHeight(options.reservedHeight ?? 0)}px`;
   slots.set(slot.element, slot);
   const { near, far } = frameObservers();
   near.observe(slot.element);

@@ -3,9 +3,9 @@
 // own progress bar, and says whether it was stored or why it was refused. Each file's path in the workspace can be
 // edited before the upload ("notes/2024/run.ipynb" puts it in folders), and is reviewed again when it changes,
 // since the server's name rules are part of the review.
-import type { PickedFile } from "./picked-files.ts";
 import { useEffect, useRef, useState } from "react";
 import { useModalDialog } from "./modal-dialog.ts";
+import type { PickedFile } from "./picked-files.ts";
 import { ApiError, uploadWithProgress } from "./api.ts";
 import { formatSize, reviewUpload, type FileReview, type TrustStatement } from "./studio-api.ts";
 

@@ -7,6 +7,7 @@ import { NotebookView } from "../notebook-view.tsx";
 import { takeStartedFile, type StudioOrigins } from "../page-start.ts";
 import { fileHref, navigate, workspaceHref } from "../router.ts";
 import { ScriptView } from "../script-view.tsx";
+import { FolderLinks } from "../folder-links.tsx";
 import { checkUrls, type LinkDecision } from "../url-checks.ts";
 import { fetchBytes, fetchNotebookHead, fileFindings, formatSize, formatTime, studioApi, type FileDetails, type FileReview } from "../studio-api.ts";
 import { isNotebookPath, rawHref } from "../addresses.ts";
@@ -121,12 +122,7 @@ export function FilePage({ workspaceId, path, version, origins }: { workspaceId:
     <div className="vt-file-page">
       <nav aria-label="Breadcrumb" className="vt-crumbs">
         <AppLink href={workspaceHref(workspaceId)}>{details?.workspace.name ?? "Workspace"}</AppLink>
-        {folders.map((folder, i) => (
-          <span key={i}>
-            {" / "}
-            <AppLink href={workspaceHref(workspaceId, folders.slice(0, i + 1).join("/"))}>{folder}</AppLink>
-          </span>
-        ))}
+        <FolderLinks workspaceId={workspaceId} folders={folders} />
         {" / "}
         <span aria-current="page">{fileName}</span>
       </nav>

@@ -6,6 +6,7 @@ import { fileHref, workspaceHref } from "../router.ts";
 import { formatSize, formatTime, studioApi, type FileEntry, type Member, type Role, type TrashEntry, type TrustStatement, type Workspace } from "../studio-api.ts";
 import { UploadDialog } from "../upload-dialog.tsx";
 import { folderRows } from "../folders.ts";
+import { FolderLinks } from "../folder-links.tsx";
 import { DropError, pickedFromList, takeDrop, type PickedFile } from "../picked-files.ts";
 
 type SortKey = "name" | "size" | "updatedAt";
@@ -100,12 +101,7 @@ export function WorkspacePage({ workspaceId, folder, trustStatement }: { workspa
       <h1 id="workspace-title">{workspace.name}</h1>
       <nav aria-label="Folder" className="vt-crumbs">
         <AppLink href={workspaceHref(workspaceId)}>All files</AppLink>
-        {crumbs.map((part, i) => (
-          <span key={i}>
-            {" / "}
-            <AppLink href={workspaceHref(workspaceId, crumbs.slice(0, i + 1).join("/"))}>{part}</AppLink>
-          </span>
-        ))}
+        <FolderLinks workspaceId={workspaceId} folders={crumbs} />
       </nav>
       <div className="vt-toolbar">
         <label>
