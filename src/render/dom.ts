@@ -5,6 +5,7 @@ import type { CellPlan, CodeCellPlan, FrameOutputPlan, ImageOutputPlan, OutputPl
 import type { TextRun } from "./terminal.ts";
 import type { MimeBundle } from "../notebook/types.ts";
 import { base64ImageDimensions } from "./raster.ts";
+import { groupDigits } from "./plain-format.ts";
 
 const HTML_NS = "http://www.w3.org/1999/xhtml";
 
@@ -81,7 +82,7 @@ function foldable(doc: Document, body: HTMLElement, runs: readonly TextRun[], li
   const preview = el(doc, "pre", `${body.className} vt-fold-preview`);
   appendRuns(doc, preview, leadingRuns(runs, FOLD_PREVIEW_LINES));
   const details = el(doc, "details", "vt-fold");
-  details.appendChild(el(doc, "summary", "vt-fold-summary", `Long output: ${lineCount.toLocaleString("en")} lines (show all)`));
+  details.appendChild(el(doc, "summary", "vt-fold-summary", `Long output: ${groupDigits(lineCount)} lines (show all)`));
   details.appendChild(body);
   box.append(preview, details);
   return box;

@@ -2,6 +2,7 @@
 // for a file on its own, "run/a/b.ipynb" for one inside a folder. The folder picker gives its files' paths itself
 // (webkitRelativePath); a folder dragged from the file manager arrives as a directory entry, which is read here, so
 // that both keep the folder's structure and neither uploads the folder as if it were a file.
+import { groupDigits } from "../render/plain-format.ts";
 
 export interface PickedFile {
   file: File;
@@ -59,7 +60,7 @@ export async function readDroppedEntries(entries: readonly DroppedEntry[]): Prom
   let seen = 0;
   for (let entry = pending.pop(); entry; entry = pending.pop()) {
     if (++seen > MAX_DROPPED_ENTRIES) {
-      throw new DropError(`That drop holds more than ${MAX_DROPPED_ENTRIES.toLocaleString("en")} files and folders; drop a smaller folder, or fewer of them.`);
+      throw new DropError(`That drop holds more than ${groupDigits(MAX_DROPPED_ENTRIES)} files and folders; drop a smaller folder, or fewer of them.`);
     }
     if (entry.isFile) {
       const file = await readFile(entry as DroppedFileEntry);

@@ -2,6 +2,7 @@
 import { ApiError, apiRequest } from "./api.ts";
 import { encodePath, fileApiHref, notebookHeadHref, versionQuery, workspaceApiHref as ws } from "./addresses.ts";
 import { readHead, type ReadHead } from "../render/notebook-head.ts";
+import { localTimestamp } from "../render/plain-format.ts";
 
 export type Role = "owner" | "editor" | "viewer";
 
@@ -84,9 +85,10 @@ export function formatSize(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
+/** A stored time (ISO 8601) as the reader's local time; what does not parse is shown as it came. */
 export function formatTime(iso: string): string {
   const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : date.toLocaleString();
+  return Number.isNaN(date.getTime()) ? iso : localTimestamp(date);
 }
 
 export type Severity = "low" | "medium" | "high";

@@ -40,7 +40,11 @@ export function WorkspacePage({ workspaceId, folder, trustStatement }: { workspa
     const direction = sort.descending ? -1 : 1;
     files_.sort((a, b) => {
       if (sort.key === "size") return direction * ((a.file?.size ?? 0) - (b.file?.size ?? 0));
-      if (sort.key === "updatedAt") return direction * (a.file?.updatedAt ?? "").localeCompare(b.file?.updatedAt ?? "");
+      if (sort.key === "updatedAt") {
+        // The server writes every time as toISOString() does (same width, UTC), so their code units sort as time does.
+        const [x, y] = [a.file?.updatedAt ?? "", b.file?.updatedAt ?? ""];
+        return direction * (x < y ? -1 : x > y ? 1 : 0);
+      }
       return direction * a.name.localeCompare(b.name);
     });
     return [...list.filter((r) => r.kind === "folder"), ...files_];
