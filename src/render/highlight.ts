@@ -96,3 +96,44 @@ export function highlightCode(source: string, language: string): TextRun[] {
     return plain;
   }
 }
+
+/**
+ * Sources highlighted already, by their text, for one language: a notebook head carries its code cells' runs
+ * (render/notebook-head.ts), made by the server with this same function, so a page draws the first screen without
+ * compiling a grammar and highlighting (about 10 ms in a new page, measured with `npm run bench:view`).
+ */
+export interface Highlighted {
+  language: string;
+  bySource: ReadonlyMap<string, TextRun[]>;
+}
+
+/**
+ * A class highlight.js writes: its scopes ("hljs-title", "hljs-function_") and an embedded language's
+ * ("language-xml"). Nothing else, so runs from elsewhere cannot give a span one of the studio's own classes.
+ */
+const HIGHLIGHT_CLASS = /^(?:hljs|language)-[a-z0-9_-]+$/;
+
+/**
+ * Runs as highlightCode would make them, checked to be only that: their texts join into `source` exactly, and
+ * each class is one highlight.js could have written. Undefined when they are anything else.
+ */
+export function checkedRuns(value: unknown, source: string): TextRun[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  const runs: TextRun[] = [];
+  let at = 0;
+  for (const item of value as unknown[]) {
+    if (!Array.isArray(item) || item.length !== 2) return undefined;
+    const [text, classNames] = item as unknown[];
+    if (typeof text !== "string" || typeof classNames !== "string" || !source.startsWith(text, at)) return undefined;
+    const classes = classNames === "" ? [] : classNames.split(" ");
+    if (!classes.every((c) => HIGHLIGHT_CLASS.test(c))) return undefined;
+    runs.push({ text, classes });
+    at += text.length;
+  }
+  return at === source.length ? runs : undefined;
+}
+
+/** Runs in the compact form a head sends: [text, classes joined by spaces]. */
+export function compactRuns(runs: readonly TextRun[]): [string, string][] {
+  return runs.map((r) => [r.text, r.classes.join(" ")]);
+}

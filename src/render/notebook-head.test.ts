@@ -89,3 +89,54 @@ test("a cell too large for the head goes in without its large frame contents, dr
   const outputs = plan && "outputs" in plan ? (plan.outputs as { kind: string; content?: unknown }[]) : [];
   assert.deepEqual(outputs.map((o) => [o.kind, o.content]), [["frame", PENDING_OUTPUT]]);
 });
+
+test("a head's code cells come highlighted, exactly as the page would highlight them, for every corpus notebook", () => {
+  let highlightedCells = 0;
+  for (const { name, parsed } of readableCorpusNotebooks()) {
+    const head = readHead(sent(notebookHead(parsed, "f".repeat(64))));
+    assert.ok(head?.highlighted, name);
+    const { notebook } = head.parsed;
+    const codeSources = new Set(notebook.cells.filter((c) => c.cell_type === "code").map((c) => c.source));
+    assert.equal(head.highlighted.bySource.size, codeSources.size, name);
+    highlightedCells += codeSources.size;
+    const options = { fileName: name, original: head.parsed.original };
+    const drawn = planCellRange(notebook, { ...options, highlighted: head.highlighted }, 0, notebook.cells.length);
+    assert.deepStrictEqual(drawn, planCellRange(notebook, options, 0, notebook.cells.length), name);
+  }
+  assert.ok(highlightedCells > 200, `only ${highlightedCells} code cells`);
+});
+
+test("runs in a head that do not spell the cell's source, or carry other classes, are not used", () => {
+  const source = "import os\nprint('hi')";
+  const notebook = { nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [{ id: "a", cell_type: "code", metadata: {}, source, outputs: [], execution_count: 1 }, { id: "b", cell_type: "markdown", metadata: {}, source: "# T" }] };
+  const head = notebookHead(parseNotebook(JSON.stringify(notebook)), "a");
+  const good = head.highlighted.cells[0]!;
+  assert.ok(good.some(([, classes]) => classes.includes("hljs-keyword")));
+  const withRuns = (runs: unknown, cells?: unknown[]) => readHead(sent({ ...head, highlighted: { language: "python", cells: cells ?? [runs, null] } }))?.highlighted?.bySource.get(source);
+  assert.deepStrictEqual(withRuns(good)?.map((r) => r.text).join(""), source);
+  const tampered: unknown[] = [
+    [...good, ["<img src=x onerror=alert(1)>", ""]], // text the source does not have
+    good.slice(1), // text missing
+    good.map(([text, classes], i) => (i === 0 ? [text, "vt-toolbar"] : [text, classes])), // a studio class
+    good.map(([text, classes], i) => (i === 0 ? [text, `${classes} x"y`] : [text, classes])),
+    good.map(([text]) => [text]),
+    good.map(([text, classes]) => ({ text, classes })),
+    "import os",
+    null,
+  ];
+  for (const runs of tampered) assert.equal(withRuns(runs), undefined, JSON.stringify(runs));
+  // Entries that do not line up with the head's cells are all ignored; the head itself is still read.
+  assert.equal(withRuns(undefined, [good]), undefined);
+  assert.equal(readHead(sent({ ...head, highlighted: { language: "python", cells: [good] } }))?.highlighted, undefined);
+  assert.ok(readHead(sent({ ...head, highlighted: "x" })));
+});
+
+test("runs made for another language than the notebook's are not used", () => {
+  const source = "x = 1";
+  const nb = parseNotebook(JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [{ id: "a", cell_type: "code", metadata: {}, source, outputs: [], execution_count: 1 }] }));
+  const marked = { language: "r", bySource: new Map([[source, [{ text: source, classes: ["hljs-string"] }]]]) };
+  assert.deepStrictEqual(planCellRange(nb.notebook, { highlighted: marked }, 0, 1), planCellRange(nb.notebook, {}, 0, 1));
+  const python = { ...marked, language: "python" };
+  const [cell] = planCellRange(nb.notebook, { highlighted: python }, 0, 1);
+  assert.deepStrictEqual(cell?.kind === "code" && cell.sourceRuns, [{ text: source, classes: ["hljs-string"] }]);
+});

@@ -4,7 +4,10 @@
 // reads one through the same model and checks as a whole file (readHead), and draws the rest once the bytes are in.
 import { readAcceptedDocument } from "../notebook/parse.ts";
 import type { Cell, ParsedNotebook } from "../notebook/types.ts";
+import type { TextRun } from "./terminal.ts";
+import { checkedRuns, compactRuns, highlightCode, type Highlighted } from "./highlight.ts";
 import { ACTIVE_MIME_TYPES } from "./mime.ts";
+import { notebookLanguage } from "./plan.ts";
 
 /** The most bytes of cells a head carries (serialized): a first screen, with room to spare, not the file. */
 export const HEAD_MAX_CELL_BYTES = 256 * 1024;
@@ -33,6 +36,12 @@ export interface NotebookHead {
   cellCount: number;
   /** A valid nbformat 4 document: the notebook's version and metadata, and its first cells as the model reads them. */
   notebook: { nbformat: 4; nbformat_minor: number; metadata: unknown; cells: unknown[] };
+  /**
+   * The code cells' sources highlighted as the page would (render/highlight.ts), one entry a cell of `notebook.cells`
+   * (null for the others), in the language the page would use: a page that drew the head would otherwise compile a
+   * grammar and highlight before its first screen is drawn. Runs are [text, classes joined by spaces].
+   */
+  highlighted: { language: string; cells: ([string, string][] | null)[] };
 }
 
 /**
@@ -57,12 +66,15 @@ export function notebookHead(parsed: ParsedNotebook, sha256: string): NotebookHe
     bytes += size;
     cells.push(taken);
   }
+  const language = notebookLanguage(notebook);
+  const highlighted = notebook.cells.slice(0, cells.length).map((cell) => (cell.cell_type === "code" ? compactRuns(highlightCode(cell.source, language)) : null));
   return {
     sha256,
     original: parsed.original,
     upgraded: parsed.upgraded,
     cellCount: notebook.cells.length,
     notebook: { nbformat: 4, nbformat_minor: notebook.nbformat_minor, metadata: notebook.metadata, cells },
+    highlighted: { language, cells: highlighted },
   };
 }
 
@@ -72,6 +84,8 @@ export interface ReadHead {
   /** `notebook.cells` are the whole notebook's first cells; `original` and `upgraded` are the whole file's. */
   parsed: ParsedNotebook;
   cellCount: number;
+  /** The head's code cells highlighted by the server, those that passed checkedRuns; none when the head sent none. */
+  highlighted?: Highlighted;
 }
 
 /**
@@ -86,7 +100,28 @@ export function readHead(value: unknown): ReadHead | null {
   if (original === null || typeof original !== "object" || typeof original.major !== "number") return null;
   const parsed = readAcceptedDocument(head.notebook);
   if (!parsed || cellCount < parsed.notebook.cells.length) return null;
-  return { sha256, cellCount, parsed: { notebook: parsed.notebook, original: { major: original.major, minor: original.minor }, upgraded: head.upgraded } };
+  const read: ReadHead = { sha256, cellCount, parsed: { notebook: parsed.notebook, original: { major: original.major, minor: original.minor }, upgraded: head.upgraded } };
+  const highlighted = readHighlighted(head.highlighted, parsed.notebook.cells);
+  if (highlighted) read.highlighted = highlighted;
+  return read;
+}
+
+/**
+ * The server's runs for the head's code cells, each checked against its cell's source (checkedRuns): a run that
+ * does not check out is left out, and that cell is highlighted by the page as any other. Nothing here can change
+ * what text a cell shows, and classes are only ever set as class names.
+ */
+function readHighlighted(value: unknown, cells: readonly Cell[]): Highlighted | undefined {
+  if (value === null || typeof value !== "object") return undefined;
+  const { language, cells: runsOfCells } = value as { language?: unknown; cells?: unknown };
+  if (typeof language !== "string" || !Array.isArray(runsOfCells) || runsOfCells.length !== cells.length) return undefined;
+  const bySource = new Map<string, TextRun[]>();
+  cells.forEach((cell, i) => {
+    if (cell.cell_type !== "code") return;
+    const runs = checkedRuns(runsOfCells[i], cell.source);
+    if (runs) bySource.set(cell.source, runs);
+  });
+  return { language, bySource };
 }
 
 /** The cell with every large frame content (string-valued active types) replaced by PENDING_OUTPUT. */

@@ -4,7 +4,7 @@ import { renderMarkdown } from "./markdown.ts";
 import { ACTIVE_MIME_TYPES, WIDGET_STATE_MIME, chooseMimeType } from "./mime.ts";
 import type { CellPlan, CellVisibility, ImageOutputPlan, OutputPlan, RenderPlan } from "./plan-types.ts";
 import { base64ImageDimensions, checkRasterImage, isRasterMimeType, RASTER_MIME_TYPES } from "./raster.ts";
-import { highlightCode } from "./highlight.ts";
+import { highlightCode, type Highlighted } from "./highlight.ts";
 import { terminalTextToRuns } from "./terminal.ts";
 
 export interface PlanOptions {
@@ -12,6 +12,8 @@ export interface PlanOptions {
   fileName?: string;
   /** The version the file had before upgrade, for the label. */
   original?: { major: number; minor: number | null };
+  /** Code cells' sources highlighted already (a notebook head's); any other source is highlighted here. */
+  highlighted?: Highlighted;
 }
 
 function isObject(value: JsonValue | undefined): value is JsonObject {
@@ -27,7 +29,8 @@ function stringAt(obj: JsonObject, ...path: string[]): string | undefined {
   return typeof cur === "string" ? cur : undefined;
 }
 
-function notebookLanguage(nb: Notebook): string {
+/** The language a notebook's code cells are highlighted as. */
+export function notebookLanguage(nb: Notebook): string {
   return stringAt(nb.metadata, "kernelspec", "language") ?? stringAt(nb.metadata, "language_info", "name") ?? "python";
 }
 
@@ -180,7 +183,8 @@ function outputPlans(outputs: Output[], widgetState: boolean): OutputPlan[] {
   return plans;
 }
 
-function codeCellPlan(cell: CodeCell, index: number, language: string, widgetState: boolean): CellPlan {
+function codeCellPlan(cell: CodeCell, index: number, language: string, widgetState: boolean, highlighted: Highlighted | undefined): CellPlan {
+  const made = highlighted?.language === language ? highlighted.bySource.get(cell.source) : undefined;
   return {
     kind: "code",
     index,
@@ -188,7 +192,7 @@ function codeCellPlan(cell: CodeCell, index: number, language: string, widgetSta
     tags: tagsOf(cell),
     visibility: visibilityOf(cell),
     source: cell.source,
-    sourceRuns: highlightCode(cell.source, language),
+    sourceRuns: made ?? highlightCode(cell.source, language),
     language,
     executionCount: cell.execution_count,
     outputs: outputPlans(cell.outputs, widgetState),
@@ -202,7 +206,7 @@ export function buildRenderPlan(nb: Notebook, options: PlanOptions = {}): Render
   const cells: CellPlan[] = nb.cells.map((cell, index): CellPlan => {
     switch (cell.cell_type) {
       case "code":
-        return codeCellPlan(cell, index, language, widgetState);
+        return codeCellPlan(cell, index, language, widgetState, options.highlighted);
       case "markdown":
         return {
           kind: "markdown",

@@ -9,6 +9,7 @@ import { PENDING_OUTPUT, type ReadHead } from "../render/notebook-head.ts";
 import { parseAcceptedNotebook, parseNotebook } from "../notebook/parse.ts";
 import type { Notebook, ParsedNotebook } from "../notebook/types.ts";
 import { cellElement, collectHeadings, type RenderHost, type TocEntry } from "../render/dom.ts";
+import type { Highlighted } from "../render/highlight.ts";
 import { planCellRange, planHeading } from "./cell-plans.ts";
 import { drawCellsProgressively, fillFirstScreen, FIRST_SCREEN_MARK, screenIsFull, whenIdle, type IdleHandle, type ProgressiveCells } from "./progressive-cells.ts";
 import type { StudioHost } from "./studio-host.ts";
@@ -71,7 +72,7 @@ export class NotebookDrawing {
     this.options.onHeader(this.header(head.parsed, head.cellCount));
     container.replaceChildren();
     const headHost = this.headHost();
-    this.headCells = fillFirstScreen(container, 0, notebook.cells.length, (start, end) => this.draw(head.parsed, start, end, headHost));
+    this.headCells = fillFirstScreen(container, 0, notebook.cells.length, (start, end) => this.draw(head.parsed, start, end, headHost, head.highlighted));
     // The head may end before the screen is full; the bytes then fill it.
     if (screenIsFull(container) || this.headCells === head.cellCount) {
       performance.mark(FIRST_SCREEN_MARK);
@@ -176,10 +177,10 @@ export class NotebookDrawing {
     return { title: heading.title, meta: [`nbformat ${heading.formatLabel}`, `${cellCount} cells`, heading.language].filter(Boolean).join(" · ") };
   }
 
-  private draw(parsed: ParsedNotebook, start: number, end: number, host: RenderHost = this.options.host): DocumentFragment {
+  private draw(parsed: ParsedNotebook, start: number, end: number, host: RenderHost = this.options.host, highlighted?: Highlighted): DocumentFragment {
     const doc = this.options.container.ownerDocument;
     const fragment = doc.createDocumentFragment();
-    for (const cell of planCellRange(parsed.notebook, { fileName: this.options.fileName, original: parsed.original }, start, end)) {
+    for (const cell of planCellRange(parsed.notebook, { fileName: this.options.fileName, original: parsed.original, highlighted }, start, end)) {
       fragment.appendChild(cellElement(doc, cell, host));
     }
     return fragment;
