@@ -34,9 +34,19 @@ function classicDeferredScript(): Plugin {
 }
 
 /**
+ * Vite runs every dynamic import through its preload helper, which reads `import.meta`; in an IIFE there is none,
+ * and with nothing to preload the helper is dropped from the output. Its warning says nothing about the app.
+ */
+function quietPreloadHelper(warning: { code?: string; id?: string; message: string }, warn: (warning: { message: string }) => void): void {
+  if (warning.code === "EMPTY_IMPORT_META" && (warning.id ?? warning.message).includes("vite/preload-helper")) return;
+  warn(warning);
+}
+
+/**
  * A CSP-clean production build of the app under `root`, written to `dist/NAME`, served below `base`. With
- * `classicScript`, the app is one IIFE loaded by a classic deferred script (see classicDeferredScript); it must then
- * import nothing dynamically.
+ * `classicScript`, the app is one IIFE loaded by a classic deferred script (see classicDeferredScript). A module the
+ * app imports dynamically stays in that one file, and runs only when the import() is made (web/markdown-module.ts):
+ * an IIFE has no chunks to load, and a second file would be a second request and a second code cache.
  */
 export function cspCleanBuild(root: string, name: string, base: string, options: { classicScript?: boolean } = {}): UserConfig {
   return {
@@ -48,14 +58,15 @@ export function cspCleanBuild(root: string, name: string, base: string, options:
       outDir: fileURLToPath(new URL(`./dist/${name}`, import.meta.url)),
       emptyOutDir: true,
       target: "es2023",
-      modulePreload: { polyfill: false },
+      // The app's one file has nothing to preload: its dynamic import stays in it (see cspCleanBuild's note).
+      modulePreload: options.classicScript ? false : { polyfill: false },
       assetsInlineLimit: 0,
       sourcemap: false,
       reportCompressedSize: false,
       chunkSizeWarningLimit: 4096,
       // One CSS file linked from the page: an IIFE build would otherwise inject its styles from script, which the
       // CSP (no inline style) refuses.
-      ...(options.classicScript ? { cssCodeSplit: false, rolldownOptions: { output: { format: "iife" as const, strict: true } } } : {}),
+      ...(options.classicScript ? { cssCodeSplit: false, rolldownOptions: { output: { format: "iife" as const, strict: true }, onwarn: quietPreloadHelper } } : {}),
     },
     oxc: { jsx: { runtime: "automatic" } },
   };

@@ -4,6 +4,7 @@ import { JSDOM } from "jsdom";
 import { cellElement, collectHeadings, elementsUnder, FOLD_OUTPUT_LINES, FOLD_PREVIEW_LINES, sizeDataImages } from "./dom.ts";
 import { buildRenderPlan } from "./plan.ts";
 import { png } from "../../test/png-fixture.ts";
+import { renderMarkdown } from "./markdown.ts";
 
 const { document } = new JSDOM("").window;
 
@@ -53,7 +54,9 @@ test("a long output shows its first lines above a fold that holds all of it, col
     nbformat_minor: 5,
     metadata: {},
     cells: [{ cell_type: "code", id: "c", source: "", metadata: {}, execution_count: 1, outputs: [{ output_type: "stream", name: "stdout", text: coloured.join("") }] }],
-  });
+    },
+    { markdown: renderMarkdown },
+  );
   const host = {
     sanitizeMarkdown: () => document.createDocumentFragment(),
     createActiveOutput: () => document.createElement("div"),

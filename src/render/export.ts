@@ -155,7 +155,7 @@ export function exportNotebookParts(parsed: ParsedNotebook, options: ExportOptio
   const doc = env.window.document.implementation.createHTMLDocument("");
   doc.documentElement.lang = "en";
   doc.head.replaceChildren();
-  const plan = buildRenderPlan(parsed.notebook, { fileName: options.fileName, original: parsed.original });
+  const plan = buildRenderPlan(parsed.notebook, { fileName: options.fileName, original: parsed.original, markdown: (source) => renderMarkdown(source) });
   const host = new ExportHost(env, remoteImages);
 
   const page = el(doc, "main", "vt-page");

@@ -21,6 +21,9 @@ export function vegaModeOf(mime: string): VegaMode | undefined {
   return mime.startsWith("application/vnd.vegalite.") ? "vega-lite" : "vega";
 }
 
+/** Output types whose frame shows them as markdown (LaTeX in text is markdown's math): only these need its renderer. */
+export const MARKDOWN_FRAME_MIME_TYPES: ReadonlySet<string> = new Set(["text/markdown", "text/latex"]);
+
 /**
  * @param sanitizedMarkdown renders markdown (or LaTeX-in-text) output to sanitized HTML; the frame is the second
  * wall, not the only one, so markdown outputs are sanitized exactly like markdown cells.
@@ -35,15 +38,13 @@ export function frameRenderRequest(frame: FrameOutputPlan, sanitizedMarkdown: (s
     return mode === undefined ? { type: "render", kind: "plotly", figure: content } : { type: "render", kind: "vega", spec: content, mode };
   }
   const content = frameContentText(frame);
+  if (MARKDOWN_FRAME_MIME_TYPES.has(frame.mime)) return { type: "render", kind: "document", markup: sanitizedMarkdown(content) };
   switch (frame.mime) {
     case "text/html":
     case "image/svg+xml":
       return { type: "render", kind: "document", markup: content };
     case "application/javascript":
       return { type: "render", kind: "script", source: content };
-    case "text/markdown":
-    case "text/latex":
-      return { type: "render", kind: "document", markup: sanitizedMarkdown(content) };
     case "application/json":
       return { type: "render", kind: "text", text: content };
     default:

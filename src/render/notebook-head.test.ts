@@ -5,6 +5,7 @@ import { planCellRange } from "../web/cell-plans.ts";
 import type { CodeCell, DisplayDataOutput } from "../notebook/types.ts";
 import { parseNotebook } from "../notebook/parse.ts";
 import { readableCorpusNotebooks } from "../../test/corpus-notebooks.ts";
+import { renderMarkdown } from "./markdown.ts";
 
 /** The head as the page gets it: serialized by the server, JSON.parse'd by the browser. */
 const sent = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
@@ -13,7 +14,7 @@ test("a head read back is the notebook's first cells, metadata and version, for 
   const corpus = readableCorpusNotebooks();
   assert.ok(corpus.length > 40);
   for (const { name, parsed } of corpus) {
-    const head = readHead(sent(notebookHead(parsed, "f".repeat(64))));
+    const head = readHead(sent(notebookHead(parsed, "f".repeat(64), renderMarkdown)));
     assert.ok(head, name);
     const cells = head.parsed.notebook.cells;
     assert.equal(head.cellCount, parsed.notebook.cells.length, name);
@@ -36,19 +37,19 @@ test("a head carries cells while they fit, and none when the first alone is too 
   const cell = (i: number, size: number) => ({ id: `c${i}`, cell_type: "markdown", metadata: {}, source: "x".repeat(size) });
   const text = (cells: unknown[]) => JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells });
   const big = parseNotebook(text([cell(0, 100_000), cell(1, 100_000), cell(2, 100_000), cell(3, 10)]));
-  assert.equal(notebookHead(big, "a").notebook.cells.length, 2);
+  assert.equal(notebookHead(big, "a", renderMarkdown).notebook.cells.length, 2);
   const huge = parseNotebook(text([cell(0, HEAD_MAX_CELL_BYTES), cell(1, 10)]));
-  const empty = notebookHead(huge, "a");
+  const empty = notebookHead(huge, "a", renderMarkdown);
   assert.equal(empty.notebook.cells.length, 0);
   assert.equal(empty.cellCount, 2);
   assert.equal(readHead(sent(empty))?.parsed.notebook.cells.length, 0);
   const many = parseNotebook(text(Array.from({ length: HEAD_MAX_CELLS + 5 }, (_, i) => cell(i, 1))));
-  assert.equal(notebookHead(many, "a").notebook.cells.length, HEAD_MAX_CELLS);
+  assert.equal(notebookHead(many, "a", renderMarkdown).notebook.cells.length, HEAD_MAX_CELLS);
 });
 
 test("readHead refuses what is not a head of a valid notebook", () => {
   const parsed = parseNotebook(JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [{ id: "a", cell_type: "markdown", metadata: {}, source: "# A" }] }));
-  const good = notebookHead(parsed, "a");
+  const good = notebookHead(parsed, "a", renderMarkdown);
   assert.ok(readHead(sent(good)));
   const broken: unknown[] = [
     null,
@@ -76,7 +77,7 @@ test("a cell too large for the head goes in without its large frame contents, dr
     ],
   });
   const parsed = parseNotebook(text);
-  const head = readHead(sent(notebookHead(parsed, "a")));
+  const head = readHead(sent(notebookHead(parsed, "a", renderMarkdown)));
   assert.ok(head);
   assert.equal(head.parsed.notebook.cells.length, 2);
   const output = (head.parsed.notebook.cells[0] as CodeCell).outputs[0] as DisplayDataOutput;
@@ -85,31 +86,48 @@ test("a cell too large for the head goes in without its large frame contents, dr
   assert.equal(output.data["text/plain"], "<Figure>");
   assert.equal(head.parsed.notebook.cells[0]?.source, "show(p)");
   // The plan still chooses the frame, so the page draws the output's place.
-  const plan = planCellRange(head.parsed.notebook, { fileName: "a.ipynb" }, 0, 1)[0];
+  const plan = planCellRange(head.parsed.notebook, { fileName: "a.ipynb", markdown: renderMarkdown }, 0, 1)[0];
   const outputs = plan && "outputs" in plan ? (plan.outputs as { kind: string; content?: unknown }[]) : [];
   assert.deepEqual(outputs.map((o) => [o.kind, o.content]), [["frame", PENDING_OUTPUT]]);
 });
 
-test("a head's code cells come highlighted, exactly as the page would highlight them, for every corpus notebook", () => {
+test("a head's code cells come highlighted and its markdown cells as HTML, exactly as the page would make them, for every corpus notebook", () => {
   let highlightedCells = 0;
+  let markdownCells = 0;
   for (const { name, parsed } of readableCorpusNotebooks()) {
-    const head = readHead(sent(notebookHead(parsed, "f".repeat(64))));
-    assert.ok(head?.highlighted, name);
+    const head = readHead(sent(notebookHead(parsed, "f".repeat(64), renderMarkdown)));
+    assert.ok(head?.highlighted && head.markdown, name);
     const { notebook } = head.parsed;
-    const codeSources = new Set(notebook.cells.filter((c) => c.cell_type === "code").map((c) => c.source));
-    assert.equal(head.highlighted.bySource.size, codeSources.size, name);
-    highlightedCells += codeSources.size;
-    const options = { fileName: name, original: head.parsed.original };
-    const drawn = planCellRange(notebook, { ...options, highlighted: head.highlighted }, 0, notebook.cells.length);
-    assert.deepStrictEqual(drawn, planCellRange(notebook, options, 0, notebook.cells.length), name);
+    const sources = (type: string) => new Set(notebook.cells.filter((c) => c.cell_type === type).map((c) => c.source));
+    assert.equal(head.highlighted.bySource.size, sources("code").size, name);
+    assert.equal(head.markdown.size, sources("markdown").size, name);
+    highlightedCells += head.highlighted.bySource.size;
+    markdownCells += head.markdown.size;
+    const made = head.markdown;
+    const fromHead = { fileName: name, original: head.parsed.original, highlighted: head.highlighted, markdown: (source: string) => made.get(source) ?? assert.fail(`${name}: no HTML for ${source}`) };
+    const drawn = planCellRange(notebook, fromHead, 0, notebook.cells.length);
+    const own = { fileName: name, original: head.parsed.original, markdown: renderMarkdown };
+    assert.deepStrictEqual(drawn, planCellRange(notebook, own, 0, notebook.cells.length), name);
   }
-  assert.ok(highlightedCells > 200, `only ${highlightedCells} code cells`);
+  assert.ok(highlightedCells > 200 && markdownCells > 200, `only ${highlightedCells} code and ${markdownCells} markdown cells`);
+});
+
+test("a head whose markdown HTML does not line up with its cells is read without it", () => {
+  const notebook = { nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [{ id: "a", cell_type: "markdown", metadata: {}, source: "# T" }, { id: "b", cell_type: "code", metadata: {}, source: "1", outputs: [], execution_count: 1 }] };
+  const head = notebookHead(parseNotebook(JSON.stringify(notebook)), "a", renderMarkdown);
+  assert.deepStrictEqual(head.markdown, [renderMarkdown("# T"), null]);
+  assert.equal(readHead(sent(head))?.markdown?.get("# T"), renderMarkdown("# T"));
+  for (const markdown of [[renderMarkdown("# T")], [null, null], [1, null], "x", undefined]) {
+    const read = readHead(sent({ ...head, markdown }));
+    assert.ok(read, JSON.stringify(markdown));
+    assert.equal(read.markdown, undefined, JSON.stringify(markdown));
+  }
 });
 
 test("runs in a head that do not spell the cell's source, or carry other classes, are not used", () => {
   const source = "import os\nprint('hi')";
   const notebook = { nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [{ id: "a", cell_type: "code", metadata: {}, source, outputs: [], execution_count: 1 }, { id: "b", cell_type: "markdown", metadata: {}, source: "# T" }] };
-  const head = notebookHead(parseNotebook(JSON.stringify(notebook)), "a");
+  const head = notebookHead(parseNotebook(JSON.stringify(notebook)), "a", renderMarkdown);
   const good = head.highlighted.cells[0]!;
   assert.ok(good.some(([, classes]) => classes.includes("hljs-keyword")));
   const withRuns = (runs: unknown, cells?: unknown[]) => readHead(sent({ ...head, highlighted: { language: "python", cells: cells ?? [runs, null] } }))?.highlighted?.bySource.get(source);
@@ -135,8 +153,8 @@ test("runs made for another language than the notebook's are not used", () => {
   const source = "x = 1";
   const nb = parseNotebook(JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [{ id: "a", cell_type: "code", metadata: {}, source, outputs: [], execution_count: 1 }] }));
   const marked = { language: "r", bySource: new Map([[source, [{ text: source, classes: ["hljs-string"] }]]]) };
-  assert.deepStrictEqual(planCellRange(nb.notebook, { highlighted: marked }, 0, 1), planCellRange(nb.notebook, {}, 0, 1));
+  assert.deepStrictEqual(planCellRange(nb.notebook, { highlighted: marked, markdown: renderMarkdown }, 0, 1), planCellRange(nb.notebook, { markdown: renderMarkdown }, 0, 1));
   const python = { ...marked, language: "python" };
-  const [cell] = planCellRange(nb.notebook, { highlighted: python }, 0, 1);
+  const [cell] = planCellRange(nb.notebook, { highlighted: python, markdown: renderMarkdown }, 0, 1);
   assert.deepStrictEqual(cell?.kind === "code" && cell.sourceRuns, [{ text: source, classes: ["hljs-string"] }]);
 });

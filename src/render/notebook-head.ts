@@ -2,12 +2,14 @@
 // draw the first screen of a large notebook without waiting for all of its bytes (4 MB and more when outputs carry
 // figures) to arrive and be read. The server makes heads from stored notebooks (server/notebook-heads.ts); the page
 // reads one through the same model and checks as a whole file (readHead), and draws the rest once the bytes are in.
+// With its cells a head carries what the page would otherwise work out before drawing them, made by the same code
+// on the server: the code cells highlighted, and the markdown cells' HTML, which the page sanitizes as its own.
 import { readAcceptedDocument } from "../notebook/parse.ts";
 import type { Cell, ParsedNotebook } from "../notebook/types.ts";
 import type { TextRun } from "./terminal.ts";
 import { checkedRuns, compactRuns, highlightCode, type Highlighted } from "./highlight.ts";
 import { ACTIVE_MIME_TYPES } from "./mime.ts";
-import { notebookLanguage } from "./plan.ts";
+import { notebookLanguage, type MarkdownToHtml } from "./plan.ts";
 
 /** The most bytes of cells a head carries (serialized): a first screen, with room to spare, not the file. */
 export const HEAD_MAX_CELL_BYTES = 256 * 1024;
@@ -42,6 +44,12 @@ export interface NotebookHead {
    * grammar and highlight before its first screen is drawn. Runs are [text, classes joined by spaces].
    */
   highlighted: { language: string; cells: ([string, string][] | null)[] };
+  /**
+   * The markdown cells' HTML as render/markdown.ts makes it, one entry a cell of `notebook.cells` (null for the
+   * others): not safe, the page sanitizes it as it would its own (DOMPurify, in the browser). A page that drew the
+   * head would otherwise start marked and KaTeX before its first screen, a large part of its start-up.
+   */
+  markdown: (string | null)[];
 }
 
 /**
@@ -50,7 +58,7 @@ export interface NotebookHead {
  * frame contents (PENDING_OUTPUT) when it then fits; otherwise the head ends before it, possibly with no cells: the
  * page then waits for the whole file, as it would without a head.
  */
-export function notebookHead(parsed: ParsedNotebook, sha256: string): NotebookHead {
+export function notebookHead(parsed: ParsedNotebook, sha256: string, markdown: MarkdownToHtml): NotebookHead {
   const { notebook } = parsed;
   const cells: unknown[] = [];
   let bytes = 0;
@@ -67,7 +75,8 @@ export function notebookHead(parsed: ParsedNotebook, sha256: string): NotebookHe
     cells.push(taken);
   }
   const language = notebookLanguage(notebook);
-  const highlighted = notebook.cells.slice(0, cells.length).map((cell) => (cell.cell_type === "code" ? compactRuns(highlightCode(cell.source, language)) : null));
+  const taken = notebook.cells.slice(0, cells.length);
+  const highlighted = taken.map((cell) => (cell.cell_type === "code" ? compactRuns(highlightCode(cell.source, language)) : null));
   return {
     sha256,
     original: parsed.original,
@@ -75,6 +84,7 @@ export function notebookHead(parsed: ParsedNotebook, sha256: string): NotebookHe
     cellCount: notebook.cells.length,
     notebook: { nbformat: 4, nbformat_minor: notebook.nbformat_minor, metadata: notebook.metadata, cells },
     highlighted: { language, cells: highlighted },
+    markdown: taken.map((cell) => (cell.cell_type === "markdown" ? markdown(cell.source) : null)),
   };
 }
 
@@ -86,6 +96,8 @@ export interface ReadHead {
   cellCount: number;
   /** The head's code cells highlighted by the server, those that passed checkedRuns; none when the head sent none. */
   highlighted?: Highlighted;
+  /** The head's markdown cells' HTML (not safe yet), by source: every markdown cell's, or none. */
+  markdown?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -103,7 +115,22 @@ export function readHead(value: unknown): ReadHead | null {
   const read: ReadHead = { sha256, cellCount, parsed: { notebook: parsed.notebook, original: { major: original.major, minor: original.minor }, upgraded: head.upgraded } };
   const highlighted = readHighlighted(head.highlighted, parsed.notebook.cells);
   if (highlighted) read.highlighted = highlighted;
+  const markdown = readMarkdown(head.markdown, parsed.notebook.cells);
+  if (markdown) read.markdown = markdown;
   return read;
+}
+
+/** The server's HTML for the head's markdown cells, when there is a string for each of them. */
+function readMarkdown(value: unknown, cells: readonly Cell[]): ReadonlyMap<string, string> | undefined {
+  if (!Array.isArray(value) || value.length !== cells.length) return undefined;
+  const bySource = new Map<string, string>();
+  for (const [i, cell] of cells.entries()) {
+    if (cell.cell_type !== "markdown") continue;
+    const html: unknown = value[i];
+    if (typeof html !== "string") return undefined;
+    bySource.set(cell.source, html);
+  }
+  return bySource;
 }
 
 /**

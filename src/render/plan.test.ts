@@ -5,6 +5,7 @@ import { buildRenderPlan } from "./plan.ts";
 import { chooseMimeType, MIME_PRIORITY } from "./mime.ts";
 import type { CodeCellPlan, OutputPlan } from "./plan-types.ts";
 import { png } from "../../test/png-fixture.ts";
+import { renderMarkdown } from "./markdown.ts";
 
 const PNG_1x1 = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
 const JPEG_HEAD = "/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAgGBgcGBQgHBwcJCQgKDBQNDAsLDBkSEw8UHRofHh0aHBwgJC4nICIsIxwcKDcpLDAxNDQ0Hyc5PTgyPC4zNDL/wAALCAABAAEBAREA/8QAFAABAAAAAAAAAAAAAAAAAAAACf/EABQQAQAAAAAAAAAAAAAAAAAAAAD/2gAIAQEAAD8AKp//2Q==";
@@ -16,7 +17,7 @@ function outputsOf(outputs: Output[], metadata: Notebook["metadata"] = {}): Outp
     metadata,
     cells: [{ cell_type: "code", id: "c", source: "", metadata: {}, execution_count: 1, outputs }],
   };
-  return (buildRenderPlan(nb).cells[0] as CodeCellPlan).outputs;
+  return (buildRenderPlan(nb, { markdown: renderMarkdown }).cells[0] as CodeCellPlan).outputs;
 }
 
 test("mime priority prefers the richest representation and skips widgets without state", () => {
@@ -118,7 +119,7 @@ test("cell visibility, tags, raw formats and the title come from metadata", () =
       { cell_type: "raw", id: "c", source: "z", metadata: { raw_mimetype: "text/latex" } },
     ],
   };
-  const plan = buildRenderPlan(nb);
+  const plan = buildRenderPlan(nb, { markdown: renderMarkdown });
   assert.equal(plan.title, "My analysis");
   assert.equal(plan.language, "R");
   assert.deepEqual(plan.cells[0]?.visibility, { sourceHidden: true, outputsHidden: false });

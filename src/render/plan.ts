@@ -1,17 +1,29 @@
 // Notebook to render plan. Pure: no DOM, no I/O. Decides what each cell and output becomes; drawing is elsewhere.
 import type { Cell, CodeCell, JsonObject, JsonValue, MimeBundle, Notebook, Output } from "../notebook/types.ts";
-import { renderMarkdown } from "./markdown.ts";
 import { ACTIVE_MIME_TYPES, WIDGET_STATE_MIME, chooseMimeType } from "./mime.ts";
 import type { CellPlan, CellVisibility, ImageOutputPlan, OutputPlan, RenderPlan } from "./plan-types.ts";
 import { base64ImageDimensions, checkRasterImage, isRasterMimeType, RASTER_MIME_TYPES } from "./raster.ts";
 import { highlightCode, type Highlighted } from "./highlight.ts";
 import { terminalTextToRuns } from "./terminal.ts";
 
-export interface PlanOptions {
+/** What the plan says above the cells. */
+export interface HeadingOptions {
   /** Shown as the title when the notebook has none. */
   fileName?: string;
   /** The version the file had before upgrade, for the label. */
   original?: { major: number; minor: number | null };
+}
+
+/** Markdown to HTML that is not safe yet (render/markdown.ts's renderMarkdown, or its output made earlier). */
+export type MarkdownToHtml = (source: string) => string;
+
+export interface PlanOptions extends HeadingOptions {
+  /**
+   * Markdown cells' HTML. Passed in rather than imported: marked and KaTeX, which making it takes, are a large
+   * part of the studio page's start-up, and the page draws its first screen from HTML the server made
+   * (render/notebook-head.ts) before it starts them.
+   */
+  markdown: MarkdownToHtml;
   /** Code cells' sources highlighted already (a notebook head's); any other source is highlighted here. */
   highlighted?: Highlighted;
 }
@@ -199,7 +211,16 @@ function codeCellPlan(cell: CodeCell, index: number, language: string, widgetSta
   };
 }
 
-export function buildRenderPlan(nb: Notebook, options: PlanOptions = {}): RenderPlan {
+/** The title, language and format label the plan shows above the cells. */
+export function planHeading(nb: Notebook, options: HeadingOptions): Omit<RenderPlan, "cells"> {
+  const original = options.original ?? { major: 4, minor: nb.nbformat_minor };
+  const formatLabel =
+    original.major === 4 ? `4.${original.minor ?? "?"}` : `${original.major}.${original.minor ?? "?"} (upgraded to 4.${nb.nbformat_minor})`;
+  const title = (stringAt(nb.metadata, "title") ?? options.fileName ?? "Notebook").trim() || "Notebook";
+  return { title, language: notebookLanguage(nb), formatLabel };
+}
+
+export function buildRenderPlan(nb: Notebook, options: PlanOptions): RenderPlan {
   const language = notebookLanguage(nb);
   const widgets = isObject(nb.metadata.widgets) ? nb.metadata.widgets : {};
   const widgetState = isObject(widgets[WIDGET_STATE_MIME]);
@@ -214,7 +235,7 @@ export function buildRenderPlan(nb: Notebook, options: PlanOptions = {}): Render
           cellId: cell.id,
           tags: tagsOf(cell),
           visibility: visibilityOf(cell),
-          unsafeHtml: renderMarkdown(cell.source),
+          unsafeHtml: options.markdown(cell.source),
           attachments: cell.attachments ?? {},
         };
       case "raw":
@@ -229,9 +250,5 @@ export function buildRenderPlan(nb: Notebook, options: PlanOptions = {}): Render
         };
     }
   });
-  const original = options.original ?? { major: 4, minor: nb.nbformat_minor };
-  const formatLabel =
-    original.major === 4 ? `4.${original.minor ?? "?"}` : `${original.major}.${original.minor ?? "?"} (upgraded to 4.${nb.nbformat_minor})`;
-  const title = (stringAt(nb.metadata, "title") ?? options.fileName ?? "Notebook").trim() || "Notebook";
-  return { title, language, formatLabel, cells };
+  return { ...planHeading(nb, options), cells };
 }

@@ -2,6 +2,7 @@
 // head depends only on the stored bytes, so heads are kept per blob (content-addressed: a sha256 names the same
 // bytes for ever) in a small in-memory cache bounded by size. Uploads fill it, since the server has just read the
 // notebook; after a restart a head is made again on its first request.
+import { renderMarkdown } from "../render/markdown.ts";
 import { notebookHead } from "../render/notebook-head.ts";
 import type { ParsedNotebook } from "../notebook/index.ts";
 
@@ -30,7 +31,7 @@ export class NotebookHeads {
 
   /** Makes, caches and returns the head's JSON. */
   remember(sha256: string, parsed: ParsedNotebook): string {
-    const json = JSON.stringify(notebookHead(parsed, sha256));
+    const json = JSON.stringify(notebookHead(parsed, sha256, (source) => renderMarkdown(source)));
     this.#forget(sha256);
     if (json.length > this.#maxBytes) return json;
     this.#heads.set(sha256, json);

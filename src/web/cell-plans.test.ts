@@ -1,14 +1,15 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { parseNotebook } from "../notebook/parse.ts";
-import { buildRenderPlan } from "../render/plan.ts";
-import { planCellRange, planHeading } from "./cell-plans.ts";
+import { buildRenderPlan, planHeading } from "../render/plan.ts";
+import { planCellRange } from "./cell-plans.ts";
+import { renderMarkdown } from "../render/markdown.ts";
 import { readableCorpusNotebooks } from "../../test/corpus-notebooks.ts";
 
 test("planning a notebook in ranges gives the whole notebook's plan, cell for cell, on every corpus notebook", () => {
   let compared = 0;
   for (const { name, parsed } of readableCorpusNotebooks()) {
-    const options = { fileName: name, original: parsed.original };
+    const options = { fileName: name, original: parsed.original, markdown: renderMarkdown };
     const whole = buildRenderPlan(parsed.notebook, options);
     const ranged = [];
     // Uneven ranges (1, 2, 3, ... cells) so that range edges fall everywhere.
@@ -25,6 +26,6 @@ test("planning a notebook in ranges gives the whole notebook's plan, cell for ce
 
 test("a range past the end plans nothing, and cells keep their place in the notebook", () => {
   const notebook = parseNotebook(JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: ["a", "b", "c"].map((s, i) => ({ cell_type: "markdown", id: `m${i}`, metadata: {}, source: `# ${s}` })) })).notebook;
-  assert.deepEqual(planCellRange(notebook, {}, 1, 3).map((c) => c.index), [1, 2]);
-  assert.deepEqual(planCellRange(notebook, {}, 3, 10), []);
+  assert.deepEqual(planCellRange(notebook, { markdown: renderMarkdown }, 1, 3).map((c) => c.index), [1, 2]);
+  assert.deepEqual(planCellRange(notebook, { markdown: renderMarkdown }, 3, 10), []);
 });

@@ -4,13 +4,7 @@
 // neighbours: planning a range is planning those cells of the whole notebook, with their positions kept.
 import type { Notebook } from "../notebook/types.ts";
 import { buildRenderPlan, type PlanOptions } from "../render/plan.ts";
-import type { CellPlan, RenderPlan } from "../render/plan-types.ts";
-
-/** What the page shows above the cells: the plan without any cell. */
-export function planHeading(notebook: Notebook, options: PlanOptions): Omit<RenderPlan, "cells"> {
-  const { title, language, formatLabel } = buildRenderPlan({ ...notebook, cells: [] }, options);
-  return { title, language, formatLabel };
-}
+import type { CellPlan } from "../render/plan-types.ts";
 
 /** The plans of cells start (inclusive) to end (exclusive), numbered as in the whole notebook. */
 export function planCellRange(notebook: Notebook, options: PlanOptions, start: number, end: number): CellPlan[] {

@@ -10,7 +10,9 @@ import { parseAcceptedNotebook, parseNotebook } from "../notebook/parse.ts";
 import type { Notebook, ParsedNotebook } from "../notebook/types.ts";
 import { cellElement, collectHeadings, type RenderHost, type TocEntry } from "../render/dom.ts";
 import type { Highlighted } from "../render/highlight.ts";
-import { planCellRange, planHeading } from "./cell-plans.ts";
+import { planCellRange } from "./cell-plans.ts";
+import { loadedMarkdown, loadMarkdown } from "./markdown-module.ts";
+import { planHeading, type MarkdownToHtml } from "../render/plan.ts";
 import { drawCellsProgressively, fillFirstScreen, FIRST_SCREEN_MARK, screenIsFull, whenIdle, type IdleHandle, type ProgressiveCells } from "./progressive-cells.ts";
 import type { StudioHost } from "./studio-host.ts";
 
@@ -66,13 +68,19 @@ export class NotebookDrawing {
   /** Draws the first screen from the head, unless the bytes came first. */
   showHead(head: ReadHead): void {
     if (this.disposed || this.fromFile || this.head) return;
+    const markdown = headMarkdown(head);
+    if (!markdown) {
+      // A head without the server's markdown HTML is drawn once the page's own renderer is ready.
+      void loadMarkdown().then(() => this.showHead(head));
+      return;
+    }
     this.head = head;
     const { container, host } = this.options;
     const notebook = head.parsed.notebook;
     this.options.onHeader(this.header(head.parsed, head.cellCount));
     container.replaceChildren();
     const headHost = this.headHost();
-    this.headCells = fillFirstScreen(container, 0, notebook.cells.length, (start, end) => this.draw(head.parsed, start, end, headHost, head.highlighted));
+    this.headCells = fillFirstScreen(container, 0, notebook.cells.length, (start, end) => this.draw(head.parsed, start, end, { markdown, host: headHost, highlighted: head.highlighted }));
     // The head may end before the screen is full; the bytes then fill it.
     if (screenIsFull(container) || this.headCells === head.cellCount) {
       performance.mark(FIRST_SCREEN_MARK);
@@ -94,6 +102,8 @@ export class NotebookDrawing {
     this.stopWaiting();
     if (this.bytesWanted || this.disposed) return;
     this.bytesWanted = true;
+    // The rest of the notebook is drawn with the page's own markdown renderer: it starts while the bytes come.
+    void loadMarkdown();
     this.options.wantBytes();
   }
 
@@ -101,6 +111,12 @@ export class NotebookDrawing {
   showFile(bytes: Uint8Array): void {
     this.stopWaiting();
     if (this.disposed || this.fromFile) return;
+    const renderer = loadedMarkdown();
+    if (!renderer) {
+      void loadMarkdown().then(() => this.showFile(bytes));
+      return;
+    }
+    const markdown: MarkdownToHtml = (source) => renderer.renderMarkdown(source);
     this.fromFile = true;
     const { container, fileName, host } = this.options;
     // Stored bytes passed the strict parser on the server, so the notebook is read with the engine's JSON.parse
@@ -117,14 +133,14 @@ export class NotebookDrawing {
       }
     }
     const full = parsed;
-    const start = this.redrawChangedHeadCells(full);
+    const start = this.redrawChangedHeadCells(full, markdown);
     this.options.onHeader(this.header(full, full.notebook.cells.length));
     this.progressive = drawCellsProgressively({
       container,
       count: full.notebook.cells.length,
       start,
       firstScreenMarked: this.firstScreenMarked,
-      draw: (from, to) => this.draw(full, from, to),
+      draw: (from, to) => this.draw(full, from, to, { markdown }),
       onCells: () => void host.resolveImages(),
       onDone: () => {
         this.options.onContents(collectHeadings(container));
@@ -177,11 +193,12 @@ export class NotebookDrawing {
     return { title: heading.title, meta: [`nbformat ${heading.formatLabel}`, `${cellCount} cells`, heading.language].filter(Boolean).join(" · ") };
   }
 
-  private draw(parsed: ParsedNotebook, start: number, end: number, host: RenderHost = this.options.host, highlighted?: Highlighted): DocumentFragment {
+  private draw(parsed: ParsedNotebook, start: number, end: number, from: { markdown: MarkdownToHtml; host?: RenderHost; highlighted?: Highlighted | undefined }): DocumentFragment {
     const doc = this.options.container.ownerDocument;
     const fragment = doc.createDocumentFragment();
-    for (const cell of planCellRange(parsed.notebook, { fileName: this.options.fileName, original: parsed.original, highlighted }, start, end)) {
-      fragment.appendChild(cellElement(doc, cell, host));
+    const options = { fileName: this.options.fileName, original: parsed.original, markdown: from.markdown, highlighted: from.highlighted };
+    for (const cell of planCellRange(parsed.notebook, options, start, end)) {
+      fragment.appendChild(cellElement(doc, cell, from.host ?? this.options.host));
     }
     return fragment;
   }
@@ -206,7 +223,7 @@ export class NotebookDrawing {
    * Draws again, from the bytes, each cell drawn from the head that is not the bytes' own; all of them when the
    * metadata (which shapes every cell) differs. Returns how many cells are in the container.
    */
-  private redrawChangedHeadCells(full: ParsedNotebook): number {
+  private redrawChangedHeadCells(full: ParsedNotebook, markdown: MarkdownToHtml): number {
     const { container } = this.options;
     const drawn = this.headCells;
     const head = this.head?.parsed.notebook;
@@ -219,8 +236,24 @@ export class NotebookDrawing {
     for (let i = 0; i < drawn; i++) {
       if (JSON.stringify(head.cells[i]) === JSON.stringify(notebook.cells[i])) continue;
       const old = container.children[i];
-      if (old) container.replaceChild(this.draw(full, i, i + 1), old);
+      if (old) container.replaceChild(this.draw(full, i, i + 1, { markdown }), old);
     }
     return drawn;
   }
+}
+
+/**
+ * Markdown's HTML for the cells of a head: the server's (readHead has it for every markdown cell, or none), or the
+ * page's own renderer's when that is ready; undefined when neither is.
+ */
+function headMarkdown(head: ReadHead): MarkdownToHtml | undefined {
+  const made = head.markdown;
+  const renderer = loadedMarkdown();
+  if (renderer) return (source) => made?.get(source) ?? renderer.renderMarkdown(source);
+  if (!made) return undefined;
+  return (source) => {
+    const html = made.get(source);
+    if (html === undefined) throw new Error("the notebook head has no HTML for one of its markdown cells");
+    return html;
+  };
 }

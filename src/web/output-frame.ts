@@ -21,8 +21,11 @@ const MAX_LINK_REQUESTS_PER_SECOND = 2;
 export interface OutputFrameOptions {
   /** The content origin's frame shell, e.g. `http://127.0.0.1:8081/frame/`. */
   shellUrl: string;
-  /** What the frame shows, asked for when the frame is first connected (and kept). */
-  request(): FrameRenderRequest;
+  /**
+   * What the frame shows, asked for when the frame is first connected (and kept); a promise when it needs what the
+   * page has not started yet (markdown and LaTeX outputs wait for the markdown renderer, web/markdown-module.ts).
+   */
+  request(): FrameRenderRequest | Promise<FrameRenderRequest>;
   /** Space kept for the output until its frame says how tall it is, when that is known beforehand (px). */
   reservedHeight?: number;
   /** A label for assistive technology ("Output 3 of cell 5, text/html"). */
@@ -103,7 +106,10 @@ class OutputFrameSlot {
     channel.port1.onmessage = (event) => this.receive(event.data);
     // The frame's origin is opaque, so "*" is the only target that reaches it; the message carries no secret.
     target.postMessage({ type: FRAME_CONNECT }, "*", [channel.port2]);
-    channel.port1.postMessage(this.options.request());
+    const request = this.options.request();
+    if (!(request instanceof Promise)) return channel.port1.postMessage(request);
+    // Sent only if this is still the frame's port: a frame destroyed meanwhile has closed it.
+    void request.then((ready) => this.port === channel.port1 && channel.port1.postMessage(ready));
   }
 
   private receive(data: unknown): void {

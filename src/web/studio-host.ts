@@ -4,12 +4,12 @@
 import type { MimeBundle } from "../notebook/types.ts";
 import type { UrlVerdict } from "../urls/types.ts";
 import { el, imageElement, type RenderHost } from "../render/dom.ts";
-import { frameRenderRequest } from "../render/frame-request.ts";
+import { frameRenderRequest, MARKDOWN_FRAME_MIME_TYPES } from "../render/frame-request.ts";
 import type { FrameRenderRequest } from "../render/frame-protocol.ts";
-import { renderMarkdown } from "../render/markdown.ts";
 import { PLOTLY_MIME, VEGA_MIME_TYPES, WIDGET_VIEW_MIME } from "../render/mime.ts";
 import type { FrameOutputPlan } from "../render/plan-types.ts";
 import { browserSanitizer } from "./browser-sanitizer.ts";
+import { loadMarkdown } from "./markdown-module.ts";
 import { outputFrameElement } from "./output-frame.ts";
 
 /** What the server says about one URL: the verdict engine's answer, plus the proxy address of an allowed image. */
@@ -60,23 +60,26 @@ export class StudioHost implements RenderHost {
     const hasFallback = frame.fallbackImage !== undefined || frame.fallbackText !== undefined;
     // A widget view needs its kernel, which a reader has not got: the saved static copy is the faithful view.
     if (frame.mime === WIDGET_VIEW_MIME && hasFallback) return staticCopy(doc, frame, "its widgets need a running kernel");
-    const build = () => frameRenderRequest(frame, (source) => sanitizeMarkdownOutput(source));
-    let request: (() => FrameRenderRequest) | undefined;
+    let request: () => FrameRenderRequest | Promise<FrameRenderRequest>;
     let reservedHeight: number | undefined;
-    if (isLibraryMime(frame.mime)) {
+    if (MARKDOWN_FRAME_MIME_TYPES.has(frame.mime)) {
+      // Markdown and LaTeX outputs are typeset and sanitized when their frame is first made (near the viewport),
+      // not while the cells are drawn: the first screen does not wait for math its frames show later, nor for the
+      // markdown renderer to start (web/markdown-module.ts).
+      let built: Promise<FrameRenderRequest> | undefined;
+      request = () => (built ??= loadMarkdown().then(({ renderMarkdown }) => frameRenderRequest(frame, (source) => browserSanitizer().sanitizeToString(renderMarkdown(source)))));
+    } else if (isLibraryMime(frame.mime)) {
       // A plotly or vega output the frame cannot draw (its spec is a URL to fetch) still has its saved image: the
-      // request decides, so it is built now (no markdown is involved).
-      const built = build();
+      // request decides, so it is built now.
+      const built = frameRenderRequest(frame, noMarkdown);
       if (built.kind === "text" && hasFallback) {
         return staticCopy(doc, frame, typeof frame.content === "string" ? "its spec is at a URL, which an output frame cannot fetch" : "its data cannot be drawn");
       }
       request = () => built;
       reservedHeight = figureHeight(built);
     } else {
-      // Markdown and LaTeX outputs are typeset and sanitized when their frame is first made (near the viewport),
-      // not while the cells are drawn: the first screen does not wait for math its frames show later.
       let built: FrameRenderRequest | undefined;
-      request = () => (built ??= build());
+      request = () => (built ??= frameRenderRequest(frame, noMarkdown));
     }
     const number = ++this.frameCount;
     return outputFrameElement(doc, {
@@ -130,8 +133,9 @@ export class StudioHost implements RenderHost {
   }
 }
 
-function sanitizeMarkdownOutput(source: string): string {
-  return browserSanitizer().sanitizeToString(renderMarkdown(source));
+/** The markdown renderer handed to outputs that are not markdown (MARKDOWN_FRAME_MIME_TYPES), which never call it. */
+function noMarkdown(): never {
+  throw new Error("only a markdown or LaTeX output renders markdown");
 }
 
 function isLibraryMime(mime: string): boolean {

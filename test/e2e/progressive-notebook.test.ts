@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { launchBrowser, type Browser } from "./browser.ts";
 import { signInThroughPage, startBrowserStudio, type BrowserStudio } from "./running-studio.ts";
+import { renderMarkdown } from "../../src/render/markdown.ts";
 
 const PASSWORD = "progressive test password";
 const SECTIONS = 400;
@@ -257,8 +258,10 @@ test("cells drawn from a head that does not match the bytes are drawn again from
   const page = await browser.context.newPage();
   await page.route("**/api/workspaces/*/notebook-head/**", async (route) => {
     const response = await route.fetch();
-    const head = (await response.json()) as { notebook: { cells: { source: string }[] } };
+    // The head of another notebook, as a server would send it: its first cell, and that cell's HTML.
+    const head = (await response.json()) as { notebook: { cells: { source: string }[] }; markdown: (string | null)[] };
     head.notebook.cells[0]!.source = "# Not this notebook";
+    head.markdown[0] = renderMarkdown("# Not this notebook");
     await route.fulfill({ response, json: head });
   });
   const bytes = await holdBytes(page);
@@ -298,5 +301,44 @@ test("an output too large for the head has its place on the first screen, and ap
   assert.equal(await page.getByText("Loading this output…").count(), 0);
   assert.equal(await frame.locator("#figure span").count(), 20_000, "the whole output, from the bytes");
   assert.equal(await cellCount(page), 3);
+  await page.close();
+});
+
+test("a head without the server's markdown HTML is drawn by the page's own renderer, still before the bytes", async () => {
+  const page = await browser.context.newPage();
+  await page.route("**/api/workspaces/*/notebook-head/**", async (route) => {
+    const response = await route.fetch();
+    const head = (await response.json()) as { markdown?: unknown };
+    delete head.markdown;
+    await route.fulfill({ response, json: head });
+  });
+  const bytes = await holdBytes(page);
+  await page.goto(notebookUrl);
+  await page.getByRole("heading", { name: "A long notebook" }).waitFor();
+  assert.equal(await marked(page, "vitrine:first-screen"), 1);
+  assert.equal(await marked(page, "vitrine:all-cells"), 0, "drawn from the head");
+  await bytes.asked;
+  bytes.release();
+  await page.waitForFunction(() => performance.getEntriesByName("vitrine:all-cells").length === 1);
+  assert.equal(await cellCount(page), SECTIONS + 1);
+  await page.close();
+});
+
+test("markdown and LaTeX outputs are typeset in their frames, with the renderer the page starts after its first screen", async () => {
+  const url = await upload("typeset-outputs.ipynb", {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: {},
+    cells: [
+      { cell_type: "markdown", id: "intro", metadata: {}, source: "# Typeset outputs" },
+      { cell_type: "code", id: "md", metadata: {}, source: "Markdown('**bold** text')", execution_count: 1, outputs: [{ output_type: "display_data", metadata: {}, data: { "text/markdown": "**bold** text", "text/plain": "<Markdown>" } }] },
+      { cell_type: "code", id: "tex", metadata: {}, source: "Latex('$x^2$')", execution_count: 2, outputs: [{ output_type: "display_data", metadata: {}, data: { "text/latex": "$x^2$", "text/plain": "<Latex>" } }] },
+    ],
+  });
+  const page = await browser.context.newPage();
+  await page.goto(url);
+  const frames = page.frameLocator("iframe.vt-frame");
+  await frames.first().locator("strong", { hasText: "bold" }).waitFor({ timeout: 30_000 });
+  await page.frameLocator("iframe.vt-frame").nth(1).locator(".katex").first().waitFor({ timeout: 30_000 });
   await page.close();
 });
