@@ -67,8 +67,7 @@ export function FilePage({ workspaceId, path, version, origins }: { workspaceId:
   }, [bytesWanted, bytes, started, workspaceId, path, version]);
 
   // After the render that draws the file: a notebook's first screen is drawn in that render's layout effect, so
-  // the details (whose times take the browser's first, slow look at the locale) and the review come after it, and
-  // the review is asked for only then, never competing with the bytes.
+  // the details and the review come after it, and the review is asked for only then, never competing with the bytes.
   useEffect(() => {
     if (!bytes) return;
     let live = true;
