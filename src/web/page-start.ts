@@ -38,14 +38,16 @@ interface StartedFile {
   arrived?: Uint8Array;
   /** The head, once it has arrived: the first render draws the notebook's first screen from it. */
   headArrived?: ReadHead;
+  /** The details, once they have arrived: the first render draws them above the file, which then does not move. */
+  detailsArrived?: FileDetails;
 }
 
 let startedFile: StartedFile | null = null;
 
 /**
- * How long the first render waits for a file's bytes (or a notebook's head), in ms. They were preloaded with the
- * page and are usually in already; waiting a little draws the studio and the notebook's first screen in one render
- * and one paint, and a slow file still gets the studio drawn around its "loading" state soon.
+ * How long the first render waits for a file's bytes (or a notebook's head) and its details, in ms. They were
+ * preloaded with the page and are usually in already; waiting a little draws the studio and the notebook's first
+ * screen in one render and one paint, and a slow file still gets the studio drawn around its "loading" state soon.
  */
 const FIRST_RENDER_WAIT_MS = 200;
 
@@ -71,7 +73,7 @@ function startFile(workspace: string, path: string, version: number | undefined)
   };
   // The file page takes these up; until it does, a failure is its to report, not an unhandled rejection.
   file.bytes?.then((bytes) => (file.arrived = bytes)).catch(() => undefined);
-  file.details.catch(() => undefined);
+  file.details.then((details) => (file.detailsArrived = details)).catch(() => undefined);
   void file.head.then((read) => {
     if (read) file.headArrived = read;
   });
@@ -95,7 +97,10 @@ export function startPage(location: { pathname: string; search: string }): Promi
         const file = early ?? startFile(route.workspace, route.path, route.version);
         startedFile = file;
         const firstNeed = file.bytes ? file.bytes.catch(() => undefined) : file.head;
-        await Promise.race([firstNeed, new Promise((resolve) => setTimeout(resolve, FIRST_RENDER_WAIT_MS))]);
+        // The details too, which the server preloaded with the head: drawn in the same render, their box does not
+        // push the file down later.
+        const drawnFirst = Promise.all([firstNeed, file.details.catch(() => undefined)]);
+        await Promise.race([drawnFirst, new Promise((resolve) => setTimeout(resolve, FIRST_RENDER_WAIT_MS))]);
       }
       try {
         return { kind: "signed-in", session, origins: await origins };

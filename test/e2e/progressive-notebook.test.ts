@@ -242,6 +242,8 @@ test("the first screen comes from the notebook's head while its bytes are still 
   await bytes.asked;
   await page.getByRole("heading", { name: "A long notebook" }).waitFor();
   assert.equal(await marked(page, "vitrine:first-screen"), 1);
+  // The file's details come with the first screen, so their box never pushes the notebook down afterwards.
+  assert.equal(await page.getByText("Version 1 of 1", { exact: false }).count(), 1);
   const drawn = await cellCount(page);
   assert.ok(drawn > 1 && drawn < 40, `the head drew ${drawn} cells`);
   await page.getByText(`${SECTIONS + 1} cells`).waitFor();

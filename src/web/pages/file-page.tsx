@@ -14,10 +14,12 @@ import { isNotebookPath, rawHref } from "../addresses.ts";
 import type { ReadHead } from "../../render/notebook-head.ts";
 
 export function FilePage({ workspaceId, path, version, origins }: { workspaceId: string; path: string; version: number | undefined; origins: StudioOrigins }) {
-  const [details, setDetails] = useState<FileDetails | null>(null);
   // The reads the page started for this file (page-start.ts), taken once; when its bytes have already arrived, the
   // first render draws the file, with no render and paint in between.
   const [started] = useState(() => takeStartedFile(workspaceId, path, version));
+  // Details that are in already are drawn in the first render, so the box above the file does not push it down
+  // once the reader has started; others come after the first screen (below).
+  const [details, setDetails] = useState<FileDetails | null>(() => started?.detailsArrived ?? null);
   const [bytes, setBytes] = useState<Uint8Array | null>(() => started?.arrived ?? null);
   const isNotebook = isNotebookPath(path);
   // A notebook's head (its first cells) draws its first screen; its bytes, megabytes with figures, are asked for
@@ -67,7 +69,8 @@ export function FilePage({ workspaceId, path, version, origins }: { workspaceId:
   }, [bytesWanted, bytes, started, workspaceId, path, version]);
 
   // After the render that draws the file: a notebook's first screen is drawn in that render's layout effect, so
-  // the details and the review come after it, and the review is asked for only then, never competing with the bytes.
+  // details that were not in for it and the review come after it, and the review is asked for only then, never
+  // competing with the bytes.
   useEffect(() => {
     if (!bytes) return;
     let live = true;
