@@ -12,7 +12,10 @@ export default tseslint.config(
       // Building markup by string concatenation is how injection happens; DOM APIs are the rule.
       "no-restricted-properties": [
         "error",
-        { property: "innerHTML", message: "Build DOM with text APIs; sanitized HTML goes through src/render/sanitize.ts." },
+        {
+          property: "innerHTML",
+          message: "Build DOM with text APIs; sanitized HTML goes through src/render/sanitize.ts.",
+        },
         { property: "outerHTML", message: "Serialize through the export module only." },
       ],
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],

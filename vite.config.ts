@@ -37,7 +37,10 @@ function classicDeferredScript(): Plugin {
  * Vite runs every dynamic import through its preload helper, which reads `import.meta`; in an IIFE there is none,
  * and with nothing to preload the helper is dropped from the output. Its warning says nothing about the app.
  */
-function quietPreloadHelper(warning: { code?: string; id?: string; message: string }, warn: (warning: { message: string }) => void): void {
+function quietPreloadHelper(
+  warning: { code?: string; id?: string; message: string },
+  warn: (warning: { message: string }) => void,
+): void {
   if (warning.code === "EMPTY_IMPORT_META" && (warning.id ?? warning.message).includes("vite/preload-helper")) return;
   warn(warning);
 }
@@ -48,7 +51,12 @@ function quietPreloadHelper(warning: { code?: string; id?: string; message: stri
  * app imports dynamically stays in that one file, and runs only when the import() is made (web/markdown-module.ts):
  * an IIFE has no chunks to load, and a second file would be a second request and a second code cache.
  */
-export function cspCleanBuild(root: string, name: string, base: string, options: { classicScript?: boolean } = {}): UserConfig {
+export function cspCleanBuild(
+  root: string,
+  name: string,
+  base: string,
+  options: { classicScript?: boolean } = {},
+): UserConfig {
   return {
     root,
     base,
@@ -66,7 +74,12 @@ export function cspCleanBuild(root: string, name: string, base: string, options:
       chunkSizeWarningLimit: 4096,
       // One CSS file linked from the page: an IIFE build would otherwise inject its styles from script, which the
       // CSP (no inline style) refuses.
-      ...(options.classicScript ? { cssCodeSplit: false, rolldownOptions: { output: { format: "iife" as const, strict: true }, onwarn: quietPreloadHelper } } : {}),
+      ...(options.classicScript
+        ? {
+            cssCodeSplit: false,
+            rolldownOptions: { output: { format: "iife" as const, strict: true }, onwarn: quietPreloadHelper },
+          }
+        : {}),
     },
     oxc: { jsx: { runtime: "automatic" } },
   };

@@ -61,7 +61,11 @@ console.log(`corpus: ${files.length} notebooks, ${megabytes.toFixed(1)} MB; medi
 const scanSeconds = seconds["scanFile (vitrine scan)"]!;
 for (const [name, time] of Object.entries(seconds)) {
   const ratio = name === "scanFile (vitrine scan)" ? "" : `   scan takes ${(scanSeconds / time).toFixed(1)}x its time`;
-  console.log(`${name.padEnd(32)} ${(megabytes / time).toFixed(1).padStart(7)} MB/s  ${(time * 1000).toFixed(0).padStart(6)} ms${ratio}`);
+  console.log(
+    `${name.padEnd(32)} ${(megabytes / time).toFixed(1).padStart(7)} MB/s  ${(time * 1000).toFixed(0).padStart(6)} ms${ratio}`,
+  );
 }
 const rate = megabytes / scanSeconds;
-console.log(`scan: ${rate.toFixed(1)} MB/s, target ${TARGET_MB_PER_S} MB/s: ${rate >= TARGET_MB_PER_S ? "met" : "NOT met"}`);
+console.log(
+  `scan: ${rate.toFixed(1)} MB/s, target ${TARGET_MB_PER_S} MB/s: ${rate >= TARGET_MB_PER_S ? "met" : "NOT met"}`,
+);

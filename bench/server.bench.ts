@@ -33,7 +33,13 @@ function bigNotebook(): string {
       metadata: {},
       execution_count: i,
       source: `for row in table[${i}]:\n    print(row)\n`,
-      outputs: [{ output_type: "stream", name: "stdout", text: Array.from({ length: 40 }, (_, k) => `row ${i}.${k}: ${"value ".repeat(8)}\n`) }],
+      outputs: [
+        {
+          output_type: "stream",
+          name: "stdout",
+          text: Array.from({ length: 40 }, (_, k) => `row ${i}.${k}: ${"value ".repeat(8)}\n`),
+        },
+      ],
     });
   }
   return JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells });
@@ -46,13 +52,30 @@ function bigNotebook(): string {
  * in-notebook anchors and relative paths.
  */
 function urlCheckBody(): string {
-  const tinyPng = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+  const tinyPng =
+    "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
   const kinds = [
     (i: number) => ({ url: `https://docs.site${i % 25}.example/guide/page-${i}.html#section-${i}`, context: "link" }),
     (i: number) => ({ url: `https://cdn.images${i % 15}.example/plots/figure-${i}.png`, context: "image" }),
-    (i: number) => ({ url: `https://github.com/org${i % 7}/project/blob/main/notebooks/step${i}.ipynb`, context: "link" }),
-    (i: number) => ({ url: [`http://169.254.169.254/latest/meta-data/${i}`, `http://10.0.${i % 256}.1/admin`, `http://[::ffff:127.0.0.1]:8888/api/kernels`, `/api/session?logout=${i}`][i % 4]!, context: i % 2 ? "image" : "link" }),
-    (i: number) => ({ url: [`javascript:alert(${i})`, `vscode://file/home/user/${i}.py`, `mailto:team${i}@example.org`, tinyPng][i % 4]!, context: i % 4 === 3 ? "image" : "link" }),
+    (i: number) => ({
+      url: `https://github.com/org${i % 7}/project/blob/main/notebooks/step${i}.ipynb`,
+      context: "link",
+    }),
+    (i: number) => ({
+      url: [
+        `http://169.254.169.254/latest/meta-data/${i}`,
+        `http://10.0.${i % 256}.1/admin`,
+        `http://[::ffff:127.0.0.1]:8888/api/kernels`,
+        `/api/session?logout=${i}`,
+      ][i % 4]!,
+      context: i % 2 ? "image" : "link",
+    }),
+    (i: number) => ({
+      url: [`javascript:alert(${i})`, `vscode://file/home/user/${i}.py`, `mailto:team${i}@example.org`, tinyPng][
+        i % 4
+      ]!,
+      context: i % 4 === 3 ? "image" : "link",
+    }),
     (i: number) => ({ url: i % 2 ? `#heading-${i}` : `data/results-${i}.csv`, context: "link" }),
   ];
   const weights = [35, 25, 15, 10, 10, 5];
@@ -78,10 +101,30 @@ interface Result {
 /** A POST with a JSON body read from a file (autocannon's -i), or a GET when there is none. */
 function load(url: string, connections: number, headers: string[], bodyFile?: string): Result {
   const post = bodyFile ? ["-m", "POST", "-i", bodyFile, "-H", "content-type=application/json"] : [];
-  const args = [autocannon, "-c", String(connections), "-d", String(seconds), "--json", ...post, ...headers.flatMap((h) => ["-H", h]), url];
+  const args = [
+    autocannon,
+    "-c",
+    String(connections),
+    "-d",
+    String(seconds),
+    "--json",
+    ...post,
+    ...headers.flatMap((h) => ["-H", h]),
+    url,
+  ];
   const r = spawnSync(node, args, { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
-  const json = JSON.parse(r.stdout) as { requests: { average: number }; latency: { p50: number; p99: number }; non2xx: number; errors: number };
-  return { rps: json.requests.average, p50: json.latency.p50, p99: json.latency.p99, errors: json.non2xx + json.errors };
+  const json = JSON.parse(r.stdout) as {
+    requests: { average: number };
+    latency: { p50: number; p99: number };
+    non2xx: number;
+    errors: number;
+  };
+  return {
+    rps: json.requests.average,
+    p50: json.latency.p50,
+    p99: json.latency.p99,
+    errors: json.non2xx + json.errors,
+  };
 }
 
 function table(vitrine: (connections: number) => Result, peer: (connections: number) => Result): void {
@@ -99,7 +142,9 @@ function table(vitrine: (connections: number) => Result, peer: (connections: num
 function printPeaks(studio: ChildProcess, peer: ChildProcess): void {
   const vMem = peakResidentMb(studio.pid as number);
   const pMem = peakResidentMb(peer.pid as number);
-  console.log(`\npeak memory: vitrine ${vMem.toFixed(0)} MB, peer ${pMem.toFixed(0)} MB (ratio ${(vMem / pMem).toFixed(2)})`);
+  console.log(
+    `\npeak memory: vitrine ${vMem.toFixed(0)} MB, peer ${pMem.toFixed(0)} MB (ratio ${(vMem / pMem).toFixed(2)})`,
+  );
 }
 
 async function main() {
@@ -107,14 +152,37 @@ async function main() {
   const file = join(work, "big.ipynb");
   writeFileSync(file, notebook);
   const dataDir = join(work, "data");
-  const add = spawnSync(bin, ["user", "add", "bench", "--password-stdin", "--data-dir", dataDir], { input: `${PASSWORD}\n`, encoding: "utf8" });
+  const add = spawnSync(bin, ["user", "add", "bench", "--password-stdin", "--data-dir", dataDir], {
+    input: `${PASSWORD}\n`,
+    encoding: "utf8",
+  });
   if (add.status !== 0) throw new Error(add.stderr);
 
   const checksFile = join(work, "checks.json");
   writeFileSync(checksFile, urlCheckBody());
   // The per-user URL-check rate limit (120 a minute by default) would turn nearly every request into a 429 after the
   // first second; the benchmark measures the route's work, so the limit goes to its configurable maximum.
-  const studio = spawn(bin, ["serve", "--data-dir", dataDir, "--url-check-requests-per-minute", "100000", "--app-host", "127.0.0.1", "--app-port", "0", "--content-host", "127.0.0.1", "--content-port", "0", "--log-level", "silent"], { stdio: ["ignore", "pipe", "inherit"] });
+  const studio = spawn(
+    bin,
+    [
+      "serve",
+      "--data-dir",
+      dataDir,
+      "--url-check-requests-per-minute",
+      "100000",
+      "--app-host",
+      "127.0.0.1",
+      "--app-port",
+      "0",
+      "--content-host",
+      "127.0.0.1",
+      "--content-port",
+      "0",
+      "--log-level",
+      "silent",
+    ],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
   const peer = spawn(
     node,
     [
@@ -141,18 +209,32 @@ async function main() {
   try {
     const studioUrl = (await waitForLine(studio, /app origin \S+ \(listening on (http:\/\/[^)]+)\)/))[1];
     const peerUrl = (await waitForLine(peer, /peer on (http:\/\/\S+)/))[1];
-    const signIn = await fetch(`${studioUrl}/api/session`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "bench", password: PASSWORD }) });
+    const signIn = await fetch(`${studioUrl}/api/session`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ username: "bench", password: PASSWORD }),
+    });
     const cookie = (signIn.headers.get("set-cookie") ?? "").split(";")[0] as string;
     const csrf = ((await signIn.json()) as { csrfToken: string }).csrfToken;
     const auth = { cookie, "x-csrf-token": csrf };
-    const ws = ((await (await fetch(`${studioUrl}/api/workspaces`, { method: "POST", headers: { ...auth, "content-type": "application/json" }, body: JSON.stringify({ name: "bench" }) })).json()) as { id: string }).id;
+    const ws = (
+      (await (
+        await fetch(`${studioUrl}/api/workspaces`, {
+          method: "POST",
+          headers: { ...auth, "content-type": "application/json" },
+          body: JSON.stringify({ name: "bench" }),
+        })
+      ).json()) as { id: string }
+    ).id;
     const form = new FormData();
     form.append("acknowledgment", "trusted-source-v1");
     form.append("file", new Blob([notebook]), "big.ipynb");
     const up = await fetch(`${studioUrl}/api/workspaces/${ws}/files`, { method: "POST", headers: auth, body: form });
     if (up.status !== 201) throw new Error(`upload failed: ${up.status} ${await up.text()}`);
 
-    console.log(`Reading a ${(notebook.length / 1024 / 1024).toFixed(1)} MB notebook, ${seconds} s per run, autocannon on loopback`);
+    console.log(
+      `Reading a ${(notebook.length / 1024 / 1024).toFixed(1)} MB notebook, ${seconds} s per run, autocannon on loopback`,
+    );
     console.log(`peer: node:http streaming the same file from disk (no routing, session or database)\n`);
     table(
       (c) => load(`${studioUrl}/api/workspaces/${ws}/raw/big.ipynb`, c, [`cookie=${cookie}`]),
@@ -160,12 +242,18 @@ async function main() {
     );
     printPeaks(studio, peer);
 
-    const check = await fetch(`${studioUrl}/api/url-check`, { method: "POST", headers: { ...auth, "content-type": "application/json" }, body: readFileSync(checksFile) });
+    const check = await fetch(`${studioUrl}/api/url-check`, {
+      method: "POST",
+      headers: { ...auth, "content-type": "application/json" },
+      body: readFileSync(checksFile),
+    });
     const verdicts = ((await check.json()) as { verdicts: { verdict: string }[] }).verdicts;
     if (check.status !== 200 || verdicts.length !== 100) throw new Error(`url check failed: ${check.status}`);
     const tally = Object.entries(Object.groupBy(verdicts, (v) => v.verdict)).map(([k, v]) => `${v?.length} ${k}`);
     console.log(`\nA 100-URL check (${tally.join(", ")}), POST /api/url-check, ${seconds} s per run`);
-    console.log(`peer: node:http reading the same JSON body and answering each URL's new URL() parse (no session, CSRF or verdicts)\n`);
+    console.log(
+      `peer: node:http reading the same JSON body and answering each URL's new URL() parse (no session, CSRF or verdicts)\n`,
+    );
     resetPeakRss(studio.pid as number);
     resetPeakRss(peer.pid as number);
     table(

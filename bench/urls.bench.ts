@@ -21,8 +21,9 @@ function retainedBytes(): number {
 // A feed-like list: 60% host suffixes, 35% exact URLs (URLhaus style), 5% URL prefixes.
 function entryPattern(i: number): string {
   const r = i % 20;
-  if (r < 12) return `${(i * 2654435761 >>> 0).toString(36)}-shop.${["com", "net", "info", "xyz", "co.uk"][i % 5]}`;
-  if (r < 19) return `http://${(i * 40503 >>> 0) % 223 + 1}.${i % 251}.${(i >>> 8) % 251}.${i % 97}:${8000 + (i % 1000)}/bins/${i.toString(36)}.sh`;
+  if (r < 12) return `${((i * 2654435761) >>> 0).toString(36)}-shop.${["com", "net", "info", "xyz", "co.uk"][i % 5]}`;
+  if (r < 19)
+    return `http://${(((i * 40503) >>> 0) % 223) + 1}.${i % 251}.${(i >>> 8) % 251}.${i % 97}:${8000 + (i % 1000)}/bins/${i.toString(36)}.sh`;
   return `https://files-${(i % 5000).toString(36)}.example/drop/${i.toString(36)}/*`;
 }
 
@@ -105,11 +106,21 @@ for (let round = 0; round < 5; round++) {
 }
 const blocked = URLS.filter((u) => checkUrl(u, "link", { policy }).reason === "blocklisted").length;
 
-console.log(`URL verdicts, ${URLS.length} URLs (${blocked} blocklist hits), median of ${ROUNDS} rounds, Node ${process.version}`);
-console.log(`blocklist: ${blocklist.size.toLocaleString("en")} entries built in ${buildSeconds.toFixed(2)} s; ` +
-  `retained ${((after - before) / 1048576).toFixed(1)} MB (its arrays: ${(blocklist.byteLength / 1048576).toFixed(1)} MB)`);
+console.log(
+  `URL verdicts, ${URLS.length} URLs (${blocked} blocklist hits), median of ${ROUNDS} rounds, Node ${process.version}`,
+);
+console.log(
+  `blocklist: ${blocklist.size.toLocaleString("en")} entries built in ${buildSeconds.toFixed(2)} s; ` +
+    `retained ${((after - before) / 1048576).toFixed(1)} MB (its arrays: ${(blocklist.byteLength / 1048576).toFixed(1)} MB)`,
+);
 console.log(`new URL() (peer)       ${parseRate.toLocaleString("en").padStart(12)} /s`);
-console.log(`checkUrl, link         ${linkRate.toLocaleString("en").padStart(12)} /s   ${linkRatio.toFixed(2)}x the cost of a bare parse`);
-console.log(`checkUrl, image        ${imageRate.toLocaleString("en").padStart(12)} /s   ${imageRatio.toFixed(2)}x the cost of a bare parse`);
-console.log(`first look at new hosts   ${perSecond(median(coldTimes)).toLocaleString("en").padStart(12)} /s   ${median(coldRatios).toFixed(2)}x the cost of a bare parse`);
+console.log(
+  `checkUrl, link         ${linkRate.toLocaleString("en").padStart(12)} /s   ${linkRatio.toFixed(2)}x the cost of a bare parse`,
+);
+console.log(
+  `checkUrl, image        ${imageRate.toLocaleString("en").padStart(12)} /s   ${imageRatio.toFixed(2)}x the cost of a bare parse`,
+);
+console.log(
+  `first look at new hosts   ${perSecond(median(coldTimes)).toLocaleString("en").padStart(12)} /s   ${median(coldRatios).toFixed(2)}x the cost of a bare parse`,
+);
 if (sink === 0) console.log("");

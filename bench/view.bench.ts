@@ -40,7 +40,21 @@ interface Compared {
 /** nbconvert's export of a corpus notebook, or why it could not make one. */
 function nbconvertExport(name: string): { file: string } | { error: string } {
   const base = name.replace(/\.ipynb$/, "");
-  const r = spawnSync("jupyter-nbconvert", ["--log-level=ERROR", "--to", "html", "--HTMLExporter.sanitize_html=True", join(corpus, name), "--output-dir", work, "--output", base], { encoding: "utf8" });
+  const r = spawnSync(
+    "jupyter-nbconvert",
+    [
+      "--log-level=ERROR",
+      "--to",
+      "html",
+      "--HTMLExporter.sanitize_html=True",
+      join(corpus, name),
+      "--output-dir",
+      work,
+      "--output",
+      base,
+    ],
+    { encoding: "utf8" },
+  );
   if (r.status !== 0) return { error: r.stderr.trim().split("\n").at(-1) ?? `exit ${r.status}` };
   return { file: `${base}.html` };
 }
@@ -76,13 +90,28 @@ function largestComparable(skipped: string[]): Compared[] {
  */
 async function startStudio(): Promise<{ app: string; content: string; process: ChildProcess }> {
   const dataDir = join(work, "data");
-  const add = spawnSync(bin, ["user", "add", "bench", "--password-stdin", "--data-dir", dataDir], { input: `${PASSWORD}\n`, encoding: "utf8" });
+  const add = spawnSync(bin, ["user", "add", "bench", "--password-stdin", "--data-dir", dataDir], {
+    input: `${PASSWORD}\n`,
+    encoding: "utf8",
+  });
   if (add.status !== 0) throw new Error(add.stderr);
   const [appPort, contentPort] = [await freePort(), await freePort()];
   const app = `http://localhost:${appPort}`;
   const content = `http://127.0.0.1:${contentPort}`;
-  const flags = { "data-dir": dataDir, "app-url": app, "content-url": content, "app-host": "localhost", "app-port": appPort, "content-host": "127.0.0.1", "content-port": contentPort, "log-level": "silent", "url-check-requests-per-minute": 100_000 };
-  const child = spawn(bin, ["serve", ...Object.entries(flags).flatMap(([k, v]) => [`--${k}`, String(v)])], { stdio: ["ignore", "pipe", "inherit"] });
+  const flags = {
+    "data-dir": dataDir,
+    "app-url": app,
+    "content-url": content,
+    "app-host": "localhost",
+    "app-port": appPort,
+    "content-host": "127.0.0.1",
+    "content-port": contentPort,
+    "log-level": "silent",
+    "url-check-requests-per-minute": 100_000,
+  };
+  const child = spawn(bin, ["serve", ...Object.entries(flags).flatMap(([k, v]) => [`--${k}`, String(v)])], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   await waitForLine(child, /app origin \S+ \(listening on/);
   return { app, content, process: child };
 }
@@ -126,11 +155,19 @@ async function stop(child: ChildProcess): Promise<void> {
 }
 
 async function uploadAll(app: string, notebooks: Compared[]): Promise<string> {
-  const signIn = await fetch(`${app}/api/session`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "bench", password: PASSWORD }) });
+  const signIn = await fetch(`${app}/api/session`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ username: "bench", password: PASSWORD }),
+  });
   if (signIn.status !== 200) throw new Error(`sign-in failed: ${signIn.status}`);
   const cookie = (signIn.headers.get("set-cookie") ?? "").split(";")[0] as string;
   const auth = { cookie, "x-csrf-token": ((await signIn.json()) as { csrfToken: string }).csrfToken };
-  const created = await fetch(`${app}/api/workspaces`, { method: "POST", headers: { ...auth, "content-type": "application/json" }, body: JSON.stringify({ name: "bench" }) });
+  const created = await fetch(`${app}/api/workspaces`, {
+    method: "POST",
+    headers: { ...auth, "content-type": "application/json" },
+    body: JSON.stringify({ name: "bench" }),
+  });
   const workspace = ((await created.json()) as { id: string }).id;
   for (const { name, bytes } of notebooks) {
     const form = new FormData();
@@ -159,7 +196,12 @@ async function pageMemory(context: BrowserContext, page: Page): Promise<Memory> 
   const heap = metrics.find((m) => m.name === "JSHeapUsedSize")?.value ?? 0;
   const renderers = rendererProcesses(process.pid);
   const sum = (of: (pid: number) => number) => renderers.reduce((total, pid) => total + of(pid), 0);
-  return { heapMb: heap / 1024 / 1024, rssMb: sum(residentMb), pssMb: sum(proportionalMb), processes: renderers.length };
+  return {
+    heapMb: heap / 1024 / 1024,
+    rssMb: sum(residentMb),
+    pssMb: sum(proportionalMb),
+    processes: renderers.length,
+  };
 }
 
 /** Waits until the page has a performance entry of that name and type, and gives its time since navigation start. */
@@ -213,7 +255,11 @@ async function markTimes(cdp: CDPSession, names: readonly string[]): Promise<num
     observer.observe({ type: "mark", buffered: true });
     check();
   })`;
-  const { result, exceptionDetails } = await cdp.send("Runtime.evaluate", { expression, awaitPromise: true, returnByValue: true });
+  const { result, exceptionDetails } = await cdp.send("Runtime.evaluate", {
+    expression,
+    awaitPromise: true,
+    returnByValue: true,
+  });
   if (exceptionDetails) throw new Error(`reading the page's marks failed: ${exceptionDetails.text}`);
   return JSON.parse(result.value as string) as number[];
 }
@@ -224,9 +270,17 @@ async function measureStudio(context: BrowserContext, url: string): Promise<Stud
     await page.goto(url, { waitUntil: "commit" });
     await page.waitForTimeout(SETTLE_MS);
     const marks = await context.newCDPSession(page);
-    const [firstScreen, allCells] = (await markTimes(marks, ["vitrine:first-screen", "vitrine:all-cells"])) as [number, number];
+    const [firstScreen, allCells] = (await markTimes(marks, ["vitrine:first-screen", "vitrine:all-cells"])) as [
+      number,
+      number,
+    ];
     await marks.detach();
-    const bytes = await page.evaluate(() => (performance.getEntriesByType("resource") as PerformanceResourceTiming[]).find((e) => new URL(e.name).pathname.includes("/raw/"))?.responseEnd ?? Number.NaN);
+    const bytes = await page.evaluate(
+      () =>
+        (performance.getEntriesByType("resource") as PerformanceResourceTiming[]).find((e) =>
+          new URL(e.name).pathname.includes("/raw/"),
+        )?.responseEnd ?? Number.NaN,
+    );
     await page.waitForTimeout(SETTLE_MS);
     return { bytes, firstScreen, allCells, ...(await pageMemory(context, page)) };
   } finally {
@@ -238,7 +292,9 @@ async function measureExport(context: BrowserContext, url: string): Promise<Expo
   const page = await context.newPage();
   try {
     await page.goto(url, { waitUntil: "load" });
-    const load = await page.evaluate(() => (performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming).loadEventStart);
+    const load = await page.evaluate(
+      () => (performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming).loadEventStart,
+    );
     const fcp = await entryTime(page, "first-contentful-paint", "paint");
     await page.waitForTimeout(SETTLE_MS);
     return { load, fcp, ...(await pageMemory(context, page)) };
@@ -265,7 +321,11 @@ async function main() {
     // Every host but the two loopback servers fails to resolve, at once: nothing leaves the machine, and the
     // export's CDN scripts (require.js, MathJax) fail as they would offline instead of waiting on a timeout.
     // No spare renderer, so that the renderers counted are the measured page's own.
-    args: [...CHROMIUM_ARGS, "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1", "--disable-features=SpareRendererForSitePerProcess"],
+    args: [
+      ...CHROMIUM_ARGS,
+      "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
+      "--disable-features=SpareRendererForSitePerProcess",
+    ],
     headless: true,
     viewport: VIEWPORT,
   });
@@ -275,13 +335,34 @@ async function main() {
     await signInThroughPage(signInPage, studio.app, "bench", PASSWORD);
     await signInPage.close();
 
-    console.log(`The ${notebooks.length} largest valid corpus notebooks in Chromium (${CHROMIUM_PATH}, headless, ${VIEWPORT.width}×${VIEWPORT.height}), median of ${runs} runs after a warm-up`);
-    console.log(`vitrine: the studio on loopback (${studio.app}, content origin ${studio.content}), signed in, /w/{ws}/f/{notebook}`);
-    console.log(`peer: jupyter nbconvert --to html --HTMLExporter.sanitize_html=True, the export served by a plain node:http server on loopback (${server.url}); its CDN scripts fail to resolve, as offline`);
-    console.log(`times in ms from navigation start ("bytes in": the studio has the notebook's bytes); memory in MB: JS heap after GC / PSS / RSS of the page's renderer processes (how many)\n`);
-    const header = ["notebook", "KB", "bytes in", "first screen", "all cells", "nbc load", "nbc FCP", "first/load", "all/load", "vit heap/PSS/RSS", "nbc heap/PSS/RSS"];
+    console.log(
+      `The ${notebooks.length} largest valid corpus notebooks in Chromium (${CHROMIUM_PATH}, headless, ${VIEWPORT.width}×${VIEWPORT.height}), median of ${runs} runs after a warm-up`,
+    );
+    console.log(
+      `vitrine: the studio on loopback (${studio.app}, content origin ${studio.content}), signed in, /w/{ws}/f/{notebook}`,
+    );
+    console.log(
+      `peer: jupyter nbconvert --to html --HTMLExporter.sanitize_html=True, the export served by a plain node:http server on loopback (${server.url}); its CDN scripts fail to resolve, as offline`,
+    );
+    console.log(
+      `times in ms from navigation start ("bytes in": the studio has the notebook's bytes); memory in MB: JS heap after GC / PSS / RSS of the page's renderer processes (how many)\n`,
+    );
+    const header = [
+      "notebook",
+      "KB",
+      "bytes in",
+      "first screen",
+      "all cells",
+      "nbc load",
+      "nbc FCP",
+      "first/load",
+      "all/load",
+      "vit heap/PSS/RSS",
+      "nbc heap/PSS/RSS",
+    ];
     const widths = [40, 6, 8, 12, 10, 9, 8, 10, 9, 18, 18];
-    const row = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.slice(0, widths[i]).padEnd(widths[i]!) : c.padStart(widths[i]!))).join(" ");
+    const row = (cells: string[]) =>
+      cells.map((c, i) => (i === 0 ? c.slice(0, widths[i]).padEnd(widths[i]!) : c.padStart(widths[i]!))).join(" ");
     console.log(row(header));
     const ratios: number[] = [];
     for (const { name, bytes, exported } of notebooks) {
@@ -316,7 +397,9 @@ async function main() {
     }
     if (skipped.length) console.log(`\nlarger, not compared: ${skipped.join("; ")}`);
     const met = ratios.filter((r) => r <= TARGET_RATIO).length;
-    console.log(`\ntarget: first screen within ${TARGET_RATIO}× the nbconvert page's load: met for ${met} of ${ratios.length} notebooks (worst ${Math.max(...ratios).toFixed(2)}×, median ${median(ratios).toFixed(2)}×)`);
+    console.log(
+      `\ntarget: first screen within ${TARGET_RATIO}× the nbconvert page's load: met for ${met} of ${ratios.length} notebooks (worst ${Math.max(...ratios).toFixed(2)}×, median ${median(ratios).toFixed(2)}×)`,
+    );
   } finally {
     await context.close();
     rmSync(profile, { recursive: true, force: true });

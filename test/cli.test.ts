@@ -77,7 +77,14 @@ test("several notebooks render into --output-dir; an unreadable one is reported 
   const dir = mkdtempSync(join(tmpdir(), "vitrine-cli-batch-"));
   const bad = join(work, "broken.ipynb");
   writeFileSync(bad, "{");
-  const r = run("render", join(root, "examples", "tour.ipynb"), bad, join(corpus, "notebooks", "nbformat__test4.ipynb"), "--output-dir", dir);
+  const r = run(
+    "render",
+    join(root, "examples", "tour.ipynb"),
+    bad,
+    join(corpus, "notebooks", "nbformat__test4.ipynb"),
+    "--output-dir",
+    dir,
+  );
   assert.equal(r.code, 2);
   assert.match(r.stderr, /broken\.ipynb:1:2: .*\[invalid_json\]/);
   assert.ok(existsSync(join(dir, "tour.html")));

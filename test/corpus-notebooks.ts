@@ -16,7 +16,9 @@ export interface CorpusNotebook {
 /** Every corpus notebook parseNotebook accepts, with its bytes; anything but a NotebookError is thrown. */
 export function readableCorpusNotebooks(): CorpusNotebook[] {
   const found: CorpusNotebook[] = [];
-  for (const name of readdirSync(NOTEBOOKS).filter((n) => n.endsWith(".ipynb")).sort()) {
+  for (const name of readdirSync(NOTEBOOKS)
+    .filter((n) => n.endsWith(".ipynb"))
+    .sort()) {
     const bytes = new Uint8Array(readFileSync(new URL(name, NOTEBOOKS)));
     try {
       found.push({ name, bytes, parsed: parseNotebook(bytes, { file: name }) });

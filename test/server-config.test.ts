@@ -28,7 +28,11 @@ test("defaults: app on localhost:8080, content on 127.0.0.1:8081, data in ./data
 test("a flag wins over its environment variable, which wins over the default", () => {
   const d = dir();
   try {
-    const env = { VITRINE_APP_PORT: "9000", VITRINE_MAX_UPLOAD_BYTES: "1234", VITRINE_DATA_DIR: "/nonexistent/never-used" };
+    const env = {
+      VITRINE_APP_PORT: "9000",
+      VITRINE_MAX_UPLOAD_BYTES: "1234",
+      VITRINE_DATA_DIR: "/nonexistent/never-used",
+    };
     const c = loadConfig({ "app-port": "9100", "data-dir": d }, env);
     assert.equal(c.appPort, 9100);
     assert.equal(c.maxUploadBytes, 1234);
@@ -41,7 +45,10 @@ test("a flag wins over its environment variable, which wins over the default", (
 test("bad values are refused naming the flag or variable", () => {
   const d = dir();
   try {
-    assert.throws(() => loadConfig({ "data-dir": d }, { VITRINE_APP_PORT: "70000" }), /VITRINE_APP_PORT: 70000 is outside/);
+    assert.throws(
+      () => loadConfig({ "data-dir": d }, { VITRINE_APP_PORT: "70000" }),
+      /VITRINE_APP_PORT: 70000 is outside/,
+    );
     assert.throws(() => loadConfig({ "data-dir": d, "app-url": "ftp://x" }, {}), /--app-url: only http and https/);
     assert.throws(() => loadConfig({ "data-dir": d, "app-url": "http://a.example/path" }, {}), /origin only/);
     assert.throws(() => loadConfig({ "data-dir": d, "content-url": "http://localhost:9999" }, {}), ConfigError);
@@ -77,7 +84,10 @@ test("the signing key rotates: URLs the previous key signed still verify, new on
     const signed = before.sign("https://example.org/figure.png").path;
     const next = join(d, "next.key");
     writeFileSync(next, `${Buffer.alloc(32, 9).toString("base64url")}\n`, { mode: 0o600 });
-    const rotated = loadConfig({ "data-dir": d, "signing-key-file": next, "previous-signing-key-files": "DATA_DIR/secrets/signing.key" }, {});
+    const rotated = loadConfig(
+      { "data-dir": d, "signing-key-file": next, "previous-signing-key-files": "DATA_DIR/secrets/signing.key" },
+      {},
+    );
     assert.equal(rotated.previousSigningKeys.length, 1);
     const after = imageSignerFor(rotated);
     assert.deepEqual(after.verify(signed.slice("/image/".length)), before.verify(signed.slice("/image/".length)));
@@ -85,8 +95,15 @@ test("the signing key rotates: URLs the previous key signed still verify, new on
     const fresh = after.sign("https://example.org/figure.png").path;
     assert.notEqual(fresh.split("/")[2], signed.split("/")[2], "new URLs name the new key");
     // Once the old key is dropped from the settings, what it signed is refused.
-    assert.equal(imageSignerFor(loadConfig({ "data-dir": d, "signing-key-file": next }, {})).verify(signed.slice("/image/".length)).ok, false);
-    assert.throws(() => loadConfig({ "data-dir": d, "previous-signing-key-files": join(d, "absent.key") }, {}), /no such key file/);
+    assert.equal(
+      imageSignerFor(loadConfig({ "data-dir": d, "signing-key-file": next }, {})).verify(signed.slice("/image/".length))
+        .ok,
+      false,
+    );
+    assert.throws(
+      () => loadConfig({ "data-dir": d, "previous-signing-key-files": join(d, "absent.key") }, {}),
+      /no such key file/,
+    );
   } finally {
     rmSync(d, { recursive: true, force: true });
   }
@@ -103,10 +120,22 @@ test("storage: WAL, foreign keys, migrations once, and a clear refusal of unsupp
     const { raw } = openSqlite(path);
     assert.equal((raw.prepare("PRAGMA journal_mode").get() as { journal_mode: string }).journal_mode, "wal");
     assert.equal((raw.prepare("PRAGMA foreign_keys").get() as { foreign_keys: number }).foreign_keys, 1);
-    assert.deepEqual((raw.prepare("SELECT name FROM kysely_migration").all() as { name: string }[]).map((r) => r.name), ["0001_initial"]);
-    assert.throws(() => raw.prepare("INSERT INTO members (workspace_id, user_id, role, added_at) VALUES ('nope', 99, 'owner', 0)").run(), /FOREIGN KEY/);
+    assert.deepEqual(
+      (raw.prepare("SELECT name FROM kysely_migration").all() as { name: string }[]).map((r) => r.name),
+      ["0001_initial"],
+    );
+    assert.throws(
+      () =>
+        raw
+          .prepare("INSERT INTO members (workspace_id, user_id, role, added_at) VALUES ('nope', 99, 'owner', 0)")
+          .run(),
+      /FOREIGN KEY/,
+    );
     raw.close();
-    await assert.rejects(openDatabase("postgres://user:secret@db/vitrine"), (e: Error) => e instanceof ConfigError && !e.message.includes("secret"));
+    await assert.rejects(
+      openDatabase("postgres://user:secret@db/vitrine"),
+      (e: Error) => e instanceof ConfigError && !e.message.includes("secret"),
+    );
   } finally {
     rmSync(d, { recursive: true, force: true });
   }
@@ -114,5 +143,14 @@ test("storage: WAL, foreign keys, migrations once, and a clear refusal of unsupp
 
 test("the README's settings table lists every setting with its variable and default", () => {
   const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
-  for (const s of SETTINGS) assert.ok(readme.includes(`| \`${s.flag}\` | \`${s.env}\` | \`${s.default}\` |`), `${s.flag} is in the README`);
+  // Table rows as their trimmed cells, whatever padding a formatter gives the columns.
+  const rows = readme
+    .split("\n")
+    .filter((line) => line.startsWith("|"))
+    .map((line) => line.split("|").map((cell) => cell.trim()));
+  for (const s of SETTINGS) {
+    const row = rows.find((cells) => cells[1] === `\`${s.flag}\``);
+    assert.ok(row, `${s.flag} is in the README`);
+    assert.deepEqual(row.slice(2, 4), [`\`${s.env}\``, `\`${s.default}\``], `${s.flag}'s variable and default`);
+  }
 });

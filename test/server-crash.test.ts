@@ -17,9 +17,27 @@ const PASSWORD = "crash test password";
 const KILLS = 8;
 
 function startServe(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(bin, ["serve", "--data-dir", dataDir, "--app-host", "127.0.0.1", "--app-port", "0", "--content-host", "127.0.0.1", "--content-port", "0", "--log-level", "silent"], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const child = spawn(
+    bin,
+    [
+      "serve",
+      "--data-dir",
+      dataDir,
+      "--app-host",
+      "127.0.0.1",
+      "--app-port",
+      "0",
+      "--content-host",
+      "127.0.0.1",
+      "--content-port",
+      "0",
+      "--log-level",
+      "silent",
+    ],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   return new Promise((resolve, reject) => {
     let out = "";
     child.stdout?.on("data", (chunk) => {
@@ -34,7 +52,12 @@ function startServe(dataDir: string): Promise<{ child: ChildProcess; url: string
 function notebook(marker: string): string {
   // About 400 KB, so that a kill often lands while bytes are being written.
   const text = randomBytes(150_000).toString("base64");
-  return JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [{ cell_type: "markdown", id: "c1", metadata: {}, source: `${marker}\n${text}` }] });
+  return JSON.stringify({
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: {},
+    cells: [{ cell_type: "markdown", id: "c1", metadata: {}, source: `${marker}\n${text}` }],
+  });
 }
 
 /** The invariants that must hold on disk and in the database after any crash. */
@@ -43,7 +66,9 @@ function checkStore(dataDir: string, acknowledged: Set<string>) {
   try {
     assert.equal((db.prepare("PRAGMA integrity_check").get() as { integrity_check: string }).integrity_check, "ok");
     assert.deepEqual(db.prepare("PRAGMA foreign_key_check").all(), []);
-    const versions = db.prepare("SELECT f.path, v.number, v.blob_sha256, v.size FROM versions v JOIN files f ON f.id = v.file_id").all() as { path: string; number: number; blob_sha256: string; size: number }[];
+    const versions = db
+      .prepare("SELECT f.path, v.number, v.blob_sha256, v.size FROM versions v JOIN files f ON f.id = v.file_id")
+      .all() as { path: string; number: number; blob_sha256: string; size: number }[];
     for (const v of versions) {
       const bytes = readFileSync(join(dataDir, "blobs", v.blob_sha256.slice(0, 2), v.blob_sha256.slice(2)));
       assert.equal(bytes.length, v.size, `${v.path} v${v.number} has its whole blob`);
@@ -52,12 +77,20 @@ function checkStore(dataDir: string, acknowledged: Set<string>) {
     // Each upload carried a notebook and its marker file: both recorded or neither.
     const counts = (path: string) => versions.filter((v) => v.path === path).length;
     assert.equal(counts("run/data.ipynb"), counts("run/marker.txt"), "an upload is recorded whole or not at all");
-    for (const sha of acknowledged) assert.ok(versions.some((v) => v.blob_sha256 === sha), "an upload the server acknowledged survives the crash");
+    for (const sha of acknowledged)
+      assert.ok(
+        versions.some((v) => v.blob_sha256 === sha),
+        "an upload the server acknowledged survives the crash",
+      );
     // Every file stored under a hash name is complete, even one no row points at yet.
     for (const prefix of readdirSync(join(dataDir, "blobs"))) {
       for (const rest of readdirSync(join(dataDir, "blobs", prefix))) {
         const bytes = readFileSync(join(dataDir, "blobs", prefix, rest));
-        assert.equal(createHash("sha256").update(bytes).digest("hex"), prefix + rest, "no partial blob under a hash name");
+        assert.equal(
+          createHash("sha256").update(bytes).digest("hex"),
+          prefix + rest,
+          "no partial blob under a hash name",
+        );
       }
     }
     const audits = db.prepare("SELECT count(*) AS n FROM audit_events WHERE event = 'upload'").get() as { n: number };
@@ -70,14 +103,29 @@ function checkStore(dataDir: string, acknowledged: Set<string>) {
 test("SIGKILL during uploads leaves the old state or the new, never a partial one", { timeout: 120_000 }, async () => {
   const dataDir = mkdtempSync(join(tmpdir(), "vitrine-crash-"));
   try {
-    const add = spawnSync(bin, ["user", "add", "crash", "--password-stdin", "--data-dir", dataDir], { input: `${PASSWORD}\n`, encoding: "utf8" });
+    const add = spawnSync(bin, ["user", "add", "crash", "--password-stdin", "--data-dir", dataDir], {
+      input: `${PASSWORD}\n`,
+      encoding: "utf8",
+    });
     assert.equal(add.status, 0, add.stderr);
     let { child, url } = await startServe(dataDir);
-    const signIn = await fetch(`${url}/api/session`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "crash", password: PASSWORD }) });
+    const signIn = await fetch(`${url}/api/session`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ username: "crash", password: PASSWORD }),
+    });
     const cookie = (signIn.headers.get("set-cookie") ?? "").split(";")[0] as string;
     const { csrfToken } = (await signIn.json()) as { csrfToken: string };
     const auth = { cookie, "x-csrf-token": csrfToken };
-    const ws = ((await (await fetch(`${url}/api/workspaces`, { method: "POST", headers: { ...auth, "content-type": "application/json" }, body: JSON.stringify({ name: "crash" }) })).json()) as { id: string }).id;
+    const ws = (
+      (await (
+        await fetch(`${url}/api/workspaces`, {
+          method: "POST",
+          headers: { ...auth, "content-type": "application/json" },
+          body: JSON.stringify({ name: "crash" }),
+        })
+      ).json()) as { id: string }
+    ).id;
     const acknowledged = new Set<string>();
     let interrupted = 0;
 
@@ -91,9 +139,16 @@ test("SIGKILL during uploads leaves the old state or the new, never a partial on
             while (!stop) {
               const marker = randomBytes(8).toString("hex");
               const nb = notebook(marker);
-              const body = multipart("trusted-source-v1", [{ path: "run/data.ipynb", content: nb }, { path: "run/marker.txt", content: marker }]);
+              const body = multipart("trusted-source-v1", [
+                { path: "run/data.ipynb", content: nb },
+                { path: "run/marker.txt", content: marker },
+              ]);
               try {
-                const r = await fetch(`${url}/api/workspaces/${ws}/files`, { method: "POST", headers: { ...auth, ...body.headers }, body: new Uint8Array(body.payload) });
+                const r = await fetch(`${url}/api/workspaces/${ws}/files`, {
+                  method: "POST",
+                  headers: { ...auth, ...body.headers },
+                  body: new Uint8Array(body.payload),
+                });
                 if (r.status === 201) acknowledged.add(createHash("sha256").update(nb).digest("hex"));
                 else assert.fail(`upload answered ${r.status}: ${await r.text()}`);
               } catch (error) {

@@ -5,14 +5,25 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { multipart, snapshot, startTestStudio, SMALL_NOTEBOOK, type Caller, type TestStudio } from "./server-helpers.ts";
+import {
+  multipart,
+  snapshot,
+  startTestStudio,
+  SMALL_NOTEBOOK,
+  type Caller,
+  type TestStudio,
+} from "./server-helpers.ts";
 
 let t: TestStudio;
 let owner: Caller;
 let ws: string;
 
 before(async () => {
-  t = await startTestStudio({ "max-upload-bytes": "200000", "max-upload-total-bytes": "300000", "max-files-per-upload": "5" });
+  t = await startTestStudio({
+    "max-upload-bytes": "200000",
+    "max-upload-total-bytes": "300000",
+    "max-files-per-upload": "5",
+  });
   owner = await t.addUser("olivia");
   ws = (await t.call(owner, { method: "POST", url: "/api/workspaces", payload: { name: "Lab" } })).json().id;
 });
@@ -28,8 +39,18 @@ test("an acknowledged upload stores every file, records who, where, which statem
   ]);
   assert.equal(r.statusCode, 201, r.body);
   const sha = createHash("sha256").update(SMALL_NOTEBOOK).digest("hex");
-  assert.deepEqual(r.json().files[0], { path: "nb/intro.ipynb", version: 1, size: Buffer.byteLength(SMALL_NOTEBOOK), sha256: sha });
-  const audit = await t.studio.db.selectFrom("audit_events").selectAll().where("event", "=", "upload").orderBy("id", "desc").executeTakeFirstOrThrow();
+  assert.deepEqual(r.json().files[0], {
+    path: "nb/intro.ipynb",
+    version: 1,
+    size: Buffer.byteLength(SMALL_NOTEBOOK),
+    sha256: sha,
+  });
+  const audit = await t.studio.db
+    .selectFrom("audit_events")
+    .selectAll()
+    .where("event", "=", "upload")
+    .orderBy("id", "desc")
+    .executeTakeFirstOrThrow();
   assert.equal(audit.actor_name, "olivia");
   assert.equal(audit.client_address, "127.0.0.1");
   assert.equal(audit.workspace_id, ws);
@@ -51,10 +72,20 @@ test("re-uploading a path makes a new version; old versions stay downloadable", 
   const r = await upload("trusted-source-v1", [{ path: "versions.py", content: v2 }]);
   assert.equal(r.json().files[0].version, 2);
   const meta = await t.call(owner, { method: "GET", url: `/api/workspaces/${ws}/files/versions.py` });
-  assert.deepEqual(meta.json().versions.map((v: { version: number }) => v.version), [2, 1]);
-  assert.deepEqual(meta.json().workspace, { id: ws, name: "Lab" }, "the details name their workspace, for the file page's breadcrumb");
+  assert.deepEqual(
+    meta.json().versions.map((v: { version: number }) => v.version),
+    [2, 1],
+  );
+  assert.deepEqual(
+    meta.json().workspace,
+    { id: ws, name: "Lab" },
+    "the details name their workspace, for the file page's breadcrumb",
+  );
   assert.equal((await t.call(owner, { method: "GET", url: `/api/workspaces/${ws}/raw/versions.py` })).body, v2);
-  assert.equal((await t.call(owner, { method: "GET", url: `/api/workspaces/${ws}/raw/versions.py?version=1` })).body, v1);
+  assert.equal(
+    (await t.call(owner, { method: "GET", url: `/api/workspaces/${ws}/raw/versions.py?version=1` })).body,
+    v1,
+  );
   const missing = await t.call(owner, { method: "GET", url: `/api/workspaces/${ws}/raw/versions.py?version=9` });
   assert.equal(missing.statusCode, 404);
   assert.equal(missing.json().error, "version_not_found");
@@ -62,10 +93,16 @@ test("re-uploading a path makes a new version; old versions stay downloadable", 
 
 test("download carries attachment, the file's type, nosniff and CSP sandbox", async () => {
   await upload("trusted-source-v1", [{ path: "dir/évaluation.ipynb", content: SMALL_NOTEBOOK }]);
-  const r = await t.call(owner, { method: "GET", url: `/api/workspaces/${ws}/raw/${encodeURIComponent("dir/évaluation.ipynb")}` });
+  const r = await t.call(owner, {
+    method: "GET",
+    url: `/api/workspaces/${ws}/raw/${encodeURIComponent("dir/évaluation.ipynb")}`,
+  });
   assert.equal(r.statusCode, 200);
   assert.equal(r.headers["content-type"], "application/x-ipynb+json");
-  assert.equal(r.headers["content-disposition"], `attachment; filename="_valuation.ipynb"; filename*=UTF-8''%C3%A9valuation.ipynb`);
+  assert.equal(
+    r.headers["content-disposition"],
+    `attachment; filename="_valuation.ipynb"; filename*=UTF-8''%C3%A9valuation.ipynb`,
+  );
   assert.equal(r.headers["x-content-type-options"], "nosniff");
   assert.equal(r.headers["content-security-policy"], "sandbox");
   assert.equal(r.body, SMALL_NOTEBOOK);
@@ -88,12 +125,21 @@ test("v3 notebooks are stored as uploaded, with their original version recorded"
   assert.equal(shown.original.major, 3);
   assert.equal(shown.notebook.nbformat, 4);
   assert.ok(Array.isArray(shown.notebook.cells));
-  assert.equal((await t.call(owner, { method: "GET", url: `/api/workspaces/${ws}/notebook/analysis.py` })).json().error, "not_a_notebook");
+  assert.equal(
+    (await t.call(owner, { method: "GET", url: `/api/workspaces/${ws}/notebook/analysis.py` })).json().error,
+    "not_a_notebook",
+  );
 });
 
 test("a notebook's head: its first cells by version, from the upload's reading or from its blob, to members only", async () => {
   const cell = (i: number) => ({ id: `c${i}`, cell_type: "markdown", metadata: {}, source: `# Part ${i}\n` });
-  const notebook = (cells: number) => JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: { title: "Long" }, cells: Array.from({ length: cells }, (_, i) => cell(i)) });
+  const notebook = (cells: number) =>
+    JSON.stringify({
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: { title: "Long" },
+      cells: Array.from({ length: cells }, (_, i) => cell(i)),
+    });
   assert.equal((await upload("trusted-source-v1", [{ path: "long.ipynb", content: notebook(70) }])).statusCode, 201);
   assert.equal((await upload("trusted-source-v1", [{ path: "long.ipynb", content: notebook(3) }])).statusCode, 201);
   const newest = await t.call(owner, { method: "GET", url: `/api/workspaces/${ws}/notebook-head/long.ipynb` });
@@ -101,7 +147,9 @@ test("a notebook's head: its first cells by version, from the upload's reading o
   assert.match(String(newest.headers["content-type"]), /^application\/json/);
   assert.equal(newest.json().cellCount, 3);
   assert.equal(newest.json().notebook.cells.length, 3);
-  const first = (await t.call(owner, { method: "GET", url: `/api/workspaces/${ws}/notebook-head/long.ipynb?version=1` })).json();
+  const first = (
+    await t.call(owner, { method: "GET", url: `/api/workspaces/${ws}/notebook-head/long.ipynb?version=1` })
+  ).json();
   assert.equal(first.cellCount, 70);
   assert.equal(first.notebook.cells.length, 64);
   assert.equal(first.notebook.metadata.title, "Long");
@@ -110,15 +158,27 @@ test("a notebook's head: its first cells by version, from the upload's reading o
   const heads = t.studio.notebookHeads;
   t.studio.notebookHeads = new (heads.constructor as new () => typeof heads)();
   try {
-    assert.deepEqual((await t.call(owner, { method: "GET", url: `/api/workspaces/${ws}/notebook-head/long.ipynb?version=1` })).json(), first);
+    assert.deepEqual(
+      (await t.call(owner, { method: "GET", url: `/api/workspaces/${ws}/notebook-head/long.ipynb?version=1` })).json(),
+      first,
+    );
     assert.equal(t.studio.notebookHeads.size.heads, 1);
   } finally {
     t.studio.notebookHeads = heads;
   }
-  assert.equal((await t.call(owner, { method: "GET", url: `/api/workspaces/${ws}/notebook-head/analysis.py` })).json().error, "not_a_notebook");
-  assert.equal((await t.call(owner, { method: "GET", url: `/api/workspaces/${ws}/notebook-head/none.ipynb` })).statusCode, 404);
+  assert.equal(
+    (await t.call(owner, { method: "GET", url: `/api/workspaces/${ws}/notebook-head/analysis.py` })).json().error,
+    "not_a_notebook",
+  );
+  assert.equal(
+    (await t.call(owner, { method: "GET", url: `/api/workspaces/${ws}/notebook-head/none.ipynb` })).statusCode,
+    404,
+  );
   const stranger = await t.addUser("sam");
-  assert.equal((await t.call(stranger, { method: "GET", url: `/api/workspaces/${ws}/notebook-head/long.ipynb` })).statusCode, 404);
+  assert.equal(
+    (await t.call(stranger, { method: "GET", url: `/api/workspaces/${ws}/notebook-head/long.ipynb` })).statusCode,
+    404,
+  );
 });
 
 function findV3(): string {
@@ -136,24 +196,141 @@ function findV3(): string {
   throw new Error("no v3 notebook in the corpus");
 }
 
-const REFUSALS: { name: string; ack: string | undefined; files: { path: string; content: string | Buffer }[]; status: number; code: string }[] = [
-  { name: "no acknowledgment", ack: undefined, files: [{ path: "a.py", content: "1" }], status: 400, code: "trust_acknowledgment_required" },
-  { name: "unknown statement", ack: "i-agree", files: [{ path: "a.py", content: "1" }], status: 400, code: "trust_acknowledgment_required" },
-  { name: "path traversal", ack: "trusted-source-v1", files: [{ path: "../../etc/passwd.txt", content: "x" }], status: 400, code: "name_traversal" },
-  { name: "absolute path", ack: "trusted-source-v1", files: [{ path: "/etc/x.txt", content: "x" }], status: 400, code: "name_absolute" },
-  { name: "Windows drive path", ack: "trusted-source-v1", files: [{ path: "C:/x.txt", content: "x" }], status: 400, code: "name_absolute" },
-  { name: "control character", ack: "trusted-source-v1", files: [{ path: "a\u0007b.txt", content: "x" }], status: 400, code: "name_control_character" },
-  { name: "bidi override", ack: "trusted-source-v1", files: [{ path: "invoice\u202Egnp.py", content: "x" }], status: 400, code: "name_bidi_character" },
-  { name: "reserved device name", ack: "trusted-source-v1", files: [{ path: "dir/CON.txt", content: "x" }], status: 400, code: "name_reserved" },
-  { name: "over-long name", ack: "trusted-source-v1", files: [{ path: `${"a".repeat(300)}.txt`, content: "x" }], status: 400, code: "name_too_long" },
-  { name: "disallowed type", ack: "trusted-source-v1", files: [{ path: "run.exe", content: "MZ" }], status: 400, code: "file_type_not_allowed" },
-  { name: "oversized file", ack: "trusted-source-v1", files: [{ path: "big.txt", content: "a".repeat(200_001) }], status: 413, code: "file_too_large" },
-  { name: "too many bytes together", ack: "trusted-source-v1", files: [{ path: "t1.txt", content: "a".repeat(150_000) }, { path: "t2.txt", content: "b".repeat(150_001) }], status: 413, code: "upload_too_large" },
-  { name: "too many files", ack: "trusted-source-v1", files: Array.from({ length: 6 }, (_, i) => ({ path: `f${i}.txt`, content: "x" })), status: 413, code: "too_many_files" },
-  { name: "invalid notebook", ack: "trusted-source-v1", files: [{ path: "bad.ipynb", content: '{"nbformat": 4, "nbformat": 4}' }], status: 400, code: "duplicate_key" },
-  { name: "invalid UTF-8 script", ack: "trusted-source-v1", files: [{ path: "bad.py", content: Buffer.from([0x61, 0x0a, 0x62, 0xff, 0x63]) }], status: 400, code: "invalid_utf8" },
-  { name: "one bad file among good ones", ack: "trusted-source-v1", files: [{ path: "good.py", content: "1" }, { path: "bad.ipynb", content: "{" }], status: 400, code: "invalid_json" },
-  { name: "same path twice", ack: "trusted-source-v1", files: [{ path: "twice.py", content: "1" }, { path: "twice.py", content: "2" }], status: 400, code: "duplicate_path" },
+const REFUSALS: {
+  name: string;
+  ack: string | undefined;
+  files: { path: string; content: string | Buffer }[];
+  status: number;
+  code: string;
+}[] = [
+  {
+    name: "no acknowledgment",
+    ack: undefined,
+    files: [{ path: "a.py", content: "1" }],
+    status: 400,
+    code: "trust_acknowledgment_required",
+  },
+  {
+    name: "unknown statement",
+    ack: "i-agree",
+    files: [{ path: "a.py", content: "1" }],
+    status: 400,
+    code: "trust_acknowledgment_required",
+  },
+  {
+    name: "path traversal",
+    ack: "trusted-source-v1",
+    files: [{ path: "../../etc/passwd.txt", content: "x" }],
+    status: 400,
+    code: "name_traversal",
+  },
+  {
+    name: "absolute path",
+    ack: "trusted-source-v1",
+    files: [{ path: "/etc/x.txt", content: "x" }],
+    status: 400,
+    code: "name_absolute",
+  },
+  {
+    name: "Windows drive path",
+    ack: "trusted-source-v1",
+    files: [{ path: "C:/x.txt", content: "x" }],
+    status: 400,
+    code: "name_absolute",
+  },
+  {
+    name: "control character",
+    ack: "trusted-source-v1",
+    files: [{ path: "a\u0007b.txt", content: "x" }],
+    status: 400,
+    code: "name_control_character",
+  },
+  {
+    name: "bidi override",
+    ack: "trusted-source-v1",
+    files: [{ path: "invoice\u202Egnp.py", content: "x" }],
+    status: 400,
+    code: "name_bidi_character",
+  },
+  {
+    name: "reserved device name",
+    ack: "trusted-source-v1",
+    files: [{ path: "dir/CON.txt", content: "x" }],
+    status: 400,
+    code: "name_reserved",
+  },
+  {
+    name: "over-long name",
+    ack: "trusted-source-v1",
+    files: [{ path: `${"a".repeat(300)}.txt`, content: "x" }],
+    status: 400,
+    code: "name_too_long",
+  },
+  {
+    name: "disallowed type",
+    ack: "trusted-source-v1",
+    files: [{ path: "run.exe", content: "MZ" }],
+    status: 400,
+    code: "file_type_not_allowed",
+  },
+  {
+    name: "oversized file",
+    ack: "trusted-source-v1",
+    files: [{ path: "big.txt", content: "a".repeat(200_001) }],
+    status: 413,
+    code: "file_too_large",
+  },
+  {
+    name: "too many bytes together",
+    ack: "trusted-source-v1",
+    files: [
+      { path: "t1.txt", content: "a".repeat(150_000) },
+      { path: "t2.txt", content: "b".repeat(150_001) },
+    ],
+    status: 413,
+    code: "upload_too_large",
+  },
+  {
+    name: "too many files",
+    ack: "trusted-source-v1",
+    files: Array.from({ length: 6 }, (_, i) => ({ path: `f${i}.txt`, content: "x" })),
+    status: 413,
+    code: "too_many_files",
+  },
+  {
+    name: "invalid notebook",
+    ack: "trusted-source-v1",
+    files: [{ path: "bad.ipynb", content: '{"nbformat": 4, "nbformat": 4}' }],
+    status: 400,
+    code: "duplicate_key",
+  },
+  {
+    name: "invalid UTF-8 script",
+    ack: "trusted-source-v1",
+    files: [{ path: "bad.py", content: Buffer.from([0x61, 0x0a, 0x62, 0xff, 0x63]) }],
+    status: 400,
+    code: "invalid_utf8",
+  },
+  {
+    name: "one bad file among good ones",
+    ack: "trusted-source-v1",
+    files: [
+      { path: "good.py", content: "1" },
+      { path: "bad.ipynb", content: "{" },
+    ],
+    status: 400,
+    code: "invalid_json",
+  },
+  {
+    name: "same path twice",
+    ack: "trusted-source-v1",
+    files: [
+      { path: "twice.py", content: "1" },
+      { path: "twice.py", content: "2" },
+    ],
+    status: 400,
+    code: "duplicate_path",
+  },
 ];
 
 for (const refusal of REFUSALS) {
@@ -169,7 +346,9 @@ for (const refusal of REFUSALS) {
 }
 
 test("an invalid notebook's refusal carries its place", async () => {
-  const r = await upload("trusted-source-v1", [{ path: "placed.ipynb", content: '{\n  "nbformat": 4,\n  "nbformat": 4\n}' }]);
+  const r = await upload("trusted-source-v1", [
+    { path: "placed.ipynb", content: '{\n  "nbformat": 4,\n  "nbformat": 4\n}' },
+  ]);
   const body = r.json();
   assert.equal(body.error, "duplicate_key");
   assert.equal(body.line, 3);
@@ -178,8 +357,13 @@ test("an invalid notebook's refusal carries its place", async () => {
 });
 
 test("invalid UTF-8 is placed by byte, line and column", async () => {
-  const r = await upload("trusted-source-v1", [{ path: "bad.py", content: Buffer.from([0x61, 0x0a, 0x62, 0xff, 0x63]) }]);
-  assert.deepEqual({ offset: r.json().offset, line: r.json().line, column: r.json().column }, { offset: 3, line: 2, column: 2 });
+  const r = await upload("trusted-source-v1", [
+    { path: "bad.py", content: Buffer.from([0x61, 0x0a, 0x62, 0xff, 0x63]) },
+  ]);
+  assert.deepEqual(
+    { offset: r.json().offset, line: r.json().line, column: r.json().column },
+    { offset: 3, line: 2, column: 2 },
+  );
 });
 
 test("files posted before the acknowledgment are refused even if it follows", async () => {
@@ -189,27 +373,53 @@ test("files posted before the acknowledgment are refused even if it follows", as
       `--${boundary}\r\nContent-Disposition: form-data; name="acknowledgment"\r\n\r\ntrusted-source-v1\r\n--${boundary}--\r\n`,
   );
   const beforeState = await snapshot(t);
-  const r = await t.call(owner, { method: "POST", url: `/api/workspaces/${ws}/files`, payload, headers: { "content-type": `multipart/form-data; boundary=${boundary}` } });
+  const r = await t.call(owner, {
+    method: "POST",
+    url: `/api/workspaces/${ws}/files`,
+    payload,
+    headers: { "content-type": `multipart/form-data; boundary=${boundary}` },
+  });
   assert.equal(r.json().error, "trust_acknowledgment_required");
   assert.equal(await snapshot(t), beforeState);
 });
 
 test("move, rename, trash and restore", async () => {
-  await upload("trusted-source-v1", [{ path: "draft.py", content: "draft\n" }, { path: "taken.py", content: "t\n" }]);
-  const clash = await t.call(owner, { method: "PATCH", url: `/api/workspaces/${ws}/files/draft.py`, payload: { path: "taken.py" } });
+  await upload("trusted-source-v1", [
+    { path: "draft.py", content: "draft\n" },
+    { path: "taken.py", content: "t\n" },
+  ]);
+  const clash = await t.call(owner, {
+    method: "PATCH",
+    url: `/api/workspaces/${ws}/files/draft.py`,
+    payload: { path: "taken.py" },
+  });
   assert.equal(clash.json().error, "path_taken");
-  const bad = await t.call(owner, { method: "PATCH", url: `/api/workspaces/${ws}/files/draft.py`, payload: { path: "../x.py" } });
+  const bad = await t.call(owner, {
+    method: "PATCH",
+    url: `/api/workspaces/${ws}/files/draft.py`,
+    payload: { path: "../x.py" },
+  });
   assert.equal(bad.json().error, "name_traversal");
-  const kind = await t.call(owner, { method: "PATCH", url: `/api/workspaces/${ws}/files/draft.py`, payload: { path: "draft.ipynb" } });
+  const kind = await t.call(owner, {
+    method: "PATCH",
+    url: `/api/workspaces/${ws}/files/draft.py`,
+    payload: { path: "draft.ipynb" },
+  });
   assert.equal(kind.json().error, "kind_change_not_allowed");
-  const moved = await t.call(owner, { method: "PATCH", url: `/api/workspaces/${ws}/files/draft.py`, payload: { path: "src/final.py" } });
+  const moved = await t.call(owner, {
+    method: "PATCH",
+    url: `/api/workspaces/${ws}/files/draft.py`,
+    payload: { path: "src/final.py" },
+  });
   assert.equal(moved.statusCode, 200, moved.body);
   assert.equal((await t.call(owner, { method: "GET", url: `/api/workspaces/${ws}/raw/src/final.py` })).body, "draft\n");
   assert.equal((await t.call(owner, { method: "GET", url: `/api/workspaces/${ws}/files/draft.py` })).statusCode, 404);
 
   const trashed = await t.call(owner, { method: "DELETE", url: `/api/workspaces/${ws}/files/src/final.py` });
   assert.equal(trashed.statusCode, 200);
-  const list = (await t.call(owner, { method: "GET", url: `/api/workspaces/${ws}/files` })).json().files.map((f: { path: string }) => f.path);
+  const list = (await t.call(owner, { method: "GET", url: `/api/workspaces/${ws}/files` }))
+    .json()
+    .files.map((f: { path: string }) => f.path);
   assert.ok(!list.includes("src/final.py"));
   const trash = (await t.call(owner, { method: "GET", url: `/api/workspaces/${ws}/trash` })).json().files;
   const entry = trash.find((f: { path: string }) => f.path === "src/final.py");
@@ -226,16 +436,46 @@ test("move, rename, trash and restore", async () => {
 
 test("members: roles, no removal of the last owner, audited", async () => {
   const vic = await t.addUser("victor");
-  assert.equal((await t.call(owner, { method: "POST", url: `/api/workspaces/${ws}/members`, payload: { username: "victor", role: "viewer" } })).statusCode, 201);
-  assert.equal((await t.call(owner, { method: "POST", url: `/api/workspaces/${ws}/members`, payload: { username: "nobody", role: "viewer" } })).json().error, "user_not_found");
-  assert.equal((await t.call(owner, { method: "DELETE", url: `/api/workspaces/${ws}/members/olivia` })).json().error, "last_owner");
+  assert.equal(
+    (
+      await t.call(owner, {
+        method: "POST",
+        url: `/api/workspaces/${ws}/members`,
+        payload: { username: "victor", role: "viewer" },
+      })
+    ).statusCode,
+    201,
+  );
+  assert.equal(
+    (
+      await t.call(owner, {
+        method: "POST",
+        url: `/api/workspaces/${ws}/members`,
+        payload: { username: "nobody", role: "viewer" },
+      })
+    ).json().error,
+    "user_not_found",
+  );
+  assert.equal(
+    (await t.call(owner, { method: "DELETE", url: `/api/workspaces/${ws}/members/olivia` })).json().error,
+    "last_owner",
+  );
   const asViewer = await upload("trusted-source-v1", [{ path: "v.py", content: "1" }], vic);
   assert.equal(asViewer.json().error, "role_insufficient");
-  assert.equal((await t.call(owner, { method: "PATCH", url: `/api/workspaces/${ws}/members/victor`, payload: { role: "editor" } })).statusCode, 200);
+  assert.equal(
+    (await t.call(owner, { method: "PATCH", url: `/api/workspaces/${ws}/members/victor`, payload: { role: "editor" } }))
+      .statusCode,
+    200,
+  );
   assert.equal((await upload("trusted-source-v1", [{ path: "v.py", content: "1" }], vic)).statusCode, 201);
   const members = (await t.call(vic, { method: "GET", url: `/api/workspaces/${ws}/members` })).json().members;
-  assert.deepEqual(members.map((m: { username: string; role: string }) => `${m.username}:${m.role}`), ["olivia:owner", "victor:editor"]);
-  const events = (await t.studio.db.selectFrom("audit_events").select("event").where("workspace_id", "=", ws).execute()).map((e) => e.event);
+  assert.deepEqual(
+    members.map((m: { username: string; role: string }) => `${m.username}:${m.role}`),
+    ["olivia:owner", "victor:editor"],
+  );
+  const events = (
+    await t.studio.db.selectFrom("audit_events").select("event").where("workspace_id", "=", ws).execute()
+  ).map((e) => e.event);
   assert.ok(events.includes("member_added") && events.includes("member_role_changed"));
 });
 
@@ -245,8 +485,17 @@ test("uploads are rate limited per user", async () => {
     const me = await limited.addUser("uri");
     const other = await limited.addUser("una");
     const id = (await limited.call(me, { method: "POST", url: "/api/workspaces", payload: { name: "w" } })).json().id;
-    await limited.call(me, { method: "POST", url: `/api/workspaces/${id}/members`, payload: { username: "una", role: "editor" } });
-    const send = (who: Caller) => limited.call(who, { method: "POST", url: `/api/workspaces/${id}/files`, ...multipart("trusted-source-v1", [{ path: "r.txt", content: "r" }]) });
+    await limited.call(me, {
+      method: "POST",
+      url: `/api/workspaces/${id}/members`,
+      payload: { username: "una", role: "editor" },
+    });
+    const send = (who: Caller) =>
+      limited.call(who, {
+        method: "POST",
+        url: `/api/workspaces/${id}/files`,
+        ...multipart("trusted-source-v1", [{ path: "r.txt", content: "r" }]),
+      });
     assert.deepEqual([(await send(me)).statusCode, (await send(me)).statusCode], [201, 201]);
     const third = await send(me);
     assert.equal(third.statusCode, 429);

@@ -33,7 +33,10 @@ export interface TestStudio {
   close(): Promise<void>;
 }
 
-export async function startTestStudio(flags: Record<string, string> = {}, build: BuildOptions = {}): Promise<TestStudio> {
+export async function startTestStudio(
+  flags: Record<string, string> = {},
+  build: BuildOptions = {},
+): Promise<TestStudio> {
   const dataDir = mkdtempSync(join(tmpdir(), "vitrine-server-"));
   const config = loadConfig({ "data-dir": dataDir, "log-level": "silent", ...flags }, {});
   const studio = await openStudio(config);
@@ -43,7 +46,12 @@ export async function startTestStudio(flags: Record<string, string> = {}, build:
   await content.ready();
 
   const signIn = async (name: string, password = PASSWORD): Promise<Caller> => {
-    const r = await app.inject({ method: "POST", url: "/api/session", headers: { origin: APP_ORIGIN }, payload: { username: name, password } });
+    const r = await app.inject({
+      method: "POST",
+      url: "/api/session",
+      headers: { origin: APP_ORIGIN },
+      payload: { username: name, password },
+    });
     if (r.statusCode !== 200) throw new Error(`sign-in of ${name} failed: ${r.statusCode} ${r.body}`);
     const cookie = String(r.headers["set-cookie"]).split(";")[0] as string;
     return { name, cookie, csrf: (r.json() as { csrfToken: string }).csrfToken };
@@ -55,12 +63,20 @@ export async function startTestStudio(flags: Record<string, string> = {}, build:
     content,
     dataDir,
     async addUser(name, options = {}) {
-      await createUser(studio.db, { name, password: PASSWORD, admin: options.admin ?? false }, { actor: undefined, clientAddress: "test" });
+      await createUser(
+        studio.db,
+        { name, password: PASSWORD, admin: options.admin ?? false },
+        { actor: undefined, clientAddress: "test" },
+      );
       return signIn(name);
     },
     signIn,
     call(caller, options) {
-      const headers: Record<string, string> = { origin: APP_ORIGIN, "sec-fetch-site": "same-origin", ...(options.headers as Record<string, string> | undefined) };
+      const headers: Record<string, string> = {
+        origin: APP_ORIGIN,
+        "sec-fetch-site": "same-origin",
+        ...(options.headers as Record<string, string> | undefined),
+      };
       if (caller) {
         headers.cookie = caller.cookie;
         headers["x-csrf-token"] = caller.csrf;
@@ -77,15 +93,26 @@ export async function startTestStudio(flags: Record<string, string> = {}, build:
 }
 
 /** A multipart/form-data body: the acknowledgment field (unless undefined) then each file as a part named "file". */
-export function multipart(acknowledgment: string | undefined, files: { path: string; content: string | Buffer }[]): { payload: Buffer; headers: Record<string, string> } {
+export function multipart(
+  acknowledgment: string | undefined,
+  files: { path: string; content: string | Buffer }[],
+): { payload: Buffer; headers: Record<string, string> } {
   const boundary = `----vitrine${Math.random().toString(16).slice(2)}`;
   const chunks: Buffer[] = [];
   if (acknowledgment !== undefined) {
-    chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="acknowledgment"\r\n\r\n${acknowledgment}\r\n`));
+    chunks.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="acknowledgment"\r\n\r\n${acknowledgment}\r\n`,
+      ),
+    );
   }
   for (const file of files) {
     const encoded = encodeURIComponent(file.path);
-    chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename*=UTF-8''${encoded}\r\nContent-Type: application/octet-stream\r\n\r\n`));
+    chunks.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename*=UTF-8''${encoded}\r\nContent-Type: application/octet-stream\r\n\r\n`,
+      ),
+    );
     chunks.push(Buffer.isBuffer(file.content) ? file.content : Buffer.from(file.content));
     chunks.push(Buffer.from("\r\n"));
   }
@@ -103,7 +130,18 @@ export const SMALL_NOTEBOOK = JSON.stringify({
 /** Every row of every table and every file under the data directory's blob and temp folders, for "nothing changed" checks. */
 export async function snapshot(t: TestStudio): Promise<string> {
   const { readdirSync, statSync } = await import("node:fs");
-  const tables = ["users", "sessions", "workspaces", "members", "blobs", "files", "versions", "audit_events", "trusted_domains", "trusted_applications"] as const;
+  const tables = [
+    "users",
+    "sessions",
+    "workspaces",
+    "members",
+    "blobs",
+    "files",
+    "versions",
+    "audit_events",
+    "trusted_domains",
+    "trusted_applications",
+  ] as const;
   const rows: Record<string, unknown[]> = {};
   for (const table of tables) rows[table] = await t.studio.db.selectFrom(table).selectAll().execute();
   const files: string[] = [];

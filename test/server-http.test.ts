@@ -21,7 +21,17 @@ after(() => t.close());
 
 function assertAppHeaders(headers: Record<string, unknown>, where: string) {
   const csp = String(headers["content-security-policy"]);
-  for (const directive of ["default-src 'self'", "script-src 'self'", "style-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "frame-src http://127.0.0.1:8081", "require-trusted-types-for 'script'", "trusted-types vitrine"]) {
+  for (const directive of [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+    "frame-src http://127.0.0.1:8081",
+    "require-trusted-types-for 'script'",
+    "trusted-types vitrine",
+  ]) {
     assert.ok(csp.includes(directive), `${where}: CSP lacks ${directive}: ${csp}`);
   }
   assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
@@ -58,23 +68,47 @@ test("HSTS is sent when the app's public URL is https", async () => {
 });
 
 test("request bodies: unknown fields, wrong types, odd content types and unexpected bodies are refused", async () => {
-  const unknown = await t.call(me, { method: "POST", url: "/api/workspaces", payload: { name: "x", owner: "someone" } });
+  const unknown = await t.call(me, {
+    method: "POST",
+    url: "/api/workspaces",
+    payload: { name: "x", owner: "someone" },
+  });
   assert.equal(unknown.statusCode, 400);
   assert.equal(unknown.json().error, "invalid_body");
   const typed = await t.call(me, { method: "POST", url: "/api/workspaces", payload: { name: 5 } });
   assert.equal(typed.json().error, "invalid_body");
-  const text = await t.call(me, { method: "POST", url: "/api/workspaces", payload: "name=x", headers: { "content-type": "text/plain" } });
+  const text = await t.call(me, {
+    method: "POST",
+    url: "/api/workspaces",
+    payload: "name=x",
+    headers: { "content-type": "text/plain" },
+  });
   assert.equal(text.statusCode, 415);
   assert.equal(text.json().error, "unsupported_media_type");
-  const form = await t.call(me, { method: "POST", url: "/api/workspaces", payload: "name=x", headers: { "content-type": "application/x-www-form-urlencoded" } });
+  const form = await t.call(me, {
+    method: "POST",
+    url: "/api/workspaces",
+    payload: "name=x",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+  });
   assert.equal(form.statusCode, 415);
-  const broken = await t.call(me, { method: "POST", url: "/api/workspaces", payload: "{", headers: { "content-type": "application/json" } });
+  const broken = await t.call(me, {
+    method: "POST",
+    url: "/api/workspaces",
+    payload: "{",
+    headers: { "content-type": "application/json" },
+  });
   assert.equal(broken.json().error, "invalid_json");
   const unexpected = await t.call(me, { method: "DELETE", url: "/api/session", payload: { x: 1 } });
   assert.equal(unexpected.json().error, "unexpected_body");
   const query = await t.call(me, { method: "GET", url: "/api/audit?limit=5&sneaky=1" });
   assert.ok([400, 403].includes(query.statusCode));
-  const huge = await t.call(me, { method: "POST", url: "/api/workspaces", payload: JSON.stringify({ name: "x".repeat(100_000) }), headers: { "content-type": "application/json" } });
+  const huge = await t.call(me, {
+    method: "POST",
+    url: "/api/workspaces",
+    payload: JSON.stringify({ name: "x".repeat(100_000) }),
+    headers: { "content-type": "application/json" },
+  });
   assert.equal(huge.statusCode, 413);
   assert.equal(huge.json().error, "body_too_large");
   for (const r of [unknown, typed, text, form, broken, unexpected, huge]) {
@@ -107,8 +141,19 @@ test("the content origin answers only its own routes, sets no cookie, and may be
   assert.match(String(health.headers["content-security-policy"]), /frame-ancestors http:\/\/localhost:8080/);
   assert.match(String(health.headers["content-security-policy"]), /default-src 'none'/);
   assert.equal(health.headers["x-content-type-options"], "nosniff");
-  for (const [method, url] of [["GET", "/api/session"], ["POST", "/api/session"], ["GET", "/api/workspaces"], ["GET", "/api/openapi.json"], ["GET", "/"]] as const) {
-    const r = await t.content.inject({ method, url, headers: { host: "127.0.0.1:8081", cookie: me.cookie }, ...(method === "POST" ? { payload: { username: "hana", password: "x" } } : {}) });
+  for (const [method, url] of [
+    ["GET", "/api/session"],
+    ["POST", "/api/session"],
+    ["GET", "/api/workspaces"],
+    ["GET", "/api/openapi.json"],
+    ["GET", "/"],
+  ] as const) {
+    const r = await t.content.inject({
+      method,
+      url,
+      headers: { host: "127.0.0.1:8081", cookie: me.cookie },
+      ...(method === "POST" ? { payload: { username: "hana", password: "x" } } : {}),
+    });
     assert.ok([404, 415].includes(r.statusCode), `${method} ${url} on the content origin: ${r.statusCode}`);
     assert.equal(r.headers["set-cookie"], undefined);
   }
@@ -126,19 +171,28 @@ test("a foreign host name (DNS rebinding) is refused on both origins; IP literal
 });
 
 test("/api/openapi.json describes every route the app origin serves", async () => {
-  const spec = (await t.call(undefined, { method: "GET", url: "/api/openapi.json" })).json() as { openapi: string; paths: Record<string, Record<string, { summary?: string }>> };
+  const spec = (await t.call(undefined, { method: "GET", url: "/api/openapi.json" })).json() as {
+    openapi: string;
+    paths: Record<string, Record<string, { summary?: string }>>;
+  };
   assert.match(spec.openapi, /^3\./);
-  const described = new Set(Object.entries(spec.paths).flatMap(([p, ms]) => Object.keys(ms).map((m) => `${m.toUpperCase()} ${p}`)));
+  const described = new Set(
+    Object.entries(spec.paths).flatMap(([p, ms]) => Object.keys(ms).map((m) => `${m.toUpperCase()} ${p}`)),
+  );
   const served: { method: string | string[]; url: string }[] = [];
   const inventory = await startTestStudio({}, { onRoute: (route) => void served.push(route) });
   await inventory.close();
   // Every route Fastify has, in OpenAPI's path syntax, must be described (HEAD is implied by GET).
   const routeLines = served.flatMap((r) =>
-    [r.method].flat().filter((method) => method !== "HEAD").map((method) => `${method} ${r.url.replace(/:([A-Za-z]+)/g, "{$1}").replace(/\*$/, "{*}")}`),
+    [r.method]
+      .flat()
+      .filter((method) => method !== "HEAD")
+      .map((method) => `${method} ${r.url.replace(/:([A-Za-z]+)/g, "{$1}").replace(/\*$/, "{*}")}`),
   );
   assert.ok(routeLines.length >= 20, routeLines.join("\n"));
   for (const route of routeLines) assert.ok(described.has(route), `${route} is not in /api/openapi.json`);
-  for (const [path, methods] of Object.entries(spec.paths)) for (const [m, op] of Object.entries(methods)) assert.ok(op.summary, `${m} ${path} has a summary`);
+  for (const [path, methods] of Object.entries(spec.paths))
+    for (const [m, op] of Object.entries(methods)) assert.ok(op.summary, `${m} ${path} has a summary`);
 });
 
 test("security.txt follows RFC 9116 and points at the security policy", async () => {
@@ -165,7 +219,17 @@ function get(url: string): Promise<{ status: number; headers: Record<string, unk
 
 test("both origins listen on loopback sockets and close cleanly", async () => {
   const dataDir = mkdtempSync(join(tmpdir(), "vitrine-listen-"));
-  const config = loadConfig({ "data-dir": dataDir, "log-level": "silent", "app-host": "127.0.0.1", "app-port": "0", "content-host": "127.0.0.1", "content-port": "0" }, {});
+  const config = loadConfig(
+    {
+      "data-dir": dataDir,
+      "log-level": "silent",
+      "app-host": "127.0.0.1",
+      "app-port": "0",
+      "content-host": "127.0.0.1",
+      "content-port": "0",
+    },
+    {},
+  );
   const lines: string[] = [];
   const running = await startStudio(config, (line) => lines.push(line));
   try {
@@ -182,19 +246,27 @@ test("both origins listen on loopback sockets and close cleanly", async () => {
   }
 });
 
-test("an upload refused before its body is read is answered at once and its connection closed", { timeout: 20_000 }, async () => {
-  const s = await startTestStudio();
-  const caller = await s.addUser("early");
-  const ws = (await s.call(caller, { method: "POST", url: "/api/workspaces", payload: { name: "w" } })).json().id;
-  const url = await s.app.listen({ port: 0, host: "127.0.0.1" });
-  try {
-    const body = multipart(undefined, [{ path: "big.txt", content: "x".repeat(5_000_000) }]);
-    const r = await fetch(`${url}/api/workspaces/${ws}/files`, { method: "POST", headers: { cookie: caller.cookie, "x-csrf-token": caller.csrf, ...body.headers }, body: new Uint8Array(body.payload) });
-    assert.equal(r.status, 400);
-    assert.equal(r.headers.get("connection"), "close");
-    assert.equal(((await r.json()) as { error: string }).error, "trust_acknowledgment_required");
-  } finally {
-    // Would hang on a socket left waiting for the rest of the body.
-    await s.close();
-  }
-});
+test(
+  "an upload refused before its body is read is answered at once and its connection closed",
+  { timeout: 20_000 },
+  async () => {
+    const s = await startTestStudio();
+    const caller = await s.addUser("early");
+    const ws = (await s.call(caller, { method: "POST", url: "/api/workspaces", payload: { name: "w" } })).json().id;
+    const url = await s.app.listen({ port: 0, host: "127.0.0.1" });
+    try {
+      const body = multipart(undefined, [{ path: "big.txt", content: "x".repeat(5_000_000) }]);
+      const r = await fetch(`${url}/api/workspaces/${ws}/files`, {
+        method: "POST",
+        headers: { cookie: caller.cookie, "x-csrf-token": caller.csrf, ...body.headers },
+        body: new Uint8Array(body.payload),
+      });
+      assert.equal(r.status, 400);
+      assert.equal(r.headers.get("connection"), "close");
+      assert.equal(((await r.json()) as { error: string }).error, "trust_acknowledgment_required");
+    } finally {
+      // Would hang on a socket left waiting for the rest of the body.
+      await s.close();
+    }
+  },
+);

@@ -2,7 +2,15 @@
 // that change nothing, and the authorization matrix (signed out, non-member, viewer, editor, owner).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { multipart, snapshot, startTestStudio, PASSWORD, SMALL_NOTEBOOK, type Caller, type TestStudio } from "./server-helpers.ts";
+import {
+  multipart,
+  snapshot,
+  startTestStudio,
+  PASSWORD,
+  SMALL_NOTEBOOK,
+  type Caller,
+  type TestStudio,
+} from "./server-helpers.ts";
 
 let t: TestStudio;
 let owner: Caller;
@@ -19,8 +27,14 @@ before(async () => {
   viewer = await t.addUser("viewer");
   outsider = await t.addUser("outsider");
   await t.addUser("spare");
-  const spec = (await t.call(undefined, { method: "GET", url: "/api/openapi.json" })).json() as { paths: Record<string, Record<string, unknown>> };
-  routes = Object.entries(spec.paths).flatMap(([path, methods]) => Object.keys(methods).filter((m) => m !== "head").map((m) => ({ method: m.toUpperCase(), path })));
+  const spec = (await t.call(undefined, { method: "GET", url: "/api/openapi.json" })).json() as {
+    paths: Record<string, Record<string, unknown>>;
+  };
+  routes = Object.entries(spec.paths).flatMap(([path, methods]) =>
+    Object.keys(methods)
+      .filter((m) => m !== "head")
+      .map((m) => ({ method: m.toUpperCase(), path })),
+  );
 });
 after(() => t.close());
 
@@ -31,17 +45,26 @@ interface Fixture {
 
 /** A fresh workspace with a file, a trashed file, and the three members. */
 async function fixture(): Promise<Fixture> {
-  const ws = (await t.call(owner, { method: "POST", url: "/api/workspaces", payload: { name: "fixture" } })).json().id as string;
-  for (const [name, role] of [["editor", "editor"], ["viewer", "viewer"]]) {
+  const ws = (await t.call(owner, { method: "POST", url: "/api/workspaces", payload: { name: "fixture" } })).json()
+    .id as string;
+  for (const [name, role] of [
+    ["editor", "editor"],
+    ["viewer", "viewer"],
+  ]) {
     await t.call(owner, { method: "POST", url: `/api/workspaces/${ws}/members`, payload: { username: name, role } });
   }
   const up = await t.call(owner, {
     method: "POST",
     url: `/api/workspaces/${ws}/files`,
-    ...multipart("trusted-source-v1", [{ path: "dir/a.py", content: "a\n" }, { path: "gone.py", content: "g\n" }, { path: "dir/a.ipynb", content: SMALL_NOTEBOOK }]),
+    ...multipart("trusted-source-v1", [
+      { path: "dir/a.py", content: "a\n" },
+      { path: "gone.py", content: "g\n" },
+      { path: "dir/a.ipynb", content: SMALL_NOTEBOOK },
+    ]),
   });
   assert.equal(up.statusCode, 201, up.body);
-  const trashedId = (await t.call(owner, { method: "DELETE", url: `/api/workspaces/${ws}/files/gone.py` })).json().id as number;
+  const trashedId = (await t.call(owner, { method: "DELETE", url: `/api/workspaces/${ws}/files/gone.py` })).json()
+    .id as number;
   await t.call(owner, { method: "POST", url: "/api/trust/domains", payload: { domain: "example.org" } });
   await t.call(owner, { method: "POST", url: "/api/trust/applications", payload: { scheme: "vscode" } });
   return { ws, trashedId };
@@ -70,7 +93,12 @@ function body(method: string, path: string): { payload?: unknown; headers?: Reco
     "PATCH /api/workspaces/{ws}/files/{*}": { path: "moved.py" },
     "POST /api/trust/domains": { domain: "example.com" },
     "POST /api/trust/applications": { scheme: "zotero" },
-    "POST /api/url-check": { checks: [{ url: "https://example.org/a.png", context: "image" }, { url: "javascript:alert(1)", context: "link" }] },
+    "POST /api/url-check": {
+      checks: [
+        { url: "https://example.org/a.png", context: "image" },
+        { url: "javascript:alert(1)", context: "link" },
+      ],
+    },
   };
   if (key === "POST /api/workspaces/{ws}/files") {
     const m = multipart("trusted-source-v1", [{ path: "new.py", content: "n\n" }]);
@@ -88,7 +116,15 @@ const STATE_CHANGING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 test("the OpenAPI description lists the routes this test relies on", () => {
   const listed = new Set(routes.map((r) => `${r.method} ${r.path}`));
-  for (const r of ["POST /api/session", "GET /api/session", "DELETE /api/session", "POST /api/workspaces/{ws}/files", "GET /api/workspaces/{ws}/raw/{*}", "POST /api/trust/domains", "GET /api/audit"]) {
+  for (const r of [
+    "POST /api/session",
+    "GET /api/session",
+    "DELETE /api/session",
+    "POST /api/workspaces/{ws}/files",
+    "GET /api/workspaces/{ws}/raw/{*}",
+    "POST /api/trust/domains",
+    "GET /api/audit",
+  ]) {
     assert.ok(listed.has(r), r);
   }
 });
@@ -98,35 +134,82 @@ test("CSRF: every state-changing route refuses a missing token, a wrong token an
   assert.ok(changing.length >= 14);
   for (const route of changing) {
     // A user of its own per route, since signing out and changing the password end the caller's session.
-    const me = route.path === "/api/session" || route.path === "/api/account/password" ? await t.addUser(`self${++selves}`) : owner;
+    const me =
+      route.path === "/api/session" || route.path === "/api/account/password"
+        ? await t.addUser(`self${++selves}`)
+        : owner;
     const f = await fixture();
     const url = concrete(route.path, f);
     const { payload, headers = {} } = body(route.method, route.path);
     const signInRoute = route.method === "POST" && route.path === "/api/session";
     const variants: { name: string; headers: Record<string, string> }[] = [
-      { name: "cross-site Origin", headers: { cookie: me.cookie, "x-csrf-token": me.csrf, origin: "http://evil.example", "sec-fetch-site": "cross-site" } },
-      { name: "cross-site Origin without Sec-Fetch-Site", headers: { cookie: me.cookie, "x-csrf-token": me.csrf, origin: "http://127.0.0.1:8081" } },
+      {
+        name: "cross-site Origin",
+        headers: {
+          cookie: me.cookie,
+          "x-csrf-token": me.csrf,
+          origin: "http://evil.example",
+          "sec-fetch-site": "cross-site",
+        },
+      },
+      {
+        name: "cross-site Origin without Sec-Fetch-Site",
+        headers: { cookie: me.cookie, "x-csrf-token": me.csrf, origin: "http://127.0.0.1:8081" },
+      },
       // What a sandboxed output frame (an opaque origin) would send.
       { name: "Origin null", headers: { cookie: me.cookie, "x-csrf-token": me.csrf, origin: "null" } },
-      { name: "same-site but not same-origin", headers: { cookie: me.cookie, "x-csrf-token": me.csrf, "sec-fetch-site": "same-site" } },
+      {
+        name: "same-site but not same-origin",
+        headers: { cookie: me.cookie, "x-csrf-token": me.csrf, "sec-fetch-site": "same-site" },
+      },
     ];
     if (!signInRoute) {
       variants.push(
-        { name: "no token", headers: { cookie: me.cookie, origin: "http://localhost:8080", "sec-fetch-site": "same-origin" } },
-        { name: "wrong token", headers: { cookie: me.cookie, "x-csrf-token": "A".repeat(43), origin: "http://localhost:8080", "sec-fetch-site": "same-origin" } },
+        {
+          name: "no token",
+          headers: { cookie: me.cookie, origin: "http://localhost:8080", "sec-fetch-site": "same-origin" },
+        },
+        {
+          name: "wrong token",
+          headers: {
+            cookie: me.cookie,
+            "x-csrf-token": "A".repeat(43),
+            origin: "http://localhost:8080",
+            "sec-fetch-site": "same-origin",
+          },
+        },
         { name: "another session's token", headers: { cookie: me.cookie, "x-csrf-token": outsider.csrf } },
       );
     }
     for (const variant of variants) {
       const beforeState = await snapshot(t);
-      const r = await t.app.inject({ method: route.method as "POST", url, payload: payload as string, headers: { ...headers, ...variant.headers } });
+      const r = await t.app.inject({
+        method: route.method as "POST",
+        url,
+        payload: payload as string,
+        headers: { ...headers, ...variant.headers },
+      });
       assert.equal(r.statusCode, 403, `${route.method} ${route.path} with ${variant.name}: ${r.statusCode} ${r.body}`);
       assert.match(r.json().error, /^(cross_site_request|csrf_token_invalid)$/);
       assert.equal(await snapshot(t), beforeState, `${route.method} ${route.path} with ${variant.name} changed state`);
     }
     // The same request, properly made, succeeds: the refusals above were the CSRF checks, not a bad request.
-    const ok = await t.app.inject({ method: route.method as "POST", url, payload: payload as string, headers: { ...headers, cookie: me.cookie, "x-csrf-token": me.csrf, origin: "http://localhost:8080", "sec-fetch-site": "same-origin" } });
-    assert.ok(ok.statusCode >= 200 && ok.statusCode < 300, `${route.method} ${route.path} as intended: ${ok.statusCode} ${ok.body}`);
+    const ok = await t.app.inject({
+      method: route.method as "POST",
+      url,
+      payload: payload as string,
+      headers: {
+        ...headers,
+        cookie: me.cookie,
+        "x-csrf-token": me.csrf,
+        origin: "http://localhost:8080",
+        "sec-fetch-site": "same-origin",
+      },
+    });
+    assert.ok(
+      ok.statusCode >= 200 && ok.statusCode < 300,
+      `${route.method} ${route.path} as intended: ${ok.statusCode} ${ok.body}`,
+    );
   }
 });
 
@@ -163,14 +246,25 @@ const LEAST_ROLE: Record<string, "viewer" | "editor" | "owner"> = {
   "GET /api/workspaces/{ws}/review/{*}": "viewer",
   "POST /api/workspaces/{ws}/trash/{id}/restore": "owner",
 };
-const PUBLIC = new Set(["GET /healthz", "GET /api/config", "GET /api/openapi.json", "GET /.well-known/security.txt", "GET /SECURITY.md", "POST /api/session"]);
+const PUBLIC = new Set([
+  "GET /healthz",
+  "GET /api/config",
+  "GET /api/openapi.json",
+  "GET /.well-known/security.txt",
+  "GET /SECURITY.md",
+  "POST /api/session",
+]);
 /** The UI's pages and files: public (the sign-in page is one of them); 503 when the UI was not built. */
 const UI = new Set(["GET /", "GET /sign-in", "GET /w/{*}", "GET /assets/{*}"]);
 const RANK = { viewer: 0, editor: 1, owner: 2 };
 
 test("authorization: every route as signed-out, non-member, viewer, editor and owner", async () => {
   const workspaceRoutes = routes.filter((r) => r.path.startsWith("/api/workspaces/{ws}"));
-  assert.deepEqual(workspaceRoutes.map((r) => `${r.method} ${r.path}`).sort(), Object.keys(LEAST_ROLE).sort(), "classify every workspace route");
+  assert.deepEqual(
+    workspaceRoutes.map((r) => `${r.method} ${r.path}`).sort(),
+    Object.keys(LEAST_ROLE).sort(),
+    "classify every workspace route",
+  );
   const callers = { outsider, viewer, editor, owner } as const;
 
   for (const route of routes) {
@@ -178,11 +272,19 @@ test("authorization: every route as signed-out, non-member, viewer, editor and o
     const { payload, headers = {} } = body(route.method, route.path);
     const send = async (caller: Caller | undefined) => {
       const f = await fixture();
-      return t.call(caller, { method: route.method as "GET", url: concrete(route.path, f), payload: payload as string, headers });
+      return t.call(caller, {
+        method: route.method as "GET",
+        url: concrete(route.path, f),
+        payload: payload as string,
+        headers,
+      });
     };
     const anonymous = await send(undefined);
     if (UI.has(key)) {
-      assert.ok([200, 404, 503].includes(anonymous.statusCode), `${key} is public: ${anonymous.statusCode} ${anonymous.body}`);
+      assert.ok(
+        [200, 404, 503].includes(anonymous.statusCode),
+        `${key} is public: ${anonymous.statusCode} ${anonymous.body}`,
+      );
       if (anonymous.statusCode === 503) assert.equal(anonymous.json().error, "ui_not_built");
       continue;
     }

@@ -13,20 +13,31 @@ decisions), newest first. --json prints one JSON object per line.
 Options: --data-dir DIR, --database-url URL (as for vitrine serve)`;
 
 export async function auditCommand(args: string[], io: CommandIO): Promise<number> {
-  const { values, positionals } = parseCommand(args, { limit: { type: "string" }, event: { type: "string" }, json: { type: "boolean" } }, ["data-dir", "database-url", "signing-key-file"]);
+  const { values, positionals } = parseCommand(
+    args,
+    { limit: { type: "string" }, event: { type: "string" }, json: { type: "boolean" } },
+    ["data-dir", "database-url", "signing-key-file"],
+  );
   if (values.help) {
     io.stdout(`${AUDIT_USAGE}\n`);
     return 0;
   }
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   const limitText = typeof values.limit === "string" ? values.limit : "100";
-  if (!/^\d+$/.test(limitText) || Number(limitText) < 1) throw new UsageError(`--limit: "${limitText}" is not a positive whole number`);
+  if (!/^\d+$/.test(limitText) || Number(limitText) < 1)
+    throw new UsageError(`--limit: "${limitText}" is not a positive whole number`);
   const studio = await openStudio(configFrom(values));
   try {
-    const events = await listAudit(studio.db, { limit: Number(limitText), ...(typeof values.event === "string" ? { event: values.event } : {}) });
+    const events = await listAudit(studio.db, {
+      limit: Number(limitText),
+      ...(typeof values.event === "string" ? { event: values.event } : {}),
+    });
     for (const e of events) {
       if (values.json) io.stdout(`${JSON.stringify(e)}\n`);
-      else io.stdout(`${e.at}  ${e.event.padEnd(26)} ${(e.actor ?? "-").padEnd(16)} ${(e.clientAddress ?? "-").padEnd(16)} ${e.workspace ?? "-"}  ${JSON.stringify(e.details)}\n`);
+      else
+        io.stdout(
+          `${e.at}  ${e.event.padEnd(26)} ${(e.actor ?? "-").padEnd(16)} ${(e.clientAddress ?? "-").padEnd(16)} ${e.workspace ?? "-"}  ${JSON.stringify(e.details)}\n`,
+        );
     }
     return 0;
   } finally {

@@ -1,6 +1,13 @@
 import { BlocklistError } from "../urls/blocklist.ts";
 import { FEED_FORMATS, type FeedFormat } from "../urls/blocklist-formats.ts";
-import { ADMIN_LIST, addToBlocklist, dataDirFrom, importBlocklist, removeFromBlocklist, summarizeBlocklists } from "../urls/blocklist-store.ts";
+import {
+  ADMIN_LIST,
+  addToBlocklist,
+  dataDirFrom,
+  importBlocklist,
+  removeFromBlocklist,
+  summarizeBlocklists,
+} from "../urls/blocklist-store.ts";
 import type { CommandIO } from "./render-command.ts";
 import { commandArgs } from "./command-args.ts";
 import { UsageError } from "./usage-error.ts";
@@ -50,33 +57,46 @@ export function blocklistCommand(args: string[], io: CommandIO): number {
       case "import": {
         if (operands.length !== 1) throw new UsageError("blocklist import needs one FILE");
         const file = operands[0] as string;
-        const name = values.name ?? (file.split(/[\\/]/).pop() ?? "").replace(/\.[^.]*$/, "").toLowerCase().replace(/[^a-z0-9._-]+/g, "-");
+        const name =
+          values.name ??
+          (file.split(/[\\/]/).pop() ?? "")
+            .replace(/\.[^.]*$/, "")
+            .toLowerCase()
+            .replace(/[^a-z0-9._-]+/g, "-");
         let result;
         try {
           result = importBlocklist(dataDir, name, file, format as FeedFormat | "auto");
         } catch (error) {
           const code = (error as NodeJS.ErrnoException).code;
           if (code === "ENOENT" || code === "EISDIR" || code === "EACCES") {
-            io.stderr(`vitrine blocklist: cannot read ${file}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a folder" : "permission denied"}\n`);
+            io.stderr(
+              `vitrine blocklist: cannot read ${file}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a folder" : "permission denied"}\n`,
+            );
             return 1;
           }
           throw error;
         }
         for (const p of result.problems) io.stderr(`${file}:${p.line}: ${p.message} [${p.code}]\n`);
         if (result.moreProblems > 0) io.stderr(`${file}: ${result.moreProblems} more lines skipped\n`);
-        io.stdout(`${JSON.stringify({ list: name, format: result.format, entries: result.entries, skipped: result.problems.length + result.moreProblems })}\n`);
+        io.stdout(
+          `${JSON.stringify({ list: name, format: result.format, entries: result.entries, skipped: result.problems.length + result.moreProblems })}\n`,
+        );
         return 0;
       }
       case "add": {
         if (operands.length !== 1) throw new UsageError("blocklist add needs one PATTERN");
         const { entry, added } = addToBlocklist(dataDir, operands[0] as string, values.name ?? ADMIN_LIST);
-        io.stdout(`${JSON.stringify({ list: values.name ?? ADMIN_LIST, kind: entry.kind, value: entry.value, added })}\n`);
+        io.stdout(
+          `${JSON.stringify({ list: values.name ?? ADMIN_LIST, kind: entry.kind, value: entry.value, added })}\n`,
+        );
         return 0;
       }
       case "remove": {
         if (operands.length !== 1) throw new UsageError("blocklist remove needs one PATTERN");
         const { entry, removed } = removeFromBlocklist(dataDir, operands[0] as string, values.name ?? ADMIN_LIST);
-        io.stdout(`${JSON.stringify({ list: values.name ?? ADMIN_LIST, kind: entry.kind, value: entry.value, removed })}\n`);
+        io.stdout(
+          `${JSON.stringify({ list: values.name ?? ADMIN_LIST, kind: entry.kind, value: entry.value, removed })}\n`,
+        );
         return removed ? 0 : 1;
       }
       case "list": {
@@ -85,7 +105,11 @@ export function blocklistCommand(args: string[], io: CommandIO): number {
         return 0;
       }
       default:
-        throw new UsageError(action === undefined ? "blocklist needs an action: import, add, remove or list" : `unknown action "${action}"`);
+        throw new UsageError(
+          action === undefined
+            ? "blocklist needs an action: import, add, remove or list"
+            : `unknown action "${action}"`,
+        );
     }
   } catch (error) {
     if (error instanceof BlocklistError) {

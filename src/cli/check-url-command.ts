@@ -26,7 +26,8 @@ blocklist.`;
 
 function validOrigin(value: string, option: string): string {
   const url = URL.parse(value);
-  if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) throw new UsageError(`${option} must be an http(s) URL, not "${value}"`);
+  if (!url || (url.protocol !== "http:" && url.protocol !== "https:"))
+    throw new UsageError(`${option} must be an http(s) URL, not "${value}"`);
   return value;
 }
 
@@ -44,8 +45,10 @@ export function checkUrlCommand(args: string[], io: CommandIO): number {
     return 0;
   }
   const context = values.context ?? "link";
-  if (context !== "link" && context !== "image") throw new UsageError(`--context must be "link" or "image", not "${context}"`);
-  if (positionals.length === 0) throw new UsageError("check-url needs at least one URL (or - to read them from standard input)");
+  if (context !== "link" && context !== "image")
+    throw new UsageError(`--context must be "link" or "image", not "${context}"`);
+  if (positionals.length === 0)
+    throw new UsageError("check-url needs at least one URL (or - to read them from standard input)");
   const base = values.base === undefined ? undefined : validOrigin(values.base, "--base");
   const dataDir = dataDirFrom(values["data-dir"]);
   let blocklist;
@@ -62,7 +65,13 @@ export function checkUrlCommand(args: string[], io: CommandIO): number {
     trustedDomains: values["trust-domain"] ?? [],
     allowLoopback: values["allow-loopback"] ?? [],
   };
-  const inputs = positionals.flatMap((p) => (p === "-" ? readFileSync(0, "utf8").split(/\r?\n/).filter((line) => line.trim() !== "") : [p]));
+  const inputs = positionals.flatMap((p) =>
+    p === "-"
+      ? readFileSync(0, "utf8")
+          .split(/\r?\n/)
+          .filter((line) => line.trim() !== "")
+      : [p],
+  );
   let status = 0;
   const lines: string[] = [];
   for (const input of inputs) {

@@ -7,7 +7,12 @@ const HELP = { help: { type: "boolean", short: "h" } } as const;
 
 export function commandArgs<const T extends ParseArgsOptionsConfig>(args: string[], options: T) {
   try {
-    return parseArgs({ args, allowPositionals: true, strict: true, options: { ...options, ...HELP } as T & typeof HELP });
+    return parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: { ...options, ...HELP } as T & typeof HELP,
+    });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }

@@ -32,8 +32,10 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   user: () => import("./user-command.ts").then((m) => ({ run: m.userCommand, usage: m.USER_USAGE })),
   audit: () => import("./audit-command.ts").then((m) => ({ run: m.auditCommand, usage: m.AUDIT_USAGE })),
   scan: () => import("./scan-command.ts").then((m) => ({ run: m.scanCommand, usage: m.SCAN_USAGE })),
-  "check-url": () => import("./check-url-command.ts").then((m) => ({ run: m.checkUrlCommand, usage: m.CHECK_URL_USAGE })),
-  blocklist: () => import("./blocklist-command.ts").then((m) => ({ run: m.blocklistCommand, usage: m.BLOCKLIST_USAGE })),
+  "check-url": () =>
+    import("./check-url-command.ts").then((m) => ({ run: m.checkUrlCommand, usage: m.CHECK_URL_USAGE })),
+  blocklist: () =>
+    import("./blocklist-command.ts").then((m) => ({ run: m.blocklistCommand, usage: m.BLOCKLIST_USAGE })),
 };
 
 export async function main(argv: string[], io: CommandIO & TerminalInfo): Promise<number> {

@@ -43,14 +43,18 @@ export async function renderCommand(args: string[], io: CommandIO): Promise<numb
     return 0;
   }
   if (positionals.length === 0) throw new UsageError("render needs a NOTEBOOK");
-  if (positionals.length > 1 && values.output !== undefined) throw new UsageError("-o names one output file; with several notebooks use --output-dir");
-  if (values.output !== undefined && values["output-dir"] !== undefined) throw new UsageError("use -o or --output-dir, not both");
+  if (positionals.length > 1 && values.output !== undefined)
+    throw new UsageError("-o names one output file; with several notebooks use --output-dir");
+  if (values.output !== undefined && values["output-dir"] !== undefined)
+    throw new UsageError("use -o or --output-dir, not both");
   const remote = values["remote-images"] ?? "block";
-  if (remote !== "block" && remote !== "allow") throw new UsageError(`--remote-images must be "block" or "allow", not "${remote}"`);
+  if (remote !== "block" && remote !== "allow")
+    throw new UsageError(`--remote-images must be "block" or "allow", not "${remote}"`);
   let maxFileBytes: number | undefined;
   if (values["max-file-bytes"] !== undefined) {
     maxFileBytes = Number(values["max-file-bytes"]);
-    if (!Number.isSafeInteger(maxFileBytes) || maxFileBytes <= 0) throw new UsageError(`--max-file-bytes must be a positive whole number, not "${values["max-file-bytes"]}"`);
+    if (!Number.isSafeInteger(maxFileBytes) || maxFileBytes <= 0)
+      throw new UsageError(`--max-file-bytes must be a positive whole number, not "${values["max-file-bytes"]}"`);
   }
   const outputDir = values["output-dir"] ?? ".";
   let status = 0;
@@ -88,11 +92,16 @@ function readNotebookFile(input: string, options: RenderOneOptions, io: CommandI
     bytes = readFileSync(input);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    io.stderr(`vitrine render: cannot read ${input}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a folder" : (error as Error).message}\n`);
+    io.stderr(
+      `vitrine render: cannot read ${input}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a folder" : (error as Error).message}\n`,
+    );
     return undefined;
   }
   try {
-    return parseNotebook(bytes, { file: input, limits: options.maxFileBytes === undefined ? {} : { maxFileBytes: options.maxFileBytes } });
+    return parseNotebook(bytes, {
+      file: input,
+      limits: options.maxFileBytes === undefined ? {} : { maxFileBytes: options.maxFileBytes },
+    });
   } catch (error) {
     if (error instanceof NotebookError) {
       io.stderr(`vitrine render: ${error.format()}\n`);

@@ -5,10 +5,27 @@ import { closeSync, lstatSync, openSync, readdirSync, readSync, statSync } from 
 import { join } from "node:path";
 
 /** Extensions scanned inside folders. A file named on the command line is scanned whatever its extension. */
-export const SCANNED_EXTENSIONS: readonly string[] = Object.freeze([".ipynb", ".py", ".r", ".jl", ".sh", ".md", ".txt"]);
+export const SCANNED_EXTENSIONS: readonly string[] = Object.freeze([
+  ".ipynb",
+  ".py",
+  ".r",
+  ".jl",
+  ".sh",
+  ".md",
+  ".txt",
+]);
 
 /** Folders never entered: version control, dependencies and Jupyter's own checkpoint copies. */
-const SKIPPED_FOLDERS = new Set([".git", ".hg", ".svn", "node_modules", ".ipynb_checkpoints", "__pycache__", ".venv", "venv"]);
+const SKIPPED_FOLDERS = new Set([
+  ".git",
+  ".hg",
+  ".svn",
+  "node_modules",
+  ".ipynb_checkpoints",
+  "__pycache__",
+  ".venv",
+  "venv",
+]);
 
 export interface PathProblem {
   path: string;
@@ -32,7 +49,10 @@ export function collectFiles(paths: readonly string[]): { files: string[]; probl
       const path = join(folder, entry.name);
       if (entry.isDirectory()) {
         if (!SKIPPED_FOLDERS.has(entry.name)) walk(path);
-      } else if (entry.isFile() && SCANNED_EXTENSIONS.some((extension) => entry.name.toLowerCase().endsWith(extension))) {
+      } else if (
+        entry.isFile() &&
+        SCANNED_EXTENSIONS.some((extension) => entry.name.toLowerCase().endsWith(extension))
+      ) {
         files.push(path);
       }
     }

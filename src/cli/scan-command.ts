@@ -3,7 +3,16 @@ import { DEFAULT_NOTEBOOK_LIMITS } from "../notebook/index.ts";
 import { BlocklistError } from "../urls/blocklist.ts";
 import { DEFAULT_DATA_DIR, loadBlocklists } from "../urls/blocklist-store.ts";
 import type { UrlPolicy } from "../urls/index.ts";
-import { atLeast, formatJson, formatSarif, formatText, scanFile, SEVERITIES, type ScanResult, type Severity } from "../scan/index.ts";
+import {
+  atLeast,
+  formatJson,
+  formatSarif,
+  formatText,
+  scanFile,
+  SEVERITIES,
+  type ScanResult,
+  type Severity,
+} from "../scan/index.ts";
 import type { CommandIO } from "./render-command.ts";
 import { collectFiles, describe, readBounded } from "./scan-command-files.ts";
 import { commandArgs } from "./command-args.ts";
@@ -60,20 +69,27 @@ export function scanCommand(args: string[], io: CommandIO & TerminalInfo): numbe
   }
   if (positionals.length === 0) throw new UsageError("scan needs at least one PATH");
   const format = values.format ?? "text";
-  if (format !== "text" && format !== "json" && format !== "sarif") throw new UsageError(`--format must be text, json or sarif, not "${format}"`);
+  if (format !== "text" && format !== "json" && format !== "sarif")
+    throw new UsageError(`--format must be text, json or sarif, not "${format}"`);
   const failOn = values["fail-on"] ?? "low";
-  if (!SEVERITIES.includes(failOn as Severity)) throw new UsageError(`--fail-on must be low, medium or high, not "${failOn}"`);
+  if (!SEVERITIES.includes(failOn as Severity))
+    throw new UsageError(`--fail-on must be low, medium or high, not "${failOn}"`);
   let maxFileBytes = DEFAULT_NOTEBOOK_LIMITS.maxFileBytes;
   if (values["max-file-bytes"] !== undefined) {
     maxFileBytes = Number(values["max-file-bytes"]);
-    if (!Number.isSafeInteger(maxFileBytes) || maxFileBytes <= 0) throw new UsageError(`--max-file-bytes must be a positive whole number, not "${values["max-file-bytes"]}"`);
+    if (!Number.isSafeInteger(maxFileBytes) || maxFileBytes <= 0)
+      throw new UsageError(`--max-file-bytes must be a positive whole number, not "${values["max-file-bytes"]}"`);
   }
   if (values.color && values["no-color"]) throw new UsageError("use --color or --no-color, not both");
   const appOrigin = values["app-origin"];
-  if (appOrigin !== undefined && !/^https?:$/.test(URL.parse(appOrigin)?.protocol ?? "")) throw new UsageError(`--app-origin must be an http(s) URL, not "${appOrigin}"`);
+  if (appOrigin !== undefined && !/^https?:$/.test(URL.parse(appOrigin)?.protocol ?? ""))
+    throw new UsageError(`--app-origin must be an http(s) URL, not "${appOrigin}"`);
   let urlPolicy: UrlPolicy;
   try {
-    urlPolicy = { blocklist: loadBlocklists(values["data-dir"] ?? DEFAULT_DATA_DIR), ...(appOrigin !== undefined ? { appOrigin } : {}) };
+    urlPolicy = {
+      blocklist: loadBlocklists(values["data-dir"] ?? DEFAULT_DATA_DIR),
+      ...(appOrigin !== undefined ? { appOrigin } : {}),
+    };
   } catch (error) {
     if (!(error instanceof BlocklistError)) throw error;
     io.stderr(`vitrine scan: ${error.message} [${error.code}]\n`);
@@ -81,7 +97,8 @@ export function scanCommand(args: string[], io: CommandIO & TerminalInfo): numbe
   }
 
   const { files, problems } = collectFiles(positionals);
-  const progress = io.stderrIsTerminal === true && files.length >= PROGRESS_MIN_FILES ? progressBar(io, files.length) : undefined;
+  const progress =
+    io.stderrIsTerminal === true && files.length >= PROGRESS_MIN_FILES ? progressBar(io, files.length) : undefined;
   const results: ScanResult[] = [];
   for (const [index, file] of files.entries()) {
     progress?.(index, file);
@@ -92,19 +109,32 @@ export function scanCommand(args: string[], io: CommandIO & TerminalInfo): numbe
       problems.push({ path: file, message: describe(error) });
       continue;
     }
-    results.push(scanFile({ path: file, bytes }, { limits: { maxFileBytes }, fileLines: format === "sarif", urlPolicy }));
+    results.push(
+      scanFile({ path: file, bytes }, { limits: { maxFileBytes }, fileLines: format === "sarif", urlPolicy }),
+    );
   }
   progress?.(files.length, "");
 
   for (const problem of problems) io.stderr(`vitrine scan: cannot read ${problem.path}: ${problem.message}\n`);
-  const color = values.color === true || (values["no-color"] !== true && values.output === undefined && io.stdoutIsTerminal === true && !io.env?.["NO_COLOR"]);
+  const color =
+    values.color === true ||
+    (values["no-color"] !== true &&
+      values.output === undefined &&
+      io.stdoutIsTerminal === true &&
+      !io.env?.["NO_COLOR"]);
   const report =
-    format === "json" ? formatJson(results) : format === "sarif" ? formatSarif(results, { toolVersion: packageVersion() }) : formatText(results, { color });
+    format === "json"
+      ? formatJson(results)
+      : format === "sarif"
+        ? formatSarif(results, { toolVersion: packageVersion() })
+        : formatText(results, { color });
   if (values.output !== undefined) writeFileAtomic(values.output, report);
   else io.stdout(report);
 
   if (problems.length > 0) return 2;
-  const found = results.some((result) => result.findings.some((finding) => atLeast(finding.severity, failOn as Severity)));
+  const found = results.some((result) =>
+    result.findings.some((finding) => atLeast(finding.severity, failOn as Severity)),
+  );
   return found ? 1 : 0;
 }
 

@@ -16,9 +16,18 @@ export function settingOptions(only?: readonly string[]): Options {
   return options;
 }
 
-export function parseCommand(args: string[], extra: Options, only?: readonly string[]): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+export function parseCommand(
+  args: string[],
+  extra: Options,
+  only?: readonly string[],
+): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
   try {
-    return parseArgs({ args, allowPositionals: true, strict: true, options: { ...settingOptions(only), ...extra, help: { type: "boolean", short: "h" } } });
+    return parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: { ...settingOptions(only), ...extra, help: { type: "boolean", short: "h" } },
+    });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
@@ -39,5 +48,7 @@ export function configFrom(values: Record<string, unknown>): ServerConfig {
 export async function readStdinLine(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8").replace(/\r?\n$/, "");
+  return Buffer.concat(chunks)
+    .toString("utf8")
+    .replace(/\r?\n$/, "");
 }

@@ -18,13 +18,18 @@ Options: --data-dir DIR, --database-url URL (as for vitrine serve)`;
 const SHELL = { actor: undefined, clientAddress: "shell" };
 
 export async function userCommand(args: string[], io: CommandIO): Promise<number> {
-  const { values, positionals } = parseCommand(args, { admin: { type: "boolean" }, "password-stdin": { type: "boolean" } }, ["data-dir", "database-url", "signing-key-file"]);
+  const { values, positionals } = parseCommand(
+    args,
+    { admin: { type: "boolean" }, "password-stdin": { type: "boolean" } },
+    ["data-dir", "database-url", "signing-key-file"],
+  );
   if (values.help) {
     io.stdout(`${USER_USAGE}\n`);
     return 0;
   }
   const [action, name, ...rest] = positionals;
-  if (action !== "add" && action !== "passwd") throw new UsageError(action ? `unknown action "${action}"` : "say add or passwd");
+  if (action !== "add" && action !== "passwd")
+    throw new UsageError(action ? `unknown action "${action}"` : "say add or passwd");
   if (!name) throw new UsageError("name the user");
   if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
   if (action === "passwd" && values.admin) throw new UsageError("--admin is for user add");
@@ -34,7 +39,11 @@ export async function userCommand(args: string[], io: CommandIO): Promise<number
   const studio = await openStudio(configFrom(values));
   try {
     if (action === "add") {
-      await createUser(studio.db, { name, password, admin: values.admin === true, mustChangePassword: !fromStdin }, SHELL);
+      await createUser(
+        studio.db,
+        { name, password, admin: values.admin === true, mustChangePassword: !fromStdin },
+        SHELL,
+      );
       io.stdout(`created ${values.admin ? "administrator" : "user"} ${name}\n`);
     } else {
       const user = await findUserByName(studio.db, name);

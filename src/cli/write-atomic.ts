@@ -30,7 +30,7 @@ function writeParts(fd: number, parts: readonly string[]): void {
   const buffer = Buffer.allocUnsafe(WRITE_CHUNK_BYTES);
   let used = 0;
   const flush = (): void => {
-    for (let at = 0; at < used; ) at += writeSync(fd, buffer, at, used - at);
+    for (let at = 0; at < used;) at += writeSync(fd, buffer, at, used - at);
     used = 0;
   };
   for (const part of parts) {
@@ -47,5 +47,5 @@ function writeParts(fd: number, parts: readonly string[]): void {
 }
 
 function writeAll(fd: number, bytes: Buffer): void {
-  for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
+  for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at, bytes.length - at);
 }

@@ -38,7 +38,12 @@ function buildCell(cell: JsonObject): Cell {
     return code;
   }
   const attachments = cell["attachments"];
-  const text = { ...id, source, metadata, ...(attachments === undefined ? {} : { attachments: buildAttachments(attachments as JsonObject) }) };
+  const text = {
+    ...id,
+    source,
+    metadata,
+    ...(attachments === undefined ? {} : { attachments: buildAttachments(attachments as JsonObject) }),
+  };
   return type === "raw" ? { cell_type: "raw", ...text } : { cell_type: "markdown", ...text };
 }
 
@@ -47,7 +52,11 @@ function buildOutput(output: JsonObject): Output {
     case "stream":
       return { output_type: "stream", name: output["name"] as string, text: joinMultiline(output["text"]) };
     case "display_data":
-      return { output_type: "display_data", data: buildMimeBundle(output["data"] as JsonObject), metadata: output["metadata"] as JsonObject };
+      return {
+        output_type: "display_data",
+        data: buildMimeBundle(output["data"] as JsonObject),
+        metadata: output["metadata"] as JsonObject,
+      };
     case "execute_result":
       return {
         output_type: "execute_result",

@@ -57,24 +57,41 @@ export function typeOf(value: JsonValue | undefined): string {
 
 /** A short description of a value for messages: the value itself when short, else its type. */
 export function describeValue(value: JsonValue | undefined): string {
-  if (typeof value === "string") return value.length <= 40 ? JSON.stringify(value) : `a string of ${value.length} characters`;
+  if (typeof value === "string")
+    return value.length <= 40 ? JSON.stringify(value) : `a string of ${value.length} characters`;
   if (typeof value === "number" || typeof value === "boolean" || value === null) return String(value);
   return `an ${typeOf(value)}`;
 }
 
-export function expectObject(out: ViolationList, value: JsonValue | undefined, pointer: string, what: string): JsonObject | undefined {
+export function expectObject(
+  out: ViolationList,
+  value: JsonValue | undefined,
+  pointer: string,
+  what: string,
+): JsonObject | undefined {
   if (isObject(value)) return value;
   out.add(pointer, `${what} must be an object, found ${describeValue(value)}`);
   return undefined;
 }
 
-export function expectArray(out: ViolationList, value: JsonValue | undefined, pointer: string, what: string): JsonValue[] | undefined {
+export function expectArray(
+  out: ViolationList,
+  value: JsonValue | undefined,
+  pointer: string,
+  what: string,
+): JsonValue[] | undefined {
   if (Array.isArray(value)) return value;
   out.add(pointer, `${what} must be an array, found ${describeValue(value)}`);
   return undefined;
 }
 
-export function checkRequired(out: ViolationList, object: JsonObject, pointer: string, what: string, keys: readonly string[]): void {
+export function checkRequired(
+  out: ViolationList,
+  object: JsonObject,
+  pointer: string,
+  what: string,
+  keys: readonly string[],
+): void {
   for (const key of keys) if (!has(object, key)) out.add(pointer, `${what} is missing the required property '${key}'`);
 }
 
@@ -91,7 +108,10 @@ export function checkNoUnknownKeys(
   for (const key of Object.keys(object)) {
     if (known.has(key) || (patterns.length > 0 && patterns.some((pattern) => pattern.test(key)))) continue;
     const extra = hint?.(key);
-    out.add(joinPointer(pointer, key), `${what} has the unknown property ${JSON.stringify(key)}${extra ? ` (${extra})` : ""}`);
+    out.add(
+      joinPointer(pointer, key),
+      `${what} has the unknown property ${JSON.stringify(key)}${extra ? ` (${extra})` : ""}`,
+    );
   }
 }
 
@@ -120,8 +140,14 @@ export function checkInteger(
         ? ` >= ${range.min}`
         : "";
   const ok =
-    isInteger(value) && (range.min === undefined || value >= range.min) && (range.max === undefined || value <= range.max);
-  if (!ok) out.add(pointer, `${what} must be an integer${bounds}${range.nullable ? " or null" : ""}, found ${describeValue(value)}`);
+    isInteger(value) &&
+    (range.min === undefined || value >= range.min) &&
+    (range.max === undefined || value <= range.max);
+  if (!ok)
+    out.add(
+      pointer,
+      `${what} must be an integer${bounds}${range.nullable ? " or null" : ""}, found ${describeValue(value)}`,
+    );
 }
 
 export function isMultiline(value: JsonValue | undefined): boolean {
@@ -134,17 +160,26 @@ export function checkMultiline(out: ViolationList, value: JsonValue | undefined,
   if (Array.isArray(value)) {
     const bad = value.findIndex((line) => typeof line !== "string");
     if (bad < 0) return;
-    out.add(joinPointer(pointer, bad), `${what} must be a string or a list of strings; item ${bad} is ${describeValue(value[bad])}`);
+    out.add(
+      joinPointer(pointer, bad),
+      `${what} must be a string or a list of strings; item ${bad} is ${describeValue(value[bad])}`,
+    );
     return;
   }
   out.add(pointer, `${what} must be a string or a list of strings, found ${describeValue(value)}`);
 }
 
-export function checkArrayOfStrings(out: ViolationList, value: JsonValue | undefined, pointer: string, what: string): void {
+export function checkArrayOfStrings(
+  out: ViolationList,
+  value: JsonValue | undefined,
+  pointer: string,
+  what: string,
+): void {
   const list = expectArray(out, value, pointer, what);
   if (!list) return;
   const bad = list.findIndex((item) => typeof item !== "string");
-  if (bad >= 0) out.add(joinPointer(pointer, bad), `${what} must contain only strings; item ${bad} is ${describeValue(list[bad])}`);
+  if (bad >= 0)
+    out.add(joinPointer(pointer, bad), `${what} must contain only strings; item ${bad} is ${describeValue(list[bad])}`);
 }
 
 // Patterns are compiled with the "u" flag, as Ajv compiles them, so "." excludes the same line terminators.
@@ -154,7 +189,8 @@ const METADATA_TAG = /^[^,]+$/u;
 /** misc/metadata_name: a non-empty string on one line. */
 export function checkCellName(out: ViolationList, value: JsonValue | undefined, pointer: string): void {
   if (typeof value !== "string") return checkString(out, value, pointer, "the cell name in metadata 'name'");
-  if (!METADATA_NAME.test(value)) out.add(pointer, "the cell name in metadata 'name' must be non-empty and on one line");
+  if (!METADATA_NAME.test(value))
+    out.add(pointer, "the cell name in metadata 'name' must be non-empty and on one line");
 }
 
 /** misc/metadata_tags: unique strings, none empty, none with a comma. */

@@ -41,7 +41,11 @@ export class NotebookError extends Error {
   /** "file.ipynb:12:5: cell 3: message [code] at /cells/3/source" */
   format(): string {
     const { line, column, pointer, cell } = this.location;
-    const where = [this.file ?? "<input>", line !== undefined ? String(line) : undefined, column !== undefined ? String(column) : undefined]
+    const where = [
+      this.file ?? "<input>",
+      line !== undefined ? String(line) : undefined,
+      column !== undefined ? String(column) : undefined,
+    ]
       .filter((p) => p !== undefined)
       .join(":");
     const cellPart = cell !== undefined ? ` cell ${cell + 1}:` : "";

@@ -15,7 +15,13 @@ function failure(text: string, limits?: Partial<JsonLimits>): NotebookError {
   assert.fail(`expected ${JSON.stringify(text.slice(0, 80))} to be refused`);
 }
 
-function assertFails(text: string, code: NotebookErrorCode, where: { pointer: string; line: number; column: number }, message?: RegExp, limits?: Partial<JsonLimits>): void {
+function assertFails(
+  text: string,
+  code: NotebookErrorCode,
+  where: { pointer: string; line: number; column: number },
+  message?: RegExp,
+  limits?: Partial<JsonLimits>,
+): void {
   const error = failure(text, limits);
   assert.equal(error.code, code, error.message);
   assert.deepEqual(error.location, where, error.message);
@@ -28,7 +34,8 @@ function plain(value: unknown): unknown {
 }
 
 test("parses every kind of JSON value like JSON.parse does", () => {
-  const text = ' {"a": [1, -0, 2.5e-3, 1E2, true, false, null], "b": {"c": "d\\n\\t\\"\\\\\\/\\b\\f\\r\\u00e9\\ud83d\\ude00"}, "": [], "e": {}} ';
+  const text =
+    ' {"a": [1, -0, 2.5e-3, 1E2, true, false, null], "b": {"c": "d\\n\\t\\"\\\\\\/\\b\\f\\r\\u00e9\\ud83d\\ude00"}, "": [], "e": {}} ';
   assert.deepEqual(plain(parseJson(text)), JSON.parse(text));
   assert.equal(parseJson('"plain"'), "plain");
   assert.equal(parseJson("  42 \r\n"), 42);
@@ -38,7 +45,9 @@ test("parses every kind of JSON value like JSON.parse does", () => {
 });
 
 test("objects have no prototype, so __proto__ and constructor are plain keys", () => {
-  const parsed = parseJson('{"__proto__": {"polluted": true}, "constructor": {"prototype": {"polluted": true}}, "toString": 1}');
+  const parsed = parseJson(
+    '{"__proto__": {"polluted": true}, "constructor": {"prototype": {"polluted": true}}, "toString": 1}',
+  );
   assert.equal(Object.getPrototypeOf(parsed), null);
   const object = parsed as Record<string, unknown>;
   assert.deepEqual(Object.keys(object), ["__proto__", "constructor", "toString"]);
@@ -61,8 +70,16 @@ test("duplicate keys are refused at the second key, with its pointer", () => {
 test("syntax errors say what was expected and what was found, where", () => {
   const cases: [string, { pointer: string; line: number; column: number }, RegExp][] = [
     ["", { pointer: "", line: 1, column: 1 }, /expected a value .* found the end of the document/],
-    ['{"a": 1,}', { pointer: "", line: 1, column: 9 }, /expected a string key after ',', found '}' \(JSON allows no trailing comma\)/],
-    ["[1, 2,\n]", { pointer: "/2", line: 2, column: 1 }, /expected a value .*found '\]' \(JSON allows no trailing comma\)/],
+    [
+      '{"a": 1,}',
+      { pointer: "", line: 1, column: 9 },
+      /expected a string key after ',', found '}' \(JSON allows no trailing comma\)/,
+    ],
+    [
+      "[1, 2,\n]",
+      { pointer: "/2", line: 2, column: 1 },
+      /expected a value .*found '\]' \(JSON allows no trailing comma\)/,
+    ],
     ['{"a" 1}', { pointer: "/a", line: 1, column: 6 }, /expected ':' after the key "a", found '1'/],
     ["{'a': 1}", { pointer: "", line: 1, column: 2 }, /expected a string key or '}', found '''/],
     ['{"a": [1 2]}', { pointer: "/a", line: 1, column: 10 }, /expected ',' or '\]' after an array element, found '2'/],
@@ -98,7 +115,12 @@ test("unpaired surrogates are refused, escaped or raw (I-JSON)", () => {
 
 test("nesting deeper than maxDepth is refused where it starts", () => {
   assert.ok(parseJson("[".repeat(64) + "]".repeat(64)));
-  assertFails("[".repeat(65) + "]".repeat(65), "too_deep", { pointer: "/0".repeat(64), line: 1, column: 65 }, /deeper than the limit of 64/);
+  assertFails(
+    "[".repeat(65) + "]".repeat(65),
+    "too_deep",
+    { pointer: "/0".repeat(64), line: 1, column: 65 },
+    /deeper than the limit of 64/,
+  );
   assertFails('{"a": {"b": [{}]}}', "too_deep", { pointer: "/a/b/0", line: 1, column: 14 }, undefined, { maxDepth: 3 });
   // Empty containers count too.
   assertFails("[[[]]]", "too_deep", { pointer: "/0/0", line: 1, column: 3 }, undefined, { maxDepth: 2 });
@@ -123,12 +145,26 @@ test("100,000 levels of nesting neither crash nor recurse", () => {
 
 test("strings longer than maxStringLength are refused at their opening quote", () => {
   assert.equal(parseJson('"abcde"', { maxStringLength: 5 }), "abcde");
-  assertFails('{"k": "abcdef"}', "string_too_long", { pointer: "/k", line: 1, column: 7 }, /6 characters is longer than the limit of 5/, { maxStringLength: 5 });
+  assertFails(
+    '{"k": "abcdef"}',
+    "string_too_long",
+    { pointer: "/k", line: 1, column: 7 },
+    /6 characters is longer than the limit of 5/,
+    { maxStringLength: 5 },
+  );
   // The limit counts decoded characters: six escapes make six characters.
-  assertFails('["\\u0041\\u0042\\u0043\\n\\t\\""]', "string_too_long", { pointer: "/0", line: 1, column: 2 }, /6 characters/, { maxStringLength: 5 });
+  assertFails(
+    '["\\u0041\\u0042\\u0043\\n\\t\\""]',
+    "string_too_long",
+    { pointer: "/0", line: 1, column: 2 },
+    /6 characters/,
+    { maxStringLength: 5 },
+  );
   assert.equal(parseJson('"\\u0041\\u0042\\u0043\\n\\t"', { maxStringLength: 5 }), "ABC\n\t");
   // Keys are strings too.
-  assertFails('{"abcdef": 1}', "string_too_long", { pointer: "", line: 1, column: 2 }, undefined, { maxStringLength: 5 });
+  assertFails('{"abcdef": 1}', "string_too_long", { pointer: "", line: 1, column: 2 }, undefined, {
+    maxStringLength: 5,
+  });
 });
 
 test("huge strings parse in one piece", () => {
@@ -154,7 +190,28 @@ test("never throws anything but a NotebookError, and agrees with JSON.parse on w
     return seed / 2 ** 32;
   };
   const sample = '{"cells": [{"source": ["a\\n", "\\u00e9"], "n": -1.5e3, "t": true, "f": false, "z": null}], "m": {}}';
-  const alphabet = ['"', "\\", "{", "}", "[", "]", ",", ":", "u", "0", "e", "-", ".", " ", "\n", "\u0000", "\ud800", "a", "n", "t"];
+  const alphabet = [
+    '"',
+    "\\",
+    "{",
+    "}",
+    "[",
+    "]",
+    ",",
+    ":",
+    "u",
+    "0",
+    "e",
+    "-",
+    ".",
+    " ",
+    "\n",
+    "\u0000",
+    "\ud800",
+    "a",
+    "n",
+    "t",
+  ];
   for (let k = 0; k < 3_000; k++) {
     const chars = [...sample];
     const edits = 1 + Math.floor(random() * 3);
@@ -181,13 +238,18 @@ test("never throws anything but a NotebookError, and agrees with JSON.parse on w
       assert.ok(error instanceof NotebookError, `${String(error)} for ${JSON.stringify(text)}`);
       assert.ok(error.location.line !== undefined && error.location.column !== undefined);
       // Where JSON.parse accepts, we may refuse only for what it cannot see: duplicates and surrogates.
-      if (!jsonParseFailed) assert.ok(error.code === "duplicate_key" || /surrogate/.test(error.message), `${error.message} for ${JSON.stringify(text)}`);
+      if (!jsonParseFailed)
+        assert.ok(
+          error.code === "duplicate_key" || /surrogate/.test(error.message),
+          `${error.message} for ${JSON.stringify(text)}`,
+        );
     }
   }
 });
 
 test("locatePointer finds where a value starts", () => {
-  const text = '{\n  "cells": [\n    {"source": "x", "a/b": {"~": [10, 20]}},\n    {"id": "\\u0041"}\n  ],\n  "k\\"q": 1\n}';
+  const text =
+    '{\n  "cells": [\n    {"source": "x", "a/b": {"~": [10, 20]}},\n    {"id": "\\u0041"}\n  ],\n  "k\\"q": 1\n}';
   assert.deepEqual(locatePointer(text, ""), { line: 1, column: 1 });
   assert.deepEqual(locatePointer(text, "/cells"), { line: 2, column: 12 });
   assert.deepEqual(locatePointer(text, "/cells/0/source"), { line: 3, column: 16 });
@@ -218,7 +280,12 @@ test("long strings are checked as closely as short ones, wherever the character 
   const pad = "x".repeat(200);
   assert.deepEqual(plain(parseJson(`["${pad}\\n${pad}\\u00e9${pad}\\ud83d\\ude00"]`, {})), [`${pad}\n${pad}é${pad}😀`]);
   assert.deepEqual(plain(parseJson(`["${pad}😀${pad}"]`, {})), [`${pad}😀${pad}`]);
-  assertFails(`{"a": "${pad}\u0001"}`, "invalid_json", { pointer: "/a", line: 1, column: 208 }, /control character U\+0001/);
+  assertFails(
+    `{"a": "${pad}\u0001"}`,
+    "invalid_json",
+    { pointer: "/a", line: 1, column: 208 },
+    /control character U\+0001/,
+  );
   assertFails(`{"a": "${pad}\ud800${pad}"}`, "invalid_json", { pointer: "/a", line: 1, column: 208 }, /surrogate/);
   assertFails(`{"a": "${pad}\\q"}`, "invalid_json", { pointer: "/a", line: 1, column: 208 }, /invalid escape/);
   assertFails(`{"a": "${pad}`, "invalid_json", { pointer: "/a", line: 1, column: 7 }, /unterminated string/);

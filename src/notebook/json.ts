@@ -144,7 +144,12 @@ class StrictJsonParser {
         const frame = frames[frames.length - 1];
         this.skipWhitespace();
         if (frame === undefined) {
-          if (this.pos < text.length) this.fail("invalid_json", this.pos, `expected the end of the document, found ${describeAt(text, this.pos)}`);
+          if (this.pos < text.length)
+            this.fail(
+              "invalid_json",
+              this.pos,
+              `expected the end of the document, found ${describeAt(text, this.pos)}`,
+            );
           return value;
         }
         const next = text.charCodeAt(this.pos);
@@ -157,7 +162,12 @@ class StrictJsonParser {
             frame.segment = array.length;
             break;
           }
-          if (next !== CLOSE_BRACKET) this.fail("invalid_json", this.pos, `expected ',' or ']' after an array element, found ${describeAt(text, this.pos)}`);
+          if (next !== CLOSE_BRACKET)
+            this.fail(
+              "invalid_json",
+              this.pos,
+              `expected ',' or ']' after an array element, found ${describeAt(text, this.pos)}`,
+            );
         } else {
           const object = frame.container as JsonObject;
           object[frame.segment as string] = value;
@@ -167,7 +177,12 @@ class StrictJsonParser {
             frame.segment = this.parseMemberKey(object, "a string key after ','");
             break;
           }
-          if (next !== CLOSE_BRACE) this.fail("invalid_json", this.pos, `expected ',' or '}' after an object member, found ${describeAt(text, this.pos)}`);
+          if (next !== CLOSE_BRACE)
+            this.fail(
+              "invalid_json",
+              this.pos,
+              `expected ',' or '}' after an object member, found ${describeAt(text, this.pos)}`,
+            );
         }
         this.pos++;
         frames.pop();
@@ -181,17 +196,30 @@ class StrictJsonParser {
     this.skipWhitespace();
     const start = this.pos;
     if (this.text.charCodeAt(start) !== QUOTE) {
-      const trailing = this.text.charCodeAt(start) === CLOSE_BRACE && this.followsComma(start) ? " (JSON allows no trailing comma)" : "";
+      const trailing =
+        this.text.charCodeAt(start) === CLOSE_BRACE && this.followsComma(start)
+          ? " (JSON allows no trailing comma)"
+          : "";
       this.fail("invalid_json", start, `expected ${expected}, found ${describeAt(this.text, start)}${trailing}`);
     }
     const key = this.parseString();
     if (key in object) {
       // `in` is safe here: the object has no prototype, so only its own keys are found.
-      this.fail("duplicate_key", start, `duplicate key ${quoteForMessage(key)}: a later value would silently replace the earlier one`, [key]);
+      this.fail(
+        "duplicate_key",
+        start,
+        `duplicate key ${quoteForMessage(key)}: a later value would silently replace the earlier one`,
+        [key],
+      );
     }
     this.skipWhitespace();
     if (this.text.charCodeAt(this.pos) !== COLON) {
-      this.fail("invalid_json", this.pos, `expected ':' after the key ${quoteForMessage(key)}, found ${describeAt(this.text, this.pos)}`, [key]);
+      this.fail(
+        "invalid_json",
+        this.pos,
+        `expected ':' after the key ${quoteForMessage(key)}, found ${describeAt(this.text, this.pos)}`,
+        [key],
+      );
     }
     this.pos++;
     return key;
@@ -204,7 +232,11 @@ class StrictJsonParser {
     if (this.text.startsWith("false", this.pos)) return this.literal(5, false);
     if (this.text.startsWith("null", this.pos)) return this.literal(4, null);
     const trailing = c === CLOSE_BRACKET && this.followsComma(this.pos) ? " (JSON allows no trailing comma)" : "";
-    return this.fail("invalid_json", this.pos, `expected a value (object, array, string, number, true, false or null), found ${describeAt(this.text, this.pos)}${trailing}`);
+    return this.fail(
+      "invalid_json",
+      this.pos,
+      `expected a value (object, array, string, number, true, false or null), found ${describeAt(this.text, this.pos)}${trailing}`,
+    );
   }
 
   private followsComma(offset: number): boolean {
@@ -234,7 +266,8 @@ class StrictJsonParser {
     }
     if (text.charCodeAt(i) === DOT) {
       i++;
-      if (!isDigit(text.charCodeAt(i))) this.fail("invalid_json", i, `expected a digit after '.', found ${describeAt(text, i)}`);
+      if (!isDigit(text.charCodeAt(i)))
+        this.fail("invalid_json", i, `expected a digit after '.', found ${describeAt(text, i)}`);
       while (isDigit(text.charCodeAt(i))) i++;
     }
     const e = text.charCodeAt(i);
@@ -242,7 +275,8 @@ class StrictJsonParser {
       i++;
       const sign = text.charCodeAt(i);
       if (sign === PLUS || sign === MINUS) i++;
-      if (!isDigit(text.charCodeAt(i))) this.fail("invalid_json", i, `expected a digit in the exponent, found ${describeAt(text, i)}`);
+      if (!isDigit(text.charCodeAt(i)))
+        this.fail("invalid_json", i, `expected a digit in the exponent, found ${describeAt(text, i)}`);
       while (isDigit(text.charCodeAt(i))) i++;
     }
     this.pos = i;
@@ -278,17 +312,24 @@ class StrictJsonParser {
       const runStart = i;
       i = plainRunEnd(text, i, end);
       length += i - runStart;
-      if (i >= end) this.fail("invalid_json", quote, "unterminated string: expected a closing '\"' before the end of the document");
+      if (i >= end)
+        this.fail("invalid_json", quote, "unterminated string: expected a closing '\"' before the end of the document");
       const c = text.charCodeAt(i);
       if (c === QUOTE) break;
       if (c === BACKSLASH) {
         const escape = text.charCodeAt(i + 1);
         if (escape === 0x75 /* u */) {
           const unit = readHex4(text, i + 2);
-          if (unit < 0) this.fail("invalid_json", i, `expected four hex digits after '\\u', found ${quoteForMessage(text.slice(i, i + 6))}`);
+          if (unit < 0)
+            this.fail(
+              "invalid_json",
+              i,
+              `expected four hex digits after '\\u', found ${quoteForMessage(text.slice(i, i + 6))}`,
+            );
           if (unit >= 0xdc00 && unit <= 0xdfff) this.failSurrogate(i, unit);
           if (unit >= 0xd800 && unit <= 0xdbff) {
-            const low = text.charCodeAt(i + 6) === BACKSLASH && text.charCodeAt(i + 7) === 0x75 ? readHex4(text, i + 8) : -1;
+            const low =
+              text.charCodeAt(i + 6) === BACKSLASH && text.charCodeAt(i + 7) === 0x75 ? readHex4(text, i + 8) : -1;
             if (low < 0xdc00 || low > 0xdfff) this.failSurrogate(i, unit);
             i += 12;
             length += 2;
@@ -298,7 +339,11 @@ class StrictJsonParser {
         } else if (isSimpleEscape(escape)) {
           i += 2;
         } else {
-          this.fail("invalid_json", i, `invalid escape ${i + 1 < end ? quoteForMessage(text.slice(i, i + 2)) : "'\\' at the end of the document"}; JSON allows \\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX`);
+          this.fail(
+            "invalid_json",
+            i,
+            `invalid escape ${i + 1 < end ? quoteForMessage(text.slice(i, i + 2)) : "'\\' at the end of the document"}; JSON allows \\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX`,
+          );
         }
         length++;
       } else if (c < SPACE) {
@@ -317,12 +362,20 @@ class StrictJsonParser {
 
   private checkStringLength(quote: number, length: number): void {
     if (length > this.limits.maxStringLength) {
-      this.fail("string_too_long", quote, `a string of ${length} characters is longer than the limit of ${this.limits.maxStringLength}`);
+      this.fail(
+        "string_too_long",
+        quote,
+        `a string of ${length} characters is longer than the limit of ${this.limits.maxStringLength}`,
+      );
     }
   }
 
   private failSurrogate(offset: number, unit: number): never {
-    return this.fail("invalid_json", offset, `unpaired surrogate ${codePointName(unit)} in a string: text must be well-formed Unicode (I-JSON, RFC 7493)`);
+    return this.fail(
+      "invalid_json",
+      offset,
+      `unpaired surrogate ${codePointName(unit)} in a string: text must be well-formed Unicode (I-JSON, RFC 7493)`,
+    );
   }
 
   private skipWhitespace(): void {
@@ -359,7 +412,9 @@ function isDigit(c: number): boolean {
 
 function isSimpleEscape(c: number): boolean {
   // " \ / b f n r t
-  return c === QUOTE || c === BACKSLASH || c === SLASH || c === 0x62 || c === 0x66 || c === 0x6e || c === 0x72 || c === 0x74;
+  return (
+    c === QUOTE || c === BACKSLASH || c === SLASH || c === 0x62 || c === 0x66 || c === 0x6e || c === 0x72 || c === 0x74
+  );
 }
 
 function readHex4(text: string, at: number): number {
@@ -507,7 +562,16 @@ function skipValue(text: string, from: number): number {
 }
 
 function isScalarEnd(c: number): boolean {
-  return c === COMMA || c === CLOSE_BRACE || c === CLOSE_BRACKET || c === COLON || c === SPACE || c === LF || c === CR || c === TAB;
+  return (
+    c === COMMA ||
+    c === CLOSE_BRACE ||
+    c === CLOSE_BRACKET ||
+    c === COLON ||
+    c === SPACE ||
+    c === LF ||
+    c === CR ||
+    c === TAB
+  );
 }
 
 /**

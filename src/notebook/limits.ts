@@ -25,7 +25,8 @@ export function resolveLimits(overrides: Partial<NotebookLimits> = {}): Notebook
   const limits = { ...DEFAULT_NOTEBOOK_LIMITS };
   for (const [key, value] of Object.entries(overrides) as [keyof NotebookLimits, number | undefined][]) {
     if (value === undefined) continue;
-    if (!Number.isInteger(value) || value <= 0) throw new RangeError(`limit ${key} must be a positive integer, got ${value}`);
+    if (!Number.isInteger(value) || value <= 0)
+      throw new RangeError(`limit ${key} must be a positive integer, got ${value}`);
     limits[key] = value;
   }
   return limits;

@@ -55,7 +55,11 @@ function decodeInput(input: Uint8Array | string, limits: NotebookLimits): string
   const { offset, reason } = decoded.invalid;
   const before = decoded.textBefore;
   const { line, column } = positionAt(before, before.length);
-  return fail("invalid_utf8", `the file is not valid UTF-8 at byte ${offset}: ${reason}`, { pointer: pointerAtOffset(before, before.length), line, column });
+  return fail("invalid_utf8", `the file is not valid UTF-8 at byte ${offset}: ${reason}`, {
+    pointer: pointerAtOffset(before, before.length),
+    line,
+    column,
+  });
 }
 
 function tooLarge(what: string, max: number): NotebookError {
@@ -231,10 +235,14 @@ function checkCountLimits(cells: readonly CellAt[], limits: NotebookLimits): voi
   cells.forEach(({ pointer, cell }, index) => {
     const outputs = isObject(cell) ? cell["outputs"] : undefined;
     if (Array.isArray(outputs) && outputs.length > limits.maxOutputsPerCell) {
-      fail("too_many_outputs", `the cell has ${outputs.length} outputs, more than the limit of ${limits.maxOutputsPerCell}`, {
-        pointer: `${pointer}/outputs/${limits.maxOutputsPerCell}`,
-        cell: index,
-      });
+      fail(
+        "too_many_outputs",
+        `the cell has ${outputs.length} outputs, more than the limit of ${limits.maxOutputsPerCell}`,
+        {
+          pointer: `${pointer}/outputs/${limits.maxOutputsPerCell}`,
+          cell: index,
+        },
+      );
     }
   });
 }

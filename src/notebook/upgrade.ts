@@ -109,7 +109,10 @@ export function upgradeV2ToV3(notebook: JsonObject): JsonObject {
 }
 
 /** nbformat v4/convert.py `upgrade` from 3: worksheets flattened, cells and outputs renamed. */
-export function upgradeV3ToV4(notebook: JsonObject, limits: Pick<NotebookLimits, "maxDepth" | "maxStringLength">): UpgradeResult {
+export function upgradeV3ToV4(
+  notebook: JsonObject,
+  limits: Pick<NotebookLimits, "maxDepth" | "maxStringLength">,
+): UpgradeResult {
   const metadata = asObject(notebook["metadata"]) ?? emptyObject();
   // `or` in nbformat: a missing (or zero) original version means the file itself was v3.0.
   metadata["orig_nbformat"] = numberOr(notebook["orig_nbformat"], 3);
@@ -135,7 +138,12 @@ function numberOr(value: JsonValue | undefined, fallback: number): number {
   return typeof value === "number" && value !== 0 ? value : fallback;
 }
 
-function upgradeCell(cell: JsonObject, pointer: string, index: number, limits: Pick<NotebookLimits, "maxDepth" | "maxStringLength">): JsonObject {
+function upgradeCell(
+  cell: JsonObject,
+  pointer: string,
+  index: number,
+  limits: Pick<NotebookLimits, "maxDepth" | "maxStringLength">,
+): JsonObject {
   const upgraded = emptyObject();
   upgraded["id"] = `cell-${index + 1}`;
   const metadata = asObject(cell["metadata"]) ?? emptyObject();
@@ -148,7 +156,9 @@ function upgradeCell(cell: JsonObject, pointer: string, index: number, limits: P
     upgraded["source"] = cell["input"] ?? "";
     upgraded["execution_count"] = cell["prompt_number"] ?? null;
     const outputs = Array.isArray(cell["outputs"]) ? cell["outputs"] : [];
-    upgraded["outputs"] = outputs.map((output, k) => upgradeOutput(asObject(output) ?? emptyObject(), `${pointer}/outputs/${k}`, index, limits));
+    upgraded["outputs"] = outputs.map((output, k) =>
+      upgradeOutput(asObject(output) ?? emptyObject(), `${pointer}/outputs/${k}`, index, limits),
+    );
   } else if (type === "heading") {
     const level = typeof cell["level"] === "number" ? cell["level"] : 1;
     const source = cell["source"];
@@ -195,7 +205,12 @@ function toMimeKeys(bundle: JsonObject): void {
   }
 }
 
-function upgradeOutput(output: JsonObject, pointer: string, cellIndex: number, limits: Pick<NotebookLimits, "maxDepth" | "maxStringLength">): JsonObject {
+function upgradeOutput(
+  output: JsonObject,
+  pointer: string,
+  cellIndex: number,
+  limits: Pick<NotebookLimits, "maxDepth" | "maxStringLength">,
+): JsonObject {
   const type = output["output_type"];
   const upgraded = emptyObject();
   if (type === "pyout" || type === "display_data") {
@@ -203,7 +218,13 @@ function upgradeOutput(output: JsonObject, pointer: string, cellIndex: number, l
     if (type === "pyout") upgraded["execution_count"] = output["prompt_number"] ?? null;
     const data = emptyObject();
     for (const key of Object.keys(output)) {
-      if (key === "output_type" || key === "metadata" || key === "execution_count" || (type === "pyout" && key === "prompt_number")) continue;
+      if (
+        key === "output_type" ||
+        key === "metadata" ||
+        key === "execution_count" ||
+        (type === "pyout" && key === "prompt_number")
+      )
+        continue;
       data[key] = output[key] ?? null;
     }
     const jsonPointer = joinPointer(pointer, Object.hasOwn(output, "json") ? "json" : "application/json");
@@ -217,7 +238,8 @@ function upgradeOutput(output: JsonObject, pointer: string, cellIndex: number, l
     upgraded["metadata"] = metadata;
   } else if (type === "pyerr") {
     upgraded["output_type"] = "error";
-    for (const key of ["ename", "evalue", "traceback"]) if (Object.hasOwn(output, key)) upgraded[key] = output[key] ?? null;
+    for (const key of ["ename", "evalue", "traceback"])
+      if (Object.hasOwn(output, key)) upgraded[key] = output[key] ?? null;
   } else if (type === "stream") {
     upgraded["output_type"] = "stream";
     upgraded["name"] = output["stream"] ?? "stdout";
@@ -229,7 +251,12 @@ function upgradeOutput(output: JsonObject, pointer: string, cellIndex: number, l
 }
 
 /** v3 stored JSON output as a string of JSON; v4 stores the value. */
-function parseEmbeddedJson(value: JsonValue | undefined, pointer: string, cellIndex: number, limits: Pick<NotebookLimits, "maxDepth" | "maxStringLength">): JsonValue {
+function parseEmbeddedJson(
+  value: JsonValue | undefined,
+  pointer: string,
+  cellIndex: number,
+  limits: Pick<NotebookLimits, "maxDepth" | "maxStringLength">,
+): JsonValue {
   const text = typeof value === "string" ? value : isStringList(value) ? value.join("") : undefined;
   if (text === undefined) return value ?? null;
   try {

@@ -72,11 +72,18 @@ export function findInvalidUtf8(bytes: Uint8Array): InvalidUtf8 | undefined {
     }
     for (let k = 1; k <= need; k++) {
       const next = bytes[i + k];
-      if (next === undefined) return { offset: i, reason: `a ${need + 1}-byte sequence starting with ${hex(lead)} is cut off by the end of the file` };
+      if (next === undefined)
+        return {
+          offset: i,
+          reason: `a ${need + 1}-byte sequence starting with ${hex(lead)} is cut off by the end of the file`,
+        };
       const min = k === 1 ? low : 0x80;
       const max = k === 1 ? high : 0xbf;
       if (next < min || next > max) {
-        const why = k === 1 && rangeReason && next >= 0x80 && next <= 0xbf ? rangeReason : `byte ${hex(next)} where a continuation byte belongs`;
+        const why =
+          k === 1 && rangeReason && next >= 0x80 && next <= 0xbf
+            ? rangeReason
+            : `byte ${hex(next)} where a continuation byte belongs`;
         const seen = Array.from(bytes.subarray(i, i + k + 1), hex).join(" ");
         return { offset: i, reason: `${seen}: ${why}` };
       }

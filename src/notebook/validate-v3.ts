@@ -30,13 +30,38 @@ import type { JsonValue } from "./types.ts";
 import type { ValidateOptions } from "./validate.ts";
 
 /** The v3 output keys that name a format instead of a mime type. */
-export const V3_FORMAT_KEYS: readonly string[] = ["text", "latex", "png", "jpeg", "svg", "html", "javascript", "json", "pdf"];
+export const V3_FORMAT_KEYS: readonly string[] = [
+  "text",
+  "latex",
+  "png",
+  "jpeg",
+  "svg",
+  "html",
+  "javascript",
+  "json",
+  "pdf",
+];
 
-const NOTEBOOK_KEYS: ReadonlySet<string> = new Set(["metadata", "nbformat_minor", "nbformat", "orig_nbformat", "orig_nbformat_minor", "worksheets"]);
+const NOTEBOOK_KEYS: ReadonlySet<string> = new Set([
+  "metadata",
+  "nbformat_minor",
+  "nbformat",
+  "orig_nbformat",
+  "orig_nbformat_minor",
+  "worksheets",
+]);
 const WORKSHEET_KEYS: ReadonlySet<string> = new Set(["cells", "metadata"]);
 const TEXT_CELL_KEYS: ReadonlySet<string> = new Set(["cell_type", "metadata", "source"]);
 const HEADING_CELL_KEYS: ReadonlySet<string> = new Set(["cell_type", "metadata", "source", "level"]);
-const CODE_CELL_KEYS: ReadonlySet<string> = new Set(["cell_type", "language", "collapsed", "metadata", "input", "outputs", "prompt_number"]);
+const CODE_CELL_KEYS: ReadonlySet<string> = new Set([
+  "cell_type",
+  "language",
+  "collapsed",
+  "metadata",
+  "input",
+  "outputs",
+  "prompt_number",
+]);
 const PYOUT_KEYS: ReadonlySet<string> = new Set(["output_type", "prompt_number", "metadata", ...V3_FORMAT_KEYS]);
 const DISPLAY_DATA_KEYS: ReadonlySet<string> = new Set(["output_type", "metadata", ...V3_FORMAT_KEYS]);
 const STREAM_KEYS: ReadonlySet<string> = new Set(["output_type", "stream", "text"]);
@@ -53,9 +78,12 @@ export function validateNotebookV3(document: JsonValue, options: ValidateOptions
   checkRequired(out, notebook, "", "the notebook", ["metadata", "nbformat_minor", "nbformat", "worksheets"]);
   checkNoUnknownKeys(out, notebook, "", "an nbformat 3 notebook", NOTEBOOK_KEYS);
   if (has(notebook, "nbformat")) checkInteger(out, notebook["nbformat"], "/nbformat", "'nbformat'", { min: 3, max: 3 });
-  if (has(notebook, "nbformat_minor")) checkInteger(out, notebook["nbformat_minor"], "/nbformat_minor", "'nbformat_minor'", { min: 0 });
-  if (has(notebook, "orig_nbformat")) checkInteger(out, notebook["orig_nbformat"], "/orig_nbformat", "'orig_nbformat'", { min: 1 });
-  if (has(notebook, "orig_nbformat_minor")) checkInteger(out, notebook["orig_nbformat_minor"], "/orig_nbformat_minor", "'orig_nbformat_minor'", { min: 0 });
+  if (has(notebook, "nbformat_minor"))
+    checkInteger(out, notebook["nbformat_minor"], "/nbformat_minor", "'nbformat_minor'", { min: 0 });
+  if (has(notebook, "orig_nbformat"))
+    checkInteger(out, notebook["orig_nbformat"], "/orig_nbformat", "'orig_nbformat'", { min: 1 });
+  if (has(notebook, "orig_nbformat_minor"))
+    checkInteger(out, notebook["orig_nbformat_minor"], "/orig_nbformat_minor", "'orig_nbformat_minor'", { min: 0 });
   if (has(notebook, "metadata")) checkNotebookMetadata(out, notebook["metadata"]);
   if (!has(notebook, "worksheets")) return out.items;
   const worksheets = expectArray(out, notebook["worksheets"], "/worksheets", "'worksheets'");
@@ -66,7 +94,8 @@ export function validateNotebookV3(document: JsonValue, options: ValidateOptions
     if (!worksheet) return;
     checkRequired(out, worksheet, pointer, "the worksheet", ["cells"]);
     checkNoUnknownKeys(out, worksheet, pointer, "a worksheet", WORKSHEET_KEYS);
-    if (has(worksheet, "metadata")) expectObject(out, worksheet["metadata"], `${pointer}/metadata`, "worksheet 'metadata'");
+    if (has(worksheet, "metadata"))
+      expectObject(out, worksheet["metadata"], `${pointer}/metadata`, "worksheet 'metadata'");
     if (!has(worksheet, "cells")) return;
     const cells = expectArray(out, worksheet["cells"], `${pointer}/cells`, "'cells'");
     cells?.forEach((cell, c) => {
@@ -90,7 +119,8 @@ function checkNotebookMetadata(out: ViolationList, value: JsonValue | undefined)
       }
     }
   }
-  if (has(metadata, "signature")) checkString(out, metadata["signature"], "/metadata/signature", "metadata 'signature'");
+  if (has(metadata, "signature"))
+    checkString(out, metadata["signature"], "/metadata/signature", "metadata 'signature'");
 }
 
 function checkCell(out: ViolationList, value: JsonValue, pointer: string): void {
@@ -115,23 +145,32 @@ function checkCell(out: ViolationList, value: JsonValue, pointer: string): void 
     if (has(cell, "language")) checkString(out, cell["language"], `${pointer}/language`, "the cell 'language'");
     if (has(cell, "collapsed")) checkBoolean(out, cell["collapsed"], `${pointer}/collapsed`, "'collapsed'");
     if (has(cell, "input")) checkMultiline(out, cell["input"], `${pointer}/input`, "the cell 'input'");
-    if (has(cell, "prompt_number")) checkInteger(out, cell["prompt_number"], `${pointer}/prompt_number`, "'prompt_number'", { min: 0, nullable: true });
+    if (has(cell, "prompt_number"))
+      checkInteger(out, cell["prompt_number"], `${pointer}/prompt_number`, "'prompt_number'", {
+        min: 0,
+        nullable: true,
+      });
     if (has(cell, "outputs")) {
       const outputs = expectArray(out, cell["outputs"], `${pointer}/outputs`, "'outputs'");
       outputs?.forEach((output, index) => checkOutput(out, output, `${pointer}/outputs/${index}`));
     }
   } else {
-    out.add(`${pointer}/cell_type`, `unknown cell_type ${describeValue(type)}: nbformat 3 knows 'code', 'markdown', 'html', 'heading' and 'raw'`);
+    out.add(
+      `${pointer}/cell_type`,
+      `unknown cell_type ${describeValue(type)}: nbformat 3 knows 'code', 'markdown', 'html', 'heading' and 'raw'`,
+    );
     return;
   }
-  if (type !== "code" && has(cell, "source")) checkMultiline(out, cell["source"], `${pointer}/source`, "the cell 'source'");
+  if (type !== "code" && has(cell, "source"))
+    checkMultiline(out, cell["source"], `${pointer}/source`, "the cell 'source'");
   if (has(cell, "metadata")) {
     const metadata = expectObject(out, cell["metadata"], `${pointer}/metadata`, "cell 'metadata'");
     // Only raw and markdown cells constrain their metadata in v3.
     if (metadata && (type === "raw" || type === "markdown" || type === "html")) {
       if (has(metadata, "name")) checkCellName(out, metadata["name"], `${pointer}/metadata/name`);
       if (has(metadata, "tags")) checkTags(out, metadata["tags"], `${pointer}/metadata/tags`);
-      if (type === "raw" && has(metadata, "format")) checkString(out, metadata["format"], `${pointer}/metadata/format`, "raw cell metadata 'format'");
+      if (type === "raw" && has(metadata, "format"))
+        checkString(out, metadata["format"], `${pointer}/metadata/format`, "raw cell metadata 'format'");
     }
   }
 }
@@ -150,7 +189,8 @@ function checkOutput(out: ViolationList, value: JsonValue, pointer: string): voi
     if (type === "pyout") {
       checkRequired(out, output, pointer, what, ["output_type", "prompt_number"]);
       // Unlike a code cell's, a pyout's prompt_number may not be null.
-      if (has(output, "prompt_number")) checkInteger(out, output["prompt_number"], `${pointer}/prompt_number`, "'prompt_number'", { min: 0 });
+      if (has(output, "prompt_number"))
+        checkInteger(out, output["prompt_number"], `${pointer}/prompt_number`, "'prompt_number'", { min: 0 });
     }
     checkNoUnknownKeys(out, output, pointer, what, type === "pyout" ? PYOUT_KEYS : DISPLAY_DATA_KEYS, [pattern]);
     if (has(output, "metadata")) expectObject(out, output["metadata"], `${pointer}/metadata`, "output 'metadata'");
@@ -170,6 +210,9 @@ function checkOutput(out: ViolationList, value: JsonValue, pointer: string): voi
     if (has(output, "evalue")) checkString(out, output["evalue"], `${pointer}/evalue`, "'evalue'");
     if (has(output, "traceback")) checkArrayOfStrings(out, output["traceback"], `${pointer}/traceback`, "'traceback'");
   } else {
-    out.add(`${pointer}/output_type`, `unknown output_type ${describeValue(type)}: nbformat 3 knows 'pyout', 'display_data', 'stream' and 'pyerr'`);
+    out.add(
+      `${pointer}/output_type`,
+      `unknown output_type ${describeValue(type)}: nbformat 3 knows 'pyout', 'display_data', 'stream' and 'pyerr'`,
+    );
   }
 }

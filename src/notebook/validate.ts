@@ -75,15 +75,22 @@ const OUTPUT_KNOWN_KEYS: Readonly<Record<string, ReadonlySet<string>>> = Object.
 );
 
 /** Required and allowed keys per cell type, with ("+id") and without cell ids. */
-const CELL_KEYS: Readonly<Record<string, { required: readonly string[]; known: ReadonlySet<string> }>> = Object.fromEntries(
-  ["code", "markdown", "raw"].flatMap((type) =>
-    [false, true].map((withId) => {
-      const required = [...(withId ? ["id"] : []), "cell_type", "metadata", "source", ...(type === "code" ? ["outputs", "execution_count"] : [])];
-      const known = new Set(type === "code" ? required : [...required, "attachments"]);
-      return [`${type}${withId ? "+id" : ""}`, { required, known }];
-    }),
-  ),
-);
+const CELL_KEYS: Readonly<Record<string, { required: readonly string[]; known: ReadonlySet<string> }>> =
+  Object.fromEntries(
+    ["code", "markdown", "raw"].flatMap((type) =>
+      [false, true].map((withId) => {
+        const required = [
+          ...(withId ? ["id"] : []),
+          "cell_type",
+          "metadata",
+          "source",
+          ...(type === "code" ? ["outputs", "execution_count"] : []),
+        ];
+        const known = new Set(type === "code" ? required : [...required, "attachments"]);
+        return [`${type}${withId ? "+id" : ""}`, { required, known }];
+      }),
+    ),
+  );
 
 /** Checks a parsed v4 notebook; returns its violations, outermost first and cells in order (empty when valid). */
 export function validateNotebookV4(document: JsonValue, options: ValidateOptions = {}): Violation[] {
@@ -95,7 +102,8 @@ export function validateNotebookV4(document: JsonValue, options: ValidateOptions
   checkRequired(out, notebook, "", "the notebook", ["metadata", "nbformat_minor", "nbformat", "cells"]);
   checkNoUnknownKeys(out, notebook, "", `an nbformat 4.${minor} notebook`, NOTEBOOK_KEYS);
   if (has(notebook, "nbformat")) checkInteger(out, notebook["nbformat"], "/nbformat", "'nbformat'", { min: 4, max: 4 });
-  if (has(notebook, "nbformat_minor")) checkInteger(out, notebook["nbformat_minor"], "/nbformat_minor", "'nbformat_minor'", { min: minor });
+  if (has(notebook, "nbformat_minor"))
+    checkInteger(out, notebook["nbformat_minor"], "/nbformat_minor", "'nbformat_minor'", { min: minor });
   if (has(notebook, "metadata")) checkNotebookMetadata(out, notebook["metadata"], minor);
   if (has(notebook, "cells")) {
     const cells = expectArray(out, notebook["cells"], "/cells", "'cells'");
@@ -108,7 +116,12 @@ export function validateNotebookV4(document: JsonValue, options: ValidateOptions
         const id = cell["id"];
         const owner = idOwners.get(id);
         if (owner === undefined) idOwners.set(id, index);
-        else out.add(`${pointer}/id`, `cell id ${describeValue(id)} is already the id of cell ${owner + 1}; cell ids must be unique`, "duplicate_cell_id");
+        else
+          out.add(
+            `${pointer}/id`,
+            `cell id ${describeValue(id)} is already the id of cell ${owner + 1}; cell ids must be unique`,
+            "duplicate_cell_id",
+          );
       }
     });
     out.cell = undefined;
@@ -124,7 +137,8 @@ function checkNotebookMetadata(out: ViolationList, value: JsonValue | undefined,
     if (kernelspec) {
       checkRequired(out, kernelspec, "/metadata/kernelspec", "metadata 'kernelspec'", ["name", "display_name"]);
       for (const key of ["name", "display_name"]) {
-        if (has(kernelspec, key)) checkString(out, kernelspec[key], `/metadata/kernelspec/${key}`, `kernelspec '${key}'`);
+        if (has(kernelspec, key))
+          checkString(out, kernelspec[key], `/metadata/kernelspec/${key}`, `kernelspec '${key}'`);
       }
     }
   }
@@ -137,11 +151,15 @@ function checkNotebookMetadata(out: ViolationList, value: JsonValue | undefined,
       }
       const mode = info["codemirror_mode"];
       if (has(info, "codemirror_mode") && typeof mode !== "string" && !isObject(mode)) {
-        out.add("/metadata/language_info/codemirror_mode", `language_info 'codemirror_mode' must be a string or an object, found ${describeValue(mode)}`);
+        out.add(
+          "/metadata/language_info/codemirror_mode",
+          `language_info 'codemirror_mode' must be a string or an object, found ${describeValue(mode)}`,
+        );
       }
     }
   }
-  if (has(metadata, "orig_nbformat")) checkInteger(out, metadata["orig_nbformat"], "/metadata/orig_nbformat", "metadata 'orig_nbformat'", { min: 1 });
+  if (has(metadata, "orig_nbformat"))
+    checkInteger(out, metadata["orig_nbformat"], "/metadata/orig_nbformat", "metadata 'orig_nbformat'", { min: 1 });
   if (minor >= 2) {
     if (has(metadata, "title")) checkString(out, metadata["title"], "/metadata/title", "metadata 'title'");
     // The schema describes the authors' items under a misspelt keyword ("item"), so only the array is checked.
@@ -158,11 +176,17 @@ function checkCell(out: ViolationList, value: JsonValue, pointer: string, minor:
   }
   const type = cell["cell_type"];
   if (type !== "code" && type !== "markdown" && type !== "raw") {
-    out.add(`${pointer}/cell_type`, `unknown cell_type ${describeValue(type)}: nbformat 4.${minor} knows 'code', 'markdown' and 'raw'`);
+    out.add(
+      `${pointer}/cell_type`,
+      `unknown cell_type ${describeValue(type)}: nbformat 4.${minor} knows 'code', 'markdown' and 'raw'`,
+    );
     return;
   }
   const withId = minor >= 5;
-  const keys = CELL_KEYS[`${type}${withId ? "+id" : ""}`] as { required: readonly string[]; known: ReadonlySet<string> };
+  const keys = CELL_KEYS[`${type}${withId ? "+id" : ""}`] as {
+    required: readonly string[];
+    known: ReadonlySet<string>;
+  };
   const what = `a ${type} cell`;
   checkRequired(out, cell, pointer, what, keys.required);
   checkNoUnknownKeys(out, cell, pointer, what, keys.known, [], (key) =>
@@ -178,7 +202,10 @@ function checkCell(out: ViolationList, value: JsonValue, pointer: string, minor:
       outputs?.forEach((output, index) => checkOutput(out, output, `${pointer}/outputs/${index}`));
     }
     if (has(cell, "execution_count")) {
-      checkInteger(out, cell["execution_count"], `${pointer}/execution_count`, "'execution_count'", { min: 0, nullable: true });
+      checkInteger(out, cell["execution_count"], `${pointer}/execution_count`, "'execution_count'", {
+        min: 0,
+        nullable: true,
+      });
     }
   }
 }
@@ -191,21 +218,33 @@ function checkCellId(out: ViolationList, value: JsonValue | undefined, pointer: 
   }
 }
 
-function checkCellMetadata(out: ViolationList, value: JsonValue | undefined, pointer: string, type: string, minor: number): void {
+function checkCellMetadata(
+  out: ViolationList,
+  value: JsonValue | undefined,
+  pointer: string,
+  type: string,
+  minor: number,
+): void {
   const metadata = expectObject(out, value, pointer, "cell 'metadata'");
   if (!metadata) return;
   if (has(metadata, "name")) checkCellName(out, metadata["name"], `${pointer}/name`);
   if (has(metadata, "tags")) checkTags(out, metadata["tags"], `${pointer}/tags`);
   // The schemas put `source_hidden` / `outputs_hidden` beside `jupyter`'s properties, not in them, so they
   // constrain nothing: `jupyter` only has to be an object.
-  if (minor >= 3 && has(metadata, "jupyter")) expectObject(out, metadata["jupyter"], `${pointer}/jupyter`, "metadata 'jupyter'");
-  if (type === "raw" && has(metadata, "format")) checkString(out, metadata["format"], `${pointer}/format`, "raw cell metadata 'format'");
+  if (minor >= 3 && has(metadata, "jupyter"))
+    expectObject(out, metadata["jupyter"], `${pointer}/jupyter`, "metadata 'jupyter'");
+  if (type === "raw" && has(metadata, "format"))
+    checkString(out, metadata["format"], `${pointer}/format`, "raw cell metadata 'format'");
   if (type !== "code") return;
-  if (has(metadata, "collapsed")) checkBoolean(out, metadata["collapsed"], `${pointer}/collapsed`, "metadata 'collapsed'");
+  if (has(metadata, "collapsed"))
+    checkBoolean(out, metadata["collapsed"], `${pointer}/collapsed`, "metadata 'collapsed'");
   if (has(metadata, "scrolled")) {
     const scrolled = metadata["scrolled"];
     if (scrolled !== true && scrolled !== false && scrolled !== "auto") {
-      out.add(`${pointer}/scrolled`, `metadata 'scrolled' must be true, false or "auto", found ${describeValue(scrolled)}`);
+      out.add(
+        `${pointer}/scrolled`,
+        `metadata 'scrolled' must be true, false or "auto", found ${describeValue(scrolled)}`,
+      );
     }
   }
   if (minor >= 4 && has(metadata, "execution")) {
@@ -213,7 +252,12 @@ function checkCellMetadata(out: ViolationList, value: JsonValue | undefined, poi
     if (execution) {
       for (const key of Object.keys(execution)) {
         if (typeof execution[key] === "string" || !ANY_SINGLE_LINE_KEY.test(key)) continue;
-        checkString(out, execution[key], joinPointer(`${pointer}/execution`, key), `execution timing ${JSON.stringify(key)}`);
+        checkString(
+          out,
+          execution[key],
+          joinPointer(`${pointer}/execution`, key),
+          `execution timing ${JSON.stringify(key)}`,
+        );
       }
     }
   }
@@ -229,7 +273,10 @@ function checkOutput(out: ViolationList, value: JsonValue, pointer: string): voi
   const type = output["output_type"];
   const keys = typeof type === "string" && Object.hasOwn(OUTPUT_KEYS, type) ? OUTPUT_KEYS[type] : undefined;
   if (keys === undefined) {
-    out.add(`${pointer}/output_type`, `unknown output_type ${describeValue(type)}: expected 'execute_result', 'display_data', 'stream' or 'error'`);
+    out.add(
+      `${pointer}/output_type`,
+      `unknown output_type ${describeValue(type)}: expected 'execute_result', 'display_data', 'stream' or 'error'`,
+    );
     return;
   }
   const what = `a ${String(type)} output`;
@@ -238,7 +285,10 @@ function checkOutput(out: ViolationList, value: JsonValue, pointer: string): voi
   if (has(output, "data")) checkMimeBundle(out, output["data"], `${pointer}/data`, "output 'data'");
   if (has(output, "metadata")) expectObject(out, output["metadata"], `${pointer}/metadata`, "output 'metadata'");
   if (has(output, "execution_count")) {
-    checkInteger(out, output["execution_count"], `${pointer}/execution_count`, "'execution_count'", { min: 0, nullable: true });
+    checkInteger(out, output["execution_count"], `${pointer}/execution_count`, "'execution_count'", {
+      min: 0,
+      nullable: true,
+    });
   }
   if (type === "stream") {
     if (has(output, "name")) checkString(out, output["name"], `${pointer}/name`, "the stream 'name'");

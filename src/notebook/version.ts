@@ -12,17 +12,31 @@ export interface NotebookVersion {
 
 export function detectVersion(root: JsonValue): NotebookVersion {
   if (!isObject(root)) {
-    throw new NotebookError("not_a_notebook", `the file is JSON but not a notebook: a notebook is an object, this is ${article(typeOf(root))}`, { pointer: "" });
+    throw new NotebookError(
+      "not_a_notebook",
+      `the file is JSON but not a notebook: a notebook is an object, this is ${article(typeOf(root))}`,
+      { pointer: "" },
+    );
   }
   if (!has(root, "nbformat")) {
-    throw new NotebookError("not_a_notebook", "the file is JSON but not a notebook: it has no 'nbformat' version", { pointer: "" });
+    throw new NotebookError("not_a_notebook", "the file is JSON but not a notebook: it has no 'nbformat' version", {
+      pointer: "",
+    });
   }
   const major = root["nbformat"];
   if (!isInteger(major)) {
-    throw new NotebookError("unsupported_version", `'nbformat' must be an integer major version, found ${describeValue(major)}`, { pointer: "/nbformat" });
+    throw new NotebookError(
+      "unsupported_version",
+      `'nbformat' must be an integer major version, found ${describeValue(major)}`,
+      { pointer: "/nbformat" },
+    );
   }
   if (major !== 2 && major !== 3 && major !== 4) {
-    throw new NotebookError("unsupported_version", `nbformat ${major} is not supported: Vitrine reads nbformat 2, 3 and 4`, { pointer: "/nbformat" });
+    throw new NotebookError(
+      "unsupported_version",
+      `nbformat ${major} is not supported: Vitrine reads nbformat 2, 3 and 4`,
+      { pointer: "/nbformat" },
+    );
   }
   const minor = root["nbformat_minor"];
   return { major, minor: isInteger(minor) ? minor : null };

@@ -1,7 +1,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { JSDOM } from "jsdom";
-import { cellElement, collectHeadings, elementsUnder, FOLD_OUTPUT_LINES, FOLD_PREVIEW_LINES, sizeDataImages } from "./dom.ts";
+import {
+  cellElement,
+  collectHeadings,
+  elementsUnder,
+  FOLD_OUTPUT_LINES,
+  FOLD_PREVIEW_LINES,
+  sizeDataImages,
+} from "./dom.ts";
 import { buildRenderPlan } from "./plan.ts";
 import { png } from "../../test/png-fixture.ts";
 import { renderMarkdown } from "./markdown.ts";
@@ -14,11 +21,20 @@ function tree(markup: string): HTMLElement {
 
 test("elementsUnder lists elements in tree order, and skips what it is told not to enter", () => {
   const root = tree("<p id=a><b id=b><i id=c></i></b></p><ul id=d><li id=e></li></ul>");
-  assert.deepEqual(elementsUnder(root).map((e) => e.id), ["a", "b", "c", "d", "e"]);
-  assert.deepEqual(elementsUnder(root, (e) => e.id !== "a").map((e) => e.id), ["a", "d", "e"]);
+  assert.deepEqual(
+    elementsUnder(root).map((e) => e.id),
+    ["a", "b", "c", "d", "e"],
+  );
+  assert.deepEqual(
+    elementsUnder(root, (e) => e.id !== "a").map((e) => e.id),
+    ["a", "d", "e"],
+  );
   const fragment = document.createDocumentFragment();
   fragment.append(document.createElement("p"), document.createElement("span"));
-  assert.deepEqual(elementsUnder(fragment).map((e) => e.localName), ["p", "span"]);
+  assert.deepEqual(
+    elementsUnder(fragment).map((e) => e.localName),
+    ["p", "span"],
+  );
 });
 
 test("collectHeadings finds h1 to h4 with ids in markdown boxes, hidden ones too, in order, and nothing else", () => {
@@ -36,9 +52,14 @@ test("collectHeadings finds h1 to h4 with ids in markdown boxes, hidden ones too
 
 test("sizeDataImages gives data: images without a size their header's, and leaves every other image alone", () => {
   const image = `data:image/png;base64,${png(640, 480).toString("base64")}`;
-  const root = tree(`<img id=a src="${image}"><img id=b src="${image}" width=100><img id=c src="https://x.example/a.png"><img id=d src="data:image/png;base64,bm90IGFuIGltYWdl"><img id=e src="data:image/svg+xml;base64,PHN2Zz4=">`);
+  const root = tree(
+    `<img id=a src="${image}"><img id=b src="${image}" width=100><img id=c src="https://x.example/a.png"><img id=d src="data:image/png;base64,bm90IGFuIGltYWdl"><img id=e src="data:image/svg+xml;base64,PHN2Zz4=">`,
+  );
   sizeDataImages(root);
-  const size = (id: string) => [root.querySelector(`#${id}`)!.getAttribute("width"), root.querySelector(`#${id}`)!.getAttribute("height")];
+  const size = (id: string) => [
+    root.querySelector(`#${id}`)!.getAttribute("width"),
+    root.querySelector(`#${id}`)!.getAttribute("height"),
+  ];
   assert.deepEqual(size("a"), ["640", "480"]);
   assert.deepEqual(size("b"), ["100", null], "a size the notebook gave stays as it is");
   assert.deepEqual(size("c"), [null, null]);
@@ -49,11 +70,21 @@ test("sizeDataImages gives data: images without a size their header's, and leave
 test("a long output shows its first lines above a fold that holds all of it, colours and all", () => {
   const lines = Array.from({ length: FOLD_OUTPUT_LINES + 50 }, (_, i) => `line ${i + 1}\n`);
   const coloured = ["line 1\n", "\u001b[31mline 2\u001b[0m\n", ...lines.slice(2)];
-  const plan = buildRenderPlan({
-    nbformat: 4,
-    nbformat_minor: 5,
-    metadata: {},
-    cells: [{ cell_type: "code", id: "c", source: "", metadata: {}, execution_count: 1, outputs: [{ output_type: "stream", name: "stdout", text: coloured.join("") }] }],
+  const plan = buildRenderPlan(
+    {
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: {},
+      cells: [
+        {
+          cell_type: "code",
+          id: "c",
+          source: "",
+          metadata: {},
+          execution_count: 1,
+          outputs: [{ output_type: "stream", name: "stdout", text: coloured.join("") }],
+        },
+      ],
     },
     { markdown: renderMarkdown },
   );
@@ -67,7 +98,10 @@ test("a long output shows its first lines above a fold that holds all of it, col
   assert.equal(preview?.textContent, lines.slice(0, FOLD_PREVIEW_LINES).join("").slice(0, -1));
   assert.equal(preview?.querySelector(".ansi-red-fg")?.textContent, "line 2");
   const fold = cell.querySelector(".vt-folded > details.vt-fold");
-  assert.equal(fold?.querySelector("summary")?.textContent, `Long output: ${(FOLD_OUTPUT_LINES + 50).toLocaleString("en")} lines (show all)`);
+  assert.equal(
+    fold?.querySelector("summary")?.textContent,
+    `Long output: ${(FOLD_OUTPUT_LINES + 50).toLocaleString("en")} lines (show all)`,
+  );
   assert.equal(fold?.querySelector("pre.vt-text")?.textContent?.split("\n").length, FOLD_OUTPUT_LINES + 51);
   assert.equal(fold?.hasAttribute("open"), false);
 });

@@ -237,7 +237,10 @@ const NO_MARKDOWN_INSIDE = ["vt-markdown", "vt-input", "vt-outputs"];
 /** Headings of the rendered markdown, in order, for a table of contents (only those with an id). */
 export function collectHeadings(root: ParentNode): TocEntry[] {
   const entries: TocEntry[] = [];
-  const containers = elementsUnder(root, (element) => !NO_MARKDOWN_INSIDE.some((name) => element.classList.contains(name)));
+  const containers = elementsUnder(
+    root,
+    (element) => !NO_MARKDOWN_INSIDE.some((name) => element.classList.contains(name)),
+  );
   for (const box of containers) {
     if (!box.classList.contains("vt-markdown")) continue;
     for (const h of elementsUnder(box)) {

@@ -8,12 +8,18 @@ import { exportNotebookHtml } from "./export.ts";
 const malicious = new URL("../../../shared/corpus/malicious/", import.meta.url);
 
 function exportFile(url: URL, remoteImages: "block" | "allow" = "block"): string {
-  return exportNotebookHtml(parseNotebook(readFileSync(url), { file: url.pathname }), { fileName: "x.ipynb", remoteImages });
+  return exportNotebookHtml(parseNotebook(readFileSync(url), { file: url.pathname }), {
+    fileName: "x.ipynb",
+    remoteImages,
+  });
 }
 
 test("notebook_inject.ipynb: none of nbconvert's injection strings appears unescaped", () => {
   const html = exportFile(new URL("notebook_inject.ipynb", malicious));
-  const expected = JSON.parse(readFileSync(new URL("expected_assertions.json", malicious), "utf8")) as Record<string, unknown>;
+  const expected = JSON.parse(readFileSync(new URL("expected_assertions.json", malicious), "utf8")) as Record<
+    string,
+    unknown
+  >;
   const strings = Object.values(expected).filter(Array.isArray).flat() as string[];
   assert.ok(strings.length >= 17);
   for (const s of strings) assert.equal(html.includes(s), false, `found unescaped: ${s}`);
@@ -49,7 +55,14 @@ test("remote images: blocked shows the URL as text; allowed keeps them without r
     nbformat: 4,
     nbformat_minor: 5,
     metadata: {},
-    cells: [{ cell_type: "markdown", id: "a", metadata: {}, source: "![logo](https://example.org/logo.png) [site](https://example.org/)" }],
+    cells: [
+      {
+        cell_type: "markdown",
+        id: "a",
+        metadata: {},
+        source: "![logo](https://example.org/logo.png) [site](https://example.org/)",
+      },
+    ],
   };
   const bytes = new TextEncoder().encode(JSON.stringify(nb));
   const blocked = new JSDOM(exportNotebookHtml(parseNotebook(bytes), { remoteImages: "block" })).window.document;
@@ -59,16 +72,30 @@ test("remote images: blocked shows the URL as text; allowed keeps them without r
   const allowed = new JSDOM(exportNotebookHtml(parseNotebook(bytes), { remoteImages: "allow" })).window.document;
   const img = allowed.querySelector(".vt-markdown img");
   assert.equal(img?.getAttribute("referrerpolicy"), "no-referrer");
-  assert.match(allowed.querySelector('meta[http-equiv="Content-Security-Policy"]')?.getAttribute("content") ?? "", /img-src data: https: http:/);
+  assert.match(
+    allowed.querySelector('meta[http-equiv="Content-Security-Policy"]')?.getAttribute("content") ?? "",
+    /img-src data: https: http:/,
+  );
 });
 
 test("the header names the file once: a notebook titled by its file name does not repeat it", () => {
   const meta = (metadata: Record<string, string>, fileName: string) => {
-    const notebook = { nbformat: 4, nbformat_minor: 5, metadata, cells: [{ cell_type: "markdown", id: "a", metadata: {}, source: "# A heading" }] };
-    const html = exportNotebookHtml(parseNotebook(JSON.stringify(notebook), { file: fileName }), { fileName, remoteImages: "block" });
+    const notebook = {
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata,
+      cells: [{ cell_type: "markdown", id: "a", metadata: {}, source: "# A heading" }],
+    };
+    const html = exportNotebookHtml(parseNotebook(JSON.stringify(notebook), { file: fileName }), {
+      fileName,
+      remoteImages: "block",
+    });
     const doc = new JSDOM(html).window.document;
     return [doc.querySelector(".vt-title")?.textContent, doc.querySelector(".vt-meta")?.textContent];
   };
   assert.deepEqual(meta({}, "plain.ipynb"), ["plain.ipynb", "nbformat 4.5 · 1 cells · python"]);
-  assert.deepEqual(meta({ title: "A title" }, "titled.ipynb"), ["A title", "titled.ipynb · nbformat 4.5 · 1 cells · python"]);
+  assert.deepEqual(meta({ title: "A title" }, "titled.ipynb"), [
+    "A title",
+    "titled.ipynb · nbformat 4.5 · 1 cells · python",
+  ]);
 });

@@ -77,7 +77,14 @@ class ExportHost implements RenderHost {
       const box = el(doc, "div", "vt-fallback");
       if (frame.fallbackImage) box.appendChild(imageElement(doc, frame.fallbackImage));
       else box.appendChild(el(doc, "pre", "vt-text", frame.fallbackText));
-      box.appendChild(el(doc, "p", "vt-notice", `Static copy of a ${frame.mime} output; the interactive view needs the Vitrine studio.`));
+      box.appendChild(
+        el(
+          doc,
+          "p",
+          "vt-notice",
+          `Static copy of a ${frame.mime} output; the interactive view needs the Vitrine studio.`,
+        ),
+      );
       return box;
     }
     const built = buildFrameDocument(frame, {
@@ -155,14 +162,23 @@ export function exportNotebookParts(parsed: ParsedNotebook, options: ExportOptio
   const doc = env.window.document.implementation.createHTMLDocument("");
   doc.documentElement.lang = "en";
   doc.head.replaceChildren();
-  const plan = buildRenderPlan(parsed.notebook, { fileName: options.fileName, original: parsed.original, markdown: (source) => renderMarkdown(source) });
+  const plan = buildRenderPlan(parsed.notebook, {
+    fileName: options.fileName,
+    original: parsed.original,
+    markdown: (source) => renderMarkdown(source),
+  });
   const host = new ExportHost(env, remoteImages);
 
   const page = el(doc, "main", "vt-page");
   const header = el(doc, "header", "vt-header");
   header.appendChild(el(doc, "h1", "vt-title", plan.title));
   // A notebook without a title of its own is titled by its file name (as in the studio): no need to say it twice.
-  const details = [plan.title === options.fileName ? undefined : options.fileName, `nbformat ${plan.formatLabel}`, `${plan.cells.length} cells`, plan.language].filter(Boolean);
+  const details = [
+    plan.title === options.fileName ? undefined : options.fileName,
+    `nbformat ${plan.formatLabel}`,
+    `${plan.cells.length} cells`,
+    plan.language,
+  ].filter(Boolean);
   header.appendChild(el(doc, "p", "vt-meta", details.join(" · ")));
   page.appendChild(header);
   const cells = el(doc, "div", "vt-cells");

@@ -91,7 +91,8 @@ export function buildFrameDocument(frame: FrameOutputPlan, renderers: FrameConte
       // JSON, and library-backed types (vega, plotly, widgets) whose libraries a static file does not carry.
       doc = frameSkeleton(undefined);
       const body = bodyOf(doc);
-      if (frame.mime !== "application/json") appendChild(body, createElement("p", { class: "vt-frame-note" }, viewerMissingNote(frame.mime, "export")));
+      if (frame.mime !== "application/json")
+        appendChild(body, createElement("p", { class: "vt-frame-note" }, viewerMissingNote(frame.mime, "export")));
       appendChild(body, createElement("pre", {}, content));
     }
   }

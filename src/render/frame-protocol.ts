@@ -112,7 +112,8 @@ export function isBoundedJsonObject(value: unknown): value is FrameJsonObject {
       if (++seen > MAX_FRAME_SPEC_VALUES) return false;
       // NaN and Infinity cannot come from a notebook's JSON, and libraries draw them as gaps: no reason to refuse.
       // Anything else (undefined, a hole in an array, a function, a bigint, a symbol) is no JSON.
-      if (child !== null && typeof child !== "string" && typeof child !== "boolean" && typeof child !== "number") return false;
+      if (child !== null && typeof child !== "string" && typeof child !== "boolean" && typeof child !== "number")
+        return false;
     }
   }
   return true;
@@ -129,7 +130,9 @@ export function parseFrameRenderRequest(data: unknown): FrameRenderRequest | nul
     case "text": {
       if (typeof data.text !== "string") return null;
       if (data.note !== undefined && typeof data.note !== "string") return null;
-      return typeof data.note === "string" ? { type: "render", kind: "text", text: data.text, note: data.note } : { type: "render", kind: "text", text: data.text };
+      return typeof data.note === "string"
+        ? { type: "render", kind: "text", text: data.text, note: data.note }
+        : { type: "render", kind: "text", text: data.text };
     }
     case "plotly":
       return isBoundedJsonObject(data.figure) ? { type: "render", kind: "plotly", figure: data.figure } : null;

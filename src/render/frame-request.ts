@@ -28,17 +28,35 @@ export const MARKDOWN_FRAME_MIME_TYPES: ReadonlySet<string> = new Set(["text/mar
  * @param sanitizedMarkdown renders markdown (or LaTeX-in-text) output to sanitized HTML; the frame is the second
  * wall, not the only one, so markdown outputs are sanitized exactly like markdown cells.
  */
-export function frameRenderRequest(frame: FrameOutputPlan, sanitizedMarkdown: (source: string) => string): FrameRenderRequest {
+export function frameRenderRequest(
+  frame: FrameOutputPlan,
+  sanitizedMarkdown: (source: string) => string,
+): FrameRenderRequest {
   const mode = vegaModeOf(frame.mime);
   if (mode !== undefined || frame.mime === PLOTLY_MIME) {
     const content = frame.content;
     // A spec saved as a URL (as `VegaLite("https://...")` saves it) would have to be fetched: frames have no network.
-    if (typeof content === "string") return { type: "render", kind: "text", text: content, note: `${frame.mime} output: its spec is at a URL, and output frames have no network; the address follows.` };
-    if (!isBoundedJsonObject(content)) return { type: "render", kind: "text", text: frameContentText(frame), note: `${frame.mime} output: its data is not a JSON object within the viewer's limits; the data follows.` };
-    return mode === undefined ? { type: "render", kind: "plotly", figure: content } : { type: "render", kind: "vega", spec: content, mode };
+    if (typeof content === "string")
+      return {
+        type: "render",
+        kind: "text",
+        text: content,
+        note: `${frame.mime} output: its spec is at a URL, and output frames have no network; the address follows.`,
+      };
+    if (!isBoundedJsonObject(content))
+      return {
+        type: "render",
+        kind: "text",
+        text: frameContentText(frame),
+        note: `${frame.mime} output: its data is not a JSON object within the viewer's limits; the data follows.`,
+      };
+    return mode === undefined
+      ? { type: "render", kind: "plotly", figure: content }
+      : { type: "render", kind: "vega", spec: content, mode };
   }
   const content = frameContentText(frame);
-  if (MARKDOWN_FRAME_MIME_TYPES.has(frame.mime)) return { type: "render", kind: "document", markup: sanitizedMarkdown(content) };
+  if (MARKDOWN_FRAME_MIME_TYPES.has(frame.mime))
+    return { type: "render", kind: "document", markup: sanitizedMarkdown(content) };
   switch (frame.mime) {
     case "text/html":
     case "image/svg+xml":

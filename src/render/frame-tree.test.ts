@@ -29,7 +29,11 @@ const TRICKY_MARKUP = [
 test("a frame tree serializes exactly as jsdom's DOM parsed from the same markup", () => {
   for (const markup of TRICKY_MARKUP) {
     const dom = new window.DOMParser().parseFromString(markup, "text/html");
-    assert.equal(serializeParts(PARSE5_TREE, parseDocument(markup)).join(""), serializeParts(DOM_TREE, dom).join(""), markup);
+    assert.equal(
+      serializeParts(PARSE5_TREE, parseDocument(markup)).join(""),
+      serializeParts(DOM_TREE, dom).join(""),
+      markup,
+    );
   }
 });
 
@@ -40,7 +44,10 @@ test("textContentOf joins descendant text as textContent does", () => {
 });
 
 test("treeFromDom copies a DOM fragment, namespaced attributes included", () => {
-  const dom = new window.DOMParser().parseFromString('<p class="c">x<!--k--><math><mi mathvariant="bold">y</mi></math></p><svg><a xlink:href="#h"></a></svg>', "text/html");
+  const dom = new window.DOMParser().parseFromString(
+    '<p class="c">x<!--k--><math><mi mathvariant="bold">y</mi></math></p><svg><a xlink:href="#h"></a></svg>',
+    "text/html",
+  );
   const fragment = dom.createDocumentFragment();
   fragment.append(...Array.from(dom.body.childNodes));
   const copy = treeFromDom(fragment);
@@ -85,7 +92,11 @@ test("inline scripts, styles and style attributes are hashed in tree order; temp
     ),
     noMarkdown,
   );
-  assert.deepEqual(built.scriptHashes, [sha256Source("one()"), sha256Source("two()"), sha256Source(FRAME_SIZER_SCRIPT)]);
+  assert.deepEqual(built.scriptHashes, [
+    sha256Source("one()"),
+    sha256Source("two()"),
+    sha256Source(FRAME_SIZER_SCRIPT),
+  ]);
   assert.equal(built.styleHashes.length, 3);
   assert.equal(built.styleHashes[1], sha256Source("a{}"));
   assert.equal(built.styleHashes[2], sha256Source("b{}"));
@@ -99,7 +110,10 @@ test("a frameset output gets the sizer in its frameset, as document.body finds i
 });
 
 test("a JavaScript output cannot close its script element early", () => {
-  const built = buildFrameDocument(frame("application/javascript", "x = '</script><script>alert(1)</script>'; // <!--"), noMarkdown);
+  const built = buildFrameDocument(
+    frame("application/javascript", "x = '</script><script>alert(1)</script>'; // <!--"),
+    noMarkdown,
+  );
   const doc = new window.DOMParser().parseFromString(built.html, "text/html");
   const scripts = Array.from(doc.querySelectorAll("script"), (s) => s.textContent);
   assert.equal(scripts.length, 3);

@@ -40,7 +40,9 @@ function rootElement(doc: TreeDocument): TreeElement {
 
 /** The HTML `head` element, as `document.head` finds it. */
 export function headOf(doc: TreeDocument): TreeElement {
-  const head = rootElement(doc).childNodes.find((n): n is TreeElement => isElement(n) && n.namespaceURI === HTML_NS && n.tagName === "head");
+  const head = rootElement(doc).childNodes.find(
+    (n): n is TreeElement => isElement(n) && n.namespaceURI === HTML_NS && n.tagName === "head",
+  );
   if (!head) throw new Error("parsed document has no head");
   return head;
 }
@@ -48,7 +50,8 @@ export function headOf(doc: TreeDocument): TreeElement {
 /** The document's body element as `document.body` finds it: the root's first `body` or `frameset` child. */
 export function bodyOf(doc: TreeDocument): TreeElement {
   const body = rootElement(doc).childNodes.find(
-    (n): n is TreeElement => isElement(n) && n.namespaceURI === HTML_NS && (n.tagName === "body" || n.tagName === "frameset"),
+    (n): n is TreeElement =>
+      isElement(n) && n.namespaceURI === HTML_NS && (n.tagName === "body" || n.tagName === "frameset"),
   );
   if (!body) throw new Error("parsed document has no body");
   return body;
@@ -131,7 +134,8 @@ function nodeType(node: TreeNode): number {
 
 function* treeAttributes(element: TreeNode): Iterable<readonly [string, string]> {
   // In foreign content the parser splits `xlink:href` into prefix and local name; a DOM attribute's name is both.
-  for (const attr of (element as TreeElement).attrs) yield [attr.prefix ? `${attr.prefix}:${attr.name}` : attr.name, attr.value];
+  for (const attr of (element as TreeElement).attrs)
+    yield [attr.prefix ? `${attr.prefix}:${attr.name}` : attr.name, attr.value];
 }
 
 function treeChildren(node: TreeNode): Iterable<TreeNode> {
@@ -149,7 +153,10 @@ export const PARSE5_TREE: MarkupTree<TreeNode> = {
   attributes: treeAttributes,
   children: treeChildren,
   textContent: textContentOf,
-  data: (node) => ("value" in node ? (node as DefaultTreeAdapterTypes.TextNode).value : (node as DefaultTreeAdapterTypes.CommentNode).data),
+  data: (node) =>
+    "value" in node
+      ? (node as DefaultTreeAdapterTypes.TextNode).value
+      : (node as DefaultTreeAdapterTypes.CommentNode).data,
 };
 
 /**

@@ -26,9 +26,15 @@ test("R, Julia, bash and SQL are known", () => {
 test("languages registered as notebooks name them still highlight what they embed", () => {
   // Markdown embeds HTML, HTML embeds script: each is highlighted with the others' rules as well.
   const runs = highlightCode("Some <b>html</b>\n", "md");
-  assert.ok(runs.some((r) => r.classes.includes("hljs-tag")), JSON.stringify(runs));
+  assert.ok(
+    runs.some((r) => r.classes.includes("hljs-tag")),
+    JSON.stringify(runs),
+  );
   const script = highlightCode("<script>const x = 1;</script>", "html");
-  assert.ok(script.some((r) => r.classes.includes("hljs-keyword") && r.text === "const"), JSON.stringify(script));
+  assert.ok(
+    script.some((r) => r.classes.includes("hljs-keyword") && r.text === "const"),
+    JSON.stringify(script),
+  );
   assert.equal(resolveLanguage("cobol"), undefined);
   assert.equal(resolveLanguage("toString"), undefined, "only the languages the studio carries");
 });

@@ -18,11 +18,30 @@ import xml from "highlight.js/lib/languages/xml";
 import yaml from "highlight.js/lib/languages/yaml";
 import type { TextRun } from "./terminal.ts";
 
-const LANGUAGES: Record<string, LanguageFn> = { bash, cpp, javascript, json, julia, markdown, python, r, scala, sql, typescript, xml, yaml };
+const LANGUAGES: Record<string, LanguageFn> = {
+  bash,
+  cpp,
+  javascript,
+  json,
+  julia,
+  markdown,
+  python,
+  r,
+  scala,
+  sql,
+  typescript,
+  xml,
+  yaml,
+};
 // Each language is registered when a notebook first names it: registering runs its definition, and a page that
 // loads all thirteen up front spends the time before its first notebook is drawn. A language that embeds others
 // (its grammar's subLanguage: HTML in markdown and in JSX, script in HTML) brings those in with it.
-const EMBEDDED: Record<string, readonly string[]> = { markdown: ["xml"], javascript: ["xml"], typescript: ["xml"], xml: ["javascript"] };
+const EMBEDDED: Record<string, readonly string[]> = {
+  markdown: ["xml"],
+  javascript: ["xml"],
+  typescript: ["xml"],
+  xml: ["javascript"],
+};
 const registered = new Set<string>();
 function register(name: string): void {
   if (registered.has(name)) return;
@@ -34,9 +53,21 @@ function register(name: string): void {
 }
 
 const ALIASES: Record<string, string> = {
-  ipython: "python", ipython3: "python", python3: "python", py: "python",
-  sh: "bash", shell: "bash", zsh: "bash", js: "javascript", ts: "typescript",
-  html: "xml", c: "cpp", "c++": "cpp", jl: "julia", yml: "yaml", md: "markdown",
+  ipython: "python",
+  ipython3: "python",
+  python3: "python",
+  py: "python",
+  sh: "bash",
+  shell: "bash",
+  zsh: "bash",
+  js: "javascript",
+  ts: "typescript",
+  html: "xml",
+  c: "cpp",
+  "c++": "cpp",
+  jl: "julia",
+  yml: "yaml",
+  md: "markdown",
 };
 
 /** Longest source highlighted; longer cells are shown as plain text rather than slow the page. */
@@ -50,7 +81,14 @@ export function resolveLanguage(language: string): string | undefined {
   return hljs.getLanguage(name) ? name : undefined;
 }
 
-const ENTITIES: Record<string, string> = { "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#x27;": "'", "&#39;": "'" };
+const ENTITIES: Record<string, string> = {
+  "&amp;": "&",
+  "&lt;": "<",
+  "&gt;": ">",
+  "&quot;": '"',
+  "&#x27;": "'",
+  "&#39;": "'",
+};
 const TOKEN_RE = /<span class="([a-z0-9_ -]+)">|<\/span>|&(?:amp|lt|gt|quot|#x27|#39);|[^<&]+/gy;
 
 /** Reads highlight.js output back into runs; undefined if it contains anything else. */
@@ -66,7 +104,13 @@ function runsFromHighlightHtml(html: string): TextRun[] | undefined {
     const token = m[0];
     if (m[1] !== undefined) {
       stack.push(classes);
-      classes = [...classes, ...m[1].split(" ").filter((c) => /^hljs-[a-z0-9_-]+$|^[a-z]+_$/.test(c)).map((c) => (c.startsWith("hljs-") ? c : `hljs-${c}`))];
+      classes = [
+        ...classes,
+        ...m[1]
+          .split(" ")
+          .filter((c) => /^hljs-[a-z0-9_-]+$|^[a-z]+_$/.test(c))
+          .map((c) => (c.startsWith("hljs-") ? c : `hljs-${c}`)),
+      ];
       continue;
     }
     if (token === "</span>") {

@@ -11,19 +11,64 @@ export function countOf(text: string, char: string): number {
 
 /** Void elements: never opened, so they add no depth. */
 const VOID_ELEMENTS: ReadonlySet<string> = new Set([
-  "area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "image", "img", "input", "keygen", "link",
-  "meta", "param", "source", "track", "wbr",
+  "area",
+  "base",
+  "basefont",
+  "bgsound",
+  "br",
+  "col",
+  "embed",
+  "frame",
+  "hr",
+  "image",
+  "img",
+  "input",
+  "keygen",
+  "link",
+  "meta",
+  "param",
+  "source",
+  "track",
+  "wbr",
 ]);
 
 /** Elements a sibling closes implicitly (`<li>a<li>b` is flat); their containers (`ul`, `table`) count instead. */
 const IMPLICITLY_CLOSED: ReadonlySet<string> = new Set([
-  "p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoot", "option", "optgroup", "rb", "rt", "rtc", "rp",
-  "colgroup", "caption", "html", "head", "body",
+  "p",
+  "li",
+  "dt",
+  "dd",
+  "tr",
+  "td",
+  "th",
+  "thead",
+  "tbody",
+  "tfoot",
+  "option",
+  "optgroup",
+  "rb",
+  "rt",
+  "rtc",
+  "rp",
+  "colgroup",
+  "caption",
+  "html",
+  "head",
+  "body",
 ]);
 
 /** Elements whose content the HTML parser reads as text up to the matching end tag. */
 const RAW_TEXT: ReadonlySet<string> = new Set([
-  "script", "style", "xmp", "iframe", "noembed", "noframes", "noscript", "textarea", "title", "plaintext",
+  "script",
+  "style",
+  "xmp",
+  "iframe",
+  "noembed",
+  "noframes",
+  "noscript",
+  "textarea",
+  "title",
+  "plaintext",
 ]);
 
 /**

@@ -19,22 +19,34 @@ const PNG_1PX = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPh
 
 test("GFM tables keep their column alignment", () => {
   const doc = render("| left | centre | right |\n|:-----|:------:|------:|\n| a | *b* | `c` |\n| 1 | 2 | 3 |");
-  const headers = Array.from(doc.querySelectorAll("table > thead > tr > th"), (th) => [th.textContent, th.getAttribute("align")]);
-  assert.deepEqual(headers, [["left", "left"], ["centre", "center"], ["right", "right"]]);
+  const headers = Array.from(doc.querySelectorAll("table > thead > tr > th"), (th) => [
+    th.textContent,
+    th.getAttribute("align"),
+  ]);
+  assert.deepEqual(headers, [
+    ["left", "left"],
+    ["centre", "center"],
+    ["right", "right"],
+  ]);
   assert.equal(doc.querySelectorAll("table > tbody > tr").length, 2);
   assert.equal(doc.querySelector("tbody td[align=center] > em")?.textContent, "b");
   assert.equal(doc.querySelector("tbody td[align=right] > code")?.textContent, "c");
 });
 
 test("strikethrough, task lists and autolinks", () => {
-  const doc = render("~~gone~~\n\n- [x] done\n- [ ] todo\n\nSee https://example.org/a_b and www.example.com or <me@example.org>.");
+  const doc = render(
+    "~~gone~~\n\n- [x] done\n- [ ] todo\n\nSee https://example.org/a_b and www.example.com or <me@example.org>.",
+  );
   assert.equal(doc.querySelector("del")?.textContent, "gone");
   const boxes = Array.from(doc.querySelectorAll("li > input"));
   assert.equal(boxes.length, 2);
-  assert.deepEqual(boxes.map((b) => [b.getAttribute("type"), b.hasAttribute("disabled"), b.hasAttribute("checked")]), [
-    ["checkbox", true, true],
-    ["checkbox", true, false],
-  ]);
+  assert.deepEqual(
+    boxes.map((b) => [b.getAttribute("type"), b.hasAttribute("disabled"), b.hasAttribute("checked")]),
+    [
+      ["checkbox", true, true],
+      ["checkbox", true, false],
+    ],
+  );
   const links = Array.from(doc.querySelectorAll("a"), (a) => [a.textContent, a.getAttribute("href")]);
   assert.deepEqual(links, [
     ["https://example.org/a_b", "https://example.org/a_b"],
@@ -50,10 +62,15 @@ test("single line breaks stay soft (breaks: false, as JupyterLab)", () => {
 });
 
 test("inline and display math are typeset as MathML", () => {
-  const doc = render("Inline $e^{i\\pi} + 1 = 0$ and display:\n\n$$\\int_0^1 x\\,dx$$\n\nand \\\\(a\\\\), \\\\[b\\\\].\n\n\\begin{align}x &= 1\\\\ y &= 2\\end{align}");
+  const doc = render(
+    "Inline $e^{i\\pi} + 1 = 0$ and display:\n\n$$\\int_0^1 x\\,dx$$\n\nand \\\\(a\\\\), \\\\[b\\\\].\n\n\\begin{align}x &= 1\\\\ y &= 2\\end{align}",
+  );
   const maths = Array.from(doc.querySelectorAll("span.katex > math"));
   assert.equal(maths.length, 5);
-  assert.deepEqual(maths.map((m) => m.getAttribute("display")), [null, "block", null, "block", "block"]);
+  assert.deepEqual(
+    maths.map((m) => m.getAttribute("display")),
+    [null, "block", null, "block", "block"],
+  );
   assert.equal(maths[0]!.querySelector("annotation")?.textContent, "e^{i\\pi} + 1 = 0");
   assert.ok(maths[4]!.querySelector("mtable"));
   // Markdown never touched the TeX: the underscore and the backslashes arrived intact.
@@ -67,13 +84,11 @@ test("markdown inside math is left alone", () => {
 });
 
 test("a dollar inside code stays literal", () => {
-  const doc = render("`$foo` and `$bar` are variables.\n\n```bash\necho \"$HOME $PATH\"\n```\n\n    $indented$ code");
-  assert.deepEqual(Array.from(doc.querySelectorAll("code"), (c) => c.textContent), [
-    "$foo",
-    "$bar",
-    'echo "$HOME $PATH"\n',
-    "$indented$ code\n",
-  ]);
+  const doc = render('`$foo` and `$bar` are variables.\n\n```bash\necho "$HOME $PATH"\n```\n\n    $indented$ code');
+  assert.deepEqual(
+    Array.from(doc.querySelectorAll("code"), (c) => c.textContent),
+    ["$foo", "$bar", 'echo "$HOME $PATH"\n', "$indented$ code\n"],
+  );
   assert.equal(doc.querySelector("math"), null);
 });
 
@@ -104,14 +119,19 @@ test("math in attributes and raw HTML code stays source", () => {
 });
 
 test("KaTeX commands that would link, load or style stay inert (trust: false)", () => {
-  const doc = render("$\\href{javascript:alert(1)}{click}$ $\\url{javascript:alert(2)}$ $\\htmlClass{vt-run}{x}$ $\\htmlStyle{position:fixed}{y}$");
+  const doc = render(
+    "$\\href{javascript:alert(1)}{click}$ $\\url{javascript:alert(2)}$ $\\htmlClass{vt-run}{x}$ $\\htmlStyle{position:fixed}{y}$",
+  );
   assert.equal(doc.querySelectorAll("math").length, 4);
   assert.equal(doc.querySelector("a, [href], [style], .vt-run"), null);
 });
 
 test("attachments resolve to data URLs through the sanitizer", () => {
   const attachments = { "plot.png": { "image/png": PNG_1PX }, "vector.svg": { "image/svg+xml": "PHN2Zz4=" } };
-  const doc = render("![a plot](attachment:plot.png) ![vector](attachment:vector.svg) <img src=\"attachment:plot.png\">", { attachments });
+  const doc = render(
+    '![a plot](attachment:plot.png) ![vector](attachment:vector.svg) <img src="attachment:plot.png">',
+    { attachments },
+  );
   const sources = Array.from(doc.querySelectorAll("img"), (img) => img.getAttribute("src"));
   assert.deepEqual(sources, [`data:image/png;base64,${PNG_1PX}`, null, `data:image/png;base64,${PNG_1PX}`]);
   assert.equal(doc.querySelector("img")?.getAttribute("alt"), "a plot");
@@ -145,7 +165,9 @@ test("headingId replaces spaces only, like JupyterLab's createHeaderId", () => {
 });
 
 test("raw HTML is passed on for the sanitizer to clean", () => {
-  const html = renderMarkdown('<script>alert(1)</script><img src=x onerror="alert(1)"><a href="javascript:alert(1)">x</a>');
+  const html = renderMarkdown(
+    '<script>alert(1)</script><img src=x onerror="alert(1)"><a href="javascript:alert(1)">x</a>',
+  );
   const unsafe = new window.DOMParser().parseFromString(html, "text/html");
   assert.ok(unsafe.querySelector("script"), "renderMarkdown's output is not safe by itself");
   const doc = sanitizer.sanitizeToFragment(html);

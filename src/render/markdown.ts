@@ -290,7 +290,7 @@ function blockCosts(text: string): { nesting: number; listParagraphWork: number 
     lines = 0;
     chars = 0;
   };
-  for (let start = 0; start < text.length; ) {
+  for (let start = 0; start < text.length;) {
     let nl = text.indexOf("\n", start);
     if (nl === -1) nl = text.length;
     let i = start;
@@ -378,7 +378,11 @@ function htmlOpenerWork(text: string): number {
   for (let found = blank.exec(text); found !== null; found = blank.exec(text)) paragraphEnds.push(found.index);
   paragraphEnds.push(text.length);
   let work = 0;
-  for (const [open, close] of [["<!--", "-->"], ["<?", "?>"], ["<![CDATA[", "]]>"]] as const) {
+  for (const [open, close] of [
+    ["<!--", "-->"],
+    ["<?", "?>"],
+    ["<![CDATA[", "]]>"],
+  ] as const) {
     let paragraph = 0;
     let closer = -1;
     for (let at = text.indexOf(open); at !== -1; at = text.indexOf(open, at + 1)) {
@@ -420,7 +424,10 @@ function plainText(tokens: readonly Token[] | undefined, math: readonly string[]
   for (const token of tokens) {
     switch (token.type) {
       case "text":
-        text += "tokens" in token && token.tokens ? plainText(token.tokens, math) : restoreMarks(decodeEntities(token.text), math);
+        text +=
+          "tokens" in token && token.tokens
+            ? plainText(token.tokens, math)
+            : restoreMarks(decodeEntities(token.text), math);
         break;
       case "escape":
         text += token.text;
@@ -465,7 +472,9 @@ function decodeEntities(text: string): string {
   return text.replace(/&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z]+);/g, (whole, body: string) => {
     if (body.startsWith("#")) {
       const code = body[1] === "x" || body[1] === "X" ? Number.parseInt(body.slice(2), 16) : Number(body.slice(1));
-      return code > 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff) ? String.fromCodePoint(code) : "\ufffd";
+      return code > 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff)
+        ? String.fromCodePoint(code)
+        : "\ufffd";
     }
     return NAMED_ENTITIES[body] ?? whole;
   });

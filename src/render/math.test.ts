@@ -17,7 +17,10 @@ const MATHML = "http://www.w3.org/1998/Math/MathML";
 test("inline and display delimiters are cut out and numbered in order", () => {
   assert.deepEqual(removeMath("a $x$ b $$y$$ c"), { text: "a @@0@@ b @@1@@ c", math: ["$x$", "$$y$$"] });
   // Markdown eats one backslash, so JupyterLab's bracket delimiters are written with two.
-  assert.deepEqual(removeMath("\\\\(x\\\\) and \\\\[y\\\\]"), { text: "@@0@@ and @@1@@", math: ["\\\\(x\\\\)", "\\\\[y\\\\]"] });
+  assert.deepEqual(removeMath("\\\\(x\\\\) and \\\\[y\\\\]"), {
+    text: "@@0@@ and @@1@@",
+    math: ["\\\\(x\\\\)", "\\\\[y\\\\]"],
+  });
   assert.deepEqual(removeMath("\\begin{align*}a&=b\\end{align*} after"), {
     text: "@@0@@ after",
     math: ["\\begin{align*}a&=b\\end{align*}"],
@@ -46,14 +49,23 @@ test("math never crosses a blank line; with open braces it ends at the last clos
   assert.deepEqual(removeMath("$a\n\nb$"), { text: "$a\n\nb$", math: [] });
   assert.deepEqual(removeMath("$a\nb$"), { text: "@@0@@", math: ["$a\nb$"] });
   // Unbalanced `{`: the math runs to the last `$` before the paragraph break, and the rest is looked at again.
-  assert.deepEqual(removeMath("${a$ b \\\\(c\\\\)\n\nnext"), { text: "@@0@@ b @@1@@\n\nnext", math: ["${a$", "\\\\(c\\\\)"] });
+  assert.deepEqual(removeMath("${a$ b \\\\(c\\\\)\n\nnext"), {
+    text: "@@0@@ b @@1@@\n\nnext",
+    math: ["${a$", "\\\\(c\\\\)"],
+  });
   assert.deepEqual(removeMath("${a$ b\n\n$c$"), { text: "@@0@@ b\n\n@@1@@", math: ["${a$", "$c$"] });
 });
 
 test("code spans and fenced code are not searched for math", () => {
-  assert.deepEqual(removeMath("`$foo` and `$bar` are variables"), { text: "`$foo` and `$bar` are variables", math: [] });
+  assert.deepEqual(removeMath("`$foo` and `$bar` are variables"), {
+    text: "`$foo` and `$bar` are variables",
+    math: [],
+  });
   assert.deepEqual(removeMath("``a ` $x$ ``"), { text: "``a ` $x$ ``", math: [] });
-  assert.deepEqual(removeMath("```python\nx = '$a$'\n```\n$b$"), { text: "```python\nx = '$a$'\n```\n@@0@@", math: ["$b$"] });
+  assert.deepEqual(removeMath("```python\nx = '$a$'\n```\n$b$"), {
+    text: "```python\nx = '$a$'\n```\n@@0@@",
+    math: ["$b$"],
+  });
   assert.deepEqual(removeMath("~~~\n$a$\n~~~~"), { text: "~~~\n$a$\n~~~~", math: [] });
   // An unclosed fence protects nothing (as in JupyterLab); a run after a backslash does not open a span.
   assert.deepEqual(removeMath("```\n$a$"), { text: "```\n@@0@@", math: ["$a$"] });
@@ -114,11 +126,21 @@ test("renderTex produces MathML with the TeX kept as an annotation", () => {
 });
 
 test("a KaTeX error shows the source as escaped text in a math-error span, and nothing throws", () => {
-  for (const tex of ["\\frac{", "a & b", "\\undefinedcommand", "{".repeat(10000), "\\def\\a{\\a\\a}\\a", "x".repeat(30000)]) {
+  for (const tex of [
+    "\\frac{",
+    "a & b",
+    "\\undefinedcommand",
+    "{".repeat(10000),
+    "\\def\\a{\\a\\a}\\a",
+    "x".repeat(30000),
+  ]) {
     let html = "";
-    assert.doesNotThrow(() => {
-      html = renderTex(tex, false);
-    }, tex.slice(0, 20));
+    assert.doesNotThrow(
+      () => {
+        html = renderTex(tex, false);
+      },
+      tex.slice(0, 20),
+    );
     const body = parse(html);
     const error = body.querySelector(`span.${MATH_ERROR_CLASS}`);
     assert.ok(error, tex.slice(0, 20));
@@ -161,7 +183,8 @@ test("trust is off: \\href, \\url, \\includegraphics and \\html* make no links, 
   assert.equal(body.querySelector("a, img, mglyph, [href], [src], [style], [id], [data-foo]"), null);
   assert.equal(body.querySelector(".vt-button"), null);
   for (const el of Array.from(body.querySelectorAll("*"))) {
-    for (const attr of Array.from(el.attributes)) assert.ok(!/javascript:/i.test(attr.value), `${el.localName}[${attr.name}]`);
+    for (const attr of Array.from(el.attributes))
+      assert.ok(!/javascript:/i.test(attr.value), `${el.localName}[${attr.name}]`);
   }
 });
 

@@ -56,7 +56,11 @@ export interface RemovedMath {
  * Security: `trust: false` keeps `\href`, `\url`, `\includegraphics` and `\html*` inert (KaTeX renders the command
  * name as red text instead of a link, image, class, id or style). The result still goes through the sanitizer.
  */
-export function renderTex(tex: string, displayMode: boolean, limits: Readonly<MathLimits> = DEFAULT_MATH_LIMITS): string {
+export function renderTex(
+  tex: string,
+  displayMode: boolean,
+  limits: Readonly<MathLimits> = DEFAULT_MATH_LIMITS,
+): string {
   const result = typeset(tex, displayMode, limits);
   return "html" in result ? result.html : mathErrorSpan(tex, result.error);
 }
@@ -73,7 +77,11 @@ export function renderMathSource(source: string, limits: Readonly<MathLimits> = 
   return "html" in result ? result.html : mathErrorSpan(source, result.error);
 }
 
-function typeset(tex: string, displayMode: boolean, limits: Readonly<MathLimits>): { html: string } | { error: string } {
+function typeset(
+  tex: string,
+  displayMode: boolean,
+  limits: Readonly<MathLimits>,
+): { html: string } | { error: string } {
   if (tex.length > limits.maxTexChars) {
     return { error: `TeX longer than ${limits.maxTexChars} characters is not typeset` };
   }
@@ -202,7 +210,7 @@ function findCodeRanges(text: string): Range[] {
   if (!text.includes("`") && !text.includes("~~~")) return ranges;
 
   const lines: { start: number; end: number }[] = [];
-  for (let start = 0; start <= text.length; ) {
+  for (let start = 0; start <= text.length;) {
     const nl = text.indexOf("\n", start);
     const end = nl === -1 ? text.length : nl;
     lines.push({ start, end });
@@ -378,7 +386,11 @@ class MathScanner {
 }
 
 /** `\begin{name}` or `\end{name}` at `at`, name letters only with an optional trailing `*` (as JupyterLab). */
-function matchEnvironment(text: string, at: number, limit: number): { begin: boolean; name: string; end: number } | null {
+function matchEnvironment(
+  text: string,
+  at: number,
+  limit: number,
+): { begin: boolean; name: string; end: number } | null {
   let begin: boolean;
   let i: number;
   if (text.startsWith("\\begin{", at)) {

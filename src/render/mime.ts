@@ -61,7 +61,9 @@ const PASSIVE_MIME_TYPES: ReadonlySet<string> = new Set([
 ]);
 
 /** Types whose content can carry markup or script: each is rendered only inside its own sandboxed frame. */
-export const ACTIVE_MIME_TYPES: ReadonlySet<string> = new Set(MIME_PRIORITY.filter((mime) => !PASSIVE_MIME_TYPES.has(mime)));
+export const ACTIVE_MIME_TYPES: ReadonlySet<string> = new Set(
+  MIME_PRIORITY.filter((mime) => !PASSIVE_MIME_TYPES.has(mime)),
+);
 
 export interface MimeChoiceOptions {
   /** Widget views are only renderable when the notebook saved widget state. */

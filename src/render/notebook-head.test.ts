@@ -18,12 +18,16 @@ test("a head read back is the notebook's first cells, metadata and version, for 
     assert.ok(head, name);
     const cells = head.parsed.notebook.cells;
     assert.equal(head.cellCount, parsed.notebook.cells.length, name);
-    assert.ok(cells.length <= HEAD_MAX_CELLS && JSON.stringify(cells).length <= HEAD_MAX_CELL_BYTES + cells.length, name);
+    assert.ok(
+      cells.length <= HEAD_MAX_CELLS && JSON.stringify(cells).length <= HEAD_MAX_CELL_BYTES + cells.length,
+      name,
+    );
     // The same model as the whole file's (null prototypes included), except for frame contents left out, and the
     // whole file's version.
     cells.forEach((cell, i) => {
       const whole = parsed.notebook.cells[i]!;
-      if (!JSON.stringify(cell).includes(PENDING_OUTPUT)) return assert.deepStrictEqual(cell, whole, `${name} cell ${i}`);
+      if (!JSON.stringify(cell).includes(PENDING_OUTPUT))
+        return assert.deepStrictEqual(cell, whole, `${name} cell ${i}`);
       assert.equal(cell.source, whole.source);
       assert.equal((cell as CodeCell).outputs.length, (whole as CodeCell).outputs.length);
     });
@@ -34,7 +38,12 @@ test("a head read back is the notebook's first cells, metadata and version, for 
 });
 
 test("a head carries cells while they fit, and none when the first alone is too large", () => {
-  const cell = (i: number, size: number) => ({ id: `c${i}`, cell_type: "markdown", metadata: {}, source: "x".repeat(size) });
+  const cell = (i: number, size: number) => ({
+    id: `c${i}`,
+    cell_type: "markdown",
+    metadata: {},
+    source: "x".repeat(size),
+  });
   const text = (cells: unknown[]) => JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells });
   const big = parseNotebook(text([cell(0, 100_000), cell(1, 100_000), cell(2, 100_000), cell(3, 10)]));
   assert.equal(notebookHead(big, "a", renderMarkdown).notebook.cells.length, 2);
@@ -48,7 +57,14 @@ test("a head carries cells while they fit, and none when the first alone is too 
 });
 
 test("readHead refuses what is not a head of a valid notebook", () => {
-  const parsed = parseNotebook(JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [{ id: "a", cell_type: "markdown", metadata: {}, source: "# A" }] }));
+  const parsed = parseNotebook(
+    JSON.stringify({
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: {},
+      cells: [{ id: "a", cell_type: "markdown", metadata: {}, source: "# A" }],
+    }),
+  );
   const good = notebookHead(parsed, "a", renderMarkdown);
   assert.ok(readHead(sent(good)));
   const broken: unknown[] = [
@@ -72,7 +88,20 @@ test("a cell too large for the head goes in without its large frame contents, dr
     nbformat_minor: 5,
     metadata: {},
     cells: [
-      { id: "a", cell_type: "code", metadata: {}, source: "show(p)", execution_count: 1, outputs: [{ output_type: "display_data", metadata: {}, data: { "text/html": html, "text/plain": "<Figure>", "image/png": "iVBORw0KGgo=" } }] },
+      {
+        id: "a",
+        cell_type: "code",
+        metadata: {},
+        source: "show(p)",
+        execution_count: 1,
+        outputs: [
+          {
+            output_type: "display_data",
+            metadata: {},
+            data: { "text/html": html, "text/plain": "<Figure>", "image/png": "iVBORw0KGgo=" },
+          },
+        ],
+      },
       { id: "b", cell_type: "markdown", metadata: {}, source: "after" },
     ],
   });
@@ -88,7 +117,10 @@ test("a cell too large for the head goes in without its large frame contents, dr
   // The plan still chooses the frame, so the page draws the output's place.
   const plan = planCellRange(head.parsed.notebook, { fileName: "a.ipynb", markdown: renderMarkdown }, 0, 1)[0];
   const outputs = plan && "outputs" in plan ? (plan.outputs as { kind: string; content?: unknown }[]) : [];
-  assert.deepEqual(outputs.map((o) => [o.kind, o.content]), [["frame", PENDING_OUTPUT]]);
+  assert.deepEqual(
+    outputs.map((o) => [o.kind, o.content]),
+    [["frame", PENDING_OUTPUT]],
+  );
 });
 
 test("a head's code cells come highlighted and its markdown cells as HTML, exactly as the page would make them, for every corpus notebook", () => {
@@ -104,16 +136,32 @@ test("a head's code cells come highlighted and its markdown cells as HTML, exact
     highlightedCells += head.highlighted.bySource.size;
     markdownCells += head.markdown.size;
     const made = head.markdown;
-    const fromHead = { fileName: name, original: head.parsed.original, highlighted: head.highlighted, markdown: (source: string) => made.get(source) ?? assert.fail(`${name}: no HTML for ${source}`) };
+    const fromHead = {
+      fileName: name,
+      original: head.parsed.original,
+      highlighted: head.highlighted,
+      markdown: (source: string) => made.get(source) ?? assert.fail(`${name}: no HTML for ${source}`),
+    };
     const drawn = planCellRange(notebook, fromHead, 0, notebook.cells.length);
     const own = { fileName: name, original: head.parsed.original, markdown: renderMarkdown };
     assert.deepStrictEqual(drawn, planCellRange(notebook, own, 0, notebook.cells.length), name);
   }
-  assert.ok(highlightedCells > 200 && markdownCells > 200, `only ${highlightedCells} code and ${markdownCells} markdown cells`);
+  assert.ok(
+    highlightedCells > 200 && markdownCells > 200,
+    `only ${highlightedCells} code and ${markdownCells} markdown cells`,
+  );
 });
 
 test("a head whose markdown HTML does not line up with its cells is read without it", () => {
-  const notebook = { nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [{ id: "a", cell_type: "markdown", metadata: {}, source: "# T" }, { id: "b", cell_type: "code", metadata: {}, source: "1", outputs: [], execution_count: 1 }] };
+  const notebook = {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: {},
+    cells: [
+      { id: "a", cell_type: "markdown", metadata: {}, source: "# T" },
+      { id: "b", cell_type: "code", metadata: {}, source: "1", outputs: [], execution_count: 1 },
+    ],
+  };
   const head = notebookHead(parseNotebook(JSON.stringify(notebook)), "a", renderMarkdown);
   assert.deepStrictEqual(head.markdown, [renderMarkdown("# T"), null]);
   assert.equal(readHead(sent(head))?.markdown?.get("# T"), renderMarkdown("# T"));
@@ -126,12 +174,28 @@ test("a head whose markdown HTML does not line up with its cells is read without
 
 test("runs in a head that do not spell the cell's source, or carry other classes, are not used", () => {
   const source = "import os\nprint('hi')";
-  const notebook = { nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [{ id: "a", cell_type: "code", metadata: {}, source, outputs: [], execution_count: 1 }, { id: "b", cell_type: "markdown", metadata: {}, source: "# T" }] };
+  const notebook = {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: {},
+    cells: [
+      { id: "a", cell_type: "code", metadata: {}, source, outputs: [], execution_count: 1 },
+      { id: "b", cell_type: "markdown", metadata: {}, source: "# T" },
+    ],
+  };
   const head = notebookHead(parseNotebook(JSON.stringify(notebook)), "a", renderMarkdown);
   const good = head.highlighted.cells[0]!;
   assert.ok(good.some(([, classes]) => classes.includes("hljs-keyword")));
-  const withRuns = (runs: unknown, cells?: unknown[]) => readHead(sent({ ...head, highlighted: { language: "python", cells: cells ?? [runs, null] } }))?.highlighted?.bySource.get(source);
-  assert.deepStrictEqual(withRuns(good)?.map((r) => r.text).join(""), source);
+  const withRuns = (runs: unknown, cells?: unknown[]) =>
+    readHead(
+      sent({ ...head, highlighted: { language: "python", cells: cells ?? [runs, null] } }),
+    )?.highlighted?.bySource.get(source);
+  assert.deepStrictEqual(
+    withRuns(good)
+      ?.map((r) => r.text)
+      .join(""),
+    source,
+  );
   const tampered: unknown[] = [
     [...good, ["<img src=x onerror=alert(1)>", ""]], // text the source does not have
     good.slice(1), // text missing
@@ -151,9 +215,19 @@ test("runs in a head that do not spell the cell's source, or carry other classes
 
 test("runs made for another language than the notebook's are not used", () => {
   const source = "x = 1";
-  const nb = parseNotebook(JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [{ id: "a", cell_type: "code", metadata: {}, source, outputs: [], execution_count: 1 }] }));
+  const nb = parseNotebook(
+    JSON.stringify({
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: {},
+      cells: [{ id: "a", cell_type: "code", metadata: {}, source, outputs: [], execution_count: 1 }],
+    }),
+  );
   const marked = { language: "r", bySource: new Map([[source, [{ text: source, classes: ["hljs-string"] }]]]) };
-  assert.deepStrictEqual(planCellRange(nb.notebook, { highlighted: marked, markdown: renderMarkdown }, 0, 1), planCellRange(nb.notebook, { markdown: renderMarkdown }, 0, 1));
+  assert.deepStrictEqual(
+    planCellRange(nb.notebook, { highlighted: marked, markdown: renderMarkdown }, 0, 1),
+    planCellRange(nb.notebook, { markdown: renderMarkdown }, 0, 1),
+  );
   const python = { ...marked, language: "python" };
   const [cell] = planCellRange(nb.notebook, { highlighted: python, markdown: renderMarkdown }, 0, 1);
   assert.deepStrictEqual(cell?.kind === "code" && cell.sourceRuns, [{ text: source, classes: ["hljs-string"] }]);

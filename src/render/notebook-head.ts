@@ -76,7 +76,9 @@ export function notebookHead(parsed: ParsedNotebook, sha256: string, markdown: M
   }
   const language = notebookLanguage(notebook);
   const taken = notebook.cells.slice(0, cells.length);
-  const highlighted = taken.map((cell) => (cell.cell_type === "code" ? compactRuns(highlightCode(cell.source, language)) : null));
+  const highlighted = taken.map((cell) =>
+    cell.cell_type === "code" ? compactRuns(highlightCode(cell.source, language)) : null,
+  );
   return {
     sha256,
     original: parsed.original,
@@ -112,7 +114,15 @@ export function readHead(value: unknown): ReadHead | null {
   if (original === null || typeof original !== "object" || typeof original.major !== "number") return null;
   const parsed = readAcceptedDocument(head.notebook);
   if (!parsed || cellCount < parsed.notebook.cells.length) return null;
-  const read: ReadHead = { sha256, cellCount, parsed: { notebook: parsed.notebook, original: { major: original.major, minor: original.minor }, upgraded: head.upgraded } };
+  const read: ReadHead = {
+    sha256,
+    cellCount,
+    parsed: {
+      notebook: parsed.notebook,
+      original: { major: original.major, minor: original.minor },
+      upgraded: head.upgraded,
+    },
+  };
   const highlighted = readHighlighted(head.highlighted, parsed.notebook.cells);
   if (highlighted) read.highlighted = highlighted;
   const markdown = readMarkdown(head.markdown, parsed.notebook.cells);
@@ -141,7 +151,8 @@ function readMarkdown(value: unknown, cells: readonly Cell[]): ReadonlyMap<strin
 function readHighlighted(value: unknown, cells: readonly Cell[]): Highlighted | undefined {
   if (value === null || typeof value !== "object") return undefined;
   const { language, cells: runsOfCells } = value as { language?: unknown; cells?: unknown };
-  if (typeof language !== "string" || !Array.isArray(runsOfCells) || runsOfCells.length !== cells.length) return undefined;
+  if (typeof language !== "string" || !Array.isArray(runsOfCells) || runsOfCells.length !== cells.length)
+    return undefined;
   const bySource = new Map<string, TextRun[]>();
   cells.forEach((cell, i) => {
     if (cell.cell_type !== "code") return;

@@ -3,7 +3,20 @@ import { test } from "node:test";
 import { groupDigits, localTimestamp } from "./plain-format.ts";
 
 test("groupDigits groups thousands as the en locale does", () => {
-  for (const n of [0, 7, 999, 1000, 12_345, 999_999, 1_000_000, 3_000, 123_456_789, -1_234, -12, Number.MAX_SAFE_INTEGER]) {
+  for (const n of [
+    0,
+    7,
+    999,
+    1000,
+    12_345,
+    999_999,
+    1_000_000,
+    3_000,
+    123_456_789,
+    -1_234,
+    -12,
+    Number.MAX_SAFE_INTEGER,
+  ]) {
     assert.equal(groupDigits(n), n.toLocaleString("en"), String(n));
   }
 });

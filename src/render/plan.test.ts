@@ -8,7 +8,8 @@ import { png } from "../../test/png-fixture.ts";
 import { renderMarkdown } from "./markdown.ts";
 
 const PNG_1x1 = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
-const JPEG_HEAD = "/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAgGBgcGBQgHBwcJCQgKDBQNDAsLDBkSEw8UHRofHh0aHBwgJC4nICIsIxwcKDcpLDAxNDQ0Hyc5PTgyPC4zNDL/wAALCAABAAEBAREA/8QAFAABAAAAAAAAAAAAAAAAAAAACf/EABQQAQAAAAAAAAAAAAAAAAAAAAD/2gAIAQEAAD8AKp//2Q==";
+const JPEG_HEAD =
+  "/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAgGBgcGBQgHBwcJCQgKDBQNDAsLDBkSEw8UHRofHh0aHBwgJC4nICIsIxwcKDcpLDAxNDQ0Hyc5PTgyPC4zNDL/wAALCAABAAEBAREA/8QAFAABAAAAAAAAAAAAAAAAAAAACf/EABQQAQAAAAAAAAAAAAAAAAAAAAD/2gAIAQEAAD8AKp//2Q==";
 
 function outputsOf(outputs: Output[], metadata: Notebook["metadata"] = {}): OutputPlan[] {
   const nb: Notebook = {
@@ -23,9 +24,18 @@ function outputsOf(outputs: Output[], metadata: Notebook["metadata"] = {}): Outp
 test("mime priority prefers the richest representation and skips widgets without state", () => {
   assert.equal(chooseMimeType(["text/plain", "text/html", "image/png"], { widgetState: false }), "text/html");
   assert.equal(chooseMimeType(["text/plain", "image/png"], { widgetState: false }), "image/png");
-  assert.equal(chooseMimeType(["application/vnd.jupyter.widget-view+json", "text/plain"], { widgetState: false }), "text/plain");
-  assert.equal(chooseMimeType(["application/vnd.jupyter.widget-view+json", "text/plain"], { widgetState: true }), "application/vnd.jupyter.widget-view+json");
-  assert.equal(chooseMimeType(["application/vnd.vegalite.v4+json", "image/png"], { widgetState: false }), "application/vnd.vegalite.v4+json");
+  assert.equal(
+    chooseMimeType(["application/vnd.jupyter.widget-view+json", "text/plain"], { widgetState: false }),
+    "text/plain",
+  );
+  assert.equal(
+    chooseMimeType(["application/vnd.jupyter.widget-view+json", "text/plain"], { widgetState: true }),
+    "application/vnd.jupyter.widget-view+json",
+  );
+  assert.equal(
+    chooseMimeType(["application/vnd.vegalite.v4+json", "image/png"], { widgetState: false }),
+    "application/vnd.vegalite.v4+json",
+  );
   assert.equal(chooseMimeType(["application/x-unknown"], { widgetState: false }), undefined);
   assert.equal(new Set(MIME_PRIORITY).size, MIME_PRIORITY.length);
 });
@@ -44,14 +54,26 @@ test("consecutive chunks of one stream merge and carriage returns apply across t
 
 test("raster images are checked by magic bytes; mismatches become a notice", () => {
   const [png, jpegAsPng, html, jpeg] = outputsOf([
-    { output_type: "display_data", metadata: { "image/png": { width: 40, height: "90" } }, data: { "image/png": PNG_1x1 } },
+    {
+      output_type: "display_data",
+      metadata: { "image/png": { width: 40, height: "90" } },
+      data: { "image/png": PNG_1x1 },
+    },
     { output_type: "display_data", metadata: {}, data: { "image/png": JPEG_HEAD } },
-    { output_type: "display_data", metadata: {}, data: { "image/png": Buffer.from("<svg onload=alert(1)>").toString("base64") } },
+    {
+      output_type: "display_data",
+      metadata: {},
+      data: { "image/png": Buffer.from("<svg onload=alert(1)>").toString("base64") },
+    },
     { output_type: "display_data", metadata: {}, data: { "image/jpeg": JPEG_HEAD } },
   ]);
   assert.equal(png?.kind, "image");
   assert.equal(png?.kind === "image" && png.width, 40);
-  assert.equal(png?.kind === "image" && png.height, 40, "a string height is ignored: the image's own proportions (1×1) give it");
+  assert.equal(
+    png?.kind === "image" && png.height,
+    40,
+    "a string height is ignored: the image's own proportions (1×1) give it",
+  );
   assert.equal(jpegAsPng?.kind === "notice" && jpegAsPng.code, "invalid_image");
   assert.equal(html?.kind === "notice" && html.code, "invalid_image");
   assert.equal(jpeg?.kind === "image" && jpeg.dataUrl.startsWith("data:image/jpeg;base64,"), true);
@@ -65,7 +87,12 @@ test("an image has its display size before it is decoded: the metadata's, comple
     { output_type: "display_data", metadata: { height: 50 }, data: { "image/png": wide } },
     { output_type: "display_data", metadata: { width: 10, height: 10 }, data: { "image/png": wide } },
   ]).map((o) => (o?.kind === "image" ? [o.width, o.height] : o?.kind));
-  assert.deepEqual(sizes, [[300, 100], [150, 50], [150, 50], [10, 10]]);
+  assert.deepEqual(sizes, [
+    [300, 100],
+    [150, 50],
+    [150, 50],
+    [10, 10],
+  ]);
   // A JPEG says its size after its EXIF data, here 3 KB in: still read.
   const exif = Buffer.alloc(3000);
   exif.writeUInt16BE(0xffe1, 0);
@@ -78,7 +105,15 @@ test("an image has its display size before it is decoded: the metadata's, comple
 
 test("every active type becomes a frame, with fallbacks kept", () => {
   // application/json ranks below raster images, so it is checked on its own below.
-  const types = ["text/html", "image/svg+xml", "application/javascript", "text/markdown", "text/latex", "application/vnd.vegalite.v4+json", "application/vnd.plotly.v1+json"];
+  const types = [
+    "text/html",
+    "image/svg+xml",
+    "application/javascript",
+    "text/markdown",
+    "text/latex",
+    "application/vnd.vegalite.v4+json",
+    "application/vnd.plotly.v1+json",
+  ];
   const plans = outputsOf(
     types.map((mime) => ({
       output_type: "display_data" as const,
@@ -86,11 +121,20 @@ test("every active type becomes a frame, with fallbacks kept", () => {
       data: { [mime]: mime.endsWith("json") ? { a: 1 } : "x", "image/png": PNG_1x1, "text/plain": "fallback" },
     })),
   );
-  assert.deepEqual(plans.map((p) => (p.kind === "frame" ? p.mime : p.kind)), types);
+  assert.deepEqual(
+    plans.map((p) => (p.kind === "frame" ? p.mime : p.kind)),
+    types,
+  );
   for (const p of plans) {
     assert.ok(p.kind === "frame" && p.fallbackImage?.kind === "image" && p.fallbackText === "fallback");
   }
-  const [json] = outputsOf([{ output_type: "display_data", metadata: {}, data: { "application/json": { a: [1, 2] }, "text/plain": "{'a': [1, 2]}" } }]);
+  const [json] = outputsOf([
+    {
+      output_type: "display_data",
+      metadata: {},
+      data: { "application/json": { a: [1, 2] }, "text/plain": "{'a': [1, 2]}" },
+    },
+  ]);
   assert.equal(json?.kind === "frame" && json.mime, "application/json");
   assert.deepEqual(json?.kind === "frame" && json.content, { a: [1, 2] });
 });
@@ -102,7 +146,10 @@ test("errors and execute results keep their text and counts; unknown types are n
     { output_type: "display_data", metadata: {}, data: { "application/x-custom": "?" } },
     { output_type: "display_data", metadata: {}, data: {} },
   ]);
-  assert.deepEqual(error?.kind === "error" && error.runs, [{ text: "ValueError", classes: ["ansi-red-fg"] }, { text: ": bad", classes: [] }]);
+  assert.deepEqual(error?.kind === "error" && error.runs, [
+    { text: "ValueError", classes: ["ansi-red-fg"] },
+    { text: ": bad", classes: [] },
+  ]);
   assert.equal(result?.kind === "text" && result.executionCount, 7);
   assert.equal(unknown?.kind === "notice" && unknown.message, "No viewer for this output (application/x-custom).");
   assert.equal(empty?.kind === "notice" && empty.message, "This output is empty.");
@@ -114,7 +161,14 @@ test("cell visibility, tags, raw formats and the title come from metadata", () =
     nbformat_minor: 5,
     metadata: { title: "  My analysis ", kernelspec: { name: "ir", display_name: "R", language: "R" } },
     cells: [
-      { cell_type: "code", id: "a", source: "x", metadata: { jupyter: { source_hidden: true }, tags: ["t1", 3 as unknown as string] }, execution_count: null, outputs: [] },
+      {
+        cell_type: "code",
+        id: "a",
+        source: "x",
+        metadata: { jupyter: { source_hidden: true }, tags: ["t1", 3 as unknown as string] },
+        execution_count: null,
+        outputs: [],
+      },
       { cell_type: "code", id: "b", source: "y", metadata: { collapsed: true }, execution_count: null, outputs: [] },
       { cell_type: "raw", id: "c", source: "z", metadata: { raw_mimetype: "text/latex" } },
     ],

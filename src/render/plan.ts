@@ -76,16 +76,29 @@ function countLines(text: string): number {
   return n;
 }
 
-function imagePlan(mime: string, bundle: MimeBundle, metadata: JsonObject, executionCount: number | null): ImageOutputPlan | OutputPlan {
+function imagePlan(
+  mime: string,
+  bundle: MimeBundle,
+  metadata: JsonObject,
+  executionCount: number | null,
+): ImageOutputPlan | OutputPlan {
   if (!isRasterMimeType(mime)) throw new Error(`not a raster type: ${mime}`);
   const payload = textOf(bundle[mime]) ?? "";
   const check = checkRasterImage(mime, payload);
   if (!check.ok) {
-    return { kind: "notice", code: "invalid_image", message: `The ${mime} output could not be shown: ${check.reason.replace(/_/g, " ")}.` };
+    return {
+      kind: "notice",
+      code: "invalid_image",
+      message: `The ${mime} output could not be shown: ${check.reason.replace(/_/g, " ")}.`,
+    };
   }
   const own = isObject(metadata[mime]) ? (metadata[mime] as JsonObject) : {};
   const alt = textOf(bundle["text/plain"]) ?? "";
-  const size = displaySize(positiveInt(own.width) ?? positiveInt(metadata.width), positiveInt(own.height) ?? positiveInt(metadata.height), check.base64);
+  const size = displaySize(
+    positiveInt(own.width) ?? positiveInt(metadata.width),
+    positiveInt(own.height) ?? positiveInt(metadata.height),
+    check.base64,
+  );
   return {
     kind: "image",
     mime: check.mime,
@@ -102,16 +115,25 @@ function imagePlan(mime: string, bundle: MimeBundle, metadata: JsonObject, execu
  * image's own proportions when only one is given, and its own size when neither is. Known before the image is
  * decoded (from its header), it gives the image its place at once.
  */
-function displaySize(width: number | undefined, height: number | undefined, base64: string): { width: number | undefined; height: number | undefined } {
+function displaySize(
+  width: number | undefined,
+  height: number | undefined,
+  base64: string,
+): { width: number | undefined; height: number | undefined } {
   if (width !== undefined && height !== undefined) return { width, height };
   const natural = base64ImageDimensions(base64);
   if (!natural || natural.width === 0 || natural.height === 0) return { width, height };
   if (width !== undefined) return { width, height: Math.max(1, Math.round((width * natural.height) / natural.width)) };
-  if (height !== undefined) return { width: Math.max(1, Math.round((height * natural.width) / natural.height)), height };
+  if (height !== undefined)
+    return { width: Math.max(1, Math.round((height * natural.width) / natural.height)), height };
   return natural;
 }
 
-function fallbackImageOf(bundle: MimeBundle, metadata: JsonObject, executionCount: number | null): ImageOutputPlan | undefined {
+function fallbackImageOf(
+  bundle: MimeBundle,
+  metadata: JsonObject,
+  executionCount: number | null,
+): ImageOutputPlan | undefined {
   for (const mime of RASTER_MIME_TYPES) {
     if (bundle[mime] === undefined) continue;
     const plan = imagePlan(mime, bundle, metadata, executionCount);
@@ -120,7 +142,12 @@ function fallbackImageOf(bundle: MimeBundle, metadata: JsonObject, executionCoun
   return undefined;
 }
 
-function dataOutputPlan(bundle: MimeBundle, metadata: JsonObject, executionCount: number | null, widgetState: boolean): OutputPlan {
+function dataOutputPlan(
+  bundle: MimeBundle,
+  metadata: JsonObject,
+  executionCount: number | null,
+  widgetState: boolean,
+): OutputPlan {
   const mime = chooseMimeType(Object.keys(bundle), { widgetState });
   if (mime === undefined) {
     const names = Object.keys(bundle);
@@ -195,7 +222,13 @@ function outputPlans(outputs: Output[], widgetState: boolean): OutputPlan[] {
   return plans;
 }
 
-function codeCellPlan(cell: CodeCell, index: number, language: string, widgetState: boolean, highlighted: Highlighted | undefined): CellPlan {
+function codeCellPlan(
+  cell: CodeCell,
+  index: number,
+  language: string,
+  widgetState: boolean,
+  highlighted: Highlighted | undefined,
+): CellPlan {
   const made = highlighted?.language === language ? highlighted.bySource.get(cell.source) : undefined;
   return {
     kind: "code",
@@ -215,7 +248,9 @@ function codeCellPlan(cell: CodeCell, index: number, language: string, widgetSta
 export function planHeading(nb: Notebook, options: HeadingOptions): Omit<RenderPlan, "cells"> {
   const original = options.original ?? { major: 4, minor: nb.nbformat_minor };
   const formatLabel =
-    original.major === 4 ? `4.${original.minor ?? "?"}` : `${original.major}.${original.minor ?? "?"} (upgraded to 4.${nb.nbformat_minor})`;
+    original.major === 4
+      ? `4.${original.minor ?? "?"}`
+      : `${original.major}.${original.minor ?? "?"} (upgraded to 4.${nb.nbformat_minor})`;
   const title = (stringAt(nb.metadata, "title") ?? options.fileName ?? "Notebook").trim() || "Notebook";
   return { title, language: notebookLanguage(nb), formatLabel };
 }

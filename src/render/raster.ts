@@ -21,8 +21,10 @@ function startsWith(bytes: Uint8Array, signature: readonly number[], offset = 0)
 export function sniffRasterType(bytes: Uint8Array): RasterMimeType | undefined {
   if (startsWith(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return "image/png";
   if (startsWith(bytes, [0xff, 0xd8, 0xff])) return "image/jpeg";
-  if (startsWith(bytes, [0x47, 0x49, 0x46, 0x38]) && (bytes[4] === 0x37 || bytes[4] === 0x39) && bytes[5] === 0x61) return "image/gif";
-  if (startsWith(bytes, [0x52, 0x49, 0x46, 0x46]) && startsWith(bytes, [0x57, 0x45, 0x42, 0x50], 8)) return "image/webp";
+  if (startsWith(bytes, [0x47, 0x49, 0x46, 0x38]) && (bytes[4] === 0x37 || bytes[4] === 0x39) && bytes[5] === 0x61)
+    return "image/gif";
+  if (startsWith(bytes, [0x52, 0x49, 0x46, 0x46]) && startsWith(bytes, [0x57, 0x45, 0x42, 0x50], 8))
+    return "image/webp";
   return undefined;
 }
 
@@ -97,7 +99,10 @@ export function base64ImageDimensions(base64: string): Dimensions | null {
     const first = decodeBase64Prefix(base64, SIZE_FIRST_CHARS);
     const type = sniffImageType(first);
     if (!type) return null;
-    return imageDimensions(first, type) ?? (base64.length > SIZE_FIRST_CHARS ? imageDimensions(decodeBase64Prefix(base64, SIZE_PREFIX_CHARS), type) : null);
+    return (
+      imageDimensions(first, type) ??
+      (base64.length > SIZE_FIRST_CHARS ? imageDimensions(decodeBase64Prefix(base64, SIZE_PREFIX_CHARS), type) : null)
+    );
   } catch {
     return null;
   }

@@ -42,16 +42,70 @@ const SVG_B64 = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" onload="ale
 
 /** Elements that can run script, load active content, submit, or change how the page resolves URLs. */
 const SCRIPT_CAPABLE = new Set([
-  "script", "iframe", "frame", "frameset", "object", "embed", "applet", "form", "base", "meta", "link", "style",
-  "svg", "template", "noscript", "button", "select", "textarea", "option", "portal", "audio", "video", "source",
-  "use", "foreignobject", "animate", "set", "image", "maction", "annotation-xml",
+  "script",
+  "iframe",
+  "frame",
+  "frameset",
+  "object",
+  "embed",
+  "applet",
+  "form",
+  "base",
+  "meta",
+  "link",
+  "style",
+  "svg",
+  "template",
+  "noscript",
+  "button",
+  "select",
+  "textarea",
+  "option",
+  "portal",
+  "audio",
+  "video",
+  "source",
+  "use",
+  "foreignobject",
+  "animate",
+  "set",
+  "image",
+  "maction",
+  "annotation-xml",
 ]);
 
 /** Every attribute that takes a URL in HTML, SVG or MathML. */
 const URL_ATTRIBUTES = new Set([
-  "href", "src", "xlink:href", "action", "formaction", "background", "poster", "cite", "longdesc", "usemap", "data",
-  "codebase", "classid", "archive", "dynsrc", "lowsrc", "ping", "srcset", "imagesrcset", "manifest", "profile",
-  "icon", "srcdoc", "itemtype", "xml:base", "from", "to", "values", "by", "attributename",
+  "href",
+  "src",
+  "xlink:href",
+  "action",
+  "formaction",
+  "background",
+  "poster",
+  "cite",
+  "longdesc",
+  "usemap",
+  "data",
+  "codebase",
+  "classid",
+  "archive",
+  "dynsrc",
+  "lowsrc",
+  "ping",
+  "srcset",
+  "imagesrcset",
+  "manifest",
+  "profile",
+  "icon",
+  "srcdoc",
+  "itemtype",
+  "xml:base",
+  "from",
+  "to",
+  "values",
+  "by",
+  "attributename",
 ]);
 
 /** The scheme as a URL parser reads it, after removing anything a browser might skip; an independent oracle. */
@@ -88,8 +142,10 @@ function problems(root: ParentNode): string[] {
     if (el.namespaceURI === "http://www.w3.org/2000/svg") found.push(`SVG element <${tag}>`);
     if (tag === "input") {
       const names = Array.from(el.attributes, (a) => a.name).sort();
-      if (el.getAttribute("type") !== "checkbox" || !el.hasAttribute("disabled")) found.push("enabled or non-checkbox <input>");
-      if (names.some((n) => !["checked", "disabled", "type"].includes(n))) found.push(`<input> with ${names.join(",")}`);
+      if (el.getAttribute("type") !== "checkbox" || !el.hasAttribute("disabled"))
+        found.push("enabled or non-checkbox <input>");
+      if (names.some((n) => !["checked", "disabled", "type"].includes(n)))
+        found.push(`<input> with ${names.join(",")}`);
     }
     for (const attr of Array.from(el.attributes)) {
       const name = attr.name.toLowerCase();
@@ -138,7 +194,10 @@ test("every DOMPurify fixture survives serialize, re-parse and re-sanitize uncha
     assert.deepEqual(problems(parseBody(html)), [], `${label(i, fixture)} re-parsed`);
     // ...and sanitizing it again changes nothing, as DOM and as text.
     const second = sanitizer.sanitizeToFragment(html);
-    assert.ok(second.isEqualNode(first), `${label(i, fixture)} not stable:\n${html}\n${sanitizer.sanitizeToString(html)}`);
+    assert.ok(
+      second.isEqualNode(first),
+      `${label(i, fixture)} not stable:\n${html}\n${sanitizer.sanitizeToString(html)}`,
+    );
     assert.equal(sanitizer.sanitizeToString(html), html, `${label(i, fixture)} string not stable`);
   }
 });
@@ -148,17 +207,33 @@ test("every DOMPurify fixture survives serialize, re-parse and re-sanitize uncha
 test("keeps what notebooks use", () => {
   const html = [
     "<h2>T</h2><p>a <b>b</b> <i>i</i> <kbd>Ctrl</kbd> x<sup>2</sup> H<sub>2</sub>O <del>old</del> <mark>hi</mark></p>",
-    "<blockquote><p>q</p></blockquote><hr><pre><code class=\"language-python\">x = 1</code></pre>",
-    "<ul><li>one</li></ul><ol start=\"3\"><li>three</li></ol>",
-    "<table><thead><tr><th align=\"center\">h</th></tr></thead><tbody><tr><td align=\"right\">1</td></tr></tbody></table>",
-    "<details open><summary>more</summary><div class=\"alert alert-info\">note</div></details>",
-    "<img src=\"https://example.org/a.png\" alt=\"A\" width=\"20\"><a href=\"https://example.org/\">site</a>",
+    '<blockquote><p>q</p></blockquote><hr><pre><code class="language-python">x = 1</code></pre>',
+    '<ul><li>one</li></ul><ol start="3"><li>three</li></ol>',
+    '<table><thead><tr><th align="center">h</th></tr></thead><tbody><tr><td align="right">1</td></tr></tbody></table>',
+    '<details open><summary>more</summary><div class="alert alert-info">note</div></details>',
+    '<img src="https://example.org/a.png" alt="A" width="20"><a href="https://example.org/">site</a>',
   ].join("");
   const fragment = sanitizer.sanitizeToFragment(html);
   for (const selector of [
-    "h2", "b", "i", "kbd", "sup", "sub", "del", "mark", "blockquote", "hr", "pre > code.language-python", "ul > li",
-    "ol[start='3']", "th[align=center]", "td[align=right]", "details[open] > summary", "div.alert.alert-info",
-    "img[src='https://example.org/a.png'][alt=A][width='20']", "a[href='https://example.org/']",
+    "h2",
+    "b",
+    "i",
+    "kbd",
+    "sup",
+    "sub",
+    "del",
+    "mark",
+    "blockquote",
+    "hr",
+    "pre > code.language-python",
+    "ul > li",
+    "ol[start='3']",
+    "th[align=center]",
+    "td[align=right]",
+    "details[open] > summary",
+    "div.alert.alert-info",
+    "img[src='https://example.org/a.png'][alt=A][width='20']",
+    "a[href='https://example.org/']",
   ]) {
     assert.ok(fragment.querySelector(selector), `lost ${selector}`);
   }
@@ -223,7 +298,8 @@ test("link URLs: http(s), mailto, relative and fragments only", () => {
 });
 
 test("image sources: http(s), relative, and raster data URLs whose bytes match their type", () => {
-  const src = (value: string) => sanitizer.sanitizeToFragment(`<img src="${value}">`).querySelector("img")?.getAttribute("src") ?? null;
+  const src = (value: string) =>
+    sanitizer.sanitizeToFragment(`<img src="${value}">`).querySelector("img")?.getAttribute("src") ?? null;
   assert.equal(src("https://example.org/a.png"), "https://example.org/a.png");
   assert.equal(src("images/a.png"), "images/a.png");
   assert.equal(src(`data:image/png;base64,${PNG_1PX}`), `data:image/png;base64,${PNG_1PX}`);
@@ -242,8 +318,17 @@ test("image sources: http(s), relative, and raster data URLs whose bytes match t
   assert.equal(src("data:text/html;base64,PHNjcmlwdD4="), null);
   assert.equal(src("javascript:alert(1)"), null);
   // `src` is for images only; raster data on a link is still a data: URL.
-  assert.equal(sanitizer.sanitizeToFragment(`<a href="data:image/png;base64,${PNG_1PX}">x</a>`).querySelector("a")?.getAttribute("href"), null);
-  assert.equal(checkRasterDataUrl(`data:image/png;base64,${PNG_1PX.slice(0, 20)}\n${PNG_1PX.slice(20)}`), `data:image/png;base64,${PNG_1PX}`);
+  assert.equal(
+    sanitizer
+      .sanitizeToFragment(`<a href="data:image/png;base64,${PNG_1PX}">x</a>`)
+      .querySelector("a")
+      ?.getAttribute("href"),
+    null,
+  );
+  assert.equal(
+    checkRasterDataUrl(`data:image/png;base64,${PNG_1PX.slice(0, 20)}\n${PNG_1PX.slice(20)}`),
+    `data:image/png;base64,${PNG_1PX}`,
+  );
   assert.deepEqual(RASTER_IMAGE_TYPES, ["image/png", "image/jpeg", "image/gif", "image/webp"]);
 });
 
@@ -290,9 +375,12 @@ test("ids and names are prefixed and in-page links follow, without double prefix
   const hrefs = Array.from(fragment.querySelectorAll("a[href]"), (a) => a.getAttribute("href"));
   assert.deepEqual(hrefs, ["#user-content-Intro", "#user-content-top", "#user-content-x", "#"]);
   // Every in-page link lands on an element of the fragment.
-  for (const href of hrefs.slice(0, 3)) assert.ok(fragment.querySelector(`[id="${href!.slice(1)}"], [name="${href!.slice(1)}"]`), href!);
+  for (const href of hrefs.slice(0, 3))
+    assert.ok(fragment.querySelector(`[id="${href!.slice(1)}"], [name="${href!.slice(1)}"]`), href!);
   // Clobbering names are neutralized by the prefix.
-  const clobber = sanitizer.sanitizeToFragment('<img name="cookie"><form id="location"></form><a id="getElementById"></a>');
+  const clobber = sanitizer.sanitizeToFragment(
+    '<img name="cookie"><form id="location"></form><a id="getElementById"></a>',
+  );
   for (const el of Array.from(clobber.querySelectorAll("[id], [name]"))) {
     assert.ok((el.getAttribute("id") ?? el.getAttribute("name"))!.startsWith(NAMED_PROPERTY_PREFIX));
   }
@@ -312,7 +400,9 @@ test("task-list checkboxes stay, disabled and bare; other inputs go", () => {
 });
 
 test("class names reserved for the studio are dropped", () => {
-  const fragment = sanitizer.sanitizeToFragment('<div class="vt-button vitrine-run alert">x</div><span class="vt-notice">y</span>');
+  const fragment = sanitizer.sanitizeToFragment(
+    '<div class="vt-button vitrine-run alert">x</div><span class="vt-notice">y</span>',
+  );
   assert.equal(fragment.querySelector("div")?.getAttribute("class"), "alert");
   assert.equal(fragment.querySelector("span")?.hasAttribute("class"), false);
 });
@@ -338,11 +428,11 @@ test("KaTeX MathML survives, without hrefs or actions", () => {
 test("classic mXSS shapes stay inert after a round trip", () => {
   const payloads = [
     "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
-    "<math><mtext><table><mglyph><style><!--</style><img title=\"--&gt;&lt;img src=1 onerror=alert(1)&gt;\">",
+    '<math><mtext><table><mglyph><style><!--</style><img title="--&gt;&lt;img src=1 onerror=alert(1)&gt;">',
     "<form><math><mtext></form><form><mglyph><style></math><img src onerror=alert(1)>",
-    "<svg></p><style><a id=\"</style><img src=1 onerror=alert(1)>\">",
-    "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\">",
-    "<math><annotation-xml encoding=\"text/html\"><style><img src=x onerror=alert(1)></style></annotation-xml></math>",
+    '<svg></p><style><a id="</style><img src=1 onerror=alert(1)>">',
+    '<noscript><p title="</noscript><img src=x onerror=alert(1)>">',
+    '<math><annotation-xml encoding="text/html"><style><img src=x onerror=alert(1)></style></annotation-xml></math>',
     "<table><caption><svg><title><img src=x onerror=alert(1)>",
   ];
   for (const payload of payloads) {
@@ -358,7 +448,10 @@ test("allowlists are frozen and consistent", () => {
   assert.ok(Object.isFrozen(ATTRIBUTES_BY_TAG));
   assert.ok(Object.isFrozen(ATTRIBUTES_BY_TAG.a));
   assert.ok(Object.isFrozen(FORBIDDEN_TAGS));
-  assert.deepEqual(ALLOWED_TAGS.filter((t) => FORBIDDEN_TAGS.includes(t)), []);
+  assert.deepEqual(
+    ALLOWED_TAGS.filter((t) => FORBIDDEN_TAGS.includes(t)),
+    [],
+  );
   assert.throws(() => (ALLOWED_TAGS as string[]).push("script"));
 });
 
@@ -367,7 +460,12 @@ test("rejects a window DOMPurify cannot run on instead of passing HTML through",
 });
 
 test("the string result is the DOM's own serialization of the fragment result, for every fixture", () => {
-  const extra = ["a & b < c > d\u00a0e", "text<!-- a comment -->more", "<p>x</p>tail & <b>y</b>", "<math><mi>x</mi></math> & "];
+  const extra = [
+    "a & b < c > d\u00a0e",
+    "text<!-- a comment -->more",
+    "<p>x</p>tail & <b>y</b>",
+    "<math><mi>x</mi></math> & ",
+  ];
   for (const payload of [...FIXTURES.map((f) => f.payload), ...extra]) {
     const holder = window.document.createElement("div");
     holder.appendChild(sanitizer.sanitizeToFragment(payload));

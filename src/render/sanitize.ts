@@ -16,7 +16,12 @@
 // Hooks are added once per DOMPurify instance; the per-call context (attachments) reaches them through a variable
 // that is set only for the duration of the synchronous `sanitize` call.
 
-import createDOMPurify, { type Config, type DOMPurify, type UponSanitizeAttributeHookEvent, type WindowLike } from "dompurify";
+import createDOMPurify, {
+  type Config,
+  type DOMPurify,
+  type UponSanitizeAttributeHookEvent,
+  type WindowLike,
+} from "dompurify";
 import type { MimeBundle } from "../notebook/types.ts";
 import { countOf, htmlNestingDepth } from "./html-size.ts";
 import { checkRasterImage, isRasterMimeType, RASTER_MIME_TYPES, sniffRasterType } from "./raster.ts";
@@ -86,16 +91,80 @@ export const RESERVED_CLASS_PREFIXES: readonly string[] = Object.freeze(["vt-", 
 /** HTML elements kept. Everything not listed is removed (its text content kept, except for FORBID_CONTENTS). */
 export const ALLOWED_HTML_TAGS: readonly string[] = Object.freeze([
   // structure and text
-  "p", "div", "span", "br", "hr", "wbr", "blockquote", "pre", "code", "center", "address",
-  "h1", "h2", "h3", "h4", "h5", "h6",
-  "section", "article", "header", "footer", "aside",
-  "figure", "figcaption", "details", "summary",
+  "p",
+  "div",
+  "span",
+  "br",
+  "hr",
+  "wbr",
+  "blockquote",
+  "pre",
+  "code",
+  "center",
+  "address",
+  "h1",
+  "h2",
+  "h3",
+  "h4",
+  "h5",
+  "h6",
+  "section",
+  "article",
+  "header",
+  "footer",
+  "aside",
+  "figure",
+  "figcaption",
+  "details",
+  "summary",
   // inline formatting
-  "a", "abbr", "b", "bdi", "bdo", "big", "cite", "del", "dfn", "em", "font", "i", "ins", "kbd", "mark", "q",
-  "rp", "rt", "ruby", "s", "samp", "small", "strike", "strong", "sub", "sup", "time", "tt", "u", "var",
+  "a",
+  "abbr",
+  "b",
+  "bdi",
+  "bdo",
+  "big",
+  "cite",
+  "del",
+  "dfn",
+  "em",
+  "font",
+  "i",
+  "ins",
+  "kbd",
+  "mark",
+  "q",
+  "rp",
+  "rt",
+  "ruby",
+  "s",
+  "samp",
+  "small",
+  "strike",
+  "strong",
+  "sub",
+  "sup",
+  "time",
+  "tt",
+  "u",
+  "var",
   // lists and tables
-  "ul", "ol", "li", "dl", "dt", "dd",
-  "table", "caption", "colgroup", "col", "thead", "tbody", "tfoot", "tr", "th", "td",
+  "ul",
+  "ol",
+  "li",
+  "dl",
+  "dt",
+  "dd",
+  "table",
+  "caption",
+  "colgroup",
+  "col",
+  "thead",
+  "tbody",
+  "tfoot",
+  "tr",
+  "th",
+  "td",
   // media: raster images only (the src is checked below)
   "img",
   // GFM task lists. Only `type="checkbox"`, forced disabled, with no name/form/value: it cannot be focused,
@@ -108,9 +177,34 @@ export const ALLOWED_HTML_TAGS: readonly string[] = Object.freeze([
 
 /** MathML elements kept: what KaTeX's MathML output uses (`annotation` holds the TeX source as text). */
 export const ALLOWED_MATHML_TAGS: readonly string[] = Object.freeze([
-  "math", "semantics", "annotation", "mrow", "mi", "mn", "mo", "ms", "mtext", "mspace", "msub", "msup", "msubsup",
-  "mfrac", "msqrt", "mroot", "mover", "munder", "munderover", "mtable", "mtr", "mtd", "mlabeledtr", "mstyle",
-  "mpadded", "mphantom", "menclose", "merror",
+  "math",
+  "semantics",
+  "annotation",
+  "mrow",
+  "mi",
+  "mn",
+  "mo",
+  "ms",
+  "mtext",
+  "mspace",
+  "msub",
+  "msup",
+  "msubsup",
+  "mfrac",
+  "msqrt",
+  "mroot",
+  "mover",
+  "munder",
+  "munderover",
+  "mtable",
+  "mtr",
+  "mtd",
+  "mlabeledtr",
+  "mstyle",
+  "mpadded",
+  "mphantom",
+  "menclose",
+  "merror",
   // Not kept: annotation-xml (an HTML integration point, the classic mXSS door), maction (actions), mglyph
   // (loads an image), and anything with an href.
 ]);
@@ -122,11 +216,45 @@ export const GLOBAL_ATTRIBUTES: readonly string[] = Object.freeze(["class", "id"
 
 /** Presentation attributes of MathML, as KaTeX writes them. None takes a URL. */
 export const MATHML_ATTRIBUTES: readonly string[] = Object.freeze([
-  "display", "displaystyle", "scriptlevel", "mathvariant", "mathcolor", "mathbackground", "mathsize",
-  "stretchy", "fence", "separator", "lspace", "rspace", "minsize", "maxsize", "symmetric", "largeop",
-  "movablelimits", "accent", "accentunder", "linethickness", "notation", "encoding", "width", "height", "depth",
-  "voffset", "columnalign", "rowalign", "columnspacing", "rowspacing", "columnlines", "rowlines", "frame",
-  "framespacing", "equalrows", "equalcolumns", "side", "columnspan", "rowspan",
+  "display",
+  "displaystyle",
+  "scriptlevel",
+  "mathvariant",
+  "mathcolor",
+  "mathbackground",
+  "mathsize",
+  "stretchy",
+  "fence",
+  "separator",
+  "lspace",
+  "rspace",
+  "minsize",
+  "maxsize",
+  "symmetric",
+  "largeop",
+  "movablelimits",
+  "accent",
+  "accentunder",
+  "linethickness",
+  "notation",
+  "encoding",
+  "width",
+  "height",
+  "depth",
+  "voffset",
+  "columnalign",
+  "rowalign",
+  "columnspacing",
+  "rowspacing",
+  "columnlines",
+  "rowlines",
+  "frame",
+  "framespacing",
+  "equalrows",
+  "equalcolumns",
+  "side",
+  "columnspan",
+  "rowspan",
 ]);
 
 const CELL_ATTRIBUTES = Object.freeze(["colspan", "rowspan", "align", "valign", "width", "height"]);
@@ -182,14 +310,68 @@ export const RASTER_IMAGE_TYPES: readonly string[] = RASTER_MIME_TYPES;
  * SVG (scripts, `use` with external hrefs, `foreignObject`, animations that rewrite hrefs) and legacy oddities.
  */
 export const FORBIDDEN_TAGS: readonly string[] = Object.freeze([
-  "script", "noscript", "template", "slot", "style", "link", "meta", "base", "title", "head", "html",
-  "iframe", "frame", "frameset", "object", "embed", "applet", "param", "portal", "fencedframe",
-  "form", "button", "select", "option", "optgroup", "datalist", "textarea", "output", "fieldset", "legend", "label",
-  "keygen", "meter", "progress", "selectedcontent", "dialog", "marquee",
-  "svg", "use", "foreignobject", "animate", "animatemotion", "animatetransform", "set", "image", "feimage",
-  "audio", "video", "source", "track", "picture", "canvas", "map", "area",
-  "xmp", "plaintext", "noembed", "noframes", "listing",
-  "annotation-xml", "maction", "mglyph",
+  "script",
+  "noscript",
+  "template",
+  "slot",
+  "style",
+  "link",
+  "meta",
+  "base",
+  "title",
+  "head",
+  "html",
+  "iframe",
+  "frame",
+  "frameset",
+  "object",
+  "embed",
+  "applet",
+  "param",
+  "portal",
+  "fencedframe",
+  "form",
+  "button",
+  "select",
+  "option",
+  "optgroup",
+  "datalist",
+  "textarea",
+  "output",
+  "fieldset",
+  "legend",
+  "label",
+  "keygen",
+  "meter",
+  "progress",
+  "selectedcontent",
+  "dialog",
+  "marquee",
+  "svg",
+  "use",
+  "foreignobject",
+  "animate",
+  "animatemotion",
+  "animatetransform",
+  "set",
+  "image",
+  "feimage",
+  "audio",
+  "video",
+  "source",
+  "track",
+  "picture",
+  "canvas",
+  "map",
+  "area",
+  "xmp",
+  "plaintext",
+  "noembed",
+  "noframes",
+  "listing",
+  "annotation-xml",
+  "maction",
+  "mglyph",
 ]);
 
 /** Denied attributes, for the same reason. On-event handlers are not listed: no `on*` is ever allowed. */
@@ -199,13 +381,46 @@ export const FORBIDDEN_ATTRIBUTES: readonly string[] = Object.freeze([
   // Links open the way the studio decides (after the URL check), never in a named or new browsing context.
   "target",
   // Candidate lists would bypass the single checked `src`.
-  "srcset", "sizes",
+  "srcset",
+  "sizes",
   // Other URL-valued or navigation attributes.
-  "action", "formaction", "background", "poster", "cite", "longdesc", "usemap", "ismap", "ping", "lowsrc", "dynsrc",
-  "codebase", "classid", "data", "archive", "profile", "manifest", "xlink:href", "xml:base", "srcdoc", "download",
+  "action",
+  "formaction",
+  "background",
+  "poster",
+  "cite",
+  "longdesc",
+  "usemap",
+  "ismap",
+  "ping",
+  "lowsrc",
+  "dynsrc",
+  "codebase",
+  "classid",
+  "data",
+  "archive",
+  "profile",
+  "manifest",
+  "xlink:href",
+  "xml:base",
+  "srcdoc",
+  "download",
   // Focus, editing and popover control, custom element upgrades, form association.
-  "autofocus", "tabindex", "accesskey", "contenteditable", "draggable", "popover", "popovertarget",
-  "popovertargetaction", "is", "form", "slot", "part", "exportparts", "nonce", "xmlns",
+  "autofocus",
+  "tabindex",
+  "accesskey",
+  "contenteditable",
+  "draggable",
+  "popover",
+  "popovertarget",
+  "popovertargetaction",
+  "is",
+  "form",
+  "slot",
+  "part",
+  "exportparts",
+  "nonce",
+  "xmlns",
 ]);
 
 const HTML_NAMESPACE = "http://www.w3.org/1999/xhtml";
@@ -295,7 +510,7 @@ export function createSanitizer(window: WindowLike, options: SanitizerOptions = 
 
   const sanitizedBody = (html: string): Element =>
     // DOMPurify returns null when the parsed document has no body (a `<frameset>` payload): nothing survives.
-    ((purify.sanitize(html, config) as Element | null) ?? (purify.sanitize("", config) as Element));
+    (purify.sanitize(html, config) as Element | null) ?? (purify.sanitize("", config) as Element);
 
   const toFragment = (body: Element): DocumentFragment => {
     const fragment = body.ownerDocument.createDocumentFragment();
@@ -314,7 +529,11 @@ export function createSanitizer(window: WindowLike, options: SanitizerOptions = 
    * that never settles is dropped.
    */
   const settle = (html: string): { html: string; body: Element } => {
-    if (html.length > limits.maxInputChars || countOf(html, "<") > limits.maxTags || htmlNestingDepth(html) > limits.maxDepth) {
+    if (
+      html.length > limits.maxInputChars ||
+      countOf(html, "<") > limits.maxTags ||
+      htmlNestingDepth(html) > limits.maxDepth
+    ) {
       return { html: "", body: sanitizedBody("") };
     }
     // The first pass's serialization is what DOMPurify's string output would be (its body's innerHTML).
@@ -488,7 +707,10 @@ function findAttachment(name: string, attachments: Record<string, MimeBundle> | 
 const DATA_URL = /^data:(image\/[a-z0-9.+-]+);base64,/i;
 
 /** A `data:` image URL, checked and normalized (type lower-cased, whitespace removed), or null. */
-export function checkRasterDataUrl(url: string, maxChars: number = DEFAULT_SANITIZER_LIMITS.maxDataUrlChars): string | null {
+export function checkRasterDataUrl(
+  url: string,
+  maxChars: number = DEFAULT_SANITIZER_LIMITS.maxDataUrlChars,
+): string | null {
   const match = DATA_URL.exec(url);
   if (!match) return null;
   return rasterDataUrl(match[1]!.toLowerCase(), url.slice(match[0].length), maxChars);
@@ -499,12 +721,15 @@ export function checkRasterDataUrl(url: string, maxChars: number = DEFAULT_SANIT
  * removed, as notebooks wrap it) and its first bytes are TYPE's signature; otherwise null. A mismatch means the
  * bytes are something else (an SVG or HTML document, say) wearing an image type.
  */
-export function rasterDataUrl(type: string, base64: string, maxChars: number = DEFAULT_SANITIZER_LIMITS.maxDataUrlChars): string | null {
+export function rasterDataUrl(
+  type: string,
+  base64: string,
+  maxChars: number = DEFAULT_SANITIZER_LIMITS.maxDataUrlChars,
+): string | null {
   if (!isRasterMimeType(type)) return null;
   const checked = checkRasterImage(type, base64);
   return checked.ok && checked.dataUrl.length <= maxChars ? checked.dataUrl : null;
 }
-
 
 /** Whether `bytes` start with the file signature of the raster image `type` (the one table is in raster.ts). */
 export function hasRasterSignature(type: string, bytes: Uint8Array): boolean {

@@ -7,11 +7,30 @@
 // (frame-tree.ts). Each says through a `MarkupTree` how to read its nodes, so both are written by the same rules.
 
 const VOID_ELEMENTS = new Set([
-  "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr", "param", "keygen", "basefont", "bgsound", "frame",
+  "area",
+  "base",
+  "br",
+  "col",
+  "embed",
+  "hr",
+  "img",
+  "input",
+  "link",
+  "meta",
+  "source",
+  "track",
+  "wbr",
+  "param",
+  "keygen",
+  "basefont",
+  "bgsound",
+  "frame",
 ]);
 const RAW_TEXT_ELEMENTS = new Set(["script", "style", "xmp", "iframe", "noembed", "noframes", "plaintext"]);
 /** Per raw-text element: text that would close it early. Made once, not per element serialized. */
-const EARLY_CLOSE: ReadonlyMap<string, RegExp> = new Map([...RAW_TEXT_ELEMENTS].map((name) => [name, new RegExp(`</${name}`, "i")]));
+const EARLY_CLOSE: ReadonlyMap<string, RegExp> = new Map(
+  [...RAW_TEXT_ELEMENTS].map((name) => [name, new RegExp(`</${name}`, "i")]),
+);
 
 export const HTML_NS = "http://www.w3.org/1999/xhtml";
 
@@ -21,13 +40,25 @@ const ATTRIBUTE_SPECIALS = /[&<>"'\u00a0]/;
 export function escapeText(text: string): string {
   // Most text (and every base64 payload) has nothing to escape: test first rather than copy it through replace.
   if (!TEXT_SPECIALS.test(text)) return text;
-  return text.replace(/[&<>\u00a0]/g, (c) => (c === "&" ? "&amp;" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : "&nbsp;"));
+  return text.replace(/[&<>\u00a0]/g, (c) =>
+    c === "&" ? "&amp;" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : "&nbsp;",
+  );
 }
 
 export function escapeAttribute(value: string): string {
   if (!ATTRIBUTE_SPECIALS.test(value)) return value;
   return value.replace(/[&<>"'\u00a0]/g, (c) =>
-    c === "&" ? "&amp;" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : c === '"' ? "&quot;" : c === "'" ? "&#39;" : "&nbsp;",
+    c === "&"
+      ? "&amp;"
+      : c === "<"
+        ? "&lt;"
+        : c === ">"
+          ? "&gt;"
+          : c === '"'
+            ? "&quot;"
+            : c === "'"
+              ? "&#39;"
+              : "&nbsp;",
   );
 }
 
@@ -101,7 +132,8 @@ export function serializeParts<N>(tree: MarkupTree<N>, node: N): string[] {
 
 function* domChildren(node: Node): Iterable<Node> {
   const parent = node as Element;
-  const container = parent.localName === "template" && parent.namespaceURI === HTML_NS ? (parent as HTMLTemplateElement).content : node;
+  const container =
+    parent.localName === "template" && parent.namespaceURI === HTML_NS ? (parent as HTMLTemplateElement).content : node;
   for (let child = container.firstChild; child; child = child.nextSibling) yield child;
 }
 

@@ -24,7 +24,7 @@ function renderLine(line: string): string {
   const cells: Cell[] = [];
   let cursor = 0;
   let pending = "";
-  for (let i = 0; i < line.length; ) {
+  for (let i = 0; i < line.length;) {
     const code = line.charCodeAt(i);
     if (code === 0x1b) {
       ESCAPE_RE.lastIndex = i;
@@ -65,11 +65,7 @@ function renderLine(line: string): string {
 /** Applies carriage returns and backspaces like a terminal; escapes are kept, attached to the next character. */
 export function applyTerminalControls(text: string): string {
   if (!text.includes("\r") && !text.includes("\b")) return text;
-  return text
-    .replace(/\r+\n/g, "\n")
-    .split("\n")
-    .map(renderLine)
-    .join("\n");
+  return text.replace(/\r+\n/g, "\n").split("\n").map(renderLine).join("\n");
 }
 
 const NAMED_COLOURS = ["black", "red", "green", "yellow", "blue", "magenta", "cyan", "white"];

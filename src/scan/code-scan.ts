@@ -50,11 +50,15 @@ function scanWithoutInvisible(reporter: TextReporter, language: CodeLanguage, st
       scanWithoutInvisible(body, piece.language, state);
     } else if (piece.language === "python") {
       scanWithoutInvisible(body, "python", { file: state.file, scope: new PythonScope() });
-    } else if ((piece.magic === "%run" || piece.magic === "%load" || piece.magic === "%loadpy") && /(?:^|\s)(?:https?|ftp):\/\//i.test(piece.body)) {
+    } else if (
+      (piece.magic === "%run" || piece.magic === "%load" || piece.magic === "%loadpy") &&
+      /(?:^|\s)(?:https?|ftp):\/\//i.test(piece.body)
+    ) {
       reporter.report("download-exec", piece.offset, `${piece.magic} runs or loads code from a URL`);
     } else if (piece.magic === "%env" || piece.magic === "%set_env") {
       const name = /^\s*([A-Za-z_][A-Za-z0-9_]*)/.exec(piece.body)?.[1];
-      if (name === undefined) reporter.report("secret-env", piece.offset, "prints the whole environment, secrets included");
+      if (name === undefined)
+        reporter.report("secret-env", piece.offset, "prints the whole environment, secrets included");
       else if (isSecretVariable(name) && !/[=\s]\s*\S/.test(piece.body.slice(piece.body.indexOf(name) + name.length))) {
         reporter.report("secret-env", piece.offset, `reads the secret environment variable ${name}`);
       }

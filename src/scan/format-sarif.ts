@@ -30,7 +30,9 @@ export function formatSarif(results: readonly ScanResult[], options: SarifOption
             version: options.toolVersion,
             rules: RULES.map((rule) => ({
               id: rule.id,
-              name: rule.title.replace(/[^A-Za-z0-9]+(.)?/g, (_all, next: string | undefined) => (next ?? "").toUpperCase()),
+              name: rule.title.replace(/[^A-Za-z0-9]+(.)?/g, (_all, next: string | undefined) =>
+                (next ?? "").toUpperCase(),
+              ),
               shortDescription: { text: rule.title },
               fullDescription: { text: rule.description },
               help: { text: rule.check },
@@ -40,7 +42,9 @@ export function formatSarif(results: readonly ScanResult[], options: SarifOption
           },
         },
         columnKind: "utf16CodeUnits",
-        results: results.flatMap((result) => result.findings.map((finding) => sarifResult(finding, ruleIndex.get(finding.rule) ?? 0))),
+        results: results.flatMap((result) =>
+          result.findings.map((finding) => sarifResult(finding, ruleIndex.get(finding.rule) ?? 0)),
+        ),
       },
     ],
   };
@@ -82,6 +86,9 @@ function sarifResult(finding: Finding, ruleIndex: number): Record<string, unknow
 export function fileUri(path: string): string {
   const slashed = path.replaceAll("\\", "/").replace(/^\.\//, "");
   const absolute = slashed.startsWith("/");
-  const encoded = slashed.split("/").map((segment) => encodeURIComponent(segment)).join("/");
+  const encoded = slashed
+    .split("/")
+    .map((segment) => encodeURIComponent(segment))
+    .join("/");
   return absolute ? `file://${encoded}` : encoded;
 }

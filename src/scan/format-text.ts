@@ -17,7 +17,8 @@ const COLORS: Record<Severity | "dim" | "bold", string> = {
 const RESET = "\u001b[0m";
 
 export function formatText(results: readonly ScanResult[], options: TextFormatOptions): string {
-  const paint = (style: keyof typeof COLORS, text: string): string => (options.color ? `${COLORS[style]}${text}${RESET}` : text);
+  const paint = (style: keyof typeof COLORS, text: string): string =>
+    options.color ? `${COLORS[style]}${text}${RESET}` : text;
   const lines: string[] = [];
   const totals: Record<Severity, number> = { low: 0, medium: 0, high: 0 };
   for (const { findings, summary } of results) {
@@ -48,7 +49,8 @@ export function formatText(results: readonly ScanResult[], options: TextFormatOp
 /** "cell 3 [id abc], output 2, line 4:7": cells, outputs, lines and columns counted from 1. */
 function whereLabel({ place }: Finding): string {
   const parts: string[] = [];
-  if (place.cell !== undefined) parts.push(`cell ${place.cell + 1}${place.cellId !== undefined ? ` [id ${place.cellId}]` : ""}`);
+  if (place.cell !== undefined)
+    parts.push(`cell ${place.cell + 1}${place.cellId !== undefined ? ` [id ${place.cellId}]` : ""}`);
   if (place.output !== undefined) parts.push(`output ${place.output + 1}`);
   else if (place.part === "metadata") parts.push("metadata");
   parts.push(`line ${place.line}:${place.column}`);

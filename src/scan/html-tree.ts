@@ -58,9 +58,13 @@ export function walkDom(root: ParentNode, visit: ElementVisitor): void {
     visit({
       tag,
       namespace,
-      attributes: Array.from(node.attributes, (attribute) => ({ name: attribute.name.toLowerCase(), value: attribute.value })),
+      attributes: Array.from(node.attributes, (attribute) => ({
+        name: attribute.name.toLowerCase(),
+        value: attribute.value,
+      })),
       ...ancestry,
-      markupText: () => Array.from(node.childNodes).some((child) => child.nodeType === 3 && MARKUP.test(child.nodeValue ?? "")),
+      markupText: () =>
+        Array.from(node.childNodes).some((child) => child.nodeType === 3 && MARKUP.test(child.nodeValue ?? "")),
       styleText: () => (tag === "style" ? (node.textContent ?? "") : ""),
     });
     const inner = below(ancestry, tag, namespace);
@@ -114,14 +118,18 @@ export function walkHtml(html: string, scripting: boolean, visit: ElementVisitor
     visit({
       tag,
       namespace,
-      attributes: element.attrs.map((attribute) => ({ name: (attribute.prefix ? `${attribute.prefix}:${attribute.name}` : attribute.name).toLowerCase(), value: attribute.value })),
+      attributes: element.attrs.map((attribute) => ({
+        name: (attribute.prefix ? `${attribute.prefix}:${attribute.name}` : attribute.name).toLowerCase(),
+        value: attribute.value,
+      })),
       ...ancestry,
       markupText: () => element.markupText === true,
       styleText: () => element.styleText ?? "",
     });
     const inner = below(ancestry, tag, namespace);
     if (tag === "template") {
-      const content = (element as DefaultTreeAdapterMap["template"]).content as DefaultTreeAdapterMap["documentFragment"] | undefined;
+      const content = (element as DefaultTreeAdapterMap["template"]).content as
+        DefaultTreeAdapterMap["documentFragment"] | undefined;
       if (content) pushChildren(content.childNodes, inner);
     }
     pushChildren(element.childNodes, inner);

@@ -47,7 +47,20 @@ const HTML_NAMESPACE = "http://www.w3.org/1999/xhtml";
 const RAW_TEXT_ELEMENTS = new Set(["style", "title", "xmp", "iframe", "noembed", "noframes", "noscript", "textarea"]);
 const FRAMES = new Set(["iframe", "frame", "frameset", "object", "embed", "applet", "portal", "fencedframe"]);
 const FORM_CONTROLS = new Set(["button", "select", "textarea", "input", "keygen", "isindex"]);
-const URL_ATTRIBUTES = new Set(["href", "src", "action", "formaction", "xlink:href", "data", "background", "poster", "codebase", "to", "from", "values"]);
+const URL_ATTRIBUTES = new Set([
+  "href",
+  "src",
+  "action",
+  "formaction",
+  "xlink:href",
+  "data",
+  "background",
+  "poster",
+  "codebase",
+  "to",
+  "from",
+  "values",
+]);
 const SCRIPT_SCHEMES = new Set(["javascript", "vbscript", "livescript"]);
 /**
  * An attribute value that ends a raw-text element. Parsed without scripting (as DOMParser, and so DOMPurify, parse)
@@ -61,34 +74,57 @@ function activeItemsOf(element: ElementInfo): ActiveItem[] {
   const items: ActiveItem[] = [];
   const { tag } = element;
   const has = (name: string): boolean => element.attributes.some((attribute) => attribute.name === name);
-  if (tag === "script") items.push({ rule: "active", what: element.inSvg ? "a <script> element inside SVG" : "a <script> element", needle: "<script" });
+  if (tag === "script")
+    items.push({
+      rule: "active",
+      what: element.inSvg ? "a <script> element inside SVG" : "a <script> element",
+      needle: "<script",
+    });
   else if (FRAMES.has(tag)) items.push({ rule: "active", what: `an embedded <${tag}>`, needle: `<${tag}` });
   else if (tag === "form") items.push({ rule: "active", what: "a <form>", needle: "<form" });
   // A control alone is inert text once sanitized (Jupyter's own docs draw toolbar buttons that way); inside a form,
   // or tied to one, it submits.
   else if (FORM_CONTROLS.has(tag) && (element.inForm || has("form") || has("formaction"))) {
-    const type = element.attributes.find((attribute) => attribute.name === "type")?.value.trim().toLowerCase();
-    if (!(tag === "input" && type === "checkbox")) items.push({ rule: "active", what: `a form control <${tag}>`, needle: `<${tag}` });
-  } else if (tag === "base") items.push({ rule: "active", what: "a <base> element that changes where links go", needle: "<base" });
-  else if (tag === "meta" && element.attributes.some((attribute) => attribute.name === "http-equiv" && /refresh/i.test(attribute.value))) {
+    const type = element.attributes
+      .find((attribute) => attribute.name === "type")
+      ?.value.trim()
+      .toLowerCase();
+    if (!(tag === "input" && type === "checkbox"))
+      items.push({ rule: "active", what: `a form control <${tag}>`, needle: `<${tag}` });
+  } else if (tag === "base")
+    items.push({ rule: "active", what: "a <base> element that changes where links go", needle: "<base" });
+  else if (
+    tag === "meta" &&
+    element.attributes.some((attribute) => attribute.name === "http-equiv" && /refresh/i.test(attribute.value))
+  ) {
     items.push({ rule: "active", what: "a <meta> refresh that navigates the page", needle: "<meta" });
-  } else if (RAW_TEXT_ELEMENTS.has(tag) && (element.namespace !== HTML_NAMESPACE || element.inForeign) && element.markupText()) {
+  } else if (
+    RAW_TEXT_ELEMENTS.has(tag) &&
+    (element.namespace !== HTML_NAMESPACE || element.inForeign) &&
+    element.markupText()
+  ) {
     // Raw text inside MathML or SVG: serialized and parsed again, the element can change namespace and its "text"
     // become live markup (the namespace-confusion mutation XSS that DOMPurify guards against).
     items.push({ rule: "active", what: `markup hidden in a foreign <${tag}> (mutation XSS)`, needle: `<${tag}` });
-  } else if (tag === "foreignobject") items.push({ rule: "active", what: "an SVG <foreignObject> carrying HTML", needle: "<foreignobject" });
+  } else if (tag === "foreignobject")
+    items.push({ rule: "active", what: "an SVG <foreignObject> carrying HTML", needle: "<foreignobject" });
   else if (tag === "style" && element.namespace === HTML_NAMESPACE) {
     const sheet = element.styleText();
     if (MAY_POSITION.test(sheet)) {
       const escape = sheetEscape(sheet);
-      if (escape !== undefined) items.push({ rule: "css-escape", what: `a <style> sheet with ${escape}`, needle: "<style" });
+      if (escape !== undefined)
+        items.push({ rule: "css-escape", what: `a <style> sheet with ${escape}`, needle: "<style" });
     }
   }
   for (const { name, value } of element.attributes) {
     // srcdoc is a whole document and reported as such.
     const closes = name === "srcdoc" ? null : RAW_TEXT_CLOSER.exec(value);
     if (closes) {
-      items.push({ rule: "active", what: `an attribute that closes <${closes[1]!.toLowerCase()}> when parsed again (mutation XSS)`, needle: closes[0].toLowerCase() });
+      items.push({
+        rule: "active",
+        what: `an attribute that closes <${closes[1]!.toLowerCase()}> when parsed again (mutation XSS)`,
+        needle: closes[0].toLowerCase(),
+      });
     }
     if (name.startsWith("on")) {
       items.push({ rule: "active", what: `an ${name} event handler`, needle: name });
@@ -96,8 +132,12 @@ function activeItemsOf(element: ElementInfo): ActiveItem[] {
       items.push({ rule: "active", what: "an inline document (srcdoc)", needle: "srcdoc" });
     } else if (URL_ATTRIBUTES.has(name)) {
       const scheme = urlScheme(value);
-      if (scheme !== null && SCRIPT_SCHEMES.has(scheme)) items.push({ rule: "active", what: `a ${scheme}: URL in ${name}`, needle: `${scheme}` });
-      else if (scheme === "data" && /^\s*data:\s*(?:text\/html|image\/svg|application\/(?:x-)?javascript|text\/javascript)/i.test(value)) {
+      if (scheme !== null && SCRIPT_SCHEMES.has(scheme))
+        items.push({ rule: "active", what: `a ${scheme}: URL in ${name}`, needle: `${scheme}` });
+      else if (
+        scheme === "data" &&
+        /^\s*data:\s*(?:text\/html|image\/svg|application\/(?:x-)?javascript|text\/javascript)/i.test(value)
+      ) {
         items.push({ rule: "active", what: `a data: document URL in ${name}`, needle: "data:" });
       }
     } else if (name === "style" && MAY_POSITION.test(value)) {
@@ -156,10 +196,13 @@ const HUGE_Z_INDEX = 1000;
  */
 export function cssEscape(style: CSSStyleDeclaration): string | undefined {
   const position = style.getPropertyValue("position").trim().toLowerCase();
-  const offsets = ["top", "left", "right", "bottom", "inset"].filter((side) => style.getPropertyValue(side).trim() !== "");
+  const offsets = ["top", "left", "right", "bottom", "inset"].filter(
+    (side) => style.getPropertyValue(side).trim() !== "",
+  );
   const zIndex = Number.parseInt(style.getPropertyValue("z-index"), 10);
   if (position === "fixed") return "CSS position: fixed (drawn over the page, wherever it is scrolled)";
-  if ((position === "absolute" || position === "sticky") && offsets.length > 0) return `CSS position: ${position} with ${offsets.join(", ")} offsets`;
+  if ((position === "absolute" || position === "sticky") && offsets.length > 0)
+    return `CSS position: ${position} with ${offsets.join(", ")} offsets`;
   if (Number.isFinite(zIndex) && zIndex >= HUGE_Z_INDEX) return `CSS z-index ${zIndex} (above the page's own controls)`;
   return undefined;
 }
@@ -200,10 +243,18 @@ function collector(): { visit: (element: ElementInfo) => void; review: HtmlRevie
   const review: HtmlReview = { active: [], urls: [] };
   const visit = (element: ElementInfo): void => {
     review.active.push(...activeItemsOf(element));
-    const holder = element.namespace === HTML_NAMESPACE && Object.hasOwn(URL_HOLDERS, element.tag) ? URL_HOLDERS[element.tag]! : undefined;
-    const url = holder === undefined ? undefined : element.attributes.find((attribute) => attribute.name === holder.attribute);
+    const holder =
+      element.namespace === HTML_NAMESPACE && Object.hasOwn(URL_HOLDERS, element.tag)
+        ? URL_HOLDERS[element.tag]!
+        : undefined;
+    const url =
+      holder === undefined ? undefined : element.attributes.find((attribute) => attribute.name === holder.attribute);
     // Inline data in a frame or media element fetches nothing; a data: document in one is active content, above.
-    if (holder !== undefined && url !== undefined && !(holder.holder === "resource" && urlScheme(url.value) === "data")) {
+    if (
+      holder !== undefined &&
+      url !== undefined &&
+      !(holder.holder === "resource" && urlScheme(url.value) === "data")
+    ) {
       review.urls.push({ url: url.value, context: holder.holder === "link" ? "link" : "image", holder: holder.holder });
     }
   };
@@ -264,12 +315,18 @@ export function mayHoldMarkup(html: string): boolean {
  * Reports the active content and the URLs of `html`. `source` is the text the user wrote (a markdown cell's
  * source, the output text) in which each item is placed.
  */
-export function reportHtml(html: string, source: TextReporter, kind: "markdown" | "output", urlPolicy?: UrlPolicy): void {
+export function reportHtml(
+  html: string,
+  source: TextReporter,
+  kind: "markdown" | "output",
+  urlPolicy?: UrlPolicy,
+): void {
   const rule = kind === "markdown" ? "active-markdown" : "active-output";
   const excess = beyondLimits(html);
   if (excess !== undefined) {
     // The sanitizer renders such markdown as nothing at all; an output this size is drawn as it is, unreviewed.
-    if (kind === "output") source.report(rule, 0, `output is too large to review for active content (${excess}); treat it as active`);
+    if (kind === "output")
+      source.report(rule, 0, `output is too large to review for active content (${excess}); treat it as active`);
     return;
   }
   const review = reviewHtml(html, kind === "markdown");

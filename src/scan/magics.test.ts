@@ -9,7 +9,12 @@ test("magic lines become blanks of the same length, so the Python around them ke
   assert.equal(split.python.indexOf("print(files)"), source.indexOf("print(files)"));
   assert.equal(split.python.split("\n")[1], " ".repeat("!ls -la".length));
   assert.deepEqual(
-    split.pieces.map((piece) => [piece.magic, piece.body, piece.language, source.slice(piece.bodyOffset, piece.bodyOffset + piece.body.length)]),
+    split.pieces.map((piece) => [
+      piece.magic,
+      piece.body,
+      piece.language,
+      source.slice(piece.bodyOffset, piece.bodyOffset + piece.body.length),
+    ]),
     [
       ["!", "ls -la", "shell", "ls -la"],
       ["!", "find . -name '*.py'", "shell", "find . -name '*.py'"],

@@ -22,7 +22,17 @@ export interface SplitCell {
 }
 
 const SHELL_CELL_MAGICS = new Set(["bash", "sh", "system", "!", "script"]);
-const PYTHON_CELL_MAGICS = new Set(["capture", "time", "timeit", "prun", "debug", "python", "python3", "py", "ipython"]);
+const PYTHON_CELL_MAGICS = new Set([
+  "capture",
+  "time",
+  "timeit",
+  "prun",
+  "debug",
+  "python",
+  "python3",
+  "py",
+  "ipython",
+]);
 const SHELL_LINE_MAGICS = new Set(["system", "sx", "sc"]);
 /** Line magics that take shell-like arguments we read: package installs and environment changes. */
 const INSTALL_LINE_MAGICS = new Set(["pip", "conda", "mamba", "uv"]);
@@ -53,7 +63,7 @@ export function splitMagics(source: string): SplitCell {
 
 function withLineMagics(source: string, pieces: MagicPiece[]): SplitCell {
   let python = source;
-  for (let start = 0; start < source.length; ) {
+  for (let start = 0; start < source.length;) {
     const end = lineEnd(source, start);
     const line = source.slice(start, end);
     const piece = lineMagic(line, start);
@@ -82,13 +92,23 @@ function lineMagic(line: string, start: number): MagicPiece | undefined {
   if (SHELL_LINE_MAGICS.has(name)) return { magic: `%${name}`, offset, body, bodyOffset, language: "shell" };
   if (INSTALL_LINE_MAGICS.has(name)) {
     // Read as the command it stands for: `%pip install x` is `pip install x`.
-    return { magic: `%${name}`, offset, body: `${name}${body}`, bodyOffset: bodyOffset - name.length, language: "shell" };
+    return {
+      magic: `%${name}`,
+      offset,
+      body: `${name}${body}`,
+      bodyOffset: bodyOffset - name.length,
+      language: "shell",
+    };
   }
   return { magic: `%${name}`, offset, body, bodyOffset, language: "none" };
 }
 
 function languageOfFileName(args: string): PieceLanguage {
-  const name = args.split(/\s+/).filter((word) => !word.startsWith("-")).pop() ?? "";
+  const name =
+    args
+      .split(/\s+/)
+      .filter((word) => !word.startsWith("-"))
+      .pop() ?? "";
   if (/\.(?:sh|bash)$/i.test(name)) return "shell";
   if (/\.py$/i.test(name)) return "python";
   if (/\.r$/i.test(name)) return "r";

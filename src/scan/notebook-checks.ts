@@ -15,7 +15,11 @@ export function checkHiddenCell(cell: Cell, place: Place, sink: FindingSink): vo
   const jupyter = isObject(metadata["jupyter"]) ? metadata["jupyter"] : {};
   const tags = Array.isArray(metadata["tags"]) ? metadata["tags"].filter((tag) => typeof tag === "string") : [];
   const hiddenTags = tags.filter((tag) => HIDING_TAGS.has(tag));
-  const hidesSource = jupyter["source_hidden"] === true || jupyter["hide"] === true || metadata["hide_input"] === true || hiddenTags.length > 0;
+  const hidesSource =
+    jupyter["source_hidden"] === true ||
+    jupyter["hide"] === true ||
+    metadata["hide_input"] === true ||
+    hiddenTags.length > 0;
   const hidesOutputs = jupyter["outputs_hidden"] === true || metadata["hide_output"] === true;
   if (!hidesSource && !hidesOutputs) return;
   const how = [
@@ -27,10 +31,15 @@ export function checkHiddenCell(cell: Cell, place: Place, sink: FindingSink): vo
     ...hiddenTags.map((tag) => `tag ${tag}`),
   ].filter((part) => part !== "");
   const what = hidesSource ? "its code" : "its outputs";
-  sink.report("hidden-cell", { ...place, part: "metadata" }, `the ${cell.cell_type} cell hides ${what} (${how.join(", ")})`, {
-    severity: hidesSource && cell.cell_type === "code" ? "medium" : "low",
-    excerpt: cell.source.split("\n", 1)[0] ?? "",
-  });
+  sink.report(
+    "hidden-cell",
+    { ...place, part: "metadata" },
+    `the ${cell.cell_type} cell hides ${what} (${how.join(", ")})`,
+    {
+      severity: hidesSource && cell.cell_type === "code" ? "medium" : "low",
+      excerpt: cell.source.split("\n", 1)[0] ?? "",
+    },
+  );
 }
 
 /**
@@ -46,7 +55,8 @@ export function looksLikePython(text: string): boolean {
   tree.iterate({
     enter: (ref) => {
       if (ref.type.isError) errors = true;
-      if (ref.name === "ImportStatement" || ref.name === "CallExpression" || ref.name === "FunctionDefinition") acts = true;
+      if (ref.name === "ImportStatement" || ref.name === "CallExpression" || ref.name === "FunctionDefinition")
+        acts = true;
       return !errors;
     },
   });
@@ -56,26 +66,44 @@ export function looksLikePython(text: string): boolean {
 /** Reports code in a raw cell. */
 export function checkRawCell(cell: Cell, place: Place, sink: FindingSink): void {
   if (cell.cell_type !== "raw" || !looksLikePython(cell.source)) return;
-  sink.report("hidden-code", place, "a raw cell holds Python code: it does not run, but a reader may copy it or an extension may run it", {
-    excerpt: cell.source.trim().split("\n", 1)[0] ?? "",
-  });
+  sink.report(
+    "hidden-code",
+    place,
+    "a raw cell holds Python code: it does not run, but a reader may copy it or an extension may run it",
+    {
+      excerpt: cell.source.trim().split("\n", 1)[0] ?? "",
+    },
+  );
 }
 
 /** Metadata keys whose values are large machine-written state, never code a person wrote. */
-const MACHINE_STATE = new Set(["widgets", "application/vnd.jupyter.widget-state+json", "application/vnd.jupyter.widget-view+json"]);
+const MACHINE_STATE = new Set([
+  "widgets",
+  "application/vnd.jupyter.widget-state+json",
+  "application/vnd.jupyter.widget-view+json",
+]);
 
 /**
  * Calls `visit` with every string in `value` (metadata, or JSON output data), its JSON path, and whether it lies in
  * widget state, which is machine-written (never code a person wrote, but a place to smuggle markup).
  */
-export function jsonStrings(value: JsonValue, visit: (text: string, path: string, machineState: boolean) => void): void {
+export function jsonStrings(
+  value: JsonValue,
+  visit: (text: string, path: string, machineState: boolean) => void,
+): void {
   const walk = (item: JsonValue, path: string, machine: boolean, depth: number): void => {
     if (depth > 64) return;
     if (typeof item === "string") visit(item, path, machine);
-    else if (Array.isArray(item)) item.forEach((element, index) => walk(element, `${path}/${index}`, machine, depth + 1));
+    else if (Array.isArray(item))
+      item.forEach((element, index) => walk(element, `${path}/${index}`, machine, depth + 1));
     else if (isObject(item)) {
       for (const [key, element] of Object.entries(item)) {
-        walk(element, `${path}/${key.replaceAll("~", "~0").replaceAll("/", "~1")}`, machine || MACHINE_STATE.has(key), depth + 1);
+        walk(
+          element,
+          `${path}/${key.replaceAll("~", "~0").replaceAll("/", "~1")}`,
+          machine || MACHINE_STATE.has(key),
+          depth + 1,
+        );
       }
     }
   };
@@ -85,7 +113,9 @@ export function jsonStrings(value: JsonValue, visit: (text: string, path: string
 /** Reports code kept in metadata. */
 export function checkMetadataCode(value: string, path: string, place: Place, sink: FindingSink): void {
   if (!looksLikePython(value)) return;
-  sink.report("hidden-code", { ...place, part: "metadata" }, `metadata ${path || "/"} holds Python code`, { excerpt: value.trim().split("\n", 1)[0] ?? "" });
+  sink.report("hidden-code", { ...place, part: "metadata" }, `metadata ${path || "/"} holds Python code`, {
+    excerpt: value.trim().split("\n", 1)[0] ?? "",
+  });
 }
 
 function isObject(value: unknown): value is JsonObject {

@@ -76,7 +76,8 @@ export const TOKEN_COMMANDS: readonly (readonly string[])[] = Object.freeze([
 ]);
 
 /** Environment variable names that hold credentials: *_TOKEN, *_SECRET*, *PASSWORD*, *_API_KEY, *_ACCESS_KEY*. */
-export const SECRET_VARIABLE = /(?:^|_)(?:TOKEN|SECRET|PASSWORD|PASSWD|PASS|PWD|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIALS?|AUTH|SAS)(?:_|$)|(?:^|_)KEY$/i;
+export const SECRET_VARIABLE =
+  /(?:^|_)(?:TOKEN|SECRET|PASSWORD|PASSWD|PASS|PWD|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIALS?|AUTH|SAS)(?:_|$)|(?:^|_)KEY$/i;
 
 export function isSecretVariable(name: string): boolean {
   return SECRET_VARIABLE.test(name) && name !== "PWD" && name !== "OLDPWD";
@@ -91,7 +92,13 @@ export function encodedBlobKind(value: string): "base64" | "hex" | "escaped byte
   const compact = value.replace(/\\n|\s+/g, "");
   if (compact.length >= BLOB_MIN_CHARS) {
     if (/^[0-9a-fA-F]+$/.test(compact)) return "hex";
-    if (/^[A-Za-z0-9+/_-]+={0,2}$/.test(compact) && /[0-9]/.test(compact) && /[a-z]/.test(compact) && /[A-Z]/.test(compact)) return "base64";
+    if (
+      /^[A-Za-z0-9+/_-]+={0,2}$/.test(compact) &&
+      /[0-9]/.test(compact) &&
+      /[a-z]/.test(compact) &&
+      /[A-Z]/.test(compact)
+    )
+      return "base64";
   }
   // "\x4d\x5a..." or "\u0069\u006d..."
   if (/^(?:\\x[0-9a-fA-F]{2}|\\u[0-9a-fA-F]{4}|\\[0-7]{3}){50,}/.test(compact)) return "escaped bytes";

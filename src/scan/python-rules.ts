@@ -4,8 +4,24 @@
 import type { SyntaxNode } from "@lezer/common";
 import { isDownloaded, noteDownload, type CodeInput } from "./context.ts";
 import { credentialIn, encodedBlobKind, isOwnHost, isSecretVariable, urlHost } from "./patterns.ts";
-import { DECODERS, DESERIALIZERS, ENV_READERS, EXEC_BUILTINS, FETCHERS, PROCESS_CALLS, RESOLVERS, SENDERS } from "./python-names.ts";
-import { argumentsOf, pythonParser, qualifiedName, stringContentOffset, stringValue, type PythonScope } from "./python-tree.ts";
+import {
+  DECODERS,
+  DESERIALIZERS,
+  ENV_READERS,
+  EXEC_BUILTINS,
+  FETCHERS,
+  PROCESS_CALLS,
+  RESOLVERS,
+  SENDERS,
+} from "./python-names.ts";
+import {
+  argumentsOf,
+  pythonParser,
+  qualifiedName,
+  stringContentOffset,
+  stringValue,
+  type PythonScope,
+} from "./python-tree.ts";
 import { checkShell } from "./shell-rules.ts";
 import { checkIdentifier } from "./text-checks.ts";
 
@@ -41,7 +57,12 @@ export function checkPython(input: CodeInput, scope: PythonScope): void {
   const text = input.reporter.text;
   const nesting = bracketDepth(text);
   if (nesting.depth > MAX_BRACKET_DEPTH) {
-    input.reporter.report("file-unreadable", nesting.at, `this code could not be reviewed: brackets nested ${nesting.depth} deep, more than Python's limit of ${MAX_BRACKET_DEPTH}`, { severity: "medium" });
+    input.reporter.report(
+      "file-unreadable",
+      nesting.at,
+      `this code could not be reviewed: brackets nested ${nesting.depth} deep, more than Python's limit of ${MAX_BRACKET_DEPTH}`,
+      { severity: "medium" },
+    );
     return;
   }
   const tree = pythonParser.parse(text);
@@ -51,7 +72,8 @@ export function checkPython(input: CodeInput, scope: PythonScope): void {
       switch (ref.name) {
         case "ImportStatement":
           scope.addImport(ref.node, text);
-          for (const name of ref.node.getChildren("VariableName")) checkIdentifier(text.slice(name.from, name.to), name.from, input.reporter);
+          for (const name of ref.node.getChildren("VariableName"))
+            checkIdentifier(text.slice(name.from, name.to), name.from, input.reporter);
           return false;
         case "CallExpression":
           checkCall(ref.node, input, nameOf);
@@ -98,39 +120,58 @@ function checkCall(node: SyntaxNode, input: CodeInput, nameOf: NameOf): void {
     if (first !== undefined) checkCommandArgument(first, input);
     return;
   }
-  if (EXEC_BUILTINS.has(name) || DESERIALIZERS.has(name) || (name === "importlib.import_module" && first !== undefined && stringValue(first, text) === undefined)) {
+  if (
+    EXEC_BUILTINS.has(name) ||
+    DESERIALIZERS.has(name) ||
+    (name === "importlib.import_module" && first !== undefined && stringValue(first, text) === undefined)
+  ) {
     const fetchedVariable = refersToFetched(argList, input);
     const [fetches, decodes] = callsIn(argList, [FETCHERS, DECODERS], nameOf);
     if (fetchedVariable || fetches) {
       reporter.report("download-exec", node.from, `runs code downloaded from the network with ${name}`);
     } else if (decodes) {
-      reporter.report("dynamic-code", node.from, `runs code decoded from encoded or compressed data with ${name}`, { severity: "high" });
+      reporter.report("dynamic-code", node.from, `runs code decoded from encoded or compressed data with ${name}`, {
+        severity: "high",
+      });
     } else {
-      reporter.report("dynamic-code", node.from, `${DESERIALIZERS.has(name) ? "deserializes" : "runs"} dynamic code with ${name}`);
+      reporter.report(
+        "dynamic-code",
+        node.from,
+        `${DESERIALIZERS.has(name) ? "deserializes" : "runs"} dynamic code with ${name}`,
+      );
     }
     return;
   }
-  if (FILE_DOWNLOADERS.has(name)) noteDownload(input.file, args.positional[1] === undefined ? undefined : stringValue(args.positional[1], text));
+  if (FILE_DOWNLOADERS.has(name))
+    noteDownload(input.file, args.positional[1] === undefined ? undefined : stringValue(args.positional[1], text));
   if (name === "os.chmod" && first !== undefined && args.positional[1] !== undefined) {
     const mode = text.slice(args.positional[1].from, args.positional[1].to);
     const path = stringValue(first, text);
     const executable = /S_IX|\b0o?[0-7]?[1357][0-7]{0,2}\b|\b(?:493|511|365|448)\b/.test(mode);
-    if (executable && (path === undefined ? input.file.downloads.files.size > 0 || input.file.downloads.unknown : isDownloaded(input.file, path))) {
+    if (
+      executable &&
+      (path === undefined
+        ? input.file.downloads.files.size > 0 || input.file.downloads.unknown
+        : isDownloaded(input.file, path))
+    ) {
       reporter.report("download-exec", node.from, "makes a downloaded file executable");
     }
   }
   if (ENV_READERS.has(name) && first !== undefined) {
     const variable = stringValue(first, text);
-    if (variable !== undefined && isSecretVariable(variable)) reporter.report("secret-env", node.from, `reads the secret environment variable ${variable}`);
+    if (variable !== undefined && isSecretVariable(variable))
+      reporter.report("secret-env", node.from, `reads the secret environment variable ${variable}`);
     return;
   }
   const sendMethod = /^(?:requests|httpx)\.request$/.test(name) ? stringValue(first ?? argList, text) : undefined;
-  const urlopenWithData = /(?:^|\.)(?:urlopen|Request)$/.test(name) && (args.keywords.has("data") || args.positional.length > 1);
+  const urlopenWithData =
+    /(?:^|\.)(?:urlopen|Request)$/.test(name) && (args.keywords.has("data") || args.positional.length > 1);
   if (SENDERS.has(name) || urlopenWithData || (sendMethod !== undefined && /^(?:POST|PUT|PATCH)$/i.test(sendMethod))) {
     const urlArg = sendMethod !== undefined ? args.positional[1] : first;
     const url = urlArg === undefined ? undefined : stringValue(urlArg, text);
     const host = url === undefined ? undefined : urlHost(url);
-    if (!isOwnHost(host, input.file.linkHosts)) reporter.report("data-exfiltration", node.from, `sends data with ${name}${host ? ` to ${host}` : ""}`);
+    if (!isOwnHost(host, input.file.linkHosts))
+      reporter.report("data-exfiltration", node.from, `sends data with ${name}${host ? ` to ${host}` : ""}`);
     return;
   }
   if (RESOLVERS.has(name) && first !== undefined && builtFromData(first, text)) {
@@ -171,7 +212,11 @@ function checkMethodPost(callee: SyntaxNode, argList: SyntaxNode, input: CodeInp
   const url = first === undefined ? undefined : stringValue(first, text);
   const host = url === undefined ? undefined : urlHost(url);
   if (host === undefined || isOwnHost(host, input.file.linkHosts)) return;
-  input.reporter.report("data-exfiltration", callee.from, `sends data with .${text.slice(method.from, method.to)}() to ${host}`);
+  input.reporter.report(
+    "data-exfiltration",
+    callee.from,
+    `sends data with .${text.slice(method.from, method.to)}() to ${host}`,
+  );
 }
 
 /** A command given to subprocess & co: a string, or a list of strings, read as shell. */
@@ -187,7 +232,8 @@ function checkCommandArgument(arg: SyntaxNode, input: CodeInput): void {
   for (let child = arg.firstChild; child !== null; child = child.nextSibling) {
     const value = stringValue(child, text);
     if (value !== undefined) words.push(/^[\w./:@=+-]+$/.test(value) ? value : `'${value.replaceAll("'", "'\\''")}'`);
-    else if (child.name !== "[" && child.name !== "]" && child.name !== "(" && child.name !== ")" && child.name !== ",") words.push("ARG");
+    else if (child.name !== "[" && child.name !== "]" && child.name !== "(" && child.name !== ")" && child.name !== ",")
+      words.push("ARG");
   }
   if (words.length > 0) checkShell({ reporter: input.reporter.nested(words.join(" "), arg.from), file: input.file });
 }
@@ -201,7 +247,8 @@ function checkMember(node: SyntaxNode, input: CodeInput, nameOf: NameOf): void {
     if (nameOf(object) !== "os.environ") return;
     const key = node.getChild("String");
     const variable = key === null ? undefined : stringValue(key, text);
-    if (variable !== undefined && isSecretVariable(variable)) input.reporter.report("secret-env", node.from, `reads the secret environment variable ${variable}`);
+    if (variable !== undefined && isSecretVariable(variable))
+      input.reporter.report("secret-env", node.from, `reads the secret environment variable ${variable}`);
     return;
   }
   // The whole environment handed to something other than a child process: dict(os.environ), print(os.environ),
@@ -210,7 +257,10 @@ function checkMember(node: SyntaxNode, input: CodeInput, nameOf: NameOf): void {
     const parent = node.parent;
     if (parent?.name === "ArgList" && !inKeywordArgument(node, "env", text)) {
       input.reporter.report("secret-env", node.from, "reads the whole environment, secrets included");
-    } else if (parent?.name === "MemberExpression" && /^\.\s*(?:items|keys|values)$/.test(text.slice(node.to, parent.to))) {
+    } else if (
+      parent?.name === "MemberExpression" &&
+      /^\.\s*(?:items|keys|values)$/.test(text.slice(node.to, parent.to))
+    ) {
       input.reporter.report("secret-env", node.from, "reads the whole environment, secrets included");
     }
   }
@@ -222,7 +272,8 @@ function checkString(node: SyntaxNode, input: CodeInput): void {
   const credential = credentialIn(value);
   if (credential !== undefined) input.reporter.report("credential-access", node.from, `refers to ${credential}`);
   const blob = node.name === "String" ? encodedBlobKind(value) : undefined;
-  if (blob !== undefined) input.reporter.report("encoded-blob", node.from, `${value.length} characters of ${blob}`, { to: node.from + 60 });
+  if (blob !== undefined)
+    input.reporter.report("encoded-blob", node.from, `${value.length} characters of ${blob}`, { to: node.from + 60 });
 }
 
 /** Whether `node` is (inside) the value of keyword argument `keyword` of some call: `env=dict(os.environ)`. */
@@ -231,7 +282,8 @@ function inKeywordArgument(node: SyntaxNode, keyword: string, text: string): boo
     if (at.parent.name !== "ArgList") continue;
     const assign = at.prevSibling;
     const name = assign?.prevSibling;
-    if (assign?.name === "AssignOp" && name?.name === "VariableName" && text.slice(name.from, name.to) === keyword) return true;
+    if (assign?.name === "AssignOp" && name?.name === "VariableName" && text.slice(name.from, name.to) === keyword)
+      return true;
   }
   return false;
 }
@@ -263,6 +315,7 @@ function containsCall(node: SyntaxNode, names: ReadonlySet<string>, nameOf: Name
 /** An f-string, a concatenation, or a `.format`/`.join` call: a value assembled at run time. */
 function builtFromData(node: SyntaxNode, text: string): boolean {
   if (node.name === "FormatString" || node.name === "BinaryExpression") return true;
-  if (node.name === "CallExpression") return /\.(?:format|join|hex|encode)\s*\($/.test(text.slice(node.from, node.firstChild?.to ?? node.from) + "(");
+  if (node.name === "CallExpression")
+    return /\.(?:format|join|hex|encode)\s*\($/.test(text.slice(node.from, node.firstChild?.to ?? node.from) + "(");
   return false;
 }

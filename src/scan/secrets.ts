@@ -17,11 +17,19 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = Object.freeze([
     label: "an AWS secret access key",
     pattern: /aws_?secret_?(?:access_?)?key["']?\s*[:=]\s*["']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])/gi,
   },
-  { id: "github-token", label: "a GitHub token", pattern: /\b((?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{60,255})\b/g },
+  {
+    id: "github-token",
+    label: "a GitHub token",
+    pattern: /\b((?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{60,255})\b/g,
+  },
   { id: "gitlab-token", label: "a GitLab token", pattern: /\b(glpat-[A-Za-z0-9_-]{20,})\b/g },
   { id: "slack-token", label: "a Slack token", pattern: /\b(xox[abprs]-[A-Za-z0-9-]{10,})\b/g },
   { id: "google-api-key", label: "a Google API key", pattern: /\b(AIza[0-9A-Za-z_-]{35})(?![0-9A-Za-z_-])/g },
-  { id: "openai-key", label: "an OpenAI API key", pattern: /\b(sk-(?:proj-|svcacct-)?[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,}|sk-proj-[A-Za-z0-9_-]{40,})/g },
+  {
+    id: "openai-key",
+    label: "an OpenAI API key",
+    pattern: /\b(sk-(?:proj-|svcacct-)?[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,}|sk-proj-[A-Za-z0-9_-]{40,})/g,
+  },
   { id: "anthropic-key", label: "an Anthropic API key", pattern: /\b(sk-ant-[A-Za-z0-9_-]{32,})/g },
   { id: "stripe-key", label: "a Stripe secret key", pattern: /\b((?:sk|rk)_live_[A-Za-z0-9]{20,})\b/g },
   { id: "huggingface-token", label: "a Hugging Face token", pattern: /\b(hf_[A-Za-z0-9]{34,})\b/g },
@@ -29,7 +37,8 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = Object.freeze([
     id: "private-key",
     label: "a private key",
     // The key body, which may be on following lines or on the same line with `\n` escapes (a key in a string).
-    pattern: /-----BEGIN (?:[A-Z0-9]+ )?PRIVATE KEY(?: BLOCK)?-----((?:\\[nr]|\s)*[A-Za-z0-9+/=](?:\\[nr]|[A-Za-z0-9+/=\s]){15,})/g,
+    pattern:
+      /-----BEGIN (?:[A-Z0-9]+ )?PRIVATE KEY(?: BLOCK)?-----((?:\\[nr]|\s)*[A-Za-z0-9+/=](?:\\[nr]|[A-Za-z0-9+/=\s]){15,})/g,
   },
   {
     id: "azure-storage-key",
@@ -48,7 +57,11 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = Object.freeze([
     // password part is what is masked; placeholders like `<password>` or `${PASSWORD}` are not secrets.
     pattern: /\b[a-z][a-z0-9+.-]{1,20}:\/\/[^\s:/@"'<>]{1,128}:([^\s@/"'<>{}$]{3,256})@[a-z0-9.[\]-]+/gi,
   },
-  { id: "jwt", label: "a JSON web token", pattern: /\b(eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,})/g },
+  {
+    id: "jwt",
+    label: "a JSON web token",
+    pattern: /\b(eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,})/g,
+  },
 ]);
 
 export interface SecretMatch {
@@ -63,7 +76,8 @@ export interface SecretMatch {
 const PLACEHOLDER = /^(?:password|passwd|pass|pwd|secret|changeme|xxx+|\*+|\.\.\.|<.*>|\[.*\]|user|username|example)$/i;
 
 // Patterns only apply to text that contains one of these; a cheap first look that skips most text.
-const HINTS = /AKIA|ASIA|ABIA|ACCA|secret|gh[pousr]_|github_pat_|glpat-|xox[abprs]-|AIza|sk-|_live_|hf_|PRIVATE KEY|AccountKey|sig=|:\/\/[^\s/@]*:[^\s/@]*@|eyJ/i;
+const HINTS =
+  /AKIA|ASIA|ABIA|ACCA|secret|gh[pousr]_|github_pat_|glpat-|xox[abprs]-|AIza|sk-|_live_|hf_|PRIVATE KEY|AccountKey|sig=|:\/\/[^\s/@]*:[^\s/@]*@|eyJ/i;
 
 export function findSecrets(text: string): SecretMatch[] {
   if (!HINTS.test(text)) return [];

@@ -5,18 +5,92 @@ import { isDownloaded, isDownloadedFile, noteDownload, type CodeInput } from "./
 import { credentialIn, encodedBlobKind, isOwnHost, isSecretVariable, TOKEN_COMMANDS, urlHost } from "./patterns.ts";
 import { tokenizeShell, type ShellPipeline, type ShellWord } from "./shell-tokens.ts";
 
-const DOWNLOADERS = new Set(["curl", "wget", "fetch", "aria2c", "http", "https", "lwp-download", "invoke-webrequest", "iwr"]);
-const INTERPRETERS = new Set([
-  "sh", "bash", "zsh", "dash", "ksh", "fish", "source", ".", "python", "python2", "python3", "perl", "ruby", "node",
-  "php", "powershell", "pwsh", "iex", "invoke-expression", "r", "rscript", "julia", "eval",
+const DOWNLOADERS = new Set([
+  "curl",
+  "wget",
+  "fetch",
+  "aria2c",
+  "http",
+  "https",
+  "lwp-download",
+  "invoke-webrequest",
+  "iwr",
 ]);
-const PACKAGE_MANAGERS = new Set(["pip", "pip3", "conda", "mamba", "micromamba", "apt", "apt-get", "yum", "dnf", "apk", "brew", "npm", "yarn", "pnpm", "gem", "cargo", "uv"]);
+const INTERPRETERS = new Set([
+  "sh",
+  "bash",
+  "zsh",
+  "dash",
+  "ksh",
+  "fish",
+  "source",
+  ".",
+  "python",
+  "python2",
+  "python3",
+  "perl",
+  "ruby",
+  "node",
+  "php",
+  "powershell",
+  "pwsh",
+  "iex",
+  "invoke-expression",
+  "r",
+  "rscript",
+  "julia",
+  "eval",
+]);
+const PACKAGE_MANAGERS = new Set([
+  "pip",
+  "pip3",
+  "conda",
+  "mamba",
+  "micromamba",
+  "apt",
+  "apt-get",
+  "yum",
+  "dnf",
+  "apk",
+  "brew",
+  "npm",
+  "yarn",
+  "pnpm",
+  "gem",
+  "cargo",
+  "uv",
+]);
 /** Prefixes that run the command after them. */
-const WRAPPERS = new Set(["sudo", "env", "time", "nohup", "exec", "nice", "command", "builtin", "xargs", "timeout", "stdbuf"]);
+const WRAPPERS = new Set([
+  "sudo",
+  "env",
+  "time",
+  "nohup",
+  "exec",
+  "nice",
+  "command",
+  "builtin",
+  "xargs",
+  "timeout",
+  "stdbuf",
+]);
 const RAW_NETWORK = new Set(["nc", "ncat", "netcat", "socat", "telnet"]);
 const REMOTE_COPY = new Set(["scp", "rsync", "sftp", "ftp"]);
 const DNS_TOOLS = new Set(["dig", "nslookup", "host", "drill"]);
-const CURL_SEND_OPTIONS = new Set(["-d", "--data", "--data-binary", "--data-raw", "--data-urlencode", "--data-ascii", "-F", "--form", "--form-string", "-T", "--upload-file", "--json"]);
+const CURL_SEND_OPTIONS = new Set([
+  "-d",
+  "--data",
+  "--data-binary",
+  "--data-raw",
+  "--data-urlencode",
+  "--data-ascii",
+  "-F",
+  "--form",
+  "--form-string",
+  "-T",
+  "--upload-file",
+  "--json",
+]);
 const WGET_SEND_OPTIONS = ["--post-data", "--post-file", "--body-data", "--body-file"];
 
 export interface ShellSummary {
@@ -70,7 +144,11 @@ function checkPipeline(pipeline: ShellPipeline, input: CodeInput): void {
     if (program === undefined) continue;
     if (DOWNLOADERS.has(program.name)) download ??= command[program.at];
     else if (download !== undefined && INTERPRETERS.has(program.name)) {
-      input.reporter.report("download-exec", download.from, `downloads with ${download.text} and pipes it into ${program.name}`);
+      input.reporter.report(
+        "download-exec",
+        download.from,
+        `downloads with ${download.text} and pipes it into ${program.name}`,
+      );
       return;
     }
   }
@@ -94,15 +172,24 @@ function checkCommand(command: ShellWord[], input: CodeInput): boolean {
   }
   if (name === "chmod" && args.some((word) => EXECUTABLE_MODE.test(word.text))) {
     const targets = args.filter((word) => !word.text.startsWith("-") && !EXECUTABLE_MODE.test(word.text));
-    if (targets.some((word) => isDownloaded(input.file, word.text))) reporter.report("download-exec", first.from, "makes a downloaded file executable");
+    if (targets.some((word) => isDownloaded(input.file, word.text)))
+      reporter.report("download-exec", first.from, "makes a downloaded file executable");
   }
   // Running what was downloaded: `./tool`, `/tmp/agent`, or `bash install.sh`.
   const script = INTERPRETERS.has(name) ? args.find((word) => !word.text.startsWith("-")) : undefined;
   if (isDownloadedFile(input.file, first.text) || (script !== undefined && isDownloadedFile(input.file, script.text))) {
-    reporter.report("download-exec", first.from, `runs a downloaded file${script !== undefined ? ` with ${name}` : ""}`);
+    reporter.report(
+      "download-exec",
+      first.from,
+      `runs a downloaded file${script !== undefined ? ` with ${name}` : ""}`,
+    );
   }
-  if (RAW_NETWORK.has(name)) reporter.report("data-exfiltration", first.from, `opens a raw network connection with ${name}`);
-  if (REMOTE_COPY.has(name) && args.some((word) => /^[^-/][^/\s]*:/.test(word.text) && !/^[a-z]+:\/\//i.test(word.text))) {
+  if (RAW_NETWORK.has(name))
+    reporter.report("data-exfiltration", first.from, `opens a raw network connection with ${name}`);
+  if (
+    REMOTE_COPY.has(name) &&
+    args.some((word) => /^[^-/][^/\s]*:/.test(word.text) && !/^[a-z]+:\/\//i.test(word.text))
+  ) {
     reporter.report("data-exfiltration", first.from, `copies files to another machine with ${name}`);
   }
   if (DNS_TOOLS.has(name) && args.some((word) => word.substitutions.length > 0 || /\$\{?[A-Za-z_]/.test(word.text))) {
@@ -131,7 +218,10 @@ function downloadTargets(name: string, args: readonly ShellWord[]): (string | un
   const remoteName = name === "wget" || args.some((word) => word.text === "-O" || word.text === "--remote-name");
   for (let i = 0; i < args.length; i++) {
     const text = args[i]!.text;
-    if ((name === "curl" && (text === "-o" || text === "--output")) || (name === "wget" && (text === "-O" || text === "--output-document"))) {
+    if (
+      (name === "curl" && (text === "-o" || text === "--output")) ||
+      (name === "wget" && (text === "-O" || text === "--output-document"))
+    ) {
       targets.push(args[++i]?.text);
     } else if (name === "wget" && text.startsWith("--output-document=")) {
       targets.push(text.slice("--output-document=".length));
@@ -150,8 +240,9 @@ function checkSend(name: string, args: ShellWord[], first: ShellWord, input: Cod
     const text = args[i]!.text;
     if (name === "curl") {
       const option = text.includes("=") && text.startsWith("--") ? text.slice(0, text.indexOf("=")) : text;
-      if (CURL_SEND_OPTIONS.has(option) || /^-[a-zA-Z]*[dFT]/.test(text) && !text.startsWith("--")) sends = true;
-      if ((text === "-X" || text === "--request") && /^(?:POST|PUT|PATCH)$/i.test(args[i + 1]?.text ?? "")) sends = true;
+      if (CURL_SEND_OPTIONS.has(option) || (/^-[a-zA-Z]*[dFT]/.test(text) && !text.startsWith("--"))) sends = true;
+      if ((text === "-X" || text === "--request") && /^(?:POST|PUT|PATCH)$/i.test(args[i + 1]?.text ?? ""))
+        sends = true;
       if (/^-X(?:POST|PUT|PATCH)$/i.test(text)) sends = true;
     } else if (WGET_SEND_OPTIONS.some((option) => text === option || text.startsWith(`${option}=`))) {
       sends = true;
@@ -178,18 +269,34 @@ function checkInstall(name: string, args: ShellWord[], first: ShellWord, input: 
   const verbText = rest[verb]?.text;
   if (verbText !== "install" && verbText !== "add" && verbText !== "i") return false;
   const packages = rest.slice(verb + 1);
-  const remote = packages.find((word) => /^(?:git\+|hg\+|svn\+|bzr\+|https?:|ftp:|git:|git@)|\.git(?:@|#|$)/i.test(word.text));
-  const index = packages.find((word) => /^(?:-i|--index-url|--extra-index-url|--trusted-host|-f|--find-links)(?:=|$)/.test(word.text));
+  const remote = packages.find((word) =>
+    /^(?:git\+|hg\+|svn\+|bzr\+|https?:|ftp:|git:|git@)|\.git(?:@|#|$)/i.test(word.text),
+  );
+  const index = packages.find((word) =>
+    /^(?:-i|--index-url|--extra-index-url|--trusted-host|-f|--find-links)(?:=|$)/.test(word.text),
+  );
   if (remote !== undefined) {
-    input.reporter.report("download-exec", remote.from, `installs a package from ${remote.text.slice(0, 80)}, not from the package index`);
+    input.reporter.report(
+      "download-exec",
+      remote.from,
+      `installs a package from ${remote.text.slice(0, 80)}, not from the package index`,
+    );
   } else if (index !== undefined) {
     input.reporter.report("download-exec", index.from, `installs packages from another package index (${index.text})`);
   } else {
-    const listIndex = packages.findIndex((word) => word.text === "-r" || word.text === "--requirement" || word.text === "--file");
+    const listIndex = packages.findIndex(
+      (word) => word.text === "-r" || word.text === "--requirement" || word.text === "--file",
+    );
     const list = listIndex >= 0 ? packages[listIndex + 1]?.text : undefined;
-    const names = packages.filter((word, index) => !word.text.startsWith("-") && (listIndex < 0 || index !== listIndex + 1)).map((word) => word.text);
+    const names = packages
+      .filter((word, index) => !word.text.startsWith("-") && (listIndex < 0 || index !== listIndex + 1))
+      .map((word) => word.text);
     const what = [...names.slice(0, 5), ...(list !== undefined ? [`the packages listed in ${list}`] : [])];
-    input.reporter.report("package-install", first.from, `installs ${what.length > 0 ? what.join(", ") : "packages"} with ${name}`);
+    input.reporter.report(
+      "package-install",
+      first.from,
+      `installs ${what.length > 0 ? what.join(", ") : "packages"} with ${name}`,
+    );
   }
   return true;
 }

@@ -69,7 +69,12 @@ export function tokenizeShell(text: string, base = 0, depth = 0): ShellPipeline[
     const word = readWord(text, i, base, depth);
     i = word.end;
     // `2>file`: the number is the redirected descriptor, not an argument.
-    if (/^[0-9]+$/.test(word.word.text) && (text[i] === ">" || text[i] === "<") && word.end - (word.word.from - base) === word.word.text.length) continue;
+    if (
+      /^[0-9]+$/.test(word.word.text) &&
+      (text[i] === ">" || text[i] === "<") &&
+      word.end - (word.word.from - base) === word.word.text.length
+    )
+      continue;
     command.push(word.word);
   }
   endPipeline();

@@ -11,7 +11,8 @@ export function summarize(file: string, findings: readonly Finding[], readable: 
   const headline: string[] = [];
   for (const finding of ranked) {
     const item = `${ruleById(finding.rule).title}: ${finding.message}${placeLabel(finding)}`;
-    if (!headline.some((seen) => seen.startsWith(`${ruleById(finding.rule).title}: ${finding.message}`))) headline.push(item);
+    if (!headline.some((seen) => seen.startsWith(`${ruleById(finding.rule).title}: ${finding.message}`)))
+      headline.push(item);
     if (headline.length === HEADLINE_ITEMS) break;
   }
   return { file, readable, counts, total: findings.length, headline };

@@ -7,11 +7,23 @@ import type { TextReporter } from "./sink.ts";
 const INVISIBLE = /[\u202A-\u202E\u2066-\u2069\u200B-\u200F\u061C\u2060-\u2064\uFEFF]/g;
 
 const NAMES: Record<number, string> = {
-  0x202a: "LEFT-TO-RIGHT EMBEDDING", 0x202b: "RIGHT-TO-LEFT EMBEDDING", 0x202c: "POP DIRECTIONAL FORMATTING",
-  0x202d: "LEFT-TO-RIGHT OVERRIDE", 0x202e: "RIGHT-TO-LEFT OVERRIDE", 0x2066: "LEFT-TO-RIGHT ISOLATE",
-  0x2067: "RIGHT-TO-LEFT ISOLATE", 0x2068: "FIRST STRONG ISOLATE", 0x2069: "POP DIRECTIONAL ISOLATE",
-  0x200b: "ZERO WIDTH SPACE", 0x200c: "ZERO WIDTH NON-JOINER", 0x200d: "ZERO WIDTH JOINER", 0x200e: "LEFT-TO-RIGHT MARK",
-  0x200f: "RIGHT-TO-LEFT MARK", 0x061c: "ARABIC LETTER MARK", 0x2060: "WORD JOINER", 0xfeff: "ZERO WIDTH NO-BREAK SPACE",
+  0x202a: "LEFT-TO-RIGHT EMBEDDING",
+  0x202b: "RIGHT-TO-LEFT EMBEDDING",
+  0x202c: "POP DIRECTIONAL FORMATTING",
+  0x202d: "LEFT-TO-RIGHT OVERRIDE",
+  0x202e: "RIGHT-TO-LEFT OVERRIDE",
+  0x2066: "LEFT-TO-RIGHT ISOLATE",
+  0x2067: "RIGHT-TO-LEFT ISOLATE",
+  0x2068: "FIRST STRONG ISOLATE",
+  0x2069: "POP DIRECTIONAL ISOLATE",
+  0x200b: "ZERO WIDTH SPACE",
+  0x200c: "ZERO WIDTH NON-JOINER",
+  0x200d: "ZERO WIDTH JOINER",
+  0x200e: "LEFT-TO-RIGHT MARK",
+  0x200f: "RIGHT-TO-LEFT MARK",
+  0x061c: "ARABIC LETTER MARK",
+  0x2060: "WORD JOINER",
+  0xfeff: "ZERO WIDTH NO-BREAK SPACE",
 };
 
 /** Embeddings, overrides and isolates: they reorder how text is displayed, and code never needs them. */
@@ -40,7 +52,11 @@ export function checkInvisibleCharacters(reporter: TextReporter): void {
     lastLine = line;
     const code = match[0].charCodeAt(0);
     const name = NAMES[code] ?? "an invisible character";
-    reporter.report("trojan-source", match.index, `contains U+${code.toString(16).toUpperCase().padStart(4, "0")} ${name}: the code may run differently from how it reads`);
+    reporter.report(
+      "trojan-source",
+      match.index,
+      `contains U+${code.toString(16).toUpperCase().padStart(4, "0")} ${name}: the code may run differently from how it reads`,
+    );
   }
 }
 
@@ -81,5 +97,6 @@ export function lookalikeIdentifier(name: string): string | undefined {
 
 export function checkIdentifier(name: string, offset: number, reporter: TextReporter): void {
   const why = lookalikeIdentifier(name);
-  if (why !== undefined) reporter.report("homoglyph-identifier", offset, `identifier "${name}" ${why}`, { to: offset + name.length });
+  if (why !== undefined)
+    reporter.report("homoglyph-identifier", offset, `identifier "${name}" ${why}`, { to: offset + name.length });
 }

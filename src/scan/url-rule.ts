@@ -18,7 +18,13 @@ export function urlSeverity(verdict: UrlVerdict): Severity | undefined {
   return "medium";
 }
 
-export function reportUrl(url: string, context: UrlContext, holder: "link" | "image" | "resource", source: TextReporter, policy: UrlPolicy | undefined): void {
+export function reportUrl(
+  url: string,
+  context: UrlContext,
+  holder: "link" | "image" | "resource",
+  source: TextReporter,
+  policy: UrlPolicy | undefined,
+): void {
   const verdict = checkUrl(url, context, policy === undefined ? {} : { policy });
   const severity = urlSeverity(verdict);
   if (severity === undefined) return;
@@ -28,8 +34,13 @@ export function reportUrl(url: string, context: UrlContext, holder: "link" | "im
   const action = verdict.verdict === "block" ? "blocks" : "asks before following";
   const application = verdict.application !== undefined ? ` (${verdict.application})` : "";
   const list = verdict.list !== undefined ? ` (list ${verdict.list})` : "";
-  source.report("url-verdict", offset, `the URL check ${action} this ${what} [${verdict.reason}]${application}${list}: ${verdict.message}`, {
-    severity,
-    to: offset + url.length,
-  });
+  source.report(
+    "url-verdict",
+    offset,
+    `the URL check ${action} this ${what} [${verdict.reason}]${application}${list}: ${verdict.message}`,
+    {
+      severity,
+      to: offset + url.length,
+    },
+  );
 }

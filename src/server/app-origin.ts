@@ -11,7 +11,13 @@ import swagger from "@fastify/swagger";
 import { registerErrorHandling } from "./error-handler.ts";
 import { fastifyOptions } from "./fastify-options.ts";
 import { TRUST_STATEMENTS } from "./files.ts";
-import { authenticate, refuseCrossSite, refuseForeignHost, refuseUnexpectedBody, CSRF_HEADER } from "./request-guards.ts";
+import {
+  authenticate,
+  refuseCrossSite,
+  refuseForeignHost,
+  refuseUnexpectedBody,
+  CSRF_HEADER,
+} from "./request-guards.ts";
 import { registerAppSecurityHeaders } from "./security-headers.ts";
 import type { Studio, StudioRoutePlugin } from "./studio.ts";
 import { adminRoutes } from "./routes/admin-routes.ts";
@@ -31,14 +37,29 @@ const ERROR_DOCUMENTATION = {
 };
 
 /** Route plugins that need a signed-in user; they get request.user and CSRF protection without asking. */
-export const AUTHENTICATED_ROUTES: StudioRoutePlugin[] = [sessionRoutes, workspaceRoutes, fileRoutes, trustRoutes, adminRoutes, urlCheckRoutes];
+export const AUTHENTICATED_ROUTES: StudioRoutePlugin[] = [
+  sessionRoutes,
+  workspaceRoutes,
+  fileRoutes,
+  trustRoutes,
+  adminRoutes,
+  urlCheckRoutes,
+];
 
 const UPLOAD_BODY_DOCUMENTATION = {
   type: "object",
   required: ["acknowledgment", "file"],
   properties: {
-    acknowledgment: { type: "string", enum: Object.keys(TRUST_STATEMENTS), description: "the trust statement the user agreed to; must come before the files" },
-    file: { type: "array", items: { type: "string", format: "binary" }, description: "one part per file; the part's filename is the file's path in the workspace" },
+    acknowledgment: {
+      type: "string",
+      enum: Object.keys(TRUST_STATEMENTS),
+      description: "the trust statement the user agreed to; must come before the files",
+    },
+    file: {
+      type: "array",
+      items: { type: "string", format: "binary" },
+      description: "one part per file; the part's filename is the file's path in the workspace",
+    },
   },
 };
 
@@ -74,7 +95,11 @@ export async function buildAppOrigin(studio: Studio, options: BuildOptions = {})
       schema: {
         ...schema,
         ...(route.config?.multipartBody ? { body: UPLOAD_BODY_DOCUMENTATION } : {}),
-        response: { ...(schema?.response as object | undefined), "4XX": ERROR_DOCUMENTATION, "5XX": ERROR_DOCUMENTATION },
+        response: {
+          ...(schema?.response as object | undefined),
+          "4XX": ERROR_DOCUMENTATION,
+          "5XX": ERROR_DOCUMENTATION,
+        },
       },
       url,
     }),
@@ -93,7 +118,11 @@ export async function buildAppOrigin(studio: Studio, options: BuildOptions = {})
     global: false,
     // After authentication, so that per-user limits know the user.
     hook: "preHandler",
-    errorResponseBuilder: (_request, context) => ({ statusCode: 429, error: "rate_limited", message: `too many requests; try again in ${Math.ceil(context.ttl / 1000)} s` }),
+    errorResponseBuilder: (_request, context) => ({
+      statusCode: 429,
+      error: "rate_limited",
+      message: `too many requests; try again in ${Math.ceil(context.ttl / 1000)} s`,
+    }),
   });
 
   await app.register(publicRoutes, { studio });
@@ -108,8 +137,20 @@ export async function buildAppOrigin(studio: Studio, options: BuildOptions = {})
 
 // Bodies are validated strictly (no coercion: the string "5" is not the number 5), while params and query
 // strings, which are always text, are coerced to the types their schemas name.
-const strictAjv = new Ajv({ removeAdditional: false, useDefaults: true, coerceTypes: false, allErrors: false, strict: false });
-const coercingAjv = new Ajv({ removeAdditional: false, useDefaults: true, coerceTypes: "array", allErrors: false, strict: false });
+const strictAjv = new Ajv({
+  removeAdditional: false,
+  useDefaults: true,
+  coerceTypes: false,
+  allErrors: false,
+  strict: false,
+});
+const coercingAjv = new Ajv({
+  removeAdditional: false,
+  useDefaults: true,
+  coerceTypes: "array",
+  allErrors: false,
+  strict: false,
+});
 
 function compileValidator({ schema, httpPart }: { schema: object; httpPart?: string }) {
   return (httpPart === "body" ? strictAjv : coercingAjv).compile(schema);

@@ -63,7 +63,10 @@ export interface AuditEvent {
 }
 
 /** Newest first; `before` pages back by id. */
-export async function listAudit(db: Kysely<Database>, options: { limit: number; before?: number; event?: string }): Promise<AuditEvent[]> {
+export async function listAudit(
+  db: Kysely<Database>,
+  options: { limit: number; before?: number; event?: string },
+): Promise<AuditEvent[]> {
   let query = db.selectFrom("audit_events").selectAll().orderBy("id", "desc").limit(options.limit);
   if (options.before !== undefined) query = query.where("id", "<", options.before);
   if (options.event !== undefined) query = query.where("event", "=", options.event);

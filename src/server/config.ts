@@ -61,31 +61,181 @@ interface Setting {
 
 /** Every setting; order is the order of the README table and of `vitrine serve --help`. */
 export const SETTINGS: readonly Setting[] = [
-  { key: "appUrl", flag: "--app-url", env: "VITRINE_APP_URL", default: "http://localhost:8080", help: "public URL of the app origin" },
-  { key: "contentUrl", flag: "--content-url", env: "VITRINE_CONTENT_URL", default: "http://127.0.0.1:8081", help: "public URL of the content origin (another site)" },
-  { key: "appHost", flag: "--app-host", env: "VITRINE_APP_HOST", default: "localhost", help: "address the app origin listens on" },
-  { key: "appPort", flag: "--app-port", env: "VITRINE_APP_PORT", default: "8080", help: "port the app origin listens on" },
-  { key: "contentHost", flag: "--content-host", env: "VITRINE_CONTENT_HOST", default: "127.0.0.1", help: "address the content origin listens on" },
-  { key: "contentPort", flag: "--content-port", env: "VITRINE_CONTENT_PORT", default: "8081", help: "port the content origin listens on" },
-  { key: "dataDir", flag: "--data-dir", env: "VITRINE_DATA_DIR", default: "./data", help: "files, database and generated secrets" },
-  { key: "databaseUrl", flag: "--database-url", env: "VITRINE_DATABASE_URL", default: "sqlite:DATA_DIR/vitrine.db", help: "database; sqlite:PATH is the embedded default" },
-  { key: "maxUploadBytes", flag: "--max-upload-bytes", env: "VITRINE_MAX_UPLOAD_BYTES", default: String(50 * 1024 * 1024), help: "largest uploaded file in bytes" },
-  { key: "maxUploadTotalBytes", flag: "--max-upload-total-bytes", env: "VITRINE_MAX_UPLOAD_TOTAL_BYTES", default: String(200 * 1024 * 1024), help: "most bytes in one upload, all files together" },
-  { key: "maxFilesPerUpload", flag: "--max-files-per-upload", env: "VITRINE_MAX_FILES_PER_UPLOAD", default: "100", help: "most files in one upload" },
-  { key: "sessionIdleSeconds", flag: "--session-idle-seconds", env: "VITRINE_SESSION_IDLE_SECONDS", default: String(2 * 3600), help: "a session unused this long ends" },
-  { key: "sessionAbsoluteSeconds", flag: "--session-absolute-seconds", env: "VITRINE_SESSION_ABSOLUTE_SECONDS", default: String(24 * 3600), help: "a session ends this long after sign-in" },
-  { key: "loginFailuresPerAccount", flag: "--login-failures-per-account", env: "VITRINE_LOGIN_FAILURES_PER_ACCOUNT", default: "5", help: "failed sign-ins per account before it is throttled" },
-  { key: "loginFailuresPerAddress", flag: "--login-failures-per-address", env: "VITRINE_LOGIN_FAILURES_PER_ADDRESS", default: "20", help: "failed sign-ins per client address before it is throttled" },
-  { key: "loginWindowSeconds", flag: "--login-window-seconds", env: "VITRINE_LOGIN_WINDOW_SECONDS", default: "900", help: "window in which failed sign-ins count" },
-  { key: "loginRequestsPerMinute", flag: "--login-requests-per-minute", env: "VITRINE_LOGIN_REQUESTS_PER_MINUTE", default: "30", help: "sign-in requests per minute per client address" },
-  { key: "uploadRequestsPerMinute", flag: "--upload-requests-per-minute", env: "VITRINE_UPLOAD_REQUESTS_PER_MINUTE", default: "60", help: "upload requests per minute per user" },
-  { key: "urlCheckRequestsPerMinute", flag: "--url-check-requests-per-minute", env: "VITRINE_URL_CHECK_REQUESTS_PER_MINUTE", default: "120", help: "URL-check requests per minute per user" },
-  { key: "signingKeyFile", flag: "--signing-key-file", env: "VITRINE_SIGNING_KEY_FILE", default: "DATA_DIR/secrets/signing.key", help: "key for signed URLs; generated (mode 0600) when missing" },
-  { key: "imageAllowLoopback", flag: "--image-allow-loopback", env: "VITRINE_IMAGE_ALLOW_LOOPBACK", default: "", help: "comma-separated loopback host:port pairs images may come from (tests, local development); none by default" },
-  { key: "previousSigningKeyFiles", flag: "--previous-signing-key-files", env: "VITRINE_PREVIOUS_SIGNING_KEY_FILES", default: "", help: "comma-separated key files signing used before; still verified, never used to sign (key rotation)" },
-  { key: "trustProxy", flag: "--trust-proxy", env: "VITRINE_TRUST_PROXY", default: "false", help: "take the client address from X-Forwarded-For" },
-  { key: "securityContact", flag: "--security-contact", env: "VITRINE_SECURITY_CONTACT", default: "APP_URL/SECURITY.md", help: "Contact URI in /.well-known/security.txt" },
-  { key: "logLevel", flag: "--log-level", env: "VITRINE_LOG_LEVEL", default: "info", help: "fatal, error, warn, info, debug or silent" },
+  {
+    key: "appUrl",
+    flag: "--app-url",
+    env: "VITRINE_APP_URL",
+    default: "http://localhost:8080",
+    help: "public URL of the app origin",
+  },
+  {
+    key: "contentUrl",
+    flag: "--content-url",
+    env: "VITRINE_CONTENT_URL",
+    default: "http://127.0.0.1:8081",
+    help: "public URL of the content origin (another site)",
+  },
+  {
+    key: "appHost",
+    flag: "--app-host",
+    env: "VITRINE_APP_HOST",
+    default: "localhost",
+    help: "address the app origin listens on",
+  },
+  {
+    key: "appPort",
+    flag: "--app-port",
+    env: "VITRINE_APP_PORT",
+    default: "8080",
+    help: "port the app origin listens on",
+  },
+  {
+    key: "contentHost",
+    flag: "--content-host",
+    env: "VITRINE_CONTENT_HOST",
+    default: "127.0.0.1",
+    help: "address the content origin listens on",
+  },
+  {
+    key: "contentPort",
+    flag: "--content-port",
+    env: "VITRINE_CONTENT_PORT",
+    default: "8081",
+    help: "port the content origin listens on",
+  },
+  {
+    key: "dataDir",
+    flag: "--data-dir",
+    env: "VITRINE_DATA_DIR",
+    default: "./data",
+    help: "files, database and generated secrets",
+  },
+  {
+    key: "databaseUrl",
+    flag: "--database-url",
+    env: "VITRINE_DATABASE_URL",
+    default: "sqlite:DATA_DIR/vitrine.db",
+    help: "database; sqlite:PATH is the embedded default",
+  },
+  {
+    key: "maxUploadBytes",
+    flag: "--max-upload-bytes",
+    env: "VITRINE_MAX_UPLOAD_BYTES",
+    default: String(50 * 1024 * 1024),
+    help: "largest uploaded file in bytes",
+  },
+  {
+    key: "maxUploadTotalBytes",
+    flag: "--max-upload-total-bytes",
+    env: "VITRINE_MAX_UPLOAD_TOTAL_BYTES",
+    default: String(200 * 1024 * 1024),
+    help: "most bytes in one upload, all files together",
+  },
+  {
+    key: "maxFilesPerUpload",
+    flag: "--max-files-per-upload",
+    env: "VITRINE_MAX_FILES_PER_UPLOAD",
+    default: "100",
+    help: "most files in one upload",
+  },
+  {
+    key: "sessionIdleSeconds",
+    flag: "--session-idle-seconds",
+    env: "VITRINE_SESSION_IDLE_SECONDS",
+    default: String(2 * 3600),
+    help: "a session unused this long ends",
+  },
+  {
+    key: "sessionAbsoluteSeconds",
+    flag: "--session-absolute-seconds",
+    env: "VITRINE_SESSION_ABSOLUTE_SECONDS",
+    default: String(24 * 3600),
+    help: "a session ends this long after sign-in",
+  },
+  {
+    key: "loginFailuresPerAccount",
+    flag: "--login-failures-per-account",
+    env: "VITRINE_LOGIN_FAILURES_PER_ACCOUNT",
+    default: "5",
+    help: "failed sign-ins per account before it is throttled",
+  },
+  {
+    key: "loginFailuresPerAddress",
+    flag: "--login-failures-per-address",
+    env: "VITRINE_LOGIN_FAILURES_PER_ADDRESS",
+    default: "20",
+    help: "failed sign-ins per client address before it is throttled",
+  },
+  {
+    key: "loginWindowSeconds",
+    flag: "--login-window-seconds",
+    env: "VITRINE_LOGIN_WINDOW_SECONDS",
+    default: "900",
+    help: "window in which failed sign-ins count",
+  },
+  {
+    key: "loginRequestsPerMinute",
+    flag: "--login-requests-per-minute",
+    env: "VITRINE_LOGIN_REQUESTS_PER_MINUTE",
+    default: "30",
+    help: "sign-in requests per minute per client address",
+  },
+  {
+    key: "uploadRequestsPerMinute",
+    flag: "--upload-requests-per-minute",
+    env: "VITRINE_UPLOAD_REQUESTS_PER_MINUTE",
+    default: "60",
+    help: "upload requests per minute per user",
+  },
+  {
+    key: "urlCheckRequestsPerMinute",
+    flag: "--url-check-requests-per-minute",
+    env: "VITRINE_URL_CHECK_REQUESTS_PER_MINUTE",
+    default: "120",
+    help: "URL-check requests per minute per user",
+  },
+  {
+    key: "signingKeyFile",
+    flag: "--signing-key-file",
+    env: "VITRINE_SIGNING_KEY_FILE",
+    default: "DATA_DIR/secrets/signing.key",
+    help: "key for signed URLs; generated (mode 0600) when missing",
+  },
+  {
+    key: "imageAllowLoopback",
+    flag: "--image-allow-loopback",
+    env: "VITRINE_IMAGE_ALLOW_LOOPBACK",
+    default: "",
+    help: "comma-separated loopback host:port pairs images may come from (tests, local development); none by default",
+  },
+  {
+    key: "previousSigningKeyFiles",
+    flag: "--previous-signing-key-files",
+    env: "VITRINE_PREVIOUS_SIGNING_KEY_FILES",
+    default: "",
+    help: "comma-separated key files signing used before; still verified, never used to sign (key rotation)",
+  },
+  {
+    key: "trustProxy",
+    flag: "--trust-proxy",
+    env: "VITRINE_TRUST_PROXY",
+    default: "false",
+    help: "take the client address from X-Forwarded-For",
+  },
+  {
+    key: "securityContact",
+    flag: "--security-contact",
+    env: "VITRINE_SECURITY_CONTACT",
+    default: "APP_URL/SECURITY.md",
+    help: "Contact URI in /.well-known/security.txt",
+  },
+  {
+    key: "logLevel",
+    flag: "--log-level",
+    env: "VITRINE_LOG_LEVEL",
+    default: "info",
+    help: "fatal, error, warn, info, debug or silent",
+  },
 ];
 
 /** A setting with a bad value; the message names the flag and the variable. */
@@ -96,10 +246,15 @@ export class ConfigError extends Error {
   }
 }
 
-export const SETTINGS_HELP = SETTINGS.map((s) => `  ${`${s.flag} VALUE`.padEnd(36)} ${s.env}; ${s.help} (default ${s.default})`).join("\n");
+export const SETTINGS_HELP = SETTINGS.map(
+  (s) => `  ${`${s.flag} VALUE`.padEnd(36)} ${s.env}; ${s.help} (default ${s.default})`,
+).join("\n");
 
 /** Reads settings from flags (highest), then the environment, then defaults. Creates the data directory. */
-export function loadConfig(flags: Readonly<Record<string, string | undefined>>, env: NodeJS.ProcessEnv = process.env): ServerConfig {
+export function loadConfig(
+  flags: Readonly<Record<string, string | undefined>>,
+  env: NodeJS.ProcessEnv = process.env,
+): ServerConfig {
   const raw = (key: Setting["key"]): { value: string; from: string } => {
     const setting = SETTINGS.find((s) => s.key === key);
     if (!setting) throw new Error(`no setting ${key}`);
@@ -124,7 +279,8 @@ export function loadConfig(flags: Readonly<Record<string, string | undefined>>, 
     } catch {
       throw new ConfigError(`${from}: "${value}" is not a URL`);
     }
-    if (url.protocol !== "http:" && url.protocol !== "https:") throw new ConfigError(`${from}: only http and https URLs can serve the studio`);
+    if (url.protocol !== "http:" && url.protocol !== "https:")
+      throw new ConfigError(`${from}: only http and https URLs can serve the studio`);
     if (url.pathname !== "/" || url.search || url.hash || url.username || url.password) {
       throw new ConfigError(`${from}: give an origin only (scheme, host and port), without path, query or credentials`);
     }
@@ -137,10 +293,13 @@ export function loadConfig(flags: Readonly<Record<string, string | undefined>>, 
   // Two names on one site (a.example and b.example) would share cookies set for the site and count as same-site
   // for SameSite and Sec-Fetch-Site; only a different host name keeps the content origin out of the app's site.
   if (appUrl.hostname === contentUrl.hostname) {
-    throw new ConfigError(`--app-url and --content-url must have different host names (now both ${appUrl.hostname}): the content origin must be another site`);
+    throw new ConfigError(
+      `--app-url and --content-url must have different host names (now both ${appUrl.hostname}): the content origin must be another site`,
+    );
   }
   const logLevel = raw("logLevel").value;
-  if (!["fatal", "error", "warn", "info", "debug", "trace", "silent"].includes(logLevel)) throw new ConfigError(`--log-level: "${logLevel}" is not a level`);
+  if (!["fatal", "error", "warn", "info", "debug", "trace", "silent"].includes(logLevel))
+    throw new ConfigError(`--log-level: "${logLevel}" is not a level`);
   const trustProxy = raw("trustProxy");
   if (!["true", "false"].includes(trustProxy.value)) throw new ConfigError(`${trustProxy.from}: give true or false`);
 
@@ -174,7 +333,10 @@ export function loadConfig(flags: Readonly<Record<string, string | undefined>>, 
       .map((file) => file.trim())
       .filter((file) => file !== "")
       .map((file) => loadSecret(resolve(file.replace("DATA_DIR", dataDir)))),
-    imageAllowLoopback: raw("imageAllowLoopback").value.split(",").map((pair) => pair.trim()).filter((pair) => pair !== ""),
+    imageAllowLoopback: raw("imageAllowLoopback")
+      .value.split(",")
+      .map((pair) => pair.trim())
+      .filter((pair) => pair !== ""),
     trustProxy: trustProxy.value === "true",
     securityContact: raw("securityContact").value.replace("APP_URL", appUrl.origin),
     logLevel,
@@ -194,7 +356,8 @@ export function loadSecret(path: string): Buffer {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new ConfigError(`${path}: no such key file`);
     throw error;
   }
-  if ((mode & 0o077) !== 0) throw new ConfigError(`${path}: the secret is readable by others (mode ${mode.toString(8)}); run chmod 600 on it`);
+  if ((mode & 0o077) !== 0)
+    throw new ConfigError(`${path}: the secret is readable by others (mode ${mode.toString(8)}); run chmod 600 on it`);
   const key = Buffer.from(readFileSync(path, "utf8").trim(), "base64url");
   if (key.length < 32) throw new ConfigError(`${path}: the secret is shorter than 32 bytes`);
   return key;

@@ -7,13 +7,21 @@ import { NotebookError } from "../notebook/index.ts";
 import { AppError } from "./errors.ts";
 
 const FASTIFY_CODES: Record<string, { status: number; code: string; message?: string }> = {
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: "unsupported_media_type", message: "this route does not accept that Content-Type" },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+    status: 415,
+    code: "unsupported_media_type",
+    message: "this route does not accept that Content-Type",
+  },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: "invalid_content_length" },
   FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: "body_too_large", message: "the request body is too large" },
   FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: "invalid_json", message: "the JSON body is empty" },
   FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: "invalid_json", message: "the body is not valid JSON" },
   FST_ERR_CTP_EMPTY_TYPE: { status: 415, code: "unsupported_media_type", message: "a body needs a Content-Type" },
-  FST_INVALID_MULTIPART_CONTENT_TYPE: { status: 415, code: "unsupported_media_type", message: "an upload is a multipart/form-data request" },
+  FST_INVALID_MULTIPART_CONTENT_TYPE: {
+    status: 415,
+    code: "unsupported_media_type",
+    message: "an upload is a multipart/form-data request",
+  },
   FST_REQ_FILE_TOO_LARGE: { status: 413, code: "file_too_large", message: "a file is larger than the upload limit" },
   FST_FILES_LIMIT: { status: 413, code: "too_many_files", message: "the upload has more files than the limit" },
   FST_PARTS_LIMIT: { status: 413, code: "too_many_parts", message: "the upload has too many parts" },
@@ -22,8 +30,17 @@ const FASTIFY_CODES: Record<string, { status: number; code: string; message?: st
   FST_MULTIPART_INVALID_CONTENT_TYPE: { status: 415, code: "unsupported_media_type" },
 };
 
-export function sendError(reply: FastifyReply, status: number, code: string, message: string, extra?: Record<string, unknown>): FastifyReply {
-  return reply.code(status).type("application/json; charset=utf-8").send({ ...extra, error: code, message });
+export function sendError(
+  reply: FastifyReply,
+  status: number,
+  code: string,
+  message: string,
+  extra?: Record<string, unknown>,
+): FastifyReply {
+  return reply
+    .code(status)
+    .type("application/json; charset=utf-8")
+    .send({ ...extra, error: code, message });
 }
 
 export function registerErrorHandling(app: FastifyInstance): void {
@@ -42,7 +59,12 @@ export function registerErrorHandling(app: FastifyInstance): void {
     }
     if (error.validation) {
       const where = error.validationContext ?? "request";
-      return sendError(reply, 400, `invalid_${where === "querystring" ? "query" : where}`, `${where}: ${error.message}`);
+      return sendError(
+        reply,
+        400,
+        `invalid_${where === "querystring" ? "query" : where}`,
+        `${where}: ${error.message}`,
+      );
     }
     const known = error.code ? FASTIFY_CODES[error.code] : undefined;
     if (known) return sendError(reply, known.status, known.code, known.message ?? error.message);
@@ -53,7 +75,13 @@ export function registerErrorHandling(app: FastifyInstance): void {
       return sendError(reply, error.statusCode, "bad_request", "the request is malformed");
     }
     request.log.error({ err: error }, "request failed");
-    return sendError(reply, 500, "internal_error", `something went wrong on the server; quote request id ${request.id} when you report it`, { requestId: request.id });
+    return sendError(
+      reply,
+      500,
+      "internal_error",
+      `something went wrong on the server; quote request id ${request.id} when you report it`,
+      { requestId: request.id },
+    );
   });
   app.setNotFoundHandler((_request, reply) => sendError(reply, 404, "not_found", "there is nothing here"));
 }

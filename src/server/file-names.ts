@@ -10,7 +10,20 @@ export const MAX_SEGMENT_BYTES = 255;
 export const MAX_PATH_DEPTH = 32;
 
 export const NOTEBOOK_EXTENSIONS = [".ipynb"] as const;
-export const TEXT_EXTENSIONS = [".py", ".r", ".R", ".jl", ".sh", ".sql", ".md", ".txt", ".json", ".yaml", ".yml", ".csv"] as const;
+export const TEXT_EXTENSIONS = [
+  ".py",
+  ".r",
+  ".R",
+  ".jl",
+  ".sh",
+  ".sql",
+  ".md",
+  ".txt",
+  ".json",
+  ".yaml",
+  ".yml",
+  ".csv",
+] as const;
 
 const MEDIA_TYPES: Record<string, string> = {
   ".ipynb": "application/x-ipynb+json",
@@ -58,27 +71,37 @@ export function extensionOf(path: string): string {
 export function checkFilePath(path: string): CheckedPath {
   if (path.length === 0) refuse("name_empty", "the file name is empty", path);
   if (CONTROL.test(path)) refuse("name_control_character", "the file name contains a control character", path);
-  if (BIDI.test(path)) refuse("name_bidi_character", "the file name contains a bidirectional-text control character", path);
-  if (utf8Bytes(path) > MAX_PATH_BYTES) refuse("name_too_long", `the path is longer than ${MAX_PATH_BYTES} bytes`, path);
+  if (BIDI.test(path))
+    refuse("name_bidi_character", "the file name contains a bidirectional-text control character", path);
+  if (utf8Bytes(path) > MAX_PATH_BYTES)
+    refuse("name_too_long", `the path is longer than ${MAX_PATH_BYTES} bytes`, path);
   if (path.startsWith("/") || path.startsWith("\\") || /^[A-Za-z]:/.test(path) || path.startsWith("~")) {
     refuse("name_absolute", "the path must be relative to the workspace", path);
   }
   if (path.includes("\\")) refuse("name_backslash", "use / to separate folders; \\ is not allowed in names", path);
   const segments = path.split("/");
-  if (segments.length > MAX_PATH_DEPTH) refuse("name_too_deep", `the path has more than ${MAX_PATH_DEPTH} folders`, path);
+  if (segments.length > MAX_PATH_DEPTH)
+    refuse("name_too_deep", `the path has more than ${MAX_PATH_DEPTH} folders`, path);
   for (const segment of segments) {
-    if (segment === "." || segment === "..") refuse("name_traversal", "the path may not contain . or .. segments", path);
+    if (segment === "." || segment === "..")
+      refuse("name_traversal", "the path may not contain . or .. segments", path);
     if (segment === "") refuse("name_empty_segment", "the path has an empty folder name (// or a trailing /)", path);
-    if (utf8Bytes(segment) > MAX_SEGMENT_BYTES) refuse("name_too_long", `a name in the path is longer than ${MAX_SEGMENT_BYTES} bytes`, path);
+    if (utf8Bytes(segment) > MAX_SEGMENT_BYTES)
+      refuse("name_too_long", `a name in the path is longer than ${MAX_SEGMENT_BYTES} bytes`, path);
     if (RESERVED.test(segment)) refuse("name_reserved", `"${segment}" is a reserved device name on Windows`, path);
-    if (/[. ]$/.test(segment) || /^ /.test(segment)) refuse("name_edge_character", "a name may not start with a space or end with a dot or a space", path);
+    if (/[. ]$/.test(segment) || /^ /.test(segment))
+      refuse("name_edge_character", "a name may not start with a space or end with a dot or a space", path);
     if (/[<>:"|?*]/.test(segment)) refuse("name_reserved_character", 'a name may not contain < > : " | ? or *', path);
   }
   if (path.normalize("NFC") !== path) refuse("name_not_normalized", "the file name is not in Unicode NFC form", path);
   const extension = extensionOf(path);
   const mediaType = MEDIA_TYPES[extension];
   if (!mediaType) {
-    refuse("file_type_not_allowed", `only notebooks (.ipynb) and ${TEXT_EXTENSIONS.join(" ")} files can be uploaded`, path);
+    refuse(
+      "file_type_not_allowed",
+      `only notebooks (.ipynb) and ${TEXT_EXTENSIONS.join(" ")} files can be uploaded`,
+      path,
+    );
   }
   return { path, kind: extension === ".ipynb" ? "notebook" : "text", mediaType };
 }

@@ -42,12 +42,17 @@ function checkContent(file: IncomingFile, kind: FileKind, maxBytes: number): Par
   const decoded = decodeUtf8(file.bytes);
   if ("invalid" in decoded) {
     const { line, column } = positionAt(decoded.textBefore, decoded.textBefore.length);
-    throw new AppError(400, "invalid_utf8", `${file.path}:${line}:${column}: the file is not valid UTF-8 at byte ${decoded.invalid.offset}: ${decoded.invalid.reason}`, {
-      path: file.path,
-      offset: decoded.invalid.offset,
-      line,
-      column,
-    });
+    throw new AppError(
+      400,
+      "invalid_utf8",
+      `${file.path}:${line}:${column}: the file is not valid UTF-8 at byte ${decoded.invalid.offset}: ${decoded.invalid.reason}`,
+      {
+        path: file.path,
+        offset: decoded.invalid.offset,
+        line,
+        column,
+      },
+    );
   }
   return null;
 }
@@ -56,9 +61,11 @@ export function checkUpload(files: readonly IncomingFile[], maxBytes: number): C
   const seen = new Set<string>();
   return files.map((file) => {
     const { kind } = checkFilePath(file.path);
-    if (seen.has(file.path)) throw new AppError(400, "duplicate_path", `${file.path} appears twice in this upload`, { path: file.path });
+    if (seen.has(file.path))
+      throw new AppError(400, "duplicate_path", `${file.path} appears twice in this upload`, { path: file.path });
     seen.add(file.path);
-    if (file.bytes.byteLength > maxBytes) throw new AppError(413, "file_too_large", `${file.path} is larger than ${maxBytes} bytes`, { path: file.path });
+    if (file.bytes.byteLength > maxBytes)
+      throw new AppError(413, "file_too_large", `${file.path} is larger than ${maxBytes} bytes`, { path: file.path });
     const parsed = checkContent(file, kind, maxBytes);
     const nbformat = parsed ? `${parsed.original.major}.${parsed.original.minor ?? 0}` : null;
     return { ...file, kind, nbformat, parsed, sha256: BlobStore.hash(file.bytes) };
@@ -85,32 +92,83 @@ export async function storeUpload(
   // The audit event keeps what the review found in each file: the same findings the upload dialog showed the
   // person for these bytes before they acknowledged trust.
   // checkUpload has just accepted every file, so only the scan is left to run (reviewFile would check them again).
-  const reviews = new Map(files.map((file) => [file.path, auditedReview(scanFile({ path: file.path, bytes: file.bytes }, { urlPolicy: studio.urlPolicy }))]));
+  const reviews = new Map(
+    files.map((file) => [
+      file.path,
+      auditedReview(scanFile({ path: file.path, bytes: file.bytes }, { urlPolicy: studio.urlPolicy })),
+    ]),
+  );
   for (const file of files) await studio.blobs.put(file.bytes);
   const now = Date.now();
   const stored = await studio.db.transaction().execute(async (tx) => {
     const results: UploadResult[] = [];
     for (const file of files) {
-      await tx.insertInto("blobs").values({ sha256: file.sha256, size: file.bytes.byteLength, created_at: now }).onConflict((oc) => oc.column("sha256").doNothing()).execute();
-      const live = await tx.selectFrom("files").select(["id", "kind"]).where("workspace_id", "=", access.id).where("path", "=", file.path).where("trashed_at", "is", null).executeTakeFirst();
+      await tx
+        .insertInto("blobs")
+        .values({ sha256: file.sha256, size: file.bytes.byteLength, created_at: now })
+        .onConflict((oc) => oc.column("sha256").doNothing())
+        .execute();
+      const live = await tx
+        .selectFrom("files")
+        .select(["id", "kind"])
+        .where("workspace_id", "=", access.id)
+        .where("path", "=", file.path)
+        .where("trashed_at", "is", null)
+        .executeTakeFirst();
       let fileId: number;
       let number = 1;
       if (live) {
         fileId = live.id;
-        const last = await tx.selectFrom("versions").select((eb) => eb.fn.max("number").as("n")).where("file_id", "=", fileId).executeTakeFirst();
+        const last = await tx
+          .selectFrom("versions")
+          .select((eb) => eb.fn.max("number").as("n"))
+          .where("file_id", "=", fileId)
+          .executeTakeFirst();
         number = Number(last?.n ?? 0) + 1;
       } else {
-        const row = await tx.insertInto("files").values({ workspace_id: access.id, path: file.path, kind: file.kind, created_at: now, trashed_at: null, trashed_by: null }).returning("id").executeTakeFirstOrThrow();
+        const row = await tx
+          .insertInto("files")
+          .values({
+            workspace_id: access.id,
+            path: file.path,
+            kind: file.kind,
+            created_at: now,
+            trashed_at: null,
+            trashed_by: null,
+          })
+          .returning("id")
+          .executeTakeFirstOrThrow();
         fileId = row.id;
       }
-      await tx.insertInto("versions").values({ file_id: fileId, number, blob_sha256: file.sha256, size: file.bytes.byteLength, uploaded_by: user.id, uploaded_at: now, nbformat: file.nbformat }).execute();
+      await tx
+        .insertInto("versions")
+        .values({
+          file_id: fileId,
+          number,
+          blob_sha256: file.sha256,
+          size: file.bytes.byteLength,
+          uploaded_by: user.id,
+          uploaded_at: now,
+          nbformat: file.nbformat,
+        })
+        .execute();
       results.push({ path: file.path, version: number, size: file.bytes.byteLength, sha256: file.sha256 });
     }
     await recordAudit(
       tx,
       context,
       "upload",
-      { statement, statementText: TRUST_STATEMENTS[statement], files: results.map((r) => ({ path: r.path, size: r.size, sha256: r.sha256, version: r.version, review: reviews.get(r.path) })) },
+      {
+        statement,
+        statementText: TRUST_STATEMENTS[statement],
+        files: results.map((r) => ({
+          path: r.path,
+          size: r.size,
+          sha256: r.sha256,
+          version: r.version,
+          review: reviews.get(r.path),
+        })),
+      },
       access.id,
     );
     return results;
@@ -127,17 +185,43 @@ export async function listFiles(studio: Studio, workspaceId: string) {
     .selectFrom("files")
     .innerJoin("versions", "versions.file_id", "files.id")
     .innerJoin("users", "users.id", "versions.uploaded_by")
-    .select(["files.id", "files.path", "files.kind", "versions.number", "versions.size", "versions.uploaded_at", "users.name"])
+    .select([
+      "files.id",
+      "files.path",
+      "files.kind",
+      "versions.number",
+      "versions.size",
+      "versions.uploaded_at",
+      "users.name",
+    ])
     .where("files.workspace_id", "=", workspaceId)
     .where("files.trashed_at", "is", null)
-    .where("versions.number", "=", (eb) => eb.selectFrom("versions as v").select((e) => e.fn.max("v.number").as("m")).whereRef("v.file_id", "=", "files.id"))
+    .where("versions.number", "=", (eb) =>
+      eb
+        .selectFrom("versions as v")
+        .select((e) => e.fn.max("v.number").as("m"))
+        .whereRef("v.file_id", "=", "files.id"),
+    )
     .orderBy("files.path")
     .execute();
-  return rows.map((r) => ({ path: r.path, kind: r.kind, version: r.number, size: Number(r.size), updatedAt: iso(r.uploaded_at), updatedBy: r.name }));
+  return rows.map((r) => ({
+    path: r.path,
+    kind: r.kind,
+    version: r.number,
+    size: Number(r.size),
+    updatedAt: iso(r.uploaded_at),
+    updatedBy: r.name,
+  }));
 }
 
 async function liveFile(studio: Studio, workspaceId: string, path: string) {
-  const file = await studio.db.selectFrom("files").selectAll().where("workspace_id", "=", workspaceId).where("path", "=", path).where("trashed_at", "is", null).executeTakeFirst();
+  const file = await studio.db
+    .selectFrom("files")
+    .selectAll()
+    .where("workspace_id", "=", workspaceId)
+    .where("path", "=", path)
+    .where("trashed_at", "is", null)
+    .executeTakeFirst();
   if (!file) throw notFound("no such file");
   return file;
 }
@@ -146,16 +230,35 @@ async function versionsOf(studio: Studio, fileId: number) {
   const rows = await studio.db
     .selectFrom("versions")
     .innerJoin("users", "users.id", "versions.uploaded_by")
-    .select(["versions.number", "versions.size", "versions.blob_sha256", "versions.uploaded_at", "versions.nbformat", "users.name"])
+    .select([
+      "versions.number",
+      "versions.size",
+      "versions.blob_sha256",
+      "versions.uploaded_at",
+      "versions.nbformat",
+      "users.name",
+    ])
     .where("versions.file_id", "=", fileId)
     .orderBy("versions.number", "desc")
     .execute();
-  return rows.map((r) => ({ version: r.number, size: Number(r.size), sha256: r.blob_sha256, uploadedAt: iso(r.uploaded_at), uploadedBy: r.name, nbformat: r.nbformat }));
+  return rows.map((r) => ({
+    version: r.number,
+    size: Number(r.size),
+    sha256: r.blob_sha256,
+    uploadedAt: iso(r.uploaded_at),
+    uploadedBy: r.name,
+    nbformat: r.nbformat,
+  }));
 }
 
 export async function fileDetails(studio: Studio, workspaceId: string, path: string) {
   const file = await liveFile(studio, workspaceId, path);
-  return { path: file.path, kind: file.kind, createdAt: iso(file.created_at), versions: await versionsOf(studio, file.id) };
+  return {
+    path: file.path,
+    kind: file.kind,
+    createdAt: iso(file.created_at),
+    versions: await versionsOf(studio, file.id),
+  };
 }
 
 /** The blob of one version (the newest when none is asked for). */
@@ -168,13 +271,28 @@ export async function fileVersion(studio: Studio, workspaceId: string, path: str
   return { path: file.path, kind: file.kind, version: row.number, sha256: row.blob_sha256, size: Number(row.size) };
 }
 
-export async function moveFile(studio: Studio, access: WorkspaceAccess, from: string, to: string, context: AuditContext) {
+export async function moveFile(
+  studio: Studio,
+  access: WorkspaceAccess,
+  from: string,
+  to: string,
+  context: AuditContext,
+) {
   const file = await liveFile(studio, access.id, from);
   const target = checkFilePath(to);
-  if (target.kind !== file.kind) throw new AppError(400, "kind_change_not_allowed", "a move may not turn a notebook into a text file or back", { path: to });
+  if (target.kind !== file.kind)
+    throw new AppError(400, "kind_change_not_allowed", "a move may not turn a notebook into a text file or back", {
+      path: to,
+    });
   if (from === to) return { path: to };
   await studio.db.transaction().execute(async (tx) => {
-    const taken = await tx.selectFrom("files").select("id").where("workspace_id", "=", access.id).where("path", "=", to).where("trashed_at", "is", null).executeTakeFirst();
+    const taken = await tx
+      .selectFrom("files")
+      .select("id")
+      .where("workspace_id", "=", access.id)
+      .where("path", "=", to)
+      .where("trashed_at", "is", null)
+      .executeTakeFirst();
     if (taken) throw new AppError(409, "path_taken", `${to} already exists`, { path: to });
     await tx.updateTable("files").set({ path: to }).where("id", "=", file.id).execute();
     await recordAudit(tx, context, "file_moved", { from, to }, access.id);
@@ -182,10 +300,21 @@ export async function moveFile(studio: Studio, access: WorkspaceAccess, from: st
   return { path: to };
 }
 
-export async function trashFile(studio: Studio, access: WorkspaceAccess, user: User, path: string, context: AuditContext) {
+export async function trashFile(
+  studio: Studio,
+  access: WorkspaceAccess,
+  user: User,
+  path: string,
+  context: AuditContext,
+) {
   const file = await liveFile(studio, access.id, path);
   await studio.db.transaction().execute(async (tx) => {
-    await tx.updateTable("files").set({ trashed_at: Date.now(), trashed_by: user.id }).where("id", "=", file.id).where("trashed_at", "is", null).execute();
+    await tx
+      .updateTable("files")
+      .set({ trashed_at: Date.now(), trashed_by: user.id })
+      .where("id", "=", file.id)
+      .where("trashed_at", "is", null)
+      .execute();
     await recordAudit(tx, context, "file_trashed", { path, id: file.id }, access.id);
   });
   return { id: file.id, path };
@@ -200,15 +329,34 @@ export async function listTrash(studio: Studio, workspaceId: string) {
     .where("files.trashed_at", "is not", null)
     .orderBy("files.trashed_at", "desc")
     .execute();
-  return rows.map((r) => ({ id: r.id, path: r.path, kind: r.kind, trashedAt: iso(r.trashed_at ?? 0), trashedBy: r.name }));
+  return rows.map((r) => ({
+    id: r.id,
+    path: r.path,
+    kind: r.kind,
+    trashedAt: iso(r.trashed_at ?? 0),
+    trashedBy: r.name,
+  }));
 }
 
 export async function restoreFile(studio: Studio, access: WorkspaceAccess, id: number, context: AuditContext) {
   return studio.db.transaction().execute(async (tx) => {
-    const file = await tx.selectFrom("files").select(["id", "path"]).where("id", "=", id).where("workspace_id", "=", access.id).where("trashed_at", "is not", null).executeTakeFirst();
+    const file = await tx
+      .selectFrom("files")
+      .select(["id", "path"])
+      .where("id", "=", id)
+      .where("workspace_id", "=", access.id)
+      .where("trashed_at", "is not", null)
+      .executeTakeFirst();
     if (!file) throw notFound("no such file in the trash");
-    const taken = await tx.selectFrom("files").select("id").where("workspace_id", "=", access.id).where("path", "=", file.path).where("trashed_at", "is", null).executeTakeFirst();
-    if (taken) throw new AppError(409, "path_taken", `${file.path} exists again; move it away first`, { path: file.path });
+    const taken = await tx
+      .selectFrom("files")
+      .select("id")
+      .where("workspace_id", "=", access.id)
+      .where("path", "=", file.path)
+      .where("trashed_at", "is", null)
+      .executeTakeFirst();
+    if (taken)
+      throw new AppError(409, "path_taken", `${file.path} exists again; move it away first`, { path: file.path });
     await tx.updateTable("files").set({ trashed_at: null, trashed_by: null }).where("id", "=", id).execute();
     await recordAudit(tx, context, "file_restored", { path: file.path, id }, access.id);
     return { id, path: file.path };
@@ -219,16 +367,35 @@ export async function restoreFile(studio: Studio, access: WorkspaceAccess, id: n
  * A stored notebook as the model reads it: v2 and v3 files are kept as uploaded and upgraded here, on the way
  * out, so that the stored bytes stay exactly what the user trusted.
  */
-export async function readNotebookVersion(studio: Studio, workspaceId: string, path: string, version: number | undefined) {
+export async function readNotebookVersion(
+  studio: Studio,
+  workspaceId: string,
+  path: string,
+  version: number | undefined,
+) {
   const found = await notebookVersion(studio, workspaceId, path, version);
   const parsed = await readStoredNotebook(studio, found.sha256, path);
-  return { path: found.path, version: found.version, original: parsed.original, upgraded: parsed.upgraded, notebook: parsed.notebook };
+  return {
+    path: found.path,
+    version: found.version,
+    original: parsed.original,
+    upgraded: parsed.upgraded,
+    notebook: parsed.notebook,
+  };
 }
 
 /** A stored notebook version's head (render/notebook-head.ts), as JSON: from the cache, or read from its blob once. */
-export async function readNotebookHead(studio: Studio, workspaceId: string, path: string, version: number | undefined): Promise<string> {
+export async function readNotebookHead(
+  studio: Studio,
+  workspaceId: string,
+  path: string,
+  version: number | undefined,
+): Promise<string> {
   const found = await notebookVersion(studio, workspaceId, path, version);
-  return studio.notebookHeads.get(found.sha256) ?? studio.notebookHeads.remember(found.sha256, await readStoredNotebook(studio, found.sha256, path));
+  return (
+    studio.notebookHeads.get(found.sha256) ??
+    studio.notebookHeads.remember(found.sha256, await readStoredNotebook(studio, found.sha256, path))
+  );
 }
 
 async function notebookVersion(studio: Studio, workspaceId: string, path: string, version: number | undefined) {
@@ -240,7 +407,10 @@ async function notebookVersion(studio: Studio, workspaceId: string, path: string
 /** A stored blob read by the notebook model; a blob larger than today's upload limit was accepted under an earlier one. */
 async function readStoredNotebook(studio: Studio, sha256: string, path: string): Promise<ParsedNotebook> {
   const bytes = await readFile(studio.blobs.pathOf(sha256));
-  return parseNotebook(bytes, { file: path, limits: { maxFileBytes: Math.max(studio.config.maxUploadBytes, bytes.byteLength) } });
+  return parseNotebook(bytes, {
+    file: path,
+    limits: { maxFileBytes: Math.max(studio.config.maxUploadBytes, bytes.byteLength) },
+  });
 }
 
 /** Deletes blob files that no row references: left by a crash between a blob's rename and its transaction. Run at start, before serving. */

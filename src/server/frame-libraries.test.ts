@@ -5,8 +5,19 @@ import { test } from "node:test";
 import { runInNewContext } from "node:vm";
 import { gunzipSync } from "node:zlib";
 import Fastify from "fastify";
-import { FRAME_LIBRARIES, frameLibraryPath, TOPOJSON_NAMES, topojsonScriptPath } from "../render/frame-protocol-libraries.ts";
-import { acceptsGzip, FrameLibraryVersionError, loadFrameLibraries, registerFrameLibraries, topojsonScript } from "./frame-libraries.ts";
+import {
+  FRAME_LIBRARIES,
+  frameLibraryPath,
+  TOPOJSON_NAMES,
+  topojsonScriptPath,
+} from "../render/frame-protocol-libraries.ts";
+import {
+  acceptsGzip,
+  FrameLibraryVersionError,
+  loadFrameLibraries,
+  registerFrameLibraries,
+  topojsonScript,
+} from "./frame-libraries.ts";
 import { registerErrorHandling } from "./error-handler.ts";
 
 const files = loadFrameLibraries();
@@ -21,16 +32,26 @@ async function server() {
 
 test("every pinned library and map outline is read, at the version the frame shell asks for", () => {
   const paths = [...files.keys()];
-  for (const library of Object.values(FRAME_LIBRARIES)) assert.ok(paths.includes(frameLibraryPath(library)), library.package);
+  for (const library of Object.values(FRAME_LIBRARIES))
+    assert.ok(paths.includes(frameLibraryPath(library)), library.package);
   for (const name of TOPOJSON_NAMES) assert.ok(paths.includes(topojsonScriptPath(name)), name);
   assert.equal(paths.length, Object.keys(FRAME_LIBRARIES).length + TOPOJSON_NAMES.length);
   // The bytes are the installed package's own.
   const plotly = createRequire(import.meta.url).resolve("plotly.js-dist-min");
-  assert.ok(files.get(frameLibraryPath(FRAME_LIBRARIES.plotly))?.body.equals(readFileSync(plotly.replace(/[^/]+$/, "plotly.min.js"))));
+  assert.ok(
+    files
+      .get(frameLibraryPath(FRAME_LIBRARIES.plotly))
+      ?.body.equals(readFileSync(plotly.replace(/[^/]+$/, "plotly.min.js"))),
+  );
 });
 
 test("an installed version other than the pinned one stops the start, saying what to do", () => {
-  assert.throws(() => loadFrameLibraries([{ ...FRAME_LIBRARIES.vega, version: "5.0.0" }]), (error: Error) => error instanceof FrameLibraryVersionError && /vega is installed at 6\.4\.0, but the frame shell loads 5\.0\.0; run "npm ci"/.test(error.message));
+  assert.throws(
+    () => loadFrameLibraries([{ ...FRAME_LIBRARIES.vega, version: "5.0.0" }]),
+    (error: Error) =>
+      error instanceof FrameLibraryVersionError &&
+      /vega is installed at 6\.4\.0, but the frame shell loads 5\.0\.0; run "npm ci"/.test(error.message),
+  );
 });
 
 test("libraries are served to any origin, cacheable for good, gzipped when asked", async (t) => {
@@ -88,13 +109,24 @@ test("a map outline script only files its data where plotly looks", () => {
   const script = topojsonScript("world_110m", '{"type":"Topology","objects":{"land":{}},"arcs":[[[0,1]]]}');
   const self: Record<string, unknown> = {};
   runInNewContext(script.toString(), { self });
-  assert.deepEqual(JSON.parse(JSON.stringify(self)), { PlotlyGeoAssets: { topojson: { world_110m: { type: "Topology", objects: { land: {} }, arcs: [[[0, 1]]] } } } });
+  assert.deepEqual(JSON.parse(JSON.stringify(self)), {
+    PlotlyGeoAssets: { topojson: { world_110m: { type: "Topology", objects: { land: {} }, arcs: [[[0, 1]]] } } },
+  });
   // Whatever a file held, what is served is its data re-serialized: nothing else can run.
   assert.throws(() => topojsonScript("x", '{"a":1}; alert(1)'), SyntaxError);
   const served = files.get(topojsonScriptPath("usa_110m"))!.body.toString();
   const withAssets: Record<string, unknown> = { PlotlyGeoAssets: { topojson: { world_110m: 1 } } };
   runInNewContext(served, { self: withAssets });
-  const topojson = (withAssets.PlotlyGeoAssets as { topojson: Record<string, { objects: Record<string, unknown> }> }).topojson;
+  const topojson = (withAssets.PlotlyGeoAssets as { topojson: Record<string, { objects: Record<string, unknown> }> })
+    .topojson;
   assert.equal(topojson.world_110m as unknown, 1, "earlier outlines are kept");
-  assert.deepEqual(Object.keys(topojson.usa_110m!.objects).sort(), ["coastlines", "countries", "lakes", "land", "ocean", "rivers", "subunits"]);
+  assert.deepEqual(Object.keys(topojson.usa_110m!.objects).sort(), [
+    "coastlines",
+    "countries",
+    "lakes",
+    "land",
+    "ocean",
+    "rivers",
+    "subunits",
+  ]);
 });

@@ -29,7 +29,9 @@ export interface FrameLibraryFile {
 /** The installed package is not the version the frame shell asks for: the studio would serve the wrong code. */
 export class FrameLibraryVersionError extends Error {
   constructor(library: { package: string; version: string }, installed: string) {
-    super(`output library ${library.package} is installed at ${installed}, but the frame shell loads ${library.version}; run "npm ci"`);
+    super(
+      `output library ${library.package} is installed at ${installed}, but the frame shell loads ${library.version}; run "npm ci"`,
+    );
     this.name = "FrameLibraryVersionError";
   }
 }
@@ -44,7 +46,10 @@ function packageDir(name: string): { dir: string; version: string } {
   let dir = dirname(require.resolve(name));
   for (;;) {
     try {
-      const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { name?: unknown; version?: unknown };
+      const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as {
+        name?: unknown;
+        version?: unknown;
+      };
       if (manifest.name === name && typeof manifest.version === "string") return { dir, version: manifest.version };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
@@ -62,7 +67,11 @@ function pinnedPackageDir(library: { package: string; version: string }): string
 }
 
 function servedFile(body: Buffer): FrameLibraryFile {
-  return { body, gzip: gzipSync(body), etag: `"${createHash("sha256").update(body).digest("base64url").slice(0, 27)}"` };
+  return {
+    body,
+    gzip: gzipSync(body),
+    etag: `"${createHash("sha256").update(body).digest("base64url").slice(0, 27)}"`,
+  };
 }
 
 /**
@@ -71,18 +80,25 @@ function servedFile(body: Buffer): FrameLibraryFile {
  */
 export function topojsonScript(name: string, json: string): Buffer {
   const data = JSON.stringify(JSON.parse(json));
-  return Buffer.from(`(function(){var a=self.PlotlyGeoAssets||(self.PlotlyGeoAssets={});(a.topojson||(a.topojson={}))[${JSON.stringify(name)}]=${data};})();\n`);
+  return Buffer.from(
+    `(function(){var a=self.PlotlyGeoAssets||(self.PlotlyGeoAssets={});(a.topojson||(a.topojson={}))[${JSON.stringify(name)}]=${data};})();\n`,
+  );
 }
 
 /** Every served library file, keyed by its URL path. */
-export function loadFrameLibraries(libraries: readonly FrameLibrary[] = Object.values(FRAME_LIBRARIES)): Map<string, FrameLibraryFile> {
+export function loadFrameLibraries(
+  libraries: readonly FrameLibrary[] = Object.values(FRAME_LIBRARIES),
+): Map<string, FrameLibraryFile> {
   const files = new Map<string, FrameLibraryFile>();
   for (const library of libraries) {
     files.set(frameLibraryPath(library), servedFile(readFileSync(join(pinnedPackageDir(library), library.file))));
   }
   const topojson = pinnedPackageDir(PLOTLY_TOPOJSON);
   for (const name of TOPOJSON_NAMES) {
-    files.set(topojsonScriptPath(name), servedFile(topojsonScript(name, readFileSync(join(topojson, "dist", `${name}.json`), "utf8"))));
+    files.set(
+      topojsonScriptPath(name),
+      servedFile(topojsonScript(name, readFileSync(join(topojson, "dist", `${name}.json`), "utf8"))),
+    );
   }
   return files;
 }
@@ -97,7 +113,10 @@ export function acceptsGzip(header: string | undefined): boolean {
   });
 }
 
-export function registerFrameLibraries(app: FastifyInstance, files: Map<string, FrameLibraryFile> = loadFrameLibraries()): void {
+export function registerFrameLibraries(
+  app: FastifyInstance,
+  files: Map<string, FrameLibraryFile> = loadFrameLibraries(),
+): void {
   app.get(`${FRAME_LIBRARY_PREFIX}*`, async (request, reply) => {
     const file = files.get(request.url.split("?", 1)[0]!);
     if (!file) throw notFound();

@@ -22,7 +22,10 @@ MA8GA1UdEwEB/wQFMAMBAf8wFgYDVR0RBA8wDYILaW1nLmV4YW1wbGUwCgYIKoZI
 zj0EAwIDSQAwRgIhAPzhx/+VvyFz5K+LvnVkV7o97FKGp+o+C7Gw1EdpEzGAAiEA
 8lWqSzjfd1RM38eDi8IoCKCM+I4GZ5GsAoTzl3ffnC4=
 -----END CERTIFICATE-----`;
-const PNG = Buffer.from("89504e470d0a1a0a0000000d4948445200000001000000010800000000376ef9240000000a49444154789c636000000002000154a24f5d0000000049454e44ae426082", "hex");
+const PNG = Buffer.from(
+  "89504e470d0a1a0a0000000d4948445200000001000000010800000000376ef9240000000a49444154789c636000000002000154a24f5d0000000049454e44ae426082",
+  "hex",
+);
 
 const none: ReadonlySet<string> = new Set();
 const pairs: ReadonlySet<string> = new Set(["127.0.0.1:4567", "[::1]:4568"]);
@@ -36,8 +39,16 @@ test("public addresses on 80 and 443 only", () => {
 });
 
 test("special addresses are refused whatever the port, with the range named", () => {
-  for (const [address, range] of [["127.0.0.1", /loopback/], ["10.0.0.5", /RFC 1918/], ["169.254.169.254", /link-local/], ["::1", /loopback/],
-    ["::ffff:10.0.0.5", /IPv4-mapped/], ["fd00::1", /unique local/], ["64:ff9b::a9fe:a9fe", /NAT64/], ["0.0.0.0", /this network/]] as const) {
+  for (const [address, range] of [
+    ["127.0.0.1", /loopback/],
+    ["10.0.0.5", /RFC 1918/],
+    ["169.254.169.254", /link-local/],
+    ["::1", /loopback/],
+    ["::ffff:10.0.0.5", /IPv4-mapped/],
+    ["fd00::1", /unique local/],
+    ["64:ff9b::a9fe:a9fe", /NAT64/],
+    ["0.0.0.0", /this network/],
+  ] as const) {
     const refusal = connectionRefusal(address, 443, none);
     assert.equal(refusal?.reason, "private_address", address);
     assert.match(refusal?.message ?? "", range, address);
@@ -52,11 +63,17 @@ test("allowed loopback pairs open exactly that address and port", () => {
   assert.equal(connectionRefusal("127.0.0.1", 4568, pairs)?.reason, "private_address");
   assert.equal(connectionRefusal("127.0.0.2", 4567, pairs)?.reason, "private_address");
   assert.equal(connectionRefusal("::1", 4567, pairs)?.reason, "private_address");
-  assert.equal(connectionRefusal("93.184.215.14", 4567, pairs)?.reason, "bad_port", "the pair's port opens nothing else");
+  assert.equal(
+    connectionRefusal("93.184.215.14", 4567, pairs)?.reason,
+    "bad_port",
+    "the pair's port opens nothing else",
+  );
 });
 
 test("https: the certificate is checked against the name, and the socket against the rules, after the handshake", async () => {
-  const server = createServer({ key: TEST_KEY, cert: TEST_CERT }, (_req, res) => res.writeHead(200, { "content-type": "image/png" }).end(PNG));
+  const server = createServer({ key: TEST_KEY, cert: TEST_CERT }, (_req, res) =>
+    res.writeHead(200, { "content-type": "image/png" }).end(PNG),
+  );
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
   const port = (server.address() as AddressInfo).port;
   const lookup = ((host: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
@@ -98,10 +115,18 @@ test("concurrency: fetches beyond the limit wait their turn, and beyond the queu
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
   const port = (server.address() as AddressInfo).port;
-  const fetcher = new ImageFetcher({ policy: { allowLoopback: [`127.0.0.1:${port}`] }, limits: { maxConcurrent: 2, maxQueued: 3 } });
+  const fetcher = new ImageFetcher({
+    policy: { allowLoopback: [`127.0.0.1:${port}`] },
+    limits: { maxConcurrent: 2, maxQueued: 3 },
+  });
   try {
-    const results = await Promise.all(Array.from({ length: 7 }, (_, i) => fetcher.fetch(`http://127.0.0.1:${port}/${i}.png`)));
-    assert.deepEqual(results.map((r) => (r.ok ? "ok" : r.reason)), ["ok", "ok", "ok", "ok", "ok", "proxy_busy", "proxy_busy"]);
+    const results = await Promise.all(
+      Array.from({ length: 7 }, (_, i) => fetcher.fetch(`http://127.0.0.1:${port}/${i}.png`)),
+    );
+    assert.deepEqual(
+      results.map((r) => (r.ok ? "ok" : r.reason)),
+      ["ok", "ok", "ok", "ok", "ok", "proxy_busy", "proxy_busy"],
+    );
     assert.equal(most, 2, "never more than two at once");
     assert.equal((await fetcher.fetch(`http://127.0.0.1:${port}/again.png`)).ok, true, "turns are all given back");
   } finally {

@@ -92,11 +92,16 @@ function canonicalAddress(address: string): string {
  * socket really reached: only public unicast addresses on ports 80 and 443, or an exact allowed loopback pair
  * ("127.0.0.1:4567", "[::1]:4567") when tests or local development configured one.
  */
-export function connectionRefusal(address: string, port: number, allowedPairs: ReadonlySet<string>): { reason: string; message: string } | null {
+export function connectionRefusal(
+  address: string,
+  port: number,
+  allowedPairs: ReadonlySet<string>,
+): { reason: string; message: string } | null {
   if (allowedPairs.has(pairKey(canonicalAddress(address), port))) return null;
   const verdict = classifyAddress(address);
   if (verdict === null) return { reason: "invalid_address", message: `"${address}" is not an address` };
-  if (verdict.special) return { reason: "private_address", message: `the host resolved to ${address}: ${verdict.range}` };
+  if (verdict.special)
+    return { reason: "private_address", message: `the host resolved to ${address}: ${verdict.range}` };
   if (!IMAGE_PORTS.includes(port)) return { reason: "bad_port", message: `port ${port}` };
   return null;
 }
@@ -154,12 +159,16 @@ export class ImageFetcher {
     return ((hostname: string, options: { all?: boolean; family?: number }, callback: (...args: unknown[]) => void) => {
       resolve(hostname, { ...options, all: true }, (error, answers) => {
         if (error) return callback(error);
-        const list = (Array.isArray(answers) ? answers : [{ address: answers as unknown as string, family: 4 }]) as LookupAddress[];
+        const list = (
+          Array.isArray(answers) ? answers : [{ address: answers as unknown as string, family: 4 }]
+        ) as LookupAddress[];
         // The port is not known here; it is checked again on the connected socket.
         const allowed = list.filter((a) => this.#refusal(a.address, 443) === null || this.#allowedAddress(a.address));
         if (allowed.length === 0) {
           const first = list[0]?.address ?? "nothing";
-          return callback(this.#refusal(first, 443) ?? new AddressRefused("private_address", `the host resolved to ${first}`));
+          return callback(
+            this.#refusal(first, 443) ?? new AddressRefused("private_address", `the host resolved to ${first}`),
+          );
         }
         if (options.all) callback(null, allowed);
         else callback(null, allowed[0]?.address, allowed[0]?.family);
@@ -177,7 +186,8 @@ export class ImageFetcher {
   #checkConnected(socket: Socket): AddressRefused | null {
     const address = socket.remoteAddress;
     const port = socket.remotePort;
-    if (address === undefined || port === undefined) return new AddressRefused("invalid_address", "the connection has no remote address");
+    if (address === undefined || port === undefined)
+      return new AddressRefused("invalid_address", "the connection has no remote address");
     return this.#refusal(address, port);
   }
 
@@ -189,7 +199,8 @@ export class ImageFetcher {
   /** Fetches the image at a URL the URL check allowed. Never throws for anything the remote side does. */
   async fetch(url: string): Promise<ImageFetchResult> {
     if (this.#active >= this.#limits.maxConcurrent) {
-      if (this.#waiting.length >= this.#limits.maxQueued) return refuse(503, "proxy_busy", "the image proxy is busy; try again shortly");
+      if (this.#waiting.length >= this.#limits.maxQueued)
+        return refuse(503, "proxy_busy", "the image proxy is busy; try again shortly");
       // A finishing fetch hands its turn straight to the first in line, so the count never overshoots.
       await new Promise<void>((resolve) => this.#waiting.push(resolve));
     } else {
@@ -210,7 +221,11 @@ export class ImageFetcher {
     for (let hop = 0; ; hop++) {
       const verdict = checkUrl(current, "image", { source: "text", policy: this.#policy });
       if (verdict.reason !== "proxied_image" || verdict.normalized === null) {
-        return refuse(403, verdict.reason, hop === 0 ? verdict.message : `a redirect led to a refused address: ${verdict.message}`);
+        return refuse(
+          403,
+          verdict.reason,
+          hop === 0 ? verdict.message : `a redirect led to a refused address: ${verdict.message}`,
+        );
       }
       let response;
       try {
@@ -229,7 +244,8 @@ export class ImageFetcher {
         discard(body);
         const location = typeof headers.location === "string" ? headers.location : undefined;
         if (!location) return refuse(502, "bad_redirect", `the server answered ${statusCode} without a Location`);
-        if (hop >= this.#limits.maxRedirects) return refuse(502, "too_many_redirects", `more than ${this.#limits.maxRedirects} redirects`);
+        if (hop >= this.#limits.maxRedirects)
+          return refuse(502, "too_many_redirects", `more than ${this.#limits.maxRedirects} redirects`);
         const next = URL.parse(location, verdict.normalized);
         if (!next) return refuse(502, "bad_redirect", "the redirect's Location is not a URL");
         current = next.href;
@@ -254,7 +270,11 @@ export class ImageFetcher {
     }
   }
 
-  async #readImage(body: AsyncIterable<Buffer> & { on(event: "error", listener: () => void): unknown; destroy(): unknown }, signal: AbortSignal, url: string): Promise<ImageFetchResult> {
+  async #readImage(
+    body: AsyncIterable<Buffer> & { on(event: "error", listener: () => void): unknown; destroy(): unknown },
+    signal: AbortSignal,
+    url: string,
+  ): Promise<ImageFetchResult> {
     const chunks: Buffer[] = [];
     let received = 0;
     let sniffed = false;
@@ -284,7 +304,11 @@ export class ImageFetcher {
     const size = imageDimensions(bytes, type);
     if (!size) return refuse(502, "unreadable_image", `the ${type} header does not say how large the image is`);
     if (size.width * size.height > this.#limits.maxPixels) {
-      return refuse(502, "too_many_pixels", `the image declares ${size.width} x ${size.height} pixels, more than ${this.#limits.maxPixels}`);
+      return refuse(
+        502,
+        "too_many_pixels",
+        `the image declares ${size.width} x ${size.height} pixels, more than ${this.#limits.maxPixels}`,
+      );
     }
     return { ok: true, type, bytes, width: size.width, height: size.height, url };
   }
@@ -294,12 +318,20 @@ export class ImageFetcher {
     const cause = (error as { cause?: unknown }).cause;
     if (cause instanceof AddressRefused) return refuse(403, cause.reason, cause.message);
     const code = (error as { code?: string }).code ?? "";
-    if (signal.aborted || code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT" || (error as Error).name === "TimeoutError") {
+    if (
+      signal.aborted ||
+      code === "UND_ERR_HEADERS_TIMEOUT" ||
+      code === "UND_ERR_BODY_TIMEOUT" ||
+      (error as Error).name === "TimeoutError"
+    ) {
       return refuse(504, "timeout", `the image server did not answer within ${this.#limits.totalTimeoutMs} ms`);
     }
-    if (code === "UND_ERR_CONNECT_TIMEOUT") return refuse(504, "connect_timeout", `no connection within ${this.#limits.connectTimeoutMs} ms`);
-    if (code === "ENOTFOUND" || code === "EAI_AGAIN") return refuse(502, "unknown_host", "the image's host name does not resolve");
-    if (/CERT|TLS|SSL|SIGNATURE|ISSUER/.test(code)) return refuse(502, "tls_error", `the image server's certificate was refused (${code})`);
+    if (code === "UND_ERR_CONNECT_TIMEOUT")
+      return refuse(504, "connect_timeout", `no connection within ${this.#limits.connectTimeoutMs} ms`);
+    if (code === "ENOTFOUND" || code === "EAI_AGAIN")
+      return refuse(502, "unknown_host", "the image's host name does not resolve");
+    if (/CERT|TLS|SSL|SIGNATURE|ISSUER/.test(code))
+      return refuse(502, "tls_error", `the image server's certificate was refused (${code})`);
     return refuse(502, "upstream_error", `the image could not be fetched (${code || (error as Error).message})`);
   }
 }

@@ -9,7 +9,6 @@ import { ImageSigner } from "../urls/image-signature.ts";
 import { imageProxyPlugin } from "./image-proxy.ts";
 import { png } from "../../test/png-fixture.ts";
 
-
 const PNG = png(2, 2);
 const received: IncomingHttpHeaders[] = [];
 let secretHits = 0;
@@ -69,13 +68,19 @@ before(async () => {
     } else if (path === "/hang") {
       // Headers never come.
     } else if (path === "/html") {
-      res.writeHead(200, { "content-type": "image/png" }).end("<!DOCTYPE html><html><body><script>alert(1)</script></body></html>");
+      res
+        .writeHead(200, { "content-type": "image/png" })
+        .end("<!DOCTYPE html><html><body><script>alert(1)</script></body></html>");
     } else if (path === "/svg") {
-      res.writeHead(200, { "content-type": "image/svg+xml" }).end('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><rect width="10" height="10"/></svg>');
+      res
+        .writeHead(200, { "content-type": "image/svg+xml" })
+        .end('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><rect width="10" height="10"/></svg>');
     } else if (path === "/bomb.png") {
       res.writeHead(200, { "content-type": "image/png" }).end(png(100_000, 100_000));
     } else if (path === "/gzip.png") {
-      res.writeHead(200, { "content-type": "image/png", "content-encoding": "gzip" }).end(gzipSync(Buffer.alloc(1024 * 1024)));
+      res
+        .writeHead(200, { "content-type": "image/png", "content-encoding": "gzip" })
+        .end(gzipSync(Buffer.alloc(1024 * 1024)));
     } else if (path === "/tiny") {
       res.writeHead(200, { "content-type": "image/png" }).end(PNG.subarray(0, 12));
     } else {
@@ -91,7 +96,8 @@ before(async () => {
 
   // The resolver a DNS attacker controls: names point wherever the test wants, and "rebind" changes its answer.
   const lookup = ((hostname: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
-    const answer = (address: string, family: number) => (options.all ? callback(null, [{ address, family }]) : callback(null, address, family));
+    const answer = (address: string, family: number) =>
+      options.all ? callback(null, [{ address, family }]) : callback(null, address, family);
     if (hostname === "img.example") return answer("127.0.0.1", 4);
     if (hostname === "inward.example") return answer("10.1.2.3", 4);
     if (hostname === "metadata.example") return answer("169.254.169.254", 4);
@@ -122,7 +128,9 @@ after(async () => {
 async function get(url: string, headers: Record<string, string> = {}) {
   const response = await fetch(`${proxyBase}${signer.sign(url).path}`, { headers });
   const body = Buffer.from(await response.arrayBuffer());
-  const json = response.headers.get("content-type")?.startsWith("application/json") ? (JSON.parse(body.toString()) as { error: string; message: string }) : null;
+  const json = response.headers.get("content-type")?.startsWith("application/json")
+    ? (JSON.parse(body.toString()) as { error: string; message: string })
+    : null;
   return { response, body, json };
 }
 
@@ -134,7 +142,11 @@ function assertSafeHeaders(response: Response) {
 
 test("a signed image is fetched and served with safe headers; nothing of the client's is forwarded, no cookie comes back", async () => {
   received.length = 0;
-  const { response, body } = await get(`http://127.0.0.1:${imagePort}/ok.png`, { cookie: "session=secret", authorization: "Bearer x", "x-forwarded-for": "1.2.3.4" });
+  const { response, body } = await get(`http://127.0.0.1:${imagePort}/ok.png`, {
+    cookie: "session=secret",
+    authorization: "Bearer x",
+    "x-forwarded-for": "1.2.3.4",
+  });
   assert.equal(response.status, 200);
   assert.equal(response.headers.get("content-type"), "image/png");
   assert.deepEqual(body, PNG);
@@ -156,7 +168,11 @@ test("unsigned, tampered, expired and foreign-key URLs are 403", async () => {
     [path.replace(/\/[^/]+$/, `/${Buffer.from(`${url}?x`).toString("base64url")}`), "bad_signature"],
     [new ImageSigner({ keys: [{ id: "k1", secret: "t".repeat(32) }] }).sign(url).path, "bad_signature"],
     [new ImageSigner({ keys: [{ id: "k0", secret: "s".repeat(32) }] }).sign(url).path, "unknown_key"],
-    [new ImageSigner({ keys: [{ id: "k1", secret: "s".repeat(32) }], now: () => Date.now() - 3_600_000 }).sign(url).path, "expired"],
+    [
+      new ImageSigner({ keys: [{ id: "k1", secret: "s".repeat(32) }], now: () => Date.now() - 3_600_000 }).sign(url)
+        .path,
+      "expired",
+    ],
   ];
   for (const [p, reason] of cases) {
     const response = await fetch(`${proxyBase}${p}`);
@@ -171,7 +187,11 @@ test("redirects: up to 3 are followed, each re-checked; a 4th, or one into a pri
   const four = await get(`http://127.0.0.1:${imagePort}/redirect/3`);
   assert.equal(four.response.status, 502);
   assert.equal(four.json?.error, "too_many_redirects");
-  for (const [path, reason] of [["/to-private", "private_address"], ["/to-metadata", "private_address"], ["/to-javascript", "scheme_not_allowed"]]) {
+  for (const [path, reason] of [
+    ["/to-private", "private_address"],
+    ["/to-metadata", "private_address"],
+    ["/to-javascript", "scheme_not_allowed"],
+  ]) {
     const r = await get(`http://127.0.0.1:${imagePort}${path}`);
     assert.equal(r.response.status, 403, path);
     assert.equal(r.json?.error, reason, path);
@@ -181,7 +201,11 @@ test("redirects: up to 3 are followed, each re-checked; a 4th, or one into a pri
 });
 
 test("DNS: every connection is checked at the address it resolved to, so rebinding and inward names fail", async () => {
-  assert.equal((await get(`http://img.example:${imagePort}/ok.png`)).response.status, 200, "a name that resolves to the allowed pair");
+  assert.equal(
+    (await get(`http://img.example:${imagePort}/ok.png`)).response.status,
+    200,
+    "a name that resolves to the allowed pair",
+  );
   // The attacker's name first answers the allowed address, then an internal one. The image server closes each
   // connection, so the second fetch must connect again, and that connection is checked afresh.
   rebindCalls = 0;
@@ -240,7 +264,13 @@ test("slow servers: a trickling body and a server that never answers are cut off
 });
 
 test("wrong types: HTML or SVG labelled as images, truncated bytes, compressed bodies", async () => {
-  for (const [path, reason] of [["/html", "not_an_image"], ["/svg", "not_an_image"], ["/tiny", "unreadable_image"], ["/gzip.png", "encoded_response"], ["/missing.png", "upstream_status"]]) {
+  for (const [path, reason] of [
+    ["/html", "not_an_image"],
+    ["/svg", "not_an_image"],
+    ["/tiny", "unreadable_image"],
+    ["/gzip.png", "encoded_response"],
+    ["/missing.png", "upstream_status"],
+  ]) {
     const r = await get(`http://127.0.0.1:${imagePort}${path}`);
     assert.equal(r.response.status, 502, path);
     assert.equal(r.json?.error, reason, path);
@@ -248,7 +278,11 @@ test("wrong types: HTML or SVG labelled as images, truncated bytes, compressed b
     assert.notEqual(r.response.headers.get("content-type"), "image/svg+xml");
   }
   const mislabelled = await get(`http://127.0.0.1:${imagePort}/mislabelled`);
-  assert.equal(mislabelled.response.headers.get("content-type"), "image/png", "the type comes from the bytes, not the server");
+  assert.equal(
+    mislabelled.response.headers.get("content-type"),
+    "image/png",
+    "the type comes from the bytes, not the server",
+  );
 });
 
 test("decompression bombs: a small PNG declaring 100,000 x 100,000 pixels is refused from its header", async () => {

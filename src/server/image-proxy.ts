@@ -33,11 +33,20 @@ const SAFE_HEADERS: Readonly<Record<string, string>> = Object.freeze({
 });
 
 function refuse(reply: FastifyReply, status: number, error: string, message: string) {
-  return reply.code(status).header("cache-control", "no-store").type("application/json; charset=utf-8").send({ error, message });
+  return reply
+    .code(status)
+    .header("cache-control", "no-store")
+    .type("application/json; charset=utf-8")
+    .send({ error, message });
 }
 
 export async function imageProxyPlugin(app: FastifyInstance, options: ImageProxyOptions): Promise<void> {
-  const fetcher = new ImageFetcher({ policy: options.policy, limits: options.limits, lookup: options.lookup, tlsCa: options.tlsCa });
+  const fetcher = new ImageFetcher({
+    policy: options.policy,
+    limits: options.limits,
+    lookup: options.lookup,
+    tlsCa: options.tlsCa,
+  });
   const maxCache = options.maxCacheSeconds ?? 86_400;
   app.addHook("onClose", async () => fetcher.close());
   app.addHook("onSend", async (_request, reply, payload) => {
@@ -51,7 +60,10 @@ export async function imageProxyPlugin(app: FastifyInstance, options: ImageProxy
     const rest = (request.params as { "*": string })["*"];
     const signed = options.signer.verify(rest);
     if (!signed.ok) {
-      const message = signed.reason === "expired" ? "The image link has expired; reload the page." : "The image link is not signed by this studio.";
+      const message =
+        signed.reason === "expired"
+          ? "The image link has expired; reload the page."
+          : "The image link is not signed by this studio.";
       return refuse(reply, 403, signed.reason, message);
     }
     const result = await fetcher.fetch(signed.url);

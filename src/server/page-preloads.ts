@@ -24,7 +24,11 @@ export function pagePreloads(url: string, signedIn: boolean): string[] {
   if (route.page === "file" && !route.path.split("/").some((s) => s === "" || s === "." || s === "..")) {
     // A notebook's head rather than its bytes: the page draws the first screen from the head, and asks for the
     // bytes (megabytes with figures, which the page's main thread takes in as they arrive) once it is painted.
-    if (isNotebookPath(route.path)) preloads.push(notebookHeadHref(route.workspace, route.path, route.version), fileApiHref(route.workspace, route.path));
+    if (isNotebookPath(route.path))
+      preloads.push(
+        notebookHeadHref(route.workspace, route.path, route.version),
+        fileApiHref(route.workspace, route.path),
+      );
     else preloads.push(fileApiHref(route.workspace, route.path), rawHref(route.workspace, route.path, route.version));
   }
   return preloads;
@@ -35,7 +39,9 @@ export function pagePreloads(url: string, signedIn: boolean): string[] {
  * same-origin-credentials request, which is what the page's fetch() calls are, so the browser can match them.
  */
 export function withPreloads(indexHtml: string, preloads: readonly string[]): string {
-  const links = preloads.map((href) => `<link rel="preload" href="${escapeAttribute(href)}" as="fetch" crossorigin="anonymous">`).join("\n    ");
+  const links = preloads
+    .map((href) => `<link rel="preload" href="${escapeAttribute(href)}" as="fetch" crossorigin="anonymous">`)
+    .join("\n    ");
   const at = indexHtml.indexOf("<meta charset");
   if (at < 0 || preloads.length === 0) return indexHtml;
   const afterCharset = indexHtml.indexOf(">", at) + 1;

@@ -67,11 +67,18 @@ export function authenticate(db: Db, config: ServerConfig) {
     }
     request.session = session;
     request.user = session.user;
-    if (!SAFE_METHODS.has(request.method) && !csrfTokenMatches(session.csrfToken, headerValue(request.headers[CSRF_HEADER]))) {
+    if (
+      !SAFE_METHODS.has(request.method) &&
+      !csrfTokenMatches(session.csrfToken, headerValue(request.headers[CSRF_HEADER]))
+    ) {
       throw new AppError(403, "csrf_token_invalid", `send this session's CSRF token in the X-CSRF-Token header`);
     }
     if (session.user.mustChangePassword && !request.routeOptions.config.allowedBeforePasswordChange) {
-      throw new AppError(403, "password_change_required", "change the one-time password first (PUT /api/account/password)");
+      throw new AppError(
+        403,
+        "password_change_required",
+        "change the one-time password first (PUT /api/account/password)",
+      );
     }
   };
 }

@@ -29,7 +29,12 @@ export function reviewFile(file: IncomingFile, maxBytes: number, urlPolicy: UrlP
   }
   // A file too large to upload is not read at all: the refusal says why, and nothing more is needed.
   if (refused?.error === "file_too_large") {
-    return { path: file.path, refused, findings: [], summary: { file: file.path, readable: false, counts: { low: 0, medium: 0, high: 0 }, total: 0, headline: [] } };
+    return {
+      path: file.path,
+      refused,
+      findings: [],
+      summary: { file: file.path, readable: false, counts: { low: 0, medium: 0, high: 0 }, total: 0, headline: [] },
+    };
   }
   const { findings, summary } = scanFile({ path: file.path, bytes: file.bytes }, { urlPolicy });
   return refused ? { path: file.path, summary, findings, refused } : { path: file.path, summary, findings };
@@ -39,7 +44,9 @@ export function reviewFile(file: IncomingFile, maxBytes: number, urlPolicy: UrlP
 export function auditedReview(review: Pick<FileReview, "summary" | "findings">) {
   return {
     counts: review.summary.counts,
-    findings: review.findings.slice(0, MAX_AUDITED_FINDINGS).map((f) => ({ rule: f.rule, severity: f.severity, place: f.place, message: f.message })),
+    findings: review.findings
+      .slice(0, MAX_AUDITED_FINDINGS)
+      .map((f) => ({ rule: f.rule, severity: f.severity, place: f.place, message: f.message })),
   };
 }
 

@@ -66,7 +66,8 @@ export async function registerAppSecurityHeaders(app: FastifyInstance, config: S
     referrerPolicy: { policy: "no-referrer" },
     // HSTS over plain HTTP is ignored by browsers and would be wrong behind a TLS proxy on another name, so it is
     // sent only when the public URL says the app is served over TLS.
-    strictTransportSecurity: config.appUrl.protocol === "https:" ? { maxAge: 31_536_000, includeSubDomains: false } : false,
+    strictTransportSecurity:
+      config.appUrl.protocol === "https:" ? { maxAge: 31_536_000, includeSubDomains: false } : false,
     xFrameOptions: { action: "deny" },
   });
   app.addHook("onRequest", async (_request, reply) => {
@@ -89,7 +90,10 @@ export const DOWNLOAD_HEADERS = {
 export function registerContentSecurityHeaders(app: FastifyInstance, config: ServerConfig): void {
   const app_origin = config.appUrl.origin;
   app.addHook("onRequest", async (_request, reply) => {
-    reply.header("content-security-policy", `default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors ${app_origin}`);
+    reply.header(
+      "content-security-policy",
+      `default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors ${app_origin}`,
+    );
     reply.header("x-content-type-options", "nosniff");
     reply.header("referrer-policy", "no-referrer");
     reply.header("permissions-policy", PERMISSIONS_POLICY);

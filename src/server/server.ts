@@ -38,14 +38,20 @@ export function signingKeyId(secret: Buffer): string {
 
 /** Signs with the current key; verifies what the current and the previous keys signed. */
 export function imageSignerFor(config: Pick<ServerConfig, "signingKey" | "previousSigningKeys">): ImageSigner {
-  return new ImageSigner({ keys: [config.signingKey, ...config.previousSigningKeys].map((secret) => ({ id: signingKeyId(secret), secret })) });
+  return new ImageSigner({
+    keys: [config.signingKey, ...config.previousSigningKeys].map((secret) => ({ id: signingKeyId(secret), secret })),
+  });
 }
 
 export async function openStudio(config: ServerConfig): Promise<Studio> {
   const db = await openDatabase(config.databaseUrl);
   const blobs = new BlobStore(config.dataDir);
   await blobs.init();
-  const urlPolicy: UrlPolicy = { appOrigin: config.appUrl.origin, blocklist: loadBlocklists(config.dataDir), allowLoopback: config.imageAllowLoopback };
+  const urlPolicy: UrlPolicy = {
+    appOrigin: config.appUrl.origin,
+    blocklist: loadBlocklists(config.dataDir),
+    allowLoopback: config.imageAllowLoopback,
+  };
   // Image signatures are domain-separated inside the signer, so the one signing key of the studio serves here too.
   const imageSigner = imageSignerFor(config);
   return { config, db, blobs, urlPolicy, imageSigner, notebookHeads: new NotebookHeads() };
@@ -63,7 +69,13 @@ export async function startStudio(config: ServerConfig, announce: (line: string)
   const app = await buildAppOrigin(studio);
   const content = await buildContentOrigin(studio);
   const timeouts = { idleSeconds: config.sessionIdleSeconds, absoluteSeconds: config.sessionAbsoluteSeconds };
-  const sweeper = setInterval(() => void deleteExpiredSessions(studio.db, timeouts).catch((error: unknown) => app.log.error({ err: error }, "session sweep failed")), 10 * 60_000);
+  const sweeper = setInterval(
+    () =>
+      void deleteExpiredSessions(studio.db, timeouts).catch((error: unknown) =>
+        app.log.error({ err: error }, "session sweep failed"),
+      ),
+    10 * 60_000,
+  );
   sweeper.unref();
   try {
     const appAddress = await app.listen({ host: config.appHost, port: config.appPort });

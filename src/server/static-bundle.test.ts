@@ -15,10 +15,19 @@ function build(files: Record<string, string>): string {
 }
 
 test("a build is read into a table keyed by URL path, hashed assets cacheable for good", (t) => {
-  const dir = build({ "index.html": "<!doctype html>", "assets/index-AbC123.js": "export {}", "assets/index-AbC123.css": "p{}", "notes.txt": "not served" });
+  const dir = build({
+    "index.html": "<!doctype html>",
+    "assets/index-AbC123.js": "export {}",
+    "assets/index-AbC123.css": "p{}",
+    "notes.txt": "not served",
+  });
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const files = loadBundle(dir, "/frame/");
-  assert.deepEqual([...files.keys()].sort(), ["/frame/assets/index-AbC123.css", "/frame/assets/index-AbC123.js", "/frame/index.html"]);
+  assert.deepEqual([...files.keys()].sort(), [
+    "/frame/assets/index-AbC123.css",
+    "/frame/assets/index-AbC123.js",
+    "/frame/index.html",
+  ]);
   assert.equal(files.get("/frame/index.html")?.immutable, false);
   assert.equal(files.get("/frame/assets/index-AbC123.js")?.immutable, true);
   assert.equal(files.get("/frame/assets/index-AbC123.js")?.type, "text/javascript; charset=utf-8");
@@ -30,6 +39,9 @@ test("a build is read into a table keyed by URL path, hashed assets cacheable fo
 test("a missing or incomplete build says how to make it", (t) => {
   const dir = build({ "assets/a.js": "" });
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  assert.throws(() => loadBundle(join(dir, "absent"), "/"), (error: Error) => error instanceof BundleMissingError && /npm run build:web/.test(error.message));
+  assert.throws(
+    () => loadBundle(join(dir, "absent"), "/"),
+    (error: Error) => error instanceof BundleMissingError && /npm run build:web/.test(error.message),
+  );
   assert.throws(() => loadBundle(dir, "/"), BundleMissingError);
 });

@@ -25,7 +25,11 @@ export function sendBundleFile(reply: FastifyReply, ifNoneMatch: string | undefi
  * Reads a build, or, when it was never made, answers every request for it with a 503 that says how to make it:
  * the API keeps working without the UI (scripts, tests), and a person who opens the studio learns what is wrong.
  */
-export function bundleOrNotice(dir: string, prefix: string, log: { warn(message: string): void }): Map<string, BundleFile> | AppError {
+export function bundleOrNotice(
+  dir: string,
+  prefix: string,
+  log: { warn(message: string): void },
+): Map<string, BundleFile> | AppError {
   try {
     return loadBundle(dir, prefix);
   } catch (error) {
@@ -45,13 +49,22 @@ export const studioUi: StudioRoutePlugin = async (app) => {
   };
   const indexHtml = files instanceof AppError ? "" : (files.get("/index.html")?.body.toString("utf8") ?? "");
   for (const page of UI_PAGES) {
-    app.get(page, { schema: { summary: "The studio UI (its router shows the page for this address)", tags: ["ui"] } }, async (request, reply) => {
-      if (files instanceof AppError) throw files;
-      // The page differs by address (its preloads) and is small: no ETag, and the app origin's no-store stands.
-      return reply.type("text/html; charset=utf-8").send(withPreloads(indexHtml, pagePreloads(request.url, sessionToken(request) !== undefined)));
-    });
+    app.get(
+      page,
+      { schema: { summary: "The studio UI (its router shows the page for this address)", tags: ["ui"] } },
+      async (request, reply) => {
+        if (files instanceof AppError) throw files;
+        // The page differs by address (its preloads) and is small: no ETag, and the app origin's no-store stands.
+        return reply
+          .type("text/html; charset=utf-8")
+          .send(withPreloads(indexHtml, pagePreloads(request.url, sessionToken(request) !== undefined)));
+      },
+    );
   }
-  app.get("/assets/*", { schema: { summary: "The studio UI's scripts and styles", tags: ["ui"] } }, async (request, reply) =>
-    sendBundleFile(reply, request.headers["if-none-match"], lookup(request.url.split("?", 1)[0]!)),
+  app.get(
+    "/assets/*",
+    { schema: { summary: "The studio UI's scripts and styles", tags: ["ui"] } },
+    async (request, reply) =>
+      sendBundleFile(reply, request.headers["if-none-match"], lookup(request.url.split("?", 1)[0]!)),
   );
 };

@@ -11,7 +11,10 @@ import { ImageSigner } from "../urls/image-signature.ts";
 import { imageProxyPlugin } from "./image-proxy.ts";
 import { urlCheckRoute, type CheckedUrl } from "./url-check-route.ts";
 
-const PNG = Buffer.from("89504e470d0a1a0a0000000d4948445200000001000000010800000000376ef9240000000a49444154789c636000000002000154a24f5d0000000049454e44ae426082", "hex");
+const PNG = Buffer.from(
+  "89504e470d0a1a0a0000000d4948445200000001000000010800000000376ef9240000000a49444154789c636000000002000154a24f5d0000000049454e44ae426082",
+  "hex",
+);
 const signer = new ImageSigner({ keys: [{ id: "k1", secret: "s".repeat(32) }] });
 const SESSION = "session=abc";
 const CSRF = "token-123";
@@ -32,7 +35,11 @@ before(async () => {
   images = createServer((_req, res) => res.writeHead(200, { "content-type": "image/png" }).end(PNG));
   await new Promise<void>((r) => images.listen(0, "127.0.0.1", () => r()));
   imagePort = (images.address() as AddressInfo).port;
-  const policy: UrlPolicy = { appOrigin: "http://localhost:8080", blocklist: blocklist(), allowLoopback: [`127.0.0.1:${imagePort}`] };
+  const policy: UrlPolicy = {
+    appOrigin: "http://localhost:8080",
+    blocklist: blocklist(),
+    allowLoopback: [`127.0.0.1:${imagePort}`],
+  };
 
   content = Fastify();
   await content.register(imageProxyPlugin, { signer, policy });
@@ -43,14 +50,19 @@ before(async () => {
   // The studio server's protected scope, reduced to what matters here: no session -> 401, no CSRF token -> 403.
   await app.register(async (scope) => {
     scope.addHook("onRequest", async (request, reply) => {
-      if (request.headers.cookie !== SESSION) return reply.code(401).send({ error: "unauthenticated", message: "Sign in first." });
-      if (request.method !== "GET" && request.headers["x-csrf-token"] !== CSRF) return reply.code(403).send({ error: "csrf", message: "Missing CSRF token." });
+      if (request.headers.cookie !== SESSION)
+        return reply.code(401).send({ error: "unauthenticated", message: "Sign in first." });
+      if (request.method !== "GET" && request.headers["x-csrf-token"] !== CSRF)
+        return reply.code(403).send({ error: "csrf", message: "Missing CSRF token." });
     });
     await scope.register(urlCheckRoute, {
       policy,
       signer,
       contentOrigin,
-      getUserTrust: async (request) => (request.headers["x-test-user"] === "trusting" ? { domains: ["docs.python.org", "evil.example"], applications: ["vscode"] } : { domains: [], applications: [] }),
+      getUserTrust: async (request) =>
+        request.headers["x-test-user"] === "trusting"
+          ? { domains: ["docs.python.org", "evil.example"], applications: ["vscode"] }
+          : { domains: [], applications: [] },
     });
   });
   await app.ready();
@@ -70,7 +82,10 @@ async function check(body: unknown, headers: Record<string, string> = {}) {
     headers: { cookie: SESSION, "x-csrf-token": CSRF, "content-type": "application/json", ...headers },
     payload: typeof body === "string" ? body : JSON.stringify(body),
   });
-  return { status: response.statusCode, json: response.json() as { verdicts: CheckedUrl[]; error?: string; message?: string; at?: string } };
+  return {
+    status: response.statusCode,
+    json: response.json() as { verdicts: CheckedUrl[]; error?: string; message?: string; at?: string },
+  };
 }
 
 test("verdicts come back in order, one per check, with what a prompt needs", async () => {
@@ -86,18 +101,36 @@ test("verdicts come back in order, one per check, with what a prompt needs", asy
     ],
   });
   assert.equal(status, 200);
-  assert.deepEqual(json.verdicts.map((v) => `${v.verdict} ${v.reason}`), [
-    "prompt external_site", "block scheme_not_allowed", "prompt external_application", "allow workspace_relative", "block app_api",
-    "block blocklisted", "allow same_document",
-  ]);
-  assert.deepEqual(json.verdicts[0]?.prompt, { kind: "external_site", host: "docs.python.org", registrableDomain: "python.org", clickThrough: true });
+  assert.deepEqual(
+    json.verdicts.map((v) => `${v.verdict} ${v.reason}`),
+    [
+      "prompt external_site",
+      "block scheme_not_allowed",
+      "prompt external_application",
+      "allow workspace_relative",
+      "block app_api",
+      "block blocklisted",
+      "allow same_document",
+    ],
+  );
+  assert.deepEqual(json.verdicts[0]?.prompt, {
+    kind: "external_site",
+    host: "docs.python.org",
+    registrableDomain: "python.org",
+    clickThrough: true,
+  });
   assert.equal(json.verdicts[2]?.prompt?.application, "Visual Studio Code");
   assert.equal(json.verdicts[5]?.list, "phishing");
   assert.equal(json.verdicts[5]?.prompt?.clickThrough, false);
 });
 
 test("an allowed web image carries a signed proxy URL that the content origin serves", async () => {
-  const { json } = await check({ checks: [{ url: `http://127.0.0.1:${imagePort}/a.png`, context: "image" }, { url: "attachment:x.png", context: "image" }] });
+  const { json } = await check({
+    checks: [
+      { url: `http://127.0.0.1:${imagePort}/a.png`, context: "image" },
+      { url: "attachment:x.png", context: "image" },
+    ],
+  });
   const [image, attachment] = json.verdicts;
   assert.equal(image?.reason, "proxied_image");
   assert.ok(image?.proxyUrl?.startsWith(`${contentOrigin}/image/k1/`), image?.proxyUrl);
@@ -109,16 +142,36 @@ test("an allowed web image carries a signed proxy URL that the content origin se
 
 test("a person's trusted domains and applications turn their prompts into allow, never a block", async () => {
   const { json } = await check(
-    { checks: [{ url: "https://docs.python.org/3/", context: "link" }, { url: "vscode://x", context: "link" }, { url: "https://evil.example/", context: "link" }, { url: "https://other.example/", context: "link" }] },
+    {
+      checks: [
+        { url: "https://docs.python.org/3/", context: "link" },
+        { url: "vscode://x", context: "link" },
+        { url: "https://evil.example/", context: "link" },
+        { url: "https://other.example/", context: "link" },
+      ],
+    },
     { "x-test-user": "trusting" },
   );
-  assert.deepEqual(json.verdicts.map((v) => `${v.verdict} ${v.reason}`), ["allow trusted_site", "allow trusted_application", "block blocklisted", "prompt external_site"]);
+  assert.deepEqual(
+    json.verdicts.map((v) => `${v.verdict} ${v.reason}`),
+    ["allow trusted_site", "allow trusted_application", "block blocklisted", "prompt external_site"],
+  );
 });
 
 test("the session and CSRF checks of the enclosing scope run first", async () => {
-  const noSession = await app.inject({ method: "POST", url: "/api/url-check", headers: { "content-type": "application/json" }, payload: "{}" });
+  const noSession = await app.inject({
+    method: "POST",
+    url: "/api/url-check",
+    headers: { "content-type": "application/json" },
+    payload: "{}",
+  });
   assert.equal(noSession.statusCode, 401);
-  const noToken = await app.inject({ method: "POST", url: "/api/url-check", headers: { cookie: SESSION, "content-type": "application/json" }, payload: '{"checks":[]}' });
+  const noToken = await app.inject({
+    method: "POST",
+    url: "/api/url-check",
+    headers: { cookie: SESSION, "content-type": "application/json" },
+    payload: '{"checks":[]}',
+  });
   assert.equal(noToken.statusCode, 403);
 });
 
@@ -141,7 +194,9 @@ test("bodies are validated strictly: unknown fields, wrong types, too many check
     assert.equal(json.at, at);
     assert.match(json.message ?? "", new RegExp(message.replace(/[()]/g, "\\$&")));
   }
-  const thousand = await check({ checks: Array.from({ length: 1000 }, (_, i) => ({ url: `#s${i}`, context: "link" })) });
+  const thousand = await check({
+    checks: Array.from({ length: 1000 }, (_, i) => ({ url: `#s${i}`, context: "link" })),
+  });
   assert.equal(thousand.status, 200);
   assert.equal(thousand.json.verdicts.length, 1000);
   const text = await check('{"checks":[]}', { "content-type": "text/plain" });
@@ -153,9 +208,19 @@ test("bodies are validated strictly: unknown fields, wrong types, too many check
 test("the server's route config reaches the route: a rate limit applies to URL checks", async () => {
   const limited = Fastify();
   await limited.register(rateLimit, { global: false });
-  await limited.register(urlCheckRoute, { signer, contentOrigin: "http://127.0.0.1:8081", routeConfig: { rateLimit: { max: 2, timeWindow: 60_000 } } });
+  await limited.register(urlCheckRoute, {
+    signer,
+    contentOrigin: "http://127.0.0.1:8081",
+    routeConfig: { rateLimit: { max: 2, timeWindow: 60_000 } },
+  });
   try {
-    const send = () => limited.inject({ method: "POST", url: "/api/url-check", headers: { "content-type": "application/json" }, payload: '{"checks":[]}' });
+    const send = () =>
+      limited.inject({
+        method: "POST",
+        url: "/api/url-check",
+        headers: { "content-type": "application/json" },
+        payload: '{"checks":[]}',
+      });
     assert.equal((await send()).statusCode, 200);
     assert.equal((await send()).statusCode, 200);
     assert.equal((await send()).statusCode, 429);

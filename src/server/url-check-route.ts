@@ -75,7 +75,8 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 function onlyKeys(value: Record<string, unknown>, allowed: readonly string[], pointer: string): void {
   for (const key of Object.keys(value)) {
-    if (!allowed.includes(key)) throw new BodyError(`${pointer}/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`, `unknown field "${key}"`);
+    if (!allowed.includes(key))
+      throw new BodyError(`${pointer}/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`, `unknown field "${key}"`);
   }
 }
 
@@ -88,7 +89,8 @@ export function validateUrlCheckBody(body: unknown): { checks: CheckRequest[] } 
   onlyKeys(body, ["checks"], "");
   const checks = body.checks;
   if (!Array.isArray(checks)) throw new BodyError("/checks", "checks must be an array");
-  if (checks.length > MAX_URL_CHECKS) throw new BodyError("/checks", `at most ${MAX_URL_CHECKS} checks per request, not ${checks.length}`);
+  if (checks.length > MAX_URL_CHECKS)
+    throw new BodyError("/checks", `at most ${MAX_URL_CHECKS} checks per request, not ${checks.length}`);
   return {
     checks: checks.map((check: unknown, i): CheckRequest => {
       const at = `/checks/${i}`;
@@ -96,12 +98,16 @@ export function validateUrlCheckBody(body: unknown): { checks: CheckRequest[] } 
       onlyKeys(check, ["url", "context", "base"], at);
       const { url, context, base } = check;
       if (typeof url !== "string") throw new BodyError(`${at}/url`, "url must be a string");
-      if (url.length > MAX_CHECKED_URL_LENGTH) throw new BodyError(`${at}/url`, `url is longer than ${MAX_CHECKED_URL_LENGTH} characters`);
-      if (context !== "link" && context !== "image") throw new BodyError(`${at}/context`, 'context must be "link" or "image"');
+      if (url.length > MAX_CHECKED_URL_LENGTH)
+        throw new BodyError(`${at}/url`, `url is longer than ${MAX_CHECKED_URL_LENGTH} characters`);
+      if (context !== "link" && context !== "image")
+        throw new BodyError(`${at}/context`, 'context must be "link" or "image"');
       if (base === undefined) return { url, context };
-      if (typeof base !== "string" || base.length > 8192) throw new BodyError(`${at}/base`, "base must be a string of at most 8192 characters");
+      if (typeof base !== "string" || base.length > 8192)
+        throw new BodyError(`${at}/base`, "base must be a string of at most 8192 characters");
       const parsed = URL.parse(base);
-      if (!parsed || (parsed.protocol !== "http:" && parsed.protocol !== "https:")) throw new BodyError(`${at}/base`, "base must be an http(s) URL");
+      if (!parsed || (parsed.protocol !== "http:" && parsed.protocol !== "https:"))
+        throw new BodyError(`${at}/base`, "base must be an http(s) URL");
       return { url, context, base };
     }),
   };
@@ -109,13 +115,15 @@ export function validateUrlCheckBody(body: unknown): { checks: CheckRequest[] } 
 
 export async function urlCheckRoute(app: FastifyInstance, options: UrlCheckRouteOptions): Promise<void> {
   const contentOrigin = new URL(options.contentOrigin).origin;
-  const policyOf = typeof options.policy === "function" ? options.policy : () => (options.policy as UrlPolicy | undefined) ?? {};
+  const policyOf =
+    typeof options.policy === "function" ? options.policy : () => (options.policy as UrlPolicy | undefined) ?? {};
 
   app.post(
     "/api/url-check",
     {
       schema: {
-        summary: "Check URLs from a notebook before the browser uses them: verdicts in order, with a signed proxy URL for allowed images",
+        summary:
+          "Check URLs from a notebook before the browser uses them: verdicts in order, with a signed proxy URL for allowed images",
         tags: ["urls"],
         body: URL_CHECK_BODY_SCHEMA,
       },
@@ -143,13 +151,28 @@ export async function urlCheckRoute(app: FastifyInstance, options: UrlCheckRoute
       }
       const { checks } = request.body as { checks: CheckRequest[] };
       const trust = options.getUserTrust ? await options.getUserTrust(request) : { domains: [], applications: [] };
-      const policy: UrlPolicy = { ...policyOf(), trustedDomains: trust.domains, trustedApplications: trust.applications };
+      const policy: UrlPolicy = {
+        ...policyOf(),
+        trustedDomains: trust.domains,
+        trustedApplications: trust.applications,
+      };
       const verdicts = checks.map(({ url, context, base }): CheckedUrl => {
         const verdict: CheckedUrl = checkUrl(url, context, { base, policy });
         if (verdict.reason !== "proxied_image" || verdict.normalized === null) return verdict;
         if (verdict.normalized.length > MAX_SIGNED_URL_LENGTH) {
           // Too long to sign is too long to fetch: refused, not passed through unproxied.
-          return { ...verdict, verdict: "block", reason: "invalid_url", message: `${REASONS.invalid_url} (longer than ${MAX_SIGNED_URL_LENGTH} characters)`, prompt: { kind: "blocked", host: verdict.display, registrableDomain: verdict.registrableDomain ?? null, clickThrough: false } };
+          return {
+            ...verdict,
+            verdict: "block",
+            reason: "invalid_url",
+            message: `${REASONS.invalid_url} (longer than ${MAX_SIGNED_URL_LENGTH} characters)`,
+            prompt: {
+              kind: "blocked",
+              host: verdict.display,
+              registrableDomain: verdict.registrableDomain ?? null,
+              clickThrough: false,
+            },
+          };
         }
         verdict.proxyUrl = `${contentOrigin}${options.signer.sign(verdict.normalized).path}`;
         return verdict;

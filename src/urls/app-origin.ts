@@ -5,8 +5,24 @@ export const DEFAULT_APP_ORIGIN = "http://localhost:8080";
 
 /** First path segments of routes that act (API, sign-in and sign-out, single sign-on callbacks). */
 export const APP_SIDE_EFFECT_SEGMENTS: readonly string[] = Object.freeze([
-  "api", "login", "logout", "signin", "signout", "sign-in", "sign-out", "auth", "oauth", "oauth2", "sso", "saml", "oidc",
-  "callback", "upload", "uploads", "admin", "jupyter",
+  "api",
+  "login",
+  "logout",
+  "signin",
+  "signout",
+  "sign-in",
+  "sign-out",
+  "auth",
+  "oauth",
+  "oauth2",
+  "sso",
+  "saml",
+  "oidc",
+  "callback",
+  "upload",
+  "uploads",
+  "admin",
+  "jupyter",
 ]);
 
 export function hostWithoutTrailingDot(host: string): string {

@@ -20,11 +20,22 @@ export interface FeedResult {
 }
 
 const MAX_REPORTED_PROBLEMS = 50;
-const SINK_HOSTS = new Set(["localhost", "localhost.localdomain", "local", "broadcasthost", "ip6-localhost", "ip6-loopback", "0.0.0.0"]);
+const SINK_HOSTS = new Set([
+  "localhost",
+  "localhost.localdomain",
+  "local",
+  "broadcasthost",
+  "ip6-localhost",
+  "ip6-loopback",
+  "0.0.0.0",
+]);
 
 /** Guesses the format from the first lines that are not comments. */
 export function detectFormat(text: string): FeedFormat {
-  for (const raw of text.slice(0, 64 * 1024).split("\n").slice(0, 200)) {
+  for (const raw of text
+    .slice(0, 64 * 1024)
+    .split("\n")
+    .slice(0, 200)) {
     const line = raw.trim();
     if (line === "") continue;
     if (line.startsWith("#")) {
@@ -113,7 +124,8 @@ export function readFeed(text: string, format: FeedFormat | "auto", add: (entry:
         const body = line.split("#", 1)[0]?.trim() ?? "";
         if (body === "") continue;
         const [address, ...names] = body.split(/\s+/);
-        if (!address || names.length === 0) throw new BlocklistError("bad_hosts_line", "expected an address and at least one name");
+        if (!address || names.length === 0)
+          throw new BlocklistError("bad_hosts_line", "expected an address and at least one name");
         for (const name of names) {
           if (SINK_HOSTS.has(name.toLowerCase())) continue;
           const host = normalizeHost(name);

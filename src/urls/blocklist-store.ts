@@ -4,8 +4,15 @@
 import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../cli/write-atomic.ts";
-import type { Blocklist} from "./blocklist.ts";
-import { BlocklistBuilder, BlocklistError, LIST_NAME_RE, parsePattern, type BlocklistEntry, type EntryKind } from "./blocklist.ts";
+import type { Blocklist } from "./blocklist.ts";
+import {
+  BlocklistBuilder,
+  BlocklistError,
+  LIST_NAME_RE,
+  parsePattern,
+  type BlocklistEntry,
+  type EntryKind,
+} from "./blocklist.ts";
 import { readFeed, type FeedFormat, type FeedResult } from "./blocklist-formats.ts";
 
 /** The list `vitrine blocklist add` writes to. */
@@ -25,7 +32,10 @@ export function blocklistDir(dataDir: string): string {
 
 function listPath(dataDir: string, name: string): string {
   if (!LIST_NAME_RE.test(name)) {
-    throw new BlocklistError("bad_list_name", `list names are lower-case letters, digits, ".", "_" and "-" (at most 64), not "${name}"`);
+    throw new BlocklistError(
+      "bad_list_name",
+      `list names are lower-case letters, digits, ".", "_" and "-" (at most 64), not "${name}"`,
+    );
   }
   return join(blocklistDir(dataDir), `${name}.list`);
 }
@@ -38,7 +48,10 @@ function listNames(dataDir: string): string[] {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
     throw error;
   }
-  return files.filter((f) => f.endsWith(".list") && LIST_NAME_RE.test(f.slice(0, -5))).map((f) => f.slice(0, -5)).sort();
+  return files
+    .filter((f) => f.endsWith(".list") && LIST_NAME_RE.test(f.slice(0, -5)))
+    .map((f) => f.slice(0, -5))
+    .sort();
 }
 
 function serialize(name: string, lines: Iterable<string>): string {
@@ -47,7 +60,11 @@ function serialize(name: string, lines: Iterable<string>): string {
   return `${parts.join("\n")}\n`;
 }
 
-function readEntries(dataDir: string, name: string, each: (kind: EntryKind, value: string, line: number) => void): void {
+function readEntries(
+  dataDir: string,
+  name: string,
+  each: (kind: EntryKind, value: string, line: number) => void,
+): void {
   const path = listPath(dataDir, name);
   const text = readFileSync(path, "latin1");
   let lineNumber = 0;
@@ -56,13 +73,19 @@ function readEntries(dataDir: string, name: string, each: (kind: EntryKind, valu
     if (line === "" || line.startsWith("#")) continue;
     const space = line.indexOf(" ");
     const kind = line.slice(0, space);
-    if (space < 0 || !KINDS.has(kind)) throw new BlocklistError("corrupt_list", `${path}:${lineNumber}: not a blocklist entry`);
+    if (space < 0 || !KINDS.has(kind))
+      throw new BlocklistError("corrupt_list", `${path}:${lineNumber}: not a blocklist entry`);
     each(kind as EntryKind, line.slice(space + 1), lineNumber);
   }
 }
 
 /** Reads a feed file and stores it as list `name`, replacing a list of that name. */
-export function importBlocklist(dataDir: string, name: string, source: string, format: FeedFormat | "auto"): FeedResult {
+export function importBlocklist(
+  dataDir: string,
+  name: string,
+  source: string,
+  format: FeedFormat | "auto",
+): FeedResult {
   const path = listPath(dataDir, name);
   const lines = new Set<string>();
   const result = readFeed(readFileSync(source, "utf8"), format, (entry) => lines.add(`${entry.kind} ${entry.value}`));
@@ -72,7 +95,11 @@ export function importBlocklist(dataDir: string, name: string, source: string, f
 }
 
 /** Adds one pattern to a list (the admin list by default). Returns the entry and whether it was new. */
-export function addToBlocklist(dataDir: string, pattern: string, name = ADMIN_LIST): { entry: BlocklistEntry; added: boolean } {
+export function addToBlocklist(
+  dataDir: string,
+  pattern: string,
+  name = ADMIN_LIST,
+): { entry: BlocklistEntry; added: boolean } {
   const entry = parsePattern(pattern);
   const path = listPath(dataDir, name);
   const lines: string[] = [];
@@ -86,7 +113,11 @@ export function addToBlocklist(dataDir: string, pattern: string, name = ADMIN_LI
 }
 
 /** Removes one pattern from a list (the admin list by default). Returns whether it was there. */
-export function removeFromBlocklist(dataDir: string, pattern: string, name = ADMIN_LIST): { entry: BlocklistEntry; removed: boolean } {
+export function removeFromBlocklist(
+  dataDir: string,
+  pattern: string,
+  name = ADMIN_LIST,
+): { entry: BlocklistEntry; removed: boolean } {
   const entry = parsePattern(pattern);
   if (!listNames(dataDir).includes(name)) return { entry, removed: false };
   const line = `${entry.kind} ${entry.value}`;

@@ -24,16 +24,36 @@ test("patterns: hosts, prefixes and exact URLs, normalized as the engine normali
   assert.deepEqual(parsePattern("bücher.example"), { kind: "host", value: "xn--bcher-kva.example" });
   assert.deepEqual(parsePattern("0x7f.1"), { kind: "host", value: "127.0.0.1" });
   assert.deepEqual(parsePattern("[0:0::1]"), { kind: "host", value: "[::1]" });
-  assert.deepEqual(parsePattern("HTTPS://Evil.Example/Downloads/*"), { kind: "prefix", value: "https://evil.example/Downloads/" });
-  assert.deepEqual(parsePattern("http://evil.example:80/%6Dal.exe#x"), { kind: "url", value: "http://evil.example/mal.exe" });
+  assert.deepEqual(parsePattern("HTTPS://Evil.Example/Downloads/*"), {
+    kind: "prefix",
+    value: "https://evil.example/Downloads/",
+  });
+  assert.deepEqual(parsePattern("http://evil.example:80/%6Dal.exe#x"), {
+    kind: "url",
+    value: "http://evil.example/mal.exe",
+  });
   assert.deepEqual(parsePattern("http://user:pw@evil.example./a"), { kind: "url", value: "http://evil.example/a" });
-  for (const bad of ["", "   ", "javascript://x", "ftp://x.example/", "evil example", "http://", "evil.example:8080", "a/b", "user@evil.example", "."]) {
+  for (const bad of [
+    "",
+    "   ",
+    "javascript://x",
+    "ftp://x.example/",
+    "evil example",
+    "http://",
+    "evil.example:8080",
+    "a/b",
+    "user@evil.example",
+    ".",
+  ]) {
     assert.throws(() => parsePattern(bad), BlocklistError, bad);
   }
 });
 
 test("lookups: host suffix on label boundaries, URL prefixes, exact URLs; the list is named", () => {
-  const list = build({ feed: ["http://evil.example/bins/x.sh", "https://cdn.example/malware/*"], admin: ["bad.example", "1.2.3.4"] });
+  const list = build({
+    feed: ["http://evil.example/bins/x.sh", "https://cdn.example/malware/*"],
+    admin: ["bad.example", "1.2.3.4"],
+  });
   const hit = (url: string) => checkUrl(url, "image", { policy: { blocklist: list } });
   assert.equal(hit("http://evil.example/bins/x.sh").list, "feed");
   assert.equal(hit("http://EVIL.example./bins/%78.sh").list, "feed", "case, trailing dot and encoded letters");
@@ -49,8 +69,14 @@ test("lookups: host suffix on label boundaries, URL prefixes, exact URLs; the li
   assert.equal(hit("http://1.2.3.4/").list, "admin");
   assert.equal(hit("http://0x01020304/").list, "admin", "an IPv4 spelling");
   assert.equal(hit("http://5.1.2.3.4.example/").reason, "proxied_image");
-  const link = checkUrl("https://bad.example/#frag", "link", { policy: { blocklist: list, trustedDomains: ["bad.example"] } });
-  assert.equal(`${link.verdict} ${link.reason} ${link.list}`, "block blocklisted admin", "trust never beats a blocklist");
+  const link = checkUrl("https://bad.example/#frag", "link", {
+    policy: { blocklist: list, trustedDomains: ["bad.example"] },
+  });
+  assert.equal(
+    `${link.verdict} ${link.reason} ${link.list}`,
+    "block blocklisted admin",
+    "trust never beats a blocklist",
+  );
 });
 
 test("feeds: URLhaus CSV, URL lists and hosts files, with located problems", () => {
@@ -68,21 +94,36 @@ test("feeds: URLhaus CSV, URL lists and hosts files, with located problems", () 
   const r = readFeed(urlhaus, "auto", (e) => seen.push(`${e.kind} ${e.value}`));
   assert.deepEqual(seen, ["url http://198.51.100.9:40507/Mozi.m", "url https://evil.example/a,b.exe"]);
   assert.equal(r.entries, 2);
-  assert.deepEqual(r.problems.map((p) => `${p.line} ${p.code}`), ["6 bad_pattern", "7 bad_csv"]);
+  assert.deepEqual(
+    r.problems.map((p) => `${p.line} ${p.code}`),
+    ["6 bad_pattern", "7 bad_csv"],
+  );
 
-  const hosts = "# comment\n127.0.0.1 localhost\n0.0.0.0 ads.example tracker.example # two\n::1 ip6-localhost\n0.0.0.0\n";
+  const hosts =
+    "# comment\n127.0.0.1 localhost\n0.0.0.0 ads.example tracker.example # two\n::1 ip6-localhost\n0.0.0.0\n";
   assert.equal(detectFormat(hosts), "hosts");
   const hostEntries: string[] = [];
   const h = readFeed(hosts, "auto", (e) => hostEntries.push(`${e.kind} ${e.value}`));
   assert.deepEqual(hostEntries, ["host ads.example", "host tracker.example"]);
-  assert.deepEqual(h.problems.map((p) => `${p.line} ${p.code}`), ["5 bad_hosts_line"]);
+  assert.deepEqual(
+    h.problems.map((p) => `${p.line} ${p.code}`),
+    ["5 bad_hosts_line"],
+  );
 
-  const urls = "# phishing\nhttps://phish.example/login\r\nphish2.example\nhttps://phish3.example/kit/*\n\nmailto:x@example.com\n";
+  const urls =
+    "# phishing\nhttps://phish.example/login\r\nphish2.example\nhttps://phish3.example/kit/*\n\nmailto:x@example.com\n";
   assert.equal(detectFormat(urls), "urls");
   const urlEntries: string[] = [];
   const u = readFeed(urls, "auto", (e) => urlEntries.push(`${e.kind} ${e.value}`));
-  assert.deepEqual(urlEntries, ["url https://phish.example/login", "host phish2.example", "prefix https://phish3.example/kit/"]);
-  assert.deepEqual(u.problems.map((p) => `${p.line} ${p.code}`), ["6 bad_pattern"]);
+  assert.deepEqual(urlEntries, [
+    "url https://phish.example/login",
+    "host phish2.example",
+    "prefix https://phish3.example/kit/",
+  ]);
+  assert.deepEqual(
+    u.problems.map((p) => `${p.line} ${p.code}`),
+    ["6 bad_pattern"],
+  );
   assert.deepEqual(splitCsvLine('"a ""q""",b,,"c"'), ['a "q"', "b", "", "c"]);
 });
 
@@ -98,18 +139,32 @@ test("the store: imports replace a list atomically, additions accumulate, loads 
     { name: "admin", hosts: 1, prefixes: 1, urls: 0 },
     { name: "phish", hosts: 1, prefixes: 0, urls: 1 },
   ]);
-  assert.deepEqual(readdirSync(join(dir, "blocklists")).sort(), ["admin.list", "phish.list"], "no temporary files left");
+  assert.deepEqual(
+    readdirSync(join(dir, "blocklists")).sort(),
+    ["admin.list", "phish.list"],
+    "no temporary files left",
+  );
   const list = loadBlocklists(dir);
   assert.equal(list.lookup("https://phish.example/login", "phish.example"), "phish");
   assert.equal(list.lookup("https://a.bad.example/", "a.bad.example"), "admin");
   assert.equal(list.lookup("https://x.example/y", "x.example"), "admin");
   writeFileSync(feed, "other.example\n");
   importBlocklist(dir, "phish", feed, "urls");
-  assert.equal(loadBlocklists(dir).lookup("https://phish.example/login", "phish.example"), null, "an import replaces the list");
+  assert.equal(
+    loadBlocklists(dir).lookup("https://phish.example/login", "phish.example"),
+    null,
+    "an import replaces the list",
+  );
   assert.throws(() => importBlocklist(dir, "../evil", feed, "urls"), /list names/);
   writeFileSync(join(dir, "blocklists", "broken.list"), "# vitrine blocklist v1\nsomething else\n");
-  assert.throws(() => loadBlocklists(dir), (e: BlocklistError) => e.code === "corrupt_list" && /broken\.list:2/.test(e.message));
-  assert.match(readFileSync(join(dir, "blocklists", "admin.list"), "utf8"), /^# vitrine blocklist v1 name=admin\nhost bad\.example\n/);
+  assert.throws(
+    () => loadBlocklists(dir),
+    (e: BlocklistError) => e.code === "corrupt_list" && /broken\.list:2/.test(e.message),
+  );
+  assert.match(
+    readFileSync(join(dir, "blocklists", "admin.list"), "utf8"),
+    /^# vitrine blocklist v1 name=admin\nhost bad\.example\n/,
+  );
 });
 
 test("hundreds of thousands of entries stay compact and exact", () => {

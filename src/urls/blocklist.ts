@@ -59,7 +59,14 @@ export function decodeUnreserved(href: string): string {
   if (!href.includes("%")) return href;
   return href.replace(/%([0-9a-fA-F]{2})/g, (whole, hex: string) => {
     const c = Number.parseInt(hex, 16);
-    const unreserved = (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x2d || c === 0x2e || c === 0x5f || c === 0x7e;
+    const unreserved =
+      (c >= 0x30 && c <= 0x39) ||
+      (c >= 0x41 && c <= 0x5a) ||
+      (c >= 0x61 && c <= 0x7a) ||
+      c === 0x2d ||
+      c === 0x2e ||
+      c === 0x5f ||
+      c === 0x7e;
     return unreserved ? String.fromCharCode(c) : whole.toUpperCase();
   });
 }
@@ -148,7 +155,10 @@ class BloomFilter {
   mayHave(h: number): boolean {
     const a = h >>> this.#shift;
     const b = Math.imul(h ^ (h >>> 16), 0x9e3779b1) >>> this.#shift;
-    return ((this.#bits[a >>> 5] as number) & (1 << (a & 31))) !== 0 && ((this.#bits[b >>> 5] as number) & (1 << (b & 31))) !== 0;
+    return (
+      ((this.#bits[a >>> 5] as number) & (1 << (a & 31))) !== 0 &&
+      ((this.#bits[b >>> 5] as number) & (1 << (b & 31))) !== 0
+    );
   }
 
   get byteLength(): number {
@@ -173,7 +183,9 @@ export class Blocklist {
     this.#hosts = new StringTable(values.host, tags.host);
     this.#urls = new StringTable(values.url, tags.url);
     // Prefixes are grouped by origin: a lookup hashes the URL's origin once and tries that origin's prefixes only.
-    const order = values.prefix.map((_, i) => i).sort((a, b) => compare(values.prefix[a] as string, values.prefix[b] as string));
+    const order = values.prefix
+      .map((_, i) => i)
+      .sort((a, b) => compare(values.prefix[a] as string, values.prefix[b] as string));
     const sorted: string[] = [];
     const sortedTags: number[] = [];
     const origins: string[] = [];
@@ -212,7 +224,15 @@ export class Blocklist {
   }
 
   get byteLength(): number {
-    return this.#hosts.byteLength + this.#urls.byteLength + this.#prefixes.byteLength + this.#prefixOrigins.byteLength + this.#groupStart.byteLength + this.#hostFilter.byteLength + this.#urlHosts.byteLength;
+    return (
+      this.#hosts.byteLength +
+      this.#urls.byteLength +
+      this.#prefixes.byteLength +
+      this.#prefixOrigins.byteLength +
+      this.#groupStart.byteLength +
+      this.#hostFilter.byteLength +
+      this.#urlHosts.byteLength
+    );
   }
 
   lookup(url: string, host: string): string | null {

@@ -5,11 +5,21 @@ import { BlocklistBuilder, checkUrl, parsePattern, REASONS, type UrlContext, typ
 
 type Row = readonly [input: string, reason: string, normalized?: string | null];
 
-function table(name: string, context: UrlContext, verdict: string, rows: readonly Row[], options: { base?: string; policy?: UrlPolicy } = {}) {
+function table(
+  name: string,
+  context: UrlContext,
+  verdict: string,
+  rows: readonly Row[],
+  options: { base?: string; policy?: UrlPolicy } = {},
+) {
   test(`${name} (${context}: ${verdict})`, () => {
     for (const [input, reason, normalized] of rows) {
       const v = checkUrl(input, context, options);
-      assert.equal(`${v.verdict} ${v.reason}`, `${verdict} ${reason}`, `${JSON.stringify(input)} -> ${JSON.stringify(v)}`);
+      assert.equal(
+        `${v.verdict} ${v.reason}`,
+        `${verdict} ${reason}`,
+        `${JSON.stringify(input)} -> ${JSON.stringify(v)}`,
+      );
       assert.equal(v.input, input);
       assert.equal(v.context, context);
       assert.ok(v.message.startsWith(REASONS[v.reason]), "the message is the reason's sentence");
@@ -78,30 +88,42 @@ table("raster data: images and attachments", "image", "allow", [
   ["attachment:my%20figure.jpg", "attachment"],
 ]);
 
-table("links that stay in the notebook or the workspace", "link", "allow", [
-  ["#section-2", "same_document", "#section-2"],
-  ["  #x", "same_document", "#x"],
-  ["&#35;x", "same_document", "#x"],
-  ["#", "same_document", "#"],
-  ["other.ipynb", "workspace_relative", "http://localhost:8080/w/team/files/other.ipynb"],
-  ["./data/table.csv", "workspace_relative", "http://localhost:8080/w/team/files/data/table.csv"],
-  ["../files/x.ipynb#cell-3", "workspace_relative"],
-  ["http://localhost:8080/w/team/files/x.ipynb", "workspace_relative"],
-  ["HTTP://LOCALHOST.:8080/w/team/", "workspace_relative"],
-  ["/w/team", "workspace_relative"],
-  ["/w/%74eam/files/x.ipynb", "workspace_relative"],
-], { base: "http://localhost:8080/w/team/files/notebook.ipynb" });
+table(
+  "links that stay in the notebook or the workspace",
+  "link",
+  "allow",
+  [
+    ["#section-2", "same_document", "#section-2"],
+    ["  #x", "same_document", "#x"],
+    ["&#35;x", "same_document", "#x"],
+    ["#", "same_document", "#"],
+    ["other.ipynb", "workspace_relative", "http://localhost:8080/w/team/files/other.ipynb"],
+    ["./data/table.csv", "workspace_relative", "http://localhost:8080/w/team/files/data/table.csv"],
+    ["../files/x.ipynb#cell-3", "workspace_relative"],
+    ["http://localhost:8080/w/team/files/x.ipynb", "workspace_relative"],
+    ["HTTP://LOCALHOST.:8080/w/team/", "workspace_relative"],
+    ["/w/team", "workspace_relative"],
+    ["/w/%74eam/files/x.ipynb", "workspace_relative"],
+  ],
+  { base: "http://localhost:8080/w/team/files/notebook.ipynb" },
+);
 
-table("links into the studio outside the notebook's workspace are asked first", "link", "prompt", [
-  ["/w/other/f/x.ipynb", "outside_workspace", "http://localhost:8080/w/other/f/x.ipynb"],
-  ["../../other/f/x.ipynb", "outside_workspace"],
-  ["/", "outside_workspace"],
-  ["/w/", "outside_workspace"],
-  ["/w/teams/f/x.ipynb", "outside_workspace"],
-  ["/W/team/f/x.ipynb", "outside_workspace"],
-  ["http://localhost:8080/w/%2574eam/", "outside_workspace"],
-  ["HTTP://LOCALHOST.:8080/w/team2/", "outside_workspace"],
-], { base: "http://localhost:8080/w/team/files/notebook.ipynb" });
+table(
+  "links into the studio outside the notebook's workspace are asked first",
+  "link",
+  "prompt",
+  [
+    ["/w/other/f/x.ipynb", "outside_workspace", "http://localhost:8080/w/other/f/x.ipynb"],
+    ["../../other/f/x.ipynb", "outside_workspace"],
+    ["/", "outside_workspace"],
+    ["/w/", "outside_workspace"],
+    ["/w/teams/f/x.ipynb", "outside_workspace"],
+    ["/W/team/f/x.ipynb", "outside_workspace"],
+    ["http://localhost:8080/w/%2574eam/", "outside_workspace"],
+    ["HTTP://LOCALHOST.:8080/w/team2/", "outside_workspace"],
+  ],
+  { base: "http://localhost:8080/w/team/files/notebook.ipynb" },
+);
 
 test("leaving the workspace is a prompt of its own kind, only for links, and only from a notebook in a workspace", () => {
   const base = "http://localhost:8080/w/team/f/notebook.ipynb";
@@ -110,50 +132,66 @@ test("leaving the workspace is a prompt of its own kind, only for links, and onl
   assert.equal(v.prompt?.clickThrough, true);
   assert.equal(checkUrl("/w/other/x.png", "image", { base }).reason, "workspace_relative");
   assert.equal(checkUrl("/w/other/", "link").reason, "workspace_relative", "no base: the studio's root");
-  assert.equal(checkUrl("http://localhost:8080/w/other/", "link", { base: "https://elsewhere.example/w/team/" }).reason, "workspace_relative", "a base off the studio is in no workspace");
+  assert.equal(
+    checkUrl("http://localhost:8080/w/other/", "link", { base: "https://elsewhere.example/w/team/" }).reason,
+    "workspace_relative",
+    "a base off the studio is in no workspace",
+  );
   assert.equal(checkUrl("/api/x", "link", { base }).reason, "app_api", "the API is blocked before anything else");
 });
 
-table("the studio's own API and routes with side effects, in every spelling the router accepts", "link", "block", [
-  ["/api/workspaces/1/delete", "app_api", "http://localhost:8080/api/workspaces/1/delete"],
-  ["../../../api/session", "app_api"],
-  ["/API/session", "app_api"],
-  ["/Api", "app_api"],
-  ["/%61pi/session", "app_api"],
-  ["/%2561pi/session", "app_api"],
-  ["/%41%50%49/x", "app_api"],
-  ["//localhost:8080/api/x", "app_api"],
-  ["/./api/x", "app_api"],
-  ["/x/../api/x", "app_api"],
-  ["/x/%2e%2e/api/x", "app_api"],
-  ["/x/%2E%2E/api/x", "app_api"],
-  ["/x/.%2e/api/x", "app_api"],
-  ["\\api\\x", "app_api"],
-  ["/api;jsessionid=1/x", "app_api"],
-  ["/api%2fx", "app_api"],
-  ["/ap\ti/x", "app_api"],
-  ["/logout", "app_api"],
-  ["/auth/callback?code=1", "app_api"],
-  ["http://localhost:8080/api/x", "app_api"],
-  ["http://LOCALHOST:8080/api/x", "app_api"],
-  ["http://localhost.:8080/api/x", "app_api"],
-  ["http://localhost..:8080/api/x", "app_api"],
-  ["http://localhost:08080/api/x", "app_api"],
-  ["https://localhost/api/x", "app_api"],
-  ["http://localhost:9999/api/x", "app_api"],
-  ["http://user:pass@localhost:8080/api/x", "app_api", "http://localhost:8080/api/x"],
-  ["http:\\\\localhost:8080\\api\\x", "app_api"],
-  ["/api&#47;x", "app_api"],
-  ["&#x2f;api/x", "app_api"],
-], { base: "http://localhost:8080/w/team/files/notebook.ipynb" });
+table(
+  "the studio's own API and routes with side effects, in every spelling the router accepts",
+  "link",
+  "block",
+  [
+    ["/api/workspaces/1/delete", "app_api", "http://localhost:8080/api/workspaces/1/delete"],
+    ["../../../api/session", "app_api"],
+    ["/API/session", "app_api"],
+    ["/Api", "app_api"],
+    ["/%61pi/session", "app_api"],
+    ["/%2561pi/session", "app_api"],
+    ["/%41%50%49/x", "app_api"],
+    ["//localhost:8080/api/x", "app_api"],
+    ["/./api/x", "app_api"],
+    ["/x/../api/x", "app_api"],
+    ["/x/%2e%2e/api/x", "app_api"],
+    ["/x/%2E%2E/api/x", "app_api"],
+    ["/x/.%2e/api/x", "app_api"],
+    ["\\api\\x", "app_api"],
+    ["/api;jsessionid=1/x", "app_api"],
+    ["/api%2fx", "app_api"],
+    ["/ap\ti/x", "app_api"],
+    ["/logout", "app_api"],
+    ["/auth/callback?code=1", "app_api"],
+    ["http://localhost:8080/api/x", "app_api"],
+    ["http://LOCALHOST:8080/api/x", "app_api"],
+    ["http://localhost.:8080/api/x", "app_api"],
+    ["http://localhost..:8080/api/x", "app_api"],
+    ["http://localhost:08080/api/x", "app_api"],
+    ["https://localhost/api/x", "app_api"],
+    ["http://localhost:9999/api/x", "app_api"],
+    ["http://user:pass@localhost:8080/api/x", "app_api", "http://localhost:8080/api/x"],
+    ["http:\\\\localhost:8080\\api\\x", "app_api"],
+    ["/api&#47;x", "app_api"],
+    ["&#x2f;api/x", "app_api"],
+  ],
+  { base: "http://localhost:8080/w/team/files/notebook.ipynb" },
+);
 
-table("a deployed studio on its own host name", "link", "block", [
-  ["https://studio.example.org/api/x", "app_api"],
-  ["https://STUDIO.example.org./api/x", "app_api"],
-  ["https://studio.example.org:443/api/x", "app_api"],
-  ["http://studio.example.org/api/x", "app_api"],
-  ["https://studio.example.org/%61pi/x", "app_api"],
-], { policy: { appOrigin: "https://studio.example.org" } });
+table(
+  "a deployed studio on its own host name",
+  "link",
+  "block",
+  [
+    ["https://studio.example.org/api/x", "app_api"],
+    ["https://STUDIO.example.org./api/x", "app_api"],
+    ["https://studio.example.org:443/api/x", "app_api"],
+    ["http://studio.example.org/api/x", "app_api"],
+    ["https://studio.example.org/%61pi/x", "app_api"],
+  ],
+  { policy: { appOrigin: "https://studio.example.org" } },
+);
 
 table("the studio's API as an image (a GET with cookies would be a CSRF)", "image", "block", [
   ["/api/logout", "app_api"],
@@ -162,39 +200,141 @@ table("the studio's API as an image (a GET with cookies would be a CSRF)", "imag
 ]);
 
 const LOOPBACK_AND_PRIVATE: readonly string[] = [
-  "http://127.0.0.1/", "http://127.1/", "http://127.0.1/", "http://2130706433/", "http://0x7f000001/",
-  "http://0x7f.0x0.0x0.0x1/", "http://0177.0.0.1/", "http://017700000001/", "http://0x7f.1/", "http://127.000.000.001/",
-  "http://127.0.0.1./", "http://%31%32%37.0.0.1/", "http://１２７．０．０．１/", "http://127。0。0。1/", "http://0/",
-  "http://0.0.0.0/", "http://[::1]/", "http://[0:0:0:0:0:0:0:1]/", "http://[::]/", "http://[::ffff:127.0.0.1]/",
-  "http://[::ffff:7f00:1]/", "http://[0:0:0:0:0:ffff:127.0.0.1]/", "http://[::127.0.0.1]/", "http://[::ffff:0:127.0.0.1]/",
-  "http://10.0.0.1/", "http://10.255.255.255/", "http://012.1/", "http://167772161/", "http://172.16.0.1/", "http://172.31.255.255/",
-  "http://192.168.1.1/", "http://0xc0a80101/", "http://3232235777/", "http://169.254.169.254/latest/meta-data/",
-  "http://0xa9fea9fe/", "http://2852039166/", "http://0251.0376.0251.0376/", "http://[::ffff:169.254.169.254]/",
-  "http://[::ffff:a9fe:a9fe]/", "http://[64:ff9b::169.254.169.254]/", "http://[64:ff9b::a9fe:a9fe]/",
-  "http://[64:ff9b::10.0.0.1]/", "http://[64:ff9b:1::8.8.8.8]/", "http://[2002:7f00:1::]/", "http://[2002:a9fe:a9fe::1]/",
-  "http://[2002:c0a8:101::]/", "http://[2001:0:4136:e378:8000:63bf:80ff:fefe]/", "http://[2001::1]/",
-  "http://100.64.0.1/", "http://100.127.255.255/", "http://192.0.0.1/", "http://192.0.2.1/", "http://198.18.0.1/",
-  "http://198.19.255.255/", "http://198.51.100.7/", "http://203.0.113.9/", "http://224.0.0.1/", "http://239.255.255.250/",
-  "http://240.0.0.1/", "http://255.255.255.255/", "http://[fc00::1]/", "http://[fd12:3456::1]/", "http://[fe80::1]/",
-  "http://[febf::1]/", "http://[fec0::1]/", "http://[ff02::1]/", "http://[100::1]/", "http://[2001:db8::1]/",
-  "http://[3fff::1]/", "http://[2001:2::1]/", "http://[5f00::1]/", "http://[::ffff:192.168.0.1]/",
-  "http://user@127.0.0.1/", "http://example.com@127.0.0.1/", "https://127.0.0.1:443/", "http://[::1]:80/",
-  "http:\\\\127.0.0.1\\", "//127.0.0.1/", "\\\\127.0.0.1/", "http://127.0.0.1&#47;x",
-  "http&#58;//127.0.0.1/", "ht\ttp://127.0.0.1/",
+  "http://127.0.0.1/",
+  "http://127.1/",
+  "http://127.0.1/",
+  "http://2130706433/",
+  "http://0x7f000001/",
+  "http://0x7f.0x0.0x0.0x1/",
+  "http://0177.0.0.1/",
+  "http://017700000001/",
+  "http://0x7f.1/",
+  "http://127.000.000.001/",
+  "http://127.0.0.1./",
+  "http://%31%32%37.0.0.1/",
+  "http://１２７．０．０．１/",
+  "http://127。0。0。1/",
+  "http://0/",
+  "http://0.0.0.0/",
+  "http://[::1]/",
+  "http://[0:0:0:0:0:0:0:1]/",
+  "http://[::]/",
+  "http://[::ffff:127.0.0.1]/",
+  "http://[::ffff:7f00:1]/",
+  "http://[0:0:0:0:0:ffff:127.0.0.1]/",
+  "http://[::127.0.0.1]/",
+  "http://[::ffff:0:127.0.0.1]/",
+  "http://10.0.0.1/",
+  "http://10.255.255.255/",
+  "http://012.1/",
+  "http://167772161/",
+  "http://172.16.0.1/",
+  "http://172.31.255.255/",
+  "http://192.168.1.1/",
+  "http://0xc0a80101/",
+  "http://3232235777/",
+  "http://169.254.169.254/latest/meta-data/",
+  "http://0xa9fea9fe/",
+  "http://2852039166/",
+  "http://0251.0376.0251.0376/",
+  "http://[::ffff:169.254.169.254]/",
+  "http://[::ffff:a9fe:a9fe]/",
+  "http://[64:ff9b::169.254.169.254]/",
+  "http://[64:ff9b::a9fe:a9fe]/",
+  "http://[64:ff9b::10.0.0.1]/",
+  "http://[64:ff9b:1::8.8.8.8]/",
+  "http://[2002:7f00:1::]/",
+  "http://[2002:a9fe:a9fe::1]/",
+  "http://[2002:c0a8:101::]/",
+  "http://[2001:0:4136:e378:8000:63bf:80ff:fefe]/",
+  "http://[2001::1]/",
+  "http://100.64.0.1/",
+  "http://100.127.255.255/",
+  "http://192.0.0.1/",
+  "http://192.0.2.1/",
+  "http://198.18.0.1/",
+  "http://198.19.255.255/",
+  "http://198.51.100.7/",
+  "http://203.0.113.9/",
+  "http://224.0.0.1/",
+  "http://239.255.255.250/",
+  "http://240.0.0.1/",
+  "http://255.255.255.255/",
+  "http://[fc00::1]/",
+  "http://[fd12:3456::1]/",
+  "http://[fe80::1]/",
+  "http://[febf::1]/",
+  "http://[fec0::1]/",
+  "http://[ff02::1]/",
+  "http://[100::1]/",
+  "http://[2001:db8::1]/",
+  "http://[3fff::1]/",
+  "http://[2001:2::1]/",
+  "http://[5f00::1]/",
+  "http://[::ffff:192.168.0.1]/",
+  "http://user@127.0.0.1/",
+  "http://example.com@127.0.0.1/",
+  "https://127.0.0.1:443/",
+  "http://[::1]:80/",
+  "http:\\\\127.0.0.1\\",
+  "//127.0.0.1/",
+  "\\\\127.0.0.1/",
+  "http://127.0.0.1&#47;x",
+  "http&#58;//127.0.0.1/",
+  "ht\ttp://127.0.0.1/",
 ];
 
-table("loopback, private and special-purpose addresses, every spelling", "image", "block", LOOPBACK_AND_PRIVATE.map((u) => [u, "private_address"] as const));
-table("loopback, private and special-purpose addresses as links", "link", "block", LOOPBACK_AND_PRIVATE.map((u) => [u, "private_address"] as const));
+table(
+  "loopback, private and special-purpose addresses, every spelling",
+  "image",
+  "block",
+  LOOPBACK_AND_PRIVATE.map((u) => [u, "private_address"] as const),
+);
+table(
+  "loopback, private and special-purpose addresses as links",
+  "link",
+  "block",
+  LOOPBACK_AND_PRIVATE.map((u) => [u, "private_address"] as const),
+);
 
 const LOCAL_NAMES = [
-  "http://localhost/", "http://LOCALHOST/", "http://localhost./", "http://foo.localhost/", "http://a.b.localhost./",
-  "http://printer.local/", "http://nas.LOCAL/", "http://metadata.google.internal/", "http://db.internal./",
-  "http://router.home.arpa/", "http://1.0.0.127.in-addr.arpa/", "http://intranet/", "http://printer/",
-  "http://fileserver./", "http://box.lan/", "http://x.localdomain/", "http://wiki.corp/", "http://ⓛⓞⓒⓐⓛⓗⓞⓢⓣ/",
-  "http://localhost%2e/", "http://%6c%6f%63%61%6c%68%6f%73%74/", "///api/x", "/\\api/x", "https://xn--/",
+  "http://localhost/",
+  "http://LOCALHOST/",
+  "http://localhost./",
+  "http://foo.localhost/",
+  "http://a.b.localhost./",
+  "http://printer.local/",
+  "http://nas.LOCAL/",
+  "http://metadata.google.internal/",
+  "http://db.internal./",
+  "http://router.home.arpa/",
+  "http://1.0.0.127.in-addr.arpa/",
+  "http://intranet/",
+  "http://printer/",
+  "http://fileserver./",
+  "http://box.lan/",
+  "http://x.localdomain/",
+  "http://wiki.corp/",
+  "http://ⓛⓞⓒⓐⓛⓗⓞⓢⓣ/",
+  "http://localhost%2e/",
+  "http://%6c%6f%63%61%6c%68%6f%73%74/",
+  "///api/x",
+  "/\\api/x",
+  "https://xn--/",
 ];
-table("local names", "image", "block", LOCAL_NAMES.map((u) => [u, "local_name"] as const));
-table("local names as links", "link", "block", LOCAL_NAMES.map((u) => [u, "local_name"] as const), { policy: { appOrigin: "https://studio.example.org" } });
+table(
+  "local names",
+  "image",
+  "block",
+  LOCAL_NAMES.map((u) => [u, "local_name"] as const),
+);
+table(
+  "local names as links",
+  "link",
+  "block",
+  LOCAL_NAMES.map((u) => [u, "local_name"] as const),
+  { policy: { appOrigin: "https://studio.example.org" } },
+);
 
 table("images: http(s) anywhere public, via the proxy", "image", "allow", [
   ["https://example.com/a.png", "proxied_image", "https://example.com/a.png"],
@@ -300,7 +440,13 @@ table("external applications on the hard deny list", "link", "block", [
 test("application names, trust, and what a prompt shows", () => {
   const excel = checkUrl("ms-excel:ofe|u|https://example.com/a.xlsx", "link");
   assert.equal(excel.application, "Microsoft Excel");
-  assert.deepEqual(excel.prompt, { kind: "external_application", host: null, registrableDomain: null, clickThrough: true, application: "Microsoft Excel" });
+  assert.deepEqual(excel.prompt, {
+    kind: "external_application",
+    host: null,
+    registrableDomain: null,
+    clickThrough: true,
+    application: "Microsoft Excel",
+  });
   assert.equal(checkUrl("my-tool:x", "link").application, 'the "my-tool" application');
   const trusted = checkUrl("vscode://file/x", "link", { policy: { trustedApplications: ["vscode"] } });
   assert.equal(`${trusted.verdict} ${trusted.reason}`, "allow trusted_application");
@@ -332,7 +478,12 @@ test("display: no userinfo, Unicode when honest, punycode when confusable, regis
   assert.equal(v.registrableDomain, "evil.co.uk");
   assert.equal(v.normalized, "https://www.evil.co.uk/login");
   assert.match(v.warning ?? "", /user name or password/);
-  assert.deepEqual(v.prompt, { kind: "external_site", host: "www.evil.co.uk", registrableDomain: "evil.co.uk", clickThrough: true });
+  assert.deepEqual(v.prompt, {
+    kind: "external_site",
+    host: "www.evil.co.uk",
+    registrableDomain: "evil.co.uk",
+    clickThrough: true,
+  });
   const honest = checkUrl("https://www.münchen.de/", "link");
   assert.equal(honest.display, "www.münchen.de");
   assert.equal(honest.registrableDomain, "münchen.de");
@@ -351,7 +502,10 @@ test("allowLoopback opens exact loopback host:port pairs and nothing else", () =
   assert.equal(checkUrl("http://127.0.0.1:4568/a.png", "image", { policy }).reason, "private_address");
   assert.equal(checkUrl("http://127.0.0.2:4567/a.png", "image", { policy }).reason, "private_address");
   assert.equal(checkUrl("http://127.0.0.1/a.png", "image", { policy }).reason, "private_address");
-  assert.throws(() => checkUrl("http://x/", "image", { policy: { allowLoopback: ["10.0.0.1:4567"] } }), /loopback addresses only/);
+  assert.throws(
+    () => checkUrl("http://x/", "image", { policy: { allowLoopback: ["10.0.0.1:4567"] } }),
+    /loopback addresses only/,
+  );
   assert.throws(() => checkUrl("http://x/", "image", { policy: { allowLoopback: ["127.0.0.1"] } }), /host:port/);
 });
 
@@ -366,7 +520,10 @@ test("a scheme-relative spelling with the base's own scheme stays a path, as in 
   const v = checkUrl("http:/127.0.0.1/", "image");
   assert.equal(v.normalized, "http://localhost:8080/127.0.0.1/");
   assert.equal(v.reason, "workspace_relative");
-  assert.equal(checkUrl("http:/127.0.0.1/", "image", { base: "https://studio.example.org/w/" }).reason, "private_address");
+  assert.equal(
+    checkUrl("http:/127.0.0.1/", "image", { base: "https://studio.example.org/w/" }).reason,
+    "private_address",
+  );
 });
 
 test("text input is not decoded a second time", () => {

@@ -1,7 +1,12 @@
 // The verdict engine: one raw URL from a notebook, in a context, against a policy -> allow, prompt or block.
 // Pure and synchronous (no DNS, no I/O): the image proxy repeats the address rules at connect time.
 import { checkRasterImage, isRasterMimeType } from "../render/raster.ts";
-import { APP_SIDE_EFFECT_SEGMENTS, DEFAULT_APP_ORIGIN, hostWithoutTrailingDot, isSideEffectPath } from "./app-origin.ts";
+import {
+  APP_SIDE_EFFECT_SEGMENTS,
+  DEFAULT_APP_ORIGIN,
+  hostWithoutTrailingDot,
+  isSideEffectPath,
+} from "./app-origin.ts";
 import { URL_ENTRIES } from "./blocklist.ts";
 import { decodeAttribute } from "./html-references.ts";
 import { blocklistHostTag, hostFacts, type HostFacts } from "./host-facts.ts";
@@ -78,14 +83,22 @@ function loopbackPair(pair: string): string {
   if (!parsed || !parsed.port) throw new Error(`allowLoopback entries are host:port pairs, not "${pair}"`);
   const host = hostWithoutTrailingDot(parsed.hostname);
   const address = classifyAddress(host);
-  const loopback = host === "localhost" || (address !== null && (address.range === "loopback" || address.range.endsWith(": loopback")));
+  const loopback =
+    host === "localhost" ||
+    (address !== null && (address.range === "loopback" || address.range.endsWith(": loopback")));
   if (!loopback) throw new Error(`allowLoopback accepts loopback addresses only, not "${pair}"`);
   return `${host}:${parsed.port}`;
 }
 
 /** Whether the text starts with "http://" or "https://" at `i`, in any case (a hot path: no regex). */
 function isAbsoluteWeb(text: string, i: number): boolean {
-  if ((text.charCodeAt(i) | 0x20) !== 104 || (text.charCodeAt(i + 1) | 0x20) !== 116 || (text.charCodeAt(i + 2) | 0x20) !== 116 || (text.charCodeAt(i + 3) | 0x20) !== 112) return false;
+  if (
+    (text.charCodeAt(i) | 0x20) !== 104 ||
+    (text.charCodeAt(i + 1) | 0x20) !== 116 ||
+    (text.charCodeAt(i + 2) | 0x20) !== 116 ||
+    (text.charCodeAt(i + 3) | 0x20) !== 112
+  )
+    return false;
   const at = (text.charCodeAt(i + 4) | 0x20) === 115 ? i + 5 : i + 4;
   return text.charCodeAt(at) === 58 && text.charCodeAt(at + 1) === 47 && text.charCodeAt(at + 2) === 47;
 }
@@ -99,14 +112,28 @@ interface Parts {
   detail?: string;
 }
 
-function promptData(context: UrlContext, verdict: Verdict, reason: Reason, host: HostFacts | null, application: string | undefined): PromptData {
+function promptData(
+  context: UrlContext,
+  verdict: Verdict,
+  reason: Reason,
+  host: HostFacts | null,
+  application: string | undefined,
+): PromptData {
   const prompt: PromptData = {
-    kind: verdict === "block" ? "blocked" : reason === "external_application" ? "external_application" : reason === "outside_workspace" ? "studio_page" : "external_site",
+    kind:
+      verdict === "block"
+        ? "blocked"
+        : reason === "external_application"
+          ? "external_application"
+          : reason === "outside_workspace"
+            ? "studio_page"
+            : "external_site",
     host: host ? host.display : null,
     registrableDomain: host ? host.registrableDomain : null,
     // Going on past a refusal is offered only for a link into a local network a person may own; never for
     // blocklist hits, scripts, denied programs or the studio itself.
-    clickThrough: verdict === "prompt" || (context === "link" && (reason === "private_address" || reason === "local_name")),
+    clickThrough:
+      verdict === "prompt" || (context === "link" && (reason === "private_address" || reason === "local_name")),
   };
   if (application !== undefined) prompt.application = application;
   return prompt;
@@ -135,7 +162,8 @@ export function checkUrl(input: string, context: UrlContext, options: CheckOptio
   // see where the URL starts (an empty one would resolve to the base, and "#x" is a fragment).
   let start = 0;
   while (start < decoded.length && decoded.charCodeAt(start) <= 0x20) start++;
-  if (start === decoded.length) return finish(input, context, { verdict: "block", reason: "invalid_url", normalized: null, detail: "empty" });
+  if (start === decoded.length)
+    return finish(input, context, { verdict: "block", reason: "invalid_url", normalized: null, detail: "empty" });
   // An absolute http(s) URL parses the same with or without a base; skipping the base halves the parse cost. With
   // a tab or newline inside the scheme the test fails and the base is used, which is still exact.
   const absoluteWeb = isAbsoluteWeb(decoded, start);
@@ -143,26 +171,49 @@ export function checkUrl(input: string, context: UrlContext, options: CheckOptio
   if (!url) return finish(input, context, { verdict: "block", reason: "invalid_url", normalized: null });
 
   if (decoded.charCodeAt(start) === 35) {
-    if (context === "link") return finish(input, context, { verdict: "allow", reason: "same_document", normalized: url.hash || "#" });
-    return finish(input, context, { verdict: "block", reason: "same_document", normalized: null, detail: "an image cannot be the page itself" });
+    if (context === "link")
+      return finish(input, context, { verdict: "allow", reason: "same_document", normalized: url.hash || "#" });
+    return finish(input, context, {
+      verdict: "block",
+      reason: "same_document",
+      normalized: null,
+      detail: "an image cannot be the page itself",
+    });
   }
 
   // An input that starts "http://" or "https://" (any case, nothing in between) and parsed has that scheme: the
   // parser's getter, which copies, is only needed for the rest.
   const protocol = absoluteWeb ? ((decoded.charCodeAt(start + 4) | 0x20) === 115 ? "https:" : "http:") : url.protocol;
-  if (protocol === "https:" || protocol === "http:") return checkWeb(input, context, url, policy, protocol, options.base);
+  if (protocol === "https:" || protocol === "http:")
+    return checkWeb(input, context, url, policy, protocol, options.base);
   const scheme = protocol.slice(0, -1);
   if (context === "image") {
     if (scheme === "attachment") return checkAttachment(input, url);
     if (scheme === "data") return checkDataImage(input, url);
-    return finish(input, context, { verdict: "block", reason: "scheme_not_allowed", normalized: url.href, detail: `${scheme}: is not an image source` });
+    return finish(input, context, {
+      verdict: "block",
+      reason: "scheme_not_allowed",
+      normalized: url.href,
+      detail: `${scheme}: is not an image source`,
+    });
   }
   if (BROWSER_SCHEMES.has(scheme) || scheme === "attachment") {
-    return finish(input, context, { verdict: "block", reason: "scheme_not_allowed", normalized: url.href, detail: `${scheme}:` });
+    return finish(input, context, {
+      verdict: "block",
+      reason: "scheme_not_allowed",
+      normalized: url.href,
+      detail: `${scheme}:`,
+    });
   }
   const application = applicationName(scheme);
   if (DENIED_SCHEMES.has(scheme)) {
-    return finish(input, context, { verdict: "block", reason: "scheme_denied", normalized: url.href, application, detail: `${scheme}:` });
+    return finish(input, context, {
+      verdict: "block",
+      reason: "scheme_denied",
+      normalized: url.href,
+      application,
+      detail: `${scheme}:`,
+    });
   }
   const trusted = policy.trustedApplications.has(scheme) || policy.trustedApplications.has(application.toLowerCase());
   return finish(input, context, {
@@ -176,7 +227,12 @@ export function checkUrl(input: string, context: UrlContext, options: CheckOptio
 function checkAttachment(input: string, url: URL): UrlVerdict {
   // attachment:NAME names a file in the cell's own attachments; it is resolved from the notebook, never fetched.
   if (url.pathname === "" || url.host !== "" || url.search !== "") {
-    return finish(input, "image", { verdict: "block", reason: "invalid_url", normalized: null, detail: "attachment: needs a plain name" });
+    return finish(input, "image", {
+      verdict: "block",
+      reason: "invalid_url",
+      normalized: null,
+      detail: "attachment: needs a plain name",
+    });
   }
   return finish(input, "image", { verdict: "allow", reason: "attachment", normalized: url.href });
 }
@@ -184,9 +240,13 @@ function checkAttachment(input: string, url: URL): UrlVerdict {
 function checkDataImage(input: string, url: URL): UrlVerdict {
   const href = url.href;
   const comma = href.indexOf(",");
-  const header = href.slice(5, comma < 0 ? href.length : comma).toLowerCase().replace(/\s+/g, "");
+  const header = href
+    .slice(5, comma < 0 ? href.length : comma)
+    .toLowerCase()
+    .replace(/\s+/g, "");
   const [mime = "", ...params] = header.split(";");
-  const reject = (detail: string) => finish(input, "image", { verdict: "block", reason: "scheme_not_allowed", normalized: null, detail });
+  const reject = (detail: string) =>
+    finish(input, "image", { verdict: "block", reason: "scheme_not_allowed", normalized: null, detail });
   if (comma < 0) return reject("a data: URL without data");
   if (!isRasterMimeType(mime)) return reject(`data:${mime || "text/plain"} is not a raster image`);
   if (!params.includes("base64")) return reject("raster data: images must be base64");
@@ -195,7 +255,12 @@ function checkDataImage(input: string, url: URL): UrlVerdict {
     try {
       payload = decodeURIComponent(payload);
     } catch {
-      return finish(input, "image", { verdict: "block", reason: "invalid_url", normalized: null, detail: "bad percent-encoding" });
+      return finish(input, "image", {
+        verdict: "block",
+        reason: "invalid_url",
+        normalized: null,
+        detail: "bad percent-encoding",
+      });
     }
   }
   const raster = checkRasterImage(mime, payload);
@@ -205,7 +270,8 @@ function checkDataImage(input: string, url: URL): UrlVerdict {
 
 function isTrustedDomain(host: string, trusted: readonly string[]): boolean {
   for (const domain of trusted) {
-    if (host === domain || (host.endsWith(domain) && host.charCodeAt(host.length - domain.length - 1) === 46)) return true;
+    if (host === domain || (host.endsWith(domain) && host.charCodeAt(host.length - domain.length - 1) === 46))
+      return true;
   }
   return false;
 }
@@ -215,12 +281,44 @@ function isTrustedDomain(host: string, trusted: readonly string[]): boolean {
  * callers pass the reason's sentence as REASONS.<reason>, a load V8 folds into a constant; REASONS[reason] with a
  * reason that varies by call is a megamorphic keyed load on every verdict.
  */
-function web(input: string, context: UrlContext, normalized: string, facts: HostFacts, warning: string | undefined, verdict: Verdict, reason: Reason, message: string, list?: string): UrlVerdict {
+function web(
+  input: string,
+  context: UrlContext,
+  normalized: string,
+  facts: HostFacts,
+  warning: string | undefined,
+  verdict: Verdict,
+  reason: Reason,
+  message: string,
+  list?: string,
+): UrlVerdict {
   // Built as one literal per outcome rather than grown field by field: this runs for nearly every URL.
   const result: UrlVerdict =
     verdict === "allow"
-      ? { input, context, verdict, reason, message, normalized, display: facts.display, registrableDomain: facts.registrableDomain }
-      : { input, context, verdict, reason, message, normalized, display: facts.display, registrableDomain: facts.registrableDomain, prompt: reason === "external_site" ? (facts.sitePrompt ??= Object.freeze(promptData(context, verdict, reason, facts, undefined))) : promptData(context, verdict, reason, facts, undefined) };
+      ? {
+          input,
+          context,
+          verdict,
+          reason,
+          message,
+          normalized,
+          display: facts.display,
+          registrableDomain: facts.registrableDomain,
+        }
+      : {
+          input,
+          context,
+          verdict,
+          reason,
+          message,
+          normalized,
+          display: facts.display,
+          registrableDomain: facts.registrableDomain,
+          prompt:
+            reason === "external_site"
+              ? (facts.sitePrompt ??= Object.freeze(promptData(context, verdict, reason, facts, undefined)))
+              : promptData(context, verdict, reason, facts, undefined),
+        };
   if (list !== undefined) result.list = list;
   if (warning !== undefined) result.warning = warning;
   return result;
@@ -251,7 +349,14 @@ function staysInWorkspace(url: URL, base: string | undefined, appOrigin: string)
   return workspace === null || workspaceOf(url.pathname) === workspace;
 }
 
-function checkWeb(input: string, context: UrlContext, url: URL, policy: PreparedPolicy, protocol: string, base: string | undefined): UrlVerdict {
+function checkWeb(
+  input: string,
+  context: UrlContext,
+  url: URL,
+  policy: PreparedPolicy,
+  protocol: string,
+  base: string | undefined,
+): UrlVerdict {
   let warning: string | undefined;
   // The getters compare offsets and return "" without copying when there is no userinfo: cheaper than a scan.
   if (url.username !== "" || url.password !== "") {
@@ -279,20 +384,53 @@ function checkWeb(input: string, context: UrlContext, url: URL, policy: Prepared
     if (hash >= 0) normalized = normalized.slice(0, hash);
   }
   if (hostname === policy.appHost) {
-    if (isSideEffectPath(url.pathname, policy.sideEffectSegments)) return web(input, context, normalized, facts, warning, "block", "app_api", REASONS.app_api);
+    if (isSideEffectPath(url.pathname, policy.sideEffectSegments))
+      return web(input, context, normalized, facts, warning, "block", "app_api", REASONS.app_api);
     if (hostname + (url.port ? `:${url.port}` : "") === policy.appHostPort) {
-      if (context === "link" && !staysInWorkspace(url, base, policy.appOrigin)) return web(input, context, normalized, facts, warning, "prompt", "outside_workspace", REASONS.outside_workspace);
+      if (context === "link" && !staysInWorkspace(url, base, policy.appOrigin))
+        return web(
+          input,
+          context,
+          normalized,
+          facts,
+          warning,
+          "prompt",
+          "outside_workspace",
+          REASONS.outside_workspace,
+        );
       return web(input, context, normalized, facts, warning, "allow", "workspace_relative", REASONS.workspace_relative);
     }
   }
   // The port matters only to the loopback allowance and to images; links skip the getter.
   const port = context === "image" || policy.hasLoopback ? url.port : "";
-  const loopbackAllowed = policy.hasLoopback && policy.allowLoopback.has(`${hostname}:${port || (protocol === "https:" ? "443" : "80")}`);
+  const loopbackAllowed =
+    policy.hasLoopback && policy.allowLoopback.has(`${hostname}:${port || (protocol === "https:" ? "443" : "80")}`);
   if (!loopbackAllowed) {
     const address = facts.address;
-    if (address?.special) return web(input, context, normalized, facts, warning, "block", "private_address", `${REASONS.private_address} (${address.range})`);
-    if (facts.local) return web(input, context, normalized, facts, warning, "block", "local_name", `${REASONS.local_name} (${hostname})`);
-    if (context === "image" && port !== "" && !IMAGE_PORT_TEXT.has(port) && !policy.allowLoopbackPorts.has(port)) return web(input, context, normalized, facts, warning, "block", "bad_port", `${REASONS.bad_port} (port ${port})`);
+    if (address?.special)
+      return web(
+        input,
+        context,
+        normalized,
+        facts,
+        warning,
+        "block",
+        "private_address",
+        `${REASONS.private_address} (${address.range})`,
+      );
+    if (facts.local)
+      return web(
+        input,
+        context,
+        normalized,
+        facts,
+        warning,
+        "block",
+        "local_name",
+        `${REASONS.local_name} (${hostname})`,
+      );
+    if (context === "image" && port !== "" && !IMAGE_PORT_TEXT.has(port) && !policy.allowLoopbackPorts.has(port))
+      return web(input, context, normalized, facts, warning, "block", "bad_port", `${REASONS.bad_port} (port ${port})`);
   }
   const blocklist = policy.blocklist;
   if (blocklist) {
@@ -300,14 +438,26 @@ function checkWeb(input: string, context: UrlContext, url: URL, policy: Prepared
     if (tag === URL_ENTRIES) tag = blocklist.urlTag(normalized);
     if (tag >= 0) {
       const list = blocklist.names[tag] ?? "";
-      return web(input, context, normalized, facts, warning, "block", "blocklisted", `${REASONS.blocklisted} (list "${list}")`, list);
+      return web(
+        input,
+        context,
+        normalized,
+        facts,
+        warning,
+        "block",
+        "blocklisted",
+        `${REASONS.blocklisted} (list "${list}")`,
+        list,
+      );
     }
   }
-  if (context === "image") return web(input, context, normalized, facts, warning, "allow", "proxied_image", REASONS.proxied_image);
+  if (context === "image")
+    return web(input, context, normalized, facts, warning, "allow", "proxied_image", REASONS.proxied_image);
   if (facts.confusable !== undefined) {
     warning = `The host is shown in punycode because ${facts.confusable}.`;
     return web(input, context, normalized, facts, warning, "prompt", "confusable_host", REASONS.confusable_host);
   }
-  if (policy.trustedDomains.length > 0 && isTrustedDomain(hostname, policy.trustedDomains)) return web(input, context, normalized, facts, warning, "allow", "trusted_site", REASONS.trusted_site);
+  if (policy.trustedDomains.length > 0 && isTrustedDomain(hostname, policy.trustedDomains))
+    return web(input, context, normalized, facts, warning, "allow", "trusted_site", REASONS.trusted_site);
   return web(input, context, normalized, facts, warning, "prompt", "external_site", REASONS.external_site);
 }

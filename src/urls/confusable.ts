@@ -7,8 +7,27 @@
 import { domainToUnicode } from "node:url";
 
 const SCRIPTS = [
-  "Latin", "Cyrillic", "Greek", "Armenian", "Hebrew", "Arabic", "Han", "Hiragana", "Katakana", "Hangul", "Bopomofo",
-  "Thai", "Devanagari", "Georgian", "Cherokee", "Ethiopic", "Tamil", "Bengali", "Lao", "Khmer", "Myanmar",
+  "Latin",
+  "Cyrillic",
+  "Greek",
+  "Armenian",
+  "Hebrew",
+  "Arabic",
+  "Han",
+  "Hiragana",
+  "Katakana",
+  "Hangul",
+  "Bopomofo",
+  "Thai",
+  "Devanagari",
+  "Georgian",
+  "Cherokee",
+  "Ethiopic",
+  "Tamil",
+  "Bengali",
+  "Lao",
+  "Khmer",
+  "Myanmar",
 ] as const;
 const SCRIPT_RES = SCRIPTS.map((name) => [name, new RegExp(`\\p{Script=${name}}`, "u")] as const);
 const NEUTRAL = /[\p{Script=Common}\p{Script=Inherited}]/u;
@@ -29,7 +48,8 @@ const LATIN_LOOKALIKES: Readonly<Record<string, RegExp>> = {
 };
 
 /** Characters never honest in a host: they imitate the URL's own punctuation (slashes, dots, colons) or i/l. */
-const DECEPTIVE_CHARACTERS = /[\u0131\u0237\u01c0\u01c3\u02d0\u0589\u05c3\u05f4\u0609\u060a\u066a\u06d4\u0701-\u0704\u2024\u2027\u2044\u2215\u2236\u29f8\u3014\u3015\u30fc\uff0f\u1d00-\u1d2b\u0261]|\u0338/u;
+const DECEPTIVE_CHARACTERS =
+  /[\u0131\u0237\u01c0\u01c3\u02d0\u0589\u05c3\u05f4\u0609\u060a\u066a\u06d4\u0701-\u0704\u2024\u2027\u2044\u2215\u2236\u29f8\u3014\u3015\u30fc\uff0f\u1d00-\u1d2b\u0261]|\u0338/u;
 
 function scriptsOf(label: string): Set<string> {
   const found = new Set<string>();
@@ -56,7 +76,8 @@ export function checkConfusable(asciiHost: string): ConfusableCheck {
   const tld = labels.at(-1) ?? "";
   const tldScripts = scriptsOf(tld);
   for (const label of labels) {
-    if (DECEPTIVE_CHARACTERS.test(label)) return { confusable: true, why: `"${label}" contains a character that imitates punctuation or a Latin letter` };
+    if (DECEPTIVE_CHARACTERS.test(label))
+      return { confusable: true, why: `"${label}" contains a character that imitates punctuation or a Latin letter` };
     const scripts = scriptsOf(label);
     if (scripts.size > 1 && !ALLOWED_MIXES.some((mix) => [...scripts].every((s) => mix.includes(s)))) {
       return { confusable: true, why: `"${label}" mixes ${[...scripts].join(" and ")} letters` };

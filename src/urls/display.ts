@@ -11,7 +11,13 @@ export interface HostDisplay {
   confusable?: string;
 }
 
-const TLDTS_OPTIONS = Object.freeze({ allowPrivateDomains: true, extractHostname: false, validateHostname: false, detectIp: false, mixedInputs: false });
+const TLDTS_OPTIONS = Object.freeze({
+  allowPrivateDomains: true,
+  extractHostname: false,
+  validateHostname: false,
+  detectIp: false,
+  mixedInputs: false,
+});
 
 export function displayHost(asciiHost: string, isIp: boolean): HostDisplay {
   if (isIp) return { display: asciiHost, registrableDomain: null };
@@ -19,7 +25,8 @@ export function displayHost(asciiHost: string, isIp: boolean): HostDisplay {
   // Private suffixes (github.io, blogspot.com) count: whoever owns "name.github.io" is not GitHub.
   const registrable = getDomain(host, TLDTS_OPTIONS) ?? null;
   const confusable = checkConfusable(host);
-  if (confusable.confusable) return { display: host, registrableDomain: registrable, confusable: confusable.why ?? "confusable" };
+  if (confusable.confusable)
+    return { display: host, registrableDomain: registrable, confusable: confusable.why ?? "confusable" };
   if (!host.includes("xn--")) return { display: host, registrableDomain: registrable };
   return { display: domainToUnicode(host), registrableDomain: registrable ? domainToUnicode(registrable) : null };
 }

@@ -19,7 +19,11 @@ function blocking(...patterns: string[]): UrlPolicy {
 }
 
 /** Hosts whose djb2 states are equal: equal-length labels that collide, under the same suffix. */
-const COLLIDING: readonly [string, string][] = [["od5v535", "oby4535"], ["ly968fz", "n5yx8fz"], ["3ctchvy", "kuizzn9"]];
+const COLLIDING: readonly [string, string][] = [
+  ["od5v535", "oby4535"],
+  ["ly968fz", "n5yx8fz"],
+  ["3ctchvy", "kuizzn9"],
+];
 
 test("the colliding labels really share a hash, so the tests below test what they say", () => {
   for (const [a, b] of COLLIDING) {
@@ -90,7 +94,11 @@ test("more hosts in one set than it has ways: the oldest leaves, none is confuse
   for (let round = 0; round < 3; round++) {
     for (const [i, host] of hosts.entries()) {
       assert.equal(factsOf(`https://${host}/`).host, host);
-      assert.equal(checkUrl(`https://${host}/p`, "image", { policy }).reason, i === 0 || i === 2 ? "blocklisted" : "proxied_image", `${host}, round ${round}`);
+      assert.equal(
+        checkUrl(`https://${host}/p`, "image", { policy }).reason,
+        i === 0 || i === 2 ? "blocklisted" : "proxied_image",
+        `${host}, round ${round}`,
+      );
     }
   }
   // After an eviction, every host still in the set is found with its own facts, and found again (cached).
@@ -113,7 +121,11 @@ test("a host and its trailing-dot spelling get the same verdict, in either order
   }
   for (const url of ["https://plain.example./a", "https://plain.example/a"]) {
     const verdict = checkUrl(url, "link");
-    assert.equal(`${verdict.reason} ${verdict.normalized} ${verdict.display}`, "external_site https://plain.example/a plain.example", url);
+    assert.equal(
+      `${verdict.reason} ${verdict.normalized} ${verdict.display}`,
+      "external_site https://plain.example/a plain.example",
+      url,
+    );
   }
   assert.equal(factsOf("https://plain.example./").host, "plain.example.", "the dotted spelling keeps facts of its own");
   assert.equal(factsOf("https://plain.example/").host, "plain.example");
@@ -133,7 +145,12 @@ test("IPv6 hosts end at their bracket, ports and all", () => {
 
 test("ports never change which host's facts are used", () => {
   const policy = blocking("ported.example");
-  for (const url of ["https://ported.example:1/", "https://ported.example:65535/a", "http://ported.example:80/", "https://ported.example/"]) {
+  for (const url of [
+    "https://ported.example:1/",
+    "https://ported.example:65535/a",
+    "http://ported.example:80/",
+    "https://ported.example/",
+  ]) {
     assert.equal(checkUrl(url, "link", { policy }).reason, "blocklisted", url);
   }
   assert.equal(checkUrl("http://127.0.0.1:9/", "link").reason, "private_address");

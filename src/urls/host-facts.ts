@@ -85,7 +85,11 @@ export function hostFacts(href: string, start: number): HostFacts {
   // An IPv6 host runs to its "]"; any other to the "/" of the path or the ":" of a port.
   const ipv6 = href.charCodeAt(start) === 91;
   const stop = ipv6 ? href.indexOf("]", start) + 1 : href.length;
-  for (let code = href.charCodeAt(end); end < stop && (ipv6 || (code !== 47 && code !== 58)); code = href.charCodeAt(++end)) {
+  for (
+    let code = href.charCodeAt(end);
+    end < stop && (ipv6 || (code !== 47 && code !== 58));
+    code = href.charCodeAt(++end)
+  ) {
     h = ((h << 5) + h + code) | 0;
     bits |= code;
     if (end - start < KEY_CHARS) scratchBytes[end - start] = code;

@@ -14,7 +14,32 @@ test("decoding follows the HTML attribute rules", () => {
 });
 
 test("the shortcut never skips a string that decoding would change", () => {
-  const alphabet = ["&", "#", ";", "=", "a", "m", "p", "l", "t", "x", "3", "9", "A", "c", "o", "y", "/", "?", " ", "N", "e", "w", "i", "n"];
+  const alphabet = [
+    "&",
+    "#",
+    ";",
+    "=",
+    "a",
+    "m",
+    "p",
+    "l",
+    "t",
+    "x",
+    "3",
+    "9",
+    "A",
+    "c",
+    "o",
+    "y",
+    "/",
+    "?",
+    " ",
+    "N",
+    "e",
+    "w",
+    "i",
+    "n",
+  ];
   let seed = 7;
   const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
   for (let i = 0; i < 20_000; i++) {

@@ -19,11 +19,21 @@ test("tampering with any part fails; unknown keys and malformed paths are named"
   const [kid, exp, sig, enc] = rest.split("/") as [string, string, string, string];
   const other = Buffer.from("https://example.com/b.png").toString("base64url");
   assert.deepEqual(signer.verify([kid, exp, sig, other].join("/")), { ok: false, reason: "bad_signature" });
-  assert.deepEqual(signer.verify([kid, String(Number(exp) + 1000), sig, enc].join("/")), { ok: false, reason: "bad_signature" });
+  assert.deepEqual(signer.verify([kid, String(Number(exp) + 1000), sig, enc].join("/")), {
+    ok: false,
+    reason: "bad_signature",
+  });
   const flipped = (sig[0] === "A" ? "B" : "A") + sig.slice(1);
   assert.deepEqual(signer.verify([kid, exp, flipped, enc].join("/")), { ok: false, reason: "bad_signature" });
   assert.deepEqual(signer.verify(["zz", exp, sig, enc].join("/")), { ok: false, reason: "unknown_key" });
-  for (const bad of ["", "a/1/2", `${kid}/x/${sig}/${enc}`, `${kid}/${exp}/short/${enc}`, `${kid}/${exp}/${sig}/${enc}/extra`, `${kid}/${exp}/${sig}/a+b`]) {
+  for (const bad of [
+    "",
+    "a/1/2",
+    `${kid}/x/${sig}/${enc}`,
+    `${kid}/${exp}/short/${enc}`,
+    `${kid}/${exp}/${sig}/${enc}/extra`,
+    `${kid}/${exp}/${sig}/a+b`,
+  ]) {
     assert.deepEqual(signer.verify(bad), { ok: false, reason: "malformed" }, bad);
   }
   const otherSecret = new ImageSigner({ keys: [{ id: "a", secret: "b".repeat(32) }] });
@@ -55,5 +65,8 @@ test("weak or ambiguous keys are refused at start-up", () => {
   assert.throws(() => new ImageSigner({ keys: [{ id: "a", secret: "short" }] }), /shorter than 32 bytes/);
   assert.throws(() => new ImageSigner({ keys: [{ id: "a/b", secret: "a".repeat(32) }] }), /key ids/);
   assert.throws(() => new ImageSigner({ keys: [KEY_A, KEY_A] }), /used twice/);
-  assert.throws(() => new ImageSigner({ keys: [KEY_A] }).sign(`https://example.com/${"x".repeat(9000)}`), /longer than/);
+  assert.throws(
+    () => new ImageSigner({ keys: [KEY_A] }).sign(`https://example.com/${"x".repeat(9000)}`),
+    /longer than/,
+  );
 });

@@ -41,16 +41,19 @@ export class ImageSigner {
     if (options.keys.length === 0) throw new Error("the image signer needs at least one key");
     const keys = new Map<string, Buffer>();
     for (const key of options.keys) {
-      if (!KEY_ID_RE.test(key.id)) throw new Error(`image signing key ids are 1 to 32 letters, digits, "_" or "-", not "${key.id}"`);
+      if (!KEY_ID_RE.test(key.id))
+        throw new Error(`image signing key ids are 1 to 32 letters, digits, "_" or "-", not "${key.id}"`);
       const secret = typeof key.secret === "string" ? Buffer.from(key.secret, "utf8") : Buffer.from(key.secret);
-      if (secret.length < MIN_SECRET_BYTES) throw new Error(`image signing key "${key.id}" is shorter than ${MIN_SECRET_BYTES} bytes`);
+      if (secret.length < MIN_SECRET_BYTES)
+        throw new Error(`image signing key "${key.id}" is shorter than ${MIN_SECRET_BYTES} bytes`);
       if (keys.has(key.id)) throw new Error(`image signing key id "${key.id}" is used twice`);
       keys.set(key.id, secret);
     }
     this.#keys = keys;
     this.#current = options.keys[0]?.id as string;
     this.#ttl = options.ttlSeconds ?? DEFAULT_SIGNATURE_TTL_SECONDS;
-    if (!Number.isSafeInteger(this.#ttl) || this.#ttl <= 0) throw new Error("ttlSeconds must be a positive whole number");
+    if (!Number.isSafeInteger(this.#ttl) || this.#ttl <= 0)
+      throw new Error("ttlSeconds must be a positive whole number");
     this.#now = options.now ?? Date.now;
   }
 
@@ -60,11 +63,15 @@ export class ImageSigner {
 
   /** The path (under the proxy's origin) that fetches `url`, valid for the signer's TTL. */
   sign(url: string): { path: string; expires: number } {
-    if (url.length > MAX_SIGNED_URL_LENGTH) throw new Error(`URLs longer than ${MAX_SIGNED_URL_LENGTH} characters are not signed`);
+    if (url.length > MAX_SIGNED_URL_LENGTH)
+      throw new Error(`URLs longer than ${MAX_SIGNED_URL_LENGTH} characters are not signed`);
     const expires = Math.floor(this.#now() / 1000) + this.#ttl;
     const secret = this.#keys.get(this.#current) as Buffer;
     const signature = this.#mac(this.#current, secret, expires, url).toString("base64url");
-    return { path: `/image/${this.#current}/${expires}/${signature}/${Buffer.from(url, "utf8").toString("base64url")}`, expires };
+    return {
+      path: `/image/${this.#current}/${expires}/${signature}/${Buffer.from(url, "utf8").toString("base64url")}`,
+      expires,
+    };
   }
 
   /** Checks the part of a proxy path after "/image/". Constant-time in the signature. */
@@ -72,7 +79,11 @@ export class ImageSigner {
     const parts = rest.split("/");
     if (parts.length !== 4) return { ok: false, reason: "malformed" };
     const [keyId = "", expiresText = "", signatureText = "", encodedUrl = ""] = parts;
-    if (!/^\d{1,12}$/.test(expiresText) || !/^[A-Za-z0-9_-]{43}$/.test(signatureText) || !/^[A-Za-z0-9_-]+$/.test(encodedUrl)) {
+    if (
+      !/^\d{1,12}$/.test(expiresText) ||
+      !/^[A-Za-z0-9_-]{43}$/.test(signatureText) ||
+      !/^[A-Za-z0-9_-]+$/.test(encodedUrl)
+    ) {
       return { ok: false, reason: "malformed" };
     }
     const secret = this.#keys.get(keyId);
@@ -83,7 +94,8 @@ export class ImageSigner {
     const expected = this.#mac(keyId, secret, expires, url);
     const given = Buffer.from(signatureText, "base64url");
     // The signature is checked before the expiry so that an attacker learns nothing from which answer comes back.
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: "bad_signature" };
+    if (given.length !== expected.length || !timingSafeEqual(given, expected))
+      return { ok: false, reason: "bad_signature" };
     if (expires * 1000 <= this.#now()) return { ok: false, reason: "expired" };
     return { ok: true, url, expires };
   }

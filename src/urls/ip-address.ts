@@ -42,14 +42,14 @@ const V4_RANGES: readonly V4Range[] = [
 
 function ipv4(text: string): number {
   const parts = text.split(".");
-  return (((Number(parts[0]) << 24) | (Number(parts[1]) << 16) | (Number(parts[2]) << 8) | Number(parts[3])) >>> 0);
+  return ((Number(parts[0]) << 24) | (Number(parts[1]) << 16) | (Number(parts[2]) << 8) | Number(parts[3])) >>> 0;
 }
 
 /** Classifies a 32-bit IPv4 address. */
 export function classifyIPv4Number(address: number): AddressClass {
   for (const [base, prefix, name] of V4_RANGES) {
     const mask = prefix === 0 ? 0 : (~0 << (32 - prefix)) >>> 0;
-    if (((address & mask) >>> 0) === base) return { special: true, range: name };
+    if ((address & mask) >>> 0 === base) return { special: true, range: name };
   }
   return PUBLIC;
 }
@@ -102,7 +102,8 @@ export function classifyIPv6Groups(g: readonly number[]): AddressClass {
   }
   if (firstFive === 0 && g5 === 0xffff) return embedded("IPv4-mapped", v4From(g6, g7));
   // ::ffff:0:a.b.c.d (SIIT IPv4-translated) reaches the IPv4 address too.
-  if (g0 === 0 && g1 === 0 && g2 === 0 && g3 === 0 && g4 === 0xffff && g5 === 0) return embedded("IPv4-translated", v4From(g6, g7));
+  if (g0 === 0 && g1 === 0 && g2 === 0 && g3 === 0 && g4 === 0xffff && g5 === 0)
+    return embedded("IPv4-translated", v4From(g6, g7));
   if (g0 === 0x64 && g1 === 0xff9b) {
     if (g2 === 0 && g3 === 0 && g4 === 0 && g5 === 0) return embedded("NAT64", v4From(g6, g7));
     if (g2 === 1) return { special: true, range: "local-use NAT64 (64:ff9b:1::/48)" };
@@ -123,7 +124,8 @@ export function classifyIPv6Groups(g: readonly number[]): AddressClass {
     if ((g0 & 0xffc0) === 0xfe80) return { special: true, range: "link-local (fe80::/10)" };
     if ((g0 & 0xffc0) === 0xfec0) return { special: true, range: "site-local (deprecated)" };
     if ((g0 & 0xff00) === 0xff00) return { special: true, range: "multicast" };
-    if (g0 === 0x100 && g1 === 0 && g2 === 0 && (g3 === 0 || g3 === 1)) return { special: true, range: "discard-only / dummy prefix" };
+    if (g0 === 0x100 && g1 === 0 && g2 === 0 && (g3 === 0 || g3 === 1))
+      return { special: true, range: "discard-only / dummy prefix" };
     return { special: true, range: "reserved (not global unicast)" };
   }
   if (g0 === 0x2001 && g1 < 0x200) {

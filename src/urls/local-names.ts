@@ -3,8 +3,19 @@
 
 /** Last labels (or last two) that mark a local name. */
 export const LOCAL_SUFFIXES: readonly string[] = Object.freeze([
-  "localhost", "local", "internal", "home.arpa", "localdomain", "lan", "home", "corp", "intranet", "private",
-  "test", "invalid", "arpa",
+  "localhost",
+  "local",
+  "internal",
+  "home.arpa",
+  "localdomain",
+  "lan",
+  "home",
+  "corp",
+  "intranet",
+  "private",
+  "test",
+  "invalid",
+  "arpa",
 ]);
 
 const SUFFIXES = new Set(LOCAL_SUFFIXES);

@@ -1,7 +1,8 @@
 // Stable reason codes with a sentence each: API clients, the CLI and the UI key on the code, people read the text.
 export const REASONS = Object.freeze({
   same_document: "The link points at a place in this notebook.",
-  workspace_relative: "The address points inside the studio (into this workspace, for a notebook in one), outside its API.",
+  workspace_relative:
+    "The address points inside the studio (into this workspace, for a notebook in one), outside its API.",
   external_site: "The link leaves the studio for an external website.",
   trusted_site: "The link leaves the studio for a website you trust.",
   proxied_image: "The image is fetched through the studio's image proxy, without your cookies.",

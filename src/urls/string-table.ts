@@ -47,7 +47,8 @@ export class StringTable {
   constructor(strings: readonly string[], tags: readonly number[]) {
     let total = 0;
     for (const s of strings) {
-      if (s.length > MAX_STRING_LENGTH) throw new RangeError(`a table string is at most ${MAX_STRING_LENGTH} characters`);
+      if (s.length > MAX_STRING_LENGTH)
+        throw new RangeError(`a table string is at most ${MAX_STRING_LENGTH} characters`);
       total += HEADER + s.length;
     }
     let capacity = 16;

@@ -42,7 +42,6 @@ export interface UrlVerdict {
   prompt?: PromptData;
 }
 
-
 export interface UrlPolicy {
   /** The studio's own origin (default http://localhost:8080): its API and routes with side effects are refused. */
   appOrigin?: string;

@@ -42,7 +42,11 @@ async function errorOf(response: Response): Promise<ApiError> {
   return new ApiError(response.status, code, message);
 }
 
-export async function apiRequest<T>(method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE", path: string, body?: unknown): Promise<T> {
+export async function apiRequest<T>(
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE",
+  path: string,
+  body?: unknown,
+): Promise<T> {
   const headers: Record<string, string> = { accept: "application/json" };
   if (method !== "GET") {
     if (csrfToken === null) throw new ApiError(401, "not_signed_in", "Sign in first.");
@@ -103,7 +107,11 @@ export async function signOut(): Promise<void> {
  * A multipart POST that reports its upload progress (fetch cannot), with the same CSRF header and the same
  * error answers as apiRequest.
  */
-export function uploadWithProgress<T>(path: string, form: FormData, onProgress: (fraction: number) => void): Promise<T> {
+export function uploadWithProgress<T>(
+  path: string,
+  form: FormData,
+  onProgress: (fraction: number) => void,
+): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     if (csrfToken === null) return reject(new ApiError(401, "not_signed_in", "Sign in first."));
     const xhr = new XMLHttpRequest();
@@ -114,7 +122,9 @@ export function uploadWithProgress<T>(path: string, form: FormData, onProgress: 
     xhr.upload.addEventListener("progress", (event) => {
       if (event.lengthComputable && event.total > 0) onProgress(event.loaded / event.total);
     });
-    xhr.addEventListener("error", () => reject(new ApiError(0, "network_error", "The upload did not reach the server.")));
+    xhr.addEventListener("error", () =>
+      reject(new ApiError(0, "network_error", "The upload did not reach the server.")),
+    );
     xhr.addEventListener("load", () => {
       let body: { error?: unknown; message?: unknown } | undefined;
       try {
@@ -127,7 +137,13 @@ export function uploadWithProgress<T>(path: string, form: FormData, onProgress: 
         resolve(body as T);
         return;
       }
-      reject(new ApiError(xhr.status, typeof body?.error === "string" ? body.error : `http_${xhr.status}`, typeof body?.message === "string" ? body.message : xhr.statusText));
+      reject(
+        new ApiError(
+          xhr.status,
+          typeof body?.error === "string" ? body.error : `http_${xhr.status}`,
+          typeof body?.message === "string" ? body.message : xhr.statusText,
+        ),
+      );
     });
     xhr.send(form);
   });

@@ -73,9 +73,24 @@ function Pages({ origins }: { origins: StudioOrigins }) {
     case "workspaces":
       return <WorkspacesPage />;
     case "workspace":
-      return <WorkspacePage key={route.workspace} workspaceId={route.workspace} folder={route.folder} trustStatement={origins.trustStatement} />;
+      return (
+        <WorkspacePage
+          key={route.workspace}
+          workspaceId={route.workspace}
+          folder={route.folder}
+          trustStatement={origins.trustStatement}
+        />
+      );
     case "file":
-      return <FilePage key={`${route.workspace}/${route.path}?${route.version ?? ""}`} workspaceId={route.workspace} path={route.path} version={route.version} origins={origins} />;
+      return (
+        <FilePage
+          key={`${route.workspace}/${route.path}?${route.version ?? ""}`}
+          workspaceId={route.workspace}
+          path={route.path}
+          version={route.version}
+          origins={origins}
+        />
+      );
     case "not-found":
       return (
         <p>
@@ -110,11 +125,24 @@ function SignIn({ onSignedIn }: { onSignedIn: (session: Session) => void }) {
       <form onSubmit={(event) => void submit(event)} aria-describedby={error ? "sign-in-error" : undefined}>
         <label>
           User name
-          <input name="username" autoComplete="username" required value={username} onChange={(e) => setUsername(e.target.value)} />
+          <input
+            name="username"
+            autoComplete="username"
+            required
+            value={username}
+            onChange={(e) => setUsername(e.target.value)}
+          />
         </label>
         <label>
           Password
-          <input name="password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+          <input
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
         </label>
         {error && (
           <p id="sign-in-error" className="vt-error" role="alert">
@@ -153,11 +181,24 @@ function ChangePassword({ onChanged }: { onChanged: (session: Session) => void }
       <form onSubmit={(e) => void submit(e)}>
         <label>
           One-time password
-          <input type="password" autoComplete="current-password" required value={current} onChange={(e) => setCurrent(e.target.value)} />
+          <input
+            type="password"
+            autoComplete="current-password"
+            required
+            value={current}
+            onChange={(e) => setCurrent(e.target.value)}
+          />
         </label>
         <label>
           New password
-          <input type="password" autoComplete="new-password" required minLength={12} value={next} onChange={(e) => setNext(e.target.value)} />
+          <input
+            type="password"
+            autoComplete="new-password"
+            required
+            minLength={12}
+            value={next}
+            onChange={(e) => setNext(e.target.value)}
+          />
         </label>
         {error && (
           <p className="vt-error" role="alert">

@@ -20,7 +20,9 @@ export function browserSanitizer(): Sanitizer {
     // createPolicy throws if the CSP does not allow the name or if it already exists: either means the page is
     // not what it should be, and sanitizing without the policy would fail closed anyway.
     // The browser's policy object has all three methods; those without a rule throw, which is what we want.
-    policy = factory.createPolicy(TRUSTED_TYPES_POLICY_NAME, { createHTML: (markup: string) => markup }) as unknown as TrustedTypePolicy;
+    policy = factory.createPolicy(TRUSTED_TYPES_POLICY_NAME, {
+      createHTML: (markup: string) => markup,
+    }) as unknown as TrustedTypePolicy;
   }
   sanitizer = createSanitizer(window, policy ? { trustedTypesPolicy: policy } : {});
   return sanitizer;

@@ -25,7 +25,17 @@ test("planning a notebook in ranges gives the whole notebook's plan, cell for ce
 });
 
 test("a range past the end plans nothing, and cells keep their place in the notebook", () => {
-  const notebook = parseNotebook(JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: ["a", "b", "c"].map((s, i) => ({ cell_type: "markdown", id: `m${i}`, metadata: {}, source: `# ${s}` })) })).notebook;
-  assert.deepEqual(planCellRange(notebook, { markdown: renderMarkdown }, 1, 3).map((c) => c.index), [1, 2]);
+  const notebook = parseNotebook(
+    JSON.stringify({
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: {},
+      cells: ["a", "b", "c"].map((s, i) => ({ cell_type: "markdown", id: `m${i}`, metadata: {}, source: `# ${s}` })),
+    }),
+  ).notebook;
+  assert.deepEqual(
+    planCellRange(notebook, { markdown: renderMarkdown }, 1, 3).map((c) => c.index),
+    [1, 2],
+  );
   assert.deepEqual(planCellRange(notebook, { markdown: renderMarkdown }, 3, 10), []);
 });

@@ -14,7 +14,9 @@ export function folderRows(files: readonly FileEntry[], folder: string, query: s
   const needle = query.trim().toLowerCase();
   if (needle) {
     // A search looks through every folder and shows full paths.
-    return files.filter((f) => f.path.toLowerCase().includes(needle)).map((f) => ({ kind: "file", name: f.path, path: f.path, file: f }));
+    return files
+      .filter((f) => f.path.toLowerCase().includes(needle))
+      .map((f) => ({ kind: "file", name: f.path, path: f.path, file: f }));
   }
   const folders = new Set<string>();
   const rows: Row[] = [];

@@ -76,13 +76,15 @@ export function LinkPrompt({ href, verdict, onOpen, onTrustDomain, onTrustApplic
         <>
           <h2 id="vt-link-prompt-title">This link opens an application</h2>
           <p>
-            This link opens <strong>{verdict.application ?? "an application"}</strong> on your computer. Do you trust it?
+            This link opens <strong>{verdict.application ?? "an application"}</strong> on your computer. Do you trust
+            it?
           </p>
           <p className="vt-link-raw">
             <code>{target}</code>
           </p>
           <label className="vt-check">
-            <input type="checkbox" checked={alwaysTrust} onChange={(e) => setAlwaysTrust(e.target.checked)} /> Always trust this application
+            <input type="checkbox" checked={alwaysTrust} onChange={(e) => setAlwaysTrust(e.target.checked)} /> Always
+            trust this application
           </label>
         </>
       )}
@@ -119,7 +121,11 @@ export function LinkPrompt({ href, verdict, onOpen, onTrustDomain, onTrustApplic
           <button
             type="button"
             className="vt-primary"
-            onClick={() => void open(() => (alwaysTrust ? onTrustApplication(new URL(target).protocol.slice(0, -1)) : Promise.resolve()))}
+            onClick={() =>
+              void open(() =>
+                alwaysTrust ? onTrustApplication(new URL(target).protocol.slice(0, -1)) : Promise.resolve(),
+              )
+            }
           >
             Open
           </button>

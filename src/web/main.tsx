@@ -10,7 +10,10 @@ const root = document.getElementById("root");
 if (!root) throw new Error("the page has no #root element");
 // The page's first reads start now; React draws once they have settled (index.html says "Loading…" meanwhile).
 void startPage(location)
-  .catch((error: unknown): PageStart => ({ kind: "failed", message: error instanceof Error ? error.message : String(error) }))
+  .catch((error: unknown): PageStart => ({
+    kind: "failed",
+    message: error instanceof Error ? error.message : String(error),
+  }))
   .then((start) => {
     const app = createRoot(root);
     // Drawn now, in this task: React would schedule the first render as a task of its own, and the browser may paint

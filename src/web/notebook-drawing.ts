@@ -13,7 +13,15 @@ import type { Highlighted } from "../render/highlight.ts";
 import { planCellRange } from "./cell-plans.ts";
 import { loadedMarkdown, loadMarkdown } from "./markdown-module.ts";
 import { planHeading, type MarkdownToHtml } from "../render/plan.ts";
-import { drawCellsProgressively, fillFirstScreen, FIRST_SCREEN_MARK, screenIsFull, whenIdle, type IdleHandle, type ProgressiveCells } from "./progressive-cells.ts";
+import {
+  drawCellsProgressively,
+  fillFirstScreen,
+  FIRST_SCREEN_MARK,
+  screenIsFull,
+  whenIdle,
+  type IdleHandle,
+  type ProgressiveCells,
+} from "./progressive-cells.ts";
 import type { StudioHost } from "./studio-host.ts";
 
 export interface NotebookHeader {
@@ -80,7 +88,9 @@ export class NotebookDrawing {
     this.options.onHeader(this.header(head.parsed, head.cellCount));
     container.replaceChildren();
     const headHost = this.headHost();
-    this.headCells = fillFirstScreen(container, 0, notebook.cells.length, (start, end) => this.draw(head.parsed, start, end, { markdown, host: headHost, highlighted: head.highlighted }));
+    this.headCells = fillFirstScreen(container, 0, notebook.cells.length, (start, end) =>
+      this.draw(head.parsed, start, end, { markdown, host: headHost, highlighted: head.highlighted }),
+    );
     // The head may end before the screen is full; the bytes then fill it.
     if (screenIsFull(container) || this.headCells === head.cellCount) {
       performance.mark(FIRST_SCREEN_MARK);
@@ -190,13 +200,26 @@ export class NotebookDrawing {
 
   private header(parsed: ParsedNotebook, cellCount: number): NotebookHeader {
     const heading = planHeading(parsed.notebook, { fileName: this.options.fileName, original: parsed.original });
-    return { title: heading.title, meta: [`nbformat ${heading.formatLabel}`, `${cellCount} cells`, heading.language].filter(Boolean).join(" · ") };
+    return {
+      title: heading.title,
+      meta: [`nbformat ${heading.formatLabel}`, `${cellCount} cells`, heading.language].filter(Boolean).join(" · "),
+    };
   }
 
-  private draw(parsed: ParsedNotebook, start: number, end: number, from: { markdown: MarkdownToHtml; host?: RenderHost; highlighted?: Highlighted | undefined }): DocumentFragment {
+  private draw(
+    parsed: ParsedNotebook,
+    start: number,
+    end: number,
+    from: { markdown: MarkdownToHtml; host?: RenderHost; highlighted?: Highlighted | undefined },
+  ): DocumentFragment {
     const doc = this.options.container.ownerDocument;
     const fragment = doc.createDocumentFragment();
-    const options = { fileName: this.options.fileName, original: parsed.original, markdown: from.markdown, highlighted: from.highlighted };
+    const options = {
+      fileName: this.options.fileName,
+      original: parsed.original,
+      markdown: from.markdown,
+      highlighted: from.highlighted,
+    };
     for (const cell of planCellRange(parsed.notebook, options, start, end)) {
       fragment.appendChild(cellElement(doc, cell, from.host ?? this.options.host));
     }
@@ -229,7 +252,11 @@ export class NotebookDrawing {
     const head = this.head?.parsed.notebook;
     if (drawn === 0 || !head) return 0;
     const notebook: Notebook = full.notebook;
-    if (notebook.cells.length < drawn || JSON.stringify(head.metadata) !== JSON.stringify(notebook.metadata) || this.head?.parsed.original.major !== full.original.major) {
+    if (
+      notebook.cells.length < drawn ||
+      JSON.stringify(head.metadata) !== JSON.stringify(notebook.metadata) ||
+      this.head?.parsed.original.major !== full.original.major
+    ) {
       container.replaceChildren();
       return 0;
     }

@@ -25,7 +25,10 @@ export interface NotebookViewProps {
 }
 
 /** `toc` is null while cells are still being drawn (the contents need every heading). */
-type Drawn = { kind: "ok"; title: string; meta: string; toc: TocEntry[] | null } | { kind: "error"; error: string } | { kind: "drawing" };
+type Drawn =
+  | { kind: "ok"; title: string; meta: string; toc: TocEntry[] | null }
+  | { kind: "error"; error: string }
+  | { kind: "drawing" };
 
 /**
  * The browser scrolls to an address's #fragment when the page loads, before the notebook is drawn; once every cell
@@ -44,7 +47,16 @@ function scrollToAddressedAnchor(root: HTMLElement): void {
 }
 
 /** One notebook (the page gives each file its own view): drawn from its head and bytes as they arrive. */
-export function NotebookView({ head, bytes, fileName, base, frameShellUrl, urls, onLink, onWantBytes }: NotebookViewProps) {
+export function NotebookView({
+  head,
+  bytes,
+  fileName,
+  base,
+  frameShellUrl,
+  urls,
+  onLink,
+  onWantBytes,
+}: NotebookViewProps) {
   const cells = useRef<HTMLDivElement>(null);
   const drawing = useRef<NotebookDrawing | null>(null);
   const [drawn, setDrawn] = useState<Drawn>({ kind: "drawing" });
@@ -63,7 +75,8 @@ export function NotebookView({ head, bytes, fileName, base, frameShellUrl, urls,
       container: node,
       fileName,
       host,
-      onHeader: ({ title, meta }) => setDrawn((now) => ({ kind: "ok", title, meta, toc: now.kind === "ok" ? now.toc : null })),
+      onHeader: ({ title, meta }) =>
+        setDrawn((now) => ({ kind: "ok", title, meta, toc: now.kind === "ok" ? now.toc : null })),
       onContents: (toc) => {
         setDrawn((now) => (now.kind === "ok" ? { ...now, toc } : now));
         scrollToAddressedAnchor(node);
@@ -103,7 +116,10 @@ export function NotebookView({ head, bytes, fileName, base, frameShellUrl, urls,
   }, [bytes, fileName, base, frameShellUrl, urls]);
 
   return (
-    <article className="vt-page vt-notebook" aria-busy={drawn.kind === "drawing" || (drawn.kind === "ok" && drawn.toc === null)}>
+    <article
+      className="vt-page vt-notebook"
+      aria-busy={drawn.kind === "drawing" || (drawn.kind === "ok" && drawn.toc === null)}
+    >
       {drawn.kind === "error" && (
         <div className="vt-error" role="alert">
           <h1 className="vt-title">This file is not a notebook Vitrine can read</h1>

@@ -2,7 +2,12 @@
 // the content origin, created when the output comes near the viewport and torn down when it is far away (so very
 // long notebooks keep a bounded number of live frames). The page talks to a frame only through the protocol in
 // src/render/frame-protocol.ts.
-import { clampFrameHeight, FRAME_CONNECT, parseFrameMessage, type FrameRenderRequest } from "../render/frame-protocol.ts";
+import {
+  clampFrameHeight,
+  FRAME_CONNECT,
+  parseFrameMessage,
+  type FrameRenderRequest,
+} from "../render/frame-protocol.ts";
 
 /** Frames are created this far before they scroll into view. */
 const CREATE_MARGIN = "1500px 0px";
@@ -152,7 +157,8 @@ class OutputFrameSlot {
       this.strayCount = 0;
     }
     this.strayCount += 1;
-    if (this.strayCount > MAX_STRAY_MESSAGES_PER_SECOND) this.close("This output flooded the page with messages, so it was closed.");
+    if (this.strayCount > MAX_STRAY_MESSAGES_PER_SECOND)
+      this.close("This output flooded the page with messages, so it was closed.");
   }
 
   private navigatedAway(): void {

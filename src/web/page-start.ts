@@ -16,14 +16,20 @@ export interface StudioOrigins {
 }
 
 export async function studioOrigins(): Promise<StudioOrigins> {
-  const config = await apiRequest<{ contentOrigin: string; trustStatements: { id: string; text: string }[] }>("GET", "/api/config");
+  const config = await apiRequest<{ contentOrigin: string; trustStatements: { id: string; text: string }[] }>(
+    "GET",
+    "/api/config",
+  );
   const trustStatement = config.trustStatements[config.trustStatements.length - 1];
   if (!trustStatement) throw new Error("the server offers no trust statement to upload with");
   return { frameShellUrl: new URL("/frame/", config.contentOrigin).href, trustStatement };
 }
 
 /** Where the page starts: signed in (with the settings), signed out, or unable to reach the server. */
-export type PageStart = { kind: "signed-in"; session: Session; origins: StudioOrigins } | { kind: "signed-out" } | { kind: "failed"; message: string };
+export type PageStart =
+  | { kind: "signed-in"; session: Session; origins: StudioOrigins }
+  | { kind: "signed-out" }
+  | { kind: "failed"; message: string };
 
 interface StartedFile {
   workspace: string;
@@ -55,7 +61,8 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
 
 /** Whether the server named this request as a preload of the page, which it does only when the page's own request carried a session cookie. */
 function preloaded(href: string): boolean {
-  for (const link of document.querySelectorAll('link[rel="preload"]')) if (link.getAttribute("href") === href) return true;
+  for (const link of document.querySelectorAll('link[rel="preload"]'))
+    if (link.getAttribute("href") === href) return true;
   return false;
 }
 
@@ -89,7 +96,10 @@ export function startPage(location: { pathname: string; search: string }): Promi
   // A file's reads start together with the session's when the server preloaded them with the page: they are then
   // usually in already. Without preloads (no session cookie came with the page: nobody is signed in, or the person
   // followed a link from another site, which the SameSite=Strict cookie does not follow) they wait for the session.
-  const early = route.page === "file" && preloaded(fileApiHref(route.workspace, route.path)) ? startFile(route.workspace, route.path, route.version) : null;
+  const early =
+    route.page === "file" && preloaded(fileApiHref(route.workspace, route.path))
+      ? startFile(route.workspace, route.path, route.version)
+      : null;
   return currentSession().then(
     async (session): Promise<PageStart> => {
       if (!session) return { kind: "signed-out" };
@@ -113,7 +123,11 @@ export function startPage(location: { pathname: string; search: string }): Promi
 }
 
 /** The reads started for this file at start-up, once; null when none were (another file, or already taken). */
-export function takeStartedFile(workspace: string, path: string, version: number | undefined): Readonly<StartedFile> | null {
+export function takeStartedFile(
+  workspace: string,
+  path: string,
+  version: number | undefined,
+): Readonly<StartedFile> | null {
   const file = startedFile;
   if (!file || file.workspace !== workspace || file.path !== path || file.version !== version) return null;
   startedFile = null;

@@ -30,7 +30,9 @@ interface DroppedFileEntry extends DroppedEntry {
   file(success: (file: File) => void, failure?: (error: DOMException) => void): void;
 }
 interface DroppedDirectoryEntry extends DroppedEntry {
-  createReader(): { readEntries(success: (entries: DroppedEntry[]) => void, failure?: (error: DOMException) => void): void };
+  createReader(): {
+    readEntries(success: (entries: DroppedEntry[]) => void, failure?: (error: DOMException) => void): void;
+  };
 }
 
 /**
@@ -60,7 +62,9 @@ export async function readDroppedEntries(entries: readonly DroppedEntry[]): Prom
   let seen = 0;
   for (let entry = pending.pop(); entry; entry = pending.pop()) {
     if (++seen > MAX_DROPPED_ENTRIES) {
-      throw new DropError(`That drop holds more than ${groupDigits(MAX_DROPPED_ENTRIES)} files and folders; drop a smaller folder, or fewer of them.`);
+      throw new DropError(
+        `That drop holds more than ${groupDigits(MAX_DROPPED_ENTRIES)} files and folders; drop a smaller folder, or fewer of them.`,
+      );
     }
     if (entry.isFile) {
       const file = await readFile(entry as DroppedFileEntry);
@@ -75,7 +79,9 @@ export async function readDroppedEntries(entries: readonly DroppedEntry[]): Prom
 }
 
 function readFile(entry: DroppedFileEntry): Promise<File> {
-  return new Promise((resolve, reject) => entry.file(resolve, (error) => reject(new DropError(`${entry.fullPath} could not be read: ${error.message}`))));
+  return new Promise((resolve, reject) =>
+    entry.file(resolve, (error) => reject(new DropError(`${entry.fullPath} could not be read: ${error.message}`))),
+  );
 }
 
 /** All of a folder's entries: a reader gives them in batches, and an empty batch says there are no more. */
@@ -83,7 +89,11 @@ async function readDirectory(entry: DroppedDirectoryEntry): Promise<DroppedEntry
   const reader = entry.createReader();
   const all: DroppedEntry[] = [];
   for (;;) {
-    const batch = await new Promise<DroppedEntry[]>((resolve, reject) => reader.readEntries(resolve, (error) => reject(new DropError(`The folder ${entry.fullPath} could not be read: ${error.message}`))));
+    const batch = await new Promise<DroppedEntry[]>((resolve, reject) =>
+      reader.readEntries(resolve, (error) =>
+        reject(new DropError(`The folder ${entry.fullPath} could not be read: ${error.message}`)),
+      ),
+    );
     if (batch.length === 0) return all;
     all.push(...batch);
     // Past the limit the walk stops anyway; the rest of a huge folder is not read.

@@ -39,7 +39,9 @@ export type IdleHandle = { cancel(): void };
 /** Runs the callback when the page is idle (or after IDLE_TIMEOUT_MS at the latest), with the time left. */
 export function whenIdle(callback: (deadline: () => number) => void): IdleHandle {
   if (typeof requestIdleCallback === "function") {
-    const id = requestIdleCallback((deadline) => callback(() => deadline.timeRemaining()), { timeout: IDLE_TIMEOUT_MS });
+    const id = requestIdleCallback((deadline) => callback(() => deadline.timeRemaining()), {
+      timeout: IDLE_TIMEOUT_MS,
+    });
     return { cancel: () => cancelIdleCallback(id) };
   }
   // Browsers without idle callbacks: a macrotask per chunk, with a fixed budget.
@@ -61,7 +63,12 @@ export function screenIsFull(container: HTMLElement): boolean {
  * every cell that meets the viewport is drawn and hardly any that does not. The layout each check forces is that of
  * a screenful of cells. Returns the index of the first cell not drawn.
  */
-export function fillFirstScreen(container: HTMLElement, next: number, count: number, draw: (start: number, end: number) => Node): number {
+export function fillFirstScreen(
+  container: HTMLElement,
+  next: number,
+  count: number,
+  draw: (start: number, end: number) => Node,
+): number {
   if (next > 0 && screenIsFull(container)) return next;
   while (next < count) {
     container.appendChild(draw(next, next + 1));

@@ -7,7 +7,12 @@ test("runs are split at newlines and keep their classes on each line", () => {
     { text: "a = '''x\ny'''", classes: ["hljs-string"] },
     { text: "\n\nprint(a)", classes: [] },
   ]);
-  assert.deepEqual(lines, [[{ text: "a = '''x", classes: ["hljs-string"] }], [{ text: "y'''", classes: ["hljs-string"] }], [], [{ text: "print(a)", classes: [] }]]);
+  assert.deepEqual(lines, [
+    [{ text: "a = '''x", classes: ["hljs-string"] }],
+    [{ text: "y'''", classes: ["hljs-string"] }],
+    [],
+    [{ text: "print(a)", classes: [] }],
+  ]);
 });
 
 test("languages come from the extension", () => {

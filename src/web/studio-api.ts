@@ -51,7 +51,6 @@ export interface Member {
   role: Role;
 }
 
-
 export const studioApi = {
   workspaces: () => apiRequest<{ workspaces: Workspace[] }>("GET", "/api/workspaces").then((r) => r.workspaces),
   createWorkspace: (name: string) => apiRequest<Workspace>("POST", "/api/workspaces", { name }),
@@ -62,20 +61,31 @@ export const studioApi = {
   moveToTrash: (id: string, path: string) => apiRequest<void>("DELETE", fileApiHref(id, path)),
   restore: (id: string, trashId: number) => apiRequest<unknown>("POST", `${ws(id)}/trash/${trashId}/restore`),
   members: (id: string) => apiRequest<{ members: Member[] }>("GET", `${ws(id)}/members`).then((r) => r.members),
-  addMember: (id: string, username: string, role: Role) => apiRequest<Member>("POST", `${ws(id)}/members`, { username, role }),
-  changePassword: (currentPassword: string, newPassword: string) => apiRequest<unknown>("PUT", "/api/account/password", { currentPassword, newPassword }),
+  addMember: (id: string, username: string, role: Role) =>
+    apiRequest<Member>("POST", `${ws(id)}/members`, { username, role }),
+  changePassword: (currentPassword: string, newPassword: string) =>
+    apiRequest<unknown>("PUT", "/api/account/password", { currentPassword, newPassword }),
   trustDomain: (domain: string) => apiRequest<unknown>("POST", "/api/trust/domains", { domain }),
   trustApplication: (scheme: string) => apiRequest<unknown>("POST", "/api/trust/applications", { scheme }),
 };
 
 export async function fetchBytes(href: string): Promise<Uint8Array> {
   const response = await fetch(href, { credentials: "same-origin", redirect: "error" });
-  if (!response.ok) throw new ApiError(response.status, `http_${response.status}`, `the file could not be read (HTTP ${response.status})`);
+  if (!response.ok)
+    throw new ApiError(
+      response.status,
+      `http_${response.status}`,
+      `the file could not be read (HTTP ${response.status})`,
+    );
   return new Uint8Array(await response.arrayBuffer());
 }
 
 /** A stored notebook version's head (its first cells), read by the notebook model; null when it is not one. */
-export async function fetchNotebookHead(workspace: string, path: string, version: number | undefined): Promise<ReadHead | null> {
+export async function fetchNotebookHead(
+  workspace: string,
+  path: string,
+  version: number | undefined,
+): Promise<ReadHead | null> {
   return readHead(await apiRequest<unknown>("GET", notebookHeadHref(workspace, path, version)));
 }
 

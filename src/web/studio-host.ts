@@ -30,7 +30,6 @@ export interface StudioHostOptions {
   onFrameLink(href: string): void;
 }
 
-
 const PENDING_SOURCE = "vtSrc";
 
 export class StudioHost implements RenderHost {
@@ -59,7 +58,8 @@ export class StudioHost implements RenderHost {
   createActiveOutput(frame: FrameOutputPlan, doc: Document): Element {
     const hasFallback = frame.fallbackImage !== undefined || frame.fallbackText !== undefined;
     // A widget view needs its kernel, which a reader has not got: the saved static copy is the faithful view.
-    if (frame.mime === WIDGET_VIEW_MIME && hasFallback) return staticCopy(doc, frame, "its widgets need a running kernel");
+    if (frame.mime === WIDGET_VIEW_MIME && hasFallback)
+      return staticCopy(doc, frame, "its widgets need a running kernel");
     let request: () => FrameRenderRequest | Promise<FrameRenderRequest>;
     let reservedHeight: number | undefined;
     if (MARKDOWN_FRAME_MIME_TYPES.has(frame.mime)) {
@@ -67,13 +67,22 @@ export class StudioHost implements RenderHost {
       // not while the cells are drawn: the first screen does not wait for math its frames show later, nor for the
       // markdown renderer to start (web/markdown-module.ts).
       let built: Promise<FrameRenderRequest> | undefined;
-      request = () => (built ??= loadMarkdown().then(({ renderMarkdown }) => frameRenderRequest(frame, (source) => browserSanitizer().sanitizeToString(renderMarkdown(source)))));
+      request = () =>
+        (built ??= loadMarkdown().then(({ renderMarkdown }) =>
+          frameRenderRequest(frame, (source) => browserSanitizer().sanitizeToString(renderMarkdown(source))),
+        ));
     } else if (isLibraryMime(frame.mime)) {
       // A plotly or vega output the frame cannot draw (its spec is a URL to fetch) still has its saved image: the
       // request decides, so it is built now.
       const built = frameRenderRequest(frame, noMarkdown);
       if (built.kind === "text" && hasFallback) {
-        return staticCopy(doc, frame, typeof frame.content === "string" ? "its spec is at a URL, which an output frame cannot fetch" : "its data cannot be drawn");
+        return staticCopy(
+          doc,
+          frame,
+          typeof frame.content === "string"
+            ? "its spec is at a URL, which an output frame cannot fetch"
+            : "its data cannot be drawn",
+        );
       }
       request = () => built;
       reservedHeight = figureHeight(built);
@@ -112,7 +121,8 @@ export class StudioHost implements RenderHost {
         this.options.base,
       );
     } catch (error) {
-      for (const img of images) replaceWithPlaceholder(img, `Image not checked (${error instanceof Error ? error.message : "no answer"})`);
+      for (const img of images)
+        replaceWithPlaceholder(img, `Image not checked (${error instanceof Error ? error.message : "no answer"})`);
       return;
     }
     images.forEach((img, i) => {
@@ -122,7 +132,11 @@ export class StudioHost implements RenderHost {
         img.loading = "lazy";
         img.src = verdict.proxyUrl;
         delete img.dataset[PENDING_SOURCE];
-        img.addEventListener("error", () => replaceWithPlaceholder(img, "The image could not be loaded through the proxy"), { once: true });
+        img.addEventListener(
+          "error",
+          () => replaceWithPlaceholder(img, "The image could not be loaded through the proxy"),
+          { once: true },
+        );
       } else if (verdict?.verdict === "allow" && verdict.reason === "attachment") {
         // Attachments are resolved by the sanitizer into data: URLs; one still pending here was missing.
         replaceWithPlaceholder(img, "The attachment is not in the notebook");
@@ -156,7 +170,12 @@ function replaceWithPlaceholder(img: HTMLImageElement, why: string): void {
   placeholder.setAttribute("role", "img");
   const alt = img.getAttribute("alt");
   placeholder.setAttribute("aria-label", alt ? `Image not shown: ${alt}` : "Image not shown");
-  placeholder.append(el(doc, "strong", undefined, "Image not shown. "), why, " ", el(doc, "code", undefined, img.dataset[PENDING_SOURCE] ?? ""));
+  placeholder.append(
+    el(doc, "strong", undefined, "Image not shown. "),
+    why,
+    " ",
+    el(doc, "code", undefined, img.dataset[PENDING_SOURCE] ?? ""),
+  );
   img.replaceWith(placeholder);
 }
 

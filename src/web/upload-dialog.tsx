@@ -37,7 +37,13 @@ function initialPath(picked: PickedFile, folder: string): string {
 export function UploadDialog({ workspaceId, folder, files, trustStatement, onClose }: UploadDialogProps) {
   const dialog = useRef<HTMLDialogElement>(null);
   const [items, setItems] = useState<Item[]>(() =>
-    files.map((picked) => ({ file: picked.file, path: initialPath(picked, folder), review: null, progress: 0, outcome: null })),
+    files.map((picked) => ({
+      file: picked.file,
+      path: initialPath(picked, folder),
+      review: null,
+      progress: 0,
+      outcome: null,
+    })),
   );
   const [reviewError, setReviewError] = useState<string | null>(null);
   const [trusted, setTrusted] = useState(false);
@@ -54,7 +60,9 @@ export function UploadDialog({ workspaceId, folder, files, trustStatement, onClo
     const delay = first.current ? 0 : PATH_REVIEW_DELAY_MS;
     first.current = false;
     const timer = setTimeout(() => {
-      const pending = items.flatMap((item, index) => (item.review === null ? [{ index, path: item.path, file: item.file }] : []));
+      const pending = items.flatMap((item, index) =>
+        item.review === null ? [{ index, path: item.path, file: item.file }] : [],
+      );
       if (pending.length === 0) return;
       reviewUpload(workspaceId, pending).then(
         (reviews) => {
@@ -78,7 +86,8 @@ export function UploadDialog({ workspaceId, folder, files, trustStatement, onClo
     // Only a change of a path asks for a new review; the items' other changes (progress, outcome) do not.
   }, [pathsKey]);
 
-  const update = (index: number, change: Partial<Item>) => setItems((current) => current.map((item, i) => (i === index ? { ...item, ...change } : item)));
+  const update = (index: number, change: Partial<Item>) =>
+    setItems((current) => current.map((item, i) => (i === index ? { ...item, ...change } : item)));
 
   async function upload() {
     setBusy(true);
@@ -95,7 +104,12 @@ export function UploadDialog({ workspaceId, folder, files, trustStatement, onClo
         );
         update(index, { outcome: { ok: true, version: answer.files[0]?.version ?? 1 } });
       } catch (error) {
-        update(index, { outcome: { ok: false, message: error instanceof ApiError ? `${error.message} [${error.code}]` : String(error) } });
+        update(index, {
+          outcome: {
+            ok: false,
+            message: error instanceof ApiError ? `${error.message} [${error.code}]` : String(error),
+          },
+        });
       }
     }
     setBusy(false);
@@ -106,7 +120,12 @@ export function UploadDialog({ workspaceId, folder, files, trustStatement, onClo
   const uploadable = items.some((item) => !item.review?.refused);
 
   return (
-    <dialog ref={dialog} className="vt-dialog vt-upload" aria-labelledby="vt-upload-title" onCancel={() => onClose(done)}>
+    <dialog
+      ref={dialog}
+      className="vt-dialog vt-upload"
+      aria-labelledby="vt-upload-title"
+      onCancel={() => onClose(done)}
+    >
       <h2 id="vt-upload-title">Upload {items.length === 1 ? "a file" : `${items.length} files`}</h2>
       {reviewError && (
         <p className="vt-error" role="alert">
@@ -152,7 +171,12 @@ export function UploadDialog({ workspaceId, folder, files, trustStatement, onClo
       )}
       <div className="vt-dialog-actions">
         {!done && (
-          <button type="button" className="vt-primary" disabled={!trusted || busy || !reviewed || !uploadable} onClick={() => void upload()}>
+          <button
+            type="button"
+            className="vt-primary"
+            disabled={!trusted || busy || !reviewed || !uploadable}
+            onClick={() => void upload()}
+          >
             Upload
           </button>
         )}

@@ -11,10 +11,15 @@ export interface LinkDecision {
   verdict: StudioVerdict;
 }
 
-export async function checkUrls(items: { url: string; context: "link" | "image" }[], base: string): Promise<StudioVerdict[]> {
+export async function checkUrls(
+  items: { url: string; context: "link" | "image" }[],
+  base: string,
+): Promise<StudioVerdict[]> {
   const verdicts: StudioVerdict[] = [];
   for (let start = 0; start < items.length; start += URL_CHECK_BATCH) {
-    const checks = items.slice(start, start + URL_CHECK_BATCH).map((item) => ({ url: item.url, context: item.context, base }));
+    const checks = items
+      .slice(start, start + URL_CHECK_BATCH)
+      .map((item) => ({ url: item.url, context: item.context, base }));
     const answer = await apiRequest<{ verdicts: StudioVerdict[] }>("POST", "/api/url-check", { checks });
     verdicts.push(...answer.verdicts);
   }

@@ -21,7 +21,9 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-export async function launchBrowser(options: { javaScriptEnabled?: boolean; colorScheme?: "light" | "dark" } = {}): Promise<Browser> {
+export async function launchBrowser(
+  options: { javaScriptEnabled?: boolean; colorScheme?: "light" | "dark" } = {},
+): Promise<Browser> {
   const profile = mkdtempSync(join(tmpdir(), "vitrine-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,

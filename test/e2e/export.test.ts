@@ -98,7 +98,10 @@ describe("hostile markdown and notebook strings", () => {
     const cell = await page.locator(".vt-cell", { has: page.locator("#user-content-overlay") }).boundingBox();
     const overlay = await page.locator("#user-content-overlay").boundingBox();
     assert.ok(cell && overlay);
-    assert.ok(overlay.y >= cell.y && overlay.y + overlay.height <= cell.y + cell.height + 1, "overlay stays within its cell");
+    assert.ok(
+      overlay.y >= cell.y && overlay.y + overlay.height <= cell.y + cell.height + 1,
+      "overlay stays within its cell",
+    );
     const headerOnTop = await page.evaluate(() => {
       const header = document.querySelector(".vt-header")!.getBoundingClientRect();
       const hit = document.elementFromPoint(header.left + header.width / 2, header.top + header.height / 2);
@@ -109,7 +112,11 @@ describe("hostile markdown and notebook strings", () => {
     // Title, tags, kernel name and raw cells are text, not markup.
     assert.match(await page.title(), /<\/title><script>/);
     assert.equal(await page.locator("script").count(), 1, "only Vitrine's own sizer script is in the page");
-    assert.equal(await page.locator("form, iframe:not(.vt-frame), object, embed, base, link, style").count(), 1, "only Vitrine's stylesheet");
+    assert.equal(
+      await page.locator("form, iframe:not(.vt-frame), object, embed, base, link, style").count(),
+      1,
+      "only Vitrine's stylesheet",
+    );
     assert.match(await page.locator(".vt-tag").first().innerText(), /<script>/);
     assert.match(await page.locator(".vt-raw").innerText(), /<script>/);
     // The clobbering names are prefixed, so document methods are intact.
@@ -156,7 +163,9 @@ describe("output frames", () => {
     beaconHits.length = 0;
     const page = await browser.context.newPage();
     const w = watch(page);
-    await page.goto(exportToFile("frame-attacks", JSON.stringify(frameAttackNotebook(beaconUrl))), { waitUntil: "load" });
+    await page.goto(exportToFile("frame-attacks", JSON.stringify(frameAttackNotebook(beaconUrl))), {
+      waitUntil: "load",
+    });
     const frames = page.locator("iframe.vt-frame");
     assert.equal(await frames.count(), 4);
     for (const frame of await frames.all()) {
@@ -168,7 +177,9 @@ describe("output frames", () => {
     assert.deepEqual(w.dialogs, [], "sandboxed frames cannot open dialogs");
     assert.deepEqual(beaconHits, [], "no frame reached the network");
     // Frames are sized by their height messages.
-    const heights = await frames.evaluateAll((els) => els.map((e) => (e as HTMLElement).getBoundingClientRect().height));
+    const heights = await frames.evaluateAll((els) =>
+      els.map((e) => (e as HTMLElement).getBoundingClientRect().height),
+    );
     assert.ok(heights.every((h) => h >= 16 && h <= 4000));
     await page.screenshot({ path: new URL("frame-attacks.png", screenshots).pathname, fullPage: true });
     await page.close();
@@ -186,13 +197,21 @@ describe("output frames", () => {
         execution_count: i,
         metadata: {},
         source: "",
-        outputs: [{ output_type: "display_data", metadata: {}, data: i === 0 ? { "application/javascript": script } : { "text/html": "<p>small</p>" } }],
+        outputs: [
+          {
+            output_type: "display_data",
+            metadata: {},
+            data: i === 0 ? { "application/javascript": script } : { "text/html": "<p>small</p>" },
+          },
+        ],
       })),
     };
     const page = await browser.context.newPage();
     await page.goto(exportToFile("forged-height", JSON.stringify(nb)), { waitUntil: "load" });
     await page.waitForTimeout(300);
-    const heights = await page.locator("iframe.vt-frame").evaluateAll((els) => els.map((e) => (e as HTMLElement).getBoundingClientRect().height));
+    const heights = await page
+      .locator("iframe.vt-frame")
+      .evaluateAll((els) => els.map((e) => (e as HTMLElement).getBoundingClientRect().height));
     assert.ok(heights[0]! <= 4000, `capped, got ${heights[0]}`);
     assert.ok(heights[1]! < 200, `the other frame keeps its own height, got ${heights[1]}`);
     await page.close();
@@ -204,7 +223,9 @@ describe("the corpus", () => {
     const dirs = [new URL("notebooks/", corpus), new URL("malicious/", corpus)];
     let opened = 0;
     for (const dir of dirs) {
-      for (const name of readdirSync(dir).filter((n) => n.endsWith(".ipynb")).sort()) {
+      for (const name of readdirSync(dir)
+        .filter((n) => n.endsWith(".ipynb"))
+        .sort()) {
         const bytes = readFileSync(new URL(name, dir));
         let html: string;
         try {
@@ -222,7 +243,11 @@ describe("the corpus", () => {
         assert.deepEqual(w.dialogs, [], `${name}: no dialog`);
         assert.deepEqual(w.pageErrors, [], `${name}: no error in the page`);
         assert.equal(await page.locator("script").count(), 1, `${name}: only the sizer script`);
-        assert.equal(await page.locator(".vt-cell").count(), parseNotebook(bytes).notebook.cells.length, `${name}: every cell drawn`);
+        assert.equal(
+          await page.locator(".vt-cell").count(),
+          parseNotebook(bytes).notebook.cells.length,
+          `${name}: every cell drawn`,
+        );
         await page.screenshot({ path: new URL(`corpus-${name}.png`, screenshots).pathname });
         await page.close();
         opened++;
@@ -258,8 +283,13 @@ describe("the corpus", () => {
         await page.goto(tour, { waitUntil: "load" });
         const frames = page.frames().filter((f) => f !== page.mainFrame());
         assert.equal(frames.length, 2);
-        const written = await Promise.all(frames.map((f) => f.evaluate(() => document.getElementById("output")?.textContent ?? null)));
-        assert.ok(written.includes("Written by a script inside a sandboxed frame."), "the JavaScript output ran in its frame");
+        const written = await Promise.all(
+          frames.map((f) => f.evaluate(() => document.getElementById("output")?.textContent ?? null)),
+        );
+        assert.ok(
+          written.includes("Written by a script inside a sandboxed frame."),
+          "the JavaScript output ran in its frame",
+        );
         // Offscreen frames are sized when they come into view (the browser throttles them until then).
         for (const frame of await page.locator("iframe.vt-frame").all()) await frame.scrollIntoViewIfNeeded();
         await page.waitForTimeout(200);

@@ -4,7 +4,18 @@ import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 
 /** What every escape script tries; each must come back "blocked:…". */
-export const FRAME_ESCAPES = ["parentDocument", "topLocationRead", "cookie", "localStorage", "sessionStorage", "fetch", "xhr", "image", "windowOpen", "topNavigation"] as const;
+export const FRAME_ESCAPES = [
+  "parentDocument",
+  "topLocationRead",
+  "cookie",
+  "localStorage",
+  "sessionStorage",
+  "fetch",
+  "xhr",
+  "image",
+  "windowOpen",
+  "topNavigation",
+] as const;
 
 /**
  * Waits for each output frame's record and asserts that the html, js and svg outputs all ran and that every way
@@ -14,13 +25,22 @@ export async function assertFramesContained(page: Page, escapes: readonly string
   const results: Record<string, Record<string, string>> = {};
   for (const child of page.frames()) {
     if (child === page.mainFrame()) continue;
-    const handle = await child.waitForFunction(() => document.body?.getAttribute("data-escape-results") ?? (document.querySelector("h1") ? "markdown" : null), undefined, { timeout: 10_000 });
+    const handle = await child.waitForFunction(
+      () => document.body?.getAttribute("data-escape-results") ?? (document.querySelector("h1") ? "markdown" : null),
+      undefined,
+      { timeout: 10_000 },
+    );
     const value = (await handle.jsonValue()) as string;
     if (value === "markdown") continue;
-    results[await child.evaluate(() => (document.querySelector("svg") ? "svg" : document.getElementById("output") ? "js" : "html"))] = JSON.parse(value) as Record<string, string>;
+    results[
+      await child.evaluate(() =>
+        document.querySelector("svg") ? "svg" : document.getElementById("output") ? "js" : "html",
+      )
+    ] = JSON.parse(value) as Record<string, string>;
   }
   assert.deepEqual(Object.keys(results).sort(), ["html", "js", "svg"]);
   for (const [label, r] of Object.entries(results)) {
-    for (const key of escapes) assert.match(r[key] ?? "", /^blocked:/, `${label}: ${key} must be blocked, got ${r[key]}`);
+    for (const key of escapes)
+      assert.match(r[key] ?? "", /^blocked:/, `${label}: ${key} must be blocked, got ${r[key]}`);
   }
 }

@@ -62,7 +62,12 @@ export function pageAttackNotebook(beaconUrl: string): JsonObject {
           },
         ],
       },
-      { cell_type: "raw", id: "raw", metadata: { format: `"><script>${mark("raw-format")}</script>` }, source: `<script>${mark("raw")}</script>` },
+      {
+        cell_type: "raw",
+        id: "raw",
+        metadata: { format: `"><script>${mark("raw-format")}</script>` },
+        source: `<script>${mark("raw")}</script>`,
+      },
     ],
   };
 }
@@ -110,7 +115,13 @@ export function frameAttackNotebook(beaconUrl: string): JsonObject {
         execution_count: 2,
         metadata: {},
         source: "Javascript(...)",
-        outputs: [{ output_type: "display_data", metadata: {}, data: { "application/javascript": frameEscapeScript(beaconUrl, "js") } }],
+        outputs: [
+          {
+            output_type: "display_data",
+            metadata: {},
+            data: { "application/javascript": frameEscapeScript(beaconUrl, "js") },
+          },
+        ],
       },
       {
         cell_type: "code",
@@ -126,7 +137,15 @@ export function frameAttackNotebook(beaconUrl: string): JsonObject {
         execution_count: 4,
         metadata: {},
         source: "Markdown(...)",
-        outputs: [{ output_type: "display_data", metadata: {}, data: { "text/markdown": `# heading\n\n<script>${frameEscapeScript(beaconUrl, "markdown")}</script>\n\n<img src="${beaconUrl}md-output-img">` } }],
+        outputs: [
+          {
+            output_type: "display_data",
+            metadata: {},
+            data: {
+              "text/markdown": `# heading\n\n<script>${frameEscapeScript(beaconUrl, "markdown")}</script>\n\n<img src="${beaconUrl}md-output-img">`,
+            },
+          },
+        ],
       },
     ],
   };

@@ -19,16 +19,33 @@ let workspaceUrl = "";
 const requests: string[] = [];
 
 function output(data: Record<string, unknown>, source = "") {
-  return { cell_type: "code", id: `c${Math.random().toString(36).slice(2, 10)}`, execution_count: 1, metadata: {}, source, outputs: [{ output_type: "display_data", metadata: {}, data }] };
+  return {
+    cell_type: "code",
+    id: `c${Math.random().toString(36).slice(2, 10)}`,
+    execution_count: 1,
+    metadata: {},
+    source,
+    outputs: [{ output_type: "display_data", metadata: {}, data }],
+  };
 }
 
 const VEGA_LITE_SPEC = {
   $schema: "https://vega.github.io/schema/vega-lite/v5.json",
-  data: { values: [{ a: "A", b: 28 }, { a: "B", b: 55 }, { a: "C", b: 43 }] },
+  data: {
+    values: [
+      { a: "A", b: 28 },
+      { a: "B", b: 55 },
+      { a: "C", b: 43 },
+    ],
+  },
   // A calculated field: an expression that Vega would compile with Function unless the interpreter runs it.
   transform: [{ calculate: "datum.b * 2", as: "double" }],
   mark: "bar",
-  encoding: { x: { field: "a", type: "ordinal" }, y: { field: "double", type: "quantitative" }, href: { value: "https://example.org/chart-source" } },
+  encoding: {
+    x: { field: "a", type: "ordinal" },
+    y: { field: "double", type: "quantitative" },
+    href: { value: "https://example.org/chart-source" },
+  },
   // A notebook cannot switch the CSP-safe interpreter off, nor the actions on.
   usermeta: { embedOptions: { ast: false, actions: true, renderer: "svg" } },
 };
@@ -38,7 +55,16 @@ const libraryNotebook = {
   nbformat_minor: 5,
   metadata: {},
   cells: [
-    output({ "application/vnd.plotly.v1+json": { data: [{ type: "scatter", x: [1, 2, 3], y: [3, 1, 2], name: "points" }], layout: { title: { text: "Plotly in a frame" } }, config: { displaylogo: true } } }, "px.scatter()"),
+    output(
+      {
+        "application/vnd.plotly.v1+json": {
+          data: [{ type: "scatter", x: [1, 2, 3], y: [3, 1, 2], name: "points" }],
+          layout: { title: { text: "Plotly in a frame" } },
+          config: { displaylogo: true },
+        },
+      },
+      "px.scatter()",
+    ),
     output({ "application/vnd.vegalite.v5+json": VEGA_LITE_SPEC, "text/plain": "<VegaLite 5 object>" }, "alt.Chart()"),
     output(
       {
@@ -63,15 +89,27 @@ const libraryNotebook = {
       "Javascript(d3)",
     ),
     // No error callback: the frame says what was missing.
-    output({ "application/javascript": "require(['jquery'], function ($) { $(element).text('never'); });\n" }, "Javascript(jquery)"),
+    output(
+      { "application/javascript": "require(['jquery'], function ($) { $(element).text('never'); });\n" },
+      "Javascript(jquery)",
+    ),
   ],
 };
 
-async function api(page: Page, method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
+async function api(
+  page: Page,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: Record<string, unknown> }> {
   return page.evaluate(
     async ({ method, path, body }) => {
       const { csrfToken } = await (await fetch("/api/session")).json();
-      const response = await fetch(path, { method, headers: { "x-csrf-token": csrfToken, ...(body ? { "content-type": "application/json" } : {}) }, body: body ? JSON.stringify(body) : undefined });
+      const response = await fetch(path, {
+        method,
+        headers: { "x-csrf-token": csrfToken, ...(body ? { "content-type": "application/json" } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      });
       return { status: response.status, json: await response.json() };
     },
     { method, path, body },
@@ -86,7 +124,13 @@ async function upload(page: Page, name: string, text: string): Promise<void> {
       const form = new FormData();
       form.append("acknowledgment", "trusted-source-v1");
       form.append("file", new Blob([text]), name);
-      return (await fetch(`/api/workspaces/${id}/files`, { method: "POST", headers: { "x-csrf-token": csrfToken }, body: form })).status;
+      return (
+        await fetch(`/api/workspaces/${id}/files`, {
+          method: "POST",
+          headers: { "x-csrf-token": csrfToken },
+          body: form,
+        })
+      ).status;
     },
     { id, name, text },
   );
@@ -104,7 +148,12 @@ before(async () => {
   assert.equal(created.status, 201);
   workspaceUrl = `${studio.app}/w/${String(created.json.id)}`;
   await upload(page, "libraries.ipynb", JSON.stringify(libraryNotebook));
-  for (const name of ["plotly_express__gallery.ipynb", "jupyterlab__vega-extension.ipynb", "ipython__Custom_Display_Logic.ipynb"]) await upload(page, name, readFileSync(`${CORPUS}${name}`, "utf8"));
+  for (const name of [
+    "plotly_express__gallery.ipynb",
+    "jupyterlab__vega-extension.ipynb",
+    "ipython__Custom_Display_Logic.ipynb",
+  ])
+    await upload(page, name, readFileSync(`${CORPUS}${name}`, "utf8"));
   await page.close();
 });
 
@@ -118,14 +167,21 @@ function watchProblems(page: Page): string[] {
   const problems: string[] = [];
   page.on("pageerror", (error) => problems.push(`pageerror: ${error.message}`));
   page.on("console", (message) => {
-    if (message.type() === "error" || /Content Security Policy|Refused to/.test(message.text())) problems.push(message.text());
+    if (message.type() === "error" || /Content Security Policy|Refused to/.test(message.text()))
+      problems.push(message.text());
   });
   return problems;
 }
 
 /** Requests that went anywhere but the studio's two loopback origins. */
 function strayRequests(): string[] {
-  return requests.filter((url) => !url.startsWith(`${studio.app}/`) && !url.startsWith(`${studio.content}/`) && !url.startsWith("data:") && url !== "about:blank");
+  return requests.filter(
+    (url) =>
+      !url.startsWith(`${studio.app}/`) &&
+      !url.startsWith(`${studio.content}/`) &&
+      !url.startsWith("data:") &&
+      url !== "about:blank",
+  );
 }
 
 /**
@@ -157,7 +213,12 @@ async function openNotebook(name: string): Promise<{ page: Page; problems: strin
 async function frameOfSlot(slot: Locator): Promise<Frame> {
   await slot.evaluate((element) => element.scrollIntoView({ block: "center" }));
   const iframe = slot.locator("iframe.vt-frame");
-  if (!(await iframe.waitFor({ state: "attached", timeout: 10_000 }).then(() => true, () => false))) {
+  if (
+    !(await iframe.waitFor({ state: "attached", timeout: 10_000 }).then(
+      () => true,
+      () => false,
+    ))
+  ) {
     // On a loaded machine an intersection change can be reported late: move away and come back once.
     await slot.evaluate((element) => {
       window.scrollTo(0, 0);
@@ -165,7 +226,9 @@ async function frameOfSlot(slot: Locator): Promise<Frame> {
     });
   }
   const handle = await iframe.elementHandle({ timeout: 30_000 }).catch(async (error: Error) => {
-    throw new Error(`${error.message}\nslot holds: ${await slot.evaluate((element) => (element.textContent ?? "").slice(0, 300))}`);
+    throw new Error(
+      `${error.message}\nslot holds: ${await slot.evaluate((element) => (element.textContent ?? "").slice(0, 300))}`,
+    );
   });
   const frame = await handle.contentFrame();
   assert.ok(frame);
@@ -190,12 +253,27 @@ test("a plotly figure, a Vega-Lite chart and requirejs outputs draw with the ser
 
   await plotly.waitForSelector(".js-plotly-plot .main-svg", { timeout: 60_000 });
   assert.ok((await plotly.locator(".scatterlayer .trace").count()) >= 1, "the scatter trace is drawn");
-  assert.equal(await plotly.locator(".modebar-btn[data-title='Download plot as a png']").count(), 0, "no download button in a sandbox without downloads");
-  assert.equal(await plotly.locator("a.modebar-btn.plotlyjsicon, .modebar-btn--logo").count(), 0, "no off-site logo link");
-  assert.equal(await plotly.evaluate(() => (window as unknown as { Plotly: { version: string } }).Plotly.version), FRAME_LIBRARIES.plotly.version);
+  assert.equal(
+    await plotly.locator(".modebar-btn[data-title='Download plot as a png']").count(),
+    0,
+    "no download button in a sandbox without downloads",
+  );
+  assert.equal(
+    await plotly.locator("a.modebar-btn.plotlyjsicon, .modebar-btn--logo").count(),
+    0,
+    "no off-site logo link",
+  );
+  assert.equal(
+    await plotly.evaluate(() => (window as unknown as { Plotly: { version: string } }).Plotly.version),
+    FRAME_LIBRARIES.plotly.version,
+  );
 
   await vegaLite.waitForSelector(".vega-embed svg .mark-rect path", { timeout: 60_000 });
-  assert.equal(await vegaLite.locator(".vega-embed svg .mark-rect path").count(), 3, "one bar per value, heights from the interpreted expression");
+  assert.equal(
+    await vegaLite.locator(".vega-embed svg .mark-rect path").count(),
+    3,
+    "one bar per value, heights from the interpreted expression",
+  );
   assert.equal(await vegaLite.locator(".vega-actions, details").count(), 0, "the spec could not turn the actions on");
   // A mark's link is the page's to check and ask about, as any link in an output; the frame stays where it is.
   await vegaLite.locator(".vega-embed svg .mark-rect path").first().click();
@@ -206,25 +284,44 @@ test("a plotly figure, a Vega-Lite chart and requirejs outputs draw with the ser
   assert.equal(await vegaLite.locator(".vega-embed svg").count(), 1);
 
   await required.waitForFunction(() => document.body.dataset.required, undefined, { timeout: 60_000 });
-  assert.equal(await required.evaluate(() => document.body.dataset.required), FRAME_LIBRARIES.plotly.version, "require('plotly') gave the served copy, not the configured CDN");
+  assert.equal(
+    await required.evaluate(() => document.body.dataset.required),
+    FRAME_LIBRARIES.plotly.version,
+    "require('plotly') gave the served copy, not the configured CDN",
+  );
   assert.ok((await required.locator("#output .main-svg").count()) >= 1);
 
-  await missing.waitForFunction(() => document.body.dataset.d3 && document.body.dataset.url, undefined, { timeout: 10_000 });
-  assert.equal(await missing.evaluate(() => document.body.dataset.d3), "refused:d3", "an unknown module fails into the output's error callback");
-  assert.equal(await missing.evaluate(() => document.body.dataset.url), "refused", "so does a module named by URL, without a request");
+  await missing.waitForFunction(() => document.body.dataset.d3 && document.body.dataset.url, undefined, {
+    timeout: 10_000,
+  });
+  assert.equal(
+    await missing.evaluate(() => document.body.dataset.d3),
+    "refused:d3",
+    "an unknown module fails into the output's error callback",
+  );
+  assert.equal(
+    await missing.evaluate(() => document.body.dataset.url),
+    "refused",
+    "so does a module named by URL, without a request",
+  );
   assert.ok(unnoted);
   await unnoted.locator(".vt-frame-note").waitFor({ timeout: 10_000 });
   assert.match(await unnoted.locator(".vt-frame-note").innerText(), /^Not available in this studio: jquery/);
 
   // Frames grew to their drawings.
-  const heights = await page.locator("iframe.vt-frame").evaluateAll((list) => list.map((f) => f.getBoundingClientRect().height));
+  const heights = await page
+    .locator("iframe.vt-frame")
+    .evaluateAll((list) => list.map((f) => f.getBoundingClientRect().height));
   assert.ok((heights[0] ?? 0) > 300 && (heights[1] ?? 0) > 100, JSON.stringify(heights));
   await shootFrames(page, "libraries");
 
   assert.deepEqual(problems, []);
   assert.deepEqual(strayRequests(), []);
   for (const library of Object.values(FRAME_LIBRARIES)) {
-    assert.ok(requests.includes(`${studio.content}${frameLibraryPath(library)}`), `${library.package} came from the content origin`);
+    assert.ok(
+      requests.includes(`${studio.content}${frameLibraryPath(library)}`),
+      `${library.package} came from the content origin`,
+    );
   }
   await page.close();
 });
@@ -238,19 +335,40 @@ test("the corpus's plotly gallery and Vega extension notebooks draw every figure
   assert.equal(await far.locator("iframe").count(), 0, "the last figure's frame is not made yet");
   assert.ok((await far.boundingBox())!.height >= 400, "its slot already has the figure's height");
   // SVG plots, WebGL ones (splom, parcoords, 3D) and geo maps whose outlines come from the content origin.
-  const shots: Record<number, string> = { 0: "scatter", 5: "splom", 7: "parcoords", 30: "scatter3d", 35: "mapbox", 37: "geo", 38: "choropleth" };
+  const shots: Record<number, string> = {
+    0: "scatter",
+    5: "splom",
+    7: "parcoords",
+    30: "scatter3d",
+    35: "mapbox",
+    37: "geo",
+    38: "choropleth",
+  };
   for (let i = 0; i < count; i++) {
     const frame = await frameOfSlot(slots.nth(i));
     const outcome = await frame.waitForFunction(
-      () => document.querySelector(".vt-frame-note")?.textContent ?? (document.querySelector(".js-plotly-plot .main-svg .plot, .js-plotly-plot .main-svg .trace, .js-plotly-plot canvas, .js-plotly-plot .gl-container") ? "drawn" : null),
+      () =>
+        document.querySelector(".vt-frame-note")?.textContent ??
+        (document.querySelector(
+          ".js-plotly-plot .main-svg .plot, .js-plotly-plot .main-svg .trace, .js-plotly-plot canvas, .js-plotly-plot .gl-container",
+        )
+          ? "drawn"
+          : null),
       undefined,
       { timeout: 60_000 },
     );
     // plotly.js 4 removed the Mapbox traces: those two figures say so instead of showing empty axes in silence.
-    const expected = i === 34 || i === 35 ? `Not drawn: scattermapbox traces, which plotly.js ${FRAME_LIBRARIES.plotly.version} does not have.` : "drawn";
+    const expected =
+      i === 34 || i === 35
+        ? `Not drawn: scattermapbox traces, which plotly.js ${FRAME_LIBRARIES.plotly.version} does not have.`
+        : "drawn";
     assert.equal(await outcome.jsonValue(), expected, `figure ${i}`);
     // Geo figures draw their land from the served outline.
-    if (i === 37) assert.ok((await frame.locator(".geo .land path, .geo path.land").count()) > 0, "land drawn from the map outline");
+    if (i === 37)
+      assert.ok(
+        (await frame.locator(".geo .land path, .geo path.land").count()) > 0,
+        "land drawn from the map outline",
+      );
     if (shots[i] !== undefined) {
       await page.waitForTimeout(300);
       await page.screenshot({ path: `${SHOTS}libraries-plotly-gallery-${shots[i]}.png` });
@@ -283,7 +401,12 @@ test("the corpus's plotly gallery and Vega extension notebooks draw every figure
   await vegaLite.waitForSelector(".vega-embed canvas, .vega-embed svg", { timeout: 60_000 });
   // The two outputs saved as a URL to a spec cannot be fetched from a frame: their saved images are shown.
   assert.equal(await vegaPage.locator(".vt-fallback img").count(), 2);
-  assert.equal(await vegaPage.locator(".vt-fallback .vt-notice", { hasText: "its spec is at a URL, which an output frame cannot fetch" }).count(), 2);
+  assert.equal(
+    await vegaPage
+      .locator(".vt-fallback .vt-notice", { hasText: "its spec is at a URL, which an output frame cannot fetch" })
+      .count(),
+    2,
+  );
   assert.equal(await vegaPage.locator("iframe.vt-frame").count(), 2);
   await shootFrames(vegaPage, "libraries-vega-extension");
 
@@ -297,13 +420,26 @@ test("a classic JavaScript output that requires a library from a CDN says so, an
   const notes: string[] = [];
   for (let i = 0; i < (await slots.count()); i++) {
     const frame = await frameOfSlot(slots.nth(i));
-    await frame.waitForFunction(() => document.body && document.body.childElementCount > 0, undefined, { timeout: 30_000 });
+    await frame.waitForFunction(() => document.body && document.body.childElementCount > 0, undefined, {
+      timeout: 30_000,
+    });
     // requirejs reports a refused module on the next turn.
     await page.waitForTimeout(100);
     notes.push(...(await frame.locator(".vt-frame-note").allInnerTexts()));
   }
-  assert.ok(notes.some((note) => /^Not available in this studio: \/\/cdnjs\.cloudflare\.com\/ajax\/libs\/flot\/0\.8\.2\/jquery\.flot\.min\.js/.test(note)), JSON.stringify(notes));
+  assert.ok(
+    notes.some((note) =>
+      /^Not available in this studio: \/\/cdnjs\.cloudflare\.com\/ajax\/libs\/flot\/0\.8\.2\/jquery\.flot\.min\.js/.test(
+        note,
+      ),
+    ),
+    JSON.stringify(notes),
+  );
   assert.deepEqual(strayRequests(), []);
-  assert.deepEqual(problems.filter((p) => /Content Security Policy|Refused to/.test(p)), [], "refused before the browser had to refuse it");
+  assert.deepEqual(
+    problems.filter((p) => /Content Security Policy|Refused to/.test(p)),
+    [],
+    "refused before the browser had to refuse it",
+  );
   await page.close();
 });

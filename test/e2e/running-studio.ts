@@ -29,7 +29,10 @@ export interface BrowserStudio {
   close(): Promise<void>;
 }
 
-export async function startBrowserStudio(users: { name: string; password: string; admin?: boolean }[], flags: Record<string, string> = {}): Promise<BrowserStudio> {
+export async function startBrowserStudio(
+  users: { name: string; password: string; admin?: boolean }[],
+  flags: Record<string, string> = {},
+): Promise<BrowserStudio> {
   const dataDir = mkdtempSync(join(tmpdir(), "vitrine-browser-"));
   const [appPort, contentPort] = [await freePort(), await freePort()];
   const app = `http://localhost:${appPort}`;
@@ -50,7 +53,11 @@ export async function startBrowserStudio(users: { name: string; password: string
   );
   const running = await startStudio(config, () => {});
   for (const user of users) {
-    await createUser(running.studio.db, { name: user.name, password: user.password, admin: user.admin ?? false }, { actor: undefined, clientAddress: "test" });
+    await createUser(
+      running.studio.db,
+      { name: user.name, password: user.password, admin: user.admin ?? false },
+      { actor: undefined, clientAddress: "test" },
+    );
   }
   return {
     running,

@@ -55,7 +55,9 @@ async function timesRun(snippet: string): Promise<number> {
   try {
     // Nothing leaves the page: every request other than the page itself fails at once.
     await page.route("**/*", (route) => route.abort());
-    await page.setContent(`<!DOCTYPE html><html><head><script>window.ran = 0; window.trap = () => { window.ran++; };</script></head><body>${snippet}</body></html>`);
+    await page.setContent(
+      `<!DOCTYPE html><html><head><script>window.ran = 0; window.trap = () => { window.ran++; };</script></head><body>${snippet}</body></html>`,
+    );
     await page.waitForTimeout(300);
     return await page.evaluate(() => (window as unknown as { ran: number }).ran);
   } finally {

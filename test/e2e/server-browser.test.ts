@@ -21,7 +21,9 @@ let attackerUrl = "";
 before(async () => {
   studio = await startBrowserStudio([{ name: "bea", password: PASSWORD }]);
   ({ running, app } = studio);
-  attacker = createHttpServer((_req, res) => res.writeHead(200, { "content-type": "text/html" }).end("<!doctype html><title>elsewhere</title><body></body>"));
+  attacker = createHttpServer((_req, res) =>
+    res.writeHead(200, { "content-type": "text/html" }).end("<!doctype html><title>elsewhere</title><body></body>"),
+  );
   await new Promise<void>((resolve) => attacker.listen(0, "127.0.0.1", resolve));
   attackerUrl = `http://127.0.0.1:${(attacker.address() as { port: number }).port}`;
   browser = await launchBrowser();
@@ -39,13 +41,33 @@ test("the session cookie is a __Host- cookie script cannot read; the page's own 
   const page = await browser.context.newPage();
   await page.goto(`${app}/healthz`);
   const result = await page.evaluate(async (password) => {
-    const signIn = await fetch("/api/session", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "bea", password }) });
+    const signIn = await fetch("/api/session", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ username: "bea", password }),
+    });
     const { csrfToken } = await signIn.json();
-    const withToken = await fetch("/api/workspaces", { method: "POST", headers: { "content-type": "application/json", "x-csrf-token": csrfToken }, body: JSON.stringify({ name: "from the page" }) });
-    const withoutToken = await fetch("/api/workspaces", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "no token" }) });
-    return { signIn: signIn.status, withToken: withToken.status, withoutToken: withoutToken.status, documentCookie: document.cookie };
+    const withToken = await fetch("/api/workspaces", {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-csrf-token": csrfToken },
+      body: JSON.stringify({ name: "from the page" }),
+    });
+    const withoutToken = await fetch("/api/workspaces", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ name: "no token" }),
+    });
+    return {
+      signIn: signIn.status,
+      withToken: withToken.status,
+      withoutToken: withoutToken.status,
+      documentCookie: document.cookie,
+    };
   }, PASSWORD);
-  assert.deepEqual({ ...result, documentCookie: undefined }, { signIn: 200, withToken: 201, withoutToken: 403, documentCookie: undefined });
+  assert.deepEqual(
+    { ...result, documentCookie: undefined },
+    { signIn: 200, withToken: 201, withoutToken: 403, documentCookie: undefined },
+  );
   assert.equal(result.documentCookie, "", "script sees no cookie");
   const cookies = await browser.context.cookies(app);
   const session = cookies.find((c) => c.name === "__Host-vitrine-session");
@@ -65,7 +87,13 @@ test("a cross-site page cannot change state with the user's session", async () =
     const results: string[] = [];
     // A "simple" request needs no preflight: the classic CSRF shape.
     try {
-      await fetch(`${appOrigin}/api/workspaces`, { method: "POST", mode: "no-cors", credentials: "include", headers: { "content-type": "text/plain" }, body: JSON.stringify({ name: "csrf" }) });
+      await fetch(`${appOrigin}/api/workspaces`, {
+        method: "POST",
+        mode: "no-cors",
+        credentials: "include",
+        headers: { "content-type": "text/plain" },
+        body: JSON.stringify({ name: "csrf" }),
+      });
       results.push("sent");
     } catch (error) {
       results.push(`blocked: ${(error as Error).message}`);
@@ -98,7 +126,8 @@ test("Trusted Types is enforced on the app origin, and the app cannot be framed"
   });
   assert.equal(sink, "TypeError", "innerHTML without a Trusted Types policy is refused");
   const policy = await page.evaluate((policyName) => {
-    const tt = (window as unknown as { trustedTypes: { createPolicy(name: string, rules: object): unknown } }).trustedTypes;
+    const tt = (window as unknown as { trustedTypes: { createPolicy(name: string, rules: object): unknown } })
+      .trustedTypes;
     const attempts: string[] = [];
     for (const name of [policyName, "attacker"]) {
       try {

@@ -15,7 +15,12 @@ function markdownCell(id: string, source: string, extra: JsonObject = {}): JsonO
 }
 
 function notebook(cells: JsonObject[], metadata: JsonObject = {}): JsonObject {
-  return { nbformat: 4, nbformat_minor: 5, metadata: { kernelspec: { name: "python3", display_name: "Python 3", language: "python" }, ...metadata }, cells };
+  return {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: { kernelspec: { name: "python3", display_name: "Python 3", language: "python" }, ...metadata },
+    cells,
+  };
 }
 
 /** Every payload of DOMPurify's own fixture set, one markdown cell each. */
@@ -59,7 +64,12 @@ export function ownVectorsNotebook(): JsonObject {
         id: "meta",
         execution_count: 1,
         metadata: {
-          tags: [`<img src=x onerror=${MARK}>`, `javascript:${MARK}`, `' onmouseover='${MARK}' x='`, `{{constructor.constructor('${MARK}')()}}`],
+          tags: [
+            `<img src=x onerror=${MARK}>`,
+            `javascript:${MARK}`,
+            `' onmouseover='${MARK}' x='`,
+            `{{constructor.constructor('${MARK}')()}}`,
+          ],
           name: `<script>${MARK}</script>`,
           title: `<img src=x onerror=${MARK}>`,
           slideshow: { slide_type: `"><svg onload=${MARK}>` },
@@ -82,7 +92,11 @@ export function ownVectorsNotebook(): JsonObject {
             metadata: {},
             data: { [`image/<svg onload=${MARK}>`]: PNG_BASE64, "text/plain": `<img src=x onerror=${MARK}>` },
           },
-          { output_type: "stream", name: "stderr", text: `\u001b[31m<script>${MARK}</script>\u001b[0m\r<img src=x onerror=${MARK}>\n` },
+          {
+            output_type: "stream",
+            name: "stderr",
+            text: `\u001b[31m<script>${MARK}</script>\u001b[0m\r<img src=x onerror=${MARK}>\n`,
+          },
         ],
       },
       { cell_type: "raw", id: "raw", metadata: { format: "text/html" }, source: `<img src=x onerror=${MARK}>` },
@@ -112,10 +126,20 @@ export const HOSTILE_FILE_NAMES = [
 /** A notebook whose images and links point at the studio's own API: signing out, trashing a file, changing a member. */
 export function apiTargetsNotebook(app: string, workspace: string, target: string, member: string): JsonObject {
   const api = `/api/workspaces/${workspace}`;
-  const urls = [`/api/session`, `${api}/files/${target}`, `${api}/members/${member}`, `${api}/trash/1/restore`, `${app}/api/session`, `${app}${api}/files/${target}?_method=DELETE`];
+  const urls = [
+    `/api/session`,
+    `${api}/files/${target}`,
+    `${api}/members/${member}`,
+    `${api}/trash/1/restore`,
+    `${app}/api/session`,
+    `${app}${api}/files/${target}?_method=DELETE`,
+  ];
   const formHtml = `<form id="f" method="post" action="${app}${api}/members/${member}"><input name="role" value="owner"></form><img src="${app}/api/session"><script>try { document.getElementById('f').submit(); } catch (e) {} fetch('${app}/api/session', { method: 'DELETE', credentials: 'include' }).catch(() => {});</script>`;
   return notebook([
-    markdownCell("images", urls.map((u, i) => `![api image ${i}](${u}) <img src="${u}" alt="api img ${i}">`).join("\n\n")),
+    markdownCell(
+      "images",
+      urls.map((u, i) => `![api image ${i}](${u}) <img src="${u}" alt="api img ${i}">`).join("\n\n"),
+    ),
     markdownCell("links", urls.map((u, i) => `[api link ${i}](${u})`).join(" · ")),
     {
       cell_type: "code",
@@ -123,7 +147,16 @@ export function apiTargetsNotebook(app: string, workspace: string, target: strin
       execution_count: 1,
       metadata: {},
       source: "HTML(...)",
-      outputs: [{ output_type: "display_data", metadata: {}, data: { "text/html": `${formHtml}<p><a href="${app}/api/session">frame api link</a></p>`, "text/plain": "<HTML>" } }],
+      outputs: [
+        {
+          output_type: "display_data",
+          metadata: {},
+          data: {
+            "text/html": `${formHtml}<p><a href="${app}/api/session">frame api link</a></p>`,
+            "text/plain": "<HTML>",
+          },
+        },
+      ],
     },
   ]);
 }
@@ -145,7 +178,11 @@ export function overlayNotebook(): JsonObject {
     `$$\\rule{20000px}{20000px}$$`,
     `<math display="block"><mspace width="20000px" height="20000px" style="position:fixed"></mspace></math>`,
   ];
-  return notebook(attempts.map((source, i) => markdownCell(`overlay-${i}`, `${source}\n\n[example link ${i}](https://example.org/${i})`)));
+  return notebook(
+    attempts.map((source, i) =>
+      markdownCell(`overlay-${i}`, `${source}\n\n[example link ${i}](https://example.org/${i})`),
+    ),
+  );
 }
 
 /**
@@ -188,7 +225,13 @@ setTimeout(grow, 100);`;
     execution_count: 1,
     metadata: {},
     source: "HTML(...)",
-    outputs: [{ output_type: "display_data", metadata: {}, data: { "text/html": `<p>${id}</p><script>${script}</script>`, "text/plain": "<HTML>" } }],
+    outputs: [
+      {
+        output_type: "display_data",
+        metadata: {},
+        data: { "text/html": `<p>${id}</p><script>${script}</script>`, "text/plain": "<HTML>" },
+      },
+    ],
   });
   return notebook([
     markdownCell("intro", "# Flood\n\n[the example link](https://example.org/page)"),

@@ -9,8 +9,25 @@ import { MAX_FRAME_HEIGHT } from "../../src/render/frame-protocol.ts";
 import { launchBrowser, type Browser } from "./browser.ts";
 import { pageAttackNotebook } from "./hostile-notebooks.ts";
 import { startBrowserStudio, type BrowserStudio } from "./running-studio.ts";
-import { apiTargetsNotebook, dompurifyVectorsNotebook, floodNotebook, forgedLinksNotebook, HOSTILE_FILE_NAMES, MARK, overlayNotebook, ownVectorsNotebook } from "./studio-attack-notebooks.ts";
-import { inertParseRefusals, instrumentPage, pageRecord, readPolicies, watchConsole, type ConsoleWatch, type Policies } from "./studio-page-watch.ts";
+import {
+  apiTargetsNotebook,
+  dompurifyVectorsNotebook,
+  floodNotebook,
+  forgedLinksNotebook,
+  HOSTILE_FILE_NAMES,
+  MARK,
+  overlayNotebook,
+  ownVectorsNotebook,
+} from "./studio-attack-notebooks.ts";
+import {
+  inertParseRefusals,
+  instrumentPage,
+  pageRecord,
+  readPolicies,
+  watchConsole,
+  type ConsoleWatch,
+  type Policies,
+} from "./studio-page-watch.ts";
 import { createWorkspace, pageApi, pagePostFiles, signIn } from "./studio-session.ts";
 
 const PASSWORD = "attack test password";
@@ -26,7 +43,8 @@ const dompurify = dompurifyVectorsNotebook();
 /** Every notebook's text, to tell a <base> the notebook names from anything else. */
 let notebookText = "";
 
-const encode = (value: unknown) => Buffer.from(typeof value === "string" ? value : JSON.stringify(value)).toString("base64");
+const encode = (value: unknown) =>
+  Buffer.from(typeof value === "string" ? value : JSON.stringify(value)).toString("base64");
 const fileUrl = (name: string) => `${studio.app}/w/${workspace}/f/${name.split("/").map(encodeURIComponent).join("/")}`;
 
 before(async () => {
@@ -41,8 +59,16 @@ before(async () => {
   await instrumentPage(page);
   await signIn(page, studio.app, "ada", PASSWORD);
   workspace = await createWorkspace(page, "Attacks");
-  assert.equal((await pageApi(page, "POST", `/api/workspaces/${workspace}/members`, { username: "bob", role: "viewer" })).status, 201);
-  const small = { nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [{ cell_type: "markdown", id: "a", metadata: {}, source: "A plain notebook." }] };
+  assert.equal(
+    (await pageApi(page, "POST", `/api/workspaces/${workspace}/members`, { username: "bob", role: "viewer" })).status,
+    201,
+  );
+  const small = {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: {},
+    cells: [{ cell_type: "markdown", id: "a", metadata: {}, source: "A plain notebook." }],
+  };
   const files = [
     { name: "target.ipynb", base64: encode(small) },
     { name: "dompurify.ipynb", base64: encode(dompurify.notebook) },
@@ -79,7 +105,11 @@ async function openNotebook(name: string): Promise<void> {
 async function assertClean(watch: ConsoleWatch, what: string): Promise<void> {
   const record = await pageRecord(page);
   assert.deepEqual(record.hits, [], `${what}: notebook content ran in the app's page`);
-  assert.deepEqual(inertParseRefusals(record.violations, studio.app, notebookText).others, [], `${what}: CSP or Trusted Types violations in the app's document`);
+  assert.deepEqual(
+    inertParseRefusals(record.violations, studio.app, notebookText).others,
+    [],
+    `${what}: CSP or Trusted Types violations in the app's document`,
+  );
   assert.deepEqual(watch.errors, [], `${what}: console errors`);
 }
 
@@ -91,7 +121,17 @@ async function assertClean(watch: ConsoleWatch, what: string): Promise<void> {
 async function touchEverything(): Promise<void> {
   await page.evaluate(() => {
     for (const element of document.querySelectorAll<HTMLElement>(".vt-cells *")) {
-      for (const type of ["mouseover", "mouseenter", "mousemove", "mousedown", "mouseup", "pointerover", "pointerdown", "pointerup"]) element.dispatchEvent(new MouseEvent(type, { bubbles: true }));
+      for (const type of [
+        "mouseover",
+        "mouseenter",
+        "mousemove",
+        "mousedown",
+        "mouseup",
+        "pointerover",
+        "pointerdown",
+        "pointerup",
+      ])
+        element.dispatchEvent(new MouseEvent(type, { bubbles: true }));
       element.dispatchEvent(new FocusEvent("focus"));
       element.dispatchEvent(new Event("toggle"));
       element.dispatchEvent(new Event("load"));
@@ -106,7 +146,10 @@ async function touchEverything(): Promise<void> {
     if (!(await link.isVisible())) continue;
     await link.click({ timeout: 2000 });
     await dialog.waitFor({ timeout: 5000 });
-    await dialog.getByRole("button", { name: /Cancel|Close/ }).first().click();
+    await dialog
+      .getByRole("button", { name: /Cancel|Close/ })
+      .first()
+      .click();
   }
 }
 
@@ -120,10 +163,14 @@ test("every DOMPurify fixture vector, one per markdown cell, never runs in the a
     const found: string[] = [];
     for (const element of document.querySelectorAll(".vt-markdown *")) {
       for (const attr of element.attributes) {
-        const url = /^(href|src|action|formaction|xlink:href|data|srcset|poster|background|cite|ping)$/i.test(attr.name);
-        if (/^on/i.test(attr.name) || (url && /^\s*(javascript|vbscript|data:text)/i.test(attr.value))) found.push(`${element.tagName} ${attr.name}=${attr.value.slice(0, 60)}`);
+        const url = /^(href|src|action|formaction|xlink:href|data|srcset|poster|background|cite|ping)$/i.test(
+          attr.name,
+        );
+        if (/^on/i.test(attr.name) || (url && /^\s*(javascript|vbscript|data:text)/i.test(attr.value)))
+          found.push(`${element.tagName} ${attr.name}=${attr.value.slice(0, 60)}`);
       }
-      if (/^(script|iframe|object|embed|form|style|link|meta|base|svg|frame|frameset)$/i.test(element.tagName)) found.push(element.tagName);
+      if (/^(script|iframe|object|embed|form|style|link|meta|base|svg|frame|frameset)$/i.test(element.tagName))
+        found.push(element.tagName);
     }
     return found;
   });
@@ -138,15 +185,24 @@ test("our own vectors in markdown, attachments, metadata, tags, outputs' mime ty
   for (const name of ["own-vectors.ipynb", "page-attack.ipynb"]) {
     await openNotebook(name);
     await touchEverything();
-    await page.locator(".vt-tags, .vt-output, .vt-raw").evaluateAll((elements) => elements.forEach((e) => e.dispatchEvent(new MouseEvent("mouseover", { bubbles: true }))));
+    await page
+      .locator(".vt-tags, .vt-output, .vt-raw")
+      .evaluateAll((elements) =>
+        elements.forEach((e) => e.dispatchEvent(new MouseEvent("mouseover", { bubbles: true }))),
+      );
   }
   // Tags and mime type names are shown as the text they are.
   await openNotebook("own-vectors.ipynb");
   const tags = await page.locator(".vt-tag").allTextContents();
   assert.ok(tags.includes(`<img src=x onerror=${MARK}>`), JSON.stringify(tags));
-  assert.ok((await page.locator(".vt-cell-code").innerText()).includes("text/<img src=x onerror="), "the odd mime type is named as text");
+  assert.ok(
+    (await page.locator(".vt-cell-code").innerText()).includes("text/<img src=x onerror="),
+    "the odd mime type is named as text",
+  );
   // The one good attachment is shown; the SVG and HTML ones are not images the page will load.
-  await page.waitForFunction(() => (document.querySelector('img[alt="png attachment"]') as HTMLImageElement | null)?.naturalWidth === 8);
+  await page.waitForFunction(
+    () => (document.querySelector('img[alt="png attachment"]') as HTMLImageElement | null)?.naturalWidth === 8,
+  );
   assert.equal(await page.locator('.vt-markdown img[alt="svg attachment"][src]').count(), 0);
   await page.screenshot({ path: `${SHOTS}attack-own-vectors.png` });
 
@@ -193,26 +249,51 @@ test("images and links aimed at the studio's API change nothing, even when viewe
   for (let i = 0; i < count; i++) {
     await links.nth(i).click();
     await dialog.getByRole("heading", { name: /This link is blocked|This link leaves the studio/ }).waitFor();
-    assert.equal(await dialog.getByRole("button", { name: "Open" }).count(), 0, `link ${i}: no way through to the studio's API`);
-    await dialog.getByRole("button", { name: /Close|Cancel/ }).first().click();
+    assert.equal(
+      await dialog.getByRole("button", { name: "Open" }).count(),
+      0,
+      `link ${i}: no way through to the studio's API`,
+    );
+    await dialog
+      .getByRole("button", { name: /Close|Cancel/ })
+      .first()
+      .click();
   }
   await page.frameLocator("iframe.vt-frame").getByRole("link", { name: "frame api link" }).click();
   await dialog.getByRole("heading", { name: /This link is blocked/ }).waitFor();
-  await dialog.getByRole("button", { name: /Close|Cancel/ }).first().click();
+  await dialog
+    .getByRole("button", { name: /Close|Cancel/ })
+    .first()
+    .click();
   // No image of the page was ever loaded from the API: each was refused before it became a src.
-  const apiImages = await page.evaluate(() => [...document.images].filter((img) => img.src.includes("/api/")).map((img) => img.src));
+  const apiImages = await page.evaluate(() =>
+    [...document.images].filter((img) => img.src.includes("/api/")).map((img) => img.src),
+  );
   assert.deepEqual(apiImages, []);
   assert.equal(await page.locator(".vt-image-blocked").count(), 12);
 
   // Read back through the API: the session is live, the file is where it was, the member has the same role.
   assert.equal((await pageApi(page, "GET", "/api/session")).status, 200);
-  const files = (await pageApi(page, "GET", `/api/workspaces/${workspace}/files`)).body as { files: { path: string }[] };
-  assert.ok(files.files.some((f) => f.path === "target.ipynb"), "target.ipynb is still there");
-  assert.deepEqual(((await pageApi(page, "GET", `/api/workspaces/${workspace}/trash`)).body as { files: unknown[] }).files, []);
-  const members = (await pageApi(page, "GET", `/api/workspaces/${workspace}/members`)).body as { members: { username: string; role: string }[] };
+  const files = (await pageApi(page, "GET", `/api/workspaces/${workspace}/files`)).body as {
+    files: { path: string }[];
+  };
+  assert.ok(
+    files.files.some((f) => f.path === "target.ipynb"),
+    "target.ipynb is still there",
+  );
+  assert.deepEqual(
+    ((await pageApi(page, "GET", `/api/workspaces/${workspace}/trash`)).body as { files: unknown[] }).files,
+    [],
+  );
+  const members = (await pageApi(page, "GET", `/api/workspaces/${workspace}/members`)).body as {
+    members: { username: string; role: string }[];
+  };
   assert.equal(members.members.find((m) => m.username === "bob")?.role, "viewer");
   // And the page is still signed in: its own controls work.
-  await page.getByRole("navigation", { name: "Breadcrumb" }).getByRole("link", { name: "Attacks", exact: true }).click();
+  await page
+    .getByRole("navigation", { name: "Breadcrumb" })
+    .getByRole("link", { name: "Attacks", exact: true })
+    .click();
   await page.getByRole("heading", { name: "Attacks" }).waitFor();
   watch.stop();
   await assertClean(watch, "API targets");
@@ -247,7 +328,8 @@ test("markdown cannot cover, move or restyle the studio's controls, and clicks l
           const r = box.getBoundingClientRect();
           // Within a pixel: hit testing snaps to whole pixels, so a probe on a box's fractional edge (605 against a
           // top at 605.47) counts as inside it.
-          if (px < r.left - 1 || px > r.right + 1 || py < r.top - 1 || py > r.bottom + 1) found.push(`${box.closest(".vt-cell")?.id} paints at ${px},${py + scrollY}`);
+          if (px < r.left - 1 || px > r.right + 1 || py < r.top - 1 || py > r.bottom + 1)
+            found.push(`${box.closest(".vt-cell")?.id} paints at ${px},${py + scrollY}`);
         }
       }
     }
@@ -295,7 +377,11 @@ test("an output's script cannot take the frame's port to the page, nor turn a pe
   await frame.getByText("Plain text to click on.").click();
   await page.waitForTimeout(800);
   assert.equal(await dialog.isVisible(), false, "no prompt from the output's own requests or clicks");
-  assert.equal(await frame.locator("body").getAttribute("data-port"), "not stolen", "the shell never handed the script its port");
+  assert.equal(
+    await frame.locator("body").getAttribute("data-port"),
+    "not stolen",
+    "the shell never handed the script its port",
+  );
   // A person's click on a link is still asked about, with the link the person clicked (the script's closest() is not used).
   await frame.getByText("a real link").click();
   await dialog.getByText("example.org/real").waitFor();
@@ -323,7 +409,10 @@ test("a frame that floods the page with messages and claims a huge height cannot
     assert.equal(await page.evaluate(() => document.activeElement?.textContent), "the example link");
   }
   // The bound is loose for a shared 2-core machine where the flooding frames' process takes a core of its own.
-  assert.ok(delays.every((d) => d < 2500), `clicks took ${delays.join(", ")} ms`);
+  assert.ok(
+    delays.every((d) => d < 2500),
+    `clicks took ${delays.join(", ")} ms`,
+  );
   // The frame that flooded the page's window was closed, and says so.
   await page.getByText("This output flooded the page with messages, so it was closed.").waitFor();
   // The other one's height is capped, whatever it claims.
@@ -331,7 +420,10 @@ test("a frame that floods the page with messages and claims a huge height cannot
   assert.ok(height <= MAX_FRAME_HEIGHT && height > 1000, `frame is ${height}px tall`);
   const done = grower.locator("body[data-flood-done]");
   await done.waitFor({ timeout: (FLOOD_SECONDS + 10) * 1000 });
-  assert.ok(lastClickHandled < Number(await done.getAttribute("data-flood-done")), "the clicks were measured while the frame was still at it");
+  assert.ok(
+    lastClickHandled < Number(await done.getAttribute("data-flood-done")),
+    "the clicks were measured while the frame was still at it",
+  );
   // Its own thousands of clicks on its link raised no prompt: only a person's click in the frame may.
   await page.waitForTimeout(300);
   assert.equal(await dialog.isVisible(), false, "the frame's own clicks must not raise prompts");
@@ -343,9 +435,15 @@ test("a frame that floods the page with messages and claims a huge height cannot
   assert.equal(await page.evaluate(() => document.activeElement?.className), "vt-frame-slot");
   await page.keyboard.press("Tab");
   // The focus reaches the frame (another process) after the key is handled; Enter goes where the focus is then.
-  await page.waitForFunction(() => document.activeElement?.classList.contains("vt-frame") === true, undefined, { timeout: 5000 }).catch(async (e: unknown) => {
-    throw new Error(`focus is on ${await page.evaluate(() => `${document.activeElement?.tagName} "${document.activeElement?.textContent?.slice(0, 60)}"`)}: ${String(e)}`);
-  });
+  await page
+    .waitForFunction(() => document.activeElement?.classList.contains("vt-frame") === true, undefined, {
+      timeout: 5000,
+    })
+    .catch(async (e: unknown) => {
+      throw new Error(
+        `focus is on ${await page.evaluate(() => `${document.activeElement?.tagName} "${document.activeElement?.textContent?.slice(0, 60)}"`)}: ${String(e)}`,
+      );
+    });
   await page.keyboard.press("Enter");
   await dialog.getByText("example.org/flood").waitFor();
   await page.keyboard.press("Escape");
@@ -353,7 +451,10 @@ test("a frame that floods the page with messages and claims a huge height cannot
   // The page still works: the text after the frames is there and the breadcrumb navigates.
   await page.getByText("Text after the flood.").waitFor();
   await page.screenshot({ path: `${SHOTS}attack-flood.png` });
-  await page.getByRole("navigation", { name: "Breadcrumb" }).getByRole("link", { name: "Attacks", exact: true }).click();
+  await page
+    .getByRole("navigation", { name: "Breadcrumb" })
+    .getByRole("link", { name: "Attacks", exact: true })
+    .click();
   await page.getByRole("heading", { name: "Attacks" }).waitFor();
   watch.stop();
   await assertClean(watch, "flood");

@@ -62,9 +62,18 @@ after(async () => {
 test("an upload without the trust acknowledgment: the dialog's button stays off, and the API refuses it", async () => {
   const console_ = watchConsole(page, policies, studio.content);
   await page.goto(`${studio.app}/w/${workspace}`);
-  await page.getByLabel("Upload files…").setInputFiles([{ name: "unticked.ipynb", mimeType: "application/json", buffer: readFileSync(`${CORPUS}nbformat__test4.5.ipynb`) }]);
+  await page.getByLabel("Upload files…").setInputFiles([
+    {
+      name: "unticked.ipynb",
+      mimeType: "application/json",
+      buffer: readFileSync(`${CORPUS}nbformat__test4.5.ipynb`),
+    },
+  ]);
   const dialog = page.getByRole("dialog", { name: /Upload a file/ });
-  await dialog.getByText(/Nothing found that needs a closer look|high|medium|low/).first().waitFor();
+  await dialog
+    .getByText(/Nothing found that needs a closer look|high|medium|low/)
+    .first()
+    .waitFor();
   const upload = dialog.getByRole("button", { name: "Upload" });
   const statement = dialog.getByRole("checkbox");
   assert.equal(await statement.isChecked(), false);
@@ -111,29 +120,45 @@ test("an upload without the trust acknowledgment: the dialog's button stays off,
   // Nothing of it was stored.
   const list = await pageApi(page, "GET", `/api/workspaces/${workspace}/files`);
   const names = (list.body as { files: { path: string }[] }).files.map((f) => f.path);
-  for (const name of ["unticked.ipynb", "direct.ipynb", "late.ipynb"]) assert.ok(!names.includes(name), `${name} must not be stored`);
+  for (const name of ["unticked.ipynb", "direct.ipynb", "late.ipynb"])
+    assert.ok(!names.includes(name), `${name} must not be stored`);
   assert.deepEqual(await pageRecord(page), { hits: [], violations: [] });
 });
 
 test("the corpus: what the server refuses it refuses with a code, and the rest is stored", () => {
   // The corpus holds deliberately malformed notebooks (see its SOURCES.md); they are refused, not half-stored.
   for (const [name, code] of refused) assert.match(code, /^[a-z_]+$/, `${name}: ${code}`);
-  for (const name of ["nbformat__invalid.ipynb", "nbformat__invalid_cell_id.ipynb", "nbformat__no_min_version.ipynb", "nbformat__v4_5_no_cell_id.ipynb"]) {
+  for (const name of [
+    "nbformat__invalid.ipynb",
+    "nbformat__invalid_cell_id.ipynb",
+    "nbformat__no_min_version.ipynb",
+    "nbformat__v4_5_no_cell_id.ipynb",
+  ]) {
     assert.ok(refused.has(name), `${name} is malformed and must be refused`);
   }
-  for (const name of ["nbformat__test2.ipynb", "nbformat__test3.ipynb", "nbformat__test4.ipynb", "plotly_express__gallery.ipynb", "ipython__Rich_Output.ipynb"]) {
+  for (const name of [
+    "nbformat__test2.ipynb",
+    "nbformat__test3.ipynb",
+    "nbformat__test4.ipynb",
+    "plotly_express__gallery.ipynb",
+    "ipython__Rich_Output.ipynb",
+  ]) {
     assert.ok(stored.includes(name), `${name} is valid and must be stored`);
   }
   assert.ok(stored.length >= 40, `only ${stored.length} notebooks stored`);
 });
 
 /** Cells of a notebook as its JSON has them, counted without the studio's own parser (v4, and v3/v2 worksheets). */
-function cellsOf(json: { cells?: unknown[]; worksheets?: { cells?: unknown[] }[] }): { cell_type: string; source?: unknown; outputs?: unknown[] }[] {
+function cellsOf(json: {
+  cells?: unknown[];
+  worksheets?: { cells?: unknown[] }[];
+}): { cell_type: string; source?: unknown; outputs?: unknown[] }[] {
   const cells = json.cells ?? (json.worksheets ?? []).flatMap((w) => w.cells ?? []);
   return cells as { cell_type: string; source?: unknown; outputs?: unknown[] }[];
 }
 
-const joined = (source: unknown) => (Array.isArray(source) ? source.join("") : typeof source === "string" ? source : "");
+const joined = (source: unknown) =>
+  Array.isArray(source) ? source.join("") : typeof source === "string" ? source : "";
 
 test("every notebook the studio accepted opens with every cell drawn, no app error and no CSP violation", async () => {
   const problems: string[] = [];
@@ -150,7 +175,12 @@ test("every notebook the studio accepted opens with every cell drawn, no app err
     await page.waitForFunction(() => document.querySelectorAll("img[data-vt-src]").length === 0);
     // The frames near the first screen load and size themselves.
     await page
-      .waitForFunction(() => [...document.querySelectorAll("iframe.vt-frame")].every((f) => (f as HTMLIFrameElement).style.height !== ""), undefined, { timeout: 10_000 })
+      .waitForFunction(
+        () =>
+          [...document.querySelectorAll("iframe.vt-frame")].every((f) => (f as HTMLIFrameElement).style.height !== ""),
+        undefined,
+        { timeout: 10_000 },
+      )
       .catch(() => problems.push(`${name}: an output frame never reported its height`));
     const drawn = await page.evaluate(() =>
       [...document.querySelectorAll(".vt-cells > .vt-cell")].map((cell) => ({
@@ -166,19 +196,31 @@ test("every notebook the studio accepted opens with every cell drawn, no app err
       const got = drawn[i];
       if (!got) return;
       const kind = cell.cell_type === "heading" ? "markdown" : cell.cell_type;
-      if (!got.kind.includes(`vt-cell-${kind}`)) problems.push(`${name} cell ${i + 1}: drawn as ${got.kind}, is ${cell.cell_type}`);
+      if (!got.kind.includes(`vt-cell-${kind}`))
+        problems.push(`${name} cell ${i + 1}: drawn as ${got.kind}, is ${cell.cell_type}`);
       const source = joined(cell.source ?? (cell as { input?: unknown }).input);
-      if (kind === "markdown" && source.trim() && got.markdown <= 0 && got.markdownNodes === 0) problems.push(`${name} cell ${i + 1}: markdown drawn empty`);
-      if (kind === "code" && source.trim() && !got.source?.trim()) problems.push(`${name} cell ${i + 1}: code drawn empty`);
-      if (kind === "code" && (cell.outputs?.length ?? 0) > 0 && got.outputs === 0) problems.push(`${name} cell ${i + 1}: ${cell.outputs?.length} outputs, none drawn`);
+      if (kind === "markdown" && source.trim() && got.markdown <= 0 && got.markdownNodes === 0)
+        problems.push(`${name} cell ${i + 1}: markdown drawn empty`);
+      if (kind === "code" && source.trim() && !got.source?.trim())
+        problems.push(`${name} cell ${i + 1}: code drawn empty`);
+      if (kind === "code" && (cell.outputs?.length ?? 0) > 0 && got.outputs === 0)
+        problems.push(`${name} cell ${i + 1}: ${cell.outputs?.length} outputs, none drawn`);
     });
     // Every image output that is drawn decodes.
-    const broken = await page.evaluate(() => [...document.querySelectorAll<HTMLImageElement>("img.vt-image")].filter((img) => img.complete && img.naturalWidth === 0).length);
+    const broken = await page.evaluate(
+      () =>
+        [...document.querySelectorAll<HTMLImageElement>("img.vt-image")].filter(
+          (img) => img.complete && img.naturalWidth === 0,
+        ).length,
+    );
     if (broken > 0) problems.push(`${name}: ${broken} image outputs do not decode`);
     await page.screenshot({ path: `${SHOTS}corpus-${name.replace(/\.ipynb$/, "")}.png` });
     const record = await pageRecord(page);
     if (record.hits.length > 0) problems.push(`${name}: ran in the page: ${record.hits.join("; ")}`);
-    for (const v of record.violations) problems.push(`${name}: ${v.directive} violation in the app's document: ${v.blockedURI} ${v.sourceFile} ${v.sample}`);
+    for (const v of record.violations)
+      problems.push(
+        `${name}: ${v.directive} violation in the app's document: ${v.blockedURI} ${v.sourceFile} ${v.sample}`,
+      );
     for (const e of console_.errors) problems.push(`${name}: console: ${e}`);
     console_.stop();
   }

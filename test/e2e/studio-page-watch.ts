@@ -49,7 +49,8 @@ function instrument(pwnedGlobal: string): void {
   });
   // The markers the shared hostile notebooks use (data-pwned on the root element), caught as they are set.
   new MutationObserver((records) => {
-    for (const r of records) if (r.target === document.documentElement) record("flag", document.documentElement.getAttribute("data-pwned"));
+    for (const r of records)
+      if (r.target === document.documentElement) record("flag", document.documentElement.getAttribute("data-pwned"));
   }).observe(document, { attributes: true, subtree: true, attributeFilter: ["data-pwned"] });
   document.addEventListener(
     "securitypolicyviolation",
@@ -60,7 +61,10 @@ function instrument(pwnedGlobal: string): void {
         sourceFile: event.sourceFile,
         sample: event.sample,
         disposition: event.disposition,
-        target: event.target === document ? "document" : `${(event.target as Node | null)?.nodeName} connected=${(event.target as Node | null)?.isConnected} sameDoc=${(event.target as Node | null)?.ownerDocument === document}`,
+        target:
+          event.target === document
+            ? "document"
+            : `${(event.target as Node | null)?.nodeName} connected=${(event.target as Node | null)?.isConnected} sameDoc=${(event.target as Node | null)?.ownerDocument === document}`,
       });
     },
     true,
@@ -96,22 +100,31 @@ export async function readPolicies(app: string, content: string): Promise<Polici
   return { app: await policyOf(`${app}/`), frame: await policyOf(`${content}/frame/`) };
 }
 
-const directivesOf = (policy: string) => new Set(policy.split(";").map((d) => d.trim().replace(/\s+/g, " ")).filter(Boolean));
+const directivesOf = (policy: string) =>
+  new Set(
+    policy
+      .split(";")
+      .map((d) => d.trim().replace(/\s+/g, " "))
+      .filter(Boolean),
+  );
 
 // Chromium's wording for a refusal by a frame's sandbox. The app's document is not sandboxed, so such a refusal
 // can only come from an output frame.
-const SANDBOX_REFUSAL = /(because the (form's |document's )?frame is sandboxed and the '[a-z-]+' (permission|flag) is not set|The document is sandboxed, and the '[a-z-]+' keyword is not set)/;
+const SANDBOX_REFUSAL =
+  /(because the (form's |document's )?frame is sandboxed and the '[a-z-]+' (permission|flag) is not set|The document is sandboxed, and the '[a-z-]+' keyword is not set)/;
 // Chromium quotes the directive a load violated: `... violates the following Content Security Policy directive: "script-src 'self' 'unsafe-inline'"`.
 const CSP_DIRECTIVE = /Content Security Policy directive: "([^"]+)"/;
 // A frame's fetch refused by its connect-src 'none' does not quote the directive; a refused URL on the app's own
 // origin can only be a frame's, since the app's policy allows its own origin (connect-src 'self').
-const CONNECT_REFUSAL = /^Fetch API cannot load (\S+)\. Refused to connect because it violates the document's Content Security Policy\.$/;
+const CONNECT_REFUSAL =
+  /^Fetch API cannot load (\S+)\. Refused to connect because it violates the document's Content Security Policy\.$/;
 
 // Chromium gives the documents DOMParser makes the page's own policy. DOMPurify parses a notebook's markup in
 // such a document (inert: nothing in it runs or loads), and the policy still refuses there, in the page's name,
 // the inline handlers, inline styles and <base> of hostile markup before DOMPurify removes them. These are the
 // only refusals set aside in the app's document, and only for tests of hostile markup (see inertParseRefusals).
-const INERT_PARSE_REFUSAL = /^(Executing inline event handler violates the following Content Security Policy directive 'script-src 'self''|Applying inline style violates the following Content Security Policy directive 'style-src 'self''|Setting the document's base URI to '[^']*' violates the following Content Security Policy directive: "base-uri 'none'")/;
+const INERT_PARSE_REFUSAL =
+  /^(Executing inline event handler violates the following Content Security Policy directive 'script-src 'self''|Applying inline style violates the following Content Security Policy directive 'style-src 'self''|Setting the document's base URI to '[^']*' violates the following Content Security Policy directive: "base-uri 'none'")/;
 
 /**
  * Splits the app document's violations into the inert parse's refusals of hostile markup (see
@@ -119,14 +132,21 @@ const INERT_PARSE_REFUSAL = /^(Executing inline event handler violates the follo
  * app's bundle) and everything else, which would be the app's own code breaking its policy or hostile content
  * getting further than the sanitizer's parse (a script element, a load, a Trusted Types sink).
  */
-export function inertParseRefusals(violations: Violation[], app: string, notebookText: string): { refusals: Violation[]; others: Violation[] } {
+export function inertParseRefusals(
+  violations: Violation[],
+  app: string,
+  notebookText: string,
+): { refusals: Violation[]; others: Violation[] } {
   const refusals: Violation[] = [];
   const others: Violation[] = [];
   for (const v of violations) {
     const fromBundle = v.sourceFile.startsWith(`${app}/assets/`) && v.target === "document";
-    const inline = v.blockedURI === "inline" && ["script-src-attr", "style-src-attr", "style-src-elem"].includes(v.directive);
+    const inline =
+      v.blockedURI === "inline" && ["script-src-attr", "style-src-attr", "style-src-elem"].includes(v.directive);
     // Chromium withholds some refused URLs (blockedURI ""); then the notebook must at least have a <base>.
-    const namedBase = v.directive === "base-uri" && (v.blockedURI === "" ? /<base\b/i.test(notebookText) : notebookText.includes(v.blockedURI));
+    const namedBase =
+      v.directive === "base-uri" &&
+      (v.blockedURI === "" ? /<base\b/i.test(notebookText) : notebookText.includes(v.blockedURI));
     (fromBundle && (inline || namedBase) ? refusals : others).push(v);
   }
   return { refusals, others };
@@ -150,13 +170,19 @@ export interface ConsoleWatch {
  *   the output (the notebook's own script failing in its frame, e.g. a library it wanted from a CDN).
  * Anything else, in the app's document or in the frame shell's own code, is an error of the studio.
  */
-export function watchConsole(page: Page, policies: Policies, contentOrigin: string, options: { hostileMarkup?: boolean } = {}): ConsoleWatch {
+export function watchConsole(
+  page: Page,
+  policies: Policies,
+  contentOrigin: string,
+  options: { hostileMarkup?: boolean } = {},
+): ConsoleWatch {
   const appDirectives = directivesOf(policies.app);
   const frameDirectives = directivesOf(policies.frame);
   const watch: ConsoleWatch = { errors: [], refusals: [], stop: () => {} };
   const onError = (error: Error) => {
     const locations = [...(error.stack ?? "").matchAll(/^\s+at (?:.*? \()?(.*?):\d+:\d+\)?$/gm)].map((m) => m[1] ?? "");
-    const outputCode = locations[0] === "<anonymous>" && locations.slice(1).every((l) => l.startsWith(`${contentOrigin}/frame/`));
+    const outputCode =
+      locations[0] === "<anonymous>" && locations.slice(1).every((l) => l.startsWith(`${contentOrigin}/frame/`));
     if (outputCode) watch.refusals.push(`output exception: ${error.message}`);
     else watch.errors.push(`pageerror: ${error.message}\n${error.stack ?? ""}`);
   };
@@ -165,9 +191,20 @@ export function watchConsole(page: Page, policies: Policies, contentOrigin: stri
     const text = message.text();
     const directive = CSP_DIRECTIVE.exec(text)?.[1]?.replace(/\s+/g, " ");
     const refusedUrl = CONNECT_REFUSAL.exec(text)?.[1];
-    const frameConnect = refusedUrl !== undefined && appDirectives.has("connect-src 'self'") && refusedUrl.startsWith(`${new URL(page.url()).origin}/`);
-    const inertParse = options.hostileMarkup === true && INERT_PARSE_REFUSAL.test(text) && message.location().url.startsWith(`${new URL(page.url()).origin}/assets/`);
-    if ((directive !== undefined && frameDirectives.has(directive) && !appDirectives.has(directive)) || SANDBOX_REFUSAL.test(text) || inertParse || frameConnect) {
+    const frameConnect =
+      refusedUrl !== undefined &&
+      appDirectives.has("connect-src 'self'") &&
+      refusedUrl.startsWith(`${new URL(page.url()).origin}/`);
+    const inertParse =
+      options.hostileMarkup === true &&
+      INERT_PARSE_REFUSAL.test(text) &&
+      message.location().url.startsWith(`${new URL(page.url()).origin}/assets/`);
+    if (
+      (directive !== undefined && frameDirectives.has(directive) && !appDirectives.has(directive)) ||
+      SANDBOX_REFUSAL.test(text) ||
+      inertParse ||
+      frameConnect
+    ) {
       watch.refusals.push(text);
       return;
     }

@@ -31,7 +31,11 @@ export async function pageApi(page: Page, method: string, path: string, body?: u
         headers["x-csrf-token"] = ((await session.json()) as { csrfToken: string }).csrfToken;
       }
       if (body !== undefined) headers["content-type"] = "application/json";
-      const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      const response = await fetch(path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
       const text = await response.text();
       return { status: response.status, body: text ? (JSON.parse(text) as unknown) : null };
     },
@@ -49,14 +53,24 @@ export interface UploadFile {
  * A multipart POST of files from the page: an upload (with the acknowledgment field first, unless `acknowledgment`
  * is null) or a review.
  */
-export async function pagePostFiles(page: Page, path: string, files: UploadFile[], acknowledgment: string | null): Promise<ApiAnswer> {
+export async function pagePostFiles(
+  page: Page,
+  path: string,
+  files: UploadFile[],
+  acknowledgment: string | null,
+): Promise<ApiAnswer> {
   return page.evaluate(
     async ({ path, files, acknowledgment }) => {
       const { csrfToken } = (await (await fetch("/api/session")).json()) as { csrfToken: string };
       const form = new FormData();
       if (acknowledgment !== null) form.append("acknowledgment", acknowledgment);
-      for (const file of files) form.append("file", new Blob([Uint8Array.from(atob(file.base64), (c) => c.charCodeAt(0))]), file.name);
-      const response = await fetch(path, { method: "POST", headers: { "x-csrf-token": csrfToken, accept: "application/json" }, body: form });
+      for (const file of files)
+        form.append("file", new Blob([Uint8Array.from(atob(file.base64), (c) => c.charCodeAt(0))]), file.name);
+      const response = await fetch(path, {
+        method: "POST",
+        headers: { "x-csrf-token": csrfToken, accept: "application/json" },
+        body: form,
+      });
       return { status: response.status, body: (await response.json()) as unknown };
     },
     { path, files, acknowledgment },

@@ -15,7 +15,14 @@ import type { Locator, Page } from "playwright-core";
 import { launchBrowser, type Browser } from "./browser.ts";
 import { startBrowserStudio, signInThroughPage, type BrowserStudio } from "./running-studio.ts";
 import { pageApi, pagePostFiles } from "./studio-session.ts";
-import { instrumentPage, pageRecord, readPolicies, watchConsole, type ConsoleWatch, type Policies } from "./studio-page-watch.ts";
+import {
+  instrumentPage,
+  pageRecord,
+  readPolicies,
+  watchConsole,
+  type ConsoleWatch,
+  type Policies,
+} from "./studio-page-watch.ts";
 import { fileApiHref, workspaceApiHref } from "../../src/web/addresses.ts";
 import { FOLD_OUTPUT_LINES, FOLD_PREVIEW_LINES } from "../../src/render/dom.ts";
 import { formatSize } from "../../src/web/studio-api.ts";
@@ -100,7 +107,11 @@ async function signedInPage(browser: Browser, name: string): Promise<Watched> {
 
 /** Takes out of the console's errors the one the browser logs for a refusal the test asked for (and asserts it is there). */
 function expectRefusal(watch: ConsoleWatch, status: number, path: string): void {
-  const at = watch.errors.findIndex((e) => e.startsWith(`Failed to load resource: the server responded with a status of ${status} `) && e.endsWith(`${path})`));
+  const at = watch.errors.findIndex(
+    (e) =>
+      e.startsWith(`Failed to load resource: the server responded with a status of ${status} `) &&
+      e.endsWith(`${path})`),
+  );
   assert.ok(at >= 0, `the refusal (${status} ${path}) was logged: ${JSON.stringify(watch.errors)}`);
   watch.errors.splice(at, 1);
 }
@@ -139,7 +150,9 @@ async function expectListed(page: Page, names: string[], message?: string): Prom
 async function chooseFiles(page: Page, files: { name: string; text: string }[]): Promise<Locator> {
   const chooser = page.waitForEvent("filechooser");
   await page.getByText("Upload files…").click();
-  await (await chooser).setFiles(files.map((f) => ({ name: f.name, mimeType: "application/octet-stream", buffer: Buffer.from(f.text) })));
+  await (
+    await chooser
+  ).setFiles(files.map((f) => ({ name: f.name, mimeType: "application/octet-stream", buffer: Buffer.from(f.text) })));
   const dialog = page.getByRole("dialog", { name: /^Upload / });
   await dialog.waitFor();
   return dialog;
@@ -154,7 +167,10 @@ async function trustAndUpload(dialog: Locator, count: number): Promise<void> {
   await statement.check();
   await dialog.getByText("Reviewing…").first().waitFor({ state: "detached" });
   await upload.click();
-  await dialog.getByText(/^Stored as version \d+\.$/).nth(count - 1).waitFor();
+  await dialog
+    .getByText(/^Stored as version \d+\.$/)
+    .nth(count - 1)
+    .waitFor();
 }
 
 test("ada makes a workspace and invites bob by his user name as a viewer", async () => {
@@ -211,7 +227,8 @@ test("several files dropped at once: each has its own progress bar, after the tr
   await trustAndUpload(dialog, DROPPED.length);
   const bars = dialog.getByRole("progressbar");
   assert.equal(await bars.count(), DROPPED.length, "one progress bar per file");
-  for (const f of DROPPED) assert.equal(await dialog.getByRole("progressbar", { name: `Upload of ${f.name}` }).getAttribute("value"), "1");
+  for (const f of DROPPED)
+    assert.equal(await dialog.getByRole("progressbar", { name: `Upload of ${f.name}` }).getAttribute("value"), "1");
   await dialog.getByRole("button", { name: "Close" }).click();
   await dialog.waitFor({ state: "detached" });
   await expectListed(page, ["alpha.ipynb", "beta.py", "gamma.ipynb"]);
@@ -255,7 +272,9 @@ test("a typed path or a picked folder puts files into folders; the list sorts by
     await (await chooser).setFiles(join(picked, "results"));
     const folderDialog = page.getByRole("dialog", { name: "Upload 3 files" });
     await folderDialog.waitFor();
-    const paths = await folderDialog.locator("input.vt-upload-path").evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value).sort());
+    const paths = await folderDialog
+      .locator("input.vt-upload-path")
+      .evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value).sort());
     assert.deepEqual(paths, ["a/b/results/plots/fig.ipynb", "a/b/results/raw.bin", "a/b/results/summary.md"]);
     await folderDialog.getByText(/Will be refused: .*\[file_type_not_allowed\]/).waitFor();
     await trustAndUpload(folderDialog, 2);
@@ -345,11 +364,23 @@ test("bob, a viewer on his own browser, sees the workspace and opens its files, 
   const trashing = await pageApi(direct, "DELETE", fileApiHref(workspaceId, "beta.py"));
   assert.equal(trashing.status, 403);
   assert.equal((trashing.body as { error: string }).error, "role_insufficient");
-  const uploading = await pagePostFiles(direct, `${workspaceApiHref(workspaceId)}/files`, [{ name: "sneaky.py", base64: Buffer.from("print(1)\n").toString("base64") }], "trusted-source-v1");
+  const uploading = await pagePostFiles(
+    direct,
+    `${workspaceApiHref(workspaceId)}/files`,
+    [{ name: "sneaky.py", base64: Buffer.from("print(1)\n").toString("base64") }],
+    "trusted-source-v1",
+  );
   assert.equal(uploading.status, 403);
   assert.equal((uploading.body as { error: string }).error, "role_insufficient");
   const listing = await pageApi(direct, "GET", `${workspaceApiHref(workspaceId)}/files`);
-  assert.deepEqual(((listing.body as { files: { path: string }[] }).files.map((f) => f.path)).sort(), ["a/b/n.ipynb", "a/b/results/plots/fig.ipynb", "a/b/results/summary.md", "alpha.ipynb", "beta.py", "gamma.ipynb"]);
+  assert.deepEqual((listing.body as { files: { path: string }[] }).files.map((f) => f.path).sort(), [
+    "a/b/n.ipynb",
+    "a/b/results/plots/fig.ipynb",
+    "a/b/results/summary.md",
+    "alpha.ipynb",
+    "beta.py",
+    "gamma.ipynb",
+  ]);
   await direct.close();
   await page.close();
 });
@@ -374,7 +405,12 @@ test("a second upload of a path is version 2; each version has its size, author 
   assert.equal(await versions.count(), 2);
   const time = /\d{1,2}:\d{2}:\d{2}/;
   // Newest first.
-  for (const [i, [number, text]] of ([[2, ALPHA_V2], [1, ALPHA_V1]] as const).entries()) {
+  for (const [i, [number, text]] of (
+    [
+      [2, ALPHA_V2],
+      [1, ALPHA_V1],
+    ] as const
+  ).entries()) {
     const line = await versions.nth(i).innerText();
     assert.match(line, new RegExp(`^Version ${number} · .+ · ada · ${escape(sizeText(text))}$`));
     assert.match(line, time);
@@ -394,7 +430,9 @@ test("a second upload of a path is version 2; each version has its size, author 
 test("a link to a file's address from another site opens it signed in, though the session cookie stays behind on the way in", async () => {
   const target = `${workspaceUrl}/f/alpha.ipynb`;
   // Another site: a page on 127.0.0.1, while the studio is on localhost.
-  const other = createServer((_request, response) => response.writeHead(200, { "content-type": "text/html" }).end(`<!doctype html><a href="${target}">the notebook</a>`));
+  const other = createServer((_request, response) =>
+    response.writeHead(200, { "content-type": "text/html" }).end(`<!doctype html><a href="${target}">the notebook</a>`),
+  );
   await new Promise<void>((resolve) => other.listen(0, "127.0.0.1", resolve));
   try {
     const watched = await openPage(ada);
@@ -403,7 +441,10 @@ test("a link to a file's address from another site opens it signed in, though th
     const arrival = page.waitForRequest((request) => request.isNavigationRequest() && request.url() === target);
     await page.getByRole("link", { name: "the notebook" }).click();
     // The session cookie is SameSite=Strict: the page itself comes without it, and the page's own reads bring it.
-    assert.ok(!((await (await arrival).allHeaders()).cookie ?? "").includes(SESSION_COOKIE), "the page's own request carried no session");
+    assert.ok(
+      !((await (await arrival).allHeaders()).cookie ?? "").includes(SESSION_COOKIE),
+      "the page's own request carried no session",
+    );
     await page.getByRole("heading", { name: "Second draft" }).waitFor();
     await page.getByText(/Version 2 of 2/).waitFor();
     await assertClean(watched);
@@ -418,7 +459,11 @@ test("a file moved to the trash leaves the list, shows in the trash, and comes b
   const { page } = watched;
   await openWorkspace(page);
   assert.equal(await page.getByText(/^Trash \(/).count(), 0, "the trash is empty");
-  await page.getByRole("row").filter({ has: page.getByRole("link", { name: "beta.py" }) }).getByRole("button", { name: "Move to trash" }).click();
+  await page
+    .getByRole("row")
+    .filter({ has: page.getByRole("link", { name: "beta.py" }) })
+    .getByRole("button", { name: "Move to trash" })
+    .click();
   await page.getByRole("link", { name: "beta.py" }).waitFor({ state: "detached" });
   await expectListed(page, ["a/", "alpha.ipynb", "gamma.ipynb"]);
   await page.getByText("Trash (1)").click();
@@ -442,7 +487,16 @@ test("a very long output is folded, and its control shows all of it", async () =
     nbformat: 4,
     nbformat_minor: 5,
     metadata: {},
-    cells: [{ cell_type: "code", id: "loop", execution_count: 1, metadata: {}, source: "for i in range(3000): print(i)", outputs: [{ output_type: "stream", name: "stdout", text }] }],
+    cells: [
+      {
+        cell_type: "code",
+        id: "loop",
+        execution_count: 1,
+        metadata: {},
+        source: "for i in range(3000): print(i)",
+        outputs: [{ output_type: "stream", name: "stdout", text }],
+      },
+    ],
   });
   const dialog = await chooseFiles(page, [{ name: "long.ipynb", text: long }]);
   await trustAndUpload(dialog, 1);
@@ -475,12 +529,17 @@ test("the keyboard alone: Tab reaches a file with a visible focus, Enter opens i
   let focused = "";
   for (let presses = 0; presses < 40 && !focused.includes("/f/"); presses++) {
     await page.keyboard.press("Tab");
-    focused = await page.evaluate(() => (document.activeElement instanceof HTMLAnchorElement ? document.activeElement.getAttribute("href") ?? "" : ""));
+    focused = await page.evaluate(() =>
+      document.activeElement instanceof HTMLAnchorElement ? (document.activeElement.getAttribute("href") ?? "") : "",
+    );
   }
   assert.match(focused, /\/f\//, "Tab reaches a file's link");
   const ring = await page.evaluate(() => {
     const style = getComputedStyle(document.activeElement!);
-    return { outline: style.outlineStyle === "none" ? "none" : `${style.outlineStyle} ${style.outlineWidth}`, shadow: style.boxShadow };
+    return {
+      outline: style.outlineStyle === "none" ? "none" : `${style.outlineStyle} ${style.outlineWidth}`,
+      shadow: style.boxShadow,
+    };
   });
   assert.ok(ring.outline !== "none" || ring.shadow !== "none", `the focus is visible: ${JSON.stringify(ring)}`);
   const name = await page.evaluate(() => document.activeElement!.textContent ?? "");
@@ -493,13 +552,17 @@ test("the keyboard alone: Tab reaches a file with a visible focus, Enter opens i
   // The picker opens from the keyboard too: Tab to "Upload files…", then Space.
   const input = page.getByLabel("Upload files…");
   const focusUpload = async () => {
-    for (let presses = 0; presses < 40 && !(await input.evaluate((el) => el === document.activeElement)); presses++) await page.keyboard.press("Tab");
+    for (let presses = 0; presses < 40 && !(await input.evaluate((el) => el === document.activeElement)); presses++)
+      await page.keyboard.press("Tab");
     assert.equal(await input.evaluate((el) => el === document.activeElement), true, "Tab reaches the upload");
   };
   await focusUpload();
   // Space opens the picker. In one full run on a loaded machine the first press opened none (never when this file ran
   // alone), so the person gets one more try; the picker must open from the keyboard either way.
-  let chooser = await Promise.all([page.waitForEvent("filechooser", { timeout: 10_000 }).catch(() => null), page.keyboard.press("Space")]).then(([c]) => c);
+  let chooser = await Promise.all([
+    page.waitForEvent("filechooser", { timeout: 10_000 }).catch(() => null),
+    page.keyboard.press("Space"),
+  ]).then(([c]) => c);
   if (!chooser) {
     await focusUpload();
     chooser = (await Promise.all([page.waitForEvent("filechooser"), page.keyboard.press("Space")]))[0];
@@ -525,12 +588,20 @@ test("on a phone-sized screen the workspace and a notebook fit the width, in lig
     await openWorkspace(page);
     await page.getByRole("link", { name: "alpha.ipynb" }).waitFor();
     const workspace = await fits();
-    assert.ok(workspace.scrollWidth <= workspace.innerWidth, `the workspace page fits (${scheme}): ${JSON.stringify(workspace)}`);
+    assert.ok(
+      workspace.scrollWidth <= workspace.innerWidth,
+      `the workspace page fits (${scheme}): ${JSON.stringify(workspace)}`,
+    );
     await page.screenshot({ path: `${SHOTS}workspace-phone-${scheme}.png` });
-    const dialog = await chooseFiles(page, [{ name: "a-rather-long-notebook-name-from-a-phone.ipynb", text: notebook("Phone") }]);
+    const dialog = await chooseFiles(page, [
+      { name: "a-rather-long-notebook-name-from-a-phone.ipynb", text: notebook("Phone") },
+    ]);
     await dialog.getByText("Nothing found that needs a closer look.").waitFor();
     const withDialog = await fits();
-    assert.ok(withDialog.scrollWidth <= withDialog.innerWidth, `the upload dialog fits (${scheme}): ${JSON.stringify(withDialog)}`);
+    assert.ok(
+      withDialog.scrollWidth <= withDialog.innerWidth,
+      `the upload dialog fits (${scheme}): ${JSON.stringify(withDialog)}`,
+    );
     const box = await dialog.boundingBox();
     assert.ok(box && box.x >= 0 && box.x + box.width <= 390, `the dialog is on the screen: ${JSON.stringify(box)}`);
     await page.screenshot({ path: `${SHOTS}upload-phone-${scheme}.png` });
@@ -541,7 +612,10 @@ test("on a phone-sized screen the workspace and a notebook fit the width, in lig
     await page.getByRole("heading", { name: "Second draft" }).waitFor();
     await page.getByText(/Version 2 of 2/).waitFor();
     const notebookPage = await fits();
-    assert.ok(notebookPage.scrollWidth <= notebookPage.innerWidth, `the notebook page fits (${scheme}): ${JSON.stringify(notebookPage)}`);
+    assert.ok(
+      notebookPage.scrollWidth <= notebookPage.innerWidth,
+      `the notebook page fits (${scheme}): ${JSON.stringify(notebookPage)}`,
+    );
     await page.screenshot({ path: `${SHOTS}notebook-phone-${scheme}.png` });
   }
   await assertClean(watched);
@@ -549,7 +623,10 @@ test("on a phone-sized screen the workspace and a notebook fit the width, in lig
 });
 
 test("after all of it, the studio's origin keeps nothing that script could read: no web storage, IndexedDB, cache, worker or readable cookie", async () => {
-  for (const [name, browser] of [["ada", ada], ["bob", bob]] as const) {
+  for (const [name, browser] of [
+    ["ada", ada],
+    ["bob", bob],
+  ] as const) {
     const { page } = await openPage(browser);
     await openWorkspace(page);
     await page.getByRole("link", { name: "alpha.ipynb" }).click();
@@ -564,11 +641,29 @@ test("after all of it, the studio's origin keeps nothing that script could read:
       serviceWorkers: (await navigator.serviceWorker.getRegistrations()).length,
     }));
     assert.equal(kept.origin, studio.app);
-    assert.deepEqual(kept, { origin: studio.app, localStorage: [], sessionStorage: [], cookie: "", indexedDB: [], caches: [], serviceWorkers: 0 }, `${name}'s browser`);
+    assert.deepEqual(
+      kept,
+      {
+        origin: studio.app,
+        localStorage: [],
+        sessionStorage: [],
+        cookie: "",
+        indexedDB: [],
+        caches: [],
+        serviceWorkers: 0,
+      },
+      `${name}'s browser`,
+    );
     // The browser's own account of the origin's storage agrees, frames and workers included.
     const cdp = await browser.context.newCDPSession(page);
-    const { usageBreakdown } = (await cdp.send("Storage.getUsageAndQuota", { origin: studio.app })) as { usageBreakdown: { storageType: string; usage: number }[] };
-    assert.deepEqual(usageBreakdown.filter((entry) => entry.usage > 0), [], `${name}'s browser: storage the origin uses`);
+    const { usageBreakdown } = (await cdp.send("Storage.getUsageAndQuota", { origin: studio.app })) as {
+      usageBreakdown: { storageType: string; usage: number }[];
+    };
+    assert.deepEqual(
+      usageBreakdown.filter((entry) => entry.usage > 0),
+      [],
+      `${name}'s browser: storage the origin uses`,
+    );
     await cdp.detach();
     await page.close();
   }

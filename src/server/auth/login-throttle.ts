@@ -10,15 +10,34 @@ export interface ThrottleLimits {
   windowSeconds: number;
 }
 
-const subjects = (account: string, address: string) => ({ account: `account:${account}`, address: `address:${address}` });
+const subjects = (account: string, address: string) => ({
+  account: `account:${account}`,
+  address: `address:${address}`,
+});
 
 /** Seconds until sign-in may be tried again, or 0 when it may be tried now. */
-export async function loginBlockedFor(db: Db, account: string, address: string, limits: ThrottleLimits, now = Date.now()): Promise<number> {
+export async function loginBlockedFor(
+  db: Db,
+  account: string,
+  address: string,
+  limits: ThrottleLimits,
+  now = Date.now(),
+): Promise<number> {
   const since = now - limits.windowSeconds * 1000;
   const s = subjects(account, address);
   let wait = 0;
-  for (const [subject, limit] of [[s.account, limits.perAccount], [s.address, limits.perAddress]] as const) {
-    const rows = await db.selectFrom("login_failures").select("at").where("subject", "=", subject).where("at", ">", since).orderBy("at", "desc").limit(limit).execute();
+  for (const [subject, limit] of [
+    [s.account, limits.perAccount],
+    [s.address, limits.perAddress],
+  ] as const) {
+    const rows = await db
+      .selectFrom("login_failures")
+      .select("at")
+      .where("subject", "=", subject)
+      .where("at", ">", since)
+      .orderBy("at", "desc")
+      .limit(limit)
+      .execute();
     if (rows.length >= limit) {
       // Blocked until the oldest counted failure leaves the window.
       const oldest = Number(rows[rows.length - 1]?.at ?? now);
@@ -28,10 +47,25 @@ export async function loginBlockedFor(db: Db, account: string, address: string, 
   return wait;
 }
 
-export async function recordLoginFailure(db: Db, account: string, address: string, limits: ThrottleLimits, now = Date.now()): Promise<void> {
+export async function recordLoginFailure(
+  db: Db,
+  account: string,
+  address: string,
+  limits: ThrottleLimits,
+  now = Date.now(),
+): Promise<void> {
   const s = subjects(account, address);
-  await db.insertInto("login_failures").values([{ subject: s.account, at: now }, { subject: s.address, at: now }]).execute();
-  await db.deleteFrom("login_failures").where("at", "<", now - limits.windowSeconds * 1000).execute();
+  await db
+    .insertInto("login_failures")
+    .values([
+      { subject: s.account, at: now },
+      { subject: s.address, at: now },
+    ])
+    .execute();
+  await db
+    .deleteFrom("login_failures")
+    .where("at", "<", now - limits.windowSeconds * 1000)
+    .execute();
 }
 
 /** A successful sign-in clears the account's failures (not the address's: one good password must not reset a spray). */

@@ -22,8 +22,10 @@ export const MAX_PASSWORD_LENGTH = 1024;
 
 function derive(password: string, salt: Buffer, p: Argon2Parameters, tagLength: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    argon2("argon2id", { message: password, nonce: salt, memory: p.memory, passes: p.passes, parallelism: p.parallelism, tagLength }, (error, key) =>
-      error ? reject(error) : resolve(key),
+    argon2(
+      "argon2id",
+      { message: password, nonce: salt, memory: p.memory, passes: p.passes, parallelism: p.parallelism, tagLength },
+      (error, key) => (error ? reject(error) : resolve(key)),
     );
   });
 }

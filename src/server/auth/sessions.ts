@@ -28,22 +28,50 @@ const TOUCH_INTERVAL_MS = 60_000;
 
 const digest = (token: string) => createHash("sha256").update(token).digest("hex");
 
-export async function createSession(db: Db, userId: number, clientAddress: string): Promise<{ token: string; csrfToken: string }> {
+export async function createSession(
+  db: Db,
+  userId: number,
+  clientAddress: string,
+): Promise<{ token: string; csrfToken: string }> {
   const token = randomBytes(32).toString("base64url");
   const csrfToken = randomBytes(32).toString("base64url");
   const now = Date.now();
-  await db.insertInto("sessions").values({ id: digest(token), user_id: userId, csrf_token: csrfToken, created_at: now, last_seen_at: now, client_address: clientAddress }).execute();
+  await db
+    .insertInto("sessions")
+    .values({
+      id: digest(token),
+      user_id: userId,
+      csrf_token: csrfToken,
+      created_at: now,
+      last_seen_at: now,
+      client_address: clientAddress,
+    })
+    .execute();
   return { token, csrfToken };
 }
 
 /** The live session for a cookie token, or undefined; an expired one is deleted on sight. */
-export async function findSession(db: Db, token: string, timeouts: SessionTimeouts, now = Date.now()): Promise<Session | undefined> {
+export async function findSession(
+  db: Db,
+  token: string,
+  timeouts: SessionTimeouts,
+  now = Date.now(),
+): Promise<Session | undefined> {
   if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return undefined;
   const id = digest(token);
   const row = await db
     .selectFrom("sessions")
     .innerJoin("users", "users.id", "sessions.user_id")
-    .select(["sessions.id", "sessions.csrf_token", "sessions.created_at", "sessions.last_seen_at", "users.id as user_id", "users.name", "users.admin", "users.must_change_password"])
+    .select([
+      "sessions.id",
+      "sessions.csrf_token",
+      "sessions.created_at",
+      "sessions.last_seen_at",
+      "users.id as user_id",
+      "users.name",
+      "users.admin",
+      "users.must_change_password",
+    ])
     .where("sessions.id", "=", id)
     .executeTakeFirst();
   if (!row) return undefined;
@@ -53,7 +81,8 @@ export async function findSession(db: Db, token: string, timeouts: SessionTimeou
     await db.deleteFrom("sessions").where("id", "=", id).execute();
     return undefined;
   }
-  if (now - lastSeen > TOUCH_INTERVAL_MS) await db.updateTable("sessions").set({ last_seen_at: now }).where("id", "=", id).execute();
+  if (now - lastSeen > TOUCH_INTERVAL_MS)
+    await db.updateTable("sessions").set({ last_seen_at: now }).where("id", "=", id).execute();
   return {
     id,
     user: toUser({ id: row.user_id, name: row.name, admin: row.admin, must_change_password: row.must_change_password }),
@@ -70,7 +99,12 @@ export async function deleteSession(db: Db, id: string): Promise<void> {
 export async function deleteExpiredSessions(db: Db, timeouts: SessionTimeouts, now = Date.now()): Promise<void> {
   await db
     .deleteFrom("sessions")
-    .where((eb) => eb.or([eb("last_seen_at", "<", now - timeouts.idleSeconds * 1000), eb("created_at", "<", now - timeouts.absoluteSeconds * 1000)]))
+    .where((eb) =>
+      eb.or([
+        eb("last_seen_at", "<", now - timeouts.idleSeconds * 1000),
+        eb("created_at", "<", now - timeouts.absoluteSeconds * 1000),
+      ]),
+    )
     .execute();
 }
 

@@ -18,7 +18,9 @@ export interface User {
 const USER_NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 
 export function userNameProblem(name: string): string | undefined {
-  return USER_NAME.test(name) ? undefined : "a user name is 1 to 64 lower-case letters, digits, dots, dashes or underscores, starting with a letter or digit";
+  return USER_NAME.test(name)
+    ? undefined
+    : "a user name is 1 to 64 lower-case letters, digits, dots, dashes or underscores, starting with a letter or digit";
 }
 
 export function toUser(row: { id: number; name: string; admin: number; must_change_password: number }): User {
@@ -30,7 +32,10 @@ export async function findUserByName(db: Db, name: string) {
 }
 
 export async function countUsers(db: Db): Promise<number> {
-  const row = await db.selectFrom("users").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom("users")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -46,10 +51,18 @@ export async function createUser(
   const hash = await hashPassword(input.password);
   const now = Date.now();
   return db.transaction().execute(async (tx) => {
-    if (await findUserByName(tx, input.name)) throw new AppError(409, "user_exists", `a user named "${input.name}" already exists`);
+    if (await findUserByName(tx, input.name))
+      throw new AppError(409, "user_exists", `a user named "${input.name}" already exists`);
     const row = await tx
       .insertInto("users")
-      .values({ name: input.name, password_hash: hash, admin: input.admin ? 1 : 0, must_change_password: input.mustChangePassword ? 1 : 0, created_at: now, password_changed_at: now })
+      .values({
+        name: input.name,
+        password_hash: hash,
+        admin: input.admin ? 1 : 0,
+        must_change_password: input.mustChangePassword ? 1 : 0,
+        created_at: now,
+        password_changed_at: now,
+      })
       .returningAll()
       .executeTakeFirstOrThrow();
     await recordAudit(tx, context, "user_created", { user: input.name, admin: input.admin });
@@ -58,7 +71,13 @@ export async function createUser(
 }
 
 /** Sets a new password and ends every session of the account: whoever held one must sign in with the new password. */
-export async function setPassword(db: Db, userId: number, password: string, context: AuditContext, mustChange = false): Promise<void> {
+export async function setPassword(
+  db: Db,
+  userId: number,
+  password: string,
+  context: AuditContext,
+  mustChange = false,
+): Promise<void> {
   const problem = passwordProblem(password);
   if (problem) throw new AppError(400, "weak_password", problem);
   const hash = await hashPassword(password);
@@ -82,6 +101,10 @@ export async function setPassword(db: Db, userId: number, password: string, cont
 export async function ensureFirstAdministrator(db: Db): Promise<{ name: string; password: string } | undefined> {
   if ((await countUsers(db)) > 0) return undefined;
   const password = generatePassword();
-  await createUser(db, { name: "admin", password, admin: true, mustChangePassword: true }, { actor: undefined, clientAddress: "local" });
+  await createUser(
+    db,
+    { name: "admin", password, admin: true, mustChangePassword: true },
+    { actor: undefined, clientAddress: "local" },
+  );
   return { name: "admin", password };
 }

@@ -15,14 +15,25 @@ export const adminRoutes: StudioRoutePlugin = async (app, { studio }) => {
         querystring: {
           type: "object",
           additionalProperties: false,
-          properties: { limit: { type: "integer", minimum: 1, maximum: 1000, default: 100 }, before: { type: "integer", minimum: 1 }, event: { type: "string", maxLength: 64 } },
+          properties: {
+            limit: { type: "integer", minimum: 1, maximum: 1000, default: 100 },
+            before: { type: "integer", minimum: 1 },
+            event: { type: "string", maxLength: 64 },
+          },
         },
       },
     },
     async (request) => {
-      if (!signedIn(request).admin) throw new AppError(403, "admin_required", "only administrators can read the audit log");
+      if (!signedIn(request).admin)
+        throw new AppError(403, "admin_required", "only administrators can read the audit log");
       const { limit = 100, before, event } = request.query;
-      return { events: await listAudit(studio.db, { limit, ...(before !== undefined ? { before } : {}), ...(event !== undefined ? { event } : {}) }) };
+      return {
+        events: await listAudit(studio.db, {
+          limit,
+          ...(before !== undefined ? { before } : {}),
+          ...(event !== undefined ? { event } : {}),
+        }),
+      };
     },
   );
 };

@@ -3,7 +3,10 @@ import type { AuditContext } from "../audit.ts";
 
 /** Who did it and from where, for the audit log. */
 export function auditContext(request: FastifyRequest): AuditContext {
-  return { actor: request.user ? { id: request.user.id, name: request.user.name } : undefined, clientAddress: request.ip };
+  return {
+    actor: request.user ? { id: request.user.id, name: request.user.name } : undefined,
+    clientAddress: request.ip,
+  };
 }
 
 /** The signed-in user; only for routes in the authenticated scope, where the guard has set it. */

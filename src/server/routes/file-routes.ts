@@ -3,7 +3,21 @@
 import { readFile } from "node:fs/promises";
 import multipart from "@fastify/multipart";
 import { AppError } from "../errors.ts";
-import { fileDetails, fileVersion, listFiles, listTrash, moveFile, readNotebookHead, readNotebookVersion, restoreFile, storeUpload, trashFile, TRUST_STATEMENTS, type IncomingFile, type TrustStatementId } from "../files.ts";
+import {
+  fileDetails,
+  fileVersion,
+  listFiles,
+  listTrash,
+  moveFile,
+  readNotebookHead,
+  readNotebookVersion,
+  restoreFile,
+  storeUpload,
+  trashFile,
+  TRUST_STATEMENTS,
+  type IncomingFile,
+  type TrustStatementId,
+} from "../files.ts";
 import { mediaTypeOf, MAX_PATH_BYTES } from "../file-names.ts";
 import { rateLimits } from "../rate-limits.ts";
 import { DOWNLOAD_HEADERS } from "../security-headers.ts";
@@ -17,18 +31,34 @@ const fileParams = {
   type: "object",
   required: ["ws", "*"],
   additionalProperties: false,
-  properties: { ws: wsParams.properties.ws, "*": { type: "string", minLength: 1, maxLength: MAX_PATH_BYTES * 3, description: "the file's path in the workspace" } },
+  properties: {
+    ws: wsParams.properties.ws,
+    "*": {
+      type: "string",
+      minLength: 1,
+      maxLength: MAX_PATH_BYTES * 3,
+      description: "the file's path in the workspace",
+    },
+  },
 } as const;
 
-const versionQuery = { type: "object", additionalProperties: false, properties: { version: { type: "integer", minimum: 1 } } } as const;
+const versionQuery = {
+  type: "object",
+  additionalProperties: false,
+  properties: { version: { type: "integer", minimum: 1 } },
+} as const;
 /** The options of a route that reads one stored version of a file (the newest, or ?version=N). */
-const versionRoute = (summary: string) => ({ schema: { summary, tags: ["files"], params: fileParams, querystring: versionQuery } });
+const versionRoute = (summary: string) => ({
+  schema: { summary, tags: ["files"], params: fileParams, querystring: versionQuery },
+});
 
 function acknowledgmentRequired(): AppError {
   return new AppError(
     400,
     "trust_acknowledgment_required",
-    `before the files, send the field "acknowledgment" with the id of the statement you agreed to: ${Object.entries(TRUST_STATEMENTS)
+    `before the files, send the field "acknowledgment" with the id of the statement you agreed to: ${Object.entries(
+      TRUST_STATEMENTS,
+    )
       .map(([id, text]) => `${id} ("${text}")`)
       .join(", ")}`,
   );
@@ -49,7 +79,15 @@ export const fileRoutes: StudioRoutePlugin = async (app, { studio }) => {
       // Keep "folder/name.ipynb" as sent: the path is the file's place in the workspace (it is checked, never used on disk).
       preservePath: true,
       throwFileSizeLimit: true,
-      limits: { fileSize: config.maxUploadBytes, files: config.maxFilesPerUpload, fields: 4, fieldSize: 256, fieldNameSize: 100, parts: config.maxFilesPerUpload + 4, headerPairs: 50 },
+      limits: {
+        fileSize: config.maxUploadBytes,
+        files: config.maxFilesPerUpload,
+        fields: 4,
+        fieldSize: 256,
+        fieldNameSize: 100,
+        parts: config.maxFilesPerUpload + 4,
+        headerPairs: 50,
+      },
     });
     uploads.post<{ Params: { ws: string } }>(
       "/api/workspaces/:ws/files",
@@ -67,22 +105,31 @@ export const fileRoutes: StudioRoutePlugin = async (app, { studio }) => {
       async (request, reply) => {
         const user = signedIn(request);
         const access = await requireRole(db, request.params.ws, user, "editor");
-        if (!request.isMultipart()) throw new AppError(415, "unsupported_media_type", "an upload is a multipart/form-data request");
+        if (!request.isMultipart())
+          throw new AppError(415, "unsupported_media_type", "an upload is a multipart/form-data request");
         let statement: TrustStatementId | undefined;
         const files: IncomingFile[] = [];
         let total = 0;
         for await (const part of request.parts()) {
           if (part.type === "field") {
-            if (part.fieldname !== "acknowledgment") throw new AppError(400, "unknown_field", `unknown field "${part.fieldname}"`);
-            if (statement !== undefined || files.length > 0) throw new AppError(400, "acknowledgment_misplaced", "send one acknowledgment, before the files");
-            if (typeof part.value !== "string" || !Object.hasOwn(TRUST_STATEMENTS, part.value)) throw acknowledgmentRequired();
+            if (part.fieldname !== "acknowledgment")
+              throw new AppError(400, "unknown_field", `unknown field "${part.fieldname}"`);
+            if (statement !== undefined || files.length > 0)
+              throw new AppError(400, "acknowledgment_misplaced", "send one acknowledgment, before the files");
+            if (typeof part.value !== "string" || !Object.hasOwn(TRUST_STATEMENTS, part.value))
+              throw acknowledgmentRequired();
             statement = part.value as TrustStatementId;
             continue;
           }
           if (statement === undefined) throw acknowledgmentRequired();
           const bytes = await part.toBuffer();
           total += bytes.byteLength;
-          if (total > config.maxUploadTotalBytes) throw new AppError(413, "upload_too_large", `the files together are larger than ${config.maxUploadTotalBytes} bytes; upload them in several requests`);
+          if (total > config.maxUploadTotalBytes)
+            throw new AppError(
+              413,
+              "upload_too_large",
+              `the files together are larger than ${config.maxUploadTotalBytes} bytes; upload them in several requests`,
+            );
           files.push({ path: part.filename, bytes });
         }
         if (statement === undefined) throw acknowledgmentRequired();
@@ -96,8 +143,10 @@ export const fileRoutes: StudioRoutePlugin = async (app, { studio }) => {
       {
         config: { ...rateLimits(config).upload, multipartBody: true },
         schema: {
-          summary: "Review files before an upload (editor): what each would do, and whether the upload would refuse it; nothing is stored",
-          description: "multipart/form-data: one or more file parts whose filename is the file's path in the workspace.",
+          summary:
+            "Review files before an upload (editor): what each would do, and whether the upload would refuse it; nothing is stored",
+          description:
+            "multipart/form-data: one or more file parts whose filename is the file's path in the workspace.",
           tags: ["files"],
           params: wsParams,
           consumes: ["multipart/form-data"],
@@ -105,11 +154,14 @@ export const fileRoutes: StudioRoutePlugin = async (app, { studio }) => {
       },
       async (request) => {
         const access = await requireRole(db, request.params.ws, signedIn(request), "editor");
-        if (!request.isMultipart()) throw new AppError(415, "unsupported_media_type", "a review is a multipart/form-data request");
+        if (!request.isMultipart())
+          throw new AppError(415, "unsupported_media_type", "a review is a multipart/form-data request");
         const reviews: FileReview[] = [];
         for await (const part of request.parts()) {
           if (part.type === "field") throw new AppError(400, "unknown_field", `unknown field "${part.fieldname}"`);
-          reviews.push(reviewFile({ path: part.filename, bytes: await part.toBuffer() }, config.maxUploadBytes, studio.urlPolicy));
+          reviews.push(
+            reviewFile({ path: part.filename, bytes: await part.toBuffer() }, config.maxUploadBytes, studio.urlPolicy),
+          );
         }
         if (reviews.length === 0) throw new AppError(400, "no_files", "the review has no files");
         return { workspace: access.id, files: reviews };
@@ -124,21 +176,37 @@ export const fileRoutes: StudioRoutePlugin = async (app, { studio }) => {
       const access = await requireRole(db, request.params.ws, signedIn(request), "viewer");
       const found = await fileVersion(studio, access.id, request.params["*"], request.query.version);
       // Stored bytes were accepted once; a limit lowered since then does not hide what they contain.
-      const review = await reviewStored(found, () => readFile(studio.blobs.pathOf(found.sha256)), (size) => Math.max(config.maxUploadBytes, size), studio.urlPolicy);
+      const review = await reviewStored(
+        found,
+        () => readFile(studio.blobs.pathOf(found.sha256)),
+        (size) => Math.max(config.maxUploadBytes, size),
+        studio.urlPolicy,
+      );
       return { ...review, version: found.version };
     },
   );
 
-  app.get<{ Params: { ws: string } }>("/api/workspaces/:ws/files", { schema: { summary: "Files in the workspace, newest version of each", tags: ["files"], params: wsParams } }, async (request) => {
-    const access = await requireRole(db, request.params.ws, signedIn(request), "viewer");
-    return { files: await listFiles(studio, access.id) };
-  });
+  app.get<{ Params: { ws: string } }>(
+    "/api/workspaces/:ws/files",
+    { schema: { summary: "Files in the workspace, newest version of each", tags: ["files"], params: wsParams } },
+    async (request) => {
+      const access = await requireRole(db, request.params.ws, signedIn(request), "viewer");
+      return { files: await listFiles(studio, access.id) };
+    },
+  );
 
-  app.get<{ Params: { ws: string; "*": string } }>("/api/workspaces/:ws/files/*", { schema: { summary: "A file's metadata and versions", tags: ["files"], params: fileParams } }, async (request) => {
-    const access = await requireRole(db, request.params.ws, signedIn(request), "viewer");
-    // The workspace's name comes along for the file page's breadcrumb.
-    return { ...(await fileDetails(studio, access.id, request.params["*"])), workspace: { id: access.id, name: access.name } };
-  });
+  app.get<{ Params: { ws: string; "*": string } }>(
+    "/api/workspaces/:ws/files/*",
+    { schema: { summary: "A file's metadata and versions", tags: ["files"], params: fileParams } },
+    async (request) => {
+      const access = await requireRole(db, request.params.ws, signedIn(request), "viewer");
+      // The workspace's name comes along for the file page's breadcrumb.
+      return {
+        ...(await fileDetails(studio, access.id, request.params["*"])),
+        workspace: { id: access.id, name: access.name },
+      };
+    },
+  );
 
   app.patch<{ Params: { ws: string; "*": string }; Body: { path: string } }>(
     "/api/workspaces/:ws/files/*",
@@ -147,7 +215,12 @@ export const fileRoutes: StudioRoutePlugin = async (app, { studio }) => {
         summary: "Rename or move a file (editor)",
         tags: ["files"],
         params: fileParams,
-        body: { type: "object", required: ["path"], additionalProperties: false, properties: { path: { type: "string", minLength: 1, maxLength: MAX_PATH_BYTES } } },
+        body: {
+          type: "object",
+          required: ["path"],
+          additionalProperties: false,
+          properties: { path: { type: "string", minLength: 1, maxLength: MAX_PATH_BYTES } },
+        },
       },
     },
     async (request) => {
@@ -156,11 +229,15 @@ export const fileRoutes: StudioRoutePlugin = async (app, { studio }) => {
     },
   );
 
-  app.delete<{ Params: { ws: string; "*": string } }>("/api/workspaces/:ws/files/*", { schema: { summary: "Move a file to the trash (editor)", tags: ["files"], params: fileParams } }, async (request) => {
-    const user = signedIn(request);
-    const access = await requireRole(db, request.params.ws, user, "editor");
-    return trashFile(studio, access, user, request.params["*"], auditContext(request));
-  });
+  app.delete<{ Params: { ws: string; "*": string } }>(
+    "/api/workspaces/:ws/files/*",
+    { schema: { summary: "Move a file to the trash (editor)", tags: ["files"], params: fileParams } },
+    async (request) => {
+      const user = signedIn(request);
+      const access = await requireRole(db, request.params.ws, user, "editor");
+      return trashFile(studio, access, user, request.params["*"], auditContext(request));
+    },
+  );
 
   app.get<{ Params: { ws: string; "*": string }; Querystring: { version?: number } }>(
     "/api/workspaces/:ws/raw/*",
@@ -168,14 +245,22 @@ export const fileRoutes: StudioRoutePlugin = async (app, { studio }) => {
     async (request, reply) => {
       const access = await requireRole(db, request.params.ws, signedIn(request), "viewer");
       const found = await fileVersion(studio, access.id, request.params["*"], request.query.version);
-      reply.headers({ ...DOWNLOAD_HEADERS, "content-type": mediaTypeOf(found.path), "content-disposition": attachment(found.path), "content-length": String(found.size), etag: `"${found.sha256}"` });
+      reply.headers({
+        ...DOWNLOAD_HEADERS,
+        "content-type": mediaTypeOf(found.path),
+        "content-disposition": attachment(found.path),
+        "content-length": String(found.size),
+        etag: `"${found.sha256}"`,
+      });
       return reply.send(studio.blobs.read(found.sha256));
     },
   );
 
   app.get<{ Params: { ws: string; "*": string }; Querystring: { version?: number } }>(
     "/api/workspaces/:ws/notebook-head/*",
-    versionRoute("A notebook's head: its metadata and first cells as an nbformat 4 document, the newest version or ?version=N"),
+    versionRoute(
+      "A notebook's head: its metadata and first cells as an nbformat 4 document, the newest version or ?version=N",
+    ),
     async (request, reply) => {
       const access = await requireRole(db, request.params.ws, signedIn(request), "viewer");
       const json = await readNotebookHead(studio, access.id, request.params["*"], request.query.version);
@@ -192,10 +277,14 @@ export const fileRoutes: StudioRoutePlugin = async (app, { studio }) => {
     },
   );
 
-  app.get<{ Params: { ws: string } }>("/api/workspaces/:ws/trash", { schema: { summary: "Files in the trash", tags: ["files"], params: wsParams } }, async (request) => {
-    const access = await requireRole(db, request.params.ws, signedIn(request), "viewer");
-    return { files: await listTrash(studio, access.id) };
-  });
+  app.get<{ Params: { ws: string } }>(
+    "/api/workspaces/:ws/trash",
+    { schema: { summary: "Files in the trash", tags: ["files"], params: wsParams } },
+    async (request) => {
+      const access = await requireRole(db, request.params.ws, signedIn(request), "viewer");
+      return { files: await listTrash(studio, access.id) };
+    },
+  );
 
   app.post<{ Params: { ws: string; id: number } }>(
     "/api/workspaces/:ws/trash/:id/restore",
@@ -203,7 +292,12 @@ export const fileRoutes: StudioRoutePlugin = async (app, { studio }) => {
       schema: {
         summary: "Restore a file from the trash (owner)",
         tags: ["files"],
-        params: { type: "object", required: ["ws", "id"], additionalProperties: false, properties: { ws: wsParams.properties.ws, id: { type: "integer", minimum: 1 } } },
+        params: {
+          type: "object",
+          required: ["ws", "id"],
+          additionalProperties: false,
+          properties: { ws: wsParams.properties.ws, id: { type: "integer", minimum: 1 } },
+        },
       },
     },
     async (request) => {

@@ -17,29 +17,41 @@ export const publicRoutes: StudioRoutePlugin = async (app, { studio }) => {
 
   // What the UI needs before anything else: where its output frames and proxied images come from, and the words
   // of the trust statement an upload asks a person to agree to (shown exactly as the audit records them).
-  app.get("/api/config", { schema: { summary: "The studio's public settings for its UI", tags: ["meta"] } }, async () => ({
-    contentOrigin: config.contentUrl.origin,
-    trustStatements: Object.entries(TRUST_STATEMENTS).map(([id, text]) => ({ id, text })),
-  }));
+  app.get(
+    "/api/config",
+    { schema: { summary: "The studio's public settings for its UI", tags: ["meta"] } },
+    async () => ({
+      contentOrigin: config.contentUrl.origin,
+      trustStatements: Object.entries(TRUST_STATEMENTS).map(([id, text]) => ({ id, text })),
+    }),
+  );
 
-  app.get("/api/openapi.json", { schema: { summary: "This API's OpenAPI description", tags: ["meta"] } }, async () => app.swagger());
+  app.get("/api/openapi.json", { schema: { summary: "This API's OpenAPI description", tags: ["meta"] } }, async () =>
+    app.swagger(),
+  );
 
   // RFC 9116: Contact and Expires are required; Expires is computed at each request so that it never lapses on a
   // server that runs for a long time.
-  app.get("/.well-known/security.txt", { schema: { summary: "RFC 9116 security contact", tags: ["meta"] } }, async (_request, reply) => {
-    const origin = config.appUrl.origin;
-    const body = [
-      `Contact: ${config.securityContact}`,
-      `Expires: ${new Date(Date.now() + YEAR_MS).toISOString().replace(/\.\d{3}Z$/, "Z")}`,
-      `Policy: ${origin}/SECURITY.md`,
-      "Preferred-Languages: en",
-      `Canonical: ${origin}/.well-known/security.txt`,
-      "",
-    ].join("\n");
-    return reply.type("text/plain; charset=utf-8").send(body);
-  });
+  app.get(
+    "/.well-known/security.txt",
+    { schema: { summary: "RFC 9116 security contact", tags: ["meta"] } },
+    async (_request, reply) => {
+      const origin = config.appUrl.origin;
+      const body = [
+        `Contact: ${config.securityContact}`,
+        `Expires: ${new Date(Date.now() + YEAR_MS).toISOString().replace(/\.\d{3}Z$/, "Z")}`,
+        `Policy: ${origin}/SECURITY.md`,
+        "Preferred-Languages: en",
+        `Canonical: ${origin}/.well-known/security.txt`,
+        "",
+      ].join("\n");
+      return reply.type("text/plain; charset=utf-8").send(body);
+    },
+  );
 
-  app.get("/SECURITY.md", { schema: { summary: "The security policy: how to report a vulnerability", tags: ["meta"] } }, async (_request, reply) =>
-    reply.type("text/plain; charset=utf-8").send(SECURITY_POLICY),
+  app.get(
+    "/SECURITY.md",
+    { schema: { summary: "The security policy: how to report a vulnerability", tags: ["meta"] } },
+    async (_request, reply) => reply.type("text/plain; charset=utf-8").send(SECURITY_POLICY),
   );
 };

@@ -3,7 +3,13 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { recordAudit } from "../audit.ts";
 import { clearAccountFailures, loginBlockedFor, recordLoginFailure } from "../auth/login-throttle.ts";
-import { hashPassword, needsRehash, spendVerificationTime, verifyPassword, MAX_PASSWORD_LENGTH } from "../auth/passwords.ts";
+import {
+  hashPassword,
+  needsRehash,
+  spendVerificationTime,
+  verifyPassword,
+  MAX_PASSWORD_LENGTH,
+} from "../auth/passwords.ts";
 import { createSession, deleteSession } from "../auth/sessions.ts";
 import { findUserByName, setPassword, toUser, type User } from "../auth/users.ts";
 import { AppError } from "../errors.ts";
@@ -15,7 +21,15 @@ import { auditContext, signedIn } from "./audit-context.ts";
 const sessionAnswer = {
   type: "object",
   properties: {
-    user: { type: "object", properties: { id: { type: "integer" }, name: { type: "string" }, admin: { type: "boolean" }, mustChangePassword: { type: "boolean" } } },
+    user: {
+      type: "object",
+      properties: {
+        id: { type: "integer" },
+        name: { type: "string" },
+        admin: { type: "boolean" },
+        mustChangePassword: { type: "boolean" },
+      },
+    },
     csrfToken: { type: "string" },
   },
 } as const;
@@ -28,7 +42,11 @@ async function startSession(studio: Studio, reply: FastifyReply, request: Fastif
 
 /** POST /api/session: outside the authenticated scope, since the caller has no session yet. */
 export const signInRoute: StudioRoutePlugin = async (app, { studio }) => {
-  const limits = { perAccount: studio.config.loginFailuresPerAccount, perAddress: studio.config.loginFailuresPerAddress, windowSeconds: studio.config.loginWindowSeconds };
+  const limits = {
+    perAccount: studio.config.loginFailuresPerAccount,
+    perAddress: studio.config.loginFailuresPerAddress,
+    windowSeconds: studio.config.loginWindowSeconds,
+  };
   app.post<{ Body: { username: string; password: string } }>(
     "/api/session",
     {
@@ -40,7 +58,10 @@ export const signInRoute: StudioRoutePlugin = async (app, { studio }) => {
           type: "object",
           required: ["username", "password"],
           additionalProperties: false,
-          properties: { username: { type: "string", minLength: 1, maxLength: 64 }, password: { type: "string", minLength: 1, maxLength: MAX_PASSWORD_LENGTH } },
+          properties: {
+            username: { type: "string", minLength: 1, maxLength: 64 },
+            password: { type: "string", minLength: 1, maxLength: MAX_PASSWORD_LENGTH },
+          },
         },
         response: { 200: sessionAnswer },
       },
@@ -51,10 +72,18 @@ export const signInRoute: StudioRoutePlugin = async (app, { studio }) => {
       const wait = await loginBlockedFor(studio.db, username, request.ip, limits);
       if (wait > 0) {
         await recordAudit(studio.db, context, "login_throttled", { user: username });
-        throw new AppError(429, "login_throttled", `too many failed sign-ins; try again in ${Math.ceil(wait / 60)} minute(s)`, { retryAfterSeconds: wait }, { "retry-after": String(wait) });
+        throw new AppError(
+          429,
+          "login_throttled",
+          `too many failed sign-ins; try again in ${Math.ceil(wait / 60)} minute(s)`,
+          { retryAfterSeconds: wait },
+          { "retry-after": String(wait) },
+        );
       }
       const row = await findUserByName(studio.db, username);
-      const ok = row ? await verifyPassword(password, row.password_hash) : (await spendVerificationTime(password), false);
+      const ok = row
+        ? await verifyPassword(password, row.password_hash)
+        : (await spendVerificationTime(password), false);
       if (!row || !ok) {
         await recordLoginFailure(studio.db, username, request.ip, limits);
         await recordAudit(studio.db, context, "login_failed", { user: username });
@@ -62,7 +91,11 @@ export const signInRoute: StudioRoutePlugin = async (app, { studio }) => {
       }
       await clearAccountFailures(studio.db, username);
       if (needsRehash(row.password_hash)) {
-        await studio.db.updateTable("users").set({ password_hash: await hashPassword(password) }).where("id", "=", row.id).execute();
+        await studio.db
+          .updateTable("users")
+          .set({ password_hash: await hashPassword(password) })
+          .where("id", "=", row.id)
+          .execute();
       }
       const user = toUser(row);
       await recordAudit(studio.db, { actor: user, clientAddress: request.ip }, "login_succeeded", { user: user.name });
@@ -74,13 +107,23 @@ export const signInRoute: StudioRoutePlugin = async (app, { studio }) => {
 export const sessionRoutes: StudioRoutePlugin = async (app, { studio }) => {
   app.get(
     "/api/session",
-    { config: { allowedBeforePasswordChange: true }, schema: { summary: "The current session's user and CSRF token (401 when signed out)", tags: ["session"], response: { 200: sessionAnswer } } },
+    {
+      config: { allowedBeforePasswordChange: true },
+      schema: {
+        summary: "The current session's user and CSRF token (401 when signed out)",
+        tags: ["session"],
+        response: { 200: sessionAnswer },
+      },
+    },
     async (request) => ({ user: signedIn(request), csrfToken: request.session?.csrfToken }),
   );
 
   app.delete(
     "/api/session",
-    { config: { allowedBeforePasswordChange: true }, schema: { summary: "Sign out: ends this session", tags: ["session"] } },
+    {
+      config: { allowedBeforePasswordChange: true },
+      schema: { summary: "Sign out: ends this session", tags: ["session"] },
+    },
     async (request, reply) => {
       if (request.session) await deleteSession(studio.db, request.session.id);
       await recordAudit(studio.db, auditContext(request), "logout", {});
@@ -100,7 +143,10 @@ export const sessionRoutes: StudioRoutePlugin = async (app, { studio }) => {
           type: "object",
           required: ["currentPassword", "newPassword"],
           additionalProperties: false,
-          properties: { currentPassword: { type: "string", maxLength: MAX_PASSWORD_LENGTH }, newPassword: { type: "string", maxLength: MAX_PASSWORD_LENGTH } },
+          properties: {
+            currentPassword: { type: "string", maxLength: MAX_PASSWORD_LENGTH },
+            newPassword: { type: "string", maxLength: MAX_PASSWORD_LENGTH },
+          },
         },
         response: { 200: sessionAnswer },
       },
@@ -111,7 +157,8 @@ export const sessionRoutes: StudioRoutePlugin = async (app, { studio }) => {
       if (!row || !(await verifyPassword(request.body.currentPassword, row.password_hash))) {
         throw new AppError(403, "wrong_password", "the current password is wrong");
       }
-      if (request.body.newPassword === request.body.currentPassword) throw new AppError(400, "password_unchanged", "choose a password different from the current one");
+      if (request.body.newPassword === request.body.currentPassword)
+        throw new AppError(400, "password_unchanged", "choose a password different from the current one");
       await setPassword(studio.db, user.id, request.body.newPassword, auditContext(request));
       return startSession(studio, reply, request, { ...user, mustChangePassword: false });
     },

@@ -15,7 +15,10 @@ export const urlCheckRoutes: StudioRoutePlugin = async (app, { studio }) => {
     routeConfig: rateLimits(studio.config).urlCheck,
     getUserTrust: async (request) => {
       const user = signedIn(request);
-      const [domains, applications] = await Promise.all([listTrustedDomains(studio.db, user.id), listTrustedApplications(studio.db, user.id)]);
+      const [domains, applications] = await Promise.all([
+        listTrustedDomains(studio.db, user.id),
+        listTrustedApplications(studio.db, user.id),
+      ]);
       return { domains, applications };
     },
   });

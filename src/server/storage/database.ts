@@ -12,7 +12,9 @@ export async function openDatabase(databaseUrl: string): Promise<Db> {
   const match = /^sqlite:(.+)$/.exec(databaseUrl);
   if (!match?.[1]) {
     // PostgreSQL arrives with its own issue; say so rather than failing on a driver that is not there.
-    throw new ConfigError(`--database-url: "${databaseUrl.replace(/\/\/[^@/]*@/, "//…@")}" is not supported; use sqlite:PATH`);
+    throw new ConfigError(
+      `--database-url: "${databaseUrl.replace(/\/\/[^@/]*@/, "//…@")}" is not supported; use sqlite:PATH`,
+    );
   }
   const { dialect } = openSqlite(match[1]);
   const db = new Kysely<Database>({ dialect });

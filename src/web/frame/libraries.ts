@@ -33,7 +33,8 @@ export function loadServedScript(path: string, what: string): Promise<void> {
 
 /** Loads the libraries in order (later ones find the earlier ones' globals). */
 export async function loadLibraries(names: readonly FrameLibraryName[]): Promise<void> {
-  for (const name of names) await loadServedScript(frameLibraryPath(FRAME_LIBRARIES[name]), `the ${FRAME_LIBRARIES[name].package} library`);
+  for (const name of names)
+    await loadServedScript(frameLibraryPath(FRAME_LIBRARIES[name]), `the ${FRAME_LIBRARIES[name].package} library`);
 }
 
 /** The global a loaded library set; a library that did not set it failed to start. */

@@ -4,30 +4,81 @@ import { plotlyConfig, topojsonNamesFor, unknownTraceTypes } from "./plotly-outp
 import { offlineLoader, vegaSpecAndLooks } from "./vega-output.ts";
 
 test("a plotly figure keeps its own config, less what a sandboxed frame cannot offer", () => {
-  const config = plotlyConfig({ config: { scrollZoom: true, displaylogo: true, modeBarButtonsToRemove: ["lasso2d", 3, "toImage"] } });
-  assert.deepEqual(config, { scrollZoom: true, displaylogo: false, modeBarButtonsToRemove: ["lasso2d", "toImage", "sendDataToCloud"], responsive: true });
-  assert.deepEqual(plotlyConfig({ config: [1] }), { displaylogo: false, modeBarButtonsToRemove: ["toImage", "sendDataToCloud"], responsive: true });
+  const config = plotlyConfig({
+    config: { scrollZoom: true, displaylogo: true, modeBarButtonsToRemove: ["lasso2d", 3, "toImage"] },
+  });
+  assert.deepEqual(config, {
+    scrollZoom: true,
+    displaylogo: false,
+    modeBarButtonsToRemove: ["lasso2d", "toImage", "sendDataToCloud"],
+    responsive: true,
+  });
+  assert.deepEqual(plotlyConfig({ config: [1] }), {
+    displaylogo: false,
+    modeBarButtonsToRemove: ["toImage", "sendDataToCloud"],
+    responsive: true,
+  });
 });
 
 test("geo subplots ask for the map outline of their scope and resolution, with plotly's defaults", () => {
   assert.deepEqual(topojsonNamesFor({ data: [{ type: "scatter" }], layout: {} }), []);
   assert.deepEqual(topojsonNamesFor({ data: [{ type: "choropleth" }], layout: {} }), ["world_110m"]);
-  assert.deepEqual(topojsonNamesFor({ data: [{ type: "scattergeo", geo: "geo2" }], layout: { geo: { scope: "usa" }, geo2: { scope: "north america", resolution: 50 } } }), ["usa_110m", "north-america_50m"]);
+  assert.deepEqual(
+    topojsonNamesFor({
+      data: [{ type: "scattergeo", geo: "geo2" }],
+      layout: { geo: { scope: "usa" }, geo2: { scope: "north america", resolution: 50 } },
+    }),
+    ["usa_110m", "north-america_50m"],
+  );
   // Unknown scopes fall back to the world, as plotly itself does; odd subplot names are not followed.
-  assert.deepEqual(topojsonNamesFor({ data: [{ type: "scattergeo", geo: "../x" }], layout: { geo: { scope: "mars", resolution: 10 } } }), ["world_110m"]);
+  assert.deepEqual(
+    topojsonNamesFor({
+      data: [{ type: "scattergeo", geo: "../x" }],
+      layout: { geo: { scope: "mars", resolution: 10 } },
+    }),
+    ["world_110m"],
+  );
 });
 
 test("trace types plotly does not know are named", () => {
   const known = { scatter: {}, bar: {} };
-  assert.deepEqual(unknownTraceTypes({ data: [{ type: "scatter" }, { type: "scattermapbox" }, { type: "scattermapbox" }, {}, { type: "constructor" }] }, known), ["scattermapbox", "constructor"]);
+  assert.deepEqual(
+    unknownTraceTypes(
+      {
+        data: [{ type: "scatter" }, { type: "scattermapbox" }, { type: "scattermapbox" }, {}, { type: "constructor" }],
+      },
+      known,
+    ),
+    ["scattermapbox", "constructor"],
+  );
 });
 
 test("a spec's own embed options cannot switch the interpreter off, the actions on, or bring a loader", () => {
-  const spec = { mark: "bar", usermeta: { embedOptions: { ast: false, actions: true, loader: { baseURL: "https://example.org/" }, expr: "x", theme: "dark", renderer: "canvas", config: { background: "#000" } }, other: 1 } };
+  const spec = {
+    mark: "bar",
+    usermeta: {
+      embedOptions: {
+        ast: false,
+        actions: true,
+        loader: { baseURL: "https://example.org/" },
+        expr: "x",
+        theme: "dark",
+        renderer: "canvas",
+        config: { background: "#000" },
+      },
+      other: 1,
+    },
+  };
   const { spec: own, looks } = vegaSpecAndLooks(spec);
   assert.deepEqual(own, { mark: "bar", usermeta: { other: 1 } });
   assert.deepEqual(looks, { theme: "dark", renderer: "canvas", config: { background: "#000" } });
-  assert.deepEqual(vegaSpecAndLooks({ mark: "bar", usermeta: { embedOptions: { renderer: "webgl", config: "https://example.org/c.json" } } }).looks, {});
+  assert.deepEqual(
+    vegaSpecAndLooks({
+      mark: "bar",
+      usermeta: { embedOptions: { renderer: "webgl", config: "https://example.org/c.json" } },
+    }).looks,
+    {},
+  );
   const plain = { mark: "point" };
   assert.equal(vegaSpecAndLooks(plain).spec, plain);
 });

@@ -1,7 +1,12 @@
 // A plotly figure (application/vnd.plotly.v1+json) drawn with the served plotly.js, as JupyterLab's plotly
 // renderer draws it: the figure's data, layout, frames and config, with the mode bar.
 import type { FrameJson, FrameJsonObject } from "../../render/frame-protocol.ts";
-import { PLOTLY_TOPOJSON, TOPOJSON_NAMES, topojsonName, topojsonScriptPath } from "../../render/frame-protocol-libraries.ts";
+import {
+  PLOTLY_TOPOJSON,
+  TOPOJSON_NAMES,
+  topojsonName,
+  topojsonScriptPath,
+} from "../../render/frame-protocol-libraries.ts";
 import { libraryGlobal, loadLibraries, loadServedScript } from "./libraries.ts";
 
 interface PlotlyGlobal {
@@ -20,8 +25,15 @@ function objectOr(value: FrameJson | undefined): FrameJsonObject {
 /** The figure's own config with what the frame cannot offer removed; the plotly logo links off-site, so it goes. */
 export function plotlyConfig(figure: FrameJsonObject): Record<string, unknown> {
   const own = objectOr(figure.config);
-  const removed = Array.isArray(own.modeBarButtonsToRemove) ? own.modeBarButtonsToRemove.filter((b) => typeof b === "string") : [];
-  return { ...own, displaylogo: false, modeBarButtonsToRemove: [...new Set([...removed, ...UNAVAILABLE_BUTTONS])], responsive: true };
+  const removed = Array.isArray(own.modeBarButtonsToRemove)
+    ? own.modeBarButtonsToRemove.filter((b) => typeof b === "string")
+    : [];
+  return {
+    ...own,
+    displaylogo: false,
+    modeBarButtonsToRemove: [...new Set([...removed, ...UNAVAILABLE_BUTTONS])],
+    responsive: true,
+  };
 }
 
 const GEO_TRACE_TYPES: ReadonlySet<string> = new Set(["scattergeo", "choropleth"]);
@@ -36,12 +48,17 @@ export function topojsonNamesFor(figure: FrameJsonObject): string[] {
   const subplots = new Set(Object.keys(layout).filter((key) => /^geo\d*$/.test(key)));
   for (const trace of Array.isArray(figure.data) ? figure.data : []) {
     const t = objectOr(trace);
-    if (typeof t.type === "string" && GEO_TRACE_TYPES.has(t.type)) subplots.add(typeof t.geo === "string" && /^geo\d*$/.test(t.geo) ? t.geo : "geo");
+    if (typeof t.type === "string" && GEO_TRACE_TYPES.has(t.type))
+      subplots.add(typeof t.geo === "string" && /^geo\d*$/.test(t.geo) ? t.geo : "geo");
   }
   const names = new Set<string>();
   for (const id of subplots) {
     const geo = objectOr(layout[id]);
-    const scope = typeof geo.scope === "string" && (PLOTLY_TOPOJSON.scopes as readonly string[]).includes(geo.scope.replace(/ /g, "-")) ? geo.scope.replace(/ /g, "-") : "world";
+    const scope =
+      typeof geo.scope === "string" &&
+      (PLOTLY_TOPOJSON.scopes as readonly string[]).includes(geo.scope.replace(/ /g, "-"))
+        ? geo.scope.replace(/ /g, "-")
+        : "world";
     const resolution = geo.resolution === 50 || geo.resolution === "50" ? 50 : 110;
     const name = topojsonName(scope, resolution);
     if (TOPOJSON_NAMES.includes(name)) names.add(name);
@@ -65,7 +82,9 @@ export function unknownTraceTypes(figure: FrameJsonObject, known: Record<string,
  */
 export async function drawPlotly(container: HTMLElement, figure: FrameJsonObject): Promise<string | undefined> {
   await loadLibraries(["plotly"]);
-  await Promise.all(topojsonNamesFor(figure).map((name) => loadServedScript(topojsonScriptPath(name), `the ${name} map outline`)));
+  await Promise.all(
+    topojsonNamesFor(figure).map((name) => loadServedScript(topojsonScriptPath(name), `the ${name} map outline`)),
+  );
   const plotly = libraryGlobal<PlotlyGlobal>("plotly");
   await plotly.newPlot(container, {
     data: Array.isArray(figure.data) ? figure.data : [],
@@ -74,5 +93,7 @@ export async function drawPlotly(container: HTMLElement, figure: FrameJsonObject
     config: plotlyConfig(figure),
   });
   const unknown = unknownTraceTypes(figure, plotly.PlotSchema.get().traces);
-  return unknown.length > 0 ? `Not drawn: ${unknown.join(", ")} traces, which plotly.js ${plotly.version} does not have.` : undefined;
+  return unknown.length > 0
+    ? `Not drawn: ${unknown.join(", ")} traces, which plotly.js ${plotly.version} does not have.`
+    : undefined;
 }

@@ -41,7 +41,9 @@ export async function installRequire(onMissing: (modules: string[], error: Error
   requirejs.load = (context, moduleName, url) => {
     // A known name loads the served copy even when the output configured its own path for it (classic outputs
     // often point `plotly` at a CDN); anything else must already resolve to a served file.
-    const library = Object.hasOwn(REQUIRE_MODULE_LIBRARIES, moduleName) ? REQUIRE_MODULE_LIBRARIES[moduleName] : undefined;
+    const library = Object.hasOwn(REQUIRE_MODULE_LIBRARIES, moduleName)
+      ? REQUIRE_MODULE_LIBRARIES[moduleName]
+      : undefined;
     const target = library !== undefined ? libraryUrl(library) : new URL(url, location.href).href;
     if (served.has(target)) return load(context, moduleName, target);
     // Fail the way a script that did not load fails, so requirejs calls the output's error callback.

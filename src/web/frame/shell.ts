@@ -4,7 +4,12 @@
 // export's srcdoc frames; plotly and vega outputs are drawn with the libraries the content origin serves, and
 // classic JavaScript outputs get requirejs. The shell reports the document's height and passes link clicks to the
 // page, which checks them; it never reads anything but the render request from the port.
-import { FRAME_CONNECT, parseFrameRenderRequest, type FrameMessage, type FrameRenderRequest } from "../../render/frame-protocol.ts";
+import {
+  FRAME_CONNECT,
+  parseFrameRenderRequest,
+  type FrameMessage,
+  type FrameRenderRequest,
+} from "../../render/frame-protocol.ts";
 import { JAVASCRIPT_OUTPUT_PRELUDE } from "../../render/frame-scripts.ts";
 import { FRAME_STYLESHEET } from "../../render/frame-style.ts";
 import { drawPlotly } from "./plotly-output.ts";
@@ -37,7 +42,10 @@ function reportHeight(): void {
 function linkOf(target: EventTarget | null): string | null {
   const anchor = target instanceof Element ? (apply(closest, target, ["a"]) as Element | null) : null;
   if (!anchor) return null;
-  return (apply(getAttribute, anchor, ["href"]) as string | null) ?? (apply(getAttributeNS, anchor, ["http://www.w3.org/1999/xlink", "href"]) as string | null);
+  return (
+    (apply(getAttribute, anchor, ["href"]) as string | null) ??
+    (apply(getAttributeNS, anchor, ["http://www.w3.org/1999/xlink", "href"]) as string | null)
+  );
 }
 
 function onClick(event: MouseEvent): void {
@@ -121,14 +129,25 @@ async function render(request: FrameRenderRequest): Promise<void> {
     case "script":
       outputElement();
       // requirejs first, so the output finds `require` and `define` as a classic notebook gave them.
-      await installRequire((modules, error) => showNote(modules.length > 0 ? `Not available in this studio: ${modules.join(", ")} (output frames load only the libraries the studio serves).` : `JavaScript output: ${error.message}`)).catch(failed("JavaScript output"));
+      await installRequire((modules, error) =>
+        showNote(
+          modules.length > 0
+            ? `Not available in this studio: ${modules.join(", ")} (output frames load only the libraries the studio serves).`
+            : `JavaScript output: ${error.message}`,
+        ),
+      ).catch(failed("JavaScript output"));
       runScript(request.source);
       break;
     case "plotly":
-      await drawPlotly(outputElement(), request.figure).then((note) => note !== undefined && showNote(note), failed("The plotly figure could not be drawn"));
+      await drawPlotly(outputElement(), request.figure).then(
+        (note) => note !== undefined && showNote(note),
+        failed("The plotly figure could not be drawn"),
+      );
       break;
     case "vega":
-      await drawVega(outputElement(), request.spec, request.mode, (href) => send({ type: "link", href })).catch(failed(`The ${request.mode === "vega" ? "Vega" : "Vega-Lite"} chart could not be drawn`));
+      await drawVega(outputElement(), request.spec, request.mode, (href) => send({ type: "link", href })).catch(
+        failed(`The ${request.mode === "vega" ? "Vega" : "Vega-Lite"} chart could not be drawn`),
+      );
       break;
     case "text": {
       showDocument("");

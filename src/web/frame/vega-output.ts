@@ -35,18 +35,25 @@ export function offlineLoader(onLink: (href: string) => void) {
  */
 export function vegaSpecAndLooks(spec: FrameJsonObject): { spec: FrameJsonObject; looks: Record<string, unknown> } {
   const usermeta = spec.usermeta;
-  if (typeof usermeta !== "object" || usermeta === null || Array.isArray(usermeta) || !("embedOptions" in usermeta)) return { spec, looks: {} };
+  if (typeof usermeta !== "object" || usermeta === null || Array.isArray(usermeta) || !("embedOptions" in usermeta))
+    return { spec, looks: {} };
   const { embedOptions, ...otherMeta } = usermeta;
   const looks: Record<string, unknown> = {};
   if (typeof embedOptions === "object" && embedOptions !== null && !Array.isArray(embedOptions)) {
     if (typeof embedOptions.theme === "string") looks.theme = embedOptions.theme;
     if (embedOptions.renderer === "svg" || embedOptions.renderer === "canvas") looks.renderer = embedOptions.renderer;
-    if (typeof embedOptions.config === "object" && embedOptions.config !== null && !Array.isArray(embedOptions.config)) looks.config = embedOptions.config;
+    if (typeof embedOptions.config === "object" && embedOptions.config !== null && !Array.isArray(embedOptions.config))
+      looks.config = embedOptions.config;
   }
   return { spec: { ...spec, usermeta: otherMeta }, looks };
 }
 
-export async function drawVega(container: HTMLElement, spec: FrameJsonObject, mode: VegaMode, onLink: (href: string) => void): Promise<void> {
+export async function drawVega(
+  container: HTMLElement,
+  spec: FrameJsonObject,
+  mode: VegaMode,
+  onLink: (href: string) => void,
+): Promise<void> {
   await loadLibraries(["vega", "vegaLite", "vegaEmbed"]);
   const vegaEmbed = libraryGlobal<VegaEmbed>("vegaEmbed");
   const { spec: own, looks } = vegaSpecAndLooks(spec);

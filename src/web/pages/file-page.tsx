@@ -9,11 +9,30 @@ import { fileHref, navigate, workspaceHref } from "../router.ts";
 import { ScriptView } from "../script-view.tsx";
 import { FolderLinks } from "../folder-links.tsx";
 import { checkUrls, type LinkDecision } from "../url-checks.ts";
-import { fetchBytes, fetchNotebookHead, fileFindings, formatSize, formatTime, studioApi, type FileDetails, type FileReview } from "../studio-api.ts";
+import {
+  fetchBytes,
+  fetchNotebookHead,
+  fileFindings,
+  formatSize,
+  formatTime,
+  studioApi,
+  type FileDetails,
+  type FileReview,
+} from "../studio-api.ts";
 import { isNotebookPath, rawHref } from "../addresses.ts";
 import type { ReadHead } from "../../render/notebook-head.ts";
 
-export function FilePage({ workspaceId, path, version, origins }: { workspaceId: string; path: string; version: number | undefined; origins: StudioOrigins }) {
+export function FilePage({
+  workspaceId,
+  path,
+  version,
+  origins,
+}: {
+  workspaceId: string;
+  path: string;
+  version: number | undefined;
+  origins: StudioOrigins;
+}) {
   // The reads the page started for this file (page-start.ts), taken once; when its bytes have already arrived, the
   // first render draws the file, with no render and paint in between.
   const [started] = useState(() => takeStartedFile(workspaceId, path, version));
@@ -61,7 +80,13 @@ export function FilePage({ workspaceId, path, version, origins }: { workspaceId:
         if (!live) return;
         // A file whose bytes cannot be read shows nothing of it, not even cells its head had drawn.
         setHead(null);
-        setError(e instanceof ApiError && e.status === 404 ? "There is no such file here." : e instanceof Error ? e.message : String(e));
+        setError(
+          e instanceof ApiError && e.status === 404
+            ? "There is no such file here."
+            : e instanceof Error
+              ? e.message
+              : String(e),
+        );
       });
     return () => {
       live = false;
@@ -136,7 +161,8 @@ export function FilePage({ workspaceId, path, version, origins }: { workspaceId:
       {details && current && (
         <aside className="vt-file-info" aria-label="File">
           <p>
-            Version {current.version} of {details.versions.length} · {formatSize(current.size)} · uploaded {formatTime(current.uploadedAt)} by {current.uploadedBy}
+            Version {current.version} of {details.versions.length} · {formatSize(current.size)} · uploaded{" "}
+            {formatTime(current.uploadedAt)} by {current.uploadedBy}
           </p>
           <p>
             <a href={rawHref(workspaceId, path, current.version)} download>
@@ -149,7 +175,8 @@ export function FilePage({ workspaceId, path, version, origins }: { workspaceId:
               <ol className="vt-list">
                 {details.versions.map((v) => (
                   <li key={v.version}>
-                    <AppLink href={fileHref(workspaceId, path, v.version)}>Version {v.version}</AppLink> · {formatTime(v.uploadedAt)} · {v.uploadedBy} · {formatSize(v.size)}
+                    <AppLink href={fileHref(workspaceId, path, v.version)}>Version {v.version}</AppLink> ·{" "}
+                    {formatTime(v.uploadedAt)} · {v.uploadedBy} · {formatSize(v.size)}
                   </li>
                 ))}
               </ol>
@@ -166,10 +193,21 @@ export function FilePage({ workspaceId, path, version, origins }: { workspaceId:
         </aside>
       )}
       {(bytes || head) && isNotebook && (
-        <NotebookView head={head} bytes={bytes} fileName={path} base={base} frameShellUrl={origins.frameShellUrl} urls={urls} onLink={onLink} onWantBytes={wantBytes} />
+        <NotebookView
+          head={head}
+          bytes={bytes}
+          fileName={path}
+          base={base}
+          frameShellUrl={origins.frameShellUrl}
+          urls={urls}
+          onLink={onLink}
+          onWantBytes={wantBytes}
+        />
       )}
       {bytes && !isNotebook && text !== null && <ScriptView text={text} path={path} />}
-      {bytes && !isNotebook && text === null && <p className="vt-notice">This file is not UTF-8 text; download it to look at it.</p>}
+      {bytes && !isNotebook && text === null && (
+        <p className="vt-notice">This file is not UTF-8 text; download it to look at it.</p>
+      )}
       {decision && (
         <LinkPrompt
           href={decision.href}
@@ -193,14 +231,20 @@ function Findings({ review }: { review: FileReview }) {
   return (
     <details className="vt-findings">
       <summary>
-        Review: {review.summary.counts.high} high, {review.summary.counts.medium} medium, {review.summary.counts.low} low
+        Review: {review.summary.counts.high} high, {review.summary.counts.medium} medium, {review.summary.counts.low}{" "}
+        low
       </summary>
       <ul>
         {review.findings.map((f, i) => (
           <li key={i} className={`vt-finding vt-sev-${f.severity}`}>
             <span className="vt-sev">{f.severity}</span>{" "}
-            {f.place.cell !== undefined ? <a href={`#vt-cell-${f.place.cell + 1}`}>cell {f.place.cell + 1}</a> : <a href={`#L${f.place.line}`}>line {f.place.line}</a>}
-            {f.place.cell !== undefined ? `, line ${f.place.line}` : ""}: {f.message} <span className="vt-muted">({f.rule})</span>
+            {f.place.cell !== undefined ? (
+              <a href={`#vt-cell-${f.place.cell + 1}`}>cell {f.place.cell + 1}</a>
+            ) : (
+              <a href={`#L${f.place.line}`}>line {f.place.line}</a>
+            )}
+            {f.place.cell !== undefined ? `, line ${f.place.line}` : ""}: {f.message}{" "}
+            <span className="vt-muted">({f.rule})</span>
             {f.excerpt && (
               <pre className="vt-excerpt">
                 <code>{f.excerpt}</code>

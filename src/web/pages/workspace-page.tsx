@@ -3,7 +3,17 @@ import { useCallback, useEffect, useMemo, useState, type DragEvent, type FormEve
 import { ApiError } from "../api.ts";
 import { AppLink } from "../app-link.tsx";
 import { fileHref, workspaceHref } from "../router.ts";
-import { formatSize, formatTime, studioApi, type FileEntry, type Member, type Role, type TrashEntry, type TrustStatement, type Workspace } from "../studio-api.ts";
+import {
+  formatSize,
+  formatTime,
+  studioApi,
+  type FileEntry,
+  type Member,
+  type Role,
+  type TrashEntry,
+  type TrustStatement,
+  type Workspace,
+} from "../studio-api.ts";
 import { UploadDialog } from "../upload-dialog.tsx";
 import { folderRows } from "../folders.ts";
 import { FolderLinks } from "../folder-links.tsx";
@@ -11,7 +21,15 @@ import { DropError, pickedFromList, takeDrop, type PickedFile } from "../picked-
 
 type SortKey = "name" | "size" | "updatedAt";
 
-export function WorkspacePage({ workspaceId, folder, trustStatement }: { workspaceId: string; folder: string; trustStatement: TrustStatement }) {
+export function WorkspacePage({
+  workspaceId,
+  folder,
+  trustStatement,
+}: {
+  workspaceId: string;
+  folder: string;
+  trustStatement: TrustStatement;
+}) {
   const [workspace, setWorkspace] = useState<Workspace | null>(null);
   const [files, setFiles] = useState<FileEntry[] | null>(null);
   const [trash, setTrash] = useState<TrashEntry[]>([]);
@@ -29,7 +47,12 @@ export function WorkspacePage({ workspaceId, folder, trustStatement }: { workspa
         setFiles(f);
         setTrash(t);
       },
-      (e: unknown) => setError(e instanceof ApiError && e.status === 404 ? "There is no such workspace, or you are not a member of it." : String(e instanceof Error ? e.message : e)),
+      (e: unknown) =>
+        setError(
+          e instanceof ApiError && e.status === 404
+            ? "There is no such workspace, or you are not a member of it."
+            : String(e instanceof Error ? e.message : e),
+        ),
     );
   }, [workspaceId]);
   useEffect(load, [load]);
@@ -72,7 +95,12 @@ export function WorkspacePage({ workspaceId, folder, trustStatement }: { workspa
   function sortButton(key: SortKey, label: string) {
     const active = sort.key === key;
     return (
-      <button type="button" className="vt-sort" aria-pressed={active} onClick={() => setSort({ key, descending: active ? !sort.descending : false })}>
+      <button
+        type="button"
+        className="vt-sort"
+        aria-pressed={active}
+        onClick={() => setSort({ key, descending: active ? !sort.descending : false })}
+      >
         {label}
         {active ? (sort.descending ? " ↓" : " ↑") : ""}
       </button>
@@ -98,7 +126,10 @@ export function WorkspacePage({ workspaceId, folder, trustStatement }: { workspa
           (picked) => {
             if (picked.length > 0) setUploading(picked);
           },
-          (error: unknown) => setDropError(error instanceof DropError ? error.message : `The dropped files could not be read: ${String(error)}`),
+          (error: unknown) =>
+            setDropError(
+              error instanceof DropError ? error.message : `The dropped files could not be read: ${String(error)}`,
+            ),
         );
       }}
     >
@@ -109,7 +140,8 @@ export function WorkspacePage({ workspaceId, folder, trustStatement }: { workspa
       </nav>
       <div className="vt-toolbar">
         <label>
-          Search <input type="search" value={query} onChange={(e) => setQuery(e.target.value)} placeholder="File name" />
+          Search{" "}
+          <input type="search" value={query} onChange={(e) => setQuery(e.target.value)} placeholder="File name" />
         </label>
         {canEdit && (
           <span className="vt-pickers">
@@ -124,7 +156,9 @@ export function WorkspacePage({ workspaceId, folder, trustStatement }: { workspa
         </p>
       )}
       {rows.length === 0 ? (
-        <p>{query ? "No file matches." : canEdit ? "No files yet. Upload some, or drop them here." : "No files yet."}</p>
+        <p>
+          {query ? "No file matches." : canEdit ? "No files yet. Upload some, or drop them here." : "No files yet."}
+        </p>
       ) : (
         <table className="vt-files">
           <thead>
@@ -133,7 +167,11 @@ export function WorkspacePage({ workspaceId, folder, trustStatement }: { workspa
               <th scope="col">{sortButton("size", "Size")}</th>
               <th scope="col">{sortButton("updatedAt", "Updated")}</th>
               <th scope="col">By</th>
-              {canEdit && <th scope="col"><span className="vt-visually-hidden">Actions</span></th>}
+              {canEdit && (
+                <th scope="col">
+                  <span className="vt-visually-hidden">Actions</span>
+                </th>
+              )}
             </tr>
           </thead>
           <tbody>
@@ -157,7 +195,14 @@ export function WorkspacePage({ workspaceId, folder, trustStatement }: { workspa
                   <td>{row.file?.updatedBy}</td>
                   {canEdit && (
                     <td>
-                      <button type="button" onClick={() => void studioApi.moveToTrash(workspaceId, row.path).then(load, (e: unknown) => setError(String(e)))}>
+                      <button
+                        type="button"
+                        onClick={() =>
+                          void studioApi
+                            .moveToTrash(workspaceId, row.path)
+                            .then(load, (e: unknown) => setError(String(e)))
+                        }
+                      >
                         Move to trash
                       </button>
                     </td>
@@ -174,9 +219,20 @@ export function WorkspacePage({ workspaceId, folder, trustStatement }: { workspa
           <ul className="vt-list">
             {trash.map((t) => (
               <li key={t.id}>
-                {t.path} <span className="vt-muted">trashed {formatTime(t.trashedAt)}{t.trashedBy ? ` by ${t.trashedBy}` : ""}</span>{" "}
+                {t.path}{" "}
+                <span className="vt-muted">
+                  trashed {formatTime(t.trashedAt)}
+                  {t.trashedBy ? ` by ${t.trashedBy}` : ""}
+                </span>{" "}
                 {workspace.role === "owner" && (
-                  <button type="button" onClick={() => void studioApi.restore(workspaceId, t.id).then(load, (e: unknown) => setError(e instanceof Error ? e.message : String(e)))}>
+                  <button
+                    type="button"
+                    onClick={() =>
+                      void studioApi
+                        .restore(workspaceId, t.id)
+                        .then(load, (e: unknown) => setError(e instanceof Error ? e.message : String(e)))
+                    }
+                  >
                     Restore
                   </button>
                 )}
@@ -207,7 +263,15 @@ export function WorkspacePage({ workspaceId, folder, trustStatement }: { workspa
 const FOLDER_PICKER: Record<string, string> = { webkitdirectory: "" };
 
 /** The browser's file picker behind a button; a folder's files come with their paths inside it (webkitRelativePath). */
-function FilePicker({ label, folder = false, onPick }: { label: string; folder?: boolean; onPick: (files: PickedFile[]) => void }) {
+function FilePicker({
+  label,
+  folder = false,
+  onPick,
+}: {
+  label: string;
+  folder?: boolean;
+  onPick: (files: PickedFile[]) => void;
+}) {
   return (
     <label className="vt-button">
       {label}
