@@ -1,6 +1,48 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 import globals from "globals";
+import importX, { createNodeResolver } from "eslint-plugin-import-x";
+
+/**
+ * The layers (docs/architecture.md): each folder of src/ and the folders it may import. A folder not listed
+ * for a layer is refused to it, so the graph only grows by a change to this table.
+ */
+export const LAYERS = {
+  contract: [],
+  images: [],
+  fs: [],
+  notebook: [],
+  urls: ["contract", "fs", "images"],
+  render: ["contract", "images", "notebook", "urls"],
+  scan: ["contract", "images", "notebook", "render", "urls"],
+  kernels: ["contract", "fs", "notebook"],
+  server: ["contract", "fs", "images", "kernels", "notebook", "render", "scan", "urls"],
+  // The studio UI runs in the browser: it shares the pure libraries, never the server's or the CLI's code.
+  web: ["contract", "images", "notebook", "render", "urls"],
+  cli: ["contract", "fs", "images", "kernels", "notebook", "render", "scan", "server", "urls"],
+  types: [],
+};
+
+const FOLDERS = Object.keys(LAYERS);
+
+/** One zone per layer: everything in src/ it may not import, and test/ except from its own tests. */
+export function layerZones() {
+  return FOLDERS.flatMap((layer) => {
+    const refused = FOLDERS.filter((other) => other !== layer && !LAYERS[layer].includes(other));
+    return [
+      ...refused.map((other) => ({
+        target: `./src/${layer}`,
+        from: `./src/${other}`,
+        message: `src/${layer} may not import src/${other} (the layers in docs/architecture.md).`,
+      })),
+      {
+        target: `./src/${layer}`,
+        from: "./test",
+        message: "Only tests import test helpers.",
+      },
+    ];
+  });
+}
 
 export default tseslint.config(
   { ignores: ["node_modules/", "data/", "out/", ".tmp/", "dist/"] },
@@ -23,8 +65,38 @@ export default tseslint.config(
     },
   },
   {
+    files: ["src/**/*.{ts,tsx}"],
+    plugins: { "import-x": importX },
+    settings: {
+      "import-x/resolver-next": [createNodeResolver({ extensions: [".ts", ".tsx", ".js"] })],
+      "import-x/parsers": { "@typescript-eslint/parser": [".ts", ".tsx"] },
+      "import-x/extensions": [".ts", ".tsx", ".js"],
+    },
+    rules: {
+      "import-x/no-restricted-paths": ["error", { zones: layerZones() }],
+      "import-x/no-cycle": ["error", { ignoreExternal: true }],
+    },
+  },
+  {
+    // Unit tests sit beside their code and may read the shared test helpers in test/.
+    files: ["src/**/*.test.ts"],
+    rules: {
+      "import-x/no-restricted-paths": ["error", { zones: layerZones().filter((zone) => zone.from !== "./test") }],
+    },
+  },
+  {
     // The studio UI runs in the browser, not in Node.
     files: ["src/web/**/*.{ts,tsx}"],
     languageOptions: { globals: { ...globals.browser } },
+  },
+  {
+    files: ["src/web/**/*.{ts,tsx}"],
+    ignores: ["src/web/**/*.test.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: ["node:*"], message: "The studio UI runs in the browser: no Node.js modules." }] },
+      ],
+    },
   },
 );

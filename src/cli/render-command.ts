@@ -6,7 +6,7 @@ import type { ParsedNotebook } from "../notebook/types.ts";
 import { exportNotebookParts, type RemoteImagePolicy } from "../render/export.ts";
 import { commandArgs } from "./command-args.ts";
 import { UsageError } from "./usage-error.ts";
-import { writeFileAtomic } from "./write-atomic.ts";
+import { writeFileAtomic } from "../fs/write-atomic.ts";
 
 export const RENDER_USAGE = `Usage: vitrine render NOTEBOOK.ipynb [-o OUT.html] [--remote-images=block|allow]
        vitrine render NOTEBOOK.ipynb... --output-dir DIR

@@ -17,7 +17,7 @@ import type { CommandIO } from "./render-command.ts";
 import { collectFiles, describe, readBounded } from "./scan-command-files.ts";
 import { commandArgs } from "./command-args.ts";
 import { UsageError } from "./usage-error.ts";
-import { writeFileAtomic } from "./write-atomic.ts";
+import { writeFileAtomic } from "../fs/write-atomic.ts";
 
 export const SCAN_USAGE = `Usage: vitrine scan PATH... [--format text|json|sarif] [--fail-on low|medium|high] [-o FILE]
 

@@ -3,8 +3,8 @@
 // line and column, and the cell when the place is in one.
 
 import { buildNotebook } from "./build.ts";
-import { isObject } from "./checks.ts";
-import type { Violation } from "./checks.ts";
+import { isObject } from "./schema-keywords.ts";
+import type { Violation } from "./schema-keywords.ts";
 import { NotebookError } from "./errors.ts";
 import type { SourceLocation } from "./errors.ts";
 import { locatePointer, parseJson, pointerAtOffset } from "./json.ts";

@@ -23,8 +23,8 @@ import {
   expectObject,
   has,
   isMultiline,
-} from "./checks.ts";
-import type { Violation } from "./checks.ts";
+} from "./schema-keywords.ts";
+import type { Violation } from "./schema-keywords.ts";
 import { joinPointer } from "./pointer.ts";
 import type { JsonValue } from "./types.ts";
 import type { ValidateOptions } from "./validate.ts";

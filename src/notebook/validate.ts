@@ -37,12 +37,12 @@ import {
   isInteger,
   isMultiline,
   isObject,
-} from "./checks.ts";
-import type { Violation } from "./checks.ts";
+} from "./schema-keywords.ts";
+import type { Violation } from "./schema-keywords.ts";
 import { joinPointer } from "./pointer.ts";
 import type { JsonObject, JsonValue } from "./types.ts";
 
-export type { Violation, ViolationCode } from "./checks.ts";
+export type { Violation, ViolationCode } from "./schema-keywords.ts";
 
 /** The newest minor with a schema; newer minors are checked against it. */
 export const NEWEST_SCHEMA_MINOR = 5;

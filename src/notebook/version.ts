@@ -1,6 +1,6 @@
 // Which nbformat a parsed file claims to be, before anything else is read from it.
 
-import { describeValue, has, isInteger, isObject, typeOf } from "./checks.ts";
+import { describeValue, has, isInteger, isObject, typeOf } from "./schema-keywords.ts";
 import { NotebookError } from "./errors.ts";
 import type { JsonValue } from "./types.ts";
 

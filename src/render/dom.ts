@@ -4,7 +4,7 @@
 import type { CellPlan, CodeCellPlan, FrameOutputPlan, ImageOutputPlan, OutputPlan, RenderPlan } from "./plan-types.ts";
 import type { TextRun } from "./terminal.ts";
 import type { MimeBundle } from "../notebook/types.ts";
-import { base64ImageDimensions } from "./raster.ts";
+import { base64ImageDimensions } from "../images/image-dimensions.ts";
 import { groupDigits } from "./plain-format.ts";
 
 const HTML_NS = "http://www.w3.org/1999/xhtml";

@@ -1,6 +1,6 @@
 // A notebook's head: its metadata and its first cells, as a small nbformat 4 document, so that a studio page can
 // draw the first screen of a large notebook without waiting for all of its bytes (4 MB and more when outputs carry
-// figures) to arrive and be read. The server makes heads from stored notebooks (server/notebook-heads.ts); the page
+// figures) to arrive and be read. The server makes heads from stored notebooks (server/head-cache.ts); the page
 // reads one through the same model and checks as a whole file (readHead), and draws the rest once the bytes are in.
 // With its cells a head carries what the page would otherwise work out before drawing them, made by the same code
 // on the server: the code cells highlighted, and the markdown cells' HTML, which the page sanitizes as its own.

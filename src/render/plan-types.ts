@@ -1,7 +1,7 @@
 // The render plan: a notebook turned into plain data that says what to show and how, before any DOM exists.
 // The same plan is drawn by the browser UI and by the static export.
 import type { JsonValue, MimeBundle } from "../notebook/types.ts";
-import type { RasterMimeType } from "./raster.ts";
+import type { RasterMimeType } from "../images/raster.ts";
 import type { TextRun } from "./terminal.ts";
 
 export interface RenderPlan {

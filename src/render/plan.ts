@@ -2,7 +2,8 @@
 import type { Cell, CodeCell, JsonObject, JsonValue, MimeBundle, Notebook, Output } from "../notebook/types.ts";
 import { ACTIVE_MIME_TYPES, WIDGET_STATE_MIME, chooseMimeType } from "./mime.ts";
 import type { CellPlan, CellVisibility, ImageOutputPlan, OutputPlan, RenderPlan } from "./plan-types.ts";
-import { base64ImageDimensions, checkRasterImage, isRasterMimeType, RASTER_MIME_TYPES } from "./raster.ts";
+import { checkRasterImage, isRasterMimeType, RASTER_MIME_TYPES } from "../images/raster.ts";
+import { base64ImageDimensions } from "../images/image-dimensions.ts";
 import { highlightCode, type Highlighted } from "./highlight.ts";
 import { terminalTextToRuns } from "./terminal.ts";
 

@@ -24,7 +24,7 @@ import createDOMPurify, {
 } from "dompurify";
 import type { MimeBundle } from "../notebook/types.ts";
 import { countOf, htmlNestingDepth } from "./html-size.ts";
-import { checkRasterImage, isRasterMimeType, RASTER_MIME_TYPES, sniffRasterType } from "./raster.ts";
+import { checkRasterImage, isRasterMimeType, RASTER_MIME_TYPES, sniffRasterType } from "../images/raster.ts";
 import { escapeText } from "./serialize.ts";
 
 export interface SanitizeContext {

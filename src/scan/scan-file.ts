@@ -11,7 +11,7 @@ import {
 import type { Cell, JsonObject, Output } from "../notebook/types.ts";
 import { positionAt } from "../notebook/position.ts";
 import { decodeUtf8 } from "../notebook/utf8.ts";
-import { isRasterMimeType } from "../render/raster.ts";
+import { isRasterMimeType } from "../images/raster.ts";
 import { DEFAULT_MARKDOWN_LIMITS, renderMarkdown, type MarkdownLimits } from "../render/markdown.ts";
 import { languageOfPath, notebookLanguage, scanCode, type CodeScanState } from "./code-scan.ts";
 import { newFileContext } from "./context.ts";
@@ -23,7 +23,7 @@ import {
   checkRawCell,
   isSavedOutputMarkup,
   jsonStrings,
-} from "./notebook-checks.ts";
+} from "./hidden-content.ts";
 import { PythonScope } from "./python-tree.ts";
 import type { UrlPolicy } from "../urls/index.ts";
 import { findSecrets } from "./secrets.ts";

@@ -25,7 +25,7 @@ import { fileRoutes } from "./routes/file-routes.ts";
 import { publicRoutes } from "./routes/public-routes.ts";
 import { sessionRoutes, signInRoute } from "./routes/session-routes.ts";
 import { trustRoutes } from "./routes/trust-routes.ts";
-import { urlCheckRoutes } from "./routes/url-routes.ts";
+import { urlCheckRoutes } from "./routes/url-safety-routes.ts";
 import { workspaceRoutes } from "./routes/workspace-routes.ts";
 import { studioUi } from "./studio-ui.ts";
 

@@ -8,7 +8,7 @@ import { registerErrorHandling } from "./error-handler.ts";
 import { refuseForeignHost } from "./request-guards.ts";
 import { registerContentSecurityHeaders } from "./security-headers.ts";
 import { frameShell } from "./frame-shell.ts";
-import { imageProxyRoutes } from "./routes/url-routes.ts";
+import { imageProxyRoutes } from "./routes/url-safety-routes.ts";
 import type { Studio, StudioRoutePlugin } from "./studio.ts";
 
 const health: StudioRoutePlugin = async (app) => {

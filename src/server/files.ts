@@ -4,16 +4,14 @@
 // leaves the workspace as it was or with the whole upload, never with a row that points at a missing blob.
 
 import { readFile } from "node:fs/promises";
-import { parseNotebook, type ParsedNotebook } from "../notebook/index.ts";
-import { decodeUtf8 } from "../notebook/utf8.ts";
-import { positionAt } from "../notebook/position.ts";
 import { recordAudit, type AuditContext } from "./audit.ts";
 import { scanFile } from "../scan/index.ts";
 import { auditedReview } from "./review.ts";
 import { AppError, notFound } from "./errors.ts";
-import { checkFilePath, type FileKind } from "./file-names.ts";
 import type { Studio } from "./studio.ts";
-import { BlobStore } from "./storage/blob-store.ts";
+import { parseNotebook, type ParsedNotebook } from "../notebook/index.ts";
+import { checkFilePath } from "./file-names.ts";
+import { checkUpload, type IncomingFile } from "./upload-check.ts";
 import type { WorkspaceAccess } from "./workspaces.ts";
 import type { User } from "./auth/users.ts";
 
@@ -22,55 +20,6 @@ export const TRUST_STATEMENTS = {
   "trusted-source-v1": "I have reviewed these files, or they come from a source I trust.",
 } as const;
 export type TrustStatementId = keyof typeof TRUST_STATEMENTS;
-
-export interface IncomingFile {
-  path: string;
-  bytes: Buffer;
-}
-
-interface CheckedFile extends IncomingFile {
-  kind: FileKind;
-  sha256: string;
-  nbformat: string | null;
-  /** A notebook as the model read it. */
-  parsed: ParsedNotebook | null;
-}
-
-/** Refuses a file whose content is not what its name says; the error places the problem. */
-function checkContent(file: IncomingFile, kind: FileKind, maxBytes: number): ParsedNotebook | null {
-  if (kind === "notebook") return parseNotebook(file.bytes, { file: file.path, limits: { maxFileBytes: maxBytes } });
-  const decoded = decodeUtf8(file.bytes);
-  if ("invalid" in decoded) {
-    const { line, column } = positionAt(decoded.textBefore, decoded.textBefore.length);
-    throw new AppError(
-      400,
-      "invalid_utf8",
-      `${file.path}:${line}:${column}: the file is not valid UTF-8 at byte ${decoded.invalid.offset}: ${decoded.invalid.reason}`,
-      {
-        path: file.path,
-        offset: decoded.invalid.offset,
-        line,
-        column,
-      },
-    );
-  }
-  return null;
-}
-
-export function checkUpload(files: readonly IncomingFile[], maxBytes: number): CheckedFile[] {
-  const seen = new Set<string>();
-  return files.map((file) => {
-    const { kind } = checkFilePath(file.path);
-    if (seen.has(file.path))
-      throw new AppError(400, "duplicate_path", `${file.path} appears twice in this upload`, { path: file.path });
-    seen.add(file.path);
-    if (file.bytes.byteLength > maxBytes)
-      throw new AppError(413, "file_too_large", `${file.path} is larger than ${maxBytes} bytes`, { path: file.path });
-    const parsed = checkContent(file, kind, maxBytes);
-    const nbformat = parsed ? `${parsed.original.major}.${parsed.original.minor ?? 0}` : null;
-    return { ...file, kind, nbformat, parsed, sha256: BlobStore.hash(file.bytes) };
-  });
-}
 
 export interface UploadResult {
   path: string;

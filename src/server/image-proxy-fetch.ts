@@ -5,9 +5,9 @@
 import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import { isIP, type LookupFunction, type Socket } from "node:net";
 import { Agent, buildConnector, request } from "undici";
-import { sniffImageType, type WebImageType } from "../render/raster.ts";
+import { sniffImageType, type WebImageType } from "../images/raster.ts";
 import { checkUrl, classifyAddress, IMAGE_PORTS, type UrlPolicy } from "../urls/index.ts";
-import { imageDimensions } from "../render/image-dimensions.ts";
+import { imageDimensions } from "../images/image-dimensions.ts";
 
 export interface ImageFetchLimits {
   /** Bytes of image body actually received (compressed or chunked bodies counted as they arrive). */

@@ -2,10 +2,10 @@
 // browser fetches it while it is still loading the UI's scripts instead of after: the session and the public
 // settings on every page, and on a file's page that file's details and bytes (a notebook's head instead of its
 // bytes). Every address comes from the same
-// functions the UI calls (web/addresses.ts), so each preload is the request the page then makes, and the browser
+// functions the UI calls (contract/addresses.ts), so each preload is the request the page then makes, and the browser
 // hands the page the answer it already has.
 import { escapeAttribute } from "../render/serialize.ts";
-import { fileApiHref, isNotebookPath, notebookHeadHref, parseRoute, rawHref } from "../web/addresses.ts";
+import { fileApiHref, isNotebookPath, notebookHeadHref, parseRoute, rawHref } from "../contract/addresses.ts";
 
 /** The API reads every page starts with (app.tsx). */
 const EVERY_PAGE = ["/api/session", "/api/config"] as const;

@@ -5,7 +5,7 @@ import { NotebookError } from "../notebook/errors.ts";
 import { scanFile, type Finding, type ScanSummary } from "../scan/index.ts";
 import type { UrlPolicy } from "../urls/index.ts";
 import { AppError } from "./errors.ts";
-import { checkUpload, type IncomingFile } from "./files.ts";
+import { checkUpload, type IncomingFile } from "./upload-check.ts";
 
 export interface FileReview {
   path: string;

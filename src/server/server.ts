@@ -1,7 +1,7 @@
 // Starting and stopping the studio: storage first, then both origins; on SIGTERM or SIGINT both stop taking
 // connections, requests in flight finish, and the database closes last.
 
-import { NotebookHeads } from "./notebook-heads.ts";
+import { NotebookHeads } from "./head-cache.ts";
 import { loadBlocklists } from "../urls/blocklist-store.ts";
 import type { UrlPolicy } from "../urls/index.ts";
 import { ImageSigner } from "../urls/image-signature.ts";

@@ -9,7 +9,7 @@ import type { Session } from "./auth/sessions.ts";
 import type { User } from "./auth/users.ts";
 import type { UrlPolicy } from "../urls/index.ts";
 import type { ImageSigner } from "../urls/image-signature.ts";
-import type { NotebookHeads } from "./notebook-heads.ts";
+import type { NotebookHeads } from "./head-cache.ts";
 
 export interface Studio {
   config: ServerConfig;

@@ -3,7 +3,7 @@
 // running server reloading at that moment reads the old list or the new one.
 import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { writeFileAtomic } from "../cli/write-atomic.ts";
+import { writeFileAtomic } from "../fs/write-atomic.ts";
 import type { Blocklist } from "./blocklist.ts";
 import {
   BlocklistBuilder,

@@ -1,12 +1,12 @@
 // The verdict engine: one raw URL from a notebook, in a context, against a policy -> allow, prompt or block.
 // Pure and synchronous (no DNS, no I/O): the image proxy repeats the address rules at connect time.
-import { checkRasterImage, isRasterMimeType } from "../render/raster.ts";
+import { checkRasterImage, isRasterMimeType } from "../images/raster.ts";
 import {
   APP_SIDE_EFFECT_SEGMENTS,
   DEFAULT_APP_ORIGIN,
   hostWithoutTrailingDot,
   isSideEffectPath,
-} from "./app-origin.ts";
+} from "./studio-paths.ts";
 import { URL_ENTRIES } from "./blocklist.ts";
 import { decodeAttribute } from "./html-references.ts";
 import { blocklistHostTag, hostFacts, type HostFacts } from "./host-facts.ts";

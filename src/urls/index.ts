@@ -13,7 +13,7 @@ export { REASONS, type Reason } from "./reasons.ts";
 export { checkUrl, IMAGE_PORTS } from "./check-url.ts";
 export { classifyAddress, type AddressClass } from "./ip-address.ts";
 export { isLocalName, LOCAL_SUFFIXES } from "./local-names.ts";
-export { APP_SIDE_EFFECT_SEGMENTS, DEFAULT_APP_ORIGIN } from "./app-origin.ts";
+export { APP_SIDE_EFFECT_SEGMENTS, DEFAULT_APP_ORIGIN } from "./studio-paths.ts";
 export { APPLICATION_NAMES, DENIED_SCHEMES, BROWSER_SCHEMES, applicationName } from "./schemes.ts";
 export { checkConfusable } from "./confusable.ts";
 export {

@@ -1,12 +1,12 @@
 import { useEffect, useState, type FormEvent } from "react";
-import { ApiError, currentSession, signIn, signOut, type Session } from "./api.ts";
+import { ApiError, currentSession, signIn, signOut, type Session } from "./api-client.ts";
 import { AppLink } from "./app-link.tsx";
 import { type PageStart, studioOrigins, type StudioOrigins } from "./page-start.ts";
 import { FilePage } from "./pages/file-page.tsx";
 import { WorkspacePage } from "./pages/workspace-page.tsx";
 import { WorkspacesPage } from "./pages/workspaces-page.tsx";
 import { useRoute } from "./router.ts";
-import { studioApi } from "./studio-api.ts";
+import { studioApi } from "./studio-calls.ts";
 
 type State = PageStart | { kind: "loading" };
 

@@ -1,5 +1,5 @@
 // A workspace's files shown as folders, from their paths.
-import type { FileEntry } from "./studio-api.ts";
+import type { FileEntry } from "./studio-calls.ts";
 
 export interface Row {
   kind: "folder" | "file";

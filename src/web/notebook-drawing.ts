@@ -10,7 +10,7 @@ import { parseAcceptedNotebook, parseNotebook } from "../notebook/parse.ts";
 import type { Notebook, ParsedNotebook } from "../notebook/types.ts";
 import { cellElement, collectHeadings, type RenderHost, type TocEntry } from "../render/dom.ts";
 import type { Highlighted } from "../render/highlight.ts";
-import { planCellRange } from "./cell-plans.ts";
+import { planCellRange } from "../render/cell-plans.ts";
 import { loadedMarkdown, loadMarkdown } from "./markdown-module.ts";
 import { planHeading, type MarkdownToHtml } from "../render/plan.ts";
 import {

@@ -3,10 +3,10 @@
 // bytes (a notebook's head instead of its bytes). They are the requests the server named as preloads in the page
 // (server/page-preloads.ts), so each is usually answered already; the first render then has what it needs instead
 // of drawing "Loading…" and waiting for effects to ask.
-import { ApiError, apiRequest, currentSession, type Session } from "./api.ts";
-import { fileApiHref, isNotebookPath, parseRoute, rawHref } from "./addresses.ts";
+import { ApiError, apiRequest, currentSession, type Session } from "./api-client.ts";
+import { fileApiHref, isNotebookPath, parseRoute, rawHref } from "../contract/addresses.ts";
 import type { ReadHead } from "../render/notebook-head.ts";
-import { fetchBytes, fetchNotebookHead, studioApi, type FileDetails } from "./studio-api.ts";
+import { fetchBytes, fetchNotebookHead, studioApi, type FileDetails } from "./studio-calls.ts";
 
 export interface StudioOrigins {
   /** The content origin's output frame shell. */

@@ -1,8 +1,8 @@
 // The router: the page's address (addresses.ts) kept in the browser's history, so that back and forward work.
 import { useEffect, useState } from "react";
-import { parseRoute, type Route } from "./addresses.ts";
+import { parseRoute, type Route } from "../contract/addresses.ts";
 
-export { encodePath, fileHref, parseRoute, workspaceHref, type Route } from "./addresses.ts";
+export { encodePath, fileHref, parseRoute, workspaceHref, type Route } from "../contract/addresses.ts";
 
 const listeners = new Set<() => void>();
 

@@ -6,8 +6,8 @@
 import { useEffect, useRef, useState } from "react";
 import { useModalDialog } from "./modal-dialog.ts";
 import type { PickedFile } from "./picked-files.ts";
-import { ApiError, uploadWithProgress } from "./api.ts";
-import { formatSize, reviewUpload, type FileReview, type TrustStatement } from "./studio-api.ts";
+import { ApiError, uploadWithProgress } from "./api-client.ts";
+import { formatSize, reviewUpload, type FileReview, type TrustStatement } from "./studio-calls.ts";
 
 interface Item {
   file: File;

@@ -23,9 +23,9 @@ import {
   type ConsoleWatch,
   type Policies,
 } from "./studio-page-watch.ts";
-import { fileApiHref, workspaceApiHref } from "../../src/web/addresses.ts";
+import { fileApiHref, workspaceApiHref } from "../../src/contract/addresses.ts";
 import { FOLD_OUTPUT_LINES, FOLD_PREVIEW_LINES } from "../../src/render/dom.ts";
-import { formatSize } from "../../src/web/studio-api.ts";
+import { formatSize } from "../../src/web/studio-calls.ts";
 import { SESSION_COOKIE } from "../../src/server/auth/sessions.ts";
 
 const PASSWORD = "workspace test password";

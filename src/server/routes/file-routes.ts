@@ -15,10 +15,10 @@ import {
   storeUpload,
   trashFile,
   TRUST_STATEMENTS,
-  type IncomingFile,
   type TrustStatementId,
 } from "../files.ts";
 import { mediaTypeOf, MAX_PATH_BYTES } from "../file-names.ts";
+import type { IncomingFile } from "../upload-check.ts";
 import { rateLimits } from "../rate-limits.ts";
 import { DOWNLOAD_HEADERS } from "../security-headers.ts";
 import type { StudioRoutePlugin } from "../studio.ts";

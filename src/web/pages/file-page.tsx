@@ -1,6 +1,6 @@
 // One file: its newest (or a chosen) version drawn safely, its versions, what the review found, and a download.
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { ApiError } from "../api.ts";
+import { ApiError } from "../api-client.ts";
 import { AppLink } from "../app-link.tsx";
 import { LinkPrompt } from "../link-prompt.tsx";
 import { NotebookView } from "../notebook-view.tsx";
@@ -8,7 +8,7 @@ import { takeStartedFile, type StudioOrigins } from "../page-start.ts";
 import { fileHref, navigate, workspaceHref } from "../router.ts";
 import { ScriptView } from "../script-view.tsx";
 import { FolderLinks } from "../folder-links.tsx";
-import { checkUrls, type LinkDecision } from "../url-checks.ts";
+import { checkUrls, type LinkDecision } from "../url-check-client.ts";
 import {
   fetchBytes,
   fetchNotebookHead,
@@ -18,8 +18,8 @@ import {
   studioApi,
   type FileDetails,
   type FileReview,
-} from "../studio-api.ts";
-import { isNotebookPath, rawHref } from "../addresses.ts";
+} from "../studio-calls.ts";
+import { isNotebookPath, rawHref } from "../../contract/addresses.ts";
 import type { ReadHead } from "../../render/notebook-head.ts";
 
 export function FilePage({

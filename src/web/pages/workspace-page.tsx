@@ -1,6 +1,6 @@
 // A workspace: its files as folders (from their paths), searchable and sortable, with upload, trash and members.
 import { useCallback, useEffect, useMemo, useState, type DragEvent, type FormEvent } from "react";
-import { ApiError } from "../api.ts";
+import { ApiError } from "../api-client.ts";
 import { AppLink } from "../app-link.tsx";
 import { fileHref, workspaceHref } from "../router.ts";
 import {
@@ -13,7 +13,7 @@ import {
   type TrashEntry,
   type TrustStatement,
   type Workspace,
-} from "../studio-api.ts";
+} from "../studio-calls.ts";
 import { UploadDialog } from "../upload-dialog.tsx";
 import { folderRows } from "../folders.ts";
 import { FolderLinks } from "../folder-links.tsx";

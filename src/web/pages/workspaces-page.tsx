@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from "react";
-import { ApiError } from "../api.ts";
+import { ApiError } from "../api-client.ts";
 import { navigate, workspaceHref } from "../router.ts";
-import { studioApi, type Workspace } from "../studio-api.ts";
+import { studioApi, type Workspace } from "../studio-calls.ts";
 import { AppLink } from "../app-link.tsx";
 
 export function WorkspacesPage() {

@@ -1,6 +1,6 @@
 // Image dimensions from the header, before anything decodes the pixels: a 50-byte PNG can claim 100,000 x 100,000
 // pixels and make a browser allocate 40 GB. An image whose size cannot be read is refused.
-import type { WebImageType } from "./raster.ts";
+import { decodeBase64Prefix, sniffImageType, type WebImageType } from "./raster.ts";
 
 export interface Dimensions {
   width: number;
@@ -95,5 +95,31 @@ export function imageDimensions(bytes: Uint8Array, type: WebImageType): Dimensio
       return webp(bytes);
     case "image/avif":
       return avif(bytes);
+  }
+}
+
+/**
+ * Base64 characters decoded to find an image's size: PNG, GIF and WebP say it in their first bytes; a JPEG's frame
+ * header follows its EXIF and ICC data, so up to 48 KB of it is read, only when the first bytes did not reach it.
+ */
+const SIZE_FIRST_CHARS = 64;
+const SIZE_PREFIX_CHARS = 64 * 1024;
+
+/**
+ * The pixel size a base64 image declares in its header (whitespace already removed), or null when it cannot be
+ * read. Drawn with this size as its width and height attributes, an image has its place before it is decoded, so
+ * the page neither jumps nor mistakes where its first screen ends.
+ */
+export function base64ImageDimensions(base64: string): Dimensions | null {
+  try {
+    const first = decodeBase64Prefix(base64, SIZE_FIRST_CHARS);
+    const type = sniffImageType(first);
+    if (!type) return null;
+    return (
+      imageDimensions(first, type) ??
+      (base64.length > SIZE_FIRST_CHARS ? imageDimensions(decodeBase64Prefix(base64, SIZE_PREFIX_CHARS), type) : null)
+    );
+  } catch {
+    return null;
   }
 }

@@ -1,6 +1,5 @@
 // Raster images from notebooks become data: URLs only after their bytes are checked: the declared type
 // must match the magic bytes, so a "PNG" that is really HTML or SVG never reaches an <img>.
-import { imageDimensions, type Dimensions } from "./image-dimensions.ts";
 
 export const RASTER_MIME_TYPES = Object.freeze(["image/png", "image/jpeg", "image/gif", "image/webp"] as const);
 export type RasterMimeType = (typeof RASTER_MIME_TYPES)[number];
@@ -80,30 +79,4 @@ export function checkRasterImage(declared: RasterMimeType, payload: string): Ras
   const actual = sniffRasterType(decodeBase64Prefix(base64));
   if (actual !== declared) return { ok: false, reason: "type_mismatch" };
   return { ok: true, mime: declared, base64, dataUrl: `data:${declared};base64,${base64}` };
-}
-
-/**
- * Base64 characters decoded to find an image's size: PNG, GIF and WebP say it in their first bytes; a JPEG's frame
- * header follows its EXIF and ICC data, so up to 48 KB of it is read, only when the first bytes did not reach it.
- */
-const SIZE_FIRST_CHARS = 64;
-const SIZE_PREFIX_CHARS = 64 * 1024;
-
-/**
- * The pixel size a base64 image declares in its header (whitespace already removed), or null when it cannot be
- * read. Drawn with this size as its width and height attributes, an image has its place before it is decoded, so
- * the page neither jumps nor mistakes where its first screen ends.
- */
-export function base64ImageDimensions(base64: string): Dimensions | null {
-  try {
-    const first = decodeBase64Prefix(base64, SIZE_FIRST_CHARS);
-    const type = sniffImageType(first);
-    if (!type) return null;
-    return (
-      imageDimensions(first, type) ??
-      (base64.length > SIZE_FIRST_CHARS ? imageDimensions(decodeBase64Prefix(base64, SIZE_PREFIX_CHARS), type) : null)
-    );
-  } catch {
-    return null;
-  }
 }

@@ -1,6 +1,12 @@
 // The studio API's shapes, as the server answers them, and the calls the pages make.
-import { ApiError, apiRequest } from "./api.ts";
-import { encodePath, fileApiHref, notebookHeadHref, versionQuery, workspaceApiHref as ws } from "./addresses.ts";
+import { ApiError, apiRequest } from "./api-client.ts";
+import {
+  encodePath,
+  fileApiHref,
+  notebookHeadHref,
+  versionQuery,
+  workspaceApiHref as ws,
+} from "../contract/addresses.ts";
 import { readHead, type ReadHead } from "../render/notebook-head.ts";
 import { localTimestamp } from "../render/plain-format.ts";
 

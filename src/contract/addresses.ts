@@ -69,7 +69,7 @@ export function rawHref(workspace: string, path: string, version?: number): stri
   return `${workspaceApiHref(workspace)}/raw/${encodePath(path)}${versionQuery(version)}`;
 }
 
-/** The address of a stored notebook version's head: its metadata and first cells (server/notebook-heads.ts). */
+/** The address of a stored notebook version's head: its metadata and first cells (server/head-cache.ts). */
 export function notebookHeadHref(workspace: string, path: string, version?: number): string {
   return `${workspaceApiHref(workspace)}/notebook-head/${encodePath(path)}${versionQuery(version)}`;
 }

@@ -1,7 +1,7 @@
 // Image sizes read from headers, for every type the proxy passes; and the magic-byte table it relies on.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { sniffImageType } from "../render/raster.ts";
+import { sniffImageType } from "./raster.ts";
 import { imageDimensions } from "./image-dimensions.ts";
 
 const bytes = (...parts: (number[] | string | Buffer)[]) =>

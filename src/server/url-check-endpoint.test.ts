@@ -9,7 +9,7 @@ import Fastify, { type FastifyInstance } from "fastify";
 import { BlocklistBuilder, parsePattern, type UrlPolicy } from "../urls/index.ts";
 import { ImageSigner } from "../urls/image-signature.ts";
 import { imageProxyPlugin } from "./image-proxy.ts";
-import { urlCheckRoute, type CheckedUrl } from "./url-check-route.ts";
+import { urlCheckRoute, type CheckedUrl } from "./url-check-endpoint.ts";
 
 const PNG = Buffer.from(
   "89504e470d0a1a0a0000000d4948445200000001000000010800000000376ef9240000000a49444154789c636000000002000154a24f5d0000000049454e44ae426082",

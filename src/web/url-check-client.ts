@@ -1,6 +1,6 @@
 // The page's client for POST /api/url-check: every link and image of a notebook is checked by the server before
 // the browser uses it. Batches stay within the endpoint's limit.
-import { apiRequest } from "./api.ts";
+import { apiRequest } from "./api-client.ts";
 import type { StudioVerdict } from "./studio-host.ts";
 
 /** The endpoint's largest batch. */

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { parseNotebook } from "../notebook/parse.ts";
-import { buildRenderPlan, planHeading } from "../render/plan.ts";
+import { buildRenderPlan, planHeading } from "./plan.ts";
 import { planCellRange } from "./cell-plans.ts";
-import { renderMarkdown } from "../render/markdown.ts";
+import { renderMarkdown } from "./markdown.ts";
 import { readableCorpusNotebooks } from "../../test/corpus-notebooks.ts";
 
 test("planning a notebook in ranges gives the whole notebook's plan, cell for cell, on every corpus notebook", () => {

@@ -3,8 +3,8 @@
 // A cell's plan depends only on the cell and on notebook-wide settings (language, widget state), never on its
 // neighbours: planning a range is planning those cells of the whole notebook, with their positions kept.
 import type { Notebook } from "../notebook/types.ts";
-import { buildRenderPlan, type PlanOptions } from "../render/plan.ts";
-import type { CellPlan } from "../render/plan-types.ts";
+import { buildRenderPlan, type PlanOptions } from "./plan.ts";
+import type { CellPlan } from "./plan-types.ts";
 
 /** The plans of cells start (inclusive) to end (exclusive), numbered as in the whole notebook. */
 export function planCellRange(notebook: Notebook, options: PlanOptions, start: number, end: number): CellPlan[] {

@@ -4,7 +4,7 @@ import { imageProxyPlugin } from "../image-proxy.ts";
 import { rateLimits } from "../rate-limits.ts";
 import type { StudioRoutePlugin } from "../studio.ts";
 import { listTrustedApplications, listTrustedDomains } from "../trust.ts";
-import { urlCheckRoute } from "../url-check-route.ts";
+import { urlCheckRoute } from "../url-check-endpoint.ts";
 import { signedIn } from "./audit-context.ts";
 
 export const urlCheckRoutes: StudioRoutePlugin = async (app, { studio }) => {

@@ -1,0 +1,57 @@
+// What an uploaded file must be before anything of it is stored or reviewed: a path the studio accepts, within the
+// size limit, and content that is what its name says (a notebook the strict reader accepts, a script in UTF-8).
+import { parseNotebook, type ParsedNotebook } from "../notebook/index.ts";
+import { decodeUtf8 } from "../notebook/utf8.ts";
+import { positionAt } from "../notebook/position.ts";
+import { AppError } from "./errors.ts";
+import { checkFilePath, type FileKind } from "./file-names.ts";
+import { BlobStore } from "./storage/blob-store.ts";
+
+export interface IncomingFile {
+  path: string;
+  bytes: Buffer;
+}
+
+export interface CheckedFile extends IncomingFile {
+  kind: FileKind;
+  sha256: string;
+  nbformat: string | null;
+  /** A notebook as the model read it. */
+  parsed: ParsedNotebook | null;
+}
+
+/** Refuses a file whose content is not what its name says; the error places the problem. */
+function checkContent(file: IncomingFile, kind: FileKind, maxBytes: number): ParsedNotebook | null {
+  if (kind === "notebook") return parseNotebook(file.bytes, { file: file.path, limits: { maxFileBytes: maxBytes } });
+  const decoded = decodeUtf8(file.bytes);
+  if ("invalid" in decoded) {
+    const { line, column } = positionAt(decoded.textBefore, decoded.textBefore.length);
+    throw new AppError(
+      400,
+      "invalid_utf8",
+      `${file.path}:${line}:${column}: the file is not valid UTF-8 at byte ${decoded.invalid.offset}: ${decoded.invalid.reason}`,
+      {
+        path: file.path,
+        offset: decoded.invalid.offset,
+        line,
+        column,
+      },
+    );
+  }
+  return null;
+}
+
+export function checkUpload(files: readonly IncomingFile[], maxBytes: number): CheckedFile[] {
+  const seen = new Set<string>();
+  return files.map((file) => {
+    const { kind } = checkFilePath(file.path);
+    if (seen.has(file.path))
+      throw new AppError(400, "duplicate_path", `${file.path} appears twice in this upload`, { path: file.path });
+    seen.add(file.path);
+    if (file.bytes.byteLength > maxBytes)
+      throw new AppError(413, "file_too_large", `${file.path} is larger than ${maxBytes} bytes`, { path: file.path });
+    const parsed = checkContent(file, kind, maxBytes);
+    const nbformat = parsed ? `${parsed.original.major}.${parsed.original.minor ?? 0}` : null;
+    return { ...file, kind, nbformat, parsed, sha256: BlobStore.hash(file.bytes) };
+  });
+}
