@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { parseNotebook } from "../notebook/index.ts";
 import { scanFile } from "./scan-file.ts";
 import { htmlOutput, notebookJson } from "./test-notebook.ts";
 
@@ -35,6 +36,16 @@ test("a finding in a notebook names the cell, its id, the line and column in the
     line: 1,
     column: 10,
   });
+});
+
+test("a notebook the caller has read already is scanned as read, not parsed again", () => {
+  const text = notebookJson(["import os\nos.system('id')"]);
+  const parsed = parseNotebook(Buffer.from(text), { file: "n.ipynb" });
+  const fromBytes = scan("n.ipynb", text);
+  // The bytes given beside the parsed notebook are not read: were they parsed, this would be an unreadable file.
+  const fromParsed = scanFile({ path: "n.ipynb", bytes: Buffer.from("{ not json"), parsed });
+  assert.deepEqual(fromParsed, fromBytes);
+  assert.ok(fromParsed.findings.some((finding) => finding.rule === "shell-exec"));
 });
 
 test("findings inside magics and command strings keep their place in the cell", () => {

@@ -7,6 +7,7 @@ import {
   NotebookError,
   parseNotebook,
   type NotebookLimits,
+  type ParsedNotebook,
 } from "../notebook/index.ts";
 import type { Cell, JsonObject, Output } from "../notebook/types.ts";
 import { positionAt } from "../notebook/position.ts";
@@ -35,6 +36,11 @@ export interface ScanFileInput {
   /** The file's name as it should appear in findings (a path, or the name of an upload). */
   path: string;
   bytes: Uint8Array;
+  /**
+   * The notebook as the strict reader already read these bytes (a server that has just checked an upload), so that
+   * it is not read again. Without it a notebook is parsed here.
+   */
+  parsed?: ParsedNotebook;
 }
 
 export interface ScanOptions {
@@ -176,10 +182,12 @@ function linkHostsOf(sources: readonly string[]): Set<string> {
 }
 
 function scanNotebook(input: ScanFileInput, options: ScanOptions, sink: FindingSink): void {
-  const parsed = parseNotebook(input.bytes, {
-    file: input.path,
-    ...(options.limits ? { limits: options.limits } : {}),
-  });
+  const parsed =
+    input.parsed ??
+    parseNotebook(input.bytes, {
+      file: input.path,
+      ...(options.limits ? { limits: options.limits } : {}),
+    });
   const { notebook } = parsed;
   const language = notebookLanguage(notebook.metadata);
   const linkHosts = linkHostsOf(

@@ -5,8 +5,7 @@
 
 import { readFile } from "node:fs/promises";
 import { recordAudit, type AuditContext } from "./audit.ts";
-import { scanFile } from "../scan/index.ts";
-import { auditedReview } from "./review.ts";
+import { auditedReview, reviewChecked } from "./review.ts";
 import { AppError, notFound } from "./errors.ts";
 import type { Studio } from "./studio.ts";
 import { parseNotebook, type ParsedNotebook } from "../notebook/index.ts";
@@ -39,14 +38,8 @@ export async function storeUpload(
   if (incoming.length === 0) throw new AppError(400, "no_files", "the upload has no files");
   const files = checkUpload(incoming, studio.config.maxUploadBytes);
   // The audit event keeps what the review found in each file: the same findings the upload dialog showed the
-  // person for these bytes before they acknowledged trust.
-  // checkUpload has just accepted every file, so only the scan is left to run (reviewFile would check them again).
-  const reviews = new Map(
-    files.map((file) => [
-      file.path,
-      auditedReview(scanFile({ path: file.path, bytes: file.bytes }, { urlPolicy: studio.urlPolicy })),
-    ]),
-  );
+  // person for these bytes before they acknowledged trust (remembered by content), read from the parsed notebook.
+  const reviews = new Map(files.map((file) => [file.path, auditedReview(reviewChecked(file, studio.urlPolicy))]));
   for (const file of files) await studio.blobs.put(file.bytes);
   const now = Date.now();
   const stored = await studio.db.transaction().execute(async (tx) => {

@@ -41,6 +41,21 @@ function checkContent(file: IncomingFile, kind: FileKind, maxBytes: number): Par
   return null;
 }
 
+/** One file's size and content, its path already accepted as a file of this kind. */
+function checkSizeAndContent(file: IncomingFile, kind: FileKind, maxBytes: number): CheckedFile {
+  if (file.bytes.byteLength > maxBytes)
+    throw new AppError(413, "file_too_large", `${file.path} is larger than ${maxBytes} bytes`, { path: file.path });
+  const parsed = checkContent(file, kind, maxBytes);
+  const nbformat = parsed ? `${parsed.original.major}.${parsed.original.minor ?? 0}` : null;
+  return { ...file, kind, nbformat, parsed, sha256: BlobStore.hash(file.bytes) };
+}
+
+/** One file as an upload would take it, read once: the caller keeps the parsed notebook for what follows. */
+export function checkFile(file: IncomingFile, maxBytes: number): CheckedFile {
+  return checkSizeAndContent(file, checkFilePath(file.path).kind, maxBytes);
+}
+
+/** Every file of an upload, or the first refusal: nothing is stored unless every file passes. */
 export function checkUpload(files: readonly IncomingFile[], maxBytes: number): CheckedFile[] {
   const seen = new Set<string>();
   return files.map((file) => {
@@ -48,10 +63,6 @@ export function checkUpload(files: readonly IncomingFile[], maxBytes: number): C
     if (seen.has(file.path))
       throw new AppError(400, "duplicate_path", `${file.path} appears twice in this upload`, { path: file.path });
     seen.add(file.path);
-    if (file.bytes.byteLength > maxBytes)
-      throw new AppError(413, "file_too_large", `${file.path} is larger than ${maxBytes} bytes`, { path: file.path });
-    const parsed = checkContent(file, kind, maxBytes);
-    const nbformat = parsed ? `${parsed.original.major}.${parsed.original.minor ?? 0}` : null;
-    return { ...file, kind, nbformat, parsed, sha256: BlobStore.hash(file.bytes) };
+    return checkSizeAndContent(file, kind, maxBytes);
   });
 }
