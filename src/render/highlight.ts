@@ -144,7 +144,7 @@ export function highlightCode(source: string, language: string): TextRun[] {
 /**
  * Sources highlighted already, by their text, for one language: a notebook head carries its code cells' runs
  * (render/notebook-head.ts), made by the server with this same function, so a page draws the first screen without
- * compiling a grammar and highlighting (9 to 14 ms of bokeh lorenz's first screen in a new page, timed in the page).
+ * compiling a grammar and highlighting, a noticeable part of a new page's first screen.
  */
 export interface Highlighted {
   language: string;

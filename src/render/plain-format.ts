@@ -1,9 +1,8 @@
 // Numbers and times written for people without Intl. A page's first use of Intl (toLocaleString, DateTimeFormat,
-// NumberFormat) loads ICU's locale data into the renderer: 11 to 26 ms in a fresh Chromium renderer process on this
-// project's machines, measured with a first call in a new page; every studio page opens in a fresh process (its
-// Cross-Origin-Opener-Policy asks for one), and a file's page writes a long output's line count while it draws the
-// first screen and its versions' times just after. These formats are fixed: they cost nothing, and read the same
-// everywhere.
+// NumberFormat) loads ICU's locale data into the renderer, tens of milliseconds in a fresh Chromium renderer
+// process; every studio page opens in a fresh process (its Cross-Origin-Opener-Policy asks for one), and a file's
+// page writes a long output's line count while it draws the first screen and its versions' times just after. These
+// formats are fixed: they cost nothing, and read the same everywhere.
 
 /** A whole number with its thousands grouped by commas: 12345 → "12,345". */
 export function groupDigits(n: number): string {
