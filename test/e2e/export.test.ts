@@ -13,7 +13,8 @@ import { NotebookError } from "../../src/notebook/errors.ts";
 import { exportNotebookHtml } from "../../src/render/export.ts";
 import { assertFramesContained } from "./frame-escapes.ts";
 import { launchBrowser, type Browser } from "./browser.ts";
-import { PWNED, frameAttackNotebook, pageAttackNotebook } from "./hostile-notebooks.ts";
+import { frameAttackNotebook, pageAttackNotebook } from "./hostile-notebooks.ts";
+import { pwnedMark } from "./hostile-marker.ts";
 
 const corpus = new URL("../../../shared/corpus/", import.meta.url);
 const screenshots = new URL("../../test-results/screenshots/", import.meta.url);
@@ -50,10 +51,6 @@ function watch(page: Page): PageWatch {
     if (!(e.stack ?? "").includes("about:srcdoc")) w.pageErrors.push(e.message);
   });
   return w;
-}
-
-async function pwnedMark(page: Page): Promise<string | null> {
-  return page.evaluate((attr) => document.documentElement.getAttribute(attr), PWNED);
 }
 
 before(async () => {

@@ -1,14 +1,8 @@
-// Hostile notebooks written for the browser tests. Every payload, if it ever ran in the export page, would mark
-// the page's root element with data-pwned; payloads inside output frames try to reach the page, its storage and
-// the network, and write what happened into their own document for the test to read.
+// Hostile notebooks written for the browser tests. Every payload, if it ever ran in the page, would set the
+// marker of hostile-marker.ts; payloads inside output frames try to reach the page, its storage and the network,
+// and write what happened into their own document for the test to read.
 import type { JsonObject } from "../../src/notebook/types.ts";
-
-export const PWNED = "data-pwned";
-
-/** Marks the page as compromised; written without commas so it also fits where nbformat forbids them (tags). */
-function mark(tag: string): string {
-  return `document.documentElement.dataset.pwned='${tag}'`;
-}
+import { markScript as mark, PWNED_ATTRIBUTE } from "./hostile-marker.ts";
 
 /** Payloads for markdown cells and the notebook's own strings (title, tags, metadata). */
 export function pageAttackNotebook(beaconUrl: string): JsonObject {
@@ -77,7 +71,7 @@ export function frameEscapeScript(beaconUrl: string, label: string): string {
   return `(async () => {
   const results = {};
   const attempt = async (name, fn) => { try { results[name] = 'allowed:' + String(await fn()); } catch (e) { results[name] = 'blocked:' + (e && e.name); } };
-  await attempt('parentDocument', () => { parent.document.documentElement.setAttribute('${PWNED}', 'frame-${label}'); return 'wrote'; });
+  await attempt('parentDocument', () => { parent.document.documentElement.setAttribute('${PWNED_ATTRIBUTE}', 'frame-${label}'); return 'wrote'; });
   await attempt('topLocationRead', () => top.location.href);
   await attempt('cookie', () => document.cookie);
   await attempt('localStorage', () => localStorage.getItem('x'));

@@ -1,14 +1,14 @@
 // Hostile notebooks and file names for the studio's attack tests. Each payload, if it ever ran in the app's
-// page, would set the global PWNED_GLOBAL (or call alert/print/fetch), which the instrumented page records.
+// page, would set the marker of hostile-marker.ts (or call alert/print/fetch), which the instrumented page records.
 import { readFileSync } from "node:fs";
 import type { JsonObject } from "../../src/notebook/types.ts";
 import { png } from "../png-fixture.ts";
-import { PWNED_GLOBAL } from "./studio-page-watch.ts";
+import { markScript } from "./hostile-marker.ts";
 
 const DOMPURIFY_EXPECT = new URL("../../../shared/corpus/xss/dompurify-expect.json", import.meta.url).pathname;
 
-/** Code that marks the page; no comma, quote or angle bracket, so it fits every place below as it is. */
-export const MARK = `window.${PWNED_GLOBAL}=1`;
+/** Code that marks the page; no comma, quote, space or angle bracket, so it fits every place below as it is. */
+export const MARK = markScript();
 
 function markdownCell(id: string, source: string, extra: JsonObject = {}): JsonObject {
   return { cell_type: "markdown", id, metadata: {}, source, ...extra };

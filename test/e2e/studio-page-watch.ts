@@ -1,10 +1,8 @@
 // Watches a studio page in the browser tests: what would show that notebook content ran in the app origin
-// (alert, print, confirm, prompt, a fetch anywhere but the studio's own API, a global flag), the page's CSP and
-// Trusted Types violations, and its console errors, with the defences' own refusals told apart exactly.
+// (alert, print, confirm, prompt, a fetch anywhere but the studio's own API, the hostile notebooks' marker), the
+// page's CSP and Trusted Types violations, and its console errors, with the defences' own refusals told apart exactly.
 import type { ConsoleMessage, Page } from "playwright-core";
-
-/** Name of the global a payload sets (`window.vtPwned = ...`) if it ever runs in the page. */
-export const PWNED_GLOBAL = "vtPwned";
+import { PWNED_ATTRIBUTE } from "./hostile-marker.ts";
 
 export interface Violation {
   directive: string;
@@ -25,7 +23,7 @@ export interface PageRecord {
 
 // Runs before any script of the page, in the top window only: frames are the content origin's business (their
 // own tests read what they could reach), and the wrappers must not change how an output behaves in its frame.
-function instrument(pwnedGlobal: string): void {
+function instrument(pwnedAttribute: string): void {
   if (window.top !== window) return;
   const hits: string[] = [];
   const violations: unknown[] = [];
@@ -42,16 +40,11 @@ function instrument(pwnedGlobal: string): void {
     if (url.origin !== location.origin || !url.pathname.startsWith("/api/")) record("fetch", url.href);
     return realFetch(input, init);
   };
-  Object.defineProperty(window, pwnedGlobal, {
-    configurable: false,
-    get: () => undefined,
-    set: (value: unknown) => record("flag", value),
-  });
-  // The markers the shared hostile notebooks use (data-pwned on the root element), caught as they are set.
+  // The hostile notebooks' marker (hostile-marker.ts), caught as it is set.
   new MutationObserver((records) => {
     for (const r of records)
-      if (r.target === document.documentElement) record("flag", document.documentElement.getAttribute("data-pwned"));
-  }).observe(document, { attributes: true, subtree: true, attributeFilter: ["data-pwned"] });
+      if (r.target === document.documentElement) record("flag", document.documentElement.getAttribute(pwnedAttribute));
+  }).observe(document, { attributes: true, subtree: true, attributeFilter: [pwnedAttribute] });
   document.addEventListener(
     "securitypolicyviolation",
     (event) => {
@@ -72,7 +65,7 @@ function instrument(pwnedGlobal: string): void {
 }
 
 export async function instrumentPage(page: Page): Promise<void> {
-  await page.addInitScript(instrument, PWNED_GLOBAL);
+  await page.addInitScript(instrument, PWNED_ATTRIBUTE);
 }
 
 export async function pageRecord(page: Page): Promise<PageRecord> {

@@ -9,7 +9,8 @@ import { mkdirSync } from "node:fs";
 import type { Page } from "playwright-core";
 import { assertFramesContained, FRAME_ESCAPES } from "./frame-escapes.ts";
 import { launchBrowser, type Browser } from "./browser.ts";
-import { frameAttackNotebook, pageAttackNotebook, PWNED } from "./hostile-notebooks.ts";
+import { frameAttackNotebook, pageAttackNotebook } from "./hostile-notebooks.ts";
+import { pwnedMark } from "./hostile-marker.ts";
 import { freePort, startBrowserStudio, type BrowserStudio } from "./running-studio.ts";
 import { png } from "../png-fixture.ts";
 
@@ -149,7 +150,7 @@ test("a hostile notebook runs nothing in the studio page and reaches nothing", a
   await page.locator(".vt-cell").first().waitFor({ state: "attached" });
   await page.locator(".vt-image-blocked").first().waitFor();
   await page.waitForTimeout(500);
-  assert.equal(await page.evaluate((attr) => document.documentElement.getAttribute(attr), PWNED), null);
+  assert.equal(await pwnedMark(page), null);
   assert.equal(dialogs.count, 0);
   assert.deepEqual(beaconHits, [], "the page never called the beacon");
   // The fake overlay is held inside its cell's box: it covers none of the studio's controls.
@@ -182,7 +183,7 @@ test("outputs run only in their sandboxed frames on the content origin, which ca
   // was removed by the sanitizer before the frame got it.)
   await assertFramesContained(page, [...FRAME_ESCAPES, "indexedDB"]);
   assert.equal(dialogs.count, 0, "sandboxed frames cannot open dialogs");
-  assert.equal(await page.evaluate((attr) => document.documentElement.getAttribute(attr), PWNED), null);
+  assert.equal(await pwnedMark(page), null);
   assert.deepEqual(beaconHits, []);
   // Frames are sized from their height messages, those out of view included.
   await page.waitForFunction(() =>
