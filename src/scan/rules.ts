@@ -1,6 +1,6 @@
 // The review rules as data: what each rule looks for, how severe a finding is by default, and how a reviewer
 // checks it. The detectors (python.ts, shell.ts, tokens-r-julia.ts, html.ts, secrets.ts, text-checks.ts,
-// notebook-checks.ts) report against these ids; the CLI, SARIF output and README table read this list.
+// notebook-checks.ts) report against these ids; the CLI, SARIF output and docs/cli.md's rules table read this list.
 
 import type { Severity } from "./types.ts";
 
