@@ -141,16 +141,16 @@ test("storage: WAL, foreign keys, migrations once, and a clear refusal of unsupp
   }
 });
 
-test("the README's settings table lists every setting with its variable and default", () => {
-  const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+test("docs/configuration.md's settings table lists every setting with its variable and default", () => {
+  const doc = readFileSync(new URL("../docs/configuration.md", import.meta.url), "utf8");
   // Table rows as their trimmed cells, whatever padding a formatter gives the columns.
-  const rows = readme
+  const rows = doc
     .split("\n")
     .filter((line) => line.startsWith("|"))
     .map((line) => line.split("|").map((cell) => cell.trim()));
   for (const s of SETTINGS) {
     const row = rows.find((cells) => cells[1] === `\`${s.flag}\``);
-    assert.ok(row, `${s.flag} is in the README`);
+    assert.ok(row, `${s.flag} is in docs/configuration.md`);
     assert.deepEqual(row.slice(2, 4), [`\`${s.env}\``, `\`${s.default}\``], `${s.flag}'s variable and default`);
   }
 });

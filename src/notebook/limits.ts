@@ -1,4 +1,4 @@
-// Named limits for reading notebooks. Each can be overridden (CLI flags, server config); the README lists them.
+// Named limits for reading notebooks. Each can be overridden (CLI flags, server config); see docs/configuration.md.
 
 export interface NotebookLimits {
   /** Largest file accepted, in bytes. */

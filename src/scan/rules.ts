@@ -1,6 +1,7 @@
 // The review rules as data: what each rule looks for, how severe a finding is by default, and how a reviewer
 // checks it. The detectors (python-rules.ts, shell-rules.ts, r-julia.ts, html.ts, secrets.ts, text-checks.ts,
-// hidden-content.ts, url-rule.ts) report against these ids; the CLI, SARIF output and the docs' table read this list.
+// hidden-content.ts, url-rule.ts) report against these ids; the CLI, SARIF output and docs/cli.md's rules table
+// read this list.
 
 import type { Severity } from "./types.ts";
 

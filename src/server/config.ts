@@ -1,5 +1,5 @@
 // The studio's settings: one table says, for each setting, its flag, its environment variable, its default and
-// how it is read. The README's settings table mirrors SETTINGS; `vitrine serve --help` prints it.
+// how it is read. The settings table in docs/configuration.md mirrors SETTINGS; `vitrine serve --help` prints it.
 
 import { randomBytes } from "node:crypto";
 import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
@@ -59,7 +59,7 @@ interface Setting {
   help: string;
 }
 
-/** Every setting; order is the order of the README table and of `vitrine serve --help`. */
+/** Every setting; order is the order of the table in docs/configuration.md and of `vitrine serve --help`. */
 export const SETTINGS: readonly Setting[] = [
   {
     key: "appUrl",
