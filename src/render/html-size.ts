@@ -57,8 +57,8 @@ const IMPLICITLY_CLOSED: ReadonlySet<string> = new Set([
   "body",
 ]);
 
-/** Elements whose content the HTML parser reads as text up to the matching end tag. */
-const RAW_TEXT: ReadonlySet<string> = new Set([
+/** Elements the HTML parser reads as raw text or RCDATA: their content is text until the matching end tag. */
+export const RAW_TEXT_ELEMENTS: ReadonlySet<string> = new Set([
   "script",
   "style",
   "xmp",
@@ -105,7 +105,7 @@ export function htmlNestingDepth(html: string): number {
       }
       continue;
     }
-    if (RAW_TEXT.has(name)) {
+    if (RAW_TEXT_ELEMENTS.has(name)) {
       const closing = new RegExp(`</${name}[\\s/>]`, "ig");
       closing.lastIndex = i;
       const found = name === "plaintext" ? null : closing.exec(html);

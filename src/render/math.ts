@@ -23,6 +23,7 @@
 // sees in JupyterLab there (MathJax skips code and never typesets attributes).
 
 import katex from "katex";
+import { RAW_TEXT_ELEMENTS } from "./html-size.ts";
 
 /** Named limits for math. KaTeX's own limits are what bound the work per expression. */
 export interface MathLimits {
@@ -475,20 +476,6 @@ const NO_TYPESET_ELEMENTS: ReadonlySet<string> = new Set([
   "annotation-xml",
   "math",
   "svg",
-]);
-
-/** Elements the HTML parser reads as raw text or RCDATA: their content is text until the matching end tag. */
-const RAW_TEXT_ELEMENTS: ReadonlySet<string> = new Set([
-  "script",
-  "style",
-  "xmp",
-  "iframe",
-  "noembed",
-  "noframes",
-  "noscript",
-  "textarea",
-  "title",
-  "plaintext",
 ]);
 
 /**

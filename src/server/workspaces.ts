@@ -113,6 +113,16 @@ async function memberUser(db: Db, username: string) {
   return user;
 }
 
+/** A user's membership of a workspace, read inside the transaction that changes it. */
+function memberRole(tx: Db, workspaceId: string, userId: number) {
+  return tx
+    .selectFrom("members")
+    .select("role")
+    .where("workspace_id", "=", workspaceId)
+    .where("user_id", "=", userId)
+    .executeTakeFirst();
+}
+
 export async function addMember(
   db: Db,
   access: WorkspaceAccess,
@@ -122,12 +132,7 @@ export async function addMember(
 ): Promise<void> {
   const user = await memberUser(db, username);
   await db.transaction().execute(async (tx) => {
-    const existing = await tx
-      .selectFrom("members")
-      .select("role")
-      .where("workspace_id", "=", access.id)
-      .where("user_id", "=", user.id)
-      .executeTakeFirst();
+    const existing = await memberRole(tx, access.id, user.id);
     if (existing) throw new AppError(409, "already_member", `${username} is already a member (${existing.role})`);
     await tx
       .insertInto("members")
@@ -147,12 +152,7 @@ export async function changeMember(
 ): Promise<void> {
   const user = await memberUser(db, username);
   await db.transaction().execute(async (tx) => {
-    const existing = await tx
-      .selectFrom("members")
-      .select("role")
-      .where("workspace_id", "=", access.id)
-      .where("user_id", "=", user.id)
-      .executeTakeFirst();
+    const existing = await memberRole(tx, access.id, user.id);
     if (!existing) throw new AppError(404, "not_a_member", `${username} is not a member of this workspace`);
     if (existing.role === "owner" && role !== "owner") {
       const owners = await tx
