@@ -53,7 +53,11 @@ test("an import that closes a cycle fails lint", async () => {
 test("imports the layers allow pass", async () => {
   const ids = await ruleIds(
     "src/server/made-up.ts",
-    `import { buildRenderPlan } from "../render/plan.ts";\nimport { parseRoute } from "../contract/addresses.ts";\nexport const x = [buildRenderPlan, parseRoute];\n`,
+    [
+      `import { buildRenderPlan } from "../render/plan.ts";`,
+      `import { parseRoute } from "../contract/addresses.ts";`,
+      `export const x = [buildRenderPlan, parseRoute];`,
+    ].join("\n"),
   );
   assert.deepEqual(ids, []);
 });

@@ -295,7 +295,8 @@ function htmlOpenerWork(text: string): number {
 
 /**
  * Estimated work of GFM's bare URL autolinks: each `http://`, `https://`, `ftp://` or `www.` start is matched up to
- * the next blank or `<`, then trimmed back, so many starts in one long run without blanks is quadratic. The distance from each start to the end of its run, summed.
+ * the next blank or `<`, then trimmed back, so many starts in one long run without blanks is quadratic. The
+ * distance from each start to the end of its run, summed.
  */
 function urlRunWork(text: string): number {
   const start = /:\/\/|www\./gi;

@@ -85,8 +85,9 @@ function noteText(parent: Parse5Parent, text: string): void {
 
 /**
  * parse5's own tree builder, except that text is never stored: only whether an element's text holds markup is
- * kept (what the raw-text rule needs), and the text of style sheets (what the CSS rule reads). The parser never reads text nodes back while building (only when asked
- * for source locations, which are off), so the tree of elements is exactly the one it would build.
+ * kept (what the raw-text rule needs), and the text of style sheets (what the CSS rule reads). The parser never
+ * reads text nodes back while building (only when asked for source locations, which are off), so the tree of
+ * elements is exactly the one it would build.
  */
 const ELEMENTS_ONLY: TreeAdapter<DefaultTreeAdapterMap> = {
   ...defaultTreeAdapter,

@@ -21,7 +21,8 @@ export const RULES: readonly Rule[] = Object.freeze([
     severity: "high",
     title: "File could not be read",
     description:
-      "The file is not a readable notebook or text file (bad JSON, bad UTF-8, over a limit), so nothing in it was reviewed; or one piece of code in it is beyond what its language allows and was not reviewed.",
+      "The file is not a readable notebook or text file (bad JSON, bad UTF-8, over a limit), so nothing in " +
+      "it was reviewed; or one piece of code in it is beyond what its language allows and was not reviewed.",
     check: "Open the file at the reported place; a notebook that Jupyter cannot read either should not be trusted.",
   },
   {
@@ -46,7 +47,8 @@ export const RULES: readonly Rule[] = Object.freeze([
     severity: "high",
     title: "Markup where there should be none",
     description:
-      "HTML with script, handlers or frames in notebook or cell metadata (title, tags, widget state), raw cells, image payloads or output metadata: aimed at renderers that insert these fields unescaped.",
+      "HTML with script, handlers or frames in notebook or cell metadata (title, tags, widget state), raw " +
+      "cells, image payloads or output metadata: aimed at renderers that insert these fields unescaped.",
     check: "Look at the field in the file itself: a title, tag or image never needs HTML, let alone script.",
   },
   {
@@ -62,7 +64,8 @@ export const RULES: readonly Rule[] = Object.freeze([
     severity: "medium",
     title: "Link or image the URL check stops",
     description:
-      "A link or image that the studio's URL check blocks (application schemes, private addresses, the studio's own API, blocklists) or asks about (external applications, confusable hosts).",
+      "A link or image that the studio's URL check blocks (application schemes, private addresses, the " +
+      "studio's own API, blocklists) or asks about (external applications, confusable hosts).",
     check: "Read the full URL: where it really points, and whether the notebook needs it at all.",
   },
   {
@@ -94,7 +97,8 @@ export const RULES: readonly Rule[] = Object.freeze([
     severity: "medium",
     title: "Dynamic code",
     description:
-      "Code built or decoded at run time is executed or deserialized: eval, exec, compile, pickle.loads, marshal, __import__; high when decoded from base64 or hex first.",
+      "Code built or decoded at run time is executed or deserialized: eval, exec, compile, pickle.loads, " +
+      "marshal, __import__; high when decoded from base64 or hex first.",
     check: "Find out what string or bytes reach the call; decode any encoded data without running it.",
   },
   {
@@ -102,7 +106,8 @@ export const RULES: readonly Rule[] = Object.freeze([
     severity: "high",
     title: "Credential access",
     description:
-      "Code reads credential stores (~/.aws, ~/.ssh, ~/.azure, ~/.kube, ~/.netrc, ~/.git-credentials, browser profiles), asks for access tokens, or calls cloud metadata and managed-identity endpoints.",
+      "Code reads credential stores (~/.aws, ~/.ssh, ~/.azure, ~/.kube, ~/.netrc, ~/.git-credentials, " +
+      "browser profiles), asks for access tokens, or calls cloud metadata and managed-identity endpoints.",
     check: "A notebook about data has no reason to read these; find where what it reads is sent.",
   },
   {
