@@ -8,7 +8,7 @@
 // fragments, inserted as nodes, so no other code in the page ever needs an HTML sink at all.
 import type { TrustedTypePolicy, TrustedTypesWindow } from "trusted-types/lib/index.js";
 import { createSanitizer, type Sanitizer } from "../render/sanitize.ts";
-import { TRUSTED_TYPES_POLICY_NAME } from "../render/trusted-types-policy.ts";
+import { TRUSTED_TYPES_POLICY_NAME } from "../contract/content-security-policy.ts";
 
 let sanitizer: Sanitizer | undefined;
 
