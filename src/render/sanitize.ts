@@ -24,6 +24,7 @@ import createDOMPurify, {
 } from "dompurify";
 import type { MimeBundle } from "../notebook/types.ts";
 import { countOf, htmlNestingDepth } from "./html-size.ts";
+import { checkRasterDataUrl, MAX_DATA_URL_CHARS } from "../images/data-url.ts";
 import { checkRasterImage, isRasterMimeType, RASTER_MIME_TYPES, sniffRasterType } from "../images/raster.ts";
 import { escapeText } from "./serialize.ts";
 
@@ -58,7 +59,7 @@ export interface SanitizerLimits {
 }
 
 export const DEFAULT_SANITIZER_LIMITS: Readonly<SanitizerLimits> = Object.freeze({
-  maxDataUrlChars: 20 * 1024 * 1024,
+  maxDataUrlChars: MAX_DATA_URL_CHARS,
   // Room for the largest data URL and its cell; the markdown renderer caps its own output well below this.
   maxInputChars: 32 * 1024 * 1024,
   maxTags: 200_000,
@@ -597,7 +598,10 @@ function sanitizeAttribute(
   let value: string | null = event.attrValue;
   if (name === "class") value = filterClasses(value);
   else if (name === "href") value = checkLinkTarget(value);
-  else if (name === "src") value = tag === "img" ? checkImageSource(value, context, limits) : null;
+  // DOMPurify hands hooks the value trimmed of every Unicode blank; the attribute as written is what a browser, and
+  // the URL check, would read.
+  else if (name === "src")
+    value = tag === "img" ? checkImageSource(node.getAttribute(name) ?? value, context, limits) : null;
   if (value === null) {
     event.keepAttr = false;
     return;
@@ -662,9 +666,9 @@ export function checkLinkTarget(value: string): string | null {
 
 /**
  * `img src`: http(s) and relative URLs as they are (the studio proxies or blocks them when it builds the page), a
- * raster `data:` URL whose payload starts with the magic bytes of its declared type, or `attachment:NAME` resolved
- * from the cell's attachments to such a `data:` URL. Anything else (SVG, other schemes, unknown attachments) is
- * dropped.
+ * raster `data:` URL by the rule the URL check applies too (src/images/data-url.ts: plain `;base64`, the payload
+ * starting with the magic bytes of its declared type), or `attachment:NAME` resolved from the cell's attachments to
+ * such a `data:` URL. Anything else (SVG, other schemes, unknown attachments) is dropped.
  */
 export function checkImageSource(
   value: string,
@@ -675,7 +679,10 @@ export function checkImageSource(
   const scheme = urlScheme(trimmed);
   if (scheme === null) return trimmed;
   if (URL_SCHEMES_BY_ATTRIBUTE.src.includes(scheme)) return trimmed;
-  if (scheme === "data") return checkRasterDataUrl(trimmed, limits.maxDataUrlChars);
+  if (scheme === "data") {
+    const checked = checkRasterDataUrl(value, limits.maxDataUrlChars);
+    return checked.ok ? checked.dataUrl : null;
+  }
   if (scheme === "attachment") {
     const bundle = findAttachment(trimmed.slice(trimmed.indexOf(":") + 1), context?.attachments);
     if (bundle === undefined) return null;
@@ -702,18 +709,6 @@ function findAttachment(name: string, attachments: Record<string, MimeBundle> | 
     return undefined;
   }
   return decoded !== name && Object.hasOwn(attachments, decoded) ? attachments[decoded] : undefined;
-}
-
-const DATA_URL = /^data:(image\/[a-z0-9.+-]+);base64,/i;
-
-/** A `data:` image URL, checked and normalized (type lower-cased, whitespace removed), or null. */
-export function checkRasterDataUrl(
-  url: string,
-  maxChars: number = DEFAULT_SANITIZER_LIMITS.maxDataUrlChars,
-): string | null {
-  const match = DATA_URL.exec(url);
-  if (!match) return null;
-  return rasterDataUrl(match[1]!.toLowerCase(), url.slice(match[0].length), maxChars);
 }
 
 /**
