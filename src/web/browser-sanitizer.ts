@@ -1,5 +1,5 @@
-// The studio page's sanitizer: the project's one DOMPurify configuration (src/render/sanitize.ts) running on the
-// browser's own parser, under Trusted Types.
+// The studio page's sanitizer: the project's one DOMPurify policy (src/render/sanitizer-policy.ts), applied by its
+// engine (src/render/sanitize.ts) on the browser's own parser, under Trusted Types.
 //
 // With `require-trusted-types-for 'script'`, every HTML sink takes only TrustedHTML. The page creates its one
 // policy here and hands it to DOMPurify alone, which uses it for its inert parse of the dirty markup (a
