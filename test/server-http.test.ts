@@ -67,6 +67,35 @@ test("HSTS is sent when the app's public URL is https", async () => {
   }
 });
 
+test("the CSP each origin sends, byte for byte, for the default origins and for others", async () => {
+  const other = await startTestStudio({
+    "app-url": "https://studio.example",
+    "content-url": "https://content.example:8443",
+  });
+  try {
+    for (const [studio, app, content] of [
+      [t, "http://localhost:8080", "http://127.0.0.1:8081"],
+      [other, "https://studio.example", "https://content.example:8443"],
+    ] as const) {
+      const host = new URL(content).host;
+      const page = await studio.app.inject({ method: "GET", url: "/healthz" });
+      assert.equal(
+        page.headers["content-security-policy"],
+        `default-src 'self';script-src 'self';style-src 'self';img-src 'self' data: ${content};font-src 'self';connect-src 'self';frame-src ${content};worker-src 'self';object-src 'none';base-uri 'none';form-action 'self';frame-ancestors 'none';require-trusted-types-for 'script';trusted-types vitrine-sanitizer`,
+      );
+      const baseline = await studio.content.inject({ method: "GET", url: "/healthz", headers: { host } });
+      assert.equal(
+        baseline.headers["content-security-policy"],
+        `default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors ${app}`,
+      );
+      const image = await studio.content.inject({ method: "GET", url: "/image/a/b/c/d", headers: { host } });
+      assert.equal(image.headers["content-security-policy"], "default-src 'none'; sandbox");
+    }
+  } finally {
+    await other.close();
+  }
+});
+
 test("request bodies: unknown fields, wrong types, odd content types and unexpected bodies are refused", async () => {
   const unknown = await t.call(me, {
     method: "POST",

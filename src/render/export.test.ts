@@ -3,7 +3,9 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { JSDOM } from "jsdom";
 import { parseNotebook } from "../notebook/parse.ts";
+import { sha256Source } from "./csp.ts";
 import { exportNotebookHtml } from "./export.ts";
+import { PAGE_SIZER_SCRIPT } from "./frame-scripts.ts";
 
 const malicious = new URL("../../../shared/corpus/malicious/", import.meta.url);
 
@@ -98,4 +100,43 @@ test("the header names the file once: a notebook titled by its file name does no
     "A title",
     "titled.ipynb · nbformat 4.5 · 1 cells · python",
   ]);
+});
+
+test("the page's and the frames' CSP, byte for byte", () => {
+  const notebook = {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: {},
+    cells: [
+      { cell_type: "markdown", id: "a", metadata: {}, source: "# Plain" },
+      {
+        cell_type: "code",
+        id: "b",
+        metadata: {},
+        source: "",
+        execution_count: 1,
+        outputs: [{ output_type: "display_data", metadata: {}, data: { "text/html": "<p>framed</p>" } }],
+      },
+    ],
+  };
+  const policyOf = (doc: Document) =>
+    doc.querySelector('meta[http-equiv="Content-Security-Policy"]')?.getAttribute("content");
+  const css = readFileSync(new URL("notebook.css", import.meta.url), "utf8");
+  const plain = JSON.stringify({ ...notebook, cells: notebook.cells.slice(0, 1) });
+  for (const [remoteImages, images] of [
+    ["block", "img-src data:"],
+    ["allow", "img-src data: https: http:"],
+  ] as const) {
+    const doc = new JSDOM(exportNotebookHtml(parseNotebook(plain), { remoteImages })).window.document;
+    assert.equal(
+      policyOf(doc),
+      `default-src 'none'; script-src ${sha256Source(PAGE_SIZER_SCRIPT)}; style-src ${sha256Source(css)}; ${images}; base-uri 'none'; form-action 'none'`,
+    );
+  }
+  const framed = new JSDOM(exportNotebookHtml(parseNotebook(JSON.stringify(notebook)))).window.document;
+  const frame = new JSDOM(framed.querySelector("iframe")?.getAttribute("srcdoc") ?? "").window.document;
+  assert.equal(
+    policyOf(frame),
+    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; font-src data:; media-src data:; connect-src 'none'; form-action 'none'; base-uri 'none'",
+  );
 });

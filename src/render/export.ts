@@ -4,6 +4,7 @@
 // hashed inline scripts and styles of the frames, which only exist inside those frames.
 import { readFileSync } from "node:fs";
 import { JSDOM } from "jsdom";
+import { exportPageCsp } from "../contract/content-security-policy.ts";
 import type { ParsedNotebook } from "../notebook/types.ts";
 import { sha256Source } from "./csp.ts";
 import { collectHeadings, el, elementsUnder, imageElement, renderCells, type RenderHost } from "./dom.ts";
@@ -134,17 +135,12 @@ class ExportHost implements RenderHost {
 }
 
 function pagePolicy(host: ExportHost, styleHash: string, remoteImages: RemoteImagePolicy): string {
-  const scripts = [sha256Source(PAGE_SIZER_SCRIPT), ...host.scriptHashes];
-  const styles = [styleHash, ...host.styleHashes];
-  if (host.styleAttributeHashes.size > 0) styles.push("'unsafe-hashes'", ...host.styleAttributeHashes);
-  return [
-    "default-src 'none'",
-    `script-src ${scripts.join(" ")}`,
-    `style-src ${styles.join(" ")}`,
-    `img-src data:${remoteImages === "allow" ? " https: http:" : ""}`,
-    "base-uri 'none'",
-    "form-action 'none'",
-  ].join("; ");
+  return exportPageCsp({
+    scripts: [sha256Source(PAGE_SIZER_SCRIPT), ...host.scriptHashes],
+    styles: [styleHash, ...host.styleHashes],
+    styleAttributes: [...host.styleAttributeHashes],
+    remoteImages: remoteImages === "allow",
+  });
 }
 
 /** The export page as one string. */

@@ -4,7 +4,8 @@
 // styles of each frame are collected here so the page can allow exactly those, by hash. The frame is built as a
 // parse5 tree (frame-tree.ts), not a jsdom document.
 import type { FrameOutputPlan } from "./plan-types.ts";
-import { FRAME_CSP, sha256Source } from "./csp.ts";
+import { EXPORT_FRAME_CSP } from "../contract/content-security-policy.ts";
+import { sha256Source } from "./csp.ts";
 import { FRAME_SIZER_SCRIPT, JAVASCRIPT_OUTPUT_PRELUDE } from "./frame-scripts.ts";
 import { frameContentText, viewerMissingNote } from "./frame-request.ts";
 import { FRAME_STYLESHEET } from "./frame-style.ts";
@@ -60,7 +61,7 @@ function frameSkeleton(bodyHtml: string | undefined): TreeDocument {
   // The policy goes first so it governs everything the output's own head contains.
   prependChildren(headOf(doc), [
     createElement("meta", { charset: "utf-8" }),
-    createElement("meta", { "http-equiv": "Content-Security-Policy", content: FRAME_CSP }),
+    createElement("meta", { "http-equiv": "Content-Security-Policy", content: EXPORT_FRAME_CSP }),
     createElement("style", {}, FRAME_STYLESHEET),
   ]);
   return doc;

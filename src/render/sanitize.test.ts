@@ -2,16 +2,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { JSDOM } from "jsdom";
-import {
-  ALLOWED_TAGS,
-  ATTRIBUTES_BY_TAG,
-  FORBIDDEN_TAGS,
-  NAMED_PROPERTY_PREFIX,
-  RASTER_IMAGE_TYPES,
-  checkRasterDataUrl,
-  createSanitizer,
-  type Sanitizer,
-} from "./sanitize.ts";
+import { createSanitizer, type Sanitizer } from "./sanitize.ts";
+import { NAMED_PROPERTY_PREFIX, RASTER_IMAGE_TYPES } from "./sanitizer-policy.ts";
 
 const { window } = new JSDOM("<!DOCTYPE html><body></body>");
 const sanitizer: Sanitizer = createSanitizer(window);
@@ -326,7 +318,7 @@ test("image sources: http(s), relative, and raster data URLs whose bytes match t
     null,
   );
   assert.equal(
-    checkRasterDataUrl(`data:image/png;base64,${PNG_1PX.slice(0, 20)}\n${PNG_1PX.slice(20)}`),
+    src(`data:image/png;base64,${PNG_1PX.slice(0, 20)}\n${PNG_1PX.slice(20)}`),
     `data:image/png;base64,${PNG_1PX}`,
   );
   assert.deepEqual(RASTER_IMAGE_TYPES, ["image/png", "image/jpeg", "image/gif", "image/webp"]);
@@ -441,18 +433,6 @@ test("classic mXSS shapes stay inert after a round trip", () => {
     assert.deepEqual(problems(parseBody(html)), [], payload);
     assert.equal(sanitizer.sanitizeToString(html), html, payload);
   }
-});
-
-test("allowlists are frozen and consistent", () => {
-  assert.ok(Object.isFrozen(ALLOWED_TAGS));
-  assert.ok(Object.isFrozen(ATTRIBUTES_BY_TAG));
-  assert.ok(Object.isFrozen(ATTRIBUTES_BY_TAG.a));
-  assert.ok(Object.isFrozen(FORBIDDEN_TAGS));
-  assert.deepEqual(
-    ALLOWED_TAGS.filter((t) => FORBIDDEN_TAGS.includes(t)),
-    [],
-  );
-  assert.throws(() => (ALLOWED_TAGS as string[]).push("script"));
 });
 
 test("rejects a window DOMPurify cannot run on instead of passing HTML through", () => {

@@ -8,7 +8,8 @@
 
 import { JSDOM } from "jsdom";
 import { countOf, htmlNestingDepth } from "../render/html-size.ts";
-import { createSanitizer, DEFAULT_SANITIZER_LIMITS, urlScheme, type Sanitizer } from "../render/sanitize.ts";
+import { createSanitizer, type Sanitizer } from "../render/sanitize.ts";
+import { DEFAULT_SANITIZER_LIMITS, urlScheme } from "../render/sanitizer-policy.ts";
 import type { TextReporter } from "./sink.ts";
 import type { UrlContext, UrlPolicy } from "../urls/index.ts";
 import { walkDom, walkHtml, type ElementInfo } from "./html-tree.ts";

@@ -1,6 +1,6 @@
 // The output frame shell on the content origin (src/web/frame): the document every output frame of the studio
 // loads, with the frame policy as a header, its module, and the libraries outputs draw with.
-import { studioFrameCsp } from "../render/csp.ts";
+import { studioFrameShellCsp } from "../contract/content-security-policy.ts";
 import { AppError, notFound } from "./errors.ts";
 import { registerFrameLibraries } from "./frame-libraries.ts";
 import type { BundleFile } from "./static-bundle.ts";
@@ -15,7 +15,7 @@ export const frameShell: StudioRoutePlugin = async (app, { studio }) => {
     if (!file) throw notFound();
     return file;
   };
-  const policy = studioFrameCsp(studio.config.appUrl.origin);
+  const policy = studioFrameShellCsp(studio.config.appUrl.origin);
   app.get("/frame/", async (request, reply) => {
     const file = lookup("/frame/index.html");
     reply.header("content-security-policy", policy);

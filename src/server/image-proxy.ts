@@ -2,6 +2,7 @@
 // URL check allowed and signed, and hands back only verified raster bytes. Registered by the studio server as a
 // Fastify plugin on the content origin, which sets no cookies and reads none.
 import type { FastifyInstance, FastifyReply } from "fastify";
+import { IMAGE_PROXY_CSP } from "../contract/content-security-policy.ts";
 import type { ImageSigner } from "../urls/image-signature.ts";
 import type { UrlPolicy } from "../urls/index.ts";
 import { ImageFetcher, type ImageFetcherOptions, type ImageFetchLimits } from "./image-proxy-fetch.ts";
@@ -26,7 +27,7 @@ export interface ImageProxyOptions {
 /** Headers on every answer, image or refusal: nothing served here can run, be sniffed into HTML, or set cookies. */
 const SAFE_HEADERS: Readonly<Record<string, string>> = Object.freeze({
   "x-content-type-options": "nosniff",
-  "content-security-policy": "default-src 'none'; sandbox",
+  "content-security-policy": IMAGE_PROXY_CSP,
   "referrer-policy": "no-referrer",
   // The app origin shows these images; they are meant to be embedded cross-origin.
   "cross-origin-resource-policy": "cross-origin",

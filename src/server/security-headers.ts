@@ -1,13 +1,11 @@
-// Every security header either origin sends, decided here and nowhere else. Routes may only narrow them (a
-// download adds `sandbox`), never widen them.
+// Every security header either origin sends is applied here: the policies themselves are built in
+// src/contract/content-security-policy.ts, which the export and the browser read too. Routes may only narrow them
+// (a download adds `sandbox`), never widen them.
 
 import helmet from "@fastify/helmet";
 import type { FastifyInstance } from "fastify";
-import { TRUSTED_TYPES_POLICY_NAME } from "../render/trusted-types-policy.ts";
+import { appPageDirectives, contentBaselineCsp, DOWNLOAD_CSP } from "../contract/content-security-policy.ts";
 import type { ServerConfig } from "./config.ts";
-
-/** The one Trusted Types policy the app page may create; the UI's sanitizer hands DOMPurify this policy. */
-export const TRUSTED_TYPES_POLICY = TRUSTED_TYPES_POLICY_NAME;
 
 // Features a notebook reader never needs; denying them means an injected script cannot ask for them either.
 export const PERMISSIONS_POLICY = [
@@ -28,32 +26,9 @@ export const PERMISSIONS_POLICY = [
   "xr-spatial-tracking=()",
 ].join(", ");
 
-/** The app origin's CSP directives: no inline script or style, frames only from the content origin. */
-export function appCspDirectives(config: Pick<ServerConfig, "contentUrl">): Record<string, string[]> {
-  const content = config.contentUrl.origin;
-  return {
-    "default-src": ["'self'"],
-    "script-src": ["'self'"],
-    "style-src": ["'self'"],
-    // Remote images reach the page only through the content origin's proxy; embedded ones are data: URLs.
-    "img-src": ["'self'", "data:", content],
-    "font-src": ["'self'"],
-    "connect-src": ["'self'"],
-    "frame-src": [content],
-    "worker-src": ["'self'"],
-    "object-src": ["'none'"],
-    "base-uri": ["'none'"],
-    "form-action": ["'self'"],
-    "frame-ancestors": ["'none'"],
-    "require-trusted-types-for": ["'script'"],
-    "trusted-types": [TRUSTED_TYPES_POLICY],
-  };
-}
-
-export function appContentSecurityPolicy(config: Pick<ServerConfig, "contentUrl">): string {
-  return Object.entries(appCspDirectives(config))
-    .map(([name, values]) => `${name} ${values.join(" ")}`)
-    .join("; ");
+/** The app origin's CSP directives, as helmet takes them (helmet writes the header). */
+function appCspDirectives(config: Pick<ServerConfig, "contentUrl">): Record<string, string[]> {
+  return Object.fromEntries(appPageDirectives(config.contentUrl.origin).map(([name, ...sources]) => [name, sources]));
 }
 
 export async function registerAppSecurityHeaders(app: FastifyInstance, config: ServerConfig): Promise<void> {
@@ -78,7 +53,7 @@ export async function registerAppSecurityHeaders(app: FastifyInstance, config: S
 
 /** Headers a download of stored bytes carries: never rendered, never sniffed, no script even if opened. */
 export const DOWNLOAD_HEADERS = {
-  "content-security-policy": "sandbox",
+  "content-security-policy": DOWNLOAD_CSP,
   "x-content-type-options": "nosniff",
   "cross-origin-resource-policy": "same-origin",
 } as const;
@@ -88,12 +63,9 @@ export const DOWNLOAD_HEADERS = {
  * Routes that serve frame documents or proxied images replace content-security-policy with their own.
  */
 export function registerContentSecurityHeaders(app: FastifyInstance, config: ServerConfig): void {
-  const app_origin = config.appUrl.origin;
+  const policy = contentBaselineCsp(config.appUrl.origin);
   app.addHook("onRequest", async (_request, reply) => {
-    reply.header(
-      "content-security-policy",
-      `default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors ${app_origin}`,
-    );
+    reply.header("content-security-policy", policy);
     reply.header("x-content-type-options", "nosniff");
     reply.header("referrer-policy", "no-referrer");
     reply.header("permissions-policy", PERMISSIONS_POLICY);

@@ -1,6 +1,6 @@
 // The verdict engine: one raw URL from a notebook, in a context, against a policy -> allow, prompt or block.
 // Pure and synchronous (no DNS, no I/O): the image proxy repeats the address rules at connect time.
-import { checkRasterImage, isRasterMimeType } from "../images/raster.ts";
+import { checkRasterDataUrl, type DataUrlCheck } from "../images/data-url.ts";
 import {
   APP_SIDE_EFFECT_SEGMENTS,
   DEFAULT_APP_ORIGIN,
@@ -189,7 +189,7 @@ export function checkUrl(input: string, context: UrlContext, options: CheckOptio
   const scheme = protocol.slice(0, -1);
   if (context === "image") {
     if (scheme === "attachment") return checkAttachment(input, url);
-    if (scheme === "data") return checkDataImage(input, url);
+    if (scheme === "data") return checkDataImage(input, decoded);
     return finish(input, context, {
       verdict: "block",
       reason: "scheme_not_allowed",
@@ -237,35 +237,38 @@ function checkAttachment(input: string, url: URL): UrlVerdict {
   return finish(input, "image", { verdict: "allow", reason: "attachment", normalized: url.href });
 }
 
-function checkDataImage(input: string, url: URL): UrlVerdict {
-  const href = url.href;
-  const comma = href.indexOf(",");
-  const header = href
-    .slice(5, comma < 0 ? href.length : comma)
-    .toLowerCase()
-    .replace(/\s+/g, "");
-  const [mime = "", ...params] = header.split(";");
-  const reject = (detail: string) =>
-    finish(input, "image", { verdict: "block", reason: "scheme_not_allowed", normalized: null, detail });
-  if (comma < 0) return reject("a data: URL without data");
-  if (!isRasterMimeType(mime)) return reject(`data:${mime || "text/plain"} is not a raster image`);
-  if (!params.includes("base64")) return reject("raster data: images must be base64");
-  let payload = href.slice(comma + 1);
-  if (payload.includes("%")) {
-    try {
-      payload = decodeURIComponent(payload);
-    } catch {
-      return finish(input, "image", {
-        verdict: "block",
-        reason: "invalid_url",
-        normalized: null,
-        detail: "bad percent-encoding",
-      });
-    }
+/** Why a `data:` image was refused, for the verdict's message. */
+function dataImageProblem(check: Extract<DataUrlCheck, { ok: false }>): string {
+  switch (check.reason) {
+    case "not_data_url":
+      return "the data: scheme is not written plainly at the start";
+    case "no_payload":
+      return "a data: URL without data";
+    case "not_raster":
+      return `data:${check.mime || "text/plain"} is not a raster image`;
+    case "not_plain_base64":
+      return "raster data: images must be base64, with no other parameter";
+    default:
+      return `the bytes are not a ${check.mime} image (${check.reason})`;
   }
-  const raster = checkRasterImage(mime, payload);
-  if (!raster.ok) return reject(`the bytes are not a ${mime} image (${raster.reason})`);
-  return finish(input, "image", { verdict: "allow", reason: "data_image", normalized: raster.dataUrl });
+}
+
+/**
+ * A `data:` image is judged on the text as written (entities decoded), not on what the URL parser made of it: the
+ * parser drops tabs and newlines anywhere and control characters around it, which the sanitizer does not, and the
+ * one rule (src/images/data-url.ts) must see what both see.
+ */
+function checkDataImage(input: string, written: string): UrlVerdict {
+  const check = checkRasterDataUrl(written);
+  if (!check.ok) {
+    return finish(input, "image", {
+      verdict: "block",
+      reason: "scheme_not_allowed",
+      normalized: null,
+      detail: dataImageProblem(check),
+    });
+  }
+  return finish(input, "image", { verdict: "allow", reason: "data_image", normalized: check.dataUrl });
 }
 
 function isTrustedDomain(host: string, trusted: readonly string[]): boolean {

@@ -1,5 +1,5 @@
-// The studio page's sanitizer: the project's one DOMPurify configuration (src/render/sanitize.ts) running on the
-// browser's own parser, under Trusted Types.
+// The studio page's sanitizer: the project's one DOMPurify policy (src/render/sanitizer-policy.ts), applied by its
+// engine (src/render/sanitize.ts) on the browser's own parser, under Trusted Types.
 //
 // With `require-trusted-types-for 'script'`, every HTML sink takes only TrustedHTML. The page creates its one
 // policy here and hands it to DOMPurify alone, which uses it for its inert parse of the dirty markup (a
@@ -8,7 +8,7 @@
 // fragments, inserted as nodes, so no other code in the page ever needs an HTML sink at all.
 import type { TrustedTypePolicy, TrustedTypesWindow } from "trusted-types/lib/index.js";
 import { createSanitizer, type Sanitizer } from "../render/sanitize.ts";
-import { TRUSTED_TYPES_POLICY_NAME } from "../render/trusted-types-policy.ts";
+import { TRUSTED_TYPES_POLICY_NAME } from "../contract/content-security-policy.ts";
 
 let sanitizer: Sanitizer | undefined;
 

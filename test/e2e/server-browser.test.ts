@@ -4,7 +4,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer as createHttpServer, type Server } from "node:http";
-import { TRUSTED_TYPES_POLICY } from "../../src/server/security-headers.ts";
+import { TRUSTED_TYPES_POLICY_NAME } from "../../src/contract/content-security-policy.ts";
 import type { RunningStudio } from "../../src/server/server.ts";
 import { launchBrowser, type Browser } from "./browser.ts";
 import { startBrowserStudio, type BrowserStudio } from "./running-studio.ts";
@@ -138,8 +138,8 @@ test("Trusted Types is enforced on the app origin, and the app cannot be framed"
       }
     }
     return attempts;
-  }, TRUSTED_TYPES_POLICY);
-  assert.deepEqual(policy, [`${TRUSTED_TYPES_POLICY}: created`, "attacker: refused"]);
+  }, TRUSTED_TYPES_POLICY_NAME);
+  assert.deepEqual(policy, [`${TRUSTED_TYPES_POLICY_NAME}: created`, "attacker: refused"]);
 
   const framing = await browser.context.newPage();
   await framing.goto(attackerUrl);
