@@ -32,7 +32,7 @@ export interface SanitizerLimits {
   maxTags: number;
   /**
    * Deepest element nesting (estimated from the tags); deeper input yields nothing. Chromium's HTML parser stops
-   * nesting at 512 levels anyway, and jsdom's tree building costs grow with depth (4 000 levels: 5 s).
+   * nesting at 512 levels anyway, and jsdom's tree building costs grow with depth, roughly with the square of it.
    */
   maxDepth: number;
 }
