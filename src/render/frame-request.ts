@@ -1,6 +1,7 @@
 // What an output frame in the studio is asked to show, for each active mime type: the frame draw the output-type
 // registry declares for it, as data for the frame protocol.
-import { isBoundedJsonObject, type FrameRenderRequest } from "./frame-protocol.ts";
+import type { FrameRenderRequest } from "../contract/frame-protocol.ts";
+import { isBoundedJsonObject } from "./frame-message-checks.ts";
 import { frameDrawOf } from "./output-types.ts";
 import type { FrameOutputPlan } from "./plan-types.ts";
 

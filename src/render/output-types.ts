@@ -7,7 +7,7 @@
 // with the library-backed types of its extensions. Anything not ranked is shown as text/plain if the bundle has it,
 // or named as not displayable.
 import { RASTER_MIME_TYPES } from "../images/raster.ts";
-import type { VegaMode } from "./frame-protocol.ts";
+import type { VegaMode } from "../contract/frame-protocol.ts";
 
 export const WIDGET_VIEW_MIME = "application/vnd.jupyter.widget-view+json";
 /** Not an output type: the notebook metadata key under which saved widget state lives. */

@@ -5,7 +5,7 @@ import type { MimeBundle } from "../notebook/types.ts";
 import type { UrlVerdict } from "../urls/types.ts";
 import { el, imageElement, type RenderHost } from "../render/dom.ts";
 import { frameRenderRequest } from "../render/frame-request.ts";
-import type { FrameRenderRequest } from "../render/frame-protocol.ts";
+import type { FrameRenderRequest } from "../contract/frame-protocol.ts";
 import { frameDrawOf } from "../render/output-types.ts";
 import type { FrameOutputPlan } from "../render/plan-types.ts";
 import { browserSanitizer } from "./browser-sanitizer.ts";
