@@ -11,7 +11,7 @@ import { collectHeadings, el, elementsUnder, imageElement, renderCells, type Ren
 import { buildFrameDocument } from "./frame-document.ts";
 import { PAGE_SIZER_SCRIPT } from "./frame-scripts.ts";
 import { renderMarkdown } from "./markdown.ts";
-import { PLOTLY_MIME, VEGA_MIME_TYPES, WIDGET_VIEW_MIME } from "./mime.ts";
+import { exportDrawOf } from "./output-types.ts";
 import type { FrameOutputPlan } from "./plan-types.ts";
 import { buildRenderPlan } from "./plan.ts";
 import { createSanitizer, type Sanitizer } from "./sanitize.ts";
@@ -27,9 +27,6 @@ export interface ExportOptions {
 }
 
 const NOTEBOOK_CSS = readFileSync(new URL("./notebook.css", import.meta.url), "utf8");
-
-/** Types drawn by a library the studio serves; a static file has no copy, so it shows a fallback. */
-const LIBRARY_MIME_TYPES: ReadonlySet<string> = new Set([PLOTLY_MIME, WIDGET_VIEW_MIME, ...VEGA_MIME_TYPES]);
 
 const LINK_REL = "noopener noreferrer nofollow";
 
@@ -74,7 +71,9 @@ class ExportHost implements RenderHost {
   }
 
   createActiveOutput(frame: FrameOutputPlan, doc: Document): Element {
-    if (LIBRARY_MIME_TYPES.has(frame.mime) && (frame.fallbackImage || frame.fallbackText !== undefined)) {
+    // Drawn by a library the studio serves, of which a static file has no copy: the bundle's own static copy is the
+    // better view, when it has one.
+    if (exportDrawOf(frame.mime) === "library" && (frame.fallbackImage || frame.fallbackText !== undefined)) {
       const box = el(doc, "div", "vt-fallback");
       if (frame.fallbackImage) box.appendChild(imageElement(doc, frame.fallbackImage));
       else box.appendChild(el(doc, "pre", "vt-text", frame.fallbackText));

@@ -9,6 +9,7 @@ import { sha256Source } from "./csp.ts";
 import { FRAME_SIZER_SCRIPT, JAVASCRIPT_OUTPUT_PRELUDE } from "./frame-scripts.ts";
 import { frameContentText, viewerMissingNote } from "./frame-request.ts";
 import { FRAME_STYLESHEET } from "./frame-style.ts";
+import { exportDrawOf } from "./output-types.ts";
 import {
   appendChild,
   attributeOf,
@@ -70,12 +71,12 @@ function frameSkeleton(bodyHtml: string | undefined): TreeDocument {
 export function buildFrameDocument(frame: FrameOutputPlan, renderers: FrameContentRenderers): FrameDocument {
   let doc: TreeDocument;
   const content = frameContentText(frame);
-  switch (frame.mime) {
-    case "text/html":
-    case "image/svg+xml":
+  const draw = exportDrawOf(frame.mime);
+  switch (draw) {
+    case "document":
       doc = frameSkeleton(content);
       break;
-    case "application/javascript": {
+    case "script": {
       doc = frameSkeleton(undefined);
       const body = bodyOf(doc);
       appendChild(body, createElement("div", { id: "output" }));
@@ -83,16 +84,15 @@ export function buildFrameDocument(frame: FrameOutputPlan, renderers: FrameConte
       appendChild(body, createElement("script", {}, scriptSafe(content)));
       break;
     }
-    case "text/markdown":
-    case "text/latex":
+    case "markdown":
       doc = frameSkeleton(undefined);
       for (const node of treeFromDom(renderers.markdownFragment(content))) appendChild(bodyOf(doc), node);
       break;
     default: {
-      // JSON, and library-backed types (vega, plotly, widgets) whose libraries a static file does not carry.
+      // Data, and library-backed types (vega, plotly, widgets) whose libraries a static file does not carry.
       doc = frameSkeleton(undefined);
       const body = bodyOf(doc);
-      if (frame.mime !== "application/json")
+      if (draw !== "text")
         appendChild(body, createElement("p", { class: "vt-frame-note" }, viewerMissingNote(frame.mime, "export")));
       appendChild(body, createElement("pre", {}, content));
     }

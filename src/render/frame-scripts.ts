@@ -1,19 +1,18 @@
 // The only scripts Vitrine itself puts in an export: one in the page, one in each output frame. Both are
-// allowed by hash in the page's CSP. Their text is fixed; nothing from a notebook is ever interpolated.
+// allowed by hash in the page's CSP. Their text is fixed; nothing from a notebook is ever interpolated. They speak
+// the frame protocol's export subset (EXPORT_FRAME_MESSAGES) over window messages: an export has no port handover.
 
-import { MAX_FRAME_HEIGHT, MIN_FRAME_HEIGHT } from "./frame-protocol.ts";
+import { EXPORT_FRAME_MESSAGES, MAX_FRAME_HEIGHT, MIN_FRAME_HEIGHT } from "../contract/frame-protocol.ts";
 
-export { MAX_FRAME_HEIGHT };
-
-/** Message a frame posts to its parent with its content height. The parent accepts nothing else. */
-export const FRAME_HEIGHT_MESSAGE = "vitrine:frame-height";
+/** The protocol's height message, the one message a frame posts to an export page; the page accepts nothing else. */
+const HEIGHT_MESSAGE = JSON.stringify(EXPORT_FRAME_MESSAGES.height);
 
 /** Runs in each output frame: reports the document height whenever it changes. */
 export const FRAME_SIZER_SCRIPT = `(() => {
   const report = () => {
     // The root's box, not its scrollHeight: scrollHeight never falls below the frame's current height.
     const h = Math.ceil(document.documentElement.getBoundingClientRect().height);
-    parent.postMessage({ type: "${FRAME_HEIGHT_MESSAGE}", height: h }, "*");
+    parent.postMessage({ type: ${HEIGHT_MESSAGE}, height: h }, "*");
   };
   const observer = new ResizeObserver(report);
   observer.observe(document.documentElement);
@@ -30,7 +29,7 @@ export const FRAME_SIZER_SCRIPT = `(() => {
 export const PAGE_SIZER_SCRIPT = `(() => {
   addEventListener("message", (event) => {
     const data = event.data;
-    if (typeof data !== "object" || data === null || data.type !== "${FRAME_HEIGHT_MESSAGE}") return;
+    if (typeof data !== "object" || data === null || data.type !== ${HEIGHT_MESSAGE}) return;
     const height = data.height;
     // Zero comes from a frame not laid out yet; it never shrinks a frame to nothing.
     if (typeof height !== "number" || !Number.isFinite(height) || height < 1) return;

@@ -8,7 +8,7 @@ import { readAcceptedDocument } from "../notebook/parse.ts";
 import type { Cell, ParsedNotebook } from "../notebook/types.ts";
 import type { TextRun } from "./terminal.ts";
 import { checkedRuns, compactRuns, highlightCode, type Highlighted } from "./highlight.ts";
-import { ACTIVE_MIME_TYPES } from "./mime.ts";
+import { ACTIVE_MIME_TYPES } from "./output-types.ts";
 import { notebookLanguage, type MarkdownToHtml } from "./plan.ts";
 
 /** The most bytes of cells a head carries (serialized): a first screen, with room to spare, not the file. */

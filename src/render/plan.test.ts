@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { Notebook, Output } from "../notebook/types.ts";
 import { buildRenderPlan } from "./plan.ts";
-import { chooseMimeType, MIME_PRIORITY } from "./mime.ts";
+import { chooseMimeType, MIME_PRIORITY } from "./output-types.ts";
 import type { CodeCellPlan, OutputPlan } from "./plan-types.ts";
 import { png } from "../../test/png-fixture.ts";
 import { renderMarkdown } from "./markdown.ts";

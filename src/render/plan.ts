@@ -1,6 +1,6 @@
 // Notebook to render plan. Pure: no DOM, no I/O. Decides what each cell and output becomes; drawing is elsewhere.
 import type { Cell, CodeCell, JsonObject, JsonValue, MimeBundle, Notebook, Output } from "../notebook/types.ts";
-import { ACTIVE_MIME_TYPES, WIDGET_STATE_MIME, chooseMimeType } from "./mime.ts";
+import { chooseMimeType, outputType, PLAIN_TEXT_MIME, WIDGET_STATE_MIME } from "./output-types.ts";
 import type { CellPlan, CellVisibility, ImageOutputPlan, OutputPlan, RenderPlan } from "./plan-types.ts";
 import { checkRasterImage, isRasterMimeType, RASTER_MIME_TYPES } from "../images/raster.ts";
 import { base64ImageDimensions } from "../images/image-dimensions.ts";
@@ -94,7 +94,7 @@ function imagePlan(
     };
   }
   const own = isObject(metadata[mime]) ? (metadata[mime] as JsonObject) : {};
-  const alt = textOf(bundle["text/plain"]) ?? "";
+  const alt = textOf(bundle[PLAIN_TEXT_MIME]) ?? "";
   const size = displaySize(
     positiveInt(own.width) ?? positiveInt(metadata.width),
     positiveInt(own.height) ?? positiveInt(metadata.height),
@@ -158,22 +158,24 @@ function dataOutputPlan(
       message: names.length ? `No viewer for this output (${names.join(", ")}).` : "This output is empty.",
     };
   }
-  if (isRasterMimeType(mime)) return imagePlan(mime, bundle, metadata, executionCount);
-  if (ACTIVE_MIME_TYPES.has(mime)) {
+  // A chosen type is a ranked one, and every ranked type is drawn somewhere.
+  const draw = outputType(mime)!.draw!;
+  if (draw.place === "frame") {
     const value = bundle[mime];
     return {
       kind: "frame",
       mime,
       content: value === undefined ? "" : value,
       fallbackImage: fallbackImageOf(bundle, metadata, executionCount),
-      fallbackText: textOf(bundle["text/plain"]),
+      fallbackText: textOf(bundle[PLAIN_TEXT_MIME]),
       executionCount,
     };
   }
+  if (draw.page.kind === "image") return imagePlan(mime, bundle, metadata, executionCount);
   const text = textOf(bundle[mime]) ?? "";
   return {
     kind: "text",
-    stream: mime === "application/vnd.jupyter.stderr" ? "stderr" : "result",
+    stream: draw.page.stream,
     runs: terminalTextToRuns(text),
     lineCount: countLines(text),
     executionCount,

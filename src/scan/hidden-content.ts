@@ -1,6 +1,7 @@
 // What only a notebook has: metadata that hides cells, code kept in raw cells or in metadata.
 
 import type { Cell, JsonObject, JsonValue } from "../notebook/types.ts";
+import { WIDGET_STATE_MIME, WIDGET_VIEW_MIME } from "../render/output-types.ts";
 import { reviewHtml } from "./html.ts";
 import { pythonParser } from "./python-tree.ts";
 import type { FindingSink } from "./sink.ts";
@@ -77,11 +78,7 @@ export function checkRawCell(cell: Cell, place: Place, sink: FindingSink): void 
 }
 
 /** Metadata keys whose values are large machine-written state, never code a person wrote. */
-const MACHINE_STATE = new Set([
-  "widgets",
-  "application/vnd.jupyter.widget-state+json",
-  "application/vnd.jupyter.widget-view+json",
-]);
+const MACHINE_STATE = new Set(["widgets", WIDGET_STATE_MIME, WIDGET_VIEW_MIME]);
 
 /**
  * Calls `visit` with every string in `value` (metadata, or JSON output data), its JSON path, and whether it lies in

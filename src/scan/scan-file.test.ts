@@ -6,6 +6,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { parseNotebook } from "../notebook/index.ts";
+import { OUTPUT_TYPES } from "../render/output-types.ts";
 import { scanFile } from "./scan-file.ts";
 import { htmlOutput, notebookJson } from "./test-notebook.ts";
 
@@ -178,4 +179,18 @@ test("pathological inputs stay bounded: deep nesting, long chains, unclosed subs
     scan("ok.py", `${"(".repeat(150)}eval(x)${")".repeat(150)}`).findings.map((finding) => finding.rule),
     ["dynamic-code"],
   );
+});
+
+test("each output type is read as the output-type registry says, and an unknown type is not read", () => {
+  const value = '<a href="javascript:alert(1)">y</a> ghp_abcdefghijklmnopqrstuvwxyz0123456789';
+  const types = [...OUTPUT_TYPES, { mime: "application/x-unknown", scan: undefined }];
+  for (const { mime, scan: read } of types) {
+    const text = notebookJson([{ source: "", outputs: [htmlOutput(value, mime)] }]);
+    const rules = new Set(scan("n.ipynb", text).findings.map((finding) => finding.rule));
+    assert.equal(rules.has("secret"), read?.secrets === true, `${mime}: secrets`);
+    const markup = read?.read === "html" || read?.read === "markdown";
+    assert.equal(rules.has("url-verdict"), markup, `${mime}: read as markup`);
+    assert.equal(rules.has("active-output"), read?.read === "script" || markup, `${mime}: active content`);
+    assert.equal(rules.has("markup-injection"), read?.read === "raster", `${mime}: markup in image data`);
+  }
 });

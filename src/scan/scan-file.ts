@@ -12,8 +12,8 @@ import {
 import type { Cell, JsonObject, Output } from "../notebook/types.ts";
 import { positionAt } from "../notebook/position.ts";
 import { decodeUtf8 } from "../notebook/utf8.ts";
-import { isRasterMimeType } from "../images/raster.ts";
 import { DEFAULT_MARKDOWN_LIMITS, renderMarkdown, type MarkdownLimits } from "../render/markdown.ts";
+import { outputType } from "../render/output-types.ts";
 import { languageOfPath, notebookLanguage, scanCode, type CodeScanState } from "./code-scan.ts";
 import { newFileContext } from "./context.ts";
 import { mayHoldMarkup, reportHtml } from "./html.ts";
@@ -60,13 +60,6 @@ export interface ScanOptions {
 
 // Math is left as its source: typesetting cannot add active content, and KaTeX is the slowest part of markdown.
 const MARKDOWN_LIMITS: MarkdownLimits = { ...DEFAULT_MARKDOWN_LIMITS, maxMathExpressions: 0 };
-
-/** Output mime types drawn as HTML (in a sandboxed frame): checked for active content. */
-const HTML_OUTPUT_TYPES = new Set(["text/html", "image/svg+xml"]);
-/** Output mime types that are code run in the output's frame. */
-const SCRIPT_OUTPUT_TYPES = new Set(["application/javascript", "text/javascript", "application/x-javascript"]);
-/** Output text that may carry a secret (printed keys, tokens in tracebacks). Images and JSON state are skipped. */
-const TEXT_OUTPUT_TYPES = new Set(["text/plain", "text/html", "text/markdown", "text/latex"]);
 
 export function scanFile(input: ScanFileInput, options: ScanOptions = {}): ScanResult {
   const sink = new FindingSink();
@@ -266,14 +259,23 @@ function scanOutput(
       continue;
     }
     const reporter = at(value, mime);
-    if (TEXT_OUTPUT_TYPES.has(mime) || SCRIPT_OUTPUT_TYPES.has(mime)) reportSecrets(reporter);
-    if (HTML_OUTPUT_TYPES.has(mime)) reportHtml(value, reporter, "output", urlPolicy);
-    else if (mime === "text/markdown" && needsHtmlCheck(value))
-      reportHtml(renderMarkdown(value, MARKDOWN_LIMITS), reporter, "output", urlPolicy);
-    else if (SCRIPT_OUTPUT_TYPES.has(mime))
-      reporter.report("active-output", 0, "output is JavaScript, run in its sandboxed frame");
-    else if (isRasterMimeType(mime))
-      checkMarkup(value, `the ${mime} output`, { ...place, part: mime, line: 1, column: 1 }, sink);
+    // How the output-type registry says this type is read; a type it does not know is not read.
+    const scan = outputType(mime)?.scan;
+    if (scan?.secrets) reportSecrets(reporter);
+    switch (scan?.read) {
+      case "html":
+        reportHtml(value, reporter, "output", urlPolicy);
+        break;
+      case "markdown":
+        if (needsHtmlCheck(value)) reportHtml(renderMarkdown(value, MARKDOWN_LIMITS), reporter, "output", urlPolicy);
+        break;
+      case "script":
+        reporter.report("active-output", 0, "output is JavaScript, run in its sandboxed frame");
+        break;
+      case "raster":
+        checkMarkup(value, `the ${mime} output`, { ...place, part: mime, line: 1, column: 1 }, sink);
+        break;
+    }
   }
 }
 

@@ -1,13 +1,14 @@
 // Output frames in the studio page: one `<iframe sandbox="allow-scripts">` per active output, its document from
 // the content origin, created when the output comes near the viewport and torn down when it is far away (so very
 // long notebooks keep a bounded number of live frames). The page talks to a frame only through the protocol in
-// src/render/frame-protocol.ts.
+// src/contract/frame-protocol.ts.
 import {
-  clampFrameHeight,
   FRAME_CONNECT,
-  parseFrameMessage,
+  type FrameConnectMessage,
   type FrameRenderRequest,
-} from "../render/frame-protocol.ts";
+  type PageToFrameMessage,
+} from "../contract/frame-protocol.ts";
+import { clampFrameHeight, parseFrameMessage } from "../render/frame-message-checks.ts";
 
 /** Frames are created this far before they scroll into view. */
 const CREATE_MARGIN = "1500px 0px";
@@ -110,11 +111,13 @@ class OutputFrameSlot {
     this.port = channel.port1;
     channel.port1.onmessage = (event) => this.receive(event.data);
     // The frame's origin is opaque, so "*" is the only target that reaches it; the message carries no secret.
-    target.postMessage({ type: FRAME_CONNECT }, "*", [channel.port2]);
+    const connect: FrameConnectMessage = { type: FRAME_CONNECT };
+    target.postMessage(connect, "*", [channel.port2]);
+    const send = (message: PageToFrameMessage) => channel.port1.postMessage(message);
     const request = this.options.request();
-    if (!(request instanceof Promise)) return channel.port1.postMessage(request);
+    if (!(request instanceof Promise)) return send(request);
     // Sent only if this is still the frame's port: a frame destroyed meanwhile has closed it.
-    void request.then((ready) => this.port === channel.port1 && channel.port1.postMessage(ready));
+    void request.then((ready) => this.port === channel.port1 && send(ready));
   }
 
   private receive(data: unknown): void {

@@ -4,9 +4,9 @@
 import type { MimeBundle } from "../notebook/types.ts";
 import type { UrlVerdict } from "../urls/types.ts";
 import { el, imageElement, type RenderHost } from "../render/dom.ts";
-import { frameRenderRequest, MARKDOWN_FRAME_MIME_TYPES } from "../render/frame-request.ts";
-import type { FrameRenderRequest } from "../render/frame-protocol.ts";
-import { PLOTLY_MIME, VEGA_MIME_TYPES, WIDGET_VIEW_MIME } from "../render/mime.ts";
+import { frameRenderRequest } from "../render/frame-request.ts";
+import type { FrameRenderRequest } from "../contract/frame-protocol.ts";
+import { frameDrawOf } from "../render/output-types.ts";
 import type { FrameOutputPlan } from "../render/plan-types.ts";
 import { browserSanitizer } from "./browser-sanitizer.ts";
 import { loadMarkdown } from "./markdown-module.ts";
@@ -57,12 +57,12 @@ export class StudioHost implements RenderHost {
 
   createActiveOutput(frame: FrameOutputPlan, doc: Document): Element {
     const hasFallback = frame.fallbackImage !== undefined || frame.fallbackText !== undefined;
+    const draw = frameDrawOf(frame.mime);
     // A widget view needs its kernel, which a reader has not got: the saved static copy is the faithful view.
-    if (frame.mime === WIDGET_VIEW_MIME && hasFallback)
-      return staticCopy(doc, frame, "its widgets need a running kernel");
+    if (draw?.kind === "widget" && hasFallback) return staticCopy(doc, frame, "its widgets need a running kernel");
     let request: () => FrameRenderRequest | Promise<FrameRenderRequest>;
     let reservedHeight: number | undefined;
-    if (MARKDOWN_FRAME_MIME_TYPES.has(frame.mime)) {
+    if (draw?.kind === "markdown") {
       // Markdown and LaTeX outputs are typeset and sanitized when their frame is first made (near the viewport),
       // not while the cells are drawn: the first screen does not wait for math its frames show later, nor for the
       // markdown renderer to start (web/markdown-module.ts).
@@ -71,7 +71,7 @@ export class StudioHost implements RenderHost {
         (built ??= loadMarkdown().then(({ renderMarkdown }) =>
           frameRenderRequest(frame, (source) => browserSanitizer().sanitizeToString(renderMarkdown(source))),
         ));
-    } else if (isLibraryMime(frame.mime)) {
+    } else if (draw?.kind === "plotly" || draw?.kind === "vega") {
       // A plotly or vega output the frame cannot draw (its spec is a URL to fetch) still has its saved image: the
       // request decides, so it is built now.
       const built = frameRenderRequest(frame, noMarkdown);
@@ -147,13 +147,9 @@ export class StudioHost implements RenderHost {
   }
 }
 
-/** The markdown renderer handed to outputs that are not markdown (MARKDOWN_FRAME_MIME_TYPES), which never call it. */
+/** The markdown renderer handed to outputs whose frame does not draw markdown, which never call it. */
 function noMarkdown(): never {
   throw new Error("only a markdown or LaTeX output renders markdown");
-}
-
-function isLibraryMime(mime: string): boolean {
-  return mime === PLOTLY_MIME || VEGA_MIME_TYPES.includes(mime);
 }
 
 function staticCopy(doc: Document, frame: FrameOutputPlan, why: string): Element {

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Page } from "playwright-core";
+import { EXPORT_FRAME_MESSAGES } from "../../src/contract/frame-protocol.ts";
 import { parseNotebook } from "../../src/notebook/parse.ts";
 import { NotebookError } from "../../src/notebook/errors.ts";
 import { exportNotebookHtml } from "../../src/render/export.ts";
@@ -183,7 +184,7 @@ describe("output frames", () => {
   });
 
   test("a frame's forged height message cannot size another frame or exceed the cap", async () => {
-    const script = `parent.postMessage({ type: "vitrine:frame-height", height: 1e9 }, "*");`;
+    const script = `parent.postMessage({ type: ${JSON.stringify(EXPORT_FRAME_MESSAGES.height)}, height: 1e9 }, "*");`;
     const nb = {
       nbformat: 4,
       nbformat_minor: 5,

@@ -5,7 +5,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import type { Page } from "playwright-core";
-import { MAX_FRAME_HEIGHT } from "../../src/render/frame-protocol.ts";
+import { MAX_FRAME_HEIGHT } from "../../src/contract/frame-protocol.ts";
 import { launchBrowser, type Browser } from "./browser.ts";
 import { pageAttackNotebook } from "./hostile-notebooks.ts";
 import { startBrowserStudio, type BrowserStudio } from "./running-studio.ts";

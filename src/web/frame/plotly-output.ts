@@ -1,6 +1,6 @@
 // A plotly figure (application/vnd.plotly.v1+json) drawn with the served plotly.js, as JupyterLab's plotly
 // renderer draws it: the figure's data, layout, frames and config, with the mode bar.
-import type { FrameJson, FrameJsonObject } from "../../render/frame-protocol.ts";
+import type { FrameJson, FrameJsonObject } from "../../contract/frame-protocol.ts";
 import {
   PLOTLY_TOPOJSON,
   TOPOJSON_NAMES,

@@ -4,12 +4,8 @@
 // export's srcdoc frames; plotly and vega outputs are drawn with the libraries the content origin serves, and
 // classic JavaScript outputs get requirejs. The shell reports the document's height and passes link clicks to the
 // page, which checks them; it never reads anything but the render request from the port.
-import {
-  FRAME_CONNECT,
-  parseFrameRenderRequest,
-  type FrameMessage,
-  type FrameRenderRequest,
-} from "../../render/frame-protocol.ts";
+import { FRAME_CONNECT, type FrameRenderRequest, type FrameToPageMessage } from "../../contract/frame-protocol.ts";
+import { parseFrameRenderRequest } from "../../render/frame-message-checks.ts";
 import { JAVASCRIPT_OUTPUT_PRELUDE } from "../../render/frame-scripts.ts";
 import { FRAME_STYLESHEET } from "../../render/frame-style.ts";
 import { drawPlotly } from "./plotly-output.ts";
@@ -30,7 +26,7 @@ const closest = Element.prototype.closest;
 const getAttribute = Element.prototype.getAttribute;
 const getAttributeNS = Element.prototype.getAttributeNS;
 
-function send(message: FrameMessage): void {
+function send(message: FrameToPageMessage): void {
   if (port) apply(postOnPort, port, [message]);
 }
 

@@ -1,7 +1,7 @@
 // A Vega or Vega-Lite spec drawn with the served vega-embed, in the mode that needs no 'unsafe-eval': Vega
 // normally compiles each expression into a Function, which the frame CSP forbids; with `ast: true` vega-embed
 // keeps the parsed expressions and evaluates them with vega-interpreter (bundled in vega-embed's build).
-import type { FrameJsonObject, VegaMode } from "../../render/frame-protocol.ts";
+import type { FrameJsonObject, VegaMode } from "../../contract/frame-protocol.ts";
 import { libraryGlobal, loadLibraries } from "./libraries.ts";
 
 type VegaEmbed = (element: HTMLElement, spec: FrameJsonObject, options: Record<string, unknown>) => Promise<unknown>;

@@ -1,15 +1,13 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
-  isBoundedJsonObject,
   MAX_FRAME_HEIGHT,
   MAX_FRAME_LINK_CHARS,
   MAX_FRAME_SPEC_DEPTH,
   MAX_FRAME_SPEC_VALUES,
   MIN_FRAME_HEIGHT,
-  parseFrameMessage,
-  parseFrameRenderRequest,
-} from "./frame-protocol.ts";
+} from "../contract/frame-protocol.ts";
+import { isBoundedJsonObject, parseFrameMessage, parseFrameRenderRequest } from "./frame-message-checks.ts";
 import { frameRenderRequest } from "./frame-request.ts";
 import type { FrameOutputPlan } from "./plan-types.ts";
 
