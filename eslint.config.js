@@ -90,6 +90,31 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser } },
   },
   {
+    // Code that runs in the browser (the studio page bundles these layers) takes the API's schemas as types only:
+    // a value import would bring the schema library into the page's bundle. The contract's plain constants
+    // (limits.ts, http-names.ts, notebook-head-constants.ts) import nothing and may be imported as values.
+    files: ["src/{web,render,urls,notebook,images}/**/*.{ts,tsx}"],
+    ignores: ["src/**/*.test.ts"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["typebox", "typebox/*", "@fastify/*"],
+              message: "Schema and server libraries stay out of the studio page's bundle.",
+            },
+            {
+              group: ["**/contract/api-*", "**/contract/notebook-head-format*"],
+              allowTypeImports: true,
+              message: "Import the API's schemas with `import type`: their values would bring TypeBox into the page.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ["src/web/**/*.{ts,tsx}"],
     ignores: ["src/web/**/*.test.ts"],
     rules: {

@@ -61,3 +61,18 @@ test("imports the layers allow pass", async () => {
   );
   assert.deepEqual(ids, []);
 });
+
+test("code the studio page bundles takes the API's schemas as types only, and its plain constants as values", async () => {
+  const value = await ruleIds(
+    "src/web/made-up.ts",
+    `import { Session } from "../contract/api-session.ts";\nexport const x = Session;\n`,
+  );
+  assert.ok(value.includes("@typescript-eslint/no-restricted-imports"), value.join(", "));
+  const library = await ruleIds("src/render/made-up.ts", `import { Type } from "typebox";\nexport const x = Type;\n`);
+  assert.ok(library.includes("@typescript-eslint/no-restricted-imports"), library.join(", "));
+  const allowed = await ruleIds(
+    "src/web/made-up.ts",
+    `import type { Session } from "../contract/api-session.ts";\nimport { CSRF_HEADER } from "../contract/http-names.ts";\nexport const x: Session | string = CSRF_HEADER;\n`,
+  );
+  assert.deepEqual(allowed, []);
+});

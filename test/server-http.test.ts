@@ -224,6 +224,38 @@ test("/api/openapi.json describes every route the app origin serves", async () =
     for (const [m, op] of Object.entries(methods)) assert.ok(op.summary, `${m} ${path} has a summary`);
 });
 
+test("/api/openapi.json gives every answer a schema: each 2xx its own, every 4XX and 5XX the shared error", async () => {
+  interface Answer {
+    description?: string;
+    content?: Record<string, { schema?: { $ref?: string } }>;
+  }
+  const spec = (await t.call(undefined, { method: "GET", url: "/api/openapi.json" })).json() as {
+    paths: Record<string, Record<string, { responses: Record<string, Answer> }>>;
+    components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
+  };
+  assert.deepEqual(Object.keys(spec.components.schemas.ApiError?.properties ?? {}).slice(0, 2), ["error", "message"]);
+  for (const [path, operations] of Object.entries(spec.paths)) {
+    for (const [method, { responses }] of Object.entries(operations)) {
+      const where = `${method.toUpperCase()} ${path}`;
+      const successes = Object.entries(responses).filter(([status]) => /^2/.test(status));
+      assert.ok(successes.length > 0, `${where} has no 2xx answer`);
+      for (const [status, answer] of successes) {
+        assert.notEqual(answer.description, "Default Response", `${where} ${status} is not described`);
+        if (status === "204") {
+          assert.equal(answer.content, undefined, `${where} 204 has a body`);
+          continue;
+        }
+        const media = Object.values(answer.content ?? {});
+        assert.ok(media.length > 0 && media.every((m) => m.schema !== undefined), `${where} ${status} has no schema`);
+      }
+      for (const range of ["4XX", "5XX"]) {
+        const schema = responses[range]?.content?.["application/json"]?.schema;
+        assert.equal(schema?.$ref, "#/components/schemas/ApiError", `${where} ${range}`);
+      }
+    }
+  }
+});
+
 test("security.txt follows RFC 9116 and points at the security policy", async () => {
   const r = await t.call(undefined, { method: "GET", url: "/.well-known/security.txt" });
   assert.equal(r.headers["content-type"], "text/plain; charset=utf-8");

@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { HEAD_MAX_CELL_BYTES, HEAD_MAX_CELLS, notebookHead, PENDING_OUTPUT, readHead } from "./notebook-head.ts";
+import { HEAD_MAX_CELL_BYTES, HEAD_MAX_CELLS, PENDING_OUTPUT } from "../contract/notebook-head-constants.ts";
+import { notebookHead, readHead } from "./notebook-head.ts";
 import { planCellRange } from "./cell-plans.ts";
 import type { CodeCell, DisplayDataOutput } from "../notebook/types.ts";
 import { parseNotebook } from "../notebook/parse.ts";

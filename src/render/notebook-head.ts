@@ -4,6 +4,10 @@
 // reads one through the same model and checks as a whole file (readHead), and draws the rest once the bytes are in.
 // With its cells a head carries what the page would otherwise work out before drawing them, made by the same code
 // on the server: the code cells highlighted, and the markdown cells' HTML, which the page sanitizes as its own.
+// The head's wire format, its type and constants, is the API's (contract/notebook-head-format.ts); this module
+// makes heads and reads them.
+import type { NotebookHead } from "../contract/notebook-head-format.ts";
+import { HEAD_MAX_CELL_BYTES, HEAD_MAX_CELLS, PENDING_OUTPUT } from "../contract/notebook-head-constants.ts";
 import { readAcceptedDocument } from "../notebook/parse.ts";
 import type { Cell, ParsedNotebook } from "../notebook/types.ts";
 import type { TextRun } from "./terminal.ts";
@@ -11,46 +15,8 @@ import { checkedRuns, compactRuns, highlightCode, type Highlighted } from "./hig
 import { ACTIVE_MIME_TYPES } from "./output-types.ts";
 import { notebookLanguage, type MarkdownToHtml } from "./plan.ts";
 
-/** The most bytes of cells a head carries (serialized): a first screen, with room to spare, not the file. */
-export const HEAD_MAX_CELL_BYTES = 256 * 1024;
-/** Most cells in a head: far more than a screen shows, even of one-line cells. */
-export const HEAD_MAX_CELLS = 64;
-
-/**
- * What a head carries instead of an output's content when that content is too large for it. Only the content of
- * types drawn in an output frame is left out (the choice of type, which goes by the bundle's keys, is unchanged),
- * so the page draws the output's place at once and the output itself once the notebook's bytes are in. A notebook
- * whose own output is this text loses nothing: every cell drawn from a head is drawn again from the bytes when it
- * differs, and this one then does.
- */
-export const PENDING_OUTPUT = "vitrine:pending-output";
 /** Frame contents longer than this (characters) are left out of a cell that would not fit in the head otherwise. */
 const PENDING_OVER_CHARS = 16 * 1024;
-
-/** A head as the server sends it. */
-export interface NotebookHead {
-  /** The stored bytes the head was made from (the raw download's ETag, without quotes). */
-  sha256: string;
-  /** The file's own nbformat version, and whether the model upgraded it (as parseNotebook says). */
-  original: ParsedNotebook["original"];
-  upgraded: boolean;
-  /** Cells in the whole notebook; `notebook.cells` holds the first of them. */
-  cellCount: number;
-  /** A valid nbformat 4 document: the notebook's version and metadata, and its first cells as the model reads them. */
-  notebook: { nbformat: 4; nbformat_minor: number; metadata: unknown; cells: unknown[] };
-  /**
-   * The code cells' sources highlighted as the page would (render/highlight.ts), one entry a cell of `notebook.cells`
-   * (null for the others), in the language the page would use: a page that drew the head would otherwise compile a
-   * grammar and highlight before its first screen is drawn. Runs are [text, classes joined by spaces].
-   */
-  highlighted: { language: string; cells: ([string, string][] | null)[] };
-  /**
-   * The markdown cells' HTML as render/markdown.ts makes it, one entry a cell of `notebook.cells` (null for the
-   * others): not safe, the page sanitizes it as it would its own (DOMPurify, in the browser). A page that drew the
-   * head would otherwise start marked and KaTeX before its first screen, a large part of its start-up.
-   */
-  markdown: (string | null)[];
-}
 
 /**
  * The head of a parsed notebook: cells from the first while their serialized size stays within

@@ -4,20 +4,16 @@
 //   the authenticated scope: a live session, the CSRF token on non-GET, request.user set; every other route,
 //   including those added by later features (AUTHENTICATED_ROUTES), lives there.
 
-import Fastify, { type FastifyInstance } from "fastify";
-import { Ajv } from "ajv";
+import Fastify, { type FastifyInstance, type onRouteHookHandler } from "fastify";
 import rateLimit from "@fastify/rate-limit";
 import swagger from "@fastify/swagger";
+import { uploadForm } from "../contract/api-files.ts";
+import { CSRF_HEADER, REQUEST_ID_HEADER, SESSION_COOKIE } from "../contract/http-names.ts";
 import { registerErrorHandling } from "./error-handler.ts";
-import { fastifyOptions } from "./fastify-options.ts";
+import { compileValidator, fastifyOptions } from "./fastify-options.ts";
 import { TRUST_STATEMENTS } from "./files.ts";
-import {
-  authenticate,
-  refuseCrossSite,
-  refuseForeignHost,
-  refuseUnexpectedBody,
-  CSRF_HEADER,
-} from "./request-guards.ts";
+import { authenticate, refuseCrossSite, refuseForeignHost, refuseUnexpectedBody } from "./request-guards.ts";
+import { registerSharedSchemas } from "./shared-schemas.ts";
 import { registerAppSecurityHeaders } from "./security-headers.ts";
 import type { Studio, StudioRoutePlugin } from "./studio.ts";
 import { adminRoutes } from "./routes/admin-routes.ts";
@@ -29,13 +25,6 @@ import { urlCheckRoutes } from "./routes/url-safety-routes.ts";
 import { workspaceRoutes } from "./routes/workspace-routes.ts";
 import { studioUi } from "./studio-ui.ts";
 
-const ERROR_DOCUMENTATION = {
-  description: "an error: a stable code and a message (a 500 also carries requestId)",
-  type: "object",
-  required: ["error", "message"],
-  properties: { error: { type: "string" }, message: { type: "string" }, requestId: { type: "string" } },
-};
-
 /** Route plugins that need a signed-in user; they get request.user and CSRF protection without asking. */
 export const AUTHENTICATED_ROUTES: StudioRoutePlugin[] = [
   sessionRoutes,
@@ -46,32 +35,18 @@ export const AUTHENTICATED_ROUTES: StudioRoutePlugin[] = [
   urlCheckRoutes,
 ];
 
-const UPLOAD_BODY_DOCUMENTATION = {
-  type: "object",
-  required: ["acknowledgment", "file"],
-  properties: {
-    acknowledgment: {
-      type: "string",
-      enum: Object.keys(TRUST_STATEMENTS),
-      description: "the trust statement the user agreed to; must come before the files",
-    },
-    file: {
-      type: "array",
-      items: { type: "string", format: "binary" },
-      description: "one part per file; the part's filename is the file's path in the workspace",
-    },
-  },
-};
+const UPLOAD_BODY_DOCUMENTATION = uploadForm(Object.keys(TRUST_STATEMENTS));
 
 export interface BuildOptions {
   /** Sees every route as it is added: how the OpenAPI coverage test knows what the server really serves. */
-  onRoute?: (route: { method: string | string[]; url: string }) => void;
+  onRoute?: onRouteHookHandler;
 }
 
 export async function buildAppOrigin(studio: Studio, options: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify(fastifyOptions(studio));
   if (options.onRoute) app.addHook("onRoute", options.onRoute);
   app.setValidatorCompiler(compileValidator);
+  registerSharedSchemas(app);
   app.decorateRequest("user", null);
   app.decorateRequest("session", null);
   // Only JSON bodies (and multipart, inside the upload route's scope): a text/plain body is how a cross-site form
@@ -81,7 +56,7 @@ export async function buildAppOrigin(studio: Studio, options: BuildOptions = {})
   registerErrorHandling(app);
   await registerAppSecurityHeaders(app, studio.config);
   app.addHook("onRequest", async (request, reply) => {
-    reply.header("x-request-id", request.id);
+    reply.header(REQUEST_ID_HEADER, request.id);
   });
   app.addHook("onRequest", refuseForeignHost(studio.config.appUrl));
   app.addHook("onRequest", refuseCrossSite(studio.config.appUrl.origin));
@@ -90,25 +65,20 @@ export async function buildAppOrigin(studio: Studio, options: BuildOptions = {})
   await app.register(swagger, {
     // The upload route reads its multipart body itself (no body schema to validate against), so its body is
     // described here, for the OpenAPI document only.
-    // Every error has the same shape, documented once here for all routes.
     transform: ({ schema, url, route }) => ({
-      schema: {
-        ...schema,
-        ...(route.config?.multipartBody ? { body: UPLOAD_BODY_DOCUMENTATION } : {}),
-        response: {
-          ...(schema?.response as object | undefined),
-          "4XX": ERROR_DOCUMENTATION,
-          "5XX": ERROR_DOCUMENTATION,
-        },
-      },
+      schema: route.config?.multipartBody ? { ...schema, body: UPLOAD_BODY_DOCUMENTATION } : schema,
       url,
     }),
+    // Shared schemas are listed under components by their $id (ApiError, not def-0).
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === "string" ? json.$id : `def-${i}`),
+    },
     openapi: {
       openapi: "3.1.0",
       info: { title: "Vitrine studio API", version: "1" },
       components: {
         securitySchemes: {
-          session: { type: "apiKey", in: "cookie", name: "__Host-vitrine-session" },
+          session: { type: "apiKey", in: "cookie", name: SESSION_COOKIE },
           csrf: { type: "apiKey", in: "header", name: CSRF_HEADER },
         },
       },
@@ -133,25 +103,4 @@ export async function buildAppOrigin(studio: Studio, options: BuildOptions = {})
     for (const plugin of AUTHENTICATED_ROUTES) await scope.register(plugin, { studio });
   });
   return app;
-}
-
-// Bodies are validated strictly (no coercion: the string "5" is not the number 5), while params and query
-// strings, which are always text, are coerced to the types their schemas name.
-const strictAjv = new Ajv({
-  removeAdditional: false,
-  useDefaults: true,
-  coerceTypes: false,
-  allErrors: false,
-  strict: false,
-});
-const coercingAjv = new Ajv({
-  removeAdditional: false,
-  useDefaults: true,
-  coerceTypes: "array",
-  allErrors: false,
-  strict: false,
-});
-
-function compileValidator({ schema, httpPart }: { schema: object; httpPart?: string }) {
-  return (httpPart === "body" ? strictAjv : coercingAjv).compile(schema);
 }

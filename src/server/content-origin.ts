@@ -3,6 +3,7 @@
 // is 404, so that nothing of the app (its API, its session) can be reached through it.
 
 import Fastify, { type FastifyInstance } from "fastify";
+import { REQUEST_ID_HEADER } from "../contract/http-names.ts";
 import { fastifyOptions } from "./fastify-options.ts";
 import { registerErrorHandling } from "./error-handler.ts";
 import { refuseForeignHost } from "./request-guards.ts";
@@ -25,7 +26,7 @@ export async function buildContentOrigin(studio: Studio): Promise<FastifyInstanc
   registerErrorHandling(app);
   registerContentSecurityHeaders(app, studio.config);
   app.addHook("onRequest", async (request, reply) => {
-    reply.header("x-request-id", request.id);
+    reply.header(REQUEST_ID_HEADER, request.id);
   });
   app.addHook("onRequest", refuseForeignHost(studio.config.contentUrl));
   for (const plugin of CONTENT_ROUTES) await app.register(plugin, { studio });

@@ -3,6 +3,7 @@
 // request id, logged with its stack, while the client sees neither stack nor internals.
 
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { ErrorPlace } from "../contract/api-answers.ts";
 import { NotebookError } from "../notebook/index.ts";
 import { AppError } from "./errors.ts";
 
@@ -35,7 +36,7 @@ export function sendError(
   status: number,
   code: string,
   message: string,
-  extra?: Record<string, unknown>,
+  extra?: ErrorPlace,
 ): FastifyReply {
   return reply
     .code(status)
@@ -54,8 +55,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
       return sendError(reply, error.status, error.code, error.message, error.details);
     }
     if (error instanceof NotebookError) {
-      const { error: _code, message: _message, ...place } = error.toJSON();
-      return sendError(reply, 400, error.code, error.format(), place);
+      return sendError(reply, 400, error.code, error.format(), { file: error.file, ...error.location });
     }
     if (error.validation) {
       const where = error.validationContext ?? "request";

@@ -1,6 +1,9 @@
-// Server options both origins share: logging, proxy trust, body limit, request ids, shutdown behaviour.
+// Server options both origins share: logging, proxy trust, body limit, request ids, shutdown behaviour; and how
+// the app origin's route schemas validate requests.
 
 import { randomUUID } from "node:crypto";
+import { Ajv } from "ajv";
+import { HTTP_URL_FORMAT } from "../contract/api-url-check.ts";
 import type { Studio } from "./studio.ts";
 
 /** Largest JSON body; uploads are multipart and have their own limit. */
@@ -18,4 +21,36 @@ export function fastifyOptions(studio: Studio) {
     // "idle": on close, keep-alive connections without a request are dropped at once; those with one finish it.
     forceCloseConnections: "idle" as const,
   };
+}
+
+// Bodies are validated strictly (no coercion: the string "5" is not the number 5; an unknown field is refused,
+// never removed), while params and query strings, which are always text, are coerced to the types their schemas
+// name. Errors carry the schema that refused the value (verbose), so that a refusal can say what was expected.
+const strictAjv = new Ajv({
+  removeAdditional: false,
+  useDefaults: true,
+  coerceTypes: false,
+  allErrors: false,
+  strict: false,
+  verbose: true,
+});
+const coercingAjv = new Ajv({
+  removeAdditional: false,
+  useDefaults: true,
+  coerceTypes: "array",
+  allErrors: false,
+  strict: false,
+});
+for (const ajv of [strictAjv, coercingAjv]) {
+  ajv.addFormat(HTTP_URL_FORMAT, { type: "string", validate: isHttpUrl });
+}
+
+function isHttpUrl(value: string): boolean {
+  const parsed = URL.parse(value);
+  return parsed !== null && (parsed.protocol === "http:" || parsed.protocol === "https:");
+}
+
+/** The validator compiler of the app origin's routes (and of a route that must validate the same way anywhere). */
+export function compileValidator({ schema, httpPart }: { schema: object; httpPart?: string }) {
+  return (httpPart === "body" ? strictAjv : coercingAjv).compile(schema);
 }

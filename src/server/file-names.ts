@@ -3,9 +3,9 @@
 // (blobs are stored by hash), but they also become download names on other people's machines, which is why
 // Windows device names, bidi overrides and control characters are refused too.
 
+import { MAX_PATH_BYTES } from "../contract/limits.ts";
 import { AppError } from "./errors.ts";
 
-export const MAX_PATH_BYTES = 1024;
 export const MAX_SEGMENT_BYTES = 255;
 export const MAX_PATH_DEPTH = 32;
 

@@ -4,11 +4,11 @@
 import { isIP } from "node:net";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { ServerConfig } from "./config.ts";
-import { csrfTokenMatches, findSession, SESSION_COOKIE } from "./auth/sessions.ts";
+import { CSRF_HEADER, SESSION_COOKIE } from "../contract/http-names.ts";
+import { csrfTokenMatches, findSession } from "./auth/sessions.ts";
 import type { Db } from "./storage/database.ts";
 import { AppError } from "./errors.ts";
 
-export const CSRF_HEADER = "x-csrf-token";
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /**

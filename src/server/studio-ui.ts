@@ -2,6 +2,8 @@
 // app, which then shows that page), so that a shared or bookmarked address opens where it points.
 import { fileURLToPath } from "node:url";
 import type { FastifyReply } from "fastify";
+import { Type } from "typebox";
+import { bytesAnswer, textAnswer, withErrors } from "../contract/api-answers.ts";
 import { AppError, notFound } from "./errors.ts";
 import { BundleMissingError, loadBundle, type BundleFile } from "./static-bundle.ts";
 import { pagePreloads, withPreloads } from "./page-preloads.ts";
@@ -51,7 +53,13 @@ export const studioUi: StudioRoutePlugin = async (app) => {
   for (const page of UI_PAGES) {
     app.get(
       page,
-      { schema: { summary: "The studio UI (its router shows the page for this address)", tags: ["ui"] } },
+      {
+        schema: {
+          summary: "The studio UI (its router shows the page for this address)",
+          tags: ["ui"],
+          response: withErrors({ 200: textAnswer("text/html", "the UI's page") }),
+        },
+      },
       async (request, reply) => {
         if (files instanceof AppError) throw files;
         // The page differs by address (its preloads) and is small: no ETag, and the app origin's no-store stands.
@@ -63,7 +71,16 @@ export const studioUi: StudioRoutePlugin = async (app) => {
   }
   app.get(
     "/assets/*",
-    { schema: { summary: "The studio UI's scripts and styles", tags: ["ui"] } },
+    {
+      schema: {
+        summary: "The studio UI's scripts and styles",
+        tags: ["ui"],
+        response: withErrors({
+          200: bytesAnswer("the file, with its media type"),
+          304: Type.Null({ description: "not modified: the If-None-Match ETag is the file's" }),
+        }),
+      },
+    },
     async (request, reply) =>
       sendBundleFile(reply, request.headers["if-none-match"], lookup(request.url.split("?", 1)[0]!)),
   );

@@ -1,7 +1,7 @@
 // What every route plugin of the studio is handed: the settings, the database and the file store. One object, so
 // that a plugin registered later (the image proxy, the URL check) needs nothing else to find its way.
 
-import type { FastifyPluginAsync } from "fastify";
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { ServerConfig } from "./config.ts";
 import type { Db } from "./storage/database.ts";
 import type { BlobStore } from "./storage/blob-store.ts";
@@ -26,7 +26,8 @@ export interface Studio {
   notebookHeads: NotebookHeads;
 }
 
-export type StudioRoutePlugin = FastifyPluginAsync<{ studio: Studio }>;
+/** A route plugin: its routes' types come from their TypeBox schemas (src/contract). */
+export type StudioRoutePlugin = FastifyPluginAsyncTypebox<{ studio: Studio }>;
 
 declare module "fastify" {
   interface FastifyRequest {

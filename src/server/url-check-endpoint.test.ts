@@ -6,10 +6,11 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import rateLimit from "@fastify/rate-limit";
 import Fastify, { type FastifyInstance } from "fastify";
-import { BlocklistBuilder, parsePattern, type UrlPolicy } from "../urls/index.ts";
+import { BlocklistBuilder, parsePattern, REASONS, type UrlPolicy } from "../urls/index.ts";
 import { ImageSigner } from "../urls/image-signature.ts";
 import { imageProxyPlugin } from "./image-proxy.ts";
-import { urlCheckRoute, type CheckedUrl } from "./url-check-endpoint.ts";
+import { UrlReason, type UrlVerdict } from "../contract/api-url-check.ts";
+import { urlCheckRoute } from "./url-check-endpoint.ts";
 
 const PNG = Buffer.from(
   "89504e470d0a1a0a0000000d4948445200000001000000010800000000376ef9240000000a49444154789c636000000002000154a24f5d0000000049454e44ae426082",
@@ -84,7 +85,7 @@ async function check(body: unknown, headers: Record<string, string> = {}) {
   });
   return {
     status: response.statusCode,
-    json: response.json() as { verdicts: CheckedUrl[]; error?: string; message?: string; at?: string },
+    json: response.json() as { verdicts: UrlVerdict[]; error?: string; message?: string; at?: string },
   };
 }
 
@@ -227,4 +228,8 @@ test("the server's route config reaches the route: a rate limit applies to URL c
   } finally {
     await limited.close();
   }
+});
+
+test("the reason codes the API declares are the URL engine's, no more and no fewer", () => {
+  assert.deepEqual([...UrlReason.enum].sort(), Object.keys(REASONS).sort());
 });

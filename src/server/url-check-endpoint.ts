@@ -1,8 +1,13 @@
 // POST /api/url-check on the app origin: the browser asks before it uses any URL from a notebook. The studio
 // server registers this plugin inside its authenticated, CSRF-checked scope; the plugin itself does not do auth.
-import type { FastifyInstance, FastifyRequest } from "fastify";
-import { checkUrl, REASONS, type UrlContext, type UrlPolicy, type UrlVerdict } from "../urls/index.ts";
+import type { FastifyInstance, FastifyRequest, FastifySchemaValidationError } from "fastify";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import { withErrors } from "../contract/api-answers.ts";
+import { HTTP_URL_FORMAT, UrlCheckAnswer, UrlCheckBody, type UrlVerdict } from "../contract/api-url-check.ts";
+import { checkUrl, REASONS, type UrlPolicy } from "../urls/index.ts";
 import { MAX_SIGNED_URL_LENGTH, type ImageSigner } from "../urls/image-signature.ts";
+import { compileValidator } from "./fastify-options.ts";
+import { registerSharedSchemas } from "./shared-schemas.ts";
 
 export interface UserTrust {
   domains: readonly string[];
@@ -21,143 +26,125 @@ export interface UrlCheckRouteOptions {
   routeConfig?: Record<string, unknown>;
 }
 
-export interface CheckedUrl extends UrlVerdict {
-  /** For an allowed image from the web: the signed proxy URL, the only URL the page may load it from. */
-  proxyUrl?: string;
-}
-
-/** Most checks in one request (a notebook's links and images are sent in batches of this many). */
-export const MAX_URL_CHECKS = 1000;
-/** Longest URL accepted in a check (data: images included). */
-export const MAX_CHECKED_URL_LENGTH = 65_536;
+/** Longest request body: a full batch of the longest URLs. */
 const BODY_LIMIT = 16 * 1024 * 1024;
 
-/** The request body, for documentation (OpenAPI); validation is validateUrlCheckBody, which refuses unknown fields. */
-export const URL_CHECK_BODY_SCHEMA = Object.freeze({
-  type: "object",
-  additionalProperties: false,
-  required: ["checks"],
-  properties: {
-    checks: {
-      type: "array",
-      maxItems: MAX_URL_CHECKS,
-      items: {
-        type: "object",
-        additionalProperties: false,
-        required: ["url", "context"],
-        properties: {
-          url: { type: "string", maxLength: MAX_CHECKED_URL_LENGTH },
-          context: { type: "string", enum: ["link", "image"] },
-          base: { type: "string", maxLength: 8192, description: "an http(s) URL relative references resolve against" },
-        },
-      },
-    },
-  },
-});
-
-interface CheckRequest {
-  url: string;
-  context: UrlContext;
-  base?: string;
-}
-
+/** A refused body, placed by the JSON pointer of the part that was refused. */
 class BodyError extends Error {
-  readonly pointer: string;
-  constructor(pointer: string, message: string) {
+  readonly at: string;
+  constructor(at: string, message: string) {
     super(message);
-    this.pointer = pointer;
-  }
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function onlyKeys(value: Record<string, unknown>, allowed: readonly string[], pointer: string): void {
-  for (const key of Object.keys(value)) {
-    if (!allowed.includes(key))
-      throw new BodyError(`${pointer}/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`, `unknown field "${key}"`);
+    this.at = at;
   }
 }
 
 /**
- * Strict validation, written out rather than left to Fastify's Ajv: its default configuration removes unknown
- * fields silently, and a request with fields we do not understand is refused, not half-read.
+ * Words the schema's first refusal for people, placed by a JSON pointer: what was expected where (`url must be a
+ * string`), not the validator's own phrasing. The validator is the strict one (compileValidator), whose errors
+ * carry the schema and the value they refused.
  */
-export function validateUrlCheckBody(body: unknown): { checks: CheckRequest[] } {
-  if (!isPlainObject(body)) throw new BodyError("", "the body must be a JSON object");
-  onlyKeys(body, ["checks"], "");
-  const checks = body.checks;
-  if (!Array.isArray(checks)) throw new BodyError("/checks", "checks must be an array");
-  if (checks.length > MAX_URL_CHECKS)
-    throw new BodyError("/checks", `at most ${MAX_URL_CHECKS} checks per request, not ${checks.length}`);
-  return {
-    checks: checks.map((check: unknown, i): CheckRequest => {
-      const at = `/checks/${i}`;
-      if (!isPlainObject(check)) throw new BodyError(at, "each check must be an object");
-      onlyKeys(check, ["url", "context", "base"], at);
-      const { url, context, base } = check;
-      if (typeof url !== "string") throw new BodyError(`${at}/url`, "url must be a string");
-      if (url.length > MAX_CHECKED_URL_LENGTH)
-        throw new BodyError(`${at}/url`, `url is longer than ${MAX_CHECKED_URL_LENGTH} characters`);
-      if (context !== "link" && context !== "image")
-        throw new BodyError(`${at}/context`, 'context must be "link" or "image"');
-      if (base === undefined) return { url, context };
-      if (typeof base !== "string" || base.length > 8192)
-        throw new BodyError(`${at}/base`, "base must be a string of at most 8192 characters");
-      const parsed = URL.parse(base);
-      if (!parsed || (parsed.protocol !== "http:" && parsed.protocol !== "https:"))
-        throw new BodyError(`${at}/base`, "base must be an http(s) URL");
-      return { url, context, base };
-    }),
-  };
+export function refusedBody(errors: readonly FastifySchemaValidationError[]): BodyError {
+  const error = errors[0];
+  if (!error) return new BodyError("", "the body is not valid");
+  const at = error.instancePath;
+  const params = error.params as Record<string, unknown>;
+  const { parentSchema, data } = error as { parentSchema?: Record<string, unknown>; data?: unknown };
+  switch (error.keyword) {
+    case "additionalProperties": {
+      const field = String(params.additionalProperty);
+      return new BodyError(`${at}/${escapePointer(field)}`, `unknown field "${field}"`);
+    }
+    case "required": {
+      const field = String(params.missingProperty);
+      const properties = parentSchema?.properties as Record<string, Record<string, unknown>> | undefined;
+      return new BodyError(`${at}/${escapePointer(field)}`, `${field} must be ${expected(properties?.[field])}`);
+    }
+    case "type":
+    case "enum":
+    case "format":
+      return new BodyError(at, `${nameOf(at)} must be ${expected(parentSchema)}`);
+    case "maxLength":
+      return new BodyError(at, `${nameOf(at)} is longer than ${String(params.limit)} characters`);
+    case "maxItems":
+      return new BodyError(
+        at,
+        `at most ${String(params.limit)} ${nameOf(at)} per request, not ${Array.isArray(data) ? data.length : "more"}`,
+      );
+    default:
+      return new BodyError(at, `${nameOf(at)} ${error.message ?? "is not valid"}`);
+  }
 }
+
+/** What a schema accepts, for people: "a string", "an array", '"link" or "image"', "an http(s) URL". */
+function expected(schema: Record<string, unknown> | undefined): string {
+  if (!schema) return "given";
+  if (Array.isArray(schema.enum)) return schema.enum.map((value) => JSON.stringify(value)).join(" or ");
+  if (schema.format === HTTP_URL_FORMAT) return "an http(s) URL";
+  switch (schema.type) {
+    case "object":
+      return "a JSON object";
+    case "array":
+      return "an array";
+    case "integer":
+      return "an integer";
+    default:
+      return `a ${String(schema.type)}`;
+  }
+}
+
+/** The name of the part at a JSON pointer: "the body", the last field's name, or "item N of" its array. */
+function nameOf(pointer: string): string {
+  if (pointer === "") return "the body";
+  const segments = pointer.slice(1).split("/").map(unescapePointer);
+  const last = segments[segments.length - 1] as string;
+  return /^\d+$/.test(last) ? `item ${last} of ${segments[segments.length - 2] ?? "the body"}` : last;
+}
+
+const escapePointer = (segment: string) => segment.replace(/~/g, "~0").replace(/\//g, "~1");
+const unescapePointer = (segment: string) => segment.replace(/~1/g, "/").replace(/~0/g, "~");
 
 export async function urlCheckRoute(app: FastifyInstance, options: UrlCheckRouteOptions): Promise<void> {
   const contentOrigin = new URL(options.contentOrigin).origin;
   const policyOf =
     typeof options.policy === "function" ? options.policy : () => (options.policy as UrlPolicy | undefined) ?? {};
+  registerSharedSchemas(app);
+  // Only JSON: a text/plain POST is what a cross-site form can send without a preflight. Without its parser,
+  // Fastify refuses such a body (415) before the route runs, here as in the studio, which removes it everywhere.
+  app.removeContentTypeParser("text/plain");
 
-  app.post(
+  app.withTypeProvider<TypeBoxTypeProvider>().post(
     "/api/url-check",
     {
       schema: {
         summary:
           "Check URLs from a notebook before the browser uses them: verdicts in order, with a signed proxy URL for allowed images",
         tags: ["urls"],
-        body: URL_CHECK_BODY_SCHEMA,
+        body: UrlCheckBody,
+        response: withErrors({ 200: UrlCheckAnswer }),
       },
-      validatorCompiler: () => (data: unknown) => {
-        try {
-          return { value: validateUrlCheckBody(data) };
-        } catch (error) {
-          return { error: error as Error };
-        }
-      },
+      // The strict validator wherever the route is mounted: an unknown field is refused, never removed.
+      validatorCompiler: compileValidator,
+      schemaErrorFormatter: (errors) => refusedBody(errors),
+      // A refusal is answered by the route, with the place of the refused part, wherever the route is mounted.
       attachValidation: true,
       bodyLimit: BODY_LIMIT,
       ...(options.routeConfig === undefined ? {} : { config: options.routeConfig }),
     },
     async (request, reply) => {
-      // Only JSON: a text/plain POST is what a cross-site form can send without a preflight.
-      if (!/^application\/json\s*(;|$)/i.test(request.headers["content-type"] ?? "")) {
-        return reply.code(415).send({ error: "unsupported_media_type", message: "The body must be application/json." });
-      }
-      const invalid = request.validationError as (Error & { validation?: unknown }) | undefined;
+      const invalid = request.validationError;
       if (invalid) {
-        const cause = invalid instanceof BodyError ? invalid : ((invalid as { cause?: unknown }).cause ?? invalid);
-        const pointer = cause instanceof BodyError ? cause.pointer : "";
-        return reply.code(400).send({ error: "invalid_body", message: (cause as Error).message, at: pointer });
+        const at = invalid instanceof BodyError ? invalid.at : "";
+        return reply.code(400).send({ error: "invalid_body", message: invalid.message, at });
       }
-      const { checks } = request.body as { checks: CheckRequest[] };
+      const { checks } = request.body;
       const trust = options.getUserTrust ? await options.getUserTrust(request) : { domains: [], applications: [] };
       const policy: UrlPolicy = {
         ...policyOf(),
         trustedDomains: trust.domains,
         trustedApplications: trust.applications,
       };
-      const verdicts = checks.map(({ url, context, base }): CheckedUrl => {
-        const verdict: CheckedUrl = checkUrl(url, context, { base, policy });
+      const verdicts = checks.map(({ url, context, base }): UrlVerdict => {
+        const verdict: UrlVerdict = checkUrl(url, context, { base, policy });
         if (verdict.reason !== "proxied_image" || verdict.normalized === null) return verdict;
         if (verdict.normalized.length > MAX_SIGNED_URL_LENGTH) {
           // Too long to sign is too long to fetch: refused, not passed through unproxied.

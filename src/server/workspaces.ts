@@ -7,12 +7,10 @@ import { recordAudit, type AuditContext } from "./audit.ts";
 import { AppError, notFound } from "./errors.ts";
 import type { User } from "./auth/users.ts";
 import { findUserByName } from "./auth/users.ts";
+import type { Role } from "../contract/api-workspaces.ts";
+import { MAX_WORKSPACE_NAME_LENGTH } from "../contract/limits.ts";
 
-export type Role = "owner" | "editor" | "viewer";
-export const ROLES: readonly Role[] = ["viewer", "editor", "owner"];
 const RANK: Record<Role, number> = { viewer: 0, editor: 1, owner: 2 };
-
-export const MAX_WORKSPACE_NAME = 200;
 
 export interface WorkspaceAccess {
   id: string;
@@ -26,7 +24,8 @@ export function workspaceNameProblem(name: string): string | undefined {
   // eslint-disable-next-line no-control-regex -- control and bidi characters are exactly what this refuses
   if (/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u.test(name))
     return "a workspace name may not contain control or bidirectional-text characters";
-  if (name.length > MAX_WORKSPACE_NAME) return `a workspace name has at most ${MAX_WORKSPACE_NAME} characters`;
+  if (name.length > MAX_WORKSPACE_NAME_LENGTH)
+    return `a workspace name has at most ${MAX_WORKSPACE_NAME_LENGTH} characters`;
   return undefined;
 }
 

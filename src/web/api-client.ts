@@ -1,19 +1,9 @@
 // The studio's client for its own API. The session lives in an HttpOnly cookie the page cannot read; the CSRF
 // token comes back from sign-in (or from GET /api/session after a reload) and is kept here, in memory only, never
 // in storage that other script could read. Every request that is not a GET carries it as X-CSRF-Token.
-
-export interface SessionUser {
-  id: string | number;
-  name: string;
-  admin: boolean;
-  /** A one-time password is in use: the account must choose its own before anything else. */
-  mustChangePassword?: boolean;
-}
-
-export interface Session {
-  user: SessionUser;
-  csrfToken: string;
-}
+import type { ApiError as ErrorAnswer } from "../contract/api-answers.ts";
+import type { Session } from "../contract/api-session.ts";
+import { CSRF_HEADER } from "../contract/http-names.ts";
 
 /** An answer the server refused: its stable code and its sentence for people. */
 export class ApiError extends Error {
@@ -33,7 +23,7 @@ async function errorOf(response: Response): Promise<ApiError> {
   let code = `http_${response.status}`;
   let message = response.statusText || "The server refused the request.";
   try {
-    const body = (await response.json()) as { error?: unknown; message?: unknown };
+    const body = (await response.json()) as Partial<Record<keyof ErrorAnswer, unknown>>;
     if (typeof body.error === "string") code = body.error;
     if (typeof body.message === "string") message = body.message;
   } catch {
@@ -50,7 +40,7 @@ export async function apiRequest<T>(
   const headers: Record<string, string> = { accept: "application/json" };
   if (method !== "GET") {
     if (csrfToken === null) throw new ApiError(401, "not_signed_in", "Sign in first.");
-    headers["x-csrf-token"] = csrfToken;
+    headers[CSRF_HEADER] = csrfToken;
   }
   let payload: BodyInit | undefined;
   if (body instanceof FormData) {
@@ -116,7 +106,7 @@ export function uploadWithProgress<T>(
     if (csrfToken === null) return reject(new ApiError(401, "not_signed_in", "Sign in first."));
     const xhr = new XMLHttpRequest();
     xhr.open("POST", path);
-    xhr.setRequestHeader("x-csrf-token", csrfToken);
+    xhr.setRequestHeader(CSRF_HEADER, csrfToken);
     xhr.setRequestHeader("accept", "application/json");
     xhr.responseType = "text";
     xhr.upload.addEventListener("progress", (event) => {
@@ -126,7 +116,7 @@ export function uploadWithProgress<T>(
       reject(new ApiError(0, "network_error", "The upload did not reach the server.")),
     );
     xhr.addEventListener("load", () => {
-      let body: { error?: unknown; message?: unknown } | undefined;
+      let body: Partial<Record<keyof ErrorAnswer, unknown>> | undefined;
       try {
         body = JSON.parse(xhr.responseText) as typeof body;
       } catch {

@@ -1,5 +1,7 @@
 import { useEffect, useState, type FormEvent } from "react";
-import { ApiError, currentSession, signIn, signOut, type Session } from "./api-client.ts";
+import type { Session } from "../contract/api-session.ts";
+import { MIN_PASSWORD_LENGTH } from "../contract/limits.ts";
+import { ApiError, currentSession, signIn, signOut } from "./api-client.ts";
 import { AppLink } from "./app-link.tsx";
 import { type PageStart, studioOrigins, type StudioOrigins } from "./page-start.ts";
 import { FilePage } from "./pages/file-page.tsx";
@@ -195,7 +197,7 @@ function ChangePassword({ onChanged }: { onChanged: (session: Session) => void }
             type="password"
             autoComplete="new-password"
             required
-            minLength={12}
+            minLength={MIN_PASSWORD_LENGTH}
             value={next}
             onChange={(e) => setNext(e.target.value)}
           />

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { folderRows } from "./folders.ts";
-import type { FileEntry } from "./studio-calls.ts";
+import type { FileEntry } from "../contract/api-files.ts";
 
 const file = (path: string): FileEntry => ({
   path,

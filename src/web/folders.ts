@@ -1,5 +1,5 @@
 // A workspace's files shown as folders, from their paths.
-import type { FileEntry } from "./studio-calls.ts";
+import type { FileEntry } from "../contract/api-files.ts";
 
 export interface Row {
   kind: "folder" | "file";

@@ -3,12 +3,12 @@
 // notebook's workspace (Open, Copy), or a refusal that says why and, for blocklist hits, scripts and the studio's
 // own API, offers no way through.
 import { useRef, useState } from "react";
+import type { UrlVerdict } from "../contract/api-url-check.ts";
 import { useModalDialog } from "./modal-dialog.ts";
-import type { StudioVerdict } from "./studio-host.ts";
 
 export interface LinkPromptProps {
   href: string;
-  verdict: StudioVerdict;
+  verdict: UrlVerdict;
   onOpen(url: string): void;
   onTrustDomain(domain: string): Promise<void>;
   /** Trusts the application by its URL scheme (what the server remembers). */

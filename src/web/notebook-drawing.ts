@@ -5,7 +5,8 @@
 // place is drawn until the bytes are in. A cell drawn from the head that differs from the bytes' (that one, or any
 // cell if a new version was stored between the two requests) is drawn again from the bytes.
 import { NotebookError } from "../notebook/errors.ts";
-import { PENDING_OUTPUT, type ReadHead } from "../render/notebook-head.ts";
+import { PENDING_OUTPUT } from "../contract/notebook-head-constants.ts";
+import type { ReadHead } from "../render/notebook-head.ts";
 import { parseAcceptedNotebook, parseNotebook } from "../notebook/parse.ts";
 import type { Notebook, ParsedNotebook } from "../notebook/types.ts";
 import { cellElement, collectHeadings, type RenderHost, type TocEntry } from "../render/dom.ts";

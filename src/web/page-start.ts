@@ -3,23 +3,23 @@
 // bytes (a notebook's head instead of its bytes). They are the requests the server named as preloads in the page
 // (server/page-preloads.ts), so each is usually answered already; the first render then has what it needs instead
 // of drawing "Loading…" and waiting for effects to ask.
-import { ApiError, apiRequest, currentSession, type Session } from "./api-client.ts";
+import { ApiError, apiRequest, currentSession } from "./api-client.ts";
 import { fileApiHref, isNotebookPath, parseRoute, rawHref } from "../contract/addresses.ts";
+import type { FileDetails } from "../contract/api-files.ts";
+import type { StudioSettings, TrustStatement } from "../contract/api-public.ts";
+import type { Session } from "../contract/api-session.ts";
 import type { ReadHead } from "../render/notebook-head.ts";
-import { fetchBytes, fetchNotebookHead, studioApi, type FileDetails } from "./studio-calls.ts";
+import { fetchBytes, fetchNotebookHead, studioApi } from "./studio-calls.ts";
 
 export interface StudioOrigins {
   /** The content origin's output frame shell. */
   frameShellUrl: string;
   /** The statement an upload asks a person to agree to (the server's current one). */
-  trustStatement: { id: string; text: string };
+  trustStatement: TrustStatement;
 }
 
 export async function studioOrigins(): Promise<StudioOrigins> {
-  const config = await apiRequest<{ contentOrigin: string; trustStatements: { id: string; text: string }[] }>(
-    "GET",
-    "/api/config",
-  );
+  const config = await apiRequest<StudioSettings>("GET", "/api/config");
   const trustStatement = config.trustStatements[config.trustStatements.length - 1];
   if (!trustStatement) throw new Error("the server offers no trust statement to upload with");
   return { frameShellUrl: new URL("/frame/", config.contentOrigin).href, trustStatement };

@@ -1,4 +1,17 @@
-// The studio API's shapes, as the server answers them, and the calls the pages make.
+// The calls the pages make; the shapes of their answers are the API's own (src/contract).
+import type { FileDetails, TrashedFile, TrashList, WorkspaceFiles } from "../contract/api-files.ts";
+import type { FileReview, ReviewAnswer, StoredReview } from "../contract/api-review.ts";
+import type { PasswordChangeBody, Session } from "../contract/api-session.ts";
+import type { DomainBody, SchemeBody, TrustedApplication, TrustedDomain } from "../contract/api-trust.ts";
+import type {
+  MemberList,
+  MemberRole,
+  NewMemberBody,
+  Role,
+  WorkspaceAccess,
+  WorkspaceList,
+  WorkspaceNameBody,
+} from "../contract/api-workspaces.ts";
 import { ApiError, apiRequest } from "./api-client.ts";
 import {
   encodePath,
@@ -10,69 +23,25 @@ import {
 import { readHead, type ReadHead } from "../render/notebook-head.ts";
 import { localTimestamp } from "../render/plain-format.ts";
 
-export type Role = "owner" | "editor" | "viewer";
-
-export interface Workspace {
-  id: string;
-  name: string;
-  role: Role;
-  createdAt: string;
-}
-
-export interface FileEntry {
-  path: string;
-  kind: string;
-  version: number;
-  size: number;
-  updatedAt: string;
-  updatedBy: string;
-}
-
-export interface FileVersion {
-  version: number;
-  size: number;
-  sha256: string;
-  uploadedAt: string;
-  uploadedBy: string;
-  nbformat: string | null;
-}
-
-export interface FileDetails {
-  path: string;
-  kind: string;
-  createdAt: string;
-  versions: FileVersion[];
-  workspace: { id: string; name: string };
-}
-
-export interface TrashEntry {
-  id: number;
-  path: string;
-  trashedAt: string;
-  trashedBy: string | null;
-}
-
-export interface Member {
-  username: string;
-  role: Role;
-}
-
 export const studioApi = {
-  workspaces: () => apiRequest<{ workspaces: Workspace[] }>("GET", "/api/workspaces").then((r) => r.workspaces),
-  createWorkspace: (name: string) => apiRequest<Workspace>("POST", "/api/workspaces", { name }),
-  workspace: (id: string) => apiRequest<Workspace>("GET", ws(id)),
-  files: (id: string) => apiRequest<{ files: FileEntry[] }>("GET", `${ws(id)}/files`).then((r) => r.files),
+  workspaces: () => apiRequest<WorkspaceList>("GET", "/api/workspaces").then((r) => r.workspaces),
+  createWorkspace: (name: string) =>
+    apiRequest<WorkspaceAccess>("POST", "/api/workspaces", { name } satisfies WorkspaceNameBody),
+  workspace: (id: string) => apiRequest<WorkspaceAccess>("GET", ws(id)),
+  files: (id: string) => apiRequest<WorkspaceFiles>("GET", `${ws(id)}/files`).then((r) => r.files),
   file: (id: string, path: string) => apiRequest<FileDetails>("GET", fileApiHref(id, path)),
-  trash: (id: string) => apiRequest<{ files: TrashEntry[] }>("GET", `${ws(id)}/trash`).then((r) => r.files),
-  moveToTrash: (id: string, path: string) => apiRequest<void>("DELETE", fileApiHref(id, path)),
-  restore: (id: string, trashId: number) => apiRequest<unknown>("POST", `${ws(id)}/trash/${trashId}/restore`),
-  members: (id: string) => apiRequest<{ members: Member[] }>("GET", `${ws(id)}/members`).then((r) => r.members),
+  trash: (id: string) => apiRequest<TrashList>("GET", `${ws(id)}/trash`).then((r) => r.files),
+  moveToTrash: (id: string, path: string) => apiRequest<TrashedFile>("DELETE", fileApiHref(id, path)),
+  restore: (id: string, trashId: number) => apiRequest<TrashedFile>("POST", `${ws(id)}/trash/${trashId}/restore`),
+  members: (id: string) => apiRequest<MemberList>("GET", `${ws(id)}/members`).then((r) => r.members),
   addMember: (id: string, username: string, role: Role) =>
-    apiRequest<Member>("POST", `${ws(id)}/members`, { username, role }),
+    apiRequest<MemberRole>("POST", `${ws(id)}/members`, { username, role } satisfies NewMemberBody),
   changePassword: (currentPassword: string, newPassword: string) =>
-    apiRequest<unknown>("PUT", "/api/account/password", { currentPassword, newPassword }),
-  trustDomain: (domain: string) => apiRequest<unknown>("POST", "/api/trust/domains", { domain }),
-  trustApplication: (scheme: string) => apiRequest<unknown>("POST", "/api/trust/applications", { scheme }),
+    apiRequest<Session>("PUT", "/api/account/password", { currentPassword, newPassword } satisfies PasswordChangeBody),
+  trustDomain: (domain: string) =>
+    apiRequest<TrustedDomain>("POST", "/api/trust/domains", { domain } satisfies DomainBody),
+  trustApplication: (scheme: string) =>
+    apiRequest<TrustedApplication>("POST", "/api/trust/applications", { scheme } satisfies SchemeBody),
 };
 
 export async function fetchBytes(href: string): Promise<Uint8Array> {
@@ -107,46 +76,12 @@ export function formatTime(iso: string): string {
   return Number.isNaN(date.getTime()) ? iso : localTimestamp(date);
 }
 
-export type Severity = "low" | "medium" | "high";
-
-export interface Finding {
-  rule: string;
-  severity: Severity;
-  place: { file: string; cell?: number; cellId?: string; output?: number; part?: string; line: number; column: number };
-  message: string;
-  check: string;
-  excerpt?: string;
-}
-
-export interface ReviewSummary {
-  file: string;
-  readable: boolean;
-  counts: Record<Severity, number>;
-  total: number;
-  headline: string[];
-}
-
-/** What the server found in one file offered for upload (nothing is stored by a review). */
-export interface FileReview {
-  path: string;
-  summary: ReviewSummary;
-  findings: Finding[];
-  /** Set when the upload itself would refuse the file (a bad name, too large, not a notebook). */
-  refused?: { error: string; message: string };
-}
-
-/** A statement a person agrees to before an upload; the server records its id with the upload. */
-export interface TrustStatement {
-  id: string;
-  text: string;
-}
-
 export function reviewUpload(workspace: string, files: readonly { path: string; file: Blob }[]): Promise<FileReview[]> {
   const form = new FormData();
   for (const { path, file } of files) form.append("file", file, path);
-  return apiRequest<{ files: FileReview[] }>("POST", `${ws(workspace)}/review`, form).then((r) => r.files);
+  return apiRequest<ReviewAnswer>("POST", `${ws(workspace)}/review`, form).then((r) => r.files);
 }
 
-export function fileFindings(workspace: string, path: string, version?: number): Promise<FileReview> {
-  return apiRequest<FileReview>("GET", `${ws(workspace)}/review/${encodePath(path)}${versionQuery(version)}`);
+export function fileFindings(workspace: string, path: string, version?: number): Promise<StoredReview> {
+  return apiRequest<StoredReview>("GET", `${ws(workspace)}/review/${encodePath(path)}${versionQuery(version)}`);
 }

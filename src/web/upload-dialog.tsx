@@ -7,7 +7,10 @@ import { useEffect, useRef, useState } from "react";
 import { useModalDialog } from "./modal-dialog.ts";
 import type { PickedFile } from "./picked-files.ts";
 import { ApiError, uploadWithProgress } from "./api-client.ts";
-import { formatSize, reviewUpload, type FileReview, type TrustStatement } from "./studio-calls.ts";
+import type { UploadAnswer } from "../contract/api-files.ts";
+import type { TrustStatement } from "../contract/api-public.ts";
+import type { FileReview } from "../contract/api-review.ts";
+import { formatSize, reviewUpload } from "./studio-calls.ts";
 
 interface Item {
   file: File;
@@ -97,7 +100,7 @@ export function UploadDialog({ workspaceId, folder, files, trustStatement, onClo
       form.append("acknowledgment", trustStatement.id);
       form.append("file", item.file, item.path);
       try {
-        const answer = await uploadWithProgress<{ files: { path: string; version: number }[] }>(
+        const answer = await uploadWithProgress<UploadAnswer>(
           `/api/workspaces/${encodeURIComponent(workspaceId)}/files`,
           form,
           (fraction) => update(index, { progress: fraction }),

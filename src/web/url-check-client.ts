@@ -1,26 +1,22 @@
 // The page's client for POST /api/url-check: every link and image of a notebook is checked by the server before
 // the browser uses it. Batches stay within the endpoint's limit.
+import type { UrlCheck, UrlCheckAnswer, UrlCheckBody, UrlContext, UrlVerdict } from "../contract/api-url-check.ts";
+import { MAX_URL_CHECKS } from "../contract/limits.ts";
 import { apiRequest } from "./api-client.ts";
-import type { StudioVerdict } from "./studio-host.ts";
-
-/** The endpoint's largest batch. */
-export const URL_CHECK_BATCH = 1000;
 
 export interface LinkDecision {
   href: string;
-  verdict: StudioVerdict;
+  verdict: UrlVerdict;
 }
 
-export async function checkUrls(
-  items: { url: string; context: "link" | "image" }[],
-  base: string,
-): Promise<StudioVerdict[]> {
-  const verdicts: StudioVerdict[] = [];
-  for (let start = 0; start < items.length; start += URL_CHECK_BATCH) {
+export async function checkUrls(items: { url: string; context: UrlContext }[], base: string): Promise<UrlVerdict[]> {
+  const verdicts: UrlVerdict[] = [];
+  for (let start = 0; start < items.length; start += MAX_URL_CHECKS) {
     const checks = items
-      .slice(start, start + URL_CHECK_BATCH)
-      .map((item) => ({ url: item.url, context: item.context, base }));
-    const answer = await apiRequest<{ verdicts: StudioVerdict[] }>("POST", "/api/url-check", { checks });
+      .slice(start, start + MAX_URL_CHECKS)
+      .map((item): UrlCheck => ({ url: item.url, context: item.context, base }));
+    const body: UrlCheckBody = { checks };
+    const answer = await apiRequest<UrlCheckAnswer>("POST", "/api/url-check", body);
     verdicts.push(...answer.verdicts);
   }
   return verdicts;

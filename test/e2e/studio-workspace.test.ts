@@ -26,7 +26,7 @@ import {
 import { fileApiHref, workspaceApiHref } from "../../src/contract/addresses.ts";
 import { FOLD_OUTPUT_LINES, FOLD_PREVIEW_LINES } from "../../src/render/dom.ts";
 import { formatSize } from "../../src/web/studio-calls.ts";
-import { SESSION_COOKIE } from "../../src/server/auth/sessions.ts";
+import { SESSION_COOKIE } from "../../src/contract/http-names.ts";
 
 const PASSWORD = "workspace test password";
 const SHOTS = new URL("../../test-results/screenshots/", import.meta.url).pathname;

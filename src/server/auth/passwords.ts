@@ -3,6 +3,7 @@
 // the server re-hash them at the next sign-in.
 
 import { argon2, randomBytes, timingSafeEqual } from "node:crypto";
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "../../contract/limits.ts";
 
 export interface Argon2Parameters {
   /** Memory in KiB. */
@@ -17,8 +18,6 @@ export const DEFAULT_ARGON2: Argon2Parameters = { memory: 19456, passes: 2, para
 
 const TAG_LENGTH = 32;
 const SALT_LENGTH = 16;
-export const MIN_PASSWORD_LENGTH = 12;
-export const MAX_PASSWORD_LENGTH = 1024;
 
 function derive(password: string, salt: Buffer, p: Argon2Parameters, tagLength: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {

@@ -6,10 +6,6 @@ import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Db } from "../storage/database.ts";
 import { toUser, type User } from "./users.ts";
 
-// "__Host-": the browser accepts the cookie only with Secure, Path=/ and no Domain, so no sibling host or
-// plain-HTTP page can plant or overwrite it.
-export const SESSION_COOKIE = "__Host-vitrine-session";
-
 export interface SessionTimeouts {
   idleSeconds: number;
   absoluteSeconds: number;

@@ -1,26 +1,21 @@
 // Administrators' view of the audit log.
 
+import { withErrors } from "../../contract/api-answers.ts";
+import { AuditEvents, AuditQuery } from "../../contract/api-audit.ts";
 import { listAudit } from "../audit.ts";
 import { AppError } from "../errors.ts";
 import type { StudioRoutePlugin } from "../studio.ts";
 import { signedIn } from "./audit-context.ts";
 
 export const adminRoutes: StudioRoutePlugin = async (app, { studio }) => {
-  app.get<{ Querystring: { limit?: number; before?: number; event?: string } }>(
+  app.get(
     "/api/audit",
     {
       schema: {
         summary: "Security events, newest first (administrators)",
         tags: ["admin"],
-        querystring: {
-          type: "object",
-          additionalProperties: false,
-          properties: {
-            limit: { type: "integer", minimum: 1, maximum: 1000, default: 100 },
-            before: { type: "integer", minimum: 1 },
-            event: { type: "string", maxLength: 64 },
-          },
-        },
+        querystring: AuditQuery,
+        response: withErrors({ 200: AuditEvents }),
       },
     },
     async (request) => {

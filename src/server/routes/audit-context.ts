@@ -14,3 +14,9 @@ export function signedIn(request: FastifyRequest) {
   if (!request.user) throw new Error("route outside the authenticated scope");
   return request.user;
 }
+
+/** The live session; only for routes in the authenticated scope, where the guard has set it. */
+export function signedInSession(request: FastifyRequest) {
+  if (!request.session) throw new Error("route outside the authenticated scope");
+  return request.session;
+}

@@ -2,6 +2,24 @@
 
 import { readFile } from "node:fs/promises";
 import multipart from "@fastify/multipart";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import { bytesAnswer, withErrors } from "../../contract/api-answers.ts";
+import {
+  FileDetails,
+  FileParams,
+  MoveBody,
+  MovedFile,
+  NotebookVersion,
+  TrashedFile,
+  TrashList,
+  TrashParams,
+  UploadAnswer,
+  VersionQuery,
+  WorkspaceFiles,
+} from "../../contract/api-files.ts";
+import { ReviewAnswer, StoredReview } from "../../contract/api-review.ts";
+import { WorkspaceParams } from "../../contract/api-workspaces.ts";
+import { NotebookHead } from "../../contract/notebook-head-format.ts";
 import { AppError } from "../errors.ts";
 import {
   fileDetails,
@@ -17,7 +35,7 @@ import {
   TRUST_STATEMENTS,
   type TrustStatementId,
 } from "../files.ts";
-import { mediaTypeOf, MAX_PATH_BYTES } from "../file-names.ts";
+import { mediaTypeOf } from "../file-names.ts";
 import type { IncomingFile } from "../upload-check.ts";
 import { rateLimits } from "../rate-limits.ts";
 import { DOWNLOAD_HEADERS } from "../security-headers.ts";
@@ -25,32 +43,6 @@ import type { StudioRoutePlugin } from "../studio.ts";
 import { requireRole } from "../workspaces.ts";
 import { reviewFile, reviewStored, type FileReview } from "../review.ts";
 import { auditContext, signedIn } from "./audit-context.ts";
-import { wsParams } from "./workspace-routes.ts";
-
-const fileParams = {
-  type: "object",
-  required: ["ws", "*"],
-  additionalProperties: false,
-  properties: {
-    ws: wsParams.properties.ws,
-    "*": {
-      type: "string",
-      minLength: 1,
-      maxLength: MAX_PATH_BYTES * 3,
-      description: "the file's path in the workspace",
-    },
-  },
-} as const;
-
-const versionQuery = {
-  type: "object",
-  additionalProperties: false,
-  properties: { version: { type: "integer", minimum: 1 } },
-} as const;
-/** The options of a route that reads one stored version of a file (the newest, or ?version=N). */
-const versionRoute = (summary: string) => ({
-  schema: { summary, tags: ["files"], params: fileParams, querystring: versionQuery },
-});
 
 function acknowledgmentRequired(): AppError {
   return new AppError(
@@ -74,7 +66,8 @@ function attachment(path: string): string {
 export const fileRoutes: StudioRoutePlugin = async (app, { studio }) => {
   const { db, config } = studio;
 
-  await app.register(async (uploads) => {
+  await app.register(async (scope) => {
+    const uploads = scope.withTypeProvider<TypeBoxTypeProvider>();
     await uploads.register(multipart, {
       // Keep "folder/name.ipynb" as sent: the path is the file's place in the workspace (it is checked, never used on disk).
       preservePath: true,
@@ -89,7 +82,7 @@ export const fileRoutes: StudioRoutePlugin = async (app, { studio }) => {
         headerPairs: 50,
       },
     });
-    uploads.post<{ Params: { ws: string } }>(
+    uploads.post(
       "/api/workspaces/:ws/files",
       {
         config: { ...rateLimits(config).upload, multipartBody: true },
@@ -98,8 +91,9 @@ export const fileRoutes: StudioRoutePlugin = async (app, { studio }) => {
           description:
             "multipart/form-data: first a field `acknowledgment` whose value is the id of the trust statement the user agreed to (`trusted-source-v1`), then one or more file parts whose filename is the file's path in the workspace. All files are stored or none.",
           tags: ["files"],
-          params: wsParams,
+          params: WorkspaceParams,
           consumes: ["multipart/form-data"],
+          response: withErrors({ 201: UploadAnswer }),
         },
       },
       async (request, reply) => {
@@ -138,7 +132,7 @@ export const fileRoutes: StudioRoutePlugin = async (app, { studio }) => {
       },
     );
 
-    uploads.post<{ Params: { ws: string } }>(
+    uploads.post(
       "/api/workspaces/:ws/review",
       {
         config: { ...rateLimits(config).upload, multipartBody: true },
@@ -148,8 +142,9 @@ export const fileRoutes: StudioRoutePlugin = async (app, { studio }) => {
           description:
             "multipart/form-data: one or more file parts whose filename is the file's path in the workspace.",
           tags: ["files"],
-          params: wsParams,
+          params: WorkspaceParams,
           consumes: ["multipart/form-data"],
+          response: withErrors({ 200: ReviewAnswer }),
         },
       },
       async (request) => {
@@ -169,9 +164,17 @@ export const fileRoutes: StudioRoutePlugin = async (app, { studio }) => {
     );
   });
 
-  app.get<{ Params: { ws: string; "*": string }; Querystring: { version?: number } }>(
+  app.get(
     "/api/workspaces/:ws/review/*",
-    versionRoute("What the review finds in a stored file (the newest version, or ?version=N)"),
+    {
+      schema: {
+        summary: "What the review finds in a stored file (the newest version, or ?version=N)",
+        tags: ["files"],
+        params: FileParams,
+        querystring: VersionQuery,
+        response: withErrors({ 200: StoredReview }),
+      },
+    },
     async (request) => {
       const access = await requireRole(db, request.params.ws, signedIn(request), "viewer");
       const found = await fileVersion(studio, access.id, request.params["*"], request.query.version);
@@ -186,18 +189,32 @@ export const fileRoutes: StudioRoutePlugin = async (app, { studio }) => {
     },
   );
 
-  app.get<{ Params: { ws: string } }>(
+  app.get(
     "/api/workspaces/:ws/files",
-    { schema: { summary: "Files in the workspace, newest version of each", tags: ["files"], params: wsParams } },
+    {
+      schema: {
+        summary: "Files in the workspace, newest version of each",
+        tags: ["files"],
+        params: WorkspaceParams,
+        response: withErrors({ 200: WorkspaceFiles }),
+      },
+    },
     async (request) => {
       const access = await requireRole(db, request.params.ws, signedIn(request), "viewer");
       return { files: await listFiles(studio, access.id) };
     },
   );
 
-  app.get<{ Params: { ws: string; "*": string } }>(
+  app.get(
     "/api/workspaces/:ws/files/*",
-    { schema: { summary: "A file's metadata and versions", tags: ["files"], params: fileParams } },
+    {
+      schema: {
+        summary: "A file's metadata and versions",
+        tags: ["files"],
+        params: FileParams,
+        response: withErrors({ 200: FileDetails }),
+      },
+    },
     async (request) => {
       const access = await requireRole(db, request.params.ws, signedIn(request), "viewer");
       // The workspace's name comes along for the file page's breadcrumb.
@@ -208,19 +225,15 @@ export const fileRoutes: StudioRoutePlugin = async (app, { studio }) => {
     },
   );
 
-  app.patch<{ Params: { ws: string; "*": string }; Body: { path: string } }>(
+  app.patch(
     "/api/workspaces/:ws/files/*",
     {
       schema: {
         summary: "Rename or move a file (editor)",
         tags: ["files"],
-        params: fileParams,
-        body: {
-          type: "object",
-          required: ["path"],
-          additionalProperties: false,
-          properties: { path: { type: "string", minLength: 1, maxLength: MAX_PATH_BYTES } },
-        },
+        params: FileParams,
+        body: MoveBody,
+        response: withErrors({ 200: MovedFile }),
       },
     },
     async (request) => {
@@ -229,9 +242,16 @@ export const fileRoutes: StudioRoutePlugin = async (app, { studio }) => {
     },
   );
 
-  app.delete<{ Params: { ws: string; "*": string } }>(
+  app.delete(
     "/api/workspaces/:ws/files/*",
-    { schema: { summary: "Move a file to the trash (editor)", tags: ["files"], params: fileParams } },
+    {
+      schema: {
+        summary: "Move a file to the trash (editor)",
+        tags: ["files"],
+        params: FileParams,
+        response: withErrors({ 200: TrashedFile }),
+      },
+    },
     async (request) => {
       const user = signedIn(request);
       const access = await requireRole(db, request.params.ws, user, "editor");
@@ -239,9 +259,17 @@ export const fileRoutes: StudioRoutePlugin = async (app, { studio }) => {
     },
   );
 
-  app.get<{ Params: { ws: string; "*": string }; Querystring: { version?: number } }>(
+  app.get(
     "/api/workspaces/:ws/raw/*",
-    versionRoute("Download a file's stored bytes (the newest version, or ?version=N)"),
+    {
+      schema: {
+        summary: "Download a file's stored bytes (the newest version, or ?version=N)",
+        tags: ["files"],
+        params: FileParams,
+        querystring: VersionQuery,
+        response: withErrors({ 200: bytesAnswer("the stored bytes, as an attachment, with their media type") }),
+      },
+    },
     async (request, reply) => {
       const access = await requireRole(db, request.params.ws, signedIn(request), "viewer");
       const found = await fileVersion(studio, access.id, request.params["*"], request.query.version);
@@ -256,48 +284,68 @@ export const fileRoutes: StudioRoutePlugin = async (app, { studio }) => {
     },
   );
 
-  app.get<{ Params: { ws: string; "*": string }; Querystring: { version?: number } }>(
+  app.get(
     "/api/workspaces/:ws/notebook-head/*",
-    versionRoute(
-      "A notebook's head: its metadata and first cells as an nbformat 4 document, the newest version or ?version=N",
-    ),
+    {
+      schema: {
+        summary:
+          "A notebook's head: its metadata and first cells as an nbformat 4 document, the newest version or ?version=N",
+        tags: ["files"],
+        params: FileParams,
+        querystring: VersionQuery,
+        response: withErrors({ 200: NotebookHead }),
+      },
+    },
     async (request, reply) => {
       const access = await requireRole(db, request.params.ws, signedIn(request), "viewer");
+      // Heads are cached serialized: Fastify sends a JSON string as it is, without the schema's serializer, so the
+      // string stands for the NotebookHead it holds.
       const json = await readNotebookHead(studio, access.id, request.params["*"], request.query.version);
-      return reply.type("application/json; charset=utf-8").send(json);
+      return reply.type("application/json; charset=utf-8").send(json as unknown as NotebookHead);
     },
   );
 
-  app.get<{ Params: { ws: string; "*": string }; Querystring: { version?: number } }>(
+  app.get(
     "/api/workspaces/:ws/notebook/*",
-    versionRoute("A notebook as the model reads it (v2 and v3 upgraded to v4), the newest version or ?version=N"),
+    {
+      schema: {
+        summary: "A notebook as the model reads it (v2 and v3 upgraded to v4), the newest version or ?version=N",
+        tags: ["files"],
+        params: FileParams,
+        querystring: VersionQuery,
+        response: withErrors({ 200: NotebookVersion }),
+      },
+    },
     async (request) => {
       const access = await requireRole(db, request.params.ws, signedIn(request), "viewer");
       return readNotebookVersion(studio, access.id, request.params["*"], request.query.version);
     },
   );
 
-  app.get<{ Params: { ws: string } }>(
+  app.get(
     "/api/workspaces/:ws/trash",
-    { schema: { summary: "Files in the trash", tags: ["files"], params: wsParams } },
+    {
+      schema: {
+        summary: "Files in the trash",
+        tags: ["files"],
+        params: WorkspaceParams,
+        response: withErrors({ 200: TrashList }),
+      },
+    },
     async (request) => {
       const access = await requireRole(db, request.params.ws, signedIn(request), "viewer");
       return { files: await listTrash(studio, access.id) };
     },
   );
 
-  app.post<{ Params: { ws: string; id: number } }>(
+  app.post(
     "/api/workspaces/:ws/trash/:id/restore",
     {
       schema: {
         summary: "Restore a file from the trash (owner)",
         tags: ["files"],
-        params: {
-          type: "object",
-          required: ["ws", "id"],
-          additionalProperties: false,
-          properties: { ws: wsParams.properties.ws, id: { type: "integer", minimum: 1 } },
-        },
+        params: TrashParams,
+        response: withErrors({ 200: TrashedFile }),
       },
     },
     async (request) => {

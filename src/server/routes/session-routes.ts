@@ -1,40 +1,27 @@
 // Sign-in, the current session, sign-out and password change.
 
 import type { FastifyReply, FastifyRequest } from "fastify";
+import { NoContent, refTo, withErrors } from "../../contract/api-answers.ts";
+import { PasswordChangeBody, Session, SignInBody } from "../../contract/api-session.ts";
 import { recordAudit } from "../audit.ts";
 import { clearAccountFailures, loginBlockedFor, recordLoginFailure } from "../auth/login-throttle.ts";
-import {
-  hashPassword,
-  needsRehash,
-  spendVerificationTime,
-  verifyPassword,
-  MAX_PASSWORD_LENGTH,
-} from "../auth/passwords.ts";
+import { hashPassword, needsRehash, spendVerificationTime, verifyPassword } from "../auth/passwords.ts";
 import { createSession, deleteSession } from "../auth/sessions.ts";
 import { findUserByName, setPassword, toUser, type User } from "../auth/users.ts";
 import { AppError } from "../errors.ts";
 import { rateLimits } from "../rate-limits.ts";
 import { expiredSessionCookie, sessionCookie } from "../request-guards.ts";
 import type { StudioRoutePlugin, Studio } from "../studio.ts";
-import { auditContext, signedIn } from "./audit-context.ts";
+import { auditContext, signedIn, signedInSession } from "./audit-context.ts";
 
-const sessionAnswer = {
-  type: "object",
-  properties: {
-    user: {
-      type: "object",
-      properties: {
-        id: { type: "integer" },
-        name: { type: "string" },
-        admin: { type: "boolean" },
-        mustChangePassword: { type: "boolean" },
-      },
-    },
-    csrfToken: { type: "string" },
-  },
-} as const;
+const sessionAnswer = refTo(Session);
 
-async function startSession(studio: Studio, reply: FastifyReply, request: FastifyRequest, user: User) {
+async function startSession(
+  studio: Studio,
+  reply: FastifyReply,
+  request: FastifyRequest,
+  user: User,
+): Promise<Session> {
   const { token, csrfToken } = await createSession(studio.db, user.id, request.ip);
   reply.header("set-cookie", sessionCookie(token, studio.config.sessionAbsoluteSeconds));
   return { user, csrfToken };
@@ -47,23 +34,15 @@ export const signInRoute: StudioRoutePlugin = async (app, { studio }) => {
     perAddress: studio.config.loginFailuresPerAddress,
     windowSeconds: studio.config.loginWindowSeconds,
   };
-  app.post<{ Body: { username: string; password: string } }>(
+  app.post(
     "/api/session",
     {
       config: rateLimits(studio.config).login,
       schema: {
         summary: "Sign in: sets the session cookie and answers the user and the CSRF token",
         tags: ["session"],
-        body: {
-          type: "object",
-          required: ["username", "password"],
-          additionalProperties: false,
-          properties: {
-            username: { type: "string", minLength: 1, maxLength: 64 },
-            password: { type: "string", minLength: 1, maxLength: MAX_PASSWORD_LENGTH },
-          },
-        },
-        response: { 200: sessionAnswer },
+        body: SignInBody,
+        response: withErrors({ 200: sessionAnswer }),
       },
     },
     async (request, reply) => {
@@ -112,17 +91,17 @@ export const sessionRoutes: StudioRoutePlugin = async (app, { studio }) => {
       schema: {
         summary: "The current session's user and CSRF token (401 when signed out)",
         tags: ["session"],
-        response: { 200: sessionAnswer },
+        response: withErrors({ 200: sessionAnswer }),
       },
     },
-    async (request) => ({ user: signedIn(request), csrfToken: request.session?.csrfToken }),
+    async (request) => ({ user: signedIn(request), csrfToken: signedInSession(request).csrfToken }),
   );
 
   app.delete(
     "/api/session",
     {
       config: { allowedBeforePasswordChange: true },
-      schema: { summary: "Sign out: ends this session", tags: ["session"] },
+      schema: { summary: "Sign out: ends this session", tags: ["session"], response: withErrors({ 204: NoContent }) },
     },
     async (request, reply) => {
       if (request.session) await deleteSession(studio.db, request.session.id);
@@ -132,23 +111,15 @@ export const sessionRoutes: StudioRoutePlugin = async (app, { studio }) => {
     },
   );
 
-  app.put<{ Body: { currentPassword: string; newPassword: string } }>(
+  app.put(
     "/api/account/password",
     {
       config: { allowedBeforePasswordChange: true },
       schema: {
         summary: "Change your password: ends every session of the account and starts a new one here",
         tags: ["session"],
-        body: {
-          type: "object",
-          required: ["currentPassword", "newPassword"],
-          additionalProperties: false,
-          properties: {
-            currentPassword: { type: "string", maxLength: MAX_PASSWORD_LENGTH },
-            newPassword: { type: "string", maxLength: MAX_PASSWORD_LENGTH },
-          },
-        },
-        response: { 200: sessionAnswer },
+        body: PasswordChangeBody,
+        response: withErrors({ 200: sessionAnswer }),
       },
     },
     async (request, reply) => {

@@ -1,5 +1,16 @@
 // The signed-in user's trusted domains and trusted external applications.
 
+import { NoContent, withErrors } from "../../contract/api-answers.ts";
+import {
+  DomainBody,
+  DomainParams,
+  SchemeBody,
+  SchemeParams,
+  TrustedApplication,
+  TrustedApplications,
+  TrustedDomain,
+  TrustedDomains,
+} from "../../contract/api-trust.ts";
 import type { StudioRoutePlugin } from "../studio.ts";
 import {
   distrustApplication,
@@ -15,40 +26,29 @@ export const trustRoutes: StudioRoutePlugin = async (app, { studio }) => {
   const { db } = studio;
   const tags = ["trust"];
 
-  app.get("/api/trust/domains", { schema: { summary: "Your trusted domains", tags } }, async (request) => ({
-    domains: await listTrustedDomains(db, signedIn(request).id),
-  }));
-  app.post<{ Body: { domain: string } }>(
+  app.get(
     "/api/trust/domains",
-    {
-      schema: {
-        summary: "Trust a domain",
-        tags,
-        body: {
-          type: "object",
-          required: ["domain"],
-          additionalProperties: false,
-          properties: { domain: { type: "string", minLength: 1, maxLength: 253 } },
-        },
-      },
-    },
+    { schema: { summary: "Your trusted domains", tags, response: withErrors({ 200: TrustedDomains }) } },
+    async (request) => ({
+      domains: await listTrustedDomains(db, signedIn(request).id),
+    }),
+  );
+  app.post(
+    "/api/trust/domains",
+    { schema: { summary: "Trust a domain", tags, body: DomainBody, response: withErrors({ 201: TrustedDomain }) } },
     async (request, reply) =>
       reply
         .code(201)
         .send({ domain: await trustDomain(db, signedIn(request).id, request.body.domain, auditContext(request)) }),
   );
-  app.delete<{ Params: { domain: string } }>(
+  app.delete(
     "/api/trust/domains/:domain",
     {
       schema: {
         summary: "Stop trusting a domain",
         tags,
-        params: {
-          type: "object",
-          required: ["domain"],
-          additionalProperties: false,
-          properties: { domain: { type: "string", maxLength: 253 } },
-        },
+        params: DomainParams,
+        response: withErrors({ 204: NoContent }),
       },
     },
     async (request, reply) => {
@@ -59,23 +59,25 @@ export const trustRoutes: StudioRoutePlugin = async (app, { studio }) => {
 
   app.get(
     "/api/trust/applications",
-    { schema: { summary: "Your trusted external applications (URL schemes)", tags } },
+    {
+      schema: {
+        summary: "Your trusted external applications (URL schemes)",
+        tags,
+        response: withErrors({ 200: TrustedApplications }),
+      },
+    },
     async (request) => ({
       applications: await listTrustedApplications(db, signedIn(request).id),
     }),
   );
-  app.post<{ Body: { scheme: string } }>(
+  app.post(
     "/api/trust/applications",
     {
       schema: {
         summary: "Trust an external application by its URL scheme",
         tags,
-        body: {
-          type: "object",
-          required: ["scheme"],
-          additionalProperties: false,
-          properties: { scheme: { type: "string", minLength: 1, maxLength: 64 } },
-        },
+        body: SchemeBody,
+        response: withErrors({ 201: TrustedApplication }),
       },
     },
     async (request, reply) =>
@@ -83,18 +85,14 @@ export const trustRoutes: StudioRoutePlugin = async (app, { studio }) => {
         .code(201)
         .send({ scheme: await trustApplication(db, signedIn(request).id, request.body.scheme, auditContext(request)) }),
   );
-  app.delete<{ Params: { scheme: string } }>(
+  app.delete(
     "/api/trust/applications/:scheme",
     {
       schema: {
         summary: "Stop trusting an external application",
         tags,
-        params: {
-          type: "object",
-          required: ["scheme"],
-          additionalProperties: false,
-          properties: { scheme: { type: "string", maxLength: 64 } },
-        },
+        params: SchemeParams,
+        response: withErrors({ 204: NoContent }),
       },
     },
     async (request, reply) => {

@@ -1,5 +1,17 @@
 // Workspaces and their members.
 
+import { NoContent, withErrors } from "../../contract/api-answers.ts";
+import {
+  MemberList,
+  MemberParams,
+  MemberRole,
+  MemberRoleBody,
+  NewMemberBody,
+  WorkspaceAccess,
+  WorkspaceList,
+  WorkspaceNameBody,
+  WorkspaceParams,
+} from "../../contract/api-workspaces.ts";
 import {
   addMember,
   changeMember,
@@ -8,62 +20,67 @@ import {
   listWorkspaces,
   renameWorkspace,
   requireRole,
-  ROLES,
-  MAX_WORKSPACE_NAME,
-  type Role,
 } from "../workspaces.ts";
 import type { StudioRoutePlugin } from "../studio.ts";
 import { auditContext, signedIn } from "./audit-context.ts";
-
-export const wsParams = {
-  type: "object",
-  required: ["ws"],
-  additionalProperties: false,
-  properties: { ws: { type: "string", pattern: "^[A-Za-z0-9_-]{16}$", description: "workspace id" } },
-} as const;
-const memberParams = {
-  type: "object",
-  required: ["ws", "username"],
-  additionalProperties: false,
-  properties: { ws: wsParams.properties.ws, username: { type: "string", maxLength: 64 } },
-} as const;
-const nameBody = {
-  type: "object",
-  required: ["name"],
-  additionalProperties: false,
-  properties: { name: { type: "string", minLength: 1, maxLength: MAX_WORKSPACE_NAME } },
-} as const;
-const roleSchema = { type: "string", enum: ROLES } as const;
 
 export const workspaceRoutes: StudioRoutePlugin = async (app, { studio }) => {
   const { db } = studio;
 
   app.get(
     "/api/workspaces",
-    { schema: { summary: "Workspaces you are a member of, with your role", tags: ["workspaces"] } },
+    {
+      schema: {
+        summary: "Workspaces you are a member of, with your role",
+        tags: ["workspaces"],
+        response: withErrors({ 200: WorkspaceList }),
+      },
+    },
     async (request) => ({
       workspaces: await listWorkspaces(db, signedIn(request)),
     }),
   );
 
-  app.post<{ Body: { name: string } }>(
+  app.post(
     "/api/workspaces",
-    { schema: { summary: "Create a workspace; you become its owner", tags: ["workspaces"], body: nameBody } },
+    {
+      schema: {
+        summary: "Create a workspace; you become its owner",
+        tags: ["workspaces"],
+        body: WorkspaceNameBody,
+        response: withErrors({ 201: WorkspaceAccess }),
+      },
+    },
     async (request, reply) => {
       const ws = await createWorkspace(db, signedIn(request), request.body.name, auditContext(request));
       return reply.code(201).send(ws);
     },
   );
 
-  app.get<{ Params: { ws: string } }>(
+  app.get(
     "/api/workspaces/:ws",
-    { schema: { summary: "One workspace and your role in it", tags: ["workspaces"], params: wsParams } },
+    {
+      schema: {
+        summary: "One workspace and your role in it",
+        tags: ["workspaces"],
+        params: WorkspaceParams,
+        response: withErrors({ 200: WorkspaceAccess }),
+      },
+    },
     async (request) => requireRole(db, request.params.ws, signedIn(request), "viewer"),
   );
 
-  app.patch<{ Params: { ws: string }; Body: { name: string } }>(
+  app.patch(
     "/api/workspaces/:ws",
-    { schema: { summary: "Rename a workspace (owner)", tags: ["workspaces"], params: wsParams, body: nameBody } },
+    {
+      schema: {
+        summary: "Rename a workspace (owner)",
+        tags: ["workspaces"],
+        params: WorkspaceParams,
+        body: WorkspaceNameBody,
+        response: withErrors({ 200: WorkspaceAccess }),
+      },
+    },
     async (request) => {
       const access = await requireRole(db, request.params.ws, signedIn(request), "owner");
       await renameWorkspace(db, access, request.body.name, auditContext(request));
@@ -71,28 +88,31 @@ export const workspaceRoutes: StudioRoutePlugin = async (app, { studio }) => {
     },
   );
 
-  app.get<{ Params: { ws: string } }>(
+  app.get(
     "/api/workspaces/:ws/members",
-    { schema: { summary: "Members and their roles", tags: ["members"], params: wsParams } },
+    {
+      schema: {
+        summary: "Members and their roles",
+        tags: ["members"],
+        params: WorkspaceParams,
+        response: withErrors({ 200: MemberList }),
+      },
+    },
     async (request) => {
       const access = await requireRole(db, request.params.ws, signedIn(request), "viewer");
       return { members: await listMembers(db, access.id) };
     },
   );
 
-  app.post<{ Params: { ws: string }; Body: { username: string; role: Role } }>(
+  app.post(
     "/api/workspaces/:ws/members",
     {
       schema: {
         summary: "Add a member (owner)",
         tags: ["members"],
-        params: wsParams,
-        body: {
-          type: "object",
-          required: ["username", "role"],
-          additionalProperties: false,
-          properties: { username: { type: "string", minLength: 1, maxLength: 64 }, role: roleSchema },
-        },
+        params: WorkspaceParams,
+        body: NewMemberBody,
+        response: withErrors({ 201: MemberRole }),
       },
     },
     async (request, reply) => {
@@ -102,14 +122,15 @@ export const workspaceRoutes: StudioRoutePlugin = async (app, { studio }) => {
     },
   );
 
-  app.patch<{ Params: { ws: string; username: string }; Body: { role: Role } }>(
+  app.patch(
     "/api/workspaces/:ws/members/:username",
     {
       schema: {
         summary: "Change a member's role (owner)",
         tags: ["members"],
-        params: memberParams,
-        body: { type: "object", required: ["role"], additionalProperties: false, properties: { role: roleSchema } },
+        params: MemberParams,
+        body: MemberRoleBody,
+        response: withErrors({ 200: MemberRole }),
       },
     },
     async (request) => {
@@ -119,9 +140,16 @@ export const workspaceRoutes: StudioRoutePlugin = async (app, { studio }) => {
     },
   );
 
-  app.delete<{ Params: { ws: string; username: string } }>(
+  app.delete(
     "/api/workspaces/:ws/members/:username",
-    { schema: { summary: "Remove a member (owner)", tags: ["members"], params: memberParams } },
+    {
+      schema: {
+        summary: "Remove a member (owner)",
+        tags: ["members"],
+        params: MemberParams,
+        response: withErrors({ 204: NoContent }),
+      },
+    },
     async (request, reply) => {
       const access = await requireRole(db, request.params.ws, signedIn(request), "owner");
       await changeMember(db, access, request.params.username, undefined, auditContext(request));

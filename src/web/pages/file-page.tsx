@@ -9,16 +9,9 @@ import { fileHref, navigate, workspaceHref } from "../router.ts";
 import { ScriptView } from "../script-view.tsx";
 import { FolderLinks } from "../folder-links.tsx";
 import { checkUrls, type LinkDecision } from "../url-check-client.ts";
-import {
-  fetchBytes,
-  fetchNotebookHead,
-  fileFindings,
-  formatSize,
-  formatTime,
-  studioApi,
-  type FileDetails,
-  type FileReview,
-} from "../studio-calls.ts";
+import { fetchBytes, fetchNotebookHead, fileFindings, formatSize, formatTime, studioApi } from "../studio-calls.ts";
+import type { FileDetails } from "../../contract/api-files.ts";
+import type { FileReview } from "../../contract/api-review.ts";
 import { isNotebookPath, rawHref } from "../../contract/addresses.ts";
 import type { ReadHead } from "../../render/notebook-head.ts";
 

@@ -3,17 +3,11 @@ import { useCallback, useEffect, useMemo, useState, type DragEvent, type FormEve
 import { ApiError } from "../api-client.ts";
 import { AppLink } from "../app-link.tsx";
 import { fileHref, workspaceHref } from "../router.ts";
-import {
-  formatSize,
-  formatTime,
-  studioApi,
-  type FileEntry,
-  type Member,
-  type Role,
-  type TrashEntry,
-  type TrustStatement,
-  type Workspace,
-} from "../studio-calls.ts";
+import type { FileEntry, TrashEntry } from "../../contract/api-files.ts";
+import type { TrustStatement } from "../../contract/api-public.ts";
+import type { Member, Role, WorkspaceAccess } from "../../contract/api-workspaces.ts";
+import { MAX_USER_NAME_LENGTH } from "../../contract/limits.ts";
+import { formatSize, formatTime, studioApi } from "../studio-calls.ts";
 import { UploadDialog } from "../upload-dialog.tsx";
 import { folderRows } from "../folders.ts";
 import { FolderLinks } from "../folder-links.tsx";
@@ -30,7 +24,7 @@ export function WorkspacePage({
   folder: string;
   trustStatement: TrustStatement;
 }) {
-  const [workspace, setWorkspace] = useState<Workspace | null>(null);
+  const [workspace, setWorkspace] = useState<WorkspaceAccess | null>(null);
   const [files, setFiles] = useState<FileEntry[] | null>(null);
   const [trash, setTrash] = useState<TrashEntry[]>([]);
   const [error, setError] = useState<string | null>(null);
@@ -324,7 +318,13 @@ function Members({ workspaceId, owner }: { workspaceId: string; owner: boolean }
       {owner && (
         <form className="vt-inline-form" onSubmit={(e) => void invite(e)}>
           <label>
-            User name <input value={username} onChange={(e) => setUsername(e.target.value)} required maxLength={64} />
+            User name{" "}
+            <input
+              value={username}
+              onChange={(e) => setUsername(e.target.value)}
+              required
+              maxLength={MAX_USER_NAME_LENGTH}
+            />
           </label>
           <label>
             Role{" "}

@@ -1,7 +1,8 @@
 import { useEffect, useState, type FormEvent } from "react";
 import { ApiError } from "../api-client.ts";
 import { navigate, workspaceHref } from "../router.ts";
-import { studioApi, type Workspace } from "../studio-calls.ts";
+import type { Workspace } from "../../contract/api-workspaces.ts";
+import { studioApi } from "../studio-calls.ts";
 import { AppLink } from "../app-link.tsx";
 
 export function WorkspacesPage() {

