@@ -120,7 +120,14 @@ export default tseslint.config(
     rules: {
       "no-restricted-imports": [
         "error",
-        { patterns: [{ group: ["node:*"], message: "The studio UI runs in the browser: no Node.js modules." }] },
+        {
+          patterns: [
+            {
+              group: ["node:*", "jsdom", "fastify", "undici", "kysely"],
+              message: "The studio UI runs in the browser: no Node.js modules or server libraries.",
+            },
+          ],
+        },
       ],
     },
   },

@@ -1,6 +1,7 @@
 // The URL check: the page asks before it uses any URL from a notebook, and the server answers a verdict for each.
 import { Type, type Static } from "typebox";
 import { MAX_CHECKED_URL_LENGTH, MAX_URL_CHECK_BASE_LENGTH, MAX_URL_CHECKS } from "./limits.ts";
+import { URL_REASON_CODES } from "./url-reasons.ts";
 
 /** The custom string format of a URL check's base: a URL that parses, with the http or https scheme. */
 export const HTTP_URL_FORMAT = "http-url";
@@ -30,31 +31,8 @@ export const UrlCheckBody = Type.Object(
 );
 export type UrlCheckBody = Static<typeof UrlCheckBody>;
 
-/** The verdicts' stable reason codes; the URL engine (src/urls/reasons.ts) has a sentence for each. */
-export const UrlReason = Type.Enum(
-  [
-    "same_document",
-    "workspace_relative",
-    "external_site",
-    "trusted_site",
-    "proxied_image",
-    "data_image",
-    "attachment",
-    "external_application",
-    "trusted_application",
-    "scheme_denied",
-    "scheme_not_allowed",
-    "private_address",
-    "local_name",
-    "app_api",
-    "outside_workspace",
-    "confusable_host",
-    "blocklisted",
-    "invalid_url",
-    "bad_port",
-  ],
-  { type: "string" },
-);
+/** The verdicts' stable reason codes (url-reasons.ts); the URL engine (src/urls/reasons.ts) has a sentence for each. */
+export const UrlReason = Type.Enum([...URL_REASON_CODES], { type: "string" });
 export type UrlReason = Static<typeof UrlReason>;
 
 /** What a prompt needs to ask, or to explain a refusal. */

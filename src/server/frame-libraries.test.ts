@@ -5,12 +5,7 @@ import { test } from "node:test";
 import { runInNewContext } from "node:vm";
 import { gunzipSync } from "node:zlib";
 import Fastify from "fastify";
-import {
-  FRAME_LIBRARIES,
-  frameLibraryPath,
-  TOPOJSON_NAMES,
-  topojsonScriptPath,
-} from "../render/frame-protocol-libraries.ts";
+import { FRAME_LIBRARIES, frameLibraryPath, TOPOJSON_NAMES, topojsonScriptPath } from "../render/output-libraries.ts";
 import {
   acceptsGzip,
   FrameLibraryVersionError,

@@ -17,7 +17,7 @@ import {
   TOPOJSON_NAMES,
   topojsonScriptPath,
   type FrameLibrary,
-} from "../render/frame-protocol-libraries.ts";
+} from "../render/output-libraries.ts";
 import { notFound } from "./errors.ts";
 
 export interface FrameLibraryFile {

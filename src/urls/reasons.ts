@@ -1,5 +1,8 @@
-// Stable reason codes with a sentence each: API clients, the CLI and the UI key on the code, people read the text.
-export const REASONS = Object.freeze({
+// A sentence for each of the URL check's stable reason codes (src/contract/url-reasons.ts): API clients, the CLI
+// and the UI key on the code, people read the text.
+import type { UrlReasonCode } from "../contract/url-reasons.ts";
+
+export const REASONS: Readonly<Record<UrlReasonCode, string>> = Object.freeze({
   same_document: "The link points at a place in this notebook.",
   workspace_relative:
     "The address points inside the studio (into this workspace, for a notebook in one), outside its API.",
@@ -20,6 +23,6 @@ export const REASONS = Object.freeze({
   blocklisted: "The address is on a blocklist of malicious sites.",
   invalid_url: "The address cannot be understood as a URL.",
   bad_port: "Images are fetched only from the standard web ports 80 and 443.",
-} as const);
+});
 
-export type Reason = keyof typeof REASONS;
+export type Reason = UrlReasonCode;

@@ -5,7 +5,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
 import type { Frame, Locator, Page } from "playwright-core";
-import { FRAME_LIBRARIES, frameLibraryPath } from "../../src/render/frame-protocol-libraries.ts";
+import { FRAME_LIBRARIES, frameLibraryPath } from "../../src/render/output-libraries.ts";
 import { launchBrowser, type Browser } from "./browser.ts";
 import { signInThroughPage, startBrowserStudio, type BrowserStudio } from "./running-studio.ts";
 

@@ -1,6 +1,6 @@
 // Loads the served libraries into the frame, each once, from the content origin (the frame CSP allows scripts
 // from there and nowhere else, so a library could not come from anywhere else even if asked to).
-import { FRAME_LIBRARIES, frameLibraryPath, type FrameLibraryName } from "../../render/frame-protocol-libraries.ts";
+import { FRAME_LIBRARIES, frameLibraryPath, type FrameLibraryName } from "../../render/output-libraries.ts";
 
 const loading = new Map<string, Promise<void>>();
 

@@ -1,12 +1,7 @@
 // A plotly figure (application/vnd.plotly.v1+json) drawn with the served plotly.js, as JupyterLab's plotly
 // renderer draws it: the figure's data, layout, frames and config, with the mode bar.
 import type { FrameJson, FrameJsonObject } from "../../contract/frame-protocol.ts";
-import {
-  PLOTLY_TOPOJSON,
-  TOPOJSON_NAMES,
-  topojsonName,
-  topojsonScriptPath,
-} from "../../render/frame-protocol-libraries.ts";
+import { PLOTLY_TOPOJSON, TOPOJSON_NAMES, topojsonName, topojsonScriptPath } from "../../render/output-libraries.ts";
 import { libraryGlobal, loadLibraries, loadServedScript } from "./libraries.ts";
 
 interface PlotlyGlobal {

@@ -2,7 +2,7 @@
 // from the content origin, with the module names such outputs use mapped to the served copies. Every module
 // resolves to a served file or fails: a load of anything else never starts (the CSP would refuse it anyway, but
 // refusing here keeps the attempt off the network and gives the output's error callback a clear reason).
-import { FRAME_LIBRARIES, REQUIRE_MODULE_LIBRARIES, type FrameLibrary } from "../../render/frame-protocol-libraries.ts";
+import { FRAME_LIBRARIES, REQUIRE_MODULE_LIBRARIES, type FrameLibrary } from "../../render/output-libraries.ts";
 import { libraryGlobal, libraryUrl, loadLibraries } from "./libraries.ts";
 
 interface RequireContext {
