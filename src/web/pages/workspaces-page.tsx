@@ -4,6 +4,7 @@ import { navigate, workspaceHref } from "../router.ts";
 import type { Workspace } from "../../contract/api-workspaces.ts";
 import { studioApi } from "../studio-calls.ts";
 import { AppLink } from "../app-link.tsx";
+import { MAX_WORKSPACE_NAME_LENGTH } from "../../contract/limits.ts";
 
 export function WorkspacesPage() {
   const [workspaces, setWorkspaces] = useState<Workspace[] | null>(null);
@@ -46,7 +47,13 @@ export function WorkspacesPage() {
       )}
       <form className="vt-inline-form" onSubmit={(e) => void create(e)}>
         <label>
-          New workspace <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={100} />
+          New workspace{" "}
+          <input
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            required
+            maxLength={MAX_WORKSPACE_NAME_LENGTH}
+          />
         </label>
         <button type="submit">Create</button>
       </form>
