@@ -9,7 +9,7 @@ import Fastify, { type FastifyInstance } from "fastify";
 import { BlocklistBuilder, parsePattern, REASONS, type UrlPolicy } from "../urls/index.ts";
 import { ImageSigner } from "../urls/image-signature.ts";
 import { imageProxyPlugin } from "./image-proxy.ts";
-import { UrlReason, type UrlVerdict } from "../contract/api-url-check.ts";
+import { UrlCheckAnswer, UrlReason, type UrlVerdict } from "../contract/api-url-check.ts";
 import { urlCheckRoute } from "./url-check-endpoint.ts";
 
 const PNG = Buffer.from(
@@ -232,4 +232,38 @@ test("the server's route config reaches the route: a rate limit applies to URL c
 
 test("the reason codes the API declares are the URL engine's, no more and no fewer", () => {
   assert.deepEqual([...UrlReason.enum].sort(), Object.keys(REASONS).sort());
+});
+
+test("the answer schema declares every field of real answers: the compiled serializer would keep each one", async () => {
+  // The route answers with JSON.stringify; a route serialized from UrlCheckAnswer would drop any field the schema
+  // does not declare. Every kind of verdict goes through such a route here and must come out unchanged.
+  const { json } = await check(
+    {
+      checks: [
+        { url: "https://docs.python.org/3/", context: "link" },
+        { url: "https://docs.python.org/3/", context: "image" },
+        { url: "javascript:alert(1)", context: "link" },
+        { url: "vscode://file/x", context: "link" },
+        { url: "ms-msdt:/id", context: "link" },
+        { url: "other.ipynb", context: "link", base: "http://localhost:8080/w/team/files/nb.ipynb" },
+        { url: "/api/workspaces/1/delete", context: "image" },
+        { url: "https://evil.example/login", context: "link" },
+        { url: "https://xn--pple-43d.com/", context: "link" },
+        { url: "http://10.0.0.1/admin", context: "link" },
+        { url: "http://printer.local/", context: "link" },
+        { url: "#top", context: "link" },
+        { url: "attachment:a.png", context: "image" },
+        { url: "http://[", context: "link" },
+        { url: `https://example.org/${"x".repeat(9000)}.png`, context: "image" },
+      ],
+    },
+    { "x-test-user": "trusting" },
+  );
+  assert.ok(json.verdicts.some((v) => v.proxyUrl !== undefined && v.prompt === undefined));
+  assert.ok(json.verdicts.some((v) => v.list !== undefined && v.prompt !== undefined));
+  const probe = Fastify();
+  probe.post("/", { schema: { response: { 200: UrlCheckAnswer } } }, async (request) => request.body);
+  const echoed = await probe.inject({ method: "POST", url: "/", payload: json });
+  assert.deepEqual(echoed.json(), json);
+  await probe.close();
 });
