@@ -505,3 +505,173 @@ test("uploads are rate limited per user", async () => {
     await limited.close();
   }
 });
+
+// Multipart bodies as a broken or hostile client sends them, byte for byte, to both upload routes.
+const B = "mAlFoRmEd";
+const ACK_PART = `--${B}\r\nContent-Disposition: form-data; name="acknowledgment"\r\n\r\ntrusted-source-v1\r\n`;
+const filePart = (disposition: string, content = "print(1)\n") =>
+  `--${B}\r\nContent-Disposition: form-data; name="file"; ${disposition}\r\nContent-Type: application/octet-stream\r\n\r\n${content}\r\n`;
+const WHOLE = filePart('filename="cut.py"') + `--${B}--\r\n`;
+
+const MALFORMED: { name: string; body: string | Buffer; contentType?: string; status: number; code: string }[] = [
+  {
+    name: "cut inside a file's content",
+    body: WHOLE.slice(0, WHOLE.indexOf("print(1)") + 5),
+    status: 400,
+    code: "multipart_truncated",
+  },
+  {
+    name: "cut after a part, before the closing delimiter",
+    body: filePart('filename="cut.py"'),
+    status: 400,
+    code: "multipart_truncated",
+  },
+  { name: "cut inside the closing delimiter", body: WHOLE.slice(0, -5), status: 400, code: "multipart_truncated" },
+  {
+    name: "cut inside a part's headers",
+    body: WHOLE.slice(0, WHOLE.indexOf("filename") + 5),
+    status: 400,
+    code: "multipart_truncated",
+  },
+  {
+    name: "cut between headers and content",
+    body: WHOLE.slice(0, WHOLE.indexOf("\r\n\r\n") + 2),
+    status: 400,
+    code: "multipart_truncated",
+  },
+  { name: "cut after the first delimiter", body: `--${B}\r\n`, status: 400, code: "multipart_truncated" },
+  {
+    name: "lines ending in LF only",
+    body: WHOLE.replaceAll("\r\n", "\n"),
+    status: 400,
+    code: "multipart_line_endings",
+  },
+  { name: "no delimiter at all", body: "just some text\r\n", status: 400, code: "multipart_malformed" },
+  {
+    name: "a delimiter other than the Content-Type's",
+    body: WHOLE.replaceAll(B, "other"),
+    status: 400,
+    code: "multipart_malformed",
+  },
+  {
+    name: "no boundary parameter",
+    body: WHOLE,
+    contentType: "multipart/form-data",
+    status: 400,
+    code: "multipart_boundary_invalid",
+  },
+  {
+    name: "an empty boundary",
+    body: WHOLE,
+    contentType: "multipart/form-data; boundary=",
+    status: 400,
+    code: "multipart_boundary_invalid",
+  },
+  {
+    name: "a boundary longer than 256 characters",
+    body: WHOLE.replaceAll(B, "x".repeat(300)),
+    contentType: `multipart/form-data; boundary=${"x".repeat(300)}`,
+    status: 400,
+    code: "multipart_boundary_invalid",
+  },
+  {
+    name: "a file part without a filename",
+    body: `--${B}\r\nContent-Disposition: form-data; name="file"\r\nContent-Type: application/octet-stream\r\n\r\nx\r\n--${B}--\r\n`,
+    status: 400,
+    code: "name_missing",
+  },
+  {
+    name: "a JSON field that is not JSON",
+    body: `--${B}\r\nContent-Disposition: form-data; name="acknowledgment"\r\nContent-Type: application/json\r\n\r\n{nope\r\n--${B}--\r\n`,
+    status: 400,
+    code: "multipart_malformed",
+  },
+];
+
+const send = (route: "files" | "review", body: string | Buffer, contentType = `multipart/form-data; boundary=${B}`) =>
+  t.call(owner, {
+    method: "POST",
+    url: `/api/workspaces/${ws}/${route}`,
+    payload: Buffer.isBuffer(body) ? body : Buffer.from(body, "latin1"),
+    headers: { "content-type": contentType },
+  });
+
+for (const route of ["files", "review"] as const) {
+  for (const bad of MALFORMED) {
+    test(`POST …/${route} with a malformed body (${bad.name}): ${bad.code}, nothing stored`, async () => {
+      // The upload gets its acknowledgment first, so that the body's own fault is what is answered.
+      const body =
+        route === "files" &&
+        typeof bad.body === "string" &&
+        bad.body.startsWith(`--${B}\r\n`) &&
+        !bad.name.includes("JSON")
+          ? ACK_PART + bad.body
+          : bad.body;
+      const beforeState = await snapshot(t);
+      const r = await send(route, body, bad.contentType);
+      assert.equal(r.statusCode, bad.status, r.body);
+      assert.equal(r.json().error, bad.code, r.body);
+      assert.equal(typeof r.json().message, "string");
+      assert.equal(await snapshot(t), beforeState);
+    });
+  }
+}
+
+test("the malformed bodies, whole, are accepted: each refusal above is the body's fault alone", async () => {
+  const r = await send("files", ACK_PART + filePart('filename="whole.py"') + `--${B}--\r\n`);
+  assert.equal(r.statusCode, 201, r.body);
+  const review = await send("review", WHOLE);
+  assert.equal(review.statusCode, 200, review.body);
+});
+
+test("a filename whose bytes are not UTF-8 is refused as name_not_utf8, raw or percent-encoded, nothing stored", async () => {
+  for (const disposition of [
+    Buffer.from('filename="bad\xff.py"', "latin1"),
+    Buffer.from('filename="caf\xe9.py"', "latin1"),
+    Buffer.from("filename*=UTF-8''bad%FF%FE.py"),
+    Buffer.from("filename*=UTF-8''%C3.py"),
+  ]) {
+    const part = (lead: string) =>
+      Buffer.concat([
+        Buffer.from(`${lead}--${B}\r\nContent-Disposition: form-data; name="file"; `, "latin1"),
+        disposition,
+        Buffer.from(`\r\nContent-Type: application/octet-stream\r\n\r\nx = 1\r\n--${B}--\r\n`),
+      ]);
+    const beforeState = await snapshot(t);
+    const r = await send("files", part(ACK_PART));
+    assert.equal(r.statusCode, 400, r.body);
+    assert.equal(r.json().error, "name_not_utf8", r.body);
+    assert.equal(typeof r.json().path, "string");
+    assert.equal(await snapshot(t), beforeState);
+    const review = await send("review", part(""));
+    assert.equal(review.statusCode, 200, review.body);
+    assert.equal(review.json().files[0].refused.error, "name_not_utf8");
+  }
+  // The same name sent as UTF-8 is taken as it is.
+  const good = Buffer.concat([
+    Buffer.from(`${ACK_PART}--${B}\r\nContent-Disposition: form-data; name="file"; filename="caf`),
+    Buffer.from('é.py"\r\nContent-Type: application/octet-stream\r\n\r\nx = 1\r\n', "utf8"),
+    Buffer.from(`--${B}--\r\n`),
+  ]);
+  const r = await send("files", good);
+  assert.equal(r.statusCode, 201, r.body);
+  assert.equal(r.json().files[0].path, "café.py");
+});
+
+test("invisible, space-like and device names are refused through a real upload, with the path", async () => {
+  for (const [path, code] of [
+    ["\ufeffreport.py", "name_invisible_character"],
+    ["\u200breport.py", "name_invisible_character"],
+    ["\u00a0report.py", "name_unusual_space"],
+    ["dir/CONIN$.txt", "name_reserved"],
+    ["com\u00b9.py", "name_reserved"],
+    ["Lpt9 .py", "name_reserved"],
+    ["nul.", "name_reserved"],
+  ] as const) {
+    const beforeState = await snapshot(t);
+    const r = await upload("trusted-source-v1", [{ path, content: "1" }]);
+    assert.equal(r.statusCode, 400, r.body);
+    assert.deepEqual([r.json().error, r.json().path], [code, path]);
+    assert.equal(await snapshot(t), beforeState);
+  }
+});

@@ -27,7 +27,17 @@ const FASTIFY_CODES: Record<string, { status: number; code: string; message?: st
   FST_FILES_LIMIT: { status: 413, code: "too_many_files", message: "the upload has more files than the limit" },
   FST_PARTS_LIMIT: { status: 413, code: "too_many_parts", message: "the upload has too many parts" },
   FST_FIELDS_LIMIT: { status: 413, code: "too_many_fields", message: "the upload has too many fields" },
-  FST_PROTO_VIOLATION: { status: 400, code: "invalid_multipart", message: "a part name is not allowed" },
+  FST_PROTO_VIOLATION: { status: 400, code: "multipart_malformed", message: "a part name is not allowed" },
+  FST_INVALID_JSON_FIELD_ERROR: {
+    status: 400,
+    code: "multipart_malformed",
+    message: "a field whose Content-Type is application/json is not valid JSON",
+  },
+  FST_MP_PREMATURE_CLOSE: {
+    status: 400,
+    code: "request_aborted",
+    message: "the client closed the connection before the body ended",
+  },
   FST_MULTIPART_INVALID_CONTENT_TYPE: { status: 415, code: "unsupported_media_type" },
 };
 
@@ -51,6 +61,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
     // nobody will read.
     if (!request.raw.complete) reply.header("connection", "close");
     if (error instanceof AppError) {
+      // A client that goes away mid-upload is the client's doing and no fault of the server's: worth a line, not an
+      // alert.
+      if (error.code === "request_aborted") request.log.info({ code: error.code }, error.message);
       if (error.headers) reply.headers(error.headers);
       return sendError(reply, error.status, error.code, error.message, error.details);
     }
@@ -67,6 +80,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
       );
     }
     const known = error.code ? FASTIFY_CODES[error.code] : undefined;
+    if (known?.code === "request_aborted") request.log.info({ code: known.code }, known.message);
     if (known) return sendError(reply, known.status, known.code, known.message ?? error.message);
     if (error.statusCode === 429) {
       return sendError(reply, 429, "rate_limited", error.message);

@@ -3,6 +3,7 @@
 import { readFile } from "node:fs/promises";
 import multipart from "@fastify/multipart";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import type { FastifyRequest } from "fastify";
 import { bytesAnswer, withErrors } from "../../contract/api-answers.ts";
 import {
   FileDetails,
@@ -56,6 +57,110 @@ function acknowledgmentRequired(): AppError {
   );
 }
 
+/** How much of a multipart body is kept to say why the parser refused it: the first delimiter and part headers. */
+const BODY_HEAD_BYTES = 1024;
+
+/** One part of an upload's body, its file bytes read only when asked for, so that a refusal can come first. */
+type BodyPart =
+  | { type: "field"; name: string; value: unknown }
+  | { type: "file"; name: string; path: string; bytes(): Promise<Buffer> };
+
+/**
+ * The parts of a multipart body. Whatever the parser says about a body that a client broke (cut short, LF line
+ * endings, no usable boundary, a client that went away) becomes a 400 with a code of its own here, so that no
+ * malformed body reaches the error handler as an internal error.
+ */
+async function* bodyParts(request: FastifyRequest): AsyncGenerator<BodyPart> {
+  const parts = request.parts();
+  const head: Buffer[] = [];
+  let kept = 0;
+  const keep = (chunk: Buffer) => {
+    head.push(chunk.subarray(0, BODY_HEAD_BYTES - kept));
+    kept += head.at(-1)!.byteLength;
+    if (kept >= BODY_HEAD_BYTES) request.raw.off("data", keep);
+  };
+  request.raw.on("data", keep);
+  const refusal = (error: unknown) => multipartRefusal(error, request, Buffer.concat(head));
+  try {
+    for await (const part of parts) {
+      if (part.type === "field") {
+        yield { type: "field", name: part.fieldname, value: part.value };
+        continue;
+      }
+      // A part with a file's content type but no filename has no path to be stored at.
+      if (part.filename === undefined)
+        throw new AppError(400, "name_missing", "a file part needs a filename: the file's path in the workspace");
+      yield {
+        type: "file",
+        name: part.fieldname,
+        path: part.filename,
+        bytes: () => part.toBuffer().catch((error: unknown) => Promise.reject(refusal(error))),
+      };
+    }
+  } catch (error) {
+    throw refusal(error);
+  } finally {
+    request.raw.off("data", keep);
+  }
+}
+
+function boundaryOf(contentType: string | undefined): string | undefined {
+  const found = /;\s*boundary=(?:"([^"]*)"|([^;\s]*))/i.exec(contentType ?? "");
+  return found ? (found[1] ?? found[2]) : undefined;
+}
+
+/**
+ * The client error behind a multipart parser's failure. The parser (busboy) reports a broken body with plain
+ * errors and no codes, so the body's first bytes and the request's state say which it was. Errors of ours and
+ * Fastify's own coded errors (limits) pass through unchanged.
+ */
+function multipartRefusal(error: unknown, request: FastifyRequest, head: Buffer): unknown {
+  if (!(error instanceof Error) || error instanceof AppError) return error;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === "string" && code !== "FST_MP_PREMATURE_CLOSE") return error;
+  if (!request.raw.complete && (code === "FST_MP_PREMATURE_CLOSE" || request.raw.destroyed)) {
+    // Nobody is left to read the answer; the error handler logs it below error level.
+    return new AppError(400, "request_aborted", "the client closed the connection before the body ended");
+  }
+  const boundary = boundaryOf(request.headers["content-type"]);
+  if (boundary === undefined || boundary === "" || boundary.length > 70 || /boundary|needle/i.test(error.message)) {
+    return new AppError(
+      400,
+      "multipart_boundary_invalid",
+      "the Content-Type needs a boundary parameter of 1 to 70 characters (RFC 2046)",
+    );
+  }
+  const delimiter = head.indexOf(`--${boundary}`);
+  if (delimiter === -1) {
+    return new AppError(
+      400,
+      "multipart_malformed",
+      `the body does not start with the delimiter --${boundary} named by its Content-Type`,
+    );
+  }
+  // RFC 2046 ends every line of a multipart body's structure with CRLF, and busboy finds nothing else: a body with
+  // LF-only lines never yields a part. Rewriting LF to CRLF would have to guess which LFs are a file's own bytes, so
+  // such a body is refused with a code of its own rather than repaired.
+  const afterDelimiter = head.subarray(delimiter + boundary.length + 2);
+  const lineEnd = afterDelimiter.indexOf("\n");
+  if (lineEnd !== -1 && afterDelimiter[lineEnd - 1] !== 0x0d) {
+    return new AppError(
+      400,
+      "multipart_line_endings",
+      "the multipart body's lines end in LF only; multipart/form-data lines end in CRLF (RFC 2046)",
+    );
+  }
+  if (/unexpected end|terminated early/i.test(error.message)) {
+    return new AppError(
+      400,
+      "multipart_truncated",
+      `the body ended before its closing delimiter --${boundary}--: it was cut off; nothing was stored`,
+    );
+  }
+  request.log.warn({ err: error }, "multipart parser refused the body");
+  return new AppError(400, "multipart_malformed", "the body is not valid multipart/form-data");
+}
+
 /** "attachment" with an ASCII fallback and the exact UTF-8 name (RFC 6266, RFC 8187). */
 function attachment(path: string): string {
   const name = path.slice(path.lastIndexOf("/") + 1);
@@ -104,10 +209,10 @@ export const fileRoutes: StudioRoutePlugin = async (app, { studio }) => {
         let statement: TrustStatementId | undefined;
         const files: IncomingFile[] = [];
         let total = 0;
-        for await (const part of request.parts()) {
+        for await (const part of bodyParts(request)) {
           if (part.type === "field") {
-            if (part.fieldname !== "acknowledgment")
-              throw new AppError(400, "unknown_field", `unknown field "${part.fieldname}"`);
+            if (part.name !== "acknowledgment")
+              throw new AppError(400, "unknown_field", `unknown field "${part.name}"`);
             if (statement !== undefined || files.length > 0)
               throw new AppError(400, "acknowledgment_misplaced", "send one acknowledgment, before the files");
             if (typeof part.value !== "string" || !Object.hasOwn(TRUST_STATEMENTS, part.value))
@@ -116,7 +221,7 @@ export const fileRoutes: StudioRoutePlugin = async (app, { studio }) => {
             continue;
           }
           if (statement === undefined) throw acknowledgmentRequired();
-          const bytes = await part.toBuffer();
+          const bytes = await part.bytes();
           total += bytes.byteLength;
           if (total > config.maxUploadTotalBytes)
             throw new AppError(
@@ -124,7 +229,7 @@ export const fileRoutes: StudioRoutePlugin = async (app, { studio }) => {
               "upload_too_large",
               `the files together are larger than ${config.maxUploadTotalBytes} bytes; upload them in several requests`,
             );
-          files.push({ path: part.filename, bytes });
+          files.push({ path: part.path, bytes });
         }
         if (statement === undefined) throw acknowledgmentRequired();
         const stored = await storeUpload(studio, access, user, statement, files, auditContext(request));
@@ -152,10 +257,10 @@ export const fileRoutes: StudioRoutePlugin = async (app, { studio }) => {
         if (!request.isMultipart())
           throw new AppError(415, "unsupported_media_type", "a review is a multipart/form-data request");
         const reviews: FileReview[] = [];
-        for await (const part of request.parts()) {
-          if (part.type === "field") throw new AppError(400, "unknown_field", `unknown field "${part.fieldname}"`);
+        for await (const part of bodyParts(request)) {
+          if (part.type === "field") throw new AppError(400, "unknown_field", `unknown field "${part.name}"`);
           reviews.push(
-            reviewFile({ path: part.filename, bytes: await part.toBuffer() }, config.maxUploadBytes, studio.urlPolicy),
+            reviewFile({ path: part.path, bytes: await part.bytes() }, config.maxUploadBytes, studio.urlPolicy),
           );
         }
         if (reviews.length === 0) throw new AppError(400, "no_files", "the review has no files");
