@@ -3,7 +3,12 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { connect } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import {
   multipart,
@@ -675,3 +680,83 @@ test("invisible, space-like and device names are refused through a real upload, 
     assert.equal(await snapshot(t), beforeState);
   }
 });
+
+test(
+  "a real server logs a client that goes away mid-upload, and a cut body, below error level",
+  { timeout: 60_000 },
+  async () => {
+    const bin = fileURLToPath(new URL("../bin/vitrine", import.meta.url));
+    const dataDir = mkdtempSync(join(tmpdir(), "vitrine-abort-"));
+    const add = spawnSync(bin, ["user", "add", "abby", "--password-stdin", "--data-dir", dataDir], {
+      input: "abort test password\n",
+      encoding: "utf8",
+    });
+    assert.equal(add.status, 0, add.stderr);
+    const flags = ["--data-dir", dataDir, "--app-host", "127.0.0.1", "--app-port", "0", "--content-host", "127.0.0.1"];
+    const child = spawn(bin, ["serve", ...flags, "--content-port", "0", "--log-level", "info"], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let out = "";
+    child.stdout.on("data", (chunk) => (out += chunk));
+    try {
+      while (!/listening on http:\/\/[^)]+\)/.test(out)) {
+        assert.equal(child.exitCode, null, out);
+        await sleep(50);
+      }
+      const url = new URL(/app origin \S+ \(listening on (http:\/\/[^)]+)\)/.exec(out)![1]!);
+      const signIn = await fetch(`${url.origin}/api/session`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ username: "abby", password: "abort test password" }),
+      });
+      const cookie = (signIn.headers.get("set-cookie") ?? "").split(";")[0] as string;
+      const { csrfToken } = (await signIn.json()) as { csrfToken: string };
+      const auth = { cookie, "x-csrf-token": csrfToken };
+      const workspace = await fetch(`${url.origin}/api/workspaces`, {
+        method: "POST",
+        headers: { ...auth, "content-type": "application/json" },
+        body: JSON.stringify({ name: "abort" }),
+      });
+      const id = ((await workspace.json()) as { id: string }).id;
+      for (const route of ["files", "review"]) {
+        const ack = route === "files" ? "trusted-source-v1" : undefined;
+        const { payload, headers } = multipart(ack, [{ path: "gone.py", content: "x = 1\n".repeat(20_000) }]);
+        // The client announces the whole body, sends a third of it and closes its socket.
+        const socket = connect(Number(url.port), url.hostname);
+        await new Promise((resolve) => socket.once("connect", resolve));
+        socket.write(
+          `POST /api/workspaces/${id}/${route} HTTP/1.1\r\nHost: ${url.host}\r\nCookie: ${cookie}\r\n` +
+            `X-CSRF-Token: ${csrfToken}\r\nContent-Type: ${headers["content-type"]}\r\nContent-Length: ${payload.length}\r\n\r\n`,
+        );
+        socket.write(payload.subarray(0, Math.floor(payload.length / 3)));
+        await sleep(300);
+        socket.destroy();
+        // A body that arrives whole but stops before its closing delimiter is answered, as a client error.
+        const cut = await fetch(`${url.origin}/api/workspaces/${id}/${route}`, {
+          method: "POST",
+          headers: { ...auth, ...headers },
+          body: new Uint8Array(payload.subarray(0, payload.length - 10)),
+        });
+        assert.equal(cut.status, 400);
+        assert.equal(((await cut.json()) as { error: string }).error, "multipart_truncated");
+      }
+      await sleep(300);
+      const lines = out
+        .split("\n")
+        .filter((line) => line.startsWith("{"))
+        .map((line) => JSON.parse(line) as { level: number; msg?: string; code?: string });
+      assert.deepEqual(
+        lines.filter((line) => line.level >= 50),
+        [],
+        "nothing a client did is logged at error level",
+      );
+      assert.equal(lines.filter((line) => line.code === "request_aborted" && line.level === 30).length, 2, out);
+      const stored = await fetch(`${url.origin}/api/workspaces/${id}/files`, { headers: auth });
+      assert.deepEqual(((await stored.json()) as { files: unknown[] }).files, []);
+    } finally {
+      child.kill("SIGTERM");
+      await new Promise((resolve) => child.once("exit", resolve));
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  },
+);

@@ -60,9 +60,13 @@ export function registerErrorHandling(app: FastifyInstance): void {
     // connection after the answer stops the client's upload instead of leaving a socket waiting on a body that
     // nobody will read.
     if (!request.raw.complete) reply.header("connection", "close");
+    // Whatever a body's reader throws when its client goes away (the socket's ECONNRESET, a parser's premature close)
+    // is the client's doing, not a fault of the server's.
+    if (!(error instanceof AppError) && !request.raw.complete && request.raw.destroyed) {
+      error = new AppError(400, "request_aborted", "the client closed the connection before the body ended");
+    }
     if (error instanceof AppError) {
-      // A client that goes away mid-upload is the client's doing and no fault of the server's: worth a line, not an
-      // alert.
+      // Nobody reads this answer; the log keeps a line of it, below error level, where nothing pages anyone.
       if (error.code === "request_aborted") request.log.info({ code: error.code }, error.message);
       if (error.headers) reply.headers(error.headers);
       return sendError(reply, error.status, error.code, error.message, error.details);

@@ -116,12 +116,13 @@ function boundaryOf(contentType: string | undefined): string | undefined {
  */
 function multipartRefusal(error: unknown, request: FastifyRequest, head: Buffer): unknown {
   if (!(error instanceof Error) || error instanceof AppError) return error;
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === "string" && code !== "FST_MP_PREMATURE_CLOSE") return error;
-  if (!request.raw.complete && (code === "FST_MP_PREMATURE_CLOSE" || request.raw.destroyed)) {
-    // Nobody is left to read the answer; the error handler logs it below error level.
+  // A client that closes its connection mid-body surfaces as the parser's premature close or as the socket's
+  // ECONNRESET, whichever comes first; nobody is left to read the answer, and the error handler logs it below error
+  // level.
+  if (!request.raw.complete && request.raw.destroyed) {
     return new AppError(400, "request_aborted", "the client closed the connection before the body ended");
   }
+  if (typeof (error as { code?: unknown }).code === "string") return error;
   const boundary = boundaryOf(request.headers["content-type"]);
   if (boundary === undefined || boundary === "" || boundary.length > 70 || /boundary|needle/i.test(error.message)) {
     return new AppError(
