@@ -57,6 +57,12 @@ function acknowledgmentRequired(): AppError {
   );
 }
 
+/**
+ * The non-file parts an upload may carry: its one acknowledgment field with room to spare, each short, and no part
+ * with more header lines than a multipart part ever needs.
+ */
+export const MULTIPART_FIELDS = { count: 4, valueBytes: 256, nameBytes: 100, headerPairs: 50 } as const;
+
 /** How much of a multipart body is kept to say why the parser refused it: the first delimiter and part headers. */
 const BODY_HEAD_BYTES = 1024;
 
@@ -124,11 +130,11 @@ function multipartRefusal(error: unknown, request: FastifyRequest, head: Buffer)
   }
   if (typeof (error as { code?: unknown }).code === "string") return error;
   const boundary = boundaryOf(request.headers["content-type"]);
-  if (boundary === undefined || boundary === "" || boundary.length > 70 || /boundary|needle/i.test(error.message)) {
+  if (boundary === undefined || boundary === "" || /boundary|needle/i.test(error.message)) {
     return new AppError(
       400,
       "multipart_boundary_invalid",
-      "the Content-Type needs a boundary parameter of 1 to 70 characters (RFC 2046)",
+      "the Content-Type needs a boundary parameter of 1 to 70 characters (RFC 2046); one over 256 cannot be read",
     );
   }
   const delimiter = head.indexOf(`--${boundary}`);
@@ -181,11 +187,11 @@ export const fileRoutes: StudioRoutePlugin = async (app, { studio }) => {
       limits: {
         fileSize: config.maxUploadBytes,
         files: config.maxFilesPerUpload,
-        fields: 4,
-        fieldSize: 256,
-        fieldNameSize: 100,
-        parts: config.maxFilesPerUpload + 4,
-        headerPairs: 50,
+        fields: MULTIPART_FIELDS.count,
+        fieldSize: MULTIPART_FIELDS.valueBytes,
+        fieldNameSize: MULTIPART_FIELDS.nameBytes,
+        parts: config.maxFilesPerUpload + MULTIPART_FIELDS.count,
+        headerPairs: MULTIPART_FIELDS.headerPairs,
       },
     });
     uploads.post(
