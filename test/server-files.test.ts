@@ -28,6 +28,8 @@ before(async () => {
     "max-upload-bytes": "200000",
     "max-upload-total-bytes": "300000",
     "max-files-per-upload": "5",
+    // The malformed-body tables send more requests than a person's minute allows; the limit has its own test.
+    "upload-requests-per-minute": "10000",
   });
   owner = await t.addUser("olivia");
   ws = (await t.call(owner, { method: "POST", url: "/api/workspaces", payload: { name: "Lab" } })).json().id;
@@ -593,6 +595,29 @@ const MALFORMED: { name: string; body: string | Buffer; contentType?: string; st
   },
 ];
 
+// Parts the parser would drop without a word, each after a good part: the upload would be stored without them.
+const DROPPED_PARTS: [string, string][] = [
+  ["no Content-Disposition", `--${B}\r\nContent-Type: text/plain\r\n\r\n2\r\n`],
+  [
+    "a header line without a colon",
+    `--${B}\r\nContent-Disposition form-data; name="file"; filename="h.py"\r\n\r\n2\r\n`,
+  ],
+  ["a disposition other than form-data", `--${B}\r\nContent-Disposition: attachment; filename="h.py"\r\n\r\n2\r\n`],
+  ["no headers at all", `--${B}\r\n\r\n2\r\n`],
+  [
+    "a filename with a bare LF",
+    `--${B}\r\nContent-Disposition: form-data; name="file"; filename="a\nb.py"\r\n\r\n2\r\n`,
+  ],
+];
+for (const [name, part] of DROPPED_PARTS) {
+  MALFORMED.push({
+    name: `a part with ${name}`,
+    body: filePart('filename="kept.py"') + part + `--${B}--\r\n`,
+    status: 400,
+    code: "multipart_malformed",
+  });
+}
+
 const send = (route: "files" | "review", body: string | Buffer, contentType = `multipart/form-data; boundary=${B}`) =>
   t.call(owner, {
     method: "POST",
@@ -760,3 +785,21 @@ test(
     }
   },
 );
+
+test("a move to a name with a lone surrogate or an invisible character is refused with the name rules' codes", async () => {
+  await upload("trusted-source-v1", [{ path: "mover.py", content: "1" }]);
+  for (const [body, code] of [
+    ['{"path":"bad\\ud800.py"}', "name_not_utf8"],
+    ['{"path":"\\ufeffmover2.py"}', "name_invisible_character"],
+    ['{"path":"clock$.py"}', "name_reserved"],
+  ] as const) {
+    const r = await t.call(owner, {
+      method: "PATCH",
+      url: `/api/workspaces/${ws}/files/mover.py`,
+      payload: body,
+      headers: { "content-type": "application/json" },
+    });
+    assert.equal(r.statusCode, 400, r.body);
+    assert.equal(r.json().error, code, r.body);
+  }
+});

@@ -78,17 +78,23 @@ type BodyPart =
  */
 async function* bodyParts(request: FastifyRequest): AsyncGenerator<BodyPart> {
   const parts = request.parts();
+  const boundary = boundaryOf(request.headers["content-type"]);
+  const counter = boundary ? new PartCounter(boundary) : undefined;
   const head: Buffer[] = [];
   let kept = 0;
-  const keep = (chunk: Buffer) => {
-    head.push(chunk.subarray(0, BODY_HEAD_BYTES - kept));
-    kept += head.at(-1)!.byteLength;
-    if (kept >= BODY_HEAD_BYTES) request.raw.off("data", keep);
+  const watch = (chunk: Buffer) => {
+    if (kept < BODY_HEAD_BYTES) {
+      head.push(chunk.subarray(0, BODY_HEAD_BYTES - kept));
+      kept += head.at(-1)!.byteLength;
+    }
+    counter?.push(chunk);
   };
-  request.raw.on("data", keep);
+  request.raw.on("data", watch);
   const refusal = (error: unknown) => multipartRefusal(error, request, Buffer.concat(head));
+  let delivered = 0;
   try {
     for await (const part of parts) {
+      delivered++;
       if (part.type === "field") {
         yield { type: "field", name: part.fieldname, value: part.value };
         continue;
@@ -106,13 +112,62 @@ async function* bodyParts(request: FastifyRequest): AsyncGenerator<BodyPart> {
   } catch (error) {
     throw refusal(error);
   } finally {
-    request.raw.off("data", keep);
+    request.raw.off("data", watch);
+  }
+  // busboy skips, without a word, a part whose headers it cannot read (no Content-Disposition, a header line
+  // without a colon, a disposition other than form-data): the upload would be stored without that file.
+  if (counter && delivered < counter.parts) {
+    throw new AppError(
+      400,
+      "multipart_malformed",
+      `a part of the body (${counter.parts - delivered} of ${counter.parts}) has no readable ` +
+        `"Content-Disposition: form-data; name=..." header`,
+    );
   }
 }
 
+/**
+ * Counts the parts of a multipart body as RFC 2046 delimits them ("CRLF--boundary", the last one followed by "--"),
+ * the way the parser finds them, to notice a part that the parser dropped.
+ */
+class PartCounter {
+  parts = 0;
+  private readonly delimiter: Buffer;
+  // As for the parser, the body's first delimiter needs no CRLF before it.
+  private carry = Buffer.from("\r\n");
+  private closed = false;
+
+  constructor(boundary: string) {
+    this.delimiter = Buffer.from(`\r\n--${boundary}`, "latin1");
+  }
+
+  push(chunk: Buffer): void {
+    if (this.closed) return;
+    const data = Buffer.concat([this.carry, chunk]);
+    let from = 0;
+    for (;;) {
+      const at = data.indexOf(this.delimiter, from);
+      if (at === -1) break;
+      const after = at + this.delimiter.length;
+      if (after + 2 > data.length) {
+        this.carry = data.subarray(at);
+        return;
+      }
+      if (data[after] === 0x2d && data[after + 1] === 0x2d) {
+        this.closed = true;
+        return;
+      }
+      this.parts++;
+      from = after;
+    }
+    this.carry = data.subarray(Math.max(from, data.length - this.delimiter.length + 1));
+  }
+}
+
+/** The boundary as busboy reads it: a quoted value as it is, an unquoted one without its spaces and tabs. */
 function boundaryOf(contentType: string | undefined): string | undefined {
-  const found = /;\s*boundary=(?:"([^"]*)"|([^;\s]*))/i.exec(contentType ?? "");
-  return found ? (found[1] ?? found[2]) : undefined;
+  const found = /;\s*boundary=(?:"([^"]*)"|([^;]*))/i.exec(contentType ?? "");
+  return found ? (found[1] ?? found[2]!.replace(/[ \t]/g, "")) : undefined;
 }
 
 /**
