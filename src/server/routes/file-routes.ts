@@ -130,7 +130,7 @@ async function* bodyParts(request: FastifyRequest): AsyncGenerator<BodyPart> {
  * Counts the parts of a multipart body as RFC 2046 delimits them ("CRLF--boundary", the last one followed by "--"),
  * the way the parser finds them, to notice a part that the parser dropped.
  */
-class PartCounter {
+export class PartCounter {
   parts = 0;
   private readonly delimiter: Buffer;
   // As for the parser, the body's first delimiter needs no CRLF before it.
