@@ -192,7 +192,9 @@ function multipartRefusal(error: unknown, request: FastifyRequest, head: Buffer)
       "the Content-Type needs a boundary parameter of 1 to 70 characters (RFC 2046); one over 256 cannot be read",
     );
   }
-  const delimiter = head.indexOf(`--${boundary}`);
+  // Header values are read as latin1, so the boundary's bytes are its characters' codes, as the parser takes them.
+  const dashBoundary = Buffer.from(`--${boundary}`, "latin1");
+  const delimiter = head.indexOf(dashBoundary);
   if (delimiter === -1) {
     return new AppError(
       400,
@@ -203,7 +205,7 @@ function multipartRefusal(error: unknown, request: FastifyRequest, head: Buffer)
   // RFC 2046 ends every line of a multipart body's structure with CRLF, and busboy finds nothing else: a body with
   // LF-only lines never yields a part. Rewriting LF to CRLF would have to guess which LFs are a file's own bytes, so
   // such a body is refused with a code of its own rather than repaired.
-  const afterDelimiter = head.subarray(delimiter + boundary.length + 2);
+  const afterDelimiter = head.subarray(delimiter + dashBoundary.byteLength);
   const lineEnd = afterDelimiter.indexOf("\n");
   if (lineEnd !== -1 && afterDelimiter[lineEnd - 1] !== 0x0d) {
     return new AppError(
