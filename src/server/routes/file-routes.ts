@@ -77,6 +77,10 @@ type BodyPart =
  * malformed body reaches the error handler as an internal error.
  */
 async function* bodyParts(request: FastifyRequest): AsyncGenerator<BodyPart> {
+  // A client gone before the handler got here (while its session and role were read) has already closed the
+  // stream: the parser would wait for a 'close' that was emitted before it listened, and the request would hang.
+  if (!request.raw.complete && request.raw.destroyed)
+    throw new AppError(400, "request_aborted", "the client closed the connection before the body ended");
   const parts = request.parts();
   const boundary = boundaryOf(request.headers["content-type"]);
   const counter = boundary ? new PartCounter(boundary) : undefined;
