@@ -155,7 +155,7 @@ export const fileRoutes: StudioRoutePlugin = async (app, { studio }) => {
         for await (const part of request.parts()) {
           if (part.type === "field") throw new AppError(400, "unknown_field", `unknown field "${part.fieldname}"`);
           reviews.push(
-            reviewFile({ path: part.filename, bytes: await part.toBuffer() }, config.maxUploadBytes, studio.urlPolicy),
+            await reviewFile(studio, { path: part.filename, bytes: await part.toBuffer() }, config.maxUploadBytes),
           );
         }
         if (reviews.length === 0) throw new AppError(400, "no_files", "the review has no files");
@@ -180,10 +180,10 @@ export const fileRoutes: StudioRoutePlugin = async (app, { studio }) => {
       const found = await fileVersion(studio, access.id, request.params["*"], request.query.version);
       // Stored bytes were accepted once; a limit lowered since then does not hide what they contain.
       const review = await reviewStored(
+        studio,
         found,
         () => readFile(studio.blobs.pathOf(found.sha256)),
         (size) => Math.max(config.maxUploadBytes, size),
-        studio.urlPolicy,
       );
       return { ...review, version: found.version };
     },
