@@ -103,6 +103,12 @@ export class WorkerPool<Job, Result> {
     return this.#options.budget;
   }
 
+  /** Jobs a worker is running now, and jobs waiting for one. */
+  get load(): { running: number; queued: number } {
+    const running = [...this.#workers].filter((w) => w.current !== undefined && w.current.timer !== undefined).length;
+    return { running, queued: this.#queue.length };
+  }
+
   /** Runs one job on the next free worker; rejects with BudgetExceeded when it outgrows its budget. */
   run(job: Job): Promise<Result> {
     if (this.#closed) return Promise.reject(new Error("the worker pool is closed"));
