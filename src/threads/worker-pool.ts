@@ -81,7 +81,7 @@ class PoolWorker<Job, Result> {
       stdout: true,
       stderr: true,
     });
-    // Idle workers do not keep a process alive; a running job's timer does.
+    // Idle workers do not keep a process alive; one with a job does (it is referenced while it has one).
     this.worker.unref();
   }
 }
@@ -139,6 +139,7 @@ export class WorkerPool<Job, Result> {
       }
       const pending = this.#queue.shift() as Pending<Job, Result>;
       free.current = { ...pending, phase: undefined, timer: undefined };
+      free.worker.ref();
       if (free.ready) this.#start(free);
     }
   }
@@ -181,6 +182,7 @@ export class WorkerPool<Job, Result> {
     }
     clearTimeout(current.timer);
     w.current = undefined;
+    w.worker.unref();
     const reply: JobReply<Result> = message;
     if (reply.type === "done") current.resolve(reply.result);
     else current.reject(new WorkerFailed(reply.message));
