@@ -118,3 +118,35 @@ test("a job over its memory budget is ended without ending the server, in an upl
   const next = await upload([{ path: "later.ipynb", content: SMALL_NOTEBOOK }]);
   assert.equal(next.status, 201);
 });
+
+test("a stored notebook whose head outgrows its budget after a restart is refused, once, and others are answered", async () => {
+  const stored = await upload([{ path: "later.stall-in-head.ipynb", content: SMALL_NOTEBOOK }]);
+  assert.equal(stored.status, 201);
+  // As after a restart: no head is cached, so the first page to ask has it made from the blob.
+  const heads = t.studio.notebookHeads;
+  t.studio.notebookHeads = new (heads.constructor as new () => typeof heads)();
+  try {
+    let headAnswered = false;
+    const head = send(`/api/workspaces/${ws}/notebook-head/later.stall-in-head.ipynb`).then((r) => {
+      headAnswered = true;
+      return r;
+    });
+    while (t.studio.fileJobs.load.running === 0) {
+      assert.equal(headAnswered, false);
+      await sleep(10);
+    }
+    assert.equal((await send("/healthz")).status, 200);
+    assert.equal((await send(`/api/workspaces/${ws}/files/later.stall-in-head.ipynb`)).status, 200);
+    assert.equal(headAnswered, false, "other requests were answered while the head's job ran");
+    const refused = await head;
+    assert.equal(refused.status, 422);
+    assert.equal(((await refused.json()) as { error: string }).error, "render_budget_exceeded");
+    // Remembered: asking again refuses at once instead of taking a worker for the whole budget.
+    const again = await send(`/api/workspaces/${ws}/notebook-head/later.stall-in-head.ipynb`);
+    assert.equal(again.status, 422);
+    assert.equal(t.studio.fileJobs.load.running, 0);
+    assert.equal((await send(`/api/workspaces/${ws}/notebook-head/after.ipynb`)).status, 200);
+  } finally {
+    t.studio.notebookHeads = heads;
+  }
+});

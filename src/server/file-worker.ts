@@ -10,7 +10,10 @@ export interface FileWorkerData {
   appOrigin: string;
   dataDir: string;
   allowLoopback: string[];
-  /** Tests only: a file named *.stall-in-scan.* never ends its scan, one named *.grow-in-scan.* never stops allocating. */
+  /**
+   * Tests only: a file named *.stall-in-scan.* never ends its scan, one named *.grow-in-scan.* never stops
+   * allocating, and one named *.stall-in-head.* never ends a head made on its own (a stored notebook's).
+   */
   testHooks?: boolean;
 }
 
@@ -21,7 +24,11 @@ const urlPolicy: UrlPolicy = {
   allowLoopback: data.allowLoopback,
 };
 
-function testHook(path: string): void {
+function testHook({ path, scan, head }: FileJob): void {
+  if (path.includes(".stall-in-head.") && head && !scan) {
+    jobPhase("head");
+    for (;;);
+  }
   if (path.includes(".stall-in-scan.")) {
     jobPhase("scan");
     for (;;);
@@ -34,6 +41,6 @@ function testHook(path: string): void {
 }
 
 serveJobs((job: FileJob) => {
-  if (data.testHooks) testHook(job.path);
+  if (data.testHooks) testHook(job);
   return runFileJob(job, urlPolicy, (phase: FileJobPhase) => jobPhase(phase));
 });

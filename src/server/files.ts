@@ -137,7 +137,9 @@ async function checkAndReview(studio: Studio, file: IncomingFile, kind: FileKind
   if (file.bytes.byteLength > maxBytes)
     throw new AppError(413, "file_too_large", `${file.path} is larger than ${maxBytes} bytes`, { path: file.path });
   const sha256 = BlobStore.hash(file.bytes);
-  const known = recalledReview(studio.urlPolicy, sha256, file.path);
+  // A remembered refusal is not reused: the job below decides whether these bytes are refused.
+  const recalled = recalledReview(studio.urlPolicy, sha256, file.path);
+  const known = recalled?.refused ? undefined : recalled;
   const result = await runFileJob(studio.fileJobs, {
     path: file.path,
     bytes: file.bytes,
@@ -371,6 +373,8 @@ export async function readNotebookHead(
   const found = await notebookVersion(studio, workspaceId, path, version);
   const cached = studio.notebookHeads.get(found.sha256);
   if (cached !== undefined) return cached;
+  const refused = headRefusals(studio).get(`${found.sha256}\0${path}`);
+  if (refused) throw refusalError(refused);
   // Pages that open together ask for the same head together: one job makes it for all of them.
   let making = HEADS_IN_MAKING.get(found.sha256);
   if (!making) {
@@ -381,6 +385,19 @@ export async function readNotebookHead(
 }
 
 const HEADS_IN_MAKING = new Map<string, Promise<string>>();
+
+/**
+ * Stored notebooks whose head could not be made, per studio, by content and name: asking again would take a worker for the whole budget
+ * every time the page is opened. Kept until the server restarts, a few hundred at most.
+ */
+const HEAD_REFUSALS = new WeakMap<Studio, Map<string, Refusal>>();
+const MAX_HEAD_REFUSALS = 256;
+
+function headRefusals(studio: Studio): Map<string, Refusal> {
+  let refusals = HEAD_REFUSALS.get(studio);
+  if (!refusals) HEAD_REFUSALS.set(studio, (refusals = new Map()));
+  return refusals;
+}
 
 async function makeStoredHead(studio: Studio, sha256: string, path: string): Promise<string> {
   const bytes = await readFile(studio.blobs.pathOf(sha256));
@@ -393,7 +410,12 @@ async function makeStoredHead(studio: Studio, sha256: string, path: string): Pro
     head: true,
     storedKind: "notebook",
   });
-  if (result.refused) throw refusalError(result.refused);
+  if (result.refused) {
+    const refusals = headRefusals(studio);
+    if (refusals.size >= MAX_HEAD_REFUSALS) refusals.delete(refusals.keys().next().value as string);
+    refusals.set(`${sha256}\0${path}`, result.refused);
+    throw refusalError(result.refused);
+  }
   if (result.head === undefined) throw new Error(`no head was made for ${path}`);
   return studio.notebookHeads.remember(sha256, result.head);
 }

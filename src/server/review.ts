@@ -39,7 +39,9 @@ export async function reviewFile(reviewer: Reviewer, file: IncomingFile, maxByte
     head: false,
   });
   const review = fileReview(file.path, result);
-  if (sha256 !== undefined && !result.refused) rememberReview(reviewer.urlPolicy, sha256, file.path, review);
+  // A refusal is remembered too: a file over its budget would otherwise take a worker for the whole budget on
+  // every visit of its page. An upload checks the bytes again whatever the dialog was told.
+  if (sha256 !== undefined) rememberReview(reviewer.urlPolicy, sha256, file.path, review);
   return review;
 }
 

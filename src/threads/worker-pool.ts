@@ -77,9 +77,6 @@ class PoolWorker<Job, Result> {
         maxOldGenerationSizeMb: options.budget.maxOldGenerationSizeMb,
         maxYoungGenerationSizeMb: options.budget.maxYoungGenerationSizeMb,
       },
-      // A worker writes nothing a person should see; what it has to say comes back as a reply.
-      stdout: true,
-      stderr: true,
     });
     // Idle workers do not keep a process alive; one with a job does (it is referenced while it has one).
     this.worker.unref();
