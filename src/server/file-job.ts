@@ -7,7 +7,9 @@ import type { UrlPolicy } from "../urls/index.ts";
 import type { ErrorPlace } from "../contract/api-answers.ts";
 import { AppError } from "./errors.ts";
 import type { FileKind } from "./file-names.ts";
-import { serializedHead } from "./head-cache.ts";
+import { renderMarkdown } from "../render/markdown.ts";
+import { notebookHead } from "../render/notebook-head.ts";
+import type { ParsedNotebook } from "../notebook/index.ts";
 import { checkFile, checkSizeAndContent, type CheckedFile } from "./upload-check.ts";
 
 export interface FileJob {
@@ -40,6 +42,11 @@ export interface FileJobResult {
 
 /** The steps of a job, announced as it reaches them; a job stopped by its budget is named by its step. */
 export type FileJobPhase = "read" | "scan" | "head";
+
+/** A notebook's head as the API sends it and head-cache.ts keeps it. */
+export function serializedHead(sha256: string, parsed: ParsedNotebook): string {
+  return JSON.stringify(notebookHead(parsed, sha256, (source) => renderMarkdown(source)));
+}
 
 function refusalOf(error: unknown): Refusal {
   if (error instanceof AppError)

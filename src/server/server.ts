@@ -71,6 +71,8 @@ export async function startStudio(config: ServerConfig, announce: (line: string)
   }
   const app = await buildAppOrigin(studio);
   const content = await buildContentOrigin(studio);
+  // Workers load the reader, the scanner and the renderer before the studio listens, not on its first upload.
+  await studio.fileJobs.start();
   const timeouts = { idleSeconds: config.sessionIdleSeconds, absoluteSeconds: config.sessionAbsoluteSeconds };
   const sweeper = setInterval(
     () =>

@@ -69,6 +69,9 @@ class PoolWorker<Job, Result> {
   current: (Pending<Job, Result> & { phase: string | undefined; timer: NodeJS.Timeout | undefined }) | undefined;
   /** Set once the worker is terminated or has failed: it takes no more jobs. */
   gone = false;
+  /** Settles when the worker can take jobs, or is gone. */
+  readonly started: Promise<void>;
+  markStarted: () => void = () => {};
 
   constructor(url: URL, options: PoolOptions) {
     this.worker = new Worker(url, {
@@ -78,6 +81,7 @@ class PoolWorker<Job, Result> {
         maxYoungGenerationSizeMb: options.budget.maxYoungGenerationSizeMb,
       },
     });
+    this.started = new Promise((resolve) => (this.markStarted = resolve));
     // Idle workers do not keep a process alive; one with a job does (it is referenced while it has one).
     this.worker.unref();
   }
@@ -104,6 +108,15 @@ export class WorkerPool<Job, Result> {
   get load(): { running: number; queued: number } {
     const running = [...this.#workers].filter((w) => w.current !== undefined && w.current.timer !== undefined).length;
     return { running, queued: this.#queue.length };
+  }
+
+  /**
+   * Starts every worker and waits until each can take jobs: a server does this before it listens, so that its
+   * first requests do not wait for workers to load their modules.
+   */
+  async start(): Promise<void> {
+    while (!this.#closed && this.#workers.size < this.#options.size) this.#spawn();
+    await Promise.all([...this.#workers].map((w) => w.started));
   }
 
   /** Runs one job on the next free worker; rejects with BudgetExceeded when it outgrows its budget. */
@@ -168,6 +181,7 @@ export class WorkerPool<Job, Result> {
   #onMessage(w: PoolWorker<Job, Result>, message: WorkerNotice<Result>): void {
     if (message.type === "ready") {
       w.ready = true;
+      w.markStarted();
       this.#start(w);
       return;
     }
@@ -190,6 +204,7 @@ export class WorkerPool<Job, Result> {
   #end(w: PoolWorker<Job, Result>, error: Error): void {
     if (w.gone) return;
     w.gone = true;
+    w.markStarted();
     this.#workers.delete(w);
     const current = w.current;
     w.current = undefined;
