@@ -93,6 +93,8 @@ export class WorkerPool<Job, Result> {
   readonly #workers = new Set<PoolWorker<Job, Result>>();
   readonly #queue: Pending<Job, Result>[] = [];
   #closed = false;
+  /** Set by start(): a worker that is ended is replaced at once, not on the next job. */
+  #keepStarted = false;
 
   constructor(url: URL, options: PoolOptions) {
     if (!(options.size >= 1)) throw new RangeError("a worker pool needs at least one worker");
@@ -115,6 +117,7 @@ export class WorkerPool<Job, Result> {
    * first requests do not wait for workers to load their modules.
    */
   async start(): Promise<void> {
+    this.#keepStarted = true;
     while (!this.#closed && this.#workers.size < this.#options.size) this.#spawn();
     await Promise.all([...this.#workers].map((w) => w.started));
   }
@@ -212,6 +215,9 @@ export class WorkerPool<Job, Result> {
       clearTimeout(current.timer);
       current.reject(error);
     }
-    if (!this.#closed) this.#dispatch();
+    if (this.#closed) return;
+    this.#dispatch();
+    // Only a worker that had started is replaced at once: one that could not start would fail again, in a loop.
+    if (this.#keepStarted && w.ready) while (this.#workers.size < this.#options.size) this.#spawn();
   }
 }
