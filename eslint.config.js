@@ -11,15 +11,16 @@ export const LAYERS = {
   contract: [],
   images: [],
   fs: [],
+  threads: [],
   notebook: [],
   urls: ["contract", "fs", "images"],
   render: ["contract", "images", "notebook", "urls"],
   scan: ["contract", "images", "notebook", "render", "urls"],
   kernels: ["contract", "fs", "notebook"],
-  server: ["contract", "fs", "images", "kernels", "notebook", "render", "scan", "urls"],
+  server: ["contract", "fs", "images", "kernels", "notebook", "render", "scan", "threads", "urls"],
   // The studio UI runs in the browser: it shares the pure libraries, never the server's or the CLI's code.
   web: ["contract", "images", "notebook", "render", "urls"],
-  cli: ["contract", "fs", "images", "kernels", "notebook", "render", "scan", "server", "urls"],
+  cli: ["contract", "fs", "images", "kernels", "notebook", "render", "scan", "server", "threads", "urls"],
   types: [],
 };
 

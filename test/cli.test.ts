@@ -94,3 +94,48 @@ test("several notebooks render into --output-dir; an unreadable one is reported 
   assert.equal(both.code, 2);
   assert.match(both.stderr, /with several notebooks use --output-dir/);
 });
+
+test("a notebook over its memory budget gets a located one-line error, and the rest of the batch is written", () => {
+  const dir = mkdtempSync(join(tmpdir(), "vitrine-cli-budget-"));
+  // Thousands of cells with outputs: a few MB of JSON that jsdom turns into far more than 64 MB of documents.
+  const cells = Array.from({ length: 4000 }, (_, i) => ({
+    cell_type: "code",
+    id: `c${i}`,
+    execution_count: 1,
+    metadata: {},
+    source: `print(${i})`,
+    outputs: [{ output_type: "stream", name: "stdout", text: `line ${i}\n`.repeat(50) }],
+  }));
+  const heavy = join(work, "heavy.ipynb");
+  writeFileSync(heavy, JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells }));
+  const r = run(
+    "render",
+    join(root, "examples", "tour.ipynb"),
+    heavy,
+    join(corpus, "notebooks", "nbformat__test4.ipynb"),
+    "--output-dir",
+    dir,
+    "--max-memory-mb",
+    "64",
+  );
+  assert.equal(r.code, 2, r.stderr);
+  assert.equal(
+    r.stderr,
+    `vitrine render: ${heavy}: rendering it needed more than 64 MB of memory and was stopped (--max-memory-mb) [memory_budget_exceeded]\n`,
+  );
+  assert.ok(existsSync(join(dir, "tour.html")));
+  assert.ok(existsSync(join(dir, "nbformat__test4.html")));
+  assert.equal(existsSync(join(dir, "heavy.html")), false);
+  const badBudget = run("render", heavy, "--max-seconds", "0");
+  assert.equal(badBudget.code, 2);
+  assert.match(badBudget.stderr, /--max-seconds must be a positive whole number/);
+});
+
+test("a page that cannot be written is one located line, not a stack trace", () => {
+  const r = run("render", join(root, "examples", "tour.ipynb"), "-o", join(work, "no-such-folder", "tour.html"));
+  assert.equal(r.code, 2);
+  assert.equal(
+    r.stderr,
+    `vitrine render: cannot write ${join(work, "no-such-folder", "tour.html")}: no such file or folder\n`,
+  );
+});

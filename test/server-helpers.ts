@@ -36,10 +36,11 @@ export interface TestStudio {
 export async function startTestStudio(
   flags: Record<string, string> = {},
   build: BuildOptions = {},
+  options: { testHooks?: boolean } = {},
 ): Promise<TestStudio> {
   const dataDir = mkdtempSync(join(tmpdir(), "vitrine-server-"));
   const config = loadConfig({ "data-dir": dataDir, "log-level": "silent", ...flags }, {});
-  const studio = await openStudio(config);
+  const studio = await openStudio(config, options);
   const app = await buildAppOrigin(studio, build);
   const content = await buildContentOrigin(studio);
   await app.ready();
@@ -86,6 +87,7 @@ export async function startTestStudio(
     async close() {
       await app.close();
       await content.close();
+      await studio.fileJobs.close();
       await studio.db.destroy();
       rmSync(dataDir, { recursive: true, force: true });
     },

@@ -1,12 +1,18 @@
-import { readFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import { NotebookError } from "../notebook/errors.ts";
-import { parseNotebook } from "../notebook/parse.ts";
-import type { ParsedNotebook } from "../notebook/types.ts";
-import { exportNotebookParts, type RemoteImagePolicy } from "../render/export.ts";
+import type { RemoteImagePolicy } from "../render/export.ts";
+import { BudgetExceeded, WorkerFailed, WorkerPool } from "../threads/worker-pool.ts";
 import { commandArgs } from "./command-args.ts";
+import type { RenderJob, RenderResult } from "./render-worker.ts";
 import { UsageError } from "./usage-error.ts";
-import { writeFileAtomic } from "../fs/write-atomic.ts";
+
+/**
+ * One notebook's budget. The corpus's largest notebooks render in well under a second and 200 MB; these leave room
+ * for honest notebooks near the 100 MiB file limit, and stop a hostile one long before it takes the machine.
+ */
+export const DEFAULT_RENDER_SECONDS = 120;
+export const DEFAULT_RENDER_MEMORY_MB = 4096;
+/** bin/vitrine's semi-space (2 MB) times three: the worker's young generation stays as small as the main thread's. */
+const RENDER_YOUNG_GENERATION_MB = 6;
 
 export const RENDER_USAGE = `Usage: vitrine render NOTEBOOK.ipynb [-o OUT.html] [--remote-images=block|allow]
        vitrine render NOTEBOOK.ipynb... --output-dir DIR
@@ -21,10 +27,12 @@ Options:
   --remote-images block|allow  block (default): remote images are not loaded, their URL is shown instead;
                                allow: loaded, without a referrer
   --max-file-bytes N           refuse notebooks larger than N bytes (default 104857600)
+  --max-seconds N              stop rendering a notebook after N seconds (default ${DEFAULT_RENDER_SECONDS})
+  --max-memory-mb N            stop rendering a notebook that needs more than N MB of heap (default ${DEFAULT_RENDER_MEMORY_MB})
   -h, --help                   this help
 
-Exit codes: 0 all written; 2 an input is not a readable notebook (its located error is printed; the others are
-still written) or a bad option.`;
+Exit codes: 0 all written; 2 an input is not a readable notebook, is over its time or memory budget, or its page
+cannot be written (its located error is printed; the others are still written), or a bad option.`;
 
 export interface CommandIO {
   stdout: (text: string) => void;
@@ -37,6 +45,8 @@ export async function renderCommand(args: string[], io: CommandIO): Promise<numb
     "output-dir": { type: "string", short: "d" },
     "remote-images": { type: "string" },
     "max-file-bytes": { type: "string" },
+    "max-seconds": { type: "string" },
+    "max-memory-mb": { type: "string" },
   });
   if (values.help) {
     io.stdout(`${RENDER_USAGE}\n`);
@@ -50,63 +60,68 @@ export async function renderCommand(args: string[], io: CommandIO): Promise<numb
   const remote = values["remote-images"] ?? "block";
   if (remote !== "block" && remote !== "allow")
     throw new UsageError(`--remote-images must be "block" or "allow", not "${remote}"`);
-  let maxFileBytes: number | undefined;
-  if (values["max-file-bytes"] !== undefined) {
-    maxFileBytes = Number(values["max-file-bytes"]);
-    if (!Number.isSafeInteger(maxFileBytes) || maxFileBytes <= 0)
-      throw new UsageError(`--max-file-bytes must be a positive whole number, not "${values["max-file-bytes"]}"`);
-  }
+  const maxFileBytes = positiveInteger(values["max-file-bytes"], "--max-file-bytes");
+  const maxSeconds = positiveInteger(values["max-seconds"], "--max-seconds") ?? DEFAULT_RENDER_SECONDS;
+  const maxMemoryMb = positiveInteger(values["max-memory-mb"], "--max-memory-mb") ?? DEFAULT_RENDER_MEMORY_MB;
   const outputDir = values["output-dir"] ?? ".";
+  // One worker for the whole batch, replaced only when a notebook outgrows its budget: jsdom's start-up is paid
+  // once. Each notebook is a job of its own, in a task of its own: jsdom follows documents through WeakRefs, and
+  // what a WeakRef hands out stays alive until the current task ends, so rendering every notebook in one task kept
+  // every document until the last was written.
+  const pool = new WorkerPool<RenderJob, RenderResult>(new URL("./render-worker.ts", import.meta.url), {
+    size: 1,
+    budget: {
+      timeMs: maxSeconds * 1000,
+      maxOldGenerationSizeMb: maxMemoryMb,
+      maxYoungGenerationSizeMb: RENDER_YOUNG_GENERATION_MB,
+    },
+  });
   let status = 0;
-  for (const input of positionals) {
-    const fileName = basename(input);
-    const output = values.output ?? join(outputDir, `${fileName.replace(/\.ipynb$/i, "")}.html`);
-    const ok = renderOne(input, output, { maxFileBytes, remoteImages: remote as RemoteImagePolicy }, io);
-    if (!ok) status = 2;
-    // Each notebook in a task of its own: jsdom follows documents through WeakRefs, and what a WeakRef hands out
-    // stays alive until the current task ends, so rendering every notebook in one task kept every document (page
-    // and sanitizer documents alike) until the last was written: memory grew by about 40 MB over the corpus.
-    await new Promise((resolve) => setImmediate(resolve));
+  try {
+    for (const input of positionals) {
+      const fileName = basename(input);
+      const output = values.output ?? join(outputDir, `${fileName.replace(/\.ipynb$/i, "")}.html`);
+      const job: RenderJob = { input, output, maxFileBytes, remoteImages: remote as RemoteImagePolicy };
+      const error = await renderOne(pool, job, io);
+      if (error !== undefined) {
+        io.stderr(`vitrine render: ${error}\n`);
+        status = 2;
+      }
+    }
+  } finally {
+    await pool.close();
   }
   return status;
 }
 
-interface RenderOneOptions {
-  maxFileBytes: number | undefined;
-  remoteImages: RemoteImagePolicy;
+function positiveInteger(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n <= 0)
+    throw new UsageError(`${flag} must be a positive whole number, not "${value}"`);
+  return n;
 }
 
-function renderOne(input: string, output: string, options: RenderOneOptions, io: CommandIO): boolean {
-  const notebook = readNotebookFile(input, options, io);
-  if (notebook === undefined) return false;
-  const parts = exportNotebookParts(notebook, { fileName: basename(input), remoteImages: options.remoteImages });
-  if (output === "-") io.stdout(parts.join(""));
-  else writeFileAtomic(output, parts);
-  return true;
-}
-
-/** The parsed notebook, or undefined after saying why not. The file's bytes are not kept past parsing. */
-function readNotebookFile(input: string, options: RenderOneOptions, io: CommandIO): ParsedNotebook | undefined {
-  let bytes: Buffer;
+/** Renders one notebook; the line that says why it was not written, if it was not. */
+async function renderOne(
+  pool: WorkerPool<RenderJob, RenderResult>,
+  job: RenderJob,
+  io: CommandIO,
+): Promise<string | undefined> {
+  let result: RenderResult;
   try {
-    bytes = readFileSync(input);
+    result = await pool.run(job);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    io.stderr(
-      `vitrine render: cannot read ${input}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a folder" : (error as Error).message}\n`,
-    );
-    return undefined;
-  }
-  try {
-    return parseNotebook(bytes, {
-      file: input,
-      limits: options.maxFileBytes === undefined ? {} : { maxFileBytes: options.maxFileBytes },
-    });
-  } catch (error) {
-    if (error instanceof NotebookError) {
-      io.stderr(`vitrine render: ${error.format()}\n`);
-      return undefined;
+    if (error instanceof BudgetExceeded) {
+      const doing = error.phase === "render" || error.phase === undefined ? "rendering" : "reading";
+      const flag = error.limit === "time" ? "--max-seconds" : "--max-memory-mb";
+      return `${job.input}: ${doing} it ${error.message} and was stopped (${flag}) [${error.limit === "time" ? "time" : "memory"}_budget_exceeded]`;
     }
+    // A defect, not the input's fault: its first line, the stack stays out of the user's terminal.
+    if (error instanceof WorkerFailed) return `${job.input}: rendering failed: ${error.message.split("\n")[0]}`;
     throw error;
   }
+  if (!result.written) return result.error;
+  if (result.page !== undefined) io.stdout(result.page);
+  return undefined;
 }

@@ -4,6 +4,7 @@
 import { randomBytes } from "node:crypto";
 import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { defaultPoolSize } from "../threads/worker-pool.ts";
 
 export interface ServerConfig {
   /** Public URL of the app origin (the UI and /api). */
@@ -22,6 +23,12 @@ export interface ServerConfig {
   maxUploadTotalBytes: number;
   /** Most files in one upload request. */
   maxFilesPerUpload: number;
+  /** Worker threads that check, review and render files (src/server/file-jobs.ts). */
+  fileWorkers: number;
+  /** Time one file's job may take (check, review and head together) before its worker is ended. */
+  fileJobSeconds: number;
+  /** Heap one file's job may use (V8's old generation of its worker) before its worker is ended. */
+  fileJobMemoryMb: number;
   sessionIdleSeconds: number;
   sessionAbsoluteSeconds: number;
   /** Failed sign-ins per account, and per client address, within loginWindowSeconds before sign-in is refused. */
@@ -50,6 +57,13 @@ export interface ServerConfig {
   securityContact: string;
   logLevel: string;
 }
+
+/**
+ * A file's job on the server: the largest corpus notebooks are checked, reviewed and given a head in well under a
+ * second and 200 MB, so these leave room for large honest notebooks on a slow machine.
+ */
+export const DEFAULT_FILE_JOB_SECONDS = 30;
+export const DEFAULT_FILE_JOB_MEMORY_MB = 1024;
 
 interface Setting {
   key: keyof ServerConfig | "signingKeyFile" | "previousSigningKeyFiles";
@@ -137,6 +151,27 @@ export const SETTINGS: readonly Setting[] = [
     env: "VITRINE_MAX_FILES_PER_UPLOAD",
     default: "100",
     help: "most files in one upload",
+  },
+  {
+    key: "fileWorkers",
+    flag: "--file-workers",
+    env: "VITRINE_FILE_WORKERS",
+    default: "auto",
+    help: "worker threads that check, review and render files; auto: one per core, 2 to 4",
+  },
+  {
+    key: "fileJobSeconds",
+    flag: "--file-job-seconds",
+    env: "VITRINE_FILE_JOB_SECONDS",
+    default: String(DEFAULT_FILE_JOB_SECONDS),
+    help: "time one file's check, review and head may take before it is stopped",
+  },
+  {
+    key: "fileJobMemoryMb",
+    flag: "--file-job-memory-mb",
+    env: "VITRINE_FILE_JOB_MEMORY_MB",
+    default: String(DEFAULT_FILE_JOB_MEMORY_MB),
+    help: "heap in MB one file's check, review and head may use before it is stopped",
   },
   {
     key: "sessionIdleSeconds",
@@ -319,6 +354,9 @@ export function loadConfig(
     maxUploadBytes: integer("maxUploadBytes", 1, 1024 * 1024 * 1024),
     maxUploadTotalBytes: integer("maxUploadTotalBytes", 1, 16 * 1024 * 1024 * 1024),
     maxFilesPerUpload: integer("maxFilesPerUpload", 1, 10_000),
+    fileWorkers: raw("fileWorkers").value === "auto" ? defaultPoolSize() : integer("fileWorkers", 1, 256),
+    fileJobSeconds: integer("fileJobSeconds", 1, 24 * 3600),
+    fileJobMemoryMb: integer("fileJobMemoryMb", 64, 1024 * 1024),
     sessionIdleSeconds: integer("sessionIdleSeconds", 60, 365 * 86400),
     sessionAbsoluteSeconds: integer("sessionAbsoluteSeconds", 60, 365 * 86400),
     loginFailuresPerAccount: integer("loginFailuresPerAccount", 1, 1000),

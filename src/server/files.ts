@@ -5,11 +5,14 @@
 
 import { readFile } from "node:fs/promises";
 import { recordAudit, type AuditContext } from "./audit.ts";
-import { auditedReview, reviewChecked } from "./review.ts";
+import { auditedReview, fileReview, recalledReview, rememberReview, type FileReview } from "./review.ts";
 import { AppError, notFound } from "./errors.ts";
 import type { Studio } from "./studio.ts";
 import { parseNotebook, type ParsedNotebook } from "../notebook/index.ts";
-import { checkFilePath } from "./file-names.ts";
+import { checkFilePath, type FileKind } from "./file-names.ts";
+import { runFileJob } from "./file-jobs.ts";
+import type { Refusal } from "./file-job.ts";
+import { BlobStore } from "./storage/blob-store.ts";
 import { checkUpload, type IncomingFile } from "./upload-check.ts";
 import type { WorkspaceAccess } from "./workspaces.ts";
 import type { User } from "./auth/users.ts";
@@ -36,10 +39,10 @@ export async function storeUpload(
   context: AuditContext,
 ): Promise<UploadResult[]> {
   if (incoming.length === 0) throw new AppError(400, "no_files", "the upload has no files");
-  const files = checkUpload(incoming, studio.config.maxUploadBytes);
+  const files = await checkUpload(incoming, (file, kind) => checkAndReview(studio, file, kind));
   // The audit event keeps what the review found in each file: the same findings the upload dialog showed the
-  // person for these bytes before they acknowledged trust (remembered by content), read from the parsed notebook.
-  const reviews = new Map(files.map((file) => [file.path, auditedReview(reviewChecked(file, studio.urlPolicy))]));
+  // person for these bytes before they acknowledged trust (remembered by content).
+  const reviews = new Map(files.map((file) => [file.path, auditedReview(file.review)]));
   for (const file of files) await studio.blobs.put(file.bytes);
   const now = Date.now();
   const stored = await studio.db.transaction().execute(async (tx) => {
@@ -115,9 +118,43 @@ export async function storeUpload(
     );
     return results;
   });
-  // The notebooks were just read: their heads are ready for the first page that shows them.
-  for (const file of files) if (file.parsed) studio.notebookHeads.remember(file.sha256, file.parsed);
+  // The notebooks' heads were made with their check: ready for the first page that shows them.
+  for (const file of files) if (file.head !== undefined) studio.notebookHeads.remember(file.sha256, file.head);
   return stored;
+}
+
+interface AcceptedFile extends IncomingFile {
+  kind: FileKind;
+  sha256: string;
+  nbformat: string | null;
+  review: FileReview;
+  head: string | undefined;
+}
+
+/** One file of an upload checked, reviewed (unless its review is remembered) and its head made, in one file job. */
+async function checkAndReview(studio: Studio, file: IncomingFile, kind: FileKind): Promise<AcceptedFile> {
+  const maxBytes = studio.config.maxUploadBytes;
+  if (file.bytes.byteLength > maxBytes)
+    throw new AppError(413, "file_too_large", `${file.path} is larger than ${maxBytes} bytes`, { path: file.path });
+  const sha256 = BlobStore.hash(file.bytes);
+  // A remembered refusal is not reused: the job below decides whether these bytes are refused.
+  const recalled = recalledReview(studio.urlPolicy, sha256, file.path);
+  const known = recalled?.refused ? undefined : recalled;
+  const result = await runFileJob(studio.fileJobs, {
+    path: file.path,
+    bytes: file.bytes,
+    maxBytes,
+    scan: known === undefined,
+    head: kind === "notebook" && studio.notebookHeads.get(sha256) === undefined,
+  });
+  if (result.refused) throw refusalError(result.refused);
+  const review = known ?? fileReview(file.path, result);
+  if (!known) rememberReview(studio.urlPolicy, sha256, file.path, review);
+  return { ...file, kind, sha256, nbformat: result.nbformat, review, head: result.head };
+}
+
+function refusalError(refusal: Refusal): AppError {
+  return new AppError(refusal.status, refusal.error, refusal.message, refusal.details);
 }
 
 const iso = (ms: number | bigint) => new Date(Number(ms)).toISOString();
@@ -334,10 +371,53 @@ export async function readNotebookHead(
   version: number | undefined,
 ): Promise<string> {
   const found = await notebookVersion(studio, workspaceId, path, version);
-  return (
-    studio.notebookHeads.get(found.sha256) ??
-    studio.notebookHeads.remember(found.sha256, await readStoredNotebook(studio, found.sha256, path))
-  );
+  const cached = studio.notebookHeads.get(found.sha256);
+  if (cached !== undefined) return cached;
+  const refused = headRefusals(studio).get(`${found.sha256}\0${path}`);
+  if (refused) throw refusalError(refused);
+  // Pages that open together ask for the same head together: one job makes it for all of them.
+  let making = HEADS_IN_MAKING.get(found.sha256);
+  if (!making) {
+    making = makeStoredHead(studio, found.sha256, path).finally(() => HEADS_IN_MAKING.delete(found.sha256));
+    HEADS_IN_MAKING.set(found.sha256, making);
+  }
+  return making;
+}
+
+const HEADS_IN_MAKING = new Map<string, Promise<string>>();
+
+/**
+ * Stored notebooks whose head could not be made, per studio, by content and name: asking again would take a worker for the whole budget
+ * every time the page is opened. Kept until the server restarts, a few hundred at most.
+ */
+const HEAD_REFUSALS = new WeakMap<Studio, Map<string, Refusal>>();
+const MAX_HEAD_REFUSALS = 256;
+
+function headRefusals(studio: Studio): Map<string, Refusal> {
+  let refusals = HEAD_REFUSALS.get(studio);
+  if (!refusals) HEAD_REFUSALS.set(studio, (refusals = new Map()));
+  return refusals;
+}
+
+async function makeStoredHead(studio: Studio, sha256: string, path: string): Promise<string> {
+  const bytes = await readFile(studio.blobs.pathOf(sha256));
+  const result = await runFileJob(studio.fileJobs, {
+    path,
+    bytes,
+    // A blob larger than today's upload limit was accepted under an earlier one.
+    maxBytes: Math.max(studio.config.maxUploadBytes, bytes.byteLength),
+    scan: false,
+    head: true,
+    storedKind: "notebook",
+  });
+  if (result.refused) {
+    const refusals = headRefusals(studio);
+    if (refusals.size >= MAX_HEAD_REFUSALS) refusals.delete(refusals.keys().next().value as string);
+    refusals.set(`${sha256}\0${path}`, result.refused);
+    throw refusalError(result.refused);
+  }
+  if (result.head === undefined) throw new Error(`no head was made for ${path}`);
+  return studio.notebookHeads.remember(sha256, result.head);
 }
 
 async function notebookVersion(studio: Studio, workspaceId: string, path: string, version: number | undefined) {

@@ -1,10 +1,8 @@
 // Heads of stored notebooks (render/notebook-head.ts), serialized, for GET /api/workspaces/{ws}/notebook-head/{path}. A
 // head depends only on the stored bytes, so heads are kept per blob (content-addressed: a sha256 names the same
-// bytes for ever) in a small in-memory cache bounded by size. Uploads fill it, since the server has just read the
-// notebook; after a restart a head is made again on its first request.
-import { renderMarkdown } from "../render/markdown.ts";
-import { notebookHead } from "../render/notebook-head.ts";
-import type { ParsedNotebook } from "../notebook/index.ts";
+// bytes for ever) in a small in-memory cache bounded by size. Heads are made on a worker thread, by a file job
+// (serializedHead in file-job.ts), so that the server's own thread never loads the renderer: an upload's job makes
+// its notebooks' heads with their check and review; after a restart a head is made again on its first request.
 
 /** The cache's bound, in bytes of serialized heads. */
 const CACHE_MAX_BYTES = 32 * 1024 * 1024;
@@ -29,9 +27,8 @@ export class NotebookHeads {
     return json;
   }
 
-  /** Makes, caches and returns the head's JSON. */
-  remember(sha256: string, parsed: ParsedNotebook): string {
-    const json = JSON.stringify(notebookHead(parsed, sha256, (source) => renderMarkdown(source)));
+  /** Caches and returns a head's JSON. */
+  remember(sha256: string, json: string): string {
     this.#forget(sha256);
     if (json.length > this.#maxBytes) return json;
     this.#heads.set(sha256, json);

@@ -2,6 +2,7 @@
 // connections, requests in flight finish, and the database closes last.
 
 import { NotebookHeads } from "./head-cache.ts";
+import { fileJobPool } from "./file-jobs.ts";
 import { loadBlocklists } from "../urls/blocklist-store.ts";
 import type { UrlPolicy } from "../urls/index.ts";
 import { ImageSigner } from "../urls/image-signature.ts";
@@ -43,7 +44,7 @@ export function imageSignerFor(config: Pick<ServerConfig, "signingKey" | "previo
   });
 }
 
-export async function openStudio(config: ServerConfig): Promise<Studio> {
+export async function openStudio(config: ServerConfig, options: { testHooks?: boolean } = {}): Promise<Studio> {
   const db = await openDatabase(config.databaseUrl);
   const blobs = new BlobStore(config.dataDir);
   await blobs.init();
@@ -54,7 +55,9 @@ export async function openStudio(config: ServerConfig): Promise<Studio> {
   };
   // Image signatures are domain-separated inside the signer, so the one signing key of the studio serves here too.
   const imageSigner = imageSignerFor(config);
-  return { config, db, blobs, urlPolicy, imageSigner, notebookHeads: new NotebookHeads() };
+  // Workers start on a file's first job, so commands that open the studio for its database start none.
+  const fileJobs = fileJobPool(config, options);
+  return { config, db, blobs, urlPolicy, imageSigner, notebookHeads: new NotebookHeads(), fileJobs };
 }
 
 export async function startStudio(config: ServerConfig, announce: (line: string) => void): Promise<RunningStudio> {
@@ -68,6 +71,8 @@ export async function startStudio(config: ServerConfig, announce: (line: string)
   }
   const app = await buildAppOrigin(studio);
   const content = await buildContentOrigin(studio);
+  // Workers load the reader, the scanner and the renderer before the studio listens, not on its first upload.
+  await studio.fileJobs.start();
   const timeouts = { idleSeconds: config.sessionIdleSeconds, absoluteSeconds: config.sessionAbsoluteSeconds };
   const sweeper = setInterval(
     () =>
@@ -85,12 +90,13 @@ export async function startStudio(config: ServerConfig, announce: (line: string)
       (closing ??= (async () => {
         clearInterval(sweeper);
         await Promise.all([app.close(), content.close()]);
+        await studio.fileJobs.close();
         await studio.db.destroy();
       })());
     return { studio, app, content, appAddress, contentAddress, close };
   } catch (error) {
     clearInterval(sweeper);
-    await Promise.allSettled([app.close(), content.close()]);
+    await Promise.allSettled([app.close(), content.close(), studio.fileJobs.close()]);
     await studio.db.destroy();
     throw error;
   }

@@ -10,6 +10,7 @@ import type { User } from "./auth/users.ts";
 import type { UrlPolicy } from "../urls/index.ts";
 import type { ImageSigner } from "../urls/image-signature.ts";
 import type { NotebookHeads } from "./head-cache.ts";
+import type { FileJobPool } from "./file-jobs.ts";
 
 export interface Studio {
   config: ServerConfig;
@@ -24,6 +25,8 @@ export interface Studio {
   imageSigner: ImageSigner;
   /** The first cells of stored notebooks, for pages that draw a first screen before the whole file is in. */
   notebookHeads: NotebookHeads;
+  /** Worker threads for everything a file's content decides the cost of: checking, reviewing, rendering its head. */
+  fileJobs: FileJobPool;
 }
 
 /** A route plugin: its routes' types come from their TypeBox schemas (src/contract). */

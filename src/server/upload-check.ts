@@ -42,7 +42,7 @@ function checkContent(file: IncomingFile, kind: FileKind, maxBytes: number): Par
 }
 
 /** One file's size and content, its path already accepted as a file of this kind. */
-function checkSizeAndContent(file: IncomingFile, kind: FileKind, maxBytes: number): CheckedFile {
+export function checkSizeAndContent(file: IncomingFile, kind: FileKind, maxBytes: number): CheckedFile {
   if (file.bytes.byteLength > maxBytes)
     throw new AppError(413, "file_too_large", `${file.path} is larger than ${maxBytes} bytes`, { path: file.path });
   const parsed = checkContent(file, kind, maxBytes);
@@ -55,14 +55,23 @@ export function checkFile(file: IncomingFile, maxBytes: number): CheckedFile {
   return checkSizeAndContent(file, checkFilePath(file.path).kind, maxBytes);
 }
 
-/** Every file of an upload, or the first refusal: nothing is stored unless every file passes. */
-export function checkUpload(files: readonly IncomingFile[], maxBytes: number): CheckedFile[] {
+/**
+ * Every file of an upload, or the first refusal: nothing is stored unless every file passes. Names are checked
+ * here; each file's content by checkContent (a job on a worker thread), one file at a time, so that one upload
+ * holds at most one worker.
+ */
+export async function checkUpload<Checked>(
+  files: readonly IncomingFile[],
+  checkContent: (file: IncomingFile, kind: FileKind) => Promise<Checked>,
+): Promise<Checked[]> {
   const seen = new Set<string>();
-  return files.map((file) => {
+  const checked: Checked[] = [];
+  for (const file of files) {
     const { kind } = checkFilePath(file.path);
     if (seen.has(file.path))
       throw new AppError(400, "duplicate_path", `${file.path} appears twice in this upload`, { path: file.path });
     seen.add(file.path);
-    return checkSizeAndContent(file, kind, maxBytes);
-  });
+    checked.push(await checkContent(file, kind));
+  }
+  return checked;
 }

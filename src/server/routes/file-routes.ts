@@ -327,9 +327,7 @@ export const fileRoutes: StudioRoutePlugin = async (app, { studio }) => {
         const reviews: FileReview[] = [];
         for await (const part of bodyParts(request)) {
           if (part.type === "field") throw new AppError(400, "unknown_field", `unknown field "${part.name}"`);
-          reviews.push(
-            reviewFile({ path: part.path, bytes: await part.bytes() }, config.maxUploadBytes, studio.urlPolicy),
-          );
+          reviews.push(await reviewFile(studio, { path: part.path, bytes: await part.bytes() }, config.maxUploadBytes));
         }
         if (reviews.length === 0) throw new AppError(400, "no_files", "the review has no files");
         return { workspace: access.id, files: reviews };
@@ -353,10 +351,10 @@ export const fileRoutes: StudioRoutePlugin = async (app, { studio }) => {
       const found = await fileVersion(studio, access.id, request.params["*"], request.query.version);
       // Stored bytes were accepted once; a limit lowered since then does not hide what they contain.
       const review = await reviewStored(
+        studio,
         found,
         () => readFile(studio.blobs.pathOf(found.sha256)),
         (size) => Math.max(config.maxUploadBytes, size),
-        studio.urlPolicy,
       );
       return { ...review, version: found.version };
     },
