@@ -91,11 +91,20 @@ const ENTITIES: Record<string, string> = {
 };
 const TOKEN_RE = /<span class="([a-z0-9_ -]+)">|<\/span>|&(?:amp|lt|gt|quot|#x27|#39);|[^<&]+/gy;
 
-/** Reads highlight.js output back into runs; undefined if it contains anything else. */
+/**
+ * Deepest nesting of highlight.js's spans read back into runs; deeper output is shown as plain text. Each run
+ * carries the classes of every span around it, so nesting as deep as the source is long (nested f-strings, each a
+ * span within the last) made output quadratic in the source: gigabytes for a 300 KB notebook.
+ */
+export const MAX_HIGHLIGHT_DEPTH = 64;
+
+/** Reads highlight.js output back into runs; undefined if it contains anything else or nests too deep. */
 function runsFromHighlightHtml(html: string): TextRun[] | undefined {
   const runs: TextRun[] = [];
-  const stack: string[][] = [];
+  const stack: { classes: string[]; key: string }[] = [];
   let classes: string[] = [];
+  let key = "";
+  let lastKey = "";
   TOKEN_RE.lastIndex = 0;
   while (TOKEN_RE.lastIndex < html.length) {
     const start = TOKEN_RE.lastIndex;
@@ -103,7 +112,8 @@ function runsFromHighlightHtml(html: string): TextRun[] | undefined {
     if (!m || m.index !== start) return undefined;
     const token = m[0];
     if (m[1] !== undefined) {
-      stack.push(classes);
+      if (stack.length >= MAX_HIGHLIGHT_DEPTH) return undefined;
+      stack.push({ classes, key });
       classes = [
         ...classes,
         ...m[1]
@@ -111,18 +121,22 @@ function runsFromHighlightHtml(html: string): TextRun[] | undefined {
           .filter((c) => /^hljs-[a-z0-9_-]+$|^[a-z]+_$/.test(c))
           .map((c) => (c.startsWith("hljs-") ? c : `hljs-${c}`)),
       ];
+      key = classes.join(" ");
       continue;
     }
     if (token === "</span>") {
       const previous = stack.pop();
       if (!previous) return undefined;
-      classes = previous;
+      ({ classes, key } = previous);
       continue;
     }
     const text = token.startsWith("&") ? ENTITIES[token]! : token;
     const last = runs[runs.length - 1];
-    if (last && last.classes.join(" ") === classes.join(" ")) last.text += text;
-    else runs.push({ text, classes });
+    if (last && lastKey === key) last.text += text;
+    else {
+      runs.push({ text, classes });
+      lastKey = key;
+    }
   }
   return stack.length === 0 ? runs : undefined;
 }
