@@ -97,6 +97,8 @@ const TOKEN_RE = /<span class="([a-z0-9_ -]+)">|<\/span>|&(?:amp|lt|gt|quot|#x27
  * span within the last) made output quadratic in the source: gigabytes for a 300 KB notebook.
  */
 export const MAX_HIGHLIGHT_DEPTH = 64;
+/** Classes a run carries before repeats of its outer spans' classes are left out. */
+export const MAX_HIGHLIGHT_CLASSES = 16;
 
 /** Reads highlight.js output back into runs; undefined if it contains anything else or nests too deep. */
 function runsFromHighlightHtml(html: string): TextRun[] | undefined {
@@ -114,14 +116,20 @@ function runsFromHighlightHtml(html: string): TextRun[] | undefined {
     if (m[1] !== undefined) {
       if (stack.length >= MAX_HIGHLIGHT_DEPTH) return undefined;
       stack.push({ classes, key });
-      classes = [
-        ...classes,
-        ...m[1]
-          .split(" ")
-          .filter((c) => /^hljs-[a-z0-9_-]+$|^[a-z]+_$/.test(c))
-          .map((c) => (c.startsWith("hljs-") ? c : `hljs-${c}`)),
-      ];
-      key = classes.join(" ");
+      const named = m[1]
+        .split(" ")
+        .filter((c) => /^hljs-[a-z0-9_-]+$|^[a-z]+_$/.test(c))
+        .map((c) => (c.startsWith("hljs-") ? c : `hljs-${c}`));
+      // Past MAX_HIGHLIGHT_CLASSES, a class an outer span already gave is not repeated: a string in a string (an
+      // f-string's field) would otherwise write its classes once per level, in every run inside.
+      const inner =
+        classes.length + named.length > MAX_HIGHLIGHT_CLASSES
+          ? named.filter((c, i) => !classes.includes(c) && named.indexOf(c) === i)
+          : named;
+      if (inner.length > 0) {
+        classes = [...classes, ...inner];
+        key = classes.join(" ");
+      }
       continue;
     }
     if (token === "</span>") {
