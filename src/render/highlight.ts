@@ -98,7 +98,7 @@ const TOKEN_RE = /<span class="([a-z0-9_ -]+)">|<\/span>|&(?:amp|lt|gt|quot|#x27
  */
 export const MAX_HIGHLIGHT_DEPTH = 64;
 /** Classes a run carries before repeats of its outer spans' classes are left out. */
-export const MAX_HIGHLIGHT_CLASSES = 16;
+export const MAX_HIGHLIGHT_CLASSES = 8;
 
 /** Reads highlight.js output back into runs; undefined if it contains anything else or nests too deep. */
 function runsFromHighlightHtml(html: string): TextRun[] | undefined {
