@@ -220,13 +220,16 @@ export interface TocEntry {
  */
 export function elementsUnder(root: ParentNode, descend?: (element: Element) => boolean): Element[] {
   const found: Element[] = [];
-  const visit = (parent: ParentNode): void => {
-    for (let child = parent.firstElementChild; child; child = child.nextElementSibling) {
-      found.push(child);
-      if (child.firstElementChild && (descend === undefined || descend(child))) visit(child);
-    }
+  // Its own stack rather than recursion: rendered markup nests as deep as a notebook's bytes allow.
+  const stack: Element[] = [];
+  const pushChildren = (parent: ParentNode): void => {
+    for (let child = parent.lastElementChild; child; child = child.previousElementSibling) stack.push(child);
   };
-  visit(root);
+  pushChildren(root);
+  for (let child = stack.pop(); child !== undefined; child = stack.pop()) {
+    found.push(child);
+    if (child.firstElementChild && (descend === undefined || descend(child))) pushChildren(child);
+  }
   return found;
 }
 

@@ -107,10 +107,12 @@ export function attributeOf(element: TreeElement, name: string): string | null {
 export function textContentOf(node: TreeNode): string {
   if (node.nodeName === "#text") return (node as DefaultTreeAdapterTypes.TextNode).value;
   if (!("childNodes" in node)) return "";
+  // A stack of its own rather than recursion: a notebook's markup nests as deep as its bytes allow.
   let text = "";
-  for (const child of node.childNodes) {
+  const stack: TreeNode[] = [...node.childNodes].reverse();
+  for (let child = stack.pop(); child !== undefined; child = stack.pop()) {
     if (child.nodeName === "#text") text += (child as DefaultTreeAdapterTypes.TextNode).value;
-    else if (isElement(child)) text += textContentOf(child);
+    else if (isElement(child)) for (let i = child.childNodes.length - 1; i >= 0; i--) stack.push(child.childNodes[i]!);
   }
   return text;
 }
@@ -165,7 +167,19 @@ export const PARSE5_TREE: MarkupTree<TreeNode> = {
  */
 export function treeFromDom(node: Node): DefaultTreeAdapterTypes.ChildNode[] {
   const out: DefaultTreeAdapterTypes.ChildNode[] = [];
-  for (let child = node.firstChild; child; child = child.nextSibling) {
+  // Each DOM node is copied as it is met, into the copy of its parent; the walk keeps its own stack, since the
+  // fragment can nest as deep as the notebook's markup does.
+  const stack: { from: Node; into: DefaultTreeAdapterTypes.Element | undefined }[] = [];
+  const pushChildren = (from: Node, into: DefaultTreeAdapterTypes.Element | undefined): void => {
+    for (let child = from.lastChild; child; child = child.previousSibling) stack.push({ from: child, into });
+  };
+  const place = (copy: DefaultTreeAdapterTypes.ChildNode, into: DefaultTreeAdapterTypes.Element | undefined): void => {
+    if (into) defaultTreeAdapter.appendChild(into, copy);
+    else out.push(copy);
+  };
+  pushChildren(node, undefined);
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    const { from: child, into } = item;
     switch (child.nodeType) {
       case ELEMENT_NODE: {
         const element = child as Element;
@@ -175,15 +189,15 @@ export function treeFromDom(node: Node): DefaultTreeAdapterTypes.ChildNode[] {
           ...(attr.namespaceURI ? { namespace: attr.namespaceURI as never, prefix: attr.prefix ?? "" } : {}),
         }));
         const copy = defaultTreeAdapter.createElement(element.localName, element.namespaceURI as never, attrs);
-        for (const grandchild of treeFromDom(element)) defaultTreeAdapter.appendChild(copy, grandchild);
-        out.push(copy);
+        place(copy, into);
+        pushChildren(element, copy);
         break;
       }
       case TEXT_NODE:
-        out.push(defaultTreeAdapter.createTextNode((child as Text).data));
+        place(defaultTreeAdapter.createTextNode((child as Text).data), into);
         break;
       case COMMENT_NODE:
-        out.push(defaultTreeAdapter.createCommentNode((child as Comment).data));
+        place(defaultTreeAdapter.createCommentNode((child as Comment).data), into);
         break;
       default:
         break;

@@ -91,11 +91,22 @@ const ENTITIES: Record<string, string> = {
 };
 const TOKEN_RE = /<span class="([a-z0-9_ -]+)">|<\/span>|&(?:amp|lt|gt|quot|#x27|#39);|[^<&]+/gy;
 
-/** Reads highlight.js output back into runs; undefined if it contains anything else. */
+/**
+ * Deepest nesting of highlight.js's spans read back into runs; deeper output is shown as plain text. Each run
+ * carries the classes of every span around it, so nesting as deep as the source is long (nested f-strings, each a
+ * span within the last) made output quadratic in the source: gigabytes for a 300 KB notebook.
+ */
+export const MAX_HIGHLIGHT_DEPTH = 64;
+/** Classes a run carries before repeats of its outer spans' classes are left out. */
+export const MAX_HIGHLIGHT_CLASSES = 8;
+
+/** Reads highlight.js output back into runs; undefined if it contains anything else or nests too deep. */
 function runsFromHighlightHtml(html: string): TextRun[] | undefined {
   const runs: TextRun[] = [];
-  const stack: string[][] = [];
+  const stack: { classes: string[]; key: string }[] = [];
   let classes: string[] = [];
+  let key = "";
+  let lastKey = "";
   TOKEN_RE.lastIndex = 0;
   while (TOKEN_RE.lastIndex < html.length) {
     const start = TOKEN_RE.lastIndex;
@@ -103,26 +114,37 @@ function runsFromHighlightHtml(html: string): TextRun[] | undefined {
     if (!m || m.index !== start) return undefined;
     const token = m[0];
     if (m[1] !== undefined) {
-      stack.push(classes);
-      classes = [
-        ...classes,
-        ...m[1]
-          .split(" ")
-          .filter((c) => /^hljs-[a-z0-9_-]+$|^[a-z]+_$/.test(c))
-          .map((c) => (c.startsWith("hljs-") ? c : `hljs-${c}`)),
-      ];
+      if (stack.length >= MAX_HIGHLIGHT_DEPTH) return undefined;
+      stack.push({ classes, key });
+      const named = m[1]
+        .split(" ")
+        .filter((c) => /^hljs-[a-z0-9_-]+$|^[a-z]+_$/.test(c))
+        .map((c) => (c.startsWith("hljs-") ? c : `hljs-${c}`));
+      // Past MAX_HIGHLIGHT_CLASSES, a class an outer span already gave is not repeated: a string in a string (an
+      // f-string's field) would otherwise write its classes once per level, in every run inside.
+      const inner =
+        classes.length + named.length > MAX_HIGHLIGHT_CLASSES
+          ? named.filter((c, i) => !classes.includes(c) && named.indexOf(c) === i)
+          : named;
+      if (inner.length > 0) {
+        classes = [...classes, ...inner];
+        key = classes.join(" ");
+      }
       continue;
     }
     if (token === "</span>") {
       const previous = stack.pop();
       if (!previous) return undefined;
-      classes = previous;
+      ({ classes, key } = previous);
       continue;
     }
     const text = token.startsWith("&") ? ENTITIES[token]! : token;
     const last = runs[runs.length - 1];
-    if (last && last.classes.join(" ") === classes.join(" ")) last.text += text;
-    else runs.push({ text, classes });
+    if (last && lastKey === key) last.text += text;
+    else {
+      runs.push({ text, classes });
+      lastKey = key;
+    }
   }
   return stack.length === 0 ? runs : undefined;
 }

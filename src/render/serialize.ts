@@ -27,6 +27,12 @@ const VOID_ELEMENTS = new Set([
   "frame",
 ]);
 const RAW_TEXT_ELEMENTS = new Set(["script", "style", "xmp", "iframe", "noembed", "noframes", "plaintext"]);
+/**
+ * Raw-text elements whose text a browser shows (`xmp`, `plaintext`). When such an element's text would close it
+ * early, the text is written as ordinary escaped text in its place, which shows the same characters; the others
+ * (script, style and the fallback content of iframe, noembed, noframes) are never shown, so they are left out.
+ */
+const SHOWN_RAW_TEXT_ELEMENTS = new Set(["xmp", "plaintext"]);
 /** Per raw-text element: text that would close it early. Made once, not per element serialized. */
 const EARLY_CLOSE: ReadonlyMap<string, RegExp> = new Map(
   [...RAW_TEXT_ELEMENTS].map((name) => [name, new RegExp(`</${name}`, "i")]),
@@ -84,49 +90,78 @@ export interface MarkupTree<N> {
   data(node: N): string;
 }
 
-function serializeNode<N>(tree: MarkupTree<N>, node: N, out: string[]): void {
+/** An element whose children are being written: what is left of them, and the end tag to write after. */
+interface OpenElement<N> {
+  children: Iterator<N>;
+  /** The element's name for its end tag; undefined for a document or fragment, which has none. */
+  endTag: string | undefined;
+}
+
+/**
+ * Writes `node`'s start (or all of it, when it has no children to walk) and returns what is left to walk. The walk
+ * keeps its own stack: markup from a notebook can nest as deep as its bytes allow, far past the call stack.
+ */
+function open<N>(tree: MarkupTree<N>, node: N, out: string[]): OpenElement<N> | undefined {
   switch (tree.nodeType(node)) {
     case ELEMENT_NODE: {
       const name = tree.localName(node);
-      out.push("<", name);
-      for (const [attrName, value] of tree.attributes(node)) out.push(" ", attrName, '="', escapeAttribute(value), '"');
-      out.push(">");
       const isHtml = tree.namespaceURI(node) === HTML_NS;
-      if (isHtml && VOID_ELEMENTS.has(name)) return;
       const earlyClose = isHtml ? EARLY_CLOSE.get(name) : undefined;
       if (earlyClose) {
         const text = tree.textContent(node);
-        // Raw text cannot be escaped; text that would close the element early is refused, never written.
-        if (earlyClose.test(text)) throw new Error(`refusing to serialize <${name}> whose text closes it early`);
-        out.push(text);
-      } else {
-        for (const child of tree.children(node)) serializeNode(tree, child, out);
+        // Raw text cannot be escaped, so text that would close its element early never goes inside one: markup
+        // in it would be read as markup. It stands as escaped text instead, or not at all where it is never shown.
+        if (earlyClose.test(text)) {
+          if (SHOWN_RAW_TEXT_ELEMENTS.has(name)) out.push(escapeText(text));
+          return undefined;
+        }
+        writeStartTag(tree, node, name, out);
+        out.push(text, "</", name, ">");
+        return undefined;
       }
-      out.push("</", name, ">");
-      return;
+      writeStartTag(tree, node, name, out);
+      if (isHtml && VOID_ELEMENTS.has(name)) return undefined;
+      return { children: tree.children(node)[Symbol.iterator](), endTag: name };
     }
     case TEXT_NODE:
       out.push(escapeText(tree.data(node)));
-      return;
+      return undefined;
     case COMMENT_NODE:
       out.push("<!--", tree.data(node).replace(/--!?>|<!--/g, ""), "-->");
-      return;
+      return undefined;
     case DOCUMENT_NODE:
       out.push("<!DOCTYPE html>");
-      for (const child of tree.children(node)) serializeNode(tree, child, out);
-      return;
+      return { children: tree.children(node)[Symbol.iterator](), endTag: undefined };
     case DOCUMENT_FRAGMENT_NODE:
-      for (const child of tree.children(node)) serializeNode(tree, child, out);
-      return;
+      return { children: tree.children(node)[Symbol.iterator](), endTag: undefined };
     default:
-      return;
+      return undefined;
   }
+}
+
+function writeStartTag<N>(tree: MarkupTree<N>, element: N, name: string, out: string[]): void {
+  out.push("<", name);
+  for (const [attrName, value] of tree.attributes(element)) out.push(" ", attrName, '="', escapeAttribute(value), '"');
+  out.push(">");
 }
 
 /** The serialization of `node` as a list of parts, to be joined or written out one by one. */
 export function serializeParts<N>(tree: MarkupTree<N>, node: N): string[] {
   const out: string[] = [];
-  serializeNode(tree, node, out);
+  const stack: OpenElement<N>[] = [];
+  const first = open(tree, node, out);
+  if (first) stack.push(first);
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    const next = top.children.next();
+    if (next.done) {
+      stack.pop();
+      if (top.endTag !== undefined) out.push("</", top.endTag, ">");
+      continue;
+    }
+    const child = open(tree, next.value, out);
+    if (child) stack.push(child);
+  }
   return out;
 }
 
