@@ -15,18 +15,18 @@ export interface Family {
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Cell = { [key: string]: Json };
 
-let cellCounter = 0;
-
+/** Cell ids by position, so that a case's bytes depend on its seed alone and a replay writes the same file. */
 function notebook(cells: Cell[], metadata: { [key: string]: Json } = {}): string {
-  return JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata, cells });
+  const withIds = cells.map((cell, i) => ({ ...cell, id: `cell-${i}` }));
+  return JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata, cells: withIds });
 }
 
 function codeCell(source: string, outputs: Json[] = []): Cell {
-  return { cell_type: "code", id: `c${cellCounter++}`, metadata: {}, source, execution_count: 1, outputs };
+  return { cell_type: "code", metadata: {}, source, execution_count: 1, outputs };
 }
 
 function markdownCell(source: string, attachments?: { [key: string]: Json }): Cell {
-  const cell: Cell = { cell_type: "markdown", id: `m${cellCounter++}`, metadata: {}, source };
+  const cell: Cell = { cell_type: "markdown", metadata: {}, source };
   if (attachments) cell.attachments = attachments;
   return cell;
 }
@@ -329,7 +329,6 @@ export function passingFamilies(): Family[] {
             notebook(
               cells.map(([format, key, source]) => ({
                 cell_type: "raw",
-                id: `r${cellCounter++}`,
                 metadata: { [key]: format },
                 source: typeof source === "string" ? source : JSON.stringify(source),
               })),
