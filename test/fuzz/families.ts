@@ -214,8 +214,8 @@ function parseSeed(text: string): Json | undefined {
   }
 }
 
-/** Families that run in the bounded `npm test` run: every one of them passes today. */
-export function passingFamilies(): Family[] {
+/** Families of mutated corpus files and hostile notebook parts. */
+export function notebookFamilies(): Family[] {
   return [
     {
       name: "corpus-structure",
@@ -406,11 +406,11 @@ export function passingFamilies(): Family[] {
 }
 
 /**
- * Families that trigger the render stages' known failures: nesting deep enough to exhaust the stack, text that
- * closes a `<plaintext>` early, and inputs that make the terminal and highlighting stages super-linear. They run in
- * `npm run fuzz` only, until those stages are fixed; each is sized so a linear stage would take milliseconds.
+ * Families aimed at the render stages' worst inputs: nesting deep enough to exhaust a recursive walk, text that
+ * closes a `<plaintext>` early, and inputs that make terminal output and highlighting super-linear when a stage is.
+ * Each is sized so a linear stage takes milliseconds; heavier than the others, they run fewer cases in `npm test`.
  */
-export function knownFailingFamilies(): Family[] {
+export function renderStageFamilies(): Family[] {
   const tag = fc.constantFrom("div", "span", "b", "svg", "g", "table", "ul", "li", "font");
   return [
     {
@@ -514,5 +514,5 @@ export function knownFailingFamilies(): Family[] {
 }
 
 export function allFamilies(): Family[] {
-  return [...passingFamilies(), ...knownFailingFamilies()];
+  return [...notebookFamilies(), ...renderStageFamilies()];
 }
