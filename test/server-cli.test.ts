@@ -1,50 +1,17 @@
 // `vitrine serve`, `vitrine user` and `vitrine audit` as a person or a script runs them.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { request } from "node:http";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { multipart } from "./server-helpers.ts";
+import { spawnServe, VITRINE_BIN as bin } from "./serve-process.ts";
 
-const bin = fileURLToPath(new URL("../bin/vitrine", import.meta.url));
+const serve = (dataDir: string) => spawnServe(dataDir);
 const run = (args: string[], input?: string) =>
   spawnSync(bin, args, { encoding: "utf8", ...(input !== undefined ? { input } : {}) });
-
-function serve(dataDir: string) {
-  const child = spawn(
-    bin,
-    [
-      "serve",
-      "--data-dir",
-      dataDir,
-      "--app-host",
-      "127.0.0.1",
-      "--app-port",
-      "0",
-      "--content-host",
-      "127.0.0.1",
-      "--content-port",
-      "0",
-      "--log-level",
-      "silent",
-    ],
-    { stdio: ["ignore", "pipe", "pipe"] },
-  );
-  let out = "";
-  child.stdout.on("data", (c) => (out += c));
-  const ready = new Promise<string>((resolve, reject) => {
-    child.stdout.on("data", () => {
-      const m = /app origin \S+ \(listening on (http:\/\/[^)]+)\)/.exec(out);
-      if (m) resolve(m[1] as string);
-    });
-    child.on("exit", (code) => reject(new Error(`exited ${code}: ${out}`)));
-  });
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return { child, ready, exited, output: () => out };
-}
 
 test("user add reads the password from stdin; without it a one-time password is printed once", () => {
   const dataDir = mkdtempSync(join(tmpdir(), "vitrine-cli-user-"));

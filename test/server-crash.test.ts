@@ -3,51 +3,22 @@
 // whole blob, no half-written blob under its hash, no upload half-recorded; and what was acknowledged stays.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync, type ChildProcess } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { DatabaseSync } from "node:sqlite";
 import { multipart } from "./server-helpers.ts";
+import { spawnServe, VITRINE_BIN as bin } from "./serve-process.ts";
 
-const bin = fileURLToPath(new URL("../bin/vitrine", import.meta.url));
+async function startServe(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
+  const served = spawnServe(dataDir, { stderr: "inherit" });
+  return { child: served.child, url: await served.ready };
+}
+
 const PASSWORD = "crash test password";
 const KILLS = 8;
-
-function startServe(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(
-    bin,
-    [
-      "serve",
-      "--data-dir",
-      dataDir,
-      "--app-host",
-      "127.0.0.1",
-      "--app-port",
-      "0",
-      "--content-host",
-      "127.0.0.1",
-      "--content-port",
-      "0",
-      "--log-level",
-      "silent",
-    ],
-    {
-      stdio: ["ignore", "pipe", "inherit"],
-    },
-  );
-  return new Promise((resolve, reject) => {
-    let out = "";
-    child.stdout?.on("data", (chunk) => {
-      out += chunk;
-      const m = /app origin \S+ \(listening on (http:\/\/[^)]+)\)/.exec(out);
-      if (m) resolve({ child, url: m[1] as string });
-    });
-    child.on("exit", (code) => reject(new Error(`serve exited with ${code} before listening: ${out}`)));
-  });
-}
 
 function notebook(marker: string): string {
   // About 400 KB, so that a kill often lands while bytes are being written.

@@ -3,7 +3,8 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
+import { spawnServe, VITRINE_BIN } from "./serve-process.ts";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
@@ -710,25 +711,16 @@ test(
   "a real server logs a client that goes away mid-upload, and a cut body, below error level",
   { timeout: 60_000 },
   async () => {
-    const bin = fileURLToPath(new URL("../bin/vitrine", import.meta.url));
     const dataDir = mkdtempSync(join(tmpdir(), "vitrine-abort-"));
-    const add = spawnSync(bin, ["user", "add", "abby", "--password-stdin", "--data-dir", dataDir], {
+    const add = spawnSync(VITRINE_BIN, ["user", "add", "abby", "--password-stdin", "--data-dir", dataDir], {
       input: "abort test password\n",
       encoding: "utf8",
     });
     assert.equal(add.status, 0, add.stderr);
-    const flags = ["--data-dir", dataDir, "--app-host", "127.0.0.1", "--app-port", "0", "--content-host", "127.0.0.1"];
-    const child = spawn(bin, ["serve", ...flags, "--content-port", "0", "--log-level", "info"], {
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    let out = "";
-    child.stdout.on("data", (chunk) => (out += chunk));
+    const served = spawnServe(dataDir, { logLevel: "info", stderr: "inherit" });
+    const child = served.child;
     try {
-      while (!/listening on http:\/\/[^)]+\)/.test(out)) {
-        assert.equal(child.exitCode, null, out);
-        await sleep(50);
-      }
-      const url = new URL(/app origin \S+ \(listening on (http:\/\/[^)]+)\)/.exec(out)![1]!);
+      const url = new URL(await served.ready);
       const signIn = await fetch(`${url.origin}/api/session`, {
         method: "POST",
         headers: { "content-type": "application/json" },
@@ -769,6 +761,7 @@ test(
         assert.equal(((await cut.json()) as { error: string }).error, "multipart_truncated");
       }
       await sleep(300);
+      const out = served.output();
       const lines = out
         .split("\n")
         .filter((line) => line.startsWith("{"))
