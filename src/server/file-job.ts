@@ -18,8 +18,11 @@ export interface FileJob {
   maxBytes: number;
   /** Whether to review the file (a review already remembered for these bytes is not made again). */
   scan: boolean;
-  /** Whether to make a notebook's head. */
-  head: boolean;
+  /**
+   * The SHA-256 of the bytes, when a notebook's head is to be made (the head names its blob): the caller has hashed
+   * them already to look up what is remembered of them, so the worker does not hash them again.
+   */
+  headOf?: string;
   /** A stored file's kind: its name was accepted when it was uploaded, under the rules of the day. */
   storedKind?: FileKind;
 }
@@ -100,9 +103,9 @@ export function runFileJob(job: FileJob, urlPolicy: UrlPolicy, phase: (step: Fil
     );
     result.review = { summary, findings };
   }
-  if (job.head && checked.parsed) {
+  if (job.headOf !== undefined && checked.parsed) {
     phase("head");
-    result.head = serializedHead(checked.sha256, checked.parsed);
+    result.head = serializedHead(job.headOf, checked.parsed);
   }
   return result;
 }

@@ -24,8 +24,8 @@ const urlPolicy: UrlPolicy = {
   allowLoopback: data.allowLoopback,
 };
 
-function testHook({ path, scan, head }: FileJob): void {
-  if (path.includes(".stall-in-head.") && head && !scan) {
+function testHook({ path, scan, headOf }: FileJob): void {
+  if (path.includes(".stall-in-head.") && headOf !== undefined && !scan) {
     jobPhase("head");
     for (;;);
   }

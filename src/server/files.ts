@@ -145,7 +145,7 @@ async function checkAndReview(studio: Studio, file: IncomingFile, kind: FileKind
     bytes: file.bytes,
     maxBytes,
     scan: known === undefined,
-    head: kind === "notebook" && studio.notebookHeads.get(sha256) === undefined,
+    ...(kind === "notebook" && studio.notebookHeads.get(sha256) === undefined ? { headOf: sha256 } : {}),
   });
   if (result.refused) throw refusalError(result.refused);
   const review = known ?? fileReview(file.path, result);
@@ -407,7 +407,7 @@ async function makeStoredHead(studio: Studio, sha256: string, path: string): Pro
     // A blob larger than today's upload limit was accepted under an earlier one.
     maxBytes: Math.max(studio.config.maxUploadBytes, bytes.byteLength),
     scan: false,
-    head: true,
+    headOf: sha256,
     storedKind: "notebook",
   });
   if (result.refused) {

@@ -27,8 +27,13 @@ export interface Reviewer {
 export const MAX_AUDITED_FINDINGS = 200;
 
 /** The review of a file the dialog or a stored file's page asks for: remembered, or made by a file job. */
-export async function reviewFile(reviewer: Reviewer, file: IncomingFile, maxBytes: number): Promise<FileReview> {
-  const sha256 = file.bytes.byteLength <= maxBytes ? BlobStore.hash(file.bytes) : undefined;
+export async function reviewFile(
+  reviewer: Reviewer,
+  file: IncomingFile,
+  maxBytes: number,
+  knownSha256?: string,
+): Promise<FileReview> {
+  const sha256 = knownSha256 ?? (file.bytes.byteLength <= maxBytes ? BlobStore.hash(file.bytes) : undefined);
   const known = sha256 === undefined ? undefined : recalledReview(reviewer.urlPolicy, sha256, file.path);
   if (known) return known;
   const result = await runFileJob(reviewer.fileJobs, {
@@ -36,7 +41,6 @@ export async function reviewFile(reviewer: Reviewer, file: IncomingFile, maxByte
     bytes: file.bytes,
     maxBytes,
     scan: true,
-    head: false,
   });
   const review = fileReview(file.path, result);
   // A refusal is remembered too: a file over its budget would otherwise take a worker for the whole budget on
@@ -112,5 +116,5 @@ export async function reviewStored(
   const known = recalledReview(reviewer.urlPolicy, stored.sha256, stored.path);
   if (known) return known;
   const bytes = await read();
-  return reviewFile(reviewer, { path: stored.path, bytes }, maxBytes(bytes.byteLength));
+  return reviewFile(reviewer, { path: stored.path, bytes }, maxBytes(bytes.byteLength), stored.sha256);
 }

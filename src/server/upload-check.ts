@@ -5,7 +5,6 @@ import { decodeUtf8 } from "../notebook/utf8.ts";
 import { positionAt } from "../notebook/position.ts";
 import { AppError } from "./errors.ts";
 import { checkFilePath, type FileKind } from "./file-names.ts";
-import { BlobStore } from "./storage/blob-store.ts";
 
 export interface IncomingFile {
   path: string;
@@ -14,7 +13,6 @@ export interface IncomingFile {
 
 export interface CheckedFile extends IncomingFile {
   kind: FileKind;
-  sha256: string;
   nbformat: string | null;
   /** A notebook as the model read it. */
   parsed: ParsedNotebook | null;
@@ -47,7 +45,7 @@ export function checkSizeAndContent(file: IncomingFile, kind: FileKind, maxBytes
     throw new AppError(413, "file_too_large", `${file.path} is larger than ${maxBytes} bytes`, { path: file.path });
   const parsed = checkContent(file, kind, maxBytes);
   const nbformat = parsed ? `${parsed.original.major}.${parsed.original.minor ?? 0}` : null;
-  return { ...file, kind, nbformat, parsed, sha256: BlobStore.hash(file.bytes) };
+  return { ...file, kind, nbformat, parsed };
 }
 
 /** One file as an upload would take it, read once: the caller keeps the parsed notebook for what follows. */
