@@ -2,6 +2,7 @@
 # Installs from Debian's packages the system tools a task needs, when they are missing:
 #   browser   Debian's Chromium (never a downloaded browser build) and a font, for the browser tests
 #   nbconvert jupyter-nbconvert and GNU time, the render benchmark's peer and its memory meter
+#   kernels   bubblewrap (the kernel sandbox), Debian's Python kernel and jupyter_client (the kernel benchmark's peer)
 set -e
 missing=""
 for tool in "$@"; do
@@ -13,6 +14,11 @@ for tool in "$@"; do
     nbconvert)
       command -v jupyter-nbconvert >/dev/null 2>&1 || missing="$missing jupyter-nbconvert"
       [ -x /usr/bin/time ] || missing="$missing time"
+      ;;
+    kernels)
+      [ -x /usr/bin/bwrap ] || missing="$missing bubblewrap"
+      /usr/bin/python3 -c "import ipykernel" >/dev/null 2>&1 || missing="$missing python3-ipykernel"
+      /usr/bin/python3 -c "import jupyter_client" >/dev/null 2>&1 || missing="$missing python3-jupyter-client"
       ;;
     *) echo "ensure-test-tools: unknown tool set '$tool'" >&2; exit 2 ;;
   esac
