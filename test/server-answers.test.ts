@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import type { InjectOptions, preSerializationAsyncHookHandler } from "fastify";
 import { Ajv } from "ajv";
 import { NotebookHead } from "../src/contract/notebook-head-format.ts";
+import { NotebookVersion } from "../src/contract/api-files.ts";
 import { multipart, startTestStudio, PASSWORD, type Caller, type TestStudio } from "./server-helpers.ts";
 
 /** What a route handed to the serializer, by request id, and the route (in OpenAPI's path syntax) that made it. */
@@ -78,6 +79,8 @@ const NOTEBOOK = JSON.stringify({
     },
   ],
 });
+
+const SENT_AS_MADE = new Set(["GET /api/workspaces/{ws}/notebook-head/{*}", "GET /api/workspaces/{ws}/notebook/{*}"]);
 
 test("every JSON answer is what its route made: no field is dropped or changed by the response schemas", async () => {
   await call(undefined, { method: "GET", url: "/healthz" });
@@ -161,14 +164,15 @@ test("every JSON answer is what its route made: no field is dropped or changed b
   const spec = (await t.call(undefined, { method: "GET", url: "/api/openapi.json" })).json() as {
     paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, unknown> }> }>>;
   };
-  // A head is cached serialized and sent as it is: no serializer runs for it (checked against its schema below).
+  // A head (cached serialized) and a notebook's model (made as JSON on a worker) are sent as they are: no serializer
+  // runs for them (each is checked against its schema below).
   const serialized = Object.entries(spec.paths).flatMap(([path, operations]) =>
     Object.entries(operations)
       .filter(([, operation]) =>
         Object.entries(operation.responses).some(([status, r]) => /^2/.test(status) && r.content?.["application/json"]),
       )
       .map(([method]) => `${method.toUpperCase()} ${path}`)
-      .filter((route) => route !== "GET /api/workspaces/{ws}/notebook-head/{*}"),
+      .filter((route) => !SENT_AS_MADE.has(route)),
   );
   for (const route of serialized) assert.ok(comparedRoutes.has(route), `${route} answered JSON that was not compared`);
 });
@@ -185,6 +189,23 @@ test("a notebook head, sent as the server cached it, has exactly the fields of i
   const validate = new Ajv({ strict: false }).compile(NotebookHead);
   assert.ok(validate(head), JSON.stringify(validate.errors));
   assert.deepEqual(Object.keys(head).sort(), Object.keys(NotebookHead.properties).sort());
+});
+
+test("a notebook's model, sent as its worker made it, has the fields of its schema and the notebook whole", async () => {
+  const caller = await t.addUser("models");
+  const ws = (await t.call(caller, { method: "POST", url: "/api/workspaces", payload: { name: "models" } })).json().id;
+  await t.call(caller, {
+    method: "POST",
+    url: `/api/workspaces/${ws}/files`,
+    ...multipart("trusted-source-v1", [{ path: "nb.ipynb", content: NOTEBOOK }]),
+  });
+  const answer = await t.call(caller, { method: "GET", url: `/api/workspaces/${ws}/notebook/nb.ipynb` });
+  assert.match(String(answer.headers["content-type"]), /^application\/json/);
+  const model = answer.json();
+  const validate = new Ajv({ strict: false }).compile(NotebookVersion);
+  assert.ok(validate(model), JSON.stringify(validate.errors));
+  assert.deepEqual(Object.keys(model), ["path", "version", "original", "upgraded", "notebook"]);
+  assert.deepEqual(model.notebook, JSON.parse(NOTEBOOK));
 });
 
 test("errors keep every field that places them", async () => {

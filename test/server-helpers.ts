@@ -11,6 +11,7 @@ import { buildContentOrigin } from "../src/server/content-origin.ts";
 import { openStudio } from "../src/server/server.ts";
 import { createUser } from "../src/server/auth/users.ts";
 import type { Studio } from "../src/server/studio.ts";
+import type { FileJobPoolOptions } from "../src/server/file-jobs.ts";
 
 export const APP_ORIGIN = "http://localhost:8080";
 export const PASSWORD = "correct horse battery staple";
@@ -36,7 +37,7 @@ export interface TestStudio {
 export async function startTestStudio(
   flags: Record<string, string> = {},
   build: BuildOptions = {},
-  options: { testHooks?: boolean } = {},
+  options: FileJobPoolOptions = {},
 ): Promise<TestStudio> {
   const dataDir = mkdtempSync(join(tmpdir(), "vitrine-server-"));
   const config = loadConfig({ "data-dir": dataDir, "log-level": "silent", ...flags }, {});

@@ -23,7 +23,7 @@ before(async () => {
   t = await startTestStudio(
     { "file-workers": "1", "file-job-seconds": "3", "file-job-memory-mb": "128" },
     {},
-    { testHooks: true },
+    { testHooks: true, maxQueuedPerUser: 1 },
   );
   owner = await t.addUser("hana");
   ws = (await t.call(owner, { method: "POST", url: "/api/workspaces", payload: { name: "Lab" } })).json().id;
@@ -31,8 +31,14 @@ before(async () => {
 });
 after(() => t.close());
 
+type SendInit = { method?: string; body?: Buffer; headers?: Record<string, string> };
+
 /** A request over the socket, as a browser of the signed-in user sends it. */
-function send(path: string, init: { method?: string; body?: Buffer; headers?: Record<string, string> } = {}) {
+function send(path: string, init: SendInit = {}) {
+  return sendAs(owner, path, init);
+}
+
+function sendAs(caller: Caller, path: string, init: SendInit = {}) {
   return fetch(`${base}${path}`, {
     method: init.method ?? "GET",
     ...(init.body ? { body: new Uint8Array(init.body) } : {}),
@@ -40,8 +46,8 @@ function send(path: string, init: { method?: string; body?: Buffer; headers?: Re
       origin: APP_ORIGIN,
       host: new URL(APP_ORIGIN).host,
       "sec-fetch-site": "same-origin",
-      cookie: owner.cookie,
-      "x-csrf-token": owner.csrf,
+      cookie: caller.cookie,
+      "x-csrf-token": caller.csrf,
       ...init.headers,
     },
   });
@@ -149,4 +155,58 @@ test("a stored notebook whose head outgrows its budget after a restart is refuse
   } finally {
     t.studio.notebookHeads = heads;
   }
+});
+
+test("users take turns for the workers: one user's stalled reads wait behind another's upload, and a third is refused at once", async () => {
+  assert.equal((await upload([{ path: "huge.stall-in-read.ipynb", content: SMALL_NOTEBOOK }])).status, 201);
+  const other = await t.addUser("ines");
+  const otherWs = (await t.call(other, { method: "POST", url: "/api/workspaces", payload: { name: "Ines" } })).json()
+    .id as string;
+  const answered: string[] = [];
+  const read = (name: string) =>
+    send(`/api/workspaces/${ws}/notebook/huge.stall-in-read.ipynb`).then((r) => {
+      answered.push(name);
+      return r;
+    });
+  const first = read("first read");
+  while (t.studio.fileJobs.load.running === 0) await sleep(10);
+  const second = read("second read");
+  while (t.studio.fileJobs.load.queued === 0) await sleep(10);
+  // Hana has one job running and one waiting, her bound here: a third is refused at once, saying when to retry.
+  const third = await send(`/api/workspaces/${ws}/notebook/huge.stall-in-read.ipynb`);
+  assert.equal(third.status, 429);
+  assert.equal(third.headers.get("retry-after"), "3");
+  assert.equal(((await third.json()) as { error: string }).error, "file_jobs_busy");
+  assert.equal((await send("/healthz")).status, 200);
+
+  // Ines's upload needs the worker too; it goes before Hana's waiting read.
+  const { payload, headers } = multipart("trusted-source-v1", [{ path: "mine.ipynb", content: SMALL_NOTEBOOK }]);
+  const theirs = sendAs(other, `/api/workspaces/${otherWs}/files`, { method: "POST", body: payload, headers }).then(
+    (r) => {
+      answered.push("other user's upload");
+      return r;
+    },
+  );
+  assert.equal((await theirs).status, 201);
+  const refused = await first;
+  assert.equal(refused.status, 422);
+  const body = (await refused.json()) as { error: string; message: string };
+  assert.equal(body.error, "read_budget_exceeded");
+  assert.match(body.message, /^huge\.stall-in-read\.ipynb: reading the file took longer than 3 s/);
+  assert.equal((await second).status, 422);
+  assert.deepEqual(answered, ["first read", "other user's upload", "second read"]);
+
+  // A model read that fits its budget comes from the worker whole, as the schema describes it.
+  const model = await send(`/api/workspaces/${ws}/notebook/after.ipynb`);
+  assert.equal(model.status, 200);
+  const json = (await model.json()) as {
+    path: string;
+    version: number;
+    upgraded: boolean;
+    notebook: { cells: unknown[] };
+  };
+  assert.equal(json.path, "after.ipynb");
+  assert.equal(json.version, 1);
+  assert.equal(json.upgraded, false);
+  assert.ok(Array.isArray(json.notebook.cells));
 });

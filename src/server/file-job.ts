@@ -25,6 +25,8 @@ export interface FileJob {
   headOf?: string;
   /** A stored file's kind: its name was accepted when it was uploaded, under the rules of the day. */
   storedKind?: FileKind;
+  /** Whether to send back the notebook as the model reads it (v2 and v3 upgraded), as the JSON the API sends. */
+  model?: boolean;
 }
 
 /** Why a file is refused, as the API answers it. */
@@ -41,6 +43,8 @@ export interface FileJobResult {
   refused?: Refusal;
   review?: { summary: ScanSummary; findings: Finding[] };
   head?: string;
+  /** The JSON object {original, upgraded, notebook}, when the job asked for the model. */
+  model?: string;
 }
 
 /** The steps of a job, announced as it reaches them; a job stopped by its budget is named by its step. */
@@ -106,6 +110,10 @@ export function runFileJob(job: FileJob, urlPolicy: UrlPolicy, phase: (step: Fil
   if (job.headOf !== undefined && checked.parsed) {
     phase("head");
     result.head = serializedHead(job.headOf, checked.parsed);
+  }
+  if (job.model && checked.parsed) {
+    const { original, upgraded, notebook } = checked.parsed;
+    result.model = JSON.stringify({ original, upgraded, notebook });
   }
   return result;
 }

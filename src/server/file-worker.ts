@@ -12,7 +12,8 @@ export interface FileWorkerData {
   allowLoopback: string[];
   /**
    * Tests only: a file named *.stall-in-scan.* never ends its scan, one named *.grow-in-scan.* never stops
-   * allocating, and one named *.stall-in-head.* never ends a head made on its own (a stored notebook's).
+   * allocating, one named *.stall-in-head.* never ends a head made on its own (a stored notebook's), and one named
+   * *.stall-in-read.* never ends a read of its model.
    */
   testHooks?: boolean;
 }
@@ -24,7 +25,11 @@ const urlPolicy: UrlPolicy = {
   allowLoopback: data.allowLoopback,
 };
 
-function testHook({ path, scan, headOf }: FileJob): void {
+function testHook({ path, scan, headOf, model }: FileJob): void {
+  if (path.includes(".stall-in-read.") && model) {
+    jobPhase("read");
+    for (;;);
+  }
   if (path.includes(".stall-in-head.") && headOf !== undefined && !scan) {
     jobPhase("head");
     for (;;);

@@ -8,7 +8,6 @@ import { recordAudit, type AuditContext } from "./audit.ts";
 import { auditedReview, fileReview, recalledReview, rememberReview, type FileReview } from "./review.ts";
 import { AppError, notFound } from "./errors.ts";
 import type { Studio } from "./studio.ts";
-import { parseNotebook, type ParsedNotebook } from "../notebook/index.ts";
 import { checkFilePath, type FileKind } from "./file-names.ts";
 import { runFileJob } from "./file-jobs.ts";
 import type { Refusal } from "./file-job.ts";
@@ -39,7 +38,7 @@ export async function storeUpload(
   context: AuditContext,
 ): Promise<UploadResult[]> {
   if (incoming.length === 0) throw new AppError(400, "no_files", "the upload has no files");
-  const files = await checkUpload(incoming, (file, kind) => checkAndReview(studio, file, kind));
+  const files = await checkUpload(incoming, (file, kind) => checkAndReview(studio, file, kind, user.id));
   // The audit event keeps what the review found in each file: the same findings the upload dialog showed the
   // person for these bytes before they acknowledged trust (remembered by content).
   const reviews = new Map(files.map((file) => [file.path, auditedReview(file.review)]));
@@ -132,7 +131,7 @@ interface AcceptedFile extends IncomingFile {
 }
 
 /** One file of an upload checked, reviewed (unless its review is remembered) and its head made, in one file job. */
-async function checkAndReview(studio: Studio, file: IncomingFile, kind: FileKind): Promise<AcceptedFile> {
+async function checkAndReview(studio: Studio, file: IncomingFile, kind: FileKind, user: number): Promise<AcceptedFile> {
   const maxBytes = studio.config.maxUploadBytes;
   if (file.bytes.byteLength > maxBytes)
     throw new AppError(413, "file_too_large", `${file.path} is larger than ${maxBytes} bytes`, { path: file.path });
@@ -140,13 +139,17 @@ async function checkAndReview(studio: Studio, file: IncomingFile, kind: FileKind
   // A remembered refusal is not reused: the job below decides whether these bytes are refused.
   const recalled = recalledReview(studio.urlPolicy, sha256, file.path);
   const known = recalled?.refused ? undefined : recalled;
-  const result = await runFileJob(studio.fileJobs, {
-    path: file.path,
-    bytes: file.bytes,
-    maxBytes,
-    scan: known === undefined,
-    ...(kind === "notebook" && studio.notebookHeads.get(sha256) === undefined ? { headOf: sha256 } : {}),
-  });
+  const result = await runFileJob(
+    studio.fileJobs,
+    {
+      path: file.path,
+      bytes: file.bytes,
+      maxBytes,
+      scan: known === undefined,
+      ...(kind === "notebook" && studio.notebookHeads.get(sha256) === undefined ? { headOf: sha256 } : {}),
+    },
+    user,
+  );
   if (result.refused) throw refusalError(result.refused);
   const review = known ?? fileReview(file.path, result);
   if (!known) rememberReview(studio.urlPolicy, sha256, file.path, review);
@@ -351,16 +354,28 @@ export async function readNotebookVersion(
   workspaceId: string,
   path: string,
   version: number | undefined,
-) {
+  user: number,
+): Promise<string> {
   const found = await notebookVersion(studio, workspaceId, path, version);
-  const parsed = await readStoredNotebook(studio, found.sha256, path);
-  return {
-    path: found.path,
-    version: found.version,
-    original: parsed.original,
-    upgraded: parsed.upgraded,
-    notebook: parsed.notebook,
-  };
+  const bytes = await readFile(studio.blobs.pathOf(found.sha256));
+  // Read on a worker under the file-job budget: a notebook of many megabytes is parsed, upgraded and serialized
+  // there, and only its JSON crosses back, so no reader of a large notebook holds the event loop.
+  const result = await runFileJob(
+    studio.fileJobs,
+    {
+      path,
+      bytes,
+      maxBytes: Math.max(studio.config.maxUploadBytes, bytes.byteLength),
+      scan: false,
+      storedKind: "notebook",
+      model: true,
+    },
+    user,
+  );
+  if (result.refused) throw refusalError(result.refused);
+  if (result.model === undefined) throw new Error(`${path} was read without its model`);
+  // The model's JSON object, opened to put the version's path and number first (the NotebookVersion shape).
+  return `{"path":${JSON.stringify(found.path)},"version":${found.version},${result.model.slice(1)}`;
 }
 
 /** A stored notebook version's head (render/notebook-head.ts), as JSON: from the cache, or read from its blob once. */
@@ -369,6 +384,7 @@ export async function readNotebookHead(
   workspaceId: string,
   path: string,
   version: number | undefined,
+  user: number,
 ): Promise<string> {
   const found = await notebookVersion(studio, workspaceId, path, version);
   const cached = studio.notebookHeads.get(found.sha256);
@@ -378,7 +394,7 @@ export async function readNotebookHead(
   // Pages that open together ask for the same head together: one job makes it for all of them.
   let making = HEADS_IN_MAKING.get(found.sha256);
   if (!making) {
-    making = makeStoredHead(studio, found.sha256, path).finally(() => HEADS_IN_MAKING.delete(found.sha256));
+    making = makeStoredHead(studio, found.sha256, path, user).finally(() => HEADS_IN_MAKING.delete(found.sha256));
     HEADS_IN_MAKING.set(found.sha256, making);
   }
   return making;
@@ -399,17 +415,21 @@ function headRefusals(studio: Studio): Map<string, Refusal> {
   return refusals;
 }
 
-async function makeStoredHead(studio: Studio, sha256: string, path: string): Promise<string> {
+async function makeStoredHead(studio: Studio, sha256: string, path: string, user: number): Promise<string> {
   const bytes = await readFile(studio.blobs.pathOf(sha256));
-  const result = await runFileJob(studio.fileJobs, {
-    path,
-    bytes,
-    // A blob larger than today's upload limit was accepted under an earlier one.
-    maxBytes: Math.max(studio.config.maxUploadBytes, bytes.byteLength),
-    scan: false,
-    headOf: sha256,
-    storedKind: "notebook",
-  });
+  const result = await runFileJob(
+    studio.fileJobs,
+    {
+      path,
+      bytes,
+      // A blob larger than today's upload limit was accepted under an earlier one.
+      maxBytes: Math.max(studio.config.maxUploadBytes, bytes.byteLength),
+      scan: false,
+      headOf: sha256,
+      storedKind: "notebook",
+    },
+    user,
+  );
   if (result.refused) {
     const refusals = headRefusals(studio);
     if (refusals.size >= MAX_HEAD_REFUSALS) refusals.delete(refusals.keys().next().value as string);
@@ -424,15 +444,6 @@ async function notebookVersion(studio: Studio, workspaceId: string, path: string
   const found = await fileVersion(studio, workspaceId, path, version);
   if (found.kind !== "notebook") throw new AppError(400, "not_a_notebook", `${path} is not a notebook`, { path });
   return found;
-}
-
-/** A stored blob read by the notebook model; a blob larger than today's upload limit was accepted under an earlier one. */
-async function readStoredNotebook(studio: Studio, sha256: string, path: string): Promise<ParsedNotebook> {
-  const bytes = await readFile(studio.blobs.pathOf(sha256));
-  return parseNotebook(bytes, {
-    file: path,
-    limits: { maxFileBytes: Math.max(studio.config.maxUploadBytes, bytes.byteLength) },
-  });
 }
 
 /** Deletes blob files that no row references: left by a crash between a blob's rename and its transaction. Run at start, before serving. */

@@ -31,17 +31,22 @@ export async function reviewFile(
   reviewer: Reviewer,
   file: IncomingFile,
   maxBytes: number,
+  user: number,
   knownSha256?: string,
 ): Promise<FileReview> {
   const sha256 = knownSha256 ?? (file.bytes.byteLength <= maxBytes ? BlobStore.hash(file.bytes) : undefined);
   const known = sha256 === undefined ? undefined : recalledReview(reviewer.urlPolicy, sha256, file.path);
   if (known) return known;
-  const result = await runFileJob(reviewer.fileJobs, {
-    path: file.path,
-    bytes: file.bytes,
-    maxBytes,
-    scan: true,
-  });
+  const result = await runFileJob(
+    reviewer.fileJobs,
+    {
+      path: file.path,
+      bytes: file.bytes,
+      maxBytes,
+      scan: true,
+    },
+    user,
+  );
   const review = fileReview(file.path, result);
   // A refusal is remembered too: a file over its budget would otherwise take a worker for the whole budget on
   // every visit of its page. An upload checks the bytes again whatever the dialog was told.
@@ -112,9 +117,10 @@ export async function reviewStored(
   stored: { path: string; sha256: string },
   read: () => Promise<Buffer>,
   maxBytes: (size: number) => number,
+  user: number,
 ): Promise<FileReview> {
   const known = recalledReview(reviewer.urlPolicy, stored.sha256, stored.path);
   if (known) return known;
   const bytes = await read();
-  return reviewFile(reviewer, { path: stored.path, bytes }, maxBytes(bytes.byteLength), stored.sha256);
+  return reviewFile(reviewer, { path: stored.path, bytes }, maxBytes(bytes.byteLength), user, stored.sha256);
 }

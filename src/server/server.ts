@@ -2,7 +2,7 @@
 // connections, requests in flight finish, and the database closes last.
 
 import { NotebookHeads } from "./head-cache.ts";
-import { fileJobPool } from "./file-jobs.ts";
+import { fileJobPool, type FileJobPoolOptions } from "./file-jobs.ts";
 import { loadBlocklists } from "../urls/blocklist-store.ts";
 import type { UrlPolicy } from "../urls/index.ts";
 import { ImageSigner } from "../urls/image-signature.ts";
@@ -44,7 +44,7 @@ export function imageSignerFor(config: Pick<ServerConfig, "signingKey" | "previo
   });
 }
 
-export async function openStudio(config: ServerConfig, options: { testHooks?: boolean } = {}): Promise<Studio> {
+export async function openStudio(config: ServerConfig, options: FileJobPoolOptions = {}): Promise<Studio> {
   const db = await openDatabase(config.databaseUrl);
   const blobs = new BlobStore(config.dataDir);
   await blobs.init();

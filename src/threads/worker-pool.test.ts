@@ -2,16 +2,23 @@
 // job over its time or memory budget is ended, its worker replaced, while the process and the next jobs carry on.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { BudgetExceeded, WorkerFailed, WorkerPool } from "./worker-pool.ts";
+import { BudgetExceeded, PoolBusy, WorkerFailed, WorkerPool, type PoolOptions } from "./worker-pool.ts";
 import type { TestJob } from "./worker-pool.test-worker.ts";
 
 const WORKER = new URL("./worker-pool.test-worker.ts", import.meta.url);
 
-function pool(size = 1) {
+function pool(size = 1, bounds: Pick<PoolOptions, "maxQueued" | "maxQueuedPerOwner"> = {}) {
   return new WorkerPool<TestJob, string>(WORKER, {
     size,
     budget: { timeMs: 1000, maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 8 },
+    ...bounds,
   });
+}
+
+/** Runs jobs and lists their answers in the order they arrive. */
+function arrivals(runs: Promise<string>[]): Promise<string[]> {
+  const order: string[] = [];
+  return Promise.all(runs.map((run) => run.then((answer) => void order.push(answer)))).then(() => order);
 }
 
 test("jobs queue for the pool's workers and each gets its own answer", async () => {
@@ -79,4 +86,56 @@ test("closing the pool refuses the jobs still waiting", async () => {
   await p.close();
   await refusals;
   await assert.rejects(p.run({ kind: "echo", value: "late" }), /closed/);
+});
+
+test("owners take turns: one owner's queue of slow jobs leaves a worker for another owner's job", async () => {
+  const p = pool(2);
+  const gate = new Int32Array(new SharedArrayBuffer(4));
+  try {
+    await p.start();
+    const held = (value: string) => p.run({ kind: "hold", value, gate }, { owner: "alice" });
+    const alice = arrivals([held("a1"), held("a2"), held("a3")]);
+    // Alice holds one of the two workers at a time; Bob's job takes the other at once and answers while Alice's
+    // first job still runs and her other two wait.
+    assert.match(await p.run({ kind: "echo", value: "b" }, { owner: "bob" }), /^b /);
+    assert.deepEqual(p.load, { running: 1, queued: 2 });
+    Atomics.store(gate, 0, 1);
+    Atomics.notify(gate, 0);
+    assert.deepEqual(await alice, ["a1", "a2", "a3"]);
+  } finally {
+    Atomics.store(gate, 0, 1);
+    Atomics.notify(gate, 0);
+    await p.close();
+  }
+});
+
+test("the next free worker goes to the waiting owner whose last job started longest ago", async () => {
+  const p = pool(1);
+  try {
+    await p.start();
+    const job = (owner: string, value: string) => p.run({ kind: "sleep", value, ms: 20 }, { owner });
+    const order = arrivals([job("a", "a1"), job("a", "a2"), job("a", "a3"), job("b", "b1"), job("b", "b2")]);
+    assert.deepEqual(await order, ["a1", "b1", "a2", "b2", "a3"]);
+  } finally {
+    await p.close();
+  }
+});
+
+test("waiting jobs are bounded per owner and in all; a refused job is refused at once and nothing else changes", async () => {
+  const p = pool(2, { maxQueuedPerOwner: 1, maxQueued: 2 });
+  try {
+    await p.start();
+    const run = (owner: string, value: string) => p.run({ kind: "sleep", value, ms: 200 }, { owner });
+    const running = run("a", "a1"); // starts: Alice's share is one worker
+    const waiting = run("a", "a2"); // waits for Alice's share
+    await assert.rejects(run("a", "a3"), (error: unknown) => error instanceof PoolBusy && error.scope === "owner");
+    const bob = run("b", "b1"); // starts on the other worker
+    const bobWaits = run("b", "b2"); // waits: the pool now has two waiting
+    await assert.rejects(run("c", "c1"), (error: unknown) => error instanceof PoolBusy && error.scope === "pool");
+    assert.deepEqual(p.load, { running: 2, queued: 2 });
+    assert.deepEqual(await Promise.all([running, waiting, bob, bobWaits]), ["a1", "a2", "b1", "b2"]);
+    assert.deepEqual(p.load, { running: 0, queued: 0 });
+  } finally {
+    await p.close();
+  }
 });

@@ -1,7 +1,8 @@
 // Work whose cost a hostile input decides (reading, scanning, rendering a notebook) runs on worker threads with a
 // budget per job: a job that runs too long has its worker terminated, and a job that outgrows its heap ends its
 // worker with V8's out-of-memory error instead of the process. Either way the worker is replaced, the job's caller
-// gets a BudgetExceeded, and every other job and request carries on.
+// gets a BudgetExceeded, and every other job and request carries on. Jobs belong to owners (users), who take turns
+// for free workers; waiting jobs are bounded per owner and in all, so that no one owner's burst queues the others out.
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { JobReply, WorkerNotice } from "./job-protocol.ts";
@@ -20,7 +21,22 @@ export interface PoolOptions {
   budget: JobBudget;
   /** Handed to every worker as workerData. */
   workerData?: unknown;
+  /** Jobs waiting at most, across owners; one more is refused with PoolBusy (scope "pool"). Default: unbounded. */
+  maxQueued?: number;
+  /** Jobs one owner may have waiting; one more is refused with PoolBusy (scope "owner"). Default: unbounded. */
+  maxQueuedPerOwner?: number;
 }
+
+/**
+ * Who a job is for (a user, say): owners take turns for free workers, and while the pool has two workers or more one
+ * owner's jobs run on all but one of them, so that one person's slow jobs always leave a worker for everybody else.
+ */
+export interface RunOptions {
+  owner?: string;
+}
+
+/** The owner of jobs run without one. */
+const NO_OWNER = "";
 
 /** Workers for a machine's cores: at least two, so that one slow job leaves a worker free, and at most four. */
 export function defaultPoolSize(): number {
@@ -44,6 +60,24 @@ export class BudgetExceeded extends Error {
   }
 }
 
+/** A job refused before it ran because too many are waiting: the owner's own, or the pool's. */
+export class PoolBusy extends Error {
+  readonly scope: "owner" | "pool";
+  /** Jobs waiting (the owner's, or the pool's) when this one was refused. */
+  readonly waiting: number;
+
+  constructor(scope: "owner" | "pool", waiting: number) {
+    super(
+      scope === "owner"
+        ? `${waiting} jobs of the same owner are already waiting`
+        : `${waiting} jobs are already waiting for a worker`,
+    );
+    this.name = "PoolBusy";
+    this.scope = scope;
+    this.waiting = waiting;
+  }
+}
+
 /** A worker that failed for another reason than its budget: a defect, reported with the worker's own message. */
 export class WorkerFailed extends Error {
   constructor(message: string) {
@@ -59,6 +93,7 @@ function formatSeconds(ms: number): string {
 
 interface Pending<Job, Result> {
   job: Job;
+  owner: string;
   resolve: (result: Result) => void;
   reject: (error: Error) => void;
 }
@@ -91,7 +126,17 @@ export class WorkerPool<Job, Result> {
   readonly #url: URL;
   readonly #options: PoolOptions;
   readonly #workers = new Set<PoolWorker<Job, Result>>();
-  readonly #queue: Pending<Job, Result>[] = [];
+  /** Waiting jobs by owner. */
+  readonly #queues = new Map<string, Pending<Job, Result>[]>();
+  #queued = 0;
+  /** Jobs running per owner. */
+  readonly #running = new Map<string, number>();
+  /**
+   * When each owner with jobs running or waiting last had one started (a count of starts): the next free worker goes
+   * to the waiting owner whose last start is oldest, and an owner new to the pool goes first.
+   */
+  readonly #lastStart = new Map<string, number>();
+  #starts = 0;
   #closed = false;
   /** Set by start(): a worker that is ended is replaced at once, not on the next job. */
   #keepStarted = false;
@@ -109,7 +154,7 @@ export class WorkerPool<Job, Result> {
   /** Jobs a worker is running now, and jobs waiting for one. */
   get load(): { running: number; queued: number } {
     const running = [...this.#workers].filter((w) => w.current !== undefined && w.current.timer !== undefined).length;
-    return { running, queued: this.#queue.length };
+    return { running, queued: this.#queued };
   }
 
   /**
@@ -122,11 +167,26 @@ export class WorkerPool<Job, Result> {
     await Promise.all([...this.#workers].map((w) => w.started));
   }
 
-  /** Runs one job on the next free worker; rejects with BudgetExceeded when it outgrows its budget. */
-  run(job: Job): Promise<Result> {
+  /**
+   * Runs one job on the next free worker that its owner's turn and share allow; rejects with BudgetExceeded when it
+   * outgrows its budget, and with PoolBusy at once when the owner's or the pool's waiting jobs are at their bound.
+   */
+  run(job: Job, options: RunOptions = {}): Promise<Result> {
     if (this.#closed) return Promise.reject(new Error("the worker pool is closed"));
+    const owner = options.owner ?? NO_OWNER;
+    const queue = this.#queues.get(owner) ?? [];
+    const { maxQueued, maxQueuedPerOwner } = this.#options;
+    // A job that can start now does not wait, so it counts against no bound.
+    if (queue.length > 0 || !this.#canStartNow(owner)) {
+      if (maxQueuedPerOwner !== undefined && queue.length >= maxQueuedPerOwner)
+        return Promise.reject(new PoolBusy("owner", queue.length));
+      if (maxQueued !== undefined && this.#queued >= maxQueued)
+        return Promise.reject(new PoolBusy("pool", this.#queued));
+    }
     return new Promise<Result>((resolve, reject) => {
-      this.#queue.push({ job, resolve, reject });
+      queue.push({ job, owner, resolve, reject });
+      if (!this.#queues.has(owner)) this.#queues.set(owner, queue);
+      this.#queued++;
       this.#dispatch();
     });
   }
@@ -134,7 +194,10 @@ export class WorkerPool<Job, Result> {
   /** Ends every worker; jobs still queued or running are refused. */
   async close(): Promise<void> {
     this.#closed = true;
-    for (const pending of this.#queue.splice(0)) pending.reject(new Error("the worker pool is closed"));
+    const waiting = [...this.#queues.values()].flat();
+    this.#queues.clear();
+    this.#queued = 0;
+    for (const pending of waiting) pending.reject(new Error("the worker pool is closed"));
     await Promise.all(
       [...this.#workers].map((w) => {
         this.#end(w, new Error("the worker pool is closed"));
@@ -143,17 +206,58 @@ export class WorkerPool<Job, Result> {
     );
   }
 
+  /** Workers one owner's jobs may hold at once: all but one, when there are two or more. */
+  get #ownerShare(): number {
+    return Math.max(1, this.#options.size - 1);
+  }
+
+  #hasFreeWorker(): boolean {
+    return (
+      this.#workers.size < this.#options.size || [...this.#workers].some((w) => !w.gone && w.current === undefined)
+    );
+  }
+
+  #canStartNow(owner: string): boolean {
+    return this.#hasFreeWorker() && (this.#running.get(owner) ?? 0) < this.#ownerShare;
+  }
+
+  /** The next job of the waiting owner, with room in its share, whose last start is oldest. */
+  #nextPending(): Pending<Job, Result> | undefined {
+    let next: string | undefined;
+    let oldest = Infinity;
+    for (const owner of this.#queues.keys()) {
+      if ((this.#running.get(owner) ?? 0) >= this.#ownerShare) continue;
+      const last = this.#lastStart.get(owner) ?? -1;
+      if (last < oldest) [next, oldest] = [owner, last];
+    }
+    if (next === undefined) return undefined;
+    const queue = this.#queues.get(next) as Pending<Job, Result>[];
+    const pending = queue.shift() as Pending<Job, Result>;
+    if (queue.length === 0) this.#queues.delete(next);
+    this.#queued--;
+    return pending;
+  }
+
   #dispatch(): void {
-    while (this.#queue.length > 0) {
-      let free = [...this.#workers].find((w) => !w.gone && w.current === undefined);
-      if (!free) {
-        if (this.#workers.size >= this.#options.size) return;
-        free = this.#spawn();
-      }
-      const pending = this.#queue.shift() as Pending<Job, Result>;
+    while (this.#queued > 0 && this.#hasFreeWorker()) {
+      const pending = this.#nextPending();
+      if (!pending) return;
+      const free = [...this.#workers].find((w) => !w.gone && w.current === undefined) ?? this.#spawn();
+      this.#running.set(pending.owner, (this.#running.get(pending.owner) ?? 0) + 1);
+      this.#lastStart.set(pending.owner, ++this.#starts);
       free.current = { ...pending, phase: undefined, timer: undefined };
       free.worker.ref();
       if (free.ready) this.#start(free);
+    }
+  }
+
+  /** A job has left its worker (answered, failed or ended): its owner's share has room again. */
+  #finished(owner: string): void {
+    const running = (this.#running.get(owner) ?? 1) - 1;
+    if (running > 0) this.#running.set(owner, running);
+    else {
+      this.#running.delete(owner);
+      if (!this.#queues.has(owner)) this.#lastStart.delete(owner);
     }
   }
 
@@ -196,6 +300,7 @@ export class WorkerPool<Job, Result> {
     }
     clearTimeout(current.timer);
     w.current = undefined;
+    this.#finished(current.owner);
     w.worker.unref();
     const reply: JobReply<Result> = message;
     if (reply.type === "done") current.resolve(reply.result);
@@ -213,6 +318,7 @@ export class WorkerPool<Job, Result> {
     w.current = undefined;
     if (current) {
       clearTimeout(current.timer);
+      this.#finished(current.owner);
       current.reject(error);
     }
     if (this.#closed) return;

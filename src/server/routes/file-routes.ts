@@ -321,13 +321,16 @@ export const fileRoutes: StudioRoutePlugin = async (app, { studio }) => {
         },
       },
       async (request) => {
-        const access = await requireRole(db, request.params.ws, signedIn(request), "editor");
+        const user = signedIn(request);
+        const access = await requireRole(db, request.params.ws, user, "editor");
         if (!request.isMultipart())
           throw new AppError(415, "unsupported_media_type", "a review is a multipart/form-data request");
         const reviews: FileReview[] = [];
         for await (const part of bodyParts(request)) {
           if (part.type === "field") throw new AppError(400, "unknown_field", `unknown field "${part.name}"`);
-          reviews.push(await reviewFile(studio, { path: part.path, bytes: await part.bytes() }, config.maxUploadBytes));
+          reviews.push(
+            await reviewFile(studio, { path: part.path, bytes: await part.bytes() }, config.maxUploadBytes, user.id),
+          );
         }
         if (reviews.length === 0) throw new AppError(400, "no_files", "the review has no files");
         return { workspace: access.id, files: reviews };
@@ -347,7 +350,8 @@ export const fileRoutes: StudioRoutePlugin = async (app, { studio }) => {
       },
     },
     async (request) => {
-      const access = await requireRole(db, request.params.ws, signedIn(request), "viewer");
+      const user = signedIn(request);
+      const access = await requireRole(db, request.params.ws, user, "viewer");
       const found = await fileVersion(studio, access.id, request.params["*"], request.query.version);
       // Stored bytes were accepted once; a limit lowered since then does not hide what they contain.
       const review = await reviewStored(
@@ -355,6 +359,7 @@ export const fileRoutes: StudioRoutePlugin = async (app, { studio }) => {
         found,
         () => readFile(studio.blobs.pathOf(found.sha256)),
         (size) => Math.max(config.maxUploadBytes, size),
+        user.id,
       );
       return { ...review, version: found.version };
     },
@@ -468,10 +473,11 @@ export const fileRoutes: StudioRoutePlugin = async (app, { studio }) => {
       },
     },
     async (request, reply) => {
-      const access = await requireRole(db, request.params.ws, signedIn(request), "viewer");
+      const user = signedIn(request);
+      const access = await requireRole(db, request.params.ws, user, "viewer");
       // Heads are cached serialized: Fastify sends a JSON string as it is, without the schema's serializer, so the
       // string stands for the NotebookHead it holds.
-      const json = await readNotebookHead(studio, access.id, request.params["*"], request.query.version);
+      const json = await readNotebookHead(studio, access.id, request.params["*"], request.query.version, user.id);
       return reply.type("application/json; charset=utf-8").send(json as unknown as NotebookHead);
     },
   );
@@ -487,9 +493,12 @@ export const fileRoutes: StudioRoutePlugin = async (app, { studio }) => {
         response: withErrors({ 200: NotebookVersion }),
       },
     },
-    async (request) => {
-      const access = await requireRole(db, request.params.ws, signedIn(request), "viewer");
-      return readNotebookVersion(studio, access.id, request.params["*"], request.query.version);
+    async (request, reply) => {
+      const user = signedIn(request);
+      const access = await requireRole(db, request.params.ws, user, "viewer");
+      // Made on a worker as JSON, and sent as it is (a JSON string skips the schema's serializer), like a head.
+      const json = await readNotebookVersion(studio, access.id, request.params["*"], request.query.version, user.id);
+      return reply.type("application/json; charset=utf-8").send(json as unknown as NotebookVersion);
     },
   );
 
