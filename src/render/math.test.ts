@@ -1,7 +1,15 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { JSDOM } from "jsdom";
-import { MATH_ERROR_CLASS, removeMath, renderMathSource, renderTex, replaceMath } from "./math.ts";
+import {
+  DEFAULT_MATH_LIMITS,
+  groupDepth,
+  MATH_ERROR_CLASS,
+  removeMath,
+  renderMathSource,
+  renderTex,
+  replaceMath,
+} from "./math.ts";
 
 const { window } = new JSDOM("<!DOCTYPE html><body></body>");
 
@@ -236,4 +244,35 @@ test("replaceMath finishes on large hostile HTML", { timeout: 120_000 }, () => {
   for (const html of inputs) {
     replaceMath(html, ["$x$"], () => "<i>m</i>");
   }
+});
+
+test("TeX nested deeper than the group limit is shown as source, the same on every thread, and shallower is typeset", () => {
+  const limit = DEFAULT_MATH_LIMITS.maxGroupDepth;
+  const frac = (n: number) => "\\frac{".repeat(n) + "x" + "}{y}".repeat(n);
+  assert.doesNotMatch(renderTex(frac(limit), false), new RegExp(MATH_ERROR_CLASS));
+  const refused = renderTex(frac(limit + 1), false);
+  assert.match(refused, new RegExp(`class="${MATH_ERROR_CLASS}" title="TeX nested deeper than ${limit} groups`));
+  for (const [open, close] of [
+    ["{", "}"],
+    ["\\left(", "\\right)"],
+    ["\\begin{matrix}", "\\end{matrix}"],
+  ]) {
+    const deep = open.repeat(5000) + "x" + close.repeat(5000);
+    assert.match(renderTex(deep, true, { ...DEFAULT_MATH_LIMITS, maxTexChars: 200_000 }), /TeX nested deeper than/);
+  }
+});
+
+test("group depth counts braces, \\left and \\begin, and not escaped braces", () => {
+  assert.equal(groupDepth("a^{b_{c}} + {d}", 100), 2);
+  assert.equal(groupDepth("\\{\\{\\{ x \\}", 100), 0);
+  assert.equal(groupDepth("\\left( \\left[ x \\right] \\right)", 100), 2);
+  assert.equal(groupDepth("\\begin{cases} x \\end{cases}", 100), 2);
+  assert.equal(groupDepth("}}}{", 100), 1);
+  // It stops counting once past the limit asked about: the work is bounded by that, not by the input.
+  assert.equal(groupDepth("{".repeat(1_000_000), 10), 11);
+});
+
+test("nesting made by macro expansion ends in a math-error span, not an exception", () => {
+  const html = renderTex("\\def\\a{{\\a}}\\a", false);
+  assert.match(html, new RegExp(MATH_ERROR_CLASS));
 });

@@ -33,12 +33,19 @@ export interface MathLimits {
   maxSize: number;
   /** KaTeX `maxExpand`: most macro expansions per expression (stops `\def\a{\a\a}\a`). */
   maxExpand: number;
+  /**
+   * Deepest nesting of groups (`{`, `\left`, `\begin`) typeset. KaTeX parses and builds recursively, so a deeper
+   * expression would end in a stack overflow whose depth depends on the thread it runs on; refusing it by this
+   * count makes the outcome the same everywhere. Macros that nest by expansion are still caught as an error.
+   */
+  maxGroupDepth: number;
 }
 
 export const DEFAULT_MATH_LIMITS: Readonly<MathLimits> = Object.freeze({
   maxTexChars: 20_000,
   maxSize: 25,
   maxExpand: 1000,
+  maxGroupDepth: 100,
 });
 
 /** Class of the span that shows TeX KaTeX could not typeset (as escaped text). */
@@ -78,6 +85,29 @@ export function renderMathSource(source: string, limits: Readonly<MathLimits> = 
   return "html" in result ? result.html : mathErrorSpan(source, result.error);
 }
 
+/**
+ * How deep the source nests its groups: braces, `\left`...`\right` and `\begin`...`\end`, escaped braces aside.
+ * One pass; it stops counting once past `stopAt`.
+ */
+export function groupDepth(tex: string, stopAt: number): number {
+  let depth = 0;
+  let deepest = 0;
+  for (let i = 0; i < tex.length && deepest <= stopAt; i++) {
+    const c = tex.charCodeAt(i);
+    if (c === 0x5c /* \ */) {
+      let end = i + 1;
+      while (end < tex.length && /[A-Za-z]/.test(tex.charAt(end))) end++;
+      const name = tex.slice(i + 1, end);
+      if (name === "left" || name === "begin") deepest = Math.max(deepest, ++depth);
+      else if ((name === "right" || name === "end") && depth > 0) depth--;
+      // `\{`, `\}` and `\\`: one escaped character.
+      i = end > i + 1 ? end - 1 : i + 1;
+    } else if (c === 0x7b /* { */) deepest = Math.max(deepest, ++depth);
+    else if (c === 0x7d /* } */ && depth > 0) depth--;
+  }
+  return deepest;
+}
+
 function typeset(
   tex: string,
   displayMode: boolean,
@@ -85,6 +115,9 @@ function typeset(
 ): { html: string } | { error: string } {
   if (tex.length > limits.maxTexChars) {
     return { error: `TeX longer than ${limits.maxTexChars} characters is not typeset` };
+  }
+  if (groupDepth(tex, limits.maxGroupDepth) > limits.maxGroupDepth) {
+    return { error: `TeX nested deeper than ${limits.maxGroupDepth} groups is not typeset` };
   }
   try {
     const html = katex.renderToString(tex, {

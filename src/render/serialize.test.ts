@@ -4,7 +4,7 @@ import { JSDOM } from "jsdom";
 import { parseNotebook } from "../notebook/parse.ts";
 import { exportNotebookHtml } from "./export.ts";
 import { parseDocument, PARSE5_TREE, textContentOf } from "./frame-tree.ts";
-import { DOM_TREE, serializeParts } from "./serialize.ts";
+import { DOM_TREE, scriptTextEndsDoubleEscaped, serializeParts } from "./serialize.ts";
 
 const window = new JSDOM("").window;
 
@@ -127,6 +127,28 @@ test("such text from xmp and plaintext is shown as text; from elements never sho
   }
   const html = serializeParts(DOM_TREE, doc).join("");
   assert.equal(reparse(html).text, "[xmp</xmp><i>][plaintext</plaintext><i>]");
+});
+
+test("a script whose text would keep it open past its end tag (<!--<script>) is left out, and what follows stays markup", () => {
+  for (const text of ["<!--<script>", "<!-- <SCRIPT/x", "a <!--<script\n", "<!--<script>--><!--<script>"]) {
+    const doc = new window.DOMParser().parseFromString("<body></body>", "text/html");
+    const script = doc.createElement("script");
+    script.textContent = text;
+    const after = doc.createElement("b");
+    after.textContent = "after";
+    doc.body.append(script, after);
+    const html = serializeParts(DOM_TREE, doc).join("");
+    assert.deepEqual(reparse(html).names, ["html", "head", "body", "b"], `${text}: ${html}`);
+  }
+});
+
+test("script text with <!-- that cannot keep it open is written as it was", () => {
+  assert.equal(scriptTextEndsDoubleEscaped("if (a <!--b) x(); <script>"), true);
+  for (const text of ["<!-- old-style hiding -->", "<!--<script>-->", "x = '<script>'", "<!--", "<!--<scripts>"]) {
+    assert.equal(scriptTextEndsDoubleEscaped(text), false, text);
+    const html = serializeBoth(`<script>${text}</script><b>after</b>`);
+    assert.ok(html.includes(`<script>${text}</script>`) && html.includes("<body><b>after</b></body>"), html);
+  }
 });
 
 test("raw text that cannot close its element is written as it was", () => {

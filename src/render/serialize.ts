@@ -38,6 +38,36 @@ const EARLY_CLOSE: ReadonlyMap<string, RegExp> = new Map(
   [...RAW_TEXT_ELEMENTS].map((name) => [name, new RegExp(`</${name}`, "i")]),
 );
 
+/**
+ * Whether a script's text leaves the tokenizer in the "script data double escaped" state (a `<script` after `<!--`,
+ * with no `-->` or `</script` since): there the `</script>` written after the text would not end the element, which
+ * would swallow the markup that follows. One pass over the states of the HTML standard's script data tokenizer,
+ * approximated so that it errs toward answering yes.
+ */
+export function scriptTextEndsDoubleEscaped(text: string): boolean {
+  if (!text.includes("<!--")) return false;
+  let state: "data" | "escaped" | "double" = "data";
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) === 0x2d /* - */ && state !== "data" && text.startsWith("-->", i)) {
+      state = "data";
+      i += 2;
+    } else if (text.charCodeAt(i) !== 0x3c /* < */) continue;
+    else if (state === "data" && text.startsWith("<!--", i)) {
+      state = "escaped";
+      i += 3;
+    } else if (state === "escaped" && SCRIPT_TAG_AT.test(text.slice(i, i + 8))) {
+      state = "double";
+      i += 6;
+    } else if (state === "double" && SCRIPT_END_TAG_AT.test(text.slice(i, i + 9))) {
+      state = "escaped";
+      i += 7;
+    }
+  }
+  return state === "double";
+}
+const SCRIPT_TAG_AT = /^<script[\t\n\f\r />]/i;
+const SCRIPT_END_TAG_AT = /^<\/script[\t\n\f\r />]/i;
+
 export const HTML_NS = "http://www.w3.org/1999/xhtml";
 
 const TEXT_SPECIALS = /[&<>\u00a0]/;
@@ -109,9 +139,10 @@ function open<N>(tree: MarkupTree<N>, node: N, out: string[]): OpenElement<N> | 
       const earlyClose = isHtml ? EARLY_CLOSE.get(name) : undefined;
       if (earlyClose) {
         const text = tree.textContent(node);
-        // Raw text cannot be escaped, so text that would close its element early never goes inside one: markup
-        // in it would be read as markup. It stands as escaped text instead, or not at all where it is never shown.
-        if (earlyClose.test(text)) {
+        // Raw text cannot be escaped, so text that would close its element early, or keep a script open past its
+        // end tag, never goes inside one: markup in or after it would be read wrongly. It stands as escaped text
+        // instead, or not at all where it is never shown.
+        if (earlyClose.test(text) || (name === "script" && scriptTextEndsDoubleEscaped(text))) {
           if (SHOWN_RAW_TEXT_ELEMENTS.has(name)) out.push(escapeText(text));
           return undefined;
         }
