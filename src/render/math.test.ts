@@ -252,11 +252,12 @@ test("TeX nested deeper than the group limit is shown as source, the same on eve
   assert.doesNotMatch(renderTex(frac(limit), false), new RegExp(MATH_ERROR_CLASS));
   const refused = renderTex(frac(limit + 1), false);
   assert.match(refused, new RegExp(`class="${MATH_ERROR_CLASS}" title="TeX nested deeper than ${limit} groups`));
-  for (const [open, close] of [
+  const pairs: [string, string][] = [
     ["{", "}"],
     ["\\left(", "\\right)"],
     ["\\begin{matrix}", "\\end{matrix}"],
-  ]) {
+  ];
+  for (const [open, close] of pairs) {
     const deep = open.repeat(5000) + "x" + close.repeat(5000);
     assert.match(renderTex(deep, true, { ...DEFAULT_MATH_LIMITS, maxTexChars: 200_000 }), /TeX nested deeper than/);
   }
