@@ -3,7 +3,7 @@
 // own CSP allows no script but the frame sizer, and (because srcdoc frames inherit the page's policy) the
 // hashed inline scripts and styles of the frames, which only exist inside those frames.
 import { readFileSync } from "node:fs";
-import { JSDOM } from "jsdom";
+import { JSDOM, VirtualConsole } from "jsdom";
 import { exportPageCsp } from "../contract/content-security-policy.ts";
 import type { ParsedNotebook } from "../notebook/types.ts";
 import { sha256Source } from "./csp.ts";
@@ -46,7 +46,10 @@ let environment: ExportEnvironment | undefined;
 
 function exportEnvironment(): ExportEnvironment {
   if (!environment) {
-    const dom = new JSDOM("<!DOCTYPE html><html><head></head><body></body></html>");
+    const dom = new JSDOM("<!DOCTYPE html><html><head></head><body></body></html>", {
+      // Parse notices (a notebook's broken stylesheet, say) are not the studio's to print; no script runs here.
+      virtualConsole: new VirtualConsole(),
+    });
     const window = dom.window as unknown as DomWindow;
     environment = { window, sanitizer: createSanitizer(window) };
   }

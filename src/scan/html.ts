@@ -6,7 +6,7 @@
 // escapes its box) is reported. Outputs are drawn unsanitized in sandboxed frames, so all of their active content
 // is. No regular expression decides what is HTML.
 
-import { JSDOM } from "jsdom";
+import { JSDOM, VirtualConsole } from "jsdom";
 import { countOf, htmlNestingDepth } from "../render/html-size.ts";
 import { createSanitizer, type Sanitizer } from "../render/sanitize.ts";
 import { DEFAULT_SANITIZER_LIMITS, urlScheme } from "../render/sanitizer-policy.ts";
@@ -26,7 +26,10 @@ let environment: HtmlEnvironment | undefined;
 
 function htmlEnvironment(): HtmlEnvironment {
   if (environment === undefined) {
-    const window = new JSDOM("<!DOCTYPE html><html><head></head><body></body></html>").window;
+    const window = new JSDOM("<!DOCTYPE html><html><head></head><body></body></html>", {
+      // Parse notices (a notebook's broken stylesheet, say) are not the studio's to print; no script runs here.
+      virtualConsole: new VirtualConsole(),
+    }).window;
     environment = {
       window,
       sanitizer: createSanitizer(window as unknown as Parameters<typeof createSanitizer>[0]),
