@@ -228,7 +228,11 @@ export class KernelEgress {
       if (code === "ECONNRESET" || !socket.writable) return void socket.destroy();
       const refusal =
         code === "HPE_HEADER_OVERFLOW"
-          ? egressRefusal(431, "headers_too_large", `the request head is larger than ${limits.maxHeaderBytes} bytes`)
+          ? egressRefusal(
+              431,
+              "headers_too_large",
+              `the request head is larger than ${limits.maxHeaderBytes} bytes or has more than ${limits.maxHeaders} fields`,
+            )
           : code === "ERR_HTTP_REQUEST_TIMEOUT"
             ? egressRefusal(
                 408,
@@ -431,8 +435,6 @@ export class KernelEgress {
         .end(refusalBody(refusal));
     };
     const limits = this.#proxy.limits;
-    if (req.rawHeaders.length / 2 > limits.maxHeaders)
-      return refuse(egressRefusal(431, "too_many_headers", `more than ${limits.maxHeaders} header lines`), "", 0);
     const early = this.#preflight(connection);
     if (early || !connection) return refuse(early ?? egressRefusal(500, "internal_error", ""), "", 0);
     if (!target.ok) return refuse(target, "", 0);
@@ -526,8 +528,8 @@ export class EgressProxy {
       keepAliveTimeout: Math.min(5_000, limits.idleTimeoutMs),
       requireHostHeader: false,
     });
-    // One more than allowed, so that too many header lines are seen (Node drops those beyond the count).
-    server.maxHeadersCount = limits.maxHeaders + 1;
+    // Past this count the parser fails the head (HPE_HEADER_OVERFLOW), as it does past maxHeaderSize.
+    server.maxHeadersCount = limits.maxHeaders;
     const kernel = new KernelEgress(this, options, server);
     kernel.attach();
     await removeStaleSocket(options.socketPath);

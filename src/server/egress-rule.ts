@@ -75,6 +75,13 @@ export interface EgressRuleOptions {
   lookup?: LookupFunction;
 }
 
+const SEVERITY: Readonly<Record<string, number>> = {
+  studio_origin: 0,
+  private_address: 1,
+  invalid_address: 1,
+  bad_port: 2,
+};
+
 interface Listener {
   address: string;
   port: number;
@@ -147,10 +154,13 @@ export class EgressRule {
       addresses = answers;
     }
     if (addresses.length === 0) return egressRefusal(502, "unknown_host", `${target.host} has no address`);
+    // The gravest refusal is the one reported: a name with a public and a private answer is private_address.
+    let worst: EgressRefusal | null = null;
     for (const address of addresses) {
       const refusal = this.addressRefusal(address, target.port);
-      if (refusal) return refusal;
+      if (refusal && (worst === null || SEVERITY[refusal.reason]! < SEVERITY[worst.reason]!)) worst = refusal;
     }
+    if (worst) return worst;
     return { ok: true, addresses: addresses.map(canonicalAddress) };
   }
 
