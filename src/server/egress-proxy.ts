@@ -318,7 +318,8 @@ export class KernelEgress {
         );
         socket.once("connect", () => {
           signal.removeEventListener("abort", onAbort);
-          socket.removeAllListeners("error");
+          // Whoever takes the socket adds its own handlers; until then an error only ends it, never the server.
+          socket.on("error", () => socket.destroy());
           resolve(socket);
         });
       });

@@ -2,7 +2,7 @@
 // http URL), checked by name against the studio's own origins, resolved once, and every resolved address checked
 // with the connect-time rule the image proxy uses (src/urls/connect-rules.ts). The proxy then connects to one of
 // the checked addresses itself, so a second, different DNS answer (rebinding) never reaches a socket.
-import { lookup as dnsLookup, type LookupAddress } from "node:dns";
+import { Resolver, type LookupAddress } from "node:dns";
 import { isIP, type LookupFunction } from "node:net";
 import { networkInterfaces } from "node:os";
 import { allowedPairSet, canonicalAddress, connectionRefusal, pairKey } from "../urls/connect-rules.ts";
@@ -71,8 +71,37 @@ export interface EgressRuleOptions {
   studioListeners?: readonly string[];
   /** Exact loopback pairs that may be reached anyway, for tests ("127.0.0.1:4567"); never in production. */
   allowLoopback?: readonly string[];
-  /** Host name resolver (default: the system's, as `dns.lookup`). Tests pass their own. */
+  /** Host name resolver (default: DNS queries through c-ares, see dnsResolverLookup). Tests pass their own. */
   lookup?: LookupFunction;
+}
+
+/**
+ * A LookupFunction that asks DNS directly (A and AAAA through c-ares) instead of getaddrinfo. dns.lookup runs on
+ * libuv's small thread pool, which the server's file system work shares: kernels asking for many slow names could
+ * stall the whole server. /etc/hosts is not read, which costs nothing here: its names are local ones the rule
+ * refuses anyway. `servers` replaces the system's name servers ("127.0.0.1:5353"; tests).
+ */
+export function dnsResolverLookup(servers?: readonly string[]): LookupFunction {
+  const resolver = new Resolver({ timeout: 2_500, tries: 2 });
+  if (servers) resolver.setServers([...servers]);
+  return ((
+    host: string,
+    _options: unknown,
+    callback: (error: NodeJS.ErrnoException | null, answers?: LookupAddress[]) => void,
+  ) => {
+    let pending = 2;
+    const found: LookupAddress[] = [];
+    let firstError: NodeJS.ErrnoException | null = null;
+    const settle = (family: 4 | 6) => (error: NodeJS.ErrnoException | null, addresses: string[]) => {
+      if (error) firstError ??= error;
+      else for (const address of addresses) found.push({ address, family });
+      if (--pending > 0) return;
+      if (found.length > 0) callback(null, found);
+      else callback(firstError ?? Object.assign(new Error(`${host} has no address`), { code: "ENOTFOUND" }));
+    };
+    resolver.resolve4(host, settle(4));
+    resolver.resolve6(host, settle(6));
+  }) as unknown as LookupFunction;
 }
 
 const SEVERITY: Readonly<Record<string, number>> = {
@@ -117,7 +146,7 @@ export class EgressRule {
     this.#studioPairs = new Set(listeners.filter((l) => !l.wildcard).map((l) => pairKey(l.address, l.port)));
     this.#wildcardPorts = new Set(listeners.filter((l) => l.wildcard).map((l) => l.port));
     this.#allowedPairs = allowedPairSet(options.allowLoopback ?? []);
-    this.#lookup = options.lookup ?? (dnsLookup as LookupFunction);
+    this.#lookup = options.lookup ?? dnsResolverLookup();
   }
 
   /** Why address:port may not be reached, or null. The studio's own listeners come first: no test pair opens them. */
@@ -143,7 +172,7 @@ export class EgressRule {
    * when ANY answer is refused (a name that mixes public and inward answers is a rebinding attempt, not a mirror).
    */
   async resolve(target: EgressTarget, signal: AbortSignal): Promise<Checked<{ addresses: string[] }>> {
-    if (this.#studioHosts.has(target.host))
+    if (this.#studioHosts.has(hostWithoutTrailingDot(target.host.toLowerCase())))
       return egressRefusal(403, "studio_origin", `${target.host} is the studio's own origin`);
     let addresses: string[];
     if (isIP(target.host) !== 0) {
