@@ -206,6 +206,7 @@ export class KernelEgress {
             : "the egress proxy has too many connections open",
         );
         this.#report("", "", 0, refusal);
+        socket.on("error", () => {});
         // The HTTP parser has not seen this socket's bytes; answering before it does is harmless.
         socket.end(rawRefusal(refusal));
         socket.destroySoon();
