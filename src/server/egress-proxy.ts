@@ -285,8 +285,7 @@ export class KernelEgress {
     return true;
   }
 
-  #preflight(connection: ClientConnection | undefined): EgressRefusal | null {
-    if (!connection) return egressRefusal(500, "internal_error", "the connection is not tracked");
+  #preflight(connection: ClientConnection): EgressRefusal | null {
     if (this.bytesUsed >= this.#proxy.limits.bytesPerKernel)
       return egressRefusal(429, "kernel_byte_cap", `this kernel used its ${this.#proxy.limits.bytesPerKernel} bytes`);
     if (connection.attached.size > 0) return egressRefusal(400, "bad_request", "one exchange at a time");
@@ -356,9 +355,11 @@ export class KernelEgress {
 
   async #tunnel(req: IncomingMessage, socket: Socket, head: Buffer): Promise<void> {
     const connection = this.#bySocket.get(socket);
+    // A connection refused at accept (over a cap) was answered already; whatever it sends is not read.
+    if (!connection) return void socket.destroy();
     const target = parseConnectTarget(req.url ?? "");
     const early = this.#preflight(connection) ?? (target.ok ? null : target);
-    if (early || !connection || !target.ok) {
+    if (early || !target.ok) {
       const refusal = early ?? egressRefusal(400, "bad_target", "CONNECT needs host:port");
       this.#report("CONNECT", target.ok ? target.host : "", target.ok ? target.port : 0, refusal);
       socket.end(rawRefusal(refusal));
@@ -425,6 +426,7 @@ export class KernelEgress {
 
   async #forward(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const connection = this.#bySocket.get(req.socket);
+    if (!connection) return void req.socket.destroy();
     const target = parseProxyUrl(req.url ?? "");
     const method = req.method ?? "";
     const refuse = (refusal: EgressRefusal, host: string, port: number) => {
@@ -438,7 +440,7 @@ export class KernelEgress {
     };
     const limits = this.#proxy.limits;
     const early = this.#preflight(connection);
-    if (early || !connection) return refuse(early ?? egressRefusal(500, "internal_error", ""), "", 0);
+    if (early) return refuse(early, "", 0);
     if (!target.ok) return refuse(target, "", 0);
     const started = Date.now();
     req.pause();
