@@ -3,11 +3,16 @@
 // address it really reached (the resolver's answer, and the socket's remote address), which defeats DNS rebinding
 // and covers literal IPs; bytes, pixels, redirects and time are capped. Nothing from the client is forwarded.
 import { lookup as dnsLookup, type LookupAddress } from "node:dns";
-import { isIP, type LookupFunction, type Socket } from "node:net";
+import type { LookupFunction, Socket } from "node:net";
 import { Agent, buildConnector, request } from "undici";
 import { sniffImageType, type WebImageType } from "../images/raster.ts";
-import { checkUrl, classifyAddress, IMAGE_PORTS, type UrlPolicy } from "../urls/index.ts";
+import { checkUrl, IMAGE_PORTS, type UrlPolicy } from "../urls/index.ts";
 import { imageDimensions } from "../images/image-dimensions.ts";
+import {
+  addressHasAllowedPair,
+  allowedPairSet,
+  connectionRefusal as sharedConnectionRefusal,
+} from "../urls/connect-rules.ts";
 
 export interface ImageFetchLimits {
   /** Bytes of image body actually received (compressed or chunked bodies counted as they arrive). */
@@ -78,32 +83,16 @@ function refuse(status: number, reason: string, message: string): ImageFetchResu
   return { ok: false, status, reason, message };
 }
 
-function pairKey(address: string, port: number): string {
-  return isIP(address) === 6 ? `[${address}]:${port}` : `${address}:${port}`;
-}
-
-/** An IPv4-mapped IPv6 address (how dual-stack sockets report IPv4 peers) as the IPv4 address it is. */
-function canonicalAddress(address: string): string {
-  return address.startsWith("::ffff:") && isIP(address.slice(7)) === 4 ? address.slice(7) : address;
-}
-
 /**
- * Why a connection to address:port is refused, or null. The rule of the URL engine, applied to the address a
- * socket really reached: only public unicast addresses on ports 80 and 443, or an exact allowed loopback pair
- * ("127.0.0.1:4567", "[::1]:4567") when tests or local development configured one.
+ * The shared connect-time rule (src/urls/connect-rules.ts) on the image ports: public unicast addresses on 80 and
+ * 443, or an exact allowed loopback pair.
  */
 export function connectionRefusal(
   address: string,
   port: number,
   allowedPairs: ReadonlySet<string>,
 ): { reason: string; message: string } | null {
-  if (allowedPairs.has(pairKey(canonicalAddress(address), port))) return null;
-  const verdict = classifyAddress(address);
-  if (verdict === null) return { reason: "invalid_address", message: `"${address}" is not an address` };
-  if (verdict.special)
-    return { reason: "private_address", message: `the host resolved to ${address}: ${verdict.range}` };
-  if (!IMAGE_PORTS.includes(port)) return { reason: "bad_port", message: `port ${port}` };
-  return null;
+  return sharedConnectionRefusal(address, port, allowedPairs, IMAGE_PORTS);
 }
 
 export class ImageFetcher {
@@ -117,12 +106,7 @@ export class ImageFetcher {
   constructor(options: ImageFetcherOptions = {}) {
     this.#policy = { ...options.policy, trustedDomains: [], trustedApplications: [] };
     this.#limits = { ...DEFAULT_IMAGE_LIMITS, ...options.limits };
-    this.#allowedPairs = new Set(
-      (options.policy?.allowLoopback ?? []).map((pair) => {
-        const url = new URL(`http://${pair}/`);
-        return `${url.hostname === "localhost" ? "127.0.0.1" : url.hostname}:${url.port}`;
-      }),
-    );
+    this.#allowedPairs = allowedPairSet(options.policy?.allowLoopback ?? []);
     const resolve = options.lookup ?? (dnsLookup as LookupFunction);
     const connector = buildConnector({
       timeout: this.#limits.connectTimeoutMs,
@@ -177,9 +161,7 @@ export class ImageFetcher {
   }
 
   #allowedAddress(address: string): boolean {
-    const prefix = pairKey(canonicalAddress(address), 0).slice(0, -1);
-    for (const pair of this.#allowedPairs) if (pair.startsWith(prefix)) return true;
-    return false;
+    return addressHasAllowedPair(address, this.#allowedPairs);
   }
 
   /** The connection as it really is: its remote address and port, whatever the resolver said. */
@@ -195,7 +177,6 @@ export class ImageFetcher {
     await this.#agent.close();
   }
 
-  /** Fetches the image at a URL the URL check allowed. Never throws for anything the remote side does. */
   /** Fetches the image at a URL the URL check allowed. Never throws for anything the remote side does. */
   async fetch(url: string): Promise<ImageFetchResult> {
     if (this.#active >= this.#limits.maxConcurrent) {
