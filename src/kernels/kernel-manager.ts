@@ -3,6 +3,7 @@
 
 import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
+import { rmSync } from "node:fs";
 import { KernelError } from "./errors.ts";
 import type { KernelOptions, KernelState } from "./kernel.ts";
 import { Kernel } from "./kernel.ts";
@@ -87,11 +88,11 @@ export class KernelManager extends EventEmitter {
   async start(request: StartKernelRequest): Promise<ManagedKernel> {
     const spec = kernelSpecByName(this.#options.kernelSpecs, request.kernelName);
     const live = [...this.#kernels.values()].filter((managed) => managed.kernel.state !== "dead");
-    if (live.length >= this.limits.perServer) {
-      throw new KernelError("kernel_limit_server", `the server already runs ${this.limits.perServer} kernels`);
-    }
     if (live.filter((managed) => managed.owner === request.owner).length >= this.limits.perUser) {
       throw new KernelError("kernel_limit_user", `you already have ${this.limits.perUser} kernels running`);
+    }
+    if (live.length >= this.limits.perServer) {
+      throw new KernelError("kernel_limit_server", `the server already runs ${this.limits.perServer} kernels`);
     }
     const id = randomUUID();
     const kernel = new Kernel({
@@ -180,8 +181,12 @@ export class KernelManager extends EventEmitter {
     process.off("exit", this.#onExit);
   }
 
-  /** Synchronous last resort: SIGKILL to every kernel's process group. */
+  /** Synchronous last resort: SIGKILL to every kernel's process group, and their runtime folders removed. */
   killAll(): void {
-    for (const managed of this.#kernels.values()) managed.kernel.killProcessGroup("SIGKILL");
+    for (const managed of this.#kernels.values()) {
+      managed.kernel.killProcessGroup("SIGKILL");
+      const dir = managed.kernel.runtimeDir;
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    }
   }
 }
