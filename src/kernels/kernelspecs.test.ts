@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
-import { KernelError } from "./errors.ts";
+import type { KernelError } from "./errors.ts";
 import { findKernelSpecs, jupyterDataDirs, kernelSpecByName } from "./kernelspecs.ts";
 
 let root: string;
