@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { execFile, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -84,7 +84,9 @@ test("limits per user and per server, idle culling of idle kernels only, status 
     assert.equal((await busy).status, "ok");
 
     const pid = alice.kernel.pid!;
+    const runtimeDir = alice.kernel.runtimeDir!;
     await manager.shutdownAll();
+    assert.equal(existsSync(runtimeDir), false);
     assert.equal(alice.kernel.state, "dead");
     assert.equal(manager.list().length, 0);
     assert.equal(alive(pid), false);

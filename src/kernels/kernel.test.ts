@@ -342,6 +342,21 @@ describe("a kernel that dies or never starts", () => {
     }
   });
 
+  test("interrupt_mode message: interrupt_request on control stops the loop", async () => {
+    const kernel = await startKernel({ ...python3, interruptMode: "message" });
+    try {
+      const events: ExecutionEvent[] = [];
+      const running = kernel.execute("while True:\n    pass", { onEvent: (event) => events.push(event) });
+      while (!events.some((event) => event.type === "execute_input")) await new Promise((r) => setTimeout(r, 20));
+      await kernel.interrupt();
+      const result = await running;
+      const error = result.outputs.find((output) => output.output_type === "error");
+      assert.ok(error && error.output_type === "error" && error.ename === "KeyboardInterrupt");
+    } finally {
+      await kernel.shutdown();
+    }
+  });
+
   test("a stopped kernel misses its heartbeats and is marked dead", async () => {
     const kernel = await startKernel(python3, { heartbeatIntervalMs: 200, heartbeatMisses: 2 });
     try {
