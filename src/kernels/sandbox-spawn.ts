@@ -171,9 +171,15 @@ export interface SandboxPlan {
 
 /**
  * bwrap's arguments for a request, in the order bwrap applies them (later mounts cover earlier ones). `openPath`
- * returns a descriptor for a host path that bwrap binds by descriptor.
+ * returns a descriptor for a host path that bwrap binds by descriptor; `relaySource` gives the egress relay's
+ * source, written into the sandbox when the network goes through the proxy.
  */
-export function planSandbox(request: SandboxRequest, uid: number, openPath: (path: string) => number): SandboxPlan {
+export function planSandbox(
+  request: SandboxRequest,
+  uid: number,
+  openPath: (path: string) => number,
+  relaySource: () => string = () => readFileSync(EGRESS_RELAY_SOURCE, "utf8"),
+): SandboxPlan {
   const stdio: (number | "pipe")[] = [];
   const data: [number, string][] = [];
   const passFd = (fd: number): string => String(3 + stdio.push(fd) - 1);
@@ -227,7 +233,7 @@ export function planSandbox(request: SandboxRequest, uid: number, openPath: (pat
   if (network.kind === "proxy") {
     // The only way out of the empty network namespace: the egress proxy's Unix socket.
     args.push("--ro-bind-fd", passFd(openPath(network.socketPath)), SANDBOX_EGRESS_SOCKET);
-    args.push("--ro-bind-data", passData(readFileSync(EGRESS_RELAY_SOURCE, "utf8")), SANDBOX_EGRESS_RELAY);
+    args.push("--ro-bind-data", passData(relaySource()), SANDBOX_EGRESS_RELAY);
     relay = { script: SANDBOX_EGRESS_RELAY, port: network.relayPort, socket: SANDBOX_EGRESS_SOCKET };
   }
   // bwrap's root and /dev are tmpfs folders it made; read-only, so nothing is written outside the capped ones.
