@@ -28,7 +28,7 @@ export const KERNEL_PID_IN_SANDBOX = 2;
 export const LAUNCHER_SOURCE = `
 import json, os, resource, subprocess, sys, time
 spec = json.loads(sys.argv[1])
-os.closerange(3, 1 << 20)
+os.closerange(3, 2**31 - 1)
 for name, soft, hard in spec["rlimits"]:
     which = getattr(resource, name)
     _, current = resource.getrlimit(which)

@@ -112,6 +112,35 @@ test(
   },
 );
 
+test("signalKernel delivers SIGINT to the kernel process itself (interrupt_mode signal)", async () => {
+  let delivered: boolean | undefined;
+  const run = await runPython(
+    fixture,
+    `
+import json, time
+try:
+    print("ready", flush=True)
+    time.sleep(60)
+    result = "slept"
+except KeyboardInterrupt:
+    result = "interrupted"
+print(json.dumps({"result": result}))
+`,
+    {
+      onStart: (sandbox) => {
+        let said = "";
+        sandbox.child.stdout?.on("data", (chunk: Buffer) => {
+          said += chunk.toString();
+          if (said.includes("ready") && delivered === undefined) delivered = sandbox.signalKernel("SIGINT");
+        });
+      },
+    },
+  );
+  assert.equal(delivered, true);
+  assert.deepEqual(findings(run), { result: "interrupted" });
+  assert.equal(run.code, 0);
+});
+
 test("the sandbox dies with its parent, and no descriptor the parent inherited reaches the kernel", async () => {
   // The parent stands for the server: a Node process that starts the sandbox and is then killed with SIGKILL. It
   // inherits a pipe as fd 3 without close-on-exec, as a server may inherit descriptors from whatever started it.
