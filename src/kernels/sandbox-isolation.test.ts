@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { createServer, type Server } from "node:net";
 import { after, before, test } from "node:test";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { SANDBOX_FILES_DIR, SANDBOX_HOME, SANDBOX_SCRATCH_DIR } from "./sandbox.ts";
 import { findings, makeFixture, runPython, type SandboxFixture } from "./sandbox-testing.ts";
@@ -34,6 +35,14 @@ test("the workspace's own copy is readable at the working directory", async () =
     `import json, os; print(json.dumps({"cwd": os.getcwd(), "text": open("notebook.txt").read()}))`,
   );
   assert.deepEqual(findings(run), { cwd: SANDBOX_FILES_DIR, text: "the workspace's own file\n" });
+});
+
+test("workingSubdir starts the kernel in a folder of the files copy", async () => {
+  mkdirSync(join(fixture.filesDir, "notebooks"), { mode: 0o755 });
+  const run = await runPython(fixture, `import json, os; print(json.dumps(os.getcwd()))`, {
+    workingSubdir: "notebooks",
+  });
+  assert.equal(findings(run), join(SANDBOX_FILES_DIR, "notebooks"));
 });
 
 test("the data directory, another workspace's copy and another kernel's runtime folder are not there", async () => {

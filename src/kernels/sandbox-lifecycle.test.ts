@@ -217,6 +217,7 @@ test("bad requests are refused with a code and their place", () => {
   refused({ runtimeDir: join(fixture.base, "missing") }, "sandbox_path_invalid", "runtimeDir");
   refused({ runtimeDir: "/etc" }, "sandbox_path_invalid", "runtimeDir");
   refused({ filesDir: `${fixture.filesDir}/../files` }, "sandbox_path_invalid", "filesDir");
+  refused({ runtimeDir: fixture.filesDir }, "sandbox_path_invalid", "runtimeDir");
   refused({ workingSubdir: "../data" }, "sandbox_path_invalid", "workingSubdir");
   refused(
     { network: { kind: "proxy", socketPath: fixture.filesDir, relayPort: 8080 } },

@@ -297,6 +297,10 @@ function checkRequest(request: SandboxRequest): void {
   if (RESERVED_INSIDE.some((reserved) => isAtOrUnder(runtimeDir, reserved)) || runtimeDir === "/tmp") {
     throw new SandboxRequestError("sandbox_path_invalid", "runtimeDir", `runtimeDir ${runtimeDir} is a sandbox folder`);
   }
+  if (isAtOrUnder(runtimeDir, filesDir) || isAtOrUnder(filesDir, runtimeDir)) {
+    // Either would be writable through the other's mount, or hidden by it.
+    throw new SandboxRequestError("sandbox_path_invalid", "runtimeDir", "runtimeDir and filesDir must not overlap");
+  }
   if (process.getuid?.() === 0) {
     for (const [place, path] of [
       ["runtimeDir", runtimeDir],

@@ -71,6 +71,7 @@ export interface RunOptions {
   limits?: Partial<SandboxLimits>;
   env?: Record<string, string>;
   network?: SandboxNetwork;
+  workingSubdir?: string;
   /** Called once the sandbox is started, for tests that act on it while it runs. */
   onStart?: (sandbox: SandboxedProcess) => void;
 }
@@ -83,6 +84,7 @@ export async function runPython(fixture: SandboxFixture, code: string, options: 
     runtimeDir: fixture.runtimeDir,
     filesDir: fixture.filesDir,
     network: options.network ?? { kind: "none" },
+    ...(options.workingSubdir ? { workingSubdir: options.workingSubdir } : {}),
     limits: { ...DEFAULT_SANDBOX_LIMITS, ...options.limits },
   });
   let stdout = "";
