@@ -11,6 +11,8 @@ import {
   EGRESS_RELAY_SOURCE,
   SANDBOX_EGRESS_SOCKET,
   SandboxRequestError,
+  UidPool,
+  UidPoolExhaustedError,
   planSandbox,
   probeSandbox,
   sandboxEnv,
@@ -104,6 +106,8 @@ test(
       assert.equal(statSync(second).mode & 0o777, 0o700);
       await waitFor("both kernels", () => one.kernelPid() !== undefined && two.kernelPid() !== undefined);
       assert.ok(processesOfUid(one.uid).includes(one.kernelPid()!));
+      // Another server's pool, which does not know this one's, skips the uid a running kernel has.
+      assert.throws(() => new UidPool({ first: one.uid, count: 1 }).acquire(), UidPoolExhaustedError);
     } finally {
       one.kill();
       two.kill();

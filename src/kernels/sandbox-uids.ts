@@ -1,3 +1,4 @@
+import { randomInt } from "node:crypto";
 import { readdirSync, statSync } from "node:fs";
 
 /**
@@ -31,7 +32,12 @@ export class UidPoolExhaustedError extends Error {
 export class UidPool {
   readonly range: Readonly<UidRange>;
   readonly #taken = new Set<number>();
-  #next = 0;
+  /**
+   * Where the next search starts: random at first, so that two servers on one host (or parallel test processes),
+   * which cannot see each other's pools, almost never pick the same uid in the moment before either has a process
+   * running as it; after that moment the busy check keeps them apart.
+   */
+  #next: number;
 
   constructor(range: UidRange = DEFAULT_KERNEL_UID_RANGE) {
     if (
@@ -44,6 +50,7 @@ export class UidPool {
     }
     if (range.first + range.count - 1 >= 0xffff_fffe) throw new RangeError("kernel uid range ends past 4294967293");
     this.range = Object.freeze({ ...range });
+    this.#next = randomInt(range.count);
   }
 
   /**
