@@ -2,10 +2,11 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DEFAULT_SANDBOX_LIMITS } from "./sandbox-limits.ts";
+import { seccompFilter } from "./sandbox-seccomp.ts";
 import { spawnSandboxed, type SpawnOptions } from "./sandbox-spawn.ts";
 
 export type SandboxProbeResult =
-  { ok: true; uid: number; limitsBy: "rlimit" } | { ok: false; code: string; message: string };
+  { ok: true; uid: number; limitsBy: "rlimit"; seccomp: boolean } | { ok: false; code: string; message: string };
 
 /** What the host needs, said once for every failure that comes from namespaces. */
 const HOST_NEEDS =
@@ -63,7 +64,7 @@ export async function probeSandbox(options: SpawnOptions = {}): Promise<SandboxP
         message: `bubblewrap (${options.bwrapPath ?? "/usr/bin/bwrap"}) cannot be run: ${spawnError.message}. Install Debian's bubblewrap package.`,
       };
     }
-    if (code === 0) return { ok: true, uid: sandbox.uid, limitsBy: "rlimit" };
+    if (code === 0) return { ok: true, uid: sandbox.uid, limitsBy: "rlimit", seccomp: seccompFilter() !== undefined };
     const said = stderr.trim().split("\n").slice(-3).join(" ");
     if (/python3/.test(said) && /No such file|not found/i.test(said)) {
       return { ok: false, code: "sandbox_python_missing", message: `the sandbox needs /usr/bin/python3: ${said}` };

@@ -4,6 +4,7 @@ import { dirname, isAbsolute, join, normalize, relative } from "node:path";
 import { ETC_READ_ONLY, SANDBOX_HOSTNAME, generatedEtcFiles } from "./sandbox-etc.ts";
 import { checkSandboxLimits, mebibytes, rlimitsOf, type SandboxLimits } from "./sandbox-limits.ts";
 import { KERNEL_PID_IN_SANDBOX, launcherArgv, type LauncherSpec } from "./sandbox-launcher.ts";
+import { seccompFilter } from "./sandbox-seccomp.ts";
 import { UidPool } from "./sandbox-uids.ts";
 
 export const BWRAP_PATH = "/usr/bin/bwrap";
@@ -165,8 +166,8 @@ export interface SandboxPlan {
   args: string[];
   /** Descriptors after stdin/stdout/stderr (child fd 3 on): an open host descriptor, or "pipe" for data. */
   stdio: (number | "pipe")[];
-  /** Text written to each data pipe, by index in the child's stdio. */
-  data: [number, string][];
+  /** Bytes written to each data pipe, by index in the child's stdio. */
+  data: [number, string | Buffer][];
 }
 
 /**
@@ -181,9 +182,9 @@ export function planSandbox(
   relaySource: () => string = () => readFileSync(EGRESS_RELAY_SOURCE, "utf8"),
 ): SandboxPlan {
   const stdio: (number | "pipe")[] = [];
-  const data: [number, string][] = [];
+  const data: [number, string | Buffer][] = [];
   const passFd = (fd: number): string => String(3 + stdio.push(fd) - 1);
-  const passData = (text: string): string => {
+  const passData = (text: string | Buffer): string => {
     const index = 3 + stdio.push("pipe") - 1;
     data.push([index, text]);
     return String(index);
@@ -236,6 +237,9 @@ export function planSandbox(
     args.push("--ro-bind-data", passData(relaySource()), SANDBOX_EGRESS_RELAY);
     relay = { script: SANDBOX_EGRESS_RELAY, port: network.relayPort, socket: SANDBOX_EGRESS_SOCKET };
   }
+  // System calls the kernel has no use for, refused before their code runs (sandbox-seccomp.ts).
+  const filter = seccompFilter();
+  if (filter) args.push("--seccomp", passData(filter));
   // bwrap's root and /dev are tmpfs folders it made; read-only, so nothing is written outside the capped ones.
   args.push("--remount-ro", "/dev", "--remount-ro", "/");
   args.push("--chdir", request.workingSubdir ? join(SANDBOX_FILES_DIR, request.workingSubdir) : SANDBOX_FILES_DIR);
