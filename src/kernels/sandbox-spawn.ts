@@ -99,8 +99,9 @@ export function spawnSandboxed(request: SandboxRequest, options: SpawnOptions = 
   try {
     if (asRoot) giveRuntimeDir(request.runtimeDir, uid);
     const plan = planSandbox(request, uid, (path) => {
-      // O_PATH: the server names each bound host path by a descriptor, and bwrap binds the descriptor after checking that the path still names the same file (no swap between check and
-      // mount). libuv opens it close-on-exec; spawn passes it only as the child descriptor chosen below.
+      // O_PATH: the server names each bound host path by a descriptor, and bwrap binds it after checking that
+      // the path still names the same file (no swap between check and mount). libuv opens it close-on-exec;
+      // spawn passes it only as the child descriptor chosen below.
       const fd = openSync(path, O_PATH);
       fds.push(fd);
       return fd;
@@ -114,6 +115,7 @@ export function spawnSandboxed(request: SandboxRequest, options: SpawnOptions = 
     for (const [index, text] of plan.data) {
       const stream = child.stdio[index];
       if (stream && "end" in stream) {
+        // A bwrap that fails before reading its data closes the pipe: its exit status tells why, not EPIPE.
         stream.on("error", () => {});
         stream.end(text);
       }
