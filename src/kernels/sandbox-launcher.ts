@@ -39,7 +39,7 @@ relay = spec.get("relay")
 if relay:
     port = int(relay["port"])
     proc = subprocess.Popen([sys.executable, "-I", relay["script"], "--listen-port", str(port), "--socket", relay["socket"]],
-                            stdin=subprocess.DEVNULL, close_fds=True)
+                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, close_fds=True)
     wanted = "0100007F:%04X" % port
     deadline = time.monotonic() + 5
     while True:

@@ -286,22 +286,37 @@ test(
       });
     });
     await new Promise<void>((resolve) => egress.listen(socketPath, resolve));
+    let hostAccepted = 0;
+    const host = createServer((socket) => {
+      hostAccepted++;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => host.listen(0, "127.0.0.1", resolve));
+    const hostPort = (host.address() as { port: number }).port;
     chmodSync(socketPath, 0o666);
     try {
       const run = await runPython(
         fixture,
         `
-import json, urllib.request
+import json, socket, urllib.request
 body = urllib.request.urlopen("http://example.invalid/path", timeout=10).read().decode()
-print(json.dumps({"body": body}))
+try:
+    socket.create_connection(("127.0.0.1", ${hostPort}), timeout=3)
+    direct = "connected"
+except OSError as e:
+    direct = type(e).__name__
+print(json.dumps({"body": body, "direct": direct}))
 `,
         { network: { kind: "proxy", socketPath, relayPort: 18080 } },
       );
-      assert.deepEqual(findings(run), { body: "proxy" });
+      // Through the proxy variables the request reaches the egress socket; a socket opened directly reaches nothing.
+      assert.deepEqual(findings(run), { body: "proxy", direct: "ConnectionRefusedError" });
+      assert.equal(hostAccepted, 0);
       assert.equal(received.length, 1);
       assert.match(received[0]!, /^GET http:\/\/example\.invalid\/path HTTP\/1\.1\r\n/);
     } finally {
       egress.close();
+      host.close();
     }
   },
 );
