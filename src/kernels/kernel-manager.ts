@@ -40,6 +40,10 @@ export interface StartKernelRequest {
   filesDir: string;
   /** Variables added for this kernel only (for example the egress proxy's address when network is allowed). */
   env?: Record<string, string>;
+  /** The kernel's id, when the caller prepared something under it before the start (its egress socket, say). */
+  id?: string;
+  /** How this kernel is launched, when it differs from the manager's (its own network, say). */
+  launch?: KernelLauncher;
 }
 
 export interface ManagedKernel {
@@ -94,12 +98,13 @@ export class KernelManager extends EventEmitter {
     if (live.length >= this.limits.perServer) {
       throw new KernelError("kernel_limit_server", `the server already runs ${this.limits.perServer} kernels`);
     }
-    const id = randomUUID();
+    const id = request.id ?? randomUUID();
+    if (this.#kernels.has(id)) throw new KernelError("kernel_unknown", `a kernel ${id} exists already`);
     const kernel = new Kernel({
       ...this.#options.kernelOptions,
       id,
       spec,
-      launch: this.#options.launch,
+      launch: request.launch ?? this.#options.launch,
       filesDir: request.filesDir,
       env: { ...this.#options.kernelOptions?.env, ...request.env },
     });
@@ -157,10 +162,15 @@ export class KernelManager extends EventEmitter {
     this.get(id).lastActivity = Date.now();
   }
 
+  /** Shuts a kernel down and forgets it; "removed" is emitted with it once its process is gone (culled too). */
   async shutdown(id: string): Promise<void> {
     const managed = this.get(id);
     this.#kernels.delete(id);
-    await managed.kernel.shutdown();
+    try {
+      await managed.kernel.shutdown();
+    } finally {
+      this.emit("removed", managed);
+    }
   }
 
   /** Shuts down the kernels idle longer than idleCullMs; returns their ids. */

@@ -5,6 +5,10 @@ import { randomBytes } from "node:crypto";
 import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { defaultPoolSize } from "../threads/worker-pool.ts";
+import { DEFAULT_KERNEL_LIMITS } from "../kernels/kernel-manager.ts";
+import { DEFAULT_OUTPUT_LIMITS } from "../kernels/outputs.ts";
+import { DEFAULT_SANDBOX_LIMITS, type SandboxLimits } from "../kernels/sandbox-limits.ts";
+import { DEFAULT_EGRESS_LIMITS } from "./egress-proxy.ts";
 
 export interface ServerConfig {
   /** Public URL of the app origin (the UI and /api). */
@@ -55,6 +59,22 @@ export interface ServerConfig {
   trustProxy: boolean;
   /** The RFC 9116 Contact URI; defaults to the studio's own copy of SECURITY.md. */
   securityContact: string;
+  /** Kernelspec names the studio may start (src/kernels/kernelspecs.ts); "all" for every one installed. */
+  kernels: string[] | "all";
+  kernelsPerUser: number;
+  kernelsPerServer: number;
+  /** Minutes a kernel may sit idle before it is shut down; 0 keeps idle kernels. */
+  kernelIdleMinutes: number;
+  /** Each kernel's sandbox limits (src/kernels/sandbox-limits.ts, docs/kernel-sandbox.md). */
+  kernelLimits: SandboxLimits;
+  /** Output one cell's run may keep, in MiB; past it outputs are cut with a note. */
+  kernelOutputMb: number;
+  /** Runs kernels without bubblewrap, for hosts that cannot make namespaces. Never the default; logged loudly. */
+  unsafeKernelsWithoutSandbox: boolean;
+  /** Ports kernels may reach through the egress proxy when their workspace allows network. */
+  egressPorts: number[];
+  /** Bytes one kernel may move through the egress proxy, both ways together. */
+  egressBytesPerKernel: number;
   logLevel: string;
 }
 
@@ -66,7 +86,16 @@ export const DEFAULT_FILE_JOB_SECONDS = 30;
 export const DEFAULT_FILE_JOB_MEMORY_MB = 1024;
 
 interface Setting {
-  key: keyof ServerConfig | "signingKeyFile" | "previousSigningKeyFiles";
+  key:
+    | Exclude<keyof ServerConfig, "kernelLimits">
+    | "signingKeyFile"
+    | "previousSigningKeyFiles"
+    | "kernelMemoryMb"
+    | "kernelCpuSeconds"
+    | "kernelProcesses"
+    | "kernelOpenFiles"
+    | "kernelScratchMb"
+    | "kernelTmpMb";
   flag: string;
   env: string;
   default: string;
@@ -265,6 +294,104 @@ export const SETTINGS: readonly Setting[] = [
     help: "Contact URI in /.well-known/security.txt",
   },
   {
+    key: "kernels",
+    flag: "--kernels",
+    env: "VITRINE_KERNELS",
+    default: "python3",
+    help: "kernelspec names the studio may start, comma-separated, or all",
+  },
+  {
+    key: "kernelsPerUser",
+    flag: "--kernels-per-user",
+    env: "VITRINE_KERNELS_PER_USER",
+    default: String(DEFAULT_KERNEL_LIMITS.perUser),
+    help: "kernels one user may have running at once",
+  },
+  {
+    key: "kernelsPerServer",
+    flag: "--kernels-per-server",
+    env: "VITRINE_KERNELS_PER_SERVER",
+    default: String(DEFAULT_KERNEL_LIMITS.perServer),
+    help: "kernels the server runs at once",
+  },
+  {
+    key: "kernelIdleMinutes",
+    flag: "--kernel-idle-minutes",
+    env: "VITRINE_KERNEL_IDLE_MINUTES",
+    default: String(DEFAULT_KERNEL_LIMITS.idleCullMs / 60_000),
+    help: "minutes a kernel may sit idle before it is shut down; 0 keeps them",
+  },
+  {
+    key: "kernelMemoryMb",
+    flag: "--kernel-memory-mb",
+    env: "VITRINE_KERNEL_MEMORY_MB",
+    default: String(DEFAULT_SANDBOX_LIMITS.memoryMb),
+    help: "address space of each kernel process, in MiB",
+  },
+  {
+    key: "kernelCpuSeconds",
+    flag: "--kernel-cpu-seconds",
+    env: "VITRINE_KERNEL_CPU_SECONDS",
+    default: String(DEFAULT_SANDBOX_LIMITS.cpuSeconds),
+    help: "CPU time of each kernel process before it is killed",
+  },
+  {
+    key: "kernelProcesses",
+    flag: "--kernel-processes",
+    env: "VITRINE_KERNEL_PROCESSES",
+    default: String(DEFAULT_SANDBOX_LIMITS.processes),
+    help: "processes and threads in one kernel's sandbox",
+  },
+  {
+    key: "kernelOpenFiles",
+    flag: "--kernel-open-files",
+    env: "VITRINE_KERNEL_OPEN_FILES",
+    default: String(DEFAULT_SANDBOX_LIMITS.openFiles),
+    help: "open files of each kernel process",
+  },
+  {
+    key: "kernelScratchMb",
+    flag: "--kernel-scratch-mb",
+    env: "VITRINE_KERNEL_SCRATCH_MB",
+    default: String(DEFAULT_SANDBOX_LIMITS.scratchMb),
+    help: "size of a kernel's writable scratch folder, in MiB",
+  },
+  {
+    key: "kernelTmpMb",
+    flag: "--kernel-tmp-mb",
+    env: "VITRINE_KERNEL_TMP_MB",
+    default: String(DEFAULT_SANDBOX_LIMITS.tmpMb),
+    help: "size of each of a kernel's private /tmp, home and /dev/shm, in MiB",
+  },
+  {
+    key: "kernelOutputMb",
+    flag: "--kernel-output-mb",
+    env: "VITRINE_KERNEL_OUTPUT_MB",
+    default: String(DEFAULT_OUTPUT_LIMITS.maxBytes / (1024 * 1024)),
+    help: "output one cell's run keeps, in MiB; past it outputs are cut with a note",
+  },
+  {
+    key: "unsafeKernelsWithoutSandbox",
+    flag: "--unsafe-kernels-without-sandbox",
+    env: "VITRINE_UNSAFE_KERNELS_WITHOUT_SANDBOX",
+    default: "false",
+    help: "true runs kernels WITHOUT isolation, on hosts where bubblewrap cannot work; never do this with untrusted files",
+  },
+  {
+    key: "egressPorts",
+    flag: "--egress-ports",
+    env: "VITRINE_EGRESS_PORTS",
+    default: DEFAULT_EGRESS_LIMITS.ports.join(","),
+    help: "ports kernels may reach through the egress proxy, when their workspace allows network",
+  },
+  {
+    key: "egressBytesPerKernel",
+    flag: "--egress-bytes-per-kernel",
+    env: "VITRINE_EGRESS_BYTES_PER_KERNEL",
+    default: String(DEFAULT_EGRESS_LIMITS.bytesPerKernel),
+    help: "bytes one kernel may move through the egress proxy",
+  },
+  {
     key: "logLevel",
     flag: "--log-level",
     env: "VITRINE_LOG_LEVEL",
@@ -337,6 +464,16 @@ export function loadConfig(
     throw new ConfigError(`--log-level: "${logLevel}" is not a level`);
   const trustProxy = raw("trustProxy");
   if (!["true", "false"].includes(trustProxy.value)) throw new ConfigError(`${trustProxy.from}: give true or false`);
+  const unsafeKernels = raw("unsafeKernelsWithoutSandbox");
+  if (!["true", "false"].includes(unsafeKernels.value))
+    throw new ConfigError(`${unsafeKernels.from}: give true or false`);
+  const kernels = raw("kernels").value.trim();
+  const egressPorts = raw("egressPorts");
+  const ports = egressPorts.value.split(",").map((port) => port.trim());
+  if (ports.some((port) => !/^\d{1,5}$/.test(port) || Number(port) < 1 || Number(port) > 65535))
+    throw new ConfigError(
+      `${egressPorts.from}: give ports from 1 to 65535, comma-separated (now "${egressPorts.value}")`,
+    );
 
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const databaseUrl = raw("databaseUrl").value.replace("DATA_DIR", dataDir);
@@ -377,6 +514,28 @@ export function loadConfig(
       .filter((pair) => pair !== ""),
     trustProxy: trustProxy.value === "true",
     securityContact: raw("securityContact").value.replace("APP_URL", appUrl.origin),
+    kernels:
+      kernels === "all"
+        ? "all"
+        : kernels
+            .split(",")
+            .map((name) => name.trim())
+            .filter((name) => name !== ""),
+    kernelsPerUser: integer("kernelsPerUser", 1, 10_000),
+    kernelsPerServer: integer("kernelsPerServer", 1, 100_000),
+    kernelIdleMinutes: integer("kernelIdleMinutes", 0, 365 * 24 * 60),
+    kernelLimits: {
+      memoryMb: integer("kernelMemoryMb", 64, 1024 * 1024),
+      cpuSeconds: integer("kernelCpuSeconds", 1, 365 * 24 * 3600),
+      processes: integer("kernelProcesses", 4, 65536),
+      openFiles: integer("kernelOpenFiles", 16, 1048576),
+      scratchMb: integer("kernelScratchMb", 1, 1024 * 1024),
+      tmpMb: integer("kernelTmpMb", 1, 1024 * 1024),
+    },
+    kernelOutputMb: integer("kernelOutputMb", 1, 1024),
+    unsafeKernelsWithoutSandbox: unsafeKernels.value === "true",
+    egressPorts: ports.map(Number),
+    egressBytesPerKernel: integer("egressBytesPerKernel", 1, Number.MAX_SAFE_INTEGER),
     logLevel,
   };
 }
