@@ -154,6 +154,19 @@ test("every JSON answer is what its route made: no field is dropped or changed b
   for (const field of ["prompt", "application", "warning", "proxyUrl", "registrableDomain"])
     assert.ok(fields.has(field), `no verdict had ${field}, so its serialization went untested`);
 
+  await call(member, { method: "GET", url: "/api/kernelspecs" });
+  await call(member, { method: "GET", url: `/api/workspaces/${ws}/kernel-network` });
+  await call(member, { method: "PUT", url: `/api/workspaces/${ws}/kernel-network`, payload: { allowed: false } });
+  const kernel = await call(member, {
+    method: "POST",
+    url: `/api/workspaces/${ws}/kernels`,
+    payload: { path: "dir/nb.ipynb" },
+  });
+  assert.equal(kernel.statusCode, 201, kernel.body);
+  await call(member, { method: "GET", url: `/api/workspaces/${ws}/kernels` });
+  await call(member, { method: "POST", url: `/api/workspaces/${ws}/kernels/${kernel.json().id}/restart` });
+  await call(member, { method: "DELETE", url: `/api/workspaces/${ws}/kernels/${kernel.json().id}` });
+
   await call(admin, { method: "GET", url: "/api/audit?limit=1000" });
   await call(member, {
     method: "PUT",

@@ -8,6 +8,7 @@ import { ConfigError, loadConfig, SETTINGS } from "../src/server/config.ts";
 import { imageSignerFor } from "../src/server/server.ts";
 import { openDatabase } from "../src/server/storage/database.ts";
 import { openSqlite } from "../src/server/storage/node-sqlite-dialect.ts";
+import { MIGRATIONS } from "../src/server/storage/migrations.ts";
 
 const dir = () => mkdtempSync(join(tmpdir(), "vitrine-config-"));
 
@@ -122,7 +123,7 @@ test("storage: WAL, foreign keys, migrations once, and a clear refusal of unsupp
     assert.equal((raw.prepare("PRAGMA foreign_keys").get() as { foreign_keys: number }).foreign_keys, 1);
     assert.deepEqual(
       (raw.prepare("SELECT name FROM kysely_migration").all() as { name: string }[]).map((r) => r.name),
-      ["0001_initial"],
+      Object.keys(MIGRATIONS),
     );
     assert.throws(
       () =>

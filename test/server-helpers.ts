@@ -88,6 +88,7 @@ export async function startTestStudio(
     async close() {
       await app.close();
       await content.close();
+      await studio.kernels.close();
       await studio.fileJobs.close();
       await studio.db.destroy();
       rmSync(dataDir, { recursive: true, force: true });

@@ -2,13 +2,13 @@
 // workspace's network permission for its kernels. Live traffic (running cells, outputs) goes over the kernel
 // socket (kernel-socket.ts).
 import { Type, type Static } from "typebox";
-import { MAX_PATH_BYTES } from "./limits.ts";
+import { MAX_PATH_BYTES, UUID_PATTERN } from "./limits.ts";
 import { WorkspaceParams } from "./api-workspaces.ts";
 
 /** Longest kernelspec name (a folder name under kernels/). */
 export const MAX_KERNELSPEC_NAME_LENGTH = 128;
 
-const KernelId = Type.String({ format: "uuid", description: "kernel id" });
+const KernelId = Type.String({ pattern: UUID_PATTERN, description: "kernel id" });
 
 export const KernelSpecInfo = Type.Object({
   name: Type.String(),

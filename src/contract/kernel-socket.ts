@@ -6,7 +6,7 @@
 // is one JSON text frame of at most MAX_KERNEL_SOCKET_MESSAGE_BYTES, checked against ClientMessage; `id` is the
 // page's own request id, echoed on every answer the request leads to.
 import { Type, type Static } from "typebox";
-import { MAX_PATH_BYTES } from "./limits.ts";
+import { MAX_PATH_BYTES, UUID_PATTERN } from "./limits.ts";
 
 export const KERNEL_SOCKET_PATH = "/api/kernels/socket";
 
@@ -28,7 +28,7 @@ export const KERNEL_SOCKET_CLOSE = Object.freeze({
 });
 
 const RequestId = Type.String({ minLength: 1, maxLength: 64, pattern: "^[A-Za-z0-9_.:-]+$" });
-const KernelId = Type.String({ format: "uuid" });
+const KernelId = Type.String({ pattern: UUID_PATTERN });
 /** nbformat 4.5's cell id. */
 const CellId = Type.String({ minLength: 1, maxLength: 64, pattern: "^[a-zA-Z0-9-_]+$" });
 const CommId = Type.String({ minLength: 1, maxLength: 128 });

@@ -23,3 +23,6 @@ export const MAX_PATH_BYTES = 1024;
 export const MAX_DOMAIN_LENGTH = 253;
 /** Longest URL scheme a person can trust as an external application. */
 export const MAX_SCHEME_LENGTH = 64;
+
+/** A kernel's id: a UUID as randomUUID() writes it. */
+export const UUID_PATTERN = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$";

@@ -7,6 +7,10 @@
 import Fastify, { type FastifyInstance, type onRouteHookHandler } from "fastify";
 import rateLimit from "@fastify/rate-limit";
 import swagger from "@fastify/swagger";
+import websocket from "@fastify/websocket";
+import { MAX_KERNEL_SOCKET_MESSAGE_BYTES } from "../contract/kernel-socket.ts";
+import { kernelSocketRoutes } from "./kernel-socket.ts";
+import { kernelRoutes } from "./routes/kernel-routes.ts";
 import { uploadForm } from "../contract/api-files.ts";
 import { CSRF_HEADER, REQUEST_ID_HEADER, SESSION_COOKIE } from "../contract/http-names.ts";
 import { registerErrorHandling } from "./error-handler.ts";
@@ -33,6 +37,8 @@ export const AUTHENTICATED_ROUTES: StudioRoutePlugin[] = [
   trustRoutes,
   adminRoutes,
   urlCheckRoutes,
+  kernelRoutes,
+  kernelSocketRoutes,
 ];
 
 const UPLOAD_BODY_DOCUMENTATION = uploadForm(Object.keys(TRUST_STATEMENTS));
@@ -95,6 +101,8 @@ export async function buildAppOrigin(studio: Studio, options: BuildOptions = {})
     }),
   });
 
+  // The kernel socket's frames are bounded here too: ws closes a connection whose message is larger (1009).
+  await app.register(websocket, { options: { maxPayload: MAX_KERNEL_SOCKET_MESSAGE_BYTES } });
   await app.register(publicRoutes, { studio });
   await app.register(studioUi, { studio });
   await app.register(signInRoute, { studio });

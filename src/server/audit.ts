@@ -29,7 +29,13 @@ export type AuditEventName =
   | "trust_domain_added"
   | "trust_domain_removed"
   | "trust_application_added"
-  | "trust_application_removed";
+  | "trust_application_removed"
+  | "kernel_started"
+  | "kernel_restarted"
+  | "kernel_stopped"
+  | "cell_executed"
+  | "run_review_confirmed"
+  | "kernel_network_changed";
 
 export async function recordAudit(
   db: Kysely<Database>,

@@ -270,7 +270,7 @@ export const SETTINGS: readonly Setting[] = [
     flag: "--image-allow-loopback",
     env: "VITRINE_IMAGE_ALLOW_LOOPBACK",
     default: "",
-    help: "comma-separated loopback host:port pairs images may come from (tests, local development); none by default",
+    help: "comma-separated loopback host:port pairs images, and kernels allowed network, may reach (tests, local development); none by default",
   },
   {
     key: "previousSigningKeyFiles",

@@ -3,6 +3,7 @@
 
 import { NotebookHeads } from "./head-cache.ts";
 import { fileJobPool, type FileJobPoolOptions } from "./file-jobs.ts";
+import { StudioKernels } from "./kernels.ts";
 import { loadBlocklists } from "../urls/blocklist-store.ts";
 import type { UrlPolicy } from "../urls/index.ts";
 import { ImageSigner } from "../urls/image-signature.ts";
@@ -57,7 +58,10 @@ export async function openStudio(config: ServerConfig, options: FileJobPoolOptio
   const imageSigner = imageSignerFor(config);
   // Workers start on a file's first job, so commands that open the studio for its database start none.
   const fileJobs = fileJobPool(config, options);
-  return { config, db, blobs, urlPolicy, imageSigner, notebookHeads: new NotebookHeads(), fileJobs };
+  const studio = { config, db, blobs, urlPolicy, imageSigner, notebookHeads: new NotebookHeads(), fileJobs } as Studio;
+  // Kernels start on demand; opening finds the allowed kernelspecs and starts nothing.
+  studio.kernels = await StudioKernels.open(studio);
+  return studio;
 }
 
 export async function startStudio(config: ServerConfig, announce: (line: string) => void): Promise<RunningStudio> {
@@ -85,18 +89,20 @@ export async function startStudio(config: ServerConfig, announce: (line: string)
   try {
     const appAddress = await app.listen({ host: config.appHost, port: config.appPort });
     const contentAddress = await content.listen({ host: config.contentHost, port: config.contentPort });
+    studio.kernels.setStudioListeners([...app.addresses(), ...content.addresses()]);
     let closing: Promise<void> | undefined;
     const close = () =>
       (closing ??= (async () => {
         clearInterval(sweeper);
         await Promise.all([app.close(), content.close()]);
+        await studio.kernels.close();
         await studio.fileJobs.close();
         await studio.db.destroy();
       })());
     return { studio, app, content, appAddress, contentAddress, close };
   } catch (error) {
     clearInterval(sweeper);
-    await Promise.allSettled([app.close(), content.close(), studio.fileJobs.close()]);
+    await Promise.allSettled([app.close(), content.close(), studio.fileJobs.close(), studio.kernels.close()]);
     await studio.db.destroy();
     throw error;
   }

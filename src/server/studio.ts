@@ -11,6 +11,7 @@ import type { UrlPolicy } from "../urls/index.ts";
 import type { ImageSigner } from "../urls/image-signature.ts";
 import type { NotebookHeads } from "./head-cache.ts";
 import type { FileJobPool } from "./file-jobs.ts";
+import type { StudioKernels } from "./kernels.ts";
 
 export interface Studio {
   config: ServerConfig;
@@ -27,6 +28,8 @@ export interface Studio {
   notebookHeads: NotebookHeads;
   /** Worker threads for everything a file's content decides the cost of: checking, reviewing, rendering its head. */
   fileJobs: FileJobPool;
+  /** The kernels the studio runs for its workspaces; started on demand, each in its own sandbox. */
+  kernels: StudioKernels;
 }
 
 /** A route plugin: its routes' types come from their TypeBox schemas (src/contract). */

@@ -130,9 +130,20 @@ const initial: Migration = {
   },
 };
 
+/** Whether a workspace's kernels may reach out through the egress proxy: off until an owner allows it. */
+const kernelNetwork: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .alterTable("workspaces")
+      .addColumn("kernel_network", "integer", (c) => c.notNull().defaultTo(0))
+      .execute();
+  },
+};
+
 /** Migrations by name; names sort in the order they run. Never edit one that has shipped: add the next. */
 export const MIGRATIONS: Record<string, Migration> = {
   "0001_initial": initial,
+  "0002_kernel_network": kernelNetwork,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -36,6 +36,8 @@ export interface WorkspacesTable {
   name: string;
   created_at: number;
   created_by: number;
+  /** 1 when an owner allowed the workspace's kernels to reach out through the egress proxy. */
+  kernel_network: Generated<number>;
 }
 
 export interface MembersTable {
