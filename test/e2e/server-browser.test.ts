@@ -1,10 +1,11 @@
 // The studio's session and origin defences in Debian's Chromium against a real server on loopback: the session
-// cookie is accepted as __Host- and never readable by script, a cross-site page cannot change state with it,
-// Trusted Types is enforced on the app origin, and the app cannot be framed.
+// cookie is accepted as __Host- and never readable by script, a cross-site page cannot change state with it nor open
+// the kernel socket, Trusted Types is enforced on the app origin, and the app cannot be framed.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer as createHttpServer, type Server } from "node:http";
 import { TRUSTED_TYPES_POLICY_NAME } from "../../src/contract/content-security-policy.ts";
+import { KERNEL_SOCKET_PATH } from "../../src/contract/kernel-socket.ts";
 import type { RunningStudio } from "../../src/server/server.ts";
 import { launchBrowser, type Browser } from "./browser.ts";
 import { startBrowserStudio, type BrowserStudio } from "./running-studio.ts";
@@ -110,6 +111,35 @@ test("a cross-site page cannot change state with the user's session", async () =
   assert.ok(!outcome.includes("read 200"), `the session is not readable cross-site: ${outcome.join(", ")}`);
   assert.equal(await workspaceCount(), before, "no workspace was created from the other site");
   await page.close();
+});
+
+test("a page on another origin cannot open the kernel socket with the user's session; the studio's own page can", async () => {
+  const own = await browser.context.newPage();
+  await own.goto(`${app}/healthz`);
+  const workspace = await own.evaluate(async () => {
+    const list = await (await fetch("/api/workspaces")).json();
+    return list.workspaces[0].id as string;
+  });
+  const socketUrl = `${app.replace(/^http/, "ws")}${KERNEL_SOCKET_PATH}?ws=${workspace}`;
+  const tryOpen = (page: typeof own) =>
+    page.evaluate(
+      (url) =>
+        new Promise<string>((resolve) => {
+          const socket = new WebSocket(url);
+          socket.onopen = () => {
+            socket.close();
+            resolve("opened");
+          };
+          socket.onerror = () => resolve("refused");
+        }),
+      socketUrl,
+    );
+  assert.equal(await tryOpen(own), "opened", "the studio's own page opens its socket");
+  const elsewhere = await browser.context.newPage();
+  await elsewhere.goto(attackerUrl);
+  assert.equal(await tryOpen(elsewhere), "refused");
+  await own.close();
+  await elsewhere.close();
 });
 
 test("Trusted Types is enforced on the app origin, and the app cannot be framed", async () => {
