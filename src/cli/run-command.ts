@@ -244,10 +244,11 @@ async function run(options: RunOptions, io: CommandIO & TerminalInfo): Promise<n
       await kernel.start();
     } catch (error) {
       if (!(error instanceof KernelError)) throw error;
+      if (interrupted.signal.aborted) return interruptedExit(io, input, progress);
       const said = error.details.stderrTail?.trim().split("\n").at(-1);
       throw new RunRefusal(`${input}: kernel ${spec.name}: ${error.message}${said ? `: ${said}` : ""} [${error.code}]`);
     }
-    if (interrupted.signal.aborted) return EXIT_INTERRUPTED;
+    if (interrupted.signal.aborted) return interruptedExit(io, input, progress);
     const started = Date.now();
     const result = await runNotebook(notebook, {
       kernel,
@@ -257,10 +258,9 @@ async function run(options: RunOptions, io: CommandIO & TerminalInfo): Promise<n
       onProgress: (event) => progress?.cell(event, started),
     });
     progress?.clear();
-    if (result.status === "aborted") {
-      io.stderr(`vitrine run: ${input}: interrupted; nothing was written\n`);
-      return EXIT_INTERRUPTED;
-    }
+    // Ctrl-C on a terminal also reaches the sandbox (it is in the terminal's process group), so the kernel may be
+    // found dead before the engine hears of the interrupt: either way the run was interrupted.
+    if (result.status === "aborted" || interrupted.signal.aborted) return interruptedExit(io, input, progress);
     try {
       writeFileAtomic(options.output, serializeNotebook(result.notebook));
     } catch (error) {
@@ -277,6 +277,13 @@ async function run(options: RunOptions, io: CommandIO & TerminalInfo): Promise<n
     process.off("SIGINT", onSigint);
     for (const cleanup of cleanups.reverse()) await cleanup();
   }
+}
+
+/** Ctrl-C: nothing is written, so a half-run notebook is never taken for a finished one. */
+function interruptedExit(io: CommandIO, input: string, progress: ProgressLine | undefined): number {
+  progress?.clear();
+  io.stderr(`vitrine run: ${input}: interrupted; nothing was written\n`);
+  return EXIT_INTERRUPTED;
 }
 
 function readNotebook(input: string): Notebook {
