@@ -8,6 +8,7 @@ const USAGE = `Usage: vitrine <command> [options]
 
 Commands:
   render NOTEBOOK [-o OUT.html]   export a notebook to one safe, self-contained HTML file
+  run NOTEBOOK [-o OUT.ipynb]     execute a notebook in the kernel sandbox and write it with its outputs
   serve                           start the studio (app and content origins)
   user add|passwd NAME            manage accounts
   audit                           print the security event log
@@ -28,6 +29,7 @@ interface Command {
 // does I/O over time (serve, check-url with a list) returns a promise of its exit code.
 const COMMANDS: Record<string, () => Promise<Command>> = {
   render: () => import("./render-command.ts").then((m) => ({ run: m.renderCommand, usage: m.RENDER_USAGE })),
+  run: () => import("./run-command.ts").then((m) => ({ run: m.runCommand, usage: m.RUN_USAGE })),
   serve: () => import("./serve-command.ts").then((m) => ({ run: m.serveCommand, usage: m.SERVE_USAGE })),
   user: () => import("./user-command.ts").then((m) => ({ run: m.userCommand, usage: m.USER_USAGE })),
   audit: () => import("./audit-command.ts").then((m) => ({ run: m.auditCommand, usage: m.AUDIT_USAGE })),

@@ -5,7 +5,7 @@ kernel's HTTP_PROXY and HTTPS_PROXY point there) and forwards each TCP connectio
 socket of the egress proxy that the sandbox bind-mounts. It understands nothing of HTTP: every decision is the
 proxy's. Python 3 standard library only, because it runs on the sandbox's system python3.
 
-    python3 egress-relay.py --listen-port PORT --socket /run/vitrine-egress/egress.sock
+    python3 egress-relay.py --listen-port PORT --socket /run/vitrine-egress.sock
 
 Prints "listening 127.0.0.1:PORT" on stdout once it accepts connections (PORT 0 picks a free port). Exits on
 SIGTERM or SIGINT, and when its parent process ends.
@@ -72,7 +72,14 @@ def relay(client, socket_path, slots):
         slots.release()
         return
     outward = threading.Thread(target=pump, args=(client, upstream), daemon=True)
-    outward.start()
+    try:
+        outward.start()
+    except RuntimeError:
+        # No thread to spare (the sandbox's process limit): this connection is dropped, the relay lives on.
+        upstream.close()
+        client.close()
+        slots.release()
+        return
     pump(upstream, client)
     outward.join()
     upstream.close()
@@ -104,8 +111,15 @@ def main():
         if not slots.acquire(blocking=False):
             client.close()
             continue
-        client.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        threading.Thread(target=relay, args=(client, args.socket, slots), daemon=True).start()
+        try:
+            client.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            threading.Thread(target=relay, args=(client, args.socket, slots), daemon=True).start()
+        except (RuntimeError, OSError):
+            # The kernel shares the sandbox's process limit with the relay: when it has used every thread, Python
+            # cannot start one ("can't start new thread"). That connection is closed; the relay keeps accepting,
+            # so the network works again once the kernel's threads end.
+            client.close()
+            slots.release()
 
 
 if __name__ == "__main__":

@@ -1,15 +1,16 @@
 // The in-sandbox relay (egress-relay.py) run by Debian's python3, against a Unix socket echo server standing in
-// for the egress proxy: bytes pass both ways, many connections at once, half-close, only 127.0.0.1, and it ends
-// on SIGTERM and when its parent dies.
+// for the egress proxy: bytes pass both ways, many connections at once, half-close, only 127.0.0.1, it survives
+// running out of threads, and it ends on SIGTERM and when its parent dies.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { connect, createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { once } from "node:events";
 import { createInterface } from "node:readline";
+import { UidPool } from "./sandbox-uids.ts";
 
 const RELAY = join(import.meta.dirname, "egress-relay.py");
 const PYTHON = "/usr/bin/python3";
@@ -25,10 +26,27 @@ async function echoServer(path: string): Promise<Server> {
   return server;
 }
 
-async function startRelay(socketPath: string): Promise<{ relay: ChildProcess; port: number }> {
-  const relay = spawn(PYTHON, [RELAY, "--listen-port", "0", "--socket", socketPath], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+async function startRelay(
+  socketPath: string,
+  as?: { uid: number; maxProcesses: number },
+): Promise<{ relay: ChildProcess; port: number }> {
+  const relayArgs = [RELAY, "--listen-port", "0", "--socket", socketPath];
+  // With `as`, the relay runs as that uid under RLIMIT_NPROC, as in a sandbox whose kernel used its process limit.
+  const relay = as
+    ? spawn(
+        PYTHON,
+        [
+          "-c",
+          "import os, resource, sys\n" +
+            "resource.setrlimit(resource.RLIMIT_NPROC, (int(sys.argv[1]), int(sys.argv[1])))\n" +
+            "os.execv(sys.argv[2], sys.argv[2:])\n",
+          String(as.maxProcesses),
+          PYTHON,
+          ...relayArgs,
+        ],
+        { stdio: ["ignore", "pipe", "inherit"], uid: as.uid, gid: as.uid },
+      )
+    : spawn(PYTHON, relayArgs, { stdio: ["ignore", "pipe", "inherit"] });
   const [line] = (await once(createInterface({ input: relay.stdout! }), "line")) as [string];
   const match = /^listening 127\.0\.0\.1:(\d+)$/.exec(line);
   assert.ok(match, line);
@@ -95,6 +113,63 @@ test("a connection is closed at once when the proxy's socket is not there", asyn
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+/** Opens a connection, sends one byte and waits for its echo; the connection stays open. */
+async function openEchoed(port: number): Promise<ReturnType<typeof connect>> {
+  const socket = connect(port, "127.0.0.1");
+  socket.on("error", () => {});
+  socket.write("x");
+  const [chunk] = (await once(socket, "data")) as [Buffer];
+  assert.equal(chunk.toString(), "x");
+  return socket;
+}
+
+test(
+  "a connection that finds no thread to spare is closed, and the relay keeps accepting",
+  { skip: process.getuid?.() !== 0 && "needs root, to run the relay as a uid that has no other process" },
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), "vitrine-relay-"));
+    // The relay's uid must reach the socket: a searchable folder and a socket anyone may connect to.
+    chmodSync(dir, 0o711);
+    const socketPath = join(dir, "egress.sock");
+    const server = await echoServer(socketPath);
+    chmodSync(socketPath, 0o666);
+    // A uid no process runs as, so the process count is the relay's alone.
+    const pool = new UidPool();
+    const uid = pool.acquire();
+    // Four tasks: the relay's main thread, its parent watcher, and the two threads of one connection.
+    const { relay, port } = await startRelay(socketPath, { uid, maxProcesses: 4 });
+    try {
+      const first = await openEchoed(port);
+      // The second connection's thread cannot start: it is closed with nothing sent back.
+      const second = await new Promise<number>((resolve) => {
+        const socket = connect(port, "127.0.0.1");
+        let received = 0;
+        socket.on("data", (chunk: Buffer) => (received += chunk.length));
+        socket.on("error", () => {});
+        socket.on("close", () => resolve(received));
+        socket.write("y");
+      });
+      assert.equal(second, 0);
+      assert.equal(relay.exitCode, null, "the relay still runs");
+      first.end();
+      await once(first, "close");
+      // The first connection's threads end soon after it closes; then a new connection gets its threads.
+      let echoed: Buffer | undefined;
+      for (let attempt = 0; attempt < 50 && !echoed; attempt++) {
+        const answer = await roundTrip(port, Buffer.from("again")).catch(() => Buffer.alloc(0));
+        if (answer.length > 0) echoed = answer;
+        else await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      assert.equal(echoed?.toString(), "again");
+    } finally {
+      relay.kill("SIGKILL");
+      server.close();
+      pool.release(uid);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);
 
 test("exits on SIGTERM", async () => {
   const dir = mkdtempSync(join(tmpdir(), "vitrine-relay-"));

@@ -98,7 +98,7 @@ export interface KernelEgressOptions {
   workspaceId: string;
   /** The Unix socket to listen on; its folder is private to this kernel (the sandbox bind-mounts it). */
   socketPath: string;
-  /** The socket file's mode (default 0o600: only the server's user, which the sandbox maps the kernel to). */
+  /** The socket file's mode (default: defaultSocketMode()). */
   socketMode?: number;
 }
 
@@ -544,7 +544,7 @@ export class EgressProxy {
         resolve();
       });
     });
-    await chmod(options.socketPath, options.socketMode ?? 0o600);
+    await chmod(options.socketPath, options.socketMode ?? defaultSocketMode());
     this.#kernels.add(kernel);
     return kernel;
   }
@@ -575,6 +575,17 @@ export class EgressProxy {
       // An audit sink that throws must not take a kernel's connection (or the server) down with it.
     }
   }
+}
+
+/**
+ * Connecting to a Unix socket needs write permission on it. A server that is not root runs its kernels as its own
+ * uid, so 0600 suffices. A root server runs each kernel under a uid of its own (sandbox-uids.ts), which must be able
+ * to connect: 0666. Other local users could connect too if they could reach the socket, but its folder is private to
+ * one kernel (searchable, not listable, with a name they cannot guess) and every connection is held to the same
+ * rules as the kernel's; the socket only leads to the proxy, never past its address checks.
+ */
+function defaultSocketMode(): number {
+  return process.getuid?.() === 0 ? 0o666 : 0o600;
 }
 
 /** A socket file left by a previous run is removed; anything else at the path is an error, never deleted. */
