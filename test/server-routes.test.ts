@@ -41,6 +41,44 @@ after(() => t.close());
 interface Fixture {
   ws: string;
   trashedId: number;
+  /** For the routes of one kernel: a running kernel of ws. */
+  kernelId?: string;
+}
+
+/**
+ * The kernel routes' workspace, made once: a kernel costs a second to start, so the routes of one kernel share one
+ * (started again when a test shut it down), and kernels a route started are shut down after each call.
+ */
+let kernelWorkspace: Fixture | undefined;
+
+async function kernelFixture(): Promise<Fixture> {
+  kernelWorkspace ??= await fixture();
+  const ws = kernelWorkspace.ws;
+  let kernelId = t.studio.kernels.list(ws).find((k) => k.state !== "dead")?.id;
+  if (!kernelId) {
+    const started = await t.call(owner, {
+      method: "POST",
+      url: `/api/workspaces/${ws}/kernels`,
+      payload: { path: "dir/a.ipynb" },
+    });
+    assert.equal(started.statusCode, 201, started.body);
+    kernelId = started.json().id as string;
+  }
+  return { ...kernelWorkspace, kernelId };
+}
+
+/** Shuts down every kernel of the kernel routes' workspace but the one they share. */
+async function kernelsCleared(keep: string | undefined): Promise<void> {
+  if (!kernelWorkspace) return;
+  for (const kernel of t.studio.kernels.list(kernelWorkspace.ws))
+    if (kernel.id !== keep) await t.studio.kernels.manager.shutdown(kernel.id);
+}
+
+const isKernelRoute = (path: string) => path.includes("/kernels") || path.includes("/kernel-network");
+
+/** The fixture a route is called on. */
+async function fixtureFor(path: string): Promise<Fixture> {
+  return isKernelRoute(path) ? kernelFixture() : fixture();
 }
 
 /** A fresh workspace with a file, a trashed file, and the three members. */
@@ -75,7 +113,7 @@ function concrete(path: string, f: Fixture): string {
     .replace("{ws}", f.ws)
     .replace("{*}", path.includes("/notebook/") || path.includes("/notebook-head/") ? "dir/a.ipynb" : "dir/a.py")
     .replace("{username}", "viewer")
-    .replace("{id}", String(f.trashedId))
+    .replace("{id}", path.includes("/kernels/") ? (f.kernelId ?? "") : String(f.trashedId))
     .replace("{domain}", "example.org")
     .replace("{scheme}", "vscode");
 }
@@ -93,6 +131,8 @@ function body(method: string, path: string): { payload?: unknown; headers?: Reco
     "PATCH /api/workspaces/{ws}/files/{*}": { path: "moved.py" },
     "POST /api/trust/domains": { domain: "example.com" },
     "POST /api/trust/applications": { scheme: "zotero" },
+    "POST /api/workspaces/{ws}/kernels": { path: "dir/a.ipynb" },
+    "PUT /api/workspaces/{ws}/kernel-network": { allowed: false },
     "POST /api/url-check": {
       checks: [
         { url: "https://example.org/a.png", context: "image" },
@@ -138,7 +178,7 @@ test("CSRF: every state-changing route refuses a missing token, a wrong token an
       route.path === "/api/session" || route.path === "/api/account/password"
         ? await t.addUser(`self${++selves}`)
         : owner;
-    const f = await fixture();
+    const f = await fixtureFor(route.path);
     const url = concrete(route.path, f);
     const { payload, headers = {} } = body(route.method, route.path);
     const signInRoute = route.method === "POST" && route.path === "/api/session";
@@ -210,6 +250,7 @@ test("CSRF: every state-changing route refuses a missing token, a wrong token an
       ok.statusCode >= 200 && ok.statusCode < 300,
       `${route.method} ${route.path} as intended: ${ok.statusCode} ${ok.body}`,
     );
+    if (isKernelRoute(route.path)) await kernelsCleared(f.kernelId);
   }
 });
 
@@ -245,6 +286,13 @@ const LEAST_ROLE: Record<string, "viewer" | "editor" | "owner"> = {
   "POST /api/workspaces/{ws}/review": "editor",
   "GET /api/workspaces/{ws}/review/{*}": "viewer",
   "POST /api/workspaces/{ws}/trash/{id}/restore": "owner",
+  "GET /api/workspaces/{ws}/kernels": "viewer",
+  "POST /api/workspaces/{ws}/kernels": "editor",
+  "POST /api/workspaces/{ws}/kernels/{id}/interrupt": "editor",
+  "POST /api/workspaces/{ws}/kernels/{id}/restart": "editor",
+  "DELETE /api/workspaces/{ws}/kernels/{id}": "editor",
+  "GET /api/workspaces/{ws}/kernel-network": "viewer",
+  "PUT /api/workspaces/{ws}/kernel-network": "owner",
 };
 const PUBLIC = new Set([
   "GET /healthz",
@@ -271,13 +319,15 @@ test("authorization: every route as signed-out, non-member, viewer, editor and o
     const key = `${route.method} ${route.path}`;
     const { payload, headers = {} } = body(route.method, route.path);
     const send = async (caller: Caller | undefined) => {
-      const f = await fixture();
-      return t.call(caller, {
+      const f = await fixtureFor(route.path);
+      const answer = await t.call(caller, {
         method: route.method as "GET",
         url: concrete(route.path, f),
         payload: payload as string,
         headers,
       });
+      if (isKernelRoute(route.path)) await kernelsCleared(f.kernelId);
+      return answer;
     };
     const anonymous = await send(undefined);
     if (UI.has(key)) {

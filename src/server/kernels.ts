@@ -155,7 +155,10 @@ export class StudioKernels {
   }
 
   #launcher(place: KernelPlace, path: string): KernelLauncher {
-    if (this.#studio.config.unsafeKernelsWithoutSandbox) return unsandboxedLauncher();
+    if (this.#studio.config.unsafeKernelsWithoutSandbox) {
+      console.warn(`vitrine: kernel for ${path} starts WITHOUT a sandbox (--unsafe-kernels-without-sandbox)`);
+      return unsandboxedLauncher();
+    }
     const folder = dirname(path);
     return sandboxedLauncher({
       limits: this.#studio.config.kernelLimits,

@@ -68,6 +68,10 @@ export async function startStudio(config: ServerConfig, announce: (line: string)
   const studio = await openStudio(config);
   const removed = await sweepOrphanBlobs(studio);
   if (removed > 0) announce(`removed ${removed} stored file(s) left by an interrupted upload`);
+  if (config.unsafeKernelsWithoutSandbox)
+    announce(
+      "WARNING: --unsafe-kernels-without-sandbox is set: kernels run WITHOUT isolation, as this server's user, with its files and network; never run untrusted notebooks here",
+    );
   const first = await ensureFirstAdministrator(studio.db);
   if (first) {
     announce(`created the administrator "${first.name}" with the one-time password: ${first.password}`);
