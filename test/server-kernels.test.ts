@@ -45,7 +45,13 @@ before(async () => {
   await new Promise<void>((resolve) => helper.listen(0, "127.0.0.2", resolve));
   helperPort = (helper.address() as { port: number }).port;
   // The helper is not on 127.0.0.1: that is the content origin's host, which the egress proxy refuses by name.
-  t = await startTestStudio({ "image-allow-loopback": `127.0.0.2:${helperPort}` });
+  t = await startTestStudio({
+    "image-allow-loopback": `127.0.0.2:${helperPort}`,
+    // Small enough that the bombs below meet them within a second, large enough for an idle Python kernel.
+    "kernel-processes": "64",
+    "kernel-memory-mb": "1536",
+    "kernel-scratch-mb": "8",
+  });
   owner = await t.addUser("kai");
   viewer = await t.addUser("vera");
   ws = (await t.call(owner, { method: "POST", url: "/api/workspaces", payload: { name: "Lab" } })).json().id;
@@ -397,6 +403,67 @@ test("with network allowed by the owner, a kernel reaches out only through the e
   assert.deepEqual(
     changes.map((c) => JSON.parse(c.details).allowed),
     [true, false],
+  );
+  page.socket.close();
+});
+
+test("a fork bomb, a memory bomb and a full scratch folder stop at the kernel's limits while the studio answers", async () => {
+  const kernel = (await startKernel()).json();
+  const page = await greeted();
+  const health = async () => (await fetch(`${base.replace(/^ws/, "http")}/healthz`)).status;
+  const forks = await page.run(
+    kernel.id,
+    [
+      "import os, time",
+      "n = 0",
+      "try:",
+      "    while True:",
+      "        if os.fork() == 0:",
+      "            time.sleep(60)",
+      "            os._exit(0)",
+      "        n += 1",
+      "except OSError as e:",
+      "    print('stopped', n, type(e).__name__)",
+    ].join("\n"),
+    "forks",
+  );
+  const [, count, why] = forks.stdout.trim().split(" ");
+  assert.ok(Number(count) > 0 && Number(count) < 64, forks.stdout);
+  assert.equal(why, "BlockingIOError");
+  assert.equal(await health(), 200);
+  const memory = await page.run(
+    kernel.id,
+    "kept = []\ntry:\n    while True: kept.append(bytearray(64 * 2**20))\nexcept MemoryError:\n    print('MemoryError', len(kept))\n    kept.clear()",
+    "memory",
+  );
+  assert.match(memory.stdout, /^MemoryError \d+\n$/);
+  assert.ok(Number(memory.stdout.split(" ")[1]) < 1536 / 64);
+  const scratch = await page.run(
+    kernel.id,
+    [
+      "import errno, os",
+      "found = []",
+      "for path in ['/home/kernel/work/new.txt', '/usr/new.txt', '/new.txt']:",
+      "    try:",
+      "        open(path, 'w'); found.append('wrote ' + path)",
+      "    except OSError as e:",
+      "        found.append(errno.errorcode[e.errno])",
+      "try:",
+      "    with open('/home/kernel/scratch/big', 'wb') as f:",
+      "        for _ in range(16): f.write(b'x' * 2**20)",
+      "    found.append('wrote 16 MiB')",
+      "except OSError as e:",
+      "    found.append(errno.errorcode[e.errno])",
+      "print(' '.join(found))",
+    ].join("\n"),
+    "scratch",
+  );
+  assert.equal(scratch.stdout, "EROFS EROFS EROFS ENOSPC\n");
+  assert.equal(await health(), 200);
+  // Shutting the kernel down ends everything in its sandbox, the sleeping children too.
+  assert.equal(
+    (await t.call(owner, { method: "DELETE", url: `/api/workspaces/${ws}/kernels/${kernel.id}` })).statusCode,
+    204,
   );
   page.socket.close();
 });
