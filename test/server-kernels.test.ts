@@ -467,3 +467,42 @@ test("a fork bomb, a memory bomb and a full scratch folder stop at the kernel's 
   );
   page.socket.close();
 });
+
+test("a page speaks only to comms the kernel opened for its own cells; other comm ids are refused", async () => {
+  const kernel = (await startKernel()).json();
+  const page = await greeted();
+  const other = await greeted();
+  await page.run(
+    kernel.id,
+    [
+      "from ipykernel.comm import Comm",
+      "received = []",
+      "comm = Comm(target_name='vitrine-test', data={'hello': 1})",
+      "comm.on_msg(lambda msg: received.append(msg['content']['data']))",
+    ].join("\n"),
+    "opens",
+  );
+  const opened = await page.until(
+    (m): m is Extract<ServerMessage, { commId: string }> => m.type === "comm_open" && m.cellId === "opens",
+  );
+  assert.equal(opened.targetName, "vitrine-test");
+  assert.deepEqual(opened.data, { hello: 1 });
+  page.send({ type: "comm_msg", id: "m1", kernel: kernel.id, commId: opened.commId, data: { clicked: true } });
+  // Another page of the same user did not run that cell: the comm is not its to speak to.
+  other.send({ type: "comm_msg", id: "m2", kernel: kernel.id, commId: opened.commId, data: { forged: true } });
+  const refused = await other.until(
+    (m): m is Extract<ServerMessage, { type: "error" }> => m.type === "error" && m.id === "m2",
+  );
+  assert.equal(refused.error, "comm_unknown");
+  page.send({ type: "comm_msg", id: "m3", kernel: kernel.id, commId: "no-such-comm", data: {} });
+  assert.equal(
+    (await page.until((m): m is Extract<ServerMessage, { type: "error" }> => m.type === "error" && m.id === "m3"))
+      .error,
+    "comm_unknown",
+  );
+  const seen = await page.run(kernel.id, "import time; time.sleep(0.2); print(received)", "reads");
+  assert.equal(seen.stdout, "[{'clicked': True}]\n");
+  await t.call(owner, { method: "DELETE", url: `/api/workspaces/${ws}/kernels/${kernel.id}` });
+  page.socket.close();
+  other.socket.close();
+});
