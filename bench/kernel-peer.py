@@ -5,8 +5,9 @@
 #   kernel-peer.py rtt RUNS WARMUP
 #       round trip of `1 + 1`: from sending execute_request to having its execute_result, its execute_reply and
 #       the idle status (what Vitrine's "done" waits for), RUNS times after WARMUP unmeasured ones; times in ms
-#   kernel-peer.py flood MB [MB...]
-#       a cell that prints MB megabytes in 1 KB lines: seconds from execute_request to idle, stream bytes received
+#   kernel-peer.py flood KIND [KIND...]
+#       a cell that prints N MB in 1 KB lines (KIND "N"), or the same flushing stdout after every MB (KIND "Nf"):
+#       seconds from execute_request to idle, stream bytes and messages received, the largest message's text
 import json
 import resource
 import sys
@@ -16,6 +17,7 @@ from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import KernelManager
 
 LINES_PER_MB = 1024
+stream_messages = largest_stream = 0
 
 
 def start(spec_dir):
@@ -46,13 +48,18 @@ def run(kc, code):
     msg_id = kc.execute(code, store_history=False, allow_stdin=False)
     result = None
     stream_bytes = 0
+    global stream_messages, largest_stream
+    stream_messages = largest_stream = 0
     while True:
         msg = kc.get_iopub_msg(timeout=120)
         if msg["parent_header"].get("msg_id") != msg_id:
             continue
         kind = msg["msg_type"]
         if kind == "stream":
-            stream_bytes += len(msg["content"]["text"].encode("utf-8"))
+            size = len(msg["content"]["text"].encode("utf-8"))
+            stream_bytes += size
+            stream_messages += 1
+            largest_stream = max(largest_stream, size)
         elif kind == "execute_result":
             result = msg["content"]["data"].get("text/plain")
         elif kind == "status" and msg["content"]["execution_state"] == "idle":
@@ -83,12 +90,24 @@ def main():
             out["ms"] = times
         elif mode == "flood":
             out["floods"] = []
-            for mb in [int(a) for a in sys.argv[2:]]:
+            for kind in sys.argv[2:]:
+                mb = int(kind.rstrip("f"))
                 code = f"for i in range({mb * LINES_PER_MB}):\n    print('x' * 1023)"
+                if kind.endswith("f"):
+                    code = "import sys\n" + code + "\n    if i % 1024 == 1023:\n        sys.stdout.flush()"
                 t0 = time.perf_counter()
                 received, _ = run(kc, code)
                 seconds = time.perf_counter() - t0
-                out["floods"].append({"mb": mb, "seconds": seconds, "bytes": received})
+                out["floods"].append(
+                    {
+                        "kind": kind,
+                        "mb": mb,
+                        "seconds": seconds,
+                        "bytes": received,
+                        "messages": stream_messages,
+                        "largest": largest_stream,
+                    }
+                )
         else:
             raise SystemExit(f"unknown mode {mode}")
         out["client_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -4,14 +4,14 @@
 //     real `vitrine serve` (its own process, signed in, a kernel started over REST, sandboxed), against
 //     bench/kernel-peer.py (KernelManager and BlockingKernelClient on an unsandboxed kernel: execute_request to
 //     execute_result, idle and execute_reply). Median and p90 of RUNS runs after WARMUP.
-//  2. Throughput of a cell that prints FLOOD_MB (50, then 100) MB in 1 KB lines: bytes per second reaching the
-//     client, and the studio process's resident memory before and its peak during each flood (VmHWM, reset between
-//     floods through /proc/PID/clear_refs). Twice: with the per-cell output cap at its default (8 MiB: the client
-//     gets the cap and a note; what is timed is the kernel's whole output going through the studio until "done")
-//     and raised to 64 MiB (the client gets 50 MB; 100 MB is cut at 64).
+//  2. Throughput of a cell that prints 50 or 100 MB in 1 KB lines (and 100 MB flushed after every MB): the kernel's
+//     bytes over the time from execute to done, what reached the client, and the studio process's resident memory
+//     before and its peak during each flood (VmHWM, reset between floods through /proc/PID/clear_refs). Twice: with
+//     the per-cell output cap at its default (8 MiB: the client gets the cap and a note) and raised to 64 MiB.
 //  3. Kernel start, from start() to ready (kernel_info_reply and iopub live), with the studio's sandboxed launcher
 //     and with a direct spawn (a fixture of this file, never used by the server), START_RUNS each, alternating.
-//   npm run bench:kernel            (RUNS=200 WARMUP=20 START_RUNS=10 by default)
+//   npm run bench:kernel    (RUNS=200 WARMUP=20 FLOOD_REPEATS=3 START_RUNS=20 by default; PARTS=rtt,flood,start
+//                            runs some parts only; STUDIO_NODE_OPTIONS=--cpu-prof profiles the studio)
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -21,7 +21,8 @@ import { KERNEL_SOCKET_PATH, type ServerMessage } from "../src/contract/kernel-s
 import { Kernel } from "../src/kernels/kernel.ts";
 import { findKernelSpecs, kernelSpecByName } from "../src/kernels/kernelspecs.ts";
 import type { KernelLauncher } from "../src/kernels/launcher.ts";
-import { DEFAULT_SANDBOX_LIMITS } from "../src/kernels/sandbox.ts";
+import { createRuntimeDir } from "../src/kernels/connection.ts";
+import { DEFAULT_SANDBOX_LIMITS, spawnSandboxed } from "../src/kernels/sandbox.ts";
 import { sandboxedLauncher } from "../src/kernels/sandboxed-launcher.ts";
 import { median, peakResidentMb, residentMb, waitForLine } from "./processes.ts";
 
@@ -32,8 +33,12 @@ const PYTHON = "/usr/bin/python3";
 const KERNEL_DIRS = ["/usr/share/jupyter"];
 const RUNS = Math.max(1, Number(process.env.RUNS ?? 200));
 const WARMUP = Math.max(0, Number(process.env.WARMUP ?? 20));
-const START_RUNS = Math.max(1, Number(process.env.START_RUNS ?? 10));
-const FLOOD_MB = [50, 100];
+const START_RUNS = Math.max(1, Number(process.env.START_RUNS ?? 20));
+/**
+ * The floods: N MB printed in one loop ("50", "100"), which ipykernel may publish as one stream message of N MB, and
+ * the same with sys.stdout.flush() after every MB ("100f"), which makes it a message per MB.
+ */
+const FLOODS = (process.env.FLOODS ?? "50,100,100f").split(",");
 const FLOOD_REPEATS = Math.max(1, Number(process.env.FLOOD_REPEATS ?? 3));
 const PASSWORD = "benchmark password";
 const NOTEBOOK = "bench.ipynb";
@@ -50,7 +55,13 @@ function middle<T extends { seconds: number }>(rows: T[]): T {
   return [...rows].sort((a, b) => a.seconds - b.seconds)[Math.floor(rows.length / 2)]!;
 }
 
-const floodCode = (mb: number) => `for i in range(${mb * 1024}):\n    print('x' * 1023)`;
+/** The cell of a flood (kernel-peer.py builds the same). */
+function floodCode(kind: string): string {
+  const lines = parseInt(kind, 10) * 1024;
+  return kind.endsWith("f")
+    ? `import sys\nfor i in range(${lines}):\n    print('x' * 1023)\n    if i % 1024 == 1023:\n        sys.stdout.flush()`
+    : `for i in range(${lines}):\n    print('x' * 1023)`;
+}
 
 // ---- the peer -------------------------------------------------------------------------------------------------
 
@@ -59,7 +70,7 @@ interface PeerRtt {
   jupyter_client: string;
 }
 interface PeerFlood {
-  floods: { mb: number; seconds: number; bytes: number }[];
+  floods: { kind: string; mb: number; seconds: number; bytes: number; messages: number; largest: number }[];
   client_peak_rss_mb: number;
 }
 
@@ -212,12 +223,21 @@ class Page {
    */
   async run(studio: Studio, id: string, source: string) {
     let streamBytes = 0;
+    let streamMessages = 0;
+    let largestStream = 0;
+    let lossNoted = false;
     let result: unknown;
     const done = this.#next(
       (m) => m.type === "done" && m.id === id,
       (m) => {
         if (m.type !== "output") return;
-        if (m.output.output_type === "stream") streamBytes += Buffer.byteLength(String(m.output.text));
+        if (m.output.output_type === "stream") {
+          const size = Buffer.byteLength(String(m.output.text));
+          streamBytes += size;
+          streamMessages++;
+          largestStream = Math.max(largestStream, size);
+        }
+        if (JSON.stringify(m.output.data ?? "").includes("Output lost")) lossNoted = true;
         if (m.output.output_type === "execute_result")
           result = (m.output.data as Record<string, unknown>)["text/plain"];
       },
@@ -226,10 +246,11 @@ class Page {
       JSON.stringify({ type: "execute", id, kernel: studio.kernel, path: NOTEBOOK, cellId: "c0", source }),
     );
     try {
-      return { done: (await done) as Extract<ServerMessage, { type: "done" }>, streamBytes, result };
+      const message = (await done) as Extract<ServerMessage, { type: "done" }>;
+      return { done: message, streamBytes, streamMessages, largestStream, lossNoted, result };
     } catch (error) {
       if (!(error instanceof SocketClosed)) throw error;
-      return { done: undefined, closed: error.message, streamBytes, result };
+      return { done: undefined, closed: error.message, streamBytes, streamMessages, largestStream, lossNoted, result };
     }
   }
 
@@ -257,12 +278,17 @@ async function roundTrips(studio: Studio): Promise<number[]> {
 // ---- 2. throughput --------------------------------------------------------------------------------------------
 
 interface Flood {
+  kind: string;
   mb: number;
   seconds: number;
   received: number;
   truncated: boolean;
   /** Why the server closed the socket before the cell was done, if it did. */
   closed?: string;
+  /** Stream outputs the page received, the largest one's bytes, and whether a note said output was lost. */
+  streamMessages: number;
+  largestStream: number;
+  lossNoted: boolean;
   /** Websocket messages and bytes of JSON the page received during the flood. */
   messages: number;
   jsonBytes: number;
@@ -273,20 +299,29 @@ interface Flood {
 async function floods(studio: Studio): Promise<Flood[]> {
   const pid = studio.process.pid as number;
   const found: Flood[] = [];
-  for (const mb of Array.from({ length: FLOOD_REPEATS }, () => FLOOD_MB).flat()) {
+  for (const kind of Array.from({ length: FLOOD_REPEATS }, () => FLOODS).flat()) {
+    const mb = parseInt(kind, 10);
     const page = await Page.open(studio);
-    await page.run(studio, "warm", floodCode(1));
+    await page.run(studio, "warm", floodCode("1"));
     const [messages, bytes] = [page.messages, page.bytes];
     const rssBefore = residentMb(pid);
     writeFileSync(`/proc/${pid}/clear_refs`, "5");
     const t0 = performance.now();
-    const { done, closed, streamBytes } = await page.run(studio, `flood${mb}`, floodCode(mb));
+    const { done, closed, streamBytes, streamMessages, largestStream, lossNoted } = await page.run(
+      studio,
+      `flood${mb}`,
+      floodCode(kind),
+    );
     const seconds = (performance.now() - t0) / 1000;
     if (done && done.status !== "ok") throw new Error(`flood ${mb} MB ended ${done.status}`);
     found.push({
+      kind,
       mb,
       seconds,
       received: streamBytes,
+      streamMessages,
+      largestStream,
+      lossNoted,
       truncated: done?.truncated ?? false,
       ...(closed ? { closed } : {}),
       messages: page.messages - messages,
@@ -294,6 +329,10 @@ async function floods(studio: Studio): Promise<Flood[]> {
       rssBefore,
       peak: peakResidentMb(pid),
     });
+    const last = found.at(-1)!;
+    console.log(
+      `  ${kind}: ${f(seconds, 2)} s, ${f(streamBytes / MB)} MB to the page in ${streamMessages} stream outputs (largest ${f(largestStream / MB)} MB)${lossNoted ? ", output lost noted" : ""}${closed ? `, socket closed: ${closed}` : ""}; RSS ${f(last.rssBefore, 0)} MB before, peak ${f(last.peak, 0)} MB`,
+    );
     page.close();
     // A socket the server closed leaves the execution running in the kernel: wait for the kernel to be idle.
     if (closed) await waitIdle(studio);
@@ -343,6 +382,40 @@ async function kernelLayerRoundTrips(launch: KernelLauncher, filesDir: string): 
   } finally {
     await kernel.shutdown();
   }
+  return times;
+}
+
+/**
+ * The sandbox's fixed cost alone: from spawn to exit of /bin/true, through spawnSandboxed (bwrap, its namespaces and
+ * mounts, the launcher's Python) and spawned directly.
+ */
+async function setupTimes(): Promise<{ sandboxed: number[]; direct: number[] }> {
+  const filesDir = mkdtempSync(join(tmpdir(), "vitrine-bench-kernel-files-"));
+  chmodSync(filesDir, 0o755);
+  const times = { sandboxed: [] as number[], direct: [] as number[] };
+  for (let i = -1; i < START_RUNS; i++) {
+    const runtimeDir = await createRuntimeDir();
+    let t0 = performance.now();
+    const sandbox = spawnSandboxed({
+      argv: ["/bin/true"],
+      env: {},
+      runtimeDir,
+      filesDir,
+      network: { kind: "none" },
+      limits: DEFAULT_SANDBOX_LIMITS,
+    });
+    if ((await sandbox.exited).code !== 0) throw new Error("/bin/true failed in the sandbox");
+    const sandboxed = performance.now() - t0;
+    rmSync(runtimeDir, { recursive: true, force: true });
+    t0 = performance.now();
+    const child = spawn("/bin/true", [], { stdio: "ignore" });
+    await new Promise((resolve) => child.once("exit", resolve));
+    if (i >= 0) {
+      times.sandboxed.push(sandboxed);
+      times.direct.push(performance.now() - t0);
+    }
+  }
+  rmSync(filesDir, { recursive: true, force: true });
   return times;
 }
 
@@ -418,6 +491,7 @@ async function reportRoundTrips(): Promise<void> {
 async function reportFloods(): Promise<void> {
   const results: [string, Flood[]][] = [];
   for (const cap of [8, 64]) {
+    console.log(`\nfloods through the studio, output cap ${cap} MiB:`);
     const studio = await startStudio(`flood-${cap}`, cap);
     try {
       results.push([`vitrine, cap ${cap} MiB`, await floods(studio)]);
@@ -425,36 +499,36 @@ async function reportFloods(): Promise<void> {
       await stopStudio(studio);
     }
   }
-  const peerFlood = peer<PeerFlood>([
-    "flood",
-    "1",
-    ...Array.from({ length: FLOOD_REPEATS }, () => FLOOD_MB.map(String)).flat(),
-  ]);
-  const peerBy = new Map(FLOOD_MB.map((mb) => [mb, middle(peerFlood.floods.filter((p) => p.mb === mb))]));
+  const peerFlood = peer<PeerFlood>(["flood", "1", ...Array.from({ length: FLOOD_REPEATS }, () => FLOODS).flat()]);
+  const peerBy = new Map(FLOODS.map((kind) => [kind, middle(peerFlood.floods.filter((p) => p.kind === kind))]));
   console.log(
     `\n2. A cell printing N MB in 1 KB lines (MB = MiB; throughput = the kernel's N MB over execute to done; median of ${FLOOD_REPEATS} runs that reached done, highest peak of all)`,
   );
   console.log(
-    "client              | N   | seconds | kernel MB/s | x bare | MB to client | msgs  | cut  | RSS before | peak   | ended",
+    "client              | MB   | seconds | kernel MB/s | x bare | MB to client | outputs | cut  | RSS before | peak   | ended",
   );
   for (const [label, all] of results) {
-    for (const mb of FLOOD_MB) {
-      const runs = all.filter((r) => r.mb === mb);
+    for (const kind of FLOODS) {
+      const runs = all.filter((r) => r.kind === kind);
       const completed = runs.filter((r) => !r.closed);
       const r = { ...middle(completed.length > 0 ? completed : runs), peak: Math.max(...runs.map((x) => x.peak)) };
       const closed = runs.filter((x) => x.closed);
-      const ended =
-        closed.length === 0 ? "done" : `${closed.length} of ${runs.length} closed by the server: ${closed[0]!.closed}`;
-      const p = peerBy.get(r.mb)!;
+      const lost = runs.filter((x) => x.lossNoted).length;
+      const ended = [
+        closed.length === 0 ? "done" : `${closed.length} of ${runs.length} closed by the server: ${closed[0]!.closed}`,
+        ...(lost > 0 ? [`output lost in ${lost} of ${runs.length} (a message over the iopub limit)`] : []),
+      ].join("; ");
+      const p = peerBy.get(kind)!;
       console.log(
         [
           label.padEnd(19),
-          String(r.mb).padStart(3),
+          kind.padStart(4),
           f(r.seconds, 2).padStart(7),
           f(r.mb / r.seconds).padStart(11),
-          f(r.mb / r.seconds / (p.mb / p.seconds), 2).padStart(6),
+          // Nothing to compare when every run lost its output: the time is then the kernel's alone.
+          (lost === runs.length ? "lost" : f(r.mb / r.seconds / (p.mb / p.seconds), 2)).padStart(6),
           f(r.received / MB).padStart(12),
-          String(r.messages).padStart(5),
+          String(r.streamMessages).padStart(7),
           (r.truncated ? "yes" : "no").padStart(4),
           `${f(r.rssBefore, 0)} MB`.padStart(10),
           `${f(r.peak, 0)} MB`.padStart(6),
@@ -467,11 +541,12 @@ async function reportFloods(): Promise<void> {
     console.log(
       [
         "bare jupyter_client",
-        String(p.mb).padStart(3),
+        p.kind.padStart(4),
         f(p.seconds, 2).padStart(7),
         f(mbps(p.bytes, p.seconds)).padStart(11),
         "1".padStart(6),
         f(p.bytes / MB).padStart(12),
+        String(p.messages).padStart(7),
       ].join(" | "),
     );
   console.log(`bare jupyter_client's own peak RSS (client process): ${f(peerFlood.client_peak_rss_mb, 0)} MB`);
@@ -491,6 +566,10 @@ async function reportStarts(): Promise<void> {
       `${label.padEnd(17)} | ${f(median(t), 0).padStart(6)} | ${f(Math.min(...t), 0).padStart(6)} | ${f(Math.max(...t), 0)}`,
     );
   console.log(`sandbox overhead, median: ${f(sMed - dMed, 0)} ms (target: under 150 ms)`);
+  const setup = await setupTimes();
+  console.log(
+    `the sandbox alone, spawn to exit of /bin/true: ${f(median(setup.sandboxed), 1)} ms sandboxed, ${f(median(setup.direct), 1)} ms direct (median of ${START_RUNS})`,
+  );
 }
 
 async function main() {
