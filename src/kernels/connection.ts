@@ -90,6 +90,9 @@ export interface ChannelOptions {
   onIopubDisconnect?: () => void;
 }
 
+/** How often a socket retries to reach a kernel that has not bound yet, in milliseconds. */
+const RECONNECT_MS = 10;
+
 /** Messages ZeroMQ may hold for the server on iopub before it stops reading from the kernel. */
 const IOPUB_RECEIVE_QUEUE = 32;
 
@@ -128,11 +131,13 @@ export class KernelChannels {
   constructor(info: ConnectionInfo, session: Session, onMessage: MessageHandler, options: ChannelOptions) {
     this.session = session;
     const routingId = `vitrine-${session.id}`;
-    // linger 0: closing a kernel's sockets never waits on a peer that is gone.
+    // linger 0: closing a kernel's sockets never waits on a peer that is gone. The sockets connect before the
+    // kernel binds, and retry every reconnectInterval until it does: ZeroMQ's 100 ms default put most of a
+    // kernel's start-up in steps of 100 ms.
     this.#sockets = {
-      shell: new zmq.Dealer({ linger: 0, routingId }),
-      control: new zmq.Dealer({ linger: 0, routingId }),
-      stdin: new zmq.Dealer({ linger: 0, routingId }),
+      shell: new zmq.Dealer({ linger: 0, routingId, reconnectInterval: RECONNECT_MS }),
+      control: new zmq.Dealer({ linger: 0, routingId, reconnectInterval: RECONNECT_MS }),
+      stdin: new zmq.Dealer({ linger: 0, routingId, reconnectInterval: RECONNECT_MS }),
     };
     this.#info = info;
     this.#options = options;
@@ -168,6 +173,7 @@ export class KernelChannels {
     // socket and the kernel's own queue overflows (its publisher drops), instead of the server's memory growing.
     const iopub = new zmq.Subscriber({
       linger: 0,
+      reconnectInterval: RECONNECT_MS,
       maxMessageSize: this.#options.maxIopubMessageBytes,
       receiveHighWaterMark: IOPUB_RECEIVE_QUEUE,
     });

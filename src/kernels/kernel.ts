@@ -260,7 +260,7 @@ export class Kernel extends EventEmitter {
       this.info = reply.content;
       while (!this.#iopubSeen && !stopped) {
         await this.#request("shell", "kernel_info_request", {}, this.timings.startTimeoutMs).catch(() => undefined);
-        if (!this.#iopubSeen) await delay(100);
+        if (!this.#iopubSeen) await delay(10);
       }
     };
     loop().then(

@@ -40,13 +40,17 @@ import { auditContext, signedIn, signedInSession } from "./routes/audit-context.
 const checkHello = Compile(HelloMessage);
 const checkMessage = Compile(ClientMessage);
 
-/** Bytes waiting to reach a page past which it is too slow to follow its kernels, and its socket is closed. */
-const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
+/**
+ * Bytes waiting to reach a page past which it is too slow to follow its kernels, and its socket is closed: at least
+ * two cells' worth of output at the per-cell cap, so that one capped cell alone never closes it.
+ */
+const MIN_BUFFERED_BYTES = 64 * 1024 * 1024;
 /** Completion matches sent at most. */
 const MAX_COMPLETIONS = 1000;
 
 export const kernelSocketRoutes: StudioRoutePlugin = async (app, { studio }) => {
   const appOrigin = studio.config.appUrl.origin;
+  const maxBuffered = Math.max(MIN_BUFFERED_BYTES, 2 * studio.config.kernelOutputMb * 1024 * 1024 + 1024 * 1024);
   const timeouts = {
     idleSeconds: studio.config.sessionIdleSeconds,
     absoluteSeconds: studio.config.sessionAbsoluteSeconds,
@@ -67,7 +71,7 @@ export const kernelSocketRoutes: StudioRoutePlugin = async (app, { studio }) => 
     },
     (socket: WebSocket, request: FastifyRequest) => {
       const { ws } = request.query as WorkspaceParams;
-      new KernelConnection(socket, request, ws, studio, timeouts);
+      new KernelConnection(socket, request, ws, studio, timeouts, maxBuffered);
     },
   );
 };
@@ -81,6 +85,7 @@ class KernelConnection {
   readonly #studio: Studio;
   readonly #timeouts: { idleSeconds: number; absoluteSeconds: number };
   #greeted = false;
+  readonly #maxBuffered: number;
   /** Kernels whose status this page follows. */
   readonly #watched = new Set<string>();
   /** Per kernel, the cells this page ran: comms the kernel opens for them are this page's to speak to. */
@@ -96,7 +101,9 @@ class KernelConnection {
     workspace: string,
     studio: Studio,
     timeouts: { idleSeconds: number; absoluteSeconds: number },
+    maxBuffered: number,
   ) {
+    this.#maxBuffered = maxBuffered;
     this.#socket = socket;
     this.#request = request;
     this.#workspace = workspace;
@@ -126,7 +133,7 @@ class KernelConnection {
 
   #send(message: ServerMessage): void {
     if (this.#socket.readyState !== this.#socket.OPEN) return;
-    if (this.#socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+    if (this.#socket.bufferedAmount > this.#maxBuffered) {
       this.#socket.close(1008, "the page does not keep up with its kernels");
       return;
     }
