@@ -2,6 +2,7 @@
 // output and error as pipes. Each child gets a TMPDIR of its own, so the test can see that the run leaves nothing
 // behind there (the files copy, the kernel's runtime folder) nor beside the output (the atomic write's temp file).
 import assert from "node:assert/strict";
+import { createServer } from "node:http";
 import { spawn } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -195,6 +196,48 @@ test("a failing cell: exit 1, the notebook written with the error in place, late
   assert.equal(allowed.code, 0, "--allow-errors: an error does not stop the run");
   assert.match(allowed.stdout, /3 of 3 code cells ran, 1 failed/);
   assert.equal(stdoutOf(readNotebook(output).cells[2] as Cell), "must not run\n");
+});
+
+test("without --allow-network a kernel has no network; with it, only the egress proxy, which refuses loopback", async () => {
+  let accepted = 0;
+  const server = createServer((_request, response) => {
+    accepted++;
+    response.end("reached");
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as { port: number }).port;
+  const probe = [
+    "import json, os, socket, urllib.request, urllib.error",
+    "found = {'proxy': os.environ.get('HTTP_PROXY')}",
+    "try:",
+    `    urllib.request.urlopen('http://127.0.0.1:${port}/', timeout=5).read(); found['http'] = 'reached'`,
+    "except urllib.error.HTTPError as e:",
+    "    found['http'] = [e.code, e.headers.get('X-Vitrine-Egress-Refusal')]",
+    "except OSError as e:",
+    "    found['http'] = type(e).__name__",
+    "try:",
+    `    socket.create_connection(('127.0.0.1', ${port}), timeout=2); found['direct'] = 'connected'`,
+    "except OSError:",
+    "    found['direct'] = 'refused'",
+    "print(json.dumps(found))",
+  ].join("\n");
+  try {
+    const input = writeNotebook("network.ipynb", [code("probe", probe)]);
+    const output = join(base, "network-result.ipynb");
+    const without = await vitrine([input, "-o", output]);
+    assert.equal(without.code, 0, without.stderr);
+    const offline = JSON.parse(stdoutOf(readNotebook(output).cells[0] as Cell));
+    assert.deepEqual(offline, { proxy: null, http: "URLError", direct: "refused" });
+    const withNetwork = await vitrine([input, "-o", output, "--allow-network"]);
+    assert.equal(withNetwork.code, 0, withNetwork.stderr);
+    const proxied = JSON.parse(stdoutOf(readNotebook(output).cells[0] as Cell));
+    assert.match(proxied.proxy, /^http:\/\/127\.0\.0\.1:\d+$/);
+    assert.deepEqual(proxied.http, [403, "private_address"]);
+    assert.equal(proxied.direct, "refused");
+    assert.equal(accepted, 0, "nothing reached the host's loopback listener");
+  } finally {
+    server.close();
+  }
 });
 
 test("--timeout interrupts a cell that runs too long: exit 1, a timed-out error, later cells not run", async () => {
