@@ -1,7 +1,9 @@
 // Loaded into the server process by the soak benchmark (NODE_OPTIONS=--import), never by the product: on SIGUSR2 it
 // appends one JSON line of the process's memory to the file named by VITRINE_SOAK_PROBE, so that the heap figures
 // come out without an endpoint. On SIGWINCH it measures, runs a full garbage collection of the main thread, and
-// measures again: what the heap holds live, against what it merely has not collected yet.
+// measures again: what the heap holds live, against what it merely has not collected yet. On SIGURG it ends the file
+// workers (the pool starts new ones, as after a job over its budget) and measures once they run: the memory the
+// workers held.
 import { subscribe } from "node:diagnostics_channel";
 import { appendFileSync } from "node:fs";
 import { getHeapStatistics, setFlagsFromString } from "node:v8";
@@ -70,6 +72,21 @@ function install(out: string): void {
       gc();
       const after = await measure();
       appendFileSync(out, `${JSON.stringify({ kind: "gc", before, after })}\n`);
+    })();
+  });
+
+  process.on("SIGURG", () => {
+    void (async () => {
+      const before = await measure();
+      const ended = [...workers];
+      await Promise.all(ended.map((worker) => worker.terminate()));
+      // The pool replaces an ended worker at once; its replacement has loaded its modules within a few seconds.
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      gc();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      gc();
+      const after = await measure();
+      appendFileSync(out, `${JSON.stringify({ kind: "workers-replaced", ended: ended.length, before, after })}\n`);
     })();
   });
 }

@@ -241,11 +241,14 @@ function probeLines(): string[] {
   }
 }
 
-/** Asks the probe in the server for a sample (SIGUSR2), or for one before and after a full GC (SIGWINCH). */
-async function probe(pid: number, signal: "SIGUSR2" | "SIGWINCH"): Promise<Record<string, unknown>> {
+/**
+ * Asks the probe in the server for a sample (SIGUSR2), for one before and after a full GC (SIGWINCH), or for one
+ * before and after the file workers are replaced by new ones (SIGURG).
+ */
+async function probe(pid: number, signal: "SIGUSR2" | "SIGWINCH" | "SIGURG"): Promise<Record<string, unknown>> {
   const before = probeLines().length;
   process.kill(pid, signal);
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 400; i++) {
     await sleep(50);
     const lines = probeLines();
     if (lines.length > before) return JSON.parse(lines.at(-1)!) as Record<string, unknown>;
@@ -626,6 +629,11 @@ async function main(): Promise<void> {
         `${gc.before.heapUsed} -> ${gc.after.heapUsed} MB (total ${gc.after.heapTotal} MB), external ` +
         `${gc.after.external} MB, V8 malloced ${gc.after.mallocedMemory} MB; ${gc.after.workersStarted} workers started ` +
         `in all, ${gc.after.workers} alive; RSS 2 s later ${residentMb(pid).toFixed(0)} MB`,
+    );
+    const replaced = (await probe(pid, "SIGURG")) as { ended: number; before: ProbeSample; after: ProbeSample };
+    console.log(
+      `after the ${replaced.ended} file workers were replaced by new ones: RSS ${replaced.before.rss} -> ` +
+        `${replaced.after.rss} MB (workers' heaps ${replaced.before.workerHeapTotal} -> ${replaced.after.workerHeapTotal} MB)`,
     );
     printOutcomes();
 
