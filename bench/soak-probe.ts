@@ -80,8 +80,9 @@ function install(out: string): void {
       const before = await measure();
       const ended = [...workers];
       await Promise.all(ended.map((worker) => worker.terminate()));
-      // The pool replaces an ended worker at once; its replacement has loaded its modules within a few seconds.
-      await new Promise((resolve) => setTimeout(resolve, 3000));
+      // The pool replaces an ended worker at once. An ended worker's memory goes back to the system up to about 10 s
+      // after it ends (longer when its heap was large); its replacement has loaded its modules well within that.
+      await new Promise((resolve) => setTimeout(resolve, 15_000));
       gc();
       await new Promise((resolve) => setTimeout(resolve, 500));
       gc();

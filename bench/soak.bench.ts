@@ -252,7 +252,7 @@ function probeLines(): string[] {
 async function probe(pid: number, signal: "SIGUSR2" | "SIGWINCH" | "SIGURG"): Promise<Record<string, unknown>> {
   const before = probeLines().length;
   process.kill(pid, signal);
-  for (let i = 0; i < 400; i++) {
+  for (let i = 0; i < 800; i++) {
     await sleep(50);
     const lines = probeLines();
     if (lines.length > before) return JSON.parse(lines.at(-1)!) as Record<string, unknown>;
