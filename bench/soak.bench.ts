@@ -11,11 +11,14 @@
 //    bytes, and once a round four 45 MiB files in one upload (180 MiB, under the 200 MiB limit for one upload);
 //  - refusals, 1 connection: a 225 MiB file, five 45 MiB files (225 MiB), multipart bodies that are cut short, have
 //    LF line endings, a part without Content-Disposition or no boundary, uploads without the trust acknowledgment,
-//    the corpus's schema-invalid and hostile notebooks, and generated notebooks that exceed a file job's budget.
+//    the corpus's schema-invalid and hostile notebooks, and generated notebooks that cost a file job its whole budget
+//    or near it (one of them first in every round).
 // After each round: VmRSS when the load stops, the round's peak (VmHWM, reset at its start), VmRSS after
-// SOAK_IDLE_SECONDS without requests, and the heap figures bench/soak-probe.ts writes for a signal.
+// SOAK_IDLE_SECONDS without requests, and the heap figures bench/soak-probe.ts writes for a signal; at the end, the
+// same after a full collection of the main thread and after the file workers are replaced by new ones.
 // Any 5xx answer or connection reset fails the run.
-//   npm run bench:soak        (SOAK_ROUNDS=8 SOAK_SECONDS=45 SOAK_IDLE_SECONDS=15: about 9 minutes)
+//   npm run bench:soak        (SOAK_ROUNDS=8 SOAK_SECONDS=45 SOAK_IDLE_SECONDS=15: about 11 minutes, since a round
+//                             ends when the requests in flight at its deadline end)
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
