@@ -13,78 +13,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { peakResidentMb, waitForLine } from "./processes.ts";
+import { addUser, bigNotebook, createWorkspace, signIn, upload, urlCheckBody, VITRINE } from "./studio-session.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const bin = join(root, "bin", "vitrine");
 const node = process.execPath;
 const autocannon = join(root, "node_modules", "autocannon", "autocannon.js");
 const seconds = Math.max(1, Number(process.env.BENCH_SECONDS ?? 5));
 const CONNECTIONS = [1, 10, 100];
 const PASSWORD = "benchmark password";
 const work = mkdtempSync(join(tmpdir(), "vitrine-bench-server-"));
-
-/** A notebook of about 4 MB: code cells with text outputs, as a long analysis has. */
-function bigNotebook(): string {
-  const cells = [];
-  for (let i = 0; cells.length === 0 || JSON.stringify(cells).length < 4 * 1024 * 1024; i++) {
-    cells.push({
-      cell_type: "code",
-      id: `c${i}`,
-      metadata: {},
-      execution_count: i,
-      source: `for row in table[${i}]:\n    print(row)\n`,
-      outputs: [
-        {
-          output_type: "stream",
-          name: "stdout",
-          text: Array.from({ length: 40 }, (_, k) => `row ${i}.${k}: ${"value ".repeat(8)}\n`),
-        },
-      ],
-    });
-  }
-  return JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells });
-}
-
-/**
- * The URLs a long notebook sends in one check: 100 links and images over about 40 hosts, as the page batches them.
- * Mostly ordinary sites (prompt; allowed images get a signed proxy URL), with what hostile or careless notebooks
- * carry: private addresses, the studio's own API, `javascript:` and application schemes, raster `data:` images,
- * in-notebook anchors and relative paths.
- */
-function urlCheckBody(): string {
-  const tinyPng =
-    "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
-  const kinds = [
-    (i: number) => ({ url: `https://docs.site${i % 25}.example/guide/page-${i}.html#section-${i}`, context: "link" }),
-    (i: number) => ({ url: `https://cdn.images${i % 15}.example/plots/figure-${i}.png`, context: "image" }),
-    (i: number) => ({
-      url: `https://github.com/org${i % 7}/project/blob/main/notebooks/step${i}.ipynb`,
-      context: "link",
-    }),
-    (i: number) => ({
-      url: [
-        `http://169.254.169.254/latest/meta-data/${i}`,
-        `http://10.0.${i % 256}.1/admin`,
-        `http://[::ffff:127.0.0.1]:8888/api/kernels`,
-        `/api/session?logout=${i}`,
-      ][i % 4]!,
-      context: i % 2 ? "image" : "link",
-    }),
-    (i: number) => ({
-      url: [`javascript:alert(${i})`, `vscode://file/home/user/${i}.py`, `mailto:team${i}@example.org`, tinyPng][
-        i % 4
-      ]!,
-      context: i % 4 === 3 ? "image" : "link",
-    }),
-    (i: number) => ({ url: i % 2 ? `#heading-${i}` : `data/results-${i}.csv`, context: "link" }),
-  ];
-  const weights = [35, 25, 15, 10, 10, 5];
-  const checks: { url: string; context: string }[] = [];
-  weights.forEach((count, kind) => {
-    for (let i = 0; i < count; i++) checks.push(kinds[kind]!(checks.length));
-  });
-  return JSON.stringify({ checks });
-}
 
 /** Resets a process's peak RSS to its current RSS (Linux clear_refs), so that each workload reports its own peak. */
 function resetPeakRss(pid: number): void {
@@ -152,18 +89,14 @@ async function main() {
   const file = join(work, "big.ipynb");
   writeFileSync(file, notebook);
   const dataDir = join(work, "data");
-  const add = spawnSync(bin, ["user", "add", "bench", "--password-stdin", "--data-dir", dataDir], {
-    input: `${PASSWORD}\n`,
-    encoding: "utf8",
-  });
-  if (add.status !== 0) throw new Error(add.stderr);
+  addUser(dataDir, "bench", PASSWORD);
 
   const checksFile = join(work, "checks.json");
   writeFileSync(checksFile, urlCheckBody());
   // The per-user URL-check rate limit (120 a minute by default) would turn nearly every request into a 429 after the
   // first second; the benchmark measures the route's work, so the limit goes to its configurable maximum.
   const studio = spawn(
-    bin,
+    VITRINE,
     [
       "serve",
       "--data-dir",
@@ -207,30 +140,12 @@ async function main() {
     { stdio: ["ignore", "pipe", "inherit"] },
   );
   try {
-    const studioUrl = (await waitForLine(studio, /app origin \S+ \(listening on (http:\/\/[^)]+)\)/))[1];
+    const studioUrl = (await waitForLine(studio, /app origin \S+ \(listening on (http:\/\/[^)]+)\)/))[1]!;
     const peerUrl = (await waitForLine(peer, /peer on (http:\/\/\S+)/))[1];
-    const signIn = await fetch(`${studioUrl}/api/session`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ username: "bench", password: PASSWORD }),
-    });
-    const cookie = (signIn.headers.get("set-cookie") ?? "").split(";")[0] as string;
-    const csrf = ((await signIn.json()) as { csrfToken: string }).csrfToken;
-    const auth = { cookie, "x-csrf-token": csrf };
-    const ws = (
-      (await (
-        await fetch(`${studioUrl}/api/workspaces`, {
-          method: "POST",
-          headers: { ...auth, "content-type": "application/json" },
-          body: JSON.stringify({ name: "bench" }),
-        })
-      ).json()) as { id: string }
-    ).id;
-    const form = new FormData();
-    form.append("acknowledgment", "trusted-source-v1");
-    form.append("file", new Blob([notebook]), "big.ipynb");
-    const up = await fetch(`${studioUrl}/api/workspaces/${ws}/files`, { method: "POST", headers: auth, body: form });
-    if (up.status !== 201) throw new Error(`upload failed: ${up.status} ${await up.text()}`);
+    const session = await signIn(studioUrl, "bench", PASSWORD);
+    const { cookie, csrf } = session;
+    const ws = await createWorkspace(studioUrl, session, "bench");
+    await upload(studioUrl, session, ws, [{ path: "big.ipynb", content: notebook }]);
 
     console.log(
       `Reading a ${(notebook.length / 1024 / 1024).toFixed(1)} MB notebook, ${seconds} s per run, autocannon on loopback`,
@@ -244,7 +159,7 @@ async function main() {
 
     const check = await fetch(`${studioUrl}/api/url-check`, {
       method: "POST",
-      headers: { ...auth, "content-type": "application/json" },
+      headers: { ...session.headers, "content-type": "application/json" },
       body: readFileSync(checksFile),
     });
     const verdicts = ((await check.json()) as { verdicts: { verdict: string }[] }).verdicts;
