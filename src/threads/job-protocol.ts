@@ -1,8 +1,11 @@
 // What a pool worker and its pool say to each other. A job and its result are plain data (bytes, strings,
 // numbers), so that structured cloning between threads stays cheap: a parsed notebook never crosses.
+import { getHeapStatistics } from "node:v8";
 import { parentPort } from "node:worker_threads";
 
-export type JobReply<Result> = { type: "done"; result: Result } | { type: "failed"; message: string };
+/** A job's answer, with the memory its worker holds after it (V8's heap and the buffers outside it), in bytes. */
+export type JobReply<Result> =
+  { type: "done"; result: Result; heldBytes: number } | { type: "failed"; message: string; heldBytes: number };
 
 export type WorkerNotice<Result> =
   | { type: "ready" }
@@ -22,10 +25,13 @@ export function serveJobs<Job, Result>(handle: (job: Job) => Result | Promise<Re
   port.on("message", async (job: Job) => {
     let reply: JobReply<Result>;
     try {
-      reply = { type: "done", result: await handle(job) };
+      reply = { type: "done", result: await handle(job), heldBytes: 0 };
     } catch (error) {
-      reply = { type: "failed", message: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+      const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      reply = { type: "failed", message, heldBytes: 0 };
     }
+    const heap = getHeapStatistics();
+    reply.heldBytes = heap.total_heap_size + heap.external_memory;
     port.postMessage(reply satisfies WorkerNotice<Result>);
   });
   port.postMessage({ type: "ready" } satisfies WorkerNotice<Result>);

@@ -7,7 +7,7 @@ import type { TestJob } from "./worker-pool.test-worker.ts";
 
 const WORKER = new URL("./worker-pool.test-worker.ts", import.meta.url);
 
-function pool(size = 1, bounds: Pick<PoolOptions, "maxQueued" | "maxQueuedPerOwner"> = {}) {
+function pool(size = 1, bounds: Pick<PoolOptions, "maxQueued" | "maxQueuedPerOwner" | "replaceAboveBytes"> = {}) {
   return new WorkerPool<TestJob, string>(WORKER, {
     size,
     budget: { timeMs: 1000, maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 8 },
@@ -135,6 +135,23 @@ test("waiting jobs are bounded per owner and in all; a refused job is refused at
     assert.deepEqual(p.load, { running: 2, queued: 2 });
     assert.deepEqual(await Promise.all([running, waiting, bob, bobWaits]), ["a1", "a2", "b1", "b2"]);
     assert.deepEqual(p.load, { running: 0, queued: 0 });
+  } finally {
+    await p.close();
+  }
+});
+
+test("a worker left holding more than replaceAboveBytes after a job is replaced; one that stays small is kept", async () => {
+  const p = pool(1, { replaceAboveBytes: 64 * 1024 * 1024 });
+  try {
+    await p.start();
+    const small = await p.run({ kind: "keep", mb: 1 });
+    assert.equal(await p.run({ kind: "keep", mb: 1 }), small, "a worker holding little keeps its place");
+    assert.equal(p.replaced, 0);
+    const big = await p.run({ kind: "keep", mb: 100 });
+    assert.equal(big, small);
+    assert.equal(p.replaced, 1);
+    const next = (await p.run({ kind: "echo", value: "after" })).split(" from ")[1];
+    assert.notEqual(next, big, "the next job ran on a fresh worker");
   } finally {
     await p.close();
   }

@@ -25,6 +25,12 @@ export interface PoolOptions {
   maxQueued?: number;
   /** Jobs one owner may have waiting; one more is refused with PoolBusy (scope "owner"). Default: unbounded. */
   maxQueuedPerOwner?: number;
+  /**
+   * A worker left holding more than this many bytes after a job (its heap grown by a large input, and the buffers
+   * outside it) is replaced by a fresh one: V8 and the allocator keep what a job grew for as long as the worker
+   * lives, so without this every worker would come to hold the most any job ever needed. Default: never.
+   */
+  replaceAboveBytes?: number;
 }
 
 /**
@@ -138,6 +144,8 @@ export class WorkerPool<Job, Result> {
   readonly #lastStart = new Map<string, number>();
   #starts = 0;
   #closed = false;
+  /** Workers replaced because a job left them holding more than replaceAboveBytes. */
+  replaced = 0;
   /** Set by start(): a worker that is ended is replaced at once, not on the next job. */
   #keepStarted = false;
 
@@ -305,6 +313,13 @@ export class WorkerPool<Job, Result> {
     const reply: JobReply<Result> = message;
     if (reply.type === "done") current.resolve(reply.result);
     else current.reject(new WorkerFailed(reply.message));
+    const limit = this.#options.replaceAboveBytes;
+    if (limit !== undefined && reply.heldBytes > limit) {
+      this.replaced++;
+      this.#end(w, new Error("the worker was replaced"));
+      void w.worker.terminate();
+      return;
+    }
     this.#dispatch();
   }
 
