@@ -9,7 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 
-const VITRINE = join(import.meta.dirname, "..", "bin", "vitrine");
+const REPOSITORY = join(import.meta.dirname, "..");
+const VITRINE = join(REPOSITORY, "bin", "vitrine");
 
 let base: string;
 let folder: string;
@@ -330,6 +331,8 @@ test("exit 3 with what the host needs when the sandbox cannot run", async () => 
       "/usr/bin/bwrap",
       ...["--unshare-user", "--disable-userns", "--uid", "1000", "--gid", "1000"],
       ...["--ro-bind", "/", "/", "--tmpfs", "/tmp", "--bind", base, base, "--proc", "/proc", "--dev", "/dev"],
+      // The checkout may itself be under /tmp, which the tmpfs above hides.
+      ...["--ro-bind", REPOSITORY, REPOSITORY],
       ...["--setenv", "NODE_COMPILE_CACHE", "/tmp/compile-cache", "--"],
     ],
     // The outer sandbox's uid cannot write the test's folders; its own /tmp is a tmpfs.

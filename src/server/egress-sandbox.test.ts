@@ -13,7 +13,8 @@ import { join } from "node:path";
 import { once } from "node:events";
 import { EgressProxy, type EgressEvent } from "./egress-proxy.ts";
 
-const RELAY = join(import.meta.dirname, "..", "kernels", "egress-relay.py");
+const REPOSITORY = join(import.meta.dirname, "..", "..");
+const RELAY = join(REPOSITORY, "src", "kernels", "egress-relay.py");
 
 const INSIDE = String.raw`
 import http.client, json, os, socket, subprocess, sys, urllib.error, urllib.request
@@ -74,6 +75,8 @@ test("inside bubblewrap, the relay and the proxy are the only way out, and they 
       [
         ...["--unshare-all", "--die-with-parent", "--new-session"],
         ...["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--tmpfs", "/run"],
+        // The relay is read from the checkout, which may itself be under /tmp (hidden by the tmpfs above).
+        ...["--ro-bind", REPOSITORY, REPOSITORY],
         ...["--bind", dir, "/run/vitrine-egress"],
         ...["--clearenv", "--setenv", "HTTP_PROXY", "http://127.0.0.1:3128", "--setenv", "PATH", "/usr/bin:/bin"],
         ...["/usr/bin/python3", "-c", INSIDE, RELAY, String(port)],
