@@ -247,6 +247,10 @@ test("saving and making files is for editors and owners", async () => {
   assert.equal(byViewer.statusCode, 403);
   assert.equal(byViewer.json().error, "role_insufficient");
   assert.equal((await newFile({ path: "viewer.py" }, viewer)).json().error, "role_insufficient");
+  // Refused before the body is read: a body over the limit is not even looked at.
+  const unread = await save("roles.py", "a".repeat(3 * MAX_BYTES), 1, viewer);
+  assert.equal(unread.statusCode, 403);
+  assert.equal(unread.json().error, "role_insufficient");
   const byOutsider = await save("roles.py", "outsider\n", 1, outsider);
   assert.equal(byOutsider.statusCode, 404);
   assert.equal((await newFile({ path: "outsider.py" }, outsider)).statusCode, 404);

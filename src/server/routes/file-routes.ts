@@ -369,6 +369,11 @@ export const fileRoutes: StudioRoutePlugin = async (app, { studio }) => {
       return parseJson(request, bytes.toString("utf8"), done);
     });
     const bodyLimit = editBodyLimit(config.maxUploadBytes);
+    // The role is checked before the body is read (the handler checks it again for its answer): a body that may
+    // hold a file of the upload limit is read only for someone who may store it.
+    edits.addHook("preParsing", async (request) => {
+      await requireRole(db, (request.params as { ws: string }).ws, signedIn(request), "editor");
+    });
 
     edits.put(
       "/api/workspaces/:ws/files/*",
