@@ -124,6 +124,18 @@ test("every JSON answer is what its route made: no field is dropped or changed b
   await call(member, { method: "GET", url: `/api/workspaces/${ws}/files` });
   await call(member, { method: "GET", url: `/api/workspaces/${ws}/files/dir/nb.ipynb` });
   await call(member, { method: "GET", url: `/api/workspaces/${ws}/notebook/dir/nb.ipynb` });
+  const saved = await call(member, {
+    method: "PUT",
+    url: `/api/workspaces/${ws}/files/run.py`,
+    payload: { content: "print('saved')\n", baseVersion: 1 },
+  });
+  assert.equal(saved.statusCode, 200, saved.body);
+  const made = await call(member, {
+    method: "POST",
+    url: `/api/workspaces/${ws}/new-file`,
+    payload: { path: "dir/new.ipynb" },
+  });
+  assert.equal(made.statusCode, 201, made.body);
   await call(member, { method: "PATCH", url: `/api/workspaces/${ws}/files/run.py`, payload: { path: "bin/run.py" } });
   const trashed = await call(member, { method: "DELETE", url: `/api/workspaces/${ws}/files/gone.txt` });
   await call(member, { method: "GET", url: `/api/workspaces/${ws}/trash` });
@@ -243,6 +255,17 @@ test("errors keep every field that places them", async () => {
     payload: { path: "b.py" },
   });
   assert.equal(taken.json().error, "path_taken");
+  await call(member, {
+    method: "PUT",
+    url: `/api/workspaces/${ws}/files/a.py`,
+    payload: { content: "a2\n", baseVersion: 1 },
+  });
+  const conflict = await call(member, {
+    method: "PUT",
+    url: `/api/workspaces/${ws}/files/a.py`,
+    payload: { content: "a from an old base\n", baseVersion: 1 },
+  });
+  assert.equal(conflict.json().error, "version_conflict");
   const body = await call(member, { method: "POST", url: "/api/url-check", payload: { checks: [{ url: 1 }] } });
   assert.equal(body.json().error, "invalid_body");
   for (let i = 0; i < 3; i++)
@@ -253,7 +276,20 @@ test("errors keep every field that places them", async () => {
     payload: { username: "admin", password: "wrong" },
   });
   assert.equal(throttled.json().error, "login_throttled");
-  for (const field of ["error", "message", "pointer", "line", "column", "file", "path", "offset", "at"])
+  for (const field of [
+    "error",
+    "message",
+    "pointer",
+    "line",
+    "column",
+    "file",
+    "path",
+    "offset",
+    "at",
+    "currentVersion",
+    "updatedBy",
+    "updatedAt",
+  ])
     assert.ok(errorFields.has(field), `no error carried ${field}: ${[...errorFields].join(", ")}`);
   assert.ok(errorFields.has("retryAfterSeconds"));
 });

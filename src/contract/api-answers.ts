@@ -21,6 +21,13 @@ export const ApiError = Type.Object(
     column: Type.Optional(Type.Integer({ description: "1-based column of the problem in the file" })),
     cell: Type.Optional(Type.Integer({ description: "0-based index of the cell the problem is in" })),
     offset: Type.Optional(Type.Integer({ description: "0-based byte offset of the problem in the file" })),
+    currentVersion: Type.Optional(
+      Type.Integer({ description: "a save based on an older version: the file's newest version now" }),
+    ),
+    updatedBy: Type.Optional(Type.String({ description: "a save based on an older version: who saved the newest" })),
+    updatedAt: Type.Optional(
+      Type.String({ description: "a save based on an older version: when the newest was saved (ISO 8601)" }),
+    ),
   },
   {
     $id: "ApiError",

@@ -1,5 +1,5 @@
-// Files in a workspace: upload, list, details and versions, move, trash and restore, downloads, and notebooks as
-// the model reads them.
+// Files in a workspace: upload, save and new files, list, details and versions, move, trash and restore, downloads,
+// and notebooks as the model reads them.
 import { Type, type Static } from "typebox";
 import { MAX_PATH_BYTES } from "./limits.ts";
 import { WorkspaceParams } from "./api-workspaces.ts";
@@ -92,6 +92,49 @@ export const UploadAnswer = Type.Object(
   { description: "the stored files: a new version of each" },
 );
 export type UploadAnswer = Static<typeof UploadAnswer>;
+
+/** A save from the studio's editor: the whole file, and the version the edit started from. */
+export const SaveBody = Type.Object(
+  {
+    content: Type.String({
+      description:
+        "the whole file: a notebook's nbformat JSON, or a script's text; at most the upload limit in UTF-8 bytes",
+    }),
+    baseVersion: Type.Integer({
+      minimum: 1,
+      description: "the version the edit started from; a save based on an older one is refused (409 version_conflict)",
+    }),
+  },
+  { additionalProperties: false },
+);
+export type SaveBody = Static<typeof SaveBody>;
+
+export const SavedFile = Type.Object(StoredFile.properties, {
+  description: "the version saved; the newest version itself when the content was identical to it",
+});
+export type SavedFile = Static<typeof SavedFile>;
+
+export const NewFileKind = Type.Enum(["notebook", "script"], {
+  type: "string",
+  description: "what the path must name: a notebook (.ipynb) or a script or other text file",
+});
+export type NewFileKind = Static<typeof NewFileKind>;
+
+/** A new file: empty (a notebook with one empty code cell, or an empty text), or with the given content. */
+export const NewFileBody = Type.Object(
+  {
+    path: Type.String({ minLength: 1, maxLength: MAX_PATH_BYTES, description: "the new file's path in the workspace" }),
+    kind: Type.Optional(NewFileKind),
+    content: Type.Optional(
+      Type.String({ description: "the file's content (save as a copy); without it, the file starts empty" }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type NewFileBody = Static<typeof NewFileBody>;
+
+export const CreatedFile = Type.Object(StoredFile.properties, { description: "the new file: its version 1" });
+export type CreatedFile = Static<typeof CreatedFile>;
 
 /**
  * An upload's multipart/form-data body, for the OpenAPI document only: the route reads the parts itself, in

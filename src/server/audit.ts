@@ -23,6 +23,8 @@ export type AuditEventName =
   | "member_role_changed"
   | "member_removed"
   | "upload"
+  | "file_saved"
+  | "file_created"
   | "file_moved"
   | "file_trashed"
   | "file_restored"

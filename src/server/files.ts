@@ -1,20 +1,25 @@
-// Stored files: upload (validated, content-addressed, one version per upload), list, versions, move, trash,
-// restore, download. An upload is all or nothing: every file is checked before any byte is written, blobs are
-// made durable before the one transaction that records the versions and the audit event, so a crash at any point
-// leaves the workspace as it was or with the whole upload, never with a row that points at a missing blob.
+// Stored files: upload (validated, content-addressed, one version per upload), save and new files from the studio's
+// editor, list, versions, move, trash, restore, download. An upload or a save is all or nothing: every file is
+// checked before any byte is written, blobs are made durable before the one transaction that records the versions
+// and the audit event, so a crash at any point leaves the workspace as it was or with the whole change, never with a
+// row that points at a missing blob.
 
+import { randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
+import type { Kysely, Transaction } from "kysely";
+import { positionAt } from "../notebook/position.ts";
 import { recordAudit, type AuditContext } from "./audit.ts";
 import { auditedReview, fileReview, recalledReview, rememberReview, type FileReview } from "./review.ts";
 import { AppError, notFound } from "./errors.ts";
 import type { Studio } from "./studio.ts";
 import { checkFilePath, type FileKind } from "./file-names.ts";
 import { runFileJob } from "./file-jobs.ts";
-import type { Refusal } from "./file-job.ts";
+import type { FileJobResult, Refusal } from "./file-job.ts";
 import { BlobStore } from "./storage/blob-store.ts";
 import { checkUpload, type IncomingFile } from "./upload-check.ts";
 import type { WorkspaceAccess } from "./workspaces.ts";
 import type { User } from "./auth/users.ts";
+import type { Database } from "./storage/schema.ts";
 
 /** The statements a user can acknowledge before uploading; the id is what the request carries and the audit keeps. */
 export const TRUST_STATEMENTS = {
@@ -42,61 +47,13 @@ export async function storeUpload(
   // The audit event keeps what the review found in each file: the same findings the upload dialog showed the
   // person for these bytes before they acknowledged trust (remembered by content).
   const reviews = new Map(files.map((file) => [file.path, auditedReview(file.review)]));
-  for (const file of files) await studio.blobs.put(file.bytes);
-  const now = Date.now();
-  const stored = await studio.db.transaction().execute(async (tx) => {
+  return storeChecked(studio, files, async (tx, now) => {
     const results: UploadResult[] = [];
     for (const file of files) {
-      await tx
-        .insertInto("blobs")
-        .values({ sha256: file.sha256, size: file.bytes.byteLength, created_at: now })
-        .onConflict((oc) => oc.column("sha256").doNothing())
-        .execute();
-      const live = await tx
-        .selectFrom("files")
-        .select(["id", "kind"])
-        .where("workspace_id", "=", access.id)
-        .where("path", "=", file.path)
-        .where("trashed_at", "is", null)
-        .executeTakeFirst();
-      let fileId: number;
-      let number = 1;
-      if (live) {
-        fileId = live.id;
-        const last = await tx
-          .selectFrom("versions")
-          .select((eb) => eb.fn.max("number").as("n"))
-          .where("file_id", "=", fileId)
-          .executeTakeFirst();
-        number = Number(last?.n ?? 0) + 1;
-      } else {
-        const row = await tx
-          .insertInto("files")
-          .values({
-            workspace_id: access.id,
-            path: file.path,
-            kind: file.kind,
-            created_at: now,
-            trashed_at: null,
-            trashed_by: null,
-          })
-          .returning("id")
-          .executeTakeFirstOrThrow();
-        fileId = row.id;
-      }
-      await tx
-        .insertInto("versions")
-        .values({
-          file_id: fileId,
-          number,
-          blob_sha256: file.sha256,
-          size: file.bytes.byteLength,
-          uploaded_by: user.id,
-          uploaded_at: now,
-          nbformat: file.nbformat,
-        })
-        .execute();
-      results.push({ path: file.path, version: number, size: file.bytes.byteLength, sha256: file.sha256 });
+      const live = await liveFileIn(tx, access.id, file.path);
+      const fileId = live ? live.id : await insertFile(tx, access.id, file, now);
+      const number = live ? (await newestVersion(tx, live.id)).version + 1 : 1;
+      results.push(await insertVersion(tx, fileId, number, file, user.id, now));
     }
     await recordAudit(
       tx,
@@ -117,43 +74,320 @@ export async function storeUpload(
     );
     return results;
   });
-  // The notebooks' heads were made with their check: ready for the first page that shows them.
-  for (const file of files) if (file.head !== undefined) studio.notebookHeads.remember(file.sha256, file.head);
-  return stored;
 }
 
-interface AcceptedFile extends IncomingFile {
+/**
+ * Saves an edit made in the studio as the file's next version, unless someone saved since the version it was based
+ * on: then nothing is stored and the answer (409 version_conflict) names the newest version, who saved it and when,
+ * so that the person can reload, overwrite (save again based on the newest) or save a copy. Content identical to the
+ * newest version stores nothing and answers the newest version.
+ *
+ * No trust acknowledgment is asked, unlike an upload: the acknowledgment vouches for files that come from elsewhere,
+ * and this content was written by the person in the studio's editor. The content is checked as an upload's file is;
+ * its review is made when someone asks for it, as for any stored file.
+ */
+export async function saveFile(
+  studio: Studio,
+  access: WorkspaceAccess,
+  user: User,
+  save: { path: string; content: string; baseVersion: number },
+  context: AuditContext,
+): Promise<UploadResult> {
+  const { path, baseVersion } = save;
+  const file = await liveFile(studio, access.id, path);
+  const bytes = contentBytes(studio, path, save.content);
+  const sha256 = BlobStore.hash(bytes);
+  // Seen before the file job, so that a stale save is answered at once; decided again in the transaction below.
+  const newest = await newestVersion(studio.db, file.id);
+  if (newest.version !== baseVersion) throw versionConflict(path, newest);
+  if (newest.sha256 === sha256) return { path, version: newest.version, size: newest.size, sha256 };
+  // The name was accepted when the file was stored; the content is checked as that kind of file.
+  const ready = await checkForStore(studio, { path, bytes }, file.kind, sha256, user.id, { storedKind: true });
+  return storeChecked(studio, [ready], async (tx, now) => {
+    // The base is checked inside the transaction (transactions are serialized): of two saves based on the same
+    // version, the first to commit wins and the other is refused. The path may since name another file (the first
+    // one trashed or moved away and a new one put there), whose versions the base does not belong to.
+    const live = await liveFileIn(tx, access.id, path);
+    if (!live) throw notFound("no such file");
+    const current = await newestVersion(tx, live.id);
+    if (live.id !== file.id || current.version !== baseVersion) throw versionConflict(path, current);
+    const result = await insertVersion(tx, live.id, current.version + 1, ready, user.id, now);
+    await recordAudit(
+      tx,
+      context,
+      "file_saved",
+      { path, version: result.version, baseVersion, size: result.size, sha256 },
+      access.id,
+    );
+    return result;
+  });
+}
+
+/**
+ * Makes a new file at version 1: the given content (save as a copy), or an empty notebook or an empty text. The
+ * name follows the upload rules, and the content is checked as an upload's is; no trust acknowledgment is asked,
+ * as for a save, because the content comes from the person's own editor or from the studio.
+ */
+export async function createFile(
+  studio: Studio,
+  access: WorkspaceAccess,
+  user: User,
+  create: { path: string; kind?: "notebook" | "script"; content?: string },
+  context: AuditContext,
+): Promise<UploadResult> {
+  const { path, kind } = checkFilePath(create.path);
+  if (create.kind !== undefined && (create.kind === "notebook") !== (kind === "notebook"))
+    throw new AppError(
+      400,
+      "kind_mismatch",
+      create.kind === "notebook"
+        ? `${path} is not a notebook's name: a notebook's ends in .ipynb`
+        : `${path} is a notebook's name; a script's ends in one of the text extensions`,
+      { path },
+    );
+  const content = create.content ?? (kind === "notebook" ? emptyNotebook() : "");
+  const bytes = contentBytes(studio, path, content);
+  // Seen before the file job, so that a taken path is answered at once; decided again in the transaction below.
+  if (await liveFileIn(studio.db, access.id, path)) throw pathTaken(path);
+  const ready = await checkForStore(studio, { path, bytes }, kind, BlobStore.hash(bytes), user.id);
+  return storeChecked(studio, [ready], async (tx, now) => {
+    if (await liveFileIn(tx, access.id, path)) throw pathTaken(path);
+    const result = await insertVersion(tx, await insertFile(tx, access.id, ready, now), 1, ready, user.id, now);
+    await recordAudit(
+      tx,
+      context,
+      "file_created",
+      {
+        path,
+        version: result.version,
+        size: result.size,
+        sha256: result.sha256,
+        content: create.content === undefined ? "empty" : "given",
+      },
+      access.id,
+    );
+    return result;
+  });
+}
+
+/** An empty nbformat 4.5 notebook for Python with one empty code cell, as Jupyter writes one (one-space indent). */
+export function emptyNotebook(): string {
+  const notebook = {
+    cells: [{ cell_type: "code", execution_count: null, id: randomUUID(), metadata: {}, outputs: [], source: [] }],
+    metadata: {
+      kernelspec: { display_name: "Python 3", language: "python", name: "python3" },
+      language_info: { name: "python" },
+    },
+    nbformat: 4,
+    nbformat_minor: 5,
+  };
+  return `${JSON.stringify(notebook, null, 1)}\n`;
+}
+
+/**
+ * The UTF-8 bytes of content sent as a JSON string, within the upload limit. A lone surrogate (which JSON can carry
+ * as \uD800) has no UTF-8 encoding: it is refused, placed as invalid UTF-8 is, rather than stored as U+FFFD.
+ */
+function contentBytes(studio: Studio, path: string, content: string): Buffer {
+  if (!content.isWellFormed()) {
+    const at = LONE_SURROGATE.exec(content)?.index ?? 0;
+    const textBefore = content.slice(0, at);
+    const offset = Buffer.byteLength(textBefore);
+    const { line, column } = positionAt(textBefore, textBefore.length);
+    throw new AppError(
+      400,
+      "invalid_utf8",
+      `${path}:${line}:${column}: the content is not valid UTF-8 at byte ${offset}: a lone surrogate has no encoding`,
+      { path, offset, line, column },
+    );
+  }
+  const bytes = Buffer.from(content, "utf8");
+  checkSize(studio, path, bytes);
+  return bytes;
+}
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+function checkSize(studio: Studio, path: string, bytes: Uint8Array): void {
+  const maxBytes = studio.config.maxUploadBytes;
+  if (bytes.byteLength > maxBytes)
+    throw new AppError(413, "file_too_large", `${path} is larger than ${maxBytes} bytes`, { path });
+}
+
+function versionConflict(path: string, newest: NewestVersion): AppError {
+  return new AppError(
+    409,
+    "version_conflict",
+    `${path} was saved as version ${newest.version} by ${newest.updatedBy} at ${newest.updatedAt}, after the version ` +
+      "this edit started from; nothing was stored",
+    { path, currentVersion: newest.version, updatedBy: newest.updatedBy, updatedAt: newest.updatedAt },
+  );
+}
+
+function pathTaken(path: string): AppError {
+  return new AppError(409, "path_taken", `${path} already exists`, { path });
+}
+
+/** A file's content checked and ready to store: its blob's SHA-256, a notebook's nbformat and head. */
+interface ReadyFile {
+  path: string;
   kind: FileKind;
+  bytes: Buffer;
   sha256: string;
   nbformat: string | null;
-  review: FileReview;
   head: string | undefined;
+}
+
+/**
+ * Stores checked files: every blob is made durable first, then `record` writes the rows in one transaction, and the
+ * notebooks' heads are kept for the page once it has committed. A crash, or a refusal inside the transaction, leaves
+ * at most blobs that no row points at (swept at the next start), never a row without its blob.
+ */
+async function storeChecked<T>(
+  studio: Studio,
+  files: readonly ReadyFile[],
+  record: (tx: Transaction<Database>, now: number) => Promise<T>,
+): Promise<T> {
+  for (const file of files) await studio.blobs.put(file.bytes);
+  const now = Date.now();
+  const result = await studio.db.transaction().execute((tx) => record(tx, now));
+  // The notebooks' heads were made with their check: ready for the first page that shows them.
+  for (const file of files) if (file.head !== undefined) studio.notebookHeads.remember(file.sha256, file.head);
+  return result;
+}
+
+async function liveFileIn(db: Kysely<Database>, workspaceId: string, path: string) {
+  return db
+    .selectFrom("files")
+    .select(["id", "kind"])
+    .where("workspace_id", "=", workspaceId)
+    .where("path", "=", path)
+    .where("trashed_at", "is", null)
+    .executeTakeFirst();
+}
+
+async function insertFile(tx: Kysely<Database>, workspaceId: string, file: ReadyFile, now: number): Promise<number> {
+  const row = await tx
+    .insertInto("files")
+    .values({
+      workspace_id: workspaceId,
+      path: file.path,
+      kind: file.kind,
+      created_at: now,
+      trashed_at: null,
+      trashed_by: null,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** Records a file's version, and its blob's row the first time that content is stored. */
+async function insertVersion(
+  tx: Kysely<Database>,
+  fileId: number,
+  number: number,
+  file: ReadyFile,
+  userId: number,
+  now: number,
+): Promise<UploadResult> {
+  await tx
+    .insertInto("blobs")
+    .values({ sha256: file.sha256, size: file.bytes.byteLength, created_at: now })
+    .onConflict((oc) => oc.column("sha256").doNothing())
+    .execute();
+  await tx
+    .insertInto("versions")
+    .values({
+      file_id: fileId,
+      number,
+      blob_sha256: file.sha256,
+      size: file.bytes.byteLength,
+      uploaded_by: userId,
+      uploaded_at: now,
+      nbformat: file.nbformat,
+    })
+    .execute();
+  return { path: file.path, version: number, size: file.bytes.byteLength, sha256: file.sha256 };
+}
+
+interface NewestVersion {
+  version: number;
+  size: number;
+  sha256: string;
+  updatedBy: string;
+  updatedAt: string;
+}
+
+async function newestVersion(db: Kysely<Database>, fileId: number): Promise<NewestVersion> {
+  const row = await db
+    .selectFrom("versions")
+    .innerJoin("users", "users.id", "versions.uploaded_by")
+    .select(["versions.number", "versions.size", "versions.blob_sha256", "versions.uploaded_at", "users.name"])
+    .where("versions.file_id", "=", fileId)
+    .orderBy("versions.number", "desc")
+    .limit(1)
+    .executeTakeFirstOrThrow();
+  return {
+    version: row.number,
+    size: Number(row.size),
+    sha256: row.blob_sha256,
+    updatedBy: row.name,
+    updatedAt: iso(row.uploaded_at),
+  };
+}
+
+interface AcceptedFile extends ReadyFile {
+  review: FileReview;
 }
 
 /** One file of an upload checked, reviewed (unless its review is remembered) and its head made, in one file job. */
 async function checkAndReview(studio: Studio, file: IncomingFile, kind: FileKind, user: number): Promise<AcceptedFile> {
-  const maxBytes = studio.config.maxUploadBytes;
-  if (file.bytes.byteLength > maxBytes)
-    throw new AppError(413, "file_too_large", `${file.path} is larger than ${maxBytes} bytes`, { path: file.path });
+  checkSize(studio, file.path, file.bytes);
   const sha256 = BlobStore.hash(file.bytes);
   // A remembered refusal is not reused: the job below decides whether these bytes are refused.
   const recalled = recalledReview(studio.urlPolicy, sha256, file.path);
   const known = recalled?.refused ? undefined : recalled;
+  const { ready, result } = await runCheckJob(studio, file, kind, sha256, user, { scan: known === undefined });
+  const review = known ?? fileReview(file.path, result);
+  if (!known) rememberReview(studio.urlPolicy, sha256, file.path, review);
+  return { ...ready, review };
+}
+
+/** A file's content checked as an upload's is, and a notebook's head made, in one file job; no review. */
+async function checkForStore(
+  studio: Studio,
+  file: IncomingFile,
+  kind: FileKind,
+  sha256: string,
+  user: number,
+  options: { storedKind?: boolean } = {},
+): Promise<ReadyFile> {
+  return (await runCheckJob(studio, file, kind, sha256, user, { scan: false, ...options })).ready;
+}
+
+async function runCheckJob(
+  studio: Studio,
+  file: IncomingFile,
+  kind: FileKind,
+  sha256: string,
+  user: number,
+  options: { scan: boolean; storedKind?: boolean },
+): Promise<{ ready: ReadyFile; result: FileJobResult }> {
   const result = await runFileJob(
     studio.fileJobs,
     {
       path: file.path,
       bytes: file.bytes,
-      maxBytes,
-      scan: known === undefined,
+      maxBytes: studio.config.maxUploadBytes,
+      scan: options.scan,
+      ...(options.storedKind ? { storedKind: kind } : {}),
       ...(kind === "notebook" && studio.notebookHeads.get(sha256) === undefined ? { headOf: sha256 } : {}),
     },
     user,
   );
   if (result.refused) throw refusalError(result.refused);
-  const review = known ?? fileReview(file.path, result);
-  if (!known) rememberReview(studio.urlPolicy, sha256, file.path, review);
-  return { ...file, kind, sha256, nbformat: result.nbformat, review, head: result.head };
+  return { ready: { ...file, kind, sha256, nbformat: result.nbformat, head: result.head }, result };
 }
 
 function refusalError(refusal: Refusal): AppError {

@@ -1,16 +1,21 @@
-// Upload, list, metadata and versions, download, move, trash and restore.
+// Upload, save and new files, list, metadata and versions, download, move, trash and restore.
 
+import { isUtf8 } from "node:buffer";
 import { readFile } from "node:fs/promises";
 import multipart from "@fastify/multipart";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyRequest } from "fastify";
 import { bytesAnswer, withErrors } from "../../contract/api-answers.ts";
 import {
+  CreatedFile,
   FileDetails,
   FileParams,
   MoveBody,
+  NewFileBody,
   MovedFile,
   NotebookVersion,
+  SaveBody,
+  SavedFile,
   TrashedFile,
   TrashList,
   TrashParams,
@@ -22,7 +27,9 @@ import { ReviewAnswer, StoredReview } from "../../contract/api-review.ts";
 import { WorkspaceParams } from "../../contract/api-workspaces.ts";
 import { NotebookHead } from "../../contract/notebook-head-format.ts";
 import { AppError } from "../errors.ts";
+import { JSON_BODY_LIMIT } from "../fastify-options.ts";
 import {
+  createFile,
   fileDetails,
   fileVersion,
   listFiles,
@@ -31,6 +38,7 @@ import {
   readNotebookHead,
   readNotebookVersion,
   restoreFile,
+  saveFile,
   storeUpload,
   trashFile,
   TRUST_STATEMENTS,
@@ -229,6 +237,15 @@ function multipartRefusal(error: unknown, request: FastifyRequest, head: Buffer)
   return new AppError(400, "multipart_malformed", "the body is not valid multipart/form-data");
 }
 
+/**
+ * The largest body of a save or a new file: a file at the upload limit, as a JSON string. Escaping takes a text's
+ * quotes, backslashes and line breaks to two characters each, so twice the limit holds any file but one full of other
+ * control characters (six characters each), and the room of an ordinary JSON body covers the rest of the object.
+ */
+export function editBodyLimit(maxUploadBytes: number): number {
+  return 2 * maxUploadBytes + JSON_BODY_LIMIT;
+}
+
 /** "attachment" with an ASCII fallback and the exact UTF-8 name (RFC 6266, RFC 8187). */
 function attachment(path: string): string {
   const name = path.slice(path.lastIndexOf("/") + 1);
@@ -334,6 +351,79 @@ export const fileRoutes: StudioRoutePlugin = async (app, { studio }) => {
         }
         if (reviews.length === 0) throw new AppError(400, "no_files", "the review has no files");
         return { workspace: access.id, files: reviews };
+      },
+    );
+  });
+
+  await app.register(async (scope) => {
+    const edits = scope.withTypeProvider<TypeBoxTypeProvider>();
+    // A file's content arrives as a JSON string, which Fastify's parser would decode with every byte that is not
+    // UTF-8 replaced by U+FFFD: the file would be stored rewritten. JSON is UTF-8 (RFC 8259), so such a body is
+    // refused here before it is decoded; the rest is Fastify's own parser, with its prototype-poisoning checks.
+    const parseJson = edits.getDefaultJsonParser("error", "error");
+    edits.removeContentTypeParser("application/json");
+    edits.addContentTypeParser("application/json", { parseAs: "buffer" }, (request, body, done) => {
+      const bytes = body as Buffer;
+      if (!isUtf8(bytes))
+        return done(new AppError(400, "invalid_utf8", "the request body is not UTF-8, as JSON must be"), undefined);
+      return parseJson(request, bytes.toString("utf8"), done);
+    });
+    const bodyLimit = editBodyLimit(config.maxUploadBytes);
+    // The role is checked before the body is read (the handler checks it again for its answer): a body that may
+    // hold a file of the upload limit is read only for someone who may store it.
+    edits.addHook("preParsing", async (request) => {
+      await requireRole(db, (request.params as { ws: string }).ws, signedIn(request), "editor");
+    });
+
+    edits.put(
+      "/api/workspaces/:ws/files/*",
+      {
+        bodyLimit,
+        config: rateLimits(config).upload,
+        schema: {
+          summary: "Save an edited file as its next version (editor)",
+          description:
+            "`content` is the whole file; `baseVersion` the version the edit started from. When someone saved a newer version since, nothing is stored and the answer is 409 `version_conflict` with `currentVersion`, `updatedBy` and `updatedAt`: to overwrite, save again with `baseVersion` set to `currentVersion`. Content identical to the newest version stores nothing and answers the newest version.",
+          tags: ["files"],
+          params: FileParams,
+          body: SaveBody,
+          response: withErrors({ 200: SavedFile }),
+        },
+      },
+      async (request) => {
+        const user = signedIn(request);
+        const access = await requireRole(db, request.params.ws, user, "editor");
+        const { content, baseVersion } = request.body;
+        return saveFile(
+          studio,
+          access,
+          user,
+          { path: request.params["*"], content, baseVersion },
+          auditContext(request),
+        );
+      },
+    );
+
+    edits.post(
+      "/api/workspaces/:ws/new-file",
+      {
+        bodyLimit,
+        config: rateLimits(config).upload,
+        schema: {
+          summary: "Make a new file: an empty notebook or script, or a copy of the given content (editor)",
+          description:
+            "Without `content`, a `.ipynb` path gets an empty nbformat 4.5 notebook for Python with one empty code cell, and any other allowed name an empty text. With it, the file holds that content, checked as an upload's file is. A path that exists is refused (409 `path_taken`).",
+          tags: ["files"],
+          params: WorkspaceParams,
+          body: NewFileBody,
+          response: withErrors({ 201: CreatedFile }),
+        },
+      },
+      async (request, reply) => {
+        const user = signedIn(request);
+        const access = await requireRole(db, request.params.ws, user, "editor");
+        const created = await createFile(studio, access, user, request.body, auditContext(request));
+        return reply.code(201).send(created);
       },
     );
   });
