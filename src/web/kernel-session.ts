@@ -64,6 +64,15 @@ const pageHttp: KernelHttp = {
   csrfToken: async () => (await currentSession())?.csrfToken ?? null,
 };
 
+/**
+ * A random prefix for the page's request ids. getRandomValues rather than randomUUID, which browsers offer only to
+ * secure contexts, and a studio may be served over plain HTTP on a private network.
+ */
+function pagePrefix(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(12));
+  return `p${Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("")}`;
+}
+
 function pageSocket(path: string): WebSocket {
   const url = new URL(path, location.href);
   url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
@@ -215,7 +224,8 @@ export class KernelSession {
   #socket: WebSocket | null = null;
   #attempt = 0;
   #timer: ReturnType<typeof setTimeout> | null = null;
-  readonly #prefix = `p${crypto.randomUUID()}`;
+  /** Request ids are this prefix and a counter: unique per page, and across the page's reconnections. */
+  readonly #prefix = pagePrefix();
   #counter = 0;
   /** Sent and not yet answered, by request id. */
   readonly #pending = new Map<string, Pending>();

@@ -220,6 +220,9 @@ export class OutputModel {
  * it. Only the open line of the existing text is read again, so appending costs the chunk and that line.
  */
 export function appendStreamText(existing: string, chunk: string): string {
+  // A chunk with no line end, return or backspace changes nothing before it: the open line stays as compacted as
+  // it was. This keeps a long line printed in many chunks linear rather than read again at each chunk.
+  if (!/[\n\r\b]/.test(chunk)) return existing + chunk;
   const lineStart = existing.lastIndexOf("\n") + 1;
   const done = existing.slice(0, lineStart);
   const tail = existing.slice(lineStart) + chunk;
