@@ -220,36 +220,24 @@ test("a kernel is started over REST and a cell's streams, displays and clear_out
   session.close();
 });
 
-test(
-  "update_display_data from one cell replaces the display it names in the cell that showed it",
-  { todo: "the server's output messages do not carry their display id yet (see the report)" },
-  async () => {
-    const session = openSession();
-    const kernel = await session.startKernel(NOTEBOOK);
-    try {
-      await run(
-        session,
-        kernel.id,
-        "shows",
-        "from IPython.display import display\nh = display('v1', display_id='bar')",
-      );
-      const updating = await run(
-        session,
-        kernel.id,
-        "updates",
-        "from IPython.display import update_display\nupdate_display('v2', display_id='bar')",
-      );
-      assert.ok(updating.events.some((e) => e.type === "update_display" && e.displayId === "bar"));
-      assert.equal(
-        (session.outputs.outputs("shows")[0] as { data: Record<string, unknown> }).data["text/plain"],
-        "'v2'",
-      );
-    } finally {
-      await session.shutdownKernel(kernel.id);
-      session.close();
-    }
-  },
-);
+test("update_display_data from one cell replaces the display it names in the cell that showed it", async () => {
+  const session = openSession();
+  const kernel = await session.startKernel(NOTEBOOK);
+  try {
+    await run(session, kernel.id, "shows", "from IPython.display import display\nh = display('v1', display_id='bar')");
+    const updating = await run(
+      session,
+      kernel.id,
+      "updates",
+      "from IPython.display import update_display\nupdate_display('v2', display_id='bar')",
+    );
+    assert.ok(updating.events.some((e) => e.type === "update_display" && e.displayId === "bar"));
+    assert.equal((session.outputs.outputs("shows")[0] as { data: Record<string, unknown> }).data["text/plain"], "'v2'");
+  } finally {
+    await session.shutdownKernel(kernel.id);
+    session.close();
+  }
+});
 
 test("interrupt stops a running cell; restart forgets the kernel's state; completion and inspection answer", async () => {
   const session = openSession();

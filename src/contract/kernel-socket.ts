@@ -132,7 +132,8 @@ export type ServerMessage =
   | { type: "status"; kernel: string; state: KernelStateName; reason?: string }
   | { type: "queued"; id: string; kernel: string; cellId: string }
   | { type: "execute_input"; id: string; kernel: string; cellId: string; executionCount: number }
-  | { type: "output"; id: string; kernel: string; cellId: string; output: NotebookOutput }
+  /** displayId: the output's display id (display_data or execute_result with transient.display_id), for updates. */
+  | { type: "output"; id: string; kernel: string; cellId: string; output: NotebookOutput; displayId?: string }
   | { type: "clear_output"; id: string; kernel: string; cellId: string; wait: boolean }
   /** Replaces, wherever it is shown, the output whose display id is displayId. */
   | { type: "update_display"; id: string; kernel: string; cellId: string; displayId: string; output: NotebookOutput }

@@ -305,7 +305,12 @@ class KernelConnection {
   #forward(base: { id: string; kernel: string; cellId: string }, event: ExecutionEvent): void {
     switch (event.type) {
       case "output":
-        this.#send({ type: "output", ...base, output: event.output as unknown as NotebookOutput });
+        this.#send({
+          type: "output",
+          ...base,
+          output: event.output as unknown as NotebookOutput,
+          ...(event.displayId !== undefined ? { displayId: event.displayId } : {}),
+        });
         return;
       case "update_display_data":
         this.#send({
