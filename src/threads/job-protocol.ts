@@ -18,11 +18,21 @@ export function jobPhase(phase: string): void {
   parentPort?.postMessage({ type: "phase", phase } satisfies WorkerNotice<never>);
 }
 
+/**
+ * What the pool posts, instead of a job, to a worker it replaces: the worker closes its port and its thread ends on
+ * its own once idle. An ended thread is not interrupted in the middle of anything, as terminate() would.
+ */
+export const RETIRE = "vitrine-worker-retire";
+
 /** Makes this thread a pool worker: each job message is handled in turn, and its result or failure sent back. */
 export function serveJobs<Job, Result>(handle: (job: Job) => Result | Promise<Result>): void {
   const port = parentPort;
   if (!port) throw new Error("a pool worker runs on a worker thread");
-  port.on("message", async (job: Job) => {
+  port.on("message", async (job: Job | typeof RETIRE) => {
+    if (job === RETIRE) {
+      port.close();
+      return;
+    }
     let reply: JobReply<Result>;
     try {
       reply = { type: "done", result: await handle(job), heldBytes: 0 };

@@ -5,7 +5,10 @@
 // for free workers; waiting jobs are bounded per owner and in all, so that no one owner's burst queues the others out.
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import type { JobReply, WorkerNotice } from "./job-protocol.ts";
+import { RETIRE, type JobReply, type WorkerNotice } from "./job-protocol.ts";
+
+/** How long a retired worker may take to end on its own before it is terminated. */
+const RETIRE_GRACE_MS = 5000;
 
 export interface JobBudget {
   /** Wall-clock time a job may run once its worker is ready, in milliseconds. */
@@ -317,7 +320,11 @@ export class WorkerPool<Job, Result> {
     if (limit !== undefined && reply.heldBytes > limit) {
       this.replaced++;
       this.#end(w, new Error("the worker was replaced"));
-      void w.worker.terminate();
+      // Idle now: it is asked to end on its own, and terminated only if it has not within the grace.
+      w.worker.postMessage(RETIRE);
+      const grace = setTimeout(() => void w.worker.terminate(), RETIRE_GRACE_MS);
+      grace.unref();
+      w.worker.once("exit", () => clearTimeout(grace));
       return;
     }
     this.#dispatch();
