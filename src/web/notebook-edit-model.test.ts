@@ -47,9 +47,7 @@ const sources = (m: NotebookEditModel) => m.cells.map((c) => c.source);
 test("cells keep their ids; a notebook from before 4.5 gets a valid id for each cell and is saved as 4.5", () => {
   const m = model([code("a", "1"), md("b", "# B")]);
   assert.deepEqual(ids(m), ["a", "b"]);
-  const old = new NotebookEditModel(
-    notebook([{ cell_type: "markdown", source: "x", metadata: {} }, code("", "y")].map(stripId), 4),
-  );
+  const old = new NotebookEditModel(notebook([md("", "x"), code("", "y")].map(stripId), 4));
   assert.equal(old.cells.length, 2);
   for (const cell of old.cells) assert.match(cell.id, /^[a-zA-Z0-9_-]{1,64}$/);
   assert.notEqual(old.cells[0]?.id, old.cells[1]?.id);
