@@ -3,7 +3,7 @@
 // studio's host, so markdown is sanitized under Trusted Types, links and images go to the URL check, and every
 // active output is a sandboxed frame on the content origin (output-frame.ts). The editor takes the part it needs
 // out of the drawn cell.
-import type { Cell, JsonObject } from "../notebook/types.ts";
+import type { Cell, JsonObject, Output } from "../notebook/types.ts";
 import { cellElement } from "../render/dom.ts";
 import { planCellRange } from "../render/cell-plans.ts";
 import type { MarkdownToHtml } from "../render/plan.ts";
@@ -40,6 +40,23 @@ export function drawOutputs(doc: Document, cell: Cell, index: number, context: C
   const section = drawnCell(doc, cell, index, context);
   const outputs = section?.querySelector(":scope > .vt-outputs, :scope > .vt-hidden-part:last-child");
   return outputs ?? null;
+}
+
+/**
+ * One output of a code cell, drawn alone, so that an output that did not change keeps its element (and an active
+ * output its frame) while others arrive. Undefined when the cell hides its outputs: those are drawn together.
+ */
+export function drawOneOutput(
+  doc: Document,
+  cell: Cell,
+  output: Output,
+  index: number,
+  context: CellRenderContext,
+): Element | null | undefined {
+  if (cell.cell_type !== "code") return null;
+  const outputs = drawOutputs(doc, { ...cell, outputs: [output] }, index, context);
+  if (!outputs?.classList.contains("vt-outputs")) return undefined;
+  return outputs.firstElementChild;
 }
 
 /** A markdown cell rendered as reading renders it: sanitized, links and images checked. */

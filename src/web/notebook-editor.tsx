@@ -7,7 +7,8 @@ import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useStat
 import { highlightCode } from "../render/highlight.ts";
 import { notebookLanguage } from "../render/plan.ts";
 import { CellEditor, EditorProximity, editorLanguage, type EditorLanguage } from "./cell-editor.ts";
-import { drawMarkdown, drawOutputs, type CellRenderContext } from "./cell-rendering.ts";
+import { drawMarkdown, drawOneOutput, drawOutputs, type CellRenderContext } from "./cell-rendering.ts";
+import type { Output } from "../notebook/types.ts";
 import { loadMarkdown } from "./markdown-module.ts";
 import type { CellType, EditCell, NotebookEditModel } from "./notebook-edit-model.ts";
 import { KeyChords, shortcutList, strokeOf, type NotebookCommand } from "./notebook-keys.ts";
@@ -526,8 +527,42 @@ function RenderedMarkdown({
   return <div className="vt-ed-rendered" ref={ref} />;
 }
 
+/**
+ * A code cell's outputs. Each output object keeps the element drawn for it while it is in the list, and elements
+ * stay where they are in the page when others are added or replaced: moving an output frame would reload it.
+ */
 function Outputs({ cell, index, context }: { cell: EditCell; index: number; context: CellRenderContext | null }) {
   const outputs = cell.cell_type === "code" ? cell.outputs : undefined;
-  const ref = useDrawn(context ? (doc) => drawOutputs(doc, cell, index, context) : null, [outputs, context]);
-  return <div className="vt-ed-outputs" ref={ref} />;
+  const ref = useRef<HTMLDivElement>(null);
+  const drawn = useRef(new Map<Output, Element>());
+  useLayoutEffect(() => {
+    const node = ref.current;
+    if (!node) return;
+    if (!context || !outputs) {
+      drawn.current.clear();
+      return node.replaceChildren();
+    }
+    const doc = node.ownerDocument;
+    const next = new Map<Output, Element>();
+    const elements: Element[] = [];
+    for (const output of outputs) {
+      const element = drawn.current.get(output) ?? drawOneOutput(doc, cell, output, index, context);
+      if (element === undefined) {
+        // Outputs the cell hides are drawn together, folded away.
+        drawn.current.clear();
+        const all = drawOutputs(doc, cell, index, context);
+        return all ? node.replaceChildren(all) : node.replaceChildren();
+      }
+      if (element) {
+        next.set(output, element);
+        elements.push(element);
+      }
+    }
+    drawn.current = next;
+    elements.forEach((element, i) => {
+      if (node.children[i] !== element) node.insertBefore(element, node.children[i] ?? null);
+    });
+    while (node.children.length > elements.length) node.lastElementChild?.remove();
+  }, [outputs, context]);
+  return <div className="vt-ed-outputs vt-outputs" ref={ref} />;
 }

@@ -253,6 +253,38 @@ test("an editor edits a notebook with JupyterLab's keys, with no CSP or Trusted 
   assert.deepEqual(record.hits, []);
   consoleWatch.stop();
   assert.deepEqual(consoleWatch.errors, []);
+
+  // The editors are styled by constructed sheets adopted by their shadow roots, never by a <style> in the page.
+  const styling = await page.evaluate(() => {
+    const hosts = [...document.querySelectorAll(".vt-ed-cm")].filter((h) => h.shadowRoot?.querySelector(".cm-editor"));
+    return {
+      styleElements: document.querySelectorAll("style").length,
+      hosts: hosts.length,
+      adopted: hosts.filter((h) => (h.shadowRoot?.adoptedStyleSheets.length ?? 0) > 0).length,
+    };
+  });
+  assert.equal(styling.styleElements, 0);
+  assert.ok(styling.hosts > 0);
+  assert.equal(styling.adopted, styling.hosts);
+  // And the watch sees what the editors avoid: a <style> element in the page, an HTML sink without a policy.
+  const sink = await page.evaluate(() => {
+    const style = document.createElement("style");
+    style.textContent = ".vt-control { color: red }";
+    document.head.append(style);
+    try {
+      // eslint-disable-next-line no-restricted-properties -- the control: this sink must refuse a plain string
+      document.createElement("div").innerHTML = "<b>control</b>";
+      return "assigned";
+    } catch (error) {
+      return (error as Error).name;
+    }
+  });
+  assert.equal(sink, "TypeError", "Trusted Types refuse a plain string at an HTML sink");
+  await page.waitForFunction(
+    () => (window as unknown as { __vtRecord: { violations: unknown[] } }).__vtRecord.violations.length >= 2,
+  );
+  const directives = (await pageRecord(page)).violations.map((v) => v.directive).sort();
+  assert.deepEqual(directives, ["require-trusted-types-for", "style-src-elem"]);
   await page.close();
 });
 
