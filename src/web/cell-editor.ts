@@ -54,7 +54,9 @@ const LANGUAGE_NAMES: Record<string, EditorLanguage> = {
 export function editorLanguage(cellType: CellType, notebookLanguage: string): EditorLanguage {
   if (cellType === "markdown") return "markdown";
   if (cellType === "raw") return "plain";
-  return LANGUAGE_NAMES[notebookLanguage.toLowerCase()] ?? "plain";
+  const name = notebookLanguage.toLowerCase();
+  // The notebook names its language: only the table's own keys count (never "__proto__" and the like).
+  return Object.hasOwn(LANGUAGE_NAMES, name) ? (LANGUAGE_NAMES[name] as EditorLanguage) : "plain";
 }
 
 function languageExtension(language: EditorLanguage): Extension {

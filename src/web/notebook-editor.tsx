@@ -353,6 +353,10 @@ const EditorCell = memo(function EditorCell(props: EditorCellProps) {
     if (!node) return;
     return props.proximity.watch(node, setNear);
   }, [props.proximity]);
+  // The active cell stays in view as the keys move it (J, K, arrows, a new cell, an undone deletion).
+  useLayoutEffect(() => {
+    if (active) section.current?.scrollIntoView({ block: "nearest" });
+  }, [active]);
   const prompt =
     cell.cell_type === "code" ? `[${cell.execution_count === null ? " " : String(cell.execution_count)}]:` : "";
 
