@@ -305,6 +305,18 @@ test("dirty follows the saved version, and undoing back to it is clean again", (
   assert.equal(m.dirty, true);
 });
 
+test("a save marks saved only what it sent: text typed while it was under way stays unsaved", () => {
+  const m = model([code("a", "1")]);
+  m.setSource("a", "1 + 1");
+  const { json, savePoint } = m.saveRequest();
+  assert.equal((JSON.parse(json) as { cells: { source: string[] }[] }).cells[0]?.source.join(""), "1 + 1");
+  m.setSource("a", "1 + 1 + 1");
+  m.markSaved(savePoint);
+  assert.equal(m.dirty, true);
+  m.setSource("a", "1 + 1");
+  assert.equal(m.dirty, false);
+});
+
 test("selection: select, move, extend, select all, clamped at the edges; bad indexes are errors", () => {
   const m = model([code("a", "1"), code("b", "2"), code("c", "3")]);
   m.moveActive(-1);

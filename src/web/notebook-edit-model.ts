@@ -453,9 +453,18 @@ export class NotebookEditModel {
     return serializeNotebook(this.toNotebook());
   }
 
-  /** The current cells are the saved version now: `dirty` is false until they change. */
-  markSaved(): void {
-    this.saved = this.current.cells;
+  /**
+   * What a save sends, and the point it saves: the JSON of the cells as they are now, and those cells, to hand to
+   * `markSaved` once the server has stored them. Text typed while the save was under way stays unsaved.
+   */
+  saveRequest(): { json: string; savePoint: readonly EditCell[] } {
+    const savePoint = this.current.cells;
+    return { json: this.serialize(), savePoint };
+  }
+
+  /** The cells of `savePoint` (by default the current ones) are the stored version now: `dirty` compares with them. */
+  markSaved(savePoint: readonly EditCell[] = this.current.cells): void {
+    this.saved = savePoint;
     this.emit();
   }
 
