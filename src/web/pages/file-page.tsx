@@ -1,5 +1,5 @@
 // One file: its newest (or a chosen) version drawn safely, its versions, what the review found, and a download.
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { ApiError } from "../api-client.ts";
 import { AppLink } from "../app-link.tsx";
 import { LinkPrompt } from "../link-prompt.tsx";
@@ -14,6 +14,9 @@ import type { FileDetails } from "../../contract/api-files.ts";
 import type { FileReview } from "../../contract/api-review.ts";
 import { isNotebookPath, rawHref } from "../../contract/addresses.ts";
 import type { ReadHead } from "../../render/notebook-head.ts";
+
+// The notebook editor (`?edit=1`, for editors and owners). Its module, with CodeMirror, runs only when opened.
+const NotebookEditPage = lazy(() => import("../notebook-edit-page.tsx"));
 
 export function FilePage({
   workspaceId,
@@ -42,6 +45,22 @@ export function FilePage({
   const [review, setReview] = useState<FileReview | "failed" | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [decision, setDecision] = useState<LinkDecision | null>(null);
+  // Editing is asked for by the address, and given only to the workspace's editors and owners.
+  const [editRequested] = useState(() => isNotebook && new URLSearchParams(location.search).get("edit") === "1");
+  const [canEdit, setCanEdit] = useState(false);
+  useEffect(() => {
+    if (!editRequested) return;
+    let live = true;
+    setBytesWanted(true);
+    studioApi
+      .workspace(workspaceId)
+      .then((w) => live && setCanEdit(w.role === "editor" || w.role === "owner"))
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [editRequested, workspaceId]);
+  const editing = editRequested && canEdit;
 
   // The page is made again for another file or version (app.tsx keys it so), so these run once for this one.
   const detailsAsked = useRef<Promise<FileDetails> | null>(null);
@@ -185,7 +204,19 @@ export function FilePage({
           )}
         </aside>
       )}
-      {(bytes || head) && isNotebook && (
+      {editing && bytes && (
+        <Suspense fallback={<p className="vt-status">Opening the editor…</p>}>
+          <NotebookEditPage
+            bytes={bytes}
+            fileName={path}
+            base={base}
+            frameShellUrl={origins.frameShellUrl}
+            urls={urls}
+            onLink={onLink}
+          />
+        </Suspense>
+      )}
+      {!editing && (bytes || head) && isNotebook && (
         <NotebookView
           head={head}
           bytes={bytes}
