@@ -11,6 +11,8 @@ import { sessionToken } from "./request-guards.ts";
 import type { StudioRoutePlugin } from "./studio.ts";
 
 export const UI_BUILD_DIR = fileURLToPath(new URL("../../dist/web/", import.meta.url));
+/** The same app with the notebook editor (vite.edit.config.ts), for edit addresses only: readers never load it. */
+export const EDIT_UI_BUILD_DIR = fileURLToPath(new URL("../../dist/web-edit/", import.meta.url));
 export const FRAME_BUILD_DIR = fileURLToPath(new URL("../../dist/frame/", import.meta.url));
 
 /** The UI's own pages; everything else on the app origin is the API or 404. */
@@ -41,15 +43,24 @@ export function bundleOrNotice(
   }
 }
 
+/** Whether a studio address asks for the editor (`?edit=1`), which comes with its own bundle. */
+export function wantsEditor(url: string): boolean {
+  const query = url.indexOf("?");
+  return query >= 0 && new URLSearchParams(url.slice(query + 1)).get("edit") === "1";
+}
+
 export const studioUi: StudioRoutePlugin = async (app) => {
   const files = bundleOrNotice(UI_BUILD_DIR, "/", app.log);
+  const editFiles = bundleOrNotice(EDIT_UI_BUILD_DIR, "/", app.log);
   const lookup = (path: string): BundleFile => {
     if (files instanceof AppError) throw files;
-    const file = files.get(path);
+    // Both builds' files are named by their content's hash: one name never means two files.
+    const file = files.get(path) ?? (editFiles instanceof AppError ? undefined : editFiles.get(path));
     if (!file) throw notFound();
     return file;
   };
   const indexHtml = files instanceof AppError ? "" : (files.get("/index.html")?.body.toString("utf8") ?? "");
+  const editHtml = editFiles instanceof AppError ? "" : (editFiles.get("/index.html")?.body.toString("utf8") ?? "");
   for (const page of UI_PAGES) {
     app.get(
       page,
@@ -62,10 +73,17 @@ export const studioUi: StudioRoutePlugin = async (app) => {
       },
       async (request, reply) => {
         if (files instanceof AppError) throw files;
+        const editing = wantsEditor(request.url);
+        if (editing && editFiles instanceof AppError) throw editFiles;
         // The page differs by address (its preloads) and is small: no ETag, and the app origin's no-store stands.
         return reply
           .type("text/html; charset=utf-8")
-          .send(withPreloads(indexHtml, pagePreloads(request.url, sessionToken(request) !== undefined)));
+          .send(
+            withPreloads(
+              editing ? editHtml : indexHtml,
+              pagePreloads(request.url, sessionToken(request) !== undefined),
+            ),
+          );
       },
     );
   }

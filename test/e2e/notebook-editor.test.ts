@@ -390,3 +390,18 @@ test("a viewer who asks for the editor gets the reading view", async () => {
     await other.close();
   }
 });
+
+test("readers never load the editor: only edit addresses get the bundle with CodeMirror", async () => {
+  const scriptOf = async (address: string) => {
+    const html = await (await fetch(`${studio.app}${address}`)).text();
+    const src = /<script defer fetchpriority="high" src="([^"]+)"><\/script>/.exec(html)?.[1];
+    assert.ok(src, html);
+    return (await fetch(`${studio.app}${src}`)).text();
+  };
+  const reading = await scriptOf("/w/any/f/a.ipynb");
+  const editing = await scriptOf("/w/any/f/a.ipynb?edit=1");
+  // "cm-content" is the class CodeMirror gives every editor's content.
+  assert.ok(editing.includes("cm-content"), "the edit bundle has CodeMirror");
+  assert.ok(!reading.includes("cm-content"), "the reading bundle does not");
+  assert.ok(reading.length < editing.length * 0.7, `${reading.length} against ${editing.length} bytes`);
+});

@@ -1,5 +1,6 @@
 // One file: its newest (or a chosen) version drawn safely, its versions, what the review found, and a download.
-import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { registeredEditPage } from "../editor-slot.ts";
 import { ApiError } from "../api-client.ts";
 import { AppLink } from "../app-link.tsx";
 import { LinkPrompt } from "../link-prompt.tsx";
@@ -14,9 +15,6 @@ import type { FileDetails } from "../../contract/api-files.ts";
 import type { FileReview } from "../../contract/api-review.ts";
 import { isNotebookPath, rawHref } from "../../contract/addresses.ts";
 import type { ReadHead } from "../../render/notebook-head.ts";
-
-// The notebook editor (`?edit=1`, for editors and owners). Its module, with CodeMirror, runs only when opened.
-const NotebookEditPage = lazy(() => import("../notebook-edit-page.tsx"));
 
 export function FilePage({
   workspaceId,
@@ -61,6 +59,9 @@ export function FilePage({
     };
   }, [editRequested, workspaceId]);
   const editing = editRequested && canEdit;
+  // The notebook editor (`?edit=1`, for editors and owners): present only in the edit addresses' bundle
+  // (editor-slot.ts), which registers it before the app starts.
+  const NotebookEditPage = registeredEditPage();
 
   // The page is made again for another file or version (app.tsx keys it so), so these run once for this one.
   const detailsAsked = useRef<Promise<FileDetails> | null>(null);
@@ -204,17 +205,22 @@ export function FilePage({
           )}
         </aside>
       )}
-      {editing && bytes && (
-        <Suspense fallback={<p className="vt-status">Opening the editor…</p>}>
-          <NotebookEditPage
-            bytes={bytes}
-            fileName={path}
-            base={base}
-            frameShellUrl={origins.frameShellUrl}
-            urls={urls}
-            onLink={onLink}
-          />
-        </Suspense>
+      {editing && bytes && NotebookEditPage && (
+        <NotebookEditPage
+          bytes={bytes}
+          fileName={path}
+          base={base}
+          frameShellUrl={origins.frameShellUrl}
+          urls={urls}
+          onLink={onLink}
+        />
+      )}
+      {editing && !NotebookEditPage && (
+        // Reached by navigating inside a reading page: the editor comes with the edit address's own bundle, so a
+        // full page load (a plain link, not the router) brings it.
+        <p className="vt-status">
+          <a href={location.href}>Open the editor</a>
+        </p>
       )}
       {!editing && (bytes || head) && isNotebook && (
         <NotebookView
