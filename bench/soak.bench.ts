@@ -283,14 +283,17 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 interface Studio {
   app: string;
   content: string;
+  /** The user who uploads (and is refused). */
   session: Session;
+  /** Another user, a viewer of the reads workspace, who sends the reads: users take turns for the file workers. */
+  reader: Session;
   reads: string;
   uploads: string;
   large: string;
 }
 
 function readCalls(s: Studio, asset: string, checks: string): Call[] {
-  const auth = { cookie: s.session.cookie };
+  const auth = { cookie: s.reader.cookie };
   const ws = `${s.app}/api/workspaces/${s.reads}`;
   const weighted: [number, Call][] = [
     [2, { kind: "page /", expect: "ok", url: `${s.app}/`, headers: auth }],
@@ -314,7 +317,7 @@ function readCalls(s: Studio, asset: string, checks: string): Call[] {
         expect: "ok",
         method: "POST",
         url: `${s.app}/api/url-check`,
-        headers: { ...s.session.headers, "content-type": "application/json" },
+        headers: { ...s.reader.headers, "content-type": "application/json" },
         body: checks,
       },
     ],
@@ -541,6 +544,7 @@ function totalRequests(): number {
 async function main(): Promise<void> {
   const dataDir = join(work, "data");
   addUser(dataDir, "soak", PASSWORD);
+  addUser(dataDir, "reader", PASSWORD);
   const asset = /src="(\/assets\/[^"]+\.js)"/.exec(
     readFileSync(fileURLToPath(new URL("../dist/web/index.html", import.meta.url)), "utf8"),
   )?.[1];
@@ -570,10 +574,17 @@ async function main(): Promise<void> {
     const reads = await createWorkspace(app, session, "reads");
     const notebook = bigNotebook();
     await upload(app, session, reads, [{ path: "big.ipynb", content: notebook }]);
+    const member = await fetch(`${app}/api/workspaces/${reads}/members`, {
+      method: "POST",
+      headers: { ...session.headers, "content-type": "application/json" },
+      body: JSON.stringify({ username: "reader", role: "viewer" }),
+    });
+    if (member.status !== 201) throw new Error(`reader not added: ${member.status} ${await member.text()}`);
     const s: Studio = {
       app,
       content,
       session,
+      reader: await signIn(app, "reader", PASSWORD),
       reads,
       uploads: await createWorkspace(app, session, "uploads"),
       large: await createWorkspace(app, session, "large"),
