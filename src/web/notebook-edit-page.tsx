@@ -1,7 +1,10 @@
 // The editor as the file page opens it (`?edit=1`, for a workspace's editors and owners): the stored version's
-// bytes read into an edit model, and the editor drawn from it. Running and saving are wired by the page once the
-// kernel session and the save API are in; until then the editor edits in the page only.
-import { useMemo, useState } from "react";
+// bytes read into an edit model, and the editor drawn from it. Run sends a code cell to the file's kernel through
+// the page's kernel session (kernel-session.ts), starting the kernel on the first run; outputs flow back into the
+// model as they arrive. A file whose review has high findings shows them first, and runs only once confirmed.
+import { useEffect, useMemo, useRef, useState } from "react";
+import type { RunFinding } from "../contract/kernel-socket.ts";
+import { KernelSession, type CellRun } from "./kernel-session.ts";
 import { NotebookError } from "../notebook/errors.ts";
 import { parseNotebook } from "../notebook/parse.ts";
 import { NotebookEditModel } from "./notebook-edit-model.ts";
@@ -9,6 +12,7 @@ import { NotebookEditor } from "./notebook-editor.tsx";
 import type { UrlChecker } from "./studio-host.ts";
 
 export interface NotebookEditPageProps {
+  workspaceId: string;
   bytes: Uint8Array;
   fileName: string;
   base: string;
@@ -17,7 +21,14 @@ export interface NotebookEditPageProps {
   onLink(href: string): void;
 }
 
+/** A run the person must confirm: the file's high findings, and the cell to run once they do. */
+interface Confirmation {
+  findings: RunFinding[];
+  cellId: string;
+}
+
 export default function NotebookEditPage({
+  workspaceId,
   bytes,
   fileName,
   base,
@@ -33,6 +44,65 @@ export default function NotebookEditPage({
     }
   }, [bytes, fileName]);
   const [notice, setNotice] = useState<string | null>(null);
+  const [confirmation, setConfirmation] = useState<Confirmation | null>(null);
+  const session = useRef<KernelSession | null>(null);
+  const kernel = useRef<Promise<string> | null>(null);
+  const runs = useRef(new Map<string, CellRun>());
+  useEffect(() => () => session.current?.close(), []);
+
+  const sessionOf = (model: NotebookEditModel): KernelSession => {
+    if (session.current) return session.current;
+    const opened = new KernelSession({ workspace: workspaceId });
+    opened.outputs.onChange((cellId) => {
+      if (model.indexOf(cellId) < 0) return;
+      model.setOutputs(cellId, opened.outputs.outputs(cellId), runs.current.get(cellId)?.executionCount ?? undefined);
+    });
+    session.current = opened;
+    return opened;
+  };
+
+  /** The file's running kernel, or a new one: started once, on the first run. */
+  const kernelOf = (opened: KernelSession): Promise<string> => {
+    kernel.current ??= (async () => {
+      const running = (await opened.kernels()).find((k) => k.path === fileName && k.state !== "dead");
+      if (running) return running.id;
+      setNotice("Starting the kernel…");
+      const started = await opened.startKernel(fileName);
+      setNotice(null);
+      return started.id;
+    })().catch((error: unknown) => {
+      kernel.current = null;
+      throw error;
+    });
+    return kernel.current;
+  };
+
+  const run = async (model: NotebookEditModel, cellId: string, confirmFindings?: string[]) => {
+    const index = model.indexOf(cellId);
+    if (index < 0) return;
+    const cell = model.cells[index];
+    if (!cell || cell.cell_type !== "code") return;
+    const opened = sessionOf(model);
+    let kernelId: string;
+    try {
+      kernelId = await kernelOf(opened);
+    } catch (error) {
+      setNotice(`The kernel could not start: ${error instanceof Error ? error.message : String(error)}`);
+      return;
+    }
+    const source = cell.source;
+    const started = opened.runCell(kernelId, fileName, cellId, source, confirmFindings ? { confirmFindings } : {});
+    runs.current.set(cellId, started);
+    started.on((event, which) => {
+      if (event.type === "review_required") setConfirmation({ findings: event.findings, cellId });
+      else if (event.type === "error") setNotice(`Cell ${model.indexOf(cellId) + 1}: ${event.message}`);
+      else if (event.type === "connection_lost")
+        setNotice(`The connection was lost: cell ${model.indexOf(cellId) + 1} may still be running.`);
+      else if (event.type === "execute_input" || event.type === "done")
+        model.setOutputs(cellId, opened.outputs.outputs(cellId), which.executionCount);
+    });
+  };
+
   if ("error" in read) {
     return (
       <p className="vt-error" role="alert">
@@ -47,6 +117,33 @@ export default function NotebookEditPage({
           {notice}
         </p>
       )}
+      {confirmation && (
+        <section className="vt-notice vt-review-required" role="alertdialog" aria-label="Review before running">
+          <p>The review of this file found what it would do when it runs:</p>
+          <ul>
+            {confirmation.findings.map((finding) => (
+              <li key={finding.id}>{finding.message}</li>
+            ))}
+          </ul>
+          <button
+            type="button"
+            onClick={() => {
+              const { findings, cellId } = confirmation;
+              setConfirmation(null);
+              void run(
+                read.model,
+                cellId,
+                findings.map((f) => f.id),
+              );
+            }}
+          >
+            Run anyway
+          </button>{" "}
+          <button type="button" onClick={() => setConfirmation(null)}>
+            Cancel
+          </button>
+        </section>
+      )}
       <NotebookEditor
         model={read.model}
         fileName={fileName}
@@ -54,9 +151,7 @@ export default function NotebookEditPage({
         frameShellUrl={frameShellUrl}
         urls={urls}
         onLink={onLink}
-        onRun={(cell) =>
-          setNotice(`Cell ${read.model.indexOf(cell.id) + 1} was not run: this editor has no kernel yet.`)
-        }
+        onRun={(cell) => void run(read.model, cell.id)}
       />
     </article>
   );

