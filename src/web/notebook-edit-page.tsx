@@ -5,6 +5,9 @@
 import { useEffect, useMemo, useRef, useState } from "react";
 import type { RunFinding } from "../contract/kernel-socket.ts";
 import { KernelSession, type CellRun } from "./kernel-session.ts";
+import { ApiError, apiRequest } from "./api-client.ts";
+import { fileApiHref, workspaceApiHref } from "../contract/addresses.ts";
+import type { CreatedFile, FileDetails, SavedFile } from "../contract/api-files.ts";
 import { NotebookError } from "../notebook/errors.ts";
 import { parseNotebook } from "../notebook/parse.ts";
 import { NotebookEditModel } from "./notebook-edit-model.ts";
@@ -13,6 +16,8 @@ import type { UrlChecker } from "./studio-host.ts";
 
 export interface NotebookEditPageProps {
   workspaceId: string;
+  /** The version the editor was opened on: the first save states it as its base. */
+  baseVersion: number | undefined;
   bytes: Uint8Array;
   fileName: string;
   base: string;
@@ -29,6 +34,7 @@ interface Confirmation {
 
 export default function NotebookEditPage({
   workspaceId,
+  baseVersion,
   bytes,
   fileName,
   base,
@@ -45,6 +51,64 @@ export default function NotebookEditPage({
   }, [bytes, fileName]);
   const [notice, setNotice] = useState<string | null>(null);
   const [confirmation, setConfirmation] = useState<Confirmation | null>(null);
+  /** Someone else saved since this editor's base: the person chooses what happens to their changes. */
+  const [conflict, setConflict] = useState<string | null>(null);
+  const savedOn = useRef<number | undefined>(baseVersion);
+  savedOn.current ??= baseVersion;
+  const saving = useRef(false);
+
+  // Leaving with unsaved changes asks first.
+  useEffect(() => {
+    if ("error" in read) return;
+    const ask = (event: BeforeUnloadEvent) => {
+      if (read.model.dirty) event.preventDefault();
+    };
+    window.addEventListener("beforeunload", ask);
+    return () => window.removeEventListener("beforeunload", ask);
+  }, [read]);
+
+  const newestVersion = async (): Promise<number> =>
+    (await apiRequest<FileDetails>("GET", fileApiHref(workspaceId, fileName))).versions[0]?.version ?? 1;
+
+  /** Stores the notebook as a new version based on `on` (the editor's base unless the person chose to overwrite). */
+  const save = async (model: NotebookEditModel, on?: number) => {
+    if (saving.current) return;
+    saving.current = true;
+    try {
+      const baseOn = on ?? savedOn.current ?? (await newestVersion());
+      const { json, savePoint } = model.saveRequest();
+      const saved = await apiRequest<SavedFile>("PUT", fileApiHref(workspaceId, fileName), {
+        content: json,
+        baseVersion: baseOn,
+      });
+      savedOn.current = saved.version;
+      model.markSaved(savePoint);
+      setConflict(null);
+      setNotice(`Saved as version ${saved.version}.`);
+    } catch (error) {
+      if (error instanceof ApiError && error.code === "version_conflict") setConflict(error.message);
+      else setNotice(`Not saved: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      saving.current = false;
+    }
+  };
+
+  const saveCopy = async (model: NotebookEditModel) => {
+    const dot = fileName.lastIndexOf(".");
+    const copy = `${fileName.slice(0, dot)} (copy ${new Date().toISOString().slice(0, 19).replace(/[:T]/g, "-")})${fileName.slice(dot)}`;
+    try {
+      const { json, savePoint } = model.saveRequest();
+      const created = await apiRequest<CreatedFile>("POST", `${workspaceApiHref(workspaceId)}/new-file`, {
+        path: copy,
+        content: json,
+      });
+      model.markSaved(savePoint);
+      setConflict(null);
+      setNotice(`Saved as a copy: ${created.path}.`);
+    } catch (error) {
+      setNotice(`Not saved: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
   const session = useRef<KernelSession | null>(null);
   const kernel = useRef<Promise<string> | null>(null);
   const runs = useRef(new Map<string, CellRun>());
@@ -117,6 +181,20 @@ export default function NotebookEditPage({
           {notice}
         </p>
       )}
+      {conflict && (
+        <section className="vt-notice vt-save-conflict" role="alertdialog" aria-label="Saved by someone else">
+          <p>{conflict}. Your changes are not saved yet.</p>
+          <button type="button" onClick={() => location.reload()}>
+            Reload their version
+          </button>{" "}
+          <button type="button" onClick={() => void newestVersion().then((v) => save(read.model, v))}>
+            Overwrite with mine
+          </button>{" "}
+          <button type="button" onClick={() => void saveCopy(read.model)}>
+            Save mine as a copy
+          </button>
+        </section>
+      )}
       {confirmation && (
         <section className="vt-notice vt-review-required" role="alertdialog" aria-label="Review before running">
           <p>The review of this file found what it would do when it runs:</p>
@@ -152,6 +230,7 @@ export default function NotebookEditPage({
         urls={urls}
         onLink={onLink}
         onRun={(cell) => void run(read.model, cell.id)}
+        onSave={() => void save(read.model)}
       />
     </article>
   );

@@ -446,3 +446,52 @@ test("Run sends a cell to the file's kernel and its outputs arrive live; a risky
   await riskyCell.getByText("ran", { exact: true }).waitFor({ timeout: 60_000 });
   await page.close();
 });
+
+test("Ctrl-S saves a new version; a second editor who saved on the same base chooses, and nothing is lost", async () => {
+  const first = await browser.context.newPage();
+  await signIn(first, studio.app, "ada", PASSWORD);
+  workspace = await createWorkspace(first, "Saving");
+  const url = await upload(first, "shared.ipynb", {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: {},
+    cells: [{ cell_type: "code", id: "only", metadata: {}, source: "x = 1", execution_count: null, outputs: [] }],
+  });
+  const second = await browser.context.newPage();
+  await openEditor(first, url);
+  await openEditor(second, url);
+  const type = async (page: Page, text: string) => {
+    await page.locator('.vt-ed-cell[data-cell-id="only"] .cm-content').click();
+    await page.keyboard.press("End");
+    await page.keyboard.type(text);
+  };
+  await type(first, "\nfirst = True");
+  await first.keyboard.press("Control+s");
+  await first.getByText("Saved as version 2.").waitFor();
+  assert.doesNotMatch(await status(first).innerText(), /unsaved/);
+
+  await type(second, "\nsecond = True");
+  await second.keyboard.press("Control+s");
+  const choice = second.getByRole("alertdialog", { name: "Saved by someone else" });
+  await choice.waitFor();
+  await choice.getByRole("button", { name: "Save mine as a copy" }).click();
+  await second.getByText(/^Saved as a copy: shared \(copy .*\)\.ipynb\.$/).waitFor();
+
+  const files = await first.evaluate(
+    async (ws) => (await (await fetch(`/api/workspaces/${ws}/files`)).json()).files,
+    workspace,
+  );
+  const names = (files as { path: string; version: number }[]).map((f) => `${f.path} v${f.version}`);
+  assert.ok(names.includes("shared.ipynb v2"), names.join(", "));
+  assert.ok(
+    names.some((n) => /^shared \(copy .*\)\.ipynb v1$/.test(n)),
+    names.join(", "),
+  );
+  const saved = await first.evaluate(
+    async (ws) => (await (await fetch(`/api/workspaces/${ws}/notebook/shared.ipynb`)).json()).notebook.cells[0].source,
+    workspace,
+  );
+  assert.equal([saved].flat().join(""), "x = 1\nfirst = True");
+  await first.close();
+  await second.close();
+});

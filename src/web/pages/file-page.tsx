@@ -208,6 +208,7 @@ export function FilePage({
       {editing && bytes && NotebookEditPage && (
         <NotebookEditPage
           workspaceId={workspaceId}
+          baseVersion={version ?? current?.version}
           bytes={bytes}
           fileName={path}
           base={base}
