@@ -160,3 +160,25 @@ export async function snapshot(t: TestStudio): Promise<string> {
   walk(join(t.dataDir, "tmp"));
   return JSON.stringify({ rows, files: files.sort() });
 }
+
+export interface SocketRequest {
+  method?: string;
+  body?: Buffer;
+  headers?: Record<string, string>;
+}
+
+/** A request to a listening studio (base: its URL) over a real socket, as the caller's own page sends it. */
+export function overSocket(base: string, caller: Caller, path: string, init: SocketRequest = {}): Promise<Response> {
+  return fetch(`${base}${path}`, {
+    method: init.method ?? "GET",
+    ...(init.body ? { body: new Uint8Array(init.body) } : {}),
+    headers: {
+      origin: APP_ORIGIN,
+      host: new URL(APP_ORIGIN).host,
+      "sec-fetch-site": "same-origin",
+      cookie: caller.cookie,
+      "x-csrf-token": caller.csrf,
+      ...init.headers,
+    },
+  });
+}

@@ -6,11 +6,12 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
-  APP_ORIGIN,
   multipart,
+  overSocket,
   startTestStudio,
   SMALL_NOTEBOOK,
   type Caller,
+  type SocketRequest,
   type TestStudio,
 } from "./server-helpers.ts";
 
@@ -38,23 +39,8 @@ before(async () => {
 });
 after(() => t.close());
 
-function send(
-  caller: Caller,
-  path: string,
-  init: { method?: string; body?: Buffer; headers?: Record<string, string> } = {},
-) {
-  return fetch(`${base}${path}`, {
-    method: init.method ?? "GET",
-    ...(init.body ? { body: new Uint8Array(init.body) } : {}),
-    headers: {
-      origin: APP_ORIGIN,
-      host: new URL(APP_ORIGIN).host,
-      "sec-fetch-site": "same-origin",
-      cookie: caller.cookie,
-      "x-csrf-token": caller.csrf,
-      ...init.headers,
-    },
-  });
+function send(caller: Caller, path: string, init: SocketRequest = {}) {
+  return overSocket(base, caller, path, init);
 }
 
 function upload(caller: Caller, ws: string, path: string, content: string) {

@@ -6,11 +6,12 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
 import {
-  APP_ORIGIN,
   multipart,
+  overSocket,
   startTestStudio,
   SMALL_NOTEBOOK,
   type Caller,
+  type SocketRequest,
   type TestStudio,
 } from "./server-helpers.ts";
 
@@ -31,7 +32,7 @@ before(async () => {
 });
 after(() => t.close());
 
-type SendInit = { method?: string; body?: Buffer; headers?: Record<string, string> };
+type SendInit = SocketRequest;
 
 /** A request over the socket, as a browser of the signed-in user sends it. */
 function send(path: string, init: SendInit = {}) {
@@ -39,18 +40,7 @@ function send(path: string, init: SendInit = {}) {
 }
 
 function sendAs(caller: Caller, path: string, init: SendInit = {}) {
-  return fetch(`${base}${path}`, {
-    method: init.method ?? "GET",
-    ...(init.body ? { body: new Uint8Array(init.body) } : {}),
-    headers: {
-      origin: APP_ORIGIN,
-      host: new URL(APP_ORIGIN).host,
-      "sec-fetch-site": "same-origin",
-      cookie: caller.cookie,
-      "x-csrf-token": caller.csrf,
-      ...init.headers,
-    },
-  });
+  return overSocket(base, caller, path, init);
 }
 
 function upload(files: { path: string; content: string }[]) {
