@@ -51,6 +51,7 @@ export default function NotebookEditPage({
   }, [bytes, fileName]);
   const [notice, setNotice] = useState<string | null>(null);
   const [confirmation, setConfirmation] = useState<Confirmation | null>(null);
+  const [kernelState, setKernelState] = useState<string | null>(null);
   /** Someone else saved since this editor's base: the person chooses what happens to their changes. */
   const [conflict, setConflict] = useState<string | null>(null);
   const savedOn = useRef<number | undefined>(baseVersion);
@@ -129,11 +130,13 @@ export default function NotebookEditPage({
   const kernelOf = (opened: KernelSession): Promise<string> => {
     kernel.current ??= (async () => {
       const running = (await opened.kernels()).find((k) => k.path === fileName && k.state !== "dead");
-      if (running) return running.id;
-      setNotice("Starting the kernel…");
-      const started = await opened.startKernel(fileName);
-      setNotice(null);
-      return started.id;
+      let id = running?.id;
+      if (!id) {
+        setKernelState("starting");
+        id = (await opened.startKernel(fileName)).id;
+      }
+      opened.watch(id, (status) => setKernelState(status.reason ? `${status.state} (${status.reason})` : status.state));
+      return id;
     })().catch((error: unknown) => {
       kernel.current = null;
       throw error;
@@ -231,6 +234,26 @@ export default function NotebookEditPage({
         onLink={onLink}
         onRun={(cell) => void run(read.model, cell.id)}
         onSave={() => void save(read.model)}
+        kernelState={kernelState}
+        onInterrupt={() => {
+          const running = kernel.current;
+          if (running && session.current)
+            void running
+              .then((id) => session.current?.interrupt(id))
+              .catch((error: unknown) =>
+                setNotice(`Not interrupted: ${error instanceof Error ? error.message : String(error)}`),
+              );
+        }}
+        onRestart={() => {
+          const running = kernel.current;
+          if (running && session.current)
+            void running
+              .then((id) => session.current?.restart(id))
+              .then(() => setNotice("The kernel restarted: its variables are gone."))
+              .catch((error: unknown) =>
+                setNotice(`Not restarted: ${error instanceof Error ? error.message : String(error)}`),
+              );
+        }}
       />
     </article>
   );

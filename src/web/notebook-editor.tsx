@@ -28,6 +28,8 @@ export interface NotebookEditorProps {
   onSave?(): void;
   onRestart?(): void;
   onInterrupt?(): void;
+  /** The file's kernel as the page last heard of it (idle, busy, dead, disconnected...), once there is one. */
+  kernelState?: string | null;
 }
 
 /** Every live editor of one notebook, by cell id, so that commands reach the active cell's editor. */
@@ -270,12 +272,23 @@ export function NotebookEditor(props: NotebookEditorProps) {
             Save
           </button>
         )}
+        {props.onInterrupt && (
+          <button type="button" onClick={() => run("interrupt")} title="Interrupt the kernel (I I)">
+            Interrupt
+          </button>
+        )}
+        {props.onRestart && (
+          <button type="button" onClick={() => run("restart")} title="Restart the kernel (0 0)">
+            Restart
+          </button>
+        )}
         <button type="button" aria-expanded={showShortcuts} onClick={() => setShowShortcuts((s) => !s)}>
           Shortcuts
         </button>
         <span className="vt-ed-status" role="status">
           {state.mode === "edit" ? "Edit mode" : "Command mode"}
           {dirty ? " · unsaved changes" : ""}
+          {props.kernelState ? ` · kernel ${props.kernelState}` : ""}
         </span>
       </div>
       {showShortcuts && <ShortcutTable />}

@@ -495,3 +495,57 @@ test("Ctrl-S saves a new version; a second editor who saved on the same base cho
   await first.close();
   await second.close();
 });
+
+test("the kernel's state shows in the editor, Interrupt stops an endless loop and Restart forgets the variables", async () => {
+  const page = await browser.context.newPage();
+  await signIn(page, studio.app, "ada", PASSWORD);
+  workspace = await createWorkspace(page, "Controls");
+  const url = await upload(page, "loop.ipynb", {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: { kernelspec: { name: "python3", display_name: "Python 3", language: "python" } },
+    cells: [
+      {
+        cell_type: "code",
+        id: "loop",
+        metadata: {},
+        source: "n = 1\nwhile True:\n    pass",
+        execution_count: null,
+        outputs: [],
+      },
+      {
+        cell_type: "code",
+        id: "check",
+        metadata: {},
+        source: "print('n' in globals())",
+        execution_count: null,
+        outputs: [],
+      },
+    ],
+  });
+  await openEditor(page, url);
+  await page.locator('.vt-ed-cell[data-cell-id="loop"] .cm-content').click();
+  await page.keyboard.press("Control+Enter");
+  await status(page)
+    .getByText(/kernel busy/)
+    .waitFor({ timeout: 60_000 });
+  await page.getByRole("button", { name: "Interrupt" }).click();
+  await page
+    .locator('.vt-ed-cell[data-cell-id="loop"]')
+    .getByText("KeyboardInterrupt")
+    .first()
+    .waitFor({ timeout: 30_000 });
+  await status(page)
+    .getByText(/kernel idle/)
+    .waitFor();
+  const check = page.locator('.vt-ed-cell[data-cell-id="check"]');
+  await check.locator(".cm-content").click();
+  await page.keyboard.press("Control+Enter");
+  await check.getByText("True", { exact: true }).waitFor({ timeout: 30_000 });
+  await page.getByRole("button", { name: "Restart" }).click();
+  await page.getByText("The kernel restarted: its variables are gone.").waitFor({ timeout: 30_000 });
+  await check.locator(".cm-content").click();
+  await page.keyboard.press("Control+Enter");
+  await check.getByText("False", { exact: true }).waitFor({ timeout: 30_000 });
+  await page.close();
+});
