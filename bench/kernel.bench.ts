@@ -12,6 +12,7 @@
 //     and with a direct spawn (a fixture of this file, never used by the server), START_RUNS each, alternating.
 //   npm run bench:kernel    (RUNS=200 WARMUP=20 FLOOD_REPEATS=3 START_RUNS=20 by default; PARTS=rtt,flood,start
 //                            runs some parts only; STUDIO_NODE_OPTIONS=--cpu-prof profiles the studio)
+import { addUser, createWorkspace, signIn, upload } from "./studio-session.ts";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -94,11 +95,7 @@ interface Studio {
 
 async function startStudio(name: string, outputMb: number): Promise<Studio> {
   const dataDir = join(work, name);
-  const add = spawnSync(bin, ["user", "add", "bench", "--password-stdin", "--data-dir", dataDir], {
-    input: `${PASSWORD}\n`,
-    encoding: "utf8",
-  });
-  if (add.status !== 0) throw new Error(add.stderr);
+  addUser(dataDir, "bench", PASSWORD);
   const child = spawn(
     bin,
     [
@@ -124,35 +121,19 @@ async function startStudio(name: string, outputMb: number): Promise<Studio> {
       env: { ...process.env, NODE_OPTIONS: process.env.STUDIO_NODE_OPTIONS ?? "" },
     },
   );
-  const [, appOrigin, url] = await waitForLine(child, /app origin (\S+) \(listening on (http:\/\/[^)]+)\)/);
-  const signIn = await fetch(`${url}/api/session`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ username: "bench", password: PASSWORD }),
-  });
-  const cookie = (signIn.headers.get("set-cookie") ?? "").split(";")[0] as string;
-  const csrf = ((await signIn.json()) as { csrfToken: string }).csrfToken;
-  const auth = { cookie, "x-csrf-token": csrf };
-  const workspace = (
-    (await (
-      await fetch(`${url}/api/workspaces`, {
-        method: "POST",
-        headers: { ...auth, "content-type": "application/json" },
-        body: JSON.stringify({ name: "bench" }),
-      })
-    ).json()) as { id: string }
-  ).id;
+  const [, appOrigin, listening] = await waitForLine(child, /app origin (\S+) \(listening on (http:\/\/[^)]+)\)/);
+  const url = listening as string;
+  const session = await signIn(url, "bench", PASSWORD);
+  const { cookie, csrf } = session;
+  const auth = session.headers;
+  const workspace = await createWorkspace(url, session, "bench");
   const notebook = JSON.stringify({
     nbformat: 4,
     nbformat_minor: 5,
     metadata: { kernelspec: { name: "python3", display_name: "Python 3", language: "python" } },
     cells: [{ cell_type: "code", id: "c0", metadata: {}, execution_count: null, outputs: [], source: "1 + 1" }],
   });
-  const form = new FormData();
-  form.append("acknowledgment", "trusted-source-v1");
-  form.append("file", new Blob([notebook]), NOTEBOOK);
-  const up = await fetch(`${url}/api/workspaces/${workspace}/files`, { method: "POST", headers: auth, body: form });
-  if (up.status !== 201) throw new Error(`upload failed: ${up.status} ${await up.text()}`);
+  await upload(url, session, workspace, [{ path: NOTEBOOK, content: notebook }]);
   const started = await fetch(`${url}/api/workspaces/${workspace}/kernels`, {
     method: "POST",
     headers: { ...auth, "content-type": "application/json" },
