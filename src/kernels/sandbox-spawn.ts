@@ -1,3 +1,4 @@
+import { childrenByParent } from "./process-tree.ts";
 import { spawn, type ChildProcess } from "node:child_process";
 import { chownSync, closeSync, lstatSync, openSync, readdirSync, readFileSync, readlinkSync, statSync } from "node:fs";
 import { dirname, isAbsolute, join, normalize, relative } from "node:path";
@@ -411,17 +412,7 @@ function giveRuntimeDir(dir: string, uid: number): void {
 
 /** The host pid of the process that is pid 2 in the PID namespace below bwrap `bwrapPid`. */
 function findKernelPid(bwrapPid: number): number | undefined {
-  const children = new Map<number, number[]>();
-  for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(name)]);
-    } catch {
-      // Ended meanwhile.
-    }
-  }
+  const children = childrenByParent();
   const queue = [...(children.get(bwrapPid) ?? [])];
   while (queue.length > 0) {
     const pid = queue.shift()!;

@@ -5,6 +5,7 @@
  */
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { childrenByParent } from "./process-tree.ts";
 import { join } from "node:path";
 import { DEFAULT_SANDBOX_LIMITS, type SandboxLimits } from "./sandbox-limits.ts";
 import { spawnSandboxed, type SandboxNetwork, type SandboxedProcess } from "./sandbox-spawn.ts";
@@ -107,17 +108,7 @@ export function findings<T = Record<string, unknown>>(run: SandboxRun): T {
 
 /** Host pids whose parent chain leads to `root` (not including it). */
 export function descendantsOf(root: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(name)]);
-    } catch {
-      // Ended meanwhile.
-    }
-  }
+  const children = childrenByParent();
   const found: number[] = [];
   const queue = [...(children.get(root) ?? [])];
   while (queue.length > 0) {
