@@ -73,9 +73,13 @@ const HOSTILE: Record<string, string> = {
   "cells.ipynb": notebook(Array.from({ length: 20_000 }, (_, i) => code(`print(${i})`, [stream(`${i}\r`.repeat(8))]))),
 };
 
-/** Rosa's ordinary calls: her session, her workspaces, her files and her notebook's first screen. */
+/** Rosa's ordinary calls: her notebook's page, her session, her workspaces, her files and its first screen. */
 async function rosaCalls(): Promise<number> {
   const started = performance.now();
+  // Her notebook's page: the UI's own page, or 503 ui_not_built when the unit tests run before the UI is built.
+  const page = await send(rosa, `/w/${rosaWs}/f/mine.ipynb`);
+  const body = await page.text();
+  assert.ok(page.status === 200 || (page.status === 503 && body.includes("ui_not_built")), `page: ${page.status}`);
   for (const path of [
     "/healthz",
     "/api/session",
