@@ -18,6 +18,10 @@ export const StudioSettings = Type.Object(
     trustStatements: Type.Array(TrustStatement, {
       description: "the statements an upload may acknowledge; the last is current",
     }),
+    autosaveSeconds: Type.Integer({
+      minimum: 0,
+      description: "seconds between an editor's automatic saves of a notebook with changes; 0 when autosave is off",
+    }),
   },
   { description: "the studio's public settings" },
 );

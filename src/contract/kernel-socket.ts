@@ -53,6 +53,11 @@ export const ExecuteMessage = Type.Object(
     source: Source,
     /** Ids of the file's high-severity review findings the person confirmed (see review_required). */
     confirmFindings: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: MAX_CONFIRMED_FINDINGS })),
+    /**
+     * Whether an error in this cell aborts the runs queued after it in the kernel (Jupyter's `stop_on_error`), as
+     * JupyterLab asks for every cell: "run all" stops at the first failure. False by default.
+     */
+    stopOnError: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );

@@ -155,6 +155,31 @@ describe("a python3 kernel", () => {
     assert.equal(b.result.executionCount, a.result.executionCount! + 1);
   });
 
+  test("stopOnError: a failure aborts what was queued before it, and what is asked for after it runs", async () => {
+    const ran: string[] = [];
+    const queue = (code: string, stopOnError = true) =>
+      kernel.execute(code, { stopOnError, onEvent: (e) => e.type === "execute_input" && ran.push(code) });
+    const failing = queue("import time; time.sleep(0.3); 1/0");
+    const queuedBehind = [queue("print('not run')"), queue("print('nor this')", false)];
+    const [failed, ...aborted] = await Promise.all([failing, ...queuedBehind]);
+    assert.equal(failed.status, "error");
+    assert.deepEqual(
+      aborted.map((r) => [r.status, r.executionCount, r.outputs.length]),
+      [
+        ["aborted", null, 0],
+        ["aborted", null, 0],
+      ],
+    );
+    const after = await queue("print('after')");
+    assert.equal(after.status, "ok");
+    assert.equal(streamText(after.outputs, "stdout"), "after\n");
+    assert.deepEqual(ran, ["import time; time.sleep(0.3); 1/0", "print('after')"]);
+    // Without stopOnError a failure stops nothing.
+    const [plainFailure, next] = await Promise.all([queue("1/0", false), queue("print('runs')", false)]);
+    assert.equal(plainFailure.status, "error");
+    assert.equal(next.status, "ok");
+  });
+
   test("input() is refused: stdin is not supported", async () => {
     const { result } = await run(kernel, "input('name? ')");
     assert.equal(result.status, "error");
@@ -295,6 +320,17 @@ describe("a python3 kernel", () => {
     const error = result.outputs[0]!;
     assert.ok(error.output_type === "error" && error.ename === "NameError");
     assert.equal(result.executionCount, 1);
+  });
+
+  test("a restart aborts the executions queued for the old process", async () => {
+    const running = kernel.execute("import time; time.sleep(5)");
+    const queued = kernel.execute("print('queued before the restart')");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await kernel.restart();
+    assert.equal((await running).status, "dead");
+    assert.equal((await queued).status, "aborted");
+    const { result } = await run(kernel, "print('fresh')");
+    assert.equal(streamText(result.outputs, "stdout"), "fresh\n");
   });
 });
 

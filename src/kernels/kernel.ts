@@ -93,8 +93,9 @@ export interface ExecuteOptions {
   cellId?: string;
   onEvent?: (event: ExecutionEvent) => void;
   /**
-   * Default false. Executions are queued here, one at a time, so the caller decides whether a failure stops
-   * what follows; with true the kernel also aborts requests that reach it while it handles the failure.
+   * Default false. With true, an error in this execution aborts every execution queued here before the error
+   * (each ends with status "aborted", never sent), as a kernel aborts its queue under Jupyter's `stop_on_error`;
+   * executions asked for after it run as usual. The kernel also gets `stop_on_error` for what reaches it meanwhile.
    */
   stopOnError?: boolean;
 }
@@ -165,6 +166,12 @@ export class Kernel extends EventEmitter {
   #channels?: KernelChannels;
   #execution?: RunningExecution;
   #queue: Promise<unknown> = Promise.resolve();
+  /**
+   * Moves on when queued executions must not run: after an execution with stopOnError fails, and at a restart
+   * (what was queued for the old process is not run in the new one). An execution queued under an older value
+   * ends "aborted".
+   */
+  #queueEpoch = 0;
   #heartbeatTimer?: NodeJS.Timeout;
   #missedBeats = 0;
   #stderrTail = "";
@@ -605,7 +612,13 @@ export class Kernel extends EventEmitter {
    * the outputs kept. A dead kernel gives status "dead" with kernel_died and the outputs already received.
    */
   execute(code: string, options: ExecuteOptions = {}): Promise<ExecutionResult> {
-    const run = this.#queue.then(() => this.#execute(code, options));
+    const epoch = this.#queueEpoch;
+    const run = this.#queue.then(async (): Promise<ExecutionResult> => {
+      if (epoch !== this.#queueEpoch) return { status: "aborted", executionCount: null, outputs: [], truncated: false };
+      const result = await this.#execute(code, options);
+      if (options.stopOnError && result.status === "error") this.#queueEpoch += 1;
+      return result;
+    });
     this.#queue = run.catch(() => undefined);
     return run;
   }
@@ -685,6 +698,7 @@ export class Kernel extends EventEmitter {
 
   /** Stops the process (shutdown_request with restart, else kill) and starts a fresh one with a new key. */
   async restart(): Promise<void> {
+    this.#queueEpoch += 1;
     this.#setState("restarting");
     await this.#stopProcess(true);
     this.#comms.clear();

@@ -65,6 +65,8 @@ export interface ServerConfig {
   kernelsPerServer: number;
   /** Minutes a kernel may sit idle before it is shut down; 0 keeps idle kernels. */
   kernelIdleMinutes: number;
+  /** Seconds between an editor's automatic saves of a notebook with changes; 0 saves only when asked. */
+  autosaveSeconds: number;
   /** Each kernel's sandbox limits (src/kernels/sandbox-limits.ts, docs/kernel-sandbox.md). */
   kernelLimits: SandboxLimits;
   /** Output one cell's run may keep, in MiB; past it outputs are cut with a note. */
@@ -322,6 +324,13 @@ export const SETTINGS: readonly Setting[] = [
     help: "minutes a kernel may sit idle before it is shut down; 0 keeps them",
   },
   {
+    key: "autosaveSeconds",
+    flag: "--autosave-seconds",
+    env: "VITRINE_AUTOSAVE_SECONDS",
+    default: "30",
+    help: "seconds between an editor's automatic saves of a notebook with changes; 0 turns autosave off",
+  },
+  {
     key: "kernelMemoryMb",
     flag: "--kernel-memory-mb",
     env: "VITRINE_KERNEL_MEMORY_MB",
@@ -524,6 +533,7 @@ export function loadConfig(
     kernelsPerUser: integer("kernelsPerUser", 1, 10_000),
     kernelsPerServer: integer("kernelsPerServer", 1, 100_000),
     kernelIdleMinutes: integer("kernelIdleMinutes", 0, 365 * 24 * 60),
+    autosaveSeconds: integer("autosaveSeconds", 0, 24 * 3600),
     kernelLimits: {
       memoryMb: integer("kernelMemoryMb", 64, 1024 * 1024),
       cpuSeconds: integer("kernelCpuSeconds", 1, 365 * 24 * 3600),

@@ -290,7 +290,11 @@ class KernelConnection {
     this.#send({ type: "queued", ...base });
     // Not awaited: the page may interrupt, complete or queue more while this runs.
     void managed.kernel
-      .execute(message.source, { cellId: message.cellId, onEvent: (event) => this.#forward(base, event) })
+      .execute(message.source, {
+        cellId: message.cellId,
+        stopOnError: message.stopOnError === true,
+        onEvent: (event) => this.#forward(base, event),
+      })
       .then((result) => {
         this.#send({
           type: "done",

@@ -93,6 +93,8 @@ export interface KernelSessionOptions {
 export interface RunOptions {
   /** Ids of the file's high-severity findings the person confirmed (after a review_required). */
   confirmFindings?: string[];
+  /** An error in this cell aborts the runs queued after it in the kernel (Jupyter's `stop_on_error`). */
+  stopOnError?: boolean;
 }
 
 /** What a run goes through. Terminal: done, review_required, connection_lost, failed. */
@@ -300,6 +302,7 @@ export class KernelSession {
       cellId,
       source,
       ...(options.confirmFindings ? { confirmFindings: options.confirmFindings } : {}),
+      ...(options.stopOnError ? { stopOnError: true } : {}),
     };
     const refusal = this.#refusal(true);
     if (refusal) {

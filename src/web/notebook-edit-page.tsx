@@ -3,8 +3,9 @@
 // the page's kernel session (kernel-session.ts), starting the kernel on the first run; outputs flow back into the
 // model as they arrive. A file whose review has high findings shows them first, and runs only once confirmed.
 import { useEffect, useMemo, useRef, useState } from "react";
-import type { RunFinding } from "../contract/kernel-socket.ts";
-import { KernelSession, type CellRun } from "./kernel-session.ts";
+import type { StudioSettings } from "../contract/api-public.ts";
+import type { ConnectionState } from "./kernel-session.ts";
+import { NotebookRunner, type RunConfirmation } from "./notebook-runner.ts";
 import { ApiError, apiRequest } from "./api-client.ts";
 import { fileApiHref, workspaceApiHref } from "../contract/addresses.ts";
 import type { CreatedFile, FileDetails, SavedFile } from "../contract/api-files.ts";
@@ -26,12 +27,6 @@ export interface NotebookEditPageProps {
   onLink(href: string): void;
 }
 
-/** A run the person must confirm: the file's high findings, and the cell to run once they do. */
-interface Confirmation {
-  findings: RunFinding[];
-  cellId: string;
-}
-
 export default function NotebookEditPage({
   workspaceId,
   baseVersion,
@@ -50,7 +45,7 @@ export default function NotebookEditPage({
     }
   }, [bytes, fileName]);
   const [notice, setNotice] = useState<string | null>(null);
-  const [confirmation, setConfirmation] = useState<Confirmation | null>(null);
+  const [confirmation, setConfirmation] = useState<RunConfirmation | null>(null);
   const [kernelState, setKernelState] = useState<string | null>(null);
   /** Someone else saved since this editor's base: the person chooses what happens to their changes. */
   const [conflict, setConflict] = useState<string | null>(null);
@@ -71,8 +66,11 @@ export default function NotebookEditPage({
   const newestVersion = async (): Promise<number> =>
     (await apiRequest<FileDetails>("GET", fileApiHref(workspaceId, fileName))).versions[0]?.version ?? 1;
 
-  /** Stores the notebook as a new version based on `on` (the editor's base unless the person chose to overwrite). */
-  const save = async (model: NotebookEditModel, on?: number) => {
+  /**
+   * Stores the notebook as a new version based on `on` (the editor's base unless the person chose to overwrite).
+   * An autosave says so in its notice.
+   */
+  const save = async (model: NotebookEditModel, on?: number, how: "asked" | "autosave" = "asked") => {
     if (saving.current) return;
     saving.current = true;
     try {
@@ -85,7 +83,9 @@ export default function NotebookEditPage({
       savedOn.current = saved.version;
       model.markSaved(savePoint);
       setConflict(null);
-      setNotice(`Saved as version ${saved.version}.`);
+      setNotice(
+        `${how === "autosave" ? "Autosaved" : "Saved"} as version ${saved.version} at ${new Date().toLocaleTimeString()}.`,
+      );
     } catch (error) {
       if (error instanceof ApiError && error.code === "version_conflict") setConflict(error.message);
       else setNotice(`Not saved: ${error instanceof Error ? error.message : String(error)}`);
@@ -110,65 +110,51 @@ export default function NotebookEditPage({
       setNotice(`Not saved: ${error instanceof Error ? error.message : String(error)}`);
     }
   };
-  const session = useRef<KernelSession | null>(null);
-  const kernel = useRef<Promise<string> | null>(null);
-  const runs = useRef(new Map<string, CellRun>());
-  useEffect(() => () => session.current?.close(), []);
-
-  const sessionOf = (model: NotebookEditModel): KernelSession => {
-    if (session.current) return session.current;
-    const opened = new KernelSession({ workspace: workspaceId });
-    opened.outputs.onChange((cellId) => {
-      if (model.indexOf(cellId) < 0) return;
-      model.setOutputs(cellId, opened.outputs.outputs(cellId), runs.current.get(cellId)?.executionCount ?? undefined);
+  const [connection, setConnection] = useState<ConnectionState | null>(null);
+  // The runner lives as long as the page's notebook (made in an effect, so that a remount gets a fresh one).
+  const [runner, setRunner] = useState<NotebookRunner | null>(null);
+  useEffect(() => {
+    if ("error" in read) return;
+    const made = new NotebookRunner({
+      workspace: workspaceId,
+      fileName,
+      model: read.model,
+      events: {
+        notice: setNotice,
+        confirm: setConfirmation,
+        kernelState: (status) => setKernelState(status.reason ? `${status.state} (${status.reason})` : status.state),
+        connection: setConnection,
+      },
     });
-    session.current = opened;
-    return opened;
-  };
+    setRunner(made);
+    // A kernel already running for the file (another tab, a reload): its state shows, and it can be interrupted.
+    made.joinRunning().catch(() => undefined);
+    return () => made.close();
+    // A rename of the open file is told to the runner (runner.fileName), not a reason for a new one.
+  }, [read, workspaceId]);
 
-  /** The file's running kernel, or a new one: started once, on the first run. */
-  const kernelOf = (opened: KernelSession): Promise<string> => {
-    kernel.current ??= (async () => {
-      const running = (await opened.kernels()).find((k) => k.path === fileName && k.state !== "dead");
-      let id = running?.id;
-      if (!id) {
-        setKernelState("starting");
-        id = (await opened.startKernel(fileName)).id;
-      }
-      opened.watch(id, (status) => setKernelState(status.reason ? `${status.state} (${status.reason})` : status.state));
-      return id;
-    })().catch((error: unknown) => {
-      kernel.current = null;
-      throw error;
-    });
-    return kernel.current;
-  };
-
-  const run = async (model: NotebookEditModel, cellId: string, confirmFindings?: string[]) => {
-    const index = model.indexOf(cellId);
-    if (index < 0) return;
-    const cell = model.cells[index];
-    if (!cell || cell.cell_type !== "code") return;
-    const opened = sessionOf(model);
-    let kernelId: string;
-    try {
-      kernelId = await kernelOf(opened);
-    } catch (error) {
-      setNotice(`The kernel could not start: ${error instanceof Error ? error.message : String(error)}`);
-      return;
-    }
-    const source = cell.source;
-    const started = opened.runCell(kernelId, fileName, cellId, source, confirmFindings ? { confirmFindings } : {});
-    runs.current.set(cellId, started);
-    started.on((event, which) => {
-      if (event.type === "review_required") setConfirmation({ findings: event.findings, cellId });
-      else if (event.type === "error") setNotice(`Cell ${model.indexOf(cellId) + 1}: ${event.message}`);
-      else if (event.type === "connection_lost")
-        setNotice(`The connection was lost: cell ${model.indexOf(cellId) + 1} may still be running.`);
-      else if (event.type === "execute_input" || event.type === "done")
-        model.setOutputs(cellId, opened.outputs.outputs(cellId), which.executionCount);
-    });
-  };
+  // Autosave: a notebook with changes is saved every `autosaveSeconds` (the studio's setting), unless a conflict
+  // waits for the person's choice.
+  const [autosaveSeconds, setAutosaveSeconds] = useState<number | null>(null);
+  useEffect(() => {
+    let live = true;
+    apiRequest<StudioSettings>("GET", "/api/config")
+      .then((settings) => live && setAutosaveSeconds(settings.autosaveSeconds))
+      .catch(() => live && setAutosaveSeconds(0));
+    return () => {
+      live = false;
+    };
+  }, []);
+  const conflictOpen = useRef(false);
+  conflictOpen.current = conflict !== null;
+  useEffect(() => {
+    if ("error" in read || !autosaveSeconds) return;
+    const timer = setInterval(() => {
+      if (read.model.dirty && !conflictOpen.current) void save(read.model, undefined, "autosave");
+    }, autosaveSeconds * 1000);
+    return () => clearInterval(timer);
+    // save reads its state through refs.
+  }, [read, autosaveSeconds]);
 
   if ("error" in read) {
     return (
@@ -182,6 +168,13 @@ export default function NotebookEditPage({
       {notice && (
         <p className="vt-notice" role="status">
           {notice}
+        </p>
+      )}
+      {(connection === "disconnected" || connection === "signed_out") && (
+        <p className="vt-notice vt-connection-lost" role="alert">
+          {connection === "signed_out"
+            ? "The session ended: sign in again to run cells. Your changes stay in this page until you save."
+            : "The connection to the studio was lost. Reconnecting… Cells that were running may still run; nothing is sent twice."}
         </p>
       )}
       {conflict && (
@@ -209,11 +202,10 @@ export default function NotebookEditPage({
           <button
             type="button"
             onClick={() => {
-              const { findings, cellId } = confirmation;
+              const { findings, cellIds } = confirmation;
               setConfirmation(null);
-              void run(
-                read.model,
-                cellId,
+              void runner?.run(
+                cellIds,
                 findings.map((f) => f.id),
               );
             }}
@@ -232,29 +224,27 @@ export default function NotebookEditPage({
         frameShellUrl={frameShellUrl}
         urls={urls}
         onLink={onLink}
-        onRun={(cell) => void run(read.model, cell.id)}
+        onRun={(cellIds) => void runner?.run(cellIds)}
+        runStates={runner?.runStates}
         onSave={() => void save(read.model)}
         kernelState={kernelState}
-        onInterrupt={() => {
-          const running = kernel.current;
-          if (running && session.current)
-            void running
-              .then((id) => session.current?.interrupt(id))
-              .catch((error: unknown) =>
-                setNotice(`Not interrupted: ${error instanceof Error ? error.message : String(error)}`),
-              );
-        }}
-        onRestart={() => {
-          const running = kernel.current;
-          if (running && session.current)
-            void running
-              .then((id) => session.current?.restart(id))
-              .then(() => setNotice("The kernel restarted: its variables are gone."))
-              .catch((error: unknown) =>
-                setNotice(`Not restarted: ${error instanceof Error ? error.message : String(error)}`),
-              );
-        }}
+        onInterrupt={() =>
+          void runner?.interrupt().catch((error: unknown) => setNotice(`Not interrupted: ${messageOf(error)}`))
+        }
+        onRestart={() =>
+          void runner
+            ?.restart()
+            .then(() => setNotice("The kernel restarted: its variables are gone."))
+            .catch((error: unknown) => setNotice(`Not restarted: ${messageOf(error)}`))
+        }
+        onRestartAndRunAll={() =>
+          void runner?.restartAndRunAll().catch((error: unknown) => setNotice(`Not restarted: ${messageOf(error)}`))
+        }
       />
     </article>
   );
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -1,12 +1,14 @@
 // The notebook editor: the model's cells (notebook-edit-model.ts) with a CodeMirror editor each near the
 // viewport (cell-editor.ts) and highlighted text elsewhere, the selection and the mode, JupyterLab's keys
-// (notebook-keys.ts) and a toolbar. Outputs and rendered markdown are drawn by the reading path
-// (cell-rendering.ts), so active outputs stay in sandboxed frames. Running a cell is the page's business: the
-// editor calls `onRun` for each code cell to run, and the page feeds outputs back with model.setOutputs.
+// (notebook-keys.ts), a toolbar and menus. Outputs and rendered markdown are drawn by the reading path
+// (cell-rendering.ts), so active outputs stay in sandboxed frames. Running cells is the page's business: the
+// editor calls `onRun` with the cells to run, the page feeds outputs back with model.setOutputs, and each code
+// cell shows its latest run from `runStates` (queued, running, done, failed, with its times).
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import { highlightCode } from "../render/highlight.ts";
 import { notebookLanguage } from "../render/plan.ts";
 import { CellEditor, EditorProximity, editorLanguage, type EditorLanguage } from "./cell-editor.ts";
+import { describeRun, type CellRunStates } from "./cell-run-states.ts";
 import { drawMarkdown, drawOneOutput, drawOutputs, type CellRenderContext } from "./cell-rendering.ts";
 import type { Output } from "../notebook/types.ts";
 import { loadMarkdown } from "./markdown-module.ts";
@@ -23,8 +25,14 @@ export interface NotebookEditorProps {
   urls: UrlChecker;
   /** A person clicked a link in markdown or an output frame. */
   onLink(href: string): void;
-  /** Runs a code cell (the page sends it to the kernel and feeds the outputs back to the model). */
-  onRun(cell: EditCell): void;
+  /**
+   * Runs cells, in order: the page sends the code cells to the kernel (stopping at the first error when there are
+   * several) and renders the markdown ones. Absent for a person who may not run code.
+   */
+  onRun?(cellIds: string[]): void;
+  /** Each code cell's latest run, shown beside it. */
+  runStates?: CellRunStates;
+  onRestartAndRunAll?(): void;
   onSave?(): void;
   onRestart?(): void;
   onInterrupt?(): void;
@@ -73,11 +81,10 @@ export function NotebookEditor(props: NotebookEditorProps) {
   );
 
   const runCells = useCallback(
-    (cells: EditCell[]) => {
-      for (const cell of cells) {
-        if (cell.cell_type === "code") latest.current.onRun(cell);
-        else model.markRun(cell.id);
-      }
+    (cells: readonly EditCell[]) => {
+      const onRun = latest.current.onRun;
+      if (onRun) onRun(cells.map((cell) => cell.id));
+      else for (const cell of cells) model.markRun(cell.id);
     },
     [model],
   );
@@ -155,6 +162,18 @@ export function NotebookEditor(props: NotebookEditorProps) {
           return latest.current.onRestart?.();
         case "interrupt":
           return latest.current.onInterrupt?.();
+        case "run-all":
+          return runCells(model.cells);
+        case "run-above":
+          return runCells(model.cells.slice(0, model.state.active));
+        case "run-below":
+          return runCells(model.cells.slice(model.state.active));
+        case "restart-and-run-all":
+          return latest.current.onRestartAndRunAll?.();
+        case "clear-outputs":
+          return model.clearOutputs();
+        case "clear-all-outputs":
+          return model.clearOutputs(true);
       }
     },
     [model, runCells],
@@ -208,9 +227,19 @@ export function NotebookEditor(props: NotebookEditorProps) {
       aria-label={`Notebook editor, ${state.mode} mode`}
     >
       <div className="vt-ed-toolbar" role="toolbar" aria-label="Notebook">
-        <button type="button" onClick={() => run("run")} title="Run the selected cells (Ctrl Enter)">
-          ▶ Run
-        </button>
+        <EditorMenus
+          onCommand={run}
+          canRun={props.onRun !== undefined}
+          canRestart={props.onRestart !== undefined}
+          canUndo={model.canUndo}
+          canRedo={model.canRedo}
+          canPaste={model.clipboard.length > 0}
+        />
+        {props.onRun && (
+          <button type="button" onClick={() => run("run")} title="Run the selected cells (Ctrl Enter)">
+            ▶ Run
+          </button>
+        )}
         <button type="button" onClick={() => run("insert-above")} title="Insert a cell above (A)">
           + Above
         </button>
@@ -264,9 +293,6 @@ export function NotebookEditor(props: NotebookEditorProps) {
             <option value="raw">Raw</option>
           </select>
         </label>
-        <button type="button" onClick={() => model.clearOutputs()} title="Clear the selected cells' outputs">
-          Clear outputs
-        </button>
         {props.onSave && (
           <button type="button" onClick={() => run("save")} title="Save (Ctrl S)">
             Save
@@ -308,10 +334,105 @@ export function NotebookEditor(props: NotebookEditorProps) {
             editors={editors.current}
             proximity={proximity}
             context={context}
+            runStates={props.runStates}
           />
         ))}
       </div>
     </div>
+  );
+}
+
+interface MenuItem {
+  command: NotebookCommand;
+  label: string;
+  keys?: string;
+  disabled?: boolean;
+}
+
+/** The editor's menus (Edit, Run, Kernel): every command, with its keys, for those who do not know them. */
+function EditorMenus(props: {
+  onCommand(command: NotebookCommand): void;
+  canRun: boolean;
+  canRestart: boolean;
+  canUndo: boolean;
+  canRedo: boolean;
+  canPaste: boolean;
+}) {
+  const menus: { name: string; items: MenuItem[] }[] = [
+    {
+      name: "Edit",
+      items: [
+        { command: "undo", label: "Undo cell operation", keys: "Z", disabled: !props.canUndo },
+        { command: "redo", label: "Redo cell operation", keys: "Shift Z", disabled: !props.canRedo },
+        { command: "cut", label: "Cut cells", keys: "X" },
+        { command: "copy", label: "Copy cells", keys: "C" },
+        { command: "paste-below", label: "Paste cells below", keys: "V", disabled: !props.canPaste },
+        { command: "paste-above", label: "Paste cells above", keys: "Shift V", disabled: !props.canPaste },
+        { command: "delete", label: "Delete cells", keys: "D D" },
+        { command: "insert-above", label: "Insert cell above", keys: "A" },
+        { command: "insert-below", label: "Insert cell below", keys: "B" },
+        { command: "split", label: "Split cell at the cursor", keys: "Ctrl Shift -" },
+        { command: "merge", label: "Merge selected cells", keys: "Shift M" },
+        { command: "move-up", label: "Move cells up", keys: "Ctrl Shift ↑" },
+        { command: "move-down", label: "Move cells down", keys: "Ctrl Shift ↓" },
+        { command: "select-all", label: "Select all cells", keys: "Ctrl A" },
+        { command: "clear-outputs", label: "Clear outputs of selected cells" },
+        { command: "clear-all-outputs", label: "Clear all outputs" },
+      ],
+    },
+    ...(props.canRun
+      ? [
+          {
+            name: "Run",
+            items: [
+              { command: "run", label: "Run selected cells", keys: "Ctrl Enter" },
+              { command: "run-and-select-next", label: "Run and select next", keys: "Shift Enter" },
+              { command: "run-and-insert-below", label: "Run and insert below", keys: "Alt Enter" },
+              { command: "run-above", label: "Run cells above" },
+              { command: "run-below", label: "Run selected cell and below" },
+              { command: "run-all", label: "Run all cells" },
+            ] satisfies MenuItem[],
+          },
+        ]
+      : []),
+    ...(props.canRestart
+      ? [
+          {
+            name: "Kernel",
+            items: [
+              { command: "interrupt", label: "Interrupt the kernel", keys: "I I" },
+              { command: "restart", label: "Restart the kernel", keys: "0 0" },
+              { command: "restart-and-run-all", label: "Restart and run all cells" },
+            ] satisfies MenuItem[],
+          },
+        ]
+      : []),
+  ];
+  return (
+    <>
+      {menus.map((menu) => (
+        <details className="vt-ed-menu" key={menu.name}>
+          <summary>{menu.name}</summary>
+          <div className="vt-ed-menu-items" role="menu" aria-label={menu.name}>
+            {menu.items.map((item) => (
+              <button
+                type="button"
+                role="menuitem"
+                key={item.command}
+                disabled={item.disabled}
+                onClick={(event) => {
+                  event.currentTarget.closest("details")?.removeAttribute("open");
+                  props.onCommand(item.command);
+                }}
+              >
+                <span>{item.label}</span>
+                {item.keys && <kbd>{item.keys}</kbd>}
+              </button>
+            ))}
+          </div>
+        </details>
+      ))}
+    </>
   );
 }
 
@@ -355,6 +476,7 @@ interface EditorCellProps {
   editors: EditorRegistry;
   proximity: EditorProximity;
   context: CellRenderContext | null;
+  runStates: CellRunStates | undefined;
 }
 
 const EditorCell = memo(function EditorCell(props: EditorCellProps) {
@@ -370,8 +492,6 @@ const EditorCell = memo(function EditorCell(props: EditorCellProps) {
   useLayoutEffect(() => {
     if (active) section.current?.scrollIntoView({ block: "nearest" });
   }, [active]);
-  const prompt =
-    cell.cell_type === "code" ? `[${cell.execution_count === null ? " " : String(cell.execution_count)}]:` : "";
 
   const onMouseDown = (event: React.MouseEvent) => {
     const i = model.indexOf(cell.id);
@@ -394,7 +514,9 @@ const EditorCell = memo(function EditorCell(props: EditorCellProps) {
     >
       <div className="vt-ed-input">
         <div className="vt-prompt vt-ed-prompt" aria-hidden="true">
-          {prompt}
+          {cell.cell_type === "code" && (
+            <CellPrompt cellId={cell.id} executionCount={cell.execution_count} runStates={props.runStates} />
+          )}
         </div>
         {showSource ? (
           <CellSource
@@ -411,12 +533,48 @@ const EditorCell = memo(function EditorCell(props: EditorCellProps) {
           <RenderedMarkdown cell={cell} index={index} context={props.context} />
         )}
       </div>
+      {cell.cell_type === "code" && props.runStates && <RunStatus cellId={cell.id} runStates={props.runStates} />}
       {cell.cell_type === "code" && cell.outputs.length > 0 && (
         <Outputs cell={cell} index={index} context={props.context} />
       )}
     </section>
   );
 });
+
+const NO_STATES = { subscribe: () => () => undefined, get: () => undefined };
+
+/** `[3]:` once run, `[*]:` while queued or running (as JupyterLab), `[ ]:` before. */
+function CellPrompt(props: { cellId: string; executionCount: number | null; runStates: CellRunStates | undefined }) {
+  const states = props.runStates ?? NO_STATES;
+  const status = useSyncExternalStore(
+    useCallback((listener) => states.subscribe(listener), [states]),
+    () => states.get(props.cellId),
+  );
+  const busy = status?.phase === "queued" || status?.phase === "running";
+  return <>{`[${busy ? "*" : props.executionCount === null ? " " : String(props.executionCount)}]:`}</>;
+}
+
+/** The cell's latest run in words, its time counting while it runs. */
+function RunStatus(props: { cellId: string; runStates: CellRunStates }) {
+  const states = props.runStates;
+  const status = useSyncExternalStore(
+    useCallback((listener) => states.subscribe(listener), [states]),
+    () => states.get(props.cellId),
+  );
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (status?.phase !== "running") return;
+    setNow(Date.now());
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [status]);
+  if (!status) return null;
+  return (
+    <div className={`vt-ed-run vt-ed-run-${status.phase}`} data-run-phase={status.phase}>
+      {describeRun(status, Math.max(now, status.startedAt ?? status.queuedAt))}
+    </div>
+  );
+}
 
 interface CellSourceProps {
   cell: EditCell;

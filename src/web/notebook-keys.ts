@@ -32,7 +32,14 @@ export type NotebookCommand =
   | "split"
   | "save"
   | "restart"
-  | "interrupt";
+  | "interrupt"
+  // Menu commands with no default key in JupyterLab either.
+  | "run-all"
+  | "run-above"
+  | "run-below"
+  | "restart-and-run-all"
+  | "clear-outputs"
+  | "clear-all-outputs";
 
 export type KeyMode = "command" | "edit";
 

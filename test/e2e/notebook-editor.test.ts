@@ -467,7 +467,7 @@ test("Ctrl-S saves a new version; a second editor who saved on the same base cho
   };
   await type(first, "\nfirst = True");
   await first.keyboard.press("Control+s");
-  await first.getByText("Saved as version 2.").waitFor();
+  await first.getByText(/^Saved as version 2 at /).waitFor();
   assert.doesNotMatch(await status(first).innerText(), /unsaved/);
 
   await type(second, "\nsecond = True");

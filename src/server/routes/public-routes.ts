@@ -35,6 +35,7 @@ export const publicRoutes: StudioRoutePlugin = async (app, { studio }) => {
     async () => ({
       contentOrigin: config.contentUrl.origin,
       trustStatements: Object.entries(TRUST_STATEMENTS).map(([id, text]) => ({ id, text })),
+      autosaveSeconds: config.autosaveSeconds,
     }),
   );
 
