@@ -286,6 +286,29 @@ test("a file with high-severity findings runs only once the person confirms them
     (m): m is Extract<ServerMessage, { type: "review_required" }> => m.type === "review_required" && m.id === "first",
   );
   assert.ok(required.findings.length > 0);
+  // Cancel at the prompt is recorded too, with the findings the person saw; nothing runs.
+  page.send({
+    type: "decline_run",
+    id: "declined",
+    kernel: kernel.id,
+    path: "risky.ipynb",
+    findings: required.findings.map((f) => f.id),
+  });
+  await page.until(
+    (m): m is Extract<ServerMessage, { type: "declined" }> => m.type === "declined" && m.id === "declined",
+  );
+  const declined = await t.studio.db
+    .selectFrom("audit_events")
+    .select("details")
+    .where("event", "=", "run_review_declined")
+    .executeTakeFirstOrThrow();
+  assert.deepEqual(JSON.parse(declined.details), {
+    path: "risky.ipynb",
+    version: 1,
+    sha256: JSON.parse(declined.details).sha256,
+    findings: required.findings.map((f) => f.id),
+  });
+  assert.match(JSON.parse(declined.details).sha256, /^[0-9a-f]{64}$/);
   page.send({ ...ask, id: "partial", confirmFindings: required.findings.slice(1).map((f) => f.id) });
   await page.until(
     (m): m is Extract<ServerMessage, { type: "review_required" }> => m.type === "review_required" && m.id === "partial",

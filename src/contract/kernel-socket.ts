@@ -87,6 +87,21 @@ export const InspectMessage = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * The person chose not to run a file whose review came back with findings (the review prompt's "Cancel"): the
+ * server records the choice in the audit log, as it records a confirmation, and answers `declined`.
+ */
+export const DeclineRunMessage = Type.Object(
+  {
+    type: Type.Literal("decline_run"),
+    id: RequestId,
+    kernel: KernelId,
+    path: Type.String({ minLength: 1, maxLength: MAX_PATH_BYTES }),
+    findings: Type.Array(Type.String({ maxLength: 64 }), { maxItems: MAX_CONFIRMED_FINDINGS }),
+  },
+  { additionalProperties: false },
+);
+
 export const CommMessage = Type.Object(
   { type: Type.Literal("comm_msg"), id: RequestId, kernel: KernelId, commId: CommId, data: CommData },
   { additionalProperties: false },
@@ -111,6 +126,7 @@ export const ClientMessage = Type.Union([
   WatchMessage,
   CompleteMessage,
   InspectMessage,
+  DeclineRunMessage,
   CommMessage,
   CommCloseMessage,
 ]);
@@ -136,6 +152,7 @@ export type ServerMessage =
   | { type: "ready"; user: string }
   | { type: "status"; kernel: string; state: KernelStateName; reason?: string }
   | { type: "queued"; id: string; kernel: string; cellId: string }
+  | { type: "declined"; id: string; kernel: string }
   | { type: "execute_input"; id: string; kernel: string; cellId: string; executionCount: number }
   /** displayId: the output's display id (display_data or execute_result with transient.display_id), for updates. */
   | { type: "output"; id: string; kernel: string; cellId: string; output: NotebookOutput; displayId?: string }

@@ -37,6 +37,7 @@ export type AuditEventName =
   | "kernel_stopped"
   | "cell_executed"
   | "run_review_confirmed"
+  | "run_review_declined"
   | "kernel_network_changed";
 
 export async function recordAudit(

@@ -224,6 +224,13 @@ class KernelConnection {
         this.#send({ type: "inspect_reply", id: message.id, found: reply.found === true, data });
         return;
       }
+      case "decline_run": {
+        if (message.path !== managed.file)
+          throw new AppError(400, "wrong_file", `this kernel runs ${managed.file}, not ${message.path}`);
+        await kernels.recordDeclinedRun(access, message.path, message.findings, context);
+        this.#send({ type: "declined", id: message.id, kernel: managed.id });
+        return;
+      }
       case "comm_msg":
       case "comm_close": {
         if (!this.#comms.get(managed.id)?.has(message.commId))

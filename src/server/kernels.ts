@@ -291,6 +291,23 @@ export class StudioKernels {
     return [];
   }
 
+  /** Records that a person saw the file's review findings and chose not to run it. */
+  async recordDeclinedRun(
+    access: WorkspaceAccess,
+    path: string,
+    findings: readonly string[],
+    context: AuditContext,
+  ): Promise<void> {
+    const found = await fileVersion(this.#studio, access.id, path, undefined);
+    await recordAudit(
+      this.#studio.db,
+      context,
+      "run_review_declined",
+      { path: found.path, version: found.version, sha256: found.sha256, findings: [...findings] },
+      access.id,
+    );
+  }
+
   /** Shuts every kernel down and closes the egress proxy: the server is stopping. */
   async close(): Promise<void> {
     await this.#manager.shutdownAll();

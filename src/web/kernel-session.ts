@@ -197,7 +197,7 @@ export class CellRun {
 }
 
 interface Pending {
-  kind: "run" | "interrupt" | "restart" | "complete" | "inspect" | "comm";
+  kind: "run" | "interrupt" | "restart" | "decline" | "complete" | "inspect" | "comm";
   run?: CellRun;
   resolve?: (message: ServerMessage) => void;
   reject?: (error: KernelSessionError) => void;
@@ -322,6 +322,14 @@ export class KernelSession {
 
   async restart(kernelId: string): Promise<void> {
     await this.#request({ type: "restart", id: this.#nextId(), kernel: kernelId }, "restart");
+  }
+
+  /** Tells the server the person chose not to run the file after seeing its review findings (it is recorded). */
+  async declineRun(kernelId: string, path: string, findingIds: string[]): Promise<void> {
+    await this.#request(
+      { type: "decline_run", id: this.#nextId(), kernel: kernelId, path, findings: findingIds },
+      "decline",
+    );
   }
 
   async complete(kernelId: string, source: string, cursor: number): Promise<Completion> {
@@ -501,7 +509,8 @@ export class KernelSession {
       case "complete_reply":
       case "inspect_reply":
       case "interrupted":
-      case "restarted": {
+      case "restarted":
+      case "declined": {
         const pending = this.#pending.get(message.id);
         this.#pending.delete(message.id);
         pending?.resolve?.(message);

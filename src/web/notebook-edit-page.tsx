@@ -212,7 +212,13 @@ export default function NotebookEditPage({
           >
             Run anyway
           </button>{" "}
-          <button type="button" onClick={() => setConfirmation(null)}>
+          <button
+            type="button"
+            onClick={() => {
+              setConfirmation(null);
+              runner?.decline(confirmation).catch((error: unknown) => setNotice(`Not recorded: ${messageOf(error)}`));
+            }}
+          >
             Cancel
           </button>
         </section>

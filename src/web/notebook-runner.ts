@@ -157,6 +157,17 @@ export class NotebookRunner {
     }
   }
 
+  /** The person chose not to run the batch after seeing the findings: the server records it. */
+  async decline(confirmation: RunConfirmation): Promise<void> {
+    const id = await this.#kernel;
+    if (id)
+      await this.session.declineRun(
+        id,
+        this.fileName,
+        confirmation.findings.map((f) => f.id),
+      );
+  }
+
   /** Runs every cell. */
   runAll(): Promise<void> {
     return this.run(this.#model.cells.map((c) => c.id));

