@@ -305,6 +305,22 @@ test("dirty follows the saved version, and undoing back to it is clean again", (
   assert.equal(m.dirty, true);
 });
 
+test("metadata (the kernel chosen) is a change until saved, and a save marks only the metadata it sent", () => {
+  const m = model([code("a", "1")]);
+  const python = { kernelspec: { name: "python3", display_name: "Python 3", language: "python" } };
+  m.setMetadata(python);
+  assert.equal(m.dirty, true);
+  assert.deepEqual(m.toNotebook().metadata, python);
+  const { json, savePoint } = m.saveRequest();
+  assert.deepEqual((JSON.parse(json) as { metadata: unknown }).metadata, python);
+  const other = { kernelspec: { name: "ir", display_name: "R", language: "R" } };
+  m.setMetadata(other);
+  m.markSaved(savePoint);
+  assert.equal(m.dirty, true, "chosen while the save was under way: still unsaved");
+  m.markSaved(m.saveRequest().savePoint);
+  assert.equal(m.dirty, false);
+});
+
 test("a save marks saved only what it sent: text typed while it was under way stays unsaved", () => {
   const m = model([code("a", "1")]);
   m.setSource("a", "1 + 1");

@@ -86,6 +86,10 @@ export class NotebookEditModel {
   private clipboardCells: readonly EditCell[] = [];
   private saved: readonly EditCell[];
   private readonly notebookMeta: { nbformat_minor: number; metadata: JsonObject };
+  /** The notebook's metadata as last saved (or loaded): compared by identity, since it is replaced, never changed. */
+  private savedMetadata: JsonObject;
+  /** The metadata each save request saved, by its save point. */
+  private readonly metadataOfSavePoint = new WeakMap<readonly EditCell[], JsonObject>();
 
   constructor(notebook: Notebook, options: EditModelOptions = {}) {
     this.newIdSource = options.newId ?? randomCellId;
@@ -104,6 +108,7 @@ export class NotebookEditModel {
     if (cells.length === 0) cells.push(this.blankCell("code", taken));
     this.current = { cells, active: 0, anchor: 0, mode: "command", editingMarkdown: new Set() };
     this.saved = cells;
+    this.savedMetadata = this.notebookMeta.metadata;
   }
 
   // ---- reading ----
@@ -157,6 +162,7 @@ export class NotebookEditModel {
   /** Whether the cells differ from the version last saved (or loaded). */
   get dirty(): boolean {
     const cells = this.current.cells;
+    if (this.notebookMeta.metadata !== this.savedMetadata) return true;
     if (cells.length !== this.saved.length) return true;
     for (let i = 0; i < cells.length; i++) {
       const a = cells[i] as EditCell;
@@ -436,6 +442,19 @@ export class NotebookEditModel {
     return true;
   }
 
+  /** The notebook's metadata (kernelspec, language_info...). */
+  get metadata(): JsonObject {
+    return this.notebookMeta.metadata;
+  }
+
+  /** Replaces the notebook's metadata (the kernel chosen for it, say). Not an operation: undo leaves it. */
+  setMetadata(metadata: JsonObject): void {
+    this.notebookMeta.metadata = metadata;
+    // A new state object, so that views comparing states draw again.
+    this.current = { ...this.current };
+    this.emit();
+  }
+
   // ---- saving ----
 
   /** The notebook as the server stores it: nbformat 4.5 or later, every cell with its id. */
@@ -458,13 +477,16 @@ export class NotebookEditModel {
    * `markSaved` once the server has stored them. Text typed while the save was under way stays unsaved.
    */
   saveRequest(): { json: string; savePoint: readonly EditCell[] } {
-    const savePoint = this.current.cells;
+    // A save point of its own even when the cells did not change, so that it names the metadata it saved.
+    const savePoint = [...this.current.cells];
+    this.metadataOfSavePoint.set(savePoint, this.notebookMeta.metadata);
     return { json: this.serialize(), savePoint };
   }
 
   /** The cells of `savePoint` (by default the current ones) are the stored version now: `dirty` compares with them. */
   markSaved(savePoint: readonly EditCell[] = this.current.cells): void {
     this.saved = savePoint;
+    this.savedMetadata = this.metadataOfSavePoint.get(savePoint) ?? this.notebookMeta.metadata;
     this.emit();
   }
 

@@ -3,6 +3,7 @@
 // the page's kernel session (kernel-session.ts), starting the kernel on the first run; outputs flow back into the
 // model as they arrive. A file whose review has high findings shows them first, and runs only once confirmed.
 import { useEffect, useMemo, useRef, useState } from "react";
+import type { KernelSpecInfo } from "../contract/api-kernels.ts";
 import type { StudioSettings } from "../contract/api-public.ts";
 import type { ConnectionState } from "./kernel-session.ts";
 import { NotebookRunner, type RunConfirmation } from "./notebook-runner.ts";
@@ -111,6 +112,7 @@ export default function NotebookEditPage({
     }
   };
   const [connection, setConnection] = useState<ConnectionState | null>(null);
+  const [kernelspecs, setKernelspecs] = useState<KernelSpecInfo[] | null>(null);
   // The runner lives as long as the page's notebook (made in an effect, so that a remount gets a fresh one).
   const [runner, setRunner] = useState<NotebookRunner | null>(null);
   useEffect(() => {
@@ -127,6 +129,10 @@ export default function NotebookEditPage({
       },
     });
     setRunner(made);
+    made.session
+      .kernelspecs()
+      .then((list) => setKernelspecs(list.available ? list.kernelspecs : []))
+      .catch(() => setKernelspecs(null));
     // A kernel already running for the file (another tab, a reload): its state shows, and it can be interrupted.
     made.joinRunning().catch(() => undefined);
     return () => made.close();
@@ -234,6 +240,15 @@ export default function NotebookEditPage({
         runStates={runner?.runStates}
         onSave={() => void save(read.model)}
         kernelState={kernelState}
+        {...(kernelspecs && kernelspecs.length > 0
+          ? {
+              kernelspecs,
+              onChooseKernel: (spec: KernelSpecInfo) =>
+                void runner
+                  ?.chooseKernel(spec)
+                  .catch((error: unknown) => setNotice(`The kernel was not changed: ${messageOf(error)}`)),
+            }
+          : {})}
         onInterrupt={() =>
           void runner?.interrupt().catch((error: unknown) => setNotice(`Not interrupted: ${messageOf(error)}`))
         }

@@ -10,6 +10,7 @@ import { notebookLanguage } from "../render/plan.ts";
 import { CellEditor, EditorProximity, editorLanguage, type EditorLanguage } from "./cell-editor.ts";
 import { describeRun, type CellRunStates } from "./cell-run-states.ts";
 import { drawMarkdown, drawOneOutput, drawOutputs, type CellRenderContext } from "./cell-rendering.ts";
+import type { KernelSpecInfo } from "../contract/api-kernels.ts";
 import type { Output } from "../notebook/types.ts";
 import { loadMarkdown } from "./markdown-module.ts";
 import type { CellType, EditCell, NotebookEditModel } from "./notebook-edit-model.ts";
@@ -38,6 +39,9 @@ export interface NotebookEditorProps {
   onInterrupt?(): void;
   /** The file's kernel as the page last heard of it (idle, busy, dead, disconnected...), once there is one. */
   kernelState?: string | null;
+  /** The kernels the studio may start, to choose the notebook's from; absent for a person who may not run code. */
+  kernelspecs?: readonly KernelSpecInfo[];
+  onChooseKernel?(spec: KernelSpecInfo): void;
 }
 
 /** Every live editor of one notebook, by cell id, so that commands reach the active cell's editor. */
@@ -311,6 +315,16 @@ export function NotebookEditor(props: NotebookEditorProps) {
         <button type="button" aria-expanded={showShortcuts} onClick={() => setShowShortcuts((s) => !s)}>
           Shortcuts
         </button>
+        {props.kernelspecs && props.onChooseKernel && (
+          <KernelChooser
+            specs={props.kernelspecs}
+            metadata={model.metadata}
+            onChoose={(spec) => {
+              props.onChooseKernel?.(spec);
+              root.current?.focus({ preventScroll: true });
+            }}
+          />
+        )}
         <span className="vt-ed-status" role="status">
           {state.mode === "edit" ? "Edit mode" : "Command mode"}
           {dirty ? " · unsaved changes" : ""}
@@ -339,6 +353,42 @@ export function NotebookEditor(props: NotebookEditorProps) {
         ))}
       </div>
     </div>
+  );
+}
+
+/** The notebook's kernel, chosen among the studio's kernelspecs; one it names that the studio lacks says so. */
+function KernelChooser(props: {
+  specs: readonly KernelSpecInfo[];
+  metadata: Record<string, unknown>;
+  onChoose(spec: KernelSpecInfo): void;
+}) {
+  const named = props.metadata.kernelspec as { name?: unknown; display_name?: unknown } | undefined;
+  const name = typeof named?.name === "string" ? named.name : undefined;
+  const current = name ?? props.specs[0]?.name ?? "";
+  const missing = name !== undefined && !props.specs.some((s) => s.name === name);
+  return (
+    <label className="vt-ed-type">
+      <span className="vt-visually-hidden">Kernel</span>
+      <select
+        aria-label="Kernel"
+        value={current}
+        onChange={(event) => {
+          const spec = props.specs.find((s) => s.name === event.target.value);
+          if (spec) props.onChoose(spec);
+        }}
+      >
+        {missing && (
+          <option value={name} disabled>
+            {`${typeof named?.display_name === "string" ? named.display_name : name} (not on this studio)`}
+          </option>
+        )}
+        {props.specs.map((spec) => (
+          <option key={spec.name} value={spec.name}>
+            {spec.displayName}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
 

@@ -8,6 +8,7 @@
 // JupyterLab does: the cells after a failure end "not run". A file whose review has high findings comes back
 // `review_required` for every cell of the batch; the page asks once, and "Run anyway" sends the batch again with
 // the confirmed findings.
+import type { KernelSpecInfo } from "../contract/api-kernels.ts";
 import type { RunFinding } from "../contract/kernel-socket.ts";
 import { CellRunStates } from "./cell-run-states.ts";
 import { KernelSession, type CellRun, type ConnectionState, type KernelStatus } from "./kernel-session.ts";
@@ -80,19 +81,51 @@ export class NotebookRunner {
    * kernel runs shows its state and can interrupt it at once.
    */
   async joinRunning(): Promise<string | null> {
-    const running = (await this.session.kernels()).find((k) => k.path === this.fileName && k.state !== "dead");
+    const name = this.kernelspecName;
+    const running = (await this.session.kernels()).find(
+      (k) => k.path === this.fileName && k.state !== "dead" && (name === undefined || k.kernelspec === name),
+    );
     if (!running || this.#closed) return null;
     this.#kernel ??= Promise.resolve(this.#adopt(running.id));
     return this.#kernel;
   }
 
-  /** The file's running kernel, or a new one: started once, on the first run. */
+  /** The kernelspec the notebook names (its metadata's `kernelspec.name`), if any. */
+  get kernelspecName(): string | undefined {
+    const spec = this.#model.metadata.kernelspec;
+    const name = typeof spec === "object" && spec !== null && !Array.isArray(spec) ? spec.name : undefined;
+    return typeof name === "string" && name !== "" ? name : undefined;
+  }
+
+  /**
+   * The notebook runs on `spec` from now on: its metadata names it (a change to save), and a kernel of another
+   * kind running for the file is shut down (its variables are lost); the next run starts the chosen one.
+   */
+  async chooseKernel(spec: KernelSpecInfo): Promise<void> {
+    const metadata = { ...this.#model.metadata };
+    metadata.kernelspec = { name: spec.name, display_name: spec.displayName, language: spec.language };
+    this.#model.setMetadata(metadata);
+    const running = await this.#kernel?.catch(() => null);
+    if (!running) return;
+    const info = (await this.session.kernels()).find((k) => k.id === running);
+    if (info && info.kernelspec === spec.name && info.state !== "dead") return;
+    this.#kernel = null;
+    this.#kernelId = null;
+    this.runStates.restarted();
+    if (info && info.state !== "dead") await this.session.shutdownKernel(running);
+    this.#events.kernelState({ state: "dead", reason: `shut down: the notebook now runs on ${spec.displayName}` });
+  }
+
+  /** The file's running kernel, or a new one of the notebook's kernelspec: started once, on the first run. */
   kernel(): Promise<string> {
     this.#kernel ??= (async () => {
-      const running = (await this.session.kernels()).find((k) => k.path === this.fileName && k.state !== "dead");
+      const name = this.kernelspecName;
+      const running = (await this.session.kernels()).find(
+        (k) => k.path === this.fileName && k.state !== "dead" && (name === undefined || k.kernelspec === name),
+      );
       if (running) return this.#adopt(running.id);
       this.#events.kernelState({ state: "starting" });
-      return this.#adopt((await this.session.startKernel(this.fileName)).id);
+      return this.#adopt((await this.session.startKernel(this.fileName, name)).id);
     })().catch((error: unknown) => {
       this.#kernel = null;
       throw error;

@@ -196,6 +196,33 @@ test("restart and run all starts the counts again from 1, without the old variab
   await page.close();
 });
 
+test("the kernel is chosen among the studio's kernelspecs; one the notebook names that the studio lacks says so", async () => {
+  const page = await studioPage();
+  const url = await upload(page, "r-notebook.ipynb", {
+    ...notebook([{ id: "hello", source: "import sys\nprint(sys.version_info.major)" }]),
+    metadata: { kernelspec: { name: "ir", display_name: "R", language: "R" } },
+  });
+  await openEditor(page, url);
+  const chooser = page.getByRole("combobox", { name: "Kernel" });
+  await chooser.locator("option", { hasText: "Python 3" }).waitFor({ state: "attached" });
+  assert.equal(await chooser.inputValue(), "ir");
+  assert.equal(await chooser.locator("option:checked").innerText(), "R (not on this studio)");
+  await chooser.selectOption("python3");
+  assert.match(await page.locator(".vt-ed-status").innerText(), /unsaved changes/);
+  await cell(page, "hello").locator(".cm-content").click();
+  await page.keyboard.press("Control+Enter");
+  await outputs(page, "hello").getByText("3", { exact: true }).waitFor(KERNEL_WAIT);
+  await page.keyboard.press("Control+s");
+  // This studio autosaves every 2 s: the save may be its autosave's or Ctrl-S's.
+  await page.getByText(/^Saved as version \d+ at /).waitFor();
+  const saved = await pageApi(page, "GET", `/api/workspaces/${workspace}/notebook/r-notebook.ipynb`);
+  assert.equal(
+    (saved.body as { notebook: { metadata: { kernelspec: { name: string } } } }).notebook.metadata.kernelspec.name,
+    "python3",
+  );
+  await page.close();
+});
+
 test("autosave stores a new version on the studio's interval when there are changes, and only then", async () => {
   const page = await studioPage();
   const url = await upload(page, "autosave.ipynb", notebook([{ id: "only", source: "a = 1" }]));
