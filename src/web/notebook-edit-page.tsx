@@ -5,6 +5,7 @@
 import { useEffect, useMemo, useRef, useState } from "react";
 import type { RunFinding } from "../contract/kernel-socket.ts";
 import { KernelSession, type CellRun } from "./kernel-session.ts";
+import { kernelAssist } from "./kernel-assist.ts";
 import { ApiError, apiRequest } from "./api-client.ts";
 import { fileApiHref, workspaceApiHref } from "../contract/addresses.ts";
 import type { CreatedFile, FileDetails, SavedFile } from "../contract/api-files.ts";
@@ -114,6 +115,14 @@ export default function NotebookEditPage({
   const kernel = useRef<Promise<string> | null>(null);
   const runs = useRef(new Map<string, CellRun>());
   useEffect(() => () => session.current?.close(), []);
+  /** Completion and inspection ask the kernel this page runs for the file; none is started for them. */
+  const assist = useMemo(
+    () =>
+      kernelAssist(() =>
+        session.current && kernel.current ? { calls: session.current, kernelId: kernel.current } : null,
+      ),
+    [],
+  );
 
   const sessionOf = (model: NotebookEditModel): KernelSession => {
     if (session.current) return session.current;
@@ -235,6 +244,7 @@ export default function NotebookEditPage({
         onRun={(cell) => void run(read.model, cell.id)}
         onSave={() => void save(read.model)}
         kernelState={kernelState}
+        assist={assist}
         onInterrupt={() => {
           const running = kernel.current;
           if (running && session.current)

@@ -7,6 +7,8 @@ import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useStat
 import { highlightCode } from "../render/highlight.ts";
 import { notebookLanguage } from "../render/plan.ts";
 import { CellEditor, EditorProximity, editorLanguage, type EditorLanguage } from "./cell-editor.ts";
+import { useCellClipboard } from "./cell-clipboard.ts";
+import type { KernelAssist } from "./kernel-assist.ts";
 import { drawMarkdown, drawOneOutput, drawOutputs, type CellRenderContext } from "./cell-rendering.ts";
 import type { Output } from "../notebook/types.ts";
 import { loadMarkdown } from "./markdown-module.ts";
@@ -30,6 +32,8 @@ export interface NotebookEditorProps {
   onInterrupt?(): void;
   /** The file's kernel as the page last heard of it (idle, busy, dead, disconnected...), once there is one. */
   kernelState?: string | null;
+  /** The kernel's completion (Tab) and inspection (Shift-Tab) for code cells, when the page has a kernel. */
+  assist?: KernelAssist;
 }
 
 /** Every live editor of one notebook, by cell id, so that commands reach the active cell's editor. */
@@ -49,6 +53,7 @@ export function NotebookEditor(props: NotebookEditorProps) {
   const [showShortcuts, setShowShortcuts] = useState(false);
   const latest = useRef(props);
   latest.current = props;
+  const clipboardRefusal = useCellClipboard(root, model);
 
   const [markdown, setMarkdown] = useState<CellRenderContext["markdown"] | null>(null);
   useEffect(() => {
@@ -292,6 +297,11 @@ export function NotebookEditor(props: NotebookEditorProps) {
         </span>
       </div>
       {showShortcuts && <ShortcutTable />}
+      {clipboardRefusal && (
+        <p className="vt-notice vt-ed-clipboard-refusal" role="alert">
+          {clipboardRefusal}
+        </p>
+      )}
       <div className="vt-ed-cells">
         {state.cells.map((cell, index) => (
           <EditorCell
@@ -308,6 +318,7 @@ export function NotebookEditor(props: NotebookEditorProps) {
             editors={editors.current}
             proximity={proximity}
             context={context}
+            assist={cell.cell_type === "code" ? props.assist : undefined}
           />
         ))}
       </div>
@@ -355,6 +366,7 @@ interface EditorCellProps {
   editors: EditorRegistry;
   proximity: EditorProximity;
   context: CellRenderContext | null;
+  assist: KernelAssist | undefined;
 }
 
 const EditorCell = memo(function EditorCell(props: EditorCellProps) {
@@ -406,6 +418,7 @@ const EditorCell = memo(function EditorCell(props: EditorCellProps) {
             editing={editing}
             model={model}
             editors={props.editors}
+            assist={props.assist}
           />
         ) : (
           <RenderedMarkdown cell={cell} index={index} context={props.context} />
@@ -427,10 +440,12 @@ interface CellSourceProps {
   editing: boolean;
   model: NotebookEditModel;
   editors: EditorRegistry;
+  assist: KernelAssist | undefined;
 }
 
 /** The cell's source: a live CodeMirror editor near the viewport (or while edited), highlighted text elsewhere. */
-function CellSource({ cell, index, language, hljsLanguage, live, editing, model, editors }: CellSourceProps) {
+function CellSource(props: CellSourceProps) {
+  const { cell, index, language, hljsLanguage, live, editing, model, editors, assist } = props;
   const hostRef = useRef<HTMLDivElement>(null);
   const editorRef = useRef<CellEditor | null>(null);
   const id = cell.id;
@@ -444,6 +459,7 @@ function CellSource({ cell, index, language, hljsLanguage, live, editing, model,
       source: model.cells[model.indexOf(id)]?.source ?? "",
       language,
       label,
+      ...(assist ? { assist } : {}),
       onChange: (source) => model.setSource(id, source),
       onFocus: () => {
         const i = model.indexOf(id);
@@ -470,7 +486,7 @@ function CellSource({ cell, index, language, hljsLanguage, live, editing, model,
       editor.destroy();
     };
     // The label follows the index; an editor is not remade for it.
-  }, [live, language, id, model, editors]);
+  }, [live, language, id, model, editors, assist]);
 
   // The model's text wins when it differs from the editor's: an undone or redone cell operation.
   useLayoutEffect(() => {
