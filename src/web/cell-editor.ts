@@ -152,8 +152,8 @@ const editorTheme = EditorView.theme({
   "&.cm-focused .cm-activeLine": { backgroundColor: "var(--vt-tok-active-line)" },
   ".cm-gutters": { backgroundColor: "transparent", color: "var(--vt-muted)", border: "none" },
   ".cm-matchingBracket": { backgroundColor: "var(--vt-tok-selection)", outline: "1px solid var(--vt-border)" },
-  // Tooltips (the completion list, the inspection) in the page's colours; "&light" matches the base theme's
-  // selectors, which would otherwise win on specificity.
+  // Tooltips (the completion list, the inspection) in the page's colours. The selected option's selector is
+  // longer than the autocomplete base theme's, which would otherwise win on specificity.
   "& .cm-tooltip": {
     color: "var(--vt-fg)",
     backgroundColor: "var(--vt-bg)",
@@ -163,7 +163,7 @@ const editorTheme = EditorView.theme({
   },
   "& .cm-tooltip.cm-tooltip-autocomplete > ul": { font: "inherit", maxHeight: "14em" },
   "& .cm-tooltip.cm-tooltip-autocomplete > ul > li": { padding: "2px 8px 2px 4px" },
-  "&light .cm-tooltip-autocomplete ul li[aria-selected]": {
+  "&.cm-editor .cm-tooltip.cm-tooltip-autocomplete > ul > li[aria-selected]": {
     backgroundColor: "var(--vt-accent)",
     color: "var(--vt-on-accent)",
   },
