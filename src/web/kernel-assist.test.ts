@@ -39,6 +39,7 @@ test("a completion reply's code point range becomes a UTF-16 range, with the kin
     types: [
       { text: "pardir", type: "instance" },
       { text: "path", type: "module", signature: "" },
+      { text: "pathsep", type: "<unknown>" },
     ],
   };
   const completion = completionOf(source, cursor, reply);

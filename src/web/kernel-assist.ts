@@ -143,7 +143,8 @@ export function completionOf(source: string, cursor: number, reply: KernelComple
   // The range the kernel names must hold the cursor; anything else would replace text the person is not at.
   if (from > to || from > cursor || to < cursor) return null;
   const kinds = new Map<string, { type: string; signature?: string }>();
-  for (const t of reply.types ?? []) if (!kinds.has(t.text)) kinds.set(t.text, t);
+  // Jedi says "<unknown>" for a name whose kind it could not infer: no kind to show.
+  for (const t of reply.types ?? []) if (!kinds.has(t.text) && t.type !== "<unknown>") kinds.set(t.text, t);
   const seen = new Set<string>();
   const matches: AssistMatch[] = [];
   for (const label of reply.matches) {

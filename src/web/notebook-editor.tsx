@@ -298,7 +298,7 @@ export function NotebookEditor(props: NotebookEditorProps) {
       </div>
       {showShortcuts && <ShortcutTable />}
       {clipboardRefusal && (
-        <p className="vt-notice vt-ed-clipboard-refusal" role="alert">
+        <p className="vt-error vt-ed-clipboard-refusal" role="alert">
           {clipboardRefusal}
         </p>
       )}
