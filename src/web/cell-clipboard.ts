@@ -152,14 +152,14 @@ export function cellsFromClipboard(data: Pick<DataTransfer, "getData" | "types">
   return text === "" ? null : [cellFromText(text)];
 }
 
-/** Whether the page's focus and selection leave a clipboard key to the notebook's cells. */
-function forCells(root: HTMLElement, model: NotebookEditModel): boolean {
+/** Whether the page's focus (and, for a copy, its selection) leave a clipboard key to the notebook's cells. */
+function forCells(root: HTMLElement, model: NotebookEditModel, copying: boolean): boolean {
   if (model.state.mode !== "command") return false;
   const doc = root.ownerDocument;
   const active = doc.activeElement;
   if (!active || !(active === root || root.contains(active))) return false;
   // A person copying text they selected (an output, rendered markdown) copies that text.
-  const selection = doc.getSelection();
+  const selection = copying ? doc.getSelection() : null;
   if (selection && !selection.isCollapsed && selection.toString() !== "") return false;
   return !active.closest("input, select, textarea, [contenteditable], .vt-ed-cm");
 }
@@ -175,7 +175,7 @@ export function useCellClipboard(root: RefObject<HTMLElement | null>, model: Not
     if (!node) return;
     const doc = node.ownerDocument;
     const onCopy = (event: ClipboardEvent) => {
-      if (!event.clipboardData || !forCells(node, model)) return;
+      if (!event.clipboardData || !forCells(node, model, true)) return;
       const { text, json } = clipboardPayload(model.selectedCells);
       event.clipboardData.setData("text/plain", text);
       event.clipboardData.setData(CELLS_MIME, json);
@@ -185,7 +185,7 @@ export function useCellClipboard(root: RefObject<HTMLElement | null>, model: Not
       else model.copy();
     };
     const onPaste = (event: ClipboardEvent) => {
-      if (!event.clipboardData || !forCells(node, model)) return;
+      if (!event.clipboardData || !forCells(node, model, false)) return;
       event.preventDefault();
       try {
         const cells = cellsFromClipboard(event.clipboardData);

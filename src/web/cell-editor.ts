@@ -439,14 +439,27 @@ export class CellEditor {
     ];
   }
 
+  /**
+   * Whether an answer asked for at `cursor` in `asked` still applies: the person neither typed, moved nor left
+   * the cell while the kernel thought (an answer for a text that is gone, or a list in a cell left, is dropped).
+   */
+  private stillAt(view: EditorView, asked: EditorState, cursor: number): boolean {
+    return (
+      !this.destroyed &&
+      view.hasFocus &&
+      view.state.doc === asked.doc &&
+      view.state.selection.main.empty &&
+      view.state.selection.main.head === cursor
+    );
+  }
+
   private askCompletion(view: EditorView, assist: KernelAssist): boolean {
     if (!afterText(view.state) || !assist.available()) return false;
     const asked = view.state;
     const cursor = asked.selection.main.head;
     void assist.complete(asked.doc.toString(), cursor).then((completion) => {
       // The person typed or moved on while the kernel thought: its answer is for a text that is gone.
-      if (!completion || this.destroyed || view.state.doc !== asked.doc || view.state.selection.main.head !== cursor)
-        return;
+      if (!completion || !this.stillAt(view, asked, cursor)) return;
       const only = completion.matches.length === 1 ? completion.matches[0] : undefined;
       if (only) {
         view.dispatch({
@@ -466,7 +479,7 @@ export class CellEditor {
     const asked = view.state;
     const cursor = asked.selection.main.head;
     void assist.inspect(asked.doc.toString(), cursor).then((found) => {
-      if (!found || this.destroyed || view.state.doc !== asked.doc || view.state.selection.main.head !== cursor) return;
+      if (!found || !this.stillAt(view, asked, cursor)) return;
       view.dispatch({ effects: setInspection.of(inspectionTooltip(cursor, found.text)) });
     });
     return true;

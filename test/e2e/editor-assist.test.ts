@@ -346,6 +346,17 @@ test("cells copied with Ctrl-C paste into another notebook's page; hostile or ov
   assert.equal(await other.locator(".vt-ed-cell").count(), 4);
   await other.screenshot({ path: `${SHOTS}/vitrine-assist-paste-refused.png` });
 
+  // Ctrl-X cuts: the cell leaves the first notebook and pastes into the second.
+  await page.bringToFront();
+  await cellContent(page, "c").click();
+  await page.keyboard.press("Escape");
+  await page.keyboard.press("Control+x");
+  await waitForSources(page, ["x = 1\nprint(x)", "y = 2"]);
+  await other.bringToFront();
+  await other.keyboard.press("Control+v");
+  await other.locator(".vt-ed-cell").nth(4).waitFor();
+  assert.equal((await cellSources(other)).at(-1), "z = 3");
+
   const record = await pageRecord(other);
   assert.deepEqual(record.hits, [], "nothing pasted ran in the page");
   const { others } = inertParseRefusals(record.violations, studio.app, `<img src=x onerror=${markScript("pasted")}>`);
