@@ -242,32 +242,44 @@ test("the kernel socket passes on the kinds IPython gives its completions, bound
   const started = await pageApi(page, "POST", `/api/workspaces/${workspace}/kernels`, { path: "kinds.ipynb" });
   assert.equal(started.status, 201, JSON.stringify(started));
   const kernel = (started.body as { id: string }).id;
-  const reply = await page.evaluate(
-    async ({ ws, kernel }) => {
-      const { csrfToken } = (await (await fetch("/api/session")).json()) as { csrfToken: string };
-      const socket = new WebSocket(`${location.origin.replace("http", "ws")}/api/kernels/socket?ws=${ws}`);
-      return new Promise<unknown>((resolve, reject) => {
-        setTimeout(() => reject(new Error("no answer")), 20_000);
-        socket.onopen = () => socket.send(JSON.stringify({ type: "hello", csrf: csrfToken }));
-        socket.onmessage = (event) => {
-          const message = JSON.parse(String(event.data)) as { type: string };
-          if (message.type === "ready")
-            socket.send(JSON.stringify({ type: "complete", id: "c1", kernel, source: "import os\nos.pa", cursor: 15 }));
-          if (message.type === "complete_reply" || message.type === "error") {
-            socket.close();
-            resolve(message);
-          }
-        };
-      });
-    },
-    { ws: workspace, kernel },
-  );
-  const answer = reply as { type: string; matches: string[]; types?: { text: string; type: string }[] };
-  assert.equal(answer.type, "complete_reply", JSON.stringify(reply));
+  const complete = (source: string) =>
+    page.evaluate(
+      async ({ ws, kernel, source }) => {
+        const { csrfToken } = (await (await fetch("/api/session")).json()) as { csrfToken: string };
+        const socket = new WebSocket(`${location.origin.replace("http", "ws")}/api/kernels/socket?ws=${ws}`);
+        return new Promise<unknown>((resolve, reject) => {
+          setTimeout(() => reject(new Error("no answer")), 20_000);
+          socket.onopen = () => socket.send(JSON.stringify({ type: "hello", csrf: csrfToken }));
+          socket.onmessage = (event) => {
+            const message = JSON.parse(String(event.data)) as { type: string };
+            if (message.type === "ready")
+              socket.send(JSON.stringify({ type: "complete", id: "c1", kernel, source, cursor: [...source].length }));
+            if (message.type === "complete_reply" || message.type === "error") {
+              socket.close();
+              resolve(message);
+            }
+          };
+        });
+      },
+      { ws: workspace, kernel, source },
+    ) as Promise<{ type: string; matches: string[]; types?: { text: string; type: string }[] }>;
+  const answer = await complete("import os\nos.pa");
+  assert.equal(answer.type, "complete_reply", JSON.stringify(answer));
   assert.ok(answer.matches.includes("path"));
   assert.ok(answer.types, "the kinds are passed on");
   assert.equal(typeof answer.types.find((t) => t.text === "path")?.type, "string");
   assert.ok(answer.types.length <= answer.matches.length);
+  // A name longer than the bound on a kind's text is completed, and its kind left out (never cut), where a short
+  // one has its kind.
+  const short = await complete("v_short = 1\nv_s");
+  assert.ok(
+    short.types?.some((t) => t.text === "v_short"),
+    JSON.stringify(short),
+  );
+  const long = `v_${"x".repeat(1100)}`;
+  const bounded = await complete(`${long} = 1\nv_x`);
+  assert.ok(bounded.matches.includes(long), JSON.stringify(bounded).slice(0, 300));
+  assert.ok(!(bounded.types ?? []).some((t) => t.text.startsWith("v_x")));
   await page.close();
 });
 
