@@ -48,6 +48,7 @@ import {
   bracketMatching,
   HighlightStyle,
   indentOnInput,
+  indentUnit,
   StreamLanguage,
   syntaxHighlighting,
 } from "@codemirror/language";
@@ -338,6 +339,8 @@ export class CellEditor {
           indentOnInput(),
           bracketMatching(),
           options.language === "markdown" ? [] : lineNumbers(),
+          // Four spaces, as JupyterLab indents (CodeMirror's default is two).
+          indentUnit.of("    "),
           options.assist ? this.assistExtension(options.assist) : [],
           keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
           languageExtension(options.language),
