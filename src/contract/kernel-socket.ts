@@ -147,6 +147,17 @@ export interface RunFinding {
 
 export type KernelStateName = "starting" | "idle" | "busy" | "restarting" | "dead";
 
+/** Longest completion text, kind and signature the server passes on in `types`; longer ones are left out. */
+export const MAX_COMPLETION_TYPE_CHARS = Object.freeze({ text: 1000, type: 64, signature: 500 });
+
+/** What the kernel says of one completion (IPython's `_jupyter_types_experimental`), bounded by the server. */
+export interface CompletionType {
+  text: string;
+  /** "function", "module", "instance", "keyword"... */
+  type: string;
+  signature?: string;
+}
+
 /** Everything the server sends. `id` is the page's request id, on answers to a request. */
 export type ServerMessage =
   | { type: "ready"; user: string }
@@ -170,7 +181,16 @@ export type ServerMessage =
       truncated: boolean;
     }
   | { type: "review_required"; id: string; kernel: string; path: string; findings: RunFinding[] }
-  | { type: "complete_reply"; id: string; matches: string[]; cursorStart: number; cursorEnd: number }
+  | {
+      type: "complete_reply";
+      id: string;
+      matches: string[];
+      /** Offsets in Unicode code points, as the Jupyter protocol counts them. */
+      cursorStart: number;
+      cursorEnd: number;
+      /** The kinds of the matches, when the kernel names them (at most as many as the matches). */
+      types?: CompletionType[];
+    }
   | { type: "inspect_reply"; id: string; found: boolean; data: Record<string, unknown> }
   | { type: "interrupted"; id: string; kernel: string }
   | { type: "restarted"; id: string; kernel: string }

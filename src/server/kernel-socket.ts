@@ -19,7 +19,9 @@ import {
   HelloMessage,
   KERNEL_SOCKET_CLOSE,
   KERNEL_SOCKET_PATH,
+  MAX_COMPLETION_TYPE_CHARS,
   MAX_KERNEL_SOCKET_MESSAGE_BYTES,
+  type CompletionType,
   type ExecuteMessage,
   type NotebookOutput,
   type ServerMessage,
@@ -209,12 +211,14 @@ class KernelConnection {
       case "complete": {
         const reply = await managed.kernel.complete(message.source, message.cursor);
         const matches = Array.isArray(reply.matches) ? reply.matches.filter((m) => typeof m === "string") : [];
+        const types = completionTypes(reply.metadata);
         this.#send({
           type: "complete_reply",
           id: message.id,
           matches: (matches as string[]).slice(0, MAX_COMPLETIONS),
           cursorStart: boundedCursor(reply.cursor_start, message.cursor),
           cursorEnd: boundedCursor(reply.cursor_end, message.cursor),
+          ...(types.length > 0 ? { types } : {}),
         });
         return;
       }
@@ -344,6 +348,27 @@ class KernelConnection {
         return;
     }
   }
+}
+
+/**
+ * The kinds IPython gives its completions in the reply's metadata (`_jupyter_types_experimental`: a list of
+ * {start, end, text, type, signature}), as plain bounded strings: at most MAX_COMPLETIONS of them, and an entry
+ * whose strings are missing or too long is left out rather than cut (a cut text would name no match).
+ */
+function completionTypes(metadata: unknown): CompletionType[] {
+  const list = isObject(metadata) ? metadata["_jupyter_types_experimental"] : undefined;
+  if (!Array.isArray(list)) return [];
+  const types: CompletionType[] = [];
+  const max = MAX_COMPLETION_TYPE_CHARS;
+  for (const entry of list.slice(0, MAX_COMPLETIONS)) {
+    if (!isObject(entry)) continue;
+    const { text, type, signature } = entry;
+    if (typeof text !== "string" || typeof type !== "string") continue;
+    if (text.length > max.text || type.length > max.type) continue;
+    const withSignature = typeof signature === "string" && signature !== "" && signature.length <= max.signature;
+    types.push(withSignature ? { text, type, signature } : { text, type });
+  }
+  return types;
 }
 
 function boundedCursor(value: unknown, fallback: number): number {

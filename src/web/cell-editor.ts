@@ -14,13 +14,41 @@
 // (no innerHTML, outerHTML, insertAdjacentHTML, document.write, srcdoc or string-to-script), and the browser test
 // (test/e2e/notebook-editor.test.ts) watches for a Trusted Types violation while editors are made and used.
 // Element styles they set go through the CSSOM (`element.style`), which the CSP does not govern either.
-import { EditorState, type Extension } from "@codemirror/state";
-import { drawSelection, EditorView, highlightActiveLine, keymap, lineNumbers } from "@codemirror/view";
+// @codemirror/autocomplete draws its list the same way (labels and details as text nodes), and so does the
+// inspection tooltip below: the kernel's text is split into runs and each run is a text node in a span.
+//
+// A code cell given a KernelAssist (kernel-assist.ts) asks the kernel on Tab and Shift-Tab, as JupyterLab does:
+// Tab after text on the line completes (one match is inserted, several are listed), Tab at the start of a line or
+// after only spaces indents; Shift-Tab after a name shows what the kernel says of it. Both answer only while the
+// text and cursor are still where they were asked about. Escape closes a list or tooltip and leaves the cell in
+// edit mode (see `closeOnEscape`).
+import {
+  acceptCompletion,
+  autocompletion,
+  closeCompletion,
+  completionStatus,
+  insertCompletionText,
+  startCompletion,
+  type Completion,
+  type CompletionContext,
+  type CompletionResult,
+} from "@codemirror/autocomplete";
+import { EditorState, Prec, StateEffect, StateField, type Extension, type Text } from "@codemirror/state";
+import {
+  drawSelection,
+  EditorView,
+  highlightActiveLine,
+  keymap,
+  lineNumbers,
+  showTooltip,
+  type Tooltip,
+} from "@codemirror/view";
 import { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirror/commands";
 import {
   bracketMatching,
   HighlightStyle,
   indentOnInput,
+  indentUnit,
   StreamLanguage,
   syntaxHighlighting,
 } from "@codemirror/language";
@@ -31,6 +59,8 @@ import { sql } from "@codemirror/lang-sql";
 import { r } from "@codemirror/legacy-modes/mode/r";
 import { julia } from "@codemirror/legacy-modes/mode/julia";
 import { shell } from "@codemirror/legacy-modes/mode/shell";
+import { terminalTextToRuns } from "../render/terminal.ts";
+import type { AssistCompletion, KernelAssist } from "./kernel-assist.ts";
 import type { CellType } from "./notebook-edit-model.ts";
 
 /** The languages a cell editor knows; anything else is edited as plain text. */
@@ -123,7 +153,140 @@ const editorTheme = EditorView.theme({
   "&.cm-focused .cm-activeLine": { backgroundColor: "var(--vt-tok-active-line)" },
   ".cm-gutters": { backgroundColor: "transparent", color: "var(--vt-muted)", border: "none" },
   ".cm-matchingBracket": { backgroundColor: "var(--vt-tok-selection)", outline: "1px solid var(--vt-border)" },
+  // Tooltips (the completion list, the inspection) in the page's colours. The selected option's selector is
+  // longer than the autocomplete base theme's, which would otherwise win on specificity.
+  "& .cm-tooltip": {
+    color: "var(--vt-fg)",
+    backgroundColor: "var(--vt-bg)",
+    border: "1px solid var(--vt-border)",
+    borderRadius: "4px",
+    boxShadow: "0 2px 8px rgb(0 0 0 / 20%)",
+  },
+  "& .cm-tooltip.cm-tooltip-autocomplete > ul": { font: "inherit", maxHeight: "14em" },
+  "& .cm-tooltip.cm-tooltip-autocomplete > ul > li": { padding: "2px 8px 2px 4px" },
+  "&.cm-editor .cm-tooltip.cm-tooltip-autocomplete > ul > li[aria-selected]": {
+    backgroundColor: "var(--vt-accent)",
+    color: "var(--vt-on-accent)",
+  },
+  ".cm-completionDetail": { marginLeft: "1.5em", fontStyle: "normal", opacity: "0.75", float: "right" },
+  ".cm-completionMatchedText": { textDecoration: "none", fontWeight: "bold" },
+  ".cm-vt-inspect": {
+    maxWidth: "min(720px, 92vw)",
+    maxHeight: "min(320px, 50vh)",
+    overflow: "auto",
+    padding: "6px 10px",
+    margin: "0",
+    whiteSpace: "pre-wrap",
+    overflowWrap: "anywhere",
+    font: '12px/1.4 ui-monospace, "DejaVu Sans Mono", monospace',
+  },
+  // The kernel's ANSI colours, as the page's own colours so that both schemes read well.
+  ".cm-vt-inspect .ansi-red-fg, .cm-vt-inspect .ansi-bright-red-fg": { color: "var(--vt-danger)" },
+  ".cm-vt-inspect .ansi-green-fg, .cm-vt-inspect .ansi-bright-green-fg": { color: "var(--vt-tok-keyword)" },
+  ".cm-vt-inspect .ansi-yellow-fg, .cm-vt-inspect .ansi-bright-yellow-fg": { color: "var(--vt-tok-number)" },
+  ".cm-vt-inspect .ansi-blue-fg, .cm-vt-inspect .ansi-bright-blue-fg": { color: "var(--vt-tok-definition)" },
+  ".cm-vt-inspect .ansi-magenta-fg, .cm-vt-inspect .ansi-bright-magenta-fg": { color: "var(--vt-tok-operator)" },
+  ".cm-vt-inspect .ansi-cyan-fg, .cm-vt-inspect .ansi-bright-cyan-fg": { color: "var(--vt-tok-builtin)" },
+  ".cm-vt-inspect .ansi-bold": { fontWeight: "bold" },
+  ".cm-vt-inspect .ansi-italic": { fontStyle: "italic" },
+  ".cm-vt-inspect .ansi-underline": { textDecoration: "underline" },
 });
+
+// ---- the kernel's completions (Tab) ----
+
+/** The kernel's answer for a text: the list shows it only while the text is that one. */
+const setKernelCompletion = StateEffect.define<{ completion: AssistCompletion; doc: Text } | null>();
+
+const kernelCompletion = StateField.define<{ completion: AssistCompletion; doc: Text } | null>({
+  create: () => null,
+  update(value, tr) {
+    for (const effect of tr.effects) if (effect.is(setKernelCompletion)) return effect.value;
+    return value;
+  },
+});
+
+/** IPython's kinds, as the icons @codemirror/autocomplete draws (`cm-completionIcon-<type>`). */
+const ICON_OF_KIND: Record<string, string> = {
+  function: "function",
+  class: "class",
+  module: "namespace",
+  instance: "variable",
+  statement: "variable",
+  param: "variable",
+  property: "property",
+  keyword: "keyword",
+  path: "text",
+  magic: "keyword",
+};
+
+function completionOptions(completion: AssistCompletion): Completion[] {
+  return completion.matches.map((match) => {
+    const icon = match.type && Object.hasOwn(ICON_OF_KIND, match.type) ? ICON_OF_KIND[match.type] : undefined;
+    return {
+      label: match.label,
+      ...(icon ? { type: icon } : {}),
+      ...(match.type ? { detail: match.type } : {}),
+    };
+  });
+}
+
+/**
+ * The list's only source: the kernel's answer the Tab key fetched, for this very text. Typing on filters it (while
+ * what is typed is a name); anything else asks this source again, which then has nothing and closes the list.
+ */
+function kernelSource(context: CompletionContext): CompletionResult | null {
+  const stored = context.state.field(kernelCompletion, false);
+  if (!stored || stored.doc !== context.state.doc) return null;
+  const { from, to } = stored.completion;
+  return { from, to, options: completionOptions(stored.completion), validFor: /^[\p{L}\p{N}_$]*$/u };
+}
+
+// ---- the kernel's inspection (Shift-Tab) ----
+
+const setInspection = StateEffect.define<Tooltip | null>();
+
+/** The inspection tooltip, until Escape or a change of the text. */
+const inspection = StateField.define<Tooltip | null>({
+  create: () => null,
+  update(value, tr) {
+    for (const effect of tr.effects) if (effect.is(setInspection)) return effect.value;
+    return tr.docChanged ? null : value;
+  },
+  provide: (field) => showTooltip.from(field),
+});
+
+/** The kernel's text in a tooltip: ANSI colours become classes, and every piece of text is a text node. */
+function inspectionTooltip(pos: number, text: string): Tooltip {
+  return {
+    pos,
+    above: false,
+    create(view) {
+      const doc = view.dom.ownerDocument;
+      const dom = doc.createElement("div");
+      dom.className = "cm-vt-inspect";
+      dom.setAttribute("role", "note");
+      dom.setAttribute("aria-label", "What the kernel says");
+      for (const run of terminalTextToRuns(text)) {
+        if (run.classes.length === 0) dom.append(doc.createTextNode(run.text));
+        else {
+          const span = doc.createElement("span");
+          span.className = run.classes.join(" ");
+          span.append(doc.createTextNode(run.text));
+          dom.append(span);
+        }
+      }
+      return { dom };
+    },
+  };
+}
+
+/** Whether the cursor is an empty selection after something other than spaces on its line. */
+function afterText(state: EditorState): boolean {
+  const { main } = state.selection;
+  if (!main.empty) return false;
+  const line = state.doc.lineAt(main.head);
+  return state.sliceDoc(line.from, main.head).trim() !== "";
+}
 
 export interface CellEditorOptions {
   /** The element the editor lives in; it is given a shadow root (see the note at the top). */
@@ -138,6 +301,8 @@ export interface CellEditorOptions {
   onFocus(): void;
   /** Arrow up on the first line, or down on the last: the notebook moves to the neighbouring cell. */
   onLeaveEdge?(direction: -1 | 1): boolean;
+  /** The kernel's completion and inspection (code cells only); without it, Tab and Shift-Tab indent. */
+  assist?: KernelAssist;
 }
 
 /** One live CodeMirror editor for a cell. */
@@ -145,8 +310,11 @@ export class CellEditor {
   readonly view: EditorView;
   private readonly root: ShadowRoot;
   private applyingOutside = false;
+  private destroyed = false;
+  private readonly document: Document;
 
   constructor(options: CellEditorOptions) {
+    this.document = options.host.ownerDocument;
     const root = options.host.shadowRoot ?? options.host.attachShadow({ mode: "open" });
     this.root = root;
     const parent = options.host.ownerDocument.createElement("div");
@@ -171,6 +339,9 @@ export class CellEditor {
           indentOnInput(),
           bracketMatching(),
           options.language === "markdown" ? [] : lineNumbers(),
+          // Four spaces, as JupyterLab indents (CodeMirror's default is two).
+          indentUnit.of("    "),
+          options.assist ? this.assistExtension(options.assist) : [],
           keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
           languageExtension(options.language),
           syntaxHighlighting(highlightStyle),
@@ -184,6 +355,7 @@ export class CellEditor {
         ],
       }),
     });
+    this.document.addEventListener("keydown", this.closeOnEscape, true);
   }
 
   get source(): string {
@@ -223,9 +395,97 @@ export class CellEditor {
     }
   }
 
+  /** Closes the completion list and the inspection tooltip; whether one was open. */
+  closePopups(): boolean {
+    let closed = false;
+    if (completionStatus(this.view.state) !== null) closed = closeCompletion(this.view) || closed;
+    if (this.view.state.field(inspection, false)) {
+      this.view.dispatch({ effects: setInspection.of(null) });
+      closed = true;
+    }
+    return closed;
+  }
+
   destroy(): void {
+    this.destroyed = true;
+    this.document.removeEventListener("keydown", this.closeOnEscape, true);
     this.view.destroy();
     this.root.replaceChildren();
+  }
+
+  /**
+   * Escape with a list or tooltip open closes it and stays in the cell. The notebook reads its keys in the
+   * capture phase on its own element (notebook-editor.tsx), before CodeMirror; this listener is on the document,
+   * whose capture phase comes first, and a key it handles is marked handled (defaultPrevented), which the
+   * notebook's reader skips.
+   */
+  private readonly closeOnEscape = (event: KeyboardEvent): void => {
+    if (event.key !== "Escape" || event.defaultPrevented || event.isComposing || !this.view.hasFocus) return;
+    if (!this.closePopups()) return;
+    event.preventDefault();
+    event.stopPropagation();
+  };
+
+  private assistExtension(assist: KernelAssist): Extension {
+    return [
+      kernelCompletion,
+      inspection,
+      autocompletion({ override: [kernelSource], activateOnTyping: false, closeOnBlur: true }),
+      // An open list takes Tab (to pick), before the Tab below asks the kernel again.
+      Prec.highest(keymap.of([{ key: "Tab", run: acceptCompletion }])),
+      Prec.high(
+        keymap.of([
+          { key: "Tab", run: (view) => this.askCompletion(view, assist) },
+          { key: "Shift-Tab", run: (view) => this.askInspection(view, assist) },
+        ]),
+      ),
+    ];
+  }
+
+  /**
+   * Whether an answer asked for at `cursor` in `asked` still applies: the person neither typed, moved nor left
+   * the cell while the kernel thought (an answer for a text that is gone, or a list in a cell left, is dropped).
+   */
+  private stillAt(view: EditorView, asked: EditorState, cursor: number): boolean {
+    return (
+      !this.destroyed &&
+      view.hasFocus &&
+      view.state.doc === asked.doc &&
+      view.state.selection.main.empty &&
+      view.state.selection.main.head === cursor
+    );
+  }
+
+  private askCompletion(view: EditorView, assist: KernelAssist): boolean {
+    if (!afterText(view.state) || !assist.available()) return false;
+    const asked = view.state;
+    const cursor = asked.selection.main.head;
+    void assist.complete(asked.doc.toString(), cursor).then((completion) => {
+      // The person typed or moved on while the kernel thought: its answer is for a text that is gone.
+      if (!completion || !this.stillAt(view, asked, cursor)) return;
+      const only = completion.matches.length === 1 ? completion.matches[0] : undefined;
+      if (only) {
+        view.dispatch({
+          ...insertCompletionText(view.state, only.label, completion.from, completion.to),
+          userEvent: "input.complete",
+        });
+        return;
+      }
+      view.dispatch({ effects: setKernelCompletion.of({ completion, doc: view.state.doc }) });
+      startCompletion(view);
+    });
+    return true;
+  }
+
+  private askInspection(view: EditorView, assist: KernelAssist): boolean {
+    if (!afterText(view.state) || !assist.available()) return false;
+    const asked = view.state;
+    const cursor = asked.selection.main.head;
+    void assist.inspect(asked.doc.toString(), cursor).then((found) => {
+      if (!found || !this.stillAt(view, asked, cursor)) return;
+      view.dispatch({ effects: setInspection.of(inspectionTooltip(cursor, found.text)) });
+    });
+    return true;
   }
 }
 

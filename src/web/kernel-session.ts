@@ -18,6 +18,7 @@ import {
   KERNEL_SOCKET_CLOSE,
   KERNEL_SOCKET_PATH,
   type ClientMessage,
+  type CompletionType,
   type KernelStateName,
   type RunFinding,
   type ServerMessage,
@@ -207,6 +208,8 @@ export interface Completion {
   matches: string[];
   cursorStart: number;
   cursorEnd: number;
+  /** The kernel's kind (and signature) of each match, when it says (IPython's `_jupyter_types_experimental`). */
+  types?: CompletionType[];
 }
 
 export interface Inspection {
@@ -338,7 +341,12 @@ export class KernelSession {
       "complete",
     );
     if (reply.type !== "complete_reply") throw new KernelSessionError("unexpected_answer", "not a completion");
-    return { matches: reply.matches, cursorStart: reply.cursorStart, cursorEnd: reply.cursorEnd };
+    return {
+      matches: reply.matches,
+      cursorStart: reply.cursorStart,
+      cursorEnd: reply.cursorEnd,
+      ...(reply.types ? { types: reply.types } : {}),
+    };
   }
 
   async inspect(kernelId: string, source: string, cursor: number, detail: 0 | 1 = 0): Promise<Inspection> {

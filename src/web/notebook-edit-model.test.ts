@@ -137,10 +137,26 @@ test("copy, cut and paste several cells; pasted cells get new ids every time", (
   assert.equal(m.cells[0]?.cell_type === "code" && m.cells[0].outputs.length, 1);
 });
 
-test("pasting cells from elsewhere keeps a free valid id and replaces a taken or invalid one", () => {
-  const m = model([code("a", "1")]);
-  m.pasteCells([md("free", "x"), md("a", "y"), md("bad id!", "z")]);
-  assert.deepEqual(ids(m), ["a", "free", "new-1", "new-2"]);
+test("cells pasted from elsewhere get new ids, whatever ids they came with, and are one undoable operation", () => {
+  const m = model([code("a", "1"), code("b", "2")]);
+  m.select(0);
+  m.pasteCells([md("free", "x"), md("a", "y"), md("bad id!", "z"), { cell_type: "raw", source: "w", metadata: {} }]);
+  assert.deepEqual(ids(m), ["a", "new-1", "new-2", "new-3", "new-4", "b"]);
+  assert.deepEqual(sources(m), ["1", "x", "y", "z", "w", "2"]);
+  assert.deepEqual(m.selection, { first: 1, last: 4 });
+  assert.equal(m.state.mode, "command");
+  assert.equal(m.undoLabel, "paste cells");
+  m.pasteCells([md("p", "above")], "above");
+  assert.deepEqual(sources(m), ["1", "above", "x", "y", "z", "w", "2"]);
+  m.undo();
+  m.undo();
+  assert.deepEqual(ids(m), ["a", "b"]);
+  m.redo();
+  assert.deepEqual(sources(m), ["1", "x", "y", "z", "w", "2"]);
+  // Nothing to paste is no operation.
+  m.pasteCells([]);
+  assert.equal(m.undoLabel, "paste cells");
+  assert.equal(m.canRedo, true);
 });
 
 test("split at the cursor, and around a selection, as JupyterLab does", () => {

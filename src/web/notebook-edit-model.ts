@@ -307,22 +307,19 @@ export class NotebookEditModel {
    * pasting twice never repeats an id). The pasted cells become the selection.
    */
   paste(where: "below" | "above" = "below"): void {
-    if (this.clipboardCells.length === 0) return;
-    const taken = new Set(this.current.cells.map((c) => c.id));
-    const pasted = this.clipboardCells.map((cell) => {
-      const copy = { ...cell, id: this.freshId(taken) } as EditCell;
-      taken.add(copy.id);
-      return copy;
-    });
-    this.pasteCells(pasted, where);
+    this.pasteCells(this.clipboardCells, where);
   }
 
-  /** Cells from elsewhere (the system clipboard's JSON); each gets a new id. */
+  /**
+   * Pastes cells below (or above) the selection as one operation, each with a new id: a pasted cell is a new cell
+   * of this notebook, whatever id it had where it came from. The pasted cells become the selection. Cells from
+   * outside the studio (the system clipboard) are checked before they get here (cell-clipboard.ts).
+   */
   pasteCells(incoming: readonly Cell[], where: "below" | "above" = "below"): void {
     if (incoming.length === 0) return;
     const taken = new Set(this.current.cells.map((c) => c.id));
     const pasted = incoming.map((cell) => {
-      const id = cell.id !== undefined && CELL_ID.test(cell.id) && !taken.has(cell.id) ? cell.id : this.freshId(taken);
+      const id = this.freshId(taken);
       taken.add(id);
       return { ...cell, id } as EditCell;
     });

@@ -7,6 +7,7 @@ import type { KernelSpecInfo } from "../contract/api-kernels.ts";
 import type { StudioSettings } from "../contract/api-public.ts";
 import type { ConnectionState } from "./kernel-session.ts";
 import { NotebookRunner, type RunConfirmation } from "./notebook-runner.ts";
+import { kernelAssist } from "./kernel-assist.ts";
 import { ApiError, apiRequest } from "./api-client.ts";
 import { fileApiHref, workspaceApiHref } from "../contract/addresses.ts";
 import type { CreatedFile, FileDetails, SavedFile } from "../contract/api-files.ts";
@@ -115,6 +116,16 @@ export default function NotebookEditPage({
   const [kernelspecs, setKernelspecs] = useState<KernelSpecInfo[] | null>(null);
   // The runner lives as long as the page's notebook (made in an effect, so that a remount gets a fresh one).
   const [runner, setRunner] = useState<NotebookRunner | null>(null);
+  const runnerRef = useRef<NotebookRunner | null>(null);
+  /** Completion and inspection ask the kernel this page runs or joined for the file; none is started for them. */
+  const assist = useMemo(
+    () =>
+      kernelAssist(() => {
+        const current = runnerRef.current;
+        return current?.kernelId ? { calls: current.session, kernelId: Promise.resolve(current.kernelId) } : null;
+      }),
+    [],
+  );
   useEffect(() => {
     if ("error" in read) return;
     const made = new NotebookRunner({
@@ -129,6 +140,7 @@ export default function NotebookEditPage({
       },
     });
     setRunner(made);
+    runnerRef.current = made;
     made.session
       .kernelspecs()
       .then((list) => setKernelspecs(list.available ? list.kernelspecs : []))
@@ -261,6 +273,7 @@ export default function NotebookEditPage({
         onRestartAndRunAll={() =>
           void runner?.restartAndRunAll().catch((error: unknown) => setNotice(`Not restarted: ${messageOf(error)}`))
         }
+        assist={assist}
       />
     </article>
   );

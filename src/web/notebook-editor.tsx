@@ -9,6 +9,8 @@ import { highlightCode } from "../render/highlight.ts";
 import { notebookLanguage } from "../render/plan.ts";
 import { CellEditor, EditorProximity, editorLanguage, type EditorLanguage } from "./cell-editor.ts";
 import { describeRun, type CellRunStates } from "./cell-run-states.ts";
+import { useCellClipboard } from "./cell-clipboard.ts";
+import type { KernelAssist } from "./kernel-assist.ts";
 import { drawMarkdown, drawOneOutput, drawOutputs, type CellRenderContext } from "./cell-rendering.ts";
 import type { KernelSpecInfo } from "../contract/api-kernels.ts";
 import type { Output } from "../notebook/types.ts";
@@ -42,6 +44,8 @@ export interface NotebookEditorProps {
   /** The kernels the studio may start, to choose the notebook's from; absent for a person who may not run code. */
   kernelspecs?: readonly KernelSpecInfo[];
   onChooseKernel?(spec: KernelSpecInfo): void;
+  /** The kernel's completion (Tab) and inspection (Shift-Tab) for code cells, when the page has a kernel. */
+  assist?: KernelAssist;
 }
 
 /** Every live editor of one notebook, by cell id, so that commands reach the active cell's editor. */
@@ -61,6 +65,7 @@ export function NotebookEditor(props: NotebookEditorProps) {
   const [showShortcuts, setShowShortcuts] = useState(false);
   const latest = useRef(props);
   latest.current = props;
+  const clipboardRefusal = useCellClipboard(root, model);
 
   const [markdown, setMarkdown] = useState<CellRenderContext["markdown"] | null>(null);
   useEffect(() => {
@@ -332,6 +337,11 @@ export function NotebookEditor(props: NotebookEditorProps) {
         </span>
       </div>
       {showShortcuts && <ShortcutTable />}
+      {clipboardRefusal && (
+        <p className="vt-error vt-ed-clipboard-refusal" role="alert">
+          {clipboardRefusal}
+        </p>
+      )}
       <div className="vt-ed-cells">
         {state.cells.map((cell, index) => (
           <EditorCell
@@ -349,6 +359,7 @@ export function NotebookEditor(props: NotebookEditorProps) {
             proximity={proximity}
             context={context}
             runStates={props.runStates}
+            assist={cell.cell_type === "code" ? props.assist : undefined}
           />
         ))}
       </div>
@@ -527,6 +538,7 @@ interface EditorCellProps {
   proximity: EditorProximity;
   context: CellRenderContext | null;
   runStates: CellRunStates | undefined;
+  assist: KernelAssist | undefined;
 }
 
 const EditorCell = memo(function EditorCell(props: EditorCellProps) {
@@ -578,6 +590,7 @@ const EditorCell = memo(function EditorCell(props: EditorCellProps) {
             editing={editing}
             model={model}
             editors={props.editors}
+            assist={props.assist}
           />
         ) : (
           <RenderedMarkdown cell={cell} index={index} context={props.context} />
@@ -635,10 +648,12 @@ interface CellSourceProps {
   editing: boolean;
   model: NotebookEditModel;
   editors: EditorRegistry;
+  assist: KernelAssist | undefined;
 }
 
 /** The cell's source: a live CodeMirror editor near the viewport (or while edited), highlighted text elsewhere. */
-function CellSource({ cell, index, language, hljsLanguage, live, editing, model, editors }: CellSourceProps) {
+function CellSource(props: CellSourceProps) {
+  const { cell, index, language, hljsLanguage, live, editing, model, editors, assist } = props;
   const hostRef = useRef<HTMLDivElement>(null);
   const editorRef = useRef<CellEditor | null>(null);
   const id = cell.id;
@@ -652,6 +667,7 @@ function CellSource({ cell, index, language, hljsLanguage, live, editing, model,
       source: model.cells[model.indexOf(id)]?.source ?? "",
       language,
       label,
+      ...(assist ? { assist } : {}),
       onChange: (source) => model.setSource(id, source),
       onFocus: () => {
         const i = model.indexOf(id);
@@ -678,7 +694,7 @@ function CellSource({ cell, index, language, hljsLanguage, live, editing, model,
       editor.destroy();
     };
     // The label follows the index; an editor is not remade for it.
-  }, [live, language, id, model, editors]);
+  }, [live, language, id, model, editors, assist]);
 
   // The model's text wins when it differs from the editor's: an undone or redone cell operation.
   useLayoutEffect(() => {
