@@ -68,7 +68,11 @@ async function menu(page: Page, name: string, item: string): Promise<void> {
 }
 
 before(async () => {
-  studio = await startBrowserStudio([{ name: "ada", password: PASSWORD }], { "autosave-seconds": "2" });
+  // Each test runs a notebook of its own, each with its own kernel: more than the default four a user may run.
+  studio = await startBrowserStudio([{ name: "ada", password: PASSWORD }], {
+    "autosave-seconds": "2",
+    "kernels-per-user": "10",
+  });
   browser = await launchBrowser();
   const page = await browser.context.newPage();
   await signIn(page, studio.app, "ada", PASSWORD);
