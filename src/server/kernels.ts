@@ -224,6 +224,24 @@ export class StudioKernels {
     await recordAudit(this.#studio.db, context, "kernel_stopped", { kernel: id, path: managed.file }, workspace);
   }
 
+  /**
+   * A file of the workspace was renamed or moved: the kernels started for it follow it to its new path.
+   *
+   * A kernel runs the cells of one file: the socket's `execute` names the path, which must be the kernel's file
+   * (`wrong_file` otherwise), and the run is reviewed and audited under it. A kernel left on the old path would
+   * refuse every cell of the renamed notebook, whose page now names the new path, while accepting the old path,
+   * under which no file exists any more (its review could not be read). Following keeps the person's variables
+   * across a rename, as a Jupyter session's path follows a rename, and keeps the check meaning what it says: the
+   * kernel runs this file's cells and no other's. Shutting the kernel down instead would lose its state for a
+   * change of name only. What does not follow: the kernel's working folder and its read-only copy of the
+   * workspace's files are made when it starts, so code in it still sees the file under its old name and folder
+   * until the kernel is started again.
+   */
+  followMove(workspace: string, from: string, to: string): void {
+    if (from === to) return;
+    for (const managed of this.#manager.list({ workspace, file: from })) managed.file = to;
+  }
+
   async networkAllowed(workspace: string): Promise<boolean> {
     const row = await this.#studio.db
       .selectFrom("workspaces")

@@ -496,6 +496,8 @@ export const fileRoutes: StudioRoutePlugin = async (app, { studio }) => {
     {
       schema: {
         summary: "Rename or move a file (editor)",
+        description:
+          "`path` is the file's new path. The file keeps its versions and history; the old path names nothing after. The new path follows the upload's name rules (the same codes) and keeps the file's kind: a notebook stays `.ipynb` (400 `kind_change_not_allowed`). A live file at the new path refuses it (409 `path_taken`). Audited as `file_moved`. The file's running kernels follow it to the new path.",
         tags: ["files"],
         params: FileParams,
         body: MoveBody,
@@ -504,7 +506,10 @@ export const fileRoutes: StudioRoutePlugin = async (app, { studio }) => {
     },
     async (request) => {
       const access = await requireRole(db, request.params.ws, signedIn(request), "editor");
-      return moveFile(studio, access, request.params["*"], request.body.path, auditContext(request));
+      const from = request.params["*"];
+      const moved = await moveFile(studio, access, from, request.body.path, auditContext(request));
+      studio.kernels.followMove(access.id, from, moved.path);
+      return moved;
     },
   );
 
