@@ -24,6 +24,8 @@ export interface NotebookEditPageProps {
   frameShellUrl: string;
   urls: UrlChecker;
   onLink(href: string): void;
+  /** Given, once the file is read, the question the file page asks before a rename: are there unsaved changes? */
+  onUnsavedProbe?(probe: () => boolean): void;
 }
 
 /** A run the person must confirm: the file's high findings, and the cell to run once they do. */
@@ -41,6 +43,7 @@ export default function NotebookEditPage({
   frameShellUrl,
   urls,
   onLink,
+  onUnsavedProbe,
 }: NotebookEditPageProps) {
   const read = useMemo(() => {
     try {
@@ -57,6 +60,10 @@ export default function NotebookEditPage({
   const savedOn = useRef<number | undefined>(baseVersion);
   savedOn.current ??= baseVersion;
   const saving = useRef(false);
+
+  useEffect(() => {
+    if (!("error" in read)) onUnsavedProbe?.(() => read.model.dirty);
+  }, [read, onUnsavedProbe]);
 
   // Leaving with unsaved changes asks first.
   useEffect(() => {
