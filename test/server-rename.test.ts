@@ -6,6 +6,8 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { KERNEL_SOCKET_PATH, type ServerMessage } from "../src/contract/kernel-socket.ts";
+import { checkFilePath } from "../src/server/file-names.ts";
+import { SCRIPT_LANGUAGES, suggestedName } from "../src/web/new-file-names.ts";
 import { APP_ORIGIN, multipart, snapshot, startTestStudio, type Caller, type TestStudio } from "./server-helpers.ts";
 
 let t: TestStudio;
@@ -330,4 +332,12 @@ test("a running kernel follows its file to the new path: the renamed notebook's 
     socket.close();
     await t.call(editor, { method: "DELETE", url: `/api/workspaces/${ws}/kernels/${kernel}` });
   }
+});
+
+test("every language the New script dialog offers names a text file the server stores, as do its suggested names", () => {
+  for (const { extension } of SCRIPT_LANGUAGES) {
+    const name = suggestedName(["untitled.py"], "", "script", extension);
+    assert.equal(checkFilePath(name).kind, "text", name);
+  }
+  assert.equal(checkFilePath(suggestedName(["Untitled.ipynb"], "", "notebook")).kind, "notebook");
 });
