@@ -2,7 +2,7 @@
 // and notebooks as the model reads them.
 import { Type, type Static } from "typebox";
 import { MAX_PATH_BYTES } from "./limits.ts";
-import { Role, WorkspaceParams } from "./api-workspaces.ts";
+import { WorkspaceParams } from "./api-workspaces.ts";
 
 export const FileParams = Type.Object(
   {
@@ -72,12 +72,7 @@ export const FileDetails = Type.Object(
     kind: FileKind,
     createdAt: Type.String({ description: "ISO 8601" }),
     versions: Type.Array(FileVersion, { description: "newest first" }),
-    workspace: Type.Object({
-      id: Type.String(),
-      name: Type.String(),
-      // The caller's role: what the file's page offers them (editing, rename).
-      role: Role,
-    }),
+    workspace: Type.Object({ id: Type.String(), name: Type.String() }),
   },
   { description: "the file and its versions" },
 );

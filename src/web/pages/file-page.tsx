@@ -59,11 +59,16 @@ export function FilePage({
   const [decision, setDecision] = useState<LinkDecision | null>(null);
   // Editing is asked for by the address, and given only to the workspace's editors and owners.
   const [editRequested] = useState(() => new URLSearchParams(location.search).get("edit") === "1");
+  // Whether the person may change the file (edit, rename): asked at once for an edit address, and for reading once
+  // the file is drawn, so that it never competes with the file's first screen.
   const [canEdit, setCanEdit] = useState(false);
+  const roleWanted = editRequested || bytes !== null || head !== null;
   useEffect(() => {
-    if (!editRequested) return;
+    if (editRequested) setBytesWanted(true);
+  }, [editRequested]);
+  useEffect(() => {
+    if (!roleWanted) return;
     let live = true;
-    setBytesWanted(true);
     studioApi
       .workspace(workspaceId)
       .then((w) => live && setCanEdit(w.role === "editor" || w.role === "owner"))
@@ -71,7 +76,7 @@ export function FilePage({
     return () => {
       live = false;
     };
-  }, [editRequested, workspaceId]);
+  }, [roleWanted, workspaceId]);
   const editing = editRequested && canEdit;
   // The notebook editor (`?edit=1`, for editors and owners): present only in the edit addresses' bundle
   // (editor-slot.ts), which registers it before the app starts.
@@ -168,7 +173,6 @@ export function FilePage({
   const current = details?.versions.find((v) => v.version === version) ?? details?.versions[0];
   const folders = path.split("/");
   const fileName = folders.pop() ?? path;
-  const mayRename = details?.workspace.role === "editor" || details?.workspace.role === "owner";
   const renamed = useCallback(
     (to: string) => {
       setRenaming(false);
@@ -199,7 +203,7 @@ export function FilePage({
           {" / "}
           <span aria-current="page">{fileName}</span>
         </nav>
-        {mayRename && (
+        {canEdit && details && (
           <button type="button" className="vt-file-rename" onClick={() => setRenaming(true)}>
             Rename
           </button>
