@@ -258,7 +258,7 @@ test("a new notebook is nbformat 4.5 with one empty code cell with an id and the
   assert.equal(taken.json().error, "path_taken");
 });
 
-test("a running kernel follows its file to the new path: the renamed notebook's cells run with its variables", async () => {
+test("a running kernel follows its file to the new path, and stops taking runs from someone made a viewer", async () => {
   const specs = (await t.call(owner, { method: "GET", url: "/api/kernelspecs" })).json();
   assert.equal(specs.available, true, specs.unavailableReason);
   await upload("lab/kept.ipynb", notebook("x = 41"));
@@ -328,9 +328,23 @@ test("a running kernel follows its file to the new path: the renamed notebook's 
       .where("event", "=", "cell_executed")
       .execute();
     assert.ok(audited.some((row) => JSON.parse(row.details).path === "lab/answer.ipynb" && /"r2"/.test(row.details)));
+
+    // Made a viewer while the socket is open: the next run is refused, and nothing runs.
+    const demoted = await t.call(owner, {
+      method: "PATCH",
+      url: `/api/workspaces/${ws}/members/eddie`,
+      payload: { role: "viewer" },
+    });
+    assert.equal(demoted.statusCode, 200, demoted.body);
+    const refused = await run("r4", "lab/answer.ipynb", "print('as a viewer')");
+    assert.equal(refused.type, "error");
+    assert.equal(refused.type === "error" && refused.error, "role_insufficient");
+    assert.ok(!received.some((m) => m.type === "output" && m.id === "r4"));
+    assert.equal((await rename("lab/answer.ipynb", "lab/viewer.ipynb")).json().error, "role_insufficient");
   } finally {
     socket.close();
-    await t.call(editor, { method: "DELETE", url: `/api/workspaces/${ws}/kernels/${kernel}` });
+    await t.call(owner, { method: "PATCH", url: `/api/workspaces/${ws}/members/eddie`, payload: { role: "editor" } });
+    await t.call(owner, { method: "DELETE", url: `/api/workspaces/${ws}/kernels/${kernel}` });
   }
 });
 
