@@ -483,10 +483,11 @@ export const fileRoutes: StudioRoutePlugin = async (app, { studio }) => {
     },
     async (request) => {
       const access = await requireRole(db, request.params.ws, signedIn(request), "viewer");
-      // The workspace's name comes along for the file page's breadcrumb.
+      // The workspace's name comes along for the file page's breadcrumb, and the caller's role for what it offers.
       return {
         ...(await fileDetails(studio, access.id, request.params["*"])),
         workspace: { id: access.id, name: access.name },
+        role: access.role,
       };
     },
   );

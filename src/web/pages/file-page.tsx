@@ -59,16 +59,11 @@ export function FilePage({
   const [decision, setDecision] = useState<LinkDecision | null>(null);
   // Editing is asked for by the address, and given only to the workspace's editors and owners.
   const [editRequested] = useState(() => new URLSearchParams(location.search).get("edit") === "1");
-  // Whether the person may change the file (edit, rename): asked at once for an edit address, and for reading once
-  // the file is drawn, so that it never competes with the file's first screen.
   const [canEdit, setCanEdit] = useState(false);
-  const roleWanted = editRequested || bytes !== null || head !== null;
   useEffect(() => {
-    if (editRequested) setBytesWanted(true);
-  }, [editRequested]);
-  useEffect(() => {
-    if (!roleWanted) return;
+    if (!editRequested) return;
     let live = true;
+    setBytesWanted(true);
     studioApi
       .workspace(workspaceId)
       .then((w) => live && setCanEdit(w.role === "editor" || w.role === "owner"))
@@ -76,7 +71,7 @@ export function FilePage({
     return () => {
       live = false;
     };
-  }, [roleWanted, workspaceId]);
+  }, [editRequested, workspaceId]);
   const editing = editRequested && canEdit;
   // The notebook editor (`?edit=1`, for editors and owners): present only in the edit addresses' bundle
   // (editor-slot.ts), which registers it before the app starts.
@@ -203,7 +198,7 @@ export function FilePage({
           {" / "}
           <span aria-current="page">{fileName}</span>
         </nav>
-        {canEdit && details && (
+        {(details?.role === "editor" || details?.role === "owner") && (
           <button type="button" className="vt-file-rename" onClick={() => setRenaming(true)}>
             Rename
           </button>
