@@ -2,7 +2,7 @@
 // the folder (the one being viewed). The server makes the file (POST …/new-file: a notebook with one empty code cell
 // for the studio's kernel, or an empty script) and decides whether the name is allowed; its refusal is shown next to
 // the name. Once made, the browser goes to the file's page in edit mode, a full page load that brings the editor.
-import { useId, useMemo, useRef, useState, type FormEvent } from "react";
+import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from "react";
 import type { CreatedFile, NewFileBody } from "../contract/api-files.ts";
 import { fileHref, workspaceApiHref } from "../contract/addresses.ts";
 import { ApiError, apiRequest } from "./api-client.ts";
@@ -26,13 +26,19 @@ export interface NewFileDialogProps {
   /** The workspace's paths, for the first free name. */
   taken: readonly string[];
   onClose(): void;
-  /** Where the page goes once the file is made; a full load of the edit address by default. */
-  onCreated?(path: string): void;
 }
 
-export function NewFileDialog({ workspaceId, kind, folder, taken, onClose, onCreated }: NewFileDialogProps) {
+export function NewFileDialog({ workspaceId, kind, folder, taken, onClose }: NewFileDialogProps) {
   const dialog = useRef<HTMLDialogElement>(null);
+  const nameField = useRef<HTMLInputElement>(null);
   useModalDialog(dialog);
+  // The suggested name's stem is selected, ready to type over; its extension stays.
+  useEffect(() => {
+    const input = nameField.current;
+    if (!input) return;
+    input.focus();
+    input.setSelectionRange(0, Math.max(0, input.value.lastIndexOf(".")));
+  }, []);
   const ids = useId();
   const [name, setName] = useState(() => suggestedName(taken, folder, kind));
   const [language, setLanguage] = useState<ScriptExtension>(".py");
@@ -63,8 +69,8 @@ export function NewFileDialog({ workspaceId, kind, folder, taken, onClose, onCre
         path,
         kind,
       } satisfies NewFileBody);
-      if (onCreated) onCreated(created.path);
-      else location.assign(`${fileHref(workspaceId, created.path)}?edit=1`);
+      // A full load: the editor comes with the edit address's own bundle.
+      location.assign(`${fileHref(workspaceId, created.path)}?edit=1`);
     } catch (caught) {
       setBusy(false);
       if (caught instanceof ApiError && isNameRefusal(caught.code)) setNameError(caught.message);
@@ -80,10 +86,10 @@ export function NewFileDialog({ workspaceId, kind, folder, taken, onClose, onCre
           <label htmlFor={`${ids}-name`}>Name</label>
           <input
             id={`${ids}-name`}
+            ref={nameField}
             value={name}
             spellCheck={false}
             autoComplete="off"
-            autoFocus
             aria-invalid={nameError !== null}
             aria-describedby={nameError ? `${ids}-name-error` : undefined}
             onChange={(e) => {

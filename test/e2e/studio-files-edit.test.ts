@@ -65,6 +65,10 @@ test("an editor makes a notebook, runs and saves it, renames it from the header,
   await dialog.waitFor();
   const name = dialog.getByLabel("Name");
   assert.equal(await name.inputValue(), "Untitled1.ipynb");
+  assert.equal(
+    await name.evaluate((input: HTMLInputElement) => input.value.slice(input.selectionStart!, input.selectionEnd!)),
+    "Untitled1",
+  );
   assert.equal(await dialog.getByLabel("Folder").inputValue(), "");
 
   // The server's name rules: its refusal is shown next to the name, and the field is marked.
