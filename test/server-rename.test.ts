@@ -348,6 +348,35 @@ test("a running kernel follows its file to the new path, and stops taking runs f
   }
 });
 
+test("a kernel whose file is renamed while the kernel starts takes the new path once started", async () => {
+  await upload("race/starting.ipynb", notebook("y = 1"));
+  // The rename commits inside the start, after the file was found and before the kernel is listed: where the start
+  // asks whether the workspace's kernels may use the network (the real question is still asked after).
+  const kernels = t.studio.kernels;
+  const networkAllowed = kernels.networkAllowed.bind(kernels);
+  let moved: Awaited<ReturnType<typeof rename>> | undefined;
+  kernels.networkAllowed = async (workspace: string) => {
+    kernels.networkAllowed = networkAllowed;
+    assert.equal(kernels.list(ws).length, 0, "the starting kernel is not listed yet");
+    moved = await rename("race/starting.ipynb", "race/started.ipynb");
+    return networkAllowed(workspace);
+  };
+  const started = await t.call(editor, {
+    method: "POST",
+    url: `/api/workspaces/${ws}/kernels`,
+    payload: { path: "race/starting.ipynb" },
+  });
+  assert.equal(started.statusCode, 201, started.body);
+  try {
+    assert.equal(moved?.statusCode, 200, moved?.body);
+    const listed = (await get("kernels")).json().kernels as { id: string; path: string }[];
+    assert.equal(listed.find((k) => k.id === started.json().id)?.path, "race/started.ipynb");
+  } finally {
+    kernels.networkAllowed = networkAllowed;
+    await t.call(owner, { method: "DELETE", url: `/api/workspaces/${ws}/kernels/${started.json().id}` });
+  }
+});
+
 test("every language the New script dialog offers names a text file the server stores, as do its suggested names", () => {
   for (const { extension } of SCRIPT_LANGUAGES) {
     const name = suggestedName(["untitled.py"], "", "script", extension);

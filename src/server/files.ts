@@ -502,7 +502,14 @@ export async function fileVersion(studio: Studio, workspaceId: string, path: str
   query = version === undefined ? query.orderBy("number", "desc").limit(1) : query.where("number", "=", version);
   const row = await query.executeTakeFirst();
   if (!row) throw new AppError(404, "version_not_found", `${path} has no version ${version}`);
-  return { path: file.path, kind: file.kind, version: row.number, sha256: row.blob_sha256, size: Number(row.size) };
+  return {
+    id: file.id,
+    path: file.path,
+    kind: file.kind,
+    version: row.number,
+    sha256: row.blob_sha256,
+    size: Number(row.size),
+  };
 }
 
 /**

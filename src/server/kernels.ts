@@ -140,6 +140,7 @@ export class StudioKernels {
         filesDir,
         launch: this.#launcher(place, found.path),
       });
+      await this.#catchUpMove(managed, found);
       await recordAudit(
         this.#studio.db,
         context,
@@ -240,6 +241,21 @@ export class StudioKernels {
   followMove(workspace: string, from: string, to: string): void {
     if (from === to) return;
     for (const managed of this.#manager.list({ workspace, file: from })) managed.file = to;
+  }
+
+  /**
+   * A rename that committed while the kernel was starting, after its file was found and before the manager listed
+   * the kernel, found no kernel to move: the kernel takes its file's path as it is now. A rename after that moved it
+   * already (the path it started with is then gone from it).
+   */
+  async #catchUpMove(managed: ManagedKernel, started: { id: number; path: string }): Promise<void> {
+    const file = await this.#studio.db
+      .selectFrom("files")
+      .select("path")
+      .where("id", "=", started.id)
+      .where("trashed_at", "is", null)
+      .executeTakeFirst();
+    if (file && managed.file === started.path) managed.file = file.path;
   }
 
   async networkAllowed(workspace: string): Promise<boolean> {
