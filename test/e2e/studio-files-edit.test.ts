@@ -223,6 +223,8 @@ test("the dialogs in dark mode and at a phone's width", async () => {
       await page.setViewportSize({ width, height: 800 });
       await signIn(page, studio.app, "ada", PASSWORD);
       await page.goto(`${studio.app}/w/${workspace}`);
+      await page.getByRole("button", { name: "New script" }).waitFor();
+      await page.screenshot({ path: `${SHOTS}/vitrine-workspace-new-${scheme}-${width}.png` });
       await page.getByRole("button", { name: "New script" }).click();
       const dialog = page.getByRole("dialog", { name: "New script" });
       await dialog.getByLabel("Name").fill("bad:name.py");
