@@ -412,7 +412,7 @@ export const fileRoutes: StudioRoutePlugin = async (app, { studio }) => {
         schema: {
           summary: "Make a new file: an empty notebook or script, or a copy of the given content (editor)",
           description:
-            "Without `content`, a `.ipynb` path gets an empty nbformat 4.5 notebook for Python with one empty code cell, and any other allowed name an empty text. With it, the file holds that content, checked as an upload's file is. A path that exists is refused (409 `path_taken`).",
+            "Without `content`, a `.ipynb` path gets an empty nbformat 4.5 notebook with one empty code cell for the `python3` kernelspec (or the first the studio offers without it), and any other allowed name an empty text. With it, the file holds that content, checked as an upload's file is. A path that exists is refused (409 `path_taken`).",
           tags: ["files"],
           params: WorkspaceParams,
           body: NewFileBody,
