@@ -177,6 +177,24 @@ test("an editor makes a script in the folder being viewed, runs and saves it, an
   await page.reload();
   assert.equal(await page.getByRole("textbox", { name: "tools/answer.py" }).inputValue(), "print(6*7)");
   assert.ok((await kernelPaths(page)).includes("tools/answer.py"));
+
+  // From a reading page, the page follows in place to the new address, and Back does not lead to the old one.
+  await page.goto(`${studio.app}/w/${workspace}`);
+  await page.getByRole("link", { name: "Untitled.ipynb" }).click();
+  await page.getByRole("button", { name: "Rename" }).click();
+  await page
+    .getByRole("dialog", { name: /^Rename/ })
+    .getByLabel("New name")
+    .fill("first.ipynb");
+  await page
+    .getByRole("dialog", { name: /^Rename/ })
+    .getByRole("button", { name: "Rename" })
+    .click();
+  await page.waitForURL(/\/f\/first\.ipynb$/);
+  await page.locator(".vt-cells .vt-cell").first().waitFor();
+  assert.equal(await page.locator('nav[aria-label="Breadcrumb"] [aria-current="page"]').innerText(), "first.ipynb");
+  await page.goBack();
+  await page.waitForURL(new RegExp(`/w/${workspace}$`));
   await page.close();
 });
 
