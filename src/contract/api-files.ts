@@ -2,7 +2,7 @@
 // and notebooks as the model reads them.
 import { Type, type Static } from "typebox";
 import { MAX_PATH_BYTES } from "./limits.ts";
-import { WorkspaceParams } from "./api-workspaces.ts";
+import { Role, WorkspaceParams } from "./api-workspaces.ts";
 
 export const FileParams = Type.Object(
   {
@@ -73,6 +73,8 @@ export const FileDetails = Type.Object(
     createdAt: Type.String({ description: "ISO 8601" }),
     versions: Type.Array(FileVersion, { description: "newest first" }),
     workspace: Type.Object({ id: Type.String(), name: Type.String() }),
+    // The caller's role in the workspace: what the file's page offers them (editing, rename), with no other request.
+    role: Role,
   },
   { description: "the file and its versions" },
 );

@@ -145,7 +145,7 @@ export async function createFile(
         : `${path} is a notebook's name; a script's ends in one of the text extensions`,
       { path },
     );
-  const content = create.content ?? (kind === "notebook" ? emptyNotebook() : "");
+  const content = create.content ?? (kind === "notebook" ? emptyNotebook(await newNotebookKernelspec(studio)) : "");
   const bytes = contentBytes(studio, path, content);
   // Seen before the file job, so that a taken path is answered at once; decided again in the transaction below.
   if (await liveFileIn(studio.db, access.id, path)) throw pathTaken(path);
@@ -170,13 +170,31 @@ export async function createFile(
   });
 }
 
-/** An empty nbformat 4.5 notebook for Python with one empty code cell, as Jupyter writes one (one-space indent). */
-export function emptyNotebook(): string {
+/** The kernelspec a notebook's metadata names: what its kernel is started with, and how the editor shows its cells. */
+export interface NotebookKernelspec {
+  name: string;
+  displayName: string;
+  language: string;
+}
+
+export const PYTHON3_KERNELSPEC: NotebookKernelspec = { name: "python3", displayName: "Python 3", language: "python" };
+
+/**
+ * The kernel a new notebook names: python3 when the studio offers it (the default, as in Jupyter), else the first
+ * kernelspec the studio offers, so that a new notebook's first run starts a kernel this studio can start.
+ */
+async function newNotebookKernelspec(studio: Studio): Promise<NotebookKernelspec> {
+  const { kernelspecs } = await studio.kernels.specList();
+  return kernelspecs.find((spec) => spec.name === PYTHON3_KERNELSPEC.name) ?? kernelspecs[0] ?? PYTHON3_KERNELSPEC;
+}
+
+/** An empty nbformat 4.5 notebook with one empty code cell, as Jupyter writes one (one-space indent). */
+export function emptyNotebook(kernelspec: NotebookKernelspec = PYTHON3_KERNELSPEC): string {
   const notebook = {
     cells: [{ cell_type: "code", execution_count: null, id: randomUUID(), metadata: {}, outputs: [], source: [] }],
     metadata: {
-      kernelspec: { display_name: "Python 3", language: "python", name: "python3" },
-      language_info: { name: "python" },
+      kernelspec: { display_name: kernelspec.displayName, language: kernelspec.language, name: kernelspec.name },
+      language_info: { name: kernelspec.language },
     },
     nbformat: 4,
     nbformat_minor: 5,
@@ -484,34 +502,50 @@ export async function fileVersion(studio: Studio, workspaceId: string, path: str
   query = version === undefined ? query.orderBy("number", "desc").limit(1) : query.where("number", "=", version);
   const row = await query.executeTakeFirst();
   if (!row) throw new AppError(404, "version_not_found", `${path} has no version ${version}`);
-  return { path: file.path, kind: file.kind, version: row.number, sha256: row.blob_sha256, size: Number(row.size) };
+  return {
+    id: file.id,
+    path: file.path,
+    kind: file.kind,
+    version: row.number,
+    sha256: row.blob_sha256,
+    size: Number(row.size),
+  };
 }
 
+/**
+ * Renames or moves a file: its row takes the new path, so that its versions, who made each and its history come with
+ * it and the old path names nothing. The new path follows the upload's name rules and stays the same kind of file (a
+ * notebook stays .ipynb, a text file stays text: 400 kind_change_not_allowed), and a live file there already refuses
+ * it (409 path_taken). One transaction changes the path and records `file_moved`: a crash leaves the file under its
+ * old path or under its new one, never both or neither.
+ */
 export async function moveFile(
   studio: Studio,
   access: WorkspaceAccess,
   from: string,
   to: string,
   context: AuditContext,
-) {
+): Promise<{ path: string }> {
   const file = await liveFile(studio, access.id, from);
   const target = checkFilePath(to);
   if (target.kind !== file.kind)
-    throw new AppError(400, "kind_change_not_allowed", "a move may not turn a notebook into a text file or back", {
-      path: to,
-    });
+    throw new AppError(
+      400,
+      "kind_change_not_allowed",
+      file.kind === "notebook"
+        ? `${from} is a notebook: its new name must end in .ipynb too`
+        : `${from} is a text file: its new name may not end in .ipynb`,
+      { path: to },
+    );
   if (from === to) return { path: to };
   await studio.db.transaction().execute(async (tx) => {
-    const taken = await tx
-      .selectFrom("files")
-      .select("id")
-      .where("workspace_id", "=", access.id)
-      .where("path", "=", to)
-      .where("trashed_at", "is", null)
-      .executeTakeFirst();
-    if (taken) throw new AppError(409, "path_taken", `${to} already exists`, { path: to });
+    // Decided again here (transactions are serialized): the file may have been trashed, moved or replaced since it
+    // was looked up, and another file may have taken the new path.
+    const live = await liveFileIn(tx, access.id, from);
+    if (!live || live.id !== file.id) throw notFound("no such file");
+    if (await liveFileIn(tx, access.id, to)) throw pathTaken(to);
     await tx.updateTable("files").set({ path: to }).where("id", "=", file.id).execute();
-    await recordAudit(tx, context, "file_moved", { from, to }, access.id);
+    await recordAudit(tx, context, "file_moved", { from, to, id: file.id }, access.id);
   });
   return { path: to };
 }

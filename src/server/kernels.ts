@@ -140,6 +140,7 @@ export class StudioKernels {
         filesDir,
         launch: this.#launcher(place, found.path),
       });
+      await this.#catchUpMove(managed, found);
       await recordAudit(
         this.#studio.db,
         context,
@@ -222,6 +223,39 @@ export class StudioKernels {
     const managed = this.get(workspace, id);
     await this.#manager.shutdown(id);
     await recordAudit(this.#studio.db, context, "kernel_stopped", { kernel: id, path: managed.file }, workspace);
+  }
+
+  /**
+   * A file of the workspace was renamed or moved: the kernels started for it follow it to its new path.
+   *
+   * A kernel runs the cells of one file: the socket's `execute` names the path, which must be the kernel's file
+   * (`wrong_file` otherwise), and the run is reviewed and audited under it. A kernel left on the old path would
+   * refuse every cell of the renamed notebook, whose page now names the new path, while accepting the old path,
+   * under which no file exists any more (its review could not be read). Following keeps the person's variables
+   * across a rename, as a Jupyter session's path follows a rename, and keeps the check meaning what it says: the
+   * kernel runs this file's cells and no other's. Shutting the kernel down instead would lose its state for a
+   * change of name only. What does not follow: the kernel's working folder and its read-only copy of the
+   * workspace's files are made when it starts, so code in it still sees the file under its old name and folder
+   * until the kernel is started again.
+   */
+  followMove(workspace: string, from: string, to: string): void {
+    if (from === to) return;
+    for (const managed of this.#manager.list({ workspace, file: from })) managed.file = to;
+  }
+
+  /**
+   * A rename that committed while the kernel was starting, after its file was found and before the manager listed
+   * the kernel, found no kernel to move: the kernel takes its file's path as it is now. A rename after that moved it
+   * already (the path it started with is then gone from it).
+   */
+  async #catchUpMove(managed: ManagedKernel, started: { id: number; path: string }): Promise<void> {
+    const file = await this.#studio.db
+      .selectFrom("files")
+      .select("path")
+      .where("id", "=", started.id)
+      .where("trashed_at", "is", null)
+      .executeTakeFirst();
+    if (file && managed.file === started.path) managed.file = file.path;
   }
 
   async networkAllowed(workspace: string): Promise<boolean> {

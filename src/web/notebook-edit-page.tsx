@@ -27,6 +27,8 @@ export interface NotebookEditPageProps {
   frameShellUrl: string;
   urls: UrlChecker;
   onLink(href: string): void;
+  /** Given, once the file is read, the question the file page asks before a rename: are there unsaved changes? */
+  onUnsavedProbe?(probe: () => boolean): void;
 }
 
 export default function NotebookEditPage({
@@ -38,6 +40,7 @@ export default function NotebookEditPage({
   frameShellUrl,
   urls,
   onLink,
+  onUnsavedProbe,
 }: NotebookEditPageProps) {
   const read = useMemo(() => {
     try {
@@ -54,6 +57,10 @@ export default function NotebookEditPage({
   const savedOn = useRef<number | undefined>(baseVersion);
   savedOn.current ??= baseVersion;
   const saving = useRef(false);
+
+  useEffect(() => {
+    if (!("error" in read)) onUnsavedProbe?.(() => read.model.dirty);
+  }, [read, onUnsavedProbe]);
 
   // Leaving with unsaved changes asks first.
   useEffect(() => {

@@ -412,7 +412,7 @@ export const fileRoutes: StudioRoutePlugin = async (app, { studio }) => {
         schema: {
           summary: "Make a new file: an empty notebook or script, or a copy of the given content (editor)",
           description:
-            "Without `content`, a `.ipynb` path gets an empty nbformat 4.5 notebook for Python with one empty code cell, and any other allowed name an empty text. With it, the file holds that content, checked as an upload's file is. A path that exists is refused (409 `path_taken`).",
+            "Without `content`, a `.ipynb` path gets an empty nbformat 4.5 notebook with one empty code cell for the `python3` kernelspec (or the first the studio offers without it), and any other allowed name an empty text. With it, the file holds that content, checked as an upload's file is. A path that exists is refused (409 `path_taken`).",
           tags: ["files"],
           params: WorkspaceParams,
           body: NewFileBody,
@@ -483,10 +483,11 @@ export const fileRoutes: StudioRoutePlugin = async (app, { studio }) => {
     },
     async (request) => {
       const access = await requireRole(db, request.params.ws, signedIn(request), "viewer");
-      // The workspace's name comes along for the file page's breadcrumb.
+      // The workspace's name comes along for the file page's breadcrumb, and the caller's role for what it offers.
       return {
         ...(await fileDetails(studio, access.id, request.params["*"])),
         workspace: { id: access.id, name: access.name },
+        role: access.role,
       };
     },
   );
@@ -496,6 +497,8 @@ export const fileRoutes: StudioRoutePlugin = async (app, { studio }) => {
     {
       schema: {
         summary: "Rename or move a file (editor)",
+        description:
+          "`path` is the file's new path. The file keeps its versions and history; the old path names nothing after. The new path follows the upload's name rules (the same codes) and keeps the file's kind: a notebook stays `.ipynb` (400 `kind_change_not_allowed`). A live file at the new path refuses it (409 `path_taken`). Audited as `file_moved`. The file's running kernels follow it to the new path.",
         tags: ["files"],
         params: FileParams,
         body: MoveBody,
@@ -504,7 +507,10 @@ export const fileRoutes: StudioRoutePlugin = async (app, { studio }) => {
     },
     async (request) => {
       const access = await requireRole(db, request.params.ws, signedIn(request), "editor");
-      return moveFile(studio, access, request.params["*"], request.body.path, auditContext(request));
+      const from = request.params["*"];
+      const moved = await moveFile(studio, access, from, request.body.path, auditContext(request));
+      studio.kernels.followMove(access.id, from, moved.path);
+      return moved;
     },
   );
 

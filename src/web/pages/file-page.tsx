@@ -1,13 +1,16 @@
-// One file: its newest (or a chosen) version drawn safely, its versions, what the review found, and a download.
+// One file: its newest (or a chosen) version drawn safely, its versions, what the review found, and a download; for
+// the workspace's editors and owners, Rename in the header.
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { registeredEditPage } from "../editor-slot.ts";
 import { ApiError } from "../api-client.ts";
 import { AppLink } from "../app-link.tsx";
 import { LinkPrompt } from "../link-prompt.tsx";
 import { NotebookView } from "../notebook-view.tsx";
+import { RenameDialog } from "../rename-dialog.tsx";
 import { takeStartedFile, type StudioOrigins } from "../page-start.ts";
 import { fileHref, navigate, workspaceHref } from "../router.ts";
 import { ScriptView } from "../script-view.tsx";
+import { ScriptEditPage } from "./script-edit.tsx";
 import { FolderLinks } from "../folder-links.tsx";
 import { checkUrls, type LinkDecision } from "../url-check-client.ts";
 import { fetchBytes, fetchNotebookHead, fileFindings, formatSize, formatTime, studioApi } from "../studio-calls.ts";
@@ -15,6 +18,17 @@ import type { FileDetails } from "../../contract/api-files.ts";
 import type { FileReview } from "../../contract/api-review.ts";
 import { isNotebookPath, rawHref } from "../../contract/addresses.ts";
 import type { ReadHead } from "../../render/notebook-head.ts";
+
+/**
+ * Whether the open editor holds changes not saved yet. The editor page hands one to `onUnsavedProbe` when it has read
+ * the file; the page asks it before a rename, which opens the editor again at the new address from the stored file.
+ */
+export type UnsavedProbe = () => boolean;
+
+/** The file's page at its new path after a rename: the same version, in the editor when it was open. */
+export function renamedHref(workspaceId: string, path: string, version: number | undefined, editing: boolean): string {
+  return `${fileHref(workspaceId, path, version)}${editing ? `${version === undefined ? "?" : "&"}edit=1` : ""}`;
+}
 
 export function FilePage({
   workspaceId,
@@ -44,7 +58,7 @@ export function FilePage({
   const [error, setError] = useState<string | null>(null);
   const [decision, setDecision] = useState<LinkDecision | null>(null);
   // Editing is asked for by the address, and given only to the workspace's editors and owners.
-  const [editRequested] = useState(() => isNotebook && new URLSearchParams(location.search).get("edit") === "1");
+  const [editRequested] = useState(() => new URLSearchParams(location.search).get("edit") === "1");
   const [canEdit, setCanEdit] = useState(false);
   useEffect(() => {
     if (!editRequested) return;
@@ -62,6 +76,11 @@ export function FilePage({
   // The notebook editor (`?edit=1`, for editors and owners): present only in the edit addresses' bundle
   // (editor-slot.ts), which registers it before the app starts.
   const NotebookEditPage = registeredEditPage();
+  const unsavedProbe = useRef<UnsavedProbe | null>(null);
+  const onUnsavedProbe = useCallback((probe: UnsavedProbe) => {
+    unsavedProbe.current = probe;
+  }, []);
+  const [renaming, setRenaming] = useState(false);
 
   // The page is made again for another file or version (app.tsx keys it so), so these run once for this one.
   const detailsAsked = useRef<Promise<FileDetails> | null>(null);
@@ -149,6 +168,18 @@ export function FilePage({
   const current = details?.versions.find((v) => v.version === version) ?? details?.versions[0];
   const folders = path.split("/");
   const fileName = folders.pop() ?? path;
+  const renamed = useCallback(
+    (to: string) => {
+      setRenaming(false);
+      const href = renamedHref(workspaceId, to, version, editing);
+      // The editor comes with the edit address's own bundle, opened again from the stored file (no unsaved changes
+      // were left: the dialog refused them); a reading page follows in place, its address replaced so that Back does
+      // not lead to the old path, which names nothing now.
+      if (editing) location.replace(href);
+      else navigate(href, { replace: true });
+    },
+    [workspaceId, version, editing],
+  );
   const text = useMemo(() => {
     if (!bytes || isNotebook) return null;
     try {
@@ -160,12 +191,19 @@ export function FilePage({
 
   return (
     <div className="vt-file-page">
-      <nav aria-label="Breadcrumb" className="vt-crumbs">
-        <AppLink href={workspaceHref(workspaceId)}>{details?.workspace.name ?? "Workspace"}</AppLink>
-        <FolderLinks workspaceId={workspaceId} folders={folders} />
-        {" / "}
-        <span aria-current="page">{fileName}</span>
-      </nav>
+      <header className="vt-file-header">
+        <nav aria-label="Breadcrumb" className="vt-crumbs">
+          <AppLink href={workspaceHref(workspaceId)}>{details?.workspace.name ?? "Workspace"}</AppLink>
+          <FolderLinks workspaceId={workspaceId} folders={folders} />
+          {" / "}
+          <span aria-current="page">{fileName}</span>
+        </nav>
+        {(details?.role === "editor" || details?.role === "owner") && (
+          <button type="button" className="vt-file-rename" onClick={() => setRenaming(true)}>
+            Rename
+          </button>
+        )}
+      </header>
       {error && (
         <p className="vt-error" role="alert">
           {error}
@@ -205,7 +243,7 @@ export function FilePage({
           )}
         </aside>
       )}
-      {editing && bytes && NotebookEditPage && (
+      {editing && isNotebook && bytes && NotebookEditPage && (
         <NotebookEditPage
           workspaceId={workspaceId}
           baseVersion={version ?? current?.version}
@@ -215,9 +253,10 @@ export function FilePage({
           frameShellUrl={origins.frameShellUrl}
           urls={urls}
           onLink={onLink}
+          onUnsavedProbe={onUnsavedProbe}
         />
       )}
-      {editing && !NotebookEditPage && (
+      {editing && isNotebook && !NotebookEditPage && (
         // Reached by navigating inside a reading page: the editor comes with the edit address's own bundle, so a
         // full page load (a plain link, not the router) brings it.
         <p className="vt-status">
@@ -236,9 +275,27 @@ export function FilePage({
           onWantBytes={wantBytes}
         />
       )}
-      {bytes && !isNotebook && text !== null && <ScriptView text={text} path={path} />}
+      {editing && !isNotebook && text !== null && (
+        <ScriptEditPage
+          workspaceId={workspaceId}
+          path={path}
+          text={text}
+          baseVersion={version ?? current?.version}
+          onUnsavedProbe={onUnsavedProbe}
+        />
+      )}
+      {!editing && bytes && !isNotebook && text !== null && <ScriptView text={text} path={path} />}
       {bytes && !isNotebook && text === null && (
         <p className="vt-notice">This file is not UTF-8 text; download it to look at it.</p>
+      )}
+      {renaming && (
+        <RenameDialog
+          workspaceId={workspaceId}
+          path={path}
+          {...(editing ? { hasUnsavedChanges: () => unsavedProbe.current?.() ?? false } : {})}
+          onRenamed={renamed}
+          onClose={() => setRenaming(false)}
+        />
       )}
       {decision && (
         <LinkPrompt

@@ -1,4 +1,5 @@
-// A workspace: its files as folders (from their paths), searchable and sortable, with upload, trash and members.
+// A workspace: its files as folders (from their paths), searchable and sortable, with upload, new notebooks and
+// scripts, trash and members. Editors and owners get the controls that change files; viewers never see them.
 import { useCallback, useEffect, useMemo, useState, type DragEvent, type FormEvent } from "react";
 import { ApiError } from "../api-client.ts";
 import { AppLink } from "../app-link.tsx";
@@ -9,6 +10,8 @@ import type { Member, Role, WorkspaceAccess } from "../../contract/api-workspace
 import { MAX_USER_NAME_LENGTH } from "../../contract/limits.ts";
 import { formatSize, formatTime, studioApi } from "../studio-calls.ts";
 import { UploadDialog } from "../upload-dialog.tsx";
+import { NewFileDialog } from "../new-file-dialog.tsx";
+import type { NewFileKind } from "../new-file-names.ts";
 import { folderRows } from "../folders.ts";
 import { FolderLinks } from "../folder-links.tsx";
 import { DropError, pickedFromList, takeDrop, type PickedFile } from "../picked-files.ts";
@@ -33,6 +36,7 @@ export function WorkspacePage({
   const [uploading, setUploading] = useState<PickedFile[] | null>(null);
   const [dragging, setDragging] = useState(false);
   const [dropError, setDropError] = useState<string | null>(null);
+  const [creating, setCreating] = useState<NewFileKind | null>(null);
 
   const load = useCallback(() => {
     Promise.all([studioApi.workspace(workspaceId), studioApi.files(workspaceId), studioApi.trash(workspaceId)]).then(
@@ -139,6 +143,12 @@ export function WorkspacePage({
         </label>
         {canEdit && (
           <span className="vt-pickers">
+            <button type="button" className="vt-new-notebook" onClick={() => setCreating("notebook")}>
+              New notebook
+            </button>
+            <button type="button" className="vt-new-script" onClick={() => setCreating("script")}>
+              New script
+            </button>
             <FilePicker label="Upload files…" onPick={setUploading} />
             <FilePicker label="Upload a folder…" folder onPick={setUploading} />
           </span>
@@ -236,6 +246,15 @@ export function WorkspacePage({
         </details>
       )}
       <Members workspaceId={workspaceId} owner={workspace.role === "owner"} />
+      {creating && canEdit && (
+        <NewFileDialog
+          workspaceId={workspaceId}
+          kind={creating}
+          folder={folder}
+          taken={files.map((f) => f.path)}
+          onClose={() => setCreating(null)}
+        />
+      )}
       {uploading && (
         <UploadDialog
           workspaceId={workspaceId}
