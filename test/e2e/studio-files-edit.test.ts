@@ -108,7 +108,7 @@ test("an editor makes a notebook, runs and saves it, renames it from the header,
   // The closed dialog gave the focus back to Rename; the editor's keys work inside the editor.
   await cellEditor(page).click();
   await page.keyboard.press("Control+s");
-  await page.getByText("Saved as version 2.").waitFor();
+  await page.getByText(/^Saved as version 2 at /).waitFor();
   await page.getByRole("button", { name: "Rename" }).click();
   const field = rename.getByLabel("New name");
   // The name without its extension is selected, ready to type over.
@@ -166,7 +166,7 @@ test("an editor makes a script in the folder being viewed, runs and saves it, an
   await page.getByRole("button", { name: "▶ Run" }).click();
   await page.locator(".vt-script-outputs").getByText("42", { exact: true }).waitFor({ timeout: 60_000 });
   await text.press("Control+s");
-  await page.getByText("Saved as version 2.").waitFor();
+  await page.getByText(/^Saved as version 2 at /).waitFor();
   await page.screenshot({ path: `${SHOTS}/vitrine-script-editor-light.png` });
 
   await page.getByRole("button", { name: "Rename" }).click();

@@ -128,7 +128,7 @@ export function ScriptEditPage({
       savedOn.current = answer.version;
       saved.current = content;
       setConflict(null);
-      setNotice(`Saved as version ${answer.version}.`);
+      setNotice(`Saved as version ${answer.version} at ${new Date().toLocaleTimeString()}.`);
     } catch (error) {
       if (error instanceof ApiError && error.code === "version_conflict") {
         setConflict(error.message);
