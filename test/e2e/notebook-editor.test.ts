@@ -369,6 +369,20 @@ test("a long notebook keeps editors only near the viewport", async () => {
   await page.close();
 });
 
+test("an editor goes from the reading page to the editor with Edit, and back with Read", async () => {
+  const page = await browser.context.newPage();
+  await signIn(page, studio.app, "ada", PASSWORD);
+  await page.goto(`${studio.app}/w/${workspace}/f/journey.ipynb`);
+  await page.locator(".vt-cells .vt-cell").first().waitFor();
+  await page.getByRole("link", { name: "Edit", exact: true }).click();
+  await page.locator(".vt-ed-cell .cm-content").first().waitFor();
+  assert.match(page.url(), /journey\.ipynb\?edit=1$/);
+  await page.getByRole("link", { name: "Read", exact: true }).click();
+  await page.locator(".vt-cells .vt-cell").first().waitFor();
+  assert.equal(await page.locator(".vt-editor").count(), 0);
+  await page.close();
+});
+
 test("a viewer who asks for the editor gets the reading view", async () => {
   const owner = await browser.context.newPage();
   await signIn(owner, studio.app, "ada", PASSWORD);
@@ -386,6 +400,7 @@ test("a viewer who asks for the editor gets the reading view", async () => {
     await page.locator(".vt-cells .vt-cell").first().waitFor();
     await page.waitForTimeout(300);
     assert.equal(await page.locator(".vt-editor").count(), 0);
+    assert.equal(await page.getByRole("link", { name: "Edit", exact: true }).count(), 0, "no Edit for a viewer");
   } finally {
     await other.close();
   }

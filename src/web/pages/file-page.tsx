@@ -199,9 +199,21 @@ export function FilePage({
           <span aria-current="page">{fileName}</span>
         </nav>
         {(details?.role === "editor" || details?.role === "owner") && (
-          <button type="button" className="vt-file-rename" onClick={() => setRenaming(true)}>
-            Rename
-          </button>
+          <span className="vt-file-actions">
+            {/* Full page loads, not the router: the editor comes in the edit addresses' own bundle. */}
+            {editing ? (
+              <a className="vt-button-link" href={renamedHref(workspaceId, path, undefined, false)}>
+                Read
+              </a>
+            ) : (
+              <a className="vt-button-link" href={renamedHref(workspaceId, path, undefined, true)}>
+                Edit
+              </a>
+            )}
+            <button type="button" className="vt-file-rename" onClick={() => setRenaming(true)}>
+              Rename
+            </button>
+          </span>
         )}
       </header>
       {error && (
