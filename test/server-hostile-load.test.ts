@@ -131,9 +131,11 @@ test(
     }
     assert.ok(whileJobsRan > 0, "Rosa's calls were never made while a hostile job ran");
     assert.ok(rosaUpload !== undefined && rosaUpload < 3_000, `Rosa's upload took ${rosaUpload} ms`);
-    // Her calls never waited for Mallory's work: the slowest is within the usual, with room for a loaded machine.
+    // Her calls never waited for Mallory's work: the slowest is within the usual, with room for a loaded machine
+    // (1.1 s was seen on a machine running browsers and kernels besides), and under half a hostile job's 4 s
+    // budget, which is what waiting behind one would cost.
     const slowest = Math.max(...during);
-    assert.ok(slowest < Math.max(1_000, 10 * usual), `slowest ${slowest.toFixed(0)} ms, usual ${usual.toFixed(0)} ms`);
+    assert.ok(slowest < Math.max(2_000, 10 * usual), `slowest ${slowest.toFixed(0)} ms, usual ${usual.toFixed(0)} ms`);
 
     // After a restart nothing is cached: the stored hostile notebooks' first screens and whole reads are jobs again.
     const heads = t.studio.notebookHeads;
