@@ -3,6 +3,8 @@
 // line and column, and the cell when the place is in one.
 
 import { buildNotebook } from "./build.ts";
+import { repairCellIds } from "./cell-ids.ts";
+import { newerMinorNotes } from "./newer-minor.ts";
 import { isObject } from "./schema-keywords.ts";
 import type { Violation } from "./schema-keywords.ts";
 import { NotebookError } from "./errors.ts";
@@ -158,8 +160,12 @@ function readDocument(root: JsonValue, limits: NotebookLimits): ParsedNotebook {
 
   if (version.major === 4) {
     checkCountLimits(v4Cells(document), limits);
+    // Repaired before validation, as nbformat's validate() does: what is left invalid is refused as before.
+    const notes = repairCellIds(document);
     throwFirst(validateNotebookV4(document, { maxViolations: 1 }));
-    return { notebook: buildNotebook(document), original, upgraded: false };
+    notes.push(...newerMinorNotes(document));
+    const notebook = buildNotebook(document, notes);
+    return { notebook, original, upgraded: false, notes };
   }
 
   if (version.major === 2) {
@@ -176,7 +182,8 @@ function readDocument(root: JsonValue, limits: NotebookLimits): ParsedNotebook {
   // nbformat validates the result too; what can fail here is metadata v4 constrains and v3 did not.
   const violations = validateNotebookV4(upgrade.notebook, { maxViolations: 1 });
   throwFirst(violations.map((violation) => inUpgradedFile(violation, upgrade.cellOrigins)));
-  return { notebook: buildNotebook(upgrade.notebook), original, upgraded: true };
+  // The upgrade gives every cell a unique id and writes 4.5, so the reading has nothing to note.
+  return { notebook: buildNotebook(upgrade.notebook), original, upgraded: true, notes: [] };
 }
 
 function throwFirst(violations: readonly Violation[]): void {
