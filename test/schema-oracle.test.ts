@@ -18,6 +18,7 @@ import type { ValidateFunction } from "ajv";
 import {
   NotebookError,
   parseNotebook,
+  ReadingNoteList,
   repairCellIds,
   validateNotebookV3,
   validateNotebookV4,
@@ -421,7 +422,7 @@ function disagreement(notebook: Record<string, unknown>): string | undefined {
   let v4 = notebook as JsonValue;
   if (!isV3) {
     v4 = structuredClone(notebook) as JsonObject;
-    repairCellIds(v4);
+    repairCellIds(v4, new ReadingNoteList());
   }
   const violations = isV3 ? validateNotebookV3(notebook as JsonValue) : validateNotebookV4(v4);
   const ours = violations.every((violation) => violation.code !== "schema_violation");

@@ -11,7 +11,7 @@
 // shown as what it is not would be worse than none. Each stand-in is noted (unknown_cell_type,
 // unknown_output_type). Properties a newer minor adds to known objects are not read either.
 
-import type { ReadingNote } from "./reading-notes.ts";
+import { ReadingNoteList } from "./reading-notes.ts";
 import { describeValue } from "./schema-keywords.ts";
 import type {
   Cell,
@@ -28,7 +28,7 @@ import { JSON_MIME_TYPE } from "./validate.ts";
 const CELL_ID = /^[a-zA-Z0-9-_]{1,64}$/u;
 
 /** The typed notebook; a note is added to `notes` for each stand-in. */
-export function buildNotebook(document: JsonObject, notes: ReadingNote[] = []): Notebook {
+export function buildNotebook(document: JsonObject, notes: ReadingNoteList = new ReadingNoteList()): Notebook {
   const cells = document["cells"] as JsonObject[];
   return {
     nbformat: 4,
@@ -43,15 +43,14 @@ export function newerTypeText(what: "cell" | "output", type: JsonValue | undefin
   return `This ${what}'s type, ${describeValue(type)}, is newer than Vitrine knows: Vitrine does not show it.`;
 }
 
-function standInCell(cell: JsonObject, index: number, notes: ReadingNote[]): Cell {
+function standInCell(cell: JsonObject, index: number, notes: ReadingNoteList): Cell {
   const type = cell["cell_type"];
   const id = cell["id"];
-  notes.push({
-    code: "unknown_cell_type",
+  notes.add("unknown_cell_type", () => ({
     message: `cell ${index + 1} is of the type ${describeValue(type)}, newer than Vitrine knows; it is not shown`,
     pointer: `/cells/${index}/cell_type`,
     cell: index,
-  });
+  }));
   // The schema does not constrain an unknown cell's id: only one a known cell could have is kept.
   return {
     cell_type: "raw",
@@ -61,14 +60,13 @@ function standInCell(cell: JsonObject, index: number, notes: ReadingNote[]): Cel
   };
 }
 
-function standInOutput(output: JsonObject, pointer: string, cell: number, notes: ReadingNote[]): DisplayDataOutput {
+function standInOutput(output: JsonObject, pointer: string, cell: number, notes: ReadingNoteList): DisplayDataOutput {
   const type = output["output_type"];
-  notes.push({
-    code: "unknown_output_type",
+  notes.add("unknown_output_type", () => ({
     message: `an output of cell ${cell + 1} is of the type ${describeValue(type)}, newer than Vitrine knows; it is not shown`,
     pointer: `${pointer}/output_type`,
     cell,
-  });
+  }));
   const data = Object.create(null) as MimeBundle;
   data["text/plain"] = newerTypeText("output", type);
   return { output_type: "display_data", data, metadata: Object.create(null) as JsonObject };
@@ -78,7 +76,7 @@ function joinMultiline(value: JsonValue | undefined): string {
   return typeof value === "string" ? value : (value as string[]).join("");
 }
 
-function buildCell(cell: JsonObject, index: number, notes: ReadingNote[]): Cell {
+function buildCell(cell: JsonObject, index: number, notes: ReadingNoteList): Cell {
   const type = cell["cell_type"];
   if (type !== "code" && type !== "markdown" && type !== "raw") return standInCell(cell, index, notes);
   const id = typeof cell["id"] === "string" ? { id: cell["id"] } : {};
@@ -107,7 +105,7 @@ function buildCell(cell: JsonObject, index: number, notes: ReadingNote[]): Cell 
   return type === "raw" ? { cell_type: "raw", ...text } : { cell_type: "markdown", ...text };
 }
 
-function buildOutput(output: JsonObject, pointer: string, cell: number, notes: ReadingNote[]): Output {
+function buildOutput(output: JsonObject, pointer: string, cell: number, notes: ReadingNoteList): Output {
   switch (output["output_type"]) {
     case "stream":
       return { output_type: "stream", name: output["name"] as string, text: joinMultiline(output["text"]) };

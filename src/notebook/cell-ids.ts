@@ -11,7 +11,7 @@
 // id (not a string, empty, too long, other characters), cells of notebooks before 4.5 (an id there is an unknown
 // property), and anything that is not a cell object. Those stay refused by validation.
 
-import type { ReadingNote } from "./reading-notes.ts";
+import type { ReadingNoteList } from "./reading-notes.ts";
 import { describeValue, isInteger, isObject } from "./schema-keywords.ts";
 import type { JsonObject } from "./types.ts";
 
@@ -20,30 +20,28 @@ export const MINOR_WITH_CELL_IDS = 5;
 
 /**
  * Gives ids to the cells of a v4 document (parsed JSON, changed in place) that lack one or repeat an earlier
- * cell's, when its nbformat_minor is 5 or more; returns a note for each cell changed.
+ * cell's, when its nbformat_minor is 5 or more; adds a note for each cell changed.
  */
-export function repairCellIds(document: JsonObject): ReadingNote[] {
+export function repairCellIds(document: JsonObject, notes: ReadingNoteList): void {
   const minor = document["nbformat_minor"];
   const cells = document["cells"];
-  if (!isInteger(minor) || minor < MINOR_WITH_CELL_IDS || !Array.isArray(cells)) return [];
+  if (!isInteger(minor) || minor < MINOR_WITH_CELL_IDS || !Array.isArray(cells)) return;
   const taken = new Set<string>();
   for (const cell of cells) {
     if (isObject(cell) && typeof cell["id"] === "string") taken.add(cell["id"]);
   }
-  const notes: ReadingNote[] = [];
   const firstOwner = new Map<string, number>();
   cells.forEach((cell, index) => {
     if (!isObject(cell)) return;
     if (!Object.hasOwn(cell, "id")) {
       const id = freshId(index, taken);
       cell["id"] = id;
-      notes.push({
-        code: "cell_id_added",
+      notes.add("cell_id_added", () => ({
         message: `cell ${index + 1} has no id; it is read with the id ${JSON.stringify(id)}`,
         pointer: `/cells/${index}`,
         cell: index,
         cellId: id,
-      });
+      }));
       return;
     }
     const id = cell["id"];
@@ -55,15 +53,13 @@ export function repairCellIds(document: JsonObject): ReadingNote[] {
     }
     const fresh = freshId(index, taken);
     cell["id"] = fresh;
-    notes.push({
-      code: "duplicate_cell_id_repaired",
+    notes.add("duplicate_cell_id_repaired", () => ({
       message: `cell ${index + 1} has the id ${describeValue(id)} of cell ${owner + 1}; it is read with the id ${JSON.stringify(fresh)}`,
       pointer: `/cells/${index}/id`,
       cell: index,
       cellId: fresh,
-    });
+    }));
   });
-  return notes;
 }
 
 /** "cell-<index+1>", or with "-2", "-3"... when another cell has it; the result is taken from then on. */

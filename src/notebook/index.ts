@@ -18,6 +18,6 @@ export { validateNotebookV3 } from "./validate-v3.ts";
 export { upgradeV2ToV3, upgradeV3ToV4, rejoinV2Lines, rejoinV3Lines, UPGRADED_NBFORMAT_MINOR } from "./upgrade.ts";
 export type { UpgradeResult } from "./upgrade.ts";
 export { escapePointerSegment, joinPointer, parsePointer } from "./pointer.ts";
-export { summarizeReadingNotes } from "./reading-notes.ts";
-export type { ReadingNote, ReadingNoteCode } from "./reading-notes.ts";
+export { summarizeReadingNotes, MAX_NOTES_PER_CODE, ReadingNoteList } from "./reading-notes.ts";
+export type { ReadingNote, ReadingNoteCode, ReadingNoteCounts } from "./reading-notes.ts";
 export { repairCellIds } from "./cell-ids.ts";

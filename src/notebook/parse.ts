@@ -4,7 +4,8 @@
 
 import { buildNotebook } from "./build.ts";
 import { repairCellIds } from "./cell-ids.ts";
-import { newerMinorNotes } from "./newer-minor.ts";
+import { noteNewerMinor } from "./newer-minor.ts";
+import { ReadingNoteList } from "./reading-notes.ts";
 import { isObject } from "./schema-keywords.ts";
 import type { Violation } from "./schema-keywords.ts";
 import { NotebookError } from "./errors.ts";
@@ -161,11 +162,12 @@ function readDocument(root: JsonValue, limits: NotebookLimits): ParsedNotebook {
   if (version.major === 4) {
     checkCountLimits(v4Cells(document), limits);
     // Repaired before validation, as nbformat's validate() does: what is left invalid is refused as before.
-    const notes = repairCellIds(document);
+    const notes = new ReadingNoteList();
+    repairCellIds(document, notes);
     throwFirst(validateNotebookV4(document, { maxViolations: 1 }));
-    notes.push(...newerMinorNotes(document));
+    noteNewerMinor(document, notes);
     const notebook = buildNotebook(document, notes);
-    return { notebook, original, upgraded: false, notes };
+    return { notebook, original, upgraded: false, notes: notes.items, noteCounts: notes.counts };
   }
 
   if (version.major === 2) {
@@ -183,7 +185,7 @@ function readDocument(root: JsonValue, limits: NotebookLimits): ParsedNotebook {
   const violations = validateNotebookV4(upgrade.notebook, { maxViolations: 1 });
   throwFirst(violations.map((violation) => inUpgradedFile(violation, upgrade.cellOrigins)));
   // The upgrade gives every cell a unique id and writes 4.5, so the reading has nothing to note.
-  return { notebook: buildNotebook(upgrade.notebook), original, upgraded: true, notes: [] };
+  return { notebook: buildNotebook(upgrade.notebook), original, upgraded: true, notes: [], noteCounts: {} };
 }
 
 function throwFirst(violations: readonly Violation[]): void {

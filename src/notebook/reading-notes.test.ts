@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { NotebookError } from "./errors.ts";
 import type { NotebookErrorCode } from "./errors.ts";
 import { parseAcceptedNotebook, parseNotebook } from "./parse.ts";
-import { summarizeReadingNotes } from "./reading-notes.ts";
+import { MAX_NOTES_PER_CODE, summarizeReadingNotes } from "./reading-notes.ts";
 import type { CodeCell, DisplayDataOutput, ParsedNotebook, RawCell } from "./types.ts";
 
 const notebooks = new URL("../../../shared/corpus/notebooks/", import.meta.url);
@@ -205,4 +205,20 @@ test("the three corpus notebooks nbformat repairs or relaxes are read, with thei
   ]);
   // Upgraded notebooks get ids from the upgrade, and no notes.
   assert.deepEqual(codes("nbformat__test3.ipynb"), []);
+});
+
+test("a file with many places to note keeps the first notes of each kind, and counts them all", () => {
+  const outputs = Array.from({ length: 3000 }, () => ({ output_type: 1 }));
+  const cells = [
+    ...Array.from({ length: 1500 }, () => markdown()),
+    { id: "c", cell_type: "code", metadata: {}, source: "", execution_count: null, outputs },
+  ];
+  const parsed = read(notebook(99, cells));
+  assert.equal(parsed.notes?.length, 2 * MAX_NOTES_PER_CODE);
+  assert.deepEqual(parsed.noteCounts, { cell_id_added: 1500, unknown_output_type: 3000 });
+  assert.equal(parsed.notebook.cells[1499]?.id, "cell-1500", "every cell has its id all the same");
+  assert.deepEqual(summarizeReadingNotes(parsed.notes ?? [], parsed.noteCounts), [
+    "Vitrine gave 1500 cells an id: nbformat 4.5 gives every cell one, and they had none (nbformat does the same).",
+    "3000 outputs are of a type newer than Vitrine knows: they are not shown.",
+  ]);
 });

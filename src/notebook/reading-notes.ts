@@ -27,6 +27,27 @@ export interface ReadingNote {
   cellId?: string;
 }
 
+/**
+ * Notes kept of each code, at most. A file of a few bytes a place (an unknown output is 17 bytes) can have millions
+ * of places to note: each note costs far more than its bytes, so past this many only the count goes on.
+ */
+export const MAX_NOTES_PER_CODE = 1000;
+
+export type ReadingNoteCounts = Partial<Record<ReadingNoteCode, number>>;
+
+/** The notes of one reading, as they are added: every one counted, the first MAX_NOTES_PER_CODE of a code kept. */
+export class ReadingNoteList {
+  readonly items: ReadingNote[] = [];
+  readonly counts: ReadingNoteCounts = {};
+
+  /** `note` is only called for a note that is kept. */
+  add(code: ReadingNoteCode, note: () => Omit<ReadingNote, "code">): void {
+    const n = (this.counts[code] ?? 0) + 1;
+    this.counts[code] = n;
+    if (n <= MAX_NOTES_PER_CODE) this.items.push({ code, ...note() });
+  }
+}
+
 function count(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;
 }
@@ -35,8 +56,8 @@ function count(n: number, one: string, many: string): string {
  * The notes as a few short sentences, one for each kind, for a person reading the notebook: what Vitrine did,
  * and that nbformat (and so JupyterLab) does the same.
  */
-export function summarizeReadingNotes(notes: readonly ReadingNote[]): string[] {
-  const of = (code: ReadingNoteCode) => notes.filter((note) => note.code === code).length;
+export function summarizeReadingNotes(notes: readonly ReadingNote[], counts?: ReadingNoteCounts): string[] {
+  const of = (code: ReadingNoteCode) => counts?.[code] ?? notes.filter((note) => note.code === code).length;
   const lines: string[] = [];
   const repaired = of("duplicate_cell_id_repaired");
   if (repaired > 0) {

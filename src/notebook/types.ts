@@ -1,7 +1,7 @@
 // Typed nbformat v4 notebooks. Every notebook Vitrine handles is upgraded to this shape first;
 // multi-line strings are joined (nbformat allows a string or a list of strings).
 
-import type { ReadingNote } from "./reading-notes.ts";
+import type { ReadingNote, ReadingNoteCounts } from "./reading-notes.ts";
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
@@ -83,4 +83,6 @@ export interface ParsedNotebook {
    * most notebooks. Absent where a reading did not keep them (a notebook head's).
    */
   notes?: ReadingNote[];
+  /** How many notes of each code there were: `notes` keeps the first MAX_NOTES_PER_CODE of each. */
+  noteCounts?: ReadingNoteCounts;
 }

@@ -187,7 +187,7 @@ export function exportNotebookParts(parsed: ParsedNotebook, options: ExportOptio
   ].filter(Boolean);
   header.appendChild(el(doc, "p", "vt-meta", details.join(" · ")));
   // Where the reading repaired or relaxed the file as nbformat does, the page says so before the cells.
-  const notes = readingNotesElement(doc, parsed.notes);
+  const notes = readingNotesElement(doc, parsed.notes, parsed.noteCounts);
   if (notes) header.appendChild(notes);
   page.appendChild(header);
   const cells = el(doc, "div", "vt-cells");

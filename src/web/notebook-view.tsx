@@ -4,7 +4,7 @@
 // chunks (progressive-cells.ts), and the contents, which need every heading, come when the last cell is drawn.
 import { useEffect, useLayoutEffect, useRef, useState } from "react";
 import { parseAcceptedNotebook, parseNotebook } from "../notebook/parse.ts";
-import type { ReadingNote } from "../notebook/reading-notes.ts";
+import type { ParsedNotebook } from "../notebook/types.ts";
 import type { ReadHead } from "../render/notebook-head.ts";
 import type { TocEntry } from "../render/dom.ts";
 import { NotebookDrawing } from "./notebook-drawing.ts";
@@ -50,12 +50,16 @@ function scrollToAddressedAnchor(root: HTMLElement): void {
   if (target && root.contains(target)) target.scrollIntoView();
 }
 
+type Notes = Pick<ParsedNotebook, "notes" | "noteCounts">;
+
 /** The notes of a reading of the bytes; none when they are refused (the drawing says why). */
-function readingNotesOf(bytes: Uint8Array, fileName: string): readonly ReadingNote[] {
+function readingNotesOf(bytes: Uint8Array, fileName: string): Notes {
   try {
-    return (parseAcceptedNotebook(bytes, { file: fileName }) ?? parseNotebook(bytes, { file: fileName })).notes ?? [];
+    const { notes, noteCounts } =
+      parseAcceptedNotebook(bytes, { file: fileName }) ?? parseNotebook(bytes, { file: fileName });
+    return { notes, noteCounts };
   } catch {
-    return [];
+    return {};
   }
 }
 
@@ -130,9 +134,9 @@ export function NotebookView({
 
   // What the reading repaired or relaxed, said above the cells. The drawing reads the bytes for the cells and keeps
   // no notes, so they are read once more here, when the page is idle (a notebook head carries none).
-  const [notes, setNotes] = useState<readonly ReadingNote[]>([]);
+  const [notes, setNotes] = useState<Notes>({});
   useEffect(() => {
-    setNotes([]);
+    setNotes({});
     if (!bytes) return;
     const idle = whenIdle(() => setNotes(readingNotesOf(bytes, fileName)));
     return () => idle.cancel();
@@ -156,7 +160,7 @@ export function NotebookView({
             {/* A notebook without a title of its own is titled by its file name: no need to say it twice. */}
             {drawn.title === fileName ? drawn.meta : `${fileName} · ${drawn.meta}`}
           </p>
-          <ReadingNotesView notes={notes} />
+          <ReadingNotesView notes={notes.notes ?? []} counts={notes.noteCounts} />
         </header>
       )}
       {drawn.kind === "ok" && drawn.toc && drawn.toc.length > 1 && (
