@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -47,4 +47,19 @@ test("render writes the three corpus notebooks nbformat repairs or relaxes, each
     future.querySelectorAll(".vt-cell")[9]?.textContent ?? "",
     /This cell's type, "future cell", is newer than Vitrine knows/,
   );
+});
+
+test("run refuses a notebook with a cell or output of a type newer than Vitrine knows, before anything runs", () => {
+  const dir = mkdtempSync(join(tmpdir(), "vitrine-cli-run-newer-"));
+  const out = join(dir, "out.ipynb");
+  const r = spawnSync(bin, ["run", join(notebooks, "nbformat__test4plus.ipynb"), "-o", out], {
+    encoding: "utf8",
+    env: { ...process.env, PATH: "/usr/bin:/bin" },
+  });
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(
+    r.stderr,
+    /nbformat__test4plus\.ipynb: cell 10 is of the type "future cell", newer than Vitrine knows; it is not shown, and running it would write the notebook without it \[unknown_cell_type\] at \/cells\/9\/cell_type\n$/,
+  );
+  assert.equal(existsSync(out), false, "nothing written");
 });
