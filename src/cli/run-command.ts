@@ -33,7 +33,7 @@ import {
 import { sandboxedLauncher } from "../kernels/sandboxed-launcher.ts";
 import { NotebookError } from "../notebook/errors.ts";
 import { parseNotebook } from "../notebook/parse.ts";
-import type { Notebook } from "../notebook/types.ts";
+import type { Notebook, ParsedNotebook } from "../notebook/types.ts";
 import { commandArgs } from "./command-args.ts";
 import type { CommandIO } from "./render-command.ts";
 import type { TerminalInfo } from "./scan-command.ts";
@@ -295,12 +295,24 @@ function readNotebook(input: string): Notebook {
     const reason = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a folder" : (error as Error).message;
     throw new RunRefusal(`cannot read ${input}: ${reason}`);
   }
+  let parsed: ParsedNotebook;
   try {
-    return parseNotebook(bytes, { file: input }).notebook;
+    parsed = parseNotebook(bytes, { file: input });
   } catch (error) {
     if (error instanceof NotebookError) throw new RunRefusal(error.format());
     throw error;
   }
+  // A cell or output of a type newer than Vitrine knows is read as a stand-in that says so; the run writes the
+  // notebook it read, so it would put the stand-in in the file where the content was. Refused instead.
+  const standIn = parsed.notes?.find(
+    (note) => note.code === "unknown_cell_type" || note.code === "unknown_output_type",
+  );
+  if (standIn) {
+    throw new RunRefusal(
+      `${input}: ${standIn.message}, and running it would write the notebook without it [${standIn.code}] at ${standIn.pointer}`,
+    );
+  }
+  return parsed.notebook;
 }
 
 /**

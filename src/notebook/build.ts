@@ -3,29 +3,85 @@
 // with their "\n", so they are concatenated. JSON mime types keep their parsed value.
 //
 // Only call this on a document validateNotebookV4 accepted: the casts below rely on it.
+//
+// A cell or output of a type newer than Vitrine knows (which only a notebook newer than 4.5 may have) is read as a
+// stand-in that every reader of the typed model already shows safely, as text: a raw cell, or a display_data
+// output with only text/plain, whose text says that the type is newer than Vitrine knows. Nothing of the unknown
+// content is kept in the stand-in: no reader can know whether it is markup, code or something else, and a stand-in
+// shown as what it is not would be worse than none. Each stand-in is noted (unknown_cell_type,
+// unknown_output_type). Properties a newer minor adds to known objects are not read either.
 
-import type { Cell, CodeCell, JsonObject, JsonValue, MimeBundle, Notebook, Output } from "./types.ts";
+import { ReadingNoteList } from "./reading-notes.ts";
+import { describeValue } from "./schema-keywords.ts";
+import type {
+  Cell,
+  CodeCell,
+  DisplayDataOutput,
+  JsonObject,
+  JsonValue,
+  MimeBundle,
+  Notebook,
+  Output,
+} from "./types.ts";
 import { JSON_MIME_TYPE } from "./validate.ts";
 
-export function buildNotebook(document: JsonObject): Notebook {
+const CELL_ID = /^[a-zA-Z0-9-_]{1,64}$/u;
+
+/** The typed notebook; a note is added to `notes` for each stand-in. */
+export function buildNotebook(document: JsonObject, notes: ReadingNoteList = new ReadingNoteList()): Notebook {
   const cells = document["cells"] as JsonObject[];
   return {
     nbformat: 4,
     nbformat_minor: document["nbformat_minor"] as number,
     metadata: document["metadata"] as JsonObject,
-    cells: cells.map(buildCell),
+    cells: cells.map((cell, index) => buildCell(cell, index, notes)),
   };
+}
+
+/** The sentence a stand-in shows in place of a cell or output of an unknown type. */
+export function newerTypeText(what: "cell" | "output", type: JsonValue | undefined): string {
+  return `This ${what}'s type, ${describeValue(type)}, is newer than Vitrine knows: Vitrine does not show it.`;
+}
+
+function standInCell(cell: JsonObject, index: number, notes: ReadingNoteList): Cell {
+  const type = cell["cell_type"];
+  const id = cell["id"];
+  notes.add("unknown_cell_type", () => ({
+    message: `cell ${index + 1} is of the type ${describeValue(type)}, newer than Vitrine knows; it is not shown`,
+    pointer: `/cells/${index}/cell_type`,
+    cell: index,
+  }));
+  // The schema does not constrain an unknown cell's id: only one a known cell could have is kept.
+  return {
+    cell_type: "raw",
+    ...(typeof id === "string" && CELL_ID.test(id) ? { id } : {}),
+    source: newerTypeText("cell", type),
+    metadata: Object.create(null) as JsonObject,
+  };
+}
+
+function standInOutput(output: JsonObject, pointer: string, cell: number, notes: ReadingNoteList): DisplayDataOutput {
+  const type = output["output_type"];
+  notes.add("unknown_output_type", () => ({
+    message: `an output of cell ${cell + 1} is of the type ${describeValue(type)}, newer than Vitrine knows; it is not shown`,
+    pointer: `${pointer}/output_type`,
+    cell,
+  }));
+  const data = Object.create(null) as MimeBundle;
+  data["text/plain"] = newerTypeText("output", type);
+  return { output_type: "display_data", data, metadata: Object.create(null) as JsonObject };
 }
 
 function joinMultiline(value: JsonValue | undefined): string {
   return typeof value === "string" ? value : (value as string[]).join("");
 }
 
-function buildCell(cell: JsonObject): Cell {
+function buildCell(cell: JsonObject, index: number, notes: ReadingNoteList): Cell {
+  const type = cell["cell_type"];
+  if (type !== "code" && type !== "markdown" && type !== "raw") return standInCell(cell, index, notes);
   const id = typeof cell["id"] === "string" ? { id: cell["id"] } : {};
   const source = joinMultiline(cell["source"]);
   const metadata = cell["metadata"] as JsonObject;
-  const type = cell["cell_type"];
   if (type === "code") {
     const code: CodeCell = {
       cell_type: "code",
@@ -33,7 +89,9 @@ function buildCell(cell: JsonObject): Cell {
       source,
       metadata,
       execution_count: cell["execution_count"] as number | null,
-      outputs: (cell["outputs"] as JsonObject[]).map(buildOutput),
+      outputs: (cell["outputs"] as JsonObject[]).map((output, k) =>
+        buildOutput(output, `/cells/${index}/outputs/${k}`, index, notes),
+      ),
     };
     return code;
   }
@@ -47,7 +105,7 @@ function buildCell(cell: JsonObject): Cell {
   return type === "raw" ? { cell_type: "raw", ...text } : { cell_type: "markdown", ...text };
 }
 
-function buildOutput(output: JsonObject): Output {
+function buildOutput(output: JsonObject, pointer: string, cell: number, notes: ReadingNoteList): Output {
   switch (output["output_type"]) {
     case "stream":
       return { output_type: "stream", name: output["name"] as string, text: joinMultiline(output["text"]) };
@@ -64,13 +122,15 @@ function buildOutput(output: JsonObject): Output {
         data: buildMimeBundle(output["data"] as JsonObject),
         metadata: output["metadata"] as JsonObject,
       };
-    default:
+    case "error":
       return {
         output_type: "error",
         ename: output["ename"] as string,
         evalue: output["evalue"] as string,
         traceback: output["traceback"] as string[],
       };
+    default:
+      return standInOutput(output, pointer, cell, notes);
   }
 }
 

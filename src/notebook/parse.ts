@@ -3,6 +3,9 @@
 // line and column, and the cell when the place is in one.
 
 import { buildNotebook } from "./build.ts";
+import { repairCellIds } from "./cell-ids.ts";
+import { noteNewerMinor } from "./newer-minor.ts";
+import { ReadingNoteList } from "./reading-notes.ts";
 import { isObject } from "./schema-keywords.ts";
 import type { Violation } from "./schema-keywords.ts";
 import { NotebookError } from "./errors.ts";
@@ -158,8 +161,13 @@ function readDocument(root: JsonValue, limits: NotebookLimits): ParsedNotebook {
 
   if (version.major === 4) {
     checkCountLimits(v4Cells(document), limits);
+    // Repaired before validation, as nbformat's validate() does: what is left invalid is refused as before.
+    const notes = new ReadingNoteList();
+    repairCellIds(document, notes);
     throwFirst(validateNotebookV4(document, { maxViolations: 1 }));
-    return { notebook: buildNotebook(document), original, upgraded: false };
+    noteNewerMinor(document, notes);
+    const notebook = buildNotebook(document, notes);
+    return { notebook, original, upgraded: false, notes: notes.items, noteCounts: notes.counts };
   }
 
   if (version.major === 2) {
@@ -176,7 +184,8 @@ function readDocument(root: JsonValue, limits: NotebookLimits): ParsedNotebook {
   // nbformat validates the result too; what can fail here is metadata v4 constrains and v3 did not.
   const violations = validateNotebookV4(upgrade.notebook, { maxViolations: 1 });
   throwFirst(violations.map((violation) => inUpgradedFile(violation, upgrade.cellOrigins)));
-  return { notebook: buildNotebook(upgrade.notebook), original, upgraded: true };
+  // The upgrade gives every cell a unique id and writes 4.5, so the reading has nothing to note.
+  return { notebook: buildNotebook(upgrade.notebook), original, upgraded: true, notes: [], noteCounts: {} };
 }
 
 function throwFirst(violations: readonly Violation[]): void {

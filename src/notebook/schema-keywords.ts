@@ -13,6 +13,11 @@ export interface Violation {
   pointer: string;
   /** 0-based index of the cell the violation is in, counting cells in document order. */
   cell?: number;
+  /**
+   * Set for the rules nbformat relaxes in a notebook newer than the newest schema: a property the schema does not
+   * know (additionalProperties: false), or a cell or output type it does not know.
+   */
+  relaxable?: "unknown_property" | "unknown_type";
 }
 
 /** Collects violations, up to a cap so that a hostile file cannot make us build a huge list. */
@@ -26,10 +31,16 @@ export class ViolationList {
     this.max = max;
   }
 
-  add(pointer: string, message: string, code: ViolationCode = "schema_violation"): void {
+  add(
+    pointer: string,
+    message: string,
+    code: ViolationCode = "schema_violation",
+    relaxable?: Violation["relaxable"],
+  ): void {
     if (this.items.length >= this.max) return;
     const violation: Violation = { code, message, pointer };
     if (this.cell !== undefined) violation.cell = this.cell;
+    if (relaxable !== undefined) violation.relaxable = relaxable;
     this.items.push(violation);
   }
 }
@@ -111,6 +122,8 @@ export function checkNoUnknownKeys(
     out.add(
       joinPointer(pointer, key),
       `${what} has the unknown property ${JSON.stringify(key)}${extra ? ` (${extra})` : ""}`,
+      "schema_violation",
+      "unknown_property",
     );
   }
 }

@@ -1,6 +1,8 @@
 // Typed nbformat v4 notebooks. Every notebook Vitrine handles is upgraded to this shape first;
 // multi-line strings are joined (nbformat allows a string or a list of strings).
 
+import type { ReadingNote, ReadingNoteCounts } from "./reading-notes.ts";
+
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
 
@@ -76,4 +78,11 @@ export interface ParsedNotebook {
   /** The version in the file before any upgrade, e.g. { major: 3, minor: 0 }. */
   original: { major: number; minor: number | null };
   upgraded: boolean;
+  /**
+   * What the reading repaired or relaxed where nbformat does (reading-notes.ts), in the file's order; empty for
+   * most notebooks. Absent where a reading did not keep them (a notebook head's).
+   */
+  notes?: ReadingNote[];
+  /** How many notes of each code there were: `notes` keeps the first MAX_NOTES_PER_CODE of each. */
+  noteCounts?: ReadingNoteCounts;
 }

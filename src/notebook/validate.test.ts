@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { JsonObject, JsonValue } from "./types.ts";
-import { schemaMinorFor, validateNotebookV4 } from "./validate.ts";
+import { isNewerMinor, schemaMinorFor, validateNotebookV4 } from "./validate.ts";
 import type { Violation } from "./validate.ts";
 import { validateNotebookV3 } from "./validate-v3.ts";
 
@@ -471,23 +471,66 @@ test("mime bundles: JSON types hold any value, others a string or lines", () => 
   });
 });
 
-test("minors newer than 4.5 follow the 4.5 rules strictly", () => {
-  assertFirst(
+test("minors newer than 4.5 follow the 4.5 rules relaxed as nbformat relaxes them", () => {
+  const accepted: Edit[] = [
     (nb) => (nb.extra = 1),
-    { pointer: "/extra", message: /an nbformat 4.5 notebook has the unknown property "extra"/ },
-    99,
-  );
-  assertFirst(
-    (nb) => (nb.cells[1] = { id: "f", cell_type: "future cell", metadata: {} }),
-    { pointer: "/cells/1/cell_type", message: /unknown cell_type "future cell"/, cell: 1 },
-    99,
-  );
-  assertFirst(
+    (nb) => (nb.cells[0].extra = { any: "thing" }),
+    (nb) => (nb.cells[2].outputs[0].extra = [1]),
+    // Another output type's property is only an unknown one here: its value is not checked.
+    (nb) => (nb.cells[2].outputs[0].metadata = null),
+    (nb) => (nb.cells[2].outputs[0].data = 5),
+    (nb) => (nb.cells[1] = { id: "f", cell_type: "future cell", metadata: { tags: ["t"] }, anything: [1] }),
+    // The schema's unrecognized_cell does not constrain the id, and any cell_type that is not a known one will do.
+    (nb) => (nb.cells[1] = { id: 5, cell_type: 7, metadata: {} }),
     (nb) => (nb.cells[2].outputs[0] = { output_type: "future output" }),
-    { pointer: "/cells/2/outputs/0/output_type", message: /unknown output_type/, cell: 2 },
+  ];
+  for (const [index, edit] of accepted.entries()) {
+    assert.deepEqual(violationsAfter(edit, 99), [], `edit ${index} at 4.99`);
+    assert.notDeepEqual(violationsAfter(edit, 5), [], `edit ${index} at 4.5`);
+  }
+  // What the relaxed schema still requires.
+  assertFirst((nb) => delete nb.cells[0].id, { pointer: "/cells/0", message: /'id'/, cell: 0 }, 99);
+  assertFirst((nb) => delete nb.cells[1].cell_type, { pointer: "/cells/1", message: /'cell_type'/, cell: 1 }, 99);
+  assertFirst(
+    (nb) => (nb.cells[1] = { cell_type: "future cell" }),
+    { pointer: "/cells/1", message: /missing the required property 'metadata'/, cell: 1 },
     99,
   );
-  assertFirst((nb) => delete nb.cells[0].id, { pointer: "/cells/0", message: /'id'/, cell: 0 }, 99);
+  assertFirst(
+    (nb) => (nb.cells[1] = { cell_type: "future cell", metadata: { tags: ["a,b"] } }),
+    { pointer: "/cells/1/metadata/tags/0", message: /no comma/, cell: 1 },
+    99,
+  );
+  assertFirst(
+    (nb) => (nb.cells[2].outputs[0].text = 5),
+    { pointer: "/cells/2/outputs/0/text", message: /string or a list of strings/, cell: 2 },
+    99,
+  );
+  // nbformat's relaxation lets a mime bundle hold any value; Vitrine keeps them text.
+  assertFirst(
+    (nb) => (nb.cells[2].outputs[1].data["text/html"] = 5),
+    { pointer: "/cells/2/outputs/1/data/text~1html", message: /string or a list of strings/, cell: 2 },
+    99,
+  );
+  // newerMinor: "strict" holds such a notebook to the 4.5 rules as they are, and marks what relaxing lets through.
+  const strict = (edit: Edit): Violation[] => {
+    const notebook = notebookV4(99);
+    edit(notebook);
+    return validateNotebookV4(notebook as JsonValue, { newerMinor: "strict" });
+  };
+  const [extra] = strict((nb) => (nb.extra = 1));
+  assert.equal(extra?.pointer, "/extra");
+  assert.match(extra?.message ?? "", /an nbformat 4.5 notebook has the unknown property "extra"/);
+  assert.equal(extra?.relaxable, "unknown_property");
+  const [cellType] = strict((nb) => (nb.cells[1] = { id: "f", cell_type: "future cell", metadata: {} }));
+  assert.equal(cellType?.pointer, "/cells/1/cell_type");
+  assert.equal(cellType?.relaxable, "unknown_type");
+  const [outputType] = strict((nb) => (nb.cells[2].outputs[0] = { output_type: "future output" }));
+  assert.equal(outputType?.pointer, "/cells/2/outputs/0/output_type");
+  assert.equal(outputType?.relaxable, "unknown_type");
+  assert.equal(isNewerMinor(6), true);
+  assert.equal(isNewerMinor(5), false);
+  assert.equal(isNewerMinor("6"), false);
   assert.equal(schemaMinorFor(99), 5);
   assert.equal(schemaMinorFor(3), 3);
   assert.equal(schemaMinorFor(undefined), 0);

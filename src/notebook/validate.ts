@@ -11,12 +11,17 @@
 //   4.5  cell `id` required (^[a-zA-Z0-9-_]+$, 1 to 64 characters); before 4.5 an `id` is an unknown property
 //
 // Decisions where the schema alone does not settle it:
-// - Minors newer than 4.5 (a notebook "from the future", e.g. 4.99) are checked against the 4.5 rules, strictly.
-//   nbformat relaxes every `additionalProperties: false` for them and accepts unknown cell and output types;
-//   we do not, because matching the official schema's verdict is the goal, and because the rest of Vitrine
-//   only knows how to show the cell and output types below. Such a notebook fails with the first unknown field.
-// - Duplicate cell ids are rejected (`duplicate_cell_id`). The schema cannot express uniqueness; nbformat
-//   itself calls them invalid in `isvalid()` (its `validate()` repairs them with new random ids instead).
+// - Minors newer than 4.5 (a notebook "from the future", e.g. 4.99) are checked against the 4.5 rules relaxed as
+//   nbformat relaxes them (validator.py `get_validator`, when the file's minor is newer than the one it knows):
+//   no `additionalProperties: false` applies, and a cell or output of a type 4.5 does not know is accepted as
+//   the schema's `unrecognized_cell` (a `cell_type` and an object `metadata`, whose name and tags are checked) or
+//   `unrecognized_output` (an `output_type`). One relaxation of nbformat's is not made: it sets every
+//   `additionalProperties` to true, the mime bundle's too, which lets `"text/html": 5` through; here a mime
+//   bundle's values stay strings or lists of strings (JSON types aside), since every reader of a bundle takes
+//   them as text. `newerMinor: "strict"` checks such a notebook against the 4.5 rules as they are.
+// - Duplicate cell ids are reported (`duplicate_cell_id`). The schema cannot express uniqueness; nbformat
+//   itself calls them invalid in `isvalid()`. Its `validate()` repairs them, as the reader does before it
+//   validates (cell-ids.ts), so only a caller of this function alone sees them.
 // - A missing or non-integer nbformat_minor is reported, and the rest is checked against the 4.0 rules.
 
 import {
@@ -50,6 +55,13 @@ export const NEWEST_SCHEMA_MINOR = 5;
 export interface ValidateOptions {
   /** Stop collecting after this many violations (default 100). */
   maxViolations?: number;
+  /** A minor newer than NEWEST_SCHEMA_MINOR: its rules relaxed as nbformat relaxes them (default), or as they are. */
+  newerMinor?: "relax" | "strict";
+}
+
+/** Whether an nbformat_minor is newer than the newest schema (nbformat relaxes the rules for such notebooks). */
+export function isNewerMinor(nbformatMinor: JsonValue | undefined): boolean {
+  return isInteger(nbformatMinor) && nbformatMinor > NEWEST_SCHEMA_MINOR;
 }
 
 /** Which v4.x schema applies to a notebook's nbformat_minor (missing or odd values get 4.0). */
@@ -98,9 +110,10 @@ export function validateNotebookV4(document: JsonValue, options: ValidateOptions
   const notebook = expectObject(out, document, "", "a notebook");
   if (!notebook) return out.items;
   const minor = schemaMinorFor(notebook["nbformat_minor"]);
+  const relax = options.newerMinor !== "strict" && isNewerMinor(notebook["nbformat_minor"]);
 
   checkRequired(out, notebook, "", "the notebook", ["metadata", "nbformat_minor", "nbformat", "cells"]);
-  checkNoUnknownKeys(out, notebook, "", `an nbformat 4.${minor} notebook`, NOTEBOOK_KEYS);
+  if (!relax) checkNoUnknownKeys(out, notebook, "", `an nbformat 4.${minor} notebook`, NOTEBOOK_KEYS);
   if (has(notebook, "nbformat")) checkInteger(out, notebook["nbformat"], "/nbformat", "'nbformat'", { min: 4, max: 4 });
   if (has(notebook, "nbformat_minor"))
     checkInteger(out, notebook["nbformat_minor"], "/nbformat_minor", "'nbformat_minor'", { min: minor });
@@ -111,7 +124,7 @@ export function validateNotebookV4(document: JsonValue, options: ValidateOptions
     cells?.forEach((cell, index) => {
       out.cell = index;
       const pointer = `/cells/${index}`;
-      checkCell(out, cell, pointer, minor);
+      checkCell(out, cell, pointer, minor, relax);
       if (minor >= 5 && isObject(cell) && typeof cell["id"] === "string") {
         const id = cell["id"];
         const owner = idOwners.get(id);
@@ -167,7 +180,7 @@ function checkNotebookMetadata(out: ViolationList, value: JsonValue | undefined,
   }
 }
 
-function checkCell(out: ViolationList, value: JsonValue, pointer: string, minor: number): void {
+function checkCell(out: ViolationList, value: JsonValue, pointer: string, minor: number, relax: boolean): void {
   const cell = expectObject(out, value, pointer, "a cell");
   if (!cell) return;
   if (!has(cell, "cell_type")) {
@@ -176,9 +189,12 @@ function checkCell(out: ViolationList, value: JsonValue, pointer: string, minor:
   }
   const type = cell["cell_type"];
   if (type !== "code" && type !== "markdown" && type !== "raw") {
+    if (relax) return checkUnrecognizedCell(out, cell, pointer);
     out.add(
       `${pointer}/cell_type`,
       `unknown cell_type ${describeValue(type)}: nbformat 4.${minor} knows 'code', 'markdown' and 'raw'`,
+      "schema_violation",
+      "unknown_type",
     );
     return;
   }
@@ -189,9 +205,11 @@ function checkCell(out: ViolationList, value: JsonValue, pointer: string, minor:
   };
   const what = `a ${type} cell`;
   checkRequired(out, cell, pointer, what, keys.required);
-  checkNoUnknownKeys(out, cell, pointer, what, keys.known, [], (key) =>
-    key === "id" ? `cell ids arrived in nbformat 4.5; this notebook says 4.${minor}` : undefined,
-  );
+  if (!relax) {
+    checkNoUnknownKeys(out, cell, pointer, what, keys.known, [], (key) =>
+      key === "id" ? `cell ids arrived in nbformat 4.5; this notebook says 4.${minor}` : undefined,
+    );
+  }
   if (withId && has(cell, "id")) checkCellId(out, cell["id"], `${pointer}/id`);
   if (has(cell, "metadata")) checkCellMetadata(out, cell["metadata"], `${pointer}/metadata`, type, minor);
   if (has(cell, "source")) checkMultiline(out, cell["source"], `${pointer}/source`, "the cell 'source'");
@@ -199,7 +217,7 @@ function checkCell(out: ViolationList, value: JsonValue, pointer: string, minor:
   if (type === "code") {
     if (has(cell, "outputs")) {
       const outputs = expectArray(out, cell["outputs"], `${pointer}/outputs`, "'outputs'");
-      outputs?.forEach((output, index) => checkOutput(out, output, `${pointer}/outputs/${index}`));
+      outputs?.forEach((output, index) => checkOutput(out, output, `${pointer}/outputs/${index}`, relax));
     }
     if (has(cell, "execution_count")) {
       checkInteger(out, cell["execution_count"], `${pointer}/execution_count`, "'execution_count'", {
@@ -263,7 +281,17 @@ function checkCellMetadata(
   }
 }
 
-function checkOutput(out: ViolationList, value: JsonValue, pointer: string): void {
+/** The schema's unrecognized_cell: a cell of a type newer than 4.5, in a notebook newer than 4.5. */
+function checkUnrecognizedCell(out: ViolationList, cell: JsonObject, pointer: string): void {
+  checkRequired(out, cell, pointer, "a cell", ["metadata"]);
+  if (!has(cell, "metadata")) return;
+  const metadata = expectObject(out, cell["metadata"], `${pointer}/metadata`, "cell 'metadata'");
+  if (!metadata) return;
+  if (has(metadata, "name")) checkCellName(out, metadata["name"], `${pointer}/metadata/name`);
+  if (has(metadata, "tags")) checkTags(out, metadata["tags"], `${pointer}/metadata/tags`);
+}
+
+function checkOutput(out: ViolationList, value: JsonValue, pointer: string, relax: boolean): void {
   const output = expectObject(out, value, pointer, "an output");
   if (!output) return;
   if (!has(output, "output_type")) {
@@ -273,18 +301,25 @@ function checkOutput(out: ViolationList, value: JsonValue, pointer: string): voi
   const type = output["output_type"];
   const keys = typeof type === "string" && Object.hasOwn(OUTPUT_KEYS, type) ? OUTPUT_KEYS[type] : undefined;
   if (keys === undefined) {
+    // The schema's unrecognized_output asks for nothing more than an output_type that is not one of the four.
+    if (relax) return;
     out.add(
       `${pointer}/output_type`,
       `unknown output_type ${describeValue(type)}: expected 'execute_result', 'display_data', 'stream' or 'error'`,
+      "schema_violation",
+      "unknown_type",
     );
     return;
   }
   const what = `a ${String(type)} output`;
   checkRequired(out, output, pointer, what, keys);
-  checkNoUnknownKeys(out, output, pointer, what, OUTPUT_KNOWN_KEYS[String(type)] ?? new Set());
-  if (has(output, "data")) checkMimeBundle(out, output["data"], `${pointer}/data`, "output 'data'");
-  if (has(output, "metadata")) expectObject(out, output["metadata"], `${pointer}/metadata`, "output 'metadata'");
-  if (has(output, "execution_count")) {
+  if (!relax) checkNoUnknownKeys(out, output, pointer, what, OUTPUT_KNOWN_KEYS[String(type)] ?? new Set());
+  // Each output type's own properties; another type's, which a relaxed notebook may carry, are not checked.
+  const withData = type === "execute_result" || type === "display_data";
+  if (withData && has(output, "data")) checkMimeBundle(out, output["data"], `${pointer}/data`, "output 'data'");
+  if (withData && has(output, "metadata"))
+    expectObject(out, output["metadata"], `${pointer}/metadata`, "output 'metadata'");
+  if (type === "execute_result" && has(output, "execution_count")) {
     checkInteger(out, output["execution_count"], `${pointer}/execution_count`, "'execution_count'", {
       min: 0,
       nullable: true,

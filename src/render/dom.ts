@@ -4,6 +4,7 @@
 import type { CellPlan, CodeCellPlan, FrameOutputPlan, ImageOutputPlan, OutputPlan, RenderPlan } from "./plan-types.ts";
 import type { TextRun } from "./terminal.ts";
 import type { MimeBundle } from "../notebook/types.ts";
+import { summarizeReadingNotes, type ReadingNote, type ReadingNoteCounts } from "../notebook/reading-notes.ts";
 import { base64ImageDimensions } from "../images/image-dimensions.ts";
 import { groupDigits } from "./plain-format.ts";
 
@@ -172,6 +173,27 @@ function codeCell(doc: Document, cell: CodeCellPlan, host: RenderHost): HTMLElem
   }
   return parts;
 }
+
+/**
+ * What the reading repaired or relaxed (notebook/reading-notes.ts), as a short note above the cells: one paragraph
+ * a sentence, as text. Null when there is nothing to say.
+ */
+export function readingNotesElement(
+  doc: Document,
+  notes: readonly ReadingNote[] | undefined,
+  counts?: ReadingNoteCounts,
+): HTMLElement | null {
+  const lines = summarizeReadingNotes(notes ?? [], counts);
+  if (lines.length === 0) return null;
+  const box = el(doc, "div", "vt-reading-notes");
+  box.setAttribute("role", "note");
+  box.setAttribute("aria-label", READING_NOTES_LABEL);
+  for (const line of lines) box.appendChild(el(doc, "p", undefined, line));
+  return box;
+}
+
+/** The accessible name of the reading notes, in the export and in the studio. */
+export const READING_NOTES_LABEL = "How Vitrine read this notebook";
 
 export function cellElement(doc: Document, cell: CellPlan, host: RenderHost): HTMLElement {
   const section = el(doc, "section", `vt-cell vt-cell-${cell.kind}`);

@@ -140,3 +140,56 @@ test("the page's and the frames' CSP, byte for byte", () => {
     "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; font-src data:; media-src data:; connect-src 'none'; form-action 'none'; base-uri 'none'",
   );
 });
+
+test("what the reading repaired or relaxed is said above the cells, as text; unknown types are never markup", () => {
+  const notebook = {
+    nbformat: 4,
+    nbformat_minor: 99,
+    metadata: {},
+    extra: "future",
+    cells: [
+      { cell_type: "markdown", id: "a", metadata: {}, source: "one" },
+      { cell_type: "markdown", id: "a", metadata: {}, source: "two" },
+      { cell_type: "markdown", metadata: {}, source: "three" },
+      { cell_type: "<img src=x onerror=alert(1)>", id: "f", metadata: {}, source: "<script>alert(2)</script>" },
+      {
+        cell_type: "code",
+        id: "c",
+        metadata: {},
+        source: "",
+        execution_count: 1,
+        outputs: [{ output_type: "future", data: { "text/html": "<b id=bold>bold</b>" } }],
+      },
+    ],
+  };
+  const html = exportNotebookHtml(parseNotebook(JSON.stringify(notebook), { file: "f.ipynb" }), {
+    fileName: "f.ipynb",
+  });
+  const doc = new JSDOM(html).window.document;
+  const box = doc.querySelector("header .vt-reading-notes");
+  assert.equal(box?.getAttribute("role"), "note");
+  assert.deepEqual(
+    [...(box?.querySelectorAll("p") ?? [])].map((p) => p.textContent),
+    [
+      "Vitrine gave 1 cell a new id: its id repeated an earlier one (nbformat does the same).",
+      "Vitrine gave 1 cell an id: nbformat 4.5 gives every cell one, and it had none (nbformat does the same).",
+      "This notebook is nbformat 4.99, newer than the 4.5 Vitrine knows: Vitrine leaves out 1 property that 4.5 does not have (nbformat accepts them too).",
+      "1 cell is of a type newer than Vitrine knows: it is not shown.",
+      "1 output is of a type newer than Vitrine knows: it is not shown.",
+    ],
+  );
+  assert.equal(doc.querySelector("img"), null);
+  assert.equal(doc.getElementById("bold"), null);
+  assert.equal(doc.querySelectorAll("script").length, 1, "only the page's sizer");
+  const cells = doc.querySelectorAll(".vt-cell");
+  assert.equal(cells.length, 5);
+  assert.equal(
+    cells[3]?.querySelector("pre")?.textContent,
+    'This cell\'s type, "<img src=x onerror=alert(1)>", is newer than Vitrine knows: Vitrine does not show it.',
+  );
+  assert.match(cells[4]?.textContent ?? "", /This output's type, "future", is newer than Vitrine knows/);
+  // A notebook read as it is has no note.
+  const plain = { ...notebook, nbformat_minor: 5, extra: undefined, cells: notebook.cells.slice(0, 1) };
+  const plainDoc = new JSDOM(exportNotebookHtml(parseNotebook(JSON.stringify(plain)))).window.document;
+  assert.equal(plainDoc.querySelector(".vt-reading-notes"), null);
+});

@@ -7,7 +7,15 @@ import { JSDOM, VirtualConsole } from "jsdom";
 import { exportPageCsp } from "../contract/content-security-policy.ts";
 import type { ParsedNotebook } from "../notebook/types.ts";
 import { sha256Source } from "./csp.ts";
-import { collectHeadings, el, elementsUnder, imageElement, renderCells, type RenderHost } from "./dom.ts";
+import {
+  collectHeadings,
+  el,
+  elementsUnder,
+  imageElement,
+  readingNotesElement,
+  renderCells,
+  type RenderHost,
+} from "./dom.ts";
 import { buildFrameDocument } from "./frame-document.ts";
 import { PAGE_SIZER_SCRIPT } from "./frame-scripts.ts";
 import { renderMarkdown } from "./markdown.ts";
@@ -178,6 +186,9 @@ export function exportNotebookParts(parsed: ParsedNotebook, options: ExportOptio
     plan.language,
   ].filter(Boolean);
   header.appendChild(el(doc, "p", "vt-meta", details.join(" · ")));
+  // Where the reading repaired or relaxed the file as nbformat does, the page says so before the cells.
+  const notes = readingNotesElement(doc, parsed.notes, parsed.noteCounts);
+  if (notes) header.appendChild(notes);
   page.appendChild(header);
   const cells = el(doc, "div", "vt-cells");
   cells.appendChild(renderCells(doc, plan, host));

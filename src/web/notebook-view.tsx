@@ -2,10 +2,14 @@
 // (notebook-drawing.ts) from the notebook's head and stored bytes as they arrive, with the studio's host
 // (studio-host.ts). The cells on the first screen are drawn before the browser paints; the rest follow in idle
 // chunks (progressive-cells.ts), and the contents, which need every heading, come when the last cell is drawn.
-import { useLayoutEffect, useRef, useState } from "react";
+import { useEffect, useLayoutEffect, useRef, useState } from "react";
+import { parseAcceptedNotebook, parseNotebook } from "../notebook/parse.ts";
+import type { ParsedNotebook } from "../notebook/types.ts";
 import type { ReadHead } from "../render/notebook-head.ts";
 import type { TocEntry } from "../render/dom.ts";
 import { NotebookDrawing } from "./notebook-drawing.ts";
+import { whenIdle } from "./progressive-cells.ts";
+import { ReadingNotesView } from "./reading-notes-view.tsx";
 import { StudioHost, type UrlChecker } from "./studio-host.ts";
 
 export interface NotebookViewProps {
@@ -44,6 +48,19 @@ function scrollToAddressedAnchor(root: HTMLElement): void {
   }
   const target = root.ownerDocument.getElementById(id);
   if (target && root.contains(target)) target.scrollIntoView();
+}
+
+type Notes = Pick<ParsedNotebook, "notes" | "noteCounts">;
+
+/** The notes of a reading of the bytes; none when they are refused (the drawing says why). */
+function readingNotesOf(bytes: Uint8Array, fileName: string): Notes {
+  try {
+    const { notes, noteCounts } =
+      parseAcceptedNotebook(bytes, { file: fileName }) ?? parseNotebook(bytes, { file: fileName });
+    return { notes, noteCounts };
+  } catch {
+    return {};
+  }
 }
 
 /** One notebook (the page gives each file its own view): drawn from its head and bytes as they arrive. */
@@ -115,6 +132,16 @@ export function NotebookView({
     if (bytes) drawing.current?.showFile(bytes);
   }, [bytes, fileName, base, frameShellUrl, urls]);
 
+  // What the reading repaired or relaxed, said above the cells. The drawing reads the bytes for the cells and keeps
+  // no notes, so they are read once more here, when the page is idle (a notebook head carries none).
+  const [notes, setNotes] = useState<Notes>({});
+  useEffect(() => {
+    setNotes({});
+    if (!bytes) return;
+    const idle = whenIdle(() => setNotes(readingNotesOf(bytes, fileName)));
+    return () => idle.cancel();
+  }, [bytes, fileName]);
+
   return (
     <article
       className="vt-page vt-notebook"
@@ -133,6 +160,7 @@ export function NotebookView({
             {/* A notebook without a title of its own is titled by its file name: no need to say it twice. */}
             {drawn.title === fileName ? drawn.meta : `${fileName} · ${drawn.meta}`}
           </p>
+          <ReadingNotesView notes={notes.notes ?? []} counts={notes.noteCounts} />
         </header>
       )}
       {drawn.kind === "ok" && drawn.toc && drawn.toc.length > 1 && (
