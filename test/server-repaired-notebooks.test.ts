@@ -95,23 +95,18 @@ test("their heads are made and read back by the page's own reader", async () => 
   }
 });
 
-// The notebook route sends the file job's model, which is {original, upgraded, notebook} (src/server/file-job.ts);
-// the reading's notes join it once that job sends them too. The studio page reads them from the bytes meanwhile.
-test(
-  "the notebook route sends the reading's notes",
-  { todo: "src/server/file-job.ts sends the parse result's notes with the model" },
-  async () => {
-    assert.deepEqual(
-      (await model("jupyterlab__windowed_notebook.ipynb")).notes?.map((note) => note.code),
-      Array(5).fill("duplicate_cell_id_repaired"),
-    );
-    assert.deepEqual(
-      (await model("nbformat__v4_5_no_cell_id.ipynb")).notes?.map((note) => note.code),
-      ["cell_id_added"],
-    );
-    assert.deepEqual(
-      (await model("nbformat__test4plus.ipynb")).notes?.map((note) => note.code),
-      ["newer_minor_relaxed", "unknown_cell_type", "unknown_output_type"],
-    );
-  },
-);
+// The notebook route sends the file job's model: {original, upgraded, notes, noteCounts, notebook}.
+test("the notebook route sends the reading's notes", async () => {
+  assert.deepEqual(
+    (await model("jupyterlab__windowed_notebook.ipynb")).notes?.map((note) => note.code),
+    Array(5).fill("duplicate_cell_id_repaired"),
+  );
+  assert.deepEqual(
+    (await model("nbformat__v4_5_no_cell_id.ipynb")).notes?.map((note) => note.code),
+    ["cell_id_added"],
+  );
+  assert.deepEqual(
+    (await model("nbformat__test4plus.ipynb")).notes?.map((note) => note.code),
+    ["newer_minor_relaxed", "unknown_cell_type", "unknown_output_type"],
+  );
+});

@@ -193,6 +193,21 @@ export const NotebookVersion = Type.Object(
     version: Type.Integer(),
     original: OriginalVersion,
     upgraded: Type.Boolean({ description: "whether a v2 or v3 file was upgraded to v4 on the way out" }),
+    notes: Type.Optional(
+      Type.Array(
+        Type.Object({
+          code: Type.String({ description: "duplicate_cell_id_repaired, cell_id_added, newer_minor_relaxed, ..." }),
+          message: Type.String(),
+          pointer: Type.String({ description: "RFC 6901 pointer into the file" }),
+          cell: Type.Optional(Type.Integer({ minimum: 0 })),
+          cellId: Type.Optional(Type.String()),
+        }),
+        { description: "what the reading repaired or relaxed, as nbformat does (docs/reading-notebooks.md)" },
+      ),
+    ),
+    noteCounts: Type.Optional(
+      Type.Record(Type.String(), Type.Integer(), { description: "notes of each code, including those not listed" }),
+    ),
     // nbformat's own schema says what a notebook holds; the empty schema here makes the serializer send all of it.
     notebook: Type.Unknown({ description: "an nbformat 4 document" }),
   },

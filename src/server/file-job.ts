@@ -43,7 +43,7 @@ export interface FileJobResult {
   refused?: Refusal;
   review?: { summary: ScanSummary; findings: Finding[] };
   head?: string;
-  /** The JSON object {original, upgraded, notebook}, when the job asked for the model. */
+  /** The JSON object {original, upgraded, notes, noteCounts, notebook}, when the job asked for the model. */
   model?: string;
 }
 
@@ -112,8 +112,8 @@ export function runFileJob(job: FileJob, urlPolicy: UrlPolicy, phase: (step: Fil
     result.head = serializedHead(job.headOf, checked.parsed);
   }
   if (job.model && checked.parsed) {
-    const { original, upgraded, notebook } = checked.parsed;
-    result.model = JSON.stringify({ original, upgraded, notebook });
+    const { original, upgraded, notes, noteCounts, notebook } = checked.parsed;
+    result.model = JSON.stringify({ original, upgraded, notes, noteCounts, notebook });
   }
   return result;
 }

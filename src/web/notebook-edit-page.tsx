@@ -44,7 +44,12 @@ export default function NotebookEditPage({
 }: NotebookEditPageProps) {
   const read = useMemo(() => {
     try {
-      return { model: new NotebookEditModel(parseNotebook(bytes, { file: fileName }).notebook) };
+      const parsed = parseNotebook(bytes, { file: fileName });
+      const counts = parsed.noteCounts ?? {};
+      // Cells or outputs of a type newer than Vitrine knows are read as stand-ins that say so: saving would put the
+      // stand-ins in place of the real content, so such a notebook is edited and run but never saved from here.
+      const unknown = (counts.unknown_cell_type ?? 0) + (counts.unknown_output_type ?? 0);
+      return { model: new NotebookEditModel(parsed.notebook), unsaveable: unknown > 0 };
     } catch (error) {
       return { error: error instanceof NotebookError ? error.format() : String(error) };
     }
@@ -173,7 +178,7 @@ export default function NotebookEditPage({
   const conflictOpen = useRef(false);
   conflictOpen.current = conflict !== null;
   useEffect(() => {
-    if ("error" in read || !autosaveSeconds) return;
+    if ("error" in read || read.unsaveable || !autosaveSeconds) return;
     const timer = setInterval(() => {
       if (read.model.dirty && !conflictOpen.current) void save(read.model, undefined, "autosave");
     }, autosaveSeconds * 1000);
@@ -193,6 +198,12 @@ export default function NotebookEditPage({
       {notice && (
         <p className="vt-notice" role="status">
           {notice}
+        </p>
+      )}
+      {read.unsaveable && (
+        <p className="vt-notice vt-warning" role="status">
+          This notebook has cells or outputs of a type newer than Vitrine knows. You can edit and run it here, but not
+          save it: saving would replace them with the notes shown in their place.
         </p>
       )}
       {(connection === "disconnected" || connection === "signed_out") && (
@@ -257,7 +268,7 @@ export default function NotebookEditPage({
         onLink={onLink}
         onRun={(cellIds) => void runner?.run(cellIds)}
         runStates={runner?.runStates}
-        onSave={() => void save(read.model)}
+        {...(read.unsaveable ? {} : { onSave: () => void save(read.model) })}
         kernelState={kernelState}
         {...(kernelspecs && kernelspecs.length > 0
           ? {

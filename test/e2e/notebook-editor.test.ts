@@ -5,6 +5,7 @@
 // of their own) stay text. A viewer asking for the editor gets the reading view. Screenshots go to /tmp.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import type { Locator, Page } from "playwright-core";
 import { launchBrowser, type Browser } from "./browser.ts";
 import { markScript } from "./hostile-marker.ts";
@@ -381,6 +382,31 @@ test("an editor goes from the reading page to the editor with Edit, and back wit
   await page.locator(".vt-cells .vt-cell").first().waitFor();
   assert.equal(await page.locator(".vt-editor").count(), 0);
   await page.close();
+});
+
+test("a notebook with a cell type newer than Vitrine knows can be edited but is never saved over", async () => {
+  const page = await browser.context.newPage();
+  await signIn(page, studio.app, "ada", PASSWORD);
+  const corpus = new URL("../../../shared/corpus/notebooks/", import.meta.url).pathname;
+  const own = await createWorkspace(page, "Future");
+  const stored = await pagePostFiles(
+    page,
+    `/api/workspaces/${own}/files`,
+    [{ name: "future.ipynb", base64: readFileSync(`${corpus}nbformat__test4plus.ipynb`).toString("base64") }],
+    "trusted-source-v1",
+  );
+  assert.equal(stored.status, 201, JSON.stringify(stored.body));
+  await openEditor(page, `${studio.app}/w/${own}/f/future.ipynb`);
+  await page.getByText(/cells or outputs of a type newer than Vitrine knows/).waitFor();
+  assert.equal(await page.getByRole("button", { name: "Save", exact: true }).count(), 0);
+  await page.locator(".vt-ed-cell .cm-content").first().click();
+  await page.keyboard.type("# changed");
+  await page.keyboard.press("Control+s");
+  await page.waitForTimeout(500);
+  const versions = await pageApi(page, "GET", `/api/workspaces/${own}/files/future.ipynb`);
+  assert.equal((versions.body as { versions: unknown[] }).versions.length, 1, "nothing was saved");
+  page.on("dialog", (dialog) => void dialog.accept());
+  await page.close({ runBeforeUnload: true });
 });
 
 test("a viewer who asks for the editor gets the reading view", async () => {
