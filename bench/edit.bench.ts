@@ -27,7 +27,7 @@
 //    from Node (bench/kernel-socket-client.ts, send to done, bench:kernel's figure) and a WebSocket opened by the
 //    page itself (send to the first output and to done), which tells the browser's part from the server's.
 //   npm run bench:edit   (RUNS=3 KEYS=150 RUN_COUNT=20 WARMUP=3 KEY_INTERVAL_MS=50 CELLS=1000 by default;
-//                         PROFILE_DIR=dir writes CPU profiles of the page while it types and runs)
+//                         PROFILE_DIR=dir writes a Chromium trace of each part: open, typing, scroll, runs)
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
