@@ -12,23 +12,21 @@
 //     and with a direct spawn (a fixture of this file, never used by the server), START_RUNS each, alternating.
 //   npm run bench:kernel    (RUNS=200 WARMUP=20 FLOOD_REPEATS=3 START_RUNS=20 by default; PARTS=rtt,flood,start
 //                            runs some parts only; STUDIO_NODE_OPTIONS=--cpu-prof profiles the studio)
-import { addUser, createWorkspace, signIn, upload } from "./studio-session.ts";
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { KernelSocketPage, startStudio, stopStudio, type Studio } from "./kernel-socket-client.ts";
+import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { KERNEL_SOCKET_PATH, type ServerMessage } from "../src/contract/kernel-socket.ts";
 import { Kernel } from "../src/kernels/kernel.ts";
 import { findKernelSpecs, kernelSpecByName } from "../src/kernels/kernelspecs.ts";
 import type { KernelLauncher } from "../src/kernels/launcher.ts";
 import { createRuntimeDir } from "../src/kernels/connection.ts";
 import { DEFAULT_SANDBOX_LIMITS, spawnSandboxed } from "../src/kernels/sandbox.ts";
 import { sandboxedLauncher } from "../src/kernels/sandboxed-launcher.ts";
-import { median, peakResidentMb, residentMb, waitForLine } from "./processes.ts";
+import { median, peakResidentMb, residentMb } from "./processes.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const bin = join(root, "bin", "vitrine");
 const peerScript = join(root, "bench", "kernel-peer.py");
 const PYTHON = "/usr/bin/python3";
 const KERNEL_DIRS = ["/usr/share/jupyter"];
@@ -41,8 +39,6 @@ const START_RUNS = Math.max(1, Number(process.env.START_RUNS ?? 20));
  */
 const FLOODS = (process.env.FLOODS ?? "50,100,100f").split(",");
 const FLOOD_REPEATS = Math.max(1, Number(process.env.FLOOD_REPEATS ?? 3));
-const PASSWORD = "benchmark password";
-const NOTEBOOK = "bench.ipynb";
 const MB = 1024 * 1024;
 const work = mkdtempSync(join(tmpdir(), "vitrine-bench-kernel-"));
 
@@ -81,169 +77,10 @@ function peer<T>(args: string[]): T {
   return JSON.parse(r.stdout) as T;
 }
 
-// ---- the studio -----------------------------------------------------------------------------------------------
-
-interface Studio {
-  process: ChildProcess;
-  appOrigin: string;
-  url: string;
-  cookie: string;
-  csrf: string;
-  workspace: string;
-  kernel: string;
-}
-
-async function startStudio(name: string, outputMb: number): Promise<Studio> {
-  const dataDir = join(work, name);
-  addUser(dataDir, "bench", PASSWORD);
-  const child = spawn(
-    bin,
-    [
-      "serve",
-      "--data-dir",
-      dataDir,
-      "--kernel-output-mb",
-      String(outputMb),
-      "--app-host",
-      "127.0.0.1",
-      "--app-port",
-      "0",
-      "--content-host",
-      "127.0.0.1",
-      "--content-port",
-      "0",
-      "--log-level",
-      "silent",
-    ],
-    {
-      stdio: ["ignore", "pipe", "inherit"],
-      // STUDIO_NODE_OPTIONS reaches the studio only (to profile it: --cpu-prof --cpu-prof-dir=DIR).
-      env: { ...process.env, NODE_OPTIONS: process.env.STUDIO_NODE_OPTIONS ?? "" },
-    },
-  );
-  const [, appOrigin, listening] = await waitForLine(child, /app origin (\S+) \(listening on (http:\/\/[^)]+)\)/);
-  const url = listening as string;
-  const session = await signIn(url, "bench", PASSWORD);
-  const { cookie, csrf } = session;
-  const auth = session.headers;
-  const workspace = await createWorkspace(url, session, "bench");
-  const notebook = JSON.stringify({
-    nbformat: 4,
-    nbformat_minor: 5,
-    metadata: { kernelspec: { name: "python3", display_name: "Python 3", language: "python" } },
-    cells: [{ cell_type: "code", id: "c0", metadata: {}, execution_count: null, outputs: [], source: "1 + 1" }],
-  });
-  await upload(url, session, workspace, [{ path: NOTEBOOK, content: notebook }]);
-  const started = await fetch(`${url}/api/workspaces/${workspace}/kernels`, {
-    method: "POST",
-    headers: { ...auth, "content-type": "application/json" },
-    body: JSON.stringify({ path: NOTEBOOK }),
-  });
-  if (started.status !== 201) throw new Error(`kernel start failed: ${started.status} ${await started.text()}`);
-  const kernel = ((await started.json()) as { id: string }).id;
-  return { process: child, appOrigin: appOrigin as string, url: url as string, cookie, csrf, workspace, kernel };
-}
-
-async function stopStudio(studio: Studio): Promise<void> {
-  const exited = new Promise((resolve) => studio.process.once("exit", resolve));
-  studio.process.kill("SIGTERM");
-  await exited;
-}
-
-class SocketClosed extends Error {}
-
-/** The kernel socket as the studio's page opens it; one request at a time, its messages handed to a callback. */
-class Page {
-  readonly #socket: WebSocket;
-  #onMessage: (message: ServerMessage, bytes: number) => void = () => undefined;
-  #onClose: (reason: string) => void = () => undefined;
-  /** Messages and bytes of JSON received since the page opened. */
-  messages = 0;
-  bytes = 0;
-
-  private constructor(socket: WebSocket) {
-    this.#socket = socket;
-    socket.addEventListener("message", (event) => {
-      const text = String(event.data);
-      this.messages++;
-      this.bytes += text.length;
-      this.#onMessage(JSON.parse(text) as ServerMessage, text.length);
-    });
-    socket.addEventListener("close", (event) => this.#onClose(`${event.code} ${event.reason}`));
-  }
-
-  static async open(studio: Studio): Promise<Page> {
-    const socket = new WebSocket(`${studio.url.replace(/^http/, "ws")}${KERNEL_SOCKET_PATH}?ws=${studio.workspace}`, {
-      headers: { origin: studio.appOrigin, cookie: studio.cookie },
-    } as never);
-    await new Promise<void>((resolve, reject) => {
-      socket.addEventListener("open", () => resolve());
-      socket.addEventListener("error", () => reject(new Error("the kernel socket did not open")));
-    });
-    const page = new Page(socket);
-    const ready = page.#next((m) => m.type === "ready");
-    socket.send(JSON.stringify({ type: "hello", csrf: studio.csrf }));
-    await ready;
-    return page;
-  }
-
-  #next(match: (m: ServerMessage) => boolean, each?: (m: ServerMessage, bytes: number) => void) {
-    return new Promise<ServerMessage>((resolve, reject) => {
-      this.#onClose = (reason) => reject(new SocketClosed(reason));
-      this.#onMessage = (m, bytes) => {
-        each?.(m, bytes);
-        if (m.type === "error") reject(new Error(`${m.error}: ${m.message}`));
-        if (match(m)) resolve(m);
-      };
-    });
-  }
-
-  /**
-   * Runs a cell; answers its done message (undefined when the server closed the socket first, with the reason) and
-   * what reached the page: stream text bytes, the result's text.
-   */
-  async run(studio: Studio, id: string, source: string) {
-    let streamBytes = 0;
-    let streamMessages = 0;
-    let largestStream = 0;
-    let lossNoted = false;
-    let result: unknown;
-    const done = this.#next(
-      (m) => m.type === "done" && m.id === id,
-      (m) => {
-        if (m.type !== "output") return;
-        if (m.output.output_type === "stream") {
-          const size = Buffer.byteLength(String(m.output.text));
-          streamBytes += size;
-          streamMessages++;
-          largestStream = Math.max(largestStream, size);
-        }
-        if (JSON.stringify(m.output.data ?? "").includes("Output lost")) lossNoted = true;
-        if (m.output.output_type === "execute_result")
-          result = (m.output.data as Record<string, unknown>)["text/plain"];
-      },
-    );
-    this.#socket.send(
-      JSON.stringify({ type: "execute", id, kernel: studio.kernel, path: NOTEBOOK, cellId: "c0", source }),
-    );
-    try {
-      const message = (await done) as Extract<ServerMessage, { type: "done" }>;
-      return { done: message, streamBytes, streamMessages, largestStream, lossNoted, result };
-    } catch (error) {
-      if (!(error instanceof SocketClosed)) throw error;
-      return { done: undefined, closed: error.message, streamBytes, streamMessages, largestStream, lossNoted, result };
-    }
-  }
-
-  close(): void {
-    this.#socket.close();
-  }
-}
-
 // ---- 1. round trip --------------------------------------------------------------------------------------------
 
 async function roundTrips(studio: Studio): Promise<number[]> {
-  const page = await Page.open(studio);
+  const page = await KernelSocketPage.open(studio);
   const times: number[] = [];
   for (let i = 0; i < WARMUP + RUNS; i++) {
     const t0 = performance.now();
@@ -282,7 +119,7 @@ async function floods(studio: Studio): Promise<Flood[]> {
   const found: Flood[] = [];
   for (const kind of Array.from({ length: FLOOD_REPEATS }, () => FLOODS).flat()) {
     const mb = parseInt(kind, 10);
-    const page = await Page.open(studio);
+    const page = await KernelSocketPage.open(studio);
     await page.run(studio, "warm", floodCode("1"));
     const [messages, bytes] = [page.messages, page.bytes];
     const rssBefore = residentMb(pid);
@@ -434,7 +271,7 @@ const mbps = (bytes: number, seconds: number) => bytes / MB / seconds;
 const PARTS = new Set((process.env.PARTS ?? "rtt,flood,start").split(","));
 
 async function reportRoundTrips(): Promise<void> {
-  const studio = await startStudio("round-trip", 8);
+  const studio = await startStudio({ dataDir: join(work, "round-trip"), flags: { "kernel-output-mb": 8 } });
   let rtt: number[];
   try {
     rtt = await roundTrips(studio);
@@ -473,7 +310,7 @@ async function reportFloods(): Promise<void> {
   const results: [string, Flood[]][] = [];
   for (const cap of [8, 64]) {
     console.log(`\nfloods through the studio, output cap ${cap} MiB:`);
-    const studio = await startStudio(`flood-${cap}`, cap);
+    const studio = await startStudio({ dataDir: join(work, `flood-${cap}`), flags: { "kernel-output-mb": cap } });
     try {
       results.push([`vitrine, cap ${cap} MiB`, await floods(studio)]);
     } finally {
