@@ -312,6 +312,8 @@ export class CellEditor {
   private applyingOutside = false;
   private destroyed = false;
   private readonly document: Document;
+  private readonly parent: HTMLElement;
+  private attached = false;
 
   constructor(options: CellEditorOptions) {
     this.document = options.host.ownerDocument;
@@ -320,15 +322,18 @@ export class CellEditor {
     const parent = options.host.ownerDocument.createElement("div");
     parent.className = "vt-cm-parent";
     root.replaceChildren(parent);
+    this.parent = parent;
     const edges: Extension = options.onLeaveEdge
       ? keymap.of([
           { key: "ArrowUp", run: (view) => atEdge(view, -1) && (options.onLeaveEdge?.(-1) ?? false) },
           { key: "ArrowDown", run: (view) => atEdge(view, 1) && (options.onLeaveEdge?.(1) ?? false) },
         ])
       : [];
+    // Built detached, and attached with the other editors of the same render in one microtask (attachPending):
+    // CodeMirror measures the page as it builds a view inside it, and each such build forced a style and layout
+    // pass of the whole notebook, which made opening and scrolling a long notebook slow.
     this.view = new EditorView({
       root,
-      parent,
       state: EditorState.create({
         doc: options.source,
         extensions: [
@@ -356,6 +361,15 @@ export class CellEditor {
       }),
     });
     this.document.addEventListener("keydown", this.closeOnEscape, true);
+    pendingAttach.push(this);
+    if (pendingAttach.length === 1) queueMicrotask(attachPending);
+  }
+
+  /** Puts the editor in the page, once (a destroyed one never). */
+  attach(): void {
+    if (this.attached || this.destroyed) return;
+    this.attached = true;
+    this.parent.appendChild(this.view.dom);
   }
 
   get source(): string {
@@ -373,6 +387,7 @@ export class CellEditor {
   }
 
   focus(where?: "start" | "end"): void {
+    this.attach();
     if (where) {
       const at = where === "start" ? 0 : this.view.state.doc.length;
       this.view.dispatch({ selection: { anchor: at } });
@@ -487,6 +502,12 @@ export class CellEditor {
     });
     return true;
   }
+}
+
+/** Editors made and not yet in the page: attached together, after the render that made them. */
+const pendingAttach: CellEditor[] = [];
+function attachPending(): void {
+  for (const editor of pendingAttach.splice(0)) editor.attach();
 }
 
 function atEdge(view: EditorView, direction: -1 | 1): boolean {

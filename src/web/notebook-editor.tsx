@@ -213,6 +213,11 @@ export function NotebookEditor(props: NotebookEditorProps) {
     return () => node.removeEventListener("keydown", onKey, true);
   }, [model, run]);
 
+  // Every cell is in the page after the first commit: a mark for the benchmark (bench/edit.bench.ts).
+  useEffect(() => {
+    performance.mark("vitrine:editor-all-cells");
+  }, []);
+
   // Command mode keeps the focus on the notebook (so its keys reach it) unless it is somewhere else already.
   useLayoutEffect(() => {
     chords.current.reset();
@@ -565,7 +570,7 @@ const EditorCell = memo(function EditorCell(props: EditorCellProps) {
   return (
     <section
       ref={section}
-      className={`vt-ed-cell vt-ed-${cell.cell_type}${active ? " vt-ed-active" : ""}${selected ? " vt-ed-selected" : ""}`}
+      className={`vt-ed-cell vt-ed-${cell.cell_type}${active ? " vt-ed-active" : ""}${selected ? " vt-ed-selected" : ""}${near || active ? "" : " vt-ed-far"}`}
       aria-label={`Cell ${index + 1} (${cell.cell_type})`}
       aria-current={active ? "true" : undefined}
       data-cell-id={cell.id}
