@@ -521,6 +521,8 @@ function atEdge(view: EditorView, direction: -1 | 1): boolean {
 const NEAR_MARGIN = "800px 0px";
 /** And destroyed once their cell is this far out of it. */
 const FAR_MARGIN = "3000px 0px";
+/** Editors made in one frame, at most. */
+const EDITORS_PER_FRAME = 4;
 
 /**
  * Tells a notebook's cells when they come near the viewport and when they go far from it, so that a long
@@ -530,20 +532,50 @@ export class EditorProximity {
   private readonly near: IntersectionObserver;
   private readonly far: IntersectionObserver;
   private readonly listeners = new WeakMap<Element, (near: boolean) => void>();
+  /** Cells that came near and have no editor yet: given theirs a few per frame, those nearest the viewport first. */
+  private readonly waiting = new Map<Element, number>();
+  private frame: number | null = null;
 
   constructor() {
     this.near = new IntersectionObserver(
       (entries) => {
-        for (const e of entries) if (e.isIntersecting) this.listeners.get(e.target)?.(true);
+        for (const e of entries) {
+          if (!e.isIntersecting) continue;
+          const view = e.rootBounds;
+          const middle = view ? (view.top + view.bottom) / 2 : 0;
+          this.waiting.set(e.target, Math.abs((e.boundingClientRect.top + e.boundingClientRect.bottom) / 2 - middle));
+        }
+        this.schedule();
       },
       { rootMargin: NEAR_MARGIN },
     );
     this.far = new IntersectionObserver(
       (entries) => {
-        for (const e of entries) if (!e.isIntersecting) this.listeners.get(e.target)?.(false);
+        for (const e of entries) {
+          if (e.isIntersecting) continue;
+          this.waiting.delete(e.target);
+          this.listeners.get(e.target)?.(false);
+        }
       },
       { rootMargin: FAR_MARGIN },
     );
+  }
+
+  /**
+   * Editors are made at most EDITORS_PER_FRAME a frame: a fast scroll through a long notebook brings dozens of
+   * cells near at once, and making all their editors in one task held the page for hundreds of milliseconds.
+   */
+  private schedule(): void {
+    if (this.frame !== null || this.waiting.size === 0) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = null;
+      const nearest = [...this.waiting].sort((a, b) => a[1] - b[1]).slice(0, EDITORS_PER_FRAME);
+      for (const [element] of nearest) {
+        this.waiting.delete(element);
+        this.listeners.get(element)?.(true);
+      }
+      this.schedule();
+    });
   }
 
   watch(element: Element, onChange: (near: boolean) => void): () => void {
@@ -554,11 +586,15 @@ export class EditorProximity {
       this.near.unobserve(element);
       this.far.unobserve(element);
       this.listeners.delete(element);
+      this.waiting.delete(element);
     };
   }
 
   disconnect(): void {
     this.near.disconnect();
     this.far.disconnect();
+    this.waiting.clear();
+    if (this.frame !== null) cancelAnimationFrame(this.frame);
+    this.frame = null;
   }
 }
