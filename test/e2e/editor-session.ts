@@ -53,14 +53,13 @@ export const promptOf = (page: Page, id: string): Promise<string> =>
   editorCell(page, id).locator(".vt-ed-prompt").innerText();
 
 /**
- * Runs a cell as a person does: a click in its editor, then Ctrl-Enter. A file whose review has high findings asks
+ * Runs a cell as a person does: a click on it, then Ctrl-Enter. A file whose review has high findings asks
  * first; the test confirms, as its author trusts the notebook it wrote. Resolves once the cell shows an execution
  * count (the kernel took it); its outputs may still be arriving.
  */
-export async function runCell(page: Page, id: string, timeout = 90_000): Promise<number> {
-  const cell = editorCell(page, id);
+export async function runCell(page: Page, id: string, timeout = 60_000): Promise<number> {
   const before = await promptOf(page, id);
-  await cell.locator(".cm-content").click();
+  await selectCell(page, id);
   await page.keyboard.press("Control+Enter");
   const prompt = page.getByRole("alertdialog", { name: "Review before running" });
   const counted = page.waitForFunction(
@@ -74,10 +73,56 @@ export async function runCell(page: Page, id: string, timeout = 90_000): Promise
   const first = await Promise.race([
     counted.then(() => "counted" as const),
     prompt.waitFor({ timeout }).then(() => "review" as const),
-  ]);
+  ]).catch(async (error: unknown) => {
+    await page.screenshot({ path: `/tmp/vitrine-run-failed-${id}.png` });
+    throw new Error(
+      `cell ${id} never ran: ${await page.locator(".vt-ed-status").innerText()}; ` +
+        `notices: ${JSON.stringify(await page.locator(".vt-notice").allInnerTexts())}; prompt: ${await promptOf(page, id)}`,
+      { cause: error },
+    );
+  });
   if (first === "review") await prompt.getByRole("button", { name: "Run anyway" }).click();
   const text = (await (await counted).jsonValue()) as string;
   return Number(/\d+/.exec(text)?.[0]);
+}
+
+/**
+ * Puts the focus in a cell's CodeMirror editor with a click, as a person does. Editors live only near the viewport
+ * (far cells are highlighted text), so the cell is scrolled to first; and live output frames above it can change
+ * their heights and move the editor from under the click, so the focus is checked and the click made again.
+ */
+export async function focusEditor(page: Page, id: string): Promise<Locator> {
+  const cell = editorCell(page, id);
+  const content = cell.locator(".cm-content");
+  for (let attempt = 0; ; attempt++) {
+    await cell.scrollIntoViewIfNeeded();
+    await content.click({ timeout: 5000 }).catch(() => {});
+    const focused = await page.evaluate(
+      (id) => (document.activeElement?.closest(".vt-ed-cell") as HTMLElement | null)?.dataset.cellId === id,
+      id,
+    );
+    if (focused) return content;
+    if (attempt === 5) throw new Error(`the editor of cell ${id} did not take the focus`);
+    await page.waitForTimeout(200);
+  }
+}
+
+/**
+ * Makes a cell the active one in command mode with a click on its prompt (the left column, which no output
+ * covers), checked and made again if moving outputs made it land elsewhere.
+ */
+export async function selectCell(page: Page, id: string): Promise<void> {
+  const cell = editorCell(page, id);
+  for (let attempt = 0; ; attempt++) {
+    await cell.scrollIntoViewIfNeeded();
+    await cell
+      .locator(".vt-ed-prompt")
+      .click({ timeout: 5000 })
+      .catch(() => {});
+    if ((await page.locator(".vt-ed-active").getAttribute("data-cell-id")) === id) return;
+    if (attempt === 5) throw new Error(`cell ${id} did not become the active cell`);
+    await page.waitForTimeout(200);
+  }
 }
 
 /** Waits until the file's kernel is idle again, as the editor's status line says. */
