@@ -53,9 +53,36 @@ function userIsActive(doc: Document): boolean {
   return navigator?.userActivation?.isActive === true;
 }
 
+/**
+ * The slot's element: a custom element, so that the browser itself says when it leaves the page (its output was
+ * replaced or cleared while a cell ran, its cell deleted) and when it comes back (moved). Out of the page, a slot
+ * is released: unobserved, its frame and port dropped. An observer that kept watching removed slots would keep
+ * every output a long run ever replaced, with its closures.
+ */
+const SLOT_ELEMENT = "vt-output-frame";
+
+function defineSlotElement(doc: Document): boolean {
+  const view = doc.defaultView;
+  if (!view?.customElements) return false;
+  if (view.customElements.get(SLOT_ELEMENT)) return true;
+  view.customElements.define(
+    SLOT_ELEMENT,
+    class extends view.HTMLElement {
+      connectedCallback(): void {
+        slots.get(this)?.attached();
+      }
+      disconnectedCallback(): void {
+        slots.get(this)?.detached();
+      }
+    },
+  );
+  return true;
+}
+
 class OutputFrameSlot {
   readonly element: HTMLElement;
   private frame: HTMLIFrameElement | null = null;
+  private closed = false;
   private port: MessagePort | null = null;
   private height = 0;
   private linkTimes: number[] = [];
@@ -65,7 +92,9 @@ class OutputFrameSlot {
 
   constructor(doc: Document, options: OutputFrameOptions) {
     this.options = options;
-    this.element = doc.createElement("div");
+    this.element = doc.createElement(defineSlotElement(doc) ? SLOT_ELEMENT : "div");
+    // A custom element is inline by default; the slot is a block, as the div it stands for.
+    this.element.style.display = "block";
     this.element.className = "vt-frame-slot";
     this.element.tabIndex = -1;
   }
@@ -92,6 +121,21 @@ class OutputFrameSlot {
     watchStrayMessages(doc);
     this.frame = frame;
     this.element.replaceChildren(frame);
+  }
+
+  /** In the page (again): watched for coming near the viewport. */
+  attached(): void {
+    if (this.closed) return;
+    const { near, far } = frameObservers();
+    near.observe(this.element);
+    far.observe(this.element);
+  }
+
+  /** Out of the page: nothing watches it any more, and its frame (which the browser unloaded) and port go. */
+  detached(): void {
+    observers?.near.unobserve(this.element);
+    observers?.far.unobserve(this.element);
+    this.destroy();
   }
 
   destroy(): void {
@@ -169,6 +213,7 @@ class OutputFrameSlot {
   }
 
   private close(why: string): void {
+    this.closed = true;
     this.destroy();
     const note = this.element.ownerDocument.createElement("p");
     note.className = "vt-notice";
@@ -225,8 +270,8 @@ export function outputFrameElement(doc: Document, options: OutputFrameOptions): 
   const slot = new OutputFrameSlot(doc, options);
   slot.element.style.minHeight = `${clampFrameHeight(options.reservedHeight ?? 0)}px`;
   slots.set(slot.element, slot);
-  const { near, far } = frameObservers();
-  near.observe(slot.element);
-  far.observe(slot.element);
+  // A slot element is watched from when it is put in the page (attached()); a plain div, where custom elements
+  // are missing, from now on, and never released.
+  if (slot.element.localName !== SLOT_ELEMENT) slot.attached();
   return slot.element;
 }

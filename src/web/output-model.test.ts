@@ -244,3 +244,39 @@ test("listeners hear which cell changed; forget drops a cell", () => {
   assert.deepEqual(heard, ["a", "a", "a"]);
   assert.deepEqual(model.outputs("a"), []);
 });
+
+test("with a scheduler, listeners hear each changed cell once per flush, after a flood of changes", () => {
+  const flushes: (() => void)[] = [];
+  const model = new OutputModel({}, (flush) => flushes.push(flush));
+  const heard: string[][] = [];
+  model.onChange((cell) => heard.at(-1)?.push(cell));
+  model.load("shown", [display("0")], ["bar"]);
+  model.startRun("run");
+  for (let i = 1; i <= 5000; i++) {
+    model.updateDisplay("bar", { "text/plain": String(i) }, {});
+    model.add("run", stream(`\r${i}`));
+  }
+  // One flush asked for, whatever the number of changes; the data is current before anyone is told.
+  assert.equal(flushes.length, 1);
+  assert.equal(plain(model.outputs("shown")[0]), "5000");
+  heard.push([]);
+  flushes.shift()?.();
+  assert.deepEqual(heard, [["shown", "run"]]);
+  // Nothing changed since: nothing to tell, no flush asked. The next change asks again.
+  assert.equal(flushes.length, 0);
+  model.clear("run", false);
+  assert.equal(flushes.length, 1);
+  heard.push([]);
+  flushes.shift()?.();
+  assert.deepEqual(heard[1], ["run"]);
+});
+
+test("without a frame clock (here, in Node) listeners hear each change at once", () => {
+  assert.equal(typeof globalThis.requestAnimationFrame, "undefined");
+  const model = new OutputModel();
+  const heard: string[] = [];
+  model.onChange((cell) => heard.push(cell));
+  model.add("c", stream("x"));
+  model.add("c", stream("y"));
+  assert.deepEqual(heard, ["c", "c"]);
+});

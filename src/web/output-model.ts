@@ -8,6 +8,10 @@
 //   arrives, so a progress bar redraws without flicker; an update of a display does not trigger a waiting clear;
 // - `update_display` replaces the data and metadata of every output shown with that display id, in any cell,
 //   keeping each output's type (an execute_result stays one, with its count).
+// Listeners hear which cells changed. In a page they hear it at most once per animation frame, however many events
+// came meanwhile: a cell may update a display or print thousands of times a second, and the page would otherwise
+// redraw the cell as often, with a person's keys and clicks waiting behind the redraws (the data itself is always
+// up to date; only the news of it is gathered). Where there is no frame clock (Node), they hear it at once.
 // Stream text is kept compacted by the renderer's own terminal rules (src/render/terminal.ts): lines that ended
 // are reduced to what they show, and the open line to what follows its last "\r", so a progress bar that redraws
 // a million times keeps one line, and the page shows exactly what the renderer shows of the uncompacted text.
@@ -48,13 +52,30 @@ interface CellState {
 
 export type OutputListener = (cellId: string) => void;
 
+/** Calls `flush` once, later; the model's listeners then hear every cell that changed since it was asked. */
+export type ChangeScheduler = (flush: () => void) => void;
+
+/** The page's frame clock when there is one; none (listeners hear each change at once) elsewhere. */
+function defaultScheduler(): ChangeScheduler | null {
+  const frame = globalThis.requestAnimationFrame as ((callback: () => void) => number) | undefined;
+  return typeof frame === "function" ? (flush) => void frame(flush) : null;
+}
+
 export class OutputModel {
   readonly limits: PageOutputLimits;
   readonly #cells = new Map<string, CellState>();
   readonly #listeners = new Set<OutputListener>();
+  readonly #schedule: ChangeScheduler | null;
+  /** Cells changed since the scheduled flush was asked for, in the order they first changed. */
+  readonly #unheard = new Set<string>();
 
-  constructor(limits: Partial<PageOutputLimits> = {}) {
+  /**
+   * `schedule` gathers changes until it calls back (by default the page's animation frames, see above); null
+   * tells every change at once.
+   */
+  constructor(limits: Partial<PageOutputLimits> = {}, schedule: ChangeScheduler | null = defaultScheduler()) {
     this.limits = { ...DEFAULT_PAGE_OUTPUT_LIMITS, ...limits };
+    this.#schedule = schedule;
   }
 
   /** The cell's outputs now, in order; an empty list for a cell never run. Do not change the list. */
@@ -210,7 +231,18 @@ export class OutputModel {
   }
 
   #changed(cellId: string): void {
-    for (const listener of this.#listeners) listener(cellId);
+    if (!this.#schedule) {
+      for (const listener of this.#listeners) listener(cellId);
+      return;
+    }
+    if (this.#unheard.size === 0) this.#schedule(() => this.#flush());
+    this.#unheard.add(cellId);
+  }
+
+  #flush(): void {
+    const cells = [...this.#unheard];
+    this.#unheard.clear();
+    for (const cellId of cells) for (const listener of this.#listeners) listener(cellId);
   }
 }
 
