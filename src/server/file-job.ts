@@ -113,7 +113,9 @@ export function runFileJob(job: FileJob, urlPolicy: UrlPolicy, phase: (step: Fil
   }
   if (job.model && checked.parsed) {
     const { original, upgraded, notes, noteCounts, notebook } = checked.parsed;
-    result.model = JSON.stringify({ original, upgraded, notes, noteCounts, notebook });
+    // Notes only when the reading repaired or relaxed something: a clean notebook's model is as it always was.
+    const noted = notes && notes.length > 0 ? { notes, noteCounts } : {};
+    result.model = JSON.stringify({ original, upgraded, ...noted, notebook });
   }
   return result;
 }
