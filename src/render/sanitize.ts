@@ -31,6 +31,11 @@ import { checkMathStyle, MATH_STYLE_ATTRIBUTE } from "./math-style.ts";
 export interface SanitizeContext {
   /** The cell's attachments, for `<img src="attachment:NAME">`. */
   attachments?: Record<string, MimeBundle>;
+  /**
+   * `mathml`: typeset math keeps only its MathML, for documents that do not load KaTeX's stylesheet and fonts
+   * (output frames), where KaTeX's HTML drawing would show as loose text beside it. Default: both.
+   */
+  mathMarkup?: "html-and-mathml" | "mathml";
 }
 
 export interface Sanitizer {
@@ -135,12 +140,30 @@ export function createSanitizer(window: WindowLike, options: SanitizerOptions = 
 
   return {
     sanitizeToFragment(html, ctx) {
-      return run(html, ctx, () => toFragment(settle(html).body));
+      return run(html, ctx, () => {
+        const { body } = settle(html);
+        if (ctx?.mathMarkup === "mathml") keepMathMlOnly(body);
+        return toFragment(body);
+      });
     },
     sanitizeToString(html, ctx) {
-      return run(html, ctx, () => settle(html).html);
+      return run(html, ctx, () => {
+        const settled = settle(html);
+        if (ctx?.mathMarkup !== "mathml" || !keepMathMlOnly(settled.body)) return settled.html;
+        // Removing whole elements from a settled tree adds no markup, so its serialization settles too.
+        return serializeChildren(settled.body);
+      });
     },
   };
+}
+
+/** Removes KaTeX's HTML drawings (and any box styles left) under `root`; whether anything was there. */
+function keepMathMlOnly(root: Element): boolean {
+  const drawings = Array.from(root.querySelectorAll(".katex-html"));
+  for (const drawing of drawings) drawing.remove();
+  const styled = Array.from(root.querySelectorAll(`[${MATH_STYLE_ATTRIBUTE}]`));
+  for (const element of styled) element.removeAttribute(MATH_STYLE_ATTRIBUTE);
+  return drawings.length > 0 || styled.length > 0;
 }
 
 /** The HTML serialization of a node's children (what DOMPurify's string output is), leaving them in place. */

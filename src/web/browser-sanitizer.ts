@@ -34,8 +34,8 @@ export function browserSanitizer(): Sanitizer {
       applyMathStyles(fragment);
       return fragment;
     },
-    // Strings go to output frames, which draw markdown outputs without KaTeX's stylesheet.
-    sanitizeToString: (html, context) => engine.sanitizeToString(html, context),
+    // Strings go to output frames, which have no KaTeX stylesheet: their math is drawn from its MathML.
+    sanitizeToString: (html, context) => engine.sanitizeToString(html, { ...context, mathMarkup: "mathml" }),
   };
   return sanitizer;
 }
