@@ -45,7 +45,7 @@ export const MATH_STYLE_PROPERTIES: Readonly<Record<string, ValueKind>> = Object
   border: "border",
 });
 
-const LENGTH = /^(-?)(\d{1,6}(?:\.\d{1,6})?|\.\d{1,6})(em)?$/;
+const LENGTH = /^(-?)(\d{1,6}(?:\.\d{1,6})?|\.\d{1,6})(em)?$/i;
 // KaTeX accepts `\color` arguments matching this and nothing else (its own colour check), so a real colour passes.
 const COLOR = /^(?:#[0-9a-f]{3,4}|#[0-9a-f]{6}|#[0-9a-f]{8}|[a-z]{1,30})$/i;
 const BORDER_STYLES: ReadonlySet<string> = new Set(["solid", "dashed", "dotted", "none"]);

@@ -92,6 +92,7 @@ interface MathLayout {
   matrixHeight: number;
   delimiterHeights: number[];
   equalsX: number[];
+  shownNumbers: number;
   wideScrollWidth: number;
   wideClientWidth: number;
   wideOverflowX: string;
@@ -139,6 +140,7 @@ function measure(page: Page): Promise<MathLayout> {
       matrixHeight: union(Array.from(minner.querySelectorAll(".mtable .mord"))),
       delimiterHeights: delimiters.map((d) => union([d, ...Array.from(d.querySelectorAll("*"))])),
       equalsX: equals.map((e) => e.getBoundingClientRect().left),
+      shownNumbers: Array.from(align.querySelectorAll(".eqn-num")).filter((n) => n.getClientRects().length > 0).length,
       wideScrollWidth: wide.scrollWidth,
       wideClientWidth: wide.clientWidth,
       wideOverflowX: getComputedStyle(wide).overflowX,
@@ -161,6 +163,8 @@ function checkLayout(layout: MathLayout, where: string): void {
   assert.equal(layout.equalsX.length, 3, `${where}: three = signs`);
   for (const x of layout.equalsX)
     assert.ok(Math.abs(x - layout.equalsX[0]!) < 0.5, `${where}: = signs at ${layout.equalsX.join(", ")}`);
+  // As in JupyterLab, whose MathJax numbers no equation.
+  assert.equal(layout.shownNumbers, 0, `${where}: no automatic equation numbers`);
   assert.ok(layout.wideScrollWidth >= 3000, `${where}: the wide equation is ${layout.wideScrollWidth} px`);
   assert.ok(layout.wideClientWidth < layout.viewportWidth, `${where}: its box fits the page`);
   assert.equal(layout.wideOverflowX, "auto", `${where}: its box scrolls`);
