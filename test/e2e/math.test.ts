@@ -1,5 +1,5 @@
 // Math in markdown cells, in Debian's Chromium: the studio's reading page and the static export of the same
-// notebook. Bold symbols are upright bold, vmatrix bars are as tall as the matrix, align columns line up, a very
+// notebook (and the editor's rendered cells). Bold symbols are upright bold, vmatrix bars are as tall as the matrix, align columns line up, a very
 // wide equation scrolls in its own box (never cut, never widening a 390 px phone page), KaTeX's box styles arrive
 // through the CSSOM with no CSP or Trusted Types violation, and hostile `data-math-style` values get no style.
 // Screenshots (desktop and phone, light and dark) land in test-results/screenshots/.
@@ -316,5 +316,32 @@ test("the export of the same notebook shows the same, offline and within its CSP
   await page.screenshot({ path: new URL("math-export-phone.png", screenshots).pathname, fullPage: true });
   assert.deepEqual(requests, []);
   assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("the editor draws a markdown cell's math by the same path", async () => {
+  const page = await browser.context.newPage();
+  await instrumentPage(page);
+  const console_ = watchConsole(page, policies, studio.content);
+  await page.setViewportSize(DESKTOP);
+  await page.goto(`${studio.app}/w/${workspace}/f/math.ipynb?edit=1`);
+  await page.locator(".vt-editor").waitFor();
+  await page.locator(".vt-ed-rendered .katex-display").nth(3).waitFor();
+  await page.evaluate(() => document.fonts.ready);
+  const found = await page.evaluate(() => {
+    const wide = document.querySelectorAll<HTMLElement>(".vt-ed-rendered .katex-display")[3]!;
+    const bold = getComputedStyle(document.querySelector(".vt-ed-rendered .mathbf")!);
+    return {
+      bold: Number(bold.fontWeight) >= 700 && bold.fontStyle === "normal",
+      styled: document.querySelectorAll(".vt-ed-rendered .katex-html [style]").length > 50,
+      leftover: document.querySelectorAll("[data-math-style]").length,
+      scrolls: wide.scrollWidth > wide.clientWidth && getComputedStyle(wide).overflowX === "auto",
+      pageFits: document.documentElement.scrollWidth <= window.innerWidth,
+    };
+  });
+  assert.deepEqual(found, { bold: true, styled: true, leftover: 0, scrolls: true, pageFits: true });
+  assert.deepEqual(await pageRecord(page), { hits: [], violations: [] });
+  assert.deepEqual(console_.errors, []);
+  console_.stop();
   await page.close();
 });
