@@ -1,7 +1,8 @@
-// Math in markdown cells, in Debian's Chromium: the studio's reading page and the static export of the same
-// notebook (and the editor's rendered cells). Bold symbols are upright bold, vmatrix bars are as tall as the matrix, align columns line up, a very
-// wide equation scrolls in its own box (never cut, never widening a 390 px phone page), KaTeX's box styles arrive
-// through the CSSOM with no CSP or Trusted Types violation, and hostile `data-math-style` values get no style.
+// Math in markdown cells, in Debian's Chromium: the studio's reading page, the editor's rendered cells and the
+// static export of the same notebook. Bold symbols are upright bold, vmatrix bars are as tall as the matrix, align
+// columns line up, a very wide equation scrolls in its own box (never cut, never widening a 390 px phone page),
+// KaTeX's box styles arrive through the CSSOM with no CSP or Trusted Types violation, and hostile
+// `data-math-style` values get no style.
 // Screenshots (desktop and phone, light and dark) land in test-results/screenshots/.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
