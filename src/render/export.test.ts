@@ -193,3 +193,41 @@ test("what the reading repaired or relaxed is said above the cells, as text; unk
   const plainDoc = new JSDOM(exportNotebookHtml(parseNotebook(JSON.stringify(plain)))).window.document;
   assert.equal(plainDoc.querySelector(".vt-reading-notes"), null);
 });
+
+test("math in the export: KaTeX's HTML with its box styles as hashed class rules, MathML alone in frames", () => {
+  const notebook = {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: {},
+    cells: [
+      { cell_type: "markdown", id: "m", metadata: {}, source: "## $x$\n\n$$\\sqrt{x} = \\mathbf{V}$$" },
+      {
+        cell_type: "code",
+        id: "c",
+        metadata: {},
+        source: "",
+        execution_count: 1,
+        outputs: [{ output_type: "display_data", metadata: {}, data: { "text/latex": "$\\frac{a}{b}$" } }],
+      },
+    ],
+  };
+  const parsed = parseNotebook(new TextEncoder().encode(JSON.stringify(notebook)), { file: "m.ipynb" });
+  const html = exportNotebookHtml(parsed, { fileName: "m.ipynb" });
+  const doc = new JSDOM(html).window.document;
+  const csp = doc.querySelector('meta[http-equiv="Content-Security-Policy"]')?.getAttribute("content") ?? "";
+  const styles = Array.from(doc.querySelectorAll("head style"), (s) => s.textContent ?? "");
+  assert.equal(styles.length, 2);
+  for (const text of styles) assert.ok(csp.includes(sha256Source(text)));
+  assert.doesNotMatch(styles[1]!, /@font-face|url\(/);
+  assert.equal(doc.querySelectorAll(".vt-markdown .katex-html").length, 2);
+  assert.equal(doc.querySelector("[style], [data-math-style]"), null);
+  const classes = Array.from(doc.querySelectorAll(".katex-html [class*='vt-m']"), (e) =>
+    Array.from(e.classList).find((c) => /^vt-m\d+$/.test(c)),
+  );
+  assert.ok(classes.length > 5);
+  for (const name of classes) assert.match(styles[1]!, new RegExp(`\\.${name}\\{[a-z-]+:[^}]+ !important`));
+  // The text/latex output's frame gets MathML only: it has no KaTeX stylesheet.
+  const frame = doc.querySelector("iframe")?.getAttribute("srcdoc") ?? "";
+  assert.match(frame, /<math/);
+  assert.doesNotMatch(frame, /katex-html|data-math-style/);
+});

@@ -7,6 +7,7 @@ import { JSDOM, VirtualConsole } from "jsdom";
 import { exportPageCsp } from "../contract/content-security-policy.ts";
 import type { ParsedNotebook } from "../notebook/types.ts";
 import { sha256Source } from "./csp.ts";
+import { ExportMathStyles } from "./export-math.ts";
 import {
   collectHeadings,
   el,
@@ -68,6 +69,7 @@ class ExportHost implements RenderHost {
   readonly scriptHashes = new Set<string>();
   readonly styleHashes = new Set<string>();
   readonly styleAttributeHashes = new Set<string>();
+  readonly mathStyles = new ExportMathStyles();
   private readonly sanitizer: Sanitizer;
   private readonly remoteImages: RemoteImagePolicy;
   private frameCount = 0;
@@ -78,7 +80,9 @@ class ExportHost implements RenderHost {
   }
 
   sanitizeMarkdown(unsafeHtml: string, attachments: Parameters<RenderHost["sanitizeMarkdown"]>[1]): DocumentFragment {
-    return this.sanitizer.sanitizeToFragment(unsafeHtml, { attachments });
+    const fragment = this.sanitizer.sanitizeToFragment(unsafeHtml, { attachments });
+    this.mathStyles.convert(fragment);
+    return fragment;
   }
 
   createActiveOutput(frame: FrameOutputPlan, doc: Document): Element {
@@ -100,7 +104,8 @@ class ExportHost implements RenderHost {
     }
     const built = buildFrameDocument(frame, {
       markdownFragment: (source) => {
-        const fragment = this.sanitizer.sanitizeToFragment(renderMarkdown(source), {});
+        // Frames have no KaTeX stylesheet: their math is drawn from its MathML.
+        const fragment = this.sanitizer.sanitizeToFragment(renderMarkdown(source), { mathMarkup: "mathml" });
         this.adjustLinksAndImages(fragment, doc);
         return fragment;
       },
@@ -144,10 +149,10 @@ class ExportHost implements RenderHost {
   }
 }
 
-function pagePolicy(host: ExportHost, styleHash: string, remoteImages: RemoteImagePolicy): string {
+function pagePolicy(host: ExportHost, styleHashes: readonly string[], remoteImages: RemoteImagePolicy): string {
   return exportPageCsp({
     scripts: [sha256Source(PAGE_SIZER_SCRIPT), ...host.scriptHashes],
-    styles: [styleHash, ...host.styleHashes],
+    styles: [...styleHashes, ...host.styleHashes],
     styleAttributes: [...host.styleAttributeHashes],
     remoteImages: remoteImages === "allow",
   });
@@ -219,7 +224,9 @@ export function exportNotebookParts(parsed: ParsedNotebook, options: ExportOptio
   charset.setAttribute("charset", "utf-8");
   const csp = el(doc, "meta");
   csp.httpEquiv = "Content-Security-Policy";
-  csp.content = pagePolicy(host, sha256Source(NOTEBOOK_CSS), remoteImages);
+  const mathCss = host.mathStyles.stylesheet();
+  const pageStyles = mathCss === null ? [NOTEBOOK_CSS] : [NOTEBOOK_CSS, mathCss];
+  csp.content = pagePolicy(host, pageStyles.map(sha256Source), remoteImages);
   const referrer = el(doc, "meta");
   referrer.name = "referrer";
   referrer.content = "no-referrer";
@@ -227,10 +234,10 @@ export function exportNotebookParts(parsed: ParsedNotebook, options: ExportOptio
   viewport.name = "viewport";
   viewport.content = "width=device-width, initial-scale=1";
   const title = el(doc, "title", undefined, plan.title);
-  const style = el(doc, "style", undefined, NOTEBOOK_CSS);
+  const styles = pageStyles.map((text) => el(doc, "style", undefined, text));
   // The sizer listens before any frame can load and report its height, so it lives in the head.
   const sizer = el(doc, "script");
   sizer.textContent = PAGE_SIZER_SCRIPT;
-  head.append(charset, csp, referrer, viewport, title, style, sizer);
+  head.append(charset, csp, referrer, viewport, title, ...styles, sizer);
   return serializeParts(DOM_TREE, doc);
 }

@@ -65,7 +65,7 @@ test("inline and display math are typeset as MathML", () => {
   const doc = render(
     "Inline $e^{i\\pi} + 1 = 0$ and display:\n\n$$\\int_0^1 x\\,dx$$\n\nand \\\\(a\\\\), \\\\[b\\\\].\n\n\\begin{align}x &= 1\\\\ y &= 2\\end{align}",
   );
-  const maths = Array.from(doc.querySelectorAll("span.katex > math"));
+  const maths = Array.from(doc.querySelectorAll("span.katex > .katex-mathml > math"));
   assert.equal(maths.length, 5);
   assert.deepEqual(
     maths.map((m) => m.getAttribute("display")),
@@ -114,7 +114,7 @@ test("a KaTeX error shows the source in a math-error span", () => {
 test("math in attributes and raw HTML code stays source", () => {
   const doc = render('<span title="$x$">$y$</span> <code>$z$</code>');
   assert.equal(doc.querySelector("span[title]")?.getAttribute("title"), "$x$");
-  assert.ok(doc.querySelector("span[title] > span.katex > math"));
+  assert.ok(doc.querySelector("span[title] > span.katex > .katex-mathml > math"));
   assert.equal(doc.querySelector("code")?.textContent, "$z$");
 });
 
@@ -257,4 +257,32 @@ test("htmlNestingDepth follows the parser closely enough to bound work", () => {
   assert.equal(htmlNestingDepth("<br><img src=x><hr><b><i>x</i></b>"), 2);
   assert.equal(htmlNestingDepth('<a title="<div><div>">x</a><!-- <div><div> --><script><div><div></script>'), 1);
   assert.equal(htmlNestingDepth("<div>".repeat(600)), 600);
+});
+
+test("every delimiter JupyterLab typesets works in headings, lists, tables and blockquotes", () => {
+  // In markdown source the bracket forms take two backslashes: markdown turns `\(` into `(` before MathJax sees
+  // the text, so in JupyterLab `\(k\)` reads "(k)" and `\\(k\\)` is math.
+  const forms = ["$a^2$", "$$a^2$$", "\\\\(a^2\\\\)", "\\\\[a^2\\\\]", "\\begin{equation}a^2\\end{equation}"];
+  for (const form of forms) {
+    for (const [where, source, selector] of [
+      ["heading", `## Value ${form} here`, "h2"],
+      ["list", `- item ${form} here\n- next`, "li"],
+      ["table", `| h | v |\n|---|---|\n| x | ${form} |`, "td"],
+      ["blockquote", `> quoted ${form} here`, "blockquote"],
+    ] as const) {
+      const doc = render(source);
+      const math = doc.querySelector(`${selector} .katex .katex-mathml math annotation`);
+      assert.equal(math?.textContent, form.startsWith("\\begin") ? form : "a^2", `${form} in a ${where}`);
+      assert.ok(doc.querySelector(`${selector} .katex-html`), `${form} in a ${where}`);
+    }
+  }
+});
+
+test("single-backslash brackets, escapes and code spans stay text, as in JupyterLab", () => {
+  const doc = render(
+    "## Getting \\(k\\) heads in \\[n\\] throws\n\nCosts \\$5 and \\$6; `$x$` and `\\\\(y\\\\)` are code.",
+  );
+  assert.equal(doc.querySelector(".katex"), null);
+  assert.equal(doc.querySelector("h2")?.textContent, "Getting (k) heads in [n] throws");
+  assert.match(doc.querySelector("p")?.textContent ?? "", /^Costs \$5 and \$6; \$x\$ and \\\\\(y\\\\\) are code\.$/);
 });

@@ -52,7 +52,7 @@ export function renderMarkdown(source: string, limits: Readonly<MarkdownLimits> 
     expressions++;
     texChars += parts.tex.length;
     // Past the limits, math stays as plain source text: no markup at all, so the output stays proportional to
-    // the input (typeset MathML is 10-30 times larger than its TeX).
+    // the input (typeset math is 30-100 times larger than its TeX).
     if (expressions > limits.maxMathExpressions || texChars > limits.maxMathChars) return escapeHtml(stashed);
     return renderMathSource(stashed, limits.math);
   });

@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { JSDOM } from "jsdom";
+import { checkMathStyle } from "./math-style.ts";
 import {
   DEFAULT_MATH_LIMITS,
   groupDepth,
@@ -104,7 +105,7 @@ test("math in text is typeset; in attributes, code, pre and comments it stays so
     '<p title="@@0@@">@@1@@</p><pre><code>@@2@@</code></pre><p><code>a</code>@@3@@</p><!-- @@4@@ --><textarea>@@4@@</textarea>';
   const body = parse(replaceMath(html, math));
   assert.equal(body.querySelector("p")?.getAttribute("title"), "$x$");
-  assert.equal(body.querySelector("p > span.katex > math")?.namespaceURI, MATHML);
+  assert.equal(body.querySelector("p > span.katex > .katex-mathml > math")?.namespaceURI, MATHML);
   assert.equal(body.querySelector("pre > code")?.textContent, "$z<1$");
   assert.equal(body.querySelector("pre math"), null);
   // After </code> closes, typesetting resumes.
@@ -121,16 +122,94 @@ test("math inside raw MathML or SVG is not typeset into it", () => {
 
 // --- renderTex -------------------------------------------------------------------------------------------------
 
-test("renderTex produces MathML with the TeX kept as an annotation", () => {
+test("renderTex produces KaTeX's HTML for the eye and MathML, with the TeX kept as an annotation", () => {
   const body = parse(renderTex("\\frac{a}{b}", false));
-  const math = body.querySelector("span.katex > math");
+  const math = body.querySelector("span.katex > .katex-mathml > math");
   assert.equal(math?.namespaceURI, MATHML);
   assert.equal(math?.hasAttribute("display"), false);
   assert.ok(math?.querySelector("mfrac"));
   assert.equal(math?.querySelector("annotation[encoding='application/x-tex']")?.textContent, "\\frac{a}{b}");
   assert.equal(parse(renderTex("x", true)).querySelector("math")?.getAttribute("display"), "block");
-  // MathML only: no HTML rendering that would need KaTeX's fonts and stylesheet.
-  assert.equal(body.querySelector(".katex-html"), null);
+  // The HTML drawing is hidden from assistive technology, which reads the MathML.
+  assert.equal(body.querySelector(".katex-html")?.getAttribute("aria-hidden"), "true");
+  // No inline style leaves math.ts: KaTeX's styles travel in data-math-style, already in checked form.
+  const styled = Array.from(body.querySelectorAll("[data-math-style]"));
+  assert.ok(styled.length > 0);
+  assert.equal(body.querySelector("[style]"), null);
+  for (const element of styled) {
+    const value = element.getAttribute("data-math-style")!;
+    assert.equal(checkMathStyle(value), value.replace(/;$/, ""), value);
+  }
+});
+
+test("the TeX that makes KaTeX write styles yields only allowed declarations", () => {
+  const tex =
+    "\\sqrt[3]{x}\\left|\\begin{vmatrix}a&b\\\\c&d\\end{vmatrix}\\right|\\cancel{x}\\overrightarrow{AB}" +
+    "\\color{red}{x}\\colorbox{#ff0}{y}\\rule{1em}{2em}\\kern-1em\\mathbf{V}\\hspace{2em}\\raisebox{1em}{z}" +
+    "\\fcolorbox{red}{blue}{w}\\boxed{q}\\overbrace{a+b}^{n}\\Biggl(\\frac{1}{2}\\Biggr)\\not= \\underline{u}";
+  const body = parse(renderTex(tex, true));
+  assert.equal(body.querySelector(".math-error"), null);
+  for (const element of Array.from(body.querySelectorAll("[data-math-style]"))) {
+    const value = element.getAttribute("data-math-style")!;
+    assert.notEqual(checkMathStyle(value), null, value);
+  }
+});
+
+test("trust stays off: \\htmlStyle, \\style, \\href and \\includegraphics never reach a style or URL", () => {
+  for (const tex of [
+    "\\htmlStyle{position:fixed;top:0;left:0;width:100vw;height:100vh}{x}",
+    "\\style{background:url(https://example.invalid/)}{x}",
+    "\\href{javascript:alert(1)}{x}",
+    "\\includegraphics{https://example.invalid/a.png}",
+    "\\htmlClass{vt-toolbar}{x}",
+  ]) {
+    const body = parse(renderTex(tex, false));
+    assert.equal(body.querySelector("a, img, [style], [href], [src], .vt-toolbar"), null, tex);
+    for (const element of Array.from(body.querySelectorAll("[data-math-style]"))) {
+      const value = element.getAttribute("data-math-style")!;
+      assert.doesNotMatch(value, /position|url|vw|vh/, tex);
+      assert.notEqual(checkMathStyle(value), null, value);
+    }
+  }
+});
+
+test("data-math-style: only KaTeX's properties with small em lengths, plain colours and border styles", () => {
+  assert.equal(checkMathStyle("height:0.8141em;vertical-align:-0.25em;"), "height:0.8141em;vertical-align:-0.25em");
+  assert.equal(checkMathStyle("color:RED;background-color:#FF0"), "color:red;background-color:#ff0");
+  assert.equal(checkMathStyle("border: 0.04em solid red"), "border:0.04em solid red");
+  assert.equal(
+    checkMathStyle("border-right-style:solid;border-right-width:0em"),
+    "border-right-style:solid;border-right-width:0",
+  );
+  for (const hostile of [
+    "position:fixed",
+    "height:1em;position:absolute",
+    "top:-1001em",
+    "height:100vh",
+    "width:100%",
+    "height:1px",
+    "height:calc(100vh)",
+    "height:1e9em",
+    "height:1em !important",
+    "background-image:url(https://example.invalid/)",
+    "color:url(x)",
+    "color:rgb(1,2,3)",
+    "color:expression(alert(1))",
+    "height:1em/**/",
+    "height:\\31 em",
+    "margin-right:5",
+    "border-style:solid url(x)",
+    "border:0.04em solid url(x)",
+    "border:0.04em solid red blue",
+    "border:1px solid red",
+    "",
+    ";",
+    "height",
+    "height:",
+    "x".repeat(2000),
+  ]) {
+    assert.equal(checkMathStyle(hostile), null, hostile);
+  }
 });
 
 test("a KaTeX error shows the source as escaped text in a math-error span, and nothing throws", () => {

@@ -24,6 +24,7 @@
 
 import katex from "katex";
 import { RAW_TEXT_ELEMENTS } from "./html-size.ts";
+import { moveKatexStyles } from "./math-style.ts";
 
 /** Named limits for math. KaTeX's own limits are what bound the work per expression. */
 export interface MathLimits {
@@ -58,7 +59,10 @@ export interface RemovedMath {
 }
 
 /**
- * Typesets one TeX expression as MathML (no fonts or CSS needed, so exports stay self-contained).
+ * Typesets one TeX expression as KaTeX's HTML (drawn with KaTeX's CSS and fonts) plus MathML for assistive
+ * technology. MathML alone is not enough in Chromium: MathML Core has no `mathvariant="bold"` (so `\mathbf` would
+ * be italic), stretches delimiters only with a system OpenType MATH font (so `vmatrix` bars would stay short) and
+ * spaces `align` columns its own way. KaTeX's inline styles leave as `data-math-style` (math-style.ts).
  * Never throws: an error renders the source as escaped text in a `math-error` span, titled with the message.
  *
  * Security: `trust: false` keeps `\href`, `\url`, `\includegraphics` and `\html*` inert (KaTeX renders the command
@@ -122,7 +126,8 @@ function typeset(
   try {
     const html = katex.renderToString(tex, {
       displayMode,
-      output: "mathml",
+      // HTML for the eye, MathML (hidden from view by KaTeX's CSS) for screen readers, as in JupyterLab's MathJax.
+      output: "htmlAndMathml",
       trust: false,
       // KaTeX's throwOnError: false would draw its own error span with an inline `style` (which the sanitizer
       // strips). We let it throw and draw ours, so every failure (ParseError or anything else) looks the same.
@@ -133,7 +138,7 @@ function typeset(
       // A fresh table each call: `\gdef` in one expression must not leak into the next cell or notebook.
       macros: {},
     });
-    return { html };
+    return { html: moveKatexStyles(html) };
   } catch (error) {
     // RangeError (deep nesting) lands here too.
     const message = error instanceof Error ? error.message : String(error);

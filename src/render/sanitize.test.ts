@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { JSDOM } from "jsdom";
+import { renderTex } from "./math.ts";
 import { createSanitizer, type Sanitizer } from "./sanitize.ts";
 import { NAMED_PROPERTY_PREFIX, RASTER_IMAGE_TYPES } from "./sanitizer-policy.ts";
 
@@ -452,4 +453,65 @@ test("the string result is the DOM's own serialization of the fragment result, f
     // eslint-disable-next-line no-restricted-properties -- the reference serializer under test comparison; nothing is parsed
     assert.equal(sanitizer.sanitizeToString(payload), holder.innerHTML, payload);
   }
+});
+
+test("KaTeX's HTML survives: checked box styles, aria-hidden, and svg/path/line only where KaTeX puts them", () => {
+  const html = renderTex("\\sqrt{x}\\left|\\begin{matrix}a\\\\b\\\\c\\end{matrix}\\right|\\cancel{y}", true);
+  const fragment = sanitizer.sanitizeToFragment(html);
+  // Every SVG element is KaTeX's own kind (checked below); nothing else that problems() knows of is there.
+  assert.deepEqual(
+    problems(fragment).filter((p) => !p.startsWith("SVG element") && p !== "<svg> element"),
+    [],
+  );
+  assert.equal(fragment.querySelector(".katex-html")?.getAttribute("aria-hidden"), "true");
+  assert.ok(fragment.querySelectorAll("[data-math-style]").length > 10);
+  assert.ok(fragment.querySelector("span > svg > path[d]"));
+  assert.ok(fragment.querySelector("span > svg > line[x1]"));
+  for (const svg of Array.from(fragment.querySelectorAll("svg, path, line"))) {
+    const allowed = {
+      svg: ["width", "height", "viewbox"],
+      path: ["d"],
+      line: ["x1", "y1", "x2", "y2", "stroke-width"],
+    };
+    for (const attribute of Array.from(svg.attributes)) {
+      const name = attribute.name.toLowerCase();
+      assert.ok(
+        (allowed[svg.localName as keyof typeof allowed] ?? []).includes(name) || name === "preserveaspectratio",
+        `${svg.localName} ${name}`,
+      );
+    }
+  }
+});
+
+test("hand-written math styles, SVG and aria-hidden are held to what KaTeX writes", () => {
+  const fragment = sanitizer.sanitizeToFragment(
+    '<span id="a" data-math-style="position:fixed;top:0">a</span>' +
+      '<span id="b" data-math-style="height:1em;background:url(https://example.invalid/)">b</span>' +
+      '<span id="c" data-math-style="HEIGHT: 2EM ; vertical-align:-0.5em">c</span>' +
+      '<div id="d" data-math-style="height:1em" aria-hidden="true">d</div>' +
+      '<span id="e" aria-hidden="false" data-other="1">e</span>' +
+      '<span><svg width="1em" style="position:fixed" onload="alert(1)"><path d="M0 0" fill="url(#x)"/>' +
+      '<a href="javascript:alert(1)"><line x1="0"/></a><text>t</text><use href="#x"/><image href="x.png"/>' +
+      '<svg><path d="M1 1"/></svg></svg></span>' +
+      '<p><svg><path d="M2 2"/></svg></p>',
+  );
+  const attributes = (id: string) =>
+    Array.from(
+      fragment.querySelector(`#${NAMED_PROPERTY_PREFIX}${id}`)!.attributes,
+      (a) => `${a.name}=${a.value}`,
+    ).sort();
+  assert.deepEqual(attributes("a"), [`id=${NAMED_PROPERTY_PREFIX}a`]);
+  assert.deepEqual(attributes("b"), [`id=${NAMED_PROPERTY_PREFIX}b`]);
+  assert.deepEqual(attributes("c"), [
+    "data-math-style=height:2em;vertical-align:-0.5em",
+    `id=${NAMED_PROPERTY_PREFIX}c`,
+  ]);
+  assert.deepEqual(attributes("d"), [`id=${NAMED_PROPERTY_PREFIX}d`]);
+  assert.deepEqual(attributes("e"), [`id=${NAMED_PROPERTY_PREFIX}e`]);
+  // The svg in a span stays with its path; everything else SVG is gone.
+  const shapes = Array.from(fragment.querySelectorAll("svg, path, line, a, text, use, image"), (e) => {
+    const attrs = Array.from(e.attributes, (a) => `${a.name}=${a.value}`).join(",");
+    return `${e.parentElement?.localName}>${e.localName}[${attrs}]`;
+  });
+  assert.deepEqual(shapes, ["span>svg[width=1em]", "svg>path[d=M0 0]"]);
 });

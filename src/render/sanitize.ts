@@ -21,13 +21,21 @@ import {
   filterClasses,
   GLOBAL_ATTRIBUTES,
   purifyConfig,
+  SVG_NAMESPACE,
+  SVG_PARENTS,
   type SanitizerLimits,
 } from "./sanitizer-policy.ts";
 import { escapeText } from "./serialize.ts";
+import { checkMathStyle, MATH_STYLE_ATTRIBUTE } from "./math-style.ts";
 
 export interface SanitizeContext {
   /** The cell's attachments, for `<img src="attachment:NAME">`. */
   attachments?: Record<string, MimeBundle>;
+  /**
+   * `mathml`: typeset math keeps only its MathML, for documents that do not load KaTeX's stylesheet and fonts
+   * (output frames), where KaTeX's HTML drawing would show as loose text beside it. Default: both.
+   */
+  mathMarkup?: "html-and-mathml" | "mathml";
 }
 
 export interface Sanitizer {
@@ -65,6 +73,7 @@ export function createSanitizer(window: WindowLike, options: SanitizerOptions = 
   });
   purify.addHook("afterSanitizeAttributes", (node) => {
     if (node.nodeName.toLowerCase() === "input") keepCheckboxInert(node);
+    else if (node.namespaceURI === SVG_NAMESPACE) keepSvgWhereKatexPutsIt(node);
   });
 
   const run = <T>(html: string, ctx: SanitizeContext | undefined, call: () => T): T => {
@@ -131,12 +140,30 @@ export function createSanitizer(window: WindowLike, options: SanitizerOptions = 
 
   return {
     sanitizeToFragment(html, ctx) {
-      return run(html, ctx, () => toFragment(settle(html).body));
+      return run(html, ctx, () => {
+        const { body } = settle(html);
+        if (ctx?.mathMarkup === "mathml") keepMathMlOnly(body);
+        return toFragment(body);
+      });
     },
     sanitizeToString(html, ctx) {
-      return run(html, ctx, () => settle(html).html);
+      return run(html, ctx, () => {
+        const settled = settle(html);
+        if (ctx?.mathMarkup !== "mathml" || !keepMathMlOnly(settled.body)) return settled.html;
+        // Removing whole elements from a settled tree adds no markup, so its serialization settles too.
+        return serializeChildren(settled.body);
+      });
     },
   };
+}
+
+/** Removes KaTeX's HTML drawings (and any box styles left) under `root`; whether anything was there. */
+function keepMathMlOnly(root: Element): boolean {
+  const drawings = Array.from(root.querySelectorAll(".katex-html"));
+  for (const drawing of drawings) drawing.remove();
+  const styled = Array.from(root.querySelectorAll(`[${MATH_STYLE_ATTRIBUTE}]`));
+  for (const element of styled) element.removeAttribute(MATH_STYLE_ATTRIBUTE);
+  return drawings.length > 0 || styled.length > 0;
 }
 
 /** The HTML serialization of a node's children (what DOMPurify's string output is), leaving them in place. */
@@ -179,6 +206,8 @@ function sanitizeAttribute(
   let value: string | null = event.attrValue;
   if (name === "class") value = filterClasses(value);
   else if (name === "href") value = checkLinkTarget(value);
+  else if (name === MATH_STYLE_ATTRIBUTE) value = checkMathStyle(value);
+  else if (name === "aria-hidden") value = value === "true" ? value : null;
   // DOMPurify hands hooks the value trimmed of every Unicode blank; the attribute as written is what a browser, and
   // the URL check, would read.
   else if (name === "src")
@@ -188,6 +217,25 @@ function sanitizeAttribute(
     return;
   }
   event.attrValue = value;
+}
+
+/**
+ * An SVG element stays only in KaTeX's place for it (SVG_PARENTS): an `svg` whose parent is an HTML `span`, a
+ * `path` or `line` whose parent is such an `svg`. Anything else in the SVG namespace goes, with its content.
+ */
+function keepSvgWhereKatexPutsIt(node: Element): void {
+  const tag = node.localName;
+  const parent = node.parentElement;
+  const wanted = Object.hasOwn(SVG_PARENTS, tag) ? SVG_PARENTS[tag] : undefined;
+  const parentNamespace = tag === "svg" ? "http://www.w3.org/1999/xhtml" : SVG_NAMESPACE;
+  if (
+    wanted === undefined ||
+    parent === null ||
+    parent.localName !== wanted ||
+    parent.namespaceURI !== parentNamespace
+  ) {
+    node.remove();
+  }
 }
 
 /** A task-list checkbox stays, disabled and bare; any other input is removed. */

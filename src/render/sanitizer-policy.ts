@@ -8,7 +8,7 @@
 //   links, KaTeX's MathML, `span`/`div` with classes, task-list checkboxes (kept inert: disabled, nothing else);
 // - drop everything that can run script, load active content, submit, restyle or restructure the page: scripts,
 //   event handlers, `style` elements and attributes, frames, objects, embeds, forms and all form controls, `base`,
-//   `meta`, `link`, SVG (as in JupyterLab's sanitizer, which allows none), `target`, `srcset`;
+//   `meta`, `link`, `target`, `srcset`, and all SVG but the three shape elements KaTeX draws with (below);
 // - URLs: `href` may be http(s), mailto, a `#fragment` or relative; `src` (images only) may be http(s), relative, a
 //   checked raster `data:` URL, or `attachment:NAME` resolved from the cell's attachments;
 // - `id` and `name` get the `user-content-` prefix (DOM clobbering), and `href="#x"` becomes `#user-content-x` so
@@ -16,6 +16,7 @@
 
 import type { Config } from "dompurify";
 import type { MimeBundle } from "../notebook/types.ts";
+import { MATH_STYLE_ATTRIBUTE } from "./math-style.ts";
 import { checkRasterDataUrl, MAX_DATA_URL_CHARS } from "../images/data-url.ts";
 import { checkRasterImage, isRasterMimeType, RASTER_MIME_TYPES, sniffRasterType } from "../images/raster.ts";
 
@@ -178,10 +179,26 @@ export const ALLOWED_MATHML_TAGS: readonly string[] = Object.freeze([
   // (loads an image), and anything with an href.
 ]);
 
-export const ALLOWED_TAGS: readonly string[] = Object.freeze([...ALLOWED_HTML_TAGS, ...ALLOWED_MATHML_TAGS]);
+/**
+ * SVG elements kept: what KaTeX's HTML output draws square roots, stretchy arrows, braces, tall delimiters and
+ * `\cancel` with. Only these three, each only where KaTeX puts it (an `svg` directly in a `span`, `path`/`line`
+ * directly in such an `svg`: sanitize.ts removes any other SVG element), with geometry attributes only: no href,
+ * no style, no events, no `use`, `foreignObject`, `text` or animation. JupyterLab's sanitizer allows no SVG; it
+ * does not need to, since MathJax draws after sanitizing.
+ */
+export const ALLOWED_SVG_TAGS: readonly string[] = Object.freeze(["svg", "path", "line"]);
+
+export const ALLOWED_TAGS: readonly string[] = Object.freeze([
+  ...ALLOWED_HTML_TAGS,
+  ...ALLOWED_MATHML_TAGS,
+  ...ALLOWED_SVG_TAGS,
+]);
 
 /** Attributes kept on every allowed element. */
 export const GLOBAL_ATTRIBUTES: readonly string[] = Object.freeze(["class", "id", "title", "lang", "dir"]);
+
+/** Where an SVG element may stand: the tag its parent must have (KaTeX's own structure). */
+export const SVG_PARENTS: Readonly<Record<string, string>> = Object.freeze({ svg: "span", path: "svg", line: "svg" });
 
 /** Presentation attributes of MathML, as KaTeX writes them. None takes a URL. */
 export const MATHML_ATTRIBUTES: readonly string[] = Object.freeze([
@@ -260,6 +277,12 @@ export const ATTRIBUTES_BY_TAG: Readonly<Record<string, readonly string[]>> = Ob
   h4: Object.freeze(["align"]),
   h5: Object.freeze(["align"]),
   h6: Object.freeze(["align"]),
+  // KaTeX's boxes: their inline styles, checked against math-style.ts's allowlist by the hook, and the
+  // `aria-hidden="true"` that hides the visual HTML from screen readers (they read the MathML beside it).
+  span: Object.freeze([MATH_STYLE_ATTRIBUTE, "aria-hidden"]),
+  svg: Object.freeze(["width", "height", "viewbox", "preserveaspectratio", MATH_STYLE_ATTRIBUTE]),
+  path: Object.freeze(["d"]),
+  line: Object.freeze(["x1", "y1", "x2", "y2", "stroke-width"]),
   ...Object.fromEntries(ALLOWED_MATHML_TAGS.map((tag) => [tag, MATHML_ATTRIBUTES])),
 });
 
@@ -316,7 +339,6 @@ export const FORBIDDEN_TAGS: readonly string[] = Object.freeze([
   "selectedcontent",
   "dialog",
   "marquee",
-  "svg",
   "use",
   "foreignobject",
   "animate",
@@ -394,6 +416,7 @@ export const FORBIDDEN_ATTRIBUTES: readonly string[] = Object.freeze([
 
 const HTML_NAMESPACE = "http://www.w3.org/1999/xhtml";
 const MATHML_NAMESPACE = "http://www.w3.org/1998/Math/MathML";
+export const SVG_NAMESPACE = "http://www.w3.org/2000/svg";
 
 /**
  * DOMPurify's URI check, which it applies to every attribute value that is not a known URI-safe one, narrowed to
@@ -410,8 +433,11 @@ export function purifyConfig(): Config {
   return {
     ALLOWED_TAGS: [...ALLOWED_TAGS],
     ALLOWED_ATTR: [...ATTRIBUTE_NAMES],
-    // No SVG namespace at all: an element can only be HTML or MathML.
-    ALLOWED_NAMESPACES: [HTML_NAMESPACE, MATHML_NAMESPACE],
+    // SVG only for KaTeX's shapes (ALLOWED_SVG_TAGS, placed as sanitize.ts checks).
+    ALLOWED_NAMESPACES: [HTML_NAMESPACE, MATHML_NAMESPACE, SVG_NAMESPACE],
+    // DOMPurify checks every other attribute value as if it were a URL; this one is checked exactly by the hook
+    // (math-style.ts) and is never a URL.
+    ADD_URI_SAFE_ATTR: [MATH_STYLE_ATTRIBUTE],
     ALLOWED_URI_REGEXP,
     FORBID_TAGS: [...FORBIDDEN_TAGS],
     FORBID_ATTR: [...FORBIDDEN_ATTRIBUTES],

@@ -5,10 +5,12 @@
 // policy here and hands it to DOMPurify alone, which uses it for its inert parse of the dirty markup (a
 // DOMParser document, where nothing runs). The policy passes strings through unchanged, so it must never be
 // reachable from anywhere else: it lives in this closure and is not exported. Sanitized results leave as DOM
-// fragments, inserted as nodes, so no other code in the page ever needs an HTML sink at all.
+// fragments, inserted as nodes, so no other code in the page ever needs an HTML sink at all. Typeset math in a
+// fragment gets its box styles through the CSSOM before the fragment leaves (math-styles.ts).
 import type { TrustedTypePolicy, TrustedTypesWindow } from "trusted-types/lib/index.js";
 import { createSanitizer, type Sanitizer } from "../render/sanitize.ts";
 import { TRUSTED_TYPES_POLICY_NAME } from "../contract/content-security-policy.ts";
+import { applyMathStyles } from "./math-styles.ts";
 
 let sanitizer: Sanitizer | undefined;
 
@@ -24,6 +26,16 @@ export function browserSanitizer(): Sanitizer {
       createHTML: (markup: string) => markup,
     }) as unknown as TrustedTypePolicy;
   }
-  sanitizer = createSanitizer(window, policy ? { trustedTypesPolicy: policy } : {});
+  const engine = createSanitizer(window, policy ? { trustedTypesPolicy: policy } : {});
+  sanitizer = {
+    // Fragments go into this page, so typeset math gets its checked box styles now (math-styles.ts).
+    sanitizeToFragment(html, context) {
+      const fragment = engine.sanitizeToFragment(html, context);
+      applyMathStyles(fragment);
+      return fragment;
+    },
+    // Strings go to output frames, which have no KaTeX stylesheet: their math is drawn from its MathML.
+    sanitizeToString: (html, context) => engine.sanitizeToString(html, { ...context, mathMarkup: "mathml" }),
+  };
   return sanitizer;
 }

@@ -111,10 +111,12 @@ describe("hostile markdown and notebook strings", () => {
     assert.match(await page.title(), /<\/title><script>/);
     assert.equal(await page.locator("script").count(), 1, "only Vitrine's own sizer script is in the page");
     assert.equal(
-      await page.locator("form, iframe:not(.vt-frame), object, embed, base, link, style").count(),
-      1,
-      "only Vitrine's stylesheet",
+      await page.locator("form, iframe:not(.vt-frame), object, embed, base, link, style:not(head > style)").count(),
+      0,
+      "only Vitrine's stylesheets",
     );
+    // The page's stylesheet, and (the notebook has math) KaTeX's with the math box rules.
+    assert.equal(await page.locator("head > style").count(), 2);
     assert.match(await page.locator(".vt-tag").first().innerText(), /<script>/);
     assert.match(await page.locator(".vt-raw").innerText(), /<script>/);
     // The clobbering names are prefixed, so document methods are intact.
