@@ -570,7 +570,7 @@ const EditorCell = memo(function EditorCell(props: EditorCellProps) {
   return (
     <section
       ref={section}
-      className={`vt-ed-cell vt-ed-${cell.cell_type}${active ? " vt-ed-active" : ""}${selected ? " vt-ed-selected" : ""}${near || active ? "" : " vt-ed-far"}`}
+      className={`vt-ed-cell vt-ed-${cell.cell_type}${active ? " vt-ed-active" : ""}${selected ? " vt-ed-selected" : ""}`}
       aria-label={`Cell ${index + 1} (${cell.cell_type})`}
       aria-current={active ? "true" : undefined}
       data-cell-id={cell.id}

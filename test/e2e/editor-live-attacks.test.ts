@@ -44,7 +44,8 @@ import { createWorkspace, pageApi, signIn } from "./studio-session.ts";
 
 const PASSWORD = "live attack test password";
 const SHOTS = "/tmp";
-const FLOOD_SECONDS = 8;
+/** Long enough to outlast the checks on a loaded machine: the test interrupts it once they are done. */
+const FLOOD_SECONDS = 60;
 const SECRET = `vt-secret-${randomBytes(8).toString("hex")}`;
 const FILE = "live-attacks.ipynb";
 
@@ -428,7 +429,7 @@ test("a flood of display updates and returns leaves the page responsive, and wha
     requestAnimationFrame(tick);
   });
   const frames = () => page.evaluate(() => (window as unknown as { vtFrames: number }).vtFrames);
-  await runCell(page, "flood");
+  await runCell(page, "flood", 60_000, "running");
   const status = page.locator(".vt-ed-status");
   // While it floods: the page keeps drawing, and text typed into another cell shows there.
   const samples: number[] = [];
@@ -447,7 +448,9 @@ test("a flood of display updates and returns leaves the page responsive, and wha
   for (let i = 1; i < samples.length; i++)
     assert.ok(samples[i]! > samples[i - 1]!, `the page kept drawing during the flood: ${samples.join(", ")}`);
 
-  await status.getByText(/kernel idle/).waitFor({ timeout: (FLOOD_SECONDS + 30) * 1000 });
+  // The page's Interrupt reaches the kernel through the flood, and ends it.
+  await page.getByRole("button", { name: "Interrupt" }).click();
+  await status.getByText(/kernel idle/).waitFor({ timeout: 30_000 });
   // The counter display's last value is how many updates the loop made.
   const counter = flood.locator(".vt-output").first();
   await page.waitForTimeout(300);
@@ -455,10 +458,12 @@ test("a flood of display updates and returns leaves the page responsive, and wha
   // Each display and the counter stayed one output: the page kept the last of each, not the flood.
   const texts = await flood.locator(".vt-output").allInnerTexts();
   assert.ok(texts.length <= 4, `outputs kept: ${texts.length}`);
-  assert.ok(texts.join("").length < 2000, `characters kept: ${texts.join("").length}`);
+  // The interrupt's traceback is among them; the flood itself was hundreds of thousands of characters.
+  assert.ok(texts.join("").length < 5000, `characters kept: ${texts.join("").length}`);
   // The printed counter redrew in place: one line, at most ten turns behind the display.
   const printed = Math.max(
-    ...(texts.at(-1) ?? "")
+    ...texts
+      .join("\n")
       .split("\n")
       .filter((line) => /^\d+$/.test(line.trim()))
       .map(Number),
@@ -521,7 +526,7 @@ test("cell sources with </script>, handlers and a Trusted Types bypass stay text
   await page.keyboard.type(typed);
   await top.getByText(typed.trim()).waitFor();
   await page.keyboard.press("Control+s");
-  await page.getByText("Saved as version 2.").waitFor();
+  await page.getByText(/^Saved as version 2 at /).waitFor();
   await page.reload();
   await page.locator(".vt-ed-cell .cm-content").first().waitFor();
   await check("saved and reloaded", source + typed);

@@ -48,26 +48,34 @@ export async function openEditor(page: Page, url: string): Promise<void> {
 
 export const editorCell = (page: Page, id: string): Locator => page.locator(`.vt-ed-cell[data-cell-id="${id}"]`);
 
-/** The cell's prompt as drawn: "[ ]:" before any run, "[3]:" after. */
+/** The cell's prompt as drawn: "[ ]:" before any run, "[*]:" while queued or running, "[3]:" after. */
 export const promptOf = (page: Page, id: string): Promise<string> =>
   editorCell(page, id).locator(".vt-ed-prompt").innerText();
 
 /**
  * Runs a cell as a person does: a click on it, then Ctrl-Enter. A file whose review has high findings asks
- * first; the test confirms, as its author trusts the notebook it wrote. Resolves once the cell shows an execution
- * count (the kernel took it); its outputs may still be arriving.
+ * first; the test confirms, as its author trusts the notebook it wrote. Resolves once the cell shows its new
+ * execution count (the run ended), or with `until: "running"` once the kernel has begun it.
  */
-export async function runCell(page: Page, id: string, timeout = 60_000): Promise<number> {
+export async function runCell(
+  page: Page,
+  id: string,
+  timeout = 60_000,
+  until: "counted" | "running" = "counted",
+): Promise<number> {
   const before = await promptOf(page, id);
   await selectCell(page, id);
   await page.keyboard.press("Control+Enter");
   const prompt = page.getByRole("alertdialog", { name: "Review before running" });
+  // The prompt shows `[*]:` while the cell is queued or running, and its new count once it has run.
   const counted = page.waitForFunction(
-    ({ id, before }) => {
-      const text = document.querySelector(`.vt-ed-cell[data-cell-id="${id}"] .vt-ed-prompt`)?.textContent ?? "";
+    ({ id, before, until }) => {
+      const cell = document.querySelector(`.vt-ed-cell[data-cell-id="${id}"]`);
+      const text = cell?.querySelector(".vt-ed-prompt")?.textContent ?? "";
+      if (until === "running" && cell?.querySelector('.vt-ed-run[data-run-phase="running"]')) return "[*]:";
       return /^\[\d+\]:$/.test(text) && text !== before ? text : null;
     },
-    { id, before },
+    { id, before, until },
     { timeout, polling: 50 },
   );
   const first = await Promise.race([
