@@ -1,4 +1,4 @@
-// The libraries output frames draw with (plotly, vega, vega-lite, vega-embed, requirejs), served by the content
+// The libraries output frames draw with (plotly, vega, vega-lite, vega-embed, requirejs, BokehJS), served by the content
 // origin from the installed npm packages at the exact versions the frame shell asks for. Nothing a frame loads
 // comes from a CDN: the frame's CSP allows scripts from the content origin only, and these are the only scripts
 // there besides the shell. Each file is read once at start, with gzip made once, so a request is a lookup in a
@@ -13,6 +13,7 @@ import {
   FRAME_LIBRARIES,
   FRAME_LIBRARY_PREFIX,
   frameLibraryPath,
+  frameLibraryStylesheetPath,
   PLOTLY_TOPOJSON,
   TOPOJSON_NAMES,
   topojsonScriptPath,
@@ -21,6 +22,8 @@ import {
 import { notFound } from "./errors.ts";
 
 export interface FrameLibraryFile {
+  /** The Content-Type it is served with. */
+  type: string;
   body: Buffer;
   gzip: Buffer;
   etag: string;
@@ -66,8 +69,12 @@ function pinnedPackageDir(library: { package: string; version: string }): string
   return dir;
 }
 
-function servedFile(body: Buffer): FrameLibraryFile {
+const SCRIPT_TYPE = "text/javascript; charset=utf-8";
+const STYLESHEET_TYPE = "text/css; charset=utf-8";
+
+function servedFile(body: Buffer, type: string = SCRIPT_TYPE): FrameLibraryFile {
   return {
+    type,
     body,
     gzip: gzipSync(body),
     etag: `"${createHash("sha256").update(body).digest("base64url").slice(0, 27)}"`,
@@ -91,7 +98,13 @@ export function loadFrameLibraries(
 ): Map<string, FrameLibraryFile> {
   const files = new Map<string, FrameLibraryFile>();
   for (const library of libraries) {
-    files.set(frameLibraryPath(library), servedFile(readFileSync(join(pinnedPackageDir(library), library.file))));
+    const dir = pinnedPackageDir(library);
+    files.set(frameLibraryPath(library), servedFile(readFileSync(join(dir, library.file))));
+    if (library.stylesheet !== undefined)
+      files.set(
+        frameLibraryStylesheetPath({ ...library, stylesheet: library.stylesheet }),
+        servedFile(readFileSync(join(dir, library.stylesheet)), STYLESHEET_TYPE),
+      );
   }
   const topojson = pinnedPackageDir(PLOTLY_TOPOJSON);
   for (const name of TOPOJSON_NAMES) {
@@ -129,7 +142,7 @@ export function registerFrameLibraries(
     reply.header("etag", file.etag);
     reply.header("vary", "accept-encoding");
     if (request.headers["if-none-match"] === file.etag) return reply.code(304).send();
-    reply.type("text/javascript; charset=utf-8");
+    reply.type(file.type);
     if (acceptsGzip(request.headers["accept-encoding"])) {
       reply.header("content-encoding", "gzip");
       return reply.send(file.gzip);
