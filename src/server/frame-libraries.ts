@@ -5,8 +5,7 @@
 // fixed table: no path from a request ever reaches the file system.
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import type { FastifyInstance } from "fastify";
 import {
@@ -19,7 +18,10 @@ import {
   topojsonScriptPath,
   type FrameLibrary,
 } from "../render/output-libraries.ts";
+import { pinnedPackageDir } from "../render/library-files.ts";
 import { notFound } from "./errors.ts";
+
+export { FrameLibraryVersionError } from "../render/library-files.ts";
 
 export interface FrameLibraryFile {
   /** The Content-Type it is served with. */
@@ -27,46 +29,6 @@ export interface FrameLibraryFile {
   body: Buffer;
   gzip: Buffer;
   etag: string;
-}
-
-/** The installed package is not the version the frame shell asks for: the studio would serve the wrong code. */
-export class FrameLibraryVersionError extends Error {
-  constructor(library: { package: string; version: string }, installed: string) {
-    super(
-      `output library ${library.package} is installed at ${installed}, but the frame shell loads ${library.version}; run "npm ci"`,
-    );
-    this.name = "FrameLibraryVersionError";
-  }
-}
-
-const require = createRequire(import.meta.url);
-
-/**
- * The package's own folder. Some of these packages export neither `package.json` nor their browser build, so the
- * folder is found from the entry point Node resolves, walking up to the package.json that names the package.
- */
-function packageDir(name: string): { dir: string; version: string } {
-  let dir = dirname(require.resolve(name));
-  for (;;) {
-    try {
-      const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as {
-        name?: unknown;
-        version?: unknown;
-      };
-      if (manifest.name === name && typeof manifest.version === "string") return { dir, version: manifest.version };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-    }
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error(`output library ${name} is not installed; run "npm ci"`);
-    dir = parent;
-  }
-}
-
-function pinnedPackageDir(library: { package: string; version: string }): string {
-  const { dir, version } = packageDir(library.package);
-  if (version !== library.version) throw new FrameLibraryVersionError(library, version);
-  return dir;
 }
 
 const SCRIPT_TYPE = "text/javascript; charset=utf-8";

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { BOKEH_LOADER_NOTE, bokehUseOf } from "../../render/output-types.ts";
-import { upgradeBokehDocument } from "./bokeh-output.ts";
+import { upgradeBokehDocument } from "../../render/bokeh-documents.ts";
 
 const LORENZ = new URL("../../../../shared/corpus/notebooks/bokeh-notebooks__lorenz.ipynb", import.meta.url);
 
