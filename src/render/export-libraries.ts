@@ -68,6 +68,9 @@ export function inertJson(value: unknown): string {
     .replace(/\u2029/g, "\\u2029");
 }
 
+/** The id of the <style> element plotly.js fills with MapLibre's stylesheet when it finds none of that id. */
+export const PLOTLY_MAPLIBRE_STYLE_ID = "ce8d464691048653ffe3a57c6c18ab566e8366f186677868cf724621a857b4fe";
+
 const REQUEST = JSON.stringify(EXPORT_LIBRARY_MESSAGES.request);
 const ANSWER = JSON.stringify(EXPORT_LIBRARY_MESSAGES.answer);
 
@@ -163,6 +166,14 @@ export const FRAME_LIBRARY_SCRIPT = `(() => {
     if (answered || event.source !== parent || typeof data !== "object" || data === null || data.type !== ${ANSWER}) return;
     answered = true;
     try {
+      if (request.kind === "plotly") {
+        // plotly.js adds MapLibre's stylesheet as <style> text, as it starts, unless an element of this id exists;
+        // MapLibre maps need tiles from the network, which an export has not got, so an empty one (allowed by its
+        // hash) stands in.
+        const maplibre = document.createElement("style");
+        maplibre.id = ${JSON.stringify(PLOTLY_MAPLIBRE_STYLE_ID)};
+        document.head.appendChild(maplibre);
+      }
       for (const name of request.libraries) {
         const css = data.items[name + ":style"];
         if (typeof css === "string") {
