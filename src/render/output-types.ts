@@ -216,3 +216,11 @@ export function bokehUseOf(content: string): BokehUse {
 
 /** What a loader-only output shows instead of its claim that the library is loaded for the outputs below. */
 export const BOKEH_LOADER_NOTE = "This output loads BokehJS; Vitrine gives each Bokeh output its own copy.";
+
+/**
+ * Whether HTML markup calls requirejs (`require([...])`, `require.config`, `define(...)`), as plotly's offline
+ * `init_notebook_mode` and the figures after it do: a classic notebook page had requirejs; its frame gets it too.
+ */
+export function usesRequire(markup: string): boolean {
+  return /\brequire(?:js)?\s*(?:\(\s*\[|\.config\s*\()|\bdefine\s*\(/.test(markup);
+}

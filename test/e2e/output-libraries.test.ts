@@ -89,6 +89,17 @@ const libraryNotebook = {
       },
       "Javascript(d3)",
     ),
+    // HTML as plotly's offline mode wrote it: requirejs configured toward a CDN, then the figure through require.
+    output(
+      {
+        "text/html": [
+          "<script>require.config({ paths: { plotly: 'https://cdn.plot.ly/plotly-latest.min' } });</script>\n",
+          '<div id="fig" class="plotly-graph-div" style="height:300px"></div>\n',
+          '<script>require(["plotly"], function (Plotly) { Plotly.newPlot("fig", [{ type: "bar", x: ["a", "b"], y: [1, 4] }]).then(function () { document.body.dataset.htmlRequired = Plotly.version; }); });</script>\n',
+        ],
+      },
+      "iplot(...)",
+    ),
     // No error callback: the frame says what was missing.
     output(
       { "application/javascript": "require(['jquery'], function ($) { $(element).text('never'); });\n" },
@@ -250,8 +261,8 @@ async function outputFrames(page: Page, count: number): Promise<Frame[]> {
 
 test("a plotly figure, a Vega-Lite chart and requirejs outputs draw with the served libraries, offline and under the CSP", async () => {
   const { page, problems } = await openNotebook("libraries.ipynb");
-  const [plotly, vegaLite, required, missing, unnoted] = await outputFrames(page, 5);
-  assert.ok(plotly && vegaLite && required && missing);
+  const [plotly, vegaLite, required, missing, htmlRequired, unnoted] = await outputFrames(page, 6);
+  assert.ok(plotly && vegaLite && required && missing && htmlRequired);
 
   await plotly.waitForSelector(".js-plotly-plot .main-svg", { timeout: 60_000 });
   assert.ok((await plotly.locator(".scatterlayer .trace").count()) >= 1, "the scatter trace is drawn");
@@ -305,6 +316,12 @@ test("a plotly figure, a Vega-Lite chart and requirejs outputs draw with the ser
     await missing.evaluate(() => document.body.dataset.url),
     "refused",
     "so does a module named by URL, without a request",
+  );
+  await htmlRequired.waitForFunction(() => document.body.dataset.htmlRequired, undefined, { timeout: 60_000 });
+  assert.equal(
+    await htmlRequired.evaluate(() => document.body.dataset.htmlRequired),
+    FRAME_LIBRARIES.plotly.version,
+    "an HTML output's require('plotly') gave the served copy, not the configured CDN",
   );
   assert.ok(unnoted);
   await unnoted.locator(".vt-frame-note").waitFor({ timeout: 10_000 });

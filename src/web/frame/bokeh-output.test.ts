@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
-import { BOKEH_LOADER_NOTE, bokehUseOf } from "../../render/output-types.ts";
+import { BOKEH_LOADER_NOTE, bokehUseOf, usesRequire } from "../../render/output-types.ts";
 import { upgradeBokehDocument } from "../../render/bokeh-documents.ts";
 
 const LORENZ = new URL("../../../../shared/corpus/notebooks/bokeh-notebooks__lorenz.ipynb", import.meta.url);
@@ -68,4 +68,11 @@ test("a bokeh 0.11 document is rewritten to 0.12's toolbar and title models; oth
   // Malformed input is left alone rather than thrown on: BokehJS reports it.
   for (const odd of [{ version: "0.11.1" }, { version: "0.11.1", roots: { references: [null, 3, { id: 1 }] } }])
     assert.doesNotThrow(() => upgradeBokehDocument(odd as never));
+});
+
+test("HTML that calls requirejs is recognised, so its frame gets requirejs first", () => {
+  assert.equal(usesRequire('<script>require(["plotly"], function (Plotly) {});</script>'), true);
+  assert.equal(usesRequire("<script>require.config({ paths: { plotly: 'x' } });</script>"), true);
+  assert.equal(usesRequire("<script>define('plotly', function (require, exports, module) {});</script>"), true);
+  assert.equal(usesRequire("<p>You may require a licence; define your terms.</p>"), false);
 });

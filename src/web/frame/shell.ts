@@ -8,7 +8,7 @@ import { FRAME_CONNECT, type FrameRenderRequest, type FrameToPageMessage } from 
 import { parseFrameRenderRequest } from "../../render/frame-message-checks.ts";
 import { JAVASCRIPT_OUTPUT_PRELUDE } from "../../render/frame-scripts.ts";
 import { FRAME_STYLESHEET } from "../../render/frame-style.ts";
-import { BOKEH_LOADER_NOTE, bokehUseOf } from "../../render/output-types.ts";
+import { BOKEH_LOADER_NOTE, bokehUseOf, usesRequire } from "../../render/output-types.ts";
 import { loadBokeh } from "./bokeh-output.ts";
 import { drawPlotly } from "./plotly-output.ts";
 import { installRequire } from "./require-output.ts";
@@ -129,6 +129,14 @@ function runScript(source: string): void {
   document.body.append(prelude, script);
 }
 
+function missingModules(modules: string[], error: Error): void {
+  showNote(
+    modules.length > 0
+      ? `Not available in this studio: ${modules.join(", ")} (output frames load only the libraries the studio serves).`
+      : `JavaScript output: ${error.message}`,
+  );
+}
+
 async function render(request: FrameRenderRequest): Promise<void> {
   switch (request.kind) {
     case "document": {
@@ -141,6 +149,7 @@ async function render(request: FrameRenderRequest): Promise<void> {
       placeDocument(request.markup);
       // The output's scripts call the global BokehJS sets, so it is loaded first (in this frame: there is no other).
       if (bokeh === "draws") await loadBokeh().catch(failed("BokehJS"));
+      if (usesRequire(request.markup)) await installRequire(missingModules).catch(failed("requirejs"));
       runDocumentScripts();
       break;
     }
@@ -153,13 +162,7 @@ async function render(request: FrameRenderRequest): Promise<void> {
       outputElement();
       if (bokehUseOf(request.source) === "draws") await loadBokeh().catch(failed("BokehJS"));
       // requirejs first, so the output finds `require` and `define` as a classic notebook gave them.
-      await installRequire((modules, error) =>
-        showNote(
-          modules.length > 0
-            ? `Not available in this studio: ${modules.join(", ")} (output frames load only the libraries the studio serves).`
-            : `JavaScript output: ${error.message}`,
-        ),
-      ).catch(failed("JavaScript output"));
+      await installRequire(missingModules).catch(failed("JavaScript output"));
       runScript(request.source);
       break;
     case "plotly":
