@@ -83,3 +83,14 @@ export const EXPORT_FRAME_MESSAGES = Object.freeze({ height: "height" } as const
   [Name in keyof FrameToPageMessages]?: Name;
 });
 export type ExportFrameMessage = MessageOf<FrameToPageMessages, keyof typeof EXPORT_FRAME_MESSAGES>;
+
+/**
+ * The export's library handover. An export file carries each output library once, as an inert block in the page;
+ * a frame that draws with one asks the page for it by name (`request`, with `names`), and the page answers that
+ * frame alone (`answer`, with `items`: each name's script text, and `name:style` for a stylesheet). The frame runs
+ * what it receives as inline scripts and styles, which the page's CSP allows by their hashes only.
+ */
+export const EXPORT_LIBRARY_MESSAGES = Object.freeze({
+  request: "vitrine-libraries-request",
+  answer: "vitrine-libraries",
+} as const);

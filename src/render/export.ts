@@ -1,7 +1,9 @@
 // `vitrine render`: one self-contained HTML file that opens from disk. Markdown, text and images are drawn
 // ahead of time and readable with JavaScript off; every active output is a sandboxed srcdoc frame. The page's
-// own CSP allows no script but the frame sizer, and (because srcdoc frames inherit the page's policy) the
-// hashed inline scripts and styles of the frames, which only exist inside those frames.
+// own CSP allows no script but the frame sizer (and, when frames draw with libraries, the library handover), and
+// (because srcdoc frames inherit the page's policy) the hashed inline scripts and styles of the frames, which only
+// exist inside those frames. Plotly, Vega and Bokeh outputs are drawn offline: the page carries each library once,
+// as an inert block, and hands its text to each frame that asks (export-libraries.ts).
 import { readFileSync } from "node:fs";
 import { JSDOM, VirtualConsole } from "jsdom";
 import { exportPageCsp } from "../contract/content-security-policy.ts";
@@ -17,7 +19,14 @@ import {
   renderCells,
   type RenderHost,
 } from "./dom.ts";
-import { buildFrameDocument } from "./frame-document.ts";
+import {
+  embeddedLibraryItems,
+  LIBRARY_BLOCK_ATTRIBUTE,
+  PAGE_LIBRARY_SCRIPT,
+  type EmbeddedLibraryItem,
+} from "./export-libraries.ts";
+import { buildFrameDocument, exportLibraryDrawOf } from "./frame-document.ts";
+import { FRAME_LIBRARIES, type FrameLibraryName } from "./output-libraries.ts";
 import { PAGE_SIZER_SCRIPT } from "./frame-scripts.ts";
 import { renderMarkdown } from "./markdown.ts";
 import { exportDrawOf } from "./output-types.ts";
@@ -70,6 +79,8 @@ class ExportHost implements RenderHost {
   readonly styleHashes = new Set<string>();
   readonly styleAttributeHashes = new Set<string>();
   readonly mathStyles = new ExportMathStyles();
+  /** The output libraries the page carries, once each, for the frames that ask for them. */
+  readonly libraries = new Set<FrameLibraryName>();
   private readonly sanitizer: Sanitizer;
   private readonly remoteImages: RemoteImagePolicy;
   private frameCount = 0;
@@ -88,7 +99,11 @@ class ExportHost implements RenderHost {
   createActiveOutput(frame: FrameOutputPlan, doc: Document): Element {
     // Drawn by a library the studio serves, of which a static file has no copy: the bundle's own static copy is the
     // better view, when it has one.
-    if (exportDrawOf(frame.mime) === "library" && (frame.fallbackImage || frame.fallbackText !== undefined)) {
+    if (
+      exportDrawOf(frame.mime) === "library" &&
+      exportLibraryDrawOf(frame) === undefined &&
+      (frame.fallbackImage || frame.fallbackText !== undefined)
+    ) {
       const box = el(doc, "div", "vt-fallback");
       if (frame.fallbackImage) box.appendChild(imageElement(doc, frame.fallbackImage));
       else box.appendChild(el(doc, "pre", "vt-text", frame.fallbackText));
@@ -113,6 +128,7 @@ class ExportHost implements RenderHost {
     for (const h of built.scriptHashes) this.scriptHashes.add(h);
     for (const h of built.styleHashes) this.styleHashes.add(h);
     for (const h of built.styleAttributeHashes) this.styleAttributeHashes.add(h);
+    for (const name of built.libraries) this.libraries.add(name);
     const iframe = el(doc, "iframe", "vt-frame");
     // Scripts only: never same-origin, top navigation, popups, forms or modals.
     iframe.setAttribute("sandbox", "allow-scripts");
@@ -149,10 +165,29 @@ class ExportHost implements RenderHost {
   }
 }
 
-function pagePolicy(host: ExportHost, styleHashes: readonly string[], remoteImages: RemoteImagePolicy): string {
+/** The library items the page carries, in load order of the libraries the frames use. */
+function libraryItems(host: ExportHost): EmbeddedLibraryItem[] {
+  return (Object.keys(FRAME_LIBRARIES) as FrameLibraryName[])
+    .filter((name) => host.libraries.has(name))
+    .flatMap((name) => embeddedLibraryItems(name));
+}
+
+function pagePolicy(
+  host: ExportHost,
+  styleHashes: readonly string[],
+  items: readonly EmbeddedLibraryItem[],
+  remoteImages: RemoteImagePolicy,
+): string {
+  // A frame runs a library by inserting its text as an inline script or style: allowed by that text's hash, here.
+  const itemHashes = (kind: EmbeddedLibraryItem["kind"]) =>
+    items.filter((item) => item.kind === kind).map((item) => sha256Source(item.text));
+  const handover = items.length > 0 ? [sha256Source(PAGE_LIBRARY_SCRIPT)] : [];
+  // plotly.js and vega-embed add their rules to an empty <style> element through the CSSOM (which CSP does not
+  // govern); the element itself is allowed by the hash of its empty text, which styles nothing.
+  const emptyStyle = items.length > 0 ? [sha256Source("")] : [];
   return exportPageCsp({
-    scripts: [sha256Source(PAGE_SIZER_SCRIPT), ...host.scriptHashes],
-    styles: [...styleHashes, ...host.styleHashes],
+    scripts: [sha256Source(PAGE_SIZER_SCRIPT), ...handover, ...host.scriptHashes, ...itemHashes("script")],
+    styles: [...styleHashes, ...host.styleHashes, ...itemHashes("style"), ...emptyStyle],
     styleAttributes: [...host.styleAttributeHashes],
     remoteImages: remoteImages === "allow",
   });
@@ -226,7 +261,8 @@ export function exportNotebookParts(parsed: ParsedNotebook, options: ExportOptio
   csp.httpEquiv = "Content-Security-Policy";
   const mathCss = host.mathStyles.stylesheet();
   const pageStyles = mathCss === null ? [NOTEBOOK_CSS] : [NOTEBOOK_CSS, mathCss];
-  csp.content = pagePolicy(host, pageStyles.map(sha256Source), remoteImages);
+  const items = libraryItems(host);
+  csp.content = pagePolicy(host, pageStyles.map(sha256Source), items, remoteImages);
   const referrer = el(doc, "meta");
   referrer.name = "referrer";
   referrer.content = "no-referrer";
@@ -239,5 +275,18 @@ export function exportNotebookParts(parsed: ParsedNotebook, options: ExportOptio
   const sizer = el(doc, "script");
   sizer.textContent = PAGE_SIZER_SCRIPT;
   head.append(charset, csp, referrer, viewport, title, ...styles, sizer);
+  if (items.length > 0) {
+    const handover = el(doc, "script");
+    handover.textContent = PAGE_LIBRARY_SCRIPT;
+    head.append(handover);
+    // The libraries come last, so that the cells are parsed and shown before megabytes of inert script text.
+    for (const item of items) {
+      const block = el(doc, "script");
+      block.setAttribute("type", "application/octet-stream");
+      block.setAttribute(LIBRARY_BLOCK_ATTRIBUTE, item.name);
+      block.textContent = item.text;
+      doc.body.append(block);
+    }
+  }
   return serializeParts(DOM_TREE, doc);
 }

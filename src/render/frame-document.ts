@@ -9,7 +9,16 @@ import { sha256Source } from "./csp.ts";
 import { FRAME_SIZER_SCRIPT, JAVASCRIPT_OUTPUT_PRELUDE } from "./frame-scripts.ts";
 import { frameContentText, viewerMissingNote } from "./frame-request.ts";
 import { FRAME_STYLESHEET } from "./frame-style.ts";
-import { exportDrawOf } from "./output-types.ts";
+import {
+  DEFERRED_SCRIPT_TYPE,
+  EXPORT_DRAW_BLOCK_ID,
+  EXPORT_DRAW_LIBRARIES,
+  FRAME_LIBRARY_SCRIPT,
+  inertJson,
+  type ExportLibraryDraw,
+} from "./export-libraries.ts";
+import type { FrameLibraryName } from "./output-libraries.ts";
+import { BOKEH_LOADER_NOTE, bokehUseOf, exportDrawOf, frameDrawOf } from "./output-types.ts";
 import {
   appendChild,
   attributeOf,
@@ -33,6 +42,59 @@ export interface FrameDocument {
   scriptHashes: string[];
   styleHashes: string[];
   styleAttributeHashes: string[];
+  /** The output libraries the frame asks the page for, in load order (none for most frames). */
+  libraries: FrameLibraryName[];
+}
+
+/** How the export draws a frame with embedded libraries, if it does: plotly and vega specs given as JSON objects. */
+export function exportLibraryDrawOf(frame: FrameOutputPlan): ExportLibraryDraw | undefined {
+  const draw = frameDrawOf(frame.mime);
+  const spec = frame.content;
+  if (typeof spec !== "object" || spec === null || Array.isArray(spec)) return undefined;
+  if (draw?.kind === "plotly") return "plotly";
+  if (draw?.kind === "vega") return draw.mode;
+  return undefined;
+}
+
+/** A frame that draws with libraries: an element to draw into, what to draw as JSON, and the drawing script. */
+function libraryFrame(draw: ExportLibraryDraw, spec: unknown): TreeDocument {
+  const doc = frameSkeleton(undefined);
+  const body = bodyOf(doc);
+  const request = {
+    kind: draw,
+    libraries: EXPORT_DRAW_LIBRARIES[draw],
+    ...(draw === "plotly" ? { figure: spec } : { spec }),
+  };
+  appendChild(body, createElement("div", { id: "output" }));
+  appendChild(
+    body,
+    createElement("script", { type: "application/json", id: EXPORT_DRAW_BLOCK_ID }, inertJson(request)),
+  );
+  appendChild(body, createElement("script", {}, FRAME_LIBRARY_SCRIPT));
+  return doc;
+}
+
+/**
+ * An output whose scripts call BokehJS: its scripts wait (under an inert type) until the drawing script has the
+ * library from the page, then run in document order.
+ */
+function bokehFrame(markup: string): TreeDocument {
+  const doc = frameSkeleton(markup);
+  for (const el of [...descendantElements(doc)]) {
+    if (el.tagName !== "script" || attributeOf(el, "src") !== null) continue;
+    const type = attributeOf(el, "type");
+    el.attrs = el.attrs.filter((attribute) => attribute.name !== "type");
+    if (type !== null) el.attrs.push({ name: "data-vt-type", value: type });
+    el.attrs.push({ name: "type", value: DEFERRED_SCRIPT_TYPE });
+  }
+  const request = { kind: "bokeh", libraries: EXPORT_DRAW_LIBRARIES.bokeh };
+  const body = bodyOf(doc);
+  appendChild(
+    body,
+    createElement("script", { type: "application/json", id: EXPORT_DRAW_BLOCK_ID }, inertJson(request)),
+  );
+  appendChild(body, createElement("script", {}, FRAME_LIBRARY_SCRIPT));
+  return doc;
 }
 
 export interface FrameContentRenderers {
@@ -70,12 +132,27 @@ function frameSkeleton(bodyHtml: string | undefined): TreeDocument {
 
 export function buildFrameDocument(frame: FrameOutputPlan, renderers: FrameContentRenderers): FrameDocument {
   let doc: TreeDocument;
+  let libraries: FrameLibraryName[] = [];
   const content = frameContentText(frame);
   const draw = exportDrawOf(frame.mime);
-  switch (draw) {
-    case "document":
-      doc = frameSkeleton(content);
+  const libraryDraw = exportLibraryDrawOf(frame);
+  switch (libraryDraw === undefined ? draw : "with-libraries") {
+    case "with-libraries":
+      doc = libraryFrame(libraryDraw!, frame.content);
+      libraries = [...EXPORT_DRAW_LIBRARIES[libraryDraw!]];
       break;
+    case "document": {
+      // Classic notebooks loaded BokehJS in one output for all later ones; here each output is a frame of its own.
+      const bokeh = bokehUseOf(content);
+      if (bokeh === "draws") {
+        doc = bokehFrame(content);
+        libraries = [...EXPORT_DRAW_LIBRARIES.bokeh];
+      } else if (bokeh === "loader") {
+        doc = frameSkeleton(undefined);
+        appendChild(bodyOf(doc), createElement("p", { class: "vt-frame-note" }, BOKEH_LOADER_NOTE));
+      } else doc = frameSkeleton(content);
+      break;
+    }
     case "script": {
       doc = frameSkeleton(undefined);
       const body = bodyOf(doc);
@@ -89,7 +166,7 @@ export function buildFrameDocument(frame: FrameOutputPlan, renderers: FrameConte
       for (const node of treeFromDom(renderers.markdownFragment(content))) appendChild(bodyOf(doc), node);
       break;
     default: {
-      // Data, and library-backed types (vega, plotly, widgets) whose libraries a static file does not carry.
+      // Data, and library-backed types the file cannot draw (widgets, specs saved as a URL).
       doc = frameSkeleton(undefined);
       const body = bodyOf(doc);
       if (draw !== "text")
@@ -104,7 +181,9 @@ export function buildFrameDocument(frame: FrameOutputPlan, renderers: FrameConte
   const styleAttributeHashes = new Set<string>();
   // Tree order, as the selectors `script:not([src])`, `style` and `[style]` would find them (any namespace).
   for (const el of descendantElements(doc)) {
-    if (el.tagName === "script" && attributeOf(el, "src") === null) scriptHashes.add(sha256Source(textContentOf(el)));
+    // The draw block is data, never run: its text is not allowed as a script.
+    if (el.tagName === "script" && attributeOf(el, "src") === null && attributeOf(el, "id") !== EXPORT_DRAW_BLOCK_ID)
+      scriptHashes.add(sha256Source(textContentOf(el)));
     else if (el.tagName === "style") styleHashes.add(sha256Source(textContentOf(el)));
   }
   for (const el of descendantElements(doc)) {
@@ -116,5 +195,6 @@ export function buildFrameDocument(frame: FrameOutputPlan, renderers: FrameConte
     scriptHashes: [...scriptHashes],
     styleHashes: [...styleHashes],
     styleAttributeHashes: [...styleAttributeHashes],
+    libraries,
   };
 }

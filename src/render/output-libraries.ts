@@ -17,6 +17,8 @@ export interface FrameLibrary {
   global: string;
   /** Whether the script calls `define` under requirejs; plotly.js 3 and later only set their global, so requirejs is told to take that. */
   amd: boolean;
+  /** A stylesheet inside the package that the library's markup needs, loaded beside the script. */
+  stylesheet?: string;
 }
 
 export const FRAME_LIBRARIES = {
@@ -31,6 +33,17 @@ export const FRAME_LIBRARIES = {
     amd: true,
   },
   requirejs: { package: "requirejs", version: "2.3.8", file: "require.js", global: "requirejs", amd: false },
+  // BokehJS must read the document format of the bokeh (Python) that wrote the output. The oldest build on npm is
+  // 0.12.0 (the 0.11 packages carry sources only); the frame upgrades 0.11 documents to it (bokeh-output.ts).
+  // Documents of bokeh 1.x and later need a BokehJS of their own major version.
+  bokeh: {
+    package: "bokehjs",
+    version: "0.12.0",
+    file: "build/js/bokeh.min.js",
+    global: "Bokeh",
+    amd: false,
+    stylesheet: "build/css/bokeh.min.css",
+  },
 } as const satisfies Record<string, FrameLibrary>;
 
 export type FrameLibraryName = keyof typeof FRAME_LIBRARIES;
@@ -38,6 +51,11 @@ export type FrameLibraryName = keyof typeof FRAME_LIBRARIES;
 /** The path (on the content origin) of a library's file, e.g. `/frame/lib/vega@6.4.0/build/vega.min.js`. */
 export function frameLibraryPath(library: FrameLibrary): string {
   return `${FRAME_LIBRARY_PREFIX}${library.package}@${library.version}/${library.file}`;
+}
+
+/** The path of a library's stylesheet, e.g. `/frame/lib/bokehjs@0.12.0/build/css/bokeh.min.css`. */
+export function frameLibraryStylesheetPath(library: FrameLibrary & { stylesheet: string }): string {
+  return `${FRAME_LIBRARY_PREFIX}${library.package}@${library.version}/${library.stylesheet}`;
 }
 
 /**

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { JSDOM } from "jsdom";
 import { RASTER_MIME_TYPES } from "../images/raster.ts";
 import type { Notebook } from "../notebook/types.ts";
-import { buildFrameDocument } from "./frame-document.ts";
+import { buildFrameDocument, exportLibraryDrawOf } from "./frame-document.ts";
 import { frameRenderRequest } from "./frame-request.ts";
 import { renderMarkdown } from "./markdown.ts";
 import {
@@ -163,7 +163,10 @@ test("the export's frame document follows each type's export draw", () => {
   for (const mime of ACTIVE_MIME_TYPES) {
     const draw = exportDrawOf(mime);
     let markdownCalls = 0;
-    const built = buildFrameDocument(framePlan(mime, sampleOf(mime) as FrameOutputPlan["content"]), {
+    const plan = framePlan(mime, sampleOf(mime) as FrameOutputPlan["content"]);
+    // Plotly and Vega specs given as JSON objects are drawn with the libraries the export carries.
+    const withLibraries = exportLibraryDrawOf(plan) !== undefined;
+    const built = buildFrameDocument(plan, {
       markdownFragment: () => {
         markdownCalls += 1;
         return window.document.createDocumentFragment();
@@ -172,8 +175,10 @@ test("the export's frame document follows each type's export draw", () => {
     const doc = new window.DOMParser().parseFromString(built.html, "text/html");
     assert.equal(markdownCalls, draw === "markdown" ? 1 : 0, mime);
     assert.equal(doc.querySelector("body > b")?.textContent === "x", draw === "document", mime);
-    assert.equal(doc.getElementById("output") !== null, draw === "script", mime);
-    assert.equal(doc.querySelector("pre") !== null, draw === "text" || draw === "library", mime);
-    assert.equal(doc.querySelector(".vt-frame-note") !== null, draw === "library", mime);
+    assert.equal(doc.getElementById("output") !== null, draw === "script" || withLibraries, mime);
+    assert.equal(doc.querySelector("pre") !== null, draw === "text" || (draw === "library" && !withLibraries), mime);
+    assert.equal(doc.querySelector(".vt-frame-note") !== null, draw === "library" && !withLibraries, mime);
+    assert.equal(built.libraries.length > 0, withLibraries, mime);
+    assert.equal(withLibraries, /plotly|vega/.test(mime), mime);
   }
 });

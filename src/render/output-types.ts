@@ -190,3 +190,37 @@ export function chooseMimeType(available: Iterable<string>, options: MimeChoiceO
   }
   return undefined;
 }
+
+/**
+ * How an output's markup or script uses BokehJS, which classic notebooks load once, in one output, for every later
+ * one. Each Vitrine output is its own frame, so an output that draws with Bokeh gets the served BokehJS before its
+ * scripts run, and an output that only loads the library (bokeh's `output_notebook`) draws nothing.
+ */
+export type BokehUse =
+  /** Does not use Bokeh. */
+  | "none"
+  /** Only loads BokehJS (and says it did): nothing to draw. */
+  | "loader"
+  /** Draws with BokehJS: needs it loaded first. */
+  | "draws";
+
+const BOKEH_EMBEDS = /\bBokeh\.embed\.embed_items/;
+const BOKEH_LOADS = /BokehJS[^<\n]{0,40}(?:successfully loaded|is loading)|Loading BokehJS/i;
+const BOKEH_CALLS = /\bBokeh\s*\.\s*[A-Za-z_$]/;
+
+export function bokehUseOf(content: string): BokehUse {
+  if (BOKEH_EMBEDS.test(content)) return "draws";
+  if (BOKEH_LOADS.test(content)) return "loader";
+  return BOKEH_CALLS.test(content) ? "draws" : "none";
+}
+
+/** What a loader-only output shows instead of its claim that the library is loaded for the outputs below. */
+export const BOKEH_LOADER_NOTE = "This output loads BokehJS; Vitrine gives each Bokeh output its own copy.";
+
+/**
+ * Whether HTML markup calls requirejs (`require([...])`, `require.config`, `define(...)`), as plotly's offline
+ * `init_notebook_mode` and the figures after it do: a classic notebook page had requirejs; its frame gets it too.
+ */
+export function usesRequire(markup: string): boolean {
+  return /\brequire(?:js)?\s*(?:\(\s*\[|\.config\s*\()|\bdefine\s*\(/.test(markup);
+}

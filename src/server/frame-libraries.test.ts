@@ -5,7 +5,13 @@ import { test } from "node:test";
 import { runInNewContext } from "node:vm";
 import { gunzipSync } from "node:zlib";
 import Fastify from "fastify";
-import { FRAME_LIBRARIES, frameLibraryPath, TOPOJSON_NAMES, topojsonScriptPath } from "../render/output-libraries.ts";
+import {
+  FRAME_LIBRARIES,
+  frameLibraryPath,
+  frameLibraryStylesheetPath,
+  TOPOJSON_NAMES,
+  topojsonScriptPath,
+} from "../render/output-libraries.ts";
 import {
   acceptsGzip,
   FrameLibraryVersionError,
@@ -30,7 +36,8 @@ test("every pinned library and map outline is read, at the version the frame she
   for (const library of Object.values(FRAME_LIBRARIES))
     assert.ok(paths.includes(frameLibraryPath(library)), library.package);
   for (const name of TOPOJSON_NAMES) assert.ok(paths.includes(topojsonScriptPath(name)), name);
-  assert.equal(paths.length, Object.keys(FRAME_LIBRARIES).length + TOPOJSON_NAMES.length);
+  const stylesheets = Object.values(FRAME_LIBRARIES).filter((library) => "stylesheet" in library).length;
+  assert.equal(paths.length, Object.keys(FRAME_LIBRARIES).length + stylesheets + TOPOJSON_NAMES.length);
   // The bytes are the installed package's own.
   const plotly = createRequire(import.meta.url).resolve("plotly.js-dist-min");
   assert.ok(
@@ -38,6 +45,17 @@ test("every pinned library and map outline is read, at the version the frame she
       .get(frameLibraryPath(FRAME_LIBRARIES.plotly))
       ?.body.equals(readFileSync(plotly.replace(/[^/]+$/, "plotly.min.js"))),
   );
+});
+
+test("a library's stylesheet is served as CSS beside its script", async (t) => {
+  const app = await server();
+  t.after(() => app.close());
+  const css = await app.inject({ url: frameLibraryStylesheetPath(FRAME_LIBRARIES.bokeh) });
+  assert.equal(css.statusCode, 200);
+  assert.equal(css.headers["content-type"], "text/css; charset=utf-8");
+  assert.match(css.body, /\.bk-/);
+  const script = await app.inject({ url: frameLibraryPath(FRAME_LIBRARIES.bokeh) });
+  assert.equal(script.headers["content-type"], "text/javascript; charset=utf-8");
 });
 
 test("an installed version other than the pinned one stops the start, saying what to do", () => {

@@ -1,73 +1,42 @@
-// The libraries output frames draw with (plotly, vega, vega-lite, vega-embed, requirejs), served by the content
+// The libraries output frames draw with (plotly, vega, vega-lite, vega-embed, requirejs, BokehJS), served by the content
 // origin from the installed npm packages at the exact versions the frame shell asks for. Nothing a frame loads
 // comes from a CDN: the frame's CSP allows scripts from the content origin only, and these are the only scripts
 // there besides the shell. Each file is read once at start, with gzip made once, so a request is a lookup in a
 // fixed table: no path from a request ever reaches the file system.
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import type { FastifyInstance } from "fastify";
 import {
   FRAME_LIBRARIES,
   FRAME_LIBRARY_PREFIX,
   frameLibraryPath,
+  frameLibraryStylesheetPath,
   PLOTLY_TOPOJSON,
   TOPOJSON_NAMES,
   topojsonScriptPath,
   type FrameLibrary,
 } from "../render/output-libraries.ts";
+import { pinnedPackageDir } from "../render/library-files.ts";
 import { notFound } from "./errors.ts";
 
+export { FrameLibraryVersionError } from "../render/library-files.ts";
+
 export interface FrameLibraryFile {
+  /** The Content-Type it is served with. */
+  type: string;
   body: Buffer;
   gzip: Buffer;
   etag: string;
 }
 
-/** The installed package is not the version the frame shell asks for: the studio would serve the wrong code. */
-export class FrameLibraryVersionError extends Error {
-  constructor(library: { package: string; version: string }, installed: string) {
-    super(
-      `output library ${library.package} is installed at ${installed}, but the frame shell loads ${library.version}; run "npm ci"`,
-    );
-    this.name = "FrameLibraryVersionError";
-  }
-}
+const SCRIPT_TYPE = "text/javascript; charset=utf-8";
+const STYLESHEET_TYPE = "text/css; charset=utf-8";
 
-const require = createRequire(import.meta.url);
-
-/**
- * The package's own folder. Some of these packages export neither `package.json` nor their browser build, so the
- * folder is found from the entry point Node resolves, walking up to the package.json that names the package.
- */
-function packageDir(name: string): { dir: string; version: string } {
-  let dir = dirname(require.resolve(name));
-  for (;;) {
-    try {
-      const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as {
-        name?: unknown;
-        version?: unknown;
-      };
-      if (manifest.name === name && typeof manifest.version === "string") return { dir, version: manifest.version };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-    }
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error(`output library ${name} is not installed; run "npm ci"`);
-    dir = parent;
-  }
-}
-
-function pinnedPackageDir(library: { package: string; version: string }): string {
-  const { dir, version } = packageDir(library.package);
-  if (version !== library.version) throw new FrameLibraryVersionError(library, version);
-  return dir;
-}
-
-function servedFile(body: Buffer): FrameLibraryFile {
+function servedFile(body: Buffer, type: string = SCRIPT_TYPE): FrameLibraryFile {
   return {
+    type,
     body,
     gzip: gzipSync(body),
     etag: `"${createHash("sha256").update(body).digest("base64url").slice(0, 27)}"`,
@@ -91,7 +60,13 @@ export function loadFrameLibraries(
 ): Map<string, FrameLibraryFile> {
   const files = new Map<string, FrameLibraryFile>();
   for (const library of libraries) {
-    files.set(frameLibraryPath(library), servedFile(readFileSync(join(pinnedPackageDir(library), library.file))));
+    const dir = pinnedPackageDir(library);
+    files.set(frameLibraryPath(library), servedFile(readFileSync(join(dir, library.file))));
+    if (library.stylesheet !== undefined)
+      files.set(
+        frameLibraryStylesheetPath({ ...library, stylesheet: library.stylesheet }),
+        servedFile(readFileSync(join(dir, library.stylesheet)), STYLESHEET_TYPE),
+      );
   }
   const topojson = pinnedPackageDir(PLOTLY_TOPOJSON);
   for (const name of TOPOJSON_NAMES) {
@@ -129,7 +104,7 @@ export function registerFrameLibraries(
     reply.header("etag", file.etag);
     reply.header("vary", "accept-encoding");
     if (request.headers["if-none-match"] === file.etag) return reply.code(304).send();
-    reply.type("text/javascript; charset=utf-8");
+    reply.type(file.type);
     if (acceptsGzip(request.headers["accept-encoding"])) {
       reply.header("content-encoding", "gzip");
       return reply.send(file.gzip);

@@ -1,11 +1,12 @@
-// Plotly, Vega and Vega-Lite outputs, and classic JavaScript outputs that use requirejs, drawn in the studio's
+// Plotly, Vega and Vega-Lite outputs, Bokeh plots, and classic JavaScript outputs that use requirejs, drawn in the studio's
 // sandboxed output frames by the libraries the content origin serves, in Debian's Chromium against a real studio:
 // each draws, under the frame CSP with no violation, and no request leaves the two loopback origins.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
 import type { Frame, Locator, Page } from "playwright-core";
-import { FRAME_LIBRARIES, frameLibraryPath } from "../../src/render/output-libraries.ts";
+import { FRAME_LIBRARIES, frameLibraryPath, frameLibraryStylesheetPath } from "../../src/render/output-libraries.ts";
+import { BOKEH_LOADER_NOTE } from "../../src/render/output-types.ts";
 import { launchBrowser, type Browser } from "./browser.ts";
 import { signInThroughPage, startBrowserStudio, type BrowserStudio } from "./running-studio.ts";
 
@@ -88,6 +89,17 @@ const libraryNotebook = {
       },
       "Javascript(d3)",
     ),
+    // HTML as plotly's offline mode wrote it: requirejs configured toward a CDN, then the figure through require.
+    output(
+      {
+        "text/html": [
+          "<script>require.config({ paths: { plotly: 'https://cdn.plot.ly/plotly-latest.min' } });</script>\n",
+          '<div id="fig" class="plotly-graph-div" style="height:300px"></div>\n',
+          '<script>require(["plotly"], function (Plotly) { Plotly.newPlot("fig", [{ type: "bar", x: ["a", "b"], y: [1, 4] }]).then(function () { document.body.dataset.htmlRequired = Plotly.version; }); });</script>\n',
+        ],
+      },
+      "iplot(...)",
+    ),
     // No error callback: the frame says what was missing.
     output(
       { "application/javascript": "require(['jquery'], function ($) { $(element).text('never'); });\n" },
@@ -152,6 +164,7 @@ before(async () => {
     "plotly_express__gallery.ipynb",
     "jupyterlab__vega-extension.ipynb",
     "ipython__Custom_Display_Logic.ipynb",
+    "bokeh-notebooks__lorenz.ipynb",
   ])
     await upload(page, name, readFileSync(`${CORPUS}${name}`, "utf8"));
   await page.close();
@@ -248,8 +261,8 @@ async function outputFrames(page: Page, count: number): Promise<Frame[]> {
 
 test("a plotly figure, a Vega-Lite chart and requirejs outputs draw with the served libraries, offline and under the CSP", async () => {
   const { page, problems } = await openNotebook("libraries.ipynb");
-  const [plotly, vegaLite, required, missing, unnoted] = await outputFrames(page, 5);
-  assert.ok(plotly && vegaLite && required && missing);
+  const [plotly, vegaLite, required, missing, htmlRequired, unnoted] = await outputFrames(page, 6);
+  assert.ok(plotly && vegaLite && required && missing && htmlRequired);
 
   await plotly.waitForSelector(".js-plotly-plot .main-svg", { timeout: 60_000 });
   assert.ok((await plotly.locator(".scatterlayer .trace").count()) >= 1, "the scatter trace is drawn");
@@ -304,6 +317,12 @@ test("a plotly figure, a Vega-Lite chart and requirejs outputs draw with the ser
     "refused",
     "so does a module named by URL, without a request",
   );
+  await htmlRequired.waitForFunction(() => document.body.dataset.htmlRequired, undefined, { timeout: 60_000 });
+  assert.equal(
+    await htmlRequired.evaluate(() => document.body.dataset.htmlRequired),
+    FRAME_LIBRARIES.plotly.version,
+    "an HTML output's require('plotly') gave the served copy, not the configured CDN",
+  );
   assert.ok(unnoted);
   await unnoted.locator(".vt-frame-note").waitFor({ timeout: 10_000 });
   assert.match(await unnoted.locator(".vt-frame-note").innerText(), /^Not available in this studio: jquery/);
@@ -317,7 +336,8 @@ test("a plotly figure, a Vega-Lite chart and requirejs outputs draw with the ser
 
   assert.deepEqual(problems, []);
   assert.deepEqual(strayRequests(), []);
-  for (const library of Object.values(FRAME_LIBRARIES)) {
+  // BokehJS is checked by the test of the Bokeh notebook.
+  for (const library of Object.values(FRAME_LIBRARIES).filter((library) => library !== FRAME_LIBRARIES.bokeh)) {
     assert.ok(
       requests.includes(`${studio.content}${frameLibraryPath(library)}`),
       `${library.package} came from the content origin`,
@@ -441,5 +461,55 @@ test("a classic JavaScript output that requires a library from a CDN says so, an
     [],
     "refused before the browser had to refuse it",
   );
+  await page.close();
+});
+
+test("a Bokeh plot whose library an earlier output loaded draws in its own frame; the loader says what it does", async () => {
+  const { page, problems, slots } = await openNotebook("bokeh-notebooks__lorenz.ipynb");
+  assert.equal(await slots.count(), 2, "output_notebook()'s output and show(p)'s");
+  const loader = await frameOfSlot(slots.nth(0));
+  await loader.locator(".vt-frame-note").waitFor({ timeout: 30_000 });
+  assert.equal(await loader.locator(".vt-frame-note").innerText(), BOKEH_LOADER_NOTE);
+  assert.doesNotMatch(await loader.locator("body").innerText(), /successfully loaded/);
+
+  const plot = await frameOfSlot(slots.nth(1));
+  await plot.waitForSelector("canvas", { state: "attached", timeout: 60_000 });
+  // The lines are drawn: the canvas holds painted pixels, and many distinct colours (seven blues and the axes).
+  const painted = await plot.waitForFunction(
+    () => {
+      const canvas = document.querySelector<HTMLCanvasElement>("canvas");
+      const context = canvas?.getContext("2d");
+      if (!canvas || !context || canvas.width === 0) return null;
+      const pixels = context.getImageData(0, 0, canvas.width, canvas.height).data;
+      const colours = new Set<number>();
+      let opaque = 0;
+      for (let i = 0; i < pixels.length; i += 4) {
+        if (pixels[i + 3] === 0) continue;
+        opaque++;
+        colours.add((pixels[i]! << 16) | (pixels[i + 1]! << 8) | pixels[i + 2]!);
+      }
+      return colours.size > 20 ? { opaque, colours: colours.size } : null;
+    },
+    undefined,
+    { timeout: 30_000 },
+  );
+  const { opaque } = (await painted.jsonValue())!;
+  assert.ok(opaque > 0);
+  assert.equal((await plot.locator(".bk-toolbar-button").count()) > 0, true, "the 0.11 tools are in a toolbar");
+  const height = await slots
+    .nth(1)
+    .locator("iframe.vt-frame")
+    .evaluate((f) => f.getBoundingClientRect().height);
+  assert.ok(height > 400, `the frame grew to the plot: ${height}`);
+  await shootFrames(page, "libraries-bokeh-lorenz");
+
+  assert.deepEqual(
+    problems.filter((p) => /is not defined/.test(p)),
+    [],
+  );
+  assert.deepEqual(problems, []);
+  assert.deepEqual(strayRequests(), []);
+  assert.ok(requests.includes(`${studio.content}${frameLibraryPath(FRAME_LIBRARIES.bokeh)}`));
+  assert.ok(requests.includes(`${studio.content}${frameLibraryStylesheetPath(FRAME_LIBRARIES.bokeh)}`));
   await page.close();
 });

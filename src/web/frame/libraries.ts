@@ -1,6 +1,12 @@
 // Loads the served libraries into the frame, each once, from the content origin (the frame CSP allows scripts
 // from there and nowhere else, so a library could not come from anywhere else even if asked to).
-import { FRAME_LIBRARIES, frameLibraryPath, type FrameLibraryName } from "../../render/output-libraries.ts";
+import {
+  FRAME_LIBRARIES,
+  frameLibraryPath,
+  frameLibraryStylesheetPath,
+  type FrameLibrary,
+  type FrameLibraryName,
+} from "../../render/output-libraries.ts";
 
 const loading = new Map<string, Promise<void>>();
 
@@ -31,10 +37,25 @@ export function loadServedScript(path: string, what: string): Promise<void> {
   return promise;
 }
 
-/** Loads the libraries in order (later ones find the earlier ones' globals). */
+/** Links a served stylesheet once, first in the head, so the output's own styles follow and win. */
+function linkServedStylesheet(path: string): void {
+  const url = contentUrl(path);
+  if (loading.has(url)) return;
+  loading.set(url, Promise.resolve());
+  const link = document.createElement("link");
+  link.rel = "stylesheet";
+  link.href = url;
+  document.head.insertBefore(link, document.head.firstChild);
+}
+
+/** Loads the libraries in order (later ones find the earlier ones' globals), each with its stylesheet. */
 export async function loadLibraries(names: readonly FrameLibraryName[]): Promise<void> {
-  for (const name of names)
-    await loadServedScript(frameLibraryPath(FRAME_LIBRARIES[name]), `the ${FRAME_LIBRARIES[name].package} library`);
+  for (const name of names) {
+    const library: FrameLibrary = FRAME_LIBRARIES[name];
+    if (library.stylesheet !== undefined)
+      linkServedStylesheet(frameLibraryStylesheetPath({ ...library, stylesheet: library.stylesheet }));
+    await loadServedScript(frameLibraryPath(library), `the ${library.package} library`);
+  }
 }
 
 /** The global a loaded library set; a library that did not set it failed to start. */

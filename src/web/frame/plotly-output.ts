@@ -2,7 +2,10 @@
 // renderer draws it: the figure's data, layout, frames and config, with the mode bar.
 import type { FrameJson, FrameJsonObject } from "../../contract/frame-protocol.ts";
 import { PLOTLY_TOPOJSON, TOPOJSON_NAMES, topojsonName, topojsonScriptPath } from "../../render/output-libraries.ts";
+import { plotlyConfig } from "../../render/library-draw-options.ts";
 import { libraryGlobal, loadLibraries, loadServedScript } from "./libraries.ts";
+
+export { plotlyConfig };
 
 interface PlotlyGlobal {
   newPlot(element: HTMLElement, figure: Record<string, unknown>): Promise<unknown>;
@@ -10,25 +13,8 @@ interface PlotlyGlobal {
   version: string;
 }
 
-// Buttons that cannot work in a sandboxed frame without downloads or popups, so they are not offered.
-const UNAVAILABLE_BUTTONS = ["toImage", "sendDataToCloud"];
-
 function objectOr(value: FrameJson | undefined): FrameJsonObject {
   return typeof value === "object" && value !== null && !Array.isArray(value) ? value : {};
-}
-
-/** The figure's own config with what the frame cannot offer removed; the plotly logo links off-site, so it goes. */
-export function plotlyConfig(figure: FrameJsonObject): Record<string, unknown> {
-  const own = objectOr(figure.config);
-  const removed = Array.isArray(own.modeBarButtonsToRemove)
-    ? own.modeBarButtonsToRemove.filter((b) => typeof b === "string")
-    : [];
-  return {
-    ...own,
-    displaylogo: false,
-    modeBarButtonsToRemove: [...new Set([...removed, ...UNAVAILABLE_BUTTONS])],
-    responsive: true,
-  };
 }
 
 const GEO_TRACE_TYPES: ReadonlySet<string> = new Set(["scattergeo", "choropleth"]);

@@ -1,13 +1,15 @@
 // The output frame's shell, served by the content origin into `<iframe sandbox="allow-scripts">` (an opaque origin:
 // no cookies, no storage, no access to the page). The page hands it a MessagePort once, at load, then the output to
 // show. The output's markup becomes the frame's document and its scripts run in document order, as in the static
-// export's srcdoc frames; plotly and vega outputs are drawn with the libraries the content origin serves, and
-// classic JavaScript outputs get requirejs. The shell reports the document's height and passes link clicks to the
+// export's srcdoc frames; plotly and vega outputs are drawn with the libraries the content origin serves, outputs
+// that draw with BokehJS get it before their scripts run, and classic JavaScript outputs get requirejs. The shell reports the document's height and passes link clicks to the
 // page, which checks them; it never reads anything but the render request from the port.
 import { FRAME_CONNECT, type FrameRenderRequest, type FrameToPageMessage } from "../../contract/frame-protocol.ts";
 import { parseFrameRenderRequest } from "../../render/frame-message-checks.ts";
 import { JAVASCRIPT_OUTPUT_PRELUDE } from "../../render/frame-scripts.ts";
 import { FRAME_STYLESHEET } from "../../render/frame-style.ts";
+import { BOKEH_LOADER_NOTE, bokehUseOf, usesRequire } from "../../render/output-types.ts";
+import { loadBokeh } from "./bokeh-output.ts";
 import { drawPlotly } from "./plotly-output.ts";
 import { installRequire } from "./require-output.ts";
 import { drawVega } from "./vega-output.ts";
@@ -72,6 +74,12 @@ function watch(): void {
  * shell's listeners and port stay; a later load event can only mean the output navigated its frame.
  */
 function showDocument(markup: string): void {
+  placeDocument(markup);
+  runDocumentScripts();
+}
+
+/** The first half of showDocument: the output's tree in place, none of its scripts run yet. */
+function placeDocument(markup: string): void {
   const parsed = new DOMParser().parseFromString(markup, "text/html");
   for (const node of Array.from(parsed.querySelectorAll("meta[http-equiv], base"))) node.remove();
   const style = parsed.createElement("style");
@@ -79,6 +87,10 @@ function showDocument(markup: string): void {
   // The base style goes first, so the output's own styles follow and win, as in the export's frames.
   parsed.head.insertBefore(style, parsed.head.firstChild);
   document.replaceChild(document.adoptNode(parsed.documentElement), document.documentElement);
+}
+
+/** The second half of showDocument: the placed document's scripts, run in document order. */
+function runDocumentScripts(): void {
   // Parsed scripts never run; fresh copies do, in document order (external ones too: async off).
   for (const old of Array.from(document.querySelectorAll("script"))) {
     const script = document.createElement("script");
@@ -117,21 +129,40 @@ function runScript(source: string): void {
   document.body.append(prelude, script);
 }
 
+function missingModules(modules: string[], error: Error): void {
+  showNote(
+    modules.length > 0
+      ? `Not available in this studio: ${modules.join(", ")} (output frames load only the libraries the studio serves).`
+      : `JavaScript output: ${error.message}`,
+  );
+}
+
 async function render(request: FrameRenderRequest): Promise<void> {
   switch (request.kind) {
-    case "document":
-      showDocument(request.markup);
+    case "document": {
+      const bokeh = bokehUseOf(request.markup);
+      if (bokeh === "loader") {
+        showDocument("");
+        showNote(BOKEH_LOADER_NOTE);
+        break;
+      }
+      placeDocument(request.markup);
+      // The output's scripts call the global BokehJS sets, so it is loaded first (in this frame: there is no other).
+      if (bokeh === "draws") await loadBokeh().catch(failed("BokehJS"));
+      if (usesRequire(request.markup)) await installRequire(missingModules).catch(failed("requirejs"));
+      runDocumentScripts();
       break;
+    }
     case "script":
+      if (bokehUseOf(request.source) === "loader") {
+        showDocument("");
+        showNote(BOKEH_LOADER_NOTE);
+        break;
+      }
       outputElement();
+      if (bokehUseOf(request.source) === "draws") await loadBokeh().catch(failed("BokehJS"));
       // requirejs first, so the output finds `require` and `define` as a classic notebook gave them.
-      await installRequire((modules, error) =>
-        showNote(
-          modules.length > 0
-            ? `Not available in this studio: ${modules.join(", ")} (output frames load only the libraries the studio serves).`
-            : `JavaScript output: ${error.message}`,
-        ),
-      ).catch(failed("JavaScript output"));
+      await installRequire(missingModules).catch(failed("JavaScript output"));
       runScript(request.source);
       break;
     case "plotly":

@@ -1,0 +1,196 @@
+// The output libraries inside a `vitrine render` file: which frames draw with which library, the library texts as
+// the page carries them (once per file, however many frames use them), and the fixed scripts that hand them over.
+// The frame's drawing script is built from fixed text and the text of the same option functions the studio's
+// frames call (library-draw-options.ts, bokeh-documents.ts); nothing from a notebook is ever interpolated into a
+// script: a figure or spec travels as a JSON block that the script parses.
+import { EXPORT_LIBRARY_MESSAGES } from "../contract/frame-protocol.ts";
+import { isBokehReference, upgradeBokehDocument } from "./bokeh-documents.ts";
+import { offlineLoader, plotlyConfig, vegaSpecAndLooks } from "./library-draw-options.ts";
+import { readLibraryFile } from "./library-files.ts";
+import { FRAME_LIBRARIES, type FrameLibrary, type FrameLibraryName } from "./output-libraries.ts";
+
+/** What an export frame draws with embedded libraries. */
+export type ExportLibraryDraw = "plotly" | "vega" | "vega-lite" | "bokeh";
+
+/** The libraries each drawing needs, in load order. */
+export const EXPORT_DRAW_LIBRARIES: Readonly<Record<ExportLibraryDraw, readonly FrameLibraryName[]>> = {
+  plotly: ["plotly"],
+  vega: ["vega", "vegaLite", "vegaEmbed"],
+  "vega-lite": ["vega", "vegaLite", "vegaEmbed"],
+  bokeh: ["bokeh"],
+};
+
+/** The id of the JSON block that tells a frame's drawing script what to draw. */
+export const EXPORT_DRAW_BLOCK_ID = "vt-draw";
+/** The type an output's own script carries until the libraries it calls are loaded (then a copy of it runs). */
+export const DEFERRED_SCRIPT_TYPE = "text/x-vitrine-after-libraries";
+/** The attribute naming an inert library block in the page. */
+export const LIBRARY_BLOCK_ATTRIBUTE = "data-vt-library";
+
+/** Closing tags inside script text would end the element early; `<\/` means the same to JavaScript and CSS. */
+export function inertScriptText(source: string): string {
+  return source.replace(/<\/(script)/gi, "<\\/$1").replace(/<!--/g, "<\\!--");
+}
+
+/** One item the page hands over: a library's script, or its stylesheet (named `name:style`). */
+export interface EmbeddedLibraryItem {
+  name: string;
+  kind: "script" | "style";
+  /** The text as the page carries it and the frame inserts it; its hash is what the page's CSP allows. */
+  text: string;
+}
+
+const items = new Map<FrameLibraryName, EmbeddedLibraryItem[]>();
+
+/** A library's items, read once per process from its pinned package. */
+export function embeddedLibraryItems(name: FrameLibraryName): EmbeddedLibraryItem[] {
+  let known = items.get(name);
+  if (!known) {
+    const library: FrameLibrary = FRAME_LIBRARIES[name];
+    known = [{ name, kind: "script", text: inertScriptText(readLibraryFile(library, library.file)) }];
+    if (library.stylesheet !== undefined)
+      known.unshift({
+        name: `${name}:style`,
+        kind: "style",
+        text: inertScriptText(readLibraryFile(library, library.stylesheet)),
+      });
+    items.set(name, known);
+  }
+  return known;
+}
+
+/** JSON that cannot end its script block or start a comment in it. */
+export function inertJson(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, "\\u003c")
+    .replace(/>/g, "\\u003e")
+    .replace(/\u2028/g, "\\u2028")
+    .replace(/\u2029/g, "\\u2029");
+}
+
+/** The id of the <style> element plotly.js fills with MapLibre's stylesheet when it finds none of that id. */
+export const PLOTLY_MAPLIBRE_STYLE_ID = "ce8d464691048653ffe3a57c6c18ab566e8366f186677868cf724621a857b4fe";
+
+const REQUEST = JSON.stringify(EXPORT_LIBRARY_MESSAGES.request);
+const ANSWER = JSON.stringify(EXPORT_LIBRARY_MESSAGES.answer);
+
+/**
+ * Runs in the export page: answers a frame's request for libraries with the texts of the page's inert blocks. It
+ * answers only the page's own output frames, only with blocks the page itself carries (script elements of an
+ * inert type, which no notebook content in the page can be), and waits for the page to be parsed, since the
+ * blocks come last.
+ */
+export const PAGE_LIBRARY_SCRIPT = `(() => {
+  const answer = (source, names) => {
+    const items = {};
+    for (const block of document.querySelectorAll('script[type="application/octet-stream"][${LIBRARY_BLOCK_ATTRIBUTE}]')) {
+      const name = block.getAttribute("${LIBRARY_BLOCK_ATTRIBUTE}");
+      const library = name.replace(/:style$/, "");
+      if (names.includes(library)) items[name] = block.textContent;
+    }
+    source.postMessage({ type: ${ANSWER}, items }, "*");
+  };
+  addEventListener("message", (event) => {
+    const data = event.data;
+    if (typeof data !== "object" || data === null || data.type !== ${REQUEST} || !Array.isArray(data.names)) return;
+    const names = data.names.filter((name) => typeof name === "string").slice(0, 8);
+    let own = false;
+    for (const frame of document.querySelectorAll("iframe.vt-frame")) if (frame.contentWindow === event.source) own = true;
+    if (!own) return;
+    if (document.readyState === "loading")
+      document.addEventListener("DOMContentLoaded", () => answer(event.source, names), { once: true });
+    else answer(event.source, names);
+  });
+})();`;
+
+/**
+ * Runs in an export frame that draws with a library: asks the page for the libraries named in the draw block,
+ * runs them, and draws. It takes the first answer from the page only.
+ */
+export const FRAME_LIBRARY_SCRIPT = `(() => {
+  ${plotlyConfig}
+  ${offlineLoader}
+  ${vegaSpecAndLooks}
+  ${isBokehReference}
+  ${upgradeBokehDocument}
+  const request = JSON.parse(document.getElementById("${EXPORT_DRAW_BLOCK_ID}").textContent);
+  const note = (text) => {
+    const p = document.createElement("p");
+    p.className = "vt-frame-note";
+    p.textContent = text;
+    document.body.insertBefore(p, document.body.firstChild);
+  };
+  const failed = (error) => note("Could not be drawn: " + (error && error.message ? error.message : String(error)));
+  const draw = () => {
+    const output = document.getElementById("output");
+    if (request.kind === "plotly") {
+      const figure = request.figure;
+      return Plotly.newPlot(output, {
+        data: Array.isArray(figure.data) ? figure.data : [],
+        layout: typeof figure.layout === "object" && figure.layout !== null && !Array.isArray(figure.layout) ? figure.layout : {},
+        ...(Array.isArray(figure.frames) ? { frames: figure.frames } : {}),
+        config: plotlyConfig(figure),
+      });
+    }
+    if (request.kind === "vega" || request.kind === "vega-lite") {
+      const { spec, looks } = vegaSpecAndLooks(request.spec);
+      // No default styles: vega-embed and its tooltip would add them as <style> text the page's CSP has no hash for.
+      return vegaEmbed(output, spec, {
+        ...looks,
+        mode: request.kind,
+        ast: true,
+        actions: false,
+        defaultStyle: false,
+        tooltip: { disableDefaultStyle: true },
+        loader: offlineLoader(() => {}),
+      });
+    }
+    // bokeh: the output's own scripts, now that the library they call is here, in document order.
+    const embed = Bokeh.embed;
+    const embedItems = embed.embed_items.bind(embed);
+    embed.embed_items = (docs, items, ...rest) => {
+      if (typeof docs === "object" && docs !== null) for (const doc of Object.values(docs)) upgradeBokehDocument(doc);
+      return embedItems(docs, items, ...rest);
+    };
+    for (const old of document.querySelectorAll('script[type="${DEFERRED_SCRIPT_TYPE}"]')) {
+      const script = document.createElement("script");
+      const type = old.getAttribute("data-vt-type");
+      if (type !== null) script.setAttribute("type", type);
+      script.textContent = old.textContent;
+      old.replaceWith(script);
+    }
+  };
+  let answered = false;
+  addEventListener("message", (event) => {
+    const data = event.data;
+    if (answered || event.source !== parent || typeof data !== "object" || data === null || data.type !== ${ANSWER}) return;
+    answered = true;
+    try {
+      if (request.kind === "plotly") {
+        // plotly.js adds MapLibre's stylesheet as <style> text, as it starts, unless an element of this id exists;
+        // MapLibre maps need tiles from the network, which an export has not got, so an empty one (allowed by its
+        // hash) stands in.
+        const maplibre = document.createElement("style");
+        maplibre.id = ${JSON.stringify(PLOTLY_MAPLIBRE_STYLE_ID)};
+        document.head.appendChild(maplibre);
+      }
+      for (const name of request.libraries) {
+        const css = data.items[name + ":style"];
+        if (typeof css === "string") {
+          const style = document.createElement("style");
+          style.textContent = css;
+          document.head.insertBefore(style, document.head.firstChild);
+        }
+        const js = data.items[name];
+        if (typeof js !== "string") throw new Error("this file does not carry " + name);
+        const script = document.createElement("script");
+        script.textContent = js;
+        document.head.appendChild(script);
+      }
+      Promise.resolve(draw()).catch(failed);
+    } catch (error) {
+      failed(error);
+    }
+  });
+  parent.postMessage({ type: ${REQUEST}, names: request.libraries }, "*");
+})();`;
