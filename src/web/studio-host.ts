@@ -176,15 +176,29 @@ function replaceWithPlaceholder(img: HTMLImageElement, why: string): void {
 }
 
 /**
- * The height a plotly figure will take, known before its frame is made: its layout's height, or plotly's default
- * of 450 px. Its slot keeps that space from the start, so the page does not jump when the figure is drawn, and the
+ * The height a plotly figure or vega chart will take, known before its frame is made: the layout's or spec's
+ * height, or the library's default. Its slot keeps that space from the start, so the page does not jump when the figure is drawn, and the
  * first screen holds the cells that will really be on it.
  */
 function figureHeight(request: FrameRenderRequest): number | undefined {
-  if (request.type !== "render" || request.kind !== "plotly") return undefined;
-  const layout = request.figure["layout"];
-  const height = layout !== null && typeof layout === "object" && !Array.isArray(layout) ? layout["height"] : undefined;
-  return typeof height === "number" && Number.isFinite(height) && height > 0 ? height : PLOTLY_DEFAULT_HEIGHT;
+  if (request.type !== "render") return undefined;
+  if (request.kind === "plotly") return positive(fieldOf(request.figure["layout"], "height")) ?? PLOTLY_DEFAULT_HEIGHT;
+  // A vega chart's height is its plot's; axes, titles and vega-embed's action bar come on top.
+  if (request.kind === "vega") return (positive(request.spec["height"]) ?? VEGA_DEFAULT_HEIGHT) + VEGA_FURNITURE;
+  return undefined;
+}
+
+function fieldOf(value: unknown, key: string): unknown {
+  return value !== null && typeof value === "object" && !Array.isArray(value)
+    ? (value as Record<string, unknown>)[key]
+    : undefined;
+}
+
+function positive(value: unknown): number | undefined {
+  return typeof value === "number" && Number.isFinite(value) && value > 0 ? value : undefined;
 }
 
 const PLOTLY_DEFAULT_HEIGHT = 450;
+/** Vega-Lite's default plot height for a continuous axis. */
+const VEGA_DEFAULT_HEIGHT = 300;
+const VEGA_FURNITURE = 60;

@@ -113,7 +113,12 @@ async function frameTitle(frame: Frame): Promise<string | null> {
 }
 
 /** Reads one notebook's page: load, pause, scroll through, checking each frame as it comes into view. */
-export async function checkNotebookPage(page: Page, url: string, name: string, content: string): Promise<NotebookCheck> {
+export async function checkNotebookPage(
+  page: Page,
+  url: string,
+  name: string,
+  content: string,
+): Promise<NotebookCheck> {
   const frameErrors: string[] = [];
   const pageErrors: string[] = [];
   const onConsole = (message: ConsoleMessage) => {
@@ -125,7 +130,8 @@ export async function checkNotebookPage(page: Page, url: string, name: string, c
   };
   const onError = (error: Error) => {
     const locations = [...(error.stack ?? "").matchAll(/^\s+at (?:.*? \()?(.*?):\d+:\d+\)?$/gm)].map((m) => m[1] ?? "");
-    const inFrame = locations.length === 0 || locations.every((l) => l === "<anonymous>" || l.startsWith(`${content}/`));
+    const inFrame =
+      locations.length === 0 || locations.every((l) => l === "<anonymous>" || l.startsWith(`${content}/`));
     (inFrame ? frameErrors : pageErrors).push(`${error.name}: ${error.message}`.slice(0, 300));
   };
   page.on("console", onConsole);
