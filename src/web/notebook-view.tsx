@@ -47,8 +47,34 @@ function scrollToAddressedAnchor(root: HTMLElement): void {
     return;
   }
   const target = root.ownerDocument.getElementById(id);
-  if (target && root.contains(target)) target.scrollIntoView();
+  if (target && root.contains(target)) holdInView(target);
 }
+
+/** How long a target addressed by the URL is kept at the top while the outputs above it draw (ms). */
+const HOLD_MS = 10_000;
+
+/**
+ * Scrolls to the target and keeps it there while the notebook's height changes (frames above it drawing), until
+ * the reader scrolls, clicks or types, or HOLD_MS have passed. The browser's scroll anchoring does the same for
+ * most changes; this covers those it leaves alone (a change in the anchor's own ancestors).
+ */
+function holdInView(target: Element): void {
+  const doc = target.ownerDocument;
+  const view = doc.defaultView;
+  target.scrollIntoView();
+  if (!view || typeof ResizeObserver === "undefined") return;
+  const observer = new ResizeObserver(() => target.scrollIntoView());
+  const stop = () => {
+    observer.disconnect();
+    view.clearTimeout(timer);
+    for (const type of READER_INPUT) view.removeEventListener(type, stop, true);
+  };
+  const timer = view.setTimeout(stop, HOLD_MS);
+  for (const type of READER_INPUT) view.addEventListener(type, stop, { capture: true, passive: true });
+  observer.observe(doc.documentElement);
+}
+
+const READER_INPUT = ["wheel", "touchstart", "keydown", "pointerdown"] as const;
 
 type Notes = Pick<ParsedNotebook, "notes" | "noteCounts">;
 

@@ -97,9 +97,16 @@ async function frameShows(frame: Frame): Promise<boolean> {
       const body = document.body;
       if (!body) return false;
       if (body.innerText.trim().length > 0) return true;
-      for (const e of Array.from(body.querySelectorAll("img, canvas, svg, video, object, embed, iframe, input"))) {
+      for (const e of Array.from(body.querySelectorAll("*"))) {
         const r = e.getBoundingClientRect();
-        if (r.width > 0 && r.height > 0) return true;
+        if (r.width === 0 || r.height === 0) continue;
+        if (e.matches("img, canvas, svg, video, audio, object, embed, iframe, input")) return true;
+        const style = getComputedStyle(e);
+        const painted =
+          style.backgroundImage !== "none" ||
+          !/^(transparent|rgba\(0, 0, 0, 0\))$/.test(style.backgroundColor) ||
+          parseFloat(style.borderTopWidth) > 0;
+        if (painted && style.visibility !== "hidden") return true;
       }
       return false;
     })
@@ -124,9 +131,10 @@ export async function checkNotebookPage(
   const onConsole = (message: ConsoleMessage) => {
     if (message.type() !== "error") return;
     const where = message.location().url;
-    (where.startsWith(`${content}/`) || where.startsWith("about:srcdoc") ? frameErrors : pageErrors).push(
-      message.text().slice(0, 300),
-    );
+    // The page's own messages carry its address; a frame's carry the content origin's, about:srcdoc, or none
+    // (Chromium reports a frame's CSP and sandbox refusals without a location).
+    const fromPage = where.startsWith(new URL(page.url()).origin + "/") && !where.startsWith(`${content}/`);
+    (fromPage ? pageErrors : frameErrors).push(message.text().slice(0, 300));
   };
   const onError = (error: Error) => {
     const locations = [...(error.stack ?? "").matchAll(/^\s+at (?:.*? \()?(.*?):\d+:\d+\)?$/gm)].map((m) => m[1] ?? "");
