@@ -21,7 +21,7 @@ const DESTROY_MARGIN = "6000px 0px";
  * frames nor resize observers in a cross-origin frame out of view, so a frame below the screen can only say how
  * tall it really is once it is scrolled to. Dropping the space at the first report made the page jump.
  */
-const SETTLE_MS = 1500;
+const SETTLE_MS = 3000;
 /**
  * Link requests a frame may make. Each raises a modal prompt, and the output's own script shares the frame with
  * the shell: it can click its links itself, as often as it likes, and a stream of prompts would keep the page
@@ -46,6 +46,11 @@ export interface OutputFrameOptions {
    * SETTLE_MS while in view.
    */
   reservedHeight?: number;
+  /**
+   * The reservation is the output's own declared height (a plotly layout's), which its drawing takes: it never
+   * settles below it. A library that loads slowly may report a small height for longer than SETTLE_MS.
+   */
+  reservedHeightIsExact?: boolean;
   /** A label for assistive technology ("Output 3 of cell 5, text/html"). */
   title: string;
   /** A person clicked a link inside the output; the page checks it and asks before opening it. */
@@ -97,9 +102,14 @@ class OutputFrameSlot {
   private closed = false;
   private port: MessagePort | null = null;
   private height = 0;
-  /** The space kept until the frame has drawn, 0 when nothing is known of the output's size. */
-  private readonly reserved: number;
+  /**
+   * The space kept until the frame has drawn, 0 when nothing is known of the output's size; once a frame has
+   * been removed far from the view, the height it had, kept for the frame made again when the reader comes back.
+   */
+  private reserved: number;
   private drawn = false;
+  /** Whether a smaller height is believed after SETTLE_MS in view (see SETTLE_MS), or only the reservation or more. */
+  private settles: boolean;
   private visible = false;
   private settleTimer: ReturnType<typeof setTimeout> | undefined;
   private linkTimes: number[] = [];
@@ -110,6 +120,7 @@ class OutputFrameSlot {
   constructor(doc: Document, options: OutputFrameOptions) {
     this.options = options;
     this.reserved = options.reservedHeight ? clampFrameHeight(options.reservedHeight) : 0;
+    this.settles = options.reservedHeightIsExact !== true;
     this.element = doc.createElement(defineSlotElement(doc) ? SLOT_ELEMENT : "div");
     // A custom element is inline by default; the slot is a block, as the div it stands for.
     this.element.style.display = "block";
@@ -167,6 +178,11 @@ class OutputFrameSlot {
     // Keep the space the output took, so the page does not jump when frames come and go around the reader.
     const shown = this.shownHeight();
     if (shown > 0) this.element.style.minHeight = `${shown}px`;
+    // The output draws again from nothing in its next frame, whose first reports are again too small; the height
+    // it had drawn is what it will take.
+    this.reserved = shown;
+    if (this.drawn) this.settles = false;
+    this.drawn = false;
     this.frame.remove();
     this.frame = null;
   }
@@ -220,7 +236,7 @@ class OutputFrameSlot {
   /** Believes a smaller height once it has held for SETTLE_MS in view (see SETTLE_MS). */
   private settleLater(): void {
     clearTimeout(this.settleTimer);
-    if (this.drawn || !this.visible || !this.frame || this.height === 0) return;
+    if (this.drawn || !this.settles || !this.visible || !this.frame || this.height === 0) return;
     this.settleTimer = setTimeout(() => {
       this.drawn = true;
       this.show();
