@@ -181,6 +181,21 @@ export function NotebookView({
       )}
       {drawn.kind === "ok" && (
         <header className="vt-header">
+          {/* The contents come once every cell is drawn: beside the title, where they move no cell. */}
+          {drawn.toc && drawn.toc.length > 1 && (
+            <nav className="vt-toc" aria-label="Contents">
+              <details>
+                <summary>Contents</summary>
+                <ol>
+                  {drawn.toc.map((entry) => (
+                    <li key={entry.anchor} className={`vt-toc-l${entry.level}`}>
+                      <a href={`#${entry.anchor}`}>{entry.text}</a>
+                    </li>
+                  ))}
+                </ol>
+              </details>
+            </nav>
+          )}
           <h1 className="vt-title">{drawn.title}</h1>
           <p className="vt-meta">
             {/* A notebook without a title of its own is titled by its file name: no need to say it twice. */}
@@ -188,20 +203,6 @@ export function NotebookView({
           </p>
           <ReadingNotesView notes={notes.notes ?? []} counts={notes.noteCounts} />
         </header>
-      )}
-      {drawn.kind === "ok" && drawn.toc && drawn.toc.length > 1 && (
-        <nav className="vt-toc" aria-label="Contents">
-          <details>
-            <summary>Contents</summary>
-            <ol>
-              {drawn.toc.map((entry) => (
-                <li key={entry.anchor} className={`vt-toc-l${entry.level}`}>
-                  <a href={`#${entry.anchor}`}>{entry.text}</a>
-                </li>
-              ))}
-            </ol>
-          </details>
-        </nav>
       )}
       <div className="vt-cells" ref={cells} />
     </article>

@@ -11,7 +11,7 @@ import {
 import { clampFrameHeight, parseFrameMessage } from "../render/frame-message-checks.ts";
 
 /** Frames are created this far before they scroll into view. */
-const CREATE_MARGIN = "1500px 0px";
+const CREATE_MARGIN = "2500px 0px";
 /** And removed once they are this far out of it. */
 const DESTROY_MARGIN = "6000px 0px";
 /**
