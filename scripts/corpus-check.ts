@@ -30,6 +30,7 @@ for (const check of checks) {
   for (const title of check.blank) console.log(`  ${check.name}: blank frame ${title}`);
   for (const error of check.frameErrors) console.log(`  ${check.name}: frame error ${error}`);
   for (const error of check.pageErrors) console.log(`  ${check.name}: PAGE ERROR ${error}`);
+  if (check.cls >= 0.05) for (const shift of check.largestShifts) console.log(`  ${check.name}: shift ${shift}`);
 }
 const worst = checks.reduce((a, c) => (c.cls > a.cls ? c : a), checks[0]!);
 console.log(
