@@ -7,6 +7,7 @@ import { parseAcceptedNotebook, parseNotebook } from "../notebook/parse.ts";
 import type { ParsedNotebook } from "../notebook/types.ts";
 import type { ReadHead } from "../render/notebook-head.ts";
 import type { TocEntry } from "../render/dom.ts";
+import { BreakableName } from "./folder-links.tsx";
 import { NotebookDrawing } from "./notebook-drawing.ts";
 import { whenIdle } from "./progressive-cells.ts";
 import { ReadingNotesView } from "./reading-notes-view.tsx";
@@ -196,7 +197,9 @@ export function NotebookView({
               </details>
             </nav>
           )}
-          <h1 className="vt-title">{drawn.title}</h1>
+          <h1 className="vt-title">
+            <BreakableName name={drawn.title} />
+          </h1>
           <p className="vt-meta">
             {/* A notebook without a title of its own is titled by its file name: no need to say it twice. */}
             {drawn.title === fileName ? drawn.meta : `${fileName} · ${drawn.meta}`}
