@@ -62,9 +62,14 @@ const HOLD_MS = 10_000;
 function holdInView(target: Element): void {
   const doc = target.ownerDocument;
   const view = doc.defaultView;
-  target.scrollIntoView();
-  if (!view || typeof ResizeObserver === "undefined") return;
-  const observer = new ResizeObserver(() => target.scrollIntoView());
+  if (!view) return target.scrollIntoView();
+  // To the whole pixel at or just above the target's top, so that its top is in view, not a fraction above it.
+  const land = () => view.scrollTo(view.scrollX, Math.floor(view.scrollY + target.getBoundingClientRect().top));
+  land();
+  if (typeof ResizeObserver === "undefined") return;
+  const observer = new ResizeObserver(() => {
+    if (Math.abs(target.getBoundingClientRect().top) >= 1) land();
+  });
   const stop = () => {
     observer.disconnect();
     view.clearTimeout(timer);

@@ -1,11 +1,15 @@
 // The corpus check (corpus-check.ts) over every notebook of the shared corpus, in the studio at desktop width:
 // no script error in the page, a Cumulative Layout Shift under 0.1 (Core Web Vitals' "good") for every notebook,
 // and no blank or erroring output frame beyond the known ones below, each with its reason, so a new one fails.
+// Then an address with a #fragment in a notebook of figures lands on its heading and stays there while they draw.
 // Runs in about two and a half minutes (three pages at once).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
+import { launchBrowser } from "./browser.ts";
 import { checkCorpus, formatCheck } from "./corpus-check.ts";
+import { startBrowserStudio } from "./running-studio.ts";
+import { createWorkspace, pageApi, pagePostFiles, signIn } from "./studio-session.ts";
 
 const CORPUS = fileURLToPath(new URL("../../../shared/corpus/notebooks/", import.meta.url));
 
@@ -87,4 +91,70 @@ test("every corpus notebook: no page error, CLS under 0.1, no blank or erroring 
     "the plotly gallery's figures are drawn",
   );
   assert.deepEqual(problems, []);
+});
+
+/** Sections of a heading and a plotly figure each: every figure above a section draws while the reader is there. */
+function figuresNotebook(sections: number): string {
+  const cells = [];
+  for (let i = 1; i <= sections; i++) {
+    cells.push({ cell_type: "markdown", metadata: {}, source: `## Section ${i}` });
+    cells.push({
+      cell_type: "code",
+      execution_count: i,
+      metadata: {},
+      source: `fig${i}`,
+      outputs: [
+        {
+          output_type: "display_data",
+          metadata: {},
+          data: {
+            "application/vnd.plotly.v1+json": {
+              data: [{ type: "bar", x: ["a", "b", "c"], y: [i, i + 1, i + 2] }],
+              layout: { height: 500 },
+            },
+            "text/plain": "Figure",
+          },
+        },
+      ],
+    });
+  }
+  return JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells });
+}
+
+test("an address with a #fragment lands on its heading and stays there while the figures above it draw", async () => {
+  const studio = await startBrowserStudio([{ name: "reader", password: "anchor test password" }]);
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.context.newPage();
+    await signIn(page, studio.app, "reader", "anchor test password");
+    const workspace = await createWorkspace(page, "Anchors");
+    const config = await pageApi(page, "GET", "/api/config");
+    const statement = (config.body as { trustStatements: { id: string }[] }).trustStatements.at(-1)?.id ?? "";
+    const file = { name: "figures.ipynb", base64: Buffer.from(figuresNotebook(30)).toString("base64") };
+    const upload = await pagePostFiles(page, `/api/workspaces/${workspace}/files`, [file], statement);
+    assert.equal(upload.status, 201, JSON.stringify(upload.body));
+    await page.goto(`${studio.app}/w/${workspace}/f/figures.ipynb#user-content-Section-25`);
+    const heading = page.getByRole("heading", { name: "Section 25", exact: true });
+    await heading.waitFor();
+    // Frames above the heading are made, report 16 px, then draw their 500 px figures; the heading stays put.
+    const tops: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      await page.waitForTimeout(250);
+      tops.push((await heading.boundingBox())?.y ?? Number.NaN);
+    }
+    assert.ok(
+      tops.slice(4).every((top) => top >= 0 && top < 2),
+      `the heading stays at the top: ${tops.map((t) => t.toFixed(0)).join(" ")}`,
+    );
+    const drawn = await page.evaluate(
+      () =>
+        [...document.querySelectorAll<HTMLIFrameElement>("iframe.vt-frame")].filter(
+          (f) => f.getBoundingClientRect().bottom < 0 && f.style.height === "508px",
+        ).length,
+    );
+    assert.ok(drawn >= 2, `figures above the heading have drawn (${drawn})`);
+  } finally {
+    await browser.close();
+    await studio.close();
+  }
 });
