@@ -18,6 +18,7 @@ import { fileURLToPath } from "node:url";
 import { chromium, type BrowserContext, type CDPSession, type Page } from "playwright-core";
 import { parseNotebook } from "../src/notebook/parse.ts";
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../test/e2e/browser.ts";
+import { cumulativeLayoutShift } from "../test/e2e/corpus-check.ts";
 import { freePort, signInThroughPage } from "../test/e2e/running-studio.ts";
 import { median, proportionalMb, rendererProcesses, residentMb, waitForLine } from "./processes.ts";
 
@@ -27,6 +28,7 @@ const runs = Math.max(1, Number(process.env.RUNS ?? 5));
 const notebookCount = Math.max(1, Number(process.env.NOTEBOOKS ?? 5));
 const PASSWORD = "benchmark password";
 const TARGET_RATIO = 1.5;
+const CLS_TARGET = 0.1;
 const VIEWPORT = { width: 1200, height: 900 };
 const work = mkdtempSync(join(tmpdir(), "vitrine-bench-view-"));
 
@@ -226,6 +228,8 @@ interface StudioSample extends Memory {
   bytes: number;
   firstScreen: number;
   allCells: number;
+  /** Cumulative Layout Shift of the load, unscrolled (Core Web Vitals' largest session window; see layoutShift). */
+  cls: number;
 }
 
 interface ExportSample extends Memory {
@@ -264,6 +268,28 @@ async function markTimes(cdp: CDPSession, names: readonly string[]): Promise<num
   return JSON.parse(result.value as string) as number[];
 }
 
+/**
+ * The page's layout shift so far: its buffered layout-shift entries without recent input, as Core Web Vitals
+ * groups them (test/e2e/corpus-check.ts), read through the DevTools protocol for the reason markTimes gives.
+ */
+async function layoutShift(cdp: CDPSession): Promise<number> {
+  const expression = `new Promise((resolve) => {
+    const observer = new PerformanceObserver((list) => {
+      observer.disconnect();
+      resolve(JSON.stringify(list.getEntries().filter((e) => !e.hadRecentInput).map((e) => ({ value: e.value, time: e.startTime }))));
+    });
+    observer.observe({ type: "layout-shift", buffered: true });
+    setTimeout(() => { observer.disconnect(); resolve("[]"); }, 200);
+  })`;
+  const { result, exceptionDetails } = await cdp.send("Runtime.evaluate", {
+    expression,
+    awaitPromise: true,
+    returnByValue: true,
+  });
+  if (exceptionDetails) throw new Error(`reading the page's layout shifts failed: ${exceptionDetails.text}`);
+  return cumulativeLayoutShift(JSON.parse(result.value as string) as { value: number; time: number }[]);
+}
+
 async function measureStudio(context: BrowserContext, url: string): Promise<StudioSample> {
   const page = await context.newPage();
   try {
@@ -282,7 +308,10 @@ async function measureStudio(context: BrowserContext, url: string): Promise<Stud
         )?.responseEnd ?? Number.NaN,
     );
     await page.waitForTimeout(SETTLE_MS);
-    return { bytes, firstScreen, allCells, ...(await pageMemory(context, page)) };
+    const shifts = await context.newCDPSession(page);
+    const cls = await layoutShift(shifts);
+    await shifts.detach();
+    return { bytes, firstScreen, allCells, cls, ...(await pageMemory(context, page)) };
   } finally {
     await page.close();
   }
@@ -357,14 +386,16 @@ async function main() {
       "nbc FCP",
       "first/load",
       "all/load",
+      "CLS",
       "vit heap/PSS/RSS",
       "nbc heap/PSS/RSS",
     ];
-    const widths = [40, 6, 8, 12, 10, 9, 8, 10, 9, 18, 18];
+    const widths = [40, 6, 8, 12, 10, 9, 8, 10, 9, 6, 18, 18];
     const row = (cells: string[]) =>
       cells.map((c, i) => (i === 0 ? c.slice(0, widths[i]).padEnd(widths[i]!) : c.padStart(widths[i]!))).join(" ");
     console.log(row(header));
     const ratios: number[] = [];
+    const shifts: number[] = [];
     for (const { name, bytes, exported } of notebooks) {
       const studioUrl = `${studio.app}/w/${workspace}/f/${encodeURIComponent(name)}`;
       const exportUrl = `${server.url}${exported}`;
@@ -379,6 +410,7 @@ async function main() {
       const vm = medianSample(v);
       const nm = medianSample(n);
       ratios.push(vm.firstScreen / nm.load);
+      shifts.push(vm.cls);
       console.log(
         row([
           name,
@@ -390,6 +422,7 @@ async function main() {
           nm.fcp.toFixed(0),
           (vm.firstScreen / nm.load).toFixed(2),
           (vm.allCells / nm.load).toFixed(2),
+          vm.cls.toFixed(3),
           memory(vm),
           memory(nm),
         ]),
@@ -399,6 +432,9 @@ async function main() {
     const met = ratios.filter((r) => r <= TARGET_RATIO).length;
     console.log(
       `\ntarget: first screen within ${TARGET_RATIO}× the nbconvert page's load: met for ${met} of ${ratios.length} notebooks (worst ${Math.max(...ratios).toFixed(2)}×, median ${median(ratios).toFixed(2)}×)`,
+    );
+    console.log(
+      `target: CLS under ${CLS_TARGET} (Core Web Vitals' "good"): met for ${shifts.filter((c) => c < CLS_TARGET).length} of ${shifts.length} notebooks (worst ${Math.max(...shifts).toFixed(3)})`,
     );
   } finally {
     await context.close();

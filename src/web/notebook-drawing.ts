@@ -9,7 +9,7 @@ import { PENDING_OUTPUT } from "../contract/notebook-head-constants.ts";
 import type { ReadHead } from "../render/notebook-head.ts";
 import { parseAcceptedNotebook, parseNotebook } from "../notebook/parse.ts";
 import type { Notebook, ParsedNotebook } from "../notebook/types.ts";
-import { cellElement, collectHeadings, type RenderHost, type TocEntry } from "../render/dom.ts";
+import { cellElement, collectHeadings, sizeDataImages, type RenderHost, type TocEntry } from "../render/dom.ts";
 import type { Highlighted } from "../render/highlight.ts";
 import { planCellRange } from "../render/cell-plans.ts";
 import { loadedMarkdown, loadMarkdown } from "./markdown-module.ts";
@@ -222,7 +222,11 @@ export class NotebookDrawing {
       highlighted: from.highlighted,
     };
     for (const cell of planCellRange(parsed.notebook, options, start, end)) {
-      fragment.appendChild(cellElement(doc, cell, from.host ?? this.options.host));
+      const element = cellElement(doc, cell, from.host ?? this.options.host);
+      // Image outputs without a size in their metadata get their header's, so each has its place before it is
+      // decoded and the cells below it do not move when it is.
+      sizeDataImages(element);
+      fragment.appendChild(element);
     }
     return fragment;
   }

@@ -7,6 +7,7 @@ import { parseAcceptedNotebook, parseNotebook } from "../notebook/parse.ts";
 import type { ParsedNotebook } from "../notebook/types.ts";
 import type { ReadHead } from "../render/notebook-head.ts";
 import type { TocEntry } from "../render/dom.ts";
+import { BreakableName } from "./folder-links.tsx";
 import { NotebookDrawing } from "./notebook-drawing.ts";
 import { whenIdle } from "./progressive-cells.ts";
 import { ReadingNotesView } from "./reading-notes-view.tsx";
@@ -47,8 +48,39 @@ function scrollToAddressedAnchor(root: HTMLElement): void {
     return;
   }
   const target = root.ownerDocument.getElementById(id);
-  if (target && root.contains(target)) target.scrollIntoView();
+  if (target && root.contains(target)) holdInView(target);
 }
+
+/** How long a target addressed by the URL is kept at the top while the outputs above it draw (ms). */
+const HOLD_MS = 10_000;
+
+/**
+ * Scrolls to the target and keeps it there while the notebook's height changes (frames above it drawing), until
+ * the reader scrolls, clicks or types, or HOLD_MS have passed. The browser's scroll anchoring does the same for
+ * most changes; this covers those it leaves alone (a change in the anchor's own ancestors).
+ */
+function holdInView(target: Element): void {
+  const doc = target.ownerDocument;
+  const view = doc.defaultView;
+  if (!view) return target.scrollIntoView();
+  // To the whole pixel at or just above the target's top, so that its top is in view, not a fraction above it.
+  const land = () => view.scrollTo(view.scrollX, Math.floor(view.scrollY + target.getBoundingClientRect().top));
+  land();
+  if (typeof ResizeObserver === "undefined") return;
+  const observer = new ResizeObserver(() => {
+    if (Math.abs(target.getBoundingClientRect().top) >= 1) land();
+  });
+  const stop = () => {
+    observer.disconnect();
+    view.clearTimeout(timer);
+    for (const type of READER_INPUT) view.removeEventListener(type, stop, true);
+  };
+  const timer = view.setTimeout(stop, HOLD_MS);
+  for (const type of READER_INPUT) view.addEventListener(type, stop, { capture: true, passive: true });
+  observer.observe(doc.documentElement);
+}
+
+const READER_INPUT = ["wheel", "touchstart", "keydown", "pointerdown"] as const;
 
 type Notes = Pick<ParsedNotebook, "notes" | "noteCounts">;
 
@@ -155,27 +187,30 @@ export function NotebookView({
       )}
       {drawn.kind === "ok" && (
         <header className="vt-header">
-          <h1 className="vt-title">{drawn.title}</h1>
+          {/* The contents come once every cell is drawn: beside the title, where they move no cell. */}
+          {drawn.toc && drawn.toc.length > 1 && (
+            <nav className="vt-toc" aria-label="Contents">
+              <details>
+                <summary>Contents</summary>
+                <ol>
+                  {drawn.toc.map((entry) => (
+                    <li key={entry.anchor} className={`vt-toc-l${entry.level}`}>
+                      <a href={`#${entry.anchor}`}>{entry.text}</a>
+                    </li>
+                  ))}
+                </ol>
+              </details>
+            </nav>
+          )}
+          <h1 className="vt-title">
+            <BreakableName name={drawn.title} />
+          </h1>
           <p className="vt-meta">
             {/* A notebook without a title of its own is titled by its file name: no need to say it twice. */}
             {drawn.title === fileName ? drawn.meta : `${fileName} · ${drawn.meta}`}
           </p>
           <ReadingNotesView notes={notes.notes ?? []} counts={notes.noteCounts} />
         </header>
-      )}
-      {drawn.kind === "ok" && drawn.toc && drawn.toc.length > 1 && (
-        <nav className="vt-toc" aria-label="Contents">
-          <details>
-            <summary>Contents</summary>
-            <ol>
-              {drawn.toc.map((entry) => (
-                <li key={entry.anchor} className={`vt-toc-l${entry.level}`}>
-                  <a href={`#${entry.anchor}`}>{entry.text}</a>
-                </li>
-              ))}
-            </ol>
-          </details>
-        </nav>
       )}
       <div className="vt-cells" ref={cells} />
     </article>

@@ -11,9 +11,17 @@ import {
 import { clampFrameHeight, parseFrameMessage } from "../render/frame-message-checks.ts";
 
 /** Frames are created this far before they scroll into view. */
-const CREATE_MARGIN = "1500px 0px";
+const CREATE_MARGIN = "2500px 0px";
 /** And removed once they are this far out of it. */
 const DESTROY_MARGIN = "6000px 0px";
+/**
+ * How long a frame's height must stay the same while the frame is in view before a height below its reservation
+ * is believed. Until then the reservation holds: a frame reports its height as soon as its document is in place,
+ * before a library has drawn into it (a plotly figure reports 16 px, then 450), and Chromium runs neither animation
+ * frames nor resize observers in a cross-origin frame out of view, so a frame below the screen can only say how
+ * tall it really is once it is scrolled to. Dropping the space at the first report made the page jump.
+ */
+const SETTLE_MS = 3000;
 /**
  * Link requests a frame may make. Each raises a modal prompt, and the output's own script shares the frame with
  * the shell: it can click its links itself, as often as it likes, and a stream of prompts would keep the page
@@ -32,8 +40,17 @@ export interface OutputFrameOptions {
    * page has not started yet (markdown and LaTeX outputs wait for the markdown renderer, web/markdown-module.ts).
    */
   request(): FrameRenderRequest | Promise<FrameRenderRequest>;
-  /** Space kept for the output until its frame says how tall it is, when that is known beforehand (px). */
+  /**
+   * Space kept for the output, from its own size hints, until its frame has drawn (px): a smaller height the frame
+   * reports does not shrink it until the frame reports at least this much, or has stayed at a smaller height for
+   * SETTLE_MS while in view.
+   */
   reservedHeight?: number;
+  /**
+   * The reservation is the output's own declared height (a plotly layout's), which its drawing takes: it never
+   * settles below it. A library that loads slowly may report a small height for longer than SETTLE_MS.
+   */
+  reservedHeightIsExact?: boolean;
   /** A label for assistive technology ("Output 3 of cell 5, text/html"). */
   title: string;
   /** A person clicked a link inside the output; the page checks it and asks before opening it. */
@@ -85,6 +102,16 @@ class OutputFrameSlot {
   private closed = false;
   private port: MessagePort | null = null;
   private height = 0;
+  /**
+   * The space kept until the frame has drawn, 0 when nothing is known of the output's size; once a frame has
+   * been removed far from the view, the height it had, kept for the frame made again when the reader comes back.
+   */
+  private reserved: number;
+  private drawn = false;
+  /** Whether a smaller height is believed after SETTLE_MS in view (see SETTLE_MS), or only the reservation or more. */
+  private settles: boolean;
+  private visible = false;
+  private settleTimer: ReturnType<typeof setTimeout> | undefined;
   private linkTimes: number[] = [];
   private strayWindowStart = 0;
   private strayCount = 0;
@@ -92,6 +119,8 @@ class OutputFrameSlot {
 
   constructor(doc: Document, options: OutputFrameOptions) {
     this.options = options;
+    this.reserved = options.reservedHeight ? clampFrameHeight(options.reservedHeight) : 0;
+    this.settles = options.reservedHeightIsExact !== true;
     this.element = doc.createElement(defineSlotElement(doc) ? SLOT_ELEMENT : "div");
     // A custom element is inline by default; the slot is a block, as the div it stands for.
     this.element.style.display = "block";
@@ -107,7 +136,8 @@ class OutputFrameSlot {
     frame.setAttribute("sandbox", SANDBOX);
     frame.referrerPolicy = "no-referrer";
     frame.title = this.options.title;
-    if (this.height > 0) frame.style.height = `${this.height}px`;
+    const shown = this.shownHeight();
+    if (shown > 0) frame.style.height = `${shown}px`;
     let loads = 0;
     frame.addEventListener("load", () => {
       loads += 1;
@@ -126,15 +156,17 @@ class OutputFrameSlot {
   /** In the page (again): watched for coming near the viewport. */
   attached(): void {
     if (this.closed) return;
-    const { near, far } = frameObservers();
+    const { near, far, inView } = frameObservers();
     near.observe(this.element);
     far.observe(this.element);
+    inView.observe(this.element);
   }
 
   /** Out of the page: nothing watches it any more, and its frame (which the browser unloaded) and port go. */
   detached(): void {
     observers?.near.unobserve(this.element);
     observers?.far.unobserve(this.element);
+    observers?.inView.unobserve(this.element);
     this.destroy();
   }
 
@@ -142,8 +174,15 @@ class OutputFrameSlot {
     if (!this.frame) return;
     this.port?.close();
     this.port = null;
+    clearTimeout(this.settleTimer);
     // Keep the space the output took, so the page does not jump when frames come and go around the reader.
-    if (this.height > 0) this.element.style.minHeight = `${this.height}px`;
+    const shown = this.shownHeight();
+    if (shown > 0) this.element.style.minHeight = `${shown}px`;
+    // The output draws again from nothing in its next frame, whose first reports are again too small; the height
+    // it had drawn is what it will take.
+    this.reserved = shown;
+    if (this.drawn) this.settles = false;
+    this.drawn = false;
     this.frame.remove();
     this.frame = null;
   }
@@ -169,11 +208,39 @@ class OutputFrameSlot {
     if (!message || !this.frame) return;
     if (message.type === "height") {
       this.height = message.height;
-      this.frame.style.height = `${message.height}px`;
-      this.element.style.minHeight = "";
+      if (this.height >= this.reserved) this.drawn = true;
+      this.show();
+      this.settleLater();
       return;
     }
     this.requestLink(message.href, Date.now() + FOCUS_GRACE_MS);
+  }
+
+  /** The frame's height on the page: what it reported, and not less than its reservation until it has drawn. */
+  private shownHeight(): number {
+    return this.drawn ? this.height : Math.max(this.height, this.reserved);
+  }
+
+  private show(): void {
+    if (!this.frame) return;
+    this.frame.style.height = `${this.shownHeight()}px`;
+    this.element.style.minHeight = "";
+  }
+
+  /** The frame came into view or left it. */
+  inView(visible: boolean): void {
+    this.visible = visible;
+    this.settleLater();
+  }
+
+  /** Believes a smaller height once it has held for SETTLE_MS in view (see SETTLE_MS). */
+  private settleLater(): void {
+    clearTimeout(this.settleTimer);
+    if (this.drawn || !this.settles || !this.visible || !this.frame || this.height === 0) return;
+    this.settleTimer = setTimeout(() => {
+      this.drawn = true;
+      this.show();
+    }, SETTLE_MS);
   }
 
   private requestLink(href: string, until: number): void {
@@ -222,10 +289,18 @@ class OutputFrameSlot {
     this.element.replaceChildren(note);
     observers?.near.unobserve(this.element);
     observers?.far.unobserve(this.element);
+    observers?.inView.unobserve(this.element);
   }
 }
 
-let observers: { near: IntersectionObserver; far: IntersectionObserver } | null = null;
+interface FrameObservers {
+  near: IntersectionObserver;
+  far: IntersectionObserver;
+  /** Whether a slot is on screen: only there do frames run the observers that report their drawn height. */
+  inView: IntersectionObserver;
+}
+
+let observers: FrameObservers | null = null;
 const slots = new WeakMap<Element, OutputFrameSlot>();
 
 /**
@@ -247,7 +322,7 @@ function watchStrayMessages(doc: Document): void {
   });
 }
 
-function frameObservers(): { near: IntersectionObserver; far: IntersectionObserver } {
+function frameObservers(): FrameObservers {
   if (observers) return observers;
   const near = new IntersectionObserver(
     (entries) => {
@@ -261,14 +336,20 @@ function frameObservers(): { near: IntersectionObserver; far: IntersectionObserv
     },
     { rootMargin: DESTROY_MARGIN },
   );
-  observers = { near, far };
+  const inView = new IntersectionObserver((entries) => {
+    for (const entry of entries) slots.get(entry.target)?.inView(entry.isIntersecting);
+  });
+  observers = { near, far, inView };
   return observers;
 }
+
+/** An iframe's own default height (notebook.css gives .vt-frame the same), kept for an output of unknown size. */
+const FRAME_DEFAULT_HEIGHT = 150;
 
 /** The element that holds one output's frame; the frame itself appears when the element nears the viewport. */
 export function outputFrameElement(doc: Document, options: OutputFrameOptions): HTMLElement {
   const slot = new OutputFrameSlot(doc, options);
-  slot.element.style.minHeight = `${clampFrameHeight(options.reservedHeight ?? 0)}px`;
+  slot.element.style.minHeight = `${clampFrameHeight(options.reservedHeight ?? FRAME_DEFAULT_HEIGHT)}px`;
   slots.set(slot.element, slot);
   // A slot element is watched from when it is put in the page (attached()); a plain div, where custom elements
   // are missing, from now on, and never released.

@@ -8,6 +8,7 @@ import { frameRenderRequest } from "../render/frame-request.ts";
 import type { FrameRenderRequest } from "../contract/frame-protocol.ts";
 import { frameDrawOf } from "../render/output-types.ts";
 import type { FrameOutputPlan } from "../render/plan-types.ts";
+import { base64ImageDimensions } from "../images/image-dimensions.ts";
 import { browserSanitizer } from "./browser-sanitizer.ts";
 import { loadMarkdown } from "./markdown-module.ts";
 import { outputFrameElement } from "./output-frame.ts";
@@ -62,6 +63,7 @@ export class StudioHost implements RenderHost {
     if (draw?.kind === "widget" && hasFallback) return staticCopy(doc, frame, "its widgets need a running kernel");
     let request: () => FrameRenderRequest | Promise<FrameRenderRequest>;
     let reservedHeight: number | undefined;
+    let reservedHeightIsExact = false;
     if (draw?.kind === "markdown") {
       // Markdown and LaTeX outputs are typeset and sanitized when their frame is first made (near the viewport),
       // not while the cells are drawn: the first screen does not wait for math its frames show later, nor for the
@@ -86,15 +88,19 @@ export class StudioHost implements RenderHost {
       }
       request = () => built;
       reservedHeight = figureHeight(built);
+      reservedHeightIsExact = built.type === "render" && built.kind === "plotly";
     } else {
       let built: FrameRenderRequest | undefined;
       request = () => (built ??= frameRenderRequest(frame, noMarkdown));
+      if (frame.mime === "text/html" && typeof frame.content === "string")
+        reservedHeight = dataImagesHeight(frame.content, doc.documentElement.clientWidth);
     }
     const number = ++this.frameCount;
     return outputFrameElement(doc, {
       shellUrl: this.options.frameShellUrl,
       request,
       reservedHeight,
+      reservedHeightIsExact,
       title: `Output ${number} (${frame.mime})`,
       onLink: (href) => this.options.onFrameLink(href),
     });
@@ -176,15 +182,62 @@ function replaceWithPlaceholder(img: HTMLImageElement, why: string): void {
 }
 
 /**
- * The height a plotly figure will take, known before its frame is made: its layout's height, or plotly's default
- * of 450 px. Its slot keeps that space from the start, so the page does not jump when the figure is drawn, and the
+ * The height a plotly figure or vega chart will take, known before its frame is made: the layout's (or its
+ * template's) or spec's height, or the library's default. Its slot keeps that space from the start, so the page does not jump when the figure is drawn, and the
  * first screen holds the cells that will really be on it.
  */
 function figureHeight(request: FrameRenderRequest): number | undefined {
-  if (request.type !== "render" || request.kind !== "plotly") return undefined;
-  const layout = request.figure["layout"];
-  const height = layout !== null && typeof layout === "object" && !Array.isArray(layout) ? layout["height"] : undefined;
-  return typeof height === "number" && Number.isFinite(height) && height > 0 ? height : PLOTLY_DEFAULT_HEIGHT;
+  if (request.type !== "render") return undefined;
+  if (request.kind === "plotly") {
+    // A template's height applies when the layout names none (plotly express's default template says 600).
+    const layout = request.figure["layout"];
+    const height =
+      positive(fieldOf(layout, "height")) ??
+      positive(fieldOf(fieldOf(fieldOf(layout, "template"), "layout"), "height")) ??
+      PLOTLY_DEFAULT_HEIGHT;
+    return height + FRAME_BODY_MARGIN;
+  }
+  // A vega chart's height is its plot's; axes, titles and vega-embed's action bar come on top.
+  if (request.kind === "vega") return (positive(request.spec["height"]) ?? VEGA_DEFAULT_HEIGHT) + VEGA_FURNITURE;
+  return undefined;
+}
+
+function fieldOf(value: unknown, key: string): unknown {
+  return value !== null && typeof value === "object" && !Array.isArray(value)
+    ? (value as Record<string, unknown>)[key]
+    : undefined;
+}
+
+function positive(value: unknown): number | undefined {
+  return typeof value === "number" && Number.isFinite(value) && value > 0 ? value : undefined;
 }
 
 const PLOTLY_DEFAULT_HEIGHT = 450;
+/** The frame document's margin below a figure (its body's, in the frame stylesheet), part of the height it reports. */
+const FRAME_BODY_MARGIN = 8;
+
+/** Room a frame loses to the prompt column and margins beside it, at most (px). */
+const FRAME_INSET = 160;
+/** Images looked at in one output's markup, at most: enough for a widget snapshot or a small gallery. */
+const MAX_SIZED_IMAGES = 20;
+const DATA_IMAGE = /<img\b[^>]*?\bsrc\s*=\s*["']?data:image\/[a-z+.-]+;base64,([A-Za-z0-9+/=]{16,})/gi;
+
+/**
+ * The height an HTML output's data: images will take, read from their headers before its frame is made (an image
+ * decodes after the frame's first height report, and the frame reports again only once it is in view): each image
+ * scaled down to the frame's width, as the frame's style does. Undefined when the markup has none.
+ */
+function dataImagesHeight(markup: string, pageWidth: number): number | undefined {
+  const width = Math.max(pageWidth - FRAME_INSET, 200);
+  let total = 0;
+  let count = 0;
+  for (const match of markup.matchAll(DATA_IMAGE)) {
+    if (++count > MAX_SIZED_IMAGES) break;
+    const size = base64ImageDimensions(match[1]!);
+    if (size && size.width > 0) total += size.height * Math.min(1, width / size.width);
+  }
+  return total > 0 ? Math.ceil(total) : undefined;
+}
+/** Vega-Lite's default plot height for a continuous axis. */
+const VEGA_DEFAULT_HEIGHT = 300;
+const VEGA_FURNITURE = 60;

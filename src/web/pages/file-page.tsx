@@ -11,7 +11,7 @@ import { takeStartedFile, type StudioOrigins } from "../page-start.ts";
 import { fileHref, navigate, workspaceHref } from "../router.ts";
 import { ScriptView } from "../script-view.tsx";
 import { ScriptEditPage } from "./script-edit.tsx";
-import { FolderLinks } from "../folder-links.tsx";
+import { BreakableName, FolderLinks } from "../folder-links.tsx";
 import { checkUrls, type LinkDecision } from "../url-check-client.ts";
 import { fetchBytes, fetchNotebookHead, fileFindings, formatSize, formatTime, studioApi } from "../studio-calls.ts";
 import type { FileDetails } from "../../contract/api-files.ts";
@@ -196,7 +196,9 @@ export function FilePage({
           <AppLink href={workspaceHref(workspaceId)}>{details?.workspace.name ?? "Workspace"}</AppLink>
           <FolderLinks workspaceId={workspaceId} folders={folders} />
           {" / "}
-          <span aria-current="page">{fileName}</span>
+          <span aria-current="page">
+            <BreakableName name={fileName} />
+          </span>
         </nav>
         {(details?.role === "editor" || details?.role === "owner") && (
           <span className="vt-file-actions">

@@ -13,7 +13,7 @@ import { UploadDialog } from "../upload-dialog.tsx";
 import { NewFileDialog } from "../new-file-dialog.tsx";
 import type { NewFileKind } from "../new-file-names.ts";
 import { folderRows } from "../folders.ts";
-import { FolderLinks } from "../folder-links.tsx";
+import { BreakableName, FolderLinks } from "../folder-links.tsx";
 import { DropError, pickedFromList, takeDrop, type PickedFile } from "../picked-files.ts";
 
 type SortKey = "name" | "size" | "updatedAt";
@@ -184,14 +184,16 @@ export function WorkspacePage({
                 <tr key={`d:${row.path}`}>
                   <td colSpan={canEdit ? 5 : 4}>
                     <AppLink href={workspaceHref(workspaceId, row.path)} className="vt-folder">
-                      {row.name}/
+                      <BreakableName name={`${row.name}/`} />
                     </AppLink>
                   </td>
                 </tr>
               ) : (
                 <tr key={`f:${row.path}`}>
                   <td>
-                    <AppLink href={fileHref(workspaceId, row.path)}>{row.name}</AppLink>
+                    <AppLink href={fileHref(workspaceId, row.path)}>
+                      <BreakableName name={row.name} />
+                    </AppLink>
                     {row.file && row.file.version > 1 && <span className="vt-badge">v{row.file.version}</span>}
                   </td>
                   <td>{formatSize(row.file?.size ?? 0)}</td>
