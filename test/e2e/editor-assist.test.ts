@@ -342,6 +342,8 @@ test("cells copied with Ctrl-C paste into another notebook's page; hostile or ov
   const pastedMarkdown = other.locator(".vt-ed-cell").nth(2);
   await pastedMarkdown.locator(".vt-ed-rendered h1").getByText("Pasted").waitFor();
   const pastedCode = other.locator(".vt-ed-cell").nth(3);
+  // Editors are made a few a frame as cells come near: wait for this one's.
+  await pastedCode.locator(".cm-content .cm-line").first().waitFor();
   assert.equal(await editorText(pastedCode.locator(".cm-content")), `<img src=x onerror=${markScript("pasted")}>`);
   assert.equal(await pastedCode.locator(".vt-ed-outputs > *").count(), 0);
   await other.waitForTimeout(300);
