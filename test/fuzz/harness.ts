@@ -1,6 +1,7 @@
 // One fuzz case through the reader, the export and the scanner as `vitrine render` and `vitrine scan` run them,
 // and one URL through the verdict engine, each checked against the properties every hostile input must keep.
 import fc from "fast-check";
+import { LIBRARY_BLOCK_ATTRIBUTE } from "../../src/render/export-libraries.ts";
 import { NotebookError, type NotebookErrorCode } from "../../src/notebook/errors.ts";
 import { parseNotebook } from "../../src/notebook/parse.ts";
 import type { ParsedNotebook } from "../../src/notebook/types.ts";
@@ -32,6 +33,18 @@ const NOTEBOOK_ERROR_CODES: ReadonlySet<NotebookErrorCode> = new Set<NotebookErr
  * character for an attribute of a frame's srcdoc costs at most a few times its length, and an ANSI colour wraps
  * every coloured run in one span; a page beyond these bounds means a stage copies its input over and over.
  */
+
+/** Characters of the library blocks (`<script type="application/octet-stream" data-vt-library=…>`) in an export. */
+function embeddedLibraryChars(page: string): number {
+  let chars = 0;
+  const block = new RegExp(
+    `<script type="application/octet-stream" ${LIBRARY_BLOCK_ATTRIBUTE}=[^>]*>[\\s\\S]*?</script>`,
+    "g",
+  );
+  for (const match of page.matchAll(block)) chars += match[0].length;
+  return chars;
+}
+
 export const OUTPUT_ALLOWANCE_CHARS = 64 * 1024;
 export const OUTPUT_RATIO = 64;
 
@@ -109,7 +122,10 @@ export function runNotebookCase(input: NotebookInput): CaseResult {
     t = performance.now();
     try {
       const parts = exportNotebookParts(parsed, { fileName: "case.ipynb" });
-      result.outputChars = parts.reduce((n, part) => n + part.length, 0);
+      // The output libraries an export embeds (once per file, whatever the input's size: plotly's alone is 4.8 MB)
+      // are a fixed cost, not a blowup of the input: they are left out of the count.
+      const whole = parts.join("");
+      result.outputChars = whole.length - embeddedLibraryChars(whole);
     } catch (error) {
       return { ...result, renderMs: performance.now() - t, failure: `export threw ${describe(error)}` };
     }
