@@ -7,7 +7,8 @@
 // Screenshots of the list and the tooltip, light and dark, go to /tmp.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import type { Locator, Page } from "playwright-core";
+import type { Page } from "playwright-core";
+import { editorText } from "./editor-session.ts";
 import { launchBrowser, type Browser } from "./browser.ts";
 import { markScript } from "./hostile-marker.ts";
 import { startBrowserStudio, type BrowserStudio } from "./running-studio.ts";
@@ -55,8 +56,6 @@ async function openEditor(page: Page, url: string): Promise<void> {
 }
 
 const cellContent = (page: Page, id: string) => page.locator(`.vt-ed-cell[data-cell-id="${id}"] .cm-content`);
-const editorText = (content: Locator) =>
-  content.locator(".cm-line").evaluateAll((lines) => lines.map((l) => l.textContent ?? "").join("\n"));
 const status = (page: Page) => page.locator(".vt-ed-status");
 const completionList = (page: Page) => page.locator(".cm-tooltip-autocomplete");
 const inspectTooltip = (page: Page) => page.locator(".cm-vt-inspect");
@@ -368,7 +367,7 @@ test("cells copied with Ctrl-C paste into another notebook's page; hostile or ov
   await waitForSources(page, ["x = 1\nprint(x)", "y = 2"]);
   await other.bringToFront();
   await other.keyboard.press("Control+v");
-  await other.locator(".vt-ed-cell").nth(4).waitFor();
+  await other.locator(".vt-ed-cell").nth(4).locator(".cm-content .cm-line").first().waitFor();
   assert.equal((await cellSources(other)).at(-1), "z = 3");
 
   const record = await pageRecord(other);

@@ -140,3 +140,12 @@ export async function kernelIdle(page: Page, timeout = 90_000): Promise<void> {
     .getByText(/kernel idle/)
     .waitFor({ timeout });
 }
+
+/**
+ * A CodeMirror editor's text, line by line (innerText would count an empty line's <br> as a line of its own).
+ * Editors are made a few a frame as their cells come near the viewport, so this waits for the editor's first line.
+ */
+export async function editorText(content: Locator): Promise<string> {
+  await content.locator(".cm-line").first().waitFor();
+  return content.locator(".cm-line").evaluateAll((lines) => lines.map((l) => l.textContent ?? "").join("\n"));
+}

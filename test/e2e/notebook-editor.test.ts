@@ -6,7 +6,8 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import type { Locator, Page } from "playwright-core";
+import type { Page } from "playwright-core";
+import { editorText } from "./editor-session.ts";
 import { launchBrowser, type Browser } from "./browser.ts";
 import { markScript } from "./hostile-marker.ts";
 import { startBrowserStudio, type BrowserStudio } from "./running-studio.ts";
@@ -132,9 +133,6 @@ after(async () => {
 const cells = (page: Page) => page.locator(".vt-ed-cell");
 const cellIds = (page: Page) =>
   page.locator(".vt-ed-cell").evaluateAll((nodes) => nodes.map((n) => (n as HTMLElement).dataset.cellId ?? ""));
-/** An editor's text, line by line (innerText would count an empty line's <br> as a line of its own). */
-const editorText = (content: Locator) =>
-  content.locator(".cm-line").evaluateAll((lines) => lines.map((l) => l.textContent ?? "").join("\n"));
 const status = (page: Page) => page.locator(".vt-ed-status");
 
 async function openEditor(page: Page, url: string): Promise<void> {

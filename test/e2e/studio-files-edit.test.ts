@@ -6,6 +6,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
+import { editorText } from "./editor-session.ts";
 import { launchBrowser, type Browser } from "./browser.ts";
 import { startBrowserStudio, type BrowserStudio } from "./running-studio.ts";
 import { createWorkspace, pageApi, signIn } from "./studio-session.ts";
@@ -30,10 +31,7 @@ after(async () => {
 });
 
 const cellEditor = (page: Page) => page.locator(".vt-ed-cell .cm-content").first();
-const cellText = (page: Page) =>
-  cellEditor(page)
-    .locator(".cm-line")
-    .evaluateAll((lines) => lines.map((l) => l.textContent ?? "").join("\n"));
+const cellText = (page: Page) => editorText(cellEditor(page));
 const pathOf = (page: Page) => decodeURIComponent(new URL(page.url()).pathname + new URL(page.url()).search);
 
 async function kernelPaths(page: Page): Promise<string[]> {
