@@ -8,7 +8,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { editorText } from "./editor-session.ts";
+import { codeNotebook, editorText } from "./editor-session.ts";
 import { launchBrowser, type Browser } from "./browser.ts";
 import { markScript } from "./hostile-marker.ts";
 import { startBrowserStudio, type BrowserStudio } from "./running-studio.ts";
@@ -21,22 +21,6 @@ const KERNEL_TIMEOUT = 60_000;
 let studio: BrowserStudio;
 let browser: Browser;
 let workspace = "";
-
-function codeNotebook(cells: { id: string; source: string }[]) {
-  return {
-    nbformat: 4,
-    nbformat_minor: 5,
-    metadata: { kernelspec: { name: "python3", display_name: "Python 3", language: "python" } },
-    cells: cells.map((c) => ({
-      cell_type: "code",
-      id: c.id,
-      metadata: {},
-      source: c.source,
-      execution_count: null,
-      outputs: [],
-    })),
-  };
-}
 
 async function upload(page: Page, name: string, notebook: unknown): Promise<string> {
   const answer = await pagePostFiles(

@@ -7,7 +7,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import type { Page } from "playwright-core";
-import { editorText } from "./editor-session.ts";
+import { codeNotebook, editorText } from "./editor-session.ts";
 import { launchBrowser, type Browser } from "./browser.ts";
 import { markScript } from "./hostile-marker.ts";
 import { startBrowserStudio, type BrowserStudio } from "./running-studio.ts";
@@ -449,19 +449,7 @@ test("Run sends a cell to the file's kernel and its outputs arrive live; a risky
   const page = await browser.context.newPage();
   await signIn(page, studio.app, "ada", PASSWORD);
   workspace = await createWorkspace(page, "Running");
-  const notebook = (cells: { id: string; source: string }[]) => ({
-    nbformat: 4,
-    nbformat_minor: 5,
-    metadata: { kernelspec: { name: "python3", display_name: "Python 3", language: "python" } },
-    cells: cells.map((c) => ({
-      cell_type: "code",
-      id: c.id,
-      metadata: {},
-      source: c.source,
-      execution_count: null,
-      outputs: [],
-    })),
-  });
+  const notebook = codeNotebook;
   const url = await upload(page, "run.ipynb", notebook([{ id: "calc", source: "print(6 * 7)" }]));
   await openEditor(page, url);
   const cell = page.locator('.vt-ed-cell[data-cell-id="calc"]');
