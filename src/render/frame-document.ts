@@ -166,11 +166,10 @@ export function buildFrameDocument(frame: FrameOutputPlan, renderers: FrameConte
       for (const node of treeFromDom(renderers.markdownFragment(content))) appendChild(bodyOf(doc), node);
       break;
     default: {
-      // Data, and library-backed types the file cannot draw (widgets, specs saved as a URL).
+      // Library-backed types the file cannot draw (widgets, specs saved as a URL).
       doc = frameSkeleton(undefined);
       const body = bodyOf(doc);
-      if (draw !== "text")
-        appendChild(body, createElement("p", { class: "vt-frame-note" }, viewerMissingNote(frame.mime, "export")));
+      appendChild(body, createElement("p", { class: "vt-frame-note" }, viewerMissingNote(frame.mime, "export")));
       appendChild(body, createElement("pre", {}, content));
     }
   }

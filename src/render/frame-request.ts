@@ -54,8 +54,6 @@ export function frameRenderRequest(
       return { type: "render", kind: "document", markup: content };
     case "script":
       return { type: "render", kind: "script", source: content };
-    case "text":
-      return { type: "render", kind: "text", text: content };
     default:
       return { type: "render", kind: "text", text: content, note: viewerMissingNote(frame.mime, "studio") };
   }

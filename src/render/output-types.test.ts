@@ -99,8 +99,8 @@ function planOf(mime: string, value: string | object, widgetState: boolean): Out
 function sampleOf(mime: string): string | object {
   if (outputType(mime)?.scan?.read === "raster") return PNG_1x1;
   const draw = frameDrawOf(mime);
-  if (draw?.kind === "plotly" || draw?.kind === "vega" || draw?.kind === "widget" || draw?.kind === "text")
-    return { data: [] };
+  if (draw?.kind === "plotly" || draw?.kind === "vega" || draw?.kind === "widget") return { data: [] };
+  if (outputType(mime)?.draw?.place === "page" && outputType(mime)?.scan?.read === "json") return { data: [] };
   return "<b>x</b>";
 }
 
@@ -114,6 +114,12 @@ test("the render plan draws each type where the registry places it", () => {
       assert.equal(
         plan?.kind === "notice" ? plan.code : plan?.kind,
         type.mime === "image/png" ? "image" : "invalid_image",
+      );
+    else if (draw.page.kind === "json")
+      assert.deepEqual(
+        plan?.kind === "text" && [plan.stream, plan.runs],
+        ["result", [{ text: '{\n  "data": []\n}', classes: [] }]],
+        type.mime,
       );
     else assert.equal(plan?.kind === "text" && plan.stream, draw.page.stream, type.mime);
   }
@@ -139,9 +145,6 @@ test("the studio's frame request follows each type's frame draw", () => {
         break;
       case "script":
         assert.deepEqual(request, { type: "render", kind: "script", source: "<b>x</b>" }, mime);
-        break;
-      case "text":
-        assert.deepEqual(request, { type: "render", kind: "text", text: '{\n  "data": []\n}' }, mime);
         break;
       case "plotly":
         assert.deepEqual(request, { type: "render", kind: "plotly", figure: { data: [] } }, mime);
@@ -176,7 +179,7 @@ test("the export's frame document follows each type's export draw", () => {
     assert.equal(markdownCalls, draw === "markdown" ? 1 : 0, mime);
     assert.equal(doc.querySelector("body > b")?.textContent === "x", draw === "document", mime);
     assert.equal(doc.getElementById("output") !== null, draw === "script" || withLibraries, mime);
-    assert.equal(doc.querySelector("pre") !== null, draw === "text" || (draw === "library" && !withLibraries), mime);
+    assert.equal(doc.querySelector("pre") !== null, draw === "library" && !withLibraries, mime);
     assert.equal(doc.querySelector(".vt-frame-note") !== null, draw === "library" && !withLibraries, mime);
     assert.equal(built.libraries.length > 0, withLibraries, mime);
     assert.equal(withLibraries, /plotly|vega/.test(mime), mime);

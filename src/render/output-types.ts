@@ -23,8 +23,6 @@ export type FrameDraw =
   | { kind: "markdown" }
   /** Classic notebook JavaScript, run with `element` bound to an output div, requirejs beside it. */
   | { kind: "script" }
-  /** The data as preformatted text: it has no richer view. */
-  | { kind: "text" }
   /** A plotly figure, drawn with the plotly.js the content origin serves. */
   | { kind: "plotly" }
   /** A Vega or Vega-Lite spec, drawn with the served vega-embed in this mode. */
@@ -43,8 +41,6 @@ export type ExportDraw =
   | "markdown"
   /** The script after the prelude that gives it `element`. */
   | "script"
-  /** The data as preformatted text. */
-  | "text"
   /**
    * Drawn by a library (or a kernel) the studio has and a static file does not carry: the bundle's static copy in
    * the page when there is one, else the data with a note.
@@ -52,7 +48,14 @@ export type ExportDraw =
   | "library";
 
 /** How the page itself draws a passive type: nothing in it can run. */
-export type PageDraw = { kind: "image" } | { kind: "text"; stream: "result" | "stderr" };
+export type PageDraw =
+  | { kind: "image" }
+  | { kind: "text"; stream: "result" | "stderr" }
+  /**
+   * JSON data, indented as text. It is drawn by the page like any text (never parsed as markup), so it needs no
+   * frame; a frame would also open at a guessed height and grow once drawn, moving what the reader was reading.
+   */
+  | { kind: "json" };
 
 export type OutputDraw =
   | { place: "page"; page: PageDraw }
@@ -90,7 +93,7 @@ const DRAWN_AS = {
   script: inFrame({ kind: "script" }, "script"),
   document: inFrame({ kind: "document" }, "document"),
   markdown: inFrame({ kind: "markdown" }, "markdown"),
-  data: inFrame({ kind: "text" }, "text"),
+  json: onPage({ kind: "json" }),
   image: onPage({ kind: "image" }),
   stderr: onPage({ kind: "text", stream: "stderr" }),
   text: onPage({ kind: "text", stream: "result" }),
@@ -126,7 +129,7 @@ const RANKED: readonly Omit<OutputType, "rank">[] = [
   { mime: "text/latex", draw: DRAWN_AS.markdown, scan: READ_AS.text },
   { mime: "image/svg+xml", draw: DRAWN_AS.document, scan: READ_AS.svg },
   ...RASTER_MIME_TYPES.map((mime) => ({ mime, draw: DRAWN_AS.image, scan: READ_AS.raster })),
-  { mime: "application/json", draw: DRAWN_AS.data, scan: READ_AS.json },
+  { mime: "application/json", draw: DRAWN_AS.json, scan: READ_AS.json },
   // JupyterLab's names for stream text. nbformat keeps streams as stream outputs, which the scanner searches for
   // secrets; it does not read a bundle's copy under these names.
   { mime: "application/vnd.jupyter.stderr", draw: DRAWN_AS.stderr, scan: undefined },

@@ -104,7 +104,7 @@ test("an image has its display size before it is decoded: the metadata's, comple
 });
 
 test("every active type becomes a frame, with fallbacks kept", () => {
-  // application/json ranks below raster images, so it is checked on its own below.
+  // application/json is drawn on the page; it is checked on its own below.
   const types = [
     "text/html",
     "image/svg+xml",
@@ -135,8 +135,16 @@ test("every active type becomes a frame, with fallbacks kept", () => {
       data: { "application/json": { a: [1, 2] }, "text/plain": "{'a': [1, 2]}" },
     },
   ]);
-  assert.equal(json?.kind === "frame" && json.mime, "application/json");
-  assert.deepEqual(json?.kind === "frame" && json.content, { a: [1, 2] });
+  // JSON data is text on the page, indented; its escapes keep a terminal's control characters as text.
+  assert.deepEqual(json?.kind === "text" && [json.stream, json.runs, json.lineCount], [
+    "result",
+    [{ text: '{\n  "a": [\n    1,\n    2\n  ]\n}', classes: [] }],
+    6,
+  ]);
+  const [escaped] = outputsOf([
+    { output_type: "display_data", metadata: {}, data: { "application/json": "\x1b[31m<b>" } },
+  ]);
+  assert.deepEqual(escaped?.kind === "text" && escaped.runs, [{ text: '"\\u001b[31m<b>"', classes: [] }]);
 });
 
 test("errors and execute results keep their text and counts; unknown types are named", () => {

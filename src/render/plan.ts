@@ -172,10 +172,11 @@ function dataOutputPlan(
     };
   }
   if (draw.page.kind === "image") return imagePlan(mime, bundle, metadata, executionCount);
-  const text = textOf(bundle[mime]) ?? "";
+  // JSON's own escapes keep control characters (a terminal's colour codes) as the text they are.
+  const text = draw.page.kind === "json" ? JSON.stringify(bundle[mime] ?? null, null, 2) : (textOf(bundle[mime]) ?? "");
   return {
     kind: "text",
-    stream: draw.page.stream,
+    stream: draw.page.kind === "json" ? "result" : draw.page.stream,
     runs: terminalTextToRuns(text),
     lineCount: countLines(text),
     executionCount,
