@@ -61,6 +61,11 @@ export interface PageToFrameMessages {
 export interface FrameToPageMessages {
   /** The height of the frame's document, in CSS pixels. */
   height: { height: number };
+  /**
+   * The output has drawn (its libraries are done, its images and media have their size), and this is its height:
+   * from now on a height below the space the page kept for it is believed.
+   */
+  drawn: { height: number };
   /** A person clicked a link in the output: the page checks it and asks before opening it. */
   link: { href: string };
 }

@@ -32,6 +32,13 @@ export const NotebookHead = Type.Object(
       },
       { description: "the code cells' sources highlighted as the page would, in the language the page would use" },
     ),
+    readingNotes: Type.Optional(
+      Type.Array(Type.String({ maxLength: 1000 }), {
+        maxItems: 8,
+        description:
+          "what the reading repaired or relaxed, as the sentences the page shows above the cells (docs/reading-notebooks.md)",
+      }),
+    ),
     markdown: Type.Array(Type.Union([Type.String(), Type.Null()]), {
       description:
         "for each cell of notebook.cells, a markdown cell's HTML (not safe: the page sanitizes it), else null",

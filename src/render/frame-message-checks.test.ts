@@ -11,12 +11,23 @@ import { isBoundedJsonObject, parseFrameMessage, parseFrameRenderRequest } from 
 import { frameRenderRequest } from "./frame-request.ts";
 import type { FrameOutputPlan } from "./plan-types.ts";
 
-test("heights are accepted as finite positive numbers and clamped", () => {
-  assert.deepEqual(parseFrameMessage({ type: "height", height: 120.4 }), { type: "height", height: 120 });
-  assert.deepEqual(parseFrameMessage({ type: "height", height: 2 }), { type: "height", height: MIN_FRAME_HEIGHT });
-  assert.deepEqual(parseFrameMessage({ type: "height", height: 1e9 }), { type: "height", height: MAX_FRAME_HEIGHT });
-  for (const height of [0, -5, Number.NaN, Number.POSITIVE_INFINITY, "100", null, undefined, { valueOf: () => 100 }]) {
-    assert.equal(parseFrameMessage({ type: "height", height }), null, String(height));
+test("heights, and the height a frame has drawn, are accepted as finite positive numbers and clamped", () => {
+  for (const type of ["height", "drawn"] as const) {
+    assert.deepEqual(parseFrameMessage({ type, height: 120.4 }), { type, height: 120 });
+    assert.deepEqual(parseFrameMessage({ type, height: 2 }), { type, height: MIN_FRAME_HEIGHT });
+    assert.deepEqual(parseFrameMessage({ type, height: 1e9 }), { type, height: MAX_FRAME_HEIGHT });
+    for (const height of [
+      0,
+      -5,
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      "100",
+      null,
+      undefined,
+      { valueOf: () => 100 },
+    ]) {
+      assert.equal(parseFrameMessage({ type, height }), null, `${type} ${String(height)}`);
+    }
   }
 });
 

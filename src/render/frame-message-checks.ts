@@ -81,10 +81,16 @@ function parseWith<Messages>(checks: PayloadChecks<Messages>, data: unknown): Me
   return payload === null ? null : ({ type: name, ...payload } as MessageOf<Messages>);
 }
 
+function frameHeight(height: unknown): { height: number } | null {
+  return typeof height === "number" && Number.isFinite(height) && height >= 1
+    ? { height: clampFrameHeight(height) }
+    : null;
+}
+
 const FRAME_TO_PAGE: PayloadChecks<FrameToPageMessages> = {
   // Zero (a frame not laid out yet) is refused, so it never shrinks a frame to nothing.
-  height: ({ height }) =>
-    typeof height === "number" && Number.isFinite(height) && height >= 1 ? { height: clampFrameHeight(height) } : null,
+  height: ({ height }) => frameHeight(height),
+  drawn: ({ height }) => frameHeight(height),
   link: ({ href }) =>
     typeof href === "string" && href.length > 0 && href.length <= MAX_FRAME_LINK_CHARS ? { href } : null,
 };

@@ -233,3 +233,25 @@ test("runs made for another language than the notebook's are not used", () => {
   const [cell] = planCellRange(nb.notebook, { highlighted: python, markdown: renderMarkdown }, 0, 1);
   assert.deepStrictEqual(cell?.kind === "code" && cell.sourceRuns, [{ text: source, classes: ["hljs-string"] }]);
 });
+
+test("a head carries the reading's notes as the sentences the page shows; a malformed list is no notes", () => {
+  const cell = (id: string) => ({ cell_type: "markdown", id, metadata: {}, source: id });
+  const bytes = new TextEncoder().encode(
+    JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [cell("a"), cell("a"), cell("b")] }),
+  );
+  const parsed = parseNotebook(bytes, { file: "repaired.ipynb" });
+  const wire = sent(notebookHead(parsed, "f".repeat(64), renderMarkdown)) as Record<string, unknown>;
+  assert.deepEqual(wire.readingNotes, [
+    "Vitrine gave 1 cell a new id: its id repeated an earlier one (nbformat does the same).",
+  ]);
+  assert.deepEqual(readHead(wire)?.readingNotes, wire.readingNotes);
+  // Nothing repaired, nothing sent.
+  const plain = new TextEncoder().encode(
+    JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [cell("a")] }),
+  );
+  const clean = sent(notebookHead(parseNotebook(plain, { file: "a.ipynb" }), "f".repeat(64), renderMarkdown));
+  assert.equal(Object.hasOwn(clean as object, "readingNotes"), false);
+  assert.deepEqual(readHead(clean)?.readingNotes, []);
+  for (const readingNotes of ["a sentence", [1], ["x".repeat(1001)], Array(9).fill("x"), { 0: "x" }])
+    assert.deepEqual(readHead({ ...wire, readingNotes })?.readingNotes, [], JSON.stringify(readingNotes).slice(0, 40));
+});

@@ -9,6 +9,7 @@
 import type { NotebookHead } from "../contract/notebook-head-format.ts";
 import { HEAD_MAX_CELL_BYTES, HEAD_MAX_CELLS, PENDING_OUTPUT } from "../contract/notebook-head-constants.ts";
 import { readAcceptedDocument } from "../notebook/parse.ts";
+import { summarizeReadingNotes } from "../notebook/reading-notes.ts";
 import type { Cell, ParsedNotebook } from "../notebook/types.ts";
 import type { TextRun } from "./terminal.ts";
 import { checkedRuns, compactRuns, highlightCode, type Highlighted } from "./highlight.ts";
@@ -42,6 +43,8 @@ export function notebookHead(parsed: ParsedNotebook, sha256: string, markdown: M
   }
   const language = notebookLanguage(notebook);
   const taken = notebook.cells.slice(0, cells.length);
+  // The sentences, not the notes: a file can have thousands of places noted, and the page shows only these.
+  const readingNotes = summarizeReadingNotes(parsed.notes ?? [], parsed.noteCounts);
   const highlighted = taken.map((cell) =>
     cell.cell_type === "code" ? compactRuns(highlightCode(cell.source, language)) : null,
   );
@@ -53,6 +56,7 @@ export function notebookHead(parsed: ParsedNotebook, sha256: string, markdown: M
     notebook: { nbformat: 4, nbformat_minor: notebook.nbformat_minor, metadata: notebook.metadata, cells },
     highlighted: { language, cells: highlighted },
     markdown: taken.map((cell) => (cell.cell_type === "markdown" ? markdown(cell.source) : null)),
+    ...(readingNotes.length > 0 ? { readingNotes } : {}),
   };
 }
 
@@ -66,6 +70,8 @@ export interface ReadHead {
   highlighted?: Highlighted;
   /** The head's markdown cells' HTML (not safe yet), by source: every markdown cell's, or none. */
   markdown?: ReadonlyMap<string, string>;
+  /** What the reading of the whole file repaired or relaxed, as sentences to show (text only); none when nothing. */
+  readingNotes: string[];
 }
 
 /**
@@ -83,6 +89,7 @@ export function readHead(value: unknown): ReadHead | null {
   const read: ReadHead = {
     sha256,
     cellCount,
+    readingNotes: readReadingNotes(head.readingNotes),
     parsed: {
       notebook: parsed.notebook,
       original: { major: original.major, minor: original.minor },
@@ -94,6 +101,12 @@ export function readHead(value: unknown): ReadHead | null {
   const markdown = readMarkdown(head.markdown, parsed.notebook.cells);
   if (markdown) read.markdown = markdown;
   return read;
+}
+
+/** At most a few sentences, each a bounded string; anything else is no notes. */
+function readReadingNotes(value: unknown): string[] {
+  if (!Array.isArray(value) || value.length > 8) return [];
+  return value.every((line) => typeof line === "string" && line.length <= 1000) ? (value as string[]) : [];
 }
 
 /** The server's HTML for the head's markdown cells, when there is a string for each of them. */

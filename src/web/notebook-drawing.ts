@@ -8,6 +8,7 @@ import { NotebookError } from "../notebook/errors.ts";
 import { PENDING_OUTPUT } from "../contract/notebook-head-constants.ts";
 import type { ReadHead } from "../render/notebook-head.ts";
 import { parseAcceptedNotebook, parseNotebook } from "../notebook/parse.ts";
+import { summarizeReadingNotes } from "../notebook/reading-notes.ts";
 import type { Notebook, ParsedNotebook } from "../notebook/types.ts";
 import { cellElement, collectHeadings, sizeDataImages, type RenderHost, type TocEntry } from "../render/dom.ts";
 import type { Highlighted } from "../render/highlight.ts";
@@ -28,6 +29,8 @@ import type { StudioHost } from "./studio-host.ts";
 export interface NotebookHeader {
   title: string;
   meta: string;
+  /** What the reading repaired or relaxed, as sentences shown above the cells; empty when nothing. */
+  readingNotes: string[];
 }
 
 export interface NotebookDrawingOptions {
@@ -86,7 +89,7 @@ export class NotebookDrawing {
     this.head = head;
     const { container, host } = this.options;
     const notebook = head.parsed.notebook;
-    this.options.onHeader(this.header(head.parsed, head.cellCount));
+    this.options.onHeader(this.header(head.parsed, head.cellCount, head.readingNotes));
     container.replaceChildren();
     const headHost = this.headHost();
     this.headCells = fillFirstScreen(container, 0, notebook.cells.length, (start, end) =>
@@ -145,7 +148,9 @@ export class NotebookDrawing {
     }
     const full = parsed;
     const start = this.redrawChangedHeadCells(full, markdown);
-    this.options.onHeader(this.header(full, full.notebook.cells.length));
+    this.options.onHeader(
+      this.header(full, full.notebook.cells.length, summarizeReadingNotes(full.notes ?? [], full.noteCounts)),
+    );
     this.progressive = drawCellsProgressively({
       container,
       count: full.notebook.cells.length,
@@ -199,11 +204,12 @@ export class NotebookDrawing {
     this.options.onError(describe(error));
   }
 
-  private header(parsed: ParsedNotebook, cellCount: number): NotebookHeader {
+  private header(parsed: ParsedNotebook, cellCount: number, readingNotes: string[]): NotebookHeader {
     const heading = planHeading(parsed.notebook, { fileName: this.options.fileName, original: parsed.original });
     return {
       title: heading.title,
       meta: [`nbformat ${heading.formatLabel}`, `${cellCount} cells`, heading.language].filter(Boolean).join(" · "),
+      readingNotes,
     };
   }
 

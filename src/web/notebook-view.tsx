@@ -2,14 +2,11 @@
 // (notebook-drawing.ts) from the notebook's head and stored bytes as they arrive, with the studio's host
 // (studio-host.ts). The cells on the first screen are drawn before the browser paints; the rest follow in idle
 // chunks (progressive-cells.ts), and the contents, which need every heading, come when the last cell is drawn.
-import { useEffect, useLayoutEffect, useRef, useState } from "react";
-import { parseAcceptedNotebook, parseNotebook } from "../notebook/parse.ts";
-import type { ParsedNotebook } from "../notebook/types.ts";
+import { useLayoutEffect, useRef, useState } from "react";
 import type { ReadHead } from "../render/notebook-head.ts";
 import type { TocEntry } from "../render/dom.ts";
 import { BreakableName } from "./folder-links.tsx";
 import { NotebookDrawing } from "./notebook-drawing.ts";
-import { whenIdle } from "./progressive-cells.ts";
 import { ReadingNotesView } from "./reading-notes-view.tsx";
 import { StudioHost, type UrlChecker } from "./studio-host.ts";
 
@@ -31,7 +28,7 @@ export interface NotebookViewProps {
 
 /** `toc` is null while cells are still being drawn (the contents need every heading). */
 type Drawn =
-  | { kind: "ok"; title: string; meta: string; toc: TocEntry[] | null }
+  | { kind: "ok"; title: string; meta: string; readingNotes: string[]; toc: TocEntry[] | null }
   | { kind: "error"; error: string }
   | { kind: "drawing" };
 
@@ -82,19 +79,6 @@ function holdInView(target: Element): void {
 
 const READER_INPUT = ["wheel", "touchstart", "keydown", "pointerdown"] as const;
 
-type Notes = Pick<ParsedNotebook, "notes" | "noteCounts">;
-
-/** The notes of a reading of the bytes; none when they are refused (the drawing says why). */
-function readingNotesOf(bytes: Uint8Array, fileName: string): Notes {
-  try {
-    const { notes, noteCounts } =
-      parseAcceptedNotebook(bytes, { file: fileName }) ?? parseNotebook(bytes, { file: fileName });
-    return { notes, noteCounts };
-  } catch {
-    return {};
-  }
-}
-
 /** One notebook (the page gives each file its own view): drawn from its head and bytes as they arrive. */
 export function NotebookView({
   head,
@@ -124,8 +108,9 @@ export function NotebookView({
       container: node,
       fileName,
       host,
-      onHeader: ({ title, meta }) =>
-        setDrawn((now) => ({ kind: "ok", title, meta, toc: now.kind === "ok" ? now.toc : null })),
+      // The reading's notes come with the title, so they are in the first paint and move no cell later.
+      onHeader: ({ title, meta, readingNotes }) =>
+        setDrawn((now) => ({ kind: "ok", title, meta, readingNotes, toc: now.kind === "ok" ? now.toc : null })),
       onContents: (toc) => {
         setDrawn((now) => (now.kind === "ok" ? { ...now, toc } : now));
         scrollToAddressedAnchor(node);
@@ -164,16 +149,6 @@ export function NotebookView({
     if (bytes) drawing.current?.showFile(bytes);
   }, [bytes, fileName, base, frameShellUrl, urls]);
 
-  // What the reading repaired or relaxed, said above the cells. The drawing reads the bytes for the cells and keeps
-  // no notes, so they are read once more here, when the page is idle (a notebook head carries none).
-  const [notes, setNotes] = useState<Notes>({});
-  useEffect(() => {
-    setNotes({});
-    if (!bytes) return;
-    const idle = whenIdle(() => setNotes(readingNotesOf(bytes, fileName)));
-    return () => idle.cancel();
-  }, [bytes, fileName]);
-
   return (
     <article
       className="vt-page vt-notebook"
@@ -209,7 +184,7 @@ export function NotebookView({
             {/* A notebook without a title of its own is titled by its file name: no need to say it twice. */}
             {drawn.title === fileName ? drawn.meta : `${fileName} · ${drawn.meta}`}
           </p>
-          <ReadingNotesView notes={notes.notes ?? []} counts={notes.noteCounts} />
+          <ReadingNotesView lines={drawn.readingNotes} />
         </header>
       )}
       <div className="vt-cells" ref={cells} />

@@ -206,9 +206,10 @@ class OutputFrameSlot {
   private receive(data: unknown): void {
     const message = parseFrameMessage(data);
     if (!message || !this.frame) return;
-    if (message.type === "height") {
+    if (message.type === "height" || message.type === "drawn") {
       this.height = message.height;
-      if (this.height >= this.reserved) this.drawn = true;
+      // A frame's word that it has drawn only ever moves its own slot, which its height reports can already do.
+      if (message.type === "drawn" || this.height >= this.reserved) this.drawn = true;
       this.show();
       this.settleLater();
       return;

@@ -154,7 +154,9 @@ export async function checkNotebookPage(
     (fromPage ? pageErrors : frameErrors).push(message.text().slice(0, 300));
   };
   const onError = (error: Error) => {
-    const locations = [...(error.stack ?? "").matchAll(/^\s+at (?:.*? \()?(.*?):\d+:\d+\)?$/gm)].map((m) => m[1] ?? "");
+    const locations = [...(error.stack ?? "").matchAll(/^\s+at (?:async )?(?:.*? \()?(.*?):\d+:\d+\)?$/gm)].map(
+      (m) => m[1] ?? "",
+    );
     const inFrame =
       locations.length === 0 || locations.every((l) => l === "<anonymous>" || l.startsWith(`${content}/`));
     (inFrame ? frameErrors : pageErrors).push(`${error.name}: ${error.message}`.slice(0, 300));

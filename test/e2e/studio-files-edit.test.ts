@@ -209,13 +209,13 @@ test("a viewer sees no New, Rename, Run or Save control, and the edit address gi
 
     await page.goto(`${studio.app}/w/${workspace}/f/answer.ipynb?edit=1`);
     await page.locator(".vt-cells .vt-cell").first().waitFor();
-    await page.locator(".vt-file-info").waitFor();
+    await page.locator(".vt-file-info[aria-busy=false]").waitFor();
     assert.equal(await page.locator(".vt-editor").count(), 0);
     for (const label of [/Rename/, /Run/, /Save/])
       assert.equal(await page.getByRole("button", { name: label }).count(), 0, String(label));
 
     await page.goto(`${studio.app}/w/${workspace}/f/tools/answer.py?edit=1`);
-    await page.locator(".vt-file-info").waitFor();
+    await page.locator(".vt-file-info[aria-busy=false]").waitFor();
     const contents = page.getByRole("region", { name: "Contents of tools/answer.py" });
     await contents.waitFor();
     assert.equal(await contents.locator(".vt-line").first().innerText(), "print(6*7)");

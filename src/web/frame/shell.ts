@@ -13,6 +13,7 @@ import { loadBokeh } from "./bokeh-output.ts";
 import { drawPlotly } from "./plotly-output.ts";
 import { installRequire } from "./require-output.ts";
 import { drawVega } from "./vega-output.ts";
+import { documentHeight, watchHeight, whenDrawn } from "./frame-height.ts";
 
 let port: MessagePort | null = null;
 let rendered = false;
@@ -32,9 +33,13 @@ function send(message: FrameToPageMessage): void {
   if (port) apply(postOnPort, port, [message]);
 }
 
+let reportedHeight = 0;
+
 function reportHeight(): void {
-  // The root's box, not its scrollHeight: scrollHeight never falls below the frame's current height.
-  send({ type: "height", height: Math.ceil(document.documentElement.getBoundingClientRect().height) });
+  const height = documentHeight();
+  if (height === reportedHeight) return;
+  reportedHeight = height;
+  send({ type: "height", height });
 }
 
 function linkOf(target: EventTarget | null): string | null {
@@ -55,16 +60,13 @@ function onClick(event: MouseEvent): void {
   if (event.isTrusted) send({ type: "link", href });
 }
 
-function watch(): void {
-  const observer = new ResizeObserver(reportHeight);
-  observer.observe(document.documentElement);
-  if (document.body) observer.observe(document.body);
+function watch(drawing: Promise<void>): void {
   document.addEventListener("click", onClick, true);
-  addEventListener("load", () => requestAnimationFrame(reportHeight));
-  // Chromium does not run animation frames or resize observers in a cross-origin frame that is out of view, so
-  // the first height is measured at once (a forced layout) rather than waiting for the frame to be scrolled to.
-  reportHeight();
-  requestAnimationFrame(reportHeight);
+  watchHeight(reportHeight);
+  void whenDrawn(drawing).then(() => {
+    reportedHeight = documentHeight();
+    send({ type: "drawn", height: reportedHeight });
+  });
 }
 
 /**
@@ -203,8 +205,6 @@ addEventListener("message", (event: MessageEvent) => {
     rendered = true;
     // render() puts the output's document in place before its first await; libraries draw into it afterwards,
     // and the height follows through the observer.
-    const drawing = render(request);
-    watch();
-    void drawing;
+    watch(render(request));
   };
 });

@@ -223,40 +223,50 @@ export function FilePage({
           {error}
         </p>
       )}
-      {details && current && (
-        <aside className="vt-file-info" aria-label="File">
-          <p>
-            Version {current.version} of {details.versions.length} · {formatSize(current.size)} · uploaded{" "}
-            {formatTime(current.uploadedAt)} by {current.uploadedBy}
-          </p>
-          <p>
-            <a href={rawHref(workspaceId, path, current.version)} download>
-              Download this version
-            </a>
-          </p>
-          {details.versions.length > 1 && (
-            <details>
-              <summary>Versions</summary>
-              <ol className="vt-list">
-                {details.versions.map((v) => (
-                  <li key={v.version}>
-                    <AppLink href={fileHref(workspaceId, path, v.version)}>Version {v.version}</AppLink> ·{" "}
-                    {formatTime(v.uploadedAt)} · {v.uploadedBy} · {formatSize(v.size)}
-                  </li>
-                ))}
-              </ol>
-            </details>
-          )}
-          {/* One line whatever the review says, so that its answer does not move the file below. */}
-          {review === null || review === "failed" ? (
-            <p className="vt-muted" role="status">
-              {review === null ? "Reviewing this file…" : "The review could not be read; reload the page to try again."}
+      {/* The same three lines before the details are in as after, so that their coming moves nothing below. */}
+      <aside className="vt-file-info" aria-label="File" aria-busy={!(details && current)}>
+        {details && current ? (
+          <>
+            <p>
+              Version {current.version} of {details.versions.length} · {formatSize(current.size)} · uploaded{" "}
+              {formatTime(current.uploadedAt)} by {current.uploadedBy}
             </p>
-          ) : (
-            <Findings review={review} />
-          )}
-        </aside>
-      )}
+            <div className="vt-file-links">
+              <a href={rawHref(workspaceId, path, current.version)} download>
+                Download this version
+              </a>
+              {details.versions.length > 1 && (
+                <details>
+                  <summary>Versions</summary>
+                  <ol className="vt-list">
+                    {details.versions.map((v) => (
+                      <li key={v.version}>
+                        <AppLink href={fileHref(workspaceId, path, v.version)}>Version {v.version}</AppLink> ·{" "}
+                        {formatTime(v.uploadedAt)} · {v.uploadedBy} · {formatSize(v.size)}
+                      </li>
+                    ))}
+                  </ol>
+                </details>
+              )}
+            </div>
+          </>
+        ) : (
+          <>
+            <p className="vt-muted">Version …</p>
+            <div className="vt-file-links" aria-hidden="true">
+              {"\u00a0"}
+            </div>
+          </>
+        )}
+        {/* One line whatever the review says, so that its answer does not move the file below. */}
+        {review === null || review === "failed" ? (
+          <p className="vt-muted" role="status">
+            {review === null ? "Reviewing this file…" : "The review could not be read; reload the page to try again."}
+          </p>
+        ) : (
+          <Findings review={review} />
+        )}
+      </aside>
       {editing && isNotebook && bytes && NotebookEditPage && (
         <NotebookEditPage
           workspaceId={workspaceId}
