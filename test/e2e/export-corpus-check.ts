@@ -58,7 +58,7 @@ export interface ExportCheckResult {
 /** How long each viewport is looked at while scrolling through (ms). */
 const STEP_PAUSE_MS = 400;
 /** How long a frame may take to show something from when it was first looked at (ms). */
-const DRAW_GRACE_MS = 5000;
+const DRAW_GRACE_MS = 8000;
 /** How often a blank frame in view is looked at again (ms). */
 const POLL_MS = 250;
 
