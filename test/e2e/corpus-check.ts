@@ -108,7 +108,7 @@ export function cumulativeLayoutShift(shifts: { value: number; time: number }[])
 }
 
 /** Whether a frame's document shows anything: visible text, or a replaced or drawn element with a size. */
-async function frameShows(frame: Frame): Promise<boolean> {
+export async function frameShows(frame: Frame): Promise<boolean> {
   return frame
     .evaluate(() => {
       const body = document.body;
@@ -130,7 +130,7 @@ async function frameShows(frame: Frame): Promise<boolean> {
     .catch(() => false);
 }
 
-async function frameTitle(frame: Frame): Promise<string | null> {
+export async function frameTitle(frame: Frame): Promise<string | null> {
   const element = await frame.frameElement().catch(() => null);
   if (!element) return null;
   return (await element.getAttribute("class"))?.includes("vt-frame") ? await element.getAttribute("title") : null;
