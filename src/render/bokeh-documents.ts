@@ -50,3 +50,21 @@ export function upgradeBokehDocument(doc: BokehDocument): void {
   }
   references.push(...added);
 }
+
+/**
+ * BokehJS 0.12 scopes its stylesheet under `.bk-root`, which bokeh 0.12's own markup wraps each plot in; bokeh
+ * 0.11's markup has no such element, so without it the toolbar loses its place and falls under the plot as a column
+ * of words. Each render item's element (`elementid`) that is not inside a `.bk-root` is wrapped in one (BokehJS
+ * replaces the element itself with the plot).
+ */
+export function markBokehRoots(items: unknown, doc: Document): void {
+  for (const item of Array.isArray(items) ? items : []) {
+    const id = typeof item === "object" && item !== null ? (item as { elementid?: unknown }).elementid : undefined;
+    const element = typeof id === "string" ? doc.getElementById(id) : null;
+    if (!element?.parentNode || element.closest(".bk-root")) continue;
+    const root = doc.createElement("div");
+    root.className = "bk-root";
+    element.parentNode.insertBefore(root, element);
+    root.appendChild(element);
+  }
+}

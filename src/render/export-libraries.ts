@@ -4,8 +4,14 @@
 // frames call (library-draw-options.ts, bokeh-documents.ts); nothing from a notebook is ever interpolated into a
 // script: a figure or spec travels as a JSON block that the script parses.
 import { EXPORT_LIBRARY_MESSAGES } from "../contract/frame-protocol.ts";
-import { isBokehReference, upgradeBokehDocument } from "./bokeh-documents.ts";
-import { offlineLoader, plotlyConfig, vegaSpecAndLooks } from "./library-draw-options.ts";
+import { isBokehReference, markBokehRoots, upgradeBokehDocument } from "./bokeh-documents.ts";
+import {
+  offlineLoader,
+  plotlyConfig,
+  plotlyLayoutFor,
+  vegaLooksFor,
+  vegaSpecAndLooks,
+} from "./library-draw-options.ts";
 import { readLibraryFile } from "./library-files.ts";
 import { FRAME_LIBRARIES, type FrameLibrary, type FrameLibraryName } from "./output-libraries.ts";
 
@@ -109,10 +115,13 @@ export const PAGE_LIBRARY_SCRIPT = `(() => {
  */
 export const FRAME_LIBRARY_SCRIPT = `(() => {
   ${plotlyConfig}
+  ${plotlyLayoutFor}
   ${offlineLoader}
   ${vegaSpecAndLooks}
+  ${vegaLooksFor}
   ${isBokehReference}
   ${upgradeBokehDocument}
+  ${markBokehRoots}
   const request = JSON.parse(document.getElementById("${EXPORT_DRAW_BLOCK_ID}").textContent);
   const note = (text) => {
     const p = document.createElement("p");
@@ -127,7 +136,7 @@ export const FRAME_LIBRARY_SCRIPT = `(() => {
       const figure = request.figure;
       return Plotly.newPlot(output, {
         data: Array.isArray(figure.data) ? figure.data : [],
-        layout: typeof figure.layout === "object" && figure.layout !== null && !Array.isArray(figure.layout) ? figure.layout : {},
+        layout: plotlyLayoutFor(figure.layout, output.clientWidth),
         ...(Array.isArray(figure.frames) ? { frames: figure.frames } : {}),
         config: plotlyConfig(figure),
       });
@@ -136,7 +145,7 @@ export const FRAME_LIBRARY_SCRIPT = `(() => {
       const { spec, looks } = vegaSpecAndLooks(request.spec);
       // No default styles: vega-embed and its tooltip would add them as <style> text the page's CSP has no hash for.
       return vegaEmbed(output, spec, {
-        ...looks,
+        ...vegaLooksFor(looks, matchMedia("(prefers-color-scheme: dark)").matches),
         mode: request.kind,
         ast: true,
         actions: false,
@@ -150,6 +159,7 @@ export const FRAME_LIBRARY_SCRIPT = `(() => {
     const embedItems = embed.embed_items.bind(embed);
     embed.embed_items = (docs, items, ...rest) => {
       if (typeof docs === "object" && docs !== null) for (const doc of Object.values(docs)) upgradeBokehDocument(doc);
+      markBokehRoots(items, document);
       return embedItems(docs, items, ...rest);
     };
     for (const old of document.querySelectorAll('script[type="${DEFERRED_SCRIPT_TYPE}"]')) {

@@ -63,3 +63,31 @@ export function vegaSpecAndLooks(spec: FrameJsonObject): { spec: FrameJsonObject
   }
   return { spec: { ...spec, usermeta: otherMeta }, looks };
 }
+
+/**
+ * The figure's layout for a frame `width` pixels wide. On a narrow frame (a phone), plotly's default margins
+ * (80 px each side) and a legend beside the plot leave the plot a sliver: margins the figure does not set are made
+ * smaller, and a legend without an orientation of its own goes below the plot. A wide frame gets the layout as is.
+ */
+export function plotlyLayoutFor(layout: unknown, width: number): Record<string, unknown> {
+  const isObject = (value: unknown): value is Record<string, unknown> =>
+    typeof value === "object" && value !== null && !Array.isArray(value);
+  const own = isObject(layout) ? layout : {};
+  if (!(width > 0 && width < 600)) return own;
+  const margin = isObject(own.margin) ? own.margin : {};
+  const legend = isObject(own.legend) ? own.legend : {};
+  return {
+    ...own,
+    margin: { l: 48, r: 16, b: 40, ...margin },
+    ...(legend.orientation === undefined ? { legend: { ...legend, orientation: "h", yanchor: "top", y: -0.2 } } : {}),
+  };
+}
+
+/**
+ * Vega-embed's theme for a reader in the dark scheme: vega's own "dark", as JupyterLab picks in its dark theme,
+ * unless the spec chose a theme or colours of its own. In the light scheme, vega's defaults.
+ */
+export function vegaLooksFor(looks: Record<string, unknown>, dark: boolean): Record<string, unknown> {
+  if (!dark || looks.theme !== undefined || looks.config !== undefined) return looks;
+  return { ...looks, theme: "dark" };
+}

@@ -1,8 +1,8 @@
 // The corpus check (corpus-check.ts) over every notebook of the shared corpus, in the studio at desktop width:
 // no script error in the page, a Cumulative Layout Shift under 0.1 (Core Web Vitals' "good") for every notebook,
 // and no blank or erroring output frame beyond the known ones below, each with its reason, so a new one fails.
-// Then an address with a #fragment in a notebook of figures lands on its heading and stays there while they draw.
-// Runs in about two and a half minutes (three pages at once).
+// The same at phone width (CLS and page errors). Then an address with a #fragment in a notebook of figures lands
+// on its heading and stays there while they draw. Runs in about five minutes (three pages at once).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
@@ -85,6 +85,19 @@ test("every corpus notebook: no page error, CLS under 0.1, no blank or erroring 
     checks.some((c) => c.name === "plotly_express__gallery.ipynb" && c.drawn >= 40),
     "the plotly gallery's figures are drawn",
   );
+  assert.deepEqual(problems, []);
+});
+
+test("at phone width too, every corpus notebook keeps its CLS under 0.1 and its page free of script errors", async (t) => {
+  const { checks } = await checkCorpus({ corpus: CORPUS, parallel: 3, viewport: { width: 390, height: 844 } });
+  const problems: string[] = [];
+  for (const check of checks) {
+    for (const error of check.pageErrors) problems.push(`${check.name}: page error: ${error}`);
+    if (check.cls >= 0.1) problems.push(`${check.name}: CLS ${check.cls.toFixed(3)} (${formatCheck(check)})`);
+  }
+  for (const check of [...checks].sort((a, b) => b.cls - a.cls).slice(0, 3))
+    t.diagnostic(`largest CLS at 390 px: ${check.name} ${check.cls.toFixed(3)}`);
+  assert.ok(checks.length >= 40, `only ${checks.length} notebooks read`);
   assert.deepEqual(problems, []);
 });
 

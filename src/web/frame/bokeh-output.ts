@@ -2,7 +2,7 @@
 // `output_notebook()`, and every later plot's script called the global it left; in Vitrine each output is its own
 // frame, so each such output gets the served copy before its scripts run.
 // The served BokehJS is 0.12.0, the oldest build npm has; bokeh 0.11 documents are upgraded on their way in.
-import { upgradeBokehDocument, type BokehDocument } from "../../render/bokeh-documents.ts";
+import { markBokehRoots, upgradeBokehDocument, type BokehDocument } from "../../render/bokeh-documents.ts";
 import { libraryGlobal, loadLibraries } from "./libraries.ts";
 
 interface BokehGlobal {
@@ -20,6 +20,7 @@ export async function loadBokeh(): Promise<void> {
   const embedItems = embed.embed_items.bind(embed);
   embed.embed_items = (docs, items, ...rest) => {
     if (typeof docs === "object" && docs !== null) for (const doc of Object.values(docs)) upgradeBokehDocument(doc);
+    markBokehRoots(items, document);
     return embedItems(docs, items, ...rest);
   };
 }

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { plotlyConfig, topojsonNamesFor, unknownTraceTypes } from "./plotly-output.ts";
 import { offlineLoader, vegaSpecAndLooks } from "./vega-output.ts";
+import { plotlyLayoutFor, vegaLooksFor } from "../../render/library-draw-options.ts";
 
 test("a plotly figure keeps its own config, less what a sandboxed frame cannot offer", () => {
   const config = plotlyConfig({
@@ -93,4 +94,27 @@ test("Vega's loader fetches nothing, and hands a clicked mark's link to the page
   // Vega asks with context "href" only when a mark is clicked; the page decides, Vega never navigates.
   await assert.rejects(loader.sanitize("https://example.org/docs", { context: "href" }));
   assert.deepEqual(links, ["https://example.org/docs"]);
+});
+
+test("on a narrow frame a plotly figure's unset margins shrink and a legend without an orientation goes below", () => {
+  const layout = { margin: { t: 60 }, legend: { title: { text: "species" } }, height: 400 };
+  assert.deepEqual(plotlyLayoutFor(layout, 326), {
+    margin: { l: 48, r: 16, b: 40, t: 60 },
+    legend: { title: { text: "species" }, orientation: "h", yanchor: "top", y: -0.2 },
+    height: 400,
+  });
+  // The figure's own choices stay; a wide frame, or one not laid out yet, gets the layout as it is.
+  const own = { margin: { l: 100, r: 100 }, legend: { orientation: "v" } };
+  assert.deepEqual(plotlyLayoutFor(own, 326), { margin: { l: 100, r: 100, b: 40 }, legend: { orientation: "v" } });
+  assert.equal(plotlyLayoutFor(layout, 1000), layout);
+  assert.equal(plotlyLayoutFor(layout, 0), layout);
+  assert.deepEqual(plotlyLayoutFor(["not", "a", "layout"], 1000), {});
+});
+
+test("a reader in the dark scheme gets vega's dark theme, unless the spec chose its own looks", () => {
+  assert.deepEqual(vegaLooksFor({}, true), { theme: "dark" });
+  assert.deepEqual(vegaLooksFor({ renderer: "svg" }, true), { renderer: "svg", theme: "dark" });
+  assert.deepEqual(vegaLooksFor({ theme: "fivethirtyeight" }, true), { theme: "fivethirtyeight" });
+  assert.deepEqual(vegaLooksFor({ config: { background: "#fff" } }, true), { config: { background: "#fff" } });
+  assert.deepEqual(vegaLooksFor({}, false), {});
 });

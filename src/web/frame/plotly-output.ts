@@ -2,7 +2,7 @@
 // renderer draws it: the figure's data, layout, frames and config, with the mode bar.
 import type { FrameJson, FrameJsonObject } from "../../contract/frame-protocol.ts";
 import { PLOTLY_TOPOJSON, TOPOJSON_NAMES, topojsonName, topojsonScriptPath } from "../../render/output-libraries.ts";
-import { plotlyConfig } from "../../render/library-draw-options.ts";
+import { plotlyConfig, plotlyLayoutFor } from "../../render/library-draw-options.ts";
 import { libraryGlobal, loadLibraries, loadServedScript } from "./libraries.ts";
 
 export { plotlyConfig };
@@ -69,7 +69,7 @@ export async function drawPlotly(container: HTMLElement, figure: FrameJsonObject
   const plotly = libraryGlobal<PlotlyGlobal>("plotly");
   await plotly.newPlot(container, {
     data: Array.isArray(figure.data) ? figure.data : [],
-    layout: objectOr(figure.layout),
+    layout: plotlyLayoutFor(figure.layout, container.clientWidth),
     ...(Array.isArray(figure.frames) ? { frames: figure.frames } : {}),
     config: plotlyConfig(figure),
   });

@@ -2,7 +2,7 @@
 // normally compiles each expression into a Function, which the frame CSP forbids; with `ast: true` vega-embed
 // keeps the parsed expressions and evaluates them with vega-interpreter (bundled in vega-embed's build).
 import type { FrameJsonObject, VegaMode } from "../../contract/frame-protocol.ts";
-import { offlineLoader, vegaSpecAndLooks } from "../../render/library-draw-options.ts";
+import { offlineLoader, vegaLooksFor, vegaSpecAndLooks } from "../../render/library-draw-options.ts";
 import { libraryGlobal, loadLibraries } from "./libraries.ts";
 
 export { offlineLoader, vegaSpecAndLooks };
@@ -18,5 +18,12 @@ export async function drawVega(
   await loadLibraries(["vega", "vegaLite", "vegaEmbed"]);
   const vegaEmbed = libraryGlobal<VegaEmbed>("vegaEmbed");
   const { spec: own, looks } = vegaSpecAndLooks(spec);
-  await vegaEmbed(container, own, { ...looks, mode, ast: true, actions: false, loader: offlineLoader(onLink) });
+  const dark = matchMedia("(prefers-color-scheme: dark)").matches;
+  await vegaEmbed(container, own, {
+    ...vegaLooksFor(looks, dark),
+    mode,
+    ast: true,
+    actions: false,
+    loader: offlineLoader(onLink),
+  });
 }
