@@ -94,7 +94,12 @@ test("only the faces the math uses are embedded", () => {
   for (const face of facesOf("$\\mathcal{A}\\mathfrak{g}\\mathscr{L}\\mathtt{t}\\mathsf{s}\\boldsymbol{\\beta}$"))
     assert.ok(known.has(face), face);
   const doc = exportMarkdown("$x$");
-  assert.deepEqual(embeddedFaces(doc).map((f) => f.face).sort(), ["KaTeX_Main 400 normal", "KaTeX_Math 400 italic"]);
+  assert.deepEqual(
+    embeddedFaces(doc)
+      .map((f) => f.face)
+      .sort(),
+    ["KaTeX_Main 400 normal", "KaTeX_Math 400 italic"],
+  );
 });
 
 test("KaTeX's box styles reach the page as hashed class rules, never as style attributes", () => {

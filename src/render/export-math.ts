@@ -52,7 +52,12 @@ export const KATEX_FONT_FACES: readonly KatexFontFace[] = Array.from(KATEX_CSS.m
   const woff2 = /url\(([^)]+\.woff2)\)/.exec(body!)?.[1];
   const family = declaration(body!, "font-family");
   if (woff2 === undefined || family === undefined) throw new Error(`KaTeX font face without woff2: ${body}`);
-  return { family, weight: weightOf(declaration(body!, "font-weight")) ?? 400, style: styleOf(declaration(body!, "font-style")) ?? "normal", woff2 };
+  return {
+    family,
+    weight: weightOf(declaration(body!, "font-weight")) ?? 400,
+    style: styleOf(declaration(body!, "font-style")) ?? "normal",
+    woff2,
+  };
 });
 
 /** KaTeX's rules that pick a font (family, weight or slant), one per selector. */

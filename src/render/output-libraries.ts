@@ -97,3 +97,26 @@ export const TOPOJSON_NAMES: readonly string[] = PLOTLY_TOPOJSON.scopes.flatMap(
 export function topojsonScriptPath(name: string): string {
   return `${FRAME_LIBRARY_PREFIX}${PLOTLY_TOPOJSON.package}@${PLOTLY_TOPOJSON.version}/${name}.js`;
 }
+
+/**
+ * KaTeX's stylesheet and fonts, for the math of markdown and LaTeX outputs (typeset on the page, drawn in a frame):
+ * the frame links the stylesheet from the content origin when its document has typeset math (web/frame/frame-math.ts),
+ * and the stylesheet's relative font URLs resolve beside it. The content origin serves the woff2 faces only, and the
+ * stylesheet it serves names only them.
+ */
+export const FRAME_MATH = {
+  package: "katex",
+  version: "0.19.1",
+  stylesheet: "dist/katex.min.css",
+  fonts: "dist/fonts",
+} as const;
+
+/** The path of KaTeX's stylesheet, e.g. `/frame/lib/katex@0.19.1/dist/katex.min.css`. */
+export function frameMathStylesheetPath(): string {
+  return `${FRAME_LIBRARY_PREFIX}${FRAME_MATH.package}@${FRAME_MATH.version}/${FRAME_MATH.stylesheet}`;
+}
+
+/** The path of one of KaTeX's font files, e.g. `/frame/lib/katex@0.19.1/dist/fonts/KaTeX_Main-Regular.woff2`. */
+export function frameMathFontPath(file: string): string {
+  return `${FRAME_LIBRARY_PREFIX}${FRAME_MATH.package}@${FRAME_MATH.version}/${FRAME_MATH.fonts}/${file}`;
+}

@@ -1,0 +1,48 @@
+// Typeset math in an output frame (markdown and LaTeX outputs, typeset and sanitized by the page before it sends
+// them): KaTeX's HTML drawing, with KaTeX's stylesheet and fonts from the content origin (the frame's CSP allows
+// styles and fonts from 'self') and KaTeX's per-box styles applied through the CSSOM from the `data-math-style`
+// attributes the sanitizer checked. They are parsed again here by the one allowlist (render/math-style.ts) before
+// anything is applied, so a frame never writes a declaration the studio page would not have written itself.
+import { frameMathStylesheetPath } from "../../render/output-libraries.ts";
+import { MATH_STYLE_ATTRIBUTE, parseMathStyle } from "../../render/math-style.ts";
+import { contentUrl } from "./libraries.ts";
+
+/**
+ * As in the studio's markdown cells (render/notebook.css): display math scrolls sideways in its own box rather
+ * than being cut at the frame's edge, and equations get no automatic number, as JupyterLab's MathJax gives none.
+ */
+const FRAME_MATH_STYLE = `.katex-display{margin:.6em 0;padding:.2em 0;overflow-x:auto;overflow-y:hidden;max-width:100%}
+.katex .eqn-num{display:none}
+math[display=block]{overflow-x:auto;overflow-y:hidden;max-width:100%}`;
+
+/** Applies the checked box styles under `root` through the CSSOM, then drops the attributes. */
+function applyCheckedMathStyles(root: ParentNode): void {
+  for (const element of Array.from(root.querySelectorAll(`[${MATH_STYLE_ATTRIBUTE}]`))) {
+    const declarations = parseMathStyle(element.getAttribute(MATH_STYLE_ATTRIBUTE) ?? "");
+    element.removeAttribute(MATH_STYLE_ATTRIBUTE);
+    if (declarations === null || !("style" in element)) continue;
+    const style = (element as HTMLElement | SVGElement).style;
+    for (const [property, value] of declarations) style.setProperty(property, value);
+  }
+}
+
+/**
+ * Gives the math of the frame's document, if it has any, KaTeX's stylesheet and its box styles. Called once the
+ * output's document is in place; the document's height is reported again as the fonts arrive (the shell observes
+ * its size).
+ */
+export function drawFrameMath(doc: Document = document): void {
+  const typeset = doc.querySelector(".katex") !== null;
+  if (!typeset && doc.querySelector("math") === null) return;
+  const style = doc.createElement("style");
+  style.textContent = FRAME_MATH_STYLE;
+  // After the frame's base style and before the output's own, which follow and win.
+  const base = doc.head.querySelector("style");
+  doc.head.insertBefore(style, base ? base.nextSibling : doc.head.firstChild);
+  if (!typeset) return;
+  const link = doc.createElement("link");
+  link.rel = "stylesheet";
+  link.href = contentUrl(frameMathStylesheetPath());
+  doc.head.insertBefore(link, style);
+  applyCheckedMathStyles(doc);
+}
