@@ -134,6 +134,24 @@ function displays(target: Page | Frame): Promise<Displays> {
   });
 }
 
+/** A run of display equations (the sixth to the tenth), for side-by-side looks at the studio and the export. */
+async function mathCellShot(page: Page, where: string, variant: string): Promise<void> {
+  const box = await page.evaluate(() => {
+    const displays = Array.from(document.querySelectorAll(".vt-markdown .katex-display"), (d) =>
+      d.getBoundingClientRect(),
+    );
+    const from = displays[5];
+    const to = displays[9];
+    return from && to ? { y: from.top + window.scrollY - 8, height: to.bottom - from.top + 16 } : null;
+  });
+  assert.ok(box, `${where}: ten display equations`);
+  await page.screenshot({
+    path: new URL(`math-${where}-displays-${variant}.png`, screenshots).pathname,
+    fullPage: true,
+    clip: { x: 0, y: box.y, width: page.viewportSize()!.width, height: box.height },
+  });
+}
+
 test("the export opens from disk with KaTeX's fonts embedded, no request and no CSP violation", async () => {
   const parsed = parseNotebook(readFileSync(new URL(EQUATIONS, corpus)), { file: EQUATIONS });
   const html = exportNotebookHtml(parsed, { fileName: EQUATIONS });
@@ -173,6 +191,7 @@ test("the export opens from disk with KaTeX's fonts embedded, no request and no 
         path: new URL(`math-export-${size.width}-${scheme}.png`, screenshots).pathname,
         fullPage: size === PHONE,
       });
+      await mathCellShot(page, "export", `${size.width}-${scheme}`);
     }
   }
   assert.deepEqual(await pageRecord(page), { hits: [], violations: [] });
@@ -200,6 +219,7 @@ test("the studio draws the same notebook with the same fonts", async () => {
         path: new URL(`math-studio-${size.width}-${scheme}.png`, screenshots).pathname,
         fullPage: size === PHONE,
       });
+      await mathCellShot(page, "studio", `${size.width}-${scheme}`);
     }
   }
   assert.deepEqual(await pageRecord(page), { hits: [], violations: [] });
@@ -262,13 +282,22 @@ test("text/latex outputs are drawn in their frames as KaTeX's HTML with KaTeX's 
   await first.scrollIntoViewIfNeeded();
   await page.evaluate(() => document.fonts.ready);
   await page.screenshot({ path: new URL("math-frame-1200.png", screenshots).pathname });
+  await page.emulateMedia({ colorScheme: "dark" });
+  await page.screenshot({ path: new URL("math-frame-1200-dark.png", screenshots).pathname });
+  await page.emulateMedia({ colorScheme: "light" });
   await page.setViewportSize(PHONE);
   await page.waitForTimeout(300);
+  let wideFrame: Frame | undefined;
   for (const frame of frames) {
     const found = await displays(frame);
     for (const wide of found.wide) assert.deepEqual(wide, { overflowX: "auto", scrolled: true });
     assert.ok(found.pageScrollWidth <= found.viewport + 1, `frame at 390 px: ${found.pageScrollWidth} px`);
+    if (found.wide.length > 0) wideFrame ??= frame;
   }
+  assert.ok(wideFrame, "at 390 px, some output's equation is wider than its frame");
+  const element = await wideFrame.frameElement();
+  await element.scrollIntoViewIfNeeded();
+  await element.screenshot({ path: new URL("math-frame-wide-390.png", screenshots).pathname });
   await page.screenshot({ path: new URL("math-frame-390.png", screenshots).pathname });
   assert.deepEqual(await pageRecord(page), { hits: [], violations: [] });
   assert.deepEqual(console_.errors, []);
