@@ -8,4 +8,6 @@ thead th{border-bottom:1px solid #888}
 tbody tr:nth-child(odd){background:#8881}
 pre{white-space:pre-wrap;margin:0;font:13px/1.4 ui-monospace,"DejaVu Sans Mono",monospace}
 img,svg{max-width:100%;height:auto}
+.katex-display{display:block;overflow-x:auto;overflow-y:hidden;max-width:100%}
+math[display=block]{width:max-content;min-width:100%}
 .vt-frame-note{font-style:italic;opacity:.8}`;

@@ -306,3 +306,41 @@ test("text/latex outputs are drawn in their frames as KaTeX's HTML with KaTeX's 
   console_.stop();
   await page.close();
 });
+
+test("in the export, text/latex outputs keep their MathML, and a wide one scrolls in its frame at 390 px", async () => {
+  const parsed = parseNotebook(readFileSync(new URL(LATEX_OUTPUTS, corpus)), { file: LATEX_OUTPUTS });
+  const path = join(workDir, "sympy.html");
+  writeFileSync(path, exportNotebookHtml(parsed, { fileName: LATEX_OUTPUTS }));
+  const page = await browser.context.newPage();
+  await instrumentPage(page);
+  await page.route(/^(?!file:|data:|about:)/, (route) => route.abort());
+  await page.setViewportSize(PHONE);
+  await page.goto(pathToFileURL(path).href, { waitUntil: "load" });
+  let wideFrame: Frame | undefined;
+  let maths = 0;
+  for (const frame of page.frames()) {
+    if (frame === page.mainFrame()) continue;
+    const found = await frame.evaluate(() => {
+      const boxes = Array.from(document.querySelectorAll<HTMLElement>(".katex-display"));
+      const wide = boxes.filter((box) => box.scrollWidth > box.clientWidth + 1);
+      const scrolled = wide.map((box) => {
+        box.scrollLeft = 50;
+        const moved = box.scrollLeft > 0;
+        box.scrollLeft = 0;
+        return moved;
+      });
+      return { displays: boxes.length, scrolled, drawings: document.querySelectorAll(".katex-html").length };
+    });
+    assert.equal(found.drawings, 0, "export frames draw math from its MathML");
+    assert.ok(found.scrolled.every(Boolean), "every wide display scrolls");
+    maths += found.displays;
+    if (found.scrolled.length > 0) wideFrame ??= frame;
+  }
+  assert.ok(maths > 10, `${maths} display equations in the export's frames`);
+  assert.ok(wideFrame, "at 390 px, some output's equation is wider than its frame");
+  const element = await wideFrame.frameElement();
+  await element.scrollIntoViewIfNeeded();
+  await element.screenshot({ path: new URL("math-export-frame-wide-390.png", screenshots).pathname });
+  assert.deepEqual(await pageRecord(page), { hits: [], violations: [] });
+  await page.close();
+});

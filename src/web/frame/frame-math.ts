@@ -8,12 +8,11 @@ import { MATH_STYLE_ATTRIBUTE, parseMathStyle } from "../../render/math-style.ts
 import { contentUrl } from "./libraries.ts";
 
 /**
- * As in the studio's markdown cells (render/notebook.css): display math scrolls sideways in its own box rather
- * than being cut at the frame's edge, and equations get no automatic number, as JupyterLab's MathJax gives none.
+ * As in the studio's markdown cells (render/notebook.css): display math's spacing, and no automatic equation
+ * number, as JupyterLab's MathJax gives none. Its sideways scrolling is in the frame's base style (frame-style.ts).
  */
-const FRAME_MATH_STYLE = `.katex-display{margin:.6em 0;padding:.2em 0;overflow-x:auto;overflow-y:hidden;max-width:100%}
-.katex .eqn-num{display:none}
-math[display=block]{overflow-x:auto;overflow-y:hidden;max-width:100%}`;
+const FRAME_MATH_STYLE = `.katex-display{margin:.6em 0;padding:.2em 0}
+.katex .eqn-num{display:none}`;
 
 /** Applies the checked box styles under `root` through the CSSOM, then drops the attributes. */
 function applyCheckedMathStyles(root: ParentNode): void {
@@ -32,14 +31,12 @@ function applyCheckedMathStyles(root: ParentNode): void {
  * its size).
  */
 export function drawFrameMath(doc: Document = document): void {
-  const typeset = doc.querySelector(".katex") !== null;
-  if (!typeset && doc.querySelector("math") === null) return;
+  if (doc.querySelector(".katex") === null) return;
   const style = doc.createElement("style");
   style.textContent = FRAME_MATH_STYLE;
   // After the frame's base style and before the output's own, which follow and win.
   const base = doc.head.querySelector("style");
   doc.head.insertBefore(style, base ? base.nextSibling : doc.head.firstChild);
-  if (!typeset) return;
   const link = doc.createElement("link");
   link.rel = "stylesheet";
   link.href = contentUrl(frameMathStylesheetPath());
