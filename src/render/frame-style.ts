@@ -1,5 +1,7 @@
 // The base stylesheet of every output frame, in the export (srcdoc) and in the studio (the content origin's frame
-// shell) alike, so an output looks the same in both.
+// shell) alike, so an output looks the same in both. Display math (KaTeX's box, or MathML alone where the frame has
+// no KaTeX stylesheet) scrolls sideways in its own box rather than being cut at the frame's edge; a MathML block
+// takes its content's width, at least the line's, because Chromium counts no token's overflowing text as scrollable.
 export const FRAME_STYLESHEET = `:root{color-scheme:light dark}
 body{margin:0;padding:4px 2px;font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;overflow-wrap:anywhere}
 table{border-collapse:collapse;font-size:13px}
