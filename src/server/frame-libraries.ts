@@ -1,5 +1,5 @@
 // The libraries output frames draw with (plotly, vega, vega-lite, vega-embed, requirejs, BokehJS), and KaTeX's
-// stylesheet and fonts for typeset math, served by the content origin from the installed npm packages at the exact
+// fonts for typeset math, served by the content origin from the installed npm packages at the exact
 // versions the frame shell asks for. Nothing a frame loads
 // comes from a CDN: the frame's CSP allows scripts from the content origin only, and these are the only scripts
 // there besides the shell. Each file is read once at start, with gzip made once, so a request is a lookup in a
@@ -14,7 +14,6 @@ import {
   FRAME_LIBRARY_PREFIX,
   FRAME_MATH,
   frameMathFontPath,
-  frameMathStylesheetPath,
   frameLibraryPath,
   frameLibraryStylesheetPath,
   PLOTLY_TOPOJSON,
@@ -59,18 +58,6 @@ export function topojsonScript(name: string, json: string): Buffer {
   );
 }
 
-/**
- * KaTeX's stylesheet with each @font-face naming its woff2 file alone: the woff and ttf copies are not served, and
- * every browser that runs the studio reads woff2.
- */
-export function woff2OnlyStylesheet(css: string): string {
-  return css.replace(/@font-face\{[^}]*\}/g, (rule) => {
-    const woff2 = /url\(([^)]+\.woff2)\)/.exec(rule)?.[1];
-    if (woff2 === undefined) throw new Error(`KaTeX font face without a woff2 file: ${rule}`);
-    return rule.replace(/src:[^;}]*/, `src:url(${woff2}) format("woff2")`);
-  });
-}
-
 /** Every served library file, keyed by its URL path. */
 export function loadFrameLibraries(
   libraries: readonly FrameLibrary[] = Object.values(FRAME_LIBRARIES),
@@ -86,8 +73,6 @@ export function loadFrameLibraries(
       );
   }
   const katex = pinnedPackageDir(FRAME_MATH);
-  const css = woff2OnlyStylesheet(readFileSync(join(katex, FRAME_MATH.stylesheet), "utf8"));
-  files.set(frameMathStylesheetPath(), servedFile(Buffer.from(css), STYLESHEET_TYPE));
   for (const name of readdirSync(join(katex, FRAME_MATH.fonts)).filter((file) => file.endsWith(".woff2")))
     files.set(frameMathFontPath(name), servedFile(readFileSync(join(katex, FRAME_MATH.fonts, name)), WOFF2_TYPE));
   const topojson = pinnedPackageDir(PLOTLY_TOPOJSON);
