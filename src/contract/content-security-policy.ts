@@ -107,6 +107,8 @@ export interface ExportPageSources {
   styleAttributes: readonly string[];
   /** Whether remote images load (the export's `--remote-images=allow`). */
   remoteImages: boolean;
+  /** Whether the page's stylesheet embeds fonts as data: URLs (KaTeX's, when the file has math). */
+  embeddedFonts?: boolean;
 }
 
 /**
@@ -121,6 +123,9 @@ export function exportPageCsp(sources: ExportPageSources): string {
     ["script-src", ...sources.scripts],
     ["style-src", ...styles],
     ["img-src", DATA, ...(sources.remoteImages ? ["https:", "http:"] : [])],
+    // Fonts only from data: URLs, and only in a page whose hashed stylesheet embeds them: a file with no math
+    // loads no font at all, and no font is ever fetched from anywhere.
+    ...(sources.embeddedFonts === true ? [["font-src", DATA] as const] : []),
     NO_BASE,
     NO_FORMS,
   ]);

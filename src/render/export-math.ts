@@ -2,33 +2,153 @@
 // elements only), so KaTeX's checked box styles (`data-math-style`, see math-style.ts) become class rules of one
 // generated style element, hashed like the page's own: each distinct declaration list gets a `vt-m<N>` class (the
 // `vt-` prefix is the studio's, which the sanitizer strips from content, so no notebook can name these classes).
-// KaTeX's stylesheet comes along in that element, without its @font-face rules: the export page's policy has no
-// `font-src`, so the math is drawn with the reader's own serif math fonts (FALLBACK_FONTS).
+// KaTeX's stylesheet comes along in that element with its own fonts: each @font-face the file's math uses is
+// rewritten to the woff2 file as a data: URL, so the file still opens from disk with no network, and the page's
+// policy allows `font-src data:` (and only that) when the file has math (content-security-policy.ts).
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import { MATH_STYLE_ATTRIBUTE, parseMathStyle } from "./math-style.ts";
 
-const KATEX_CSS = readFileSync(createRequire(import.meta.url).resolve("katex/dist/katex.min.css"), "utf8")
-  // Font files would be refused by the export's CSP (no font-src): drop the faces rather than ask for them.
-  .replace(/@font-face\{[^}]*\}/g, "");
+const require = createRequire(import.meta.url);
+const KATEX_CSS_PATH = require.resolve("katex/dist/katex.min.css");
+const KATEX_CSS = readFileSync(KATEX_CSS_PATH, "utf8");
+
+/** One @font-face of KaTeX's stylesheet: the face it declares and the woff2 file that draws it. */
+export interface KatexFontFace {
+  family: string;
+  weight: number;
+  style: "normal" | "italic";
+  /** The file's path relative to KaTeX's stylesheet, e.g. `fonts/KaTeX_Main-Regular.woff2`. */
+  woff2: string;
+}
+
+/** The face a style rule of KaTeX's asks for: what its declarations set, KaTeX_Main, weight 400, upright otherwise. */
+interface FaceRule {
+  selector: string;
+  family: string | undefined;
+  weight: number | undefined;
+  style: "normal" | "italic" | undefined;
+}
+
+const FONT_FACE = /@font-face\{([^}]*)\}/g;
+
+function declaration(body: string, property: string): string | undefined {
+  const match = new RegExp(`(?:^|;)${property}:([^;]*)`).exec(body);
+  return match?.[1]?.trim().replace(/^"(.*)"$/, "$1");
+}
+
+function weightOf(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  return value === "bold" ? 700 : value === "normal" ? 400 : Number(value);
+}
+
+function styleOf(value: string | undefined): "normal" | "italic" | undefined {
+  return value === "italic" ? "italic" : value === "normal" ? "normal" : undefined;
+}
+
+/** Every @font-face of KaTeX's stylesheet. */
+export const KATEX_FONT_FACES: readonly KatexFontFace[] = Array.from(KATEX_CSS.matchAll(FONT_FACE), ([, body]) => {
+  const woff2 = /url\(([^)]+\.woff2)\)/.exec(body!)?.[1];
+  const family = declaration(body!, "font-family");
+  if (woff2 === undefined || family === undefined) throw new Error(`KaTeX font face without woff2: ${body}`);
+  return {
+    family,
+    weight: weightOf(declaration(body!, "font-weight")) ?? 400,
+    style: styleOf(declaration(body!, "font-style")) ?? "normal",
+    woff2,
+  };
+});
+
+/** KaTeX's rules that pick a font (family, weight or slant), one per selector. */
+const FACE_RULES: readonly FaceRule[] = Array.from(
+  KATEX_CSS.replace(FONT_FACE, "").matchAll(/([^{}]+)\{([^{}]*)\}/g),
+).flatMap(([, selectors, body]) => {
+  const family = declaration(body!, "font-family");
+  const weight = weightOf(declaration(body!, "font-weight"));
+  const style = styleOf(declaration(body!, "font-style"));
+  if (family === undefined && weight === undefined && style === undefined) return [];
+  // `.katex` itself sets the base font (KaTeX_Main), which every piece of math uses.
+  return selectors!
+    .split(",")
+    .filter((selector) => selector.trim() !== ".katex")
+    .map((selector) => ({ selector: selector.trim(), family: family?.split(",")[0]?.trim(), weight, style }));
+});
+
+const MAIN = "KaTeX_Main";
+
+function faceKey(family: string, weight: number, style: string): string {
+  return `${family}|${weight}|${style}`;
+}
 
 /**
- * Without KaTeX's fonts every KaTeX family falls to the browser's default, often a sans-serif; a serif with good
- * math coverage reads closer to KaTeX (`!important` to pass KaTeX's per-class families, whose faces are absent).
- * Weight and slant still come from KaTeX's classes.
+ * The faces of KaTeX's fonts that the math under `root` asks for, read from KaTeX's own class rules: a rule that
+ * matches an element there wants its family (KaTeX_Main if it names none) at its weight and slant. Bold and italic
+ * set without a family (`\textbf`, `\textit`) can combine, so both together also want KaTeX_Main bold italic. A
+ * combination these rules do not show (bold inside `\textsf`, say) falls to the nearest face the browser has.
  */
-const FALLBACK_FONTS =
-  '.katex,.katex *{font-family:"Latin Modern Math","STIX Two Math","Cambria Math","Times New Roman","DejaVu Serif",serif!important}';
+export function katexFacesUsed(root: ParentNode): Set<string> {
+  const wanted = new Set<string>([faceKey(MAIN, 400, "normal")]);
+  let bold = false;
+  let italic = false;
+  for (const rule of FACE_RULES) {
+    let matches: boolean;
+    try {
+      matches = root.querySelector(rule.selector) !== null;
+    } catch {
+      // A selector this DOM cannot evaluate: keep what it could ask for rather than draw with a missing face.
+      matches = true;
+    }
+    if (!matches) continue;
+    if (rule.family === undefined) {
+      bold ||= rule.weight === 700;
+      italic ||= rule.style === "italic";
+    }
+    wanted.add(faceKey(rule.family ?? MAIN, rule.weight ?? 400, rule.style ?? "normal"));
+  }
+  if (bold && italic) wanted.add(faceKey(MAIN, 700, "italic"));
+  return wanted;
+}
+
+const dataUrls = new Map<string, string>();
+
+/** A woff2 file of KaTeX's as a data: URL, read once per process. */
+function woff2DataUrl(face: KatexFontFace): string {
+  let url = dataUrls.get(face.woff2);
+  if (url === undefined) {
+    const bytes = readFileSync(join(dirname(KATEX_CSS_PATH), face.woff2));
+    url = `data:font/woff2;base64,${bytes.toString("base64")}`;
+    dataUrls.set(face.woff2, url);
+  }
+  return url;
+}
+
+/**
+ * KaTeX's stylesheet with each @font-face that `used` names drawn from its woff2 file as a data: URL, and every
+ * other face dropped (an embedded file costs its size whether the page draws with it or not).
+ */
+export function katexStylesheet(used: ReadonlySet<string>): string {
+  let index = 0;
+  return KATEX_CSS.replace(FONT_FACE, (rule) => {
+    const face = KATEX_FONT_FACES[index++]!;
+    if (!used.has(faceKey(face.family, face.weight, face.style))) return "";
+    return rule.replace(/src:[^;}]*/, `src:url(${woff2DataUrl(face)}) format("woff2")`);
+  });
+}
 
 /** Collects the math box styles of one export and gives them back as class rules. */
 export class ExportMathStyles {
   private readonly classes = new Map<string, string>();
   private rules: string[] = [];
+  private readonly faces = new Set<string>();
   private hasMath = false;
 
   /** Replaces every `data-math-style` under `root` by a class whose rule carries the same checked declarations. */
   convert(root: ParentNode): void {
-    if (!this.hasMath && root.querySelector(".katex") !== null) this.hasMath = true;
+    if (root.querySelector(".katex") !== null) {
+      this.hasMath = true;
+      for (const face of katexFacesUsed(root)) this.faces.add(face);
+    }
     for (const element of Array.from(root.querySelectorAll(`[${MATH_STYLE_ATTRIBUTE}]`))) {
       const declarations = parseMathStyle(element.getAttribute(MATH_STYLE_ATTRIBUTE) ?? "");
       element.removeAttribute(MATH_STYLE_ATTRIBUTE);
@@ -45,9 +165,14 @@ export class ExportMathStyles {
     }
   }
 
-  /** The style element's text (KaTeX's stylesheet and the box rules), or null when the export has no math. */
+  /** Whether the export has math, and so embeds KaTeX's fonts (the page's CSP then allows `font-src data:`). */
+  get embedsFonts(): boolean {
+    return this.hasMath;
+  }
+
+  /** The style element's text (KaTeX's stylesheet with its fonts, and the box rules), or null with no math. */
   stylesheet(): string | null {
     if (!this.hasMath) return null;
-    return `${KATEX_CSS}\n${FALLBACK_FONTS}\n${this.rules.join("\n")}\n`;
+    return `${katexStylesheet(this.faces)}\n${this.rules.join("\n")}\n`;
   }
 }

@@ -190,6 +190,7 @@ function pagePolicy(
     styles: [...styleHashes, ...host.styleHashes, ...itemHashes("style"), ...emptyStyle],
     styleAttributes: [...host.styleAttributeHashes],
     remoteImages: remoteImages === "allow",
+    embeddedFonts: host.mathStyles.embedsFonts,
   });
 }
 

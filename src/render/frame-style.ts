@@ -1,5 +1,7 @@
 // The base stylesheet of every output frame, in the export (srcdoc) and in the studio (the content origin's frame
-// shell) alike, so an output looks the same in both.
+// shell) alike, so an output looks the same in both. Display math (KaTeX's box, or MathML alone where the frame has
+// no KaTeX stylesheet) scrolls sideways in its own box rather than being cut at the frame's edge; a MathML block
+// takes its content's width, at least the line's, because Chromium counts no token's overflowing text as scrollable.
 export const FRAME_STYLESHEET = `:root{color-scheme:light dark}
 body{margin:0;padding:4px 2px;font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;overflow-wrap:anywhere}
 table{border-collapse:collapse;font-size:13px}
@@ -8,4 +10,6 @@ thead th{border-bottom:1px solid #888}
 tbody tr:nth-child(odd){background:#8881}
 pre{white-space:pre-wrap;margin:0;font:13px/1.4 ui-monospace,"DejaVu Sans Mono",monospace}
 img,svg{max-width:100%;height:auto}
+.katex-display{display:block;overflow-x:auto;overflow-y:hidden;max-width:100%}
+math[display=block]{width:max-content;min-width:100%}
 .vt-frame-note{font-style:italic;opacity:.8}`;

@@ -97,3 +97,37 @@ export const TOPOJSON_NAMES: readonly string[] = PLOTLY_TOPOJSON.scopes.flatMap(
 export function topojsonScriptPath(name: string): string {
   return `${FRAME_LIBRARY_PREFIX}${PLOTLY_TOPOJSON.package}@${PLOTLY_TOPOJSON.version}/${name}.js`;
 }
+
+/**
+ * KaTeX's fonts, for the math of markdown and LaTeX outputs (typeset on the page, drawn in a frame). The frame shell
+ * carries KaTeX's stylesheet in its bundle and puts it in the frame's document when the output has typeset math
+ * (web/frame/frame-math.ts), so it applies before the frame first reports its height; its fonts come from the
+ * content origin. Only the woff2 faces are served, and the stylesheet the frame uses names only them.
+ */
+export const FRAME_MATH = {
+  package: "katex",
+  version: "0.19.1",
+  fonts: "dist/fonts",
+} as const;
+
+/** The folder of KaTeX's font files, e.g. `/frame/lib/katex@0.19.1/dist/fonts/`. */
+export function frameMathFontsPath(): string {
+  return `${FRAME_LIBRARY_PREFIX}${FRAME_MATH.package}@${FRAME_MATH.version}/${FRAME_MATH.fonts}/`;
+}
+
+/** The path of one of KaTeX's font files, e.g. `/frame/lib/katex@0.19.1/dist/fonts/KaTeX_Main-Regular.woff2`. */
+export function frameMathFontPath(file: string): string {
+  return `${frameMathFontsPath()}${file}`;
+}
+
+/**
+ * KaTeX's stylesheet with each @font-face naming its woff2 file alone, at `fontsUrl` (the folder's absolute
+ * address): the woff and ttf copies are not served, and every browser that runs the studio reads woff2.
+ */
+export function katexStylesheetForFrames(css: string, fontsUrl: string): string {
+  return css.replace(/@font-face\{[^}]*\}/g, (rule) => {
+    const woff2 = /url\(fonts\/([^)]+\.woff2)\)/.exec(rule)?.[1];
+    if (woff2 === undefined) throw new Error(`KaTeX font face without a woff2 file: ${rule}`);
+    return rule.replace(/src:[^;}]*/, `src:url(${fontsUrl}${woff2}) format("woff2")`);
+  });
+}

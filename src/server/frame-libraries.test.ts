@@ -9,6 +9,9 @@ import {
   FRAME_LIBRARIES,
   frameLibraryPath,
   frameLibraryStylesheetPath,
+  frameMathFontPath,
+  frameMathFontsPath,
+  katexStylesheetForFrames,
   TOPOJSON_NAMES,
   topojsonScriptPath,
 } from "../render/output-libraries.ts";
@@ -37,7 +40,9 @@ test("every pinned library and map outline is read, at the version the frame she
     assert.ok(paths.includes(frameLibraryPath(library)), library.package);
   for (const name of TOPOJSON_NAMES) assert.ok(paths.includes(topojsonScriptPath(name)), name);
   const stylesheets = Object.values(FRAME_LIBRARIES).filter((library) => "stylesheet" in library).length;
-  assert.equal(paths.length, Object.keys(FRAME_LIBRARIES).length + stylesheets + TOPOJSON_NAMES.length);
+  // KaTeX's 20 woff2 faces.
+  const math = 20;
+  assert.equal(paths.length, Object.keys(FRAME_LIBRARIES).length + stylesheets + TOPOJSON_NAMES.length + math);
   // The bytes are the installed package's own.
   const plotly = createRequire(import.meta.url).resolve("plotly.js-dist-min");
   assert.ok(
@@ -56,6 +61,28 @@ test("a library's stylesheet is served as CSS beside its script", async (t) => {
   assert.match(css.body, /\.bk-/);
   const script = await app.inject({ url: frameLibraryPath(FRAME_LIBRARIES.bokeh) });
   assert.equal(script.headers["content-type"], "text/javascript; charset=utf-8");
+});
+
+test("the frames' KaTeX stylesheet names only woff2 faces, each served by the content origin", async (t) => {
+  const app = await server();
+  t.after(() => app.close());
+  const katexCss = readFileSync(createRequire(import.meta.url).resolve("katex/dist/katex.min.css"), "utf8");
+  const css = katexStylesheetForFrames(katexCss, `http://content${frameMathFontsPath()}`);
+  const urls = Array.from(css.matchAll(/url\(([^)]*)\)/g), (match) => match[1]!);
+  assert.equal(urls.length, 20);
+  assert.equal(css.match(/@font-face/g)?.length, 20);
+  for (const url of urls) {
+    assert.match(url, /^http:\/\/content\/frame\/lib\/katex@[\d.]+\/dist\/fonts\/KaTeX_[A-Za-z0-9]+-[A-Za-z]+\.woff2$/);
+    const font = await app.inject({ url: new URL(url).pathname });
+    assert.equal(font.statusCode, 200, url);
+    assert.equal(font.headers["content-type"], "font/woff2");
+    // Fonts load in CORS mode, and a sandboxed frame's origin is opaque ("null").
+    assert.equal(font.headers["access-control-allow-origin"], "*");
+    assert.equal(font.rawPayload.subarray(0, 4).toString("latin1"), "wOF2", url);
+  }
+  assert.equal((await app.inject({ url: frameMathFontPath("KaTeX_Main-Regular.ttf") })).statusCode, 404);
+  assert.equal((await app.inject({ url: frameMathFontPath("KaTeX_Main-Regular.woff") })).statusCode, 404);
+  assert.equal((await app.inject({ url: `${frameMathFontsPath()}../katex.min.css` })).statusCode, 404);
 });
 
 test("an installed version other than the pinned one stops the start, saying what to do", () => {

@@ -1,16 +1,19 @@
-// The libraries output frames draw with (plotly, vega, vega-lite, vega-embed, requirejs, BokehJS), served by the content
-// origin from the installed npm packages at the exact versions the frame shell asks for. Nothing a frame loads
+// The libraries output frames draw with (plotly, vega, vega-lite, vega-embed, requirejs, BokehJS), and KaTeX's
+// fonts for typeset math, served by the content origin from the installed npm packages at the exact
+// versions the frame shell asks for. Nothing a frame loads
 // comes from a CDN: the frame's CSP allows scripts from the content origin only, and these are the only scripts
 // there besides the shell. Each file is read once at start, with gzip made once, so a request is a lookup in a
 // fixed table: no path from a request ever reaches the file system.
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import type { FastifyInstance } from "fastify";
 import {
   FRAME_LIBRARIES,
   FRAME_LIBRARY_PREFIX,
+  FRAME_MATH,
+  frameMathFontPath,
   frameLibraryPath,
   frameLibraryStylesheetPath,
   PLOTLY_TOPOJSON,
@@ -33,6 +36,7 @@ export interface FrameLibraryFile {
 
 const SCRIPT_TYPE = "text/javascript; charset=utf-8";
 const STYLESHEET_TYPE = "text/css; charset=utf-8";
+const WOFF2_TYPE = "font/woff2";
 
 function servedFile(body: Buffer, type: string = SCRIPT_TYPE): FrameLibraryFile {
   return {
@@ -68,6 +72,9 @@ export function loadFrameLibraries(
         servedFile(readFileSync(join(dir, library.stylesheet)), STYLESHEET_TYPE),
       );
   }
+  const katex = pinnedPackageDir(FRAME_MATH);
+  for (const name of readdirSync(join(katex, FRAME_MATH.fonts)).filter((file) => file.endsWith(".woff2")))
+    files.set(frameMathFontPath(name), servedFile(readFileSync(join(katex, FRAME_MATH.fonts, name)), WOFF2_TYPE));
   const topojson = pinnedPackageDir(PLOTLY_TOPOJSON);
   for (const name of TOPOJSON_NAMES) {
     files.set(

@@ -34,8 +34,9 @@ export function browserSanitizer(): Sanitizer {
       applyMathStyles(fragment);
       return fragment;
     },
-    // Strings go to output frames, which have no KaTeX stylesheet: their math is drawn from its MathML.
-    sanitizeToString: (html, context) => engine.sanitizeToString(html, { ...context, mathMarkup: "mathml" }),
+    // Strings go to output frames. Their math is drawn from its MathML unless the caller asks for KaTeX's HTML too,
+    // which a frame can draw only with KaTeX's stylesheet (the studio's frame shell loads it: web/frame/frame-math.ts).
+    sanitizeToString: (html, context) => engine.sanitizeToString(html, { mathMarkup: "mathml", ...context }),
   };
   return sanitizer;
 }

@@ -68,11 +68,14 @@ export class StudioHost implements RenderHost {
     if (draw?.kind === "markdown") {
       // Markdown and LaTeX outputs are typeset and sanitized when their frame is first made (near the viewport),
       // not while the cells are drawn: the first screen does not wait for math its frames show later, nor for the
-      // markdown renderer to start (web/markdown-module.ts).
+      // markdown renderer to start (web/markdown-module.ts). Their math keeps KaTeX's HTML, with its checked box
+      // styles as `data-math-style`: the frame draws it with KaTeX's stylesheet and fonts (web/frame/frame-math.ts).
       let built: Promise<FrameRenderRequest> | undefined;
       request = () =>
         (built ??= loadMarkdown().then(({ renderMarkdown }) =>
-          frameRenderRequest(frame, (source) => browserSanitizer().sanitizeToString(renderMarkdown(source))),
+          frameRenderRequest(frame, (source) =>
+            browserSanitizer().sanitizeToString(renderMarkdown(source), { mathMarkup: "html-and-mathml" }),
+          ),
         ));
     } else if (draw?.kind === "plotly" || draw?.kind === "vega") {
       // A plotly or vega output the frame cannot draw (its spec is a URL to fetch) still has its saved image: the

@@ -45,6 +45,13 @@ function embeddedLibraryChars(page: string): number {
   return chars;
 }
 
+/** Characters of the font files an export embeds for its math (`url(data:font/woff2;base64,…)`, export-math.ts). */
+function embeddedFontChars(page: string): number {
+  let chars = 0;
+  for (const match of page.matchAll(/url\(data:font\/woff2;base64,[A-Za-z0-9+/=]*\)/g)) chars += match[0].length;
+  return chars;
+}
+
 export const OUTPUT_ALLOWANCE_CHARS = 64 * 1024;
 export const OUTPUT_RATIO = 64;
 
@@ -123,9 +130,10 @@ export function runNotebookCase(input: NotebookInput): CaseResult {
     try {
       const parts = exportNotebookParts(parsed, { fileName: "case.ipynb" });
       // The output libraries an export embeds (once per file, whatever the input's size: plotly's alone is 4.8 MB)
-      // are a fixed cost, not a blowup of the input: they are left out of the count.
+      // and KaTeX's fonts (the faces its math uses, once per file: up to 349 KB) are a fixed cost, not a blowup of
+      // the input: they are left out of the count.
       const whole = parts.join("");
-      result.outputChars = whole.length - embeddedLibraryChars(whole);
+      result.outputChars = whole.length - embeddedLibraryChars(whole) - embeddedFontChars(whole);
     } catch (error) {
       return { ...result, renderMs: performance.now() - t, failure: `export threw ${describe(error)}` };
     }

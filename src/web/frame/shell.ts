@@ -10,6 +10,7 @@ import { JAVASCRIPT_OUTPUT_PRELUDE } from "../../render/frame-scripts.ts";
 import { FRAME_STYLESHEET } from "../../render/frame-style.ts";
 import { BOKEH_LOADER_NOTE, bokehUseOf, usesRequire } from "../../render/output-types.ts";
 import { loadBokeh } from "./bokeh-output.ts";
+import { drawFrameMath } from "./frame-math.ts";
 import { drawPlotly } from "./plotly-output.ts";
 import { installRequire } from "./require-output.ts";
 import { drawVega } from "./vega-output.ts";
@@ -149,6 +150,7 @@ async function render(request: FrameRenderRequest): Promise<void> {
         break;
       }
       placeDocument(request.markup);
+      drawFrameMath();
       // The output's scripts call the global BokehJS sets, so it is loaded first (in this frame: there is no other).
       if (bokeh === "draws") await loadBokeh().catch(failed("BokehJS"));
       if (usesRequire(request.markup)) await installRequire(missingModules).catch(failed("requirejs"));
