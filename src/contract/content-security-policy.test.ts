@@ -44,7 +44,7 @@ test("the frame policies, byte for byte", () => {
 test("the export page's policy, with and without frames' style attributes and remote images", () => {
   assert.equal(
     exportPageCsp({ scripts: ["'sha256-sizer'"], styles: ["'sha256-css'"], styleAttributes: [], remoteImages: false }),
-    "default-src 'none'; script-src 'sha256-sizer'; style-src 'sha256-css'; img-src data:; base-uri 'none'; form-action 'none'",
+    "default-src 'none'; script-src 'sha256-sizer'; style-src 'sha256-css'; img-src data:; media-src data:; base-uri 'none'; form-action 'none'",
   );
   assert.equal(
     exportPageCsp({
@@ -53,7 +53,7 @@ test("the export page's policy, with and without frames' style attributes and re
       styleAttributes: ["'sha256-a1'", "'sha256-a2'"],
       remoteImages: true,
     }),
-    "default-src 'none'; script-src 'sha256-sizer' 'sha256-f1' 'sha256-f2'; style-src 'sha256-css' 'sha256-fs' 'unsafe-hashes' 'sha256-a1' 'sha256-a2'; img-src data: https: http:; base-uri 'none'; form-action 'none'",
+    "default-src 'none'; script-src 'sha256-sizer' 'sha256-f1' 'sha256-f2'; style-src 'sha256-css' 'sha256-fs' 'unsafe-hashes' 'sha256-a1' 'sha256-a2'; img-src data: https: http:; media-src data:; base-uri 'none'; form-action 'none'",
   );
 });
 
@@ -61,7 +61,7 @@ test("the export page allows fonts, from data: URLs only, exactly when its style
   const sources = { scripts: ["'sha256-sizer'"], styles: ["'sha256-css'"], styleAttributes: [], remoteImages: false };
   assert.equal(
     exportPageCsp({ ...sources, embeddedFonts: true }),
-    "default-src 'none'; script-src 'sha256-sizer'; style-src 'sha256-css'; img-src data:; font-src data:; base-uri 'none'; form-action 'none'",
+    "default-src 'none'; script-src 'sha256-sizer'; style-src 'sha256-css'; img-src data:; media-src data:; font-src data:; base-uri 'none'; form-action 'none'",
   );
   assert.doesNotMatch(exportPageCsp({ ...sources, embeddedFonts: false }), /font-src/);
   assert.doesNotMatch(exportPageCsp(sources), /font-src/);

@@ -123,6 +123,9 @@ export function exportPageCsp(sources: ExportPageSources): string {
     ["script-src", ...sources.scripts],
     ["style-src", ...styles],
     ["img-src", DATA, ...(sources.remoteImages ? ["https:", "http:"] : [])],
+    // Audio and video embedded in outputs as data: URLs: a srcdoc frame is held to this policy as well as its own,
+    // so without this they would not play. Media cannot run script.
+    ["media-src", DATA],
     // Fonts only from data: URLs, and only in a page whose hashed stylesheet embeds them: a file with no math
     // loads no font at all, and no font is ever fetched from anywhere.
     ...(sources.embeddedFonts === true ? [["font-src", DATA] as const] : []),

@@ -13,7 +13,15 @@ import {
   vegaSpecAndLooks,
 } from "./library-draw-options.ts";
 import { readLibraryFile } from "./library-files.ts";
-import { FRAME_LIBRARIES, type FrameLibrary, type FrameLibraryName } from "./output-libraries.ts";
+import {
+  FRAME_LIBRARIES,
+  PLOTLY_TOPOJSON,
+  TOPOJSON_NAMES,
+  type FrameLibrary,
+  type FrameLibraryName,
+} from "./output-libraries.ts";
+import { topojsonNamesFor, topojsonScriptText } from "./plotly-geo.ts";
+import type { FrameJsonObject } from "../contract/frame-protocol.ts";
 
 /** What an export frame draws with embedded libraries. */
 export type ExportLibraryDraw = "plotly" | "vega" | "vega-lite" | "bokeh";
@@ -25,6 +33,20 @@ export const EXPORT_DRAW_LIBRARIES: Readonly<Record<ExportLibraryDraw, readonly 
   "vega-lite": ["vega", "vegaLite", "vegaEmbed"],
   bokeh: ["bokeh"],
 };
+
+/** What a frame can ask the page for: an output library, or one of plotly's map outlines (`topojson:world_110m`). */
+export type ExportLibraryName = FrameLibraryName | `topojson:${string}`;
+
+const TOPOJSON_PREFIX = "topojson:";
+
+/** The libraries a drawing needs, in load order: for a plotly figure with geo subplots, their map outlines too. */
+export function exportDrawLibraries(draw: ExportLibraryDraw, spec: unknown): ExportLibraryName[] {
+  const outlines =
+    draw === "plotly" && typeof spec === "object" && spec !== null && !Array.isArray(spec)
+      ? topojsonNamesFor(spec as FrameJsonObject).map((name): ExportLibraryName => `${TOPOJSON_PREFIX}${name}`)
+      : [];
+  return [...EXPORT_DRAW_LIBRARIES[draw], ...outlines];
+}
 
 /** The id of the JSON block that tells a frame's drawing script what to draw. */
 export const EXPORT_DRAW_BLOCK_ID = "vt-draw";
@@ -46,13 +68,20 @@ export interface EmbeddedLibraryItem {
   text: string;
 }
 
-const items = new Map<FrameLibraryName, EmbeddedLibraryItem[]>();
+const items = new Map<ExportLibraryName, EmbeddedLibraryItem[]>();
 
-/** A library's items, read once per process from its pinned package. */
-export function embeddedLibraryItems(name: FrameLibraryName): EmbeddedLibraryItem[] {
+/** A library's items (or a map outline's), read once per process from its pinned package. */
+export function embeddedLibraryItems(name: ExportLibraryName): EmbeddedLibraryItem[] {
   let known = items.get(name);
+  if (!known && name.startsWith(TOPOJSON_PREFIX)) {
+    const outline = name.slice(TOPOJSON_PREFIX.length);
+    if (!TOPOJSON_NAMES.includes(outline)) throw new Error(`no map outline named ${outline}`);
+    const json = readLibraryFile(PLOTLY_TOPOJSON, `dist/${outline}.json`);
+    known = [{ name, kind: "script", text: inertScriptText(topojsonScriptText(outline, json)) }];
+    items.set(name, known);
+  }
   if (!known) {
-    const library: FrameLibrary = FRAME_LIBRARIES[name];
+    const library: FrameLibrary = FRAME_LIBRARIES[name as FrameLibraryName];
     known = [{ name, kind: "script", text: inertScriptText(readLibraryFile(library, library.file)) }];
     if (library.stylesheet !== undefined)
       known.unshift({

@@ -130,7 +130,7 @@ test("the page's and the frames' CSP, byte for byte", () => {
     const doc = new JSDOM(exportNotebookHtml(parseNotebook(plain), { remoteImages })).window.document;
     assert.equal(
       policyOf(doc),
-      `default-src 'none'; script-src ${sha256Source(PAGE_SIZER_SCRIPT)}; style-src ${sha256Source(css)}; ${images}; base-uri 'none'; form-action 'none'`,
+      `default-src 'none'; script-src ${sha256Source(PAGE_SIZER_SCRIPT)}; style-src ${sha256Source(css)}; ${images}; media-src data:; base-uri 'none'; form-action 'none'`,
     );
   }
   const framed = new JSDOM(exportNotebookHtml(parseNotebook(JSON.stringify(notebook)))).window.document;

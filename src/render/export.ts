@@ -24,6 +24,7 @@ import {
   LIBRARY_BLOCK_ATTRIBUTE,
   PAGE_LIBRARY_SCRIPT,
   type EmbeddedLibraryItem,
+  type ExportLibraryName,
 } from "./export-libraries.ts";
 import { buildFrameDocument, exportLibraryDrawOf } from "./frame-document.ts";
 import { FRAME_LIBRARIES, type FrameLibraryName } from "./output-libraries.ts";
@@ -80,7 +81,7 @@ class ExportHost implements RenderHost {
   readonly styleAttributeHashes = new Set<string>();
   readonly mathStyles = new ExportMathStyles();
   /** The output libraries the page carries, once each, for the frames that ask for them. */
-  readonly libraries = new Set<FrameLibraryName>();
+  readonly libraries = new Set<ExportLibraryName>();
   private readonly sanitizer: Sanitizer;
   private readonly remoteImages: RemoteImagePolicy;
   private frameCount = 0;
@@ -167,9 +168,9 @@ class ExportHost implements RenderHost {
 
 /** The library items the page carries, in load order of the libraries the frames use. */
 function libraryItems(host: ExportHost): EmbeddedLibraryItem[] {
-  return (Object.keys(FRAME_LIBRARIES) as FrameLibraryName[])
-    .filter((name) => host.libraries.has(name))
-    .flatMap((name) => embeddedLibraryItems(name));
+  const libraries = (Object.keys(FRAME_LIBRARIES) as FrameLibraryName[]).filter((name) => host.libraries.has(name));
+  const others = [...host.libraries].filter((name) => !Object.hasOwn(FRAME_LIBRARIES, name)).sort();
+  return [...libraries, ...others].flatMap((name) => embeddedLibraryItems(name));
 }
 
 function pagePolicy(

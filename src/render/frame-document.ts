@@ -13,11 +13,12 @@ import {
   DEFERRED_SCRIPT_TYPE,
   EXPORT_DRAW_BLOCK_ID,
   EXPORT_DRAW_LIBRARIES,
+  exportDrawLibraries,
   FRAME_LIBRARY_SCRIPT,
   inertJson,
   type ExportLibraryDraw,
+  type ExportLibraryName,
 } from "./export-libraries.ts";
-import type { FrameLibraryName } from "./output-libraries.ts";
 import { BOKEH_LOADER_NOTE, bokehUseOf, exportDrawOf, frameDrawOf } from "./output-types.ts";
 import {
   appendChild,
@@ -43,7 +44,7 @@ export interface FrameDocument {
   styleHashes: string[];
   styleAttributeHashes: string[];
   /** The output libraries the frame asks the page for, in load order (none for most frames). */
-  libraries: FrameLibraryName[];
+  libraries: ExportLibraryName[];
 }
 
 /** How the export draws a frame with embedded libraries, if it does: plotly and vega specs given as JSON objects. */
@@ -62,7 +63,7 @@ function libraryFrame(draw: ExportLibraryDraw, spec: unknown): TreeDocument {
   const body = bodyOf(doc);
   const request = {
     kind: draw,
-    libraries: EXPORT_DRAW_LIBRARIES[draw],
+    libraries: exportDrawLibraries(draw, spec),
     ...(draw === "plotly" ? { figure: spec } : { spec }),
   };
   appendChild(body, createElement("div", { id: "output" }));
@@ -132,14 +133,14 @@ function frameSkeleton(bodyHtml: string | undefined): TreeDocument {
 
 export function buildFrameDocument(frame: FrameOutputPlan, renderers: FrameContentRenderers): FrameDocument {
   let doc: TreeDocument;
-  let libraries: FrameLibraryName[] = [];
+  let libraries: ExportLibraryName[] = [];
   const content = frameContentText(frame);
   const draw = exportDrawOf(frame.mime);
   const libraryDraw = exportLibraryDrawOf(frame);
   switch (libraryDraw === undefined ? draw : "with-libraries") {
     case "with-libraries":
       doc = libraryFrame(libraryDraw!, frame.content);
-      libraries = [...EXPORT_DRAW_LIBRARIES[libraryDraw!]];
+      libraries = exportDrawLibraries(libraryDraw!, frame.content);
       break;
     case "document": {
       // Classic notebooks loaded BokehJS in one output for all later ones; here each output is a frame of its own.

@@ -4,6 +4,7 @@
 // comes from a CDN: the frame's CSP allows scripts from the content origin only, and these are the only scripts
 // there besides the shell. Each file is read once at start, with gzip made once, so a request is a lookup in a
 // fixed table: no path from a request ever reaches the file system.
+import { topojsonScriptText } from "../render/plotly-geo.ts";
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -47,15 +48,9 @@ function servedFile(body: Buffer, type: string = SCRIPT_TYPE): FrameLibraryFile 
   };
 }
 
-/**
- * A map outline as a script that files it where plotly looks before fetching. The JSON is parsed and written
- * again, so what is served is data and nothing but data, whatever the file held.
- */
+/** A map outline as a script that files it where plotly looks before fetching (render/plotly-geo.ts). */
 export function topojsonScript(name: string, json: string): Buffer {
-  const data = JSON.stringify(JSON.parse(json));
-  return Buffer.from(
-    `(function(){var a=self.PlotlyGeoAssets||(self.PlotlyGeoAssets={});(a.topojson||(a.topojson={}))[${JSON.stringify(name)}]=${data};})();\n`,
-  );
+  return Buffer.from(topojsonScriptText(name, json));
 }
 
 /** Every served library file, keyed by its URL path. */

@@ -69,6 +69,13 @@ before(() => {
         },
       }),
       ...bokehCells,
+      // A map: its outline comes from the file, never from plotly's CDN.
+      output({
+        "application/vnd.plotly.v1+json": {
+          data: [{ type: "scattergeo", lon: [2.35, -74], lat: [48.86, 40.7], mode: "markers" }],
+          layout: { geo: { showland: true, showcountries: true }, title: { text: "A map" } },
+        },
+      }),
     ],
   };
   const parsed = parseNotebook(new TextEncoder().encode(JSON.stringify(notebook)), { file: "charts.ipynb" });
@@ -112,7 +119,15 @@ async function frames(page: Page): Promise<Frame[]> {
 
 test("each library is in the file once, however many outputs draw with it", () => {
   const blocks = [...html.matchAll(new RegExp(`${LIBRARY_BLOCK_ATTRIBUTE}="([^"]+)"`, "g"))].map((m) => m[1]);
-  assert.deepEqual(blocks.sort(), ["bokeh", "bokeh:style", "plotly", "vega", "vegaEmbed", "vegaLite"]);
+  assert.deepEqual(blocks.sort(), [
+    "bokeh",
+    "bokeh:style",
+    "plotly",
+    "topojson:world_110m",
+    "vega",
+    "vegaEmbed",
+    "vegaLite",
+  ]);
   assert.doesNotMatch(html, /<script[^>]+src=/i, "nothing is loaded from anywhere");
 });
 
@@ -121,7 +136,7 @@ test("plotly, Vega-Lite and Bokeh outputs draw from file://, offline, under the 
   try {
     browser = await launchBrowser();
     const { page, problems, outside } = await open(browser);
-    const [plotly1, plotly2, vegaLite, loader, bokeh] = await frames(page);
+    const [plotly1, plotly2, vegaLite, loader, bokeh, map] = await frames(page);
     for (const plotly of [plotly1!, plotly2!]) {
       await plotly.waitForSelector(".js-plotly-plot .main-svg .scatterlayer .trace", { timeout: 60_000 });
       assert.equal(await plotly.locator("a.modebar-btn.plotlyjsicon, .modebar-btn--logo").count(), 0);
@@ -146,6 +161,11 @@ test("plotly, Vega-Lite and Bokeh outputs draw from file://, offline, under the 
       { timeout: 60_000 },
     );
     assert.ok(((await painted.jsonValue()) ?? 0) > 20);
+    await page.locator("iframe.vt-frame").nth(5).scrollIntoViewIfNeeded();
+    // The world's land and borders, drawn from the outline the file carries.
+    await map!.waitForSelector(".geo .layer.bg .land path, .geo path.land, .geolayer .countries path", {
+      timeout: 60_000,
+    });
     for (const frame of await page.locator("iframe.vt-frame").all()) await frame.scrollIntoViewIfNeeded();
     await page.waitForTimeout(300);
     const heights = await page

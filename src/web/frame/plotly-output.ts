@@ -1,11 +1,12 @@
 // A plotly figure (application/vnd.plotly.v1+json) drawn with the served plotly.js, as JupyterLab's plotly
 // renderer draws it: the figure's data, layout, frames and config, with the mode bar.
 import type { FrameJson, FrameJsonObject } from "../../contract/frame-protocol.ts";
-import { PLOTLY_TOPOJSON, TOPOJSON_NAMES, topojsonName, topojsonScriptPath } from "../../render/output-libraries.ts";
+import { topojsonScriptPath } from "../../render/output-libraries.ts";
+import { topojsonNamesFor } from "../../render/plotly-geo.ts";
 import { plotlyConfig, plotlyLayoutFor } from "../../render/library-draw-options.ts";
 import { libraryGlobal, loadLibraries, loadServedScript } from "./libraries.ts";
 
-export { plotlyConfig };
+export { plotlyConfig, topojsonNamesFor };
 
 interface PlotlyGlobal {
   newPlot(element: HTMLElement, figure: Record<string, unknown>): Promise<unknown>;
@@ -15,36 +16,6 @@ interface PlotlyGlobal {
 
 function objectOr(value: FrameJson | undefined): FrameJsonObject {
   return typeof value === "object" && value !== null && !Array.isArray(value) ? value : {};
-}
-
-const GEO_TRACE_TYPES: ReadonlySet<string> = new Set(["scattergeo", "choropleth"]);
-
-/**
- * The map outlines the figure's geo subplots need, by plotly's name: one per subplot (`geo`, `geo2`, ... in the
- * layout or named by a geo trace), from its scope and resolution, with plotly's defaults (world, 1:110m) for
- * anything missing or unknown.
- */
-export function topojsonNamesFor(figure: FrameJsonObject): string[] {
-  const layout = objectOr(figure.layout);
-  const subplots = new Set(Object.keys(layout).filter((key) => /^geo\d*$/.test(key)));
-  for (const trace of Array.isArray(figure.data) ? figure.data : []) {
-    const t = objectOr(trace);
-    if (typeof t.type === "string" && GEO_TRACE_TYPES.has(t.type))
-      subplots.add(typeof t.geo === "string" && /^geo\d*$/.test(t.geo) ? t.geo : "geo");
-  }
-  const names = new Set<string>();
-  for (const id of subplots) {
-    const geo = objectOr(layout[id]);
-    const scope =
-      typeof geo.scope === "string" &&
-      (PLOTLY_TOPOJSON.scopes as readonly string[]).includes(geo.scope.replace(/ /g, "-"))
-        ? geo.scope.replace(/ /g, "-")
-        : "world";
-    const resolution = geo.resolution === 50 || geo.resolution === "50" ? 50 : 110;
-    const name = topojsonName(scope, resolution);
-    if (TOPOJSON_NAMES.includes(name)) names.add(name);
-  }
-  return [...names];
 }
 
 /** Trace types in the figure that this plotly.js does not know (it draws nothing for them, silently). */
