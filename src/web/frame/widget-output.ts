@@ -13,6 +13,11 @@
 // Widget classes from other packages (ipyleaflet, bqplot, ...) would be fetched by the manager's loader from a CDN;
 // frames have no network (connect-src 'none', scripts from the content origin only), so no loader is given and
 // such a view fails at once, never waiting on a request that cannot be made.
+import "./widget-jquery.ts";
+import "jquery-ui/ui/version.js";
+import "jquery-ui/ui/widget.js";
+import "jquery-ui/ui/keycode.js";
+import "jquery-ui/ui/widgets/mouse.js";
 import "@lumino/widgets/style/index.css";
 import "@fortawesome/fontawesome-free/css/all.min.css";
 import "@fortawesome/fontawesome-free/css/v4-shims.min.css";
