@@ -251,6 +251,9 @@ test("a view whose model is missing, or whose widgets frames cannot load, keeps 
   // The HTML widget's markup is drawn in its frame, where its script stays.
   const html = await frameOfSlot(slotOf(page, "HTML(value=...)"));
   await html.locator("#bold").waitFor({ timeout: 30_000 });
+  // Its image's error handler ran, in the frame: the frame's own document carries the marks, the page's none.
+  await html.waitForFunction(() => document.body.dataset.ran === "img", undefined, { timeout: 10_000 });
+  assert.equal(await html.evaluate(() => document.documentElement.dataset.pwned), "widget");
   // The Label shows its value as text.
   const label = await frameOfSlot(slotOf(page, "Label(value=...)"));
   await label.locator(".widget-label").waitFor({ timeout: 30_000 });
@@ -262,4 +265,34 @@ test("a view whose model is missing, or whose widgets frames cannot load, keeps 
   assert.equal(await page.evaluate(() => document.body.dataset.ran), undefined);
   assert.deepEqual(strayRequests(), []);
   await page.close();
+});
+
+/** Shots of the notebook's first widgets and of its boxes and tabs further down, once each view has drawn. */
+async function shootWidgetList(colorScheme: "light" | "dark", width: number): Promise<void> {
+  const shooter = await launchBrowser({ colorScheme });
+  try {
+    const page = await shooter.context.newPage();
+    await page.setViewportSize({ width, height: width < 600 ? 844 : 900 });
+    await signInThroughPage(page, studio.app, "ada", PASSWORD);
+    await openNotebook(page, WIDGET_LIST);
+    const name = `widgets-${width}-${colorScheme}`;
+    for (const [at, source] of [
+      ["top", "widgets.IntSlider("],
+      ["text", "widgets.Text("],
+      ["boxes", "widgets.HBox(items)"],
+      ["tabs", "accordion = widgets.Accordion("],
+    ] as const) {
+      const frame = await frameOfSlot(slotOf(page, source));
+      await frame.locator(".jupyter-widgets").first().waitFor({ timeout: 30_000 });
+      await page.waitForTimeout(400);
+      await page.screenshot({ path: `${SHOTS}${name}-${at}.png` });
+    }
+  } finally {
+    await shooter.close();
+  }
+}
+
+test("screenshots of Widget_List: desktop and phone, light and dark", async () => {
+  for (const colorScheme of ["light", "dark"] as const)
+    for (const width of [1200, 390]) await shootWidgetList(colorScheme, width);
 });
