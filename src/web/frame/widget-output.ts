@@ -22,6 +22,7 @@ import "@lumino/widgets/style/index.css";
 import "@fortawesome/fontawesome-free/css/all.min.css";
 import "@fortawesome/fontawesome-free/css/v4-shims.min.css";
 import "@jupyter-widgets/html-manager/css/output.css";
+import "./widget-dark.css";
 import { HTMLManager } from "@jupyter-widgets/html-manager/lib/htmlmanager.js";
 import type { FrameJsonObject } from "../../contract/frame-protocol.ts";
 
