@@ -219,6 +219,15 @@ test("Widget_List's sliders, text boxes, buttons and boxes are drawn live in the
   await box2.locator(".widget-hbox").first().waitFor({ timeout: 30_000 });
   assert.ok((await box2.locator(".widget-hbox .jupyter-widgets").count()) >= 2);
 
+  // The Image widget's PNG, which the widget makes an object URL of, is shown as a data: URL (frames load no other).
+  const image = await frameOfSlot(slotOf(page, 'file = open("testimage.png"'));
+  await image.waitForFunction(
+    () => (document.querySelector("img.widget-image") as HTMLImageElement | null)?.naturalWidth,
+    undefined,
+    { timeout: 30_000 },
+  );
+  assert.match((await image.locator("img.widget-image").getAttribute("src")) ?? "", /^data:image\/png;base64,/);
+
   const record = await pageRecord(page);
   assert.deepEqual(record.hits, []);
   assert.deepEqual(errors, []);

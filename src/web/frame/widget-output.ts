@@ -45,6 +45,39 @@ class FrameWidgetManager extends HTMLManager {
   }
 }
 
+/**
+ * The Image, Audio and Video widgets show their bytes through `URL.createObjectURL`, and a frame loads images and
+ * media from data: URLs only (its CSP's img-src and media-src): each object URL made in the frame is kept with its
+ * blob, and an element given one gets the same bytes as a data: URL. Nothing is fetched; the bytes are the frame's.
+ */
+function showObjectUrlsAsData(): void {
+  const blobs = new Map<string, Blob>();
+  const createObjectURL = URL.createObjectURL.bind(URL);
+  URL.createObjectURL = (object: Blob | MediaSource): string => {
+    const url = createObjectURL(object);
+    if (object instanceof Blob) blobs.set(url, object);
+    return url;
+  };
+  const swap = (element: Element): void => {
+    const src = element.getAttribute("src");
+    const blob = src === null ? undefined : blobs.get(src);
+    if (src === null || blob === undefined) return;
+    const reader = new FileReader();
+    reader.addEventListener("load", () => {
+      if (element.getAttribute("src") === src && typeof reader.result === "string")
+        element.setAttribute("src", reader.result);
+    });
+    reader.readAsDataURL(blob);
+  };
+  new MutationObserver((records) => {
+    for (const record of records) {
+      if (record.type === "attributes" && record.target instanceof Element) swap(record.target);
+      for (const node of Array.from(record.addedNodes))
+        if (node instanceof Element) for (const element of [node, ...node.querySelectorAll("[src]")]) swap(element);
+    }
+  }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ["src"] });
+}
+
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -58,6 +91,7 @@ export async function drawWidget(
   modelId: string,
   state: FrameJsonObject,
 ): Promise<string | undefined> {
+  showObjectUrlsAsData();
   const manager = new FrameWidgetManager();
   const drawing = (async (): Promise<string | undefined> => {
     // The manager takes the state as ipywidgets saved it; the shell checked its shape (frame-message-checks.ts).
