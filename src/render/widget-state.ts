@@ -96,6 +96,30 @@ export function modelReferences(state: JsonValue): string[] {
   return found;
 }
 
+/**
+ * A saved model's size in characters of JSON and the models it refers to, worked out once per model of a notebook:
+ * views share models (a layout, an Image widget's picture), and a notebook with many views must not make the page
+ * measure the same large model once for each of them. Keyed by the parsed model object, which nothing changes in
+ * place (an edited notebook is a new parse).
+ */
+interface ModelFacts {
+  model: SavedWidgetModel;
+  chars: number;
+  references: string[];
+}
+const factsOf = new WeakMap<JsonObject, ModelFacts>();
+
+function modelFacts(value: JsonValue | undefined): ModelFacts | undefined {
+  if (!isObject(value)) return undefined;
+  const known = factsOf.get(value);
+  if (known) return known;
+  const model = savedModel(value);
+  if (model === undefined) return undefined;
+  const facts = { model, chars: JSON.stringify(model).length, references: modelReferences(model.state) };
+  factsOf.set(value, facts);
+  return facts;
+}
+
 function problem(code: WidgetViewProblemCode, message: string): WidgetViewProblem {
   return { ok: false, code, message };
 }
@@ -119,8 +143,8 @@ export function widgetStateForView(notebookState: JsonObject, view: JsonValue | 
   while (queue.length > 0) {
     const id = queue.pop()!;
     if (models.has(id)) continue;
-    const model = Object.hasOwn(state, id) ? savedModel(state[id]) : undefined;
-    if (model === undefined)
+    const facts = Object.hasOwn(state, id) ? modelFacts(state[id]) : undefined;
+    if (facts === undefined)
       return problem(
         "widget_model_missing",
         id === modelId
@@ -129,14 +153,14 @@ export function widgetStateForView(notebookState: JsonObject, view: JsonValue | 
       );
     if (++count > MAX_WIDGET_VIEW_MODELS)
       return problem("widget_state_too_large", `it uses more than ${MAX_WIDGET_VIEW_MODELS} widget models`);
-    chars += JSON.stringify(model).length;
+    chars += facts.chars;
     if (chars > MAX_WIDGET_VIEW_STATE_CHARS)
       return problem(
         "widget_state_too_large",
         `its widget state is larger than ${MAX_WIDGET_VIEW_STATE_CHARS / 1_000_000} million characters`,
       );
-    models.set(id, model);
-    for (const reference of modelReferences(model.state)) if (!models.has(reference)) queue.push(reference);
+    models.set(id, facts.model);
+    for (const reference of facts.references) if (!models.has(reference)) queue.push(reference);
   }
   return { ok: true, modelId, state: { version_major, version_minor, state: Object.fromEntries(models) } };
 }
