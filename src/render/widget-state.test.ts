@@ -8,6 +8,7 @@ import {
   modelReferences,
   notebookWidgetState,
   widgetStateForView,
+  widgetViewHeight,
 } from "./widget-state.ts";
 
 const CORPUS = new URL("../../../shared/corpus/notebooks/", import.meta.url).pathname;
@@ -139,4 +140,33 @@ test("Widget_List's views each get their own small part of the notebook's 187 mo
   assert.ok(Math.max(...sizes) < 60, `largest view: ${Math.max(...sizes)} models`);
   assert.equal(notebookWidgetState({}), undefined);
   assert.equal(notebookWidgetState({ widgets: { "application/vnd.jupyter.widget-state+json": [] } }), undefined);
+});
+
+test("a view's height is guessed from its models before it is drawn: rows, boxes, tabs and a layout's own height", () => {
+  const state = saved({
+    slider: model("IntSliderModel", { layout: "IPY_MODEL_plain" }),
+    plain: { ...model("LayoutModel"), model_module: "@jupyter-widgets/base" },
+    tall: { ...model("LayoutModel", { height: "250px" }), model_module: "@jupyter-widgets/base" },
+    vertical: model("FloatSliderModel", { orientation: "vertical" }),
+    column: model("VBoxModel", { children: ["IPY_MODEL_slider", "IPY_MODEL_vertical"] }),
+    row: model("HBoxModel", { children: ["IPY_MODEL_slider", "IPY_MODEL_vertical"] }),
+    sized: model("OutputModel", { layout: "IPY_MODEL_tall" }),
+    tabs: model("TabModel", { children: ["IPY_MODEL_slider", "IPY_MODEL_column"], selected_index: 1 }),
+    loop: model("VBoxModel", { children: ["IPY_MODEL_loop", "IPY_MODEL_slider"] }),
+    radio: model("RadioButtonsModel", { _options_labels: ["a", "b", "c"] }),
+  });
+  const height = (id: string) => {
+    const result = widgetStateForView(state, { model_id: id });
+    assert.ok(result.ok, id);
+    return widgetViewHeight(result.state, id);
+  };
+  // One row of controls (28 px and margins) in the frame's padding.
+  assert.equal(height("slider"), 40);
+  assert.equal(height("vertical"), 212);
+  assert.equal(height("column"), 32 + 204 + 8);
+  assert.equal(height("row"), 204 + 8);
+  assert.equal(height("sized"), 258);
+  assert.equal(height("tabs"), 36 + 236 + 40 + 8);
+  assert.equal(height("loop"), 40, "a box that holds itself is counted once");
+  assert.equal(height("radio"), 3 * 32 + 8);
 });

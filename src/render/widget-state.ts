@@ -5,6 +5,7 @@
 // notebook could otherwise hand every frame all of it. The walk is bounded in models and in characters, so a view
 // cannot make the page copy an unbounded amount of state into a frame either.
 import { MAX_FRAME_WIDGET_MODELS } from "../contract/frame-protocol.ts";
+import { base64ImageDimensions } from "../images/image-dimensions.ts";
 import type { JsonObject, JsonValue } from "../notebook/types.ts";
 import { WIDGET_STATE_MIME } from "./output-types.ts";
 
@@ -163,4 +164,122 @@ export function widgetStateForView(notebookState: JsonObject, view: JsonValue | 
     for (const reference of facts.references) if (!models.has(reference)) queue.push(reference);
   }
   return { ok: true, modelId, state: { version_major, version_minor, state: Object.fromEntries(models) } };
+}
+
+/** The height of one row of controls: ipywidgets' inline height (28 px) and its margins (2 px each side). */
+const CONTROL_ROW_HEIGHT = 32;
+/** The frame document's padding above and below its content (the frame stylesheet's body padding). */
+const FRAME_PADDING = 8;
+/** Rows a Select, SelectMultiple or Textarea shows when the notebook sets none. */
+const DEFAULT_LIST_ROWS = 5;
+/** Height of one line of a list. */
+const LIST_ROW_HEIGHT = 18;
+/** Height of one radio button with its label. */
+const RADIO_ROW_HEIGHT = 32;
+/** A textarea that sets no rows. */
+const TEXTAREA_HEIGHT = 45;
+/** A vertical slider: ipywidgets' vertical height (200 px) and margins. */
+const VERTICAL_SLIDER_HEIGHT = 204;
+/** A tab bar; a tab's content has padding around it. */
+const TAB_BAR_HEIGHT = 36;
+const TAB_PADDING = 40;
+/** An accordion's title, with its margins. */
+const ACCORDION_TITLE_HEIGHT = 46;
+
+function pixels(value: JsonValue | undefined): number | undefined {
+  if (typeof value !== "string") return undefined;
+  const match = /^\s*(\d+(?:\.\d+)?)px\s*$/.exec(value);
+  return match ? Number(match[1]) : undefined;
+}
+
+function referenced(value: JsonValue | undefined): string | undefined {
+  return typeof value === "string" && value.startsWith(MODEL_REFERENCE)
+    ? value.slice(MODEL_REFERENCE.length)
+    : undefined;
+}
+
+/**
+ * An Image widget's height: its picture's (read from the saved bytes' header), scaled to its `width` attribute when
+ * it sets one (the frame's style sizes images by their width, so a `height` attribute gives way), else its `height`
+ * attribute in pixels.
+ */
+function imageHeight(model: SavedWidgetModel): number | undefined {
+  const attributes = model.state;
+  const number = (value: JsonValue | undefined) =>
+    typeof value === "string" && /^\d+$/.test(value) ? Number(value) : undefined;
+  const buffer = (model.buffers ?? []).find(
+    (item) => isObject(item) && Array.isArray(item["path"]) && item["path"][0] === "value",
+  );
+  const data = isObject(buffer) && buffer["encoding"] === "base64" ? buffer["data"] : undefined;
+  const size = typeof data === "string" ? base64ImageDimensions(data) : null;
+  const width = number(attributes["width"]);
+  if (size && size.width > 0)
+    return Math.ceil(width === undefined ? size.height : (size.height * width) / size.width) + 4;
+  const height = number(attributes["height"]);
+  return height === undefined ? undefined : height + 4;
+}
+
+/**
+ * How tall a widget view will be once drawn, guessed from its models before its frame exists (px, with the frame's
+ * padding): a row of controls for a control, rows for lists, boxes stacked or side by side, a tab bar or titles
+ * above the shown child, and a layout's own height in pixels where it sets one. The output frame keeps this space
+ * until the view has drawn, so the page does not jump as the widgets appear. A guess: a view it misjudges settles
+ * to its real height once drawn.
+ */
+export function widgetViewHeight(state: WidgetViewState, modelId: string): number {
+  const seen = new Set<string>();
+  const heightOf = (id: string | undefined, depth: number): number => {
+    if (id === undefined || seen.has(id) || depth > 20) return 0;
+    seen.add(id);
+    const model = Object.hasOwn(state.state, id) ? state.state[id] : undefined;
+    if (model === undefined) return 0;
+    const attributes = model.state;
+    const layout = referenced(attributes["layout"]);
+    const layoutModel = layout !== undefined && Object.hasOwn(state.state, layout) ? state.state[layout] : undefined;
+    const declared = pixels(layoutModel?.state["height"]);
+    if (declared !== undefined) return declared;
+    const children = Array.isArray(attributes["children"])
+      ? attributes["children"].map((child) => referenced(child))
+      : [];
+    const selected = typeof attributes["selected_index"] === "number" ? attributes["selected_index"] : undefined;
+    const rows = typeof attributes["rows"] === "number" ? attributes["rows"] : DEFAULT_LIST_ROWS;
+    const options = Array.isArray(attributes["_options_labels"]) ? attributes["_options_labels"].length : 0;
+    if (attributes["orientation"] === "vertical") return VERTICAL_SLIDER_HEIGHT;
+    switch (model.model_name) {
+      case "LayoutModel":
+      case "DescriptionStyleModel":
+      case "SliderStyleModel":
+      case "ButtonStyleModel":
+      case "ProgressStyleModel":
+      case "ToggleButtonsStyleModel":
+      case "LinkModel":
+      case "DirectionalLinkModel":
+        return 0;
+      case "VBoxModel":
+        return children.reduce((sum, child) => sum + heightOf(child, depth + 1), 0);
+      case "HBoxModel":
+      case "BoxModel":
+      case "GridBoxModel":
+        return Math.max(0, ...children.map((child) => heightOf(child, depth + 1)));
+      case "TabModel":
+        return TAB_BAR_HEIGHT + heightOf(children[selected ?? 0], depth + 1) + TAB_PADDING;
+      case "AccordionModel":
+        return (
+          children.length * ACCORDION_TITLE_HEIGHT +
+          (selected === undefined ? 0 : heightOf(children[selected], depth + 1) + CONTROL_ROW_HEIGHT)
+        );
+      case "TextareaModel":
+        return typeof attributes["rows"] === "number" ? rows * LIST_ROW_HEIGHT + 8 : TEXTAREA_HEIGHT;
+      case "SelectModel":
+      case "SelectMultipleModel":
+        return Math.max(CONTROL_ROW_HEIGHT, rows * LIST_ROW_HEIGHT + 8);
+      case "RadioButtonsModel":
+        return Math.max(CONTROL_ROW_HEIGHT, options * RADIO_ROW_HEIGHT);
+      case "ImageModel":
+        return imageHeight(model) ?? CONTROL_ROW_HEIGHT;
+      default:
+        return CONTROL_ROW_HEIGHT;
+    }
+  };
+  return Math.max(heightOf(modelId, 0), CONTROL_ROW_HEIGHT) + FRAME_PADDING;
 }

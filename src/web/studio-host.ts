@@ -8,6 +8,7 @@ import { frameRenderRequest } from "../render/frame-request.ts";
 import type { FrameRenderRequest } from "../contract/frame-protocol.ts";
 import { frameDrawOf } from "../render/output-types.ts";
 import type { FrameOutputPlan } from "../render/plan-types.ts";
+import { widgetViewHeight } from "../render/widget-state.ts";
 import { base64ImageDimensions } from "../images/image-dimensions.ts";
 import { browserSanitizer } from "./browser-sanitizer.ts";
 import { loadMarkdown } from "./markdown-module.ts";
@@ -72,8 +73,9 @@ export class StudioHost implements RenderHost {
       if (built.kind === "text" && hasFallback)
         return staticCopy(doc, frame, "its saved widget state is not within the limits of an output frame");
       request = () => built;
-      // The static copy is a picture of the same widgets: the best guess at their height before they are drawn.
-      reservedHeight = frame.fallbackImage?.height;
+      // The space the widgets will take, guessed from their models, kept until they are drawn.
+      if (built.kind === "widget" && widget?.ok === true)
+        reservedHeight = widgetViewHeight(widget.state, widget.modelId);
     } else if (draw?.kind === "markdown") {
       // Markdown and LaTeX outputs are typeset and sanitized when their frame is first made (near the viewport),
       // not while the cells are drawn: the first screen does not wait for math its frames show later, nor for the

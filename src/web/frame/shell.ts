@@ -3,8 +3,9 @@
 // show. The output's markup becomes the frame's document and its scripts run in document order, as in the static
 // export's srcdoc frames; plotly and vega outputs are drawn with the libraries the content origin serves, outputs
 // that draw with BokehJS get it before their scripts run, classic JavaScript outputs get requirejs, and widget views
-// are drawn by the HTML widget manager from the saved widget state the page hands over (widget-output.ts). The shell reports the document's height and passes link clicks to the
-// page, which checks them; it never reads anything but the render request from the port.
+// are drawn by the HTML widget manager from the saved widget state the page hands over (widget-output.ts). The shell
+// reports the document's height and passes link clicks to the page, which checks them; it never reads anything but
+// the render request from the port.
 import {
   FRAME_CONNECT,
   type FrameRenderRequest,

@@ -48,7 +48,8 @@ class FrameWidgetManager extends HTMLManager {
 /**
  * The Image, Audio and Video widgets show their bytes through `URL.createObjectURL`, and a frame loads images and
  * media from data: URLs only (its CSP's img-src and media-src): each object URL made in the frame is kept with its
- * blob, and an element given one gets the same bytes as a data: URL. Nothing is fetched; the bytes are the frame's.
+ * blob, and an image or media element given one gets the same bytes as a data: URL instead, a moment later. The
+ * object URL never reaches an element, so the browser never tries it. Nothing is fetched; the bytes are the frame's.
  */
 function showObjectUrlsAsData(): void {
   const blobs = new Map<string, Blob>();
@@ -58,25 +59,29 @@ function showObjectUrlsAsData(): void {
     if (object instanceof Blob) blobs.set(url, object);
     return url;
   };
-  const swap = (element: Element): void => {
-    const src = element.getAttribute("src");
-    const blob = src === null ? undefined : blobs.get(src);
-    if (src === null || blob === undefined) return;
-    const reader = new FileReader();
-    reader.addEventListener("load", () => {
-      if (element.getAttribute("src") === src && typeof reader.result === "string")
-        element.setAttribute("src", reader.result);
+  // The last value each element was given, so that a data: URL read late never replaces a newer one.
+  const latest = new WeakMap<Element, unknown>();
+  for (const prototype of [HTMLImageElement.prototype, HTMLMediaElement.prototype]) {
+    const descriptor = Object.getOwnPropertyDescriptor(prototype, "src");
+    const set = descriptor?.set;
+    if (descriptor === undefined || set === undefined) continue;
+    Object.defineProperty(prototype, "src", {
+      ...descriptor,
+      set(this: HTMLImageElement | HTMLMediaElement, value: unknown) {
+        latest.set(this, value);
+        const blob = typeof value === "string" ? blobs.get(value) : undefined;
+        if (blob === undefined) return set.call(this, value);
+        const reader = new FileReader();
+        reader.addEventListener("load", () => {
+          if (latest.get(this) === value && typeof reader.result === "string") set.call(this, reader.result);
+        });
+        reader.readAsDataURL(blob);
+      },
     });
-    reader.readAsDataURL(blob);
-  };
-  new MutationObserver((records) => {
-    for (const record of records) {
-      if (record.type === "attributes" && record.target instanceof Element) swap(record.target);
-      for (const node of Array.from(record.addedNodes))
-        if (node instanceof Element) for (const element of [node, ...node.querySelectorAll("[src]")]) swap(element);
-    }
-  }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ["src"] });
+  }
 }
+
+showObjectUrlsAsData();
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -91,7 +96,6 @@ export async function drawWidget(
   modelId: string,
   state: FrameJsonObject,
 ): Promise<string | undefined> {
-  showObjectUrlsAsData();
   const manager = new FrameWidgetManager();
   const drawing = (async (): Promise<string | undefined> => {
     // The manager takes the state as ipywidgets saved it; the shell checked its shape (frame-message-checks.ts).
