@@ -31,12 +31,28 @@ export const MAX_FRAME_LINK_CHARS = 8192;
 export const MAX_FRAME_SPEC_VALUES = 5_000_000;
 export const MAX_FRAME_SPEC_DEPTH = 100;
 
+/**
+ * Most widget models one widget request may carry: a view's own model and the ones it refers to (ipywidgets' largest
+ * real layouts have a few hundred, each widget having two or three).
+ */
+export const MAX_FRAME_WIDGET_MODELS = 2000;
+/** Longest data: URL of a widget view's saved image, the static copy a frame shows when it cannot draw the view. */
+export const MAX_FRAME_FALLBACK_IMAGE_CHARS = 20_000_000;
+
 /** A JSON object, as it arrives after structured cloning: plain objects, arrays, strings, finite numbers, booleans, null. */
 export type FrameJsonObject = { [key: string]: FrameJson };
 export type FrameJson = string | number | boolean | null | FrameJson[] | FrameJsonObject;
 
 /** Which vega-embed mode draws a spec: Vega-Lite specs are compiled to Vega first. */
 export type VegaMode = "vega" | "vega-lite";
+
+/** A widget view's static copy, shown by the frame (with the reason) when the widget manager cannot draw the view. */
+export interface FrameWidgetFallback {
+  /** The bundle's raster image, as a data: URL. */
+  image?: string;
+  /** The bundle's text/plain. */
+  text?: string;
+}
 
 /** What the page asks a frame to show. */
 export type FrameRenderPayload =
@@ -49,7 +65,13 @@ export type FrameRenderPayload =
   /** A plotly figure (`data`, `layout`, `frames`, `config`), drawn with the served plotly.js. */
   | { kind: "plotly"; figure: FrameJsonObject }
   /** A Vega or Vega-Lite spec, drawn with the served vega-embed in its CSP-safe interpreter mode. */
-  | { kind: "vega"; spec: FrameJsonObject; mode: VegaMode };
+  | { kind: "vega"; spec: FrameJsonObject; mode: VegaMode }
+  /**
+   * A widget view drawn live, without a kernel, by the standard HTML widget manager from saved widget state: the
+   * state holds `version_major`, `version_minor` and, under `state`, only the models this view needs, by id (each
+   * with `model_name`, `model_module`, `model_module_version` and its own `state`).
+   */
+  | { kind: "widget"; modelId: string; state: FrameJsonObject; fallback: FrameWidgetFallback };
 
 /** Page to frame, over the port. */
 export interface PageToFrameMessages {

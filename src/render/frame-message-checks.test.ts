@@ -1,10 +1,12 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
+  MAX_FRAME_FALLBACK_IMAGE_CHARS,
   MAX_FRAME_HEIGHT,
   MAX_FRAME_LINK_CHARS,
   MAX_FRAME_SPEC_DEPTH,
   MAX_FRAME_SPEC_VALUES,
+  MAX_FRAME_WIDGET_MODELS,
   MIN_FRAME_HEIGHT,
 } from "../contract/frame-protocol.ts";
 import { isBoundedJsonObject, parseFrameMessage, parseFrameRenderRequest } from "./frame-message-checks.ts";
@@ -195,4 +197,75 @@ test("spec bounds: depth and number of values", () => {
   const top = { chain };
   for (let i = 0; i < 200_000; i++) chain = (chain[0] = []) as unknown[];
   assert.equal(isBoundedJsonObject(top), false);
+});
+
+function widgetState(models: Record<string, unknown>): Record<string, unknown> {
+  return { version_major: 2, version_minor: 0, state: models };
+}
+
+const SLIDER = {
+  model_name: "IntSliderModel",
+  model_module: "@jupyter-widgets/controls",
+  model_module_version: "1.5.0",
+  state: { value: 7 },
+};
+
+test("widget requests carry a view's model id, bounded state that holds that model, and a static copy", () => {
+  const state = widgetState({ s: SLIDER });
+  const request = { type: "render", kind: "widget", modelId: "s", state, fallback: { text: "IntSlider(value=7)" } };
+  assert.deepEqual(parseFrameRenderRequest({ ...request, extra: "never copied" }), request);
+  const image = "data:image/png;base64,iVBORw0KGgo=";
+  assert.deepEqual(parseFrameRenderRequest({ ...request, fallback: { image, extra: 1 } }), {
+    ...request,
+    fallback: { image },
+  });
+  assert.deepEqual(parseFrameRenderRequest({ ...request, fallback: {} }), { ...request, fallback: {} });
+  const tooMany: Record<string, unknown> = {};
+  for (let i = 0; i <= MAX_FRAME_WIDGET_MODELS; i++) tooMany[i === 0 ? "s" : `m${i}`] = SLIDER;
+  for (const bad of [
+    { ...request, modelId: "" },
+    { ...request, modelId: 3 },
+    { ...request, modelId: "absent" },
+    { ...request, state: { state: { s: SLIDER } } },
+    { ...request, state: widgetState({ s: { ...SLIDER, model_name: 1 } }) },
+    { ...request, state: widgetState({ s: { ...SLIDER, state: "x" } }) },
+    { ...request, state: widgetState({ s: { ...SLIDER, buffers: {} } }) },
+    { ...request, state: widgetState({ s: SLIDER, t: null }) },
+    { ...request, state: widgetState({ s: { ...SLIDER, state: { when: new Date(0) } } }) },
+    { ...request, state: widgetState(tooMany) },
+    { ...request, fallback: undefined },
+    { ...request, fallback: { text: 1 } },
+    // Only an embedded image: never an address the frame would fetch, nor markup.
+    { ...request, fallback: { image: "https://example.org/x.png" } },
+    { ...request, fallback: { image: 'data:image/png;base64,AAAA" onerror="x' } },
+    { ...request, fallback: { image: `data:image/png;base64,${"A".repeat(MAX_FRAME_FALLBACK_IMAGE_CHARS)}` } },
+  ])
+    assert.equal(parseFrameRenderRequest(bad), null, JSON.stringify(bad).slice(0, 200));
+});
+
+test("a widget view's request holds its planned state and static copy, or the data with the reason", () => {
+  const sanitize = (source: string) => source;
+  const view = { model_id: "s", version_major: 2, version_minor: 0 };
+  const state = { version_major: 2, version_minor: 0, state: { s: SLIDER } };
+  const plan: FrameOutputPlan = {
+    ...frame("application/vnd.jupyter.widget-view+json", view),
+    fallbackText: "IntSlider(value=7)",
+    widget: { ok: true, modelId: "s", state },
+  };
+  assert.deepEqual(frameRenderRequest(plan, sanitize), {
+    type: "render",
+    kind: "widget",
+    modelId: "s",
+    state,
+    fallback: { text: "IntSlider(value=7)" },
+  });
+  const missing = frameRenderRequest(
+    {
+      ...plan,
+      widget: { ok: false, code: "widget_model_missing", message: "its widget model s is not in the state" },
+    },
+    sanitize,
+  );
+  assert.equal(missing.kind, "text");
+  assert.match(missing.kind === "text" ? (missing.note ?? "") : "", /its widget model s is not in the state/);
 });

@@ -1,12 +1,15 @@
 // The checks a page and a frame apply to what they receive, against the message maps of the frame protocol
 // (src/contract/frame-protocol.ts): known shapes only, extra properties never read, sizes bounded, numbers finite.
 import {
+  MAX_FRAME_FALLBACK_IMAGE_CHARS,
   MAX_FRAME_HEIGHT,
   MAX_FRAME_LINK_CHARS,
   MAX_FRAME_SPEC_DEPTH,
   MAX_FRAME_SPEC_VALUES,
+  MAX_FRAME_WIDGET_MODELS,
   MIN_FRAME_HEIGHT,
   type FrameJsonObject,
+  type FrameWidgetFallback,
   type FrameRenderPayload,
   type FrameRenderRequest,
   type FrameToPageMessage,
@@ -66,6 +69,45 @@ export function isBoundedJsonObject(value: unknown): value is FrameJsonObject {
   return true;
 }
 
+function isSavedWidgetModel(value: unknown): boolean {
+  if (!isRecord(value)) return false;
+  return (
+    typeof value.model_name === "string" &&
+    typeof value.model_module === "string" &&
+    typeof value.model_module_version === "string" &&
+    isRecord(value.state) &&
+    (value.buffers === undefined || Array.isArray(value.buffers))
+  );
+}
+
+/**
+ * True when `value` is saved widget state as a widget request carries it: a bounded JSON object with a numeric
+ * format version and at most MAX_FRAME_WIDGET_MODELS models, each naming its class and holding its state, one of
+ * them `modelId`'s.
+ */
+export function isFrameWidgetState(value: unknown, modelId: string): value is FrameJsonObject {
+  if (!isBoundedJsonObject(value)) return false;
+  const { version_major, version_minor, state } = value;
+  if (typeof version_major !== "number" || typeof version_minor !== "number" || !isRecord(state)) return false;
+  const ids = Object.keys(state);
+  if (ids.length > MAX_FRAME_WIDGET_MODELS || !Object.hasOwn(state, modelId)) return false;
+  return ids.every((id) => isSavedWidgetModel(state[id]));
+}
+
+const FALLBACK_IMAGE = /^data:image\/[a-z0-9+.-]+;base64,[A-Za-z0-9+/=]*$/;
+
+function widgetFallback(value: unknown): FrameWidgetFallback | null {
+  if (!isRecord(value)) return null;
+  const { image, text } = value;
+  if (image !== undefined) {
+    // Only an embedded image: the frame has no network, and an image's markup never reaches the frame's document.
+    if (typeof image !== "string" || image.length > MAX_FRAME_FALLBACK_IMAGE_CHARS || !FALLBACK_IMAGE.test(image))
+      return null;
+  }
+  if (text !== undefined && typeof text !== "string") return null;
+  return { ...(image === undefined ? {} : { image }), ...(text === undefined ? {} : { text }) };
+}
+
 /**
  * A check for every message of a map: the payload of a message of that name, built from the fields it reads (so
  * extra properties are never copied), or null. Typed against the map, so a message added to it needs its check.
@@ -113,6 +155,12 @@ function renderPayload(data: Record<string, unknown>): FrameRenderPayload | null
     case "vega": {
       if (data.mode !== "vega" && data.mode !== "vega-lite") return null;
       return isBoundedJsonObject(data.spec) ? { kind: "vega", spec: data.spec, mode: data.mode } : null;
+    }
+    case "widget": {
+      const { modelId, state } = data;
+      if (typeof modelId !== "string" || modelId === "" || !isFrameWidgetState(state, modelId)) return null;
+      const fallback = widgetFallback(data.fallback);
+      return fallback === null ? null : { kind: "widget", modelId, state, fallback };
     }
     default:
       return null;

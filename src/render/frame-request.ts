@@ -1,7 +1,7 @@
 // What an output frame in the studio is asked to show, for each active mime type: the frame draw the output-type
 // registry declares for it, as data for the frame protocol.
-import type { FrameRenderRequest } from "../contract/frame-protocol.ts";
-import { isBoundedJsonObject } from "./frame-message-checks.ts";
+import type { FrameRenderRequest, FrameWidgetFallback } from "../contract/frame-protocol.ts";
+import { isBoundedJsonObject, isFrameWidgetState } from "./frame-message-checks.ts";
 import { frameDrawOf } from "./output-types.ts";
 import type { FrameOutputPlan } from "./plan-types.ts";
 
@@ -25,6 +25,7 @@ export function frameRenderRequest(
   sanitizedMarkdown: (source: string) => string,
 ): FrameRenderRequest {
   const draw = frameDrawOf(frame.mime);
+  if (draw?.kind === "widget") return widgetRenderRequest(frame);
   if (draw?.kind === "plotly" || draw?.kind === "vega") {
     const content = frame.content;
     // A spec saved as a URL (as `VegaLite("https://...")` saves it) would have to be fetched: frames have no network.
@@ -57,4 +58,36 @@ export function frameRenderRequest(
     default:
       return { type: "render", kind: "text", text: content, note: viewerMissingNote(frame.mime, "studio") };
   }
+}
+
+/** The note above a widget view's data when the notebook's saved state cannot draw it and there is no static copy. */
+export function widgetStateMissingNote(mime: string, why: string): string {
+  return `${mime} output: it cannot be drawn from the saved widget state (${why}); the data follows.`;
+}
+
+/**
+ * A widget view with the part of the saved widget state it needs (planned by render/widget-state.ts), and its
+ * static copy for the frame to show if the widget manager cannot draw it.
+ */
+function widgetRenderRequest(frame: FrameOutputPlan): FrameRenderRequest {
+  const widget = frame.widget;
+  const state: unknown = widget?.ok ? widget.state : undefined;
+  if (!widget?.ok || !isFrameWidgetState(state, widget.modelId))
+    return {
+      type: "render",
+      kind: "text",
+      text: frameContentText(frame),
+      note: widgetStateMissingNote(
+        frame.mime,
+        widget === undefined
+          ? "the notebook saved none"
+          : widget.ok
+            ? "its state is not within the limits"
+            : widget.message,
+      ),
+    };
+  const fallback: FrameWidgetFallback = {};
+  if (frame.fallbackImage !== undefined) fallback.image = frame.fallbackImage.dataUrl;
+  if (frame.fallbackText !== undefined) fallback.text = frame.fallbackText;
+  return { type: "render", kind: "widget", modelId: widget.modelId, state, fallback };
 }

@@ -28,8 +28,9 @@ export type FrameDraw =
   /** A Vega or Vega-Lite spec, drawn with the served vega-embed in this mode. */
   | { kind: "vega"; mode: VegaMode }
   /**
-   * A widget view. Its widgets need a running kernel, which a reader has not got: the bundle's saved static copy is
-   * the faithful view where there is one, else the data with a note.
+   * A widget view, drawn live by the standard HTML widget manager from the part of the notebook's saved widget state
+   * it needs (render/widget-state.ts), with no kernel behind it. When that state cannot draw it, the bundle's saved
+   * static copy is the faithful view where there is one, else the data with a note.
    */
   | { kind: "widget" };
 

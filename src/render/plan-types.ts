@@ -3,6 +3,7 @@
 import type { JsonValue, MimeBundle } from "../notebook/types.ts";
 import type { RasterMimeType } from "../images/raster.ts";
 import type { TextRun } from "./terminal.ts";
+import type { WidgetViewStateResult } from "./widget-state.ts";
 
 export interface RenderPlan {
   title: string;
@@ -92,6 +93,8 @@ export interface FrameOutputPlan {
   /** The bundle's text/plain, when present. */
   fallbackText: string | undefined;
   executionCount: number | null;
+  /** For a widget view: the part of the notebook's saved widget state it needs, or why it cannot be drawn. */
+  widget?: WidgetViewStateResult;
 }
 
 export interface NoticeOutputPlan {

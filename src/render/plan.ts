@@ -1,11 +1,12 @@
 // Notebook to render plan. Pure: no DOM, no I/O. Decides what each cell and output becomes; drawing is elsewhere.
 import type { Cell, CodeCell, JsonObject, JsonValue, MimeBundle, Notebook, Output } from "../notebook/types.ts";
-import { chooseMimeType, outputType, PLAIN_TEXT_MIME, WIDGET_STATE_MIME } from "./output-types.ts";
+import { chooseMimeType, outputType, PLAIN_TEXT_MIME, WIDGET_VIEW_MIME } from "./output-types.ts";
 import type { CellPlan, CellVisibility, ImageOutputPlan, OutputPlan, RenderPlan } from "./plan-types.ts";
 import { checkRasterImage, isRasterMimeType, RASTER_MIME_TYPES } from "../images/raster.ts";
 import { base64ImageDimensions } from "../images/image-dimensions.ts";
 import { highlightCode, type Highlighted } from "./highlight.ts";
 import { terminalTextToRuns } from "./terminal.ts";
+import { notebookWidgetState, widgetStateForView } from "./widget-state.ts";
 
 /** What the plan says above the cells. */
 export interface HeadingOptions {
@@ -147,9 +148,9 @@ function dataOutputPlan(
   bundle: MimeBundle,
   metadata: JsonObject,
   executionCount: number | null,
-  widgetState: boolean,
+  widgetState: JsonObject | undefined,
 ): OutputPlan {
-  const mime = chooseMimeType(Object.keys(bundle), { widgetState });
+  const mime = chooseMimeType(Object.keys(bundle), { widgetState: widgetState !== undefined });
   if (mime === undefined) {
     const names = Object.keys(bundle);
     return {
@@ -169,6 +170,10 @@ function dataOutputPlan(
       fallbackImage: fallbackImageOf(bundle, metadata, executionCount),
       fallbackText: textOf(bundle[PLAIN_TEXT_MIME]),
       executionCount,
+      // Only the models this view needs travel with it, never the notebook's whole state.
+      ...(mime === WIDGET_VIEW_MIME && widgetState !== undefined
+        ? { widget: widgetStateForView(widgetState, value) }
+        : {}),
     };
   }
   if (draw.page.kind === "image") return imagePlan(mime, bundle, metadata, executionCount);
@@ -183,7 +188,7 @@ function dataOutputPlan(
   };
 }
 
-function outputPlans(outputs: Output[], widgetState: boolean): OutputPlan[] {
+function outputPlans(outputs: Output[], widgetState: JsonObject | undefined): OutputPlan[] {
   const plans: OutputPlan[] = [];
   for (let i = 0; i < outputs.length; i++) {
     const output = outputs[i]!;
@@ -230,7 +235,7 @@ function codeCellPlan(
   cell: CodeCell,
   index: number,
   language: string,
-  widgetState: boolean,
+  widgetState: JsonObject | undefined,
   highlighted: Highlighted | undefined,
 ): CellPlan {
   const made = highlighted?.language === language ? highlighted.bySource.get(cell.source) : undefined;
@@ -261,8 +266,7 @@ export function planHeading(nb: Notebook, options: HeadingOptions): Omit<RenderP
 
 export function buildRenderPlan(nb: Notebook, options: PlanOptions): RenderPlan {
   const language = notebookLanguage(nb);
-  const widgets = isObject(nb.metadata.widgets) ? nb.metadata.widgets : {};
-  const widgetState = isObject(widgets[WIDGET_STATE_MIME]);
+  const widgetState = notebookWidgetState(nb.metadata);
   const cells: CellPlan[] = nb.cells.map((cell, index): CellPlan => {
     switch (cell.cell_type) {
       case "code":

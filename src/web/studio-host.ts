@@ -9,6 +9,7 @@ import { frameRenderRequest } from "../render/frame-request.ts";
 import type { FrameRenderRequest } from "../contract/frame-protocol.ts";
 import { frameDrawOf } from "../render/output-types.ts";
 import type { FrameOutputPlan } from "../render/plan-types.ts";
+import { widgetViewHeight } from "../render/widget-state.ts";
 import { base64ImageDimensions } from "../images/image-dimensions.ts";
 import { browserSanitizer } from "./browser-sanitizer.ts";
 import { loadMarkdown } from "./markdown-module.ts";
@@ -60,12 +61,23 @@ export class StudioHost implements RenderHost {
   createActiveOutput(frame: FrameOutputPlan, doc: Document): Element {
     const hasFallback = frame.fallbackImage !== undefined || frame.fallbackText !== undefined;
     const draw = frameDrawOf(frame.mime);
-    // A widget view needs its kernel, which a reader has not got: the saved static copy is the faithful view.
-    if (draw?.kind === "widget" && hasFallback) return staticCopy(doc, frame, "its widgets need a running kernel");
     let request: () => FrameRenderRequest | Promise<FrameRenderRequest>;
     let reservedHeight: number | undefined;
     let reservedHeightIsExact = false;
-    if (draw?.kind === "markdown") {
+    if (draw?.kind === "widget") {
+      // A widget view is drawn live in its frame from the notebook's saved widget state, with no kernel behind it.
+      // Without usable state for it, the bundle's static copy is the faithful view, with the reason.
+      const widget = frame.widget;
+      if (hasFallback && widget?.ok !== true)
+        return staticCopy(doc, frame, widget === undefined ? "its widgets need a running kernel" : widget.message);
+      const built = frameRenderRequest(frame, noMarkdown);
+      if (built.kind === "text" && hasFallback)
+        return staticCopy(doc, frame, "its saved widget state is not within the limits of an output frame");
+      request = () => built;
+      // The space the widgets will take, guessed from their models, kept until they are drawn.
+      if (built.kind === "widget" && widget?.ok === true)
+        reservedHeight = widgetViewHeight(widget.state, widget.modelId);
+    } else if (draw?.kind === "markdown") {
       // Markdown and LaTeX outputs are typeset and sanitized when their frame is first made (near the viewport),
       // not while the cells are drawn: the first screen does not wait for math its frames show later, nor for the
       // markdown renderer to start (web/markdown-module.ts). Their math keeps KaTeX's HTML, with its checked box

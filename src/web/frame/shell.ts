@@ -2,9 +2,16 @@
 // no cookies, no storage, no access to the page). The page hands it a MessagePort once, at load, then the output to
 // show. The output's markup becomes the frame's document and its scripts run in document order, as in the static
 // export's srcdoc frames; plotly and vega outputs are drawn with the libraries the content origin serves, outputs
-// that draw with BokehJS get it before their scripts run, and classic JavaScript outputs get requirejs. The shell reports the document's height and passes link clicks to the
-// page, which checks them; it never reads anything but the render request from the port.
-import { FRAME_CONNECT, type FrameRenderRequest, type FrameToPageMessage } from "../../contract/frame-protocol.ts";
+// that draw with BokehJS get it before their scripts run, classic JavaScript outputs get requirejs, and widget views
+// are drawn by the HTML widget manager from the saved widget state the page hands over (widget-output.ts). The shell
+// reports the document's height and passes link clicks to the page, which checks them; it never reads anything but
+// the render request from the port.
+import {
+  FRAME_CONNECT,
+  type FrameRenderRequest,
+  type FrameToPageMessage,
+  type FrameWidgetFallback,
+} from "../../contract/frame-protocol.ts";
 import { parseFrameRenderRequest } from "../../render/frame-message-checks.ts";
 import { JAVASCRIPT_OUTPUT_PRELUDE } from "../../render/frame-scripts.ts";
 import { FRAME_STYLESHEET } from "../../render/frame-style.ts";
@@ -140,6 +147,21 @@ function missingModules(modules: string[], error: Error): void {
   );
 }
 
+/** A widget view's static copy, in place of the view the manager could not draw, with the reason above it. */
+function showWidgetFallback(container: HTMLElement, fallback: FrameWidgetFallback, why: string): void {
+  if (fallback.image !== undefined) {
+    const image = document.createElement("img");
+    image.src = fallback.image;
+    image.alt = fallback.text ?? "";
+    container.appendChild(image);
+  } else if (fallback.text !== undefined) {
+    const pre = document.createElement("pre");
+    pre.textContent = fallback.text;
+    container.appendChild(pre);
+  }
+  showNote(`Static copy of this widget: ${why}.`);
+}
+
 async function render(request: FrameRenderRequest): Promise<void> {
   switch (request.kind) {
     case "document": {
@@ -180,6 +202,17 @@ async function render(request: FrameRenderRequest): Promise<void> {
         failed(`The ${request.mode === "vega" ? "Vega" : "Vega-Lite"} chart could not be drawn`),
       );
       break;
+    case "widget": {
+      const container = outputElement();
+      const why = await import("./widget-output.ts")
+        .then(({ drawWidget }) => drawWidget(container, request.modelId, request.state))
+        .catch(
+          (error: unknown) =>
+            `the widget manager did not load (${error instanceof Error ? error.message : String(error)})`,
+        );
+      if (why !== undefined) showWidgetFallback(container, request.fallback, why);
+      break;
+    }
     case "text": {
       showDocument("");
       if (request.note !== undefined) showNote(request.note);
