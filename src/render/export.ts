@@ -30,7 +30,7 @@ import { buildFrameDocument, exportLibraryDrawOf } from "./frame-document.ts";
 import { FRAME_LIBRARIES, type FrameLibraryName } from "./output-libraries.ts";
 import { PAGE_SIZER_SCRIPT } from "./frame-scripts.ts";
 import { renderMarkdown } from "./markdown.ts";
-import { exportDrawOf } from "./output-types.ts";
+import { exportDrawOf, outputTypeName } from "./output-types.ts";
 import type { FrameOutputPlan } from "./plan-types.ts";
 import { buildRenderPlan } from "./plan.ts";
 import { createSanitizer, type Sanitizer } from "./sanitize.ts";
@@ -113,7 +113,7 @@ class ExportHost implements RenderHost {
           doc,
           "p",
           "vt-notice",
-          `Static copy of a ${frame.mime} output; the interactive view needs the Vitrine studio.`,
+          `Static copy of this ${outputTypeName(frame.mime)}; the interactive view needs the Vitrine studio.`,
         ),
       );
       return box;

@@ -7,6 +7,7 @@ import { buildFrameDocument, exportLibraryDrawOf } from "./frame-document.ts";
 import { frameRenderRequest } from "./frame-request.ts";
 import { renderMarkdown } from "./markdown.ts";
 import {
+  outputTypeName,
   ACTIVE_MIME_TYPES,
   exportDrawOf,
   frameDrawOf,
@@ -14,6 +15,7 @@ import {
   OUTPUT_TYPES,
   outputType,
   WIDGET_STATE_MIME,
+  WIDGET_VIEW_MIME,
 } from "./output-types.ts";
 import type { CodeCellPlan, FrameOutputPlan, OutputPlan } from "./plan-types.ts";
 import { buildRenderPlan } from "./plan.ts";
@@ -185,4 +187,12 @@ test("the export's frame document follows each type's export draw", () => {
     assert.equal(built.libraries.length > 0, withLibraries, mime);
     assert.equal(withLibraries, /plotly|vega/.test(mime), mime);
   }
+});
+
+test("notes name an output the way a reader would", () => {
+  assert.equal(outputTypeName(WIDGET_VIEW_MIME), "widget");
+  assert.equal(outputTypeName("application/vnd.plotly.v1+json"), "plotly figure");
+  assert.equal(outputTypeName("application/vnd.vegalite.v5+json"), "Vega-Lite chart");
+  assert.equal(outputTypeName("application/vnd.vega.v5+json"), "Vega chart");
+  assert.equal(outputTypeName("text/html"), "text/html output");
 });

@@ -228,3 +228,12 @@ export const BOKEH_LOADER_NOTE = "This output loads BokehJS; Vitrine gives each 
 export function usesRequire(markup: string): boolean {
   return /\brequire(?:js)?\s*(?:\(\s*\[|\.config\s*\()|\bdefine\s*\(/.test(markup);
 }
+
+/** What a reader calls an output of the type, for notes about it: "widget", "plotly figure", "Vega chart"... */
+export function outputTypeName(mime: string): string {
+  const frame = frameDrawOf(mime);
+  if (frame?.kind === "widget") return "widget";
+  if (frame?.kind === "plotly") return "plotly figure";
+  if (frame?.kind === "vega") return frame.mode === "vega" ? "Vega chart" : "Vega-Lite chart";
+  return `${mime} output`;
+}

@@ -7,7 +7,7 @@ import type { UrlVerdict } from "../urls/types.ts";
 import { el, imageElement, type RenderHost } from "../render/dom.ts";
 import { frameRenderRequest } from "../render/frame-request.ts";
 import type { FrameRenderRequest } from "../contract/frame-protocol.ts";
-import { frameDrawOf } from "../render/output-types.ts";
+import { frameDrawOf, outputTypeName } from "../render/output-types.ts";
 import type { FrameOutputPlan } from "../render/plan-types.ts";
 import { widgetViewHeight } from "../render/widget-state.ts";
 import { base64ImageDimensions } from "../images/image-dimensions.ts";
@@ -179,7 +179,7 @@ function staticCopy(doc: Document, frame: FrameOutputPlan, why: string): Element
   const box = el(doc, "div", "vt-fallback");
   if (frame.fallbackImage) box.appendChild(imageElement(doc, frame.fallbackImage));
   else box.appendChild(el(doc, "pre", "vt-text", frame.fallbackText));
-  box.appendChild(el(doc, "p", "vt-notice", `Static copy of a ${frame.mime} output: ${why}.`));
+  box.appendChild(el(doc, "p", "vt-notice", `Static copy of this ${outputTypeName(frame.mime)}: ${why}.`));
   return box;
 }
 
