@@ -458,8 +458,11 @@ test("a flood of display updates and returns leaves the page responsive, and wha
   // Each display and the counter stayed one output: the page kept the last of each, not the flood.
   const texts = await flood.locator(".vt-output").allInnerTexts();
   assert.ok(texts.length <= 4, `outputs kept: ${texts.length}`);
-  // The interrupt's traceback is among them; the flood itself was hundreds of thousands of characters.
-  assert.ok(texts.join("").length < 5000, `characters kept: ${texts.join("").length}`);
+  // The flood itself was hundreds of thousands of characters. The interrupt's traceback is among what is kept, its
+  // length depending on how deep in the display machinery the interrupt landed; the rest is a few lines.
+  const shown = (await flood.locator(".vt-output:not(.vt-output-error)").allInnerTexts()).join("");
+  assert.ok(shown.length < 5000, `characters kept beside the traceback: ${shown.length}`);
+  assert.ok(texts.join("").length < 20_000, `characters kept: ${texts.join("").length}`);
   // The printed counter redrew in place: one line, at most ten turns behind the display.
   const printed = Math.max(
     ...texts

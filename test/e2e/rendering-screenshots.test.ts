@@ -1,5 +1,5 @@
-// Screenshots of each kind of drawing in the studio (markdown math, a LaTeX output, Bokeh, plotly, Vega, widgets'
-// static copies), at desktop (1200×900) and phone (390×844) width, in light and dark, each of the first output of
+// Screenshots of each kind of drawing in the studio (markdown math, a LaTeX output, Bokeh, plotly, Vega, widgets
+// drawn from saved state), at desktop (1200×900) and phone (390×844) width, in light and dark, each of the first output of
 // its kind in a corpus notebook, scrolled to and drawn. They land in $VITRINE_SCREENSHOTS, or a temporary folder
 // the test names, to be looked at. What can fail: the output is drawn and not blank (the corpus check's rule,
 // corpus-check.ts's frameShows), at phone width the page does not scroll sideways and the output's frame fits the
@@ -47,7 +47,11 @@ const TARGETS: Target[] = [
     frame: { mime: "application/vnd.vega.v5+json", nth: 0 },
     reveal: true,
   },
-  { kind: "widgets", notebook: "nbconvert__Widget_List.ipynb", element: ".vt-fallback" },
+  {
+    kind: "widgets",
+    notebook: "nbconvert__Widget_List.ipynb",
+    frame: { mime: "application/vnd.jupyter.widget-view+json", nth: 0 },
+  },
 ];
 
 const LAYOUTS = [
