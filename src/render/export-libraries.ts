@@ -22,20 +22,25 @@ import {
 } from "./output-libraries.ts";
 import { topojsonNamesFor, topojsonScriptText } from "./plotly-geo.ts";
 import type { FrameJsonObject } from "../contract/frame-protocol.ts";
+import { exportWidgetManager, WIDGETS_LIBRARY, widgetManagerItems } from "./export-widgets.ts";
 
 /** What an export frame draws with embedded libraries. */
-export type ExportLibraryDraw = "plotly" | "vega" | "vega-lite" | "bokeh";
+export type ExportLibraryDraw = "plotly" | "vega" | "vega-lite" | "bokeh" | "widget";
+
+/**
+ * What a frame can ask the page for: an output library, one of plotly's map outlines (`topojson:world_110m`), or
+ * the widget manager (export-widgets.ts).
+ */
+export type ExportLibraryName = FrameLibraryName | `topojson:${string}` | typeof WIDGETS_LIBRARY;
 
 /** The libraries each drawing needs, in load order. */
-export const EXPORT_DRAW_LIBRARIES: Readonly<Record<ExportLibraryDraw, readonly FrameLibraryName[]>> = {
+export const EXPORT_DRAW_LIBRARIES: Readonly<Record<ExportLibraryDraw, readonly ExportLibraryName[]>> = {
   plotly: ["plotly"],
   vega: ["vega", "vegaLite", "vegaEmbed"],
   "vega-lite": ["vega", "vegaLite", "vegaEmbed"],
   bokeh: ["bokeh"],
+  widget: [WIDGETS_LIBRARY],
 };
-
-/** What a frame can ask the page for: an output library, or one of plotly's map outlines (`topojson:world_110m`). */
-export type ExportLibraryName = FrameLibraryName | `topojson:${string}`;
 
 const TOPOJSON_PREFIX = "topojson:";
 
@@ -70,8 +75,16 @@ export interface EmbeddedLibraryItem {
 
 const items = new Map<ExportLibraryName, EmbeddedLibraryItem[]>();
 
-/** A library's items (or a map outline's), read once per process from its pinned package. */
-export function embeddedLibraryItems(name: ExportLibraryName): EmbeddedLibraryItem[] {
+/**
+ * A library's items (or a map outline's), read once per process from its pinned package; the widget manager's from
+ * its build in `widgetBuildDir` (export-widgets.ts), which the caller has checked is there.
+ */
+export function embeddedLibraryItems(name: ExportLibraryName, widgetBuildDir?: string): EmbeddedLibraryItem[] {
+  if (name === WIDGETS_LIBRARY) {
+    const manager = exportWidgetManager(widgetBuildDir);
+    if (!manager.ok) throw new Error(manager.message);
+    return widgetManagerItems(manager, inertScriptText);
+  }
   let known = items.get(name);
   if (!known && name.startsWith(TOPOJSON_PREFIX)) {
     const outline = name.slice(TOPOJSON_PREFIX.length);
@@ -161,6 +174,24 @@ export const FRAME_LIBRARY_SCRIPT = `(() => {
   const failed = (error) => note("Could not be drawn: " + (error && error.message ? error.message : String(error)));
   const draw = () => {
     const output = document.getElementById("output");
+    if (request.kind === "widget") {
+      // The manager resolves to why it could not draw the view (its container emptied): the static copy instead.
+      return VitrineWidgets.drawWidget(output, request.modelId, request.state).then((why) => {
+        if (why === undefined) return;
+        const fallback = request.fallback;
+        if (typeof fallback.image === "string") {
+          const image = document.createElement("img");
+          image.src = fallback.image;
+          image.alt = typeof fallback.text === "string" ? fallback.text : "";
+          output.appendChild(image);
+        } else if (typeof fallback.text === "string") {
+          const pre = document.createElement("pre");
+          pre.textContent = fallback.text;
+          output.appendChild(pre);
+        }
+        note("Static copy of this widget: " + why + ".");
+      });
+    }
     if (request.kind === "plotly") {
       const figure = request.figure;
       return Plotly.newPlot(output, {
