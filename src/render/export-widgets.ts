@@ -25,8 +25,7 @@ export const WIDGETS_BUILD_STYLESHEET = "vitrine-widgets.css";
 
 /** The widget manager's texts as read from its build, or why there are none. */
 export type ExportWidgetManager =
-  | { ok: true; script: string; stylesheet: string }
-  | { ok: false; code: "widget_build_missing"; message: string };
+  { ok: true; script: string; stylesheet: string } | { ok: false; code: "widget_build_missing"; message: string };
 
 const managers = new Map<string, ExportWidgetManager & { ok: true }>();
 

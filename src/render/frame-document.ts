@@ -62,7 +62,10 @@ export function exportLibraryDrawOf(frame: FrameOutputPlan): SpecDraw | undefine
 }
 
 /** What a frame's drawing script is told: what to draw, and the libraries it draws with. */
-type LibraryDrawRequest = { kind: ExportLibraryDraw; libraries: readonly ExportLibraryName[] } & Record<string, unknown>;
+type LibraryDrawRequest = { kind: ExportLibraryDraw; libraries: readonly ExportLibraryName[] } & Record<
+  string,
+  unknown
+>;
 
 function libraryDrawRequest(draw: SpecDraw, spec: unknown): LibraryDrawRequest {
   return {
