@@ -152,18 +152,13 @@ export const PAGE_LIBRARY_SCRIPT = `(() => {
 })();`;
 
 /**
- * Runs in an export frame that draws with a library: asks the page for the libraries named in the draw block,
- * runs them, and draws. It takes the first answer from the page only.
+ * The script of an export frame that draws with libraries: it asks the page for the libraries named in the draw
+ * block, runs them, then runs `draw`. It takes the first answer from the page only. `helpers` are function
+ * declarations `draw` calls.
  */
-export const FRAME_LIBRARY_SCRIPT = `(() => {
-  ${plotlyConfig}
-  ${plotlyLayoutFor}
-  ${offlineLoader}
-  ${vegaSpecAndLooks}
-  ${vegaLooksFor}
-  ${isBokehReference}
-  ${upgradeBokehDocument}
-  ${markBokehRoots}
+function frameLibraryScript(helpers: string, draw: string): string {
+  return `(() => {
+${helpers}
   const request = JSON.parse(document.getElementById("${EXPORT_DRAW_BLOCK_ID}").textContent);
   const note = (text) => {
     const p = document.createElement("p");
@@ -172,26 +167,55 @@ export const FRAME_LIBRARY_SCRIPT = `(() => {
     document.body.insertBefore(p, document.body.firstChild);
   };
   const failed = (error) => note("Could not be drawn: " + (error && error.message ? error.message : String(error)));
-  const draw = () => {
-    const output = document.getElementById("output");
-    if (request.kind === "widget") {
-      // The manager resolves to why it could not draw the view (its container emptied): the static copy instead.
-      return VitrineWidgets.drawWidget(output, request.modelId, request.state).then((why) => {
-        if (why === undefined) return;
-        const fallback = request.fallback;
-        if (typeof fallback.image === "string") {
-          const image = document.createElement("img");
-          image.src = fallback.image;
-          image.alt = typeof fallback.text === "string" ? fallback.text : "";
-          output.appendChild(image);
-        } else if (typeof fallback.text === "string") {
-          const pre = document.createElement("pre");
-          pre.textContent = fallback.text;
-          output.appendChild(pre);
+${draw}
+  let answered = false;
+  addEventListener("message", (event) => {
+    const data = event.data;
+    if (answered || event.source !== parent || typeof data !== "object" || data === null || data.type !== ${ANSWER}) return;
+    answered = true;
+    try {
+      if (request.kind === "plotly") {
+        // plotly.js adds MapLibre's stylesheet as <style> text, as it starts, unless an element of this id exists;
+        // MapLibre maps need tiles from the network, which an export has not got, so an empty one (allowed by its
+        // hash) stands in.
+        const maplibre = document.createElement("style");
+        maplibre.id = ${JSON.stringify(PLOTLY_MAPLIBRE_STYLE_ID)};
+        document.head.appendChild(maplibre);
+      }
+      for (const name of request.libraries) {
+        const css = data.items[name + ":style"];
+        if (typeof css === "string") {
+          const style = document.createElement("style");
+          style.textContent = css;
+          document.head.insertBefore(style, document.head.firstChild);
         }
-        note("Static copy of this widget: " + why + ".");
-      });
+        const js = data.items[name];
+        if (typeof js !== "string") throw new Error("this file does not carry " + name);
+        const script = document.createElement("script");
+        script.textContent = js;
+        document.head.appendChild(script);
+      }
+      Promise.resolve(draw()).catch(failed);
+    } catch (error) {
+      failed(error);
     }
+  });
+  parent.postMessage({ type: ${REQUEST}, names: request.libraries }, "*");
+})();`;
+}
+
+/** Draws a plotly figure, a Vega or Vega-Lite spec, or a Bokeh output's own scripts, in an export frame. */
+export const FRAME_LIBRARY_SCRIPT = frameLibraryScript(
+  `  ${plotlyConfig}
+  ${plotlyLayoutFor}
+  ${offlineLoader}
+  ${vegaSpecAndLooks}
+  ${vegaLooksFor}
+  ${isBokehReference}
+  ${upgradeBokehDocument}
+  ${markBokehRoots}`,
+  `  const draw = () => {
+    const output = document.getElementById("output");
     if (request.kind === "plotly") {
       const figure = request.figure;
       return Plotly.newPlot(output, {
@@ -229,38 +253,32 @@ export const FRAME_LIBRARY_SCRIPT = `(() => {
       script.textContent = old.textContent;
       old.replaceWith(script);
     }
-  };
-  let answered = false;
-  addEventListener("message", (event) => {
-    const data = event.data;
-    if (answered || event.source !== parent || typeof data !== "object" || data === null || data.type !== ${ANSWER}) return;
-    answered = true;
-    try {
-      if (request.kind === "plotly") {
-        // plotly.js adds MapLibre's stylesheet as <style> text, as it starts, unless an element of this id exists;
-        // MapLibre maps need tiles from the network, which an export has not got, so an empty one (allowed by its
-        // hash) stands in.
-        const maplibre = document.createElement("style");
-        maplibre.id = ${JSON.stringify(PLOTLY_MAPLIBRE_STYLE_ID)};
-        document.head.appendChild(maplibre);
+  };`,
+);
+
+/**
+ * Draws a widget view in an export frame with the widget manager (export-widgets.ts): a script of its own, without
+ * the other drawings' option functions, since a notebook with widgets often has dozens of views, each a frame.
+ */
+export const WIDGET_FRAME_SCRIPT = frameLibraryScript(
+  "",
+  `  const draw = () => {
+    const output = document.getElementById("output");
+    // The manager resolves to why it could not draw the view (its container emptied): the static copy instead.
+    return VitrineWidgets.drawWidget(output, request.modelId, request.state).then((why) => {
+      if (why === undefined) return;
+      const fallback = request.fallback;
+      if (typeof fallback.image === "string") {
+        const image = document.createElement("img");
+        image.src = fallback.image;
+        image.alt = typeof fallback.text === "string" ? fallback.text : "";
+        output.appendChild(image);
+      } else if (typeof fallback.text === "string") {
+        const pre = document.createElement("pre");
+        pre.textContent = fallback.text;
+        output.appendChild(pre);
       }
-      for (const name of request.libraries) {
-        const css = data.items[name + ":style"];
-        if (typeof css === "string") {
-          const style = document.createElement("style");
-          style.textContent = css;
-          document.head.insertBefore(style, document.head.firstChild);
-        }
-        const js = data.items[name];
-        if (typeof js !== "string") throw new Error("this file does not carry " + name);
-        const script = document.createElement("script");
-        script.textContent = js;
-        document.head.appendChild(script);
-      }
-      Promise.resolve(draw()).catch(failed);
-    } catch (error) {
-      failed(error);
-    }
-  });
-  parent.postMessage({ type: ${REQUEST}, names: request.libraries }, "*");
-})();`;
+      note("Static copy of this widget: " + why + ".");
+    });
+  };`,
+);

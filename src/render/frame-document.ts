@@ -15,6 +15,7 @@ import {
   EXPORT_DRAW_LIBRARIES,
   exportDrawLibraries,
   FRAME_LIBRARY_SCRIPT,
+  WIDGET_FRAME_SCRIPT,
   inertJson,
   type ExportLibraryDraw,
   type ExportLibraryName,
@@ -91,6 +92,7 @@ function widgetDrawRequest(widget: ExportWidgetDraw): LibraryDrawRequest {
 
 /** A frame that draws with libraries: an element to draw into, what to draw as JSON, and the drawing script. */
 function libraryFrame(request: LibraryDrawRequest): TreeDocument {
+  const script = request.kind === "widget" ? WIDGET_FRAME_SCRIPT : FRAME_LIBRARY_SCRIPT;
   const doc = frameSkeleton(undefined);
   const body = bodyOf(doc);
   appendChild(body, createElement("div", { id: "output" }));
@@ -98,7 +100,7 @@ function libraryFrame(request: LibraryDrawRequest): TreeDocument {
     body,
     createElement("script", { type: "application/json", id: EXPORT_DRAW_BLOCK_ID }, inertJson(request)),
   );
-  appendChild(body, createElement("script", {}, FRAME_LIBRARY_SCRIPT));
+  appendChild(body, createElement("script", {}, script));
   return doc;
 }
 
