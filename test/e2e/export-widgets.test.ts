@@ -130,6 +130,63 @@ test("Widget_List's views draw from file://, offline, under the page's CSP; a sl
   }
 });
 
+test("a view of a third-party widget shows its static copy in its frame, with why", async () => {
+  const notebook = {
+    nbformat: 4,
+    nbformat_minor: 4,
+    metadata: {
+      widgets: {
+        "application/vnd.jupyter.widget-state+json": {
+          version_major: 2,
+          version_minor: 0,
+          state: {
+            fig: { model_name: "FigureModel", model_module: "bqplot", model_module_version: "^0.5", state: {} },
+          },
+        },
+      },
+    },
+    cells: [
+      {
+        cell_type: "code",
+        execution_count: 1,
+        metadata: {},
+        source: "",
+        outputs: [
+          {
+            output_type: "display_data",
+            metadata: {},
+            data: {
+              "application/vnd.jupyter.widget-view+json": { version_major: 2, version_minor: 0, model_id: "fig" },
+              "text/plain": "Figure(axes=[...])",
+            },
+          },
+        ],
+      },
+    ],
+  };
+  const parsed = parseNotebook(new TextEncoder().encode(JSON.stringify(notebook)), { file: "bqplot.ipynb" });
+  const path = join(workDir, "bqplot.html");
+  writeFileSync(path, exportNotebookHtml(parsed, { fileName: "bqplot.ipynb" }));
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.context.newPage();
+    const problems: string[] = [];
+    page.on("pageerror", (error) => problems.push(error.message));
+    page.on("console", (message) => {
+      if (/Content Security Policy|Refused to/.test(message.text())) problems.push(message.text());
+    });
+    await page.goto(pathToFileURL(path).href, { waitUntil: "load" });
+    const frame = page.frameLocator("iframe.vt-frame").first();
+    await frame.locator(".vt-frame-note").waitFor({ timeout: 60_000 });
+    assert.match(await frame.locator(".vt-frame-note").innerText(), /^Static copy of this widget: .*bqplot/);
+    assert.equal(await frame.locator("#output pre").innerText(), "Figure(axes=[...])");
+    assert.deepEqual(problems, []);
+    await page.close();
+  } finally {
+    await browser.close();
+  }
+});
+
 test("screenshots at desktop and phone width, light and dark; markdown readable with JavaScript off", async () => {
   for (const scheme of ["light", "dark"] as const) {
     const browser = await launchBrowser({ colorScheme: scheme });
