@@ -2,8 +2,9 @@
 // ahead of time and readable with JavaScript off; every active output is a sandboxed srcdoc frame. The page's
 // own CSP allows no script but the frame sizer (and, when frames draw with libraries, the library handover), and
 // (because srcdoc frames inherit the page's policy) the hashed inline scripts and styles of the frames, which only
-// exist inside those frames. Plotly, Vega and Bokeh outputs are drawn offline: the page carries each library once,
-// as an inert block, and hands its text to each frame that asks (export-libraries.ts).
+// exist inside those frames. Plotly, Vega and Bokeh outputs and widget views are drawn offline: the page carries
+// each library (and the widget manager) once, as an inert block, and hands its text to each frame that asks
+// (export-libraries.ts, export-widgets.ts).
 import { readFileSync } from "node:fs";
 import { JSDOM, VirtualConsole } from "jsdom";
 import { exportPageCsp } from "../contract/content-security-policy.ts";
