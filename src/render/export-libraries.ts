@@ -262,10 +262,14 @@ export const FRAME_LIBRARY_SCRIPT = frameLibraryScript(
  */
 export const WIDGET_FRAME_SCRIPT = frameLibraryScript(
   "",
-  `  const draw = () => {
+  `  // The frame keeps the height guessed for the view (the sizer reports it) until the view has drawn.
+  const root = document.documentElement;
+  if (typeof request.height === "number") root.style.minHeight = request.height + "px";
+  const draw = () => {
     const output = document.getElementById("output");
     // The manager resolves to why it could not draw the view (its container emptied): the static copy instead.
     return VitrineWidgets.drawWidget(output, request.modelId, request.state).then((why) => {
+      root.style.minHeight = "";
       if (why === undefined) return;
       const fallback = request.fallback;
       if (typeof fallback.image === "string") {

@@ -104,6 +104,18 @@ test("each widget frame's draw block holds only its view's models", () => {
   );
 });
 
+test("a widget frame keeps the height guessed for its view, by a style attribute the page allows by hash", () => {
+  const doc = exported(widgetNotebook(), buildDir);
+  const frame = doc.querySelector("iframe.vt-frame")!;
+  const style = frame.getAttribute("style")!;
+  assert.match(style, /^height: \d+px$/);
+  const height = Number(/\d+/.exec(style)![0]);
+  assert.ok(height >= 16 && height < 200, style);
+  assert.equal((drawBlocks(doc)[0] as unknown as { height: number }).height, height);
+  const csp = doc.querySelector('meta[http-equiv="Content-Security-Policy"]')!.getAttribute("content")!;
+  assert.ok(csp.includes(`'unsafe-hashes' `) && csp.includes(sha256Source(style)));
+});
+
 test("a view whose model the notebook did not save is not drawn, and its frame says why", () => {
   const doc = exported(widgetNotebook(), buildDir);
   const frames = [...doc.querySelectorAll("iframe.vt-frame")];

@@ -11,9 +11,10 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { FrameJsonObject, FrameWidgetFallback } from "../contract/frame-protocol.ts";
 import type { EmbeddedLibraryItem } from "./export-libraries.ts";
-import { isFrameWidgetState } from "./frame-message-checks.ts";
+import { clampFrameHeight, isFrameWidgetState } from "./frame-message-checks.ts";
 import { frameDrawOf } from "./output-types.ts";
 import type { FrameOutputPlan } from "./plan-types.ts";
+import { widgetViewHeight } from "./widget-state.ts";
 
 /** The export library name of the widget manager; its stylesheet is `widgets:style`. */
 export const WIDGETS_LIBRARY = "widgets";
@@ -70,6 +71,11 @@ export interface ExportWidgetDraw {
   modelId: string;
   state: FrameJsonObject;
   fallback: FrameWidgetFallback;
+  /**
+   * The frame's height until the view has drawn (px), guessed from its models as the studio guesses it, so the
+   * page does not jump as dozens of widget frames draw.
+   */
+  height: number;
 }
 
 /**
@@ -91,7 +97,8 @@ export function exportWidgetPlan(frame: FrameOutputPlan, manager: ExportWidgetMa
   const fallback: FrameWidgetFallback = {};
   if (frame.fallbackImage !== undefined) fallback.image = frame.fallbackImage.dataUrl;
   if (frame.fallbackText !== undefined) fallback.text = frame.fallbackText;
-  return { draw: true, widget: { modelId: widget.modelId, state, fallback } };
+  const height = clampFrameHeight(widgetViewHeight(widget.state, widget.modelId));
+  return { draw: true, widget: { modelId: widget.modelId, state, fallback, height } };
 }
 
 /** The note above a widget view's data when it is not drawn and has no static copy. */

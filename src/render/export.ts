@@ -158,6 +158,13 @@ class ExportHost implements RenderHost {
     iframe.setAttribute("srcdoc", built.html);
     iframe.setAttribute("referrerpolicy", "no-referrer");
     iframe.title = `Output ${++this.frameCount} (${frame.mime})`;
+    if (widget?.draw === true) {
+      // The height the view will take, from its first paint on (the frame keeps it too, until it has drawn): a style
+      // attribute, allowed by the hash of its text like the frames' own.
+      const height = `height: ${widget.widget.height}px`;
+      iframe.setAttribute("style", height);
+      this.styleAttributeHashes.add(sha256Source(height));
+    }
     return iframe;
   }
 

@@ -87,6 +87,7 @@ function widgetDrawRequest(widget: ExportWidgetDraw): LibraryDrawRequest {
     modelId: widget.modelId,
     state: widget.state,
     fallback: widget.fallback,
+    height: widget.height,
   };
 }
 

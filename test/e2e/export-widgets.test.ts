@@ -51,6 +51,21 @@ async function open(browser: Browser): Promise<{ page: Page; problems: string[];
   return { page, problems, outside };
 }
 
+/** The page's cumulative layout shift so far (Chromium's layout-shift entries not caused by input). */
+async function layoutShift(page: Page): Promise<number> {
+  return page.evaluate(
+    () =>
+      new Promise<number>((resolve) => {
+        let total = 0;
+        new PerformanceObserver((entries) => {
+          for (const entry of entries.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean })[])
+            if (!entry.hadRecentInput) total += entry.value;
+        }).observe({ type: "layout-shift", buffered: true });
+        setTimeout(() => resolve(total), 200);
+      }),
+  );
+}
+
 async function frames(page: Page): Promise<Frame[]> {
   const list: Frame[] = [];
   for (const handle of await page.locator("iframe.vt-frame").elementHandles()) {
@@ -92,6 +107,11 @@ test("Widget_List's views draw from file://, offline, under the page's CSP; a sl
     const { drawn, notes } = await drawnViews(page, list);
     t.diagnostic(`${drawn} of ${list.length} views drawn; notes: ${notes.join(" | ")}`);
     assert.equal(drawn, list.length, notes.join(" | "));
+    // Each widget frame keeps the height guessed for its view until it has drawn, so the page hardly moves as the
+    // frames, scrolled into view one by one above, draw and report their heights.
+    const shift = await layoutShift(page);
+    t.diagnostic(`cumulative layout shift while the views drew: ${shift.toFixed(3)}`);
+    assert.ok(shift < 0.1, `layout shift ${shift}`);
 
     const slider = list[0]!;
     await page.locator("iframe.vt-frame").first().scrollIntoViewIfNeeded();
