@@ -63,10 +63,11 @@ export function exportLibraryDrawOf(frame: FrameOutputPlan): SpecDraw | undefine
 }
 
 /** What a frame's drawing script is told: what to draw, and the libraries it draws with. */
-type LibraryDrawRequest = { kind: ExportLibraryDraw; libraries: readonly ExportLibraryName[] } & Record<
-  string,
-  unknown
->;
+interface LibraryDrawRequest {
+  kind: ExportLibraryDraw;
+  libraries: readonly ExportLibraryName[];
+  [field: string]: unknown;
+}
 
 function libraryDrawRequest(draw: SpecDraw, spec: unknown): LibraryDrawRequest {
   return {
