@@ -22,20 +22,25 @@ import {
 } from "./output-libraries.ts";
 import { topojsonNamesFor, topojsonScriptText } from "./plotly-geo.ts";
 import type { FrameJsonObject } from "../contract/frame-protocol.ts";
+import { exportWidgetManager, WIDGETS_LIBRARY, widgetManagerItems } from "./export-widgets.ts";
 
 /** What an export frame draws with embedded libraries. */
-export type ExportLibraryDraw = "plotly" | "vega" | "vega-lite" | "bokeh";
+export type ExportLibraryDraw = "plotly" | "vega" | "vega-lite" | "bokeh" | "widget";
+
+/**
+ * What a frame can ask the page for: an output library, one of plotly's map outlines (`topojson:world_110m`), or
+ * the widget manager (export-widgets.ts).
+ */
+export type ExportLibraryName = FrameLibraryName | `topojson:${string}` | typeof WIDGETS_LIBRARY;
 
 /** The libraries each drawing needs, in load order. */
-export const EXPORT_DRAW_LIBRARIES: Readonly<Record<ExportLibraryDraw, readonly FrameLibraryName[]>> = {
+export const EXPORT_DRAW_LIBRARIES: Readonly<Record<ExportLibraryDraw, readonly ExportLibraryName[]>> = {
   plotly: ["plotly"],
   vega: ["vega", "vegaLite", "vegaEmbed"],
   "vega-lite": ["vega", "vegaLite", "vegaEmbed"],
   bokeh: ["bokeh"],
+  widget: [WIDGETS_LIBRARY],
 };
-
-/** What a frame can ask the page for: an output library, or one of plotly's map outlines (`topojson:world_110m`). */
-export type ExportLibraryName = FrameLibraryName | `topojson:${string}`;
 
 const TOPOJSON_PREFIX = "topojson:";
 
@@ -70,8 +75,16 @@ export interface EmbeddedLibraryItem {
 
 const items = new Map<ExportLibraryName, EmbeddedLibraryItem[]>();
 
-/** A library's items (or a map outline's), read once per process from its pinned package. */
-export function embeddedLibraryItems(name: ExportLibraryName): EmbeddedLibraryItem[] {
+/**
+ * A library's items (or a map outline's), read once per process from its pinned package; the widget manager's from
+ * its build in `widgetBuildDir` (export-widgets.ts), which the caller has checked is there.
+ */
+export function embeddedLibraryItems(name: ExportLibraryName, widgetBuildDir?: string): EmbeddedLibraryItem[] {
+  if (name === WIDGETS_LIBRARY) {
+    const manager = exportWidgetManager(widgetBuildDir);
+    if (!manager.ok) throw new Error(manager.message);
+    return widgetManagerItems(manager, inertScriptText);
+  }
   let known = items.get(name);
   if (!known && name.startsWith(TOPOJSON_PREFIX)) {
     const outline = name.slice(TOPOJSON_PREFIX.length);
@@ -139,18 +152,13 @@ export const PAGE_LIBRARY_SCRIPT = `(() => {
 })();`;
 
 /**
- * Runs in an export frame that draws with a library: asks the page for the libraries named in the draw block,
- * runs them, and draws. It takes the first answer from the page only.
+ * The script of an export frame that draws with libraries: it asks the page for the libraries named in the draw
+ * block, runs them, then runs `draw`. It takes the first answer from the page only. `helpers` are function
+ * declarations `draw` calls.
  */
-export const FRAME_LIBRARY_SCRIPT = `(() => {
-  ${plotlyConfig}
-  ${plotlyLayoutFor}
-  ${offlineLoader}
-  ${vegaSpecAndLooks}
-  ${vegaLooksFor}
-  ${isBokehReference}
-  ${upgradeBokehDocument}
-  ${markBokehRoots}
+function frameLibraryScript(helpers: string, draw: string): string {
+  return `(() => {
+${helpers}
   const request = JSON.parse(document.getElementById("${EXPORT_DRAW_BLOCK_ID}").textContent);
   const note = (text) => {
     const p = document.createElement("p");
@@ -159,7 +167,54 @@ export const FRAME_LIBRARY_SCRIPT = `(() => {
     document.body.insertBefore(p, document.body.firstChild);
   };
   const failed = (error) => note("Could not be drawn: " + (error && error.message ? error.message : String(error)));
-  const draw = () => {
+${draw}
+  let answered = false;
+  addEventListener("message", (event) => {
+    const data = event.data;
+    if (answered || event.source !== parent || typeof data !== "object" || data === null || data.type !== ${ANSWER}) return;
+    answered = true;
+    try {
+      if (request.kind === "plotly") {
+        // plotly.js adds MapLibre's stylesheet as <style> text, as it starts, unless an element of this id exists;
+        // MapLibre maps need tiles from the network, which an export has not got, so an empty one (allowed by its
+        // hash) stands in.
+        const maplibre = document.createElement("style");
+        maplibre.id = ${JSON.stringify(PLOTLY_MAPLIBRE_STYLE_ID)};
+        document.head.appendChild(maplibre);
+      }
+      for (const name of request.libraries) {
+        const css = data.items[name + ":style"];
+        if (typeof css === "string") {
+          const style = document.createElement("style");
+          style.textContent = css;
+          document.head.insertBefore(style, document.head.firstChild);
+        }
+        const js = data.items[name];
+        if (typeof js !== "string") throw new Error("this file does not carry " + name);
+        const script = document.createElement("script");
+        script.textContent = js;
+        document.head.appendChild(script);
+      }
+      Promise.resolve(draw()).catch(failed);
+    } catch (error) {
+      failed(error);
+    }
+  });
+  parent.postMessage({ type: ${REQUEST}, names: request.libraries }, "*");
+})();`;
+}
+
+/** Draws a plotly figure, a Vega or Vega-Lite spec, or a Bokeh output's own scripts, in an export frame. */
+export const FRAME_LIBRARY_SCRIPT = frameLibraryScript(
+  `  ${plotlyConfig}
+  ${plotlyLayoutFor}
+  ${offlineLoader}
+  ${vegaSpecAndLooks}
+  ${vegaLooksFor}
+  ${isBokehReference}
+  ${upgradeBokehDocument}
+  ${markBokehRoots}`,
+  `  const draw = () => {
     const output = document.getElementById("output");
     if (request.kind === "plotly") {
       const figure = request.figure;
@@ -198,38 +253,36 @@ export const FRAME_LIBRARY_SCRIPT = `(() => {
       script.textContent = old.textContent;
       old.replaceWith(script);
     }
-  };
-  let answered = false;
-  addEventListener("message", (event) => {
-    const data = event.data;
-    if (answered || event.source !== parent || typeof data !== "object" || data === null || data.type !== ${ANSWER}) return;
-    answered = true;
-    try {
-      if (request.kind === "plotly") {
-        // plotly.js adds MapLibre's stylesheet as <style> text, as it starts, unless an element of this id exists;
-        // MapLibre maps need tiles from the network, which an export has not got, so an empty one (allowed by its
-        // hash) stands in.
-        const maplibre = document.createElement("style");
-        maplibre.id = ${JSON.stringify(PLOTLY_MAPLIBRE_STYLE_ID)};
-        document.head.appendChild(maplibre);
+  };`,
+);
+
+/**
+ * Draws a widget view in an export frame with the widget manager (export-widgets.ts): a script of its own, without
+ * the other drawings' option functions, since a notebook with widgets often has dozens of views, each a frame.
+ */
+export const WIDGET_FRAME_SCRIPT = frameLibraryScript(
+  "",
+  `  // The frame keeps the height guessed for the view (the sizer reports it) until the view has drawn.
+  const root = document.documentElement;
+  if (typeof request.height === "number") root.style.minHeight = request.height + "px";
+  const draw = () => {
+    const output = document.getElementById("output");
+    // The manager resolves to why it could not draw the view (its container emptied): the static copy instead.
+    return VitrineWidgets.drawWidget(output, request.modelId, request.state).then((why) => {
+      root.style.minHeight = "";
+      if (why === undefined) return;
+      const fallback = request.fallback;
+      if (typeof fallback.image === "string") {
+        const image = document.createElement("img");
+        image.src = fallback.image;
+        image.alt = typeof fallback.text === "string" ? fallback.text : "";
+        output.appendChild(image);
+      } else if (typeof fallback.text === "string") {
+        const pre = document.createElement("pre");
+        pre.textContent = fallback.text;
+        output.appendChild(pre);
       }
-      for (const name of request.libraries) {
-        const css = data.items[name + ":style"];
-        if (typeof css === "string") {
-          const style = document.createElement("style");
-          style.textContent = css;
-          document.head.insertBefore(style, document.head.firstChild);
-        }
-        const js = data.items[name];
-        if (typeof js !== "string") throw new Error("this file does not carry " + name);
-        const script = document.createElement("script");
-        script.textContent = js;
-        document.head.appendChild(script);
-      }
-      Promise.resolve(draw()).catch(failed);
-    } catch (error) {
-      failed(error);
-    }
-  });
-  parent.postMessage({ type: ${REQUEST}, names: request.libraries }, "*");
-})();`;
+      note("Static copy of this widget: " + why + ".");
+    });
+  };`,
+);

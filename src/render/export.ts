@@ -2,8 +2,9 @@
 // ahead of time and readable with JavaScript off; every active output is a sandboxed srcdoc frame. The page's
 // own CSP allows no script but the frame sizer (and, when frames draw with libraries, the library handover), and
 // (because srcdoc frames inherit the page's policy) the hashed inline scripts and styles of the frames, which only
-// exist inside those frames. Plotly, Vega and Bokeh outputs are drawn offline: the page carries each library once,
-// as an inert block, and hands its text to each frame that asks (export-libraries.ts).
+// exist inside those frames. Plotly, Vega and Bokeh outputs and widget views are drawn offline: the page carries
+// each library (and the widget manager) once, as an inert block, and hands its text to each frame that asks
+// (export-libraries.ts, export-widgets.ts).
 import { readFileSync } from "node:fs";
 import { JSDOM, VirtualConsole } from "jsdom";
 import { exportPageCsp } from "../contract/content-security-policy.ts";
@@ -30,7 +31,14 @@ import { buildFrameDocument, exportLibraryDrawOf } from "./frame-document.ts";
 import { FRAME_LIBRARIES, type FrameLibraryName } from "./output-libraries.ts";
 import { PAGE_SIZER_SCRIPT } from "./frame-scripts.ts";
 import { renderMarkdown } from "./markdown.ts";
-import { exportDrawOf, outputTypeName } from "./output-types.ts";
+import { exportDrawOf, frameDrawOf, outputTypeName } from "./output-types.ts";
+import {
+  exportWidgetManager,
+  exportWidgetPlan,
+  WIDGETS_LIBRARY,
+  type ExportWidgetManager,
+  type ExportWidgetPlan,
+} from "./export-widgets.ts";
 import type { FrameOutputPlan } from "./plan-types.ts";
 import { buildRenderPlan } from "./plan.ts";
 import { createSanitizer, type Sanitizer } from "./sanitize.ts";
@@ -43,6 +51,8 @@ export interface ExportOptions {
   fileName?: string;
   /** `block` (default): remote images are not loaded, their URL is shown as text. `allow`: loaded without referrer. */
   remoteImages?: RemoteImagePolicy;
+  /** Where the widget manager's build is read from (export-widgets.ts); the web build's folder by default. */
+  widgetBuildDir?: string;
 }
 
 const NOTEBOOK_CSS = readFileSync(new URL("./notebook.css", import.meta.url), "utf8");
@@ -84,11 +94,21 @@ class ExportHost implements RenderHost {
   readonly libraries = new Set<ExportLibraryName>();
   private readonly sanitizer: Sanitizer;
   private readonly remoteImages: RemoteImagePolicy;
+  /** The widget manager widget views draw with, read on the first widget view (export-widgets.ts). */
+  private widgetManager: ExportWidgetManager | undefined;
+  readonly widgetBuildDir: string | undefined;
   private frameCount = 0;
 
-  constructor(env: ExportEnvironment, remoteImages: RemoteImagePolicy) {
+  constructor(env: ExportEnvironment, remoteImages: RemoteImagePolicy, widgetBuildDir: string | undefined) {
     this.sanitizer = env.sanitizer;
     this.remoteImages = remoteImages;
+    this.widgetBuildDir = widgetBuildDir;
+  }
+
+  private widgetPlan(frame: FrameOutputPlan): ExportWidgetPlan | undefined {
+    if (frameDrawOf(frame.mime)?.kind !== "widget") return undefined;
+    this.widgetManager ??= exportWidgetManager(this.widgetBuildDir);
+    return exportWidgetPlan(frame, this.widgetManager);
   }
 
   sanitizeMarkdown(unsafeHtml: string, attachments: Parameters<RenderHost["sanitizeMarkdown"]>[1]): DocumentFragment {
@@ -98,27 +118,29 @@ class ExportHost implements RenderHost {
   }
 
   createActiveOutput(frame: FrameOutputPlan, doc: Document): Element {
+    // A widget view is drawn in its frame from its saved state when it can be; when it cannot (known here, before
+    // any frame runs), its static copy shows on the page with the reason.
+    const widget = this.widgetPlan(frame);
     // Drawn by a library the studio serves, of which a static file has no copy: the bundle's own static copy is the
     // better view, when it has one.
     if (
       exportDrawOf(frame.mime) === "library" &&
       exportLibraryDrawOf(frame) === undefined &&
+      widget?.draw !== true &&
       (frame.fallbackImage || frame.fallbackText !== undefined)
     ) {
       const box = el(doc, "div", "vt-fallback");
       if (frame.fallbackImage) box.appendChild(imageElement(doc, frame.fallbackImage));
       else box.appendChild(el(doc, "pre", "vt-text", frame.fallbackText));
-      box.appendChild(
-        el(
-          doc,
-          "p",
-          "vt-notice",
-          `Static copy of this ${outputTypeName(frame.mime)}; the interactive view needs the Vitrine studio.`,
-        ),
-      );
+      const why =
+        widget === undefined
+          ? `Static copy of this ${outputTypeName(frame.mime)}; the interactive view needs the Vitrine studio.`
+          : `Static copy of this widget: ${widget.why}.`;
+      box.appendChild(el(doc, "p", "vt-notice", why));
       return box;
     }
     const built = buildFrameDocument(frame, {
+      ...(widget === undefined ? {} : { widget }),
       markdownFragment: (source) => {
         // Frames have no KaTeX stylesheet: their math is drawn from its MathML.
         const fragment = this.sanitizer.sanitizeToFragment(renderMarkdown(source), { mathMarkup: "mathml" });
@@ -136,6 +158,13 @@ class ExportHost implements RenderHost {
     iframe.setAttribute("srcdoc", built.html);
     iframe.setAttribute("referrerpolicy", "no-referrer");
     iframe.title = `Output ${++this.frameCount} (${frame.mime})`;
+    if (widget?.draw === true) {
+      // The height the view will take, from its first paint on (the frame keeps it too, until it has drawn): a style
+      // attribute, allowed by the hash of its text like the frames' own.
+      const height = `height: ${widget.widget.height}px`;
+      iframe.setAttribute("style", height);
+      this.styleAttributeHashes.add(sha256Source(height));
+    }
     return iframe;
   }
 
@@ -170,7 +199,7 @@ class ExportHost implements RenderHost {
 function libraryItems(host: ExportHost): EmbeddedLibraryItem[] {
   const libraries = (Object.keys(FRAME_LIBRARIES) as FrameLibraryName[]).filter((name) => host.libraries.has(name));
   const others = [...host.libraries].filter((name) => !Object.hasOwn(FRAME_LIBRARIES, name)).sort();
-  return [...libraries, ...others].flatMap((name) => embeddedLibraryItems(name));
+  return [...libraries, ...others].flatMap((name) => embeddedLibraryItems(name, host.widgetBuildDir));
 }
 
 function pagePolicy(
@@ -191,7 +220,8 @@ function pagePolicy(
     styles: [...styleHashes, ...host.styleHashes, ...itemHashes("style"), ...emptyStyle],
     styleAttributes: [...host.styleAttributeHashes],
     remoteImages: remoteImages === "allow",
-    embeddedFonts: host.mathStyles.embedsFonts,
+    // The widget manager's stylesheet embeds Font Awesome's faces as data: URLs (vite.widgets-export.config.ts).
+    embeddedFonts: host.mathStyles.embedsFonts || host.libraries.has(WIDGETS_LIBRARY),
   });
 }
 
@@ -215,7 +245,7 @@ export function exportNotebookParts(parsed: ParsedNotebook, options: ExportOptio
     original: parsed.original,
     markdown: (source) => renderMarkdown(source),
   });
-  const host = new ExportHost(env, remoteImages);
+  const host = new ExportHost(env, remoteImages, options.widgetBuildDir);
 
   const page = el(doc, "main", "vt-page");
   const header = el(doc, "header", "vt-header");

@@ -15,10 +15,12 @@ import {
   EXPORT_DRAW_LIBRARIES,
   exportDrawLibraries,
   FRAME_LIBRARY_SCRIPT,
+  WIDGET_FRAME_SCRIPT,
   inertJson,
   type ExportLibraryDraw,
   type ExportLibraryName,
 } from "./export-libraries.ts";
+import { widgetNotDrawnNote, type ExportWidgetDraw, type ExportWidgetPlan } from "./export-widgets.ts";
 import { BOKEH_LOADER_NOTE, bokehUseOf, exportDrawOf, frameDrawOf } from "./output-types.ts";
 import {
   appendChild,
@@ -47,8 +49,11 @@ export interface FrameDocument {
   libraries: ExportLibraryName[];
 }
 
+/** A drawing from a spec or figure the output holds as JSON. */
+type SpecDraw = Extract<ExportLibraryDraw, "plotly" | "vega" | "vega-lite">;
+
 /** How the export draws a frame with embedded libraries, if it does: plotly and vega specs given as JSON objects. */
-export function exportLibraryDrawOf(frame: FrameOutputPlan): ExportLibraryDraw | undefined {
+export function exportLibraryDrawOf(frame: FrameOutputPlan): SpecDraw | undefined {
   const draw = frameDrawOf(frame.mime);
   const spec = frame.content;
   if (typeof spec !== "object" || spec === null || Array.isArray(spec)) return undefined;
@@ -57,21 +62,47 @@ export function exportLibraryDrawOf(frame: FrameOutputPlan): ExportLibraryDraw |
   return undefined;
 }
 
-/** A frame that draws with libraries: an element to draw into, what to draw as JSON, and the drawing script. */
-function libraryFrame(draw: ExportLibraryDraw, spec: unknown): TreeDocument {
-  const doc = frameSkeleton(undefined);
-  const body = bodyOf(doc);
-  const request = {
+/** What a frame's drawing script is told: what to draw, and the libraries it draws with. */
+interface LibraryDrawRequest {
+  kind: ExportLibraryDraw;
+  libraries: readonly ExportLibraryName[];
+  [field: string]: unknown;
+}
+
+function libraryDrawRequest(draw: SpecDraw, spec: unknown): LibraryDrawRequest {
+  return {
     kind: draw,
     libraries: exportDrawLibraries(draw, spec),
     ...(draw === "plotly" ? { figure: spec } : { spec }),
   };
+}
+
+/**
+ * A widget view's draw block: its model, only the models it needs (widget-state.ts: never the notebook's whole
+ * state), and its static copy for when the manager cannot draw it.
+ */
+function widgetDrawRequest(widget: ExportWidgetDraw): LibraryDrawRequest {
+  return {
+    kind: "widget",
+    libraries: EXPORT_DRAW_LIBRARIES.widget,
+    modelId: widget.modelId,
+    state: widget.state,
+    fallback: widget.fallback,
+    height: widget.height,
+  };
+}
+
+/** A frame that draws with libraries: an element to draw into, what to draw as JSON, and the drawing script. */
+function libraryFrame(request: LibraryDrawRequest): TreeDocument {
+  const script = request.kind === "widget" ? WIDGET_FRAME_SCRIPT : FRAME_LIBRARY_SCRIPT;
+  const doc = frameSkeleton(undefined);
+  const body = bodyOf(doc);
   appendChild(body, createElement("div", { id: "output" }));
   appendChild(
     body,
     createElement("script", { type: "application/json", id: EXPORT_DRAW_BLOCK_ID }, inertJson(request)),
   );
-  appendChild(body, createElement("script", {}, FRAME_LIBRARY_SCRIPT));
+  appendChild(body, createElement("script", {}, script));
   return doc;
 }
 
@@ -101,6 +132,8 @@ function bokehFrame(markup: string): TreeDocument {
 export interface FrameContentRenderers {
   /** Markdown (or LaTeX-in-text) to a sanitized fragment; its nodes are copied into the frame. */
   markdownFragment(source: string): DocumentFragment;
+  /** How a widget view is shown (export-widgets.ts), when the frame is one. */
+  widget?: ExportWidgetPlan;
 }
 
 /** Closing tags inside script text would end the element early; `<\/` means the same to JavaScript. */
@@ -137,9 +170,22 @@ export function buildFrameDocument(frame: FrameOutputPlan, renderers: FrameConte
   const content = frameContentText(frame);
   const draw = exportDrawOf(frame.mime);
   const libraryDraw = exportLibraryDrawOf(frame);
-  switch (libraryDraw === undefined ? draw : "with-libraries") {
+  const widget = renderers.widget;
+  switch (widget !== undefined ? "widget" : libraryDraw === undefined ? draw : "with-libraries") {
+    case "widget":
+      if (widget!.draw) {
+        doc = libraryFrame(widgetDrawRequest(widget!.widget));
+        libraries = [...EXPORT_DRAW_LIBRARIES.widget];
+      } else {
+        // Not drawn, and no static copy to show on the page instead: the reason, then the view's data.
+        doc = frameSkeleton(undefined);
+        const body = bodyOf(doc);
+        appendChild(body, createElement("p", { class: "vt-frame-note" }, widgetNotDrawnNote(frame, widget!.why)));
+        appendChild(body, createElement("pre", {}, content));
+      }
+      break;
     case "with-libraries":
-      doc = libraryFrame(libraryDraw!, frame.content);
+      doc = libraryFrame(libraryDrawRequest(libraryDraw!, frame.content));
       libraries = exportDrawLibraries(libraryDraw!, frame.content);
       break;
     case "document": {

@@ -83,6 +83,10 @@ function showObjectUrlsAsData(): void {
 
 showObjectUrlsAsData();
 
+function unavailableModules(manager: FrameWidgetManager): string {
+  return `it uses widgets from ${[...manager.unavailable].join(", ")}, which output frames cannot load`;
+}
+
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -100,6 +104,9 @@ export async function drawWidget(
   const drawing = (async (): Promise<string | undefined> => {
     // The manager takes the state as ipywidgets saved it; the shell checked its shape (frame-message-checks.ts).
     await manager.set_state(state as unknown as Parameters<HTMLManager["set_state"]>[0]);
+    // A model whose class could not be loaded became the manager's error widget, whose markup carries style
+    // attributes that an export page's CSP refuses: the view is not drawn at all, and the reason is given.
+    if (manager.unavailable.size > 0) return unavailableModules(manager);
     const model = await manager.get_model(modelId);
     const view = await manager.create_view(model);
     const slot = document.createElement("div");
@@ -114,8 +121,7 @@ export async function drawWidget(
   });
   let why = await Promise.race([drawing, timeout]);
   clearTimeout(timer);
-  if (why === undefined && manager.unavailable.size > 0)
-    why = `it uses widgets from ${[...manager.unavailable].join(", ")}, which output frames cannot load`;
+  if (why === undefined && manager.unavailable.size > 0) why = unavailableModules(manager);
   // A model or view that failed becomes the manager's error widget in place of the control.
   if (why === undefined && container.querySelector(".jupyter-widgets-error-widget") !== null)
     why = "the widget manager could not draw one of its widgets";
