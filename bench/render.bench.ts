@@ -2,10 +2,11 @@
 // on every corpus notebook both can read, in the same run. Two ways:
 //  - per notebook: each tool runs as its own process per notebook, as a person would run it once;
 //  - the whole corpus in one invocation of each tool (both accept many notebooks), where start-up counts once.
-// Wall time and peak memory (max RSS from GNU time) are the median of RUNS runs.
+// Wall time and peak memory (max RSS from GNU time) are the median of RUNS runs; the size of each tool's page is
+// beside them (vitrine's carries the output libraries it draws with, once per file; nbconvert's links its own).
 //   npm run bench:render            (RUNS=3 by default; RUNS=5 npm run bench:render for steadier figures)
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -45,7 +46,7 @@ const vitrine = join(root, "bin", "vitrine");
 const names = readdirSync(corpus)
   .filter((n) => n.endsWith(".ipynb"))
   .sort();
-const rows: { name: string; bytes: number; v: Sample; n: Sample }[] = [];
+const rows: { name: string; bytes: number; v: Sample; n: Sample; vOut: number; nOut: number }[] = [];
 const skipped: string[] = [];
 // One warm-up run of each, so neither pays for a cold disk cache or Node's first compile-cache fill.
 measure(vitrine, ["render", join(corpus, names[0]!), "-o", join(out, "warm.html")]);
@@ -78,7 +79,9 @@ for (const name of names) {
     skipped.push(`${name} (${!v ? "vitrine refused it" : ""}${!v && !n ? ", " : ""}${!n ? "nbconvert failed" : ""})`);
     continue;
   }
-  rows.push({ name, bytes: readFileSync(path).length, v, n });
+  const vOut = statSync(join(out, "v.html")).size;
+  const nOut = statSync(join(out, "n.html")).size;
+  rows.push({ name, bytes: readFileSync(path).length, v, n, vOut, nOut });
 }
 
 // The whole corpus, one invocation of each tool.
@@ -101,11 +104,11 @@ console.log(
   `vitrine render vs jupyter nbconvert --to html --HTMLExporter.sanitize_html=True (median of ${runs} runs each)\n`,
 );
 console.log(
-  `${pad("notebook", 52)} ${"KB".padStart(7)} ${"vit s".padStart(8)} ${"nbc s".padStart(8)} ${"speed×".padStart(8)} ${"vit MB".padStart(8)} ${"nbc MB".padStart(8)} ${"mem ratio".padStart(9)}`,
+  `${pad("notebook", 52)} ${"KB".padStart(7)} ${"vit s".padStart(8)} ${"nbc s".padStart(8)} ${"speed×".padStart(8)} ${"vit MB".padStart(8)} ${"nbc MB".padStart(8)} ${"mem ratio".padStart(9)} ${"vit out KB".padStart(10)} ${"nbc out KB".padStart(10)} ${"size×".padStart(7)}`,
 );
 for (const r of rows) {
   console.log(
-    `${pad(r.name.slice(0, 52), 52)} ${(r.bytes / 1024).toFixed(0).padStart(7)} ${num(r.v.seconds)} ${num(r.n.seconds)} ${num(r.n.seconds / r.v.seconds)} ${num(r.v.rssKb / 1024, 1)} ${num(r.n.rssKb / 1024, 1)} ${num(r.v.rssKb / r.n.rssKb).padStart(9)}`,
+    `${pad(r.name.slice(0, 52), 52)} ${(r.bytes / 1024).toFixed(0).padStart(7)} ${num(r.v.seconds)} ${num(r.n.seconds)} ${num(r.n.seconds / r.v.seconds)} ${num(r.v.rssKb / 1024, 1)} ${num(r.n.rssKb / 1024, 1)} ${num(r.v.rssKb / r.n.rssKb).padStart(9)} ${(r.vOut / 1024).toFixed(0).padStart(10)} ${(r.nOut / 1024).toFixed(0).padStart(10)} ${(r.vOut / r.nOut).toFixed(2).padStart(7)}`,
   );
 }
 const totalV = rows.reduce((a, r) => a + r.v.seconds, 0);
