@@ -2,6 +2,7 @@
 // bytes read into an edit model, and the editor drawn from it. Run sends a code cell to the file's kernel through
 // the page's kernel session (kernel-session.ts), starting the kernel on the first run; outputs flow back into the
 // model as they arrive. A file whose review has high findings shows them first, and runs only once confirmed.
+import { ReviewBeforeRun } from "./review-before-run.tsx";
 import { useEffect, useMemo, useRef, useState } from "react";
 import type { KernelSpecInfo } from "../contract/api-kernels.ts";
 import type { StudioSettings } from "../contract/api-public.ts";
@@ -228,36 +229,21 @@ export default function NotebookEditPage({
         </section>
       )}
       {confirmation && (
-        <section className="vt-notice vt-review-required" role="alertdialog" aria-label="Review before running">
-          <p>The review of this file found what it would do when it runs:</p>
-          <ul>
-            {confirmation.findings.map((finding) => (
-              <li key={finding.id}>{finding.message}</li>
-            ))}
-          </ul>
-          <button
-            type="button"
-            onClick={() => {
-              const { findings, cellIds } = confirmation;
-              setConfirmation(null);
-              void runner?.run(
-                cellIds,
-                findings.map((f) => f.id),
-              );
-            }}
-          >
-            Run anyway
-          </button>{" "}
-          <button
-            type="button"
-            onClick={() => {
-              setConfirmation(null);
-              runner?.decline(confirmation).catch((error: unknown) => setNotice(`Not recorded: ${messageOf(error)}`));
-            }}
-          >
-            Cancel
-          </button>
-        </section>
+        <ReviewBeforeRun
+          findings={confirmation.findings}
+          onRun={() => {
+            const { findings, cellIds } = confirmation;
+            setConfirmation(null);
+            void runner?.run(
+              cellIds,
+              findings.map((f) => f.id),
+            );
+          }}
+          onCancel={() => {
+            setConfirmation(null);
+            runner?.decline(confirmation).catch((error: unknown) => setNotice(`Not recorded: ${messageOf(error)}`));
+          }}
+        />
       )}
       <NotebookEditor
         model={read.model}

