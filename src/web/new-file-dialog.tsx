@@ -2,6 +2,7 @@
 // the folder (the one being viewed). The server makes the file (POST …/new-file: a notebook with one empty code cell
 // for the studio's kernel, or an empty script) and decides whether the name is allowed; its refusal is shown next to
 // the name. Once made, the browser goes to the file's page in edit mode, a full page load that brings the editor.
+import { DialogFormEnd } from "./dialog-form-end.tsx";
 import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from "react";
 import type { CreatedFile, NewFileBody } from "../contract/api-files.ts";
 import { fileHref, workspaceApiHref } from "../contract/addresses.ts";
@@ -143,19 +144,14 @@ export function NewFileDialog({ workspaceId, kind, folder, taken, onClose }: New
           {kind === "notebook" ? ", a notebook with one empty code cell," : ", an empty script,"} and opens it in the
           editor.
         </p>
-        {error && (
-          <p className="vt-error" role="alert">
-            {error}
-          </p>
-        )}
-        <div className="vt-dialog-actions">
-          <button type="submit" disabled={busy || name === ""}>
-            {busy ? "Creating…" : "Create"}
-          </button>
-          <button type="button" className="vt-secondary" onClick={onClose} disabled={busy}>
-            Cancel
-          </button>
-        </div>
+        <DialogFormEnd
+          error={error}
+          busy={busy}
+          ready={name !== ""}
+          action="Create"
+          busyAction="Creating…"
+          onCancel={onClose}
+        />
       </form>
     </dialog>
   );

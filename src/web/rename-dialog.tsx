@@ -2,6 +2,7 @@
 // name is allowed, keeps the file's kind and versions, and refuses a taken path; its refusal is shown next to the
 // field. An editor holding unsaved changes is not renamed under: the page at the new address opens the editor again
 // from the stored file, so the dialog asks for a save first rather than lose them.
+import { DialogFormEnd } from "./dialog-form-end.tsx";
 import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import type { MoveBody, MovedFile } from "../contract/api-files.ts";
 import { fileApiHref } from "../contract/addresses.ts";
@@ -96,19 +97,14 @@ export function RenameDialog({ workspaceId, path, hasUnsavedChanges, onRenamed, 
             </p>
           )}
         </div>
-        {error && (
-          <p className="vt-error" role="alert">
-            {error}
-          </p>
-        )}
-        <div className="vt-dialog-actions">
-          <button type="submit" disabled={busy || to === ""}>
-            {busy ? "Renaming…" : "Rename"}
-          </button>
-          <button type="button" className="vt-secondary" onClick={onClose} disabled={busy}>
-            Cancel
-          </button>
-        </div>
+        <DialogFormEnd
+          error={error}
+          busy={busy}
+          ready={to !== ""}
+          action="Rename"
+          busyAction="Renaming…"
+          onCancel={onClose}
+        />
       </form>
     </dialog>
   );
