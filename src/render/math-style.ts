@@ -118,3 +118,20 @@ export function checkMathStyle(value: string): string | null {
 export function moveKatexStyles(katexHtml: string): string {
   return katexHtml.replace(/ style="([^"]*)"/g, (_, value: string) => ` ${MATH_STYLE_ATTRIBUTE}="${value}"`);
 }
+
+/**
+ * Applies every checked `data-math-style` under `root` as inline style through the CSSOM, then drops the attribute.
+ * CSSOM writes (`element.style.setProperty`) are not governed by CSP's `style-src`/`style-src-attr`: only parsing a
+ * `style` attribute from markup or `setAttribute("style", ...)` is. The declarations are parsed again here by the
+ * same allowlist, so nothing is written that the sanitizer would not have kept. The studio page and output frames
+ * both apply them with this.
+ */
+export function applyMathStyles(root: ParentNode): void {
+  for (const element of Array.from(root.querySelectorAll(`[${MATH_STYLE_ATTRIBUTE}]`))) {
+    const declarations = parseMathStyle(element.getAttribute(MATH_STYLE_ATTRIBUTE) ?? "");
+    element.removeAttribute(MATH_STYLE_ATTRIBUTE);
+    if (declarations === null || !("style" in element)) continue;
+    const style = (element as HTMLElement | SVGElement).style;
+    for (const [property, value] of declarations) style.setProperty(property, value);
+  }
+}

@@ -202,6 +202,8 @@ test("the studio draws the same notebook with the same fonts", async () => {
   const console_ = watchConsole(page, policies, studio.content);
   await page.setViewportSize(DESKTOP);
   await page.goto(`${studio.app}/w/${workspace}/f/${EQUATIONS}`);
+  // Every cell drawn: the first screen comes first and the rest in idle chunks.
+  await page.locator("article.vt-notebook[aria-busy=false]").waitFor();
   await page.locator(".vt-markdown .katex").first().waitFor();
   checkFonts(await mathFonts(page), "studio");
   for (const scheme of ["light", "dark"] as const) {

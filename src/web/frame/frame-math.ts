@@ -11,7 +11,7 @@
 // height of unstyled math (KaTeX's drawing and its MathML both shown) until then.
 import KATEX_CSS from "katex/dist/katex.min.css?raw";
 import { frameMathFontsPath, katexStylesheetForFrames } from "../../render/output-libraries.ts";
-import { MATH_STYLE_ATTRIBUTE, parseMathStyle } from "../../render/math-style.ts";
+import { applyMathStyles } from "../../render/math-style.ts";
 import { contentUrl } from "./libraries.ts";
 
 /**
@@ -22,17 +22,6 @@ const FRAME_MATH_STYLE = `.katex-display{margin:.6em 0;padding:.2em 0}
 .katex .eqn-num{display:none}`;
 
 let stylesheet: string | undefined;
-
-/** Applies the checked box styles under `root` through the CSSOM, then drops the attributes. */
-function applyCheckedMathStyles(root: ParentNode): void {
-  for (const element of Array.from(root.querySelectorAll(`[${MATH_STYLE_ATTRIBUTE}]`))) {
-    const declarations = parseMathStyle(element.getAttribute(MATH_STYLE_ATTRIBUTE) ?? "");
-    element.removeAttribute(MATH_STYLE_ATTRIBUTE);
-    if (declarations === null || !("style" in element)) continue;
-    const style = (element as HTMLElement | SVGElement).style;
-    for (const [property, value] of declarations) style.setProperty(property, value);
-  }
-}
 
 /**
  * Gives the math of the frame's document, if it has any, KaTeX's stylesheet and its box styles. Called once the
@@ -46,5 +35,5 @@ export function drawFrameMath(doc: Document = document): void {
   // After the frame's base style and before the output's own, which follow and win.
   const base = doc.head.querySelector("style");
   doc.head.insertBefore(style, base ? base.nextSibling : doc.head.firstChild);
-  applyCheckedMathStyles(doc);
+  applyMathStyles(doc);
 }
