@@ -7,11 +7,11 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { Frame, Page } from "playwright-core";
 import { parseNotebook } from "../../src/notebook/parse.ts";
 import { exportNotebookHtml } from "../../src/render/export.ts";
 import { LIBRARY_BLOCK_ATTRIBUTE } from "../../src/render/export-libraries.ts";
 import { BOKEH_LOADER_NOTE } from "../../src/render/output-types.ts";
+import { exportFrames, openExportOffline } from "./export-page.ts";
 import { launchBrowser, type Browser } from "./browser.ts";
 
 const SHOTS = new URL("../../test-results/screenshots/", import.meta.url).pathname;
@@ -87,36 +87,6 @@ before(() => {
 
 after(() => undefined);
 
-/** Opens the file with every request but the file itself aborted; returns the page and what went wrong. */
-async function open(browser: Browser): Promise<{ page: Page; problems: string[]; outside: string[] }> {
-  const outside: string[] = [];
-  const page = await browser.context.newPage();
-  await page.route("**/*", (route) => {
-    const url = route.request().url();
-    if (url === fileUrl || url.startsWith("data:") || url.startsWith("about:")) return route.continue();
-    outside.push(url);
-    return route.abort();
-  });
-  const problems: string[] = [];
-  page.on("pageerror", (error) => problems.push(`pageerror: ${error.message}`));
-  page.on("console", (message) => {
-    if (message.type() === "error" || /Content Security Policy|Refused to|is not defined/.test(message.text()))
-      problems.push(`${message.text()} (${message.location().url.slice(0, 40)}:${message.location().lineNumber})`);
-  });
-  await page.goto(fileUrl, { waitUntil: "load", timeout: 120_000 });
-  return { page, problems, outside };
-}
-
-async function frames(page: Page): Promise<Frame[]> {
-  const list: Frame[] = [];
-  for (const handle of await page.locator("iframe.vt-frame").elementHandles()) {
-    const frame = await handle.contentFrame();
-    assert.ok(frame);
-    list.push(frame);
-  }
-  return list;
-}
-
 test("each library is in the file once, however many outputs draw with it", () => {
   const blocks = [...html.matchAll(new RegExp(`${LIBRARY_BLOCK_ATTRIBUTE}="([^"]+)"`, "g"))].map((m) => m[1]);
   assert.deepEqual(blocks.sort(), [
@@ -135,8 +105,8 @@ test("plotly, Vega-Lite and Bokeh outputs draw from file://, offline, under the 
   let browser: Browser | undefined;
   try {
     browser = await launchBrowser();
-    const { page, problems, outside } = await open(browser);
-    const [plotly1, plotly2, vegaLite, loader, bokeh, map] = await frames(page);
+    const { page, problems, outside } = await openExportOffline(browser, fileUrl);
+    const [plotly1, plotly2, vegaLite, loader, bokeh, map] = await exportFrames(page);
     for (const plotly of [plotly1!, plotly2!]) {
       await plotly.waitForSelector(".js-plotly-plot .main-svg .scatterlayer .trace", { timeout: 60_000 });
       assert.equal(await plotly.locator("a.modebar-btn.plotlyjsicon, .modebar-btn--logo").count(), 0);
@@ -194,7 +164,7 @@ test("screenshots at desktop and phone width, light and dark; markdown readable 
   for (const scheme of ["light", "dark"] as const) {
     const browser = await launchBrowser({ colorScheme: scheme });
     try {
-      const { page } = await open(browser);
+      const { page } = await openExportOffline(browser, fileUrl);
       for (const [label, width] of [
         ["desktop", 1200],
         ["phone", 390],

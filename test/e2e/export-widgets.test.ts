@@ -13,6 +13,7 @@ import { parseNotebook } from "../../src/notebook/parse.ts";
 import { exportNotebookHtml } from "../../src/render/export.ts";
 import { LIBRARY_BLOCK_ATTRIBUTE } from "../../src/render/export-libraries.ts";
 import { exportWidgetManager } from "../../src/render/export-widgets.ts";
+import { exportFrames, openExportOffline } from "./export-page.ts";
 import { launchBrowser, type Browser } from "./browser.ts";
 
 const SHOTS = new URL("../../test-results/screenshots/", import.meta.url).pathname;
@@ -31,26 +32,6 @@ before(() => {
   fileUrl = pathToFileURL(path).href;
 });
 
-/** Opens the file with every request but the file itself aborted; returns the page and what went wrong. */
-async function open(browser: Browser): Promise<{ page: Page; problems: string[]; outside: string[] }> {
-  const outside: string[] = [];
-  const page = await browser.context.newPage();
-  await page.route("**/*", (route) => {
-    const url = route.request().url();
-    if (url === fileUrl || url.startsWith("data:") || url.startsWith("about:")) return route.continue();
-    outside.push(url);
-    return route.abort();
-  });
-  const problems: string[] = [];
-  page.on("pageerror", (error) => problems.push(`pageerror: ${error.message}`));
-  page.on("console", (message) => {
-    if (message.type() === "error" || /Content Security Policy|Refused to|is not defined/.test(message.text()))
-      problems.push(`${message.text()} (${message.location().url.slice(0, 40)}:${message.location().lineNumber})`);
-  });
-  await page.goto(fileUrl, { waitUntil: "load", timeout: 120_000 });
-  return { page, problems, outside };
-}
-
 /** The page's cumulative layout shift so far (Chromium's layout-shift entries not caused by input). */
 async function layoutShift(page: Page): Promise<number> {
   return page.evaluate(
@@ -64,16 +45,6 @@ async function layoutShift(page: Page): Promise<number> {
         setTimeout(() => resolve(total), 200);
       }),
   );
-}
-
-async function frames(page: Page): Promise<Frame[]> {
-  const list: Frame[] = [];
-  for (const handle of await page.locator("iframe.vt-frame").elementHandles()) {
-    const frame = await handle.contentFrame();
-    assert.ok(frame);
-    list.push(frame);
-  }
-  return list;
 }
 
 /** Waits until every widget frame has drawn its view or shown a note, and returns how many drew. */
@@ -101,8 +72,8 @@ test("Widget_List's views draw from file://, offline, under the page's CSP; a sl
   let browser: Browser | undefined;
   try {
     browser = await launchBrowser();
-    const { page, problems, outside } = await open(browser);
-    const list = await frames(page);
+    const { page, problems, outside } = await openExportOffline(browser, fileUrl);
+    const list = await exportFrames(page);
     assert.equal(list.length, 41);
     const { drawn, notes } = await drawnViews(page, list);
     t.diagnostic(`${drawn} of ${list.length} views drawn; notes: ${notes.join(" | ")}`);
@@ -211,7 +182,7 @@ test("screenshots at desktop and phone width, light and dark; markdown readable 
   for (const scheme of ["light", "dark"] as const) {
     const browser = await launchBrowser({ colorScheme: scheme });
     try {
-      const { page } = await open(browser);
+      const { page } = await openExportOffline(browser, fileUrl);
       for (const [label, width] of [
         ["desktop", 1200],
         ["phone", 390],
