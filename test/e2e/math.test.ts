@@ -13,7 +13,7 @@ import { pathToFileURL } from "node:url";
 import type { Page } from "playwright-core";
 import { launchBrowser, type Browser } from "./browser.ts";
 import { signInThroughPage, startBrowserStudio, type BrowserStudio } from "./running-studio.ts";
-import { createWorkspace, pagePostFiles } from "./studio-session.ts";
+import { createWorkspace, uploadTrusted } from "./studio-session.ts";
 import { instrumentPage, pageRecord, readPolicies, watchConsole, type Policies } from "./studio-page-watch.ts";
 import { parseNotebook } from "../../src/notebook/parse.ts";
 import { exportNotebookHtml } from "../../src/render/export.ts";
@@ -75,8 +75,7 @@ before(async () => {
     { name: "math.ipynb", base64: Buffer.from(JSON.stringify(mathNotebook)).toString("base64") },
     ...CORPUS_NOTEBOOKS.map((name) => ({ name, base64: readFileSync(new URL(name, corpus)).toString("base64") })),
   ];
-  const answer = await pagePostFiles(page, `/api/workspaces/${workspace}/files`, files, "trusted-source-v1");
-  assert.equal(answer.status, 201, JSON.stringify(answer.body));
+  await uploadTrusted(page, workspace, files);
   await page.close();
 });
 

@@ -28,7 +28,7 @@ import {
   type ConsoleWatch,
   type Policies,
 } from "./studio-page-watch.ts";
-import { createWorkspace, pageApi, pagePostFiles, signIn } from "./studio-session.ts";
+import { createWorkspace, pageApi, signIn, uploadTrusted } from "./studio-session.ts";
 
 const PASSWORD = "attack test password";
 const SHOTS = new URL("../../test-results/screenshots/", import.meta.url).pathname;
@@ -81,8 +81,7 @@ before(async () => {
     ...HOSTILE_FILE_NAMES.map((name) => ({ name, base64: encode(small) })),
   ];
   notebookText = files.map((f) => Buffer.from(f.base64, "base64").toString()).join("\n");
-  const upload = await pagePostFiles(page, `/api/workspaces/${workspace}/files`, files, "trusted-source-v1");
-  assert.equal(upload.status, 201, JSON.stringify(upload.body));
+  await uploadTrusted(page, workspace, files);
 });
 
 after(async () => {

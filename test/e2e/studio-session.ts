@@ -1,3 +1,4 @@
+import assert from "node:assert/strict";
 // Signing in and talking to the studio's API from inside the browser page, as the studio's own UI does: the
 // session is an HttpOnly cookie and the CSRF token comes from GET /api/session, so the test's requests are the
 // page's requests, with the same cookie, Origin and token checks.
@@ -75,6 +76,12 @@ export async function pagePostFiles(
     },
     { path, files, acknowledgment },
   );
+}
+
+/** Uploads files into a workspace with the current trust statement's acknowledgment; anything but 201 fails. */
+export async function uploadTrusted(page: Page, workspace: string, files: UploadFile[]): Promise<void> {
+  const answer = await pagePostFiles(page, `/api/workspaces/${workspace}/files`, files, "trusted-source-v1");
+  assert.equal(answer.status, 201, `upload of ${files.map((f) => f.name).join(", ")}: ${JSON.stringify(answer.body)}`);
 }
 
 export async function createWorkspace(page: Page, name: string): Promise<string> {

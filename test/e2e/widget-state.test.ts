@@ -12,7 +12,7 @@ import { launchBrowser, type Browser } from "./browser.ts";
 import { markScript } from "./hostile-marker.ts";
 import { signInThroughPage, startBrowserStudio, type BrowserStudio } from "./running-studio.ts";
 import { instrumentPage, pageRecord } from "./studio-page-watch.ts";
-import { createWorkspace, pagePostFiles } from "./studio-session.ts";
+import { createWorkspace, uploadTrusted } from "./studio-session.ts";
 
 const PASSWORD = "widgets test password";
 const SHOTS = new URL("../../test-results/screenshots/", import.meta.url).pathname;
@@ -124,8 +124,7 @@ before(async () => {
     { name: "hostile-widgets.ipynb", base64: Buffer.from(JSON.stringify(hostileNotebook)).toString("base64") },
   ];
   for (const file of files) {
-    const answer = await pagePostFiles(page, `/api/workspaces/${id}/files`, [file], "trusted-source-v1");
-    assert.equal(answer.status, 201, `upload of ${file.name}: ${JSON.stringify(answer.body)}`);
+    await uploadTrusted(page, id, [file]);
   }
   await page.close();
 });
