@@ -20,6 +20,7 @@ import {
   promptOf,
   runCell,
   uploadNotebook,
+  waitInOutputFrame,
 } from "./editor-session.ts";
 import { markScript, pwnedMark } from "./hostile-marker.ts";
 import {
@@ -361,17 +362,7 @@ test("clear_output(wait=True) between hostile outputs keeps only the last, in it
   await runCell(page, "clear");
   const clear = editorCell(page, "clear");
   // The run replaces its output several times: the last one's frame is made once it is near the viewport.
-  const last = clear.frameLocator("iframe.vt-frame").locator("#last");
-  const deadline = Date.now() + 30_000;
-  while ((await last.count().catch(() => 0)) === 0) {
-    assert.ok(Date.now() < deadline, "the last output after the clears never showed");
-    await clear
-      .locator(".vt-output")
-      .last()
-      .scrollIntoViewIfNeeded({ timeout: 1000 })
-      .catch(() => {});
-    await page.waitForTimeout(200);
-  }
+  await waitInOutputFrame(page, "clear", "#last");
   // Everything before the last clear is gone: one output, the last.
   assert.equal(await clear.locator(".vt-output").count(), 1);
   await page.waitForTimeout(500);
@@ -383,10 +374,31 @@ test("an output frame cannot read the editor, make a cell run, or move the page"
   const upgradesBefore = upgrades.length;
   const cell = editorCell(page, "escape");
   await runCell(page, "escape");
-  const frame = cell.frameLocator("iframe.vt-frame");
-  const body = frame.locator("body[data-escape-results]");
   // Attached, not visible: what matters is that the script wrote its results, whatever size the frame has now.
-  await body.waitFor({ state: "attached", timeout: 30_000 });
+  const body = await waitInOutputFrame(page, "escape", "body[data-escape-results]").catch(async (error: unknown) => {
+    // What the cell holds instead: its output slots, frames and notices, and where it is against the viewport.
+    const state = await cell.evaluate((element) => ({
+      box: element.getBoundingClientRect().toJSON() as unknown,
+      viewport: window.innerHeight,
+      scrollY: window.scrollY,
+      outputs: [...element.querySelectorAll(".vt-output")].map((output) => output.outerHTML.slice(0, 400)),
+    }));
+    const documents: string[] = [];
+    for (const handle of await cell.locator("iframe.vt-frame").elementHandles()) {
+      const inner = await handle.contentFrame();
+      documents.push(
+        inner
+          ? await inner
+              .evaluate(() => `${location.href} ${document.body?.outerHTML.slice(0, 600)}`)
+              .catch((e: unknown) => `unreadable: ${String(e)}`)
+          : "no document",
+      );
+    }
+    await page.screenshot({ path: `${SHOTS}/vitrine-escape-failed.png` });
+    throw new Error(`the escape output never wrote its results: ${JSON.stringify({ ...state, documents })}`, {
+      cause: error,
+    });
+  });
   const results = JSON.parse((await body.getAttribute("data-escape-results")) ?? "{}") as Record<string, string>;
   for (const [name, result] of Object.entries(results)) {
     assert.ok(!result.includes(SECRET), `${name} read the secret: ${result}`);

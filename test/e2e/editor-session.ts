@@ -149,3 +149,24 @@ export async function editorText(content: Locator): Promise<string> {
   await content.locator(".cm-line").first().waitFor();
   return content.locator(".cm-line").evaluateAll((lines) => lines.map((l) => l.textContent ?? "").join("\n"));
 }
+
+/**
+ * Waits until `selector` is in the document of the cell's last output frame. Frames are made only near the
+ * viewport, and live frames above the cell can change their heights while they draw and move it far from the view,
+ * so the output is scrolled back to between looks, as a reader would.
+ */
+export async function waitInOutputFrame(page: Page, id: string, selector: string, timeout = 30_000): Promise<Locator> {
+  const cell = editorCell(page, id);
+  const target = cell.locator("iframe.vt-frame").last().contentFrame().locator(selector);
+  const deadline = Date.now() + timeout;
+  while ((await target.count().catch(() => 0)) === 0) {
+    if (Date.now() > deadline) throw new Error(`${selector} never showed in cell ${id}'s output frame`);
+    await cell
+      .locator(".vt-output")
+      .last()
+      .scrollIntoViewIfNeeded({ timeout: 1000 })
+      .catch(() => {});
+    await page.waitForTimeout(200);
+  }
+  return target;
+}
