@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { markupHeightHint } from "./markup-size-hint.ts";
+import { EMPTY_FRAME_HEIGHT, markupHeightHint } from "./markup-size-hint.ts";
 
 test("one element of a fixed height gives its height, with the frame's padding and an inline element's line gap", () => {
   assert.equal(markupHeightHint('<div style="width:100px;height:350px;background:black;"></div>'), 358);
@@ -21,7 +21,6 @@ test("one element of a fixed height gives its height, with the frame's padding a
 
 test("anything else has no hint: several elements, text, other tags, relative or boxed heights, large markup", () => {
   for (const markup of [
-    "",
     "plain text",
     '<div style="height:350px"></div><div style="height:350px"></div>',
     '<div style="height:350px"></div> and text',
@@ -39,4 +38,17 @@ test("anything else has no hint: several elements, text, other tags, relative or
     `<div style="height:300px">${"x".repeat(5000)}</div>`,
   ])
     assert.equal(markupHeightHint(markup), undefined, markup);
+});
+
+test("markup of style sheets and scripts only keeps the space of an empty frame: nothing is drawn before they run", () => {
+  for (const markup of [
+    "",
+    "  \n",
+    '<style type="text/css">circle { fill: red }</style>',
+    "<!-- a --><script>document.body.append('x')</script>\n<style>p{}</style>",
+    '<script type="text/javascript" src="data:text/javascript,1"></script>',
+  ])
+    assert.equal(markupHeightHint(markup), EMPTY_FRAME_HEIGHT, markup);
+  assert.equal(markupHeightHint("<script>1</script><p>text</p>"), undefined);
+  assert.equal(markupHeightHint(`<style>${"x".repeat(5000)}</style>`), undefined);
 });

@@ -17,6 +17,14 @@ const MAX_HINT_MARKUP = 4096;
 const INLINE_ELEMENTS = new Set(["iframe", "video", "canvas", "embed", "object"]);
 const BLOCK_ELEMENTS = new Set(["div", "section"]);
 
+/**
+ * What a frame that draws nothing reports: its body's padding. The space kept for an output of script only
+ * (`application/javascript`, or HTML of scripts and style sheets): a reservation of an ordinary frame's height
+ * would shrink under the reader for the many that draw nothing, when their frame loads once in view.
+ */
+export const EMPTY_FRAME_HEIGHT = FRAME_BODY_PADDING;
+const SCRIPTS = /<script\b[^>]*>[\s\S]*?<\/script\s*>/gi;
+
 /** Style sheets, comments and whitespace around the one element are not content. */
 const IGNORED = /<!--[\s\S]*?-->|<style\b[^>]*>[\s\S]*?<\/style\s*>/gi;
 const OPEN_TAG = /^<([a-z][a-z0-9-]*)\b((?:[^>"']|"[^"]*"|'[^']*')*)>/i;
@@ -49,6 +57,9 @@ function styleHeight(style: string): number | undefined {
 export function markupHeightHint(markup: string): number | undefined {
   if (markup.length > MAX_HINT_MARKUP) return undefined;
   const content = markup.replace(IGNORED, "").trim();
+  // Style sheets and scripts only: nothing is drawn before the scripts run, and most such outputs draw nothing
+  // (a loader, a style for later outputs). An output that does draw grows from there.
+  if (content.replace(SCRIPTS, "").trim() === "") return EMPTY_FRAME_HEIGHT;
   const open = OPEN_TAG.exec(content);
   if (!open) return undefined;
   const tag = open[1]!.toLowerCase();

@@ -1,7 +1,7 @@
 // How the studio page draws a notebook's render plan: markdown sanitized in the browser under Trusted Types,
 // every link and image checked by the server before use (images then come through the content origin's proxy),
 // and every active output in its own sandboxed frame from the content origin.
-import { markupHeightHint } from "../render/markup-size-hint.ts";
+import { EMPTY_FRAME_HEIGHT, markupHeightHint } from "../render/markup-size-hint.ts";
 import type { MimeBundle } from "../notebook/types.ts";
 import type { UrlVerdict } from "../urls/types.ts";
 import { el, imageElement, type RenderHost } from "../render/dom.ts";
@@ -111,6 +111,7 @@ export class StudioHost implements RenderHost {
       if (frame.mime === "text/html" && typeof frame.content === "string")
         reservedHeight =
           dataImagesHeight(frame.content, doc.documentElement.clientWidth) ?? markupHeightHint(frame.content);
+      else if (frame.mime === "application/javascript") reservedHeight = EMPTY_FRAME_HEIGHT;
     }
     const number = ++this.frameCount;
     return outputFrameElement(doc, {

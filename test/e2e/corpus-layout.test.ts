@@ -64,17 +64,6 @@ const KNOWN: { notebook: string; blank?: RegExp; error?: RegExp; reason: string 
   ),
 ];
 
-/**
- * Notebooks whose CLS is printed, not held to 0.1. Rich_Output has five outputs that draw nothing (two alerts the
- * sandbox refuses, the d3 example that needs the classic notebook's jQuery): each frame opens at the default
- * reservation and then reports a few pixels. Drawn before the reader reaches them, they move nothing; on a loaded
- * machine one can finish loading only once in view, and its slot shrinks there (0.013 usually, 0.195 once in a
- * full suite on a fresh clone).
- */
-const UNSETTLED_SHIFTS: Record<string, string> = {
-  "ipython__Rich_Output.ipynb": "frames of outputs that draw nothing shrink from the default reservation",
-};
-
 const known = (notebook: string, kind: "blank" | "error", what: string) =>
   KNOWN.some((k) => k.notebook === notebook && k[kind]?.test(what) === true);
 
@@ -83,9 +72,7 @@ test("every corpus notebook: no page error, CLS under 0.1, no blank or erroring 
   const problems: string[] = [];
   for (const check of checks) {
     for (const error of check.pageErrors) problems.push(`${check.name}: page error: ${error}`);
-    const unsettled = Object.hasOwn(UNSETTLED_SHIFTS, check.name) ? UNSETTLED_SHIFTS[check.name] : undefined;
-    if (unsettled !== undefined) t.diagnostic(`${check.name}: CLS ${check.cls.toFixed(3)} (${unsettled})`);
-    else if (check.cls >= 0.1)
+    if (check.cls >= 0.1)
       problems.push(
         `${check.name}: CLS ${check.cls.toFixed(3)} (${formatCheck(check)}; ${check.largestShifts.join(" | ")})`,
       );
@@ -109,9 +96,7 @@ test("at phone width too, every corpus notebook keeps its CLS under 0.1 and its 
   const problems: string[] = [];
   for (const check of checks) {
     for (const error of check.pageErrors) problems.push(`${check.name}: page error: ${error}`);
-    if (Object.hasOwn(UNSETTLED_SHIFTS, check.name))
-      t.diagnostic(`${check.name}: CLS ${check.cls.toFixed(3)} at 390 px`);
-    else if (check.cls >= 0.1)
+    if (check.cls >= 0.1)
       problems.push(
         `${check.name}: CLS ${check.cls.toFixed(3)} (${formatCheck(check)}; ${check.largestShifts.join(" | ")})`,
       );
