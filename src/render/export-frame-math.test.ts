@@ -4,13 +4,7 @@ import { JSDOM } from "jsdom";
 import { parseNotebook } from "../notebook/parse.ts";
 import { sha256Source } from "./csp.ts";
 import { exportNotebookHtml } from "./export.ts";
-import {
-  EXPORT_FRAME_MATH_STYLE,
-  KATEX_READY_CLASS,
-  MATH_LIBRARY,
-  MATH_SCRIPT_GLOBAL,
-  mathStyleScript,
-} from "./export-frame-math.ts";
+import { EXPORT_FRAME_MATH_STYLE, MATH_LIBRARY, MATH_SCRIPT_GLOBAL, mathStyleScript } from "./export-frame-math.ts";
 import { EXPORT_DRAW_BLOCK_ID, LIBRARY_BLOCK_ATTRIBUTE, MATH_FRAME_SCRIPT } from "./export-libraries.ts";
 import { applyMathStyles } from "./math-style.ts";
 
@@ -149,9 +143,4 @@ test("the box style script is math-style.ts's allowlist: it applies what applyMa
   ]);
   assert.deepEqual(styles(here).slice(2), [null, null, null, null]);
   assert.equal(inFrame.document.querySelector("[data-math-style]"), null);
-});
-
-test("until KaTeX's stylesheet is in, a frame shows the MathML and hides KaTeX's drawing", () => {
-  assert.ok(EXPORT_FRAME_MATH_STYLE.includes(`html:not(.${KATEX_READY_CLASS}) .katex-html{display:none}`));
-  assert.ok(MATH_FRAME_SCRIPT.includes(`classList.add(${JSON.stringify(KATEX_READY_CLASS)})`));
 });

@@ -2,9 +2,11 @@
 // elements only), so KaTeX's checked box styles (`data-math-style`, see math-style.ts) become class rules of one
 // generated style element, hashed like the page's own: each distinct declaration list gets a `vt-m<N>` class (the
 // `vt-` prefix is the studio's, which the sanitizer strips from content, so no notebook can name these classes).
-// KaTeX's stylesheet comes along in that element with its own fonts: each @font-face the file's math uses is
+// KaTeX's stylesheet comes in an element of its own, with its own fonts: each @font-face the file's math uses is
 // rewritten to the woff2 file as a data: URL, so the file still opens from disk with no network, and the page's
-// policy allows `font-src data:` (and only that) when the file has math (content-security-policy.ts).
+// policy allows `font-src data:` (and only that) when the file has math (content-security-policy.ts). The faces
+// are those of the math in the cells and in the output frames: the page hands the same stylesheet to each frame
+// with math (export-frame-math.ts), so the fonts are in the file once.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";

@@ -4,7 +4,8 @@
 // (because srcdoc frames inherit the page's policy) the hashed inline scripts and styles of the frames, which only
 // exist inside those frames. Plotly, Vega and Bokeh outputs and widget views are drawn offline: the page carries
 // each library (and the widget manager) once, as an inert block, and hands its text to each frame that asks
-// (export-libraries.ts, export-widgets.ts).
+// (export-libraries.ts, export-widgets.ts). Math in markdown and LaTeX outputs is drawn the same way, with the
+// page's own KaTeX stylesheet handed to each frame that has math (export-frame-math.ts).
 import { readFileSync } from "node:fs";
 import { JSDOM, VirtualConsole } from "jsdom";
 import { exportPageCsp } from "../contract/content-security-policy.ts";
