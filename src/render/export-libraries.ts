@@ -23,15 +23,16 @@ import {
 import { topojsonNamesFor, topojsonScriptText } from "./plotly-geo.ts";
 import type { FrameJsonObject } from "../contract/frame-protocol.ts";
 import { exportWidgetManager, WIDGETS_LIBRARY, widgetManagerItems } from "./export-widgets.ts";
+import { FRAME_MATH_DRAW, MATH_LIBRARY, mathStyleScript } from "./export-frame-math.ts";
 
 /** What an export frame draws with embedded libraries. */
-export type ExportLibraryDraw = "plotly" | "vega" | "vega-lite" | "bokeh" | "widget";
+export type ExportLibraryDraw = "plotly" | "vega" | "vega-lite" | "bokeh" | "widget" | "math";
 
 /**
- * What a frame can ask the page for: an output library, one of plotly's map outlines (`topojson:world_110m`), or
- * the widget manager (export-widgets.ts).
+ * What a frame can ask the page for: an output library, one of plotly's map outlines (`topojson:world_110m`), the
+ * widget manager (export-widgets.ts), or KaTeX's stylesheet and box styles (export-frame-math.ts).
  */
-export type ExportLibraryName = FrameLibraryName | `topojson:${string}` | typeof WIDGETS_LIBRARY;
+export type ExportLibraryName = FrameLibraryName | `topojson:${string}` | typeof WIDGETS_LIBRARY | typeof MATH_LIBRARY;
 
 /** The libraries each drawing needs, in load order. */
 export const EXPORT_DRAW_LIBRARIES: Readonly<Record<ExportLibraryDraw, readonly ExportLibraryName[]>> = {
@@ -40,6 +41,7 @@ export const EXPORT_DRAW_LIBRARIES: Readonly<Record<ExportLibraryDraw, readonly 
   "vega-lite": ["vega", "vegaLite", "vegaEmbed"],
   bokeh: ["bokeh"],
   widget: [WIDGETS_LIBRARY],
+  math: [MATH_LIBRARY],
 };
 
 const TOPOJSON_PREFIX = "topojson:";
@@ -85,6 +87,8 @@ export function embeddedLibraryItems(name: ExportLibraryName, widgetBuildDir?: s
     if (!manager.ok) throw new Error(manager.message);
     return widgetManagerItems(manager, inertScriptText);
   }
+  // KaTeX's stylesheet (`math:style`) is the page's own style element, which the page hands over as it is.
+  if (name === MATH_LIBRARY) return [{ name, kind: "script", text: inertScriptText(mathStyleScript()) }];
   let known = items.get(name);
   if (!known && name.startsWith(TOPOJSON_PREFIX)) {
     const outline = name.slice(TOPOJSON_PREFIX.length);
@@ -125,13 +129,14 @@ const ANSWER = JSON.stringify(EXPORT_LIBRARY_MESSAGES.answer);
 /**
  * Runs in the export page: answers a frame's request for libraries with the texts of the page's inert blocks. It
  * answers only the page's own output frames, only with blocks the page itself carries (script elements of an
- * inert type, which no notebook content in the page can be), and waits for the page to be parsed, since the
+ * inert type, and style elements of the head, such as KaTeX's stylesheet, which no notebook content in the page
+ * can be: the notebook's markup is all in the body, sanitized), and waits for the page to be parsed, since the
  * blocks come last.
  */
 export const PAGE_LIBRARY_SCRIPT = `(() => {
   const answer = (source, names) => {
     const items = {};
-    for (const block of document.querySelectorAll('script[type="application/octet-stream"][${LIBRARY_BLOCK_ATTRIBUTE}]')) {
+    for (const block of document.querySelectorAll('script[type="application/octet-stream"][${LIBRARY_BLOCK_ATTRIBUTE}], head > style[${LIBRARY_BLOCK_ATTRIBUTE}]')) {
       const name = block.getAttribute("${LIBRARY_BLOCK_ATTRIBUTE}");
       const library = name.replace(/:style$/, "");
       if (names.includes(library)) items[name] = block.textContent;
@@ -255,6 +260,12 @@ export const FRAME_LIBRARY_SCRIPT = frameLibraryScript(
     }
   };`,
 );
+
+/**
+ * Draws the typeset math of a markdown or LaTeX output in an export frame with KaTeX's stylesheet and fonts, the
+ * page's own, and applies its box styles (export-frame-math.ts).
+ */
+export const MATH_FRAME_SCRIPT = frameLibraryScript("", FRAME_MATH_DRAW);
 
 /**
  * Draws a widget view in an export frame with the widget manager (export-widgets.ts): a script of its own, without

@@ -2,9 +2,11 @@
 // elements only), so KaTeX's checked box styles (`data-math-style`, see math-style.ts) become class rules of one
 // generated style element, hashed like the page's own: each distinct declaration list gets a `vt-m<N>` class (the
 // `vt-` prefix is the studio's, which the sanitizer strips from content, so no notebook can name these classes).
-// KaTeX's stylesheet comes along in that element with its own fonts: each @font-face the file's math uses is
+// KaTeX's stylesheet comes in an element of its own, with its own fonts: each @font-face the file's math uses is
 // rewritten to the woff2 file as a data: URL, so the file still opens from disk with no network, and the page's
-// policy allows `font-src data:` (and only that) when the file has math (content-security-policy.ts).
+// policy allows `font-src data:` (and only that) when the file has math (content-security-policy.ts). The faces
+// are those of the math in the cells and in the output frames: the page hands the same stylesheet to each frame
+// with math (export-frame-math.ts), so the fonts are in the file once.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
@@ -136,7 +138,7 @@ export function katexStylesheet(used: ReadonlySet<string>): string {
   });
 }
 
-/** Collects the math box styles of one export and gives them back as class rules. */
+/** Collects the math of one export: the box styles of its markdown cells, and the faces its cells and frames use. */
 export class ExportMathStyles {
   private readonly classes = new Map<string, string>();
   private rules: string[] = [];
@@ -145,10 +147,7 @@ export class ExportMathStyles {
 
   /** Replaces every `data-math-style` under `root` by a class whose rule carries the same checked declarations. */
   convert(root: ParentNode): void {
-    if (root.querySelector(".katex") !== null) {
-      this.hasMath = true;
-      for (const face of katexFacesUsed(root)) this.faces.add(face);
-    }
+    this.noteFaces(root);
     for (const element of Array.from(root.querySelectorAll(`[${MATH_STYLE_ATTRIBUTE}]`))) {
       const declarations = parseMathStyle(element.getAttribute(MATH_STYLE_ATTRIBUTE) ?? "");
       element.removeAttribute(MATH_STYLE_ATTRIBUTE);
@@ -165,14 +164,32 @@ export class ExportMathStyles {
     }
   }
 
+  /**
+   * Notes the faces the math under `root` uses, without touching it: an output frame's math keeps its
+   * `data-math-style` attributes, which the frame applies itself (export-frame-math.ts), and draws with the faces
+   * of the page's KaTeX stylesheet, handed over to it.
+   */
+  noteFaces(root: ParentNode): void {
+    if (root.querySelector(".katex") === null) return;
+    this.hasMath = true;
+    for (const face of katexFacesUsed(root)) this.faces.add(face);
+  }
+
   /** Whether the export has math, and so embeds KaTeX's fonts (the page's CSP then allows `font-src data:`). */
   get embedsFonts(): boolean {
     return this.hasMath;
   }
 
-  /** The style element's text (KaTeX's stylesheet with its fonts, and the box rules), or null with no math. */
-  stylesheet(): string | null {
-    if (!this.hasMath) return null;
-    return `${katexStylesheet(this.faces)}\n${this.rules.join("\n")}\n`;
+  /**
+   * KaTeX's stylesheet with the fonts the file's math uses (in cells and frames), or null with no math. The page
+   * carries it once, as a style element of its own, which it also hands to the frames with math.
+   */
+  katexStylesheet(): string | null {
+    return this.hasMath ? katexStylesheet(this.faces) : null;
+  }
+
+  /** The class rules of the cells' math boxes, or null with none. */
+  boxRules(): string | null {
+    return this.rules.length > 0 ? `${this.rules.join("\n")}\n` : null;
   }
 }

@@ -194,7 +194,7 @@ test("what the reading repaired or relaxed is said above the cells, as text; unk
   assert.equal(plainDoc.querySelector(".vt-reading-notes"), null);
 });
 
-test("math in the export: KaTeX's HTML with its box styles as hashed class rules, MathML alone in frames", () => {
+test("math in the export: KaTeX's HTML with its box styles as hashed class rules; frames ask for the stylesheet", () => {
   const notebook = {
     nbformat: 4,
     nbformat_minor: 5,
@@ -216,19 +216,24 @@ test("math in the export: KaTeX's HTML with its box styles as hashed class rules
   const doc = new JSDOM(html).window.document;
   const csp = doc.querySelector('meta[http-equiv="Content-Security-Policy"]')?.getAttribute("content") ?? "";
   const styles = Array.from(doc.querySelectorAll("head style"), (s) => s.textContent ?? "");
-  assert.equal(styles.length, 2);
+  // The page's own, KaTeX's with its fonts, the math boxes' class rules.
+  assert.equal(styles.length, 3);
   for (const text of styles) assert.ok(csp.includes(sha256Source(text)));
   // KaTeX's fonts are embedded: every URL in the math styles is a woff2 data: URL (export-math.test.ts checks them).
   assert.doesNotMatch(styles[1]!.replace(/url\(data:font\/woff2;base64,[A-Za-z0-9+/=]+\)/g, ""), /url\(/);
+  assert.doesNotMatch(styles[2]!, /url\(/);
   assert.equal(doc.querySelectorAll(".vt-markdown .katex-html").length, 2);
   assert.equal(doc.querySelector("[style], [data-math-style]"), null);
   const classes = Array.from(doc.querySelectorAll(".katex-html [class*='vt-m']"), (e) =>
     Array.from(e.classList).find((c) => /^vt-m\d+$/.test(c)),
   );
   assert.ok(classes.length > 5);
-  for (const name of classes) assert.match(styles[1]!, new RegExp(`\\.${name}\\{[a-z-]+:[^}]+ !important`));
-  // The text/latex output's frame gets MathML only: it has no KaTeX stylesheet.
+  for (const name of classes) assert.match(styles[2]!, new RegExp(`\\.${name}\\{[a-z-]+:[^}]+ !important`));
+  // The text/latex output's frame has KaTeX's drawing, its box styles for its own script to apply, and its MathML
+  // (export-frame-math.test.ts).
   const frame = doc.querySelector("iframe")?.getAttribute("srcdoc") ?? "";
   assert.match(frame, /<math/);
-  assert.doesNotMatch(frame, /katex-html|data-math-style/);
+  assert.match(frame, /katex-html/);
+  assert.match(frame, /data-math-style/);
+  assert.doesNotMatch(frame, / style=/);
 });

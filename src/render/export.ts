@@ -4,13 +4,15 @@
 // (because srcdoc frames inherit the page's policy) the hashed inline scripts and styles of the frames, which only
 // exist inside those frames. Plotly, Vega and Bokeh outputs and widget views are drawn offline: the page carries
 // each library (and the widget manager) once, as an inert block, and hands its text to each frame that asks
-// (export-libraries.ts, export-widgets.ts).
+// (export-libraries.ts, export-widgets.ts). Math in markdown and LaTeX outputs is drawn the same way, with the
+// page's own KaTeX stylesheet handed to each frame that has math (export-frame-math.ts).
 import { readFileSync } from "node:fs";
 import { JSDOM, VirtualConsole } from "jsdom";
 import { exportPageCsp } from "../contract/content-security-policy.ts";
 import type { ParsedNotebook } from "../notebook/types.ts";
 import { sha256Source } from "./csp.ts";
 import { ExportMathStyles } from "./export-math.ts";
+import { MATH_LIBRARY } from "./export-frame-math.ts";
 import {
   collectHeadings,
   el,
@@ -142,8 +144,10 @@ class ExportHost implements RenderHost {
     const built = buildFrameDocument(frame, {
       ...(widget === undefined ? {} : { widget }),
       markdownFragment: (source) => {
-        // Frames have no KaTeX stylesheet: their math is drawn from its MathML.
-        const fragment = this.sanitizer.sanitizeToFragment(renderMarkdown(source), { mathMarkup: "mathml" });
+        // The frame draws its math with the page's KaTeX stylesheet, handed over with the faces it uses, and
+        // applies the box styles itself (export-frame-math.ts).
+        const fragment = this.sanitizer.sanitizeToFragment(renderMarkdown(source));
+        this.mathStyles.noteFaces(fragment);
         this.adjustLinksAndImages(fragment, doc);
         return fragment;
       },
@@ -291,8 +295,9 @@ export function exportNotebookParts(parsed: ParsedNotebook, options: ExportOptio
   charset.setAttribute("charset", "utf-8");
   const csp = el(doc, "meta");
   csp.httpEquiv = "Content-Security-Policy";
-  const mathCss = host.mathStyles.stylesheet();
-  const pageStyles = mathCss === null ? [NOTEBOOK_CSS] : [NOTEBOOK_CSS, mathCss];
+  const katexCss = host.mathStyles.katexStylesheet();
+  const mathBoxes = host.mathStyles.boxRules();
+  const pageStyles = [NOTEBOOK_CSS, katexCss, mathBoxes].filter((text) => text !== null);
   const items = libraryItems(host);
   csp.content = pagePolicy(host, pageStyles.map(sha256Source), items, remoteImages);
   const referrer = el(doc, "meta");
@@ -302,7 +307,12 @@ export function exportNotebookParts(parsed: ParsedNotebook, options: ExportOptio
   viewport.name = "viewport";
   viewport.content = "width=device-width, initial-scale=1";
   const title = el(doc, "title", undefined, plan.title);
-  const styles = pageStyles.map((text) => el(doc, "style", undefined, text));
+  const styles = pageStyles.map((text) => {
+    const style = el(doc, "style", undefined, text);
+    // KaTeX's stylesheet is also what the page hands to output frames with math (export-frame-math.ts).
+    if (text === katexCss) style.setAttribute(LIBRARY_BLOCK_ATTRIBUTE, `${MATH_LIBRARY}:style`);
+    return style;
+  });
   // The sizer listens before any frame can load and report its height, so it lives in the head.
   const sizer = el(doc, "script");
   sizer.textContent = PAGE_SIZER_SCRIPT;

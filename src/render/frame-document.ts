@@ -15,11 +15,13 @@ import {
   EXPORT_DRAW_LIBRARIES,
   exportDrawLibraries,
   FRAME_LIBRARY_SCRIPT,
+  MATH_FRAME_SCRIPT,
   WIDGET_FRAME_SCRIPT,
   inertJson,
   type ExportLibraryDraw,
   type ExportLibraryName,
 } from "./export-libraries.ts";
+import { EXPORT_FRAME_MATH_STYLE, hasKatexDrawing } from "./export-frame-math.ts";
 import { widgetNotDrawnNote, type ExportWidgetDraw, type ExportWidgetPlan } from "./export-widgets.ts";
 import { BOKEH_LOADER_NOTE, bokehUseOf, exportDrawOf, frameDrawOf } from "./output-types.ts";
 import {
@@ -129,6 +131,22 @@ function bokehFrame(markup: string): TreeDocument {
   return doc;
 }
 
+/**
+ * Makes a markdown frame one that draws its typeset math with KaTeX's stylesheet, which it asks the page for
+ * (export-frame-math.ts): its own math style, and the draw block, in the head, before any of the output's markup
+ * (so that no element of the output comes first by the block's id). The drawing script follows the markup.
+ */
+function mathFrame(doc: TreeDocument): ExportLibraryName[] {
+  const request = { kind: "math", libraries: EXPORT_DRAW_LIBRARIES.math };
+  const head = headOf(doc);
+  appendChild(head, createElement("style", {}, EXPORT_FRAME_MATH_STYLE));
+  appendChild(
+    head,
+    createElement("script", { type: "application/json", id: EXPORT_DRAW_BLOCK_ID }, inertJson(request)),
+  );
+  return [...EXPORT_DRAW_LIBRARIES.math];
+}
+
 export interface FrameContentRenderers {
   /** Markdown (or LaTeX-in-text) to a sanitized fragment; its nodes are copied into the frame. */
   markdownFragment(source: string): DocumentFragment;
@@ -208,10 +226,15 @@ export function buildFrameDocument(frame: FrameOutputPlan, renderers: FrameConte
       appendChild(body, createElement("script", {}, scriptSafe(content)));
       break;
     }
-    case "markdown":
+    case "markdown": {
       doc = frameSkeleton(undefined);
-      for (const node of treeFromDom(renderers.markdownFragment(content))) appendChild(bodyOf(doc), node);
+      const fragment = renderers.markdownFragment(content);
+      const math = hasKatexDrawing(fragment);
+      if (math) libraries = mathFrame(doc);
+      for (const node of treeFromDom(fragment)) appendChild(bodyOf(doc), node);
+      if (math) appendChild(bodyOf(doc), createElement("script", {}, MATH_FRAME_SCRIPT));
       break;
+    }
     default: {
       // Library-backed types the file cannot draw (widgets, specs saved as a URL).
       doc = frameSkeleton(undefined);

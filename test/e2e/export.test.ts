@@ -115,8 +115,8 @@ describe("hostile markdown and notebook strings", () => {
       0,
       "only Vitrine's stylesheets",
     );
-    // The page's stylesheet, and (the notebook has math) KaTeX's with the math box rules.
-    assert.equal(await page.locator("head > style").count(), 2);
+    // The page's stylesheet, and (the notebook has math) KaTeX's and the math box rules.
+    assert.equal(await page.locator("head > style").count(), 3);
     assert.match(await page.locator(".vt-tag").first().innerText(), /<script>/);
     assert.match(await page.locator(".vt-raw").innerText(), /<script>/);
     // The clobbering names are prefixed, so document methods are intact.

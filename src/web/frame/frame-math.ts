@@ -11,15 +11,9 @@
 // height of unstyled math (KaTeX's drawing and its MathML both shown) until then.
 import KATEX_CSS from "katex/dist/katex.min.css?raw";
 import { frameMathFontsPath, katexStylesheetForFrames } from "../../render/output-libraries.ts";
+import { FRAME_MATH_STYLE } from "../../render/frame-math-style.ts";
 import { applyMathStyles } from "../../render/math-style.ts";
 import { contentUrl } from "./libraries.ts";
-
-/**
- * As in the studio's markdown cells (render/notebook.css): display math's spacing, and no automatic equation
- * number, as JupyterLab's MathJax gives none. Its sideways scrolling is in the frame's base style (frame-style.ts).
- */
-const FRAME_MATH_STYLE = `.katex-display{margin:.6em 0;padding:.2em 0}
-.katex .eqn-num{display:none}`;
 
 let stylesheet: string | undefined;
 
