@@ -11,9 +11,18 @@
 //
 // Until the stylesheet is in (and with JavaScript off, when it never comes), the frame hides KaTeX's HTML drawing
 // and shows the MathML beside it, which the browser draws itself.
-import { readFileSync } from "node:fs";
-import { stripTypeScriptTypes } from "node:module";
 import { FRAME_MATH_STYLE } from "./frame-math-style.ts";
+import {
+  applyMathStyles,
+  BORDER_STYLES,
+  checkValue,
+  COLOR,
+  LENGTH,
+  MATH_STYLE_ATTRIBUTE,
+  MATH_STYLE_PROPERTIES,
+  MAX_MATH_LENGTH_EM,
+  parseMathStyle,
+} from "./math-style.ts";
 
 /** What a frame with math asks the page for: KaTeX's stylesheet (`math:style`) and the box style script. */
 export const MATH_LIBRARY = "math";
@@ -36,36 +45,26 @@ export function hasKatexDrawing(root: ParentNode): boolean {
 let script: string | undefined;
 
 /**
- * Runs `work` without Node's notice that stripTypeScriptTypes is experimental, which `vitrine render` would print
- * on every export with math in its outputs. The same stripping loads every module of the project (Node 24, pinned
- * in package.json). Every other warning passes through.
- */
-function quietly<T>(work: () => T): T {
-  const emit = process.emitWarning;
-  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
-    const text = typeof warning === "string" ? warning : warning.message;
-    if (text.includes("stripTypeScriptTypes")) return;
-    (emit as (...args: unknown[]) => void).call(process, warning, ...rest);
-  }) as typeof process.emitWarning;
-  try {
-    return work();
-  } finally {
-    process.emitWarning = emit;
-  }
-}
-
-/**
- * The box style script: math-style.ts itself, with its types stripped and its exports made local, setting
- * `VitrineMath.applyMathStyles`. It is the very allowlist the sanitizer checked the attributes with, not a copy, and
- * the module imports nothing, so its text runs alone. Its text is fixed: nothing from a notebook is in it.
+ * The box style script, setting `VitrineMath.applyMathStyles`: the text of math-style.ts's own functions and
+ * constants (Node runs the project's TypeScript with its types blanked out, so a function's text is JavaScript), so
+ * it is the very allowlist the sanitizer checked the attributes with, not a copy. Its text is fixed: nothing from a
+ * notebook is in it.
  */
 export function mathStyleScript(): string {
-  if (script === undefined) {
-    const source = readFileSync(new URL("./math-style.ts", import.meta.url), "utf8");
-    if (/^\s*import\s/m.test(source)) throw new Error("math-style.ts imports a module: its text cannot run alone");
-    const javascript = quietly(() => stripTypeScriptTypes(source, { mode: "strip" })).replace(/^export /gm, "");
-    script = `var ${MATH_SCRIPT_GLOBAL} = (() => {\n${javascript}\nreturn { applyMathStyles };\n})();`;
-  }
+  script ??= [
+    `var ${MATH_SCRIPT_GLOBAL} = (() => {`,
+    `const MATH_STYLE_ATTRIBUTE = ${JSON.stringify(MATH_STYLE_ATTRIBUTE)};`,
+    `const MAX_MATH_LENGTH_EM = ${JSON.stringify(MAX_MATH_LENGTH_EM)};`,
+    `const MATH_STYLE_PROPERTIES = ${JSON.stringify(MATH_STYLE_PROPERTIES)};`,
+    `const LENGTH = ${String(LENGTH)};`,
+    `const COLOR = ${String(COLOR)};`,
+    `const BORDER_STYLES = new Set(${JSON.stringify([...BORDER_STYLES])});`,
+    String(checkValue),
+    String(parseMathStyle),
+    String(applyMathStyles),
+    "return { applyMathStyles };",
+    "})();",
+  ].join("\n");
   return script;
 }
 

@@ -45,10 +45,10 @@ export const MATH_STYLE_PROPERTIES: Readonly<Record<string, ValueKind>> = Object
   border: "border",
 });
 
-const LENGTH = /^(-?)(\d{1,6}(?:\.\d{1,6})?|\.\d{1,6})(em)?$/i;
+export const LENGTH = /^(-?)(\d{1,6}(?:\.\d{1,6})?|\.\d{1,6})(em)?$/i;
 // KaTeX accepts `\color` arguments matching this and nothing else (its own colour check), so a real colour passes.
-const COLOR = /^(?:#[0-9a-f]{3,4}|#[0-9a-f]{6}|#[0-9a-f]{8}|[a-z]{1,30})$/i;
-const BORDER_STYLES: ReadonlySet<string> = new Set(["solid", "dashed", "dotted", "none"]);
+export const COLOR = /^(?:#[0-9a-f]{3,4}|#[0-9a-f]{6}|#[0-9a-f]{8}|[a-z]{1,30})$/i;
+export const BORDER_STYLES: ReadonlySet<string> = new Set(["solid", "dashed", "dotted", "none"]);
 
 export type MathStyleDeclaration = readonly [property: string, value: string];
 
@@ -74,7 +74,8 @@ export function parseMathStyle(value: string): MathStyleDeclaration[] | null {
   return declarations.length > 0 ? declarations : null;
 }
 
-function checkValue(kind: ValueKind, raw: string): string | null {
+/** One declaration's value checked against its kind, in canonical form, or null. */
+export function checkValue(kind: ValueKind, raw: string): string | null {
   switch (kind) {
     case "length": {
       const match = LENGTH.exec(raw);
