@@ -1,7 +1,7 @@
 // The URL check: the page asks before it uses any URL from a notebook, and the server answers a verdict for each.
 import { Type, type Static } from "typebox";
 import { MAX_CHECKED_URL_LENGTH, MAX_URL_CHECK_BASE_LENGTH, MAX_URL_CHECKS } from "./limits.ts";
-import { URL_REASON_CODES } from "./url-reasons.ts";
+import { URL_REASON_CODES, WRITTEN_FORM_CODES } from "./url-reasons.ts";
 
 /** The custom string format of a URL check's base: a URL that parses, with the http or https scheme. */
 export const HTTP_URL_FORMAT = "http-url";
@@ -62,6 +62,12 @@ export const UrlVerdict = Type.Object({
   list: Type.Optional(Type.String({ description: 'the blocklist, for "blocklisted"' })),
   warning: Type.Optional(Type.String({ description: "something a person should know though the URL may be used" })),
   prompt: Type.Optional(UrlPrompt),
+  writtenForm: Type.Optional(
+    Type.Enum([...WRITTEN_FORM_CODES], {
+      type: "string",
+      description: "a way of writing the URL that hides where it goes: the URL is refused",
+    }),
+  ),
   proxyUrl: Type.Optional(
     Type.String({ description: "an allowed image from the web: the signed proxy URL, the only one to load it from" }),
   ),

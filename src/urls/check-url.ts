@@ -13,6 +13,13 @@ import { blocklistHostTag, hostFacts, type HostFacts } from "./host-facts.ts";
 import { classifyAddress } from "./ip-address.ts";
 import { REASONS, type Reason } from "./reasons.ts";
 import { applicationName, BROWSER_SCHEMES, DENIED_SCHEMES } from "./schemes.ts";
+import {
+  ipAddressForm,
+  plainAuthority,
+  plainHost,
+  writtenFormProblem,
+  type WrittenFormProblem,
+} from "./written-form.ts";
 import type { CheckOptions, PromptData, UrlContext, UrlPolicy, UrlVerdict, Verdict } from "./types.ts";
 
 /** Ports an image may be fetched from: the proxy connects to nothing else. */
@@ -113,7 +120,6 @@ interface Parts {
 }
 
 function promptData(
-  context: UrlContext,
   verdict: Verdict,
   reason: Reason,
   host: HostFacts | null,
@@ -130,10 +136,9 @@ function promptData(
             : "external_site",
     host: host ? host.display : null,
     registrableDomain: host ? host.registrableDomain : null,
-    // Going on past a refusal is offered only for a link into a local network a person may own; never for
-    // blocklist hits, scripts, denied programs or the studio itself.
-    clickThrough:
-      verdict === "prompt" || (context === "link" && (reason === "private_address" || reason === "local_name")),
+    // A person may go on only where they are asked; a refusal is final, as the studio offers it (no way past a
+    // blocklist hit, a script, a denied program, the studio itself, a private address or a deceptive form).
+    clickThrough: verdict === "prompt",
   };
   if (application !== undefined) prompt.application = application;
   return prompt;
@@ -151,7 +156,7 @@ function finish(input: string, context: UrlContext, parts: Parts): UrlVerdict {
     display: null,
   };
   if (parts.application !== undefined) result.application = parts.application;
-  if (verdict !== "allow") result.prompt = promptData(context, verdict, reason, null, parts.application);
+  if (verdict !== "allow") result.prompt = promptData(verdict, reason, null, parts.application);
   return result;
 }
 
@@ -184,8 +189,19 @@ export function checkUrl(input: string, context: UrlContext, options: CheckOptio
   // An input that starts "http://" or "https://" (any case, nothing in between) and parsed has that scheme: the
   // parser's getter, which copies, is only needed for the rest.
   const protocol = absoluteWeb ? ((decoded.charCodeAt(start + 4) | 0x20) === 115 ? "https:" : "http:") : url.protocol;
-  if (protocol === "https:" || protocol === "http:")
-    return checkWeb(input, context, url, policy, protocol, options.base);
+  if (protocol === "https:" || protocol === "http:") {
+    const verdict = checkWeb(input, context, url, policy, protocol, options.base);
+    // How it is written, judged apart (written-form.ts). Nearly every URL is "http(s)://" and a plain lower-case
+    // host: only an IPv4 address written short can be wrong with those, and only a host that starts with a digit
+    // is looked at again.
+    const hostStart = start + protocol.length + 2;
+    let problem: WrittenFormProblem | null = null;
+    if (!absoluteWeb || !plainAuthority(decoded, hostStart))
+      problem = writtenFormProblem(decoded, start, verdict.display);
+    else if (verdict.display !== null && isDigit(decoded.charCodeAt(hostStart)))
+      problem = ipAddressForm(plainHost(decoded, hostStart), verdict.display);
+    return problem === null ? verdict : refuseWrittenForm(verdict, problem);
+  }
   const scheme = protocol.slice(0, -1);
   if (context === "image") {
     if (scheme === "attachment") return checkAttachment(input, url);
@@ -222,6 +238,42 @@ export function checkUrl(input: string, context: UrlContext, options: CheckOptio
     normalized: url.href,
     application,
   });
+}
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+/**
+ * A URL written so that it reads as another destination is refused, whatever its destination. A destination that
+ * is refused on its own keeps its reason (a blocklist hit stays one) and the form is added to its message; any
+ * other becomes a refusal under the form's code. Either way the message ends with where the URL really goes, and
+ * `writtenForm` names the form, so the studio can say both.
+ */
+function refuseWrittenForm(verdict: UrlVerdict, problem: WrittenFormProblem): UrlVerdict {
+  const goesTo = verdict.normalized === null ? "" : `; it goes to ${verdict.normalized}`;
+  const form = `${REASONS[problem.code]} (${problem.detail}${goesTo})`;
+  if (verdict.verdict === "block")
+    return { ...verdict, message: `${verdict.message} ${form}`, writtenForm: problem.code };
+  const refused: UrlVerdict = {
+    input: verdict.input,
+    context: verdict.context,
+    verdict: "block",
+    reason: problem.code,
+    message: form,
+    normalized: verdict.normalized,
+    display: verdict.display,
+    registrableDomain: verdict.registrableDomain ?? null,
+    writtenForm: problem.code,
+    prompt: {
+      kind: "blocked",
+      host: verdict.display,
+      registrableDomain: verdict.registrableDomain ?? null,
+      clickThrough: false,
+    },
+  };
+  if (verdict.warning !== undefined) refused.warning = verdict.warning;
+  return refused;
 }
 
 function checkAttachment(input: string, url: URL): UrlVerdict {
@@ -319,8 +371,8 @@ function web(
           registrableDomain: facts.registrableDomain,
           prompt:
             reason === "external_site"
-              ? (facts.sitePrompt ??= Object.freeze(promptData(context, verdict, reason, facts, undefined)))
-              : promptData(context, verdict, reason, facts, undefined),
+              ? (facts.sitePrompt ??= Object.freeze(promptData(verdict, reason, facts, undefined)))
+              : promptData(verdict, reason, facts, undefined),
         };
   if (list !== undefined) result.list = list;
   if (warning !== undefined) result.warning = warning;
@@ -362,11 +414,11 @@ function checkWeb(
 ): UrlVerdict {
   let warning: string | undefined;
   // The getters compare offsets and return "" without copying when there is no userinfo: cheaper than a scan.
+  // Userinfo is how "https://bank.example@evil.example/" fools people: it is never passed on, and the verdict is
+  // a refusal for its written form (refuseWrittenForm).
   if (url.username !== "" || url.password !== "") {
-    // Userinfo is how "https://bank.example@evil.example/" fools people; it is never passed on.
     url.username = "";
     url.password = "";
-    warning = "The address carried a user name or password; it was removed.";
   }
   const hostStart = protocol.length + 2;
   let normalized = url.href;

@@ -9,7 +9,7 @@ export {
   type EntryKind,
 } from "./blocklist.ts";
 export { readFeed, detectFormat, FEED_FORMATS, type FeedFormat, type FeedResult } from "./blocklist-formats.ts";
-export { REASONS, type Reason } from "./reasons.ts";
+export { REASONS, WRITTEN_FORM_NAMES, type Reason } from "./reasons.ts";
 export { checkUrl, IMAGE_PORTS } from "./check-url.ts";
 export { classifyAddress, type AddressClass } from "./ip-address.ts";
 export { isLocalName, LOCAL_SUFFIXES } from "./local-names.ts";

@@ -1,6 +1,6 @@
 // A sentence for each of the URL check's stable reason codes (src/contract/url-reasons.ts): API clients, the CLI
 // and the UI key on the code, people read the text.
-import type { UrlReasonCode } from "../contract/url-reasons.ts";
+import type { UrlReasonCode, WrittenFormCode } from "../contract/url-reasons.ts";
 
 export const REASONS: Readonly<Record<UrlReasonCode, string>> = Object.freeze({
   same_document: "The link points at a place in this notebook.",
@@ -23,6 +23,27 @@ export const REASONS: Readonly<Record<UrlReasonCode, string>> = Object.freeze({
   blocklisted: "The address is on a blocklist of malicious sites.",
   invalid_url: "The address cannot be understood as a URL.",
   bad_port: "Images are fetched only from the standard web ports 80 and 443.",
+  backslash_slash: "The address uses a backslash where the browser reads a slash, so it leads elsewhere than it reads.",
+  scheme_slashes:
+    "The address has missing or extra slashes after its scheme, so where it leads depends on the page it is in.",
+  userinfo: "The address puts a name before an @ sign; the browser goes to the host after it, not to that name.",
+  host_lookalike:
+    "The host contains a character that imitates a slash, dot, colon or other punctuation of the address.",
+  host_hidden_characters:
+    "The host contains invisible or control characters that the browser drops, joining it into another name.",
+  host_percent_encoded: "The host is percent-encoded, which hides the name the browser uses.",
+  ip_address_form: "The IP address is written in a short, hexadecimal, octal or non-ASCII form that hides the address.",
 });
 
 export type Reason = UrlReasonCode;
+
+/** Short names of the written forms a URL is refused for, for the heading of a refusal a person reads. */
+export const WRITTEN_FORM_NAMES: Readonly<Record<WrittenFormCode, string>> = Object.freeze({
+  backslash_slash: "A backslash written where a slash is read",
+  scheme_slashes: "Missing or extra slashes after the scheme",
+  userinfo: "A name before an @ sign, which is not where it goes",
+  host_lookalike: "A character in the host that imitates punctuation",
+  host_hidden_characters: "Invisible characters in the host",
+  host_percent_encoded: "A percent-encoded host",
+  ip_address_form: "An IP address written in a disguised form",
+});

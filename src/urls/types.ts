@@ -1,5 +1,6 @@
 // The verdict engine's public shapes. Other parts of the studio (renderer, scanner, server) code against these.
 import type { Blocklist } from "./blocklist.ts";
+import type { WrittenFormCode } from "../contract/url-reasons.ts";
 import type { Reason } from "./reasons.ts";
 
 export type UrlContext = "link" | "image";
@@ -14,7 +15,7 @@ export interface PromptData {
   /** The part of the host that says who owns it (eTLD+1), to be shown in bold; in the same form as host. */
   registrableDomain: string | null;
   application?: string;
-  /** Whether a person may go on anyway. Never for blocklist hits, scripts, or the studio's own API. */
+  /** Whether a person may go on anyway: only when asked (a prompt), never past a refusal. */
   clickThrough: boolean;
 }
 
@@ -40,6 +41,8 @@ export interface UrlVerdict {
   warning?: string;
   /** For verdicts a person sees: what the prompt or the refusal says. */
   prompt?: PromptData;
+  /** A way of writing the URL that hides where it goes (src/urls/written-form.ts): it is refused. */
+  writtenForm?: WrittenFormCode;
 }
 
 export interface UrlPolicy {

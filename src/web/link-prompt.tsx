@@ -1,9 +1,10 @@
 // The prompts a link click can lead to: an external website (Open, Copy, Trust this domain), an external
 // application ("This link opens … on your computer. Do you trust it?"), another part of the studio outside the
-// notebook's workspace (Open, Copy), or a refusal that says why and, for blocklist hits, scripts and the studio's
-// own API, offers no way through.
+// notebook's workspace (Open, Copy), or a refusal that says why and offers no way through. A URL refused for how it
+// is written names the form and shows, as text, both what it reads as and where it really goes.
 import { useRef, useState } from "react";
 import type { UrlVerdict } from "../contract/api-url-check.ts";
+import { WRITTEN_FORM_NAMES } from "../urls/reasons.ts";
 import { useModalDialog } from "./modal-dialog.ts";
 
 export interface LinkPromptProps {
@@ -45,10 +46,17 @@ export function LinkPrompt({ href, verdict, onOpen, onTrustDomain, onTrustApplic
       {kind === "blocked" && (
         <>
           <h2 id="vt-link-prompt-title">This link is blocked</h2>
+          {verdict.writtenForm && <p className="vt-link-form">{WRITTEN_FORM_NAMES[verdict.writtenForm]}</p>}
           <p>{verdict.message}</p>
           <p className="vt-link-raw">
+            {verdict.writtenForm && "As written: "}
             <code>{href}</code>
           </p>
+          {verdict.writtenForm && target && (
+            <p className="vt-link-raw">
+              It really goes to: <code className="vt-link-destination">{target}</code>
+            </p>
+          )}
         </>
       )}
       {kind === "external_site" && (
