@@ -38,7 +38,14 @@ test("check-url: one JSON object per URL, in order; exit 0 only when all are all
       ["attachment:x.png", "image", "allow", "attachment"],
     ],
   );
-  const links = run(["check-url", "https://example.com/", "javascript:alert(1)", "#top", "http://0x7f000001/"]);
+  const links = run([
+    "check-url",
+    "https://example.com/",
+    "javascript:alert(1)",
+    "#top",
+    "http://0x7f000001/",
+    "https://example.com@evil.example/",
+  ]);
   assert.equal(links.code, 1);
   assert.deepEqual(
     links.lines.map((l) => `${l.verdict} ${l.reason} ${l.normalized}`),
@@ -47,8 +54,11 @@ test("check-url: one JSON object per URL, in order; exit 0 only when all are all
       "block scheme_not_allowed javascript:alert(1)",
       "allow same_document #top",
       "block private_address http://127.0.0.1/",
+      "block userinfo https://evil.example/",
     ],
   );
+  assert.equal(links.lines[3]?.writtenForm, "ip_address_form");
+  assert.equal((links.lines[4]?.prompt as { clickThrough?: boolean } | undefined)?.clickThrough, false);
 });
 
 test("check-url: --app-origin and --base decide what is the studio's own API", () => {

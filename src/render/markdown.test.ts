@@ -6,6 +6,7 @@ import { htmlNestingDepth } from "./html-size.ts";
 import { MARKDOWN_FALLBACK_CLASS, headingId, renderMarkdown } from "./markdown.ts";
 import { MATH_ERROR_CLASS } from "./math.ts";
 import { createSanitizer, type SanitizeContext } from "./sanitize.ts";
+import { checkUrl } from "../urls/check-url.ts";
 
 const { window } = new JSDOM("<!DOCTYPE html><body></body>");
 const sanitizer = createSanitizer(window);
@@ -285,4 +286,29 @@ test("single-backslash brackets, escapes and code spans stay text, as in Jupyter
   assert.equal(doc.querySelector(".katex"), null);
   assert.equal(doc.querySelector("h2")?.textContent, "Getting (k) heads in [n] throws");
   assert.match(doc.querySelector("p")?.textContent ?? "", /^Costs \$5 and \$6; \$x\$ and \\\\\(y\\\\\) are code\.$/);
+});
+
+test("links as markdown writes them reach the URL check in the form it judges: written forms refused, honest names not", () => {
+  // marked percent-encodes a destination (encodeURI): international names arrive as UTF-8 escapes in the host,
+  // and a backslash as %5C. The check must read them as what they stand for.
+  const hrefOf = (markdown: string) => {
+    const dom = new JSDOM(renderMarkdown(markdown));
+    return dom.window.document.querySelector("a")?.getAttribute("href") ?? "";
+  };
+  const rows: readonly [markdown: string, verdict: string][] = [
+    ["[a](https://münchen.de/)", "prompt external_site"],
+    ["[a](https://пример.рф/путь)", "prompt external_site"],
+    ["[a](https://bank.example\u2044login.evil.example/)", "block host_lookalike"],
+    ["[a](https://bank.example&#x2044;login.evil.example/)", "block host_lookalike"],
+    ["[a](https://bank.example@evil.example/)", "block userinfo"],
+    ["[a](https://bank.example&#64;evil.example/)", "block userinfo"],
+    ["[a](https:\\\\evil.example/)", "block invalid_url"],
+    ["[a](//evil.example\\@good.example/)", "block userinfo"],
+    ["<https://bank.example@evil.example/>", "block userinfo"],
+  ];
+  for (const [markdown, verdict] of rows) {
+    const href = hrefOf(markdown);
+    const v = checkUrl(href, "link");
+    assert.equal(`${v.verdict} ${v.reason}`, verdict, `${markdown} -> ${href} -> ${v.message}`);
+  }
 });

@@ -162,6 +162,14 @@ const CASES: Record<string, { finds: Example[]; ignores: Example[] }> = {
       md("![x](http://169.254.169.254/latest/meta-data/)\n"),
       nb({ source: "x", outputs: [htmlOutput('<a href="http://192.168.1.1/admin">router</a>')] }),
       nb({ type: "markdown", source: "[login](https://раураl.com/signin)" }),
+      nb({ type: "markdown", source: "[bank](https://bank.example@evil.example/login)" }),
+      nb({ type: "markdown", source: "<https://bank.example@evil.example/>" }),
+      nb({ type: "markdown", source: "[bank](https://bank.example⁄login.evil.example/)" }),
+      nb({ type: "markdown", source: "![chart](https://x@evil.example/a.png)" }),
+      nb({ type: "markdown", source: "[bank](//evil.example\\@good.example/)" }),
+      md("[bank](https:evil.example/login)\n"),
+      nb({ source: "x", outputs: [htmlOutput('<a href="https:&#92;&#92;evil.example/">bank</a>')] }),
+      nb({ source: "x", outputs: [htmlOutput('<img src="https://u@evil.example/a.png">')] }),
     ],
     ignores: [
       nb({
@@ -170,6 +178,11 @@ const CASES: Record<string, { finds: Example[]; ignores: Example[] }> = {
       }),
       nb({ type: "markdown", source: "Data: https://example.org/data.csv and www.example.org" }),
       md("[next notebook](02-cleaning.ipynb)\n"),
+      nb({ type: "markdown", source: "[Munich](https://münchen.de/) and [Barcelona](https://col·legi.cat/)" }),
+      nb({
+        type: "markdown",
+        source: "![plot](attachment:plot.png) and [a path with an at](https://example.org/users/@ada)",
+      }),
     ],
   },
   "shell-exec": {
@@ -424,3 +437,13 @@ for (const rule of RULES) {
     });
   });
 }
+
+test("a written form is reported on the URL that has it, not on its neighbours", () => {
+  const source =
+    "![plot](attachment:plot.png) and [bank](https://good.example@evil.example/) and [docs](https://example.org/)";
+  const example = nb({ type: "markdown", source });
+  const { findings } = scanFile({ path: example.path, bytes: Buffer.from(example.text) });
+  const urls = findings.filter((finding) => finding.rule === "url-verdict");
+  assert.equal(urls.length, 1, JSON.stringify(urls));
+  assert.match(urls[0]!.message, /\[userinfo\].*it goes to https:\/\/evil\.example\//);
+});

@@ -99,6 +99,8 @@ test("verdicts come back in order, one per check, with what a prompt needs", asy
       { url: "/api/workspaces/1/delete", context: "image" },
       { url: "https://evil.example/login", context: "link" },
       { url: "#top", context: "link" },
+      { url: "https://docs.python.org@other.example/", context: "link" },
+      { url: "http://192.168.1.1/", context: "link" },
     ],
   });
   assert.equal(status, 200);
@@ -112,8 +114,15 @@ test("verdicts come back in order, one per check, with what a prompt needs", asy
       "block app_api",
       "block blocklisted",
       "allow same_document",
+      "block userinfo",
+      "block private_address",
     ],
   );
+  // A refusal is final, as the studio offers it; the written form is named with the real destination.
+  assert.equal(json.verdicts[7]?.writtenForm, "userinfo");
+  assert.match(json.verdicts[7]?.message ?? "", /it goes to https:\/\/other\.example\//);
+  assert.equal(json.verdicts[7]?.prompt?.clickThrough, false);
+  assert.equal(json.verdicts[8]?.prompt?.clickThrough, false);
   assert.deepEqual(json.verdicts[0]?.prompt, {
     kind: "external_site",
     host: "docs.python.org",
@@ -252,6 +261,8 @@ test("the answer schema declares every field of real answers: the compiled seria
         { url: "http://10.0.0.1/admin", context: "link" },
         { url: "http://printer.local/", context: "link" },
         { url: "#top", context: "link" },
+        { url: "https://good.example@evil.example/", context: "link" },
+        { url: "http://user@127.1/", context: "image" },
         { url: "attachment:a.png", context: "image" },
         { url: "http://[", context: "link" },
         { url: `https://example.org/${"x".repeat(9000)}.png`, context: "image" },
