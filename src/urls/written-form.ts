@@ -226,12 +226,12 @@ function hostProblem(written: string): WrittenFormProblem | null {
   for (let k = 0; k < characters.length; k++) {
     const ch = characters[k]!;
     if (HIDDEN.test(ch))
-      return { code: "host_hidden_characters", detail: `${codePoint(ch)} in the host "${clip(printable(written))}"` };
+      return { code: "host_hidden_characters", detail: `${codePoint(ch)} in the host "${clip(printable(host))}"` };
     if (ch.charCodeAt(0) > 0x7f && (LOOKALIKE.test(ch) || isOverlayMark(ch.charCodeAt(0)))) {
       const before = characters.slice(0, k).join("");
       const after = characters.slice(k + 1).join("");
       if (!honestInContext(ch, before, after))
-        return { code: "host_lookalike", detail: `"${ch}" (${codePoint(ch)}) in the host "${clip(written)}"` };
+        return { code: "host_lookalike", detail: `"${ch}" (${codePoint(ch)}) in the host "${clip(host)}"` };
     }
   }
   return null;
