@@ -47,6 +47,8 @@ before(async () => {
       res.writeHead(307, { location: "http://169.254.169.254/latest/meta-data/" }).end();
     } else if (path === "/to-rebind") {
       res.writeHead(302, { location: `http://rebind.example:${imagePort}/ok.png` }).end();
+    } else if (path === "/to-userinfo") {
+      res.writeHead(302, { location: `http://cdn.example@127.0.0.1:${imagePort}/ok.png` }).end();
     } else if (path === "/to-javascript") {
       res.writeHead(302, { location: "javascript:alert(1)" }).end();
     } else if (path === "/flood") {
@@ -182,7 +184,7 @@ test("unsigned, tampered, expired and foreign-key URLs are 403", async () => {
   }
 });
 
-test("redirects: up to 3 are followed, each re-checked; a 4th, or one into a private network, is refused", async () => {
+test("redirects: up to 3 are followed, each re-checked; a 4th, one into a private network or one with userinfo is refused", async () => {
   assert.equal((await get(`http://127.0.0.1:${imagePort}/redirect/2`)).response.status, 200, "3 redirects");
   const four = await get(`http://127.0.0.1:${imagePort}/redirect/3`);
   assert.equal(four.response.status, 502);
@@ -191,6 +193,8 @@ test("redirects: up to 3 are followed, each re-checked; a 4th, or one into a pri
     ["/to-private", "private_address"],
     ["/to-metadata", "private_address"],
     ["/to-javascript", "scheme_not_allowed"],
+    // The next hop is judged as written by the rule links and images are: a name before the @ is refused.
+    ["/to-userinfo", "userinfo"],
   ]) {
     const r = await get(`http://127.0.0.1:${imagePort}${path}`);
     assert.equal(r.response.status, 403, path);
