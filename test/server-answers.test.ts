@@ -154,6 +154,7 @@ test("every JSON answer is what its route made: no field is dropped or changed b
         { url: "https://docs.python.org/3/", context: "link" },
         { url: "https://example.org/page", context: "link" },
         { url: "https://user:secret@example.org/", context: "link" },
+        { url: "https://аррӏе.com/", context: "link" },
         { url: "zotero://select/items/1", context: "link" },
         { url: "vscode://file/x", context: "link" },
         { url: "javascript:alert(1)", context: "link" },
@@ -163,7 +164,7 @@ test("every JSON answer is what its route made: no field is dropped or changed b
     },
   });
   const fields = new Set(verdicts.json().verdicts.flatMap((v: object) => Object.keys(v)));
-  for (const field of ["prompt", "application", "warning", "proxyUrl", "registrableDomain"])
+  for (const field of ["prompt", "application", "warning", "proxyUrl", "registrableDomain", "writtenForm"])
     assert.ok(fields.has(field), `no verdict had ${field}, so its serialization went untested`);
 
   await call(member, { method: "GET", url: "/api/kernelspecs" });
