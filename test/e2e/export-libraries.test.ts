@@ -11,7 +11,7 @@ import { parseNotebook } from "../../src/notebook/parse.ts";
 import { exportNotebookHtml } from "../../src/render/export.ts";
 import { LIBRARY_BLOCK_ATTRIBUTE } from "../../src/render/export-libraries.ts";
 import { BOKEH_LOADER_NOTE } from "../../src/render/output-types.ts";
-import { exportFrames, openExportOffline } from "./export-page.ts";
+import { exportFrames, openExportOffline, displayCell } from "./export-page.ts";
 import { launchBrowser, type Browser } from "./browser.ts";
 
 const SHOTS = new URL("../../test-results/screenshots/", import.meta.url).pathname;
@@ -19,16 +19,6 @@ const LORENZ = new URL("../../../shared/corpus/notebooks/bokeh-notebooks__lorenz
 const workDir = mkdtempSync(join(tmpdir(), "vitrine-export-libraries-"));
 let fileUrl = "";
 let html = "";
-
-function output(data: Record<string, unknown>) {
-  return {
-    cell_type: "code",
-    execution_count: 1,
-    metadata: {},
-    source: "",
-    outputs: [{ output_type: "display_data", metadata: {}, data }],
-  };
-}
 
 before(() => {
   mkdirSync(SHOTS, { recursive: true });
@@ -47,14 +37,14 @@ before(() => {
         source: "# Charts offline\n\nThree libraries, each **once** in the file.",
       },
       ...[1, 2].map((n) =>
-        output({
+        displayCell({
           "application/vnd.plotly.v1+json": {
             data: [{ type: "scatter", x: [1, 2, 3], y: [n, 3, 1], name: `points ${n}` }],
             layout: { title: { text: `Plotly ${n}` } },
           },
         }),
       ),
-      output({
+      displayCell({
         "application/vnd.vegalite.v5+json": {
           data: {
             values: [
@@ -70,7 +60,7 @@ before(() => {
       }),
       ...bokehCells,
       // A map: its outline comes from the file, never from plotly's CDN.
-      output({
+      displayCell({
         "application/vnd.plotly.v1+json": {
           data: [{ type: "scattergeo", lon: [2.35, -74], lat: [48.86, 40.7], mode: "markers" }],
           layout: { geo: { showland: true, showcountries: true }, title: { text: "A map" } },

@@ -14,7 +14,7 @@ import type { Frame, Page } from "playwright-core";
 import { parseNotebook } from "../../src/notebook/parse.ts";
 import { exportNotebookHtml } from "../../src/render/export.ts";
 import { KATEX_READY_CLASS } from "../../src/render/export-frame-math.ts";
-import { exportFrames, openExportOffline } from "./export-page.ts";
+import { exportFrames, openExportOffline, displayCell } from "./export-page.ts";
 import { launchBrowser, type Browser } from "./browser.ts";
 
 const SHOTS = new URL("../../test-results/screenshots/", import.meta.url).pathname;
@@ -34,16 +34,6 @@ $$\sum_{k=0}^{n} \binom{n}{k} x^k y^{n-k} = (x+y)^n = x^n + n x^{n-1} y + \frac{
 /** SymPy-style text/latex: a cross product as a determinant. */
 const LATEX = String.raw`$$\mathbf{a} \times \mathbf{b} = \begin{vmatrix} \mathbf{i} & \mathbf{j} & \mathbf{k} \\ a_1 & a_2 & a_3 \\ b_1 & b_2 & b_3 \end{vmatrix} = (a_2 b_3 - a_3 b_2)\mathbf{i} - (a_1 b_3 - a_3 b_1)\mathbf{j} + (a_1 b_2 - a_2 b_1)\mathbf{k}$$`;
 
-function output(data: Record<string, string>) {
-  return {
-    cell_type: "code",
-    execution_count: 1,
-    metadata: {},
-    source: "",
-    outputs: [{ output_type: "display_data", metadata: {}, data }],
-  };
-}
-
 before(async () => {
   mkdirSync(SHOTS, { recursive: true });
   const notebook = {
@@ -52,8 +42,8 @@ before(async () => {
     metadata: {},
     cells: [
       { cell_type: "markdown", metadata: {}, source: `# Math in cells and outputs\n\n${MARKDOWN}` },
-      output({ "text/latex": LATEX, "text/plain": "cross product" }),
-      output({ "text/markdown": MARKDOWN, "text/plain": "markdown" }),
+      displayCell({ "text/latex": LATEX, "text/plain": "cross product" }),
+      displayCell({ "text/markdown": MARKDOWN, "text/plain": "markdown" }),
     ],
   };
   const path = join(workDir, "math.html");

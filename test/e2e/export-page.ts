@@ -41,3 +41,14 @@ export async function exportFrames(page: Page): Promise<Frame[]> {
   }
   return list;
 }
+
+/** A code cell with one display_data output of `data`, for notebooks written by a test. */
+export function displayCell(data: Record<string, unknown>) {
+  return {
+    cell_type: "code",
+    execution_count: 1,
+    metadata: {},
+    source: "",
+    outputs: [{ output_type: "display_data", metadata: {}, data }],
+  };
+}
