@@ -22,6 +22,7 @@ import {
 } from "./export-libraries.ts";
 import { widgetNotDrawnNote, type ExportWidgetDraw, type ExportWidgetPlan } from "./export-widgets.ts";
 import { BOKEH_LOADER_NOTE, bokehUseOf, exportDrawOf, frameDrawOf } from "./output-types.ts";
+import { bokehMismatchNote, chooseBokehBuild, type BokehChoice } from "./bokeh-builds.ts";
 import {
   appendChild,
   attributeOf,
@@ -110,8 +111,7 @@ function libraryFrame(request: LibraryDrawRequest): TreeDocument {
  * An output whose scripts call BokehJS: its scripts wait (under an inert type) until the drawing script has the
  * library from the page, then run in document order.
  */
-function bokehFrame(markup: string): TreeDocument {
-  const doc = frameSkeleton(markup);
+function bokehFrame(doc: TreeDocument, choice: BokehChoice): TreeDocument {
   for (const el of [...descendantElements(doc)]) {
     if (el.tagName !== "script" || attributeOf(el, "src") !== null) continue;
     const type = attributeOf(el, "type");
@@ -119,8 +119,14 @@ function bokehFrame(markup: string): TreeDocument {
     if (type !== null) el.attrs.push({ name: "data-vt-type", value: type });
     el.attrs.push({ name: "type", value: DEFERRED_SCRIPT_TYPE });
   }
-  const request = { kind: "bokeh", libraries: EXPORT_DRAW_LIBRARIES.bokeh };
   const body = bodyOf(doc);
+  // Documents no served BokehJS draws: the markup stays, its scripts never run, and the note says why.
+  if (!choice.draw) {
+    prependChildren(body, [createElement("p", { class: "vt-frame-note" }, choice.reason)]);
+    return doc;
+  }
+  const { libraries, major } = choice;
+  const request = { kind: "bokeh", libraries, major, mismatchNote: bokehMismatchNote(choice.documentVersion, choice.version) };
   appendChild(
     body,
     createElement("script", { type: "application/json", id: EXPORT_DRAW_BLOCK_ID }, inertJson(request)),
@@ -192,8 +198,9 @@ export function buildFrameDocument(frame: FrameOutputPlan, renderers: FrameConte
       // Classic notebooks loaded BokehJS in one output for all later ones; here each output is a frame of its own.
       const bokeh = bokehUseOf(content);
       if (bokeh === "draws") {
-        doc = bokehFrame(content);
-        libraries = [...EXPORT_DRAW_LIBRARIES.bokeh];
+        const choice = chooseBokehBuild(content);
+        doc = bokehFrame(frameSkeleton(content), choice);
+        libraries = choice.draw ? choice.libraries : [];
       } else if (bokeh === "loader") {
         doc = frameSkeleton(undefined);
         appendChild(bodyOf(doc), createElement("p", { class: "vt-frame-note" }, BOKEH_LOADER_NOTE));
@@ -206,6 +213,12 @@ export function buildFrameDocument(frame: FrameOutputPlan, renderers: FrameConte
       appendChild(body, createElement("div", { id: "output" }));
       appendChild(body, createElement("script", {}, JAVASCRIPT_OUTPUT_PRELUDE));
       appendChild(body, createElement("script", {}, scriptSafe(content)));
+      // Bokeh 2 and 3 draw a notebook plot from a script output (application/javascript).
+      if (bokehUseOf(content) === "draws") {
+        const choice = chooseBokehBuild(content);
+        doc = bokehFrame(doc, choice);
+        libraries = choice.draw ? choice.libraries : [];
+      }
       break;
     }
     case "markdown":
