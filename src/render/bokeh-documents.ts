@@ -73,9 +73,9 @@ export function markBokehRoots(items: unknown, doc: Document): void {
  * The elements a render item draws into that the frame lacks, made at the end of `container`. Bokeh 2 and 3 put a
  * plot's `<div>` in one output (text/html) and the script that draws into it in the next (application/javascript,
  * beside `application/vnd.bokehjs_exec.v0+json`); a notebook page had both in one document, each Vitrine output is
- * a frame of its own, so the script's frame makes the element it names.
+ * a frame of its own, so the script's frame makes the element it names, as bokeh's markup makes it.
  */
-export function addBokehTargets(items: unknown, doc: Document, container: Element): void {
+export function addBokehTargets(items: unknown, doc: Document, container: Element, major: number): void {
   for (const item of Array.isArray(items) ? items : []) {
     if (typeof item !== "object" || item === null) continue;
     const { elementid, roots } = item as { elementid?: unknown; roots?: unknown };
@@ -84,6 +84,8 @@ export function addBokehTargets(items: unknown, doc: Document, container: Elemen
       if (typeof id !== "string" || doc.getElementById(id)) continue;
       const target = doc.createElement("div");
       target.id = id;
+      // BokehJS before 3 scopes its stylesheet under `.bk-root`, which bokeh's own <div> carries.
+      if (major < 3) target.className = "bk-root";
       container.appendChild(target);
     }
   }
@@ -130,7 +132,7 @@ export function fitBokehDocument(doc: BokehDocument, width: number): void {
 export function prepareBokehEmbed(docs: unknown, items: unknown, major: number, doc: Document): void {
   const documents = typeof docs === "object" && docs !== null ? Object.values(docs as Record<string, BokehDocument>) : [];
   const output = doc.getElementById("output") ?? doc.body;
-  addBokehTargets(items, doc, output);
+  addBokehTargets(items, doc, output, major);
   for (const bokehDoc of documents) {
     if (major === 0) upgradeBokehDocument(bokehDoc);
     fitBokehDocument(bokehDoc, doc.documentElement.clientWidth);

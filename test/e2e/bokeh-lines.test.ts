@@ -158,6 +158,7 @@ async function hoverTooltip(
   frame: Frame,
   marker: { x: number; y: number },
 ): Promise<string> {
+  await slot.evaluate((element) => element.scrollIntoView({ block: "center" }));
   const box = (await slot.locator("iframe.vt-frame").boundingBox())!;
   await page.mouse.move(box.x + marker.x - 40, box.y + marker.y + 30);
   await page.mouse.move(box.x + marker.x, box.y + marker.y, { steps: 4 });
@@ -202,7 +203,7 @@ test("bokeh 2 and 3 plots draw with the BokehJS of their version, and output_not
   assert.ok(Math.abs(drawn3.width - 800) < 2, `the 800 px plot keeps its width in a wide frame: ${drawn3.width}`);
 
   const v2 = await frameOfSlot(slots.nth(SCRIPT_SLOT["2.4.3"]));
-  await drawnPlot(v2);
+  const drawn2 = await drawnPlot(v2);
   assert.equal(await bokehVersion(v2), FRAME_LIBRARIES.bokeh2.version);
   assert.equal(await v2.locator(".vt-frame-note").count(), 0, "a 2.4.3 document is 2.4.3's own: no warning");
 
@@ -218,8 +219,9 @@ test("bokeh 2 and 3 plots draw with the BokehJS of their version, and output_not
     assert.equal(await bokehVersion(frame), undefined, "no BokehJS is loaded for it");
   }
 
-  const hovered = await hoverTooltip(page, slots.nth(SCRIPT_SLOT["3.4.1"]), v3, drawn3.marker!);
-  assert.match(hovered, /\(6, 9\)/);
+  assert.match(await hoverTooltip(page, slots.nth(SCRIPT_SLOT["2.4.3"]), v2, drawn2.marker!), /\(6, 9\)/);
+  await page.screenshot({ path: `${SHOTS}bokeh-1200-light-2.4.3-hover.png` });
+  assert.match(await hoverTooltip(page, slots.nth(SCRIPT_SLOT["3.4.1"]), v3, drawn3.marker!), /\(6, 9\)/);
   await shoot(page, slots, "1200-light");
   assert.deepEqual(problems, []);
   const outside = requests.filter((url) => !url.startsWith(`${studio.app}/`) && !url.startsWith(`${studio.content}/`));
