@@ -210,11 +210,17 @@ export function buildFrameDocument(frame: FrameOutputPlan, renderers: FrameConte
     case "script": {
       doc = frameSkeleton(undefined);
       const body = bodyOf(doc);
+      // Bokeh 2 and 3 load BokehJS from a script output (`output_notebook()`): here each output has its own.
+      const bokeh = bokehUseOf(content);
+      if (bokeh === "loader") {
+        appendChild(body, createElement("p", { class: "vt-frame-note" }, BOKEH_LOADER_NOTE));
+        break;
+      }
       appendChild(body, createElement("div", { id: "output" }));
       appendChild(body, createElement("script", {}, JAVASCRIPT_OUTPUT_PRELUDE));
       appendChild(body, createElement("script", {}, scriptSafe(content)));
-      // Bokeh 2 and 3 draw a notebook plot from a script output (application/javascript).
-      if (bokehUseOf(content) === "draws") {
+      // ...and draw a notebook plot from one, beside application/vnd.bokehjs_exec.v0+json.
+      if (bokeh === "draws") {
         const choice = chooseBokehBuild(content);
         doc = bokehFrame(doc, choice);
         libraries = choice.draw ? choice.libraries : [];
