@@ -70,6 +70,14 @@ export function bokehBuildFor(version: string): BokehBuild | undefined {
   });
 }
 
+// Models that carry JavaScript source, which BokehJS compiles with `new Function` (or `eval` of an import, for
+// module code) when they run. Output frames allow no eval ('unsafe-eval' is never in their CSP), so these throw.
+const CODE_MODELS = /\\?"(?:name|type)\\?"\s*:\s*\\?"(?:CustomJS\w*|FuncTickFormatter)\\?"/;
+
+/** The note for a document whose plots carry JavaScript callbacks. */
+export const BOKEH_CODE_NOTE =
+  "This plot's own JavaScript (CustomJS callbacks and formatters) does not run here: output frames do not compile code from text.";
+
 const TABLES = /\\?"(?:name|type)\\?"\s*:\s*\\?"Data(?:Table|Cube)\\?"/;
 const WEBGL = /\\?"output_backend\\?"\s*:\s*\\?"webgl\\?"/;
 
@@ -85,6 +93,8 @@ export type BokehChoice =
       major: number;
       /** The bundles to load, in order. */
       libraries: FrameLibraryName[];
+      /** What the reader should know before the plot: that its JavaScript callbacks cannot run. */
+      note?: string;
     }
   | { draw: false; reason: string };
 
@@ -126,6 +136,7 @@ export function chooseBokehBuild(text: string): BokehChoice {
     version: bokehBuildVersion(build),
     major: build.major,
     libraries,
+    ...(CODE_MODELS.test(text) ? { note: BOKEH_CODE_NOTE } : {}),
   };
 }
 

@@ -12,7 +12,8 @@ interface Reference {
 
 export interface BokehDocument {
   version?: unknown;
-  roots?: { references?: unknown };
+  /** Bokeh 3: the root models; before: `{ references, root_ids }`. */
+  roots?: unknown;
 }
 
 export function isBokehReference(value: unknown): value is Reference {
@@ -27,7 +28,7 @@ export function isBokehReference(value: unknown): value is Reference {
 /** Rewrites a bokeh 0.11 document, in place, to the form BokehJS 0.12 reads; any other document is left alone. */
 export function upgradeBokehDocument(doc: BokehDocument): void {
   if (typeof doc !== "object" || doc === null || !/^0\.11[.a-z0-9]*$/.test(String(doc.version))) return;
-  const references = doc.roots?.references;
+  const references = (doc.roots as { references?: unknown } | undefined)?.references;
   if (!Array.isArray(references)) return;
   const added: Reference[] = [];
   for (const reference of references) {
@@ -100,7 +101,7 @@ export function addBokehTargets(items: unknown, doc: Document, container: Elemen
  */
 export function fitBokehDocument(doc: BokehDocument, width: number): void {
   if (typeof doc !== "object" || doc === null) return;
-  const roots: unknown = doc.roots;
+  const roots = doc.roots;
   let models: unknown[] = [];
   // Bokeh 3 lists the root models themselves; earlier versions list references and the ids of the roots.
   if (Array.isArray(roots)) models = roots;
@@ -119,7 +120,8 @@ export function fitBokehDocument(doc: BokehDocument, width: number): void {
     if (typeof holder.attributes !== "object" || holder.attributes === null) holder.attributes = {};
     const attributes = holder.attributes;
     const own = attributes.width ?? attributes.plot_width ?? 600;
-    const fixed = attributes.sizing_mode === undefined || attributes.sizing_mode === null || attributes.sizing_mode === "fixed";
+    const fixed =
+      attributes.sizing_mode === undefined || attributes.sizing_mode === null || attributes.sizing_mode === "fixed";
     if (typeof own !== "number" || own <= width || !fixed || attributes.frame_width != null) continue;
     attributes.sizing_mode = "scale_width";
   }
@@ -130,7 +132,8 @@ export function fitBokehDocument(doc: BokehDocument, width: number): void {
  * for the 0.12 build (`major` 0), the elements a script's render items name, and the fit to the frame's width.
  */
 export function prepareBokehEmbed(docs: unknown, items: unknown, major: number, doc: Document): void {
-  const documents = typeof docs === "object" && docs !== null ? Object.values(docs as Record<string, BokehDocument>) : [];
+  const documents =
+    typeof docs === "object" && docs !== null ? Object.values(docs as Record<string, BokehDocument>) : [];
   const output = doc.getElementById("output") ?? doc.body;
   addBokehTargets(items, doc, output, major);
   for (const bokehDoc of documents) {

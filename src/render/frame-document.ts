@@ -125,8 +125,14 @@ function bokehFrame(doc: TreeDocument, choice: BokehChoice): TreeDocument {
     prependChildren(body, [createElement("p", { class: "vt-frame-note" }, choice.reason)]);
     return doc;
   }
+  if (choice.note !== undefined) prependChildren(body, [createElement("p", { class: "vt-frame-note" }, choice.note)]);
   const { libraries, major } = choice;
-  const request = { kind: "bokeh", libraries, major, mismatchNote: bokehMismatchNote(choice.documentVersion, choice.version) };
+  const request = {
+    kind: "bokeh",
+    libraries,
+    major,
+    mismatchNote: bokehMismatchNote(choice.documentVersion, choice.version),
+  };
   appendChild(
     body,
     createElement("script", { type: "application/json", id: EXPORT_DRAW_BLOCK_ID }, inertJson(request)),

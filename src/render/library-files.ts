@@ -45,9 +45,6 @@ export function pinnedPackageDir(library: { package: string; version: string; np
 }
 
 /** A file of a pinned library's installed package, as text. */
-export function readLibraryFile(
-  library: { package: string; version: string; npmName?: string },
-  file: string,
-): string {
+export function readLibraryFile(library: { package: string; version: string; npmName?: string }, file: string): string {
   return readFileSync(join(pinnedPackageDir(library), file), "utf8");
 }

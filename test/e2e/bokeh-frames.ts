@@ -63,4 +63,3 @@ export async function drawnPlot(frame: Frame): Promise<Drawn> {
 export async function bokehVersion(frame: Frame): Promise<string | undefined> {
   return frame.evaluate(() => (window as unknown as { Bokeh?: { version: string } }).Bokeh?.version);
 }
-

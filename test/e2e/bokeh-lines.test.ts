@@ -164,9 +164,15 @@ test("bokeh 2 and 3 plots draw with the BokehJS of their version, and output_not
   await shoot(page, slots, "1200-light");
   assert.deepEqual(problems, []);
   const outside = requests.filter((url) => !url.startsWith(`${studio.app}/`) && !url.startsWith(`${studio.content}/`));
-  assert.deepEqual(outside.filter((url) => !url.startsWith("data:") && url !== "about:blank"), []);
+  assert.deepEqual(
+    outside.filter((url) => !url.startsWith("data:") && url !== "about:blank"),
+    [],
+  );
   for (const library of [FRAME_LIBRARIES.bokeh3, FRAME_LIBRARIES.bokeh3Widgets, FRAME_LIBRARIES.bokeh2])
-    assert.ok(requests.includes(`${studio.content}${frameLibraryPath(library)}`), `${library.file} came from the content origin`);
+    assert.ok(
+      requests.includes(`${studio.content}${frameLibraryPath(library)}`),
+      `${library.file} came from the content origin`,
+    );
   await page.close();
 });
 
@@ -178,7 +184,9 @@ test("at phone width a wide plot is fitted to its frame, and its hover still fin
     const drawn = await drawnPlot(frame);
     assert.ok(drawn.width <= drawn.frameWidth, `${version}: drawn ${drawn.width} px in a ${drawn.frameWidth} px frame`);
     assert.ok(drawn.width > drawn.frameWidth * 0.8, `${version}: it uses the frame's width (${drawn.width})`);
-    const scroll = await frame.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const scroll = await frame.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
     assert.equal(scroll, 0, `${version}: nothing scrolls sideways`);
     assert.match(await hoverTooltip(page, slot, frame, drawn.marker!), /\(6, 9\)/);
   }
@@ -198,7 +206,8 @@ test("in dark mode, at both widths, the plots draw as in light mode", async () =
       await page.goto(`${workspaceUrl}/f/bokeh-lines.ipynb`);
       await page.locator('article.vt-notebook[aria-busy="false"]').waitFor({ state: "attached", timeout: 60_000 });
       const slots = page.locator(".vt-frame-slot");
-      for (const version of ["3.4.1", "2.4.3"] as const) await drawnPlot(await frameOfSlot(slots.nth(SCRIPT_SLOT[version])));
+      for (const version of ["3.4.1", "2.4.3"] as const)
+        await drawnPlot(await frameOfSlot(slots.nth(SCRIPT_SLOT[version])));
       await shoot(page, slots, `${width}-dark`);
     }
     assert.deepEqual(problems, []);

@@ -79,11 +79,7 @@ function bokeh3Document(plot: BokehPlot, rootId: string): Json {
             ),
           ],
           toolbar: object("Toolbar", {
-            tools: [
-              object("PanTool"),
-              object("HoverTool", { tooltips: [["point", "(@x, @y)"]] }),
-              object("ResetTool"),
-            ],
+            tools: [object("PanTool"), object("HoverTool", { tooltips: [["point", "(@x, @y)"]] }), object("ResetTool")],
           }),
           left: [left],
           below: [below],

@@ -182,6 +182,7 @@ async function render(request: FrameRenderRequest): Promise<void> {
           showNote(choice.reason);
           break;
         }
+        if (choice.note !== undefined) showNote(choice.note);
         await loadBokeh(choice, showNote).catch(failed("BokehJS"));
       }
       if (usesRequire(request.markup)) await installRequire(missingModules).catch(failed("requirejs"));
@@ -201,6 +202,7 @@ async function render(request: FrameRenderRequest): Promise<void> {
           showNote(choice.reason);
           break;
         }
+        if (choice.note !== undefined) showNote(choice.note);
         await loadBokeh(choice, showNote).catch(failed("BokehJS"));
       }
       // requirejs first, so the output finds `require` and `define` as a classic notebook gave them.
