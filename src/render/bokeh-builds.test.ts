@@ -88,6 +88,11 @@ test("a document no served build draws gets a reason that names its version and 
     !mixed.draw && mixed.reason,
     "Not drawn: this output holds documents of Bokeh 2.4.3 and 3.4.1, which no one BokehJS draws.",
   );
+  const panel = chooseBokehBuild(plot3("3.4.1", [{ type: "object", name: "panel.models.layout.Column", id: "c" }]));
+  assert.equal(
+    !panel.draw && panel.reason,
+    "Not drawn: this output uses panel.models.layout.Column, a model of a Bokeh extension (such as Panel or HoloViews) whose code the studio does not serve.",
+  );
   const none = chooseBokehBuild("<script>Bokeh.set_log_level('info')</script>");
   assert.match(!none.draw ? none.reason : "", /holds no Bokeh document naming its version/);
 });

@@ -78,6 +78,10 @@ const CODE_MODELS = /\\?"(?:name|type)\\?"\s*:\s*\\?"(?:CustomJS\w*|FuncTickForm
 export const BOKEH_CODE_NOTE =
   "This plot's own JavaScript (CustomJS callbacks and formatters) does not run here: output frames do not compile code from text.";
 
+// Bokeh's own models have bare names ("Figure"); an extension's models are named by their module
+// ("panel.models.layout.Column"), and their code comes from the extension's own script, which is not served.
+const EXTENSION_MODEL = /\\?"(?:name|type)\\?"\s*:\s*\\?"([A-Za-z_]\w*(?:\.\w+)+)\\?"/;
+
 const TABLES = /\\?"(?:name|type)\\?"\s*:\s*\\?"Data(?:Table|Cube)\\?"/;
 const WEBGL = /\\?"output_backend\\?"\s*:\s*\\?"webgl\\?"/;
 
@@ -124,6 +128,12 @@ export function chooseBokehBuild(text: string): BokehChoice {
     return {
       draw: false,
       reason: `Not drawn: this output holds documents of Bokeh ${versions.join(" and ")}, which no one BokehJS draws.`,
+    };
+  const extension = EXTENSION_MODEL.exec(text)?.[1];
+  if (extension !== undefined)
+    return {
+      draw: false,
+      reason: `Not drawn: this output uses ${extension}, a model of a Bokeh extension (such as Panel or HoloViews) whose code the studio does not serve.`,
     };
   const build = builds[0]!;
   const libraries: FrameLibraryName[] = [build.core];
