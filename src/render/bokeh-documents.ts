@@ -1,8 +1,12 @@
-// Documents written by bokeh 0.11, rewritten to the form BokehJS 0.12.0 (the served build) reads. They differ in
-// two ways that stop 0.12 from drawing them: a plot lists its tools itself (0.12 puts them in a Toolbar model) and
-// its title is a string (0.12 has a Title model); and 0.11's PreviewSaveTool is 0.12's SaveTool. The studio's frame
-// and the export's frames both apply it as documents are handed to `Bokeh.embed.embed_items`; the export writes
-// these two functions' own text into its frames, so they use nothing but each other and the language.
+// What a frame does to a Bokeh output's documents and render items on their way into BokehJS's embedding
+// functions, in the studio's frames and the export's alike (the export writes these functions' own text into its
+// frames, so they use nothing but each other, the language and the DOM):
+// - documents written by bokeh 0.11 are rewritten to the form BokehJS 0.12.0 (the build that draws them) reads. They
+//   differ in two ways that stop 0.12 from drawing them: a plot lists its tools itself (0.12 puts them in a Toolbar
+//   model) and its title is a string (0.12 has a Title model); and 0.11's PreviewSaveTool is 0.12's SaveTool;
+// - the elements a script's render items name are made when the frame lacks them;
+// - fixed-width plots wider than the frame are fitted to it;
+// - BokehJS's warning that a document's version is not its own is passed on to the reader.
 
 interface Reference {
   id: string;

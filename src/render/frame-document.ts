@@ -109,7 +109,8 @@ function libraryFrame(request: LibraryDrawRequest): TreeDocument {
 
 /**
  * An output whose scripts call BokehJS: its scripts wait (under an inert type) until the drawing script has the
- * library from the page, then run in document order.
+ * build its documents' version calls for (bokeh-builds.ts) from the page, then run in document order. When no
+ * served build draws them, they never run and a note says why.
  */
 function bokehFrame(doc: TreeDocument, choice: BokehChoice): TreeDocument {
   for (const el of [...descendantElements(doc)]) {

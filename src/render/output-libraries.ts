@@ -61,7 +61,11 @@ export const FRAME_LIBRARIES = {
   // Bokeh 2.x and 3.x documents: the last 2.4 build and the last 3.x build, with the bundles of the models outside
   // BokehJS's core (widgets, tables) and its WebGL glyphs, which bokeh's own notebook loader loads beside it.
   // bokeh-builds.ts chooses the build from the document's version. These builds inject their stylesheets from
-  // script, so they have no stylesheet file.
+  // script, so they have no stylesheet file. None of these bundles needs eval, which the frame CSP refuses: they
+  // compile code from text (`new Function`, and `eval` of an `import()` in 3.x) only for the models that carry a
+  // document's own JavaScript (CustomJS callbacks and formatters), and that code does not run (bokeh-builds.ts tells
+  // the reader). Not served: bokeh-api (BokehJS's JavaScript plotting API, which documents do not use) and
+  // bokeh-mathjax (1.8 MB, for TeX in labels).
   bokeh2: bokehBundle("bokehjs-2", "2.4.3", "bokeh"),
   bokeh2Widgets: bokehBundle("bokehjs-2", "2.4.3", "bokeh-widgets"),
   bokeh2Tables: bokehBundle("bokehjs-2", "2.4.3", "bokeh-tables"),

@@ -22,6 +22,7 @@ export async function loadBokeh(
   installed = true;
   watchBokehVersionWarning(console, () => note(bokehMismatchNote(choice.documentVersion, choice.version)));
   await loadLibraries(choice.libraries);
+  // Throws, with the package's name, if the build did not start.
   libraryGlobal(choice.libraries[0]!);
   wrapBokehEmbed(globalThis as unknown as Record<string, unknown>, choice.major, document);
 }
