@@ -97,13 +97,12 @@ export function addBokehTargets(items: unknown, doc: Document, container: Elemen
 }
 
 /**
- * Fits a document's fixed-width plots to a frame narrower than they are: each root plot wider than `width` (its
- * `width`, or `plot_width` before bokeh 3, or BokehJS's default 600) and of fixed size is given bokeh's own
- * `sizing_mode: "scale_width"`, so BokehJS lays it out at the frame's width, keeping its aspect ratio, and its
- * pointer tools keep working in its own coordinates (a CSS transform would move the plot under the pointer and
- * leave BokehJS's hit testing where it was). Plots that fit, layouts and plots already sized otherwise are left alone.
+ * Fits a document's fixed-width root plots (`width`, or `plot_width` before bokeh 3, or BokehJS's default 600) to
+ * the frame with bokeh's own `sizing_mode: "scale_width"`: BokehJS lays the plot out at the frame's width, keeping
+ * its aspect ratio, and its pointer tools keep working in its own coordinates (a CSS transform would move the plot
+ * under the pointer and leave BokehJS's hit testing where it was). Layouts and plots sized otherwise are left alone.
  */
-export function fitBokehDocument(doc: BokehDocument, width: number): void {
+export function fitBokehDocument(doc: BokehDocument, width: number, major: number): void {
   if (typeof doc !== "object" || doc === null) return;
   const roots = doc.roots;
   let models: unknown[] = [];
@@ -126,8 +125,14 @@ export function fitBokehDocument(doc: BokehDocument, width: number): void {
     const own = attributes.width ?? attributes.plot_width ?? 600;
     const fixed =
       attributes.sizing_mode === undefined || attributes.sizing_mode === null || attributes.sizing_mode === "fixed";
-    if (typeof own !== "number" || own <= width || !fixed || attributes.frame_width != null) continue;
-    attributes.sizing_mode = "scale_width";
+    if (typeof own !== "number" || !fixed || attributes.frame_width != null) continue;
+    // BokehJS 2 and 3 cap a scaled plot at `max_width`, so every plot scales, never beyond its own width, and keeps
+    // fitting when the frame narrows later (a phone turned, a window made smaller). 0.12 has no such cap: its plots
+    // scale only when drawn in a frame narrower than they are.
+    if (major >= 2 && attributes.max_width == null) {
+      attributes.sizing_mode = "scale_width";
+      attributes.max_width = own;
+    } else if (own > width) attributes.sizing_mode = "scale_width";
   }
 }
 
@@ -142,7 +147,7 @@ export function prepareBokehEmbed(docs: unknown, items: unknown, major: number, 
   addBokehTargets(items, doc, output, major);
   for (const bokehDoc of documents) {
     if (major === 0) upgradeBokehDocument(bokehDoc);
-    fitBokehDocument(bokehDoc, doc.documentElement.clientWidth);
+    fitBokehDocument(bokehDoc, doc.documentElement.clientWidth, major);
   }
   if (major === 0) markBokehRoots(items, doc);
 }

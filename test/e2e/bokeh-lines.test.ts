@@ -162,6 +162,26 @@ test("bokeh 2 and 3 plots draw with the BokehJS of their version, and output_not
   await page.screenshot({ path: `${SHOTS}bokeh-1200-light-2.4.3-hover.png` });
   assert.match(await hoverTooltip(page, slots.nth(SCRIPT_SLOT["3.4.1"]), v3, drawn3.marker!), /\(6, 9\)/);
   await shoot(page, slots, "1200-light");
+  // A window narrowed after the plots were drawn: they follow it down.
+  await page.setViewportSize({ width: 390, height: 844 });
+  for (const version of ["3.4.1", "2.4.3"] as const) {
+    const frame = await frameOfSlot(slots.nth(SCRIPT_SLOT[version]));
+    const narrowed = await frame.waitForFunction(
+      () => {
+        const all: Element[] = [];
+        const walk = (root: Document | ShadowRoot): void => {
+          for (const element of root.querySelectorAll("canvas")) all.push(element);
+          for (const element of root.querySelectorAll("*")) if (element.shadowRoot) walk(element.shadowRoot);
+        };
+        walk(document);
+        const width = Math.max(...all.map((canvas) => canvas.getBoundingClientRect().width));
+        return width <= document.documentElement.clientWidth ? width : null;
+      },
+      undefined,
+      { timeout: 15_000 },
+    );
+    assert.ok(((await narrowed.jsonValue()) ?? 0) > 200, `${version} refitted`);
+  }
   assert.deepEqual(problems, []);
   const outside = requests.filter((url) => !url.startsWith(`${studio.app}/`) && !url.startsWith(`${studio.content}/`));
   assert.deepEqual(

@@ -84,47 +84,54 @@ test("HTML that calls requirejs is recognised, so its frame gets requirejs first
   assert.equal(usesRequire("<p>You may require a licence; define your terms.</p>"), false);
 });
 
-test("a fixed-width plot wider than the frame gets bokeh's scale_width; plots that fit, layouts and sized plots do not", () => {
+test("fixed-width plots get bokeh's scale_width, capped at their own width from bokeh 2; layouts and sized plots do not", () => {
   const v3 = (name: string, attributes?: Record<string, unknown>) => ({
     version: "3.4.1",
     roots: [{ type: "object", name, id: "p1", ...(attributes ? { attributes } : {}) }],
   });
-  const wide = v3("Figure", { width: 800 });
-  fitBokehDocument(wide, 390);
-  assert.equal(wide.roots[0]!.attributes!.sizing_mode, "scale_width");
+  const attributesOf = (doc: { roots: { attributes?: Record<string, unknown> }[] }) => doc.roots[0]!.attributes;
+  // Capped at its width, so it scales down in a narrow frame, now or later, and never up.
+  for (const width of [390, 1200]) {
+    const wide = v3("Figure", { width: 800 });
+    fitBokehDocument(wide, width, 3);
+    assert.deepEqual(attributesOf(wide), { width: 800, sizing_mode: "scale_width", max_width: 800 });
+  }
   // BokehJS's default width, 600, when the document leaves it out.
   const unset = v3("Figure");
-  fitBokehDocument(unset, 390);
-  assert.deepEqual((unset.roots[0] as { attributes?: unknown }).attributes, { sizing_mode: "scale_width" });
-  for (const [doc, width] of [
-    [v3("Figure", { width: 800 }), 1200],
-    [v3("Column", { width: 800 }), 390],
-    [v3("Figure", { width: 800, sizing_mode: "stretch_width" }), 390],
-    [v3("Figure", { width: 800, frame_width: 700 }), 390],
-  ] as const) {
+  fitBokehDocument(unset, 390, 3);
+  assert.deepEqual(attributesOf(unset), { sizing_mode: "scale_width", max_width: 600 });
+  for (const doc of [
+    v3("Column", { width: 800 }),
+    v3("Figure", { width: 800, sizing_mode: "stretch_width" }),
+    v3("Figure", { width: 800, frame_width: 700 }),
+  ]) {
     const copy = structuredClone(doc);
-    fitBokehDocument(doc, width);
+    fitBokehDocument(doc, 390, 3);
     assert.deepEqual(doc, copy);
   }
-  // Before bokeh 3, the roots are named among the references, and the width may be plot_width.
-  const v2 = {
-    version: "2.4.3",
+  // 0.12 has no cap: a plot scales only when drawn in a frame narrower than it is. Before bokeh 3, the roots are
+  // named among the references, and the width may be plot_width.
+  const v0 = () => ({
+    version: "0.11.0",
     roots: {
       root_ids: ["1"],
       references: [
-        { id: "1", type: "Plot", subtype: "Figure", attributes: { plot_width: 800 } },
-        { id: "2", type: "Plot", attributes: { plot_width: 800 } },
+        { id: "1", type: "Plot", attributes: { plot_width: 800 } as Record<string, unknown> },
+        { id: "2", type: "Plot", attributes: { plot_width: 800 } as Record<string, unknown> },
       ],
     },
-  };
-  fitBokehDocument(v2, 390);
-  assert.equal(v2.roots.references[0]!.attributes.plot_width, 800);
+  });
+  const fits = v0();
+  fitBokehDocument(fits, 1200, 0);
+  assert.deepEqual(fits, v0());
+  const narrow = v0();
+  fitBokehDocument(narrow, 390, 0);
   assert.deepEqual(
-    v2.roots.references.map((reference) => (reference.attributes as { sizing_mode?: string }).sizing_mode),
-    ["scale_width", undefined],
+    narrow.roots.references.map((reference) => reference.attributes),
+    [{ plot_width: 800, sizing_mode: "scale_width" }, { plot_width: 800 }],
   );
   for (const odd of [null, 3, { roots: 5 }, { roots: [null, 4, { name: "Figure", attributes: null }] }])
-    assert.doesNotThrow(() => fitBokehDocument(odd as never, 390));
+    assert.doesNotThrow(() => fitBokehDocument(odd as never, 390, 3));
 });
 
 test("a script's render items get the elements they name that the frame lacks, with .bk-root before bokeh 3", () => {
