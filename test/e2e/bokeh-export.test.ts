@@ -31,8 +31,11 @@ const NOTEBOOK = bokehNotebook([
   { version: "2.4.3", width: 800 },
   { version: "3.10.0", width: 500 },
   { version: "4.1.0" },
+  { version: "3.4.1", inHtml: true },
 ]);
 const SCRIPT_FRAME = { "3.4.1": 3, "2.4.3": 5, "3.10.0": 7, "4.1.0": 9 } as const;
+/** A plot whose element and script are one text/html output. */
+const HTML_FRAME = 10;
 
 before(() => {
   mkdirSync(SHOTS, { recursive: true });
@@ -63,7 +66,7 @@ test("each plot draws offline with its own BokehJS, under the page's CSP, at des
     try {
       const { page, problems, outside } = await openExportOffline(browser, fileUrl);
       const frames = await exportFrames(page);
-      assert.equal(frames.length, 10);
+      assert.equal(frames.length, 11);
       assert.equal(await notes(frames[1]!), BOKEH_LOADER_NOTE);
       for (const width of [1200, 390]) {
         await page.setViewportSize({ width, height: 900 });
@@ -72,6 +75,9 @@ test("each plot draws offline with its own BokehJS, under the page's CSP, at des
           await page.reload({ waitUntil: "load" });
           frames.splice(0, frames.length, ...(await exportFrames(page)));
         }
+        await inView(page, HTML_FRAME);
+        await drawnPlot(frames[HTML_FRAME]!);
+        assert.equal(await bokehVersion(frames[HTML_FRAME]!), FRAME_LIBRARIES.bokeh3.version);
         for (const [version, index] of Object.entries(SCRIPT_FRAME)) {
           const frame = frames[index]!;
           // Chromium runs no animation frames in a cross-origin frame out of view, and BokehJS draws in one.

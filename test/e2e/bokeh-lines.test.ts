@@ -29,8 +29,12 @@ const NOTEBOOK = bokehNotebook([
   { version: "3.10.0", width: 500, title: "Bokeh 3.10.0, 500 px" },
   { version: "4.1.0" },
   { version: "1.4.0" },
+  { version: "3.4.1", inHtml: true, title: "Bokeh 3.4.1 in one HTML output" },
+  { version: "2.4.3", inHtml: true, title: "Bokeh 2.4.3 in one HTML output" },
 ]);
 const SCRIPT_SLOT = { "3.4.1": 3, "2.4.3": 5, "3.10.0": 7, "4.1.0": 9, "1.4.0": 11 } as const;
+/** The plots whose element and script are one text/html output. */
+const HTML_SLOT = { "3.4.1": 12, "2.4.3": 13 } as const;
 
 before(async () => {
   mkdirSync(SHOTS, { recursive: true });
@@ -131,7 +135,7 @@ async function shoot(page: Page, slots: Locator, name: string): Promise<void> {
 
 test("bokeh 2 and 3 plots draw with the BokehJS of their version, and output_notebook() says it only loads it", async () => {
   const { page, problems, slots } = await openNotebook({ width: 1200, height: 900 });
-  assert.equal(await slots.count(), 12, "two outputs of output_notebook(), two of each show()");
+  assert.equal(await slots.count(), 14, "two outputs of output_notebook(), two of each show(), one of each HTML");
   for (const loader of [0, 1]) assert.equal(await noteOf(await frameOfSlot(slots.nth(loader))), BOKEH_LOADER_NOTE);
 
   const v3 = await frameOfSlot(slots.nth(SCRIPT_SLOT["3.4.1"]));
@@ -149,6 +153,12 @@ test("bokeh 2 and 3 plots draw with the BokehJS of their version, and output_not
   const same = await frameOfSlot(slots.nth(SCRIPT_SLOT["3.10.0"]));
   await drawnPlot(same);
   assert.equal(await same.locator(".vt-frame-note").count(), 0);
+
+  for (const [version, slot] of Object.entries(HTML_SLOT)) {
+    const frame = await frameOfSlot(slots.nth(slot));
+    await drawnPlot(frame);
+    assert.equal(await bokehVersion(frame), version.startsWith("2.") ? "2.4.3" : FRAME_LIBRARIES.bokeh3.version);
+  }
 
   for (const version of ["4.1.0", "1.4.0"] as const) {
     const frame = await frameOfSlot(slots.nth(SCRIPT_SLOT[version]));

@@ -10,6 +10,11 @@ export interface BokehPlot {
   /** Its width in pixels (plot_width/width). */
   width?: number;
   title?: string;
+  /**
+   * The element and the script in one text/html output, as `components(p)` shown with `display(HTML(div + script))`
+   * gives them, instead of show()'s two outputs.
+   */
+  inHtml?: boolean;
 }
 
 const X = [1, 2, 3, 4, 5, 6];
@@ -225,6 +230,10 @@ export function showCell(plot: BokehPlot, key: string): Json {
   const div = plot.version.startsWith("2.")
     ? `<div class="bk-root" id="${elementId}" data-root-id="${rootId}"></div>`
     : `<div id="${elementId}" data-root-id="${rootId}" style="display: contents;"></div>`;
+  if (plot.inHtml === true)
+    return codeCell("display(HTML(div + script))", [
+      display({ "text/html": `${div}\n<script type="text/javascript">\n${script}\n</script>` }),
+    ]);
   return codeCell("show(p)", [
     display({ "text/html": div }),
     display(
