@@ -7,6 +7,7 @@ import {
   bokehBuildRange,
   bokehDocumentVersions,
   chooseBokehBuild,
+  isBokehResource,
 } from "./bokeh-builds.ts";
 import { FRAME_LIBRARIES } from "./output-libraries.ts";
 
@@ -95,4 +96,22 @@ test("a document no served build draws gets a reason that names its version and 
   );
   const none = chooseBokehBuild("<script>Bokeh.set_log_level('info')</script>");
   assert.match(!none.draw ? none.reason : "", /holds no Bokeh document naming its version/);
+});
+
+test("BokehJS's own bundles and stylesheets, as bokeh's CDN names them, are recognised; other files are not", () => {
+  for (const url of [
+    "https://cdn.bokeh.org/bokeh/release/bokeh-3.4.1.min.js",
+    "https://cdn.bokeh.org/bokeh/release/bokeh-widgets-2.4.3.min.js",
+    "https://cdn.pydata.org/bokeh/release/bokeh-0.12.16.min.css",
+    "https://cdn.bokeh.org/bokeh/dev/bokeh-gl-3.5.0.dev4.min.js?v=1",
+    "static/js/bokeh-mathjax-3.10.0.js",
+  ])
+    assert.equal(isBokehResource(url), true, url);
+  for (const url of [
+    "https://cdn.bokeh.org/bokeh/release/bokeh.min.js",
+    "https://example.org/mybokeh-3.4.1.min.js",
+    "https://cdn.jsdelivr.net/npm/@holoviz/panel@1.4.0/dist/panel.min.js",
+    "https://cdn.bokeh.org/bokeh-3.4.1.min.js/evil.js",
+  ])
+    assert.equal(isBokehResource(url), false, url);
 });

@@ -157,3 +157,17 @@ export function chooseBokehBuild(text: string): BokehChoice {
 export function bokehMismatchNote(documentVersion: string, version: string): string {
   return `Drawn with BokehJS ${version}, which warns that this document was made by Bokeh ${documentVersion}.`;
 }
+
+// A BokehJS bundle or stylesheet of a given version, as bokeh's CDN and resources name them:
+// `bokeh-3.4.1.min.js`, `bokeh-widgets-2.4.3.js`, `bokeh-0.12.16.min.css`.
+const BOKEH_RESOURCE =
+  /(?:^|\/)bokeh(?:-(?:widgets|tables|gl|api|mathjax))?-\d+\.\d+\.\d+[^/?#]*\.(?:js|css)(?:[?#].*)?$/;
+
+/**
+ * Whether a script's `src` or a stylesheet's `href` is BokehJS itself, which bokeh's standalone HTML links from its
+ * CDN. The frame has the served build already, and would refuse to load it (its CSP allows no other origin): such
+ * elements are dropped from an output that draws with BokehJS.
+ */
+export function isBokehResource(url: string): boolean {
+  return BOKEH_RESOURCE.test(url);
+}

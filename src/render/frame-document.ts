@@ -22,7 +22,7 @@ import {
 } from "./export-libraries.ts";
 import { widgetNotDrawnNote, type ExportWidgetDraw, type ExportWidgetPlan } from "./export-widgets.ts";
 import { BOKEH_LOADER_NOTE, bokehUseOf, exportDrawOf, frameDrawOf } from "./output-types.ts";
-import { bokehMismatchNote, chooseBokehBuild, type BokehChoice } from "./bokeh-builds.ts";
+import { bokehMismatchNote, chooseBokehBuild, isBokehResource, type BokehChoice } from "./bokeh-builds.ts";
 import {
   appendChild,
   attributeOf,
@@ -114,6 +114,12 @@ function libraryFrame(request: LibraryDrawRequest): TreeDocument {
  */
 function bokehFrame(doc: TreeDocument, choice: BokehChoice): TreeDocument {
   for (const el of [...descendantElements(doc)]) {
+    // The output's own links to BokehJS (standalone HTML names bokeh's CDN): the page hands the frame its build.
+    const url = attributeOf(el, el.tagName === "script" ? "src" : "href");
+    if ((el.tagName === "script" || el.tagName === "link") && url !== null && isBokehResource(url)) {
+      removeNode(el);
+      continue;
+    }
     if (el.tagName !== "script" || attributeOf(el, "src") !== null) continue;
     const type = attributeOf(el, "type");
     el.attrs = el.attrs.filter((attribute) => attribute.name !== "type");

@@ -232,7 +232,12 @@ export function showCell(plot: BokehPlot, key: string): Json {
     : `<div id="${elementId}" data-root-id="${rootId}" style="display: contents;"></div>`;
   if (plot.inHtml === true)
     return codeCell("display(HTML(div + script))", [
-      display({ "text/html": `${div}\n<script type="text/javascript">\n${script}\n</script>` }),
+      display({
+        // Standalone HTML links BokehJS from bokeh's CDN, which a frame cannot reach.
+        "text/html":
+          `<script src="https://cdn.bokeh.org/bokeh/release/bokeh-${plot.version}.min.js"></script>\n` +
+          `${div}\n<script type="text/javascript">\n${script}\n</script>`,
+      }),
     ]);
   return codeCell("show(p)", [
     display({ "text/html": div }),

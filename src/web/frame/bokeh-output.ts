@@ -4,7 +4,7 @@
 // before its scripts run. Bokeh 0.11 documents are upgraded to the 0.12 build on their way in, every document is
 // fitted to the frame's width, and a script that draws into an element of another output gets that element here.
 import type { BokehChoice } from "../../render/bokeh-builds.ts";
-import { bokehMismatchNote } from "../../render/bokeh-builds.ts";
+import { bokehMismatchNote, isBokehResource } from "../../render/bokeh-builds.ts";
 import { watchBokehVersionWarning, wrapBokehEmbed } from "../../render/bokeh-documents.ts";
 import { libraryGlobal, loadLibraries } from "./libraries.ts";
 
@@ -25,4 +25,12 @@ export async function loadBokeh(
   // Throws, with the package's name, if the build did not start.
   libraryGlobal(choice.libraries[0]!);
   wrapBokehEmbed(globalThis as unknown as Record<string, unknown>, choice.major, document);
+}
+
+/** Drops the output's own links to BokehJS (standalone HTML names bokeh's CDN): the frame loads the served build. */
+export function dropBokehResources(doc: Document): void {
+  for (const element of Array.from(doc.querySelectorAll("script[src], link[href]"))) {
+    const url = element.getAttribute(element.tagName === "SCRIPT" ? "src" : "href") ?? "";
+    if (isBokehResource(url)) element.remove();
+  }
 }

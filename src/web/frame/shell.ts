@@ -17,7 +17,7 @@ import { JAVASCRIPT_OUTPUT_PRELUDE } from "../../render/frame-scripts.ts";
 import { FRAME_STYLESHEET } from "../../render/frame-style.ts";
 import { BOKEH_LOADER_NOTE, bokehUseOf, usesRequire } from "../../render/output-types.ts";
 import { chooseBokehBuild } from "../../render/bokeh-builds.ts";
-import { loadBokeh } from "./bokeh-output.ts";
+import { dropBokehResources, loadBokeh } from "./bokeh-output.ts";
 import { drawFrameMath } from "./frame-math.ts";
 import { drawPlotly } from "./plotly-output.ts";
 import { installRequire } from "./require-output.ts";
@@ -183,6 +183,7 @@ async function render(request: FrameRenderRequest): Promise<void> {
           break;
         }
         if (choice.note !== undefined) showNote(choice.note);
+        dropBokehResources(document);
         await loadBokeh(choice, showNote).catch(failed("BokehJS"));
       }
       if (usesRequire(request.markup)) await installRequire(missingModules).catch(failed("requirejs"));
