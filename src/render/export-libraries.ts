@@ -4,7 +4,17 @@
 // frames call (library-draw-options.ts, bokeh-documents.ts); nothing from a notebook is ever interpolated into a
 // script: a figure or spec travels as a JSON block that the script parses.
 import { EXPORT_LIBRARY_MESSAGES } from "../contract/frame-protocol.ts";
-import { isBokehReference, markBokehRoots, upgradeBokehDocument } from "./bokeh-documents.ts";
+import {
+  addBokehTargets,
+  fitBokehDocument,
+  isBokehReference,
+  markBokehRoots,
+  prepareBokehEmbed,
+  upgradeBokehDocument,
+  watchBokehVersionWarning,
+  wrapBokehEmbed,
+} from "./bokeh-documents.ts";
+import { adoptScriptedStyles } from "./bokeh-export-styles.ts";
 import {
   offlineLoader,
   plotlyConfig,
@@ -187,6 +197,12 @@ ${draw}
         maplibre.id = ${JSON.stringify(PLOTLY_MAPLIBRE_STYLE_ID)};
         document.head.appendChild(maplibre);
       }
+      if (request.kind === "bokeh") {
+        // BokehJS may warn that the document's version is not its own, and BokehJS 2 and 3 make their styles from
+        // script: both are taken care of before it runs (bokeh-documents.ts, bokeh-export-styles.ts).
+        watchBokehVersionWarning(console, () => note(request.mismatchNote));
+        if (request.major > 0) adoptScriptedStyles(document);
+      }
       for (const name of request.libraries) {
         const css = data.items[name + ":style"];
         if (typeof css === "string") {
@@ -218,7 +234,13 @@ export const FRAME_LIBRARY_SCRIPT = frameLibraryScript(
   ${vegaLooksFor}
   ${isBokehReference}
   ${upgradeBokehDocument}
-  ${markBokehRoots}`,
+  ${markBokehRoots}
+  ${addBokehTargets}
+  ${fitBokehDocument}
+  ${prepareBokehEmbed}
+  ${wrapBokehEmbed}
+  ${watchBokehVersionWarning}
+  ${adoptScriptedStyles}`,
   `  const draw = () => {
     const output = document.getElementById("output");
     if (request.kind === "plotly") {
@@ -244,13 +266,7 @@ export const FRAME_LIBRARY_SCRIPT = frameLibraryScript(
       });
     }
     // bokeh: the output's own scripts, now that the library they call is here, in document order.
-    const embed = Bokeh.embed;
-    const embedItems = embed.embed_items.bind(embed);
-    embed.embed_items = (docs, items, ...rest) => {
-      if (typeof docs === "object" && docs !== null) for (const doc of Object.values(docs)) upgradeBokehDocument(doc);
-      markBokehRoots(items, document);
-      return embedItems(docs, items, ...rest);
-    };
+    wrapBokehEmbed(window, request.major, document);
     for (const old of document.querySelectorAll('script[type="${DEFERRED_SCRIPT_TYPE}"]')) {
       const script = document.createElement("script");
       const type = old.getAttribute("data-vt-type");

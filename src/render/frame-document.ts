@@ -24,6 +24,7 @@ import {
 import { EXPORT_FRAME_MATH_STYLE, hasKatexDrawing } from "./export-frame-math.ts";
 import { widgetNotDrawnNote, type ExportWidgetDraw, type ExportWidgetPlan } from "./export-widgets.ts";
 import { BOKEH_LOADER_NOTE, bokehUseOf, exportDrawOf, frameDrawOf } from "./output-types.ts";
+import { bokehMismatchNote, chooseBokehBuild, isBokehResource, type BokehChoice } from "./bokeh-builds.ts";
 import {
   appendChild,
   attributeOf,
@@ -110,19 +111,37 @@ function libraryFrame(request: LibraryDrawRequest): TreeDocument {
 
 /**
  * An output whose scripts call BokehJS: its scripts wait (under an inert type) until the drawing script has the
- * library from the page, then run in document order.
+ * build its documents' version calls for (bokeh-builds.ts) from the page, then run in document order. When no
+ * served build draws them, they never run and a note says why.
  */
-function bokehFrame(markup: string): TreeDocument {
-  const doc = frameSkeleton(markup);
+function bokehFrame(doc: TreeDocument, choice: BokehChoice): TreeDocument {
   for (const el of [...descendantElements(doc)]) {
+    // The output's own links to BokehJS (standalone HTML names bokeh's CDN): the page hands the frame its build.
+    const url = attributeOf(el, el.tagName === "script" ? "src" : "href");
+    if ((el.tagName === "script" || el.tagName === "link") && url !== null && isBokehResource(url)) {
+      removeNode(el);
+      continue;
+    }
     if (el.tagName !== "script" || attributeOf(el, "src") !== null) continue;
     const type = attributeOf(el, "type");
     el.attrs = el.attrs.filter((attribute) => attribute.name !== "type");
     if (type !== null) el.attrs.push({ name: "data-vt-type", value: type });
     el.attrs.push({ name: "type", value: DEFERRED_SCRIPT_TYPE });
   }
-  const request = { kind: "bokeh", libraries: EXPORT_DRAW_LIBRARIES.bokeh };
   const body = bodyOf(doc);
+  // Documents no served BokehJS draws: the markup stays, its scripts never run, and the note says why.
+  if (!choice.draw) {
+    prependChildren(body, [createElement("p", { class: "vt-frame-note" }, choice.reason)]);
+    return doc;
+  }
+  if (choice.note !== undefined) prependChildren(body, [createElement("p", { class: "vt-frame-note" }, choice.note)]);
+  const { libraries, major } = choice;
+  const request = {
+    kind: "bokeh",
+    libraries,
+    major,
+    mismatchNote: bokehMismatchNote(choice.documentVersion, choice.version),
+  };
   appendChild(
     body,
     createElement("script", { type: "application/json", id: EXPORT_DRAW_BLOCK_ID }, inertJson(request)),
@@ -210,8 +229,9 @@ export function buildFrameDocument(frame: FrameOutputPlan, renderers: FrameConte
       // Classic notebooks loaded BokehJS in one output for all later ones; here each output is a frame of its own.
       const bokeh = bokehUseOf(content);
       if (bokeh === "draws") {
-        doc = bokehFrame(content);
-        libraries = [...EXPORT_DRAW_LIBRARIES.bokeh];
+        const choice = chooseBokehBuild(content);
+        doc = bokehFrame(frameSkeleton(content), choice);
+        libraries = choice.draw ? choice.libraries : [];
       } else if (bokeh === "loader") {
         doc = frameSkeleton(undefined);
         appendChild(bodyOf(doc), createElement("p", { class: "vt-frame-note" }, BOKEH_LOADER_NOTE));
@@ -221,9 +241,21 @@ export function buildFrameDocument(frame: FrameOutputPlan, renderers: FrameConte
     case "script": {
       doc = frameSkeleton(undefined);
       const body = bodyOf(doc);
+      // Bokeh 2 and 3 load BokehJS from a script output (`output_notebook()`): here each output has its own.
+      const bokeh = bokehUseOf(content);
+      if (bokeh === "loader") {
+        appendChild(body, createElement("p", { class: "vt-frame-note" }, BOKEH_LOADER_NOTE));
+        break;
+      }
       appendChild(body, createElement("div", { id: "output" }));
       appendChild(body, createElement("script", {}, JAVASCRIPT_OUTPUT_PRELUDE));
       appendChild(body, createElement("script", {}, scriptSafe(content)));
+      // ...and draw a notebook plot from one, beside application/vnd.bokehjs_exec.v0+json.
+      if (bokeh === "draws") {
+        const choice = chooseBokehBuild(content);
+        doc = bokehFrame(doc, choice);
+        libraries = choice.draw ? choice.libraries : [];
+      }
       break;
     }
     case "markdown": {

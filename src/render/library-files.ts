@@ -20,7 +20,7 @@ const require = createRequire(import.meta.url);
  * The package's own folder. Some of these packages export neither `package.json` nor their browser build, so the
  * folder is found from the entry point Node resolves, walking up to the package.json that names the package.
  */
-function packageDir(name: string): { dir: string; version: string } {
+function packageDir(name: string, npmName = name): { dir: string; version: string } {
   let dir = dirname(require.resolve(name));
   for (;;) {
     try {
@@ -28,7 +28,7 @@ function packageDir(name: string): { dir: string; version: string } {
         name?: unknown;
         version?: unknown;
       };
-      if (manifest.name === name && typeof manifest.version === "string") return { dir, version: manifest.version };
+      if (manifest.name === npmName && typeof manifest.version === "string") return { dir, version: manifest.version };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
     }
@@ -38,13 +38,13 @@ function packageDir(name: string): { dir: string; version: string } {
   }
 }
 
-export function pinnedPackageDir(library: { package: string; version: string }): string {
-  const { dir, version } = packageDir(library.package);
+export function pinnedPackageDir(library: { package: string; version: string; npmName?: string }): string {
+  const { dir, version } = packageDir(library.package, library.npmName);
   if (version !== library.version) throw new FrameLibraryVersionError(library, version);
   return dir;
 }
 
 /** A file of a pinned library's installed package, as text. */
-export function readLibraryFile(library: { package: string; version: string }, file: string): string {
+export function readLibraryFile(library: { package: string; version: string; npmName?: string }, file: string): string {
   return readFileSync(join(pinnedPackageDir(library), file), "utf8");
 }

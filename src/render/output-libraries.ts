@@ -7,8 +7,10 @@
 export const FRAME_LIBRARY_PREFIX = "/frame/lib/";
 
 export interface FrameLibrary {
-  /** The npm package the file comes from. */
+  /** The npm package the file comes from (for a package installed under an npm alias, the alias). */
   package: string;
+  /** The package's own name, when `package` is an npm alias for it. */
+  npmName?: string;
   /** Its exact version, as pinned in package.json. */
   version: string;
   /** The browser build inside the package: a script that sets a global (and, if `amd`, defines an AMD module when requirejs is present). */
@@ -19,6 +21,18 @@ export interface FrameLibrary {
   amd: boolean;
   /** A stylesheet inside the package that the library's markup needs, loaded beside the script. */
   stylesheet?: string;
+}
+
+/** One bundle of a `@bokeh/bokehjs` build, installed under an npm alias per major version. */
+function bokehBundle<Alias extends string, Version extends string>(alias: Alias, version: Version, bundle: string) {
+  return {
+    package: alias,
+    npmName: "@bokeh/bokehjs",
+    version,
+    file: `build/js/${bundle}.min.js`,
+    global: "Bokeh",
+    amd: false,
+  } as const;
 }
 
 export const FRAME_LIBRARIES = {
@@ -44,6 +58,22 @@ export const FRAME_LIBRARIES = {
     amd: false,
     stylesheet: "build/css/bokeh.min.css",
   },
+  // Bokeh 2.x and 3.x documents: the last 2.4 build and the last 3.x build, with the bundles of the models outside
+  // BokehJS's core (widgets, tables) and its WebGL glyphs, which bokeh's own notebook loader loads beside it.
+  // bokeh-builds.ts chooses the build from the document's version. These builds inject their stylesheets from
+  // script, so they have no stylesheet file. None of these bundles needs eval, which the frame CSP refuses: they
+  // compile code from text (`new Function`, and `eval` of an `import()` in 3.x) only for the models that carry a
+  // document's own JavaScript (CustomJS callbacks and formatters), and that code does not run (bokeh-builds.ts tells
+  // the reader). Not served: bokeh-api (BokehJS's JavaScript plotting API, which documents do not use) and
+  // bokeh-mathjax (1.8 MB, for TeX in labels).
+  bokeh2: bokehBundle("bokehjs-2", "2.4.3", "bokeh"),
+  bokeh2Widgets: bokehBundle("bokehjs-2", "2.4.3", "bokeh-widgets"),
+  bokeh2Tables: bokehBundle("bokehjs-2", "2.4.3", "bokeh-tables"),
+  bokeh2Gl: bokehBundle("bokehjs-2", "2.4.3", "bokeh-gl"),
+  bokeh3: bokehBundle("bokehjs-3", "3.10.0", "bokeh"),
+  bokeh3Widgets: bokehBundle("bokehjs-3", "3.10.0", "bokeh-widgets"),
+  bokeh3Tables: bokehBundle("bokehjs-3", "3.10.0", "bokeh-tables"),
+  bokeh3Gl: bokehBundle("bokehjs-3", "3.10.0", "bokeh-gl"),
 } as const satisfies Record<string, FrameLibrary>;
 
 export type FrameLibraryName = keyof typeof FRAME_LIBRARIES;

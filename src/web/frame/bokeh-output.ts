@@ -1,26 +1,36 @@
 // BokehJS for outputs that draw with it. Classic notebooks loaded BokehJS once, in the output of
 // `output_notebook()`, and every later plot's script called the global it left; in Vitrine each output is its own
-// frame, so each such output gets the served copy before its scripts run.
-// The served BokehJS is 0.12.0, the oldest build npm has; bokeh 0.11 documents are upgraded on their way in.
-import { markBokehRoots, upgradeBokehDocument, type BokehDocument } from "../../render/bokeh-documents.ts";
+// frame, so each such output gets the served build its documents' version calls for (render/bokeh-builds.ts)
+// before its scripts run. Bokeh 0.11 documents are upgraded to the 0.12 build on their way in, every document is
+// fitted to the frame's width, and a script that draws into an element of another output gets that element here.
+import type { BokehChoice } from "../../render/bokeh-builds.ts";
+import { bokehMismatchNote, isBokehResource } from "../../render/bokeh-builds.ts";
+import { watchBokehVersionWarning, wrapBokehEmbed } from "../../render/bokeh-documents.ts";
 import { libraryGlobal, loadLibraries } from "./libraries.ts";
-
-interface BokehGlobal {
-  embed: { embed_items(docs: Record<string, BokehDocument>, items: unknown, ...rest: unknown[]): unknown };
-}
 
 let installed = false;
 
-/** Loads BokehJS (script and stylesheet) and puts the document upgrade in front of its embedding. */
-export async function loadBokeh(): Promise<void> {
-  await loadLibraries(["bokeh"]);
+/**
+ * Loads the chosen BokehJS build and puts the frame's preparation in front of its embedding. `note` shows the
+ * reader BokehJS's warning that the document's version is not its own, if it gives one.
+ */
+export async function loadBokeh(
+  choice: Extract<BokehChoice, { draw: true }>,
+  note: (text: string) => void,
+): Promise<void> {
   if (installed) return;
   installed = true;
-  const embed = libraryGlobal<BokehGlobal>("bokeh").embed;
-  const embedItems = embed.embed_items.bind(embed);
-  embed.embed_items = (docs, items, ...rest) => {
-    if (typeof docs === "object" && docs !== null) for (const doc of Object.values(docs)) upgradeBokehDocument(doc);
-    markBokehRoots(items, document);
-    return embedItems(docs, items, ...rest);
-  };
+  watchBokehVersionWarning(console, () => note(bokehMismatchNote(choice.documentVersion, choice.version)));
+  await loadLibraries(choice.libraries);
+  // Throws, with the package's name, if the build did not start.
+  libraryGlobal(choice.libraries[0]!);
+  wrapBokehEmbed(globalThis as unknown as Record<string, unknown>, choice.major, document);
+}
+
+/** Drops the output's own links to BokehJS (standalone HTML names bokeh's CDN): the frame loads the served build. */
+export function dropBokehResources(doc: Document): void {
+  for (const element of Array.from(doc.querySelectorAll("script[src], link[href]"))) {
+    const url = element.getAttribute(element.tagName === "SCRIPT" ? "src" : "href") ?? "";
+    if (isBokehResource(url)) element.remove();
+  }
 }

@@ -16,7 +16,8 @@ import { parseFrameRenderRequest } from "../../render/frame-message-checks.ts";
 import { JAVASCRIPT_OUTPUT_PRELUDE } from "../../render/frame-scripts.ts";
 import { FRAME_STYLESHEET } from "../../render/frame-style.ts";
 import { BOKEH_LOADER_NOTE, bokehUseOf, usesRequire } from "../../render/output-types.ts";
-import { loadBokeh } from "./bokeh-output.ts";
+import { chooseBokehBuild } from "../../render/bokeh-builds.ts";
+import { dropBokehResources, loadBokeh } from "./bokeh-output.ts";
 import { drawFrameMath } from "./frame-math.ts";
 import { drawPlotly } from "./plotly-output.ts";
 import { installRequire } from "./require-output.ts";
@@ -173,8 +174,18 @@ async function render(request: FrameRenderRequest): Promise<void> {
       }
       placeDocument(request.markup);
       drawFrameMath();
-      // The output's scripts call the global BokehJS sets, so it is loaded first (in this frame: there is no other).
-      if (bokeh === "draws") await loadBokeh().catch(failed("BokehJS"));
+      // The output's scripts call the global BokehJS sets, so the build its documents need is loaded first (in this
+      // frame: there is no other). Markup whose documents no served build draws stays, its scripts not run.
+      if (bokeh === "draws") {
+        const choice = chooseBokehBuild(request.markup);
+        if (!choice.draw) {
+          showNote(choice.reason);
+          break;
+        }
+        if (choice.note !== undefined) showNote(choice.note);
+        dropBokehResources(document);
+        await loadBokeh(choice, showNote).catch(failed("BokehJS"));
+      }
       if (usesRequire(request.markup)) await installRequire(missingModules).catch(failed("requirejs"));
       runDocumentScripts();
       break;
@@ -186,7 +197,15 @@ async function render(request: FrameRenderRequest): Promise<void> {
         break;
       }
       outputElement();
-      if (bokehUseOf(request.source) === "draws") await loadBokeh().catch(failed("BokehJS"));
+      if (bokehUseOf(request.source) === "draws") {
+        const choice = chooseBokehBuild(request.source);
+        if (!choice.draw) {
+          showNote(choice.reason);
+          break;
+        }
+        if (choice.note !== undefined) showNote(choice.note);
+        await loadBokeh(choice, showNote).catch(failed("BokehJS"));
+      }
       // requirejs first, so the output finds `require` and `define` as a classic notebook gave them.
       await installRequire(missingModules).catch(failed("JavaScript output"));
       runScript(request.source);
