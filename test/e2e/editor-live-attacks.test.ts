@@ -381,7 +381,16 @@ test("an output frame cannot read the editor, make a cell run, or move the page"
       box: element.getBoundingClientRect().toJSON() as unknown,
       viewport: window.innerHeight,
       scrollY: window.scrollY,
-      outputs: [...element.querySelectorAll(".vt-output")].map((output) => output.outerHTML.slice(0, 400)),
+      // Each output's tags, classes and frame heights, and its text: what it is drawn as.
+      outputs: [...element.querySelectorAll(".vt-output")].map((output) => ({
+        tree: [output, ...output.querySelectorAll("*")]
+          .map(
+            (node) =>
+              `${node.tagName.toLowerCase()}.${node.getAttribute("class") ?? ""}[${node.getAttribute("style") ?? ""}]`,
+          )
+          .join(" "),
+        text: (output.textContent ?? "").slice(0, 200),
+      })),
     }));
     const documents: string[] = [];
     for (const handle of await cell.locator("iframe.vt-frame").elementHandles()) {
@@ -389,7 +398,10 @@ test("an output frame cannot read the editor, make a cell run, or move the page"
       documents.push(
         inner
           ? await inner
-              .evaluate(() => `${location.href} ${document.body?.outerHTML.slice(0, 600)}`)
+              .evaluate(
+                () =>
+                  `${location.href} body[${document.body?.getAttributeNames().join(",")}] ${document.body?.innerText.slice(0, 300)}`,
+              )
               .catch((e: unknown) => `unreadable: ${String(e)}`)
           : "no document",
       );
