@@ -198,7 +198,7 @@ function CellDiffView({
         <span>
           {shown.cell_type} {cellPlace(cell)}
         </span>
-        {cell.match && <span className="vt-muted"> · matched by {MATCH_LABEL[cell.match]}</span>}
+        {cell.match && <span className="vt-muted">matched by {MATCH_LABEL[cell.match]}</span>}
       </h3>
       {source ? (
         <LineDiffView diff={source} label={`Source of ${cellPlace(cell)}`} />
