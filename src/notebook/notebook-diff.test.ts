@@ -2,7 +2,14 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { parseNotebook } from "./parse.ts";
-import { diffNotebooks, inOrderPairs, MAX_COMPARISONS, MAX_VALUE_CHANGES, type CellDiff } from "./notebook-diff.ts";
+import {
+  diffNotebooks,
+  inOrderPairs,
+  MAX_COMPARISONS,
+  MAX_VALUE_CHANGES,
+  placeIdsOf,
+  type CellDiff,
+} from "./notebook-diff.ts";
 import { lineDiff, textLines } from "./notebook-diff-lines.ts";
 import type { Cell, CodeCell, Notebook } from "./types.ts";
 
@@ -92,6 +99,35 @@ test("ids a reader made from a cell's place do not match cells; their content do
   assert.ok(diff.cells.every((c) => c.match === "source"));
   // Trusted, the same ids pair the cells by place and say both were rewritten.
   assert.deepEqual(summary(diffNotebooks(before, after).cells), ["changed:0>0", "changed:1>1"]);
+});
+
+test("ids a reading gave 4.5 cells that had none are known from its notes, and do not pair cells", () => {
+  const file = (sources: string[]) =>
+    JSON.stringify({
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: {},
+      cells: sources.map((source) => ({ cell_type: "markdown", metadata: {}, source })),
+    });
+  const before = parseNotebook(file(["first paragraph here", "second paragraph here"]));
+  const after = parseNotebook(file(["a new opening paragraph", "first paragraph here", "second paragraph here"]));
+  assert.equal(after.notebook.cells[0]!.id, "cell-1");
+  const placeIds = { before: placeIdsOf(before), after: placeIdsOf(after) };
+  const diff = diffNotebooks(before.notebook, after.notebook, { placeIds });
+  assert.deepEqual(summary(diff.cells), ["added:->0", "unchanged:0>1", "unchanged:1>2"]);
+  // Taken as ids, the reading's names would pair the first cells by place.
+  assert.equal(diffNotebooks(before.notebook, after.notebook).cells[0]!.match, "id");
+});
+
+test("past the notes a reading keeps, any id of the reading's own form is taken for a place id", () => {
+  const cut = placeIdsOf({ notes: [{ code: "cell_id_added", cellId: "cell-1" }], noteCounts: { cell_id_added: 3 } });
+  assert.equal(cut("cell-1"), true);
+  assert.equal(cut("cell-3"), true);
+  assert.equal(cut("cell-3-2"), true);
+  assert.equal(cut("9f1c2a7e"), false);
+  const whole = placeIdsOf({ notes: [{ code: "cell_id_added", cellId: "cell-1" }], noteCounts: { cell_id_added: 1 } });
+  assert.equal(whole("cell-3"), false);
+  assert.equal(placeIdsOf({})("cell-1"), false);
 });
 
 test("an edited cell is matched by similarity, and unrelated cells are removed and added", () => {

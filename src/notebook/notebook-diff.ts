@@ -88,6 +88,33 @@ export interface NotebookDiffOptions {
   placeIds?: { before: (id: string) => boolean; after: (id: string) => boolean };
 }
 
+/** The reading notes of a notebook whose cells were given ids (reading-notes.ts), as a reading sends them. */
+export interface IdNotes {
+  notes?: readonly { code: string; cellId?: string }[];
+  noteCounts?: Readonly<Record<string, number>>;
+}
+
+const ID_NOTES = ["cell_id_added", "duplicate_cell_id_repaired"];
+/** The form of the ids a reading gives (cell-ids.ts): "cell-" and the cell's place, with "-2", "-3"... if taken. */
+const PLACE_ID = /^cell-[1-9][0-9]*(-[1-9][0-9]*)?$/;
+
+/**
+ * Whether an id of a notebook was made by its reading, from the cell's place: those its notes name, and, when the
+ * notes were cut short (MAX_NOTES_PER_CODE), any id of the reading's own form as well.
+ */
+export function placeIdsOf(read: IdNotes): (id: string) => boolean {
+  const named = new Set<string>();
+  let listed = 0;
+  for (const note of read.notes ?? []) {
+    if (!ID_NOTES.includes(note.code) || note.cellId === undefined) continue;
+    named.add(note.cellId);
+    listed++;
+  }
+  const total = ID_NOTES.reduce((sum, code) => sum + (read.noteCounts?.[code] ?? 0), 0);
+  if (total > listed) return (id) => named.has(id) || PLACE_ID.test(id);
+  return (id) => named.has(id);
+}
+
 export function diffNotebooks(before: Notebook, after: Notebook, options: NotebookDiffOptions = {}): NotebookDiff {
   const a = before.cells;
   const b = after.cells;

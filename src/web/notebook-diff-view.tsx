@@ -15,6 +15,8 @@ import { StudioHost, type UrlChecker } from "./studio-host.ts";
 
 /** Cells whose changed outputs are drawn at once; past them, a button draws each (every active output is a frame). */
 const OUTPUTS_DRAWN_AT_ONCE = 20;
+/** Entries (cells, and runs of unchanged cells) drawn at first and then at each "Show more": a page stays quick to draw. */
+const ENTRIES_AT_ONCE = 200;
 /** Characters of a changed metadata value shown; the rest is elided. */
 const VALUE_CHARS = 200;
 
@@ -80,6 +82,7 @@ export function NotebookDiffView(props: NotebookDiffViewProps) {
     return { before: of(before), after: of(after) };
   }, [markdown, host, before, after, props.fileName]);
   const entries = useMemo(() => entriesOf(diff.cells), [diff]);
+  const [shown, setShown] = useState(ENTRIES_AT_ONCE);
   // The first cells with changed outputs draw them at once; each later one on request.
   const drawnAtOnce = useMemo(() => {
     const ids = new Set<CellDiff>();
@@ -113,19 +116,28 @@ export function NotebookDiffView(props: NotebookDiffViewProps) {
           <ValueChangesView values={diff.values} />
         </section>
       )}
-      {entries.map((entry, i) =>
-        entry.kind === "unchanged" ? (
-          <UnchangedRun key={i} cells={entry.cells} />
-        ) : (
-          <CellDiffView
-            key={i}
-            cell={entry.cell}
-            from={from}
-            to={to}
-            contexts={contexts}
-            drawAtOnce={drawnAtOnce.has(entry.cell)}
-          />
-        ),
+      {entries
+        .slice(0, shown)
+        .map((entry, i) =>
+          entry.kind === "unchanged" ? (
+            <UnchangedRun key={i} cells={entry.cells} />
+          ) : (
+            <CellDiffView
+              key={i}
+              cell={entry.cell}
+              from={from}
+              to={to}
+              contexts={contexts}
+              drawAtOnce={drawnAtOnce.has(entry.cell)}
+            />
+          ),
+        )}
+      {entries.length > shown && (
+        <p>
+          <button type="button" onClick={() => setShown(shown + ENTRIES_AT_ONCE)}>
+            Show {Math.min(ENTRIES_AT_ONCE, entries.length - shown)} more ({entries.length - shown} not shown)
+          </button>
+        </p>
       )}
     </div>
   );

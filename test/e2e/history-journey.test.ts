@@ -167,6 +167,7 @@ test("upload two versions, open History and version 1, and compare them cell by 
     [...document.querySelectorAll<HTMLIFrameElement>("iframe.vt-frame")].every((f) => f.style.height !== ""),
   );
 
+  // A full-page capture leaves out-of-process frames blank; the cell's own capture shows the outputs drawn.
   await chart.scrollIntoViewIfNeeded();
   await page.waitForTimeout(300);
   await chart.screenshot({ path: `${SHOTS}/vitrine-history-outputs-light.png` });
@@ -214,6 +215,28 @@ test("a script's two versions compare as a line diff; a comparison the server re
   await page.close();
 });
 
+test("two versions of a 5,000-cell notebook compare in the page, drawn a page of cells at a time", async () => {
+  const page = await browser.context.newPage();
+  await signIn(page, studio.app, "ada", PASSWORD);
+  const cells = (edit: (k: number) => boolean) =>
+    Array.from({ length: 5000 }, (_, k) =>
+      code(`c${k}`, `# step ${k}\nvalue_${k} = compute(${k}${edit(k) ? ", fast=True" : ""})`, [stream(`${k}\n`)]),
+    );
+  await uploadTrusted(page, workspace, [{ name: "big.ipynb", base64: base64(notebook(cells(() => false))) }]);
+  await uploadTrusted(page, workspace, [{ name: "big.ipynb", base64: base64(notebook(cells((k) => k % 10 === 0))) }]);
+  const started = Date.now();
+  await page.goto(`${studio.app}/w/${workspace}/f/big.ipynb?compare=1..2`);
+  const counts = page.locator(".vt-diff-counts");
+  await counts.waitFor();
+  process.stdout.write(`# a 5,000-cell comparison drawn ${Date.now() - started} ms after the address was opened\n`);
+  assert.equal(await counts.innerText(), "0 added · 0 removed · 0 moved · 500 changed · 4500 unchanged");
+  // 500 changed cells and the unchanged runs between them: the first 200 entries are drawn.
+  assert.equal(await page.locator(".vt-diff > section.vt-diff-cell, .vt-diff > details").count(), 200);
+  await page.getByRole("button", { name: "Show 200 more (800 not shown)" }).click();
+  assert.equal(await page.locator(".vt-diff > section.vt-diff-cell, .vt-diff > details").count(), 400);
+  await page.close();
+});
+
 test("dark scheme, 1200 and 390 px: the comparison and the history", async () => {
   const dark = await launchBrowser({ colorScheme: "dark" });
   try {
@@ -224,6 +247,10 @@ test("dark scheme, 1200 and 390 px: the comparison and the history", async () =>
     await page.locator("iframe.vt-frame").nth(1).waitFor();
     await page.waitForTimeout(500);
     await page.screenshot({ path: `${SHOTS}/vitrine-history-compare-dark.png`, fullPage: true });
+    // A full-page capture leaves out-of-process frames blank; the cell's own capture shows the outputs drawn.
+    const chart = page.getByRole("region", { name: "cell 3 → 4: changed", exact: true });
+    await chart.scrollIntoViewIfNeeded();
+    await chart.screenshot({ path: `${SHOTS}/vitrine-history-outputs-dark.png` });
     await page.setViewportSize({ width: 390, height: 844 });
     await page.waitForTimeout(300);
     await page.screenshot({ path: `${SHOTS}/vitrine-history-compare-phone-dark.png`, fullPage: true });

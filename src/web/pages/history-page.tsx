@@ -15,7 +15,7 @@ import {
   notebookHref,
   rawHref,
 } from "../../contract/addresses.ts";
-import { diffNotebooks, type NotebookDiffOptions } from "../../notebook/notebook-diff.ts";
+import { diffNotebooks, placeIdsOf, type NotebookDiffOptions } from "../../notebook/notebook-diff.ts";
 import { lineDiff } from "../../notebook/notebook-diff-lines.ts";
 import type { Notebook } from "../../notebook/types.ts";
 import { ApiError, apiRequest } from "../api-client.ts";
@@ -182,23 +182,6 @@ export function HistoryPage({ workspaceId, path }: { workspaceId: string; path: 
       {!history && !error && <p className="vt-muted">Reading the history…</p>}
     </div>
   );
-}
-
-/** Ids the reader gave cells from their place (cell-ids.ts), which say nothing about which cell is which. */
-function placeIdsOf(version: NotebookVersion): (id: string) => boolean {
-  const listed = new Set<string>();
-  let listedCount = 0;
-  for (const note of version.notes ?? []) {
-    if ((note.code === "cell_id_added" || note.code === "duplicate_cell_id_repaired") && note.cellId) {
-      listed.add(note.cellId);
-      listedCount++;
-    }
-  }
-  const total =
-    (version.noteCounts?.["cell_id_added"] ?? 0) + (version.noteCounts?.["duplicate_cell_id_repaired"] ?? 0);
-  // Notes are listed up to a bound; past it, every id of the reader's own form may be one it made.
-  if (total > listedCount) return (id) => listed.has(id) || /^cell-\d+(-\d+)*$/.test(id);
-  return (id) => listed.has(id);
 }
 
 type Compared =
