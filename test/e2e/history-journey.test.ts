@@ -89,6 +89,7 @@ test("upload two versions, open History and version 1, and compare them cell by 
 
   await page.goto(`${studio.app}/w/${workspace}/f/reports/q3.ipynb`);
   await page.getByText("Version 2 of 2").waitFor();
+  await page.screenshot({ path: `${SHOTS}/vitrine-history-file-page-light.png` });
   await page.getByRole("link", { name: "History", exact: true }).click();
   await page.getByRole("heading", { name: "2 versions" }).waitFor();
   assert.equal(addressOf(page), `/w/${workspace}/f/reports/q3.ipynb?history=1`);
