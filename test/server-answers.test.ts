@@ -130,6 +130,8 @@ test("every JSON answer is what its route made: no field is dropped or changed b
     payload: { content: "print('saved')\n", baseVersion: 1 },
   });
   assert.equal(saved.statusCode, 200, saved.body);
+  // An upload's version (with its trust statement) and a save's, compared.
+  await call(member, { method: "GET", url: `/api/workspaces/${ws}/history/run.py?from=1&to=2` });
   const made = await call(member, {
     method: "POST",
     url: `/api/workspaces/${ws}/new-file`,

@@ -286,6 +286,7 @@ const LEAST_ROLE: Record<string, "viewer" | "editor" | "owner"> = {
   "GET /api/workspaces/{ws}/raw/{*}": "viewer",
   "GET /api/workspaces/{ws}/notebook-head/{*}": "viewer",
   "GET /api/workspaces/{ws}/notebook/{*}": "viewer",
+  "GET /api/workspaces/{ws}/history/{*}": "viewer",
   "GET /api/workspaces/{ws}/trash": "viewer",
   "POST /api/workspaces/{ws}/review": "editor",
   "GET /api/workspaces/{ws}/review/{*}": "viewer",

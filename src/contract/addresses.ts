@@ -3,6 +3,8 @@
 //   /                          workspaces
 //   /w/{workspace}             a workspace's files
 //   /w/{workspace}/f/{path}    one file (?version=N for an older one)
+//   /w/{workspace}/f/{path}?history=1        the file's versions
+//   /w/{workspace}/f/{path}?compare=A..B     two of its versions compared, A the older side
 // Pure functions: the router (router.ts) reads them in the page, and the server reads them to tell the browser,
 // with the page itself, what the page will ask for first (studio-ui.ts).
 
@@ -10,6 +12,8 @@ export type Route =
   | { page: "workspaces" }
   | { page: "workspace"; workspace: string; folder: string }
   | { page: "file"; workspace: string; path: string; version: number | undefined }
+  | { page: "history"; workspace: string; path: string }
+  | { page: "compare"; workspace: string; path: string; from: number; to: number }
   | { page: "not-found" };
 
 const WORKSPACE_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -30,6 +34,27 @@ export function fileHref(workspace: string, path: string, version?: number): str
   return `/w/${encodeURIComponent(workspace)}/f/${encodePath(path)}${versionQuery(version)}`;
 }
 
+/** A file's versions. */
+export function historyHref(workspace: string, path: string): string {
+  return `${fileHref(workspace, path)}?history=1`;
+}
+
+/** Two versions of a file compared, `from` the older side. */
+export function compareHref(workspace: string, path: string, from: number, to: number): string {
+  return `${fileHref(workspace, path)}?compare=${from}..${to}`;
+}
+
+/** The API address of a file's history; with two versions, the check of their comparison. */
+export function historyApiHref(workspace: string, path: string, compare?: { from: number; to: number }): string {
+  const query = compare ? `?from=${compare.from}&to=${compare.to}` : "";
+  return `${workspaceApiHref(workspace)}/history/${encodePath(path)}${query}`;
+}
+
+/** The API address of a stored notebook version as the model reads it. */
+export function notebookHref(workspace: string, path: string, version?: number): string {
+  return `${workspaceApiHref(workspace)}/notebook/${encodePath(path)}${versionQuery(version)}`;
+}
+
 export function parseRoute(pathname: string, search: string): Route {
   if (pathname === "/" || pathname === "") return { page: "workspaces" };
   const match = /^\/w\/([^/]+)(?:\/f\/(.+))?\/?$/.exec(pathname);
@@ -45,6 +70,15 @@ export function parseRoute(pathname: string, search: string): Route {
   if (!WORKSPACE_ID.test(workspace)) return { page: "not-found" };
   const params = new URLSearchParams(search);
   if (path === undefined) return { page: "workspace", workspace, folder: params.get("folder") ?? "" };
+  // A file's history and comparisons (pages/history-page.tsx).
+  if (params.get("history") === "1") return { page: "history", workspace, path };
+  const compare = params.get("compare");
+  if (compare !== null) {
+    const sides = /^([1-9][0-9]{0,8})\.\.([1-9][0-9]{0,8})$/.exec(compare);
+    return sides
+      ? { page: "compare", workspace, path, from: Number(sides[1]), to: Number(sides[2]) }
+      : { page: "not-found" };
+  }
   const version = params.get("version");
   const number = version === null ? undefined : Number(version);
   if (number !== undefined && (!Number.isSafeInteger(number) || number < 1)) return { page: "not-found" };

@@ -22,6 +22,7 @@ import { registerAppSecurityHeaders } from "./security-headers.ts";
 import type { Studio, StudioRoutePlugin } from "./studio.ts";
 import { adminRoutes } from "./routes/admin-routes.ts";
 import { fileRoutes } from "./routes/file-routes.ts";
+import { historyRoutes } from "./routes/history-routes.ts";
 import { publicRoutes } from "./routes/public-routes.ts";
 import { sessionRoutes, signInRoute } from "./routes/session-routes.ts";
 import { trustRoutes } from "./routes/trust-routes.ts";
@@ -34,6 +35,7 @@ export const AUTHENTICATED_ROUTES: StudioRoutePlugin[] = [
   sessionRoutes,
   workspaceRoutes,
   fileRoutes,
+  historyRoutes,
   trustRoutes,
   adminRoutes,
   urlCheckRoutes,

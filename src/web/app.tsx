@@ -5,6 +5,7 @@ import { ApiError, currentSession, signIn, signOut } from "./api-client.ts";
 import { AppLink } from "./app-link.tsx";
 import { type PageStart, studioOrigins, type StudioOrigins } from "./page-start.ts";
 import { FilePage } from "./pages/file-page.tsx";
+import { ComparePage, HistoryPage } from "./pages/history-page.tsx";
 import { WorkspacePage } from "./pages/workspace-page.tsx";
 import { WorkspacesPage } from "./pages/workspaces-page.tsx";
 import { useRoute } from "./router.ts";
@@ -69,7 +70,7 @@ export function App({ start }: { start: PageStart }) {
 function Pages({ origins }: { origins: StudioOrigins }) {
   const route = useRoute();
   useEffect(() => {
-    document.title = route.page === "file" ? `${route.path} · Vitrine` : "Vitrine";
+    document.title = "path" in route ? `${route.path} · Vitrine` : "Vitrine";
   }, [route]);
   switch (route.page) {
     case "workspaces":
@@ -90,6 +91,20 @@ function Pages({ origins }: { origins: StudioOrigins }) {
           workspaceId={route.workspace}
           path={route.path}
           version={route.version}
+          origins={origins}
+        />
+      );
+    // A file's history and comparisons of its versions.
+    case "history":
+      return <HistoryPage key={`${route.workspace}/${route.path}`} workspaceId={route.workspace} path={route.path} />;
+    case "compare":
+      return (
+        <ComparePage
+          key={`${route.workspace}/${route.path}?${route.from}..${route.to}`}
+          workspaceId={route.workspace}
+          path={route.path}
+          from={route.from}
+          to={route.to}
           origins={origins}
         />
       );

@@ -16,7 +16,7 @@ import { checkUrls, type LinkDecision } from "../url-check-client.ts";
 import { fetchBytes, fetchNotebookHead, fileFindings, formatSize, formatTime, studioApi } from "../studio-calls.ts";
 import type { FileDetails } from "../../contract/api-files.ts";
 import type { FileReview } from "../../contract/api-review.ts";
-import { isNotebookPath, rawHref } from "../../contract/addresses.ts";
+import { historyHref, isNotebookPath, rawHref } from "../../contract/addresses.ts";
 import type { ReadHead } from "../../render/notebook-head.ts";
 
 /**
@@ -235,6 +235,8 @@ export function FilePage({
               <a href={rawHref(workspaceId, path, current.version)} download>
                 Download this version
               </a>
+              {/* The file's versions, each opened read-only here, and any two compared (history-page.tsx). */}
+              <AppLink href={historyHref(workspaceId, path)}>History</AppLink>
               {details.versions.length > 1 && (
                 <details>
                   <summary>Versions</summary>
