@@ -302,10 +302,11 @@ describe("a python3 kernel", () => {
     // Only the first MB and the note were passed on.
     assert.equal(outputEvents, 2);
     // 400 MB went through; this process's memory grew by far less (messages are transient, the cap is 1 MB). The
-    // growth is 90 to 150 MB (ZeroMQ's queue and the collector's garbage, more on a busy machine): holding the flood
-    // would be 400 MB or more, so half of it is the line.
+    // growth is 90 to 150 MB, and up to about 230 MB when other processes keep the collector behind (ZeroMQ's
+    // queue and garbage not yet collected): holding the flood would be 400 MB or more, so three quarters of it is
+    // the line.
     const grownMb = (peak - rssBefore) / 1e6;
-    assert.ok(grownMb < 200, `rss grew by ${Math.round(grownMb)} MB`);
+    assert.ok(grownMb < 300, `rss grew by ${Math.round(grownMb)} MB`);
   });
 
   test("restart loses the kernel's state and starts a fresh execution count", async () => {
