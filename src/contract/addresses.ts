@@ -3,6 +3,7 @@
 //   /                          workspaces
 //   /w/{workspace}             a workspace's files
 //   /w/{workspace}/f/{path}    one file (?version=N for an older one)
+//   /w/{workspace}/search?q=   search in a workspace's files
 // Pure functions: the router (router.ts) reads them in the page, and the server reads them to tell the browser,
 // with the page itself, what the page will ask for first (studio-ui.ts).
 
@@ -10,6 +11,7 @@ export type Route =
   | { page: "workspaces" }
   | { page: "workspace"; workspace: string; folder: string }
   | { page: "file"; workspace: string; path: string; version: number | undefined }
+  | { page: "search"; workspace: string; query: string }
   | { page: "not-found" };
 
 const WORKSPACE_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -30,8 +32,14 @@ export function fileHref(workspace: string, path: string, version?: number): str
   return `/w/${encodeURIComponent(workspace)}/f/${encodePath(path)}${versionQuery(version)}`;
 }
 
+export function searchHref(workspace: string, query: string): string {
+  return `/w/${encodeURIComponent(workspace)}/search${query ? `?q=${encodeURIComponent(query)}` : ""}`;
+}
+
 export function parseRoute(pathname: string, search: string): Route {
   if (pathname === "/" || pathname === "") return { page: "workspaces" };
+  const searching = /^\/w\/([A-Za-z0-9_-]{1,64})\/search\/?$/.exec(pathname);
+  if (searching) return { page: "search", workspace: searching[1]!, query: new URLSearchParams(search).get("q") ?? "" };
   const match = /^\/w\/([^/]+)(?:\/f\/(.+))?\/?$/.exec(pathname);
   if (!match) return { page: "not-found" };
   let workspace: string;

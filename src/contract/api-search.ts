@@ -1,11 +1,6 @@
 // Search in a workspace: file names, markdown and code cells and text outputs of each file's current version.
 import { Type, type Static } from "typebox";
-
-/** Longest query accepted (characters); the server says query_too_long past it. */
-export const MAX_SEARCH_QUERY_CHARS = 200;
-/** Results asked for when the request names no limit, and the most a request may ask for. */
-export const DEFAULT_SEARCH_RESULTS = 50;
-export const MAX_SEARCH_RESULTS = 200;
+import { MAX_SEARCH_RESULTS } from "./search-limits.ts";
 
 export const SearchQueryString = Type.Object(
   {

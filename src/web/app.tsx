@@ -6,6 +6,7 @@ import { AppLink } from "./app-link.tsx";
 import { type PageStart, studioOrigins, type StudioOrigins } from "./page-start.ts";
 import { FilePage } from "./pages/file-page.tsx";
 import { WorkspacePage } from "./pages/workspace-page.tsx";
+import { SearchPage } from "./pages/search-page.tsx";
 import { WorkspacesPage } from "./pages/workspaces-page.tsx";
 import { useRoute } from "./router.ts";
 import { studioApi } from "./studio-calls.ts";
@@ -93,6 +94,8 @@ function Pages({ origins }: { origins: StudioOrigins }) {
           origins={origins}
         />
       );
+    case "search":
+      return <SearchPage key={route.workspace} workspaceId={route.workspace} query={route.query} />;
     case "not-found":
       return (
         <p>

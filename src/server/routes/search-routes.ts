@@ -1,7 +1,8 @@
 // GET /api/workspaces/{ws}/search?q=: members of the workspace search its files (a non-member is told the
 // workspace does not exist, as everywhere). Limited per user: each search reads the index for the whole workspace.
 import { withErrors } from "../../contract/api-answers.ts";
-import { DEFAULT_SEARCH_RESULTS, SearchQueryString, SearchResults } from "../../contract/api-search.ts";
+import { SearchQueryString, SearchResults } from "../../contract/api-search.ts";
+import { DEFAULT_SEARCH_RESULTS } from "../../contract/search-limits.ts";
 import { WorkspaceParams } from "../../contract/api-workspaces.ts";
 import { rateLimits } from "../rate-limits.ts";
 import { readSearchQuery, searchIndex } from "../search/index.ts";

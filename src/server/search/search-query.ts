@@ -2,7 +2,7 @@
 // phrase, so that quotes, parentheses, NEAR, AND/OR/NOT, column filters and stars are searched for as text (or
 // dropped when they are nothing else), never read as syntax. Every word must match; the last one also matches as
 // the start of a longer word, so that results follow the typing.
-import { MAX_SEARCH_QUERY_CHARS } from "../../contract/api-search.ts";
+import { MAX_SEARCH_QUERY_CHARS } from "../../contract/search-limits.ts";
 import { AppError } from "../errors.ts";
 
 /** Longest query accepted (characters), and most words read from it. */
