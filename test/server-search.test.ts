@@ -104,7 +104,11 @@ test("bad input is refused with stable codes; hostile queries answer", async () 
   assert.equal(long.statusCode, 400);
   assert.equal(long.json().error, "query_too_long");
   const noQuery = await t.call(owner, { method: "GET", url: `/api/workspaces/${ws}/search` });
-  assert.equal(noQuery.statusCode, 400, noQuery.body);
+  assert.equal(noQuery.statusCode, 200, noQuery.body);
+  assert.deepEqual(noQuery.json(), { query: "", hits: [], more: false });
+  const unknown = await t.call(owner, { method: "GET", url: `/api/workspaces/${ws}/search?q=a&sort=x` });
+  assert.equal(unknown.statusCode, 400, unknown.body);
+  assert.equal(unknown.json().error, "invalid_query");
   const badLimit = await search("zebra", owner, ws, 10_000);
   assert.equal(badLimit.statusCode, 400, badLimit.body);
   for (const hostile of ['"', "NEAR(", "*", "zebra OR", "text:zebra", "(zebra", "🦓", "\u0000"]) {

@@ -4,7 +4,11 @@ import { MAX_SEARCH_RESULTS } from "./search-limits.ts";
 
 export const SearchQueryString = Type.Object(
   {
-    q: Type.String({ description: "the words to find, as a person types them: no query syntax is read" }),
+    q: Type.Optional(
+      Type.String({
+        description: "the words to find, as a person types them: no query syntax is read; none finds nothing",
+      }),
+    ),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_SEARCH_RESULTS })),
   },
   { additionalProperties: false },

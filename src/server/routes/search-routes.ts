@@ -25,11 +25,12 @@ export const searchRoutes: StudioRoutePlugin = async (app, { studio }) => {
     },
     async (request) => {
       const access = await requireRole(studio.db, request.params.ws, signedIn(request), "viewer");
-      const query = readSearchQuery(request.query.q);
+      const text = request.query.q ?? "";
+      const query = readSearchQuery(text);
       const limit = request.query.limit ?? DEFAULT_SEARCH_RESULTS;
       // One more than asked for tells whether there are more.
       const hits = await searchIndex.search(studio.db, access.id, query, limit + 1);
-      return { query: request.query.q, hits: hits.slice(0, limit), more: hits.length > limit };
+      return { query: text, hits: hits.slice(0, limit), more: hits.length > limit };
     },
   );
 };
