@@ -9,7 +9,10 @@ export const LANDED_CLASS = "vt-search-landed";
 
 export function landOnCell(id: string): void {
   const started = Date.now();
+  // Called as the link is followed, before the address changes: the first look waits for it.
   const look = () => {
+    // The reader went elsewhere meanwhile: the cell is no longer where they are going.
+    if (location.hash !== `#${id}`) return;
     const target = document.getElementById(id);
     if (!target) {
       if (Date.now() - started < WAIT_MS) window.setTimeout(look, 100);
@@ -20,5 +23,5 @@ export function landOnCell(id: string): void {
     target.classList.add(LANDED_CLASS);
     window.setTimeout(() => target.classList.remove(LANDED_CLASS), MARK_MS);
   };
-  look();
+  window.setTimeout(look, 0);
 }
