@@ -134,6 +134,62 @@ test("search from the workspace page, move with the keys, land on the cell", asy
   }
 });
 
+/** What the find box's marks cover, as the page's CSS highlights hold them. */
+async function marked(page: Page): Promise<{ all: string[]; current: string[] }> {
+  return page.evaluate(() => {
+    const texts = (name: string) => [...(CSS.highlights.get(name) ?? [])].map((range) => range.toString());
+    return { all: texts("vt-find"), current: texts("vt-find-current") };
+  });
+}
+
+test("Ctrl-F on a long notebook: matches in every cell as it is drawn, Enter and Shift-Enter, Escape", async () => {
+  const browser = await launchBrowser();
+  try {
+    const page = await openSignedIn(browser);
+    const watch = watchConsole(page, policies, studio.content);
+    await page.goto(`${studio.app}/w/${workspace}/f/leaves/long.ipynb`);
+    await page.locator("#vt-cell-1").waitFor();
+    await page.keyboard.press("Control+f");
+    const box = page.getByRole("searchbox", { name: "Find in this notebook" });
+    await box.waitFor();
+    assert.equal(await box.evaluate((el) => el === document.activeElement), true, "the box has the focus");
+    // A cell far below the first screen: found once it is drawn.
+    await box.fill("CHLOROPHYLL");
+    await page.locator(".vt-find-count", { hasText: "1 of 1" }).waitFor();
+    assert.deepEqual(await marked(page), { all: ["chlorophyll"], current: ["chlorophyll"] });
+    // A match across highlighted code's spans ("value_151", "=", "151" are separate elements).
+    await box.fill("value_151 = 151");
+    await page.locator(".vt-find-count", { hasText: "1 of 1" }).waitFor();
+    // print(value_1…) is in the sources of cells 1, 10-19 and 100-199, but for cell 150 (measure_chlorophyll).
+    await box.fill("print(value_1");
+    await page.locator(".vt-find-count", { hasText: "1 of 110" }).waitFor();
+    await box.press("Enter");
+    await box.press("Enter");
+    await page.locator(".vt-find-count", { hasText: "3 of 110" }).waitFor();
+    await box.press("Shift+Enter");
+    await page.locator(".vt-find-count", { hasText: "2 of 110" }).waitFor();
+    await box.press("Shift+Enter");
+    await box.press("Shift+Enter");
+    await page.locator(".vt-find-count", { hasText: "110 of 110" }).waitFor();
+    const last = await page.evaluate(() => {
+      const range = [...(CSS.highlights.get("vt-find-current") ?? [])][0] as Range;
+      const box = range.getBoundingClientRect();
+      return {
+        cell: range.startContainer.parentElement?.closest(".vt-cell")?.id,
+        inView: box.top >= 0 && box.bottom <= innerHeight,
+      };
+    });
+    assert.deepEqual(last, { cell: "vt-cell-200", inView: true });
+    await page.screenshot({ path: `${SHOTS}find-1200-light.png` });
+    await box.press("Escape");
+    await box.waitFor({ state: "detached" });
+    assert.deepEqual(await marked(page), { all: [], current: [] });
+    assert.deepEqual(watch.errors, [], "no console error");
+  } finally {
+    await browser.close();
+  }
+});
+
 test("the search page at 1200 and 390 px, light and dark: readable, nothing wider than the screen", async () => {
   for (const colorScheme of ["light", "dark"] as const) {
     const browser = await launchBrowser({ colorScheme });
