@@ -85,6 +85,14 @@ export function NotebookFind() {
     if (open) mark(matches, current);
     else unmark();
   }, [open, matches, current]);
+  // As the words are typed, the first match comes into view, as in a browser's find; cells drawn later do not move
+  // the page.
+  const typed = useRef(false);
+  useEffect(() => {
+    if (!typed.current || matches.length === 0) return;
+    typed.current = false;
+    bringIntoView(matches[0]);
+  }, [matches]);
   useEffect(() => unmark, []);
 
   const step = useCallback(
@@ -132,6 +140,7 @@ export function NotebookFind() {
         onChange={(e) => {
           setQuery(e.target.value);
           setCurrent(0);
+          typed.current = true;
         }}
         onKeyDown={onKeyDown}
       />

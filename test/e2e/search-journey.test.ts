@@ -157,6 +157,11 @@ test("Ctrl-F on a long notebook: matches in every cell as it is drawn, Enter and
     await box.fill("CHLOROPHYLL");
     await page.locator(".vt-find-count", { hasText: "1 of 1" }).waitFor();
     assert.deepEqual(await marked(page), { all: ["chlorophyll"], current: ["chlorophyll"] });
+    const typedInView = await page.evaluate(() => {
+      const box = ([...(CSS.highlights.get("vt-find-current") ?? [])][0] as Range).getBoundingClientRect();
+      return box.top >= 0 && box.bottom <= innerHeight;
+    });
+    assert.ok(typedInView, "the first match comes into view as the words are typed");
     // A match across highlighted code's spans ("value_151", "=", "151" are separate elements).
     await box.fill("value_151 = 151");
     await page.locator(".vt-find-count", { hasText: "1 of 1" }).waitFor();
@@ -190,7 +195,7 @@ test("Ctrl-F on a long notebook: matches in every cell as it is drawn, Enter and
   }
 });
 
-test("the search page at 1200 and 390 px, light and dark: readable, nothing wider than the screen", async () => {
+test("the search page and the find box at 1200 and 390 px, light and dark: nothing wider than the screen", async () => {
   for (const colorScheme of ["light", "dark"] as const) {
     const browser = await launchBrowser({ colorScheme });
     try {
@@ -202,6 +207,14 @@ test("the search page at 1200 and 390 px, light and dark: readable, nothing wide
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
         assert.ok(overflow <= 0, `nothing runs off a ${width} px screen (${overflow} px over)`);
         await page.screenshot({ path: `${SHOTS}search-${width}-${colorScheme}.png`, fullPage: false });
+        await page.goto(`${studio.app}/w/${workspace}/f/leaves/long.ipynb`);
+        await page.locator("#vt-cell-1").waitFor();
+        await page.keyboard.press("Control+f");
+        await page.getByRole("searchbox", { name: "Find in this notebook" }).fill("value_19");
+        await page.locator(".vt-find-count", { hasText: "1 of" }).waitFor();
+        const findBox = await page.locator(".vt-find").boundingBox();
+        assert.ok(findBox && findBox.x >= 0 && findBox.x + findBox.width <= width, `the find box fits ${width} px`);
+        await page.screenshot({ path: `${SHOTS}find-${width}-${colorScheme}.png` });
       }
     } finally {
       await browser.close();
