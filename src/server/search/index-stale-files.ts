@@ -4,6 +4,7 @@
 import { readFile } from "node:fs/promises";
 import type { Studio } from "../studio.ts";
 import { searchIndex } from "./index.ts";
+import { searchEntries } from "./search-text.ts";
 
 export async function indexStaleFiles(studio: Studio): Promise<number> {
   let indexed = 0;
@@ -17,6 +18,7 @@ export async function indexStaleFiles(studio: Studio): Promise<number> {
       .executeTakeFirst();
     if (!found) continue;
     const bytes = await readFile(studio.blobs.pathOf(found.blob_sha256));
+    const entries = searchEntries({ path: found.path, kind: found.kind, bytes });
     await studio.db.transaction().execute(async (tx) => {
       const newest = await tx
         .selectFrom("versions")
@@ -24,7 +26,7 @@ export async function indexStaleFiles(studio: Studio): Promise<number> {
         .where("file_id", "=", stale.fileId)
         .executeTakeFirst();
       if (newest?.n !== stale.version) return;
-      await searchIndex.indexVersion(tx, { ...stale, path: found.path, kind: found.kind, bytes });
+      await searchIndex.indexVersion(tx, { ...stale, entries });
       indexed++;
     });
   }

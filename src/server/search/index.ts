@@ -6,3 +6,4 @@ import type { SearchIndex } from "./search-index.ts";
 export const searchIndex: SearchIndex = new SqliteSearchIndex();
 export type { SearchHit, SearchIndex, SnippetPart } from "./search-index.ts";
 export { readSearchQuery, MAX_QUERY_CHARS } from "./search-query.ts";
+export { searchEntries } from "./search-text.ts";

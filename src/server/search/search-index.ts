@@ -7,13 +7,14 @@
 // over the same entries, ranking with ts_rank and marking with ts_headline's offsets.
 import type { Kysely } from "kysely";
 import type { Database } from "../storage/schema.ts";
-import type { EntryKind, StoredContent } from "./search-text.ts";
+import type { EntryKind, SearchEntry } from "./search-text.ts";
 import type { SearchQuery } from "./search-query.ts";
 
-/** A stored version as the index takes it. */
-export interface IndexedVersion extends StoredContent {
+/** A stored version as the index takes it: its entries are made from its content by search-text.ts. */
+export interface IndexedVersion {
   fileId: number;
   version: number;
+  entries: readonly SearchEntry[];
 }
 
 /** Part of a snippet: text, marked when it is what the query matched. */

@@ -53,3 +53,10 @@ test("a text file is one entry; entries are bounded", () => {
   assert.equal(entries[1]?.kind, "text");
   assert.equal(entries[1]?.text.length, MAX_ENTRY_CHARS);
 });
+
+test("a notebook today's reader refuses is found by its name only", () => {
+  const bytes = new TextEncoder().encode('{"nbformat": 4, "nbformat": 4, "cells": []}');
+  assert.deepEqual(searchEntries({ path: "old.ipynb", kind: "notebook", bytes }), [
+    { kind: "name", cellIndex: null, cellId: null, text: "old.ipynb" },
+  ]);
+});

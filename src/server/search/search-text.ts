@@ -11,9 +11,9 @@
 // Control characters are replaced by spaces, so that the snippet markers (SNIPPET_START, SNIPPET_END) cannot appear
 // in indexed text. Each entry and each file are bounded, so that one notebook of megabytes of printed output cannot
 // fill the index: what is past the bounds is not found.
-import { parseNotebook } from "../../notebook/index.ts";
+import { NotebookError, parseNotebook } from "../../notebook/index.ts";
 import { parseAcceptedNotebook } from "../../notebook/parse.ts";
-import type { Cell, Output } from "../../notebook/types.ts";
+import type { Cell, Output, ParsedNotebook } from "../../notebook/types.ts";
 import { applyTerminalControls } from "../../render/terminal.ts";
 
 export type EntryKind = "name" | "markdown" | "code" | "output" | "text";
@@ -57,9 +57,15 @@ export function searchEntries(file: StoredContent): SearchEntry[] {
     add({ kind: "text", cellIndex: null, cellId: null, text: new TextDecoder().decode(file.bytes) });
     return entries;
   }
-  // The bytes were accepted when they were stored: the fast reader takes them, the strict one says why it does not.
-  const parsed =
-    parseAcceptedNotebook(file.bytes, { file: file.path }) ?? parseNotebook(file.bytes, { file: file.path });
+  // The bytes were accepted when they were stored: the fast reader takes them. A notebook stored under an earlier
+  // reader's rules that today's refuses is found by its name only.
+  let parsed: ParsedNotebook;
+  try {
+    parsed = parseAcceptedNotebook(file.bytes, { file: file.path }) ?? parseNotebook(file.bytes, { file: file.path });
+  } catch (error) {
+    if (error instanceof NotebookError) return entries;
+    throw error;
+  }
   parsed.notebook.cells.forEach((cell, index) => {
     for (const entry of cellEntries(cell, index)) add(entry);
   });

@@ -6,7 +6,7 @@ import { sql, type Kysely } from "kysely";
 import type { Database } from "../storage/schema.ts";
 import type { IndexedVersion, SearchHit, SearchIndex, SnippetPart } from "./search-index.ts";
 import { fts5MatchExpression, type SearchQuery } from "./search-query.ts";
-import { SNIPPET_END, SNIPPET_START, searchEntries, type EntryKind } from "./search-text.ts";
+import { SNIPPET_END, SNIPPET_START, type EntryKind } from "./search-text.ts";
 
 /** Tokens of context a snippet shows around its match (FTS5 allows up to 64). */
 const SNIPPET_TOKENS = 24;
@@ -14,7 +14,7 @@ const SNIPPET_TOKENS = 24;
 export class SqliteSearchIndex implements SearchIndex {
   async indexVersion(tx: Kysely<Database>, version: IndexedVersion): Promise<void> {
     await removeEntries(tx, version.fileId);
-    for (const entry of searchEntries(version)) {
+    for (const entry of version.entries) {
       const row = await tx
         .insertInto("search_entries")
         .values({
