@@ -12,19 +12,17 @@ export function SearchBox({ workspaceId, initial = "" }: { workspaceId: string; 
   }
   return (
     <form role="search" className="vt-search-box" onSubmit={submit}>
-      <label htmlFor={`search-${workspaceId}`} className="vt-visually-hidden">
-        Find in files
-      </label>
+      <label htmlFor={`search-${workspaceId}`}>Find in files</label>
       <input
         id={`search-${workspaceId}`}
         type="search"
         name="q"
-        placeholder="Search names, cells and outputs"
+        placeholder="Names, cells, outputs"
         maxLength={MAX_SEARCH_QUERY_CHARS}
         value={text}
         onChange={(e) => setText(e.target.value)}
       />
-      <button type="submit">Search</button>
+      <button type="submit">Find</button>
     </form>
   );
 }

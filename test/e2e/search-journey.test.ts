@@ -207,6 +207,9 @@ test("the search page and the find box at 1200 and 390 px, light and dark: nothi
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
         assert.ok(overflow <= 0, `nothing runs off a ${width} px screen (${overflow} px over)`);
         await page.screenshot({ path: `${SHOTS}search-${width}-${colorScheme}.png`, fullPage: false });
+        await page.goto(`${studio.app}/w/${workspace}`);
+        await page.getByRole("searchbox", { name: "Find in files" }).waitFor();
+        await page.screenshot({ path: `${SHOTS}search-box-${width}-${colorScheme}.png` });
         await page.goto(`${studio.app}/w/${workspace}/f/leaves/long.ipynb`);
         await page.locator("#vt-cell-1").waitFor();
         await page.keyboard.press("Control+f");
