@@ -290,6 +290,7 @@ const LEAST_ROLE: Record<string, "viewer" | "editor" | "owner"> = {
   "GET /api/workspaces/{ws}/trash": "viewer",
   "POST /api/workspaces/{ws}/review": "editor",
   "GET /api/workspaces/{ws}/review/{*}": "viewer",
+  "GET /api/workspaces/{ws}/search": "viewer",
   "POST /api/workspaces/{ws}/trash/{id}/restore": "owner",
   "GET /api/workspaces/{ws}/kernels": "viewer",
   "POST /api/workspaces/{ws}/kernels": "editor",

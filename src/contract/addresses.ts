@@ -5,6 +5,7 @@
 //   /w/{workspace}/f/{path}    one file (?version=N for an older one)
 //   /w/{workspace}/f/{path}?history=1        the file's versions
 //   /w/{workspace}/f/{path}?compare=A..B     two of its versions compared, A the older side
+//   /w/{workspace}/search?q=   search in a workspace's files
 // Pure functions: the router (router.ts) reads them in the page, and the server reads them to tell the browser,
 // with the page itself, what the page will ask for first (studio-ui.ts).
 
@@ -14,6 +15,7 @@ export type Route =
   | { page: "file"; workspace: string; path: string; version: number | undefined }
   | { page: "history"; workspace: string; path: string }
   | { page: "compare"; workspace: string; path: string; from: number; to: number }
+  | { page: "search"; workspace: string; query: string }
   | { page: "not-found" };
 
 const WORKSPACE_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -55,8 +57,15 @@ export function notebookHref(workspace: string, path: string, version?: number):
   return `${workspaceApiHref(workspace)}/notebook/${encodePath(path)}${versionQuery(version)}`;
 }
 
+/** Search in a workspace's files. */
+export function searchHref(workspace: string, query: string): string {
+  return `/w/${encodeURIComponent(workspace)}/search${query ? `?q=${encodeURIComponent(query)}` : ""}`;
+}
+
 export function parseRoute(pathname: string, search: string): Route {
   if (pathname === "/" || pathname === "") return { page: "workspaces" };
+  const searching = /^\/w\/([A-Za-z0-9_-]{1,64})\/search\/?$/.exec(pathname);
+  if (searching) return { page: "search", workspace: searching[1]!, query: new URLSearchParams(search).get("q") ?? "" };
   const match = /^\/w\/([^/]+)(?:\/f\/(.+))?\/?$/.exec(pathname);
   if (!match) return { page: "not-found" };
   let workspace: string;

@@ -11,6 +11,7 @@ import websocket from "@fastify/websocket";
 import { MAX_KERNEL_SOCKET_MESSAGE_BYTES } from "../contract/kernel-socket.ts";
 import { kernelSocketRoutes } from "./kernel-socket.ts";
 import { kernelRoutes } from "./routes/kernel-routes.ts";
+import { searchRoutes } from "./routes/search-routes.ts";
 import { uploadForm } from "../contract/api-files.ts";
 import { CSRF_HEADER, REQUEST_ID_HEADER, SESSION_COOKIE } from "../contract/http-names.ts";
 import { registerErrorHandling } from "./error-handler.ts";
@@ -40,6 +41,7 @@ export const AUTHENTICATED_ROUTES: StudioRoutePlugin[] = [
   adminRoutes,
   urlCheckRoutes,
   kernelRoutes,
+  searchRoutes,
   kernelSocketRoutes,
 ];
 

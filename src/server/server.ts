@@ -15,6 +15,7 @@ import type { ServerConfig } from "./config.ts";
 import { ensureFirstAdministrator } from "./auth/users.ts";
 import { deleteExpiredSessions } from "./auth/sessions.ts";
 import { sweepOrphanBlobs } from "./files.ts";
+import { indexStaleFiles } from "./search/index-stale-files.ts";
 import { BlobStore } from "./storage/blob-store.ts";
 import { openDatabase } from "./storage/database.ts";
 import type { Studio } from "./studio.ts";
@@ -68,6 +69,8 @@ export async function startStudio(config: ServerConfig, announce: (line: string)
   const studio = await openStudio(config);
   const removed = await sweepOrphanBlobs(studio);
   if (removed > 0) announce(`removed ${removed} stored file(s) left by an interrupted upload`);
+  const indexed = await indexStaleFiles(studio);
+  if (indexed > 0) announce(`indexed ${indexed} file(s) for search`);
   if (config.unsafeKernelsWithoutSandbox)
     announce(
       "WARNING: --unsafe-kernels-without-sandbox is set: kernels run WITHOUT isolation, as this server's user, with its files and network; never run untrusted notebooks here",

@@ -7,6 +7,8 @@ import { type PageStart, studioOrigins, type StudioOrigins } from "./page-start.
 import { FilePage } from "./pages/file-page.tsx";
 import { ComparePage, HistoryPage } from "./pages/history-page.tsx";
 import { WorkspacePage } from "./pages/workspace-page.tsx";
+import { SearchPage } from "./pages/search-page.tsx";
+import { NotebookFind } from "./search-in-notebook-bar.tsx";
 import { WorkspacesPage } from "./pages/workspaces-page.tsx";
 import { useRoute } from "./router.ts";
 import { studioApi } from "./studio-calls.ts";
@@ -86,13 +88,16 @@ function Pages({ origins }: { origins: StudioOrigins }) {
       );
     case "file":
       return (
-        <FilePage
-          key={`${route.workspace}/${route.path}?${route.version ?? ""}`}
-          workspaceId={route.workspace}
-          path={route.path}
-          version={route.version}
-          origins={origins}
-        />
+        <>
+          <FilePage
+            key={`${route.workspace}/${route.path}?${route.version ?? ""}`}
+            workspaceId={route.workspace}
+            path={route.path}
+            version={route.version}
+            origins={origins}
+          />
+          <NotebookFind key={`find:${route.workspace}/${route.path}`} />
+        </>
       );
     // A file's history and comparisons of its versions.
     case "history":
@@ -108,6 +113,8 @@ function Pages({ origins }: { origins: StudioOrigins }) {
           origins={origins}
         />
       );
+    case "search":
+      return <SearchPage key={route.workspace} workspaceId={route.workspace} query={route.query} />;
     case "not-found":
       return (
         <p>

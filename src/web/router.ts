@@ -2,7 +2,7 @@
 import { useEffect, useState } from "react";
 import { parseRoute, type Route } from "../contract/addresses.ts";
 
-export { encodePath, fileHref, parseRoute, workspaceHref, type Route } from "../contract/addresses.ts";
+export { encodePath, fileHref, parseRoute, searchHref, workspaceHref, type Route } from "../contract/addresses.ts";
 
 const listeners = new Set<() => void>();
 

@@ -101,6 +101,21 @@ export interface TrustedApplicationsTable {
   created_at: number;
 }
 
+/** One searchable text of a file's current version (search/); its text is in the FTS5 table search_text. */
+export interface SearchEntriesTable {
+  id: Generated<number>;
+  file_id: number;
+  kind: "name" | "markdown" | "code" | "output" | "text";
+  cell_index: number | null;
+  cell_id: string | null;
+}
+
+/** The version of each file that its search entries were made from. */
+export interface SearchFilesTable {
+  file_id: number;
+  version: number;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -113,4 +128,6 @@ export interface Database {
   audit_events: AuditEventsTable;
   trusted_domains: TrustedDomainsTable;
   trusted_applications: TrustedApplicationsTable;
+  search_entries: SearchEntriesTable;
+  search_files: SearchFilesTable;
 }

@@ -9,6 +9,7 @@ import type { TrustStatement } from "../../contract/api-public.ts";
 import type { Member, Role, WorkspaceAccess } from "../../contract/api-workspaces.ts";
 import { MAX_USER_NAME_LENGTH } from "../../contract/limits.ts";
 import { formatSize, formatTime, studioApi } from "../studio-calls.ts";
+import { SearchBox } from "../search-box.tsx";
 import { UploadDialog } from "../upload-dialog.tsx";
 import { NewFileDialog } from "../new-file-dialog.tsx";
 import type { NewFileKind } from "../new-file-names.ts";
@@ -136,6 +137,7 @@ export function WorkspacePage({
         <AppLink href={workspaceHref(workspaceId)}>All files</AppLink>
         <FolderLinks workspaceId={workspaceId} folders={crumbs} />
       </nav>
+      <SearchBox workspaceId={workspaceId} />
       <div className="vt-toolbar">
         <label>
           Search{" "}

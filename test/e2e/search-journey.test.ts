@@ -1,0 +1,226 @@
+// Searching a workspace in Debian's Chromium against a real studio, with keystrokes and clicks: ada types words in
+// the workspace's "Find in files" box, reads the results grouped by file with the match marked, moves between them
+// with the arrow keys, and follows one to a cell far down a long notebook (drawn progressively), which the page
+// brings into view and marks. Snippets of hostile text are shown as text. The search page is photographed at 1200
+// and 390 px, in light and dark, and every page is watched for console errors and CSP violations.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync, readFileSync } from "node:fs";
+import type { Page } from "playwright-core";
+import { launchBrowser, type Browser } from "./browser.ts";
+import { startBrowserStudio, signInThroughPage, type BrowserStudio } from "./running-studio.ts";
+import { createWorkspace, uploadTrusted } from "./studio-session.ts";
+import { instrumentPage, pageRecord, readPolicies, watchConsole, type Policies } from "./studio-page-watch.ts";
+
+const PASSWORD = "search test password";
+const SHOTS = new URL("../../test-results/screenshots/", import.meta.url).pathname;
+const CORPUS = new URL("../../../shared/corpus/notebooks/", import.meta.url);
+/** The cell a result leads to: far enough down that the page has not drawn it when it opens. */
+const TARGET = 150;
+
+let studio: BrowserStudio;
+let policies: Policies;
+let workspace = "";
+
+/** A long notebook: TARGET + 50 code cells with printed output; one cell says the words the journey looks for. */
+function longNotebook(): string {
+  const cells = Array.from({ length: TARGET + 50 }, (_, i) => ({
+    cell_type: "code",
+    id: `cell-${i}`,
+    execution_count: i + 1,
+    metadata: {},
+    source: i === TARGET ? "measure_chlorophyll(leaf)" : `value_${i} = ${i} * 2\nprint(value_${i})`,
+    outputs: [{ output_type: "stream", name: "stdout", text: `${i * 2}\n`.repeat(4) }],
+  }));
+  return JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells });
+}
+
+const HOSTILE = JSON.stringify({
+  nbformat: 4,
+  nbformat_minor: 5,
+  metadata: {},
+  cells: [
+    {
+      cell_type: "markdown",
+      id: "hostile",
+      metadata: {},
+      source: 'chlorophyll <img src=x onerror="window.__searchHit=1"> and <script>window.__searchHit=2</script>',
+    },
+  ],
+});
+
+const base64 = (text: string | Buffer) => Buffer.from(text).toString("base64");
+
+before(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  studio = await startBrowserStudio([{ name: "ada", password: PASSWORD }]);
+  policies = await readPolicies(studio.app, studio.content);
+});
+after(() => studio?.close());
+
+async function openSignedIn(browser: Browser): Promise<Page> {
+  const page = await browser.context.newPage();
+  await instrumentPage(page);
+  await signInThroughPage(page, studio.app, "ada", PASSWORD);
+  return page;
+}
+
+test("search from the workspace page, move with the keys, land on the cell", async () => {
+  const browser = await launchBrowser();
+  try {
+    const page = await openSignedIn(browser);
+    const watch = watchConsole(page, policies, studio.content);
+    workspace = await createWorkspace(page, "Plant lab");
+    await uploadTrusted(page, workspace, [
+      { name: "leaves/long.ipynb", base64: base64(longNotebook()) },
+      { name: "notes.ipynb", base64: base64(HOSTILE) },
+      { name: "SymPy.ipynb", base64: base64(readFileSync(new URL("ipython__SymPy.ipynb", CORPUS))) },
+    ]);
+    await page.goto(`${studio.app}/w/${workspace}`);
+    await page.getByRole("heading", { name: "Plant lab" }).waitFor();
+
+    const box = page.getByRole("searchbox", { name: "Find in files" });
+    await box.fill("chloro");
+    await box.press("Enter");
+    await page.waitForURL(`${studio.app}/w/${workspace}/search?q=chloro`);
+    await page.getByRole("status").filter({ hasText: "2 results in 2 files" }).waitFor();
+    const files = await page.locator(".vt-search-file h2").allInnerTexts();
+    assert.deepEqual(files.sort(), ["leaves/long.ipynb", "notes.ipynb"]);
+    // The hostile markdown is text in the snippet: its tags are shown, nothing ran, nothing was made of them.
+    const hostile = page.locator(".vt-search-file", { hasText: "notes.ipynb" }).locator(".vt-search-snippet");
+    assert.match(await hostile.innerText(), /<img src=x onerror=/);
+    assert.equal(await hostile.locator("img, script").count(), 0);
+    assert.deepEqual(await hostile.locator("mark").allInnerTexts(), ["chlorophyll"]);
+    assert.equal(await page.evaluate(() => (window as { __searchHit?: number }).__searchHit), undefined);
+
+    // Arrow keys from the box move through the results; Enter follows the focused one.
+    await page.getByRole("searchbox", { name: "Find in files" }).focus();
+    await page.keyboard.press("ArrowDown");
+    const links = page.locator(".vt-search-hit a");
+    const long = page.locator(".vt-search-file", { hasText: "leaves/long.ipynb" }).locator(".vt-search-hit a");
+    const longIndex = (await links.evaluateAll(
+      (all, target) => all.indexOf(target as never),
+      await long.elementHandle(),
+    )) as number;
+    for (let i = 0; i < longIndex; i++) await page.keyboard.press("ArrowDown");
+    assert.equal(
+      await long.evaluate((a) => a === document.activeElement),
+      true,
+      "the long notebook's result has the focus",
+    );
+    assert.match(await long.innerText(), /Code · cell 151/);
+    await page.screenshot({ path: `${SHOTS}search-results-1200-light.png`, fullPage: true });
+    await page.keyboard.press("Enter");
+
+    await page.waitForURL(`${studio.app}/w/${workspace}/f/leaves/long.ipynb#vt-cell-${TARGET + 1}`);
+    const cell = page.locator(`#vt-cell-${TARGET + 1}`);
+    await cell.and(page.locator(".vt-search-landed")).waitFor({ timeout: 15_000 });
+    assert.match(await cell.innerText(), /measure_chlorophyll/);
+    const inView = await cell.evaluate((el) => {
+      const box = el.getBoundingClientRect();
+      return box.top >= -1 && box.top < window.innerHeight;
+    });
+    assert.ok(inView, "the cell is in view");
+    await page.screenshot({ path: `${SHOTS}search-landed-1200-light.png` });
+    // The mark is brief.
+    await page.locator(".vt-search-landed").waitFor({ state: "detached", timeout: 5000 });
+
+    const record = await pageRecord(page);
+    assert.deepEqual(record.violations, [], "no CSP or Trusted Types violation");
+    assert.deepEqual(record.hits, [], "nothing ran that should not");
+    assert.deepEqual(watch.errors, [], "no console error");
+  } finally {
+    await browser.close();
+  }
+});
+
+/** What the find box's marks cover, as the page's CSS highlights hold them. */
+async function marked(page: Page): Promise<{ all: string[]; current: string[] }> {
+  return page.evaluate(() => {
+    const texts = (name: string) => [...(CSS.highlights.get(name) ?? [])].map((range) => range.toString());
+    return { all: texts("vt-find"), current: texts("vt-find-current") };
+  });
+}
+
+test("Ctrl-F on a long notebook: matches in every cell as it is drawn, Enter and Shift-Enter, Escape", async () => {
+  const browser = await launchBrowser();
+  try {
+    const page = await openSignedIn(browser);
+    const watch = watchConsole(page, policies, studio.content);
+    await page.goto(`${studio.app}/w/${workspace}/f/leaves/long.ipynb`);
+    await page.locator("#vt-cell-1").waitFor();
+    await page.keyboard.press("Control+f");
+    const box = page.getByRole("searchbox", { name: "Find in this notebook" });
+    await box.waitFor();
+    assert.equal(await box.evaluate((el) => el === document.activeElement), true, "the box has the focus");
+    // A cell far below the first screen: found once it is drawn.
+    await box.fill("CHLOROPHYLL");
+    await page.locator(".vt-find-count", { hasText: "1 of 1" }).waitFor();
+    assert.deepEqual(await marked(page), { all: ["chlorophyll"], current: ["chlorophyll"] });
+    const typedInView = await page.evaluate(() => {
+      const box = ([...(CSS.highlights.get("vt-find-current") ?? [])][0] as Range).getBoundingClientRect();
+      return box.top >= 0 && box.bottom <= innerHeight;
+    });
+    assert.ok(typedInView, "the first match comes into view as the words are typed");
+    // A match across highlighted code's spans ("value_151", "=", "151" are separate elements).
+    await box.fill("value_151 = 151");
+    await page.locator(".vt-find-count", { hasText: "1 of 1" }).waitFor();
+    // print(value_1…) is in the sources of cells 1, 10-19 and 100-199, but for cell 150 (measure_chlorophyll).
+    await box.fill("print(value_1");
+    await page.locator(".vt-find-count", { hasText: "1 of 110" }).waitFor();
+    await box.press("Enter");
+    await box.press("Enter");
+    await page.locator(".vt-find-count", { hasText: "3 of 110" }).waitFor();
+    await box.press("Shift+Enter");
+    await page.locator(".vt-find-count", { hasText: "2 of 110" }).waitFor();
+    await box.press("Shift+Enter");
+    await box.press("Shift+Enter");
+    await page.locator(".vt-find-count", { hasText: "110 of 110" }).waitFor();
+    const last = await page.evaluate(() => {
+      const range = [...(CSS.highlights.get("vt-find-current") ?? [])][0] as Range;
+      const box = range.getBoundingClientRect();
+      return {
+        cell: range.startContainer.parentElement?.closest(".vt-cell")?.id,
+        inView: box.top >= 0 && box.bottom <= innerHeight,
+      };
+    });
+    assert.deepEqual(last, { cell: "vt-cell-200", inView: true });
+    await page.screenshot({ path: `${SHOTS}find-1200-light.png` });
+    await box.press("Escape");
+    await box.waitFor({ state: "detached" });
+    assert.deepEqual(await marked(page), { all: [], current: [] });
+    assert.deepEqual(watch.errors, [], "no console error");
+  } finally {
+    await browser.close();
+  }
+});
+
+test("the search page and the find box at 1200 and 390 px, light and dark: nothing wider than the screen", async () => {
+  for (const colorScheme of ["light", "dark"] as const) {
+    const browser = await launchBrowser({ colorScheme });
+    try {
+      const page = await openSignedIn(browser);
+      for (const width of [1200, 390]) {
+        await page.setViewportSize({ width, height: 844 });
+        await page.goto(`${studio.app}/w/${workspace}/search?q=${encodeURIComponent("x 2")}`);
+        await page.locator(".vt-search-hit").first().waitFor();
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        assert.ok(overflow <= 0, `nothing runs off a ${width} px screen (${overflow} px over)`);
+        await page.screenshot({ path: `${SHOTS}search-${width}-${colorScheme}.png`, fullPage: false });
+        await page.goto(`${studio.app}/w/${workspace}`);
+        await page.getByRole("searchbox", { name: "Find in files" }).waitFor();
+        await page.screenshot({ path: `${SHOTS}search-box-${width}-${colorScheme}.png` });
+        await page.goto(`${studio.app}/w/${workspace}/f/leaves/long.ipynb`);
+        await page.locator("#vt-cell-1").waitFor();
+        await page.keyboard.press("Control+f");
+        await page.getByRole("searchbox", { name: "Find in this notebook" }).fill("value_19");
+        await page.locator(".vt-find-count", { hasText: "1 of" }).waitFor();
+        const findBox = await page.locator(".vt-find").boundingBox();
+        assert.ok(findBox && findBox.x >= 0 && findBox.x + findBox.width <= width, `the find box fits ${width} px`);
+        await page.screenshot({ path: `${SHOTS}find-${width}-${colorScheme}.png` });
+      }
+    } finally {
+      await browser.close();
+    }
+  }
+});

@@ -1,0 +1,59 @@
+// A database made before search: its files are stored, the 0003_search migration has not run. Opening it runs the
+// migration, and the start-up indexing makes every stored file's entries from its blob, once.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
+import { openDatabase } from "../src/server/storage/database.ts";
+import { BlobStore } from "../src/server/storage/blob-store.ts";
+import { indexStaleFiles } from "../src/server/search/index-stale-files.ts";
+import { readSearchQuery, searchIndex } from "../src/server/search/index.ts";
+import type { Studio } from "../src/server/studio.ts";
+import { multipart, startTestStudio } from "./server-helpers.ts";
+
+test("a database from before search is migrated and indexed at start", async () => {
+  const t = await startTestStudio();
+  const dataDir = t.dataDir;
+  let db: Awaited<ReturnType<typeof openDatabase>> | undefined;
+  try {
+    const owner = await t.addUser("olivia");
+    const ws = (await t.call(owner, { method: "POST", url: "/api/workspaces", payload: { name: "Old" } })).json().id;
+    const notebook = JSON.stringify({
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: {},
+      cells: [{ cell_type: "markdown", id: "m", metadata: {}, source: "the capybara survey" }],
+    });
+    const r = await t.call(owner, {
+      method: "POST",
+      url: `/api/workspaces/${ws}/files`,
+      ...multipart("trusted-source-v1", [
+        { path: "survey.ipynb", content: notebook },
+        { path: "notes.md", content: "capybara counts" },
+      ]),
+    });
+    assert.equal(r.statusCode, 201, r.body);
+
+    // What a database of the version before search holds: no search tables, no record of their migration. Changed
+    // and opened again beside the test studio's own connection, which stays idle.
+    const path = join(dataDir, "vitrine.db");
+    const raw = new DatabaseSync(path);
+    raw.exec(`drop table search_text; drop table search_entries; drop table search_files;
+      delete from kysely_migration where name = '0003_search';`);
+    raw.close();
+
+    db = await openDatabase(`sqlite:${path}`);
+    const studio = { db, blobs: new BlobStore(dataDir) } as Studio;
+    const found = () => searchIndex.search(db!, ws, readSearchQuery("capybara"), 10);
+    assert.deepEqual(await found(), []);
+    assert.equal(await indexStaleFiles(studio), 2);
+    assert.deepEqual((await found()).map((h) => `${h.path}|${h.kind}|${h.cellIndex}|${h.cellId}`).sort(), [
+      "notes.md|text|null|null",
+      "survey.ipynb|markdown|0|m",
+    ]);
+    assert.equal(await indexStaleFiles(studio), 0, "indexed once");
+  } finally {
+    await db?.destroy();
+    await t.close();
+  }
+});
