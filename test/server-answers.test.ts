@@ -132,6 +132,7 @@ test("every JSON answer is what its route made: no field is dropped or changed b
   assert.equal(saved.statusCode, 200, saved.body);
   // An upload's version (with its trust statement) and a save's, compared.
   await call(member, { method: "GET", url: `/api/workspaces/${ws}/history/run.py?from=1&to=2` });
+  await call(member, { method: "GET", url: `/api/workspaces/${ws}/search?q=print` });
   const made = await call(member, {
     method: "POST",
     url: `/api/workspaces/${ws}/new-file`,

@@ -36,10 +36,12 @@ export const SearchHit = Type.Object({
 });
 export type SearchHit = Static<typeof SearchHit>;
 
-export const SearchResults = Type.Object({
-  query: Type.String(),
-  hits: Type.Array(SearchHit, { description: "best first (bm25)" }),
-  /** Whether more matched than were sent. */
-  more: Type.Boolean(),
-});
+export const SearchResults = Type.Object(
+  {
+    query: Type.String(),
+    hits: Type.Array(SearchHit, { description: "best first (bm25)" }),
+    more: Type.Boolean({ description: "whether more matched than were sent" }),
+  },
+  { description: "the files and cells of a workspace that match a person's words" },
+);
 export type SearchResults = Static<typeof SearchResults>;

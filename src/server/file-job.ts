@@ -11,6 +11,7 @@ import { renderMarkdown } from "../render/markdown.ts";
 import { notebookHead } from "../render/notebook-head.ts";
 import type { ParsedNotebook } from "../notebook/index.ts";
 import { checkFile, checkSizeAndContent, type CheckedFile } from "./upload-check.ts";
+import { searchEntries, type SearchEntry } from "./search/search-text.ts";
 
 export interface FileJob {
   path: string;
@@ -27,6 +28,8 @@ export interface FileJob {
   storedKind?: FileKind;
   /** Whether to send back the notebook as the model reads it (v2 and v3 upgraded), as the JSON the API sends. */
   model?: boolean;
+  /** Whether to send back what search finds in the file (search-text.ts), for the index written with its version. */
+  searchEntries?: boolean;
 }
 
 /** Why a file is refused, as the API answers it. */
@@ -45,10 +48,12 @@ export interface FileJobResult {
   head?: string;
   /** The JSON object {original, upgraded, notes, noteCounts, notebook}, when the job asked for the model. */
   model?: string;
+  /** What search finds in the file, when the job asked for it. */
+  searchEntries?: SearchEntry[];
 }
 
 /** The steps of a job, announced as it reaches them; a job stopped by its budget is named by its step. */
-export type FileJobPhase = "read" | "scan" | "head";
+export type FileJobPhase = "read" | "scan" | "head" | "search";
 
 /** A notebook's head as the API sends it and head-cache.ts keeps it. */
 export function serializedHead(sha256: string, parsed: ParsedNotebook): string {
@@ -110,6 +115,18 @@ export function runFileJob(job: FileJob, urlPolicy: UrlPolicy, phase: (step: Fil
   if (job.headOf !== undefined && checked.parsed) {
     phase("head");
     result.head = serializedHead(job.headOf, checked.parsed);
+  }
+  if (job.searchEntries) {
+    // Read here, on the worker, from the reading just made: a hostile notebook's megabytes never hold the main
+    // thread, where the index is written in the version's transaction.
+    phase("search");
+    const kind = checked.kind === "notebook" ? "notebook" : "text";
+    result.searchEntries = searchEntries({
+      path: job.path,
+      kind,
+      bytes,
+      ...(checked.parsed ? { parsed: checked.parsed } : {}),
+    });
   }
   if (job.model && checked.parsed) {
     const { original, upgraded, notes, noteCounts, notebook } = checked.parsed;

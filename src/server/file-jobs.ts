@@ -64,6 +64,7 @@ const STEPS: Record<FileJobPhase, { code: string; doing: string }> = {
   read: { code: "read_budget_exceeded", doing: "reading the file" },
   scan: { code: "scan_budget_exceeded", doing: "reviewing the file" },
   head: { code: "render_budget_exceeded", doing: "rendering the notebook's first cells" },
+  search: { code: "search_budget_exceeded", doing: "reading the file's text for search" },
 };
 
 /** The refusal of a file whose job outgrew its budget. */

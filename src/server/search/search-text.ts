@@ -40,6 +40,8 @@ export interface StoredContent {
   path: string;
   kind: "notebook" | "text";
   bytes: Uint8Array;
+  /** The notebook as a reader has already read these bytes (a file job's reading), so it is not read again. */
+  parsed?: ParsedNotebook;
 }
 
 /** The entries of one stored file, in the file's order, the name first. */
@@ -61,7 +63,10 @@ export function searchEntries(file: StoredContent): SearchEntry[] {
   // reader's rules that today's refuses is found by its name only.
   let parsed: ParsedNotebook;
   try {
-    parsed = parseAcceptedNotebook(file.bytes, { file: file.path }) ?? parseNotebook(file.bytes, { file: file.path });
+    parsed =
+      file.parsed ??
+      parseAcceptedNotebook(file.bytes, { file: file.path }) ??
+      parseNotebook(file.bytes, { file: file.path });
   } catch (error) {
     if (error instanceof NotebookError) return entries;
     throw error;

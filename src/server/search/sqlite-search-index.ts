@@ -8,24 +8,39 @@ import type { IndexedVersion, SearchHit, SearchIndex, SnippetPart } from "./sear
 import { fts5MatchExpression, type SearchQuery } from "./search-query.ts";
 import { SNIPPET_END, SNIPPET_START, type EntryKind } from "./search-text.ts";
 
+/** Entries written by one statement (five values a row, well under SQLite's 32,766 variables). */
+const ROWS_PER_STATEMENT = 500;
+
 /** Tokens of context a snippet shows around its match (FTS5 allows up to 64). */
 const SNIPPET_TOKENS = 24;
 
 export class SqliteSearchIndex implements SearchIndex {
   async indexVersion(tx: Kysely<Database>, version: IndexedVersion): Promise<void> {
     await removeEntries(tx, version.fileId);
-    for (const entry of version.entries) {
-      const row = await tx
+    // Many rows a statement: a notebook of 20,000 cells is 40,000 entries, and a statement each would hold the
+    // server's one connection (and its event loop: node:sqlite is synchronous) for seconds. The ids are given here,
+    // after the largest, so that each text's rowid is its entry's without reading them back.
+    const last = await tx
+      .selectFrom("search_entries")
+      .select((eb) => eb.fn.max("id").as("id"))
+      .executeTakeFirst();
+    let id = Number(last?.id ?? 0);
+    for (let start = 0; start < version.entries.length; start += ROWS_PER_STATEMENT) {
+      const batch = version.entries.slice(start, start + ROWS_PER_STATEMENT).map((entry) => ({ entry, id: ++id }));
+      await tx
         .insertInto("search_entries")
-        .values({
-          file_id: version.fileId,
-          kind: entry.kind,
-          cell_index: entry.cellIndex,
-          cell_id: entry.cellId,
-        })
-        .returning("id")
-        .executeTakeFirstOrThrow();
-      await sql`insert into search_text (rowid, text) values (${row.id}, ${entry.text})`.execute(tx);
+        .values(
+          batch.map(({ entry, id }) => ({
+            id,
+            file_id: version.fileId,
+            kind: entry.kind,
+            cell_index: entry.cellIndex,
+            cell_id: entry.cellId,
+          })),
+        )
+        .execute();
+      const rows = sql.join(batch.map(({ entry, id }) => sql`(${id}, ${entry.text})`));
+      await sql`insert into search_text (rowid, text) values ${rows}`.execute(tx);
     }
     await tx
       .insertInto("search_files")
