@@ -28,7 +28,10 @@ export async function serveCommand(args: string[], io: CommandIO): Promise<numbe
     const stop = (signal: string) => {
       io.stdout(`vitrine: ${signal}: finishing requests in flight, then stopping\n`);
       running.close().then(
-        () => resolve(0),
+        () => {
+          io.stdout("vitrine: stopped\n");
+          resolve(0);
+        },
         (error: unknown) => {
           io.stderr(`vitrine: stopping failed: ${(error as Error).message}\n`);
           resolve(1);

@@ -18,6 +18,8 @@ import { sweepOrphanBlobs } from "./files.ts";
 import { BlobStore } from "./storage/blob-store.ts";
 import { openDatabase } from "./storage/database.ts";
 import type { Studio } from "./studio.ts";
+import { closeKernels, closeOrigin } from "./shutdown.ts";
+import { logRequestsAtDebug } from "./fastify-options.ts";
 
 export interface RunningStudio {
   studio: Studio;
@@ -79,6 +81,8 @@ export async function startStudio(config: ServerConfig, announce: (line: string)
   }
   const app = await buildAppOrigin(studio);
   const content = await buildContentOrigin(studio);
+  logRequestsAtDebug(app);
+  logRequestsAtDebug(content);
   // Workers load the reader, the scanner and the renderer before the studio listens, not on its first upload.
   await studio.fileJobs.start();
   const timeouts = { idleSeconds: config.sessionIdleSeconds, absoluteSeconds: config.sessionAbsoluteSeconds };
@@ -98,8 +102,9 @@ export async function startStudio(config: ServerConfig, announce: (line: string)
     const close = () =>
       (closing ??= (async () => {
         clearInterval(sweeper);
-        await Promise.all([app.close(), content.close()]);
-        await studio.kernels.close();
+        // Kernels stop while the origins drain: both are bounded (src/server/shutdown.ts), so the whole stays
+        // within a few seconds, whatever the pages hold open.
+        await Promise.all([closeOrigin(app), closeOrigin(content), closeKernels(studio.kernels)]);
         await studio.fileJobs.close();
         await studio.db.destroy();
       })());
