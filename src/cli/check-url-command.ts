@@ -75,6 +75,7 @@ export function checkUrlCommand(args: string[], io: CommandIO): number {
           .filter((line) => line.trim() !== "")
       : [p],
   );
+  if (inputs.length === 0) throw new UsageError("missing_argument", "standard input held no URL");
   let status = 0;
   const lines: string[] = [];
   for (const input of inputs) {

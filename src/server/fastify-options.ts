@@ -3,7 +3,7 @@
 
 import { randomUUID } from "node:crypto";
 import { Ajv } from "ajv";
-import type { FastifyInstance } from "fastify";
+import { LogController, type FastifyReply, type FastifyRequest } from "fastify";
 import { HTTP_URL_FORMAT } from "../contract/api-url-check.ts";
 import type { Studio } from "./studio.ts";
 
@@ -13,9 +13,7 @@ export const JSON_BODY_LIMIT = 64 * 1024;
 export function fastifyOptions(studio: Studio) {
   return {
     logger: studio.config.logLevel === "silent" ? false : { level: studio.config.logLevel },
-    // Fastify's own two lines per request (at info) are off: at the default level the log holds start, stop,
-    // warnings and errors; one line per request is written at debug (logRequestsAtDebug).
-    disableRequestLogging: true,
+    logController: new StudioLogController(),
     trustProxy: studio.config.trustProxy,
     bodyLimit: JSON_BODY_LIMIT,
     // Request ids are ours, never taken from a client header, so that a log line cannot be forged into another's.
@@ -27,14 +25,34 @@ export function fastifyOptions(studio: Studio) {
   };
 }
 
-/** One log line per request, at debug: method, URL, status and time, with the request's id. */
-export function logRequestsAtDebug(app: FastifyInstance): void {
-  app.addHook("onResponse", async (request, reply) => {
-    request.log.debug(
+/**
+ * Fastify's lines about requests: at the default level (info) the log holds start, stop, warnings and errors, and
+ * nothing per request; at debug, one line per request (method, URL, status, time and the request's id). A request
+ * that fails on the server is logged as an error, at every level.
+ */
+class StudioLogController extends LogController {
+  override incomingRequest(): void {}
+
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    if (error) {
+      reply.log.error({ res: reply, err: error, responseTime: reply.elapsedTime }, "request errored");
+      return;
+    }
+    reply.log.debug(
       { method: request.method, url: request.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) },
       "request",
     );
-  });
+  }
+
+  /** The request's own line (at debug) carries its 404. */
+  override routeNotFound(): void {}
+
+  override streamError(error: Error, request: FastifyRequest, reply: FastifyReply): void {
+    // A client that goes away during a download is ordinary; anything else after the headers is worth a warning.
+    if ((error as NodeJS.ErrnoException).code === "ERR_STREAM_PREMATURE_CLOSE")
+      reply.log.debug({ url: request.url }, "client closed the response early");
+    else super.streamError(error, request, reply);
+  }
 }
 
 // Bodies are validated strictly (no coercion: the string "5" is not the number 5; an unknown field is refused,

@@ -19,7 +19,6 @@ import { BlobStore } from "./storage/blob-store.ts";
 import { openDatabase } from "./storage/database.ts";
 import type { Studio } from "./studio.ts";
 import { closeKernels, closeOrigin } from "./shutdown.ts";
-import { logRequestsAtDebug } from "./fastify-options.ts";
 
 export interface RunningStudio {
   studio: Studio;
@@ -81,8 +80,6 @@ export async function startStudio(config: ServerConfig, announce: (line: string)
   }
   const app = await buildAppOrigin(studio);
   const content = await buildContentOrigin(studio);
-  logRequestsAtDebug(app);
-  logRequestsAtDebug(content);
   // Workers load the reader, the scanner and the renderer before the studio listens, not on its first upload.
   await studio.fileJobs.start();
   const timeouts = { idleSeconds: config.sessionIdleSeconds, absoluteSeconds: config.sessionAbsoluteSeconds };
