@@ -129,7 +129,8 @@ async function renderOne(
       return `${job.input}: ${doing} it ${error.message} and was stopped (${flag}) [${error.limit === "time" ? "time" : "memory"}_budget_exceeded]`;
     }
     // A defect, not the input's fault: its first line, the stack stays out of the user's terminal.
-    if (error instanceof WorkerFailed) return `${job.input}: rendering failed: ${error.message.split("\n")[0]}`;
+    if (error instanceof WorkerFailed)
+      return `${job.input}: rendering failed: ${error.message.split("\n")[0]} [render_failed]`;
     throw error;
   }
   if (!result.written) return result.error;
