@@ -54,13 +54,30 @@ test("at the default level: start, stop and warnings, no line per request", { ti
   assert.ok(records.every((record) => record.level >= 30));
 });
 
-test("at debug: one line per request, with its method, URL and status", { timeout: 60_000 }, async () => {
-  const { lines, paths } = await logOf("debug");
-  const requests = logRecords(lines).filter((record) => record.msg === "request");
-  assert.deepEqual(
-    requests.map((record) => [record.url, record.statusCode]),
-    paths.map((path, i) => [path, i === 0 ? 401 : 404]),
-  );
-  for (const path of paths)
-    assert.equal(lines.filter((line) => line.includes(path)).length, 1, `one line names ${path}:\n${lines.join("\n")}`);
-});
+test(
+  "at debug: one line per request, with its method, URL and status; at trace, one more as it arrives",
+  { timeout: 60_000 },
+  async () => {
+    const { lines, paths } = await logOf("debug");
+    const requests = logRecords(lines).filter((record) => record.msg === "request completed");
+    assert.deepEqual(
+      requests.map((record) => [record.url, record.statusCode]),
+      paths.map((path, i) => [path, i === 0 ? 401 : 404]),
+    );
+    for (const path of paths)
+      assert.equal(
+        lines.filter((line) => line.includes(path)).length,
+        1,
+        `one line names ${path}:\n${lines.join("\n")}`,
+      );
+
+    const traced = logRecords((await logOf("trace")).lines).filter((record) => record.url !== undefined);
+    assert.deepEqual(
+      traced.map((record) => [record.msg, record.url]),
+      paths.flatMap((path) => [
+        ["incoming request", path],
+        ["request completed", path],
+      ]),
+    );
+  },
+);

@@ -337,7 +337,7 @@ async function chooseKernel(requested: string | undefined, notebook: Notebook): 
   } catch (error) {
     if (!(error instanceof KernelError)) throw error;
     const installed = discovery.specs.map((spec) => spec.name).join(", ") || "none";
-    throw new RunRefusal(`${error.message}; installed kernels: ${installed} [${error.code}]`);
+    throw new RunRefusal(`${error.toString()}; installed kernels: ${installed}`);
   }
 }
 

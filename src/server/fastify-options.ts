@@ -27,11 +27,14 @@ export function fastifyOptions(studio: Studio) {
 
 /**
  * Fastify's lines about requests: at the default level (info) the log holds start, stop, warnings and errors, and
- * nothing per request; at debug, one line per request (method, URL, status, time and the request's id). A request
- * that fails on the server is logged as an error, at every level.
+ * nothing per request; at debug, one line per request when its response is done ("request completed": method, URL,
+ * status, time and the request's id); at trace, also one when it arrives ("incoming request"), so that a request
+ * that never completes can be found. A request that fails on the server is logged as an error, at every level.
  */
 class StudioLogController extends LogController {
-  override incomingRequest(): void {}
+  override incomingRequest(request: FastifyRequest): void {
+    request.log.trace({ method: request.method, url: request.url }, "incoming request");
+  }
 
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
     if (error) {
@@ -40,7 +43,7 @@ class StudioLogController extends LogController {
     }
     reply.log.debug(
       { method: request.method, url: request.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) },
-      "request",
+      "request completed",
     );
   }
 
