@@ -5,7 +5,7 @@
 // 0555), a read-only file system and a full one.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -277,4 +277,15 @@ test("nothing is left beside a page that failed part way", () => {
     readdirSync(work).filter((name) => name.endsWith(".tmp")),
     [],
   );
+});
+
+test("a reader that closes standard output early stops the command quietly", async () => {
+  const child = spawn(bin, ["render", tour, "-o", "-"], { cwd: work, stdio: ["ignore", "pipe", "pipe"] });
+  let stderr = "";
+  child.stderr.on("data", (chunk) => (stderr += chunk));
+  // As `| head -c 0` does: the reader closes the pipe before the page (over 100 kB) is written.
+  child.stdout.destroy();
+  const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+  assert.equal(stderr, "");
+  assert.equal(code, 0);
 });

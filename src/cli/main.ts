@@ -120,5 +120,9 @@ if (import.meta.main) {
   };
   process.on("uncaughtException", last);
   process.on("unhandledRejection", last);
+  // A reader that stops reading (`vitrine render NB -o - | head`) closes the pipe: that is its choice, not a
+  // failure, and the command stops quietly as other Unix tools do.
+  for (const stream of [process.stdout, process.stderr])
+    stream.on("error", (error: NodeJS.ErrnoException) => (error.code === "EPIPE" ? process.exit(0) : last(error)));
   process.exitCode = await main(process.argv.slice(2), io);
 }

@@ -35,7 +35,7 @@ import { NotebookError } from "../notebook/errors.ts";
 import { parseNotebook } from "../notebook/parse.ts";
 import type { Notebook, ParsedNotebook } from "../notebook/types.ts";
 import { commandArgs } from "./command-args.ts";
-import { fileError } from "./file-errors.ts";
+import { fileError, isSystemError } from "./file-errors.ts";
 import type { CommandIO } from "./render-command.ts";
 import type { TerminalInfo } from "./scan-command.ts";
 import { UsageError } from "./usage-error.ts";
@@ -123,6 +123,11 @@ export async function runCommand(args: string[], io: CommandIO & TerminalInfo): 
     if (error instanceof RunRefusal) {
       io.stderr(`vitrine run: ${error.message}\n`);
       return error.exitCode;
+    }
+    // A file of the notebook's folder that cannot be copied, a full temporary folder: the path and its code.
+    if (isSystemError(error) && typeof error.path === "string") {
+      io.stderr(`vitrine run: ${options.input}: ${fileError("use", error.path, error).message}\n`);
+      return EXIT_BAD_INPUT;
     }
     // A defect or a host failure, not the notebook's fault: one line, never a stack trace.
     io.stderr(`vitrine run: ${options.input}: ${(error as Error).message?.split("\n")[0] ?? String(error)}\n`);
