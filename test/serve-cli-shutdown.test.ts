@@ -1,10 +1,12 @@
 // `vitrine serve` stopping on SIGTERM while pages hold connections open: an idle keep-alive connection, a kernel
-// socket, an upload whose body never ends, and a running kernel. The process must end within 5 seconds, say that
+// socket, another whose page never answers the close handshake, an upload whose body never ends, and a running
+// kernel. The process must end within 5 seconds, say that
 // it stopped, close the socket as "going away" and leave no kernel process behind. The bound is what the design
 // promises (a supervisor's stop timeout is commonly 10 s), not a measure of speed.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { connect, type Socket } from "node:net";
+import { randomBytes } from "node:crypto";
 import { request } from "node:http";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -94,12 +96,13 @@ async function adminWithNotebook(url: string, output: string) {
 }
 
 test(
-  "SIGTERM with a keep-alive connection, a kernel socket, an unfinished upload and a kernel: stopped within 5 s",
+  "SIGTERM with a keep-alive connection, two kernel sockets (one silent), an unfinished upload and a kernel: stopped within 5 s",
   { timeout: 120_000 },
   async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "vitrine-serve-stop-"));
     const serve = spawnServe(dataDir, { logLevel: "info" });
     let raw: Socket | undefined;
+    let silent: Socket | undefined;
     try {
       const url = await serve.ready;
       const { headers, ws, cookie, csrf } = await adminWithNotebook(url, serve.output());
@@ -132,8 +135,28 @@ test(
       await ready;
       socket.send(JSON.stringify({ type: "watch", id: "w1", kernel }));
 
-      // An idle keep-alive connection after one answered request.
+      // A second kernel socket whose page has stopped answering: it never replies to the close handshake.
       const { hostname, port } = new URL(url);
+      silent = connect(Number(port), hostname);
+      silent.on("error", () => {});
+      const silentClosed = new Promise<void>((resolve) => silent!.on("close", () => resolve()));
+      let silentBytes = Buffer.alloc(0);
+      const upgraded = new Promise<void>((resolve) =>
+        silent!.on("data", (chunk: Buffer) => {
+          silentBytes = Buffer.concat([silentBytes, chunk]);
+          if (silentBytes.includes("\r\n\r\n")) resolve();
+        }),
+      );
+      silent.write(
+        `GET ${KERNEL_SOCKET_PATH}?ws=${ws} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nUpgrade: websocket\r\n` +
+          `Connection: Upgrade\r\nSec-WebSocket-Key: ${randomBytes(16).toString("base64")}\r\n` +
+          `Sec-WebSocket-Version: 13\r\nOrigin: ${APP_ORIGIN}\r\nCookie: ${cookie}\r\n\r\n`,
+      );
+      await upgraded;
+      assert.match(silentBytes.toString("latin1"), /^HTTP\/1\.1 101 /);
+      const handshakeLength = silentBytes.indexOf("\r\n\r\n") + 4;
+
+      // An idle keep-alive connection after one answered request.
       raw = connect(Number(port), hostname);
       const rawClosed = new Promise<void>((resolve) => raw!.on("close", () => resolve()));
       raw.on("error", () => {});
@@ -173,12 +196,18 @@ test(
       assert.match(serve.output(), /vitrine: stopped\n/);
       assert.deepEqual(await closed, { code: 1001, reason: "the server is stopping" });
       await rawClosed;
+      // The silent page got the close frame (opcode 8, code 1001) and then had its connection cut.
+      await silentClosed;
+      const frame = silentBytes.subarray(handshakeLength);
+      assert.equal(frame[0], 0x88, "a close frame");
+      assert.equal(frame.readUInt16BE(2), 1001);
       assert.match(await stalled, /^cut: |^answered 503/);
       const left = processes.filter(alive);
       assert.deepEqual(left, [], "no kernel process outlives the server");
       console.log(`# stopped in ${Math.round(stoppedMs)} ms with ${processes.length} processes below it`);
     } finally {
       raw?.destroy();
+      silent?.destroy();
       if (serve.child.exitCode === null) serve.child.kill("SIGKILL");
       rmSync(dataDir, { recursive: true, force: true });
     }
