@@ -68,9 +68,18 @@ export async function main(argv: string[], io: CommandIO & TerminalInfo): Promis
       io.stderr(`vitrine ${command}: ${error.message} [${error.code}]\n\n${entry.usage}\n`);
       return 2;
     }
-    io.stderr(`vitrine ${command}: ${unexpectedErrorLine(error)}\n`);
+    io.stderr(`vitrine ${command}: ${unexpectedErrorLine(error)}\n${stackFor(error, io.env)}`);
     return isSystemError(error) || isDatabaseError(error) ? 2 : EXIT_INTERNAL_ERROR;
   }
+}
+
+/**
+ * A defect's stack trace, only when VITRINE_STACK_TRACES=1 asks for it (to report or debug the defect); never for
+ * an error the command or the line above explains.
+ */
+function stackFor(error: unknown, env: Record<string, string | undefined> | undefined): string {
+  if (env?.["VITRINE_STACK_TRACES"] !== "1" || isSystemError(error) || isDatabaseError(error)) return "";
+  return error instanceof Error && error.stack ? `${error.stack}\n` : "";
 }
 
 /** node:sqlite's errors: a database file that cannot be opened, is not a database, or is locked. */
@@ -115,7 +124,7 @@ if (import.meta.main) {
   // Whatever fails outside a command's own handling (an event emitter's error, a rejected promise nobody awaited)
   // is still one line, never a stack trace.
   const last = (error: unknown): void => {
-    process.stderr.write(`vitrine: ${unexpectedErrorLine(error)}\n`);
+    process.stderr.write(`vitrine: ${unexpectedErrorLine(error)}\n${stackFor(error, process.env)}`);
     process.exit(isSystemError(error) ? 2 : EXIT_INTERNAL_ERROR);
   };
   process.on("uncaughtException", last);
