@@ -136,6 +136,6 @@ test("a page that cannot be written is one located line, not a stack trace", () 
   assert.equal(r.code, 2);
   assert.equal(
     r.stderr,
-    `vitrine render: cannot write ${join(work, "no-such-folder", "tour.html")}: no such file or folder\n`,
+    `vitrine render: cannot write ${join(work, "no-such-folder", "tour.html")}: its folder does not exist [folder_missing]\n`,
   );
 });

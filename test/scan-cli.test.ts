@@ -34,19 +34,48 @@ function run(...args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-test("exit codes follow --fail-on: 0 below it, 1 at or above it", () => {
+test("exit codes follow --fail-on: 0 below it, 1 at or above it; high by default, never for a report only", () => {
   assert.equal(run("clean.py").code, 0);
-  assert.equal(run("low.ipynb").code, 1);
+  assert.equal(run("low.ipynb").code, 0, "a low finding fails only when asked to");
+  assert.equal(run("low.ipynb", "--fail-on", "low").code, 1);
   assert.equal(run("low.ipynb", "--fail-on", "medium").code, 0);
+  assert.equal(run("high.sh").code, 1);
   assert.equal(run("high.sh", "--fail-on", "high").code, 1);
-  assert.equal(run("broken.ipynb", "--fail-on", "high").code, 1);
+  assert.equal(run("broken.ipynb").code, 1);
+  assert.equal(run("high.sh", "--fail-on", "never").code, 0);
+  const never = run("high.sh", "--fail-on", "never", "--format", "json");
+  assert.ok((JSON.parse(never.stdout) as { files: { findings: unknown[] }[] }).files[0]!.findings.length > 0);
+  assert.equal(
+    run("nope.ipynb", "--fail-on", "never").code,
+    2,
+    "an unreadable path is an error whatever --fail-on says",
+  );
+});
+
+test("plotting notebooks of the shared corpus pass by default: their script outputs are low findings", () => {
+  const corpus = fileURLToPath(new URL("../../shared/corpus/notebooks/", import.meta.url));
+  for (const name of ["plotly_express__gallery.ipynb", "bokeh-notebooks__lorenz.ipynb"]) {
+    const path = join(corpus, name);
+    const report = run(path, "--format", "json");
+    assert.equal(report.code, 0, `${name}: ${report.stderr}`);
+    const findings = (JSON.parse(report.stdout) as { files: { findings: { severity: string }[] }[] }).files[0]!
+      .findings;
+    assert.ok(findings.length > 0, `${name} has findings to report`);
+    assert.ok(findings.every((finding) => finding.severity !== "high"));
+    assert.equal(run(path, "--fail-on", "low").code, 1, `${name} fails when low findings are asked to fail`);
+  }
 });
 
 test("exit code 2 for a bad option or a path that does not exist; other paths are still scanned", () => {
   const bad = run("clean.py", "--format", "xml");
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--format must be text, json or sarif/);
-  assert.equal(run("clean.py", "--fail-on", "critical").code, 2);
+  const critical = run("clean.py", "--fail-on", "critical");
+  assert.equal(critical.code, 2);
+  assert.match(
+    critical.stderr,
+    /^vitrine scan: --fail-on must be high, medium, low or never, not "critical" \[bad_option_value\]\n/,
+  );
   assert.equal(run().code, 2);
   const missing = run("nope.ipynb", "high.sh", "--format", "json");
   assert.equal(missing.code, 2);

@@ -3,7 +3,7 @@
 import { listAudit } from "../server/audit.ts";
 import { openStudio } from "../server/server.ts";
 import type { CommandIO } from "./render-command.ts";
-import { configFrom, parseCommand } from "./server-options.ts";
+import { configFrom, parseCommand, withSettingsChecked } from "./server-options.ts";
 import { UsageError } from "./usage-error.ts";
 
 export const AUDIT_USAGE = `Usage: vitrine audit [--limit N] [--event NAME] [--json]
@@ -22,11 +22,11 @@ export async function auditCommand(args: string[], io: CommandIO): Promise<numbe
     io.stdout(`${AUDIT_USAGE}\n`);
     return 0;
   }
-  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+  if (positionals.length > 0) throw new UsageError("unexpected_argument", `unexpected argument "${positionals[0]}"`);
   const limitText = typeof values.limit === "string" ? values.limit : "100";
   if (!/^\d+$/.test(limitText) || Number(limitText) < 1)
-    throw new UsageError(`--limit: "${limitText}" is not a positive whole number`);
-  const studio = await openStudio(configFrom(values));
+    throw new UsageError("bad_option_value", `--limit: "${limitText}" is not a positive whole number`);
+  const studio = await withSettingsChecked(() => openStudio(configFrom(values)));
   try {
     const events = await listAudit(studio.db, {
       limit: Number(limitText),

@@ -3,6 +3,7 @@ import { FEED_FORMATS, type FeedFormat } from "../urls/blocklist-formats.ts";
 import {
   ADMIN_LIST,
   addToBlocklist,
+  blocklistDir,
   dataDirFrom,
   importBlocklist,
   removeFromBlocklist,
@@ -10,6 +11,7 @@ import {
 } from "../urls/blocklist-store.ts";
 import type { CommandIO } from "./render-command.ts";
 import { commandArgs } from "./command-args.ts";
+import { fileError, isSystemError } from "./file-errors.ts";
 import { UsageError } from "./usage-error.ts";
 
 export const BLOCKLIST_USAGE = `Usage: vitrine blocklist import FILE [--name NAME] [--format auto|urlhaus|urls|hosts]
@@ -50,12 +52,12 @@ export function blocklistCommand(args: string[], io: CommandIO): number {
   const dataDir = dataDirFrom(values["data-dir"]);
   const format = values.format ?? "auto";
   if (format !== "auto" && !(FEED_FORMATS as readonly string[]).includes(format)) {
-    throw new UsageError(`--format must be auto, ${FEED_FORMATS.join(", ")}, not "${format}"`);
+    throw new UsageError("bad_option_value", `--format must be auto, ${FEED_FORMATS.join(", ")}, not "${format}"`);
   }
   try {
     switch (action) {
       case "import": {
-        if (operands.length !== 1) throw new UsageError("blocklist import needs one FILE");
+        if (operands.length !== 1) throw new UsageError("missing_argument", "blocklist import needs one FILE");
         const file = operands[0] as string;
         const name =
           values.name ??
@@ -67,11 +69,9 @@ export function blocklistCommand(args: string[], io: CommandIO): number {
         try {
           result = importBlocklist(dataDir, name, file, format as FeedFormat | "auto");
         } catch (error) {
-          const code = (error as NodeJS.ErrnoException).code;
-          if (code === "ENOENT" || code === "EISDIR" || code === "EACCES") {
-            io.stderr(
-              `vitrine blocklist: cannot read ${file}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a folder" : "permission denied"}\n`,
-            );
+          // The feed is read first and whole: a system error naming it is the feed's, any other the data folder's.
+          if (isSystemError(error) && (error.path === undefined || error.path === file)) {
+            io.stderr(`vitrine blocklist: ${fileError("read", file, error).message}\n`);
             return 1;
           }
           throw error;
@@ -84,7 +84,7 @@ export function blocklistCommand(args: string[], io: CommandIO): number {
         return 0;
       }
       case "add": {
-        if (operands.length !== 1) throw new UsageError("blocklist add needs one PATTERN");
+        if (operands.length !== 1) throw new UsageError("missing_argument", "blocklist add needs one PATTERN");
         const { entry, added } = addToBlocklist(dataDir, operands[0] as string, values.name ?? ADMIN_LIST);
         io.stdout(
           `${JSON.stringify({ list: values.name ?? ADMIN_LIST, kind: entry.kind, value: entry.value, added })}\n`,
@@ -92,7 +92,7 @@ export function blocklistCommand(args: string[], io: CommandIO): number {
         return 0;
       }
       case "remove": {
-        if (operands.length !== 1) throw new UsageError("blocklist remove needs one PATTERN");
+        if (operands.length !== 1) throw new UsageError("missing_argument", "blocklist remove needs one PATTERN");
         const { entry, removed } = removeFromBlocklist(dataDir, operands[0] as string, values.name ?? ADMIN_LIST);
         io.stdout(
           `${JSON.stringify({ list: values.name ?? ADMIN_LIST, kind: entry.kind, value: entry.value, removed })}\n`,
@@ -100,12 +100,13 @@ export function blocklistCommand(args: string[], io: CommandIO): number {
         return removed ? 0 : 1;
       }
       case "list": {
-        if (operands.length !== 0) throw new UsageError("blocklist list takes no operands");
+        if (operands.length !== 0) throw new UsageError("unexpected_argument", "blocklist list takes no operands");
         for (const summary of summarizeBlocklists(dataDir)) io.stdout(`${JSON.stringify(summary)}\n`);
         return 0;
       }
       default:
         throw new UsageError(
+          action === undefined ? "missing_argument" : "unknown_action",
           action === undefined
             ? "blocklist needs an action: import, add, remove or list"
             : `unknown action "${action}"`,
@@ -113,8 +114,15 @@ export function blocklistCommand(args: string[], io: CommandIO): number {
     }
   } catch (error) {
     if (error instanceof BlocklistError) {
-      if (error.code === "bad_list_name") throw new UsageError(error.message);
+      if (error.code === "bad_list_name") throw new UsageError("bad_option_value", error.message);
       io.stderr(`vitrine blocklist: ${error.message} [${error.code}]\n`);
+      return 1;
+    }
+    if (isSystemError(error)) {
+      // Lists are written through a temporary file in their folder: the folder is the path a person can act on.
+      const lists = blocklistDir(dataDir);
+      const path = typeof error.path === "string" && !error.path.startsWith(lists) ? error.path : lists;
+      io.stderr(`vitrine blocklist: ${fileError("write", path, error).message}\n`);
       return 1;
     }
     throw error;

@@ -27,7 +27,7 @@ blocklist.`;
 function validOrigin(value: string, option: string): string {
   const url = URL.parse(value);
   if (!url || (url.protocol !== "http:" && url.protocol !== "https:"))
-    throw new UsageError(`${option} must be an http(s) URL, not "${value}"`);
+    throw new UsageError("bad_option_value", `${option} must be an http(s) URL, not "${value}"`);
   return value;
 }
 
@@ -46,9 +46,12 @@ export function checkUrlCommand(args: string[], io: CommandIO): number {
   }
   const context = values.context ?? "link";
   if (context !== "link" && context !== "image")
-    throw new UsageError(`--context must be "link" or "image", not "${context}"`);
+    throw new UsageError("bad_option_value", `--context must be "link" or "image", not "${context}"`);
   if (positionals.length === 0)
-    throw new UsageError("check-url needs at least one URL (or - to read them from standard input)");
+    throw new UsageError(
+      "missing_argument",
+      "check-url needs at least one URL (or - to read them from standard input)",
+    );
   const base = values.base === undefined ? undefined : validOrigin(values.base, "--base");
   const dataDir = dataDirFrom(values["data-dir"]);
   let blocklist;
@@ -72,6 +75,7 @@ export function checkUrlCommand(args: string[], io: CommandIO): number {
           .filter((line) => line.trim() !== "")
       : [p],
   );
+  if (inputs.length === 0) throw new UsageError("missing_argument", "standard input held no URL");
   let status = 0;
   const lines: string[] = [];
   for (const input of inputs) {
@@ -79,7 +83,7 @@ export function checkUrlCommand(args: string[], io: CommandIO): number {
     try {
       verdict = checkUrl(input, context as UrlContext, { base, policy });
     } catch (error) {
-      throw new UsageError((error as Error).message);
+      throw new UsageError("bad_option_value", (error as Error).message);
     }
     if (verdict.verdict !== "allow") status = 1;
     lines.push(JSON.stringify(verdict));

@@ -1,7 +1,9 @@
+import { mkdirSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { RemoteImagePolicy } from "../render/export.ts";
 import { BudgetExceeded, WorkerFailed, WorkerPool } from "../threads/worker-pool.ts";
 import { commandArgs } from "./command-args.ts";
+import { fileError } from "./file-errors.ts";
 import type { RenderJob, RenderResult } from "./render-worker.ts";
 import { UsageError } from "./usage-error.ts";
 
@@ -23,7 +25,8 @@ with JavaScript off; each active output (HTML, SVG, JavaScript, ...) runs in its
 Options:
   -o, --output FILE            where to write one notebook (default: NOTEBOOK.html in the current folder;
                                "-" for standard output)
-  -d, --output-dir DIR         where to write, as NOTEBOOK.html each (default: the current folder)
+  -d, --output-dir DIR         where to write, as NOTEBOOK.html each (default: the current folder; created,
+                               with its parents, if missing)
   --remote-images block|allow  block (default): remote images are not loaded, their URL is shown instead;
                                allow: loaded, without a referrer
   --max-file-bytes N           refuse notebooks larger than N bytes (default 104857600)
@@ -32,7 +35,7 @@ Options:
   -h, --help                   this help
 
 Exit codes: 0 all written; 2 an input is not a readable notebook, is over its time or memory budget, or its page
-cannot be written (its located error is printed; the others are still written), or a bad option.`;
+cannot be written (one line with the path, the reason and a code; the others are still written), or a bad option.`;
 
 export interface CommandIO {
   stdout: (text: string) => void;
@@ -52,18 +55,26 @@ export async function renderCommand(args: string[], io: CommandIO): Promise<numb
     io.stdout(`${RENDER_USAGE}\n`);
     return 0;
   }
-  if (positionals.length === 0) throw new UsageError("render needs a NOTEBOOK");
+  if (positionals.length === 0) throw new UsageError("missing_argument", "render needs a NOTEBOOK");
   if (positionals.length > 1 && values.output !== undefined)
-    throw new UsageError("-o names one output file; with several notebooks use --output-dir");
+    throw new UsageError("conflicting_options", "-o names one output file; with several notebooks use --output-dir");
   if (values.output !== undefined && values["output-dir"] !== undefined)
-    throw new UsageError("use -o or --output-dir, not both");
+    throw new UsageError("conflicting_options", "use -o or --output-dir, not both");
   const remote = values["remote-images"] ?? "block";
   if (remote !== "block" && remote !== "allow")
-    throw new UsageError(`--remote-images must be "block" or "allow", not "${remote}"`);
+    throw new UsageError("bad_option_value", `--remote-images must be "block" or "allow", not "${remote}"`);
   const maxFileBytes = positiveInteger(values["max-file-bytes"], "--max-file-bytes");
   const maxSeconds = positiveInteger(values["max-seconds"], "--max-seconds") ?? DEFAULT_RENDER_SECONDS;
   const maxMemoryMb = positiveInteger(values["max-memory-mb"], "--max-memory-mb") ?? DEFAULT_RENDER_MEMORY_MB;
   const outputDir = values["output-dir"] ?? ".";
+  if (values["output-dir"] !== undefined) {
+    try {
+      mkdirSync(outputDir, { recursive: true });
+    } catch (error) {
+      io.stderr(`vitrine render: ${fileError("create", outputDir, error).message}\n`);
+      return 2;
+    }
+  }
   // One worker for the whole batch, replaced only when a notebook outgrows its budget: jsdom's start-up is paid
   // once. Each notebook is a job of its own, in a task of its own: jsdom follows documents through WeakRefs, and
   // what a WeakRef hands out stays alive until the current task ends, so rendering every notebook in one task kept
@@ -98,7 +109,7 @@ function positiveInteger(value: string | undefined, flag: string): number | unde
   if (value === undefined) return undefined;
   const n = Number(value);
   if (!Number.isSafeInteger(n) || n <= 0)
-    throw new UsageError(`${flag} must be a positive whole number, not "${value}"`);
+    throw new UsageError("bad_option_value", `${flag} must be a positive whole number, not "${value}"`);
   return n;
 }
 
@@ -118,7 +129,8 @@ async function renderOne(
       return `${job.input}: ${doing} it ${error.message} and was stopped (${flag}) [${error.limit === "time" ? "time" : "memory"}_budget_exceeded]`;
     }
     // A defect, not the input's fault: its first line, the stack stays out of the user's terminal.
-    if (error instanceof WorkerFailed) return `${job.input}: rendering failed: ${error.message.split("\n")[0]}`;
+    if (error instanceof WorkerFailed)
+      return `${job.input}: rendering failed: ${error.message.split("\n")[0]} [render_failed]`;
     throw error;
   }
   if (!result.written) return result.error;

@@ -9,6 +9,7 @@ import { parseNotebook } from "../notebook/parse.ts";
 import type { ParsedNotebook } from "../notebook/types.ts";
 import { exportNotebookParts, type RemoteImagePolicy } from "../render/export.ts";
 import { jobPhase, serveJobs } from "../threads/job-protocol.ts";
+import { fileError } from "./file-errors.ts";
 
 export interface RenderJob {
   input: string;
@@ -29,19 +30,12 @@ function render(job: RenderJob): RenderResult {
   const parts = exportNotebookParts(notebook.parsed, { fileName: basename(job.input), remoteImages: job.remoteImages });
   if (job.output === "-") return { written: true, page: parts.join("") };
   try {
+    // A temporary file beside the page, renamed over it once whole: a failure leaves nothing half-written.
     writeFileAtomic(job.output, parts);
   } catch (error) {
-    return { written: false, error: `cannot write ${job.output}: ${reasonOf(error)}` };
+    return { written: false, error: fileError("write", job.output, error).message };
   }
   return { written: true };
-}
-
-function reasonOf(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === "ENOENT") return "no such file or folder";
-  if (code === "EISDIR") return "it is a folder";
-  if (code === "EACCES") return "permission denied";
-  return (error as Error).message;
 }
 
 /** The parsed notebook, or the located error. The file's bytes are not kept past parsing. */
@@ -50,7 +44,7 @@ function readNotebookFile(job: RenderJob): { parsed: ParsedNotebook } | { error:
   try {
     bytes = readFileSync(job.input);
   } catch (error) {
-    return { error: `cannot read ${job.input}: ${reasonOf(error)}` };
+    return { error: fileError("read", job.input, error).message };
   }
   try {
     const limits = job.maxFileBytes === undefined ? {} : { maxFileBytes: job.maxFileBytes };

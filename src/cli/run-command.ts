@@ -35,6 +35,7 @@ import { NotebookError } from "../notebook/errors.ts";
 import { parseNotebook } from "../notebook/parse.ts";
 import type { Notebook, ParsedNotebook } from "../notebook/types.ts";
 import { commandArgs } from "./command-args.ts";
+import { fileError, isSystemError } from "./file-errors.ts";
 import type { CommandIO } from "./render-command.ts";
 import type { TerminalInfo } from "./scan-command.ts";
 import { UsageError } from "./usage-error.ts";
@@ -123,6 +124,11 @@ export async function runCommand(args: string[], io: CommandIO & TerminalInfo): 
       io.stderr(`vitrine run: ${error.message}\n`);
       return error.exitCode;
     }
+    // A file of the notebook's folder that cannot be copied, a full temporary folder: the path and its code.
+    if (isSystemError(error) && typeof error.path === "string") {
+      io.stderr(`vitrine run: ${options.input}: ${fileError("use", error.path, error).message}\n`);
+      return EXIT_BAD_INPUT;
+    }
     // A defect or a host failure, not the notebook's fault: one line, never a stack trace.
     io.stderr(`vitrine run: ${options.input}: ${(error as Error).message?.split("\n")[0] ?? String(error)}\n`);
     return EXIT_BAD_INPUT;
@@ -142,7 +148,8 @@ function splitParameters(args: string[]): { rest: string[]; parameters: [string,
     if (arg === "-p" || arg === "--parameter") {
       const name = args[i + 1];
       const value = args[i + 2];
-      if (name === undefined || value === undefined) throw new UsageError(`${arg} needs a NAME and a VALUE`);
+      if (name === undefined || value === undefined)
+        throw new UsageError("option_needs_value", `${arg} needs a NAME and a VALUE`);
       parameters.push([name, value]);
       i += 2;
       continue;
@@ -166,14 +173,18 @@ function readOptions(args: string[], io: CommandIO): RunOptions | undefined {
     io.stdout(`${RUN_USAGE}\n`);
     return undefined;
   }
-  if (positionals.length === 0) throw new UsageError("run needs a NOTEBOOK");
-  if (positionals.length > 1) throw new UsageError(`run takes one NOTEBOOK, not ${positionals.length}`);
+  if (positionals.length === 0) throw new UsageError("missing_argument", "run needs a NOTEBOOK");
+  if (positionals.length > 1)
+    throw new UsageError("unexpected_argument", `run takes one NOTEBOOK, not ${positionals.length}`);
   const input = positionals[0] as string;
   let timeoutMs: number | undefined;
   if (values.timeout !== undefined) {
     const seconds = Number(values.timeout);
     if (!Number.isFinite(seconds) || seconds <= 0 || values.timeout.trim() === "")
-      throw new UsageError(`--timeout must be a positive number of seconds, not "${values.timeout}"`);
+      throw new UsageError(
+        "bad_option_value",
+        `--timeout must be a positive number of seconds, not "${values.timeout}"`,
+      );
     timeoutMs = Math.ceil(seconds * 1000);
   }
   const limits: SandboxLimits = { ...DEFAULT_SANDBOX_LIMITS };
@@ -182,13 +193,13 @@ function readOptions(args: string[], io: CommandIO): RunOptions | undefined {
     if (typeof text !== "string") continue;
     const n = Number(text);
     if (!Number.isSafeInteger(n) || n <= 0)
-      throw new UsageError(`--${flag} must be a positive whole number, not "${text}"`);
+      throw new UsageError("bad_option_value", `--${flag} must be a positive whole number, not "${text}"`);
     limits[key] = n;
   }
   try {
     checkSandboxLimits(limits);
   } catch (error) {
-    if (error instanceof SandboxLimitError) throw new UsageError(error.message);
+    if (error instanceof SandboxLimitError) throw new UsageError("bad_option_value", error.message);
     throw error;
   }
   const output = values.output ?? join(dirname(input), `${basename(input).replace(/\.ipynb$/i, "")}.out.ipynb`);
@@ -264,7 +275,7 @@ async function run(options: RunOptions, io: CommandIO & TerminalInfo): Promise<n
     try {
       writeFileAtomic(options.output, serializeNotebook(result.notebook));
     } catch (error) {
-      throw new RunRefusal(`cannot write ${options.output}: ${(error as Error).message}`);
+      throw new RunRefusal(fileError("write", options.output, error).message);
     }
     io.stdout(`${summary(options.output, result, (Date.now() - started) / 1000)}\n`);
     for (const failure of result.failures) io.stderr(`vitrine run: ${input}: ${describeFailure(failure)}\n`);
@@ -291,9 +302,7 @@ function readNotebook(input: string): Notebook {
   try {
     bytes = readFileSync(input);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a folder" : (error as Error).message;
-    throw new RunRefusal(`cannot read ${input}: ${reason}`);
+    throw new RunRefusal(fileError("read", input, error).message);
   }
   let parsed: ParsedNotebook;
   try {

@@ -3,6 +3,7 @@
 
 import { closeSync, lstatSync, openSync, readdirSync, readSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { FileError, fileError } from "./file-errors.ts";
 
 /** Extensions scanned inside folders. A file named on the command line is scanned whatever its extension. */
 export const SCANNED_EXTENSIONS: readonly string[] = Object.freeze([
@@ -27,10 +28,7 @@ const SKIPPED_FOLDERS = new Set([
   "venv",
 ]);
 
-export interface PathProblem {
-  path: string;
-  message: string;
-}
+export type PathProblem = FileError;
 
 /** The files to scan under `paths`, and the paths that could not be read. */
 export function collectFiles(paths: readonly string[]): { files: string[]; problems: PathProblem[] } {
@@ -41,7 +39,7 @@ export function collectFiles(paths: readonly string[]): { files: string[]; probl
     try {
       entries = readdirSync(folder, { withFileTypes: true });
     } catch (error) {
-      problems.push({ path: folder, message: describe(error) });
+      problems.push(fileError("read", folder, error));
       return;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -62,12 +60,12 @@ export function collectFiles(paths: readonly string[]): { files: string[]; probl
     try {
       stats = statSync(path);
     } catch (error) {
-      problems.push({ path, message: describe(error) });
+      problems.push(fileError("read", path, error));
       continue;
     }
     if (stats.isDirectory()) walk(path);
     else if (stats.isFile()) files.push(path);
-    else problems.push({ path, message: "not a file or folder" });
+    else problems.push(new FileError("read", path, "not_a_file", "not a file or folder"));
   }
   return { files, problems };
 }
@@ -92,12 +90,4 @@ export function readBounded(path: string, limit: number): Buffer {
   } finally {
     closeSync(fd);
   }
-}
-
-export function describe(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === "ENOENT") return "no such file or folder";
-  if (code === "EACCES" || code === "EPERM") return "permission denied";
-  if (code === "EISDIR") return "it is a folder";
-  return (error as Error).message;
 }

@@ -14,12 +14,13 @@ import {
   type Severity,
 } from "../scan/index.ts";
 import type { CommandIO } from "./render-command.ts";
-import { collectFiles, describe, readBounded } from "./scan-command-files.ts";
+import { collectFiles, readBounded } from "./scan-command-files.ts";
+import { fileError } from "./file-errors.ts";
 import { commandArgs } from "./command-args.ts";
 import { UsageError } from "./usage-error.ts";
 import { writeFileAtomic } from "../fs/write-atomic.ts";
 
-export const SCAN_USAGE = `Usage: vitrine scan PATH... [--format text|json|sarif] [--fail-on low|medium|high] [-o FILE]
+export const SCAN_USAGE = `Usage: vitrine scan PATH... [--format text|json|sarif] [--fail-on high|medium|low|never] [-o FILE]
 
 Reads notebooks and scripts without running them and reports what they would do and what they carry: shell
 commands, downloads that are run, dynamic code, credential access, data sent out, obfuscation, hidden cells,
@@ -29,7 +30,9 @@ active content in markdown and outputs, and secrets (shown masked). Folders are 
 Options:
   -f, --format text|json|sarif   text (default): grouped by file; json: the findings as data; sarif: SARIF 2.1.0
                                  for code scanning tools
-  --fail-on low|medium|high      the lowest severity that makes the exit code 1 (default: low)
+  --fail-on high|medium|low|never
+                                 the lowest severity that makes the exit code 1 (default: high); never: exit 0
+                                 whatever is found
   -o, --output FILE              write the report to FILE instead of standard output
   --max-file-bytes N             files larger than N bytes are reported as unreadable (default ${DEFAULT_NOTEBOOK_LIMITS.maxFileBytes})
   --app-origin URL               the studio's own origin, whose API links and images may not use
@@ -38,7 +41,8 @@ Options:
   --color / --no-color           colour the text report (default: when standard output is a terminal)
   -h, --help                     this help
 
-Exit codes: 0 no finding at or above --fail-on; 1 at least one; 2 a path could not be read or a bad option.`;
+Exit codes: 0 no finding at or above --fail-on; 1 at least one; 2 a path could not be read, the report could not
+be written, or a bad option.`;
 
 /** What the command may know about where its output goes. */
 export interface TerminalInfo {
@@ -67,23 +71,25 @@ export function scanCommand(args: string[], io: CommandIO & TerminalInfo): numbe
     io.stdout(`${SCAN_USAGE}\n`);
     return 0;
   }
-  if (positionals.length === 0) throw new UsageError("scan needs at least one PATH");
+  if (positionals.length === 0) throw new UsageError("missing_argument", "scan needs at least one PATH");
   const format = values.format ?? "text";
   if (format !== "text" && format !== "json" && format !== "sarif")
-    throw new UsageError(`--format must be text, json or sarif, not "${format}"`);
-  const failOn = values["fail-on"] ?? "low";
-  if (!SEVERITIES.includes(failOn as Severity))
-    throw new UsageError(`--fail-on must be low, medium or high, not "${failOn}"`);
+    throw new UsageError("bad_option_value", `--format must be text, json or sarif, not "${format}"`);
+  const failOn = readFailOn(values["fail-on"]);
   let maxFileBytes = DEFAULT_NOTEBOOK_LIMITS.maxFileBytes;
   if (values["max-file-bytes"] !== undefined) {
     maxFileBytes = Number(values["max-file-bytes"]);
     if (!Number.isSafeInteger(maxFileBytes) || maxFileBytes <= 0)
-      throw new UsageError(`--max-file-bytes must be a positive whole number, not "${values["max-file-bytes"]}"`);
+      throw new UsageError(
+        "bad_option_value",
+        `--max-file-bytes must be a positive whole number, not "${values["max-file-bytes"]}"`,
+      );
   }
-  if (values.color && values["no-color"]) throw new UsageError("use --color or --no-color, not both");
+  if (values.color && values["no-color"])
+    throw new UsageError("conflicting_options", "use --color or --no-color, not both");
   const appOrigin = values["app-origin"];
   if (appOrigin !== undefined && !/^https?:$/.test(URL.parse(appOrigin)?.protocol ?? ""))
-    throw new UsageError(`--app-origin must be an http(s) URL, not "${appOrigin}"`);
+    throw new UsageError("bad_option_value", `--app-origin must be an http(s) URL, not "${appOrigin}"`);
   let urlPolicy: UrlPolicy;
   try {
     urlPolicy = {
@@ -106,7 +112,7 @@ export function scanCommand(args: string[], io: CommandIO & TerminalInfo): numbe
     try {
       bytes = readBounded(file, maxFileBytes);
     } catch (error) {
-      problems.push({ path: file, message: describe(error) });
+      problems.push(fileError("read", file, error));
       continue;
     }
     results.push(
@@ -115,7 +121,7 @@ export function scanCommand(args: string[], io: CommandIO & TerminalInfo): numbe
   }
   progress?.(files.length, "");
 
-  for (const problem of problems) io.stderr(`vitrine scan: cannot read ${problem.path}: ${problem.message}\n`);
+  for (const problem of problems) io.stderr(`vitrine scan: ${problem.message}\n`);
   const color =
     values.color === true ||
     (values["no-color"] !== true &&
@@ -128,14 +134,32 @@ export function scanCommand(args: string[], io: CommandIO & TerminalInfo): numbe
       : format === "sarif"
         ? formatSarif(results, { toolVersion: packageVersion() })
         : formatText(results, { color });
-  if (values.output !== undefined) writeFileAtomic(values.output, report);
-  else io.stdout(report);
+  if (values.output !== undefined) {
+    try {
+      writeFileAtomic(values.output, report);
+    } catch (error) {
+      io.stderr(`vitrine scan: ${fileError("write", values.output, error).message}\n`);
+      return 2;
+    }
+  } else io.stdout(report);
 
   if (problems.length > 0) return 2;
-  const found = results.some((result) =>
-    result.findings.some((finding) => atLeast(finding.severity, failOn as Severity)),
-  );
+  if (failOn === "never") return 0;
+  const found = results.some((result) => result.findings.some((finding) => atLeast(finding.severity, failOn)));
   return found ? 1 : 0;
+}
+
+/**
+ * The lowest severity that fails the scan, or "never". High by default: a medium or low finding (a plot's script
+ * output, a `!pip install`) is something to read in the report, while a high one (a secret, `curl | sh`, script in
+ * markdown) should stop a pipeline until someone has looked.
+ */
+export const DEFAULT_FAIL_ON: Severity = "high";
+
+function readFailOn(value: string | undefined): Severity | "never" {
+  if (value === undefined) return DEFAULT_FAIL_ON;
+  if (value === "never" || SEVERITIES.includes(value as Severity)) return value as Severity | "never";
+  throw new UsageError("bad_option_value", `--fail-on must be high, medium, low or never, not "${value}"`);
 }
 
 /** A one-line bar on standard error, redrawn in place and erased when done. */

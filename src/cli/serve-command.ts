@@ -3,7 +3,7 @@
 import { SETTINGS_HELP } from "../server/config.ts";
 import { startStudio } from "../server/server.ts";
 import type { CommandIO } from "./render-command.ts";
-import { configFrom, parseCommand } from "./server-options.ts";
+import { configFrom, parseCommand, withSettingsChecked } from "./server-options.ts";
 import { UsageError } from "./usage-error.ts";
 
 export const SERVE_USAGE = `Usage: vitrine serve [options]
@@ -19,16 +19,19 @@ export async function serveCommand(args: string[], io: CommandIO): Promise<numbe
     io.stdout(`${SERVE_USAGE}\n`);
     return 0;
   }
-  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+  if (positionals.length > 0) throw new UsageError("unexpected_argument", `unexpected argument "${positionals[0]}"`);
   const config = configFrom(values);
-  const running = await startStudio(config, (line) => io.stdout(`vitrine: ${line}\n`));
+  const running = await withSettingsChecked(() => startStudio(config, (line) => io.stdout(`vitrine: ${line}\n`)));
   io.stdout(`vitrine: app origin ${config.appUrl.origin} (listening on ${running.appAddress})\n`);
   io.stdout(`vitrine: content origin ${config.contentUrl.origin} (listening on ${running.contentAddress})\n`);
   return new Promise<number>((resolve) => {
     const stop = (signal: string) => {
       io.stdout(`vitrine: ${signal}: finishing requests in flight, then stopping\n`);
       running.close().then(
-        () => resolve(0),
+        () => {
+          io.stdout("vitrine: stopped\n");
+          resolve(0);
+        },
         (error: unknown) => {
           io.stderr(`vitrine: stopping failed: ${(error as Error).message}\n`);
           resolve(1);

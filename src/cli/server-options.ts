@@ -1,8 +1,9 @@
 // The server settings as command-line options, shared by `serve`, `user` and `audit` so that all three find the
 // same data directory and database.
 
-import { parseArgs, type ParseArgsConfig } from "node:util";
+import type { ParseArgsConfig } from "node:util";
 import { ConfigError, loadConfig, SETTINGS, type ServerConfig } from "../server/config.ts";
+import { commandArgs } from "./command-args.ts";
 import { UsageError } from "./usage-error.ts";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
@@ -21,16 +22,10 @@ export function parseCommand(
   extra: Options,
   only?: readonly string[],
 ): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
-  try {
-    return parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: { ...settingOptions(only), ...extra, help: { type: "boolean", short: "h" } },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  return commandArgs(args, { ...settingOptions(only), ...extra }) as {
+    values: Record<string, string | boolean | undefined>;
+    positionals: string[];
+  };
 }
 
 export function configFrom(values: Record<string, unknown>): ServerConfig {
@@ -39,7 +34,20 @@ export function configFrom(values: Record<string, unknown>): ServerConfig {
   try {
     return loadConfig(flags);
   } catch (error) {
-    if (error instanceof ConfigError) throw new UsageError(error.message);
+    if (error instanceof ConfigError) throw new UsageError("bad_setting", error.message);
+    throw error;
+  }
+}
+
+/**
+ * Opens what the settings name (the database, the key files), turning a setting found bad only then (a database
+ * URL of an unsupported kind, a key file readable by others) into a usage error like any other bad setting.
+ */
+export async function withSettingsChecked<T>(open: () => Promise<T>): Promise<T> {
+  try {
+    return await open();
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UsageError("bad_setting", error.message);
     throw error;
   }
 }

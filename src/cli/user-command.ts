@@ -5,7 +5,7 @@ import { createUser, findUserByName, setPassword } from "../server/auth/users.ts
 import { AppError } from "../server/errors.ts";
 import { openStudio } from "../server/server.ts";
 import type { CommandIO } from "./render-command.ts";
-import { configFrom, parseCommand, readStdinLine } from "./server-options.ts";
+import { configFrom, parseCommand, withSettingsChecked, readStdinLine } from "./server-options.ts";
 import { UsageError } from "./usage-error.ts";
 
 export const USER_USAGE = `Usage:
@@ -29,14 +29,17 @@ export async function userCommand(args: string[], io: CommandIO): Promise<number
   }
   const [action, name, ...rest] = positionals;
   if (action !== "add" && action !== "passwd")
-    throw new UsageError(action ? `unknown action "${action}"` : "say add or passwd");
-  if (!name) throw new UsageError("name the user");
-  if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
-  if (action === "passwd" && values.admin) throw new UsageError("--admin is for user add");
+    throw new UsageError(
+      action ? "unknown_action" : "missing_argument",
+      action ? `unknown action "${action}"` : "say add or passwd",
+    );
+  if (!name) throw new UsageError("missing_argument", "name the user");
+  if (rest.length > 0) throw new UsageError("unexpected_argument", `unexpected argument "${rest[0]}"`);
+  if (action === "passwd" && values.admin) throw new UsageError("conflicting_options", "--admin is for user add");
 
   const fromStdin = values["password-stdin"] === true;
   const password = fromStdin ? await readStdinLine() : generatePassword();
-  const studio = await openStudio(configFrom(values));
+  const studio = await withSettingsChecked(() => openStudio(configFrom(values)));
   try {
     if (action === "add") {
       await createUser(

@@ -3,6 +3,7 @@
 
 import { randomUUID } from "node:crypto";
 import { Ajv } from "ajv";
+import { LogController, type FastifyReply, type FastifyRequest } from "fastify";
 import { HTTP_URL_FORMAT } from "../contract/api-url-check.ts";
 import type { Studio } from "./studio.ts";
 
@@ -12,6 +13,7 @@ export const JSON_BODY_LIMIT = 64 * 1024;
 export function fastifyOptions(studio: Studio) {
   return {
     logger: studio.config.logLevel === "silent" ? false : { level: studio.config.logLevel },
+    logController: new StudioLogController(),
     trustProxy: studio.config.trustProxy,
     bodyLimit: JSON_BODY_LIMIT,
     // Request ids are ours, never taken from a client header, so that a log line cannot be forged into another's.
@@ -21,6 +23,39 @@ export function fastifyOptions(studio: Studio) {
     // "idle": on close, keep-alive connections without a request are dropped at once; those with one finish it.
     forceCloseConnections: "idle" as const,
   };
+}
+
+/**
+ * Fastify's lines about requests: at the default level (info) the log holds start, stop, warnings and errors, and
+ * nothing per request; at debug, one line per request when its response is done ("request completed": method, URL,
+ * status, time and the request's id); at trace, also one when it arrives ("incoming request"), so that a request
+ * that never completes can be found. A request that fails on the server is logged as an error, at every level.
+ */
+class StudioLogController extends LogController {
+  override incomingRequest(request: FastifyRequest): void {
+    request.log.trace({ method: request.method, url: request.url }, "incoming request");
+  }
+
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    if (error) {
+      reply.log.error({ res: reply, err: error, responseTime: reply.elapsedTime }, "request errored");
+      return;
+    }
+    reply.log.debug(
+      { method: request.method, url: request.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      "request completed",
+    );
+  }
+
+  /** The request's own line (at debug) carries its 404. */
+  override routeNotFound(): void {}
+
+  override streamError(error: Error, request: FastifyRequest, reply: FastifyReply): void {
+    // A client that goes away during a download is ordinary; anything else after the headers is worth a warning.
+    if ((error as NodeJS.ErrnoException).code === "ERR_STREAM_PREMATURE_CLOSE")
+      reply.log.debug({ url: request.url }, "client closed the response early");
+    else super.streamError(error, request, reply);
+  }
 }
 
 // Bodies are validated strictly (no coercion: the string "5" is not the number 5; an unknown field is refused,

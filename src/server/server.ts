@@ -19,6 +19,7 @@ import { indexStaleFiles } from "./search/index-stale-files.ts";
 import { BlobStore } from "./storage/blob-store.ts";
 import { openDatabase } from "./storage/database.ts";
 import type { Studio } from "./studio.ts";
+import { closeKernels, closeOrigin } from "./shutdown.ts";
 
 export interface RunningStudio {
   studio: Studio;
@@ -101,8 +102,9 @@ export async function startStudio(config: ServerConfig, announce: (line: string)
     const close = () =>
       (closing ??= (async () => {
         clearInterval(sweeper);
-        await Promise.all([app.close(), content.close()]);
-        await studio.kernels.close();
+        // Kernels stop while the origins drain: both are bounded (src/server/shutdown.ts), so the whole stays
+        // within a few seconds, whatever the pages hold open.
+        await Promise.all([closeOrigin(app), closeOrigin(content), closeKernels(studio.kernels)]);
         await studio.fileJobs.close();
         await studio.db.destroy();
       })());
