@@ -314,7 +314,7 @@ test("bad input is exit 2 with one located line", async () => {
 
   const usage = await vitrine([good, "-p", "only-name"]);
   assert.equal(usage.code, 2);
-  assert.match(usage.stderr, /^vitrine run: -p needs a NAME and a VALUE\n\nUsage: vitrine run/);
+  assert.match(usage.stderr, /^vitrine run: -p needs a NAME and a VALUE \[option_needs_value\]\n\nUsage: vitrine run/);
   const timeout = await vitrine([good, "--timeout", "soon"]);
   assert.equal(timeout.code, 2);
 });

@@ -717,7 +717,7 @@ test(
       encoding: "utf8",
     });
     assert.equal(add.status, 0, add.stderr);
-    const served = spawnServe(dataDir, { logLevel: "info", stderr: "inherit" });
+    const served = spawnServe(dataDir, { logLevel: "trace", stderr: "inherit" });
     const child = served.child;
     try {
       const url = new URL(await served.ready);
