@@ -35,8 +35,8 @@ import type { FrameJsonObject } from "../contract/frame-protocol.ts";
 import { exportWidgetManager, WIDGETS_LIBRARY, widgetManagerItems } from "./export-widgets.ts";
 import { FRAME_MATH_DRAW, MATH_LIBRARY, mathStyleScript } from "./export-frame-math.ts";
 import type { BokehChoice } from "./bokeh-builds.ts";
-import { inlinePanelStyles, wrapPanelEmbed } from "./panel-documents.ts";
-import { PANEL_STYLESHEETS, PANEL_STYLES_GLOBAL, panelStylesScriptText } from "./panel-styles.ts";
+import { fitPanelLayouts, inlinePanelStyles, wrapPanelEmbed } from "./panel-documents.ts";
+import { PANEL_STYLESHEETS, PANEL_STYLES_GLOBAL, panelStylesForFrames, panelStylesScriptText } from "./panel-styles.ts";
 
 /** What an export frame draws with embedded libraries. */
 export type ExportLibraryDraw = "plotly" | "vega" | "vega-lite" | "bokeh" | "widget" | "math";
@@ -113,8 +113,10 @@ export function embeddedLibraryItems(name: ExportLibraryName, widgetBuildDir?: s
   if (name === MATH_LIBRARY) return [{ name, kind: "script", text: inertScriptText(mathStyleScript()) }];
   let known = items.get(name);
   if (!known && name === PANEL_STYLES_LIBRARY) {
-    const styles = Object.fromEntries(
-      PANEL_STYLESHEETS.map((path) => [path, readLibraryFile(FRAME_LIBRARIES.panel, `dist/${path}`)]),
+    const styles = panelStylesForFrames(
+      Object.fromEntries(
+        PANEL_STYLESHEETS.map((path) => [path, readLibraryFile(FRAME_LIBRARIES.panel, `dist/${path}`)]),
+      ) as Record<(typeof PANEL_STYLESHEETS)[number], string>,
     );
     known = [{ name, kind: "script", text: inertScriptText(panelStylesScriptText(styles)) }];
     items.set(name, known);
@@ -261,6 +263,7 @@ export const FRAME_LIBRARY_SCRIPT = frameLibraryScript(
   ${watchBokehVersionWarning}
   ${adoptScriptedStyles}
   ${inlinePanelStyles}
+  ${fitPanelLayouts}
   ${wrapPanelEmbed}`,
   `  const draw = () => {
     const output = document.getElementById("output");

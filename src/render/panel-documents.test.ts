@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { inlinePanelStyles, wrapPanelEmbed } from "./panel-documents.ts";
+import { fitPanelLayouts, inlinePanelStyles, wrapPanelEmbed } from "./panel-documents.ts";
+import { PANEL_STYLESHEETS, panelStylesForFrames } from "./panel-styles.ts";
 
 const sheet = (url: string) => ({ type: "object", name: "ImportedStyleSheet", id: url, attributes: { url } });
 
@@ -66,4 +67,35 @@ test("the frame's Bokeh answers Panel's script for the document's version and ch
       ["item"],
     ],
   ]);
+});
+
+test("fixed-width figures inside a document's root layouts scale with the frame, never beyond their own width", () => {
+  const figure = { type: "object", name: "Figure", id: "f", attributes: { width: 500, height: 300 } };
+  const sized = { type: "object", name: "Figure", id: "g", attributes: { width: 500, sizing_mode: "stretch_width" } };
+  const inner = { type: "object", name: "Row", id: "r", attributes: { children: [figure] } };
+  const column = {
+    type: "object",
+    name: "panel.models.layout.Column",
+    id: "c",
+    attributes: { children: [inner, sized] },
+  };
+  const lone = { type: "object", name: "Column", id: "l", attributes: { children: [] } };
+  fitPanelLayouts({ d: { roots: [column, lone] } });
+  assert.deepEqual(figure.attributes, { width: 500, height: 300, sizing_mode: "scale_width", max_width: 500 });
+  assert.equal(sized.attributes.sizing_mode, "stretch_width");
+  assert.equal((column.attributes as Record<string, unknown>).sizing_mode, "stretch_width");
+  assert.equal((lone.attributes as Record<string, unknown>).sizing_mode, undefined, "nothing to fit: left alone");
+});
+
+test("the default theme's stylesheet carries the dark theme's variables for a dark colour scheme", () => {
+  const files = Object.fromEntries(PANEL_STYLESHEETS.map((path) => [path, `/* ${path} */`])) as Record<
+    (typeof PANEL_STYLESHEETS)[number],
+    string
+  >;
+  const styles = panelStylesForFrames(files);
+  assert.equal(
+    styles["bundled/theme/default.css"],
+    "/* bundled/theme/default.css */\n@media (prefers-color-scheme: dark) {\n/* bundled/theme/dark.css */\n}\n",
+  );
+  assert.equal(styles["css/markdown.css"], "/* css/markdown.css */");
 });

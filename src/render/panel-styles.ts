@@ -31,6 +31,19 @@ export const PANEL_STYLESHEETS = [
   "bundled/theme/native.css",
 ] as const;
 
+/**
+ * The stylesheets as frames use them. Frames follow the reader's colour scheme, and Panel's default theme gives its
+ * text a dark colour on no background of its own, which a dark frame would make unreadable: the default theme's
+ * stylesheet carries the dark theme's variables for a dark scheme (both themes set only variables, on `:host`).
+ */
+export function panelStylesForFrames(
+  files: Readonly<Record<(typeof PANEL_STYLESHEETS)[number], string>>,
+): Record<string, string> {
+  const light = files["bundled/theme/default.css"];
+  const dark = files["bundled/theme/dark.css"];
+  return { ...files, "bundled/theme/default.css": `${light}\n@media (prefers-color-scheme: dark) {\n${dark}\n}\n` };
+}
+
 /** The global the export's stylesheet script sets: the stylesheets by path. */
 export const PANEL_STYLES_GLOBAL = "VitrinePanelStyles";
 

@@ -86,6 +86,8 @@ async function checkOutputs(page: Page, slots: Locator, shot: string): Promise<v
   const curve = await frameOfSlot(slots.nth(SLOT.curve));
   const drawnCurve = await drawnPlot(curve);
   assert.ok(drawnCurve.painted > 1000);
+  // HoloViews' figure, inside its Row, is fitted to a frame narrower than it.
+  assert.ok(drawnCurve.width <= drawnCurve.frameWidth, `curve: ${drawnCurve.width} px in ${drawnCurve.frameWidth}`);
   assert.equal(await bokehVersion(curve), FRAME_LIBRARIES.bokeh3.version);
   assert.ok(
     await curve.evaluate(() => (window as unknown as { Bokeh: { Panel?: unknown } }).Bokeh.Panel !== undefined),
@@ -96,6 +98,10 @@ async function checkOutputs(page: Page, slots: Locator, shot: string): Promise<v
   const column = await frameOfSlot(slots.nth(SLOT.column));
   const drawnColumn = await drawnPlot(column);
   assert.ok(drawnColumn.painted > 1000);
+  assert.ok(
+    drawnColumn.width <= drawnColumn.frameWidth,
+    `column: ${drawnColumn.width} px in ${drawnColumn.frameWidth}`,
+  );
   // Panel's HTML model draws the markdown in its view's shadow root, which the locator pierces.
   await column.getByText(PANEL_MARKDOWN_TEXT).waitFor({ timeout: 30_000 });
   assert.equal(await column.getByRole("heading", { name: PANEL_MARKDOWN_TITLE }).count(), 1);

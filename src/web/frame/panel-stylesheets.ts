@@ -22,9 +22,9 @@ import html from "@holoviz/panel/dist/css/models/html.css?raw";
 import themeDefault from "@holoviz/panel/dist/bundled/theme/default.css?raw";
 import themeDark from "@holoviz/panel/dist/bundled/theme/dark.css?raw";
 import themeNative from "@holoviz/panel/dist/bundled/theme/native.css?raw";
-import type { PANEL_STYLESHEETS } from "../../render/panel-styles.ts";
+import { panelStylesForFrames } from "../../render/panel-styles.ts";
 
-export const PANEL_STYLES: Readonly<Record<(typeof PANEL_STYLESHEETS)[number], string>> = {
+export const PANEL_STYLES: Readonly<Record<string, string>> = panelStylesForFrames({
   "css/loading.css": loading,
   "css/loadingspinner.css": loadingspinner,
   "css/listpanel.css": listpanel,
@@ -46,4 +46,4 @@ export const PANEL_STYLES: Readonly<Record<(typeof PANEL_STYLESHEETS)[number], s
   "bundled/theme/default.css": themeDefault,
   "bundled/theme/dark.css": themeDark,
   "bundled/theme/native.css": themeNative,
-};
+});
