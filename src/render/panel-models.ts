@@ -65,7 +65,7 @@ export const PANEL_CODE_NOTE =
 
 /** The note for a live notebook output with widgets: they were wired to the kernel that is gone. */
 export const PANEL_KERNEL_NOTE =
-  "Static copy: the widgets of this output need the running Python kernel (Panel sends their changes to it), which a saved notebook has not got.";
+  "These widgets show their saved state: they act through the running Python kernel (Panel sends their changes to it), which a saved notebook has not got.";
 
 // A live notebook output carries Panel's CommManager, its link to the kernel; widgets in such a document drew their
 // state from Python callbacks. Bokeh's own widgets have bare names, Panel's are in its widget modules.

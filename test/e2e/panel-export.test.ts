@@ -68,7 +68,7 @@ async function framesByOutput(page: Page): Promise<{ loader: Frame; drawn: Frame
   }
   assert.equal(loader.length, 1);
   assert.equal(newer.length, 1);
-  assert.equal(drawn.length, 3, "the curve, the column and the second curve");
+  assert.equal(drawn.length, 4, "the curve, the column, the slider's column and the second curve");
   return { loader: loader[0]!, drawn, newer: newer[0]! };
 }
 

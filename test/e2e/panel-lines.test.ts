@@ -8,6 +8,7 @@ import { mkdirSync } from "node:fs";
 import type { Frame, Locator, Page } from "playwright-core";
 import { PANEL_LOADER_NOTE } from "../../src/render/bokeh-builds.ts";
 import { FRAME_LIBRARIES, frameLibraryPath } from "../../src/render/output-libraries.ts";
+import { PANEL_KERNEL_NOTE } from "../../src/render/panel-models.ts";
 import { launchBrowser, type Browser } from "./browser.ts";
 import { bokehVersion, drawnPlot } from "./bokeh-frames.ts";
 import { PANEL_MARKDOWN_TEXT, PANEL_MARKDOWN_TITLE, panelNotebook } from "./panel-notebooks.ts";
@@ -22,8 +23,11 @@ let workspaceUrl = "";
 const requests: string[] = [];
 
 const NOTEBOOK = panelNotebook({ bokeh: "3.4.1", panel: "1.4.4" }, { bokeh: "3.10.0", panel: "1.12.0" });
-/** Slots, in order: pn.extension()'s three outputs, then the curve, the column and the newer Panel's column. */
-const SLOT = { curve: 3, column: 4, newer: 5 } as const;
+/**
+ * Slots, in order: pn.extension()'s three outputs, then the curve, the column, the newer Panel's column and the
+ * column with a slider.
+ */
+const SLOT = { curve: 3, column: 4, newer: 5, slider: 6 } as const;
 
 before(async () => {
   mkdirSync(SHOTS, { recursive: true });
@@ -78,7 +82,7 @@ async function notesOf(frame: Frame): Promise<string> {
 
 /** Checks what each output shows, and shoots each. */
 async function checkOutputs(page: Page, slots: Locator, shot: string): Promise<void> {
-  assert.equal(await slots.count(), 6);
+  assert.equal(await slots.count(), 7);
   // Panel's loader says it only loads; the PyViz proxy after it runs as the script it is, and shows nothing.
   const loader = await frameOfSlot(slots.nth(1));
   await loader.locator(".vt-frame-note").first().waitFor({ timeout: 30_000 });
@@ -118,6 +122,14 @@ async function checkOutputs(page: Page, slots: Locator, shot: string): Promise<v
   assert.match(await notesOf(newer), /^Not drawn: this output was made by Panel 1\.12\.0, whose models/);
   assert.equal(await bokehVersion(newer), undefined, "no BokehJS is loaded for it");
   await page.screenshot({ path: `${SHOTS}panel-${shot}-newer.png` });
+
+  // A live output's widgets are drawn as saved, and the note says they need the kernel.
+  const slider = await frameOfSlot(slots.nth(SLOT.slider));
+  await drawnPlot(slider);
+  await slider.getByText("Window").first().waitFor({ timeout: 30_000 });
+  assert.ok((await notesOf(slider)).startsWith(PANEL_KERNEL_NOTE), await notesOf(slider));
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: `${SHOTS}panel-${shot}-slider.png` });
 }
 
 test("a HoloViews curve and a Panel column draw with BokehJS 3 and Panel from the content origin", async () => {

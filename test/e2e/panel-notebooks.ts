@@ -218,7 +218,31 @@ export function panelColumnCell(output: PanelOutput, title = "Panel column"): Js
   return panelOutputCell("pn.Column(pn.pane.Markdown(text), p)", column, output);
 }
 
-/** A notebook: pn.extension(), then a HoloViews curve, a Panel column, and a Panel column of `newer`'s Panel. */
+/** `pn.Column(pn.widgets.IntSlider(...), p)` shown: Panel's IntSlider is Bokeh's Slider. */
+export function panelSliderCell(output: PanelOutput): Json {
+  const slider = object("Slider", {
+    stylesheets: stylesheets(output.panel, ["css/widgets.css"]),
+    margin: [5, 10],
+    align: "start",
+    title: "Window",
+    start: 0,
+    end: 10,
+    step: 1,
+    value: 3,
+  });
+  const column = object("panel.models.layout.Column", {
+    stylesheets: stylesheets(output.panel, ["css/listpanel.css"]),
+    margin: 0,
+    align: "start",
+    children: [slider, figure(output.bokeh, "Panel slider", 500)],
+  });
+  return panelOutputCell("pn.Column(pn.widgets.IntSlider(name='Window', end=10, value=3), p)", column, output);
+}
+
+/**
+ * A notebook: pn.extension(), then a HoloViews curve, a Panel column, a Panel column of `newer`'s Panel, and a
+ * Panel column with a slider.
+ */
 export function panelNotebook(output: PanelOutput, newer: PanelOutput): Json {
   return {
     nbformat: 4,
@@ -229,6 +253,7 @@ export function panelNotebook(output: PanelOutput, newer: PanelOutput): Json {
       holoviewsCurveCell(output),
       panelColumnCell(output),
       panelColumnCell(newer, `Panel ${newer.panel}`),
+      panelSliderCell(output),
     ],
   };
 }
