@@ -5,6 +5,7 @@
 // and its frame says why, rather than handing it to a BokehJS that would draw it wrongly or throw halfway.
 // The version is the document's own: every docs_json carries `"version"`, the bokeh (Python) that wrote it.
 import { FRAME_LIBRARIES, type FrameLibraryName } from "./output-libraries.ts";
+import { allPanelModels, choosePanel } from "./panel-models.ts";
 
 export interface BokehBuild {
   /** The Bokeh major version whose documents it draws. */
@@ -19,6 +20,8 @@ export interface BokehBuild {
   tables?: FrameLibraryName;
   /** The WebGL glyphs, loaded when the document asks for the webgl backend. */
   gl?: FrameLibraryName;
+  /** Panel's models (HoloViews and Panel outputs), loaded after the tables, which Panel's bundle builds on. */
+  panel?: FrameLibraryName;
 }
 
 /**
@@ -29,7 +32,15 @@ export interface BokehBuild {
 export const BOKEH_BUILDS: readonly BokehBuild[] = [
   { major: 0, fromMinor: 11, core: "bokeh" },
   { major: 2, fromMinor: 0, core: "bokeh2", widgets: "bokeh2Widgets", tables: "bokeh2Tables", gl: "bokeh2Gl" },
-  { major: 3, fromMinor: 0, core: "bokeh3", widgets: "bokeh3Widgets", tables: "bokeh3Tables", gl: "bokeh3Gl" },
+  {
+    major: 3,
+    fromMinor: 0,
+    core: "bokeh3",
+    widgets: "bokeh3Widgets",
+    tables: "bokeh3Tables",
+    gl: "bokeh3Gl",
+    panel: "panel",
+  },
 ];
 
 /** A build's BokehJS version, e.g. "3.10.0". */
@@ -79,11 +90,29 @@ export const BOKEH_CODE_NOTE =
   "This plot's own JavaScript (CustomJS callbacks and formatters) does not run here: output frames do not compile code from text.";
 
 // Bokeh's own models have bare names ("Figure"); an extension's models are named by their module
-// ("panel.models.layout.Column"), and their code comes from the extension's own script, which is not served.
-const EXTENSION_MODEL = /\\?"(?:name|type)\\?"\s*:\s*\\?"([A-Za-z_]\w*(?:\.\w+)+)\\?"/;
+// ("panel.models.layout.Column"), and their code comes from the extension's own script. Panel's is served
+// (panel-models.ts decides which of its documents it draws); any other extension's is not.
+const EXTENSION_MODEL = /\\?"(?:name|type)\\?"\s*:\s*\\?"([A-Za-z_]\w*(?:\.\w+)+)\\?"/g;
+
+/** The distinct extension models an output's documents name, in order. */
+export function extensionModels(text: string): string[] {
+  return [...new Set([...text.matchAll(EXTENSION_MODEL)].map((match) => match[1]!))];
+}
 
 const TABLES = /\\?"(?:name|type)\\?"\s*:\s*\\?"Data(?:Table|Cube)\\?"/;
 const WEBGL = /\\?"output_backend\\?"\s*:\s*\\?"webgl\\?"/;
+
+// Panel's notebook script waits for `Bokeh.Panel` before it embeds, whatever models its document holds (a HoloViews
+// plot may hold none of Panel's), so an output that calls it gets Panel's bundle too.
+const PANEL_SCRIPT = /\bBokeh\.Panel\b/;
+
+// The output of `pn.extension()` or `hv.extension("bokeh")`: Panel's loader (BokehJS and Panel from their CDNs) and
+// pyviz_comms' PyViz proxy for the kernel's comms. Neither holds a document.
+const PANEL_LOADER = /_bokeh_onload_callbacks[\s\S]*Bokeh\.Panel|cdn\.holoviz\.org\/panel\/|window\.PyViz\b/;
+
+/** What the loader output of Panel or HoloViews shows instead of loading. */
+export const PANEL_LOADER_NOTE =
+  "This output loads Panel and BokehJS; Vitrine gives each HoloViews and Panel output its own copy.";
 
 /** What to draw an output with, or why it is not drawn. */
 export type BokehChoice =
@@ -99,6 +128,8 @@ export type BokehChoice =
       libraries: FrameLibraryName[];
       /** What the reader should know before the plot: that its JavaScript callbacks cannot run. */
       note?: string;
+      /** Whether Panel's models are loaded (the output is a HoloViews or Panel one). */
+      panel?: boolean;
     }
   | { draw: false; reason: string };
 
@@ -111,6 +142,7 @@ function servedBuilds(): string {
 /** Chooses the build for an output whose markup or script draws with BokehJS, from its documents' version. */
 export function chooseBokehBuild(text: string): BokehChoice {
   const versions = bokehDocumentVersions(text);
+  if (versions.length === 0 && PANEL_LOADER.test(text)) return { draw: false, reason: PANEL_LOADER_NOTE };
   if (versions.length === 0)
     return {
       draw: false,
@@ -129,24 +161,37 @@ export function chooseBokehBuild(text: string): BokehChoice {
       draw: false,
       reason: `Not drawn: this output holds documents of Bokeh ${versions.join(" and ")}, which no one BokehJS draws.`,
     };
-  const extension = EXTENSION_MODEL.exec(text)?.[1];
-  if (extension !== undefined)
-    return {
-      draw: false,
-      reason: `Not drawn: this output uses ${extension}, a model of a Bokeh extension (such as Panel or HoloViews) whose code the studio does not serve.`,
-    };
   const build = builds[0]!;
+  const extensions = extensionModels(text);
+  const notes = CODE_MODELS.test(text) ? [BOKEH_CODE_NOTE] : [];
+  let panel = false;
+  if (extensions.length > 0 || PANEL_SCRIPT.test(text)) {
+    const other = extensions.find((model) => !allPanelModels([model]));
+    if (other !== undefined)
+      return {
+        draw: false,
+        reason: `Not drawn: this output uses ${other}, a model of a Bokeh extension whose code the studio does not serve (it serves Panel's, for HoloViews and Panel outputs).`,
+      };
+    // choosePanel refuses documents of any Bokeh but 3, the one build with Panel (Panel before 1.0 wrote Bokeh 2's).
+    const chosen = choosePanel(extensions, build.major, text);
+    if (!chosen.draw) return chosen;
+    notes.push(...chosen.notes.filter((note) => !notes.includes(note)));
+    panel = true;
+  }
   const libraries: FrameLibraryName[] = [build.core];
   if (build.widgets !== undefined) libraries.push(build.widgets);
-  if (build.tables !== undefined && TABLES.test(text)) libraries.push(build.tables);
+  // Panel's bundle imports BokehJS's table models, whatever the document holds.
+  if (build.tables !== undefined && (panel || TABLES.test(text))) libraries.push(build.tables);
   if (build.gl !== undefined && WEBGL.test(text)) libraries.push(build.gl);
+  if (panel && build.panel !== undefined) libraries.push(build.panel);
   return {
     draw: true,
     documentVersion: versions[0]!,
     version: bokehBuildVersion(build),
     major: build.major,
     libraries,
-    ...(CODE_MODELS.test(text) ? { note: BOKEH_CODE_NOTE } : {}),
+    ...(notes.length > 0 ? { note: notes.join(" ") } : {}),
+    ...(panel ? { panel } : {}),
   };
 }
 

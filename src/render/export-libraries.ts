@@ -34,6 +34,9 @@ import { topojsonNamesFor, topojsonScriptText } from "./plotly-geo.ts";
 import type { FrameJsonObject } from "../contract/frame-protocol.ts";
 import { exportWidgetManager, WIDGETS_LIBRARY, widgetManagerItems } from "./export-widgets.ts";
 import { FRAME_MATH_DRAW, MATH_LIBRARY, mathStyleScript } from "./export-frame-math.ts";
+import type { BokehChoice } from "./bokeh-builds.ts";
+import { fitPanelLayouts, inlinePanelStyles, wrapPanelEmbed } from "./panel-documents.ts";
+import { PANEL_STYLESHEETS, PANEL_STYLES_GLOBAL, panelStylesForFrames, panelStylesScriptText } from "./panel-styles.ts";
 
 /** What an export frame draws with embedded libraries. */
 export type ExportLibraryDraw = "plotly" | "vega" | "vega-lite" | "bokeh" | "widget" | "math";
@@ -42,7 +45,16 @@ export type ExportLibraryDraw = "plotly" | "vega" | "vega-lite" | "bokeh" | "wid
  * What a frame can ask the page for: an output library, one of plotly's map outlines (`topojson:world_110m`), the
  * widget manager (export-widgets.ts), or KaTeX's stylesheet and box styles (export-frame-math.ts).
  */
-export type ExportLibraryName = FrameLibraryName | `topojson:${string}` | typeof WIDGETS_LIBRARY | typeof MATH_LIBRARY;
+export type ExportLibraryName =
+  FrameLibraryName | `topojson:${string}` | typeof WIDGETS_LIBRARY | typeof MATH_LIBRARY | typeof PANEL_STYLES_LIBRARY;
+
+/** Panel's stylesheets (panel-styles.ts), as one script that the frames of HoloViews and Panel outputs run. */
+export const PANEL_STYLES_LIBRARY = "panelStyles";
+
+/** The libraries an export frame of a Bokeh output asks for: the build's, and for Panel's models their stylesheets. */
+export function bokehExportLibraries(choice: Extract<BokehChoice, { draw: true }>): ExportLibraryName[] {
+  return choice.panel === true ? [...choice.libraries, PANEL_STYLES_LIBRARY] : [...choice.libraries];
+}
 
 /** The libraries each drawing needs, in load order. */
 export const EXPORT_DRAW_LIBRARIES: Readonly<Record<ExportLibraryDraw, readonly ExportLibraryName[]>> = {
@@ -100,6 +112,15 @@ export function embeddedLibraryItems(name: ExportLibraryName, widgetBuildDir?: s
   // KaTeX's stylesheet (`math:style`) is the page's own style element, which the page hands over as it is.
   if (name === MATH_LIBRARY) return [{ name, kind: "script", text: inertScriptText(mathStyleScript()) }];
   let known = items.get(name);
+  if (!known && name === PANEL_STYLES_LIBRARY) {
+    const styles = panelStylesForFrames(
+      Object.fromEntries(
+        PANEL_STYLESHEETS.map((path) => [path, readLibraryFile(FRAME_LIBRARIES.panel, `dist/${path}`)]),
+      ) as Record<(typeof PANEL_STYLESHEETS)[number], string>,
+    );
+    known = [{ name, kind: "script", text: inertScriptText(panelStylesScriptText(styles)) }];
+    items.set(name, known);
+  }
   if (!known && name.startsWith(TOPOJSON_PREFIX)) {
     const outline = name.slice(TOPOJSON_PREFIX.length);
     if (!TOPOJSON_NAMES.includes(outline)) throw new Error(`no map outline named ${outline}`);
@@ -240,7 +261,10 @@ export const FRAME_LIBRARY_SCRIPT = frameLibraryScript(
   ${prepareBokehEmbed}
   ${wrapBokehEmbed}
   ${watchBokehVersionWarning}
-  ${adoptScriptedStyles}`,
+  ${adoptScriptedStyles}
+  ${inlinePanelStyles}
+  ${fitPanelLayouts}
+  ${wrapPanelEmbed}`,
   `  const draw = () => {
     const output = document.getElementById("output");
     if (request.kind === "plotly") {
@@ -267,6 +291,7 @@ export const FRAME_LIBRARY_SCRIPT = frameLibraryScript(
     }
     // bokeh: the output's own scripts, now that the library they call is here, in document order.
     wrapBokehEmbed(window, request.major, document);
+    if (request.panel === true) wrapPanelEmbed(window, request.documentVersion, window.${PANEL_STYLES_GLOBAL} || {});
     for (const old of document.querySelectorAll('script[type="${DEFERRED_SCRIPT_TYPE}"]')) {
       const script = document.createElement("script");
       const type = old.getAttribute("data-vt-type");

@@ -12,6 +12,7 @@ import { FRAME_STYLESHEET } from "./frame-style.ts";
 import {
   DEFERRED_SCRIPT_TYPE,
   EXPORT_DRAW_BLOCK_ID,
+  bokehExportLibraries,
   EXPORT_DRAW_LIBRARIES,
   exportDrawLibraries,
   FRAME_LIBRARY_SCRIPT,
@@ -135,12 +136,13 @@ function bokehFrame(doc: TreeDocument, choice: BokehChoice): TreeDocument {
     return doc;
   }
   if (choice.note !== undefined) prependChildren(body, [createElement("p", { class: "vt-frame-note" }, choice.note)]);
-  const { libraries, major } = choice;
   const request = {
     kind: "bokeh",
-    libraries,
-    major,
+    libraries: bokehExportLibraries(choice),
+    major: choice.major,
     mismatchNote: bokehMismatchNote(choice.documentVersion, choice.version),
+    // HoloViews and Panel outputs: Panel's script looks for the BokehJS of the document's version.
+    ...(choice.panel === true ? { panel: true, documentVersion: choice.documentVersion } : {}),
   };
   appendChild(
     body,
@@ -231,7 +233,7 @@ export function buildFrameDocument(frame: FrameOutputPlan, renderers: FrameConte
       if (bokeh === "draws") {
         const choice = chooseBokehBuild(content);
         doc = bokehFrame(frameSkeleton(content), choice);
-        libraries = choice.draw ? choice.libraries : [];
+        libraries = choice.draw ? bokehExportLibraries(choice) : [];
       } else if (bokeh === "loader") {
         doc = frameSkeleton(undefined);
         appendChild(bodyOf(doc), createElement("p", { class: "vt-frame-note" }, BOKEH_LOADER_NOTE));
@@ -254,7 +256,7 @@ export function buildFrameDocument(frame: FrameOutputPlan, renderers: FrameConte
       if (bokeh === "draws") {
         const choice = chooseBokehBuild(content);
         doc = bokehFrame(doc, choice);
-        libraries = choice.draw ? choice.libraries : [];
+        libraries = choice.draw ? bokehExportLibraries(choice) : [];
       }
       break;
     }

@@ -74,6 +74,21 @@ export const FRAME_LIBRARIES = {
   bokeh3Widgets: bokehBundle("bokehjs-3", "3.10.0", "bokeh-widgets"),
   bokeh3Tables: bokehBundle("bokehjs-3", "3.10.0", "bokeh-tables"),
   bokeh3Gl: bokehBundle("bokehjs-3", "3.10.0", "bokeh-gl"),
+  // Panel's models, for HoloViews and Panel outputs (Bokeh 3 documents naming `panel.models.*`): the bundle
+  // registers them with the BokehJS loaded before it (`Bokeh.register_plugin`; it checks no version) and sets
+  // `Bokeh.Panel`, which Panel's notebook script waits for. It needs BokehJS's widgets and tables bundles loaded
+  // first. The unminified dist/panel.js is served: loaded after BokehJS 3.10.0, the package's panel.min.js registers
+  // its models under minified class names ("panel.models.layout.b"), which no document names.
+  // It compiles code from text (`new Function`, `eval`) only for models that carry code in the document
+  // (ReactiveHTML, the ESM components, marked JavaScript functions, deck.gl's configuration): panel-models.ts
+  // refuses those models (it draws only the ones listed there), or tells the reader that the functions do not run.
+  panel: {
+    package: "@holoviz/panel",
+    version: "1.9.4",
+    file: "dist/panel.js",
+    global: "Bokeh",
+    amd: false,
+  },
 } as const satisfies Record<string, FrameLibrary>;
 
 export type FrameLibraryName = keyof typeof FRAME_LIBRARIES;

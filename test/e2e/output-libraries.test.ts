@@ -336,8 +336,10 @@ test("a plotly figure, a Vega-Lite chart and requirejs outputs draw with the ser
 
   assert.deepEqual(problems, []);
   assert.deepEqual(strayRequests(), []);
-  // BokehJS is checked by the tests of the Bokeh notebooks.
-  for (const library of Object.values(FRAME_LIBRARIES).filter((library) => !library.package.startsWith("bokehjs"))) {
+  // BokehJS and Panel are checked by the tests of the Bokeh and Panel notebooks.
+  const checkedElsewhere = (library: { package: string }) =>
+    library.package.startsWith("bokehjs") || library.package === FRAME_LIBRARIES.panel.package;
+  for (const library of Object.values(FRAME_LIBRARIES).filter((library) => !checkedElsewhere(library))) {
     assert.ok(
       requests.includes(`${studio.content}${frameLibraryPath(library)}`),
       `${library.package} came from the content origin`,

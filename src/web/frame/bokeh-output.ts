@@ -3,9 +3,11 @@
 // frame, so each such output gets the served build its documents' version calls for (render/bokeh-builds.ts)
 // before its scripts run. Bokeh 0.11 documents are upgraded to the 0.12 build on their way in, every document is
 // fitted to the frame's width, and a script that draws into an element of another output gets that element here.
+// HoloViews and Panel outputs get Panel's bundle after BokehJS, and their stylesheets (render/panel-documents.ts).
 import type { BokehChoice } from "../../render/bokeh-builds.ts";
 import { bokehMismatchNote, isBokehResource } from "../../render/bokeh-builds.ts";
 import { watchBokehVersionWarning, wrapBokehEmbed } from "../../render/bokeh-documents.ts";
+import { wrapPanelEmbed } from "../../render/panel-documents.ts";
 import { libraryGlobal, loadLibraries } from "./libraries.ts";
 
 let installed = false;
@@ -25,6 +27,11 @@ export async function loadBokeh(
   // Throws, with the package's name, if the build did not start.
   libraryGlobal(choice.libraries[0]!);
   wrapBokehEmbed(globalThis as unknown as Record<string, unknown>, choice.major, document);
+  // HoloViews and Panel outputs: Panel's stylesheets come in a chunk of their own, only for these frames.
+  if (choice.panel === true) {
+    const { PANEL_STYLES } = await import("./panel-stylesheets.ts");
+    wrapPanelEmbed(globalThis as unknown as Record<string, unknown>, choice.documentVersion, PANEL_STYLES);
+  }
 }
 
 /** Drops the output's own links to BokehJS (standalone HTML names bokeh's CDN): the frame loads the served build. */
