@@ -143,6 +143,15 @@ test("every JSON answer is what its route made: no field is dropped or changed b
   const trashed = await call(member, { method: "DELETE", url: `/api/workspaces/${ws}/files/gone.txt` });
   await call(member, { method: "GET", url: `/api/workspaces/${ws}/trash` });
   await call(member, { method: "POST", url: `/api/workspaces/${ws}/trash/${trashed.json().id}/restore` });
+  // Folders: made, listed, moved with their files, trashed and restored together.
+  await call(member, { method: "POST", url: `/api/workspaces/${ws}/folders`, payload: { path: "empty" } });
+  await call(member, { method: "GET", url: `/api/workspaces/${ws}/folders` });
+  await call(member, { method: "PATCH", url: `/api/workspaces/${ws}/folders/bin`, payload: { path: "tools" } });
+  const trashedFolder = await call(member, { method: "DELETE", url: `/api/workspaces/${ws}/folders/tools` });
+  await call(member, {
+    method: "POST",
+    url: `/api/workspaces/${ws}/trash/${trashedFolder.json().files[0].id}/restore-folder`,
+  });
 
   await call(member, { method: "POST", url: "/api/trust/domains", payload: { domain: "Docs.Python.org" } });
   await call(member, { method: "GET", url: "/api/trust/domains" });

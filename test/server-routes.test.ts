@@ -41,6 +41,8 @@ after(() => t.close());
 interface Fixture {
   ws: string;
   trashedId: number;
+  /** A file that went to the trash with its folder ("box"). */
+  folderTrashedId: number;
   /** For the routes of one kernel: a running kernel of ws. */
   kernelId?: string;
 }
@@ -98,19 +100,24 @@ async function fixture(): Promise<Fixture> {
       { path: "dir/a.py", content: "a\n" },
       { path: "gone.py", content: "g\n" },
       { path: "dir/a.ipynb", content: SMALL_NOTEBOOK },
+      { path: "box/b.py", content: "b\n" },
     ]),
   });
   assert.equal(up.statusCode, 201, up.body);
   const trashedId = (await t.call(owner, { method: "DELETE", url: `/api/workspaces/${ws}/files/gone.py` })).json()
     .id as number;
+  const folderTrashedId = (await t.call(owner, { method: "DELETE", url: `/api/workspaces/${ws}/folders/box` })).json()
+    .files[0].id as number;
   await t.call(owner, { method: "POST", url: "/api/trust/domains", payload: { domain: "example.org" } });
   await t.call(owner, { method: "POST", url: "/api/trust/applications", payload: { scheme: "vscode" } });
-  return { ws, trashedId };
+  return { ws, trashedId, folderTrashedId };
 }
 
 function concrete(path: string, f: Fixture): string {
   return path
     .replace("{ws}", f.ws)
+    .replace("{*}", path.includes("/folders/") ? "dir" : "{*}")
+    .replace("{id}/restore-folder", `${f.folderTrashedId}/restore-folder`)
     .replace("{*}", path.includes("/notebook/") || path.includes("/notebook-head/") ? "dir/a.ipynb" : "dir/a.py")
     .replace("{username}", "viewer")
     .replace("{id}", path.includes("/kernels/") ? (f.kernelId ?? "") : String(f.trashedId))
@@ -129,6 +136,8 @@ function body(method: string, path: string): { payload?: unknown; headers?: Reco
     "POST /api/workspaces/{ws}/members": { username: "spare", role: "viewer" },
     "PATCH /api/workspaces/{ws}/members/{username}": { role: "editor" },
     "PATCH /api/workspaces/{ws}/files/{*}": { path: "moved.py" },
+    "POST /api/workspaces/{ws}/folders": { path: "made-folder" },
+    "PATCH /api/workspaces/{ws}/folders/{*}": { path: "moved-folder" },
     "PUT /api/workspaces/{ws}/files/{*}": { content: "saved\n", baseVersion: 1 },
     "POST /api/workspaces/{ws}/new-file": { path: "made.ipynb" },
     "POST /api/trust/domains": { domain: "example.com" },
@@ -292,6 +301,11 @@ const LEAST_ROLE: Record<string, "viewer" | "editor" | "owner"> = {
   "GET /api/workspaces/{ws}/review/{*}": "viewer",
   "GET /api/workspaces/{ws}/search": "viewer",
   "POST /api/workspaces/{ws}/trash/{id}/restore": "owner",
+  "GET /api/workspaces/{ws}/folders": "viewer",
+  "POST /api/workspaces/{ws}/folders": "editor",
+  "PATCH /api/workspaces/{ws}/folders/{*}": "editor",
+  "DELETE /api/workspaces/{ws}/folders/{*}": "editor",
+  "POST /api/workspaces/{ws}/trash/{id}/restore-folder": "owner",
   "GET /api/workspaces/{ws}/kernels": "viewer",
   "POST /api/workspaces/{ws}/kernels": "editor",
   "POST /api/workspaces/{ws}/kernels/{id}/interrupt": "editor",

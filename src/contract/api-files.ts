@@ -89,9 +89,27 @@ export const StoredFile = Type.Object({
 });
 export type StoredFile = Static<typeof StoredFile>;
 
+/** What an upload does with a file whose path names a live file (the file part's field name). */
+export const UPLOAD_CONFLICT_CHOICES = ["version", "keep_both", "skip", "refuse"] as const;
+export type UploadConflictChoice = (typeof UPLOAD_CONFLICT_CHOICES)[number];
+
 export const UploadAnswer = Type.Object(
-  { files: Type.Array(StoredFile) },
-  { description: "the stored files: a new version of each" },
+  {
+    files: Type.Array(
+      Type.Object({
+        ...StoredFile.properties,
+        requestedPath: Type.Optional(
+          Type.String({ description: "keep_both: the path the file was sent with, taken by another file" }),
+        ),
+      }),
+    ),
+    skipped: Type.Optional(
+      Type.Array(Type.Object({ path: Type.String() }), {
+        description: "files sent with `skip` whose path names a live file: not stored",
+      }),
+    ),
+  },
+  { description: "the stored files: a new version of each, or a new file beside a taken path (keep_both)" },
 );
 export type UploadAnswer = Static<typeof UploadAnswer>;
 
@@ -173,6 +191,9 @@ export const TrashEntry = Type.Object({
   kind: FileKind,
   trashedAt: Type.String({ description: "ISO 8601" }),
   trashedBy: Type.Union([Type.String(), Type.Null()]),
+  folder: Type.Union([Type.String(), Type.Null()], {
+    description: "the folder this file went to the trash with (restore-folder restores them together); null when alone",
+  }),
 });
 export type TrashEntry = Static<typeof TrashEntry>;
 

@@ -28,6 +28,7 @@ export type AuditEventName =
   | "file_moved"
   | "file_trashed"
   | "file_restored"
+  | "folder_created"
   | "trust_domain_added"
   | "trust_domain_removed"
   | "trust_application_added"

@@ -12,7 +12,8 @@ import { recordAudit, type AuditContext } from "./audit.ts";
 import { auditedReview, fileReview, recalledReview, rememberReview, type FileReview } from "./review.ts";
 import { AppError, notFound } from "./errors.ts";
 import type { Studio } from "./studio.ts";
-import { checkFilePath, type FileKind } from "./file-names.ts";
+import { checkFilePath, extensionOf, type FileKind } from "./file-names.ts";
+import type { UploadConflictChoice } from "../contract/api-files.ts";
 import { runFileJob } from "./file-jobs.ts";
 import type { FileJobResult, Refusal } from "./file-job.ts";
 import { BlobStore } from "./storage/blob-store.ts";
@@ -36,26 +37,55 @@ export interface UploadResult {
   sha256: string;
 }
 
+/** An upload's file as stored: `requestedPath` when keep_both stored it beside the taken path it was sent with. */
+export interface UploadedFile extends UploadResult {
+  requestedPath?: string;
+}
+
+/** A file of an upload, with what to do when its path names a live file (a new version when not said). */
+export interface UploadFile extends IncomingFile {
+  onConflict?: UploadConflictChoice;
+}
+
 export async function storeUpload(
   studio: Studio,
   access: WorkspaceAccess,
   user: User,
   statement: TrustStatementId,
-  incoming: readonly IncomingFile[],
+  incoming: readonly UploadFile[],
   context: AuditContext,
-): Promise<UploadResult[]> {
+): Promise<{ files: UploadedFile[]; skipped?: { path: string }[] }> {
   if (incoming.length === 0) throw new AppError(400, "no_files", "the upload has no files");
+  // A refusal is seen before any file is checked or any blob written, so that a refused upload leaves nothing on
+  // disk; decided again in the transaction below.
+  for (const file of incoming)
+    if (file.onConflict === "refuse" && (await liveFileIn(studio.db, access.id, file.path))) throw pathTaken(file.path);
   const files = await checkUpload(incoming, (file, kind) => checkAndReview(studio, file, kind, user.id));
   // The audit event keeps what the review found in each file: the same findings the upload dialog showed the
   // person for these bytes before they acknowledged trust (remembered by content).
   const reviews = new Map(files.map((file) => [file.path, auditedReview(file.review)]));
   return storeChecked(studio, files, async (tx, now) => {
-    const results: UploadResult[] = [];
-    for (const file of files) {
-      const live = await liveFileIn(tx, access.id, file.path);
+    const results: UploadedFile[] = [];
+    const skipped: { path: string }[] = [];
+    for (const [index, checked] of files.entries()) {
+      let file = checked;
+      let live = await liveFileIn(tx, access.id, file.path);
+      // What to do when the path names a live file is the client's choice per file (decided here, inside the
+      // transaction, where no other change can take a path between the look and the write).
+      const choice = incoming[index]?.onConflict ?? "version";
+      if (live && choice === "refuse") throw pathTaken(file.path);
+      if (live && choice === "skip") {
+        skipped.push({ path: file.path });
+        continue;
+      }
+      if (live && choice === "keep_both") {
+        file = { ...file, path: await freeSiblingPath(tx, access.id, file.path) };
+        live = undefined;
+      }
       const fileId = live ? live.id : await insertFile(tx, access.id, file, now);
       const number = live ? (await newestVersion(tx, live.id)).version + 1 : 1;
-      results.push(await insertVersion(tx, fileId, number, file, user.id, now));
+      const result = await insertVersion(tx, fileId, number, file, user.id, now);
+      results.push(file.path === checked.path ? result : { ...result, requestedPath: checked.path });
     }
     await recordAudit(
       tx,
@@ -66,16 +96,38 @@ export async function storeUpload(
         statementText: TRUST_STATEMENTS[statement],
         files: results.map((r) => ({
           path: r.path,
+          ...(r.requestedPath === undefined ? {} : { requestedPath: r.requestedPath }),
           size: r.size,
           sha256: r.sha256,
           version: r.version,
-          review: reviews.get(r.path),
+          review: reviews.get(r.requestedPath ?? r.path),
         })),
+        ...(skipped.length > 0 ? { skipped } : {}),
       },
       access.id,
     );
-    return results;
+    return { files: results, ...(skipped.length > 0 ? { skipped } : {}) };
   });
+}
+
+/** The most copies "name (n).ext" beside a taken path that keep_both looks through before it gives up. */
+const MAX_KEEP_BOTH_COPIES = 1000;
+
+/**
+ * The first free "name (n).ext" beside a taken path, n from 2, as file managers name a kept copy. The name is checked
+ * by the path rules (a name near the length limit may not take the suffix: its code says why).
+ */
+async function freeSiblingPath(tx: Kysely<Database>, workspaceId: string, path: string): Promise<string> {
+  const slash = path.lastIndexOf("/");
+  const folder = path.slice(0, slash + 1);
+  const name = path.slice(slash + 1);
+  const extension = extensionOf(name);
+  const stem = name.slice(0, name.length - extension.length);
+  for (let n = 2; n <= MAX_KEEP_BOTH_COPIES; n++) {
+    const candidate = `${folder}${stem} (${n})${extension}`;
+    if (!(await liveFileIn(tx, workspaceId, candidate))) return checkFilePath(candidate).path;
+  }
+  throw new AppError(409, "path_taken", `${path} and ${MAX_KEEP_BOTH_COPIES - 1} copies of it exist already`, { path });
 }
 
 /**
@@ -579,7 +631,7 @@ export async function trashFile(
   await studio.db.transaction().execute(async (tx) => {
     await tx
       .updateTable("files")
-      .set({ trashed_at: Date.now(), trashed_by: user.id })
+      .set({ trashed_at: Date.now(), trashed_by: user.id, trashed_folder: null })
       .where("id", "=", file.id)
       .where("trashed_at", "is", null)
       .execute();
@@ -592,7 +644,7 @@ export async function listTrash(studio: Studio, workspaceId: string) {
   const rows = await studio.db
     .selectFrom("files")
     .leftJoin("users", "users.id", "files.trashed_by")
-    .select(["files.id", "files.path", "files.kind", "files.trashed_at", "users.name"])
+    .select(["files.id", "files.path", "files.kind", "files.trashed_at", "files.trashed_folder", "users.name"])
     .where("files.workspace_id", "=", workspaceId)
     .where("files.trashed_at", "is not", null)
     .orderBy("files.trashed_at", "desc")
@@ -603,6 +655,7 @@ export async function listTrash(studio: Studio, workspaceId: string) {
     kind: r.kind,
     trashedAt: iso(r.trashed_at ?? 0),
     trashedBy: r.name,
+    folder: r.trashed_folder,
   }));
 }
 

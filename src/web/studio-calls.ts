@@ -1,5 +1,13 @@
 // The calls the pages make; the shapes of their answers are the API's own (src/contract).
-import type { FileDetails, TrashedFile, TrashList, WorkspaceFiles } from "../contract/api-files.ts";
+import type {
+  FileDetails,
+  MoveBody,
+  MovedFile,
+  TrashedFile,
+  TrashList,
+  WorkspaceFiles,
+} from "../contract/api-files.ts";
+import type { FolderBody, FolderList, MovedFolder, TrashedFolder } from "../contract/api-folders.ts";
 import type { FileReview, ReviewAnswer, StoredReview } from "../contract/api-review.ts";
 import type { PasswordChangeBody, Session } from "../contract/api-session.ts";
 import type { DomainBody, SchemeBody, TrustedApplication, TrustedDomain } from "../contract/api-trust.ts";
@@ -33,6 +41,18 @@ export const studioApi = {
   trash: (id: string) => apiRequest<TrashList>("GET", `${ws(id)}/trash`).then((r) => r.files),
   moveToTrash: (id: string, path: string) => apiRequest<TrashedFile>("DELETE", fileApiHref(id, path)),
   restore: (id: string, trashId: number) => apiRequest<TrashedFile>("POST", `${ws(id)}/trash/${trashId}/restore`),
+  // Folders: kept ones, a new one, a move with their files, trash and restore together.
+  folders: (id: string) => apiRequest<FolderList>("GET", `${ws(id)}/folders`).then((r) => r.folders.map((f) => f.path)),
+  createFolder: (id: string, path: string) =>
+    apiRequest<FolderBody>("POST", `${ws(id)}/folders`, { path } satisfies FolderBody),
+  moveFolder: (id: string, from: string, to: string) =>
+    apiRequest<MovedFolder>("PATCH", `${ws(id)}/folders/${encodePath(from)}`, { path: to } satisfies FolderBody),
+  moveFile: (id: string, from: string, to: string) =>
+    apiRequest<MovedFile>("PATCH", fileApiHref(id, from), { path: to } satisfies MoveBody),
+  folderToTrash: (id: string, path: string) =>
+    apiRequest<TrashedFolder>("DELETE", `${ws(id)}/folders/${encodePath(path)}`),
+  restoreFolder: (id: string, trashId: number) =>
+    apiRequest<TrashedFolder>("POST", `${ws(id)}/trash/${trashId}/restore-folder`),
   members: (id: string) => apiRequest<MemberList>("GET", `${ws(id)}/members`).then((r) => r.members),
   addMember: (id: string, username: string, role: Role) =>
     apiRequest<MemberRole>("POST", `${ws(id)}/members`, { username, role } satisfies NewMemberBody),

@@ -2,12 +2,14 @@
 // Upload button stays off until the person ticks the trust statement. Each file then goes up on its own, with its
 // own progress bar, and says whether it was stored or why it was refused. Each file's path in the workspace can be
 // edited before the upload ("notes/2024/run.ipynb" puts it in folders), and is reviewed again when it changes,
-// since the server's name rules are part of the review.
-import { useEffect, useRef, useState } from "react";
+// since the server's name rules are part of the review. A path that names a stored file asks, for that file, whether
+// to store a new version, keep both (the upload beside it, "name (2).ext") or skip it, and nothing goes up before
+// every such file has an answer.
+import { useEffect, useId, useRef, useState } from "react";
 import { useModalDialog } from "./modal-dialog.ts";
 import type { PickedFile } from "./picked-files.ts";
 import { ApiError, uploadWithProgress } from "./api-client.ts";
-import type { UploadAnswer } from "../contract/api-files.ts";
+import type { UploadAnswer, UploadConflictChoice } from "../contract/api-files.ts";
 import type { TrustStatement } from "../contract/api-public.ts";
 import type { FileReview } from "../contract/api-review.ts";
 import { formatSize, reviewUpload } from "./studio-calls.ts";
@@ -17,7 +19,9 @@ interface Item {
   path: string;
   review: FileReview | null;
   progress: number;
-  outcome: { ok: true; version: number } | { ok: false; message: string } | null;
+  outcome: { ok: true; version: number; path: string; skipped: boolean } | { ok: false; message: string } | null;
+  /** What to do with a path that names a stored file: asked of the person, never assumed. */
+  choice: UploadConflictChoice | null;
 }
 
 export interface UploadDialogProps {
@@ -26,6 +30,8 @@ export interface UploadDialogProps {
   files: PickedFile[];
   trustStatement: TrustStatement;
   onClose: (changed: boolean) => void;
+  /** The paths of the workspace's stored files: an upload to one of them asks what to do. */
+  taken?: readonly string[];
 }
 
 /** How long a path being typed waits before it is reviewed again, so a review is not asked for at every key. */
@@ -37,7 +43,8 @@ function initialPath(picked: PickedFile, folder: string): string {
   return folder ? `${folder}/${picked.relativePath}` : picked.relativePath;
 }
 
-export function UploadDialog({ workspaceId, folder, files, trustStatement, onClose }: UploadDialogProps) {
+export function UploadDialog({ workspaceId, folder, files, trustStatement, onClose, taken = [] }: UploadDialogProps) {
+  const takenPaths = new Set(taken);
   const dialog = useRef<HTMLDialogElement>(null);
   const [items, setItems] = useState<Item[]>(() =>
     files.map((picked) => ({
@@ -46,6 +53,7 @@ export function UploadDialog({ workspaceId, folder, files, trustStatement, onClo
       review: null,
       progress: 0,
       outcome: null,
+      choice: null,
     })),
   );
   const [reviewError, setReviewError] = useState<string | null>(null);
@@ -98,14 +106,26 @@ export function UploadDialog({ workspaceId, folder, files, trustStatement, onClo
       if (item.review?.refused || item.outcome?.ok) continue;
       const form = new FormData();
       form.append("acknowledgment", trustStatement.id);
-      form.append("file", item.file, item.path);
+      // The file part's name is what the server does when the path names a stored file: the person's choice, or,
+      // for a path free when the dialog opened, a refusal, so that a file stored there meanwhile is never replaced.
+      const conflict = takenPaths.has(item.path);
+      if (conflict && item.choice === null) continue;
+      form.append(conflict ? item.choice! : "refuse", item.file, item.path);
       try {
         const answer = await uploadWithProgress<UploadAnswer>(
           `/api/workspaces/${encodeURIComponent(workspaceId)}/files`,
           form,
           (fraction) => update(index, { progress: fraction }),
         );
-        update(index, { outcome: { ok: true, version: answer.files[0]?.version ?? 1 } });
+        const stored = answer.files[0];
+        update(index, {
+          outcome: {
+            ok: true,
+            version: stored?.version ?? 0,
+            path: stored?.path ?? item.path,
+            skipped: stored === undefined,
+          },
+        });
       } catch (error) {
         update(index, {
           outcome: {
@@ -121,6 +141,7 @@ export function UploadDialog({ workspaceId, folder, files, trustStatement, onClo
 
   const reviewed = items.every((item) => item.review !== null) || reviewError !== null;
   const uploadable = items.some((item) => !item.review?.refused);
+  const undecided = items.some((item) => takenPaths.has(item.path) && item.choice === null && !item.outcome?.ok);
 
   return (
     <dialog
@@ -146,18 +167,35 @@ export function UploadDialog({ workspaceId, folder, files, trustStatement, onClo
                   value={item.path}
                   spellCheck={false}
                   disabled={busy || done || item.outcome?.ok === true}
-                  onChange={(e) => update(index, { path: e.target.value, review: null, outcome: null, progress: 0 })}
+                  onChange={(e) =>
+                    update(index, { path: e.target.value, review: null, outcome: null, progress: 0, choice: null })
+                  }
                 />
               </label>{" "}
               <span className="vt-muted">{formatSize(item.file.size)}</span>
             </div>
             <Review item={item} reviewFailed={reviewError !== null} />
+            {takenPaths.has(item.path) && !item.outcome?.ok && (
+              <ConflictChoice
+                path={item.path}
+                choice={item.choice}
+                disabled={busy || done}
+                onChoose={(choice) => update(index, { choice })}
+              />
+            )}
             {(busy || item.outcome) && !item.review?.refused && (
               <progress max={1} value={item.progress} aria-label={`Upload of ${item.path}`}>
                 {Math.round(item.progress * 100)}%
               </progress>
             )}
-            {item.outcome?.ok === true && <p className="vt-ok">Stored as version {item.outcome.version}.</p>}
+            {item.outcome?.ok === true &&
+              (item.outcome.skipped ? (
+                <p className="vt-muted">Skipped: {item.path} stays as it was.</p>
+              ) : item.outcome.path !== item.path ? (
+                <p className="vt-ok">Stored beside it, as {item.outcome.path}.</p>
+              ) : (
+                <p className="vt-ok">Stored as version {item.outcome.version}.</p>
+              ))}
             {item.outcome?.ok === false && (
               <p className="vt-error" role="alert">
                 Refused: {item.outcome.message}
@@ -177,7 +215,7 @@ export function UploadDialog({ workspaceId, folder, files, trustStatement, onClo
           <button
             type="button"
             className="vt-primary"
-            disabled={!trusted || busy || !reviewed || !uploadable}
+            disabled={!trusted || busy || !reviewed || !uploadable || undecided}
             onClick={() => void upload()}
           >
             Upload
@@ -188,6 +226,51 @@ export function UploadDialog({ workspaceId, folder, files, trustStatement, onClo
         </button>
       </div>
     </dialog>
+  );
+}
+
+const CONFLICT_LABELS: Record<Exclude<UploadConflictChoice, "refuse">, (path: string) => string> = {
+  version: () => "Store it as a new version (the earlier versions stay)",
+  keep_both: (path) => `Keep both: store this one as ${keptCopyName(path)}`,
+  skip: () => "Skip this file",
+};
+
+/** The name keep_both gives when "name (2).ext" is free; the server takes the first free number. */
+function keptCopyName(path: string): string {
+  const slash = path.lastIndexOf("/") + 1;
+  const dot = path.lastIndexOf(".");
+  return dot > slash ? `${path.slice(0, dot)} (2)${path.slice(dot)}` : `${path} (2)`;
+}
+
+function ConflictChoice({
+  path,
+  choice,
+  disabled,
+  onChoose,
+}: {
+  path: string;
+  choice: UploadConflictChoice | null;
+  disabled: boolean;
+  onChoose(choice: UploadConflictChoice): void;
+}) {
+  const name = useId();
+  return (
+    <fieldset className="vt-conflict">
+      <legend>{path} exists already. What should the upload do?</legend>
+      {(Object.keys(CONFLICT_LABELS) as (keyof typeof CONFLICT_LABELS)[]).map((value) => (
+        <label key={value} className="vt-check">
+          <input
+            type="radio"
+            name={name}
+            value={value}
+            checked={choice === value}
+            disabled={disabled}
+            onChange={() => onChoose(value)}
+          />
+          {CONFLICT_LABELS[value](path)}
+        </label>
+      ))}
+    </fieldset>
   );
 }
 

@@ -19,7 +19,9 @@ import {
   TrashedFile,
   TrashList,
   TrashParams,
+  UPLOAD_CONFLICT_CHOICES,
   UploadAnswer,
+  type UploadConflictChoice,
   VersionQuery,
   WorkspaceFiles,
 } from "../../contract/api-files.ts";
@@ -45,13 +47,14 @@ import {
   type TrustStatementId,
 } from "../files.ts";
 import { mediaTypeOf } from "../file-names.ts";
-import type { IncomingFile } from "../upload-check.ts";
+import type { UploadFile } from "../files.ts";
 import { rateLimits } from "../rate-limits.ts";
 import { DOWNLOAD_HEADERS } from "../security-headers.ts";
 import type { StudioRoutePlugin } from "../studio.ts";
 import { requireRole } from "../workspaces.ts";
 import { reviewFile, reviewStored, type FileReview } from "../review.ts";
 import { auditContext, signedIn } from "./audit-context.ts";
+import { folderRoutes } from "./folder-routes.ts";
 
 function acknowledgmentRequired(): AppError {
   return new AppError(
@@ -255,6 +258,8 @@ function attachment(path: string): string {
 
 export const fileRoutes: StudioRoutePlugin = async (app, { studio }) => {
   const { db, config } = studio;
+  // Folders: their own module, registered with the file routes.
+  await app.register(folderRoutes, { studio });
 
   await app.register(async (scope) => {
     const uploads = scope.withTypeProvider<TypeBoxTypeProvider>();
@@ -279,7 +284,7 @@ export const fileRoutes: StudioRoutePlugin = async (app, { studio }) => {
         schema: {
           summary: "Upload files (editor)",
           description:
-            "multipart/form-data: first a field `acknowledgment` whose value is the id of the trust statement the user agreed to (`trusted-source-v1`), then one or more file parts whose filename is the file's path in the workspace. All files are stored or none.",
+            "multipart/form-data: first a field `acknowledgment` whose value is the id of the trust statement the user agreed to (`trusted-source-v1`), then one or more file parts whose filename is the file's path in the workspace. A file part's field name says what to do when its path names a live file: `version` (store a new version of it), `keep_both` (store it beside, as `name (2).ext`, the first free number), `skip` (store nothing of it; listed in `skipped`) or `refuse` (409 `path_taken`, nothing of the upload stored). Any other field name, such as `file`, stores a new version, as the API always has. All files are stored or none.",
           tags: ["files"],
           params: WorkspaceParams,
           consumes: ["multipart/form-data"],
@@ -292,7 +297,7 @@ export const fileRoutes: StudioRoutePlugin = async (app, { studio }) => {
         if (!request.isMultipart())
           throw new AppError(415, "unsupported_media_type", "an upload is a multipart/form-data request");
         let statement: TrustStatementId | undefined;
-        const files: IncomingFile[] = [];
+        const files: UploadFile[] = [];
         let total = 0;
         for await (const part of bodyParts(request)) {
           if (part.type === "field") {
@@ -314,11 +319,16 @@ export const fileRoutes: StudioRoutePlugin = async (app, { studio }) => {
               "upload_too_large",
               `the files together are larger than ${config.maxUploadTotalBytes} bytes; upload them in several requests`,
             );
-          files.push({ path: part.path, bytes });
+          // The file part's field name says what to do when its path names a live file; any other name (such
+          // as "file") keeps the API's first behaviour, a new version, for the clients written before the choice.
+          const choice = (UPLOAD_CONFLICT_CHOICES as readonly string[]).includes(part.name)
+            ? (part.name as UploadConflictChoice)
+            : undefined;
+          files.push({ path: part.path, bytes, ...(choice ? { onConflict: choice } : {}) });
         }
         if (statement === undefined) throw acknowledgmentRequired();
         const stored = await storeUpload(studio, access, user, statement, files, auditContext(request));
-        return reply.code(201).send({ files: stored });
+        return reply.code(201).send(stored);
       },
     );
 

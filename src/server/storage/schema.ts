@@ -1,7 +1,7 @@
 // Row types of the studio's tables, as Kysely sees them. Times are milliseconds since the epoch (integers are
 // portable between SQLite and PostgreSQL; dialect-specific time types are not). Flags are 0/1 integers.
 
-import type { Generated } from "kysely";
+import type { ColumnType, Generated } from "kysely";
 
 export interface UsersTable {
   id: Generated<number>;
@@ -61,6 +61,17 @@ export interface FilesTable {
   created_at: number;
   trashed_at: number | null;
   trashed_by: number | null;
+  /** The folder this file went to the trash with (migration 0006); null when it was trashed alone. */
+  trashed_folder: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** A folder kept as a row of its own, so that it exists while it holds no file (migration 0006). */
+export interface FoldersTable {
+  id: Generated<number>;
+  workspace_id: string;
+  path: string;
+  created_at: number;
+  created_by: number | null;
 }
 
 export interface VersionsTable {
@@ -124,6 +135,7 @@ export interface Database {
   members: MembersTable;
   blobs: BlobsTable;
   files: FilesTable;
+  folders: FoldersTable;
   versions: VersionsTable;
   audit_events: AuditEventsTable;
   trusted_domains: TrustedDomainsTable;

@@ -14,8 +14,12 @@ import { UploadDialog } from "../upload-dialog.tsx";
 import { NewFileDialog } from "../new-file-dialog.tsx";
 import type { NewFileKind } from "../new-file-names.ts";
 import { folderRows } from "../folders.ts";
-import { BreakableName, FolderLinks } from "../folder-links.tsx";
+import { BreakableName } from "../folder-links.tsx";
 import { DropError, pickedFromList, takeDrop, type PickedFile } from "../picked-files.ts";
+// Organising files: folders kept on their own, moves by dialog or by dragging onto a folder, folders to the trash.
+import { allFolders, withKeptFolders } from "../folder-tree.ts";
+import { MoveDialog, NewFolderDialog, moveEntry, refusalText, type MoveEntry } from "../move-dialog.tsx";
+import { ENTRY_TYPE, draggedEntry, startEntryDrag } from "../entry-drag.ts";
 
 type SortKey = "name" | "size" | "updatedAt";
 
@@ -38,13 +42,24 @@ export function WorkspacePage({
   const [dragging, setDragging] = useState(false);
   const [dropError, setDropError] = useState<string | null>(null);
   const [creating, setCreating] = useState<NewFileKind | null>(null);
+  const [kept, setKept] = useState<string[]>([]);
+  const [moving, setMoving] = useState<MoveEntry | null>(null);
+  const [makingFolder, setMakingFolder] = useState(false);
+  const [dropFolder, setDropFolder] = useState<string | null>(null);
+  const [moveError, setMoveError] = useState<string | null>(null);
 
   const load = useCallback(() => {
-    Promise.all([studioApi.workspace(workspaceId), studioApi.files(workspaceId), studioApi.trash(workspaceId)]).then(
-      ([w, f, t]) => {
+    Promise.all([
+      studioApi.workspace(workspaceId),
+      studioApi.files(workspaceId),
+      studioApi.trash(workspaceId),
+      studioApi.folders(workspaceId),
+    ]).then(
+      ([w, f, t, k]) => {
         setWorkspace(w);
         setFiles(f);
         setTrash(t);
+        setKept(k);
       },
       (e: unknown) =>
         setError(
@@ -57,7 +72,7 @@ export function WorkspacePage({
   useEffect(load, [load]);
 
   const rows = useMemo(() => {
-    const list = folderRows(files ?? [], folder, query);
+    const list = withKeptFolders(folderRows(files ?? [], folder, query), kept, folder, query);
     const files_ = list.filter((r) => r.kind === "file");
     const direction = sort.descending ? -1 : 1;
     files_.sort((a, b) => {
@@ -70,7 +85,7 @@ export function WorkspacePage({
       return direction * a.name.localeCompare(b.name);
     });
     return [...list.filter((r) => r.kind === "folder"), ...files_];
-  }, [files, folder, query, sort]);
+  }, [files, kept, folder, query, sort]);
 
   if (error) {
     return (
@@ -82,6 +97,54 @@ export function WorkspacePage({
   if (!workspace || !files) return <p className="vt-status">Loading…</p>;
   const canEdit = workspace.role !== "viewer";
   const crumbs = folder ? folder.split("/") : [];
+  const everyFolder = allFolders(files, kept);
+
+  // A file or folder row dragged onto a folder row or a breadcrumb link moves there (Move… is the keyboard's way).
+  function dropTarget(target: string) {
+    if (!canEdit) return {};
+    const over = (event: DragEvent) => {
+      if (!event.dataTransfer.types.includes(ENTRY_TYPE)) return;
+      event.preventDefault();
+      event.stopPropagation();
+      event.dataTransfer.dropEffect = "move";
+      setDropFolder(target);
+    };
+    return {
+      onDragEnter: over,
+      onDragOver: over,
+      onDragLeave: () => setDropFolder((current) => (current === target ? null : current)),
+      onDrop: (event: DragEvent) => {
+        const entry = draggedEntry(event.dataTransfer);
+        if (!entry) return;
+        event.preventDefault();
+        event.stopPropagation();
+        setDropFolder(null);
+        if (entry.path === target || target.startsWith(`${entry.path}/`)) return;
+        setMoveError(null);
+        moveEntry(workspaceId, entry, target).then(load, (caught: unknown) => setMoveError(refusalText(caught)));
+      },
+      "data-drop-active": dropFolder === target ? "true" : undefined,
+    };
+  }
+  const entryActions = (entry: MoveEntry) => (
+    <>
+      <button type="button" className="vt-move-button" onClick={() => setMoving(entry)}>
+        Move…
+      </button>{" "}
+      <button
+        type="button"
+        onClick={() =>
+          void (
+            entry.kind === "folder"
+              ? studioApi.folderToTrash(workspaceId, entry.path)
+              : studioApi.moveToTrash(workspaceId, entry.path)
+          ).then(load, (e: unknown) => setMoveError(refusalText(e)))
+        }
+      >
+        Move to trash
+      </button>
+    </>
+  );
 
   // Both dragenter and dragover are cancelled: that is what makes the area a drop target for files.
   function acceptFiles(event: DragEvent) {
@@ -134,8 +197,19 @@ export function WorkspacePage({
     >
       <h1 id="workspace-title">{workspace.name}</h1>
       <nav aria-label="Folder" className="vt-crumbs">
-        <AppLink href={workspaceHref(workspaceId)}>All files</AppLink>
-        <FolderLinks workspaceId={workspaceId} folders={crumbs} />
+        <span className="vt-drop-crumb" {...dropTarget("")}>
+          <AppLink href={workspaceHref(workspaceId)}>All files</AppLink>
+        </span>
+        {crumbs.map((_, i) => (
+          <span key={i}>
+            {" / "}
+            <span className="vt-drop-crumb" {...dropTarget(crumbs.slice(0, i + 1).join("/"))}>
+              <AppLink href={workspaceHref(workspaceId, crumbs.slice(0, i + 1).join("/"))}>
+                <BreakableName name={crumbs[i]!} />
+              </AppLink>
+            </span>
+          </span>
+        ))}
       </nav>
       <SearchBox workspaceId={workspaceId} />
       <div className="vt-toolbar">
@@ -145,6 +219,9 @@ export function WorkspacePage({
         </label>
         {canEdit && (
           <span className="vt-pickers">
+            <button type="button" className="vt-new-folder-button" onClick={() => setMakingFolder(true)}>
+              New folder
+            </button>
             <button type="button" className="vt-new-notebook" onClick={() => setCreating("notebook")}>
               New notebook
             </button>
@@ -156,6 +233,11 @@ export function WorkspacePage({
           </span>
         )}
       </div>
+      {moveError && (
+        <p className="vt-error" role="alert">
+          {moveError}
+        </p>
+      )}
       {dropError && (
         <p className="vt-error" role="alert">
           {dropError}
@@ -183,15 +265,26 @@ export function WorkspacePage({
           <tbody>
             {rows.map((row) =>
               row.kind === "folder" ? (
-                <tr key={`d:${row.path}`}>
-                  <td colSpan={canEdit ? 5 : 4}>
+                <tr
+                  key={`d:${row.path}`}
+                  className="vt-folder-row"
+                  draggable={canEdit}
+                  onDragStart={(e) => startEntryDrag(e.dataTransfer, { kind: "folder", path: row.path })}
+                  {...dropTarget(row.path)}
+                >
+                  <td colSpan={4}>
                     <AppLink href={workspaceHref(workspaceId, row.path)} className="vt-folder">
                       <BreakableName name={`${row.name}/`} />
                     </AppLink>
                   </td>
+                  {canEdit && <td>{entryActions({ kind: "folder", path: row.path })}</td>}
                 </tr>
               ) : (
-                <tr key={`f:${row.path}`}>
+                <tr
+                  key={`f:${row.path}`}
+                  draggable={canEdit}
+                  onDragStart={(e) => startEntryDrag(e.dataTransfer, { kind: "file", path: row.path })}
+                >
                   <td>
                     <AppLink href={fileHref(workspaceId, row.path)}>
                       <BreakableName name={row.name} />
@@ -201,20 +294,7 @@ export function WorkspacePage({
                   <td>{formatSize(row.file?.size ?? 0)}</td>
                   <td>{formatTime(row.file?.updatedAt ?? "")}</td>
                   <td>{row.file?.updatedBy}</td>
-                  {canEdit && (
-                    <td>
-                      <button
-                        type="button"
-                        onClick={() =>
-                          void studioApi
-                            .moveToTrash(workspaceId, row.path)
-                            .then(load, (e: unknown) => setError(String(e)))
-                        }
-                      >
-                        Move to trash
-                      </button>
-                    </td>
-                  )}
+                  {canEdit && <td>{entryActions({ kind: "file", path: row.path })}</td>}
                 </tr>
               ),
             )}
@@ -229,9 +309,23 @@ export function WorkspacePage({
               <li key={t.id}>
                 {t.path}{" "}
                 <span className="vt-muted">
+                  {t.path.includes("/") ? `was in ${t.path.slice(0, t.path.lastIndexOf("/"))}/, ` : "was at the top, "}
                   trashed {formatTime(t.trashedAt)}
                   {t.trashedBy ? ` by ${t.trashedBy}` : ""}
+                  {t.folder ? ` with the folder ${t.folder}/` : ""}
                 </span>{" "}
+                {workspace.role === "owner" && t.folder && (
+                  <button
+                    type="button"
+                    onClick={() =>
+                      void studioApi
+                        .restoreFolder(workspaceId, t.id)
+                        .then(load, (e: unknown) => setMoveError(refusalText(e)))
+                    }
+                  >
+                    Restore the folder {t.folder}/
+                  </button>
+                )}{" "}
                 {workspace.role === "owner" && (
                   <button
                     type="button"
@@ -259,9 +353,33 @@ export function WorkspacePage({
           onClose={() => setCreating(null)}
         />
       )}
+      {moving && canEdit && (
+        <MoveDialog
+          workspaceId={workspaceId}
+          entry={moving}
+          folders={everyFolder}
+          onMoved={() => {
+            setMoving(null);
+            load();
+          }}
+          onClose={() => setMoving(null)}
+        />
+      )}
+      {makingFolder && canEdit && (
+        <NewFolderDialog
+          workspaceId={workspaceId}
+          folder={folder}
+          onMade={() => {
+            setMakingFolder(false);
+            load();
+          }}
+          onClose={() => setMakingFolder(false)}
+        />
+      )}
       {uploading && (
         <UploadDialog
           workspaceId={workspaceId}
+          taken={files.map((f) => f.path)}
           folder={folder}
           files={uploading}
           trustStatement={trustStatement}
