@@ -272,11 +272,15 @@ export function WorkspacePage({
                   onDragStart={(e) => startEntryDrag(e.dataTransfer, { kind: "folder", path: row.path })}
                   {...dropTarget(row.path)}
                 >
-                  <td colSpan={4}>
+                  <td>
                     <AppLink href={workspaceHref(workspaceId, row.path)} className="vt-folder">
                       <BreakableName name={`${row.name}/`} />
                     </AppLink>
                   </td>
+                  {/* The file columns, empty: a folder's cells line up with a file's, which a phone's layout hides by position. */}
+                  <td />
+                  <td />
+                  <td />
                   {canEdit && <td>{entryActions({ kind: "folder", path: row.path })}</td>}
                 </tr>
               ) : (
