@@ -390,6 +390,8 @@ test("a second upload of a path is version 2; each version has its size, author 
   const { page } = watched;
   await openWorkspace(page);
   const dialog = await chooseFiles(page, [{ name: "alpha.ipynb", text: ALPHA_V2 }]);
+  // The path exists: the dialog asks what to do with it before anything goes up.
+  await dialog.getByRole("radio", { name: /new version/ }).check();
   await trustAndUpload(dialog, 1);
   await dialog.getByText("Stored as version 2.").waitFor();
   await dialog.getByRole("button", { name: "Close" }).click();
