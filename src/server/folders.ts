@@ -1,5 +1,5 @@
 // Folders: made empty from the studio, moved with every file under them, sent to the trash with their files and
-// restored together. A folder is a prefix of its files' paths, or a row of its own (migration 0006) while it holds
+// restored together. A folder is a prefix of its files' paths, or a row of its own (migration 0004_folders) while it holds
 // no file. Every change is one transaction that checks every name first, changes every row, and records every file
 // it touched in the audit log: a crash or a refusal leaves the folder as it was or wholly changed.
 

@@ -61,11 +61,11 @@ export interface FilesTable {
   created_at: number;
   trashed_at: number | null;
   trashed_by: number | null;
-  /** The folder this file went to the trash with (migration 0006); null when it was trashed alone. */
+  /** The folder this file went to the trash with (migration 0004_folders); null when it was trashed alone. */
   trashed_folder: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
-/** A folder kept as a row of its own, so that it exists while it holds no file (migration 0006). */
+/** A folder kept as a row of its own, so that it exists while it holds no file (migration 0004_folders). */
 export interface FoldersTable {
   id: Generated<number>;
   workspace_id: string;
