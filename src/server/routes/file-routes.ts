@@ -52,6 +52,7 @@ import type { StudioRoutePlugin } from "../studio.ts";
 import { requireRole } from "../workspaces.ts";
 import { reviewFile, reviewStored, type FileReview } from "../review.ts";
 import { auditContext, signedIn } from "./audit-context.ts";
+import { registerExportRoutes } from "./export-routes.ts";
 
 function acknowledgmentRequired(): AppError {
   return new AppError(
@@ -255,6 +256,8 @@ function attachment(path: string): string {
 
 export const fileRoutes: StudioRoutePlugin = async (app, { studio }) => {
   const { db, config } = studio;
+  // Downloads as a page or a script (export-routes.ts).
+  registerExportRoutes(app, studio);
 
   await app.register(async (scope) => {
     const uploads = scope.withTypeProvider<TypeBoxTypeProvider>();
