@@ -111,7 +111,7 @@ async function fixture(): Promise<Fixture> {
 function concrete(path: string, f: Fixture): string {
   return path
     .replace("{ws}", f.ws)
-    .replace("{*}", path.includes("/notebook/") || path.includes("/notebook-head/") ? "dir/a.ipynb" : "dir/a.py")
+    .replace("{*}", /\/(notebook|notebook-head|export|script)\//.test(path) ? "dir/a.ipynb" : "dir/a.py")
     .replace("{username}", "viewer")
     .replace("{id}", path.includes("/kernels/") ? (f.kernelId ?? "") : String(f.trashedId))
     .replace("{domain}", "example.org")
@@ -286,6 +286,9 @@ const LEAST_ROLE: Record<string, "viewer" | "editor" | "owner"> = {
   "GET /api/workspaces/{ws}/raw/{*}": "viewer",
   "GET /api/workspaces/{ws}/notebook-head/{*}": "viewer",
   "GET /api/workspaces/{ws}/notebook/{*}": "viewer",
+  // Downloads as a page and as a script (export-routes.ts).
+  "GET /api/workspaces/{ws}/export/{*}": "viewer",
+  "GET /api/workspaces/{ws}/script/{*}": "viewer",
   "GET /api/workspaces/{ws}/history/{*}": "viewer",
   "GET /api/workspaces/{ws}/trash": "viewer",
   "POST /api/workspaces/{ws}/review": "editor",
