@@ -1,8 +1,8 @@
 // The notebook's contents as a side panel (an overlay on a narrow screen), toggled by a button: every heading, those
 // of cells not drawn yet included (plan-contents.ts), with the section being read marked. Which section that is comes
-// from an IntersectionObserver on the drawn headings, never from scroll events: the observer is told of headings as
-// their cells are drawn.
-import { useEffect, useState, type MouseEvent } from "react";
+// from an IntersectionObserver on the drawn cells, never from scroll events: the observer is told of cells as they
+// are drawn.
+import { useEffect, useRef, useState, type MouseEvent } from "react";
 import type { PlannedHeading } from "./plan-contents.ts";
 
 export interface ContentsPanelProps {
@@ -17,8 +17,8 @@ export interface ContentsPanelProps {
 
 export const CONTENTS_PANEL_ID = "vt-contents-panel";
 
-/** A heading counts as the section being read once its top is in the top sixth of the window, or above it. */
-const READING_LINE = "0px 0px -85% 0px";
+/** A heading's section is the one being read once the heading's top is in the window's top sixth, or above it. */
+const READING_LINE = 1 / 6;
 
 /** The drawn element of a heading, found by its id inside the cells (content cannot reach outside them). */
 function headingElement(cells: HTMLElement, anchor: string): HTMLElement | null {
@@ -28,46 +28,43 @@ function headingElement(cells: HTMLElement, anchor: string): HTMLElement | null 
 
 export function ContentsPanel({ contents, cells, open, onClose, drawAll }: ContentsPanelProps) {
   const [current, setCurrent] = useState<string | null>(null);
+  const panel = useRef<HTMLElement>(null);
 
   useEffect(() => {
     if (!cells || contents.length === 0) return;
-    const anchors = new Set(contents.map((entry) => entry.anchor));
-    const watched = new Set<Element>();
-    // Which headings are above the reading line: the section being read is the last of them in the notebook's order.
-    const above = new Map<Element, boolean>();
-    const order = new Map(contents.map((entry, i) => [entry.anchor, i]));
+    const view = cells.ownerDocument.defaultView;
+    if (!view) return;
+    // The drawn headings, in the contents' order (and so the page's): their tops grow down the list.
+    let drawn: HTMLElement[] = [];
     const pick = () => {
-      let best: { anchor: string; index: number } | null = null;
-      for (const [element, isAbove] of above) {
-        const index = order.get(element.id);
-        if (!isAbove || index === undefined || !element.isConnected) continue;
-        if (!best || index > best.index) best = { anchor: element.id, index };
+      const line = view.innerHeight * READING_LINE;
+      // The last heading whose top is at or above the reading line, by bisection: a few layout reads, not one per
+      // heading.
+      let low = 0;
+      let high = drawn.length;
+      while (low < high) {
+        const middle = (low + high) >> 1;
+        if (drawn[middle]!.getBoundingClientRect().top <= line) low = middle + 1;
+        else high = middle;
       }
-      setCurrent(best?.anchor ?? null);
+      setCurrent(low === 0 ? null : drawn[low - 1]!.id);
     };
-    const observer = new IntersectionObserver(
-      (entries) => {
-        for (const entry of entries) {
-          // Intersecting: in the band above the reading line. Not intersecting: above it when its top is above the
-          // band's top, else still below.
-          const top = entry.rootBounds?.top ?? 0;
-          above.set(entry.target, entry.isIntersecting || entry.boundingClientRect.bottom <= top);
-        }
-        pick();
-      },
-      { rootMargin: READING_LINE },
-    );
+    // Every drawn cell is watched: whatever the reader scrolls to, some cell enters or leaves the window, and the
+    // section being read is worked out again then. No scroll event is listened to.
+    const observer = new IntersectionObserver(pick);
+    const watched = new WeakSet<Element>();
     const watchNew = () => {
-      for (const anchor of anchors) {
-        const element = headingElement(cells, anchor);
-        if (element && !watched.has(element)) {
-          watched.add(element);
-          observer.observe(element);
-        }
+      for (const cell of Array.from(cells.children)) {
+        if (watched.has(cell)) continue;
+        watched.add(cell);
+        observer.observe(cell);
       }
+      drawn = contents
+        .map((entry) => headingElement(cells, entry.anchor))
+        .filter((element): element is HTMLElement => element !== null);
     };
     watchNew();
-    // Cells are drawn after the page is shown (progressive-cells.ts): their headings are watched as they come.
+    // Cells are drawn after the page is shown (progressive-cells.ts): they are watched as they come.
     const cellsAdded = new MutationObserver(watchNew);
     cellsAdded.observe(cells, { childList: true });
     return () => {
@@ -75,6 +72,17 @@ export function ContentsPanel({ contents, cells, open, onClose, drawAll }: Conte
       cellsAdded.disconnect();
     };
   }, [cells, contents]);
+
+  // The marked entry stays in the panel's view as the reader goes on (the panel scrolls on its own, the page does not).
+  useEffect(() => {
+    const box = panel.current;
+    if (!open || !box || current === null) return;
+    const link = box.querySelector<HTMLElement>("a[aria-current]");
+    if (!link) return;
+    const top = link.offsetTop - box.offsetTop;
+    if (top < box.scrollTop || top + link.offsetHeight > box.scrollTop + box.clientHeight)
+      box.scrollTop = top - box.clientHeight / 3;
+  }, [open, current]);
 
   // Escape closes the panel and gives the focus back to the button that opened it.
   useEffect(() => {
@@ -104,7 +112,7 @@ export function ContentsPanel({ contents, cells, open, onClose, drawAll }: Conte
   };
 
   return (
-    <nav id={CONTENTS_PANEL_ID} className="vt-contents-panel" aria-label="Table of contents" hidden={!open}>
+    <nav id={CONTENTS_PANEL_ID} ref={panel} className="vt-contents-panel" aria-label="Table of contents" hidden={!open}>
       <div className="vt-contents-panel-head">
         <h2>Contents</h2>
         <button type="button" className="vt-contents-close" onClick={onClose} aria-label="Close the table of contents">
