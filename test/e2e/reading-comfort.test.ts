@@ -123,11 +123,10 @@ test("the notebook downloads as the page `vitrine render` writes, which opens fr
 
   // Opened from disk: the page and its frames load nothing from any network, the studio's included (a request
   // the page's CSP refuses is never sent; one it let through would be listed).
-  const { page: offline, outside, problems } = await openExportOffline(browser, `file://${saved}`);
+  const { page: offline, outside } = await openExportOffline(browser, `file://${saved}`);
   await offline.waitForTimeout(500);
   assert.deepEqual(outside, []);
   assert.ok((await offline.locator(".vt-cell").count()) > 10);
-  void problems;
   await offline.close();
 });
 
@@ -204,11 +203,9 @@ const outputsHeight = (n: number) =>
 test("code and outputs fold per cell, by button, prompt and keyboard, and for every cell", async () => {
   await open("fold.ipynb");
   const full = await inputHeight(2);
-  await page.screenshot({ path: "/tmp/fold-before.png" });
   const fullOutputs = await outputsHeight(2);
   const codeButton = page.getByRole("button", { name: "Collapse the code of cell 2" });
   await codeButton.click();
-  await page.screenshot({ path: "/tmp/fold-after.png" });
   assert.ok((await inputHeight(2)) < full / 2, "the code folds");
   const expand = page.getByRole("button", { name: "Expand the code of cell 2" });
   assert.equal(await expand.getAttribute("aria-expanded"), "false");
