@@ -124,6 +124,7 @@ function body(method: string, path: string): { payload?: unknown; headers?: Reco
   const bodies: Record<string, unknown> = {
     "POST /api/session": { username: "spare", password: PASSWORD },
     "PUT /api/account/password": { currentPassword: PASSWORD, newPassword: "another long password" },
+    "PUT /api/account/theme": { theme: "dark" },
     "POST /api/workspaces": { name: "new" },
     "PATCH /api/workspaces/{ws}": { name: "renamed" },
     "POST /api/workspaces/{ws}/members": { username: "spare", role: "viewer" },
