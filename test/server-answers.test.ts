@@ -179,6 +179,9 @@ test("every JSON answer is what its route made: no field is dropped or changed b
   for (const field of ["prompt", "application", "warning", "proxyUrl", "registrableDomain", "writtenForm"])
     assert.ok(fields.has(field), `no verdict had ${field}, so its serialization went untested`);
 
+  // The account's colour theme (theme-routes.ts).
+  await call(member, { method: "PUT", url: "/api/account/theme", payload: { theme: "dark" } });
+  await call(member, { method: "GET", url: "/api/account/theme" });
   await call(member, { method: "GET", url: "/api/kernelspecs" });
   await call(member, { method: "GET", url: `/api/workspaces/${ws}/kernel-network` });
   await call(member, { method: "PUT", url: `/api/workspaces/${ws}/kernel-network`, payload: { allowed: false } });

@@ -118,7 +118,7 @@ function concrete(path: string, f: Fixture): string {
     .replace("{ws}", f.ws)
     .replace("{*}", path.includes("/folders/") ? "dir" : "{*}")
     .replace("{id}/restore-folder", `${f.folderTrashedId}/restore-folder`)
-    .replace("{*}", path.includes("/notebook/") || path.includes("/notebook-head/") ? "dir/a.ipynb" : "dir/a.py")
+    .replace("{*}", /\/(notebook|notebook-head|export|script)\//.test(path) ? "dir/a.ipynb" : "dir/a.py")
     .replace("{username}", "viewer")
     .replace("{id}", path.includes("/kernels/") ? (f.kernelId ?? "") : String(f.trashedId))
     .replace("{domain}", "example.org")
@@ -131,6 +131,7 @@ function body(method: string, path: string): { payload?: unknown; headers?: Reco
   const bodies: Record<string, unknown> = {
     "POST /api/session": { username: "spare", password: PASSWORD },
     "PUT /api/account/password": { currentPassword: PASSWORD, newPassword: "another long password" },
+    "PUT /api/account/theme": { theme: "dark" },
     "POST /api/workspaces": { name: "new" },
     "PATCH /api/workspaces/{ws}": { name: "renamed" },
     "POST /api/workspaces/{ws}/members": { username: "spare", role: "viewer" },
@@ -295,6 +296,9 @@ const LEAST_ROLE: Record<string, "viewer" | "editor" | "owner"> = {
   "GET /api/workspaces/{ws}/raw/{*}": "viewer",
   "GET /api/workspaces/{ws}/notebook-head/{*}": "viewer",
   "GET /api/workspaces/{ws}/notebook/{*}": "viewer",
+  // Downloads as a page and as a script (export-routes.ts).
+  "GET /api/workspaces/{ws}/export/{*}": "viewer",
+  "GET /api/workspaces/{ws}/script/{*}": "viewer",
   "GET /api/workspaces/{ws}/history/{*}": "viewer",
   "GET /api/workspaces/{ws}/trash": "viewer",
   "POST /api/workspaces/{ws}/review": "editor",

@@ -1,4 +1,5 @@
 // Sign-in, the current session, sign-out and the password change.
+import { Theme } from "./api-theme.ts";
 import { Type, type Static } from "typebox";
 import { MAX_PASSWORD_LENGTH, MAX_USER_NAME_LENGTH } from "./limits.ts";
 
@@ -14,7 +15,12 @@ export type SessionUser = Static<typeof SessionUser>;
 
 /** The signed-in user and the session's CSRF token, which the page keeps in memory only. */
 export const Session = Type.Object(
-  { user: SessionUser, csrfToken: Type.String({ description: "send it in the X-CSRF-Token header" }) },
+  {
+    user: SessionUser,
+    csrfToken: Type.String({ description: "send it in the X-CSRF-Token header" }),
+    // The account's colour theme, with the session the page reads first (api-theme.ts).
+    theme: Type.Optional(Theme),
+  },
   { $id: "Session", description: "the signed-in user and the session's CSRF token" },
 );
 export type Session = Static<typeof Session>;

@@ -39,7 +39,8 @@ export type AuditEventName =
   | "cell_executed"
   | "run_review_confirmed"
   | "run_review_declined"
-  | "kernel_network_changed";
+  | "kernel_network_changed"
+  | "theme_changed";
 
 export async function recordAudit(
   db: Kysely<Database>,

@@ -9,6 +9,8 @@ import { BreakableName } from "./folder-links.tsx";
 import { NotebookDrawing } from "./notebook-drawing.ts";
 import { ReadingNotesView } from "./reading-notes-view.tsx";
 import { StudioHost, type UrlChecker } from "./studio-host.ts";
+// Reading comfort: the side contents and folding cells.
+import { ReadingTools, useReadingComfort } from "./reading-comfort.tsx";
 
 export interface NotebookViewProps {
   /** The notebook's head (its first cells), when it came before the bytes; it draws the first screen. */
@@ -98,6 +100,8 @@ export function NotebookView({
   linkHandler.current = onLink;
   const wantBytes = useRef(onWantBytes);
   wantBytes.current = onWantBytes;
+  // Reading comfort (reading-comfort.tsx): contents from the bytes, collapse controls on the drawn cells.
+  const comfort = useReadingComfort(cells, bytes, fileName, drawing);
 
   // Layout effects, so that the first screen of cells and the header above it reach the first paint together.
   useLayoutEffect(() => {
@@ -185,6 +189,7 @@ export function NotebookView({
             {drawn.title === fileName ? drawn.meta : `${fileName} · ${drawn.meta}`}
           </p>
           <ReadingNotesView lines={drawn.readingNotes} />
+          <ReadingTools comfort={comfort} />
         </header>
       )}
       <div className="vt-cells" ref={cells} />

@@ -105,3 +105,15 @@ export function reviewUpload(workspace: string, files: readonly { path: string; 
 export function fileFindings(workspace: string, path: string, version?: number): Promise<StoredReview> {
   return apiRequest<StoredReview>("GET", `${ws(workspace)}/review/${encodePath(path)}${versionQuery(version)}`);
 }
+
+// Reading comfort: a notebook's downloads as a page and as a script (server/routes/export-routes.ts).
+
+/** The address of a stored notebook version as the self-contained page `vitrine render` writes. */
+export function exportHref(workspace: string, path: string, version?: number): string {
+  return `${ws(workspace)}/export/${encodePath(path)}${versionQuery(version)}`;
+}
+
+/** The address of a stored notebook version's code as a script, its markdown as comments. */
+export function scriptHref(workspace: string, path: string, version?: number): string {
+  return `${ws(workspace)}/script/${encodePath(path)}${versionQuery(version)}`;
+}

@@ -55,6 +55,7 @@ import { requireRole } from "../workspaces.ts";
 import { reviewFile, reviewStored, type FileReview } from "../review.ts";
 import { auditContext, signedIn } from "./audit-context.ts";
 import { folderRoutes } from "./folder-routes.ts";
+import { registerExportRoutes } from "./export-routes.ts";
 
 function acknowledgmentRequired(): AppError {
   return new AppError(
@@ -260,6 +261,8 @@ export const fileRoutes: StudioRoutePlugin = async (app, { studio }) => {
   const { db, config } = studio;
   // Folders: their own module, registered with the file routes.
   await app.register(folderRoutes, { studio });
+  // Downloads as a page or a script (export-routes.ts).
+  registerExportRoutes(app, studio);
 
   await app.register(async (scope) => {
     const uploads = scope.withTypeProvider<TypeBoxTypeProvider>();

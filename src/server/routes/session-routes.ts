@@ -13,6 +13,7 @@ import { rateLimits } from "../rate-limits.ts";
 import { expiredSessionCookie, sessionCookie } from "../request-guards.ts";
 import type { StudioRoutePlugin, Studio } from "../studio.ts";
 import { auditContext, signedIn, signedInSession } from "./audit-context.ts";
+import { accountTheme, registerThemeRoutes } from "./theme-routes.ts";
 
 const sessionAnswer = refTo(Session);
 
@@ -94,8 +95,14 @@ export const sessionRoutes: StudioRoutePlugin = async (app, { studio }) => {
         response: withErrors({ 200: sessionAnswer }),
       },
     },
-    async (request) => ({ user: signedIn(request), csrfToken: signedInSession(request).csrfToken }),
+    async (request) => ({
+      user: signedIn(request),
+      csrfToken: signedInSession(request).csrfToken,
+      theme: await accountTheme(studio.db, signedIn(request).id),
+    }),
   );
+  // The account's colour theme (theme-routes.ts).
+  registerThemeRoutes(app, studio);
 
   app.delete(
     "/api/session",

@@ -11,6 +11,8 @@ export interface UsersTable {
   must_change_password: number;
   created_at: number;
   password_changed_at: number;
+  /** "light", "dark" or "system" (migration-0005-user-theme.ts). */
+  theme: Generated<string>;
 }
 
 export interface SessionsTable {

@@ -13,7 +13,16 @@ import { ScriptView } from "../script-view.tsx";
 import { ScriptEditPage } from "./script-edit.tsx";
 import { BreakableName, FolderLinks } from "../folder-links.tsx";
 import { checkUrls, type LinkDecision } from "../url-check-client.ts";
-import { fetchBytes, fetchNotebookHead, fileFindings, formatSize, formatTime, studioApi } from "../studio-calls.ts";
+import {
+  exportHref,
+  fetchBytes,
+  fetchNotebookHead,
+  fileFindings,
+  formatSize,
+  formatTime,
+  scriptHref,
+  studioApi,
+} from "../studio-calls.ts";
 import type { FileDetails } from "../../contract/api-files.ts";
 import type { FileReview } from "../../contract/api-review.ts";
 import { historyHref, isNotebookPath, rawHref } from "../../contract/addresses.ts";
@@ -235,6 +244,17 @@ export function FilePage({
               <a href={rawHref(workspaceId, path, current.version)} download>
                 Download this version
               </a>
+              {/* Reading comfort: the notebook as the page `vitrine render` writes, and as a script. */}
+              {isNotebook && (
+                <>
+                  <a href={exportHref(workspaceId, path, current.version)} download>
+                    as HTML
+                  </a>
+                  <a href={scriptHref(workspaceId, path, current.version)} download>
+                    as script
+                  </a>
+                </>
+              )}
               {/* The file's versions, each opened read-only here, and any two compared (history-page.tsx). */}
               <AppLink href={historyHref(workspaceId, path)}>History</AppLink>
               {details.versions.length > 1 && (
