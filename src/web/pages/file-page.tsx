@@ -4,7 +4,6 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { registeredEditPage } from "../editor-slot.ts";
 import { ApiError } from "../api-client.ts";
 import { AppLink } from "../app-link.tsx";
-import { LinkPrompt } from "../link-prompt.tsx";
 import { NotebookView } from "../notebook-view.tsx";
 import { RenameDialog } from "../rename-dialog.tsx";
 import { takeStartedFile, type StudioOrigins } from "../page-start.ts";
@@ -12,7 +11,8 @@ import { fileHref, navigate, workspaceHref } from "../router.ts";
 import { ScriptView } from "../script-view.tsx";
 import { ScriptEditPage } from "./script-edit.tsx";
 import { BreakableName, FolderLinks } from "../folder-links.tsx";
-import { checkUrls, type LinkDecision } from "../url-check-client.ts";
+import { checkUrls } from "../url-check-client.ts";
+import { useCheckedLinks } from "../checked-links.tsx";
 import {
   exportHref,
   fetchBytes,
@@ -65,7 +65,6 @@ export function FilePage({
   const wantBytes = useCallback(() => setBytesWanted(true), []);
   const [review, setReview] = useState<FileReview | "failed" | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [decision, setDecision] = useState<LinkDecision | null>(null);
   // Editing is asked for by the address, and given only to the workspace's editors and owners.
   const [editRequested] = useState(() => new URLSearchParams(location.search).get("edit") === "1");
   const [canEdit, setCanEdit] = useState(false);
@@ -152,27 +151,7 @@ export function FilePage({
   const base = useMemo(() => new URL(fileHref(workspaceId, path), location.origin).href, [workspaceId, path]);
   const urls = useMemo(() => ({ check: checkUrls }), []);
 
-  // A page of the studio is followed in place; anything else opens apart, without a way back to this page.
-  const follow = useCallback((target: string) => {
-    const url = new URL(target, location.origin);
-    if (url.origin === location.origin) navigate(url.pathname + url.search + url.hash);
-    else window.open(url.href, "_blank", "noopener,noreferrer");
-  }, []);
-
-  const onLink = useCallback(
-    (href: string) => {
-      void checkUrls([{ url: href, context: "link" }], base).then(
-        ([verdict]) => {
-          if (!verdict) return;
-          const target = verdict.normalized;
-          if (verdict.verdict === "allow" && target) return follow(target);
-          setDecision({ href, verdict });
-        },
-        (e: unknown) => setError(`The link could not be checked: ${e instanceof Error ? e.message : String(e)}`),
-      );
-    },
-    [base, follow],
-  );
+  const { onLink, prompt: linkPrompt } = useCheckedLinks(base, setError);
 
   const current = details?.versions.find((v) => v.version === version) ?? details?.versions[0];
   const folders = path.split("/");
@@ -343,20 +322,7 @@ export function FilePage({
           onClose={() => setRenaming(false)}
         />
       )}
-      {decision && (
-        <LinkPrompt
-          href={decision.href}
-          verdict={decision.verdict}
-          onOpen={follow}
-          onTrustDomain={async (domain) => {
-            await studioApi.trustDomain(domain);
-          }}
-          onTrustApplication={async (scheme) => {
-            await studioApi.trustApplication(scheme);
-          }}
-          onClose={() => setDecision(null)}
-        />
-      )}
+      {linkPrompt}
     </div>
   );
 }

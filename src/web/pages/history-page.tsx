@@ -3,7 +3,7 @@
 // two versions as the API serves them to be read (a notebook as the model reads it, a text file's bytes): the
 // server checks that both exist and belong to the file (GET .../history/{path}?from=A&to=B), and the diff's work is
 // the reader's browser's, never the server's event loop. The diff itself is notebook/notebook-diff.ts.
-import { useCallback, useEffect, useMemo, useState, type FormEvent } from "react";
+import { useEffect, useMemo, useState, type FormEvent } from "react";
 import type { FileHistory, HistoryVersion } from "../../contract/api-history.ts";
 import type { NotebookVersion } from "../../contract/api-files.ts";
 import {
@@ -22,12 +22,12 @@ import { ApiError, apiRequest } from "../api-client.ts";
 import { AppLink } from "../app-link.tsx";
 import { BreakableName, FolderLinks } from "../folder-links.tsx";
 import { LineDiffView } from "../line-diff-view.tsx";
-import { LinkPrompt } from "../link-prompt.tsx";
 import { NotebookDiffView } from "../notebook-diff-view.tsx";
 import type { StudioOrigins } from "../page-start.ts";
 import { navigate, workspaceHref } from "../router.ts";
 import { fetchBytes, formatSize, formatTime, studioApi } from "../studio-calls.ts";
-import { checkUrls, type LinkDecision } from "../url-check-client.ts";
+import { checkUrls } from "../url-check-client.ts";
+import { useCheckedLinks } from "../checked-links.tsx";
 
 function errorText(e: unknown): string {
   if (e instanceof ApiError)
@@ -205,7 +205,6 @@ export function ComparePage({
   const [history, setHistory] = useState<FileHistory | null>(null);
   const [compared, setCompared] = useState<Compared | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [decision, setDecision] = useState<LinkDecision | null>(null);
   useEffect(() => {
     let live = true;
     (async () => {
@@ -248,25 +247,7 @@ export function ComparePage({
 
   const base = useMemo(() => new URL(fileHref(workspaceId, path), location.origin).href, [workspaceId, path]);
   const urls = useMemo(() => ({ check: checkUrls }), []);
-  const follow = useCallback((target: string) => {
-    const url = new URL(target, location.origin);
-    if (url.origin === location.origin) navigate(url.pathname + url.search + url.hash);
-    else window.open(url.href, "_blank", "noopener,noreferrer");
-  }, []);
-  // A link in an output frame goes through the URL check and its prompt, as on the file's page.
-  const onLink = useCallback(
-    (href: string) => {
-      void checkUrls([{ url: href, context: "link" }], base).then(
-        ([verdict]) => {
-          if (!verdict) return;
-          if (verdict.verdict === "allow" && verdict.normalized) return follow(verdict.normalized);
-          setDecision({ href, verdict });
-        },
-        (e: unknown) => setError(`The link could not be checked: ${errorText(e)}`),
-      );
-    },
-    [base, follow],
-  );
+  const { onLink, prompt: linkPrompt } = useCheckedLinks(base, setError);
 
   const side = (v: HistoryVersion | undefined, label: string) =>
     v && (
@@ -322,20 +303,7 @@ export function ComparePage({
           onLink={onLink}
         />
       )}
-      {decision && (
-        <LinkPrompt
-          href={decision.href}
-          verdict={decision.verdict}
-          onOpen={follow}
-          onTrustDomain={async (domain) => {
-            await studioApi.trustDomain(domain);
-          }}
-          onTrustApplication={async (scheme) => {
-            await studioApi.trustApplication(scheme);
-          }}
-          onClose={() => setDecision(null)}
-        />
-      )}
+      {linkPrompt}
     </div>
   );
 }
