@@ -17,6 +17,13 @@ export type AuditEventName =
   | "logout"
   | "password_changed"
   | "user_created"
+  // Accounts managed by administrators (routes/account-routes.ts).
+  | "invitation_issued"
+  | "invitation_accepted"
+  | "user_disabled"
+  | "user_enabled"
+  | "admin_granted"
+  | "admin_revoked"
   | "workspace_created"
   | "workspace_renamed"
   | "member_added"
