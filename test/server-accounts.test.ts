@@ -279,3 +279,90 @@ test("the invitation token never reaches the server's log, even at trace level",
     rmSync(dataDir, { recursive: true, force: true });
   }
 });
+
+test("the audit log filters by event, user, workspace and time, pages back, and exports what it filters", async () => {
+  const ann = await t.addUser("ann_1");
+  const ws = (await t.call(ann, { method: "POST", url: "/api/workspaces", payload: { name: "=HYPERLINK(1)" } })).json()
+    .id as string;
+  await t.call(ann, {
+    method: "POST",
+    url: `/api/workspaces/${ws}/members`,
+    payload: { username: "member", role: "viewer" },
+  });
+  const get = async (query: string) => {
+    const r = await t.call(admin, { method: "GET", url: `/api/audit?${query}` });
+    assert.equal(r.statusCode, 200, r.body);
+    return r.json().events as {
+      id: number;
+      event: string;
+      actor: string | null;
+      workspace: string | null;
+      at: string;
+      details: Record<string, unknown>;
+    }[];
+  };
+  const inWorkspace = await get(`workspace=${ws}`);
+  assert.deepEqual(
+    inWorkspace.map((e) => e.event),
+    ["member_added", "workspace_created"],
+  );
+  // A user's events are the ones they did and the ones done to them; "_" is a character, not LIKE's wildcard.
+  const annEvents = await get("user=ann_1");
+  assert.ok(
+    annEvents.some((e) => e.event === "user_created" && e.actor === null),
+    "done to ann_1",
+  );
+  assert.ok(
+    annEvents.some((e) => e.event === "workspace_created" && e.actor === "ann_1"),
+    "done by ann_1",
+  );
+  assert.deepEqual(await get("user=ann%5F1x"), []);
+  assert.deepEqual(await get("user=annx1"), []);
+  const memberAdded = await get(`event=member_added&user=member`);
+  assert.ok(memberAdded.length >= 1 && memberAdded.every((e) => e.event === "member_added"));
+
+  const newest = inWorkspace[0]!;
+  const at = Date.parse(newest.at);
+  assert.deepEqual(
+    (await get(`workspace=${ws}&from=${at}`)).map((e) => e.id),
+    [newest.id],
+  );
+  assert.ok((await get(`workspace=${ws}&to=${at}`)).every((e) => e.id !== newest.id));
+  const all = await get("limit=1000");
+  const paged = await get(`limit=2&before=${all[1]!.id}`);
+  assert.deepEqual(
+    paged.map((e) => e.id),
+    [all[2]!.id, all[3]!.id],
+  );
+
+  const bad = await t.call(admin, { method: "GET", url: "/api/audit?from=yesterday" });
+  assert.equal(bad.statusCode, 400);
+  assert.equal(bad.json().error, "invalid_query");
+
+  const jsonl = await t.call(admin, { method: "GET", url: `/api/audit/export?format=jsonl&workspace=${ws}` });
+  assert.equal(jsonl.statusCode, 200, jsonl.body);
+  assert.match(String(jsonl.headers["content-type"]), /^application\/x-ndjson/);
+  assert.match(String(jsonl.headers["content-disposition"]), /^attachment; filename="vitrine-audit-.+\.jsonl"$/);
+  assert.deepEqual(
+    jsonl.body
+      .trimEnd()
+      .split("\n")
+      .map((line) => JSON.parse(line)),
+    inWorkspace,
+    "the export holds what the filter shows",
+  );
+  const csv = await t.call(admin, { method: "GET", url: `/api/audit/export?format=csv&workspace=${ws}` });
+  assert.match(String(csv.headers["content-type"]), /^text\/csv/);
+  const rows = csv.body.split("\r\n");
+  assert.equal(rows[0], "id,at,event,actor,clientAddress,workspace,details");
+  assert.equal(rows.length, 4);
+  assert.match(csv.body, /""name"":""=HYPERLINK\(1\)""/, "the details cell starts with {, so it stays as it is");
+
+  for (const url of ["/api/audit/export?format=csv", "/api/audit/export", "/api/audit?from=yesterday"]) {
+    const refused = await t.call(member, { method: "GET", url });
+    assert.equal(refused.statusCode, 403, url);
+    assert.equal(refused.json().error, "admin_required");
+  }
+  const noFormat = await t.call(admin, { method: "GET", url: "/api/audit/export" });
+  assert.equal(noFormat.statusCode, 400);
+});

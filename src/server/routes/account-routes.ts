@@ -1,7 +1,6 @@
 // Accounts managed from the browser: administrators list, invite, reset, disable and promote; the person holding a
 // one-time link sets a password through the public route, which signs them in.
 
-import type { FastifyRequest } from "fastify";
 import { refTo, withErrors } from "../../contract/api-answers.ts";
 import {
   AccountChangeBody,
@@ -16,15 +15,11 @@ import { Session } from "../../contract/api-session.ts";
 import { changeAccount, inviteUser, issuePasswordReset, listAccounts } from "../auth/accounts.ts";
 import { acceptInvitation } from "../auth/invitations.ts";
 import { createSession } from "../auth/sessions.ts";
-import { AppError } from "../errors.ts";
 import { rateLimits } from "../rate-limits.ts";
 import { sessionCookie } from "../request-guards.ts";
 import type { StudioRoutePlugin } from "../studio.ts";
-import { auditContext, signedIn } from "./audit-context.ts";
-
-function requireAdmin(request: FastifyRequest): void {
-  if (!signedIn(request).admin) throw new AppError(403, "admin_required", "only administrators can manage accounts");
-}
+import { administratorsOnly } from "./require-admin.ts";
+import { auditContext } from "./audit-context.ts";
 
 const linkAnswer = (r: { user: Account; link: string; expiresAt: number }) => ({
   user: r.user,
@@ -35,6 +30,7 @@ const linkAnswer = (r: { user: Account; link: string; expiresAt: number }) => ({
 export const accountRoutes: StudioRoutePlugin = async (app, { studio }) => {
   const { db } = studio;
   const origin = studio.config.appUrl.origin;
+  administratorsOnly(app, "manage accounts");
 
   app.get(
     "/api/admin/users",
@@ -45,10 +41,7 @@ export const accountRoutes: StudioRoutePlugin = async (app, { studio }) => {
         response: withErrors({ 200: AccountList }),
       },
     },
-    async (request) => {
-      requireAdmin(request);
-      return { users: await listAccounts(db) };
-    },
+    async () => ({ users: await listAccounts(db) }),
   );
 
   app.post(
@@ -62,7 +55,6 @@ export const accountRoutes: StudioRoutePlugin = async (app, { studio }) => {
       },
     },
     async (request, reply) => {
-      requireAdmin(request);
       const made = await inviteUser(
         db,
         { name: request.body.name, admin: request.body.admin ?? false },
@@ -85,7 +77,6 @@ export const accountRoutes: StudioRoutePlugin = async (app, { studio }) => {
       },
     },
     async (request) => {
-      requireAdmin(request);
       return changeAccount(db, request.params.username, request.body, auditContext(request));
     },
   );
@@ -102,7 +93,6 @@ export const accountRoutes: StudioRoutePlugin = async (app, { studio }) => {
       },
     },
     async (request, reply) => {
-      requireAdmin(request);
       const made = await issuePasswordReset(db, request.params.username, auditContext(request), origin);
       return reply.code(201).send(linkAnswer(made));
     },
