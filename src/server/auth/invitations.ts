@@ -47,7 +47,11 @@ export async function issueInvitation(
       used_at: null,
     })
     .execute();
-  await recordAudit(tx, context, "invitation_issued", { user: user.name, purpose, expiresAt });
+  await recordAudit(tx, context, "invitation_issued", {
+    user: user.name,
+    purpose,
+    expiresAt: new Date(expiresAt).toISOString(),
+  });
   return { link: `${appOrigin}${WELCOME_PATH}#token=${token}`, expiresAt };
 }
 

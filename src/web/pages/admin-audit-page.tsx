@@ -130,11 +130,11 @@ export function AdminAuditPage() {
             <tbody>
               {events.map((e) => (
                 <tr key={e.id} data-event={e.event}>
-                  <td>{formatTime(e.at)}</td>
-                  <td>{e.event}</td>
-                  <td>{e.actor ?? "—"}</td>
-                  <td>{e.workspace ?? "—"}</td>
-                  <td>
+                  <td data-label="Time">{formatTime(e.at)}</td>
+                  <td data-label="Event">{e.event}</td>
+                  <td data-label="By">{e.actor ?? "—"}</td>
+                  <td data-label="Workspace">{e.workspace ?? "—"}</td>
+                  <td data-label="Details">
                     <code>{JSON.stringify(e.details)}</code>
                   </td>
                 </tr>

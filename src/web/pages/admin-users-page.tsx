@@ -87,7 +87,7 @@ export function AdminUsersPage({ me }: { me: string }) {
             title="lower-case letters, digits, dots, dashes or underscores"
           />
         </label>
-        <label>
+        <label className="vt-admin-check">
           <input type="checkbox" checked={admin} onChange={(e) => setAdmin(e.target.checked)} /> Administrator
         </label>
         <button type="submit">Create and get a link</button>
@@ -112,13 +112,13 @@ export function AdminUsersPage({ me }: { me: string }) {
                     {u.name}
                     {u.name === me && <span className="vt-role"> you</span>}
                   </th>
-                  <td>
+                  <td data-label="Status">
                     {[u.admin && "administrator", u.disabled && "disabled", u.pending && "invited"]
                       .filter(Boolean)
                       .join(", ") || "active"}
                   </td>
-                  <td>{formatTime(u.createdAt)}</td>
-                  <td>{u.lastSignInAt ? formatTime(u.lastSignInAt) : "never"}</td>
+                  <td data-label="Created">{formatTime(u.createdAt)}</td>
+                  <td data-label="Last sign-in">{u.lastSignInAt ? formatTime(u.lastSignInAt) : "never"}</td>
                   <td className="vt-user-actions">
                     <button
                       type="button"

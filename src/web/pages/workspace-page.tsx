@@ -16,6 +16,7 @@ import type { NewFileKind } from "../new-file-names.ts";
 import { folderRows } from "../folders.ts";
 import { BreakableName, FolderLinks } from "../folder-links.tsx";
 import { DropError, pickedFromList, takeDrop, type PickedFile } from "../picked-files.ts";
+import { MissingAccount } from "./admin-missing-account.tsx";
 
 type SortKey = "name" | "size" | "updatedAt";
 
@@ -311,6 +312,8 @@ function Members({ workspaceId, owner }: { workspaceId: string; owner: boolean }
   const [username, setUsername] = useState("");
   const [role, setRole] = useState<Role>("viewer");
   const [message, setMessage] = useState<string | null>(null);
+  // A name with no account (admin-missing-account.tsx).
+  const [missing, setMissing] = useState<{ username: string; role: Role } | null>(null);
   const load = useCallback(() => {
     studioApi.members(workspaceId).then(setMembers, () => setMembers([]));
   }, [workspaceId]);
@@ -319,12 +322,15 @@ function Members({ workspaceId, owner }: { workspaceId: string; owner: boolean }
   async function invite(event: FormEvent) {
     event.preventDefault();
     setMessage(null);
+    setMissing(null);
     try {
       await studioApi.addMember(workspaceId, username.trim(), role);
       setUsername("");
       load();
     } catch (caught) {
-      setMessage(caught instanceof ApiError ? caught.message : String(caught));
+      if (caught instanceof ApiError && caught.code === "user_not_found")
+        setMissing({ username: username.trim(), role });
+      else setMessage(caught instanceof ApiError ? caught.message : String(caught));
     }
   }
 
@@ -364,6 +370,14 @@ function Members({ workspaceId, owner }: { workspaceId: string; owner: boolean }
             </p>
           )}
         </form>
+      )}
+      {owner && missing && (
+        <MissingAccount
+          key={`${missing.username}:${missing.role}`}
+          workspaceId={workspaceId}
+          {...missing}
+          onAdded={load}
+        />
       )}
     </details>
   );
