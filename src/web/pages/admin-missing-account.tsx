@@ -43,7 +43,7 @@ export function MissingAccount({
 
   if (made)
     return (
-      <div className="vt-missing-account">
+      <div>
         <OneTimeLink made={made} purpose="invitation" />
         {error && (
           <p className="vt-error" role="alert">
