@@ -366,3 +366,21 @@ test("the audit log filters by event, user, workspace and time, pages back, and 
   const noFormat = await t.call(admin, { method: "GET", url: "/api/audit/export" });
   assert.equal(noFormat.statusCode, 400);
 });
+
+test("the invitation route is rate-limited per client address, as sign-in is", async () => {
+  const limited = await startTestStudio({ "login-requests-per-minute": "3" });
+  try {
+    const answers: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const r = await limited.call(undefined, {
+        method: "POST",
+        url: "/api/invitation",
+        payload: { token: "A".repeat(43), password: NEW_PASSWORD },
+      });
+      answers.push(r.statusCode);
+    }
+    assert.deepEqual(answers, [404, 404, 404, 429]);
+  } finally {
+    await limited.close();
+  }
+});
