@@ -8,16 +8,19 @@ export const AccountParams = Type.Object(
 );
 export type AccountParams = Static<typeof AccountParams>;
 
-export const Account = Type.Object({
-  name: Type.String(),
-  admin: Type.Boolean(),
-  disabled: Type.Boolean(),
-  pending: Type.Boolean({ description: "invited, and no password set yet" }),
-  createdAt: Type.String({ description: "ISO 8601" }),
-  lastSignInAt: Type.Union([Type.String({ description: "ISO 8601" }), Type.Null()], {
-    description: "the latest sign-in the audit log knows of",
-  }),
-});
+export const Account = Type.Object(
+  {
+    name: Type.String(),
+    admin: Type.Boolean(),
+    disabled: Type.Boolean(),
+    pending: Type.Boolean({ description: "invited, and no password set yet" }),
+    createdAt: Type.String({ description: "ISO 8601" }),
+    lastSignInAt: Type.Union([Type.String({ description: "ISO 8601" }), Type.Null()], {
+      description: "the latest sign-in the audit log knows of",
+    }),
+  },
+  { description: "an account as it now is" },
+);
 export type Account = Static<typeof Account>;
 
 export const AccountList = Type.Object({ users: Type.Array(Account) }, { description: "every account, by name" });
