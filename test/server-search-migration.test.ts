@@ -40,7 +40,7 @@ test("a database from before search is migrated and indexed at start", async () 
     const raw = new DatabaseSync(path);
     // The migrations after search are undone too, since migrations run only in order.
     raw.exec(`drop table search_text; drop table search_entries; drop table search_files;
-      drop table invitations; alter table users drop column disabled_at;
+      drop table invitations; drop index audit_events_actor; alter table users drop column disabled_at;
       delete from kysely_migration where name in ('0003_search', '0004_accounts');`);
     raw.close();
 

@@ -18,5 +18,7 @@ export const accountsMigration: Migration = {
       .addColumn("used_at", "bigint")
       .execute();
     await db.schema.createIndex("invitations_user").on("invitations").column("user_id").execute();
+    // The accounts list reads each account's latest sign-in from the audit log (auth/accounts.ts).
+    await db.schema.createIndex("audit_events_actor").on("audit_events").columns(["actor_id", "event", "at"]).execute();
   },
 };

@@ -22,7 +22,16 @@ export function OneTimeLink({ made, purpose }: { made: InvitationLink; purpose: 
       </p>
       <div className="vt-one-time-link-row">
         <input readOnly value={made.link} aria-label="One-time link" onFocus={(e) => e.target.select()} />
-        <button type="button" onClick={() => void navigator.clipboard.writeText(made.link).then(() => setCopied(true))}>
+        <button
+          type="button"
+          onClick={() =>
+            // Without clipboard access (a page that is not a secure context) the field stays there to copy by hand.
+            void navigator.clipboard.writeText(made.link).then(
+              () => setCopied(true),
+              () => setCopied(false),
+            )
+          }
+        >
           {copied ? "Copied" : "Copy"}
         </button>
       </div>
