@@ -1,5 +1,5 @@
-// What the members form shows when the name it was given has no account: administrators are offered to create
-// it (and get its one-time link, shown once); anyone else learns that the user does not exist.
+// What the members form adds, for an administrator, when the name it was given has no account (the form itself says
+// that the user does not exist): the offer to create the account, and then its one-time link, shown once.
 import { useEffect, useState } from "react";
 import type { InvitationLink } from "../../contract/api-accounts.ts";
 import type { Role } from "../../contract/api-workspaces.ts";
@@ -52,22 +52,20 @@ export function MissingAccount({
         )}
       </div>
     );
-  if (admin === null) return null;
+  if (!admin) return null;
   return (
-    <div className="vt-missing-account" role="alert">
-      {admin ? (
-        <p>
-          No user is named <strong>{username}</strong>.{" "}
-          <button type="button" onClick={() => void create()}>
-            Create the account and add them as {role}
-          </button>
-        </p>
-      ) : (
-        <p>
-          No user is named <strong>{username}</strong>. An administrator can create the account.
+    <div className="vt-missing-account">
+      <p>
+        As an administrator, you can create the account <strong>{username}</strong>.{" "}
+        <button type="button" onClick={() => void create()}>
+          Create the account and add them as {role}
+        </button>
+      </p>
+      {error && (
+        <p className="vt-error" role="alert">
+          {error}
         </p>
       )}
-      {error && <p className="vt-error">{error}</p>}
     </div>
   );
 }

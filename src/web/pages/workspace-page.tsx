@@ -328,9 +328,9 @@ function Members({ workspaceId, owner }: { workspaceId: string; owner: boolean }
       setUsername("");
       load();
     } catch (caught) {
+      setMessage(caught instanceof ApiError ? caught.message : String(caught));
       if (caught instanceof ApiError && caught.code === "user_not_found")
         setMissing({ username: username.trim(), role });
-      else setMessage(caught instanceof ApiError ? caught.message : String(caught));
     }
   }
 
@@ -376,7 +376,10 @@ function Members({ workspaceId, owner }: { workspaceId: string; owner: boolean }
           key={`${missing.username}:${missing.role}`}
           workspaceId={workspaceId}
           {...missing}
-          onAdded={load}
+          onAdded={() => {
+            setMessage(null);
+            load();
+          }}
         />
       )}
     </details>
