@@ -196,6 +196,14 @@ test("every JSON answer is what its route made: no field is dropped or changed b
   await call(member, { method: "DELETE", url: `/api/workspaces/${ws}/kernels/${kernel.json().id}` });
 
   await call(admin, { method: "GET", url: "/api/audit?limit=1000" });
+  // Accounts (routes/account-routes.ts).
+  const invited = await call(admin, { method: "POST", url: "/api/admin/users", payload: { name: "invited" } });
+  assert.equal(invited.statusCode, 201, invited.body);
+  const token = new URLSearchParams(new URL(invited.json().link).hash.slice(1)).get("token");
+  await call(undefined, { method: "POST", url: "/api/invitation", payload: { token, password: "a password to keep" } });
+  await call(admin, { method: "GET", url: "/api/admin/users" });
+  await call(admin, { method: "PATCH", url: "/api/admin/users/invited", payload: { disabled: true } });
+  await call(admin, { method: "POST", url: "/api/admin/users/invited/password-reset" });
   await call(member, {
     method: "PUT",
     url: "/api/account/password",

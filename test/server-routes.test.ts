@@ -145,6 +145,8 @@ function body(method: string, path: string): { payload?: unknown; headers?: Reco
     "POST /api/trust/applications": { scheme: "zotero" },
     "POST /api/workspaces/{ws}/kernels": { path: "dir/a.ipynb" },
     "PUT /api/workspaces/{ws}/kernel-network": { allowed: false },
+    "POST /api/admin/users": { name: `invitee${++invitees}` },
+    "PATCH /api/admin/users/{username}": { disabled: false },
     "POST /api/url-check": {
       checks: [
         { url: "https://example.org/a.png", context: "image" },
@@ -163,8 +165,34 @@ function body(method: string, path: string): { payload?: unknown; headers?: Reco
   return key in bodies ? { payload: bodies[key] } : {};
 }
 
+/** body(), with a fresh invitation token for the route that spends one. */
+async function bodyFor(method: string, path: string): Promise<ReturnType<typeof body>> {
+  if (method === "POST" && path === "/api/invitation")
+    return { payload: { token: await freshInvitationToken(), password: "a long enough password" } };
+  return body(method, path);
+}
+
 let selves = 0;
+let invitees = 0;
 const STATE_CHANGING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+let administratorCaller: Caller | undefined;
+/** An administrator, for the routes that need one (/api/admin/...). */
+async function administrator(): Promise<Caller> {
+  administratorCaller ??= await t.addUser("administrator", { admin: true });
+  return administratorCaller;
+}
+
+/** A fresh, unused invitation token, so that each use of POST /api/invitation has one of its own. */
+async function freshInvitationToken(): Promise<string> {
+  const r = await t.call(await administrator(), {
+    method: "POST",
+    url: "/api/admin/users",
+    payload: { name: `invitee${++invitees}` },
+  });
+  assert.equal(r.statusCode, 201, r.body);
+  return new URLSearchParams(new URL(r.json().link).hash.slice(1)).get("token") as string;
+}
 
 test("the OpenAPI description lists the routes this test relies on", () => {
   const listed = new Set(routes.map((r) => `${r.method} ${r.path}`));
@@ -189,11 +217,13 @@ test("CSRF: every state-changing route refuses a missing token, a wrong token an
     const me =
       route.path === "/api/session" || route.path === "/api/account/password"
         ? await t.addUser(`self${++selves}`)
-        : owner;
+        : route.path.startsWith("/api/admin/")
+          ? await administrator()
+          : owner;
     const f = await fixtureFor(route.path);
     const url = concrete(route.path, f);
-    const { payload, headers = {} } = body(route.method, route.path);
-    const signInRoute = route.method === "POST" && route.path === "/api/session";
+    const { payload, headers = {} } = await bodyFor(route.method, route.path);
+    const signInRoute = route.method === "POST" && (route.path === "/api/session" || route.path === "/api/invitation");
     const variants: { name: string; headers: Record<string, string> }[] = [
       {
         name: "cross-site Origin",
@@ -325,9 +355,10 @@ const PUBLIC = new Set([
   "GET /.well-known/security.txt",
   "GET /SECURITY.md",
   "POST /api/session",
+  "POST /api/invitation",
 ]);
 /** The UI's pages and files: public (the sign-in page is one of them); 503 when the UI was not built. */
-const UI = new Set(["GET /", "GET /sign-in", "GET /w/{*}", "GET /assets/{*}"]);
+const UI = new Set(["GET /", "GET /sign-in", "GET /w/{*}", "GET /welcome", "GET /admin/{*}", "GET /assets/{*}"]);
 const RANK = { viewer: 0, editor: 1, owner: 2 };
 
 test("authorization: every route as signed-out, non-member, viewer, editor and owner", async () => {
@@ -341,7 +372,7 @@ test("authorization: every route as signed-out, non-member, viewer, editor and o
 
   for (const route of routes) {
     const key = `${route.method} ${route.path}`;
-    const { payload, headers = {} } = body(route.method, route.path);
+    const { payload, headers = {} } = await bodyFor(route.method, route.path);
     const send = async (caller: Caller | undefined) => {
       const f = await fixtureFor(route.path);
       const answer = await t.call(caller, {
@@ -372,8 +403,16 @@ test("authorization: every route as signed-out, non-member, viewer, editor and o
     const least = LEAST_ROLE[key];
     if (!least) {
       // Not a workspace route: any signed-in user may call it, except the administrators' audit log.
-      if (key === "GET /api/audit") {
+      if (key === "GET /api/audit" || key === "GET /api/audit/export") {
         assert.equal((await send(owner)).json().error, "admin_required");
+        continue;
+      }
+      if (route.path.startsWith("/api/admin/")) {
+        const refused = await send(owner);
+        assert.equal(refused.statusCode, 403, `${key} as a non-administrator: ${refused.body}`);
+        assert.equal(refused.json().error, "admin_required");
+        const r = await send(await administrator());
+        assert.ok(r.statusCode >= 200 && r.statusCode < 300, `${key} as an administrator: ${r.statusCode} ${r.body}`);
         continue;
       }
       if (key === "DELETE /api/session" || key === "PUT /api/account/password") continue; // covered by the session tests

@@ -6,6 +6,9 @@
 //   /w/{workspace}/f/{path}?history=1        the file's versions
 //   /w/{workspace}/f/{path}?compare=A..B     two of its versions compared, A the older side
 //   /w/{workspace}/search?q=   search in a workspace's files
+//   /admin/users               accounts (administrators)
+//   /admin/audit               the audit log (administrators)
+//   /welcome#token=...         where a one-time link sets a password (the token stays in the fragment)
 // Pure functions: the router (router.ts) reads them in the page, and the server reads them to tell the browser,
 // with the page itself, what the page will ask for first (studio-ui.ts).
 
@@ -16,6 +19,9 @@ export type Route =
   | { page: "history"; workspace: string; path: string }
   | { page: "compare"; workspace: string; path: string; from: number; to: number }
   | { page: "search"; workspace: string; query: string }
+  | { page: "admin-users" }
+  | { page: "admin-audit" }
+  | { page: "welcome" }
   | { page: "not-found" };
 
 const WORKSPACE_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -64,6 +70,10 @@ export function searchHref(workspace: string, query: string): string {
 
 export function parseRoute(pathname: string, search: string): Route {
   if (pathname === "/" || pathname === "") return { page: "workspaces" };
+  // Administration (pages/admin-*.tsx).
+  if (/^\/admin\/users\/?$/.test(pathname)) return { page: "admin-users" };
+  if (/^\/admin\/audit\/?$/.test(pathname)) return { page: "admin-audit" };
+  if (/^\/welcome\/?$/.test(pathname)) return { page: "welcome" };
   const searching = /^\/w\/([A-Za-z0-9_-]{1,64})\/search\/?$/.exec(pathname);
   if (searching) return { page: "search", workspace: searching[1]!, query: new URLSearchParams(search).get("q") ?? "" };
   const match = /^\/w\/([^/]+)(?:\/f\/(.+))?\/?$/.exec(pathname);

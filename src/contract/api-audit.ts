@@ -1,11 +1,24 @@
 // The audit log, as administrators read it.
 import { Type, type Static } from "typebox";
 
+/** The filters the audit page and its exports share, beside the event's name. */
+function AuditFilterFields() {
+  return {
+    user: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 64, description: "events this user did, or that were done to them" }),
+    ),
+    workspace: Type.Optional(Type.String({ pattern: "^[A-Za-z0-9_-]{16}$", description: "a workspace's id" })),
+    from: Type.Optional(Type.Integer({ minimum: 0, description: "events at or after, in ms since the epoch" })),
+    to: Type.Optional(Type.Integer({ minimum: 0, description: "events before, in ms since the epoch" })),
+  };
+}
+
 export const AuditQuery = Type.Object(
   {
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
     before: Type.Optional(Type.Integer({ minimum: 1, description: "events with a smaller id: the next page back" })),
     event: Type.Optional(Type.String({ maxLength: 64 })),
+    ...AuditFilterFields(),
   },
   { additionalProperties: false },
 );
@@ -28,3 +41,13 @@ export const AuditEvents = Type.Object(
   { description: "security events, newest first" },
 );
 export type AuditEvents = Static<typeof AuditEvents>;
+
+export const AuditExportQuery = Type.Object(
+  {
+    format: Type.Enum(["jsonl", "csv"], { type: "string", description: "JSON lines, or CSV with a header row" }),
+    event: Type.Optional(Type.String({ maxLength: 64 })),
+    ...AuditFilterFields(),
+  },
+  { additionalProperties: false },
+);
+export type AuditExportQuery = Static<typeof AuditExportQuery>;

@@ -22,6 +22,7 @@ import { registerSharedSchemas } from "./shared-schemas.ts";
 import { registerAppSecurityHeaders } from "./security-headers.ts";
 import type { Studio, StudioRoutePlugin } from "./studio.ts";
 import { adminRoutes } from "./routes/admin-routes.ts";
+import { accountRoutes, invitationRoute } from "./routes/account-routes.ts";
 import { fileRoutes } from "./routes/file-routes.ts";
 import { historyRoutes } from "./routes/history-routes.ts";
 import { publicRoutes } from "./routes/public-routes.ts";
@@ -39,6 +40,7 @@ export const AUTHENTICATED_ROUTES: StudioRoutePlugin[] = [
   historyRoutes,
   trustRoutes,
   adminRoutes,
+  accountRoutes,
   urlCheckRoutes,
   kernelRoutes,
   searchRoutes,
@@ -110,6 +112,7 @@ export async function buildAppOrigin(studio: Studio, options: BuildOptions = {})
   await app.register(publicRoutes, { studio });
   await app.register(studioUi, { studio });
   await app.register(signInRoute, { studio });
+  await app.register(invitationRoute, { studio });
   await app.register(async (scope) => {
     scope.addHook("onRequest", authenticate(studio.db, studio.config));
     for (const plugin of AUTHENTICATED_ROUTES) await scope.register(plugin, { studio });

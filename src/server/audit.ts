@@ -2,7 +2,7 @@
 // permission changes and trust decisions. Rows are written in the same transaction as the change they record, so
 // the log never claims a change that did not happen nor misses one that did.
 
-import type { Kysely } from "kysely";
+import { sql, type Kysely } from "kysely";
 import type { Database } from "./storage/schema.ts";
 
 export interface AuditContext {
@@ -17,6 +17,13 @@ export type AuditEventName =
   | "logout"
   | "password_changed"
   | "user_created"
+  // Accounts managed by administrators (routes/account-routes.ts).
+  | "invitation_issued"
+  | "invitation_accepted"
+  | "user_disabled"
+  | "user_enabled"
+  | "admin_granted"
+  | "admin_revoked"
   | "workspace_created"
   | "workspace_renamed"
   | "member_added"
@@ -73,14 +80,39 @@ export interface AuditEvent {
   details: Record<string, unknown>;
 }
 
+export interface AuditFilter {
+  event?: string;
+  /** The actor, or the account an event was about (its details' "user"). */
+  user?: string;
+  workspace?: string;
+  /** Milliseconds since the epoch: from inclusive, to exclusive. */
+  from?: number;
+  to?: number;
+}
+
+/** LIKE's own characters, escaped with backslash (the query says ESCAPE '\\'). */
+const likeLiteral = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
 /** Newest first; `before` pages back by id. */
 export async function listAudit(
   db: Kysely<Database>,
-  options: { limit: number; before?: number; event?: string },
+  options: { limit: number; before?: number } & AuditFilter,
 ): Promise<AuditEvent[]> {
   let query = db.selectFrom("audit_events").selectAll().orderBy("id", "desc").limit(options.limit);
   if (options.before !== undefined) query = query.where("id", "<", options.before);
   if (options.event !== undefined) query = query.where("event", "=", options.event);
+  if (options.workspace !== undefined) query = query.where("workspace_id", "=", options.workspace);
+  if (options.from !== undefined) query = query.where("at", ">=", options.from);
+  if (options.to !== undefined) query = query.where("at", "<", options.to);
+  const user = options.user;
+  if (user !== undefined) {
+    // The details are JSON.stringify's text, so the user's field is this exact substring (LIKE and ESCAPE are in
+    // both SQLite and PostgreSQL; JSON functions differ between them).
+    const field = `%${likeLiteral(JSON.stringify({ user }).slice(1, -1))}%`;
+    query = query.where((eb) =>
+      eb.or([eb("actor_name", "=", user), sql<boolean>`${eb.ref("details")} like ${field} escape '\\'`]),
+    );
+  }
   const rows = await query.execute();
   return rows.map((r) => ({
     id: r.id,

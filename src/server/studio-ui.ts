@@ -16,7 +16,7 @@ export const EDIT_UI_BUILD_DIR = fileURLToPath(new URL("../../dist/web-edit/", i
 export const FRAME_BUILD_DIR = fileURLToPath(new URL("../../dist/frame/", import.meta.url));
 
 /** The UI's own pages; everything else on the app origin is the API or 404. */
-export const UI_PAGES = ["/", "/sign-in", "/w/*"] as const;
+export const UI_PAGES = ["/", "/sign-in", "/w/*", "/welcome", "/admin/*"] as const;
 
 export function sendBundleFile(reply: FastifyReply, ifNoneMatch: string | undefined, file: BundleFile): FastifyReply {
   reply.header("etag", file.etag);

@@ -10,6 +10,9 @@ import { WorkspacePage } from "./pages/workspace-page.tsx";
 import { SearchPage } from "./pages/search-page.tsx";
 import { NotebookFind } from "./search-in-notebook-bar.tsx";
 import { WorkspacesPage } from "./pages/workspaces-page.tsx";
+import { AdminUsersPage } from "./pages/admin-users-page.tsx";
+import { AdminAuditPage } from "./pages/admin-audit-page.tsx";
+import { WelcomePage } from "./pages/admin-welcome-page.tsx";
 import { useRoute } from "./router.ts";
 import { studioApi } from "./studio-calls.ts";
 
@@ -26,6 +29,10 @@ export function App({ start }: { start: PageStart }) {
       (error: unknown) => setState({ kind: "failed", message: error instanceof Error ? error.message : String(error) }),
     );
   };
+
+  // A one-time link's page, signed in or not: the link signs its holder in as the account it was made for.
+  if (location.pathname === "/welcome" && state.kind !== "loading" && state.kind !== "failed")
+    return <WelcomePage onSignedIn={enter} />;
 
   switch (state.kind) {
     case "loading":
@@ -52,6 +59,11 @@ export function App({ start }: { start: PageStart }) {
             <AppLink href="/" className="vt-brand">
               Vitrine
             </AppLink>
+            {state.session.user.admin && (
+              <nav className="vt-admin-links" aria-label="Administration">
+                <AppLink href="/admin/users">Users</AppLink> <AppLink href="/admin/audit">Audit</AppLink>
+              </nav>
+            )}
             <span className="vt-user">{state.session.user.name}</span>
             <button type="button" onClick={() => void signOut().finally(() => setState({ kind: "signed-out" }))}>
               Sign out
@@ -61,7 +73,7 @@ export function App({ start }: { start: PageStart }) {
             {state.session.user.mustChangePassword ? (
               <ChangePassword onChanged={(session) => setState({ ...state, session })} />
             ) : (
-              <Pages origins={state.origins} />
+              <Pages origins={state.origins} user={state.session.user} />
             )}
           </main>
         </div>
@@ -69,7 +81,7 @@ export function App({ start }: { start: PageStart }) {
   }
 }
 
-function Pages({ origins }: { origins: StudioOrigins }) {
+function Pages({ origins, user }: { origins: StudioOrigins; user: Session["user"] }) {
   const route = useRoute();
   useEffect(() => {
     document.title = "path" in route ? `${route.path} · Vitrine` : "Vitrine";
@@ -115,6 +127,12 @@ function Pages({ origins }: { origins: StudioOrigins }) {
       );
     case "search":
       return <SearchPage key={route.workspace} workspaceId={route.workspace} query={route.query} />;
+    // Administration: the server refuses the API to anyone else, and the pages say so.
+    case "admin-users":
+      return user.admin ? <AdminUsersPage me={user.name} /> : <NotAdministrator />;
+    case "admin-audit":
+      return user.admin ? <AdminAuditPage /> : <NotAdministrator />;
+    case "welcome":
     case "not-found":
       return (
         <p>
@@ -122,6 +140,14 @@ function Pages({ origins }: { origins: StudioOrigins }) {
         </p>
       );
   }
+}
+
+function NotAdministrator() {
+  return (
+    <p>
+      This page is for administrators. <AppLink href="/">Your workspaces</AppLink>
+    </p>
+  );
 }
 
 function SignIn({ onSignedIn }: { onSignedIn: (session: Session) => void }) {

@@ -69,6 +69,8 @@ export async function findSession(
       "users.must_change_password",
     ])
     .where("sessions.id", "=", id)
+    // A disabled account's sessions are deleted when it is disabled; this keeps any that slipped by from working.
+    .where("users.disabled_at", "is", null)
     .executeTakeFirst();
   if (!row) return undefined;
   const createdAt = Number(row.created_at);

@@ -5,7 +5,7 @@ import { NoContent, refTo, withErrors } from "../../contract/api-answers.ts";
 import { PasswordChangeBody, Session, SignInBody } from "../../contract/api-session.ts";
 import { recordAudit } from "../audit.ts";
 import { clearAccountFailures, loginBlockedFor, recordLoginFailure } from "../auth/login-throttle.ts";
-import { hashPassword, needsRehash, spendVerificationTime, verifyPassword } from "../auth/passwords.ts";
+import { hashPassword, needsRehash, parametersOf, spendVerificationTime, verifyPassword } from "../auth/passwords.ts";
 import { createSession, deleteSession } from "../auth/sessions.ts";
 import { findUserByName, setPassword, toUser, type User } from "../auth/users.ts";
 import { AppError } from "../errors.ts";
@@ -61,13 +61,21 @@ export const signInRoute: StudioRoutePlugin = async (app, { studio }) => {
         );
       }
       const row = await findUserByName(studio.db, username);
-      const ok = row
-        ? await verifyPassword(password, row.password_hash)
-        : (await spendVerificationTime(password), false);
+      // An invited account has no hash yet (auth/accounts.ts): it costs the same time as a wrong password, so that
+      // timing does not tell which names are pending invitations.
+      const ok =
+        row && parametersOf(row.password_hash)
+          ? await verifyPassword(password, row.password_hash)
+          : (await spendVerificationTime(password), false);
       if (!row || !ok) {
         await recordLoginFailure(studio.db, username, request.ip, limits);
         await recordAudit(studio.db, context, "login_failed", { user: username });
         throw new AppError(401, "invalid_credentials", "wrong user name or password");
+      }
+      // Said only to whoever knows the password, so that it tells a guesser nothing.
+      if (row.disabled_at !== null) {
+        await recordAudit(studio.db, context, "login_failed", { user: username, disabled: true });
+        throw new AppError(403, "account_disabled", "this account is disabled; ask an administrator");
       }
       await clearAccountFailures(studio.db, username);
       if (needsRehash(row.password_hash)) {

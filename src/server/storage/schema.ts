@@ -13,6 +13,8 @@ export interface UsersTable {
   password_changed_at: number;
   /** "light", "dark" or "system" (migration-0005-user-theme.ts). */
   theme: Generated<string>;
+  /** When an administrator disabled the account (0006_accounts); null while it may sign in. */
+  disabled_at: number | null;
 }
 
 export interface SessionsTable {
@@ -129,6 +131,19 @@ export interface SearchFilesTable {
   version: number;
 }
 
+/** A one-time link that lets a person set their password (0006_accounts). */
+export interface InvitationsTable {
+  id: Generated<number>;
+  /** SHA-256 of the link's token; the token itself is shown once and stored nowhere. */
+  token_hash: string;
+  user_id: number;
+  purpose: "invitation" | "password_reset";
+  created_by: number | null;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -144,4 +159,5 @@ export interface Database {
   trusted_applications: TrustedApplicationsTable;
   search_entries: SearchEntriesTable;
   search_files: SearchFilesTable;
+  invitations: InvitationsTable;
 }

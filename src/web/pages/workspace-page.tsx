@@ -20,6 +20,7 @@ import { DropError, pickedFromList, takeDrop, type PickedFile } from "../picked-
 import { allFolders, withKeptFolders } from "../folder-tree.ts";
 import { MoveDialog, NewFolderDialog, moveEntry, refusalText, type MoveEntry } from "../move-dialog.tsx";
 import { ENTRY_TYPE, draggedEntry, startEntryDrag } from "../entry-drag.ts";
+import { MissingAccount } from "./admin-missing-account.tsx";
 
 type SortKey = "name" | "size" | "updatedAt";
 
@@ -433,6 +434,8 @@ function Members({ workspaceId, owner }: { workspaceId: string; owner: boolean }
   const [username, setUsername] = useState("");
   const [role, setRole] = useState<Role>("viewer");
   const [message, setMessage] = useState<string | null>(null);
+  // A name with no account (admin-missing-account.tsx).
+  const [missing, setMissing] = useState<{ username: string; role: Role } | null>(null);
   const load = useCallback(() => {
     studioApi.members(workspaceId).then(setMembers, () => setMembers([]));
   }, [workspaceId]);
@@ -441,12 +444,15 @@ function Members({ workspaceId, owner }: { workspaceId: string; owner: boolean }
   async function invite(event: FormEvent) {
     event.preventDefault();
     setMessage(null);
+    setMissing(null);
     try {
       await studioApi.addMember(workspaceId, username.trim(), role);
       setUsername("");
       load();
     } catch (caught) {
       setMessage(caught instanceof ApiError ? caught.message : String(caught));
+      if (caught instanceof ApiError && caught.code === "user_not_found")
+        setMissing({ username: username.trim(), role });
     }
   }
 
@@ -486,6 +492,17 @@ function Members({ workspaceId, owner }: { workspaceId: string; owner: boolean }
             </p>
           )}
         </form>
+      )}
+      {owner && missing && (
+        <MissingAccount
+          key={`${missing.username}:${missing.role}`}
+          workspaceId={workspaceId}
+          {...missing}
+          onAdded={() => {
+            setMessage(null);
+            load();
+          }}
+        />
       )}
     </details>
   );
