@@ -12,6 +12,9 @@ export type FolderBody = Static<typeof FolderBody>;
 export const FolderEntry = Type.Object({ path: Type.String() });
 export type FolderEntry = Static<typeof FolderEntry>;
 
+export const CreatedFolder = Type.Object({ path: Type.String() }, { description: "the folder made, kept while empty" });
+export type CreatedFolder = Static<typeof CreatedFolder>;
+
 export const FolderList = Type.Object(
   { folders: Type.Array(FolderEntry) },
   {

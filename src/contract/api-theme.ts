@@ -9,5 +9,5 @@ export type Theme = Static<typeof Theme>;
 export const ThemeBody = Type.Object({ theme: Theme }, { additionalProperties: false });
 export type ThemeBody = Static<typeof ThemeBody>;
 
-export const ThemeAnswer = Type.Object({ theme: Theme });
+export const ThemeAnswer = Type.Object({ theme: Theme }, { description: "the account's colour theme" });
 export type ThemeAnswer = Static<typeof ThemeAnswer>;

@@ -1,7 +1,7 @@
 // Folders: list the kept ones, make one, move one with its files, send one to the trash and restore it.
 
 import { withErrors } from "../../contract/api-answers.ts";
-import { FolderBody, FolderList, MovedFolder, TrashedFolder } from "../../contract/api-folders.ts";
+import { CreatedFolder, FolderBody, FolderList, MovedFolder, TrashedFolder } from "../../contract/api-folders.ts";
 import { FileParams, TrashParams } from "../../contract/api-files.ts";
 import { WorkspaceParams } from "../../contract/api-workspaces.ts";
 import { createFolder, listFolders, moveFolder, restoreFolder, trashFolder } from "../folders.ts";
@@ -38,7 +38,7 @@ export const folderRoutes: StudioRoutePlugin = async (app, { studio }) => {
         tags: ["files"],
         params: WorkspaceParams,
         body: FolderBody,
-        response: withErrors({ 201: FolderBody }),
+        response: withErrors({ 201: CreatedFolder }),
       },
     },
     async (request, reply) => {
