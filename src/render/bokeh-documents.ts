@@ -159,20 +159,39 @@ export function prepareBokehEmbed(docs: unknown, items: unknown, major: number, 
  * becomes an object that inherits everything from BokehJS's own but `embed`, which inherits everything but these.
  */
 export function wrapBokehEmbed(scope: Record<string, unknown>, major: number, doc: Document): void {
+  wrapEmbedEntries(scope, (docs, items) => prepareBokehEmbed(docs, items, major, doc));
+}
+
+/**
+ * The one way the frame changes BokehJS: `scope.Bokeh` becomes an object that inherits everything from the one
+ * loaded (with `extra` properties of its own), whose `embed` runs `before` with the documents and render items
+ * ahead of `embed_items` and `embed_items_notebook`. Wrapping again (Panel's change over Bokeh's) stacks. Answers
+ * the new `Bokeh`, or undefined when no BokehJS is loaded.
+ */
+export function wrapEmbedEntries(
+  scope: Record<string, unknown>,
+  before: (docs: unknown, items: unknown) => void,
+  extra: PropertyDescriptorMap = {},
+): unknown {
   const bokeh = scope.Bokeh;
   const embed = (bokeh as { embed?: Record<string, unknown> } | undefined)?.embed;
-  if (typeof bokeh !== "object" || bokeh === null || typeof embed !== "object" || embed === null) return;
+  if (typeof bokeh !== "object" || bokeh === null || typeof embed !== "object" || embed === null) return undefined;
   const wrapped: PropertyDescriptorMap = {};
   for (const name of ["embed_items", "embed_items_notebook"]) {
     const original = embed[name];
     if (typeof original !== "function") continue;
     const value = (docs: unknown, items: unknown, ...rest: unknown[]) => {
-      prepareBokehEmbed(docs, items, major, doc);
+      before(docs, items);
       return (original as (...args: unknown[]) => unknown).call(embed, docs, items, ...rest);
     };
     wrapped[name] = { value, enumerable: true };
   }
-  scope.Bokeh = Object.create(bokeh, { embed: { value: Object.create(embed, wrapped), enumerable: true } });
+  const made: unknown = Object.create(bokeh, {
+    embed: { value: Object.create(embed, wrapped), enumerable: true },
+    ...extra,
+  });
+  scope.Bokeh = made;
+  return made;
 }
 
 /**

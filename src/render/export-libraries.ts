@@ -13,6 +13,7 @@ import {
   upgradeBokehDocument,
   watchBokehVersionWarning,
   wrapBokehEmbed,
+  wrapEmbedEntries,
 } from "./bokeh-documents.ts";
 import { adoptScriptedStyles } from "./bokeh-export-styles.ts";
 import {
@@ -259,6 +260,7 @@ export const FRAME_LIBRARY_SCRIPT = frameLibraryScript(
   ${addBokehTargets}
   ${fitBokehDocument}
   ${prepareBokehEmbed}
+  ${wrapEmbedEntries}
   ${wrapBokehEmbed}
   ${watchBokehVersionWarning}
   ${adoptScriptedStyles}
