@@ -1,6 +1,9 @@
 // What a Bokeh plot in an output frame drew, read from inside the frame: its canvases (BokehJS 3 keeps them in
 // shadow roots), the width they take, and where a marker is; and which BokehJS the frame loaded.
-import type { Frame } from "playwright-core";
+import type { Frame, Page } from "playwright-core";
+import { launchBrowser, type Browser } from "./browser.ts";
+import { signInThroughPage, startBrowserStudio, type BrowserStudio } from "./running-studio.ts";
+import { createWorkspace, uploadTrusted } from "./studio-session.ts";
 
 export interface Drawn {
   /** Painted (non-transparent) pixels over every canvas of the plot. */
@@ -62,4 +65,44 @@ export async function drawnPlot(frame: Frame): Promise<Drawn> {
 
 export async function bokehVersion(frame: Frame): Promise<string | undefined> {
   return frame.evaluate(() => (window as unknown as { Bokeh?: { version: string } }).Bokeh?.version);
+}
+
+/** Script errors, console errors and CSP refusals (and `more`, such as Panel's own error line), from a page and its frames. */
+export function watchProblems(page: Page, more?: RegExp): string[] {
+  const problems: string[] = [];
+  page.on("pageerror", (error) => problems.push(`pageerror: ${error.message}`));
+  page.on("console", (message) => {
+    const text = message.text();
+    if (message.type() === "error" || /Content Security Policy|Refused to/.test(text) || more?.test(text) === true)
+      problems.push(text);
+  });
+  return problems;
+}
+
+export interface NotebookStudio {
+  studio: BrowserStudio;
+  browser: Browser;
+  /** The workspace's address, `${app}/w/${id}`. */
+  workspaceUrl: string;
+  /** Every request the browser made, in order. */
+  requests: string[];
+}
+
+/** A studio with one signed-in user and a workspace holding `notebook` as `name`, for the library browser tests. */
+export async function studioWithNotebook(
+  password: string,
+  workspaceName: string,
+  name: string,
+  notebook: unknown,
+): Promise<NotebookStudio> {
+  const studio = await startBrowserStudio([{ name: "ada", password }]);
+  const browser = await launchBrowser();
+  const requests: string[] = [];
+  browser.context.on("request", (request) => requests.push(request.url()));
+  const page = await browser.context.newPage();
+  await signInThroughPage(page, studio.app, "ada", password);
+  const workspace = await createWorkspace(page, workspaceName);
+  await uploadTrusted(page, workspace, [{ name, base64: Buffer.from(JSON.stringify(notebook)).toString("base64") }]);
+  await page.close();
+  return { studio, browser, workspaceUrl: `${studio.app}/w/${workspace}`, requests };
 }

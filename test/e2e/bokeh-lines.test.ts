@@ -10,17 +10,16 @@ import { bokehMismatchNote } from "../../src/render/bokeh-builds.ts";
 import { FRAME_LIBRARIES, frameLibraryPath } from "../../src/render/output-libraries.ts";
 import { BOKEH_LOADER_NOTE } from "../../src/render/output-types.ts";
 import { launchBrowser, type Browser } from "./browser.ts";
-import { bokehVersion, drawnPlot } from "./bokeh-frames.ts";
+import { bokehVersion, drawnPlot, studioWithNotebook, watchProblems } from "./bokeh-frames.ts";
 import { bokehNotebook } from "./bokeh-notebooks.ts";
-import { signInThroughPage, startBrowserStudio, type BrowserStudio } from "./running-studio.ts";
-import { createWorkspace, uploadTrusted } from "./studio-session.ts";
+import { signInThroughPage, type BrowserStudio } from "./running-studio.ts";
 
 const PASSWORD = "bokeh lines test password";
 const SHOTS = new URL("../../test-results/screenshots/", import.meta.url).pathname;
 let studio: BrowserStudio;
 let browser: Browser;
 let workspaceUrl = "";
-const requests: string[] = [];
+let requests: string[] = [];
 
 // Slots, in order: output_notebook()'s banner and loader, then each show()'s <div> and script.
 const NOTEBOOK = bokehNotebook([
@@ -38,34 +37,18 @@ const HTML_SLOT = { "3.4.1": 12, "2.4.3": 13 } as const;
 
 before(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  studio = await startBrowserStudio([{ name: "ada", password: PASSWORD }]);
-  browser = await launchBrowser();
-  browser.context.on("request", (request) => requests.push(request.url()));
-  const page = await browser.context.newPage();
-  await signInThroughPage(page, studio.app, "ada", PASSWORD);
-  const workspace = await createWorkspace(page, "Bokeh");
-  workspaceUrl = `${studio.app}/w/${workspace}`;
-  await uploadTrusted(page, workspace, [
-    { name: "bokeh-lines.ipynb", base64: Buffer.from(JSON.stringify(NOTEBOOK)).toString("base64") },
-  ]);
-  await page.close();
+  ({ studio, browser, workspaceUrl, requests } = await studioWithNotebook(
+    PASSWORD,
+    "Bokeh",
+    "bokeh-lines.ipynb",
+    NOTEBOOK,
+  ));
 });
 
 after(async () => {
   await browser?.close();
   await studio?.close();
 });
-
-/** Script errors, console errors and CSP refusals, from the page and its frames. */
-function watchProblems(page: Page): string[] {
-  const problems: string[] = [];
-  page.on("pageerror", (error) => problems.push(`pageerror: ${error.message}`));
-  page.on("console", (message) => {
-    if (message.type() === "error" || /Content Security Policy|Refused to/.test(message.text()))
-      problems.push(message.text());
-  });
-  return problems;
-}
 
 async function openNotebook(viewport: { width: number; height: number }): Promise<{
   page: Page;

@@ -10,17 +10,16 @@ import { PANEL_LOADER_NOTE } from "../../src/render/bokeh-builds.ts";
 import { FRAME_LIBRARIES, frameLibraryPath } from "../../src/render/output-libraries.ts";
 import { PANEL_KERNEL_NOTE } from "../../src/render/panel-models.ts";
 import { launchBrowser, type Browser } from "./browser.ts";
-import { bokehVersion, drawnPlot } from "./bokeh-frames.ts";
+import { bokehVersion, drawnPlot, studioWithNotebook, watchProblems } from "./bokeh-frames.ts";
 import { PANEL_MARKDOWN_TEXT, PANEL_MARKDOWN_TITLE, panelNotebook } from "./panel-notebooks.ts";
-import { signInThroughPage, startBrowserStudio, type BrowserStudio } from "./running-studio.ts";
-import { createWorkspace, uploadTrusted } from "./studio-session.ts";
+import { signInThroughPage, type BrowserStudio } from "./running-studio.ts";
 
 const PASSWORD = "panel lines test password";
 const SHOTS = new URL("../../test-results/screenshots/", import.meta.url).pathname;
 let studio: BrowserStudio;
 let browser: Browser;
 let workspaceUrl = "";
-const requests: string[] = [];
+let requests: string[] = [];
 
 const NOTEBOOK = panelNotebook({ bokeh: "3.4.1", panel: "1.4.4" }, { bokeh: "3.10.0", panel: "1.12.0" });
 /**
@@ -31,34 +30,18 @@ const SLOT = { curve: 3, column: 4, newer: 5, slider: 6 } as const;
 
 before(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  studio = await startBrowserStudio([{ name: "ada", password: PASSWORD }]);
-  browser = await launchBrowser();
-  browser.context.on("request", (request) => requests.push(request.url()));
-  const page = await browser.context.newPage();
-  await signInThroughPage(page, studio.app, "ada", PASSWORD);
-  const workspace = await createWorkspace(page, "Panel");
-  workspaceUrl = `${studio.app}/w/${workspace}`;
-  await uploadTrusted(page, workspace, [
-    { name: "panel-lines.ipynb", base64: Buffer.from(JSON.stringify(NOTEBOOK)).toString("base64") },
-  ]);
-  await page.close();
+  ({ studio, browser, workspaceUrl, requests } = await studioWithNotebook(
+    PASSWORD,
+    "Panel",
+    "panel-lines.ipynb",
+    NOTEBOOK,
+  ));
 });
 
 after(async () => {
   await browser?.close();
   await studio?.close();
 });
-
-/** Script errors, console errors and CSP refusals, from the page and its frames. */
-function watchProblems(page: Page): string[] {
-  const problems: string[] = [];
-  page.on("pageerror", (error) => problems.push(`pageerror: ${error.message}`));
-  page.on("console", (message) => {
-    if (message.type() === "error" || /Content Security Policy|Refused to|Panel: ERROR/.test(message.text()))
-      problems.push(message.text());
-  });
-  return problems;
-}
 
 async function openNotebook(page: Page, width: number): Promise<Locator> {
   await page.setViewportSize({ width, height: width > 600 ? 900 : 844 });
@@ -134,7 +117,7 @@ async function checkOutputs(page: Page, slots: Locator, shot: string): Promise<v
 
 test("a HoloViews curve and a Panel column draw with BokehJS 3 and Panel from the content origin", async () => {
   const page = await browser.context.newPage();
-  const problems = watchProblems(page);
+  const problems = watchProblems(page, /Panel: ERROR/);
   const slots = await openNotebook(page, 1200);
   await checkOutputs(page, slots, "1200-light");
   assert.deepEqual(problems, []);
@@ -158,7 +141,7 @@ test("at phone width and in dark mode the outputs draw as well", async () => {
     try {
       const page = await themed.context.newPage();
       if (themed !== browser) await signInThroughPage(page, studio.app, "ada", PASSWORD);
-      const problems = watchProblems(page);
+      const problems = watchProblems(page, /Panel: ERROR/);
       for (const width of scheme === "light" ? [390] : [1200, 390]) {
         const slots = await openNotebook(page, width);
         await checkOutputs(page, slots, `${width}-${scheme}`);
