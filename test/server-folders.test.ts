@@ -4,7 +4,15 @@
 // that names a live file, per file: a new version, a copy beside it, nothing, or a refusal that stores nothing.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { APP_ORIGIN, multipart, snapshot, startTestStudio, type Caller, type TestStudio } from "./server-helpers.ts";
+import {
+  APP_ORIGIN,
+  multipart,
+  snapshot,
+  startTestStudio,
+  workspaceWith,
+  type Caller,
+  type TestStudio,
+} from "./server-helpers.ts";
 
 let t: TestStudio;
 let owner: Caller;
@@ -17,12 +25,7 @@ before(async () => {
   owner = await t.addUser("olivia");
   editor = await t.addUser("eddie");
   viewer = await t.addUser("vera");
-  ws = (await t.call(owner, { method: "POST", url: "/api/workspaces", payload: { name: "Folders" } })).json().id;
-  for (const [username, role] of [
-    ["eddie", "editor"],
-    ["vera", "viewer"],
-  ])
-    await t.call(owner, { method: "POST", url: `/api/workspaces/${ws}/members`, payload: { username, role } });
+  ws = await workspaceWith(t, owner, "Folders", { eddie: "editor", vera: "viewer" });
 });
 after(() => t.close());
 

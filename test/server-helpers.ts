@@ -97,6 +97,28 @@ export async function startTestStudio(
 }
 
 /** A multipart/form-data body: the acknowledgment field (unless undefined) then each file as a part named "file". */
+/**
+ * A workspace named `name`, made by `owner` (a caller of `t`), with each user of `members` (already added) in the
+ * role given. Answers its id.
+ */
+export async function workspaceWith(
+  t: TestStudio,
+  owner: Caller,
+  name: string,
+  members: Record<string, "owner" | "editor" | "viewer"> = {},
+): Promise<string> {
+  const ws = (await t.call(owner, { method: "POST", url: "/api/workspaces", payload: { name } })).json().id as string;
+  for (const [username, role] of Object.entries(members)) {
+    const added = await t.call(owner, {
+      method: "POST",
+      url: `/api/workspaces/${ws}/members`,
+      payload: { username, role },
+    });
+    if (added.statusCode !== 201) throw new Error(`adding ${username} as ${role}: ${added.statusCode} ${added.body}`);
+  }
+  return ws;
+}
+
 export function multipart(
   acknowledgment: string | undefined,
   files: { path: string; content: string | Buffer }[],

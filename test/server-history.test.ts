@@ -3,7 +3,7 @@
 // the refusals of a comparison that cannot be made, each with its stable code; non-members learn nothing.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { multipart, snapshot, startTestStudio, type Caller, type TestStudio } from "./server-helpers.ts";
+import { multipart, snapshot, startTestStudio, workspaceWith, type Caller, type TestStudio } from "./server-helpers.ts";
 
 let t: TestStudio;
 let owner: Caller;
@@ -16,12 +16,7 @@ before(async () => {
   owner = await t.addUser("ada");
   viewer = await t.addUser("vera");
   outsider = await t.addUser("oscar");
-  ws = (await t.call(owner, { method: "POST", url: "/api/workspaces", payload: { name: "History" } })).json().id;
-  await t.call(owner, {
-    method: "POST",
-    url: `/api/workspaces/${ws}/members`,
-    payload: { username: "vera", role: "viewer" },
-  });
+  ws = await workspaceWith(t, owner, "History", { vera: "viewer" });
   await upload("analysis.py", "print(1)\n");
   await upload("analysis.py", "print(2)\n");
   const saved = await t.call(owner, {

@@ -8,7 +8,15 @@ import assert from "node:assert/strict";
 import { KERNEL_SOCKET_PATH, type ServerMessage } from "../src/contract/kernel-socket.ts";
 import { checkFilePath } from "../src/server/file-names.ts";
 import { SCRIPT_LANGUAGES, suggestedName } from "../src/web/new-file-names.ts";
-import { APP_ORIGIN, multipart, snapshot, startTestStudio, type Caller, type TestStudio } from "./server-helpers.ts";
+import {
+  APP_ORIGIN,
+  multipart,
+  snapshot,
+  startTestStudio,
+  workspaceWith,
+  type Caller,
+  type TestStudio,
+} from "./server-helpers.ts";
 
 let t: TestStudio;
 let owner: Caller;
@@ -23,12 +31,7 @@ before(async () => {
   editor = await t.addUser("eddie");
   viewer = await t.addUser("vera");
   outsider = await t.addUser("oscar");
-  ws = (await t.call(owner, { method: "POST", url: "/api/workspaces", payload: { name: "Renames" } })).json().id;
-  for (const [username, role] of [
-    ["eddie", "editor"],
-    ["vera", "viewer"],
-  ])
-    await t.call(owner, { method: "POST", url: `/api/workspaces/${ws}/members`, payload: { username, role } });
+  ws = await workspaceWith(t, owner, "Renames", { eddie: "editor", vera: "viewer" });
 });
 after(() => t.close());
 

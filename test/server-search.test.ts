@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { sql } from "kysely";
 import type { SearchResults } from "../src/contract/api-search.ts";
 import { indexStaleFiles } from "../src/server/search/index-stale-files.ts";
-import { multipart, startTestStudio, type Caller, type TestStudio } from "./server-helpers.ts";
+import { multipart, startTestStudio, workspaceWith, type Caller, type TestStudio } from "./server-helpers.ts";
 
 let t: TestStudio;
 let owner: Caller;
@@ -20,12 +20,7 @@ before(async () => {
   owner = await t.addUser("olivia");
   viewer = await t.addUser("vera");
   outsider = await t.addUser("oscar");
-  ws = (await t.call(owner, { method: "POST", url: "/api/workspaces", payload: { name: "Search" } })).json().id;
-  await t.call(owner, {
-    method: "POST",
-    url: `/api/workspaces/${ws}/members`,
-    payload: { username: "vera", role: "viewer" },
-  });
+  ws = await workspaceWith(t, owner, "Search", { vera: "viewer" });
 });
 after(() => t.close());
 
