@@ -167,6 +167,8 @@ export async function snapshot(t: TestStudio): Promise<string> {
     "audit_events",
     "trusted_domains",
     "trusted_applications",
+    "folders",
+    "invitations",
   ] as const;
   const rows: Record<string, unknown[]> = {};
   for (const table of tables) rows[table] = await t.studio.db.selectFrom(table).selectAll().execute();
