@@ -7,7 +7,7 @@
 //   /w/{workspace}/f/{path}?compare=A..B     two of its versions compared, A the older side
 //   /w/{workspace}/search?q=   search in a workspace's files
 //   /admin/users               accounts (administrators)
-//   /admin/audit               the audit log (administrators)
+//   /admin/audit?event=&user=&workspace=&from=&to=   the audit log (administrators), filtered; times in ms
 //   /welcome#token=...         where a one-time link sets a password (the token stays in the fragment)
 // Pure functions: the router (router.ts) reads them in the page, and the server reads them to tell the browser,
 // with the page itself, what the page will ask for first (studio-ui.ts).
@@ -20,7 +20,7 @@ export type Route =
   | { page: "compare"; workspace: string; path: string; from: number; to: number }
   | { page: "search"; workspace: string; query: string }
   | { page: "admin-users" }
-  | { page: "admin-audit" }
+  | { page: "admin-audit"; filters: AuditFilters }
   | { page: "welcome" }
   | { page: "not-found" };
 
@@ -68,11 +68,48 @@ export function searchHref(workspace: string, query: string): string {
   return `/w/${encodeURIComponent(workspace)}/search${query ? `?q=${encodeURIComponent(query)}` : ""}`;
 }
 
+/** What the audit log is filtered by: all given filters hold at once. Times are ms since the epoch. */
+export interface AuditFilters {
+  event?: string;
+  user?: string;
+  workspace?: string;
+  from?: number;
+  to?: number;
+}
+
+/** The audit log's page with these filters. */
+export function auditHref(filters: AuditFilters): string {
+  const params = new URLSearchParams();
+  for (const key of ["event", "user", "workspace", "from", "to"] as const)
+    if (filters[key] !== undefined && filters[key] !== "") params.set(key, String(filters[key]));
+  const query = params.toString();
+  return `/admin/audit${query ? `?${query}` : ""}`;
+}
+
+/** The audit filters in an address's query. A value the audit API would refuse is left out, not passed on. */
+export function parseAuditFilters(search: string): AuditFilters {
+  const params = new URLSearchParams(search);
+  const filters: AuditFilters = {};
+  const text = (key: "event" | "user", max: number) => {
+    const value = params.get(key)?.trim();
+    if (value && value.length <= max) filters[key] = value;
+  };
+  text("event", 64);
+  text("user", 64);
+  const workspace = params.get("workspace");
+  if (workspace && /^[A-Za-z0-9_-]{16}$/.test(workspace)) filters.workspace = workspace;
+  for (const key of ["from", "to"] as const) {
+    const value = params.get(key);
+    if (value && /^[0-9]{1,15}$/.test(value)) filters[key] = Number(value);
+  }
+  return filters;
+}
+
 export function parseRoute(pathname: string, search: string): Route {
   if (pathname === "/" || pathname === "") return { page: "workspaces" };
   // Administration (pages/admin-*.tsx).
   if (/^\/admin\/users\/?$/.test(pathname)) return { page: "admin-users" };
-  if (/^\/admin\/audit\/?$/.test(pathname)) return { page: "admin-audit" };
+  if (/^\/admin\/audit\/?$/.test(pathname)) return { page: "admin-audit", filters: parseAuditFilters(search) };
   if (/^\/welcome\/?$/.test(pathname)) return { page: "welcome" };
   const searching = /^\/w\/([A-Za-z0-9_-]{1,64})\/search\/?$/.exec(pathname);
   if (searching) return { page: "search", workspace: searching[1]!, query: new URLSearchParams(search).get("q") ?? "" };

@@ -3,6 +3,7 @@
 // the log never claims a change that did not happen nor misses one that did.
 
 import { sql, type Kysely } from "kysely";
+import type { AuditEventName } from "../contract/audit-events.ts";
 import type { Database } from "./storage/schema.ts";
 
 export interface AuditContext {
@@ -10,44 +11,7 @@ export interface AuditContext {
   clientAddress: string;
 }
 
-export type AuditEventName =
-  | "login_succeeded"
-  | "login_failed"
-  | "login_throttled"
-  | "logout"
-  | "password_changed"
-  | "user_created"
-  // Accounts managed by administrators (routes/account-routes.ts).
-  | "invitation_issued"
-  | "invitation_accepted"
-  | "user_disabled"
-  | "user_enabled"
-  | "admin_granted"
-  | "admin_revoked"
-  | "workspace_created"
-  | "workspace_renamed"
-  | "member_added"
-  | "member_role_changed"
-  | "member_removed"
-  | "upload"
-  | "file_saved"
-  | "file_created"
-  | "file_moved"
-  | "file_trashed"
-  | "file_restored"
-  | "folder_created"
-  | "trust_domain_added"
-  | "trust_domain_removed"
-  | "trust_application_added"
-  | "trust_application_removed"
-  | "kernel_started"
-  | "kernel_restarted"
-  | "kernel_stopped"
-  | "cell_executed"
-  | "run_review_confirmed"
-  | "run_review_declined"
-  | "kernel_network_changed"
-  | "theme_changed";
+export type { AuditEventName };
 
 export async function recordAudit(
   db: Kysely<Database>,

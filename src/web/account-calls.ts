@@ -44,13 +44,8 @@ export async function acceptInvitation(token: string, password: string): Promise
 }
 
 /** The audit page's filters, as the API takes them. */
-export interface AuditFilters {
-  event?: string;
-  user?: string;
-  workspace?: string;
-  from?: number;
-  to?: number;
-}
+import type { AuditFilters } from "../contract/addresses.ts";
+export type { AuditFilters };
 
 export function auditQuery(filters: AuditFilters, extra: Record<string, string> = {}): string {
   const params = new URLSearchParams(extra);

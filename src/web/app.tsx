@@ -131,7 +131,7 @@ function Pages({ origins, user }: { origins: StudioOrigins; user: Session["user"
     case "admin-users":
       return user.admin ? <AdminUsersPage me={user.name} /> : <NotAdministrator />;
     case "admin-audit":
-      return user.admin ? <AdminAuditPage /> : <NotAdministrator />;
+      return user.admin ? <AdminAuditPage filters={route.filters} /> : <NotAdministrator />;
     case "welcome":
     case "not-found":
       return (

@@ -167,6 +167,18 @@ test("the audit page filters by event and user and exports what it shows as CSV 
   await root.locator('tr[data-event="invitation_accepted"]').waitFor();
   await shots(root, "admin-audit");
 
+  // The filter is the page's address: a reload keeps it, and back returns to the previous filter.
+  assert.equal(new URL(root.url()).search, "?user=carol");
+  await root.reload();
+  await root.locator('tr[data-event="invitation_accepted"]').waitFor();
+  assert.equal(await root.getByLabel("User").inputValue(), "carol");
+  await root.goBack();
+  await root.locator('tr[data-event="user_disabled"]').first().waitFor();
+  assert.equal(await root.getByLabel("Event").inputValue(), "user_disabled");
+  assert.equal(await root.getByLabel("User").inputValue(), "");
+  await root.goForward();
+  await root.locator('tr[data-event="invitation_accepted"]').waitFor();
+
   for (const [name, check] of [
     ["CSV", (text: string) => assert.match(text, /^id,at,event,actor,clientAddress,workspace,details\r\n/)],
     [

@@ -2,44 +2,40 @@
 // filter exported as JSON lines or CSV.
 import { useCallback, useEffect, useState, type FormEvent } from "react";
 import type { AuditEvent } from "../../contract/api-audit.ts";
+import { AUDIT_EVENT_NAMES } from "../../contract/audit-events.ts";
+import { auditHref } from "../../contract/addresses.ts";
 import { auditApi, type AuditFilters } from "../account-calls.ts";
 import { ApiError } from "../api-client.ts";
 import { AppLink } from "../app-link.tsx";
+import { navigate } from "../router.ts";
 import { formatTime } from "../studio-calls.ts";
 
 const PAGE = 50;
 
-/** The events the studio records, offered as suggestions; any name can still be typed. */
-const EVENTS = [
-  "login_succeeded",
-  "login_failed",
-  "login_throttled",
-  "logout",
-  "password_changed",
-  "user_created",
-  "invitation_issued",
-  "invitation_accepted",
-  "user_disabled",
-  "user_enabled",
-  "admin_granted",
-  "admin_revoked",
-  "workspace_created",
-  "member_added",
-  "member_removed",
-  "upload",
-  "file_saved",
-  "file_trashed",
-  "trust_domain_added",
-  "kernel_started",
-  "cell_executed",
-];
-
 /** A datetime-local input's value (local time) as ms since the epoch, or undefined when empty. */
 const timeOf = (value: string) => (value ? new Date(value).getTime() : undefined);
 
-export function AdminAuditPage() {
-  const [form, setForm] = useState({ event: "", user: "", workspace: "", from: "", to: "" });
-  const [filters, setFilters] = useState<AuditFilters>({});
+/** Ms since the epoch as a datetime-local input's value (local time, to the minute). */
+function inputTime(ms: number | undefined): string {
+  if (ms === undefined || !Number.isFinite(ms)) return "";
+  const at = new Date(ms);
+  const two = (n: number) => String(n).padStart(2, "0");
+  return `${at.getFullYear()}-${two(at.getMonth() + 1)}-${two(at.getDate())}T${two(at.getHours())}:${two(at.getMinutes())}`;
+}
+
+function formFor(filters: AuditFilters) {
+  return {
+    event: filters.event ?? "",
+    user: filters.user ?? "",
+    workspace: filters.workspace ?? "",
+    from: inputTime(filters.from),
+    to: inputTime(filters.to),
+  };
+}
+
+/** The audit log filtered by `filters`, which the page's address holds, so a filtered view can be shared. */
+export function AdminAuditPage({ filters }: { filters: AuditFilters }) {
+  const [form, setForm] = useState(() => formFor(filters));
   const [events, setEvents] = useState<AuditEvent[] | null>(null);
   const [more, setMore] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -54,7 +50,14 @@ export function AdminAuditPage() {
       (caught: unknown) => setError(caught instanceof ApiError ? caught.message : String(caught)),
     );
   }, []);
-  useEffect(() => load({}), [load]);
+  // The address is the filter: a new one (applied here, or by back and forward) loads from the newest event. `key`
+  // stands for `filters`, which is a new object at each render.
+  const key = auditHref(filters);
+  useEffect(() => {
+    setForm(formFor(filters));
+    setEvents(null);
+    load(filters);
+  }, [key, load]);
 
   function apply(event: FormEvent) {
     event.preventDefault();
@@ -66,8 +69,10 @@ export function AdminAuditPage() {
     const to = timeOf(form.to);
     if (from !== undefined) next.from = from;
     if (to !== undefined) next.to = to;
-    setFilters(next);
-    load(next);
+    const href = auditHref(next);
+    // The same filter again reloads in place; a new one is a new entry in the history.
+    if (href === key) load(next);
+    else navigate(href);
   }
 
   const field = (key: keyof typeof form) => ({
@@ -86,7 +91,7 @@ export function AdminAuditPage() {
           Event <input name="event" list="vt-audit-events" {...field("event")} />
         </label>
         <datalist id="vt-audit-events">
-          {EVENTS.map((e) => (
+          {AUDIT_EVENT_NAMES.map((e) => (
             <option key={e} value={e} />
           ))}
         </datalist>

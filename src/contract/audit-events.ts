@@ -1,0 +1,43 @@
+// The names of the events the audit log records (src/server/audit.ts writes them), in one list that the server's
+// types and the audit page's suggestions both come from.
+
+export const AUDIT_EVENT_NAMES = [
+  "login_succeeded",
+  "login_failed",
+  "login_throttled",
+  "logout",
+  "password_changed",
+  "user_created",
+  "invitation_issued",
+  "invitation_accepted",
+  "user_disabled",
+  "user_enabled",
+  "admin_granted",
+  "admin_revoked",
+  "workspace_created",
+  "workspace_renamed",
+  "member_added",
+  "member_role_changed",
+  "member_removed",
+  "upload",
+  "file_saved",
+  "file_created",
+  "file_moved",
+  "file_trashed",
+  "file_restored",
+  "folder_created",
+  "trust_domain_added",
+  "trust_domain_removed",
+  "trust_application_added",
+  "trust_application_removed",
+  "kernel_started",
+  "kernel_restarted",
+  "kernel_stopped",
+  "cell_executed",
+  "run_review_confirmed",
+  "run_review_declined",
+  "kernel_network_changed",
+  "theme_changed",
+] as const;
+
+export type AuditEventName = (typeof AUDIT_EVENT_NAMES)[number];
