@@ -55,6 +55,99 @@ test("user add reads the password from stdin; without it a one-time password is 
 });
 
 test(
+  "user invite, reset, disable, enable, grant-admin, revoke-admin and list work beside a running server, as the Users page does",
+  { timeout: 60_000 },
+  async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "vitrine-cli-accounts-"));
+    const server = serve(dataDir);
+    try {
+      const url = await server.ready;
+      const cli = (...args: string[]) =>
+        run(["user", ...args, "--data-dir", dataDir, "--app-url", "http://studio.test:8080"]);
+      const useLink = async (link: string, password: string) => {
+        const token = /^http:\/\/studio\.test:8080\/welcome#token=(\S+)$/.exec(link)?.[1];
+        assert.ok(token, link);
+        return fetch(`${url}/api/invitation`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ token, password }),
+        });
+      };
+      const signIn = (password: string) =>
+        fetch(`${url}/api/session`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ username: "ana", password }),
+        });
+
+      const invited = cli("invite", "ana");
+      assert.equal(invited.status, 0, invited.stderr);
+      const [said, shown, link] = invited.stdout.trimEnd().split("\n");
+      assert.equal(said, "created user ana, without a password until the link is used");
+      assert.match(shown!, /^one-time link \(shown only now; valid until \d{4}-\d\d-\d\dT[\d:.]+Z\):$/);
+      assert.match(cli("list").stdout, /^ana\tuser\tlink not used yet\tnever signed in$/m);
+      assert.equal((await useLink(link!, "ana's first password")).status, 200);
+      assert.equal((await useLink(link!, "a password for a second use")).status, 404, "a link works once");
+      assert.equal((await signIn("ana's first password")).status, 200);
+
+      const reset = cli("reset", "ana").stdout.trimEnd().split("\n").at(-1)!;
+      assert.equal((await useLink(reset, "ana's second password")).status, 200);
+      assert.equal((await signIn("ana's first password")).status, 401);
+
+      assert.equal(cli("disable", "ana").stdout, "ana disabled; its sessions and unused links have ended\n");
+      assert.equal((await signIn("ana's second password")).status, 403);
+      assert.match(cli("list").stdout, /^ana\tuser\tdisabled\tlast signed in /m);
+      assert.equal(cli("enable", "ana").status, 0);
+      assert.equal((await signIn("ana's second password")).status, 200);
+
+      // The studio always keeps an enabled administrator: the server's first one cannot be demoted alone.
+      const last = cli("revoke-admin", "admin");
+      assert.equal(last.status, 1);
+      assert.match(last.stderr, /^vitrine user: this is the last enabled administrator.*\[last_administrator\]\n$/);
+      assert.equal(cli("grant-admin", "ana").stdout, "ana is now an administrator\n");
+      assert.equal(cli("revoke-admin", "admin").status, 0);
+      const accounts = cli("list", "--json")
+        .stdout.trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as { name: string; admin: boolean; disabled: boolean; pending: boolean });
+      assert.deepEqual(
+        accounts.map(({ name, admin, disabled, pending }) => ({ name, admin, disabled, pending })),
+        [
+          { name: "admin", admin: false, disabled: false, pending: false },
+          { name: "ana", admin: true, disabled: false, pending: false },
+        ],
+      );
+
+      for (const [args, code] of [
+        [["disable", "ghost"], 1],
+        [["list", "ana"], 2],
+        [["reset", "ana", "--admin"], 2],
+        [["enable", "ana", "--password-stdin"], 2],
+        [["invite", "ana", "--json"], 2],
+        [["reset"], 2],
+      ] as const) {
+        const refused = cli(...args);
+        assert.equal(refused.status, code, `${args.join(" ")}: ${refused.stderr}`);
+        assert.doesNotMatch(refused.stderr, /\n\s+at /, "no stack trace");
+      }
+      const events = run(["audit", "--data-dir", dataDir, "--json"])
+        .stdout.trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as { event: string; clientAddress: string | null });
+      for (const event of ["invitation_issued", "user_disabled", "user_enabled", "admin_granted", "admin_revoked"])
+        assert.ok(
+          events.some((e) => e.event === event && e.clientAddress === "shell"),
+          `${event} recorded as done from the shell`,
+        );
+    } finally {
+      server.child.kill("SIGTERM");
+      await server.exited;
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  },
+);
+
+test(
   "serve prints the first administrator's password once, and on SIGTERM finishes the request in flight",
   { timeout: 60_000 },
   async () => {

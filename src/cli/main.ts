@@ -14,7 +14,7 @@ Commands:
   render NOTEBOOK [-o OUT.html]   export a notebook to one safe, self-contained HTML file
   run NOTEBOOK [-o OUT.ipynb]     execute a notebook in the kernel sandbox and write it with its outputs
   serve                           start the studio (app and content origins)
-  user add|passwd NAME            manage accounts
+  user ACTION [NAME]              manage accounts: add, invite, passwd, reset, disable, enable, list, ...
   audit                           print the security event log
   scan PATH...                    review notebooks and scripts before trusting them (text, JSON or SARIF)
   check-url URL...                what the studio would do with a URL: allow, prompt or block, and why

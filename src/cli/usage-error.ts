@@ -14,7 +14,7 @@ export type UsageErrorCode =
   | "missing_argument"
   /** An argument the command does not take. */
   | "unexpected_argument"
-  /** An action (`user add|passwd`, `blocklist import|add|remove|list`) the command does not have. */
+  /** An action (`user add|invite|...`, `blocklist import|add|remove|list`) the command does not have. */
   | "unknown_action"
   /** A server setting, from a flag or its environment variable, with a bad value. */
   | "bad_setting";
