@@ -316,7 +316,7 @@ test("a typed path or a picked folder puts files into folders; the list sorts by
   await expectListed(page, ["a/", "beta.py", "alpha.ipynb", "gamma.ipynb"], "newest first");
   assert.equal(await header.getByRole("button", { name: /Updated/ }).getAttribute("aria-pressed"), "true");
 
-  const search = page.getByRole("searchbox", { name: "Search" });
+  const search = page.getByRole("searchbox", { name: "Filter names" });
   await search.fill("ALP");
   await expectListed(page, ["alpha.ipynb"]);
   // A search looks into every folder and shows where each file is.

@@ -215,8 +215,8 @@ export function WorkspacePage({
       <SearchBox workspaceId={workspaceId} />
       <div className="vt-toolbar">
         <label>
-          Search{" "}
-          <input type="search" value={query} onChange={(e) => setQuery(e.target.value)} placeholder="File name" />
+          Filter names{" "}
+          <input type="search" value={query} onChange={(e) => setQuery(e.target.value)} placeholder="Part of a path" />
         </label>
         {canEdit && (
           <span className="vt-pickers">
