@@ -134,6 +134,18 @@ test(
         .stdout.trim()
         .split("\n")
         .map((l) => JSON.parse(l) as { event: string; clientAddress: string | null });
+      // The audit page's filters and CSV export, from the shell.
+      const audit = (...args: string[]) => run(["audit", "--data-dir", dataDir, ...args]);
+      const disabled = audit("--user", "ana", "--event", "user_disabled", "--json").stdout.trim().split("\n");
+      assert.equal(disabled.length, 1);
+      assert.equal(JSON.parse(disabled[0]!).event, "user_disabled");
+      const csv = audit("--user", "ana", "--csv", "--since", "2000-01-01").stdout;
+      assert.match(csv, /^id,at,event,actor,clientAddress,workspace,details\r\n/);
+      assert.match(csv, /,admin_granted,/);
+      assert.doesNotMatch(csv, /workspace_created|login_failed.*"admin"/);
+      assert.equal(audit("--since", "2999-01-01", "--json").stdout, "");
+      assert.equal(audit("--since", "next week").status, 2);
+      assert.equal(audit("--json", "--csv").status, 2);
       for (const event of ["invitation_issued", "user_disabled", "user_enabled", "admin_granted", "admin_revoked"])
         assert.ok(
           events.some((e) => e.event === event && e.clientAddress === "shell"),
