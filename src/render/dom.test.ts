@@ -118,7 +118,12 @@ test("a cell carries its nbformat id as an attribute only, when the id has nbfor
       nbformat: 4,
       nbformat_minor: 5,
       metadata: {},
-      cells: ids.map((id) => ({ cell_type: "raw" as const, ...(id === undefined ? {} : { id }), source: "", metadata: {} })),
+      cells: ids.map((id) => ({
+        cell_type: "raw" as const,
+        ...(id === undefined ? {} : { id }),
+        source: "",
+        metadata: {},
+      })),
     },
     { markdown: renderMarkdown },
   );
