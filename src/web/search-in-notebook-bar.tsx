@@ -113,7 +113,9 @@ export function NotebookFind() {
     }
     const page = readingPageOf(root);
     let model: { text: CellText[]; matches: TextMatch[] } | null = null;
+    let waiting = 0;
     const update = (): Found => {
+      window.clearTimeout(waiting);
       const text = page ? readingPageText(page) : null;
       if (text && model?.text !== text) model = { text, matches: findInText(text, query) };
       let now: Found;
@@ -130,7 +132,9 @@ export function NotebookFind() {
           },
         };
       } else {
-        // The notebook's bytes are not in yet: the drawn cells are what there is.
+        // The notebook's bytes (or the page's markdown renderer) are not in yet: the drawn cells are what there is,
+        // until they are.
+        if (page) waiting = window.setTimeout(update, 200);
         const matches = findInCells(root, query);
         const ranges = matches.map((m) => m.range);
         now = { count: matches.length, ranges, reach: (i) => ranges[i] ?? null };
@@ -148,6 +152,7 @@ export function NotebookFind() {
     return () => {
       observer.disconnect();
       window.clearTimeout(timer);
+      window.clearTimeout(waiting);
     };
   }, [open, query]);
 
