@@ -3,7 +3,7 @@
 // (progressive-cells.ts); the matches are counted in the notebook's whole text (search-in-notebook.ts, from the
 // notebook the reading page offers, search-reading-page.ts), so the count is whole at once, and a match in a cell
 // not drawn yet is marked once its cell is drawn; stepping to one draws it (with the cells before it, as an
-// in-notebook link's target is). Until the notebook's bytes are in, the drawn cells are searched. Marks use the CSS
+// in-notebook link's target is); until the whole text is read the box says it is counting. Marks use the CSS
 // Custom Highlight API: the notebook's DOM is never changed, so nothing of it is taken apart or rebuilt to show a
 // match.
 import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from "react";
@@ -31,9 +31,14 @@ interface Found {
   ranges: (Range | null)[];
   /** The range of match i, its cell drawn first if it is not yet; null if it cannot be shown. */
   reach(i: number): Range | null;
+  counting?: boolean;
+  /** The words these are the matches of. */
+  query?: string;
 }
 
 const NOTHING: Found = { count: 0, ranges: [], reach: () => null };
+/** The notebook's text is still being read: no count yet. */
+const COUNTING: Found = { count: 0, ranges: [], reach: () => null, counting: true };
 
 /** The drawn cell of index i (cells are the container's children, in order), or null. */
 function drawnCell(root: Element, index: number): Element | null {
@@ -113,11 +118,11 @@ export function NotebookFind() {
     }
     const page = readingPageOf(root);
     let model: { text: CellText[]; matches: TextMatch[] } | null = null;
+    let reading = false;
     let waiting = 0;
+    let gone = false;
     const update = (): Found => {
       window.clearTimeout(waiting);
-      const text = page ? readingPageText(page) : null;
-      if (text && model?.text !== text) model = { text, matches: findInText(text, query) };
       let now: Found;
       if (model && page) {
         const { text, matches } = model;
@@ -131,14 +136,26 @@ export function NotebookFind() {
             return update().ranges[i] ?? null;
           },
         };
+      } else if (page) {
+        // The count waits for the notebook's whole text (its bytes and the page's markdown renderer first), so that
+        // it never grows as cells are drawn.
+        const text = reading ? null : readingPageText(page, root);
+        if (text) {
+          reading = true;
+          void text.then((whole) => {
+            if (gone) return;
+            model = { text: whole, matches: findInText(whole, query) };
+            update();
+          });
+        } else if (!reading) waiting = window.setTimeout(update, 200);
+        now = COUNTING;
       } else {
-        // The notebook's bytes (or the page's markdown renderer) are not in yet: the drawn cells are what there is,
-        // until they are.
-        if (page) waiting = window.setTimeout(update, 200);
+        // No notebook is offered (a page other than the reading page): the drawn cells are what there is.
         const matches = findInCells(root, query);
         const ranges = matches.map((m) => m.range);
         now = { count: matches.length, ranges, reach: (i) => ranges[i] ?? null };
       }
+      now = { ...now, query };
       setFound(now);
       return now;
     };
@@ -150,6 +167,7 @@ export function NotebookFind() {
     });
     observer.observe(root, { childList: true, subtree: true, characterData: true });
     return () => {
+      gone = true;
       observer.disconnect();
       window.clearTimeout(timer);
       window.clearTimeout(waiting);
@@ -172,12 +190,12 @@ export function NotebookFind() {
 
   const step = useCallback(
     (by: number) => {
-      if (found.count === 0) return;
+      if (found.count === 0 || found.query !== query) return;
       const next = (current + by + found.count) % found.count;
       setCurrent(next);
       bringIntoView(found.reach(next));
     },
-    [found, current],
+    [found, current, query],
   );
 
   function close() {
@@ -201,9 +219,11 @@ export function NotebookFind() {
   const count =
     query === ""
       ? ""
-      : found.count === 0
-        ? "No matches"
-        : `${shown} of ${found.count}${found.count === MAX_FIND_MATCHES ? "+" : ""}`;
+      : found.counting || found.query !== query
+        ? "Counting…"
+        : found.count === 0
+          ? "No matches"
+          : `${shown} of ${found.count}${found.count === MAX_FIND_MATCHES ? "+" : ""}`;
   return (
     <div className="vt-find" role="search" aria-label="Find in this notebook">
       <input

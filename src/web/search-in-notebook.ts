@@ -9,13 +9,15 @@
 //   text: a folded output's preview repeats its start and is not counted twice), as the render plan makes them
 //   (terminal controls applied); images, notices and outputs in sandboxed frames (other documents) are not searched;
 // - a markdown cell's rendered text (`.vt-markdown`), not its source: the reader sees "bold" where the source says
-//   "**bold**". It is made by the page's own renderer and sanitizer, as the drawn cell is, in the sanitizer's inert
-//   document, where nothing loads or runs; so markdown is matched on the text the reader will see, drawn or not;
+//   "**bold**". A drawn cell's is read from the page; a cell not drawn yet is rendered by the page's own renderer and
+//   sanitizer, as it will be drawn, in the sanitizer's inert document, where nothing loads or runs. So markdown is
+//   matched on the text the reader sees or will see, drawn or not;
 // - a raw cell's source (`.vt-raw`).
 // The studio's own words around them (prompts, tags, "hidden by the notebook", fold summaries) are not the
 // notebook's and are not searched. Matching is on each part's text as a whole, so a match may run across the spans
 // that highlighted code is made of. Case is ignored.
-import type { MimeBundle, Notebook } from "../notebook/types.ts";
+import type { Cell, CodeCell, MimeBundle, Notebook } from "../notebook/types.ts";
+import type { OutputPlan } from "../render/plan-types.ts";
 import { outputPlanner } from "../render/plan.ts";
 
 /** Most matches kept: enough to step through, bounded for a notebook of many thousands of lines. */
@@ -43,32 +45,64 @@ export interface TextMatch {
   nth: number;
 }
 
-/** A markdown cell's source as the text its drawn cell shows. */
-export type MarkdownText = (source: string, attachments: Record<string, MimeBundle>) => string;
+/** A markdown cell's source as the text its drawn cell shows (the cell's index, to read a drawn cell's own). */
+export type MarkdownText = (source: string, attachments: Record<string, MimeBundle>, index: number) => string;
 
 /** The notebook's text, cell by cell, as its drawn cells show it (see above). */
 export function notebookText(notebook: Notebook, markdownText: MarkdownText): CellText[] {
   const outputs = outputPlanner(notebook);
-  return notebook.cells.map((cell, index): CellText => {
-    switch (cell.cell_type) {
-      case "markdown":
-        return { index, parts: [{ part: "markdown", text: markdownText(cell.source, cell.attachments ?? {}) }] };
-      case "raw":
-        return { index, parts: [{ part: "raw", text: cell.source }] };
-      case "code": {
-        const parts: TextPart[] = [{ part: "source", text: cell.source }];
-        outputs(cell).forEach((output, k) => {
-          if (output.kind === "text") parts.push({ part: `output:${k}`, text: joinRuns(output.runs) });
-          else if (output.kind === "error")
-            parts.push({
-              part: `output:${k}`,
-              text: output.runs.length > 0 ? joinRuns(output.runs) : `${output.ename}: ${output.evalue}`,
-            });
-        });
-        return { index, parts };
-      }
+  return notebook.cells.map((cell, index) => cellText(cell, index, outputs, markdownText));
+}
+
+/** Time one piece of notebookTextInPieces may take (ms), so that the page stays responsive. */
+const PIECE_MS = 12;
+
+/**
+ * notebookText a piece at a time, `pause` between pieces: rendering a long notebook's markdown and math takes
+ * seconds (2,000 such cells take about two on a laptop), which the page must not be frozen for.
+ */
+export async function notebookTextInPieces(
+  notebook: Notebook,
+  markdownText: MarkdownText,
+  pause: () => Promise<void>,
+): Promise<CellText[]> {
+  const outputs = outputPlanner(notebook);
+  const text: CellText[] = [];
+  let started = performance.now();
+  for (const [index, cell] of notebook.cells.entries()) {
+    if (performance.now() - started > PIECE_MS) {
+      await pause();
+      started = performance.now();
     }
-  });
+    text.push(cellText(cell, index, outputs, markdownText));
+  }
+  return text;
+}
+
+function cellText(
+  cell: Cell,
+  index: number,
+  outputs: (cell: CodeCell) => OutputPlan[],
+  markdownText: MarkdownText,
+): CellText {
+  switch (cell.cell_type) {
+    case "markdown":
+      return { index, parts: [{ part: "markdown", text: markdownText(cell.source, cell.attachments ?? {}, index) }] };
+    case "raw":
+      return { index, parts: [{ part: "raw", text: cell.source }] };
+    case "code": {
+      const parts: TextPart[] = [{ part: "source", text: cell.source }];
+      outputs(cell).forEach((output, k) => {
+        if (output.kind === "text") parts.push({ part: `output:${k}`, text: joinRuns(output.runs) });
+        else if (output.kind === "error")
+          parts.push({
+            part: `output:${k}`,
+            text: output.runs.length > 0 ? joinRuns(output.runs) : `${output.ename}: ${output.evalue}`,
+          });
+      });
+      return { index, parts };
+    }
+  }
 }
 
 const joinRuns = (runs: readonly { text: string }[]) => runs.map((run) => run.text).join("");

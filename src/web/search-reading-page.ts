@@ -7,7 +7,7 @@ import { parseAcceptedNotebook, parseNotebook } from "../notebook/parse.ts";
 import type { Notebook } from "../notebook/types.ts";
 import { browserSanitizer } from "./browser-sanitizer.ts";
 import { loadedMarkdown } from "./markdown-module.ts";
-import { notebookText, textNodes, type CellText } from "./search-in-notebook.ts";
+import { notebookTextInPieces, textNodes, type CellText } from "./search-in-notebook.ts";
 
 export interface ReadingPageSource {
   /** The stored bytes the cells are drawn from, once they are in. */
@@ -59,25 +59,35 @@ function readNotebook(bytes: Uint8Array, file: string): Notebook | null {
   }
 }
 
-const texts = new WeakMap<Notebook, CellText[]>();
+const texts = new WeakMap<Notebook, Promise<CellText[]>>();
+
+/** The next task: a pause between pieces of work that lets the page paint and answer input. */
+const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 /**
- * The notebook's text as its drawn cells show it (search-in-notebook.ts), made once for each notebook. Null while
- * the bytes or the page's markdown renderer are not in (the page loads the renderer before it draws from the bytes).
+ * The notebook's text as its cells, drawn in `cells` or not yet, show it (search-in-notebook.ts), made once for each
+ * notebook, a piece at a time. Null while the bytes or the page's markdown renderer are not in (the page loads the
+ * renderer before it draws from the bytes).
  */
-export function readingPageText(page: ReadingPage): CellText[] | null {
+export function readingPageText(page: ReadingPage, cells: Element): Promise<CellText[]> | null {
   const notebook = page.notebook();
   const markdown = loadedMarkdown();
   if (!notebook || !markdown) return null;
   let text = texts.get(notebook);
   if (!text) {
     const sanitizer = browserSanitizer();
-    // The drawn cell's markdown is this HTML after this sanitizer (studio-host.ts); the fragment stays in the
-    // sanitizer's inert document, where nothing loads or runs, and only its text is kept.
-    text = notebookText(
+    text = notebookTextInPieces(
       notebook,
-      (source, attachments) =>
-        textNodes(sanitizer.sanitizeToFragment(markdown.renderMarkdown(source), { attachments })).text,
+      (source, attachments, index) => {
+        // A drawn cell's text is read from it: rendering markdown and math again is most of what this takes.
+        const drawn = cells.children[index];
+        const box = drawn?.id === `vt-cell-${index + 1}` ? drawn.querySelector(".vt-markdown") : null;
+        if (box) return textNodes(box).text;
+        // The drawn cell's markdown will be this HTML after this sanitizer (studio-host.ts); the fragment stays in
+        // the sanitizer's inert document, where nothing loads or runs, and only its text is kept.
+        return textNodes(sanitizer.sanitizeToFragment(markdown.renderMarkdown(source), { attachments })).text;
+      },
+      nextTask,
     );
     texts.set(notebook, text);
   }

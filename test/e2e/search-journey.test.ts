@@ -177,6 +177,10 @@ test("a result in a real notebook with cell ids leads to #cell-{id}; the index f
     await page.goto(`${studio.app}/w/${workspace}/f/windowed.ipynb#cell-f96e0d00`);
     await page.locator('[data-cell-id="f96e0d00"].vt-search-landed').waitFor({ timeout: 15_000 });
     await page.screenshot({ path: `${SHOTS}search-landed-390-light.png` });
+    // The editor opened with a cell's address opens as it does without one.
+    await page.goto(`${studio.app}/w/${workspace}/f/windowed.ipynb?edit=1#cell-f96e0d00`);
+    await page.locator(".vt-ed-cell .cm-content").first().waitFor();
+    assert.equal(await page.locator(".vt-ed-cell").count(), 19);
     assert.deepEqual(watch.errors, [], "no console error");
   } finally {
     await browser.close();
@@ -251,7 +255,7 @@ async function marked(page: Page): Promise<{ all: string[]; current: string[] }>
   });
 }
 
-test("Ctrl-F on a long notebook: matches in every cell as it is drawn, Enter and Shift-Enter, Escape", async () => {
+test("Ctrl-F on a long notebook: every match, Enter and Shift-Enter, Escape", async () => {
   const browser = await launchBrowser();
   try {
     const page = await openSignedIn(browser);
@@ -262,7 +266,7 @@ test("Ctrl-F on a long notebook: matches in every cell as it is drawn, Enter and
     const box = page.getByRole("searchbox", { name: "Find in this notebook" });
     await box.waitFor();
     assert.equal(await box.evaluate((el) => el === document.activeElement), true, "the box has the focus");
-    // A cell far below the first screen: found once it is drawn.
+    // A cell far below the first screen: counted at once, drawn and shown as the words are typed.
     await box.fill("CHLOROPHYLL");
     await page.locator(".vt-find-count", { hasText: "1 of 1" }).waitFor();
     assert.deepEqual(await marked(page), { all: ["chlorophyll"], current: ["chlorophyll"] });
@@ -318,8 +322,24 @@ test("Ctrl-F while most cells are not drawn: the count is whole at once, and ste
     await page.locator("#vt-cell-1").waitFor();
     await page.keyboard.press("Control+f");
     const box = page.getByRole("searchbox", { name: "Find in this notebook" });
+    // Every count the box shows, from the moment the words are in.
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { __counts: string[] }).__counts = seen;
+      const status = document.querySelector(".vt-find-count")!;
+      new MutationObserver(() => seen.push(status.textContent ?? "")).observe(status, {
+        childList: true,
+        characterData: true,
+        subtree: true,
+      });
+    });
     await box.fill("print(value_1");
     await page.locator(".vt-find-count", { hasText: "1 of 110" }).waitFor();
+    const counts = await page.evaluate(() => (window as unknown as { __counts: string[] }).__counts);
+    assert.ok(
+      counts.every((c) => c === "" || c === "Counting…" || c.endsWith(" of 110")),
+      `the count is whole from the first shown: ${counts.join(" | ")}`,
+    );
     const drawn = await page.locator(".vt-cells > .vt-cell").count();
     assert.ok(drawn < 60, `the count is whole while most cells are not drawn (${drawn} of ${TARGET + 50})`);
     // Stepping back from the first match goes to the last, in the last cell: it is drawn, shown and marked.
