@@ -70,7 +70,10 @@ function unmark(): void {
   CSS.highlights.delete(CURRENT);
 }
 
-/** Shows the match: the notebook's hidden parts and a long output's fold around it are opened, then it is scrolled to. */
+/**
+ * Shows the match: every fold around it (a part the notebook hides, a long output's fold, a <details> of its own
+ * markdown) is opened, as a browser's find does, then it is scrolled to.
+ */
 function bringIntoView(range: Range | null): void {
   if (!range) return;
   const element = range.startContainer.parentElement;
