@@ -201,6 +201,16 @@ test("one workspace's files are not found from another", async () => {
   assert.deepEqual(await hits("quokka"), []);
 });
 
+test("a hit carries its cell's id only when the id has nbformat's form, however the index came to hold it", async () => {
+  await upload(ws, [{ path: "ids.ipynb", content: notebook([{ id: "__proto__", code: "wombat = 1" }]) }]);
+  assert.deepEqual(await hits("wombat"), ["ids.ipynb|code|0|__proto__"]);
+  // An index written from a copy, or by a reader with other rules: what it holds is read as untrusted.
+  await sql`update search_entries set cell_id = ${'"><img src=x onerror=alert(1)>'} where cell_id = '__proto__'`.execute(
+    t.studio.db,
+  );
+  assert.deepEqual(await hits("wombat"), ["ids.ipynb|code|0|null"]);
+});
+
 test("files stored before the index are indexed at start, once", async () => {
   await upload(ws, [{ path: "old.ipynb", content: notebook([{ id: "o", markdown: "axolotl notes" }]) }]);
   // As a database migrated to 0003_search finds itself: tables there, nothing in them.
@@ -245,6 +255,19 @@ test("real notebooks: a markdown phrase, a code phrase and text outputs are foun
     await first("A dummy text line"),
     "corpus/jupyterlab__windowed_notebook.ipynb|output|9|f2fb618b-d6f0-4047-aa02-e75fcea411a2",
   );
+  // Cells are found by their ids as the reading page draws them: a repeated id is read as nbformat repairs it (the
+  // first cell keeps it), so that each hit leads to its own cell.
+  assert.equal(await first("Final cell"), "corpus/jupyterlab__windowed_notebook.ipynb|code|18|f96e0d00");
+  assert.deepEqual((await hits("div", corpus)).filter((h) => h.includes("windowed") && h.includes("|code|")).sort(), [
+    "corpus/jupyterlab__windowed_notebook.ipynb|code|10|ce7850b3-5d61-4c0c-ae49-32c25da997ef",
+    "corpus/jupyterlab__windowed_notebook.ipynb|code|13|cell-14",
+    "corpus/jupyterlab__windowed_notebook.ipynb|code|14|cell-15",
+    "corpus/jupyterlab__windowed_notebook.ipynb|code|15|cell-16",
+    "corpus/jupyterlab__windowed_notebook.ipynb|code|16|cell-17",
+    "corpus/jupyterlab__windowed_notebook.ipynb|code|17|cell-18",
+    "corpus/jupyterlab__windowed_notebook.ipynb|code|1|f075900d-442f-40b3-842d-9575568d434b",
+    "corpus/jupyterlab__windowed_notebook.ipynb|code|3|e3ba1ca5-8358-462c-bf90-131d6dba9790",
+  ]);
   // Markup of an HTML output is not indexed: this notebook's HTML output writes <script> and console.log.
   assert.deepEqual(
     (await hits("console", corpus)).filter((h) => h.includes("test4.5") && h.includes("output")),

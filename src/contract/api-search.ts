@@ -31,7 +31,11 @@ export const SearchHit = Type.Object({
   path: Type.String(),
   kind: SearchHitKind,
   cellIndex: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], { description: "0-based; null for a name" }),
-  cellId: Type.Union([Type.String(), Type.Null()], { description: "the cell's nbformat id, when it has one" }),
+  cellId: Type.Union([Type.String({ pattern: "^[A-Za-z0-9_-]{1,64}$" }), Type.Null()], {
+    description:
+      "the cell's nbformat id, when it has one of nbformat's form; the studio's page leads to it as #cell-{id} " +
+      "(#vt-cell-N, N = cellIndex + 1, for a cell without one)",
+  }),
   snippet: Type.Array(SnippetPart, { description: "the text around the match, as plain text parts" }),
 });
 export type SearchHit = Static<typeof SearchHit>;

@@ -105,3 +105,37 @@ test("a long output shows its first lines above a fold that holds all of it, col
   assert.equal(fold?.querySelector("pre.vt-text")?.textContent?.split("\n").length, FOLD_OUTPUT_LINES + 51);
   assert.equal(fold?.hasAttribute("open"), false);
 });
+
+test("a cell carries its nbformat id as an attribute only, when the id has nbformat's form", () => {
+  const host = {
+    sanitizeMarkdown: () => document.createDocumentFragment(),
+    createActiveOutput: () => document.createElement("div"),
+    adjustLinksAndImages: () => {},
+  };
+  const ids = ["ok-1_A", "location", "__proto__", '"><img src=x onerror=alert(1)>', "", "x".repeat(65), undefined];
+  const plan = buildRenderPlan(
+    {
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: {},
+      cells: ids.map((id) => ({
+        cell_type: "raw" as const,
+        ...(id === undefined ? {} : { id }),
+        source: "",
+        metadata: {},
+      })),
+    },
+    { markdown: renderMarkdown },
+  );
+  const cells = plan.cells.map((cell) => cellElement(document, cell, host));
+  assert.deepEqual(
+    cells.map((c) => c.getAttribute("data-cell-id")),
+    ["ok-1_A", "location", "__proto__", null, null, null, null],
+  );
+  // The element's own id is always the studio's, by place: a notebook's id never names an element.
+  assert.deepEqual(
+    cells.map((c) => c.id),
+    ids.map((_, i) => `vt-cell-${i + 1}`),
+  );
+  assert.ok(cells.every((c) => c.querySelector("img") === null));
+});

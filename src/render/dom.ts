@@ -7,6 +7,7 @@ import type { MimeBundle } from "../notebook/types.ts";
 import { summarizeReadingNotes, type ReadingNote, type ReadingNoteCounts } from "../notebook/reading-notes.ts";
 import { base64ImageDimensions } from "../images/image-dimensions.ts";
 import { groupDigits } from "./plain-format.ts";
+import { CELL_ID_ATTRIBUTE, isCellId } from "../contract/cell-anchors.ts";
 
 const HTML_NS = "http://www.w3.org/1999/xhtml";
 
@@ -198,6 +199,12 @@ export const READING_NOTES_LABEL = "How Vitrine read this notebook";
 export function cellElement(doc: Document, cell: CellPlan, host: RenderHost): HTMLElement {
   const section = el(doc, "section", `vt-cell vt-cell-${cell.kind}`);
   section.id = `vt-cell-${cell.index + 1}`;
+  // The notebook's own cell id (an address #cell-{id} leads here, contract/cell-anchors.ts) is an attribute's value,
+  // never the element's id: an id is also a name on `window` and `document` (named access), so a cell called
+  // "location", "searchIndex" or "__proto__" could shadow a global the studio's script reads (DOM clobbering), or
+  // take an anchor of the studio's own. Only ids of nbformat's form are kept; the first of equal ids is the one an
+  // address finds.
+  if (isCellId(cell.cellId)) section.setAttribute(CELL_ID_ATTRIBUTE, cell.cellId);
   section.setAttribute("aria-label", `Cell ${cell.index + 1} (${cell.kind})`);
   if (cell.tags.length > 0) {
     const tags = el(doc, "ul", "vt-tags");

@@ -253,6 +253,15 @@ function codeCellPlan(
   };
 }
 
+/**
+ * The plans of code cells' outputs, each as its cell's plan has them, without planning the rest of the cell (its
+ * highlighting): what finding text in a notebook reads of cells not drawn yet.
+ */
+export function outputPlanner(nb: Notebook): (cell: CodeCell) => OutputPlan[] {
+  const widgetState = notebookWidgetState(nb.metadata);
+  return (cell) => outputPlans(cell.outputs, widgetState);
+}
+
 /** The title, language and format label the plan shows above the cells. */
 export function planHeading(nb: Notebook, options: HeadingOptions): Omit<RenderPlan, "cells"> {
   const original = options.original ?? { major: 4, minor: nb.nbformat_minor };

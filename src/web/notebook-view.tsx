@@ -1,13 +1,17 @@
 // A notebook in the studio page: its header, its contents and its cells, drawn by NotebookDrawing
 // (notebook-drawing.ts) from the notebook's head and stored bytes as they arrive, with the studio's host
 // (studio-host.ts). The cells on the first screen are drawn before the browser paints; the rest follow in idle
-// chunks (progressive-cells.ts), and the contents, which need every heading, come when the last cell is drawn.
+// chunks (progressive-cells.ts). The page's contents (reading-comfort.tsx) are read from the notebook's bytes, not
+// from the drawn cells; the studio's find box and a cell's address reach cells not drawn yet through the notebook
+// this view offers them (search-reading-page.ts).
 import { useLayoutEffect, useRef, useState } from "react";
 import type { ReadHead } from "../render/notebook-head.ts";
-import type { TocEntry } from "../render/dom.ts";
+import { readCellFragment } from "../contract/cell-anchors.ts";
 import { BreakableName } from "./folder-links.tsx";
 import { NotebookDrawing } from "./notebook-drawing.ts";
 import { ReadingNotesView } from "./reading-notes-view.tsx";
+import { holdInView, landOnCell } from "./search-landing.ts";
+import { offerReadingPage } from "./search-reading-page.ts";
 import { StudioHost, type UrlChecker } from "./studio-host.ts";
 // Reading comfort: the side contents and folding cells.
 import { ReadingTools, useReadingComfort } from "./reading-comfort.tsx";
@@ -28,18 +32,19 @@ export interface NotebookViewProps {
   onWantBytes(): void;
 }
 
-/** `toc` is null while cells are still being drawn (the contents need every heading). */
+/** `complete` says whether every cell is drawn (the article is busy until then). */
 type Drawn =
-  | { kind: "ok"; title: string; meta: string; readingNotes: string[]; toc: TocEntry[] | null }
+  | { kind: "ok"; title: string; meta: string; readingNotes: string[]; complete: boolean }
   | { kind: "error"; error: string }
   | { kind: "drawing" };
 
 /**
  * The browser scrolls to an address's #fragment when the page loads, before the notebook is drawn; once every cell
- * is, a shared link to a heading or cell lands there, unless the reader has scrolled meanwhile.
+ * is, a shared link to a heading lands there, unless the reader has scrolled meanwhile. A cell's address
+ * (contract/cell-anchors.ts) is landed on as soon as its cell is drawn (search-landing.ts).
  */
 function scrollToAddressedAnchor(root: HTMLElement): void {
-  if (location.hash.length < 2 || window.scrollY !== 0) return;
+  if (location.hash.length < 2 || window.scrollY !== 0 || readCellFragment(location.hash.slice(1))) return;
   let id: string;
   try {
     id = decodeURIComponent(location.hash.slice(1));
@@ -50,36 +55,11 @@ function scrollToAddressedAnchor(root: HTMLElement): void {
   if (target && root.contains(target)) holdInView(target);
 }
 
-/** How long a target addressed by the URL is kept at the top while the outputs above it draw (ms). */
-const HOLD_MS = 10_000;
-
-/**
- * Scrolls to the target and keeps it there while the notebook's height changes (frames above it drawing), until
- * the reader scrolls, clicks or types, or HOLD_MS have passed. The browser's scroll anchoring does the same for
- * most changes; this covers those it leaves alone (a change in the anchor's own ancestors).
- */
-function holdInView(target: Element): void {
-  const doc = target.ownerDocument;
-  const view = doc.defaultView;
-  if (!view) return target.scrollIntoView();
-  // To the whole pixel at or just above the target's top, so that its top is in view, not a fraction above it.
-  const land = () => view.scrollTo(view.scrollX, Math.floor(view.scrollY + target.getBoundingClientRect().top));
-  land();
-  if (typeof ResizeObserver === "undefined") return;
-  const observer = new ResizeObserver(() => {
-    if (Math.abs(target.getBoundingClientRect().top) >= 1) land();
-  });
-  const stop = () => {
-    observer.disconnect();
-    view.clearTimeout(timer);
-    for (const type of READER_INPUT) view.removeEventListener(type, stop, true);
-  };
-  const timer = view.setTimeout(stop, HOLD_MS);
-  for (const type of READER_INPUT) view.addEventListener(type, stop, { capture: true, passive: true });
-  observer.observe(doc.documentElement);
+/** Lands on the cell the address names, if it names one: when the page opens, and when the fragment changes. */
+function landOnAddressedCell(): void {
+  const fragment = location.hash.slice(1);
+  if (readCellFragment(fragment)) landOnCell(fragment);
 }
-
-const READER_INPUT = ["wheel", "touchstart", "keydown", "pointerdown"] as const;
 
 /** One notebook (the page gives each file its own view): drawn from its head and bytes as they arrive. */
 export function NotebookView({
@@ -100,6 +80,8 @@ export function NotebookView({
   linkHandler.current = onLink;
   const wantBytes = useRef(onWantBytes);
   wantBytes.current = onWantBytes;
+  const bytesNow = useRef(bytes);
+  bytesNow.current = bytes;
   // Reading comfort (reading-comfort.tsx): contents from the bytes, collapse controls on the drawn cells.
   const comfort = useReadingComfort(cells, bytes, fileName, drawing);
 
@@ -114,15 +96,24 @@ export function NotebookView({
       host,
       // The reading's notes come with the title, so they are in the first paint and move no cell later.
       onHeader: ({ title, meta, readingNotes }) =>
-        setDrawn((now) => ({ kind: "ok", title, meta, readingNotes, toc: now.kind === "ok" ? now.toc : null })),
-      onContents: (toc) => {
-        setDrawn((now) => (now.kind === "ok" ? { ...now, toc } : now));
+        setDrawn((now) => ({
+          kind: "ok",
+          title,
+          meta,
+          readingNotes,
+          complete: now.kind === "ok" ? now.complete : false,
+        })),
+      onContents: () => {
+        setDrawn((now) => (now.kind === "ok" ? { ...now, complete: true } : now));
         scrollToAddressedAnchor(node);
       },
       onError: (error) => setDrawn({ kind: "error", error }),
       wantBytes: () => wantBytes.current(),
     });
     drawing.current = view;
+    const withdraw = offerReadingPage(node, { bytes: () => bytesNow.current, fileName, drawAll: () => view.finish() });
+    landOnAddressedCell();
+    window.addEventListener("hashchange", landOnAddressedCell);
 
     const onClick = (event: MouseEvent) => {
       const anchor = event.target instanceof Element ? event.target.closest("a[href]") : null;
@@ -139,6 +130,8 @@ export function NotebookView({
     };
     node.addEventListener("click", onClick);
     return () => {
+      window.removeEventListener("hashchange", landOnAddressedCell);
+      withdraw();
       view.dispose();
       drawing.current = null;
       node.removeEventListener("click", onClick);
@@ -156,7 +149,7 @@ export function NotebookView({
   return (
     <article
       className="vt-page vt-notebook"
-      aria-busy={drawn.kind === "drawing" || (drawn.kind === "ok" && drawn.toc === null)}
+      aria-busy={drawn.kind === "drawing" || (drawn.kind === "ok" && !drawn.complete)}
     >
       {drawn.kind === "error" && (
         <div className="vt-error" role="alert">
@@ -166,21 +159,6 @@ export function NotebookView({
       )}
       {drawn.kind === "ok" && (
         <header className="vt-header">
-          {/* The contents come once every cell is drawn: beside the title, where they move no cell. */}
-          {drawn.toc && drawn.toc.length > 1 && (
-            <nav className="vt-toc" aria-label="Contents">
-              <details>
-                <summary>Contents</summary>
-                <ol>
-                  {drawn.toc.map((entry) => (
-                    <li key={entry.anchor} className={`vt-toc-l${entry.level}`}>
-                      <a href={`#${entry.anchor}`}>{entry.text}</a>
-                    </li>
-                  ))}
-                </ol>
-              </details>
-            </nav>
-          )}
           <h1 className="vt-title">
             <BreakableName name={drawn.title} />
           </h1>

@@ -1,6 +1,7 @@
 // The search API as the studio's pages call it, and where a result leads.
 import type { SearchHit, SearchResults } from "../contract/api-search.ts";
 import { fileHref, workspaceApiHref } from "../contract/addresses.ts";
+import { cellFragment } from "../contract/cell-anchors.ts";
 import { apiRequest } from "./api-client.ts";
 
 export function searchWorkspace(workspace: string, query: string): Promise<SearchResults> {
@@ -8,11 +9,12 @@ export function searchWorkspace(workspace: string, query: string): Promise<Searc
 }
 
 /**
- * The element id of a hit's cell on the file page: the view gives each cell `vt-cell-N`, N from 1 (render/dom.ts),
- * the anchor the page already scrolls to once it is drawn. Null for a hit in a file's name or a text file.
+ * The fragment that leads to a hit's cell on the file page (contract/cell-anchors.ts): `cell-{id}` by the cell's
+ * nbformat id, which still finds the cell when cells were added above it since the index was written, or
+ * `vt-cell-N` (N from 1) for a cell without a valid id. Null for a hit in a file's name or a text file.
  */
 export function hitAnchor(hit: SearchHit): string | null {
-  return hit.cellIndex === null ? null : `vt-cell-${hit.cellIndex + 1}`;
+  return hit.cellIndex === null ? null : cellFragment(hit.cellIndex, hit.cellId);
 }
 
 export function hitHref(workspace: string, hit: SearchHit): string {

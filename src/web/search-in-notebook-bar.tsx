@@ -1,10 +1,22 @@
-// The studio's own find box on a notebook's page: Ctrl-F (⌘F) opens it over the notebook, the matches are marked
-// in every drawn cell, Enter and Shift-Enter move between them and Escape closes it. The page draws a long
-// notebook's cells progressively (progressive-cells.ts): the matches follow as cells are drawn, so those below are
-// counted and marked as soon as they are in the page. Marks use the CSS Custom Highlight API: the notebook's DOM
-// is never changed, so nothing of it is taken apart or rebuilt to show a match.
+// The studio's own find box on a notebook's page: Ctrl-F (⌘F) opens it over the notebook, the matches are marked,
+// Enter and Shift-Enter move between them and Escape closes it. The page draws a long notebook's cells progressively
+// (progressive-cells.ts); the matches are counted in the notebook's whole text (search-in-notebook.ts, from the
+// notebook the reading page offers, search-reading-page.ts), so the count is whole at once, and a match in a cell
+// not drawn yet is marked once its cell is drawn; stepping to one draws it (with the cells before it, as an
+// in-notebook link's target is); until the whole text is read the box says it is counting. Marks use the CSS
+// Custom Highlight API: the notebook's DOM is never changed, so nothing of it is taken apart or rebuilt to show a
+// match.
 import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from "react";
-import { MAX_FIND_MATCHES, findInCells, type FindMatch } from "./search-in-notebook.ts";
+import {
+  MAX_FIND_MATCHES,
+  findInCells,
+  findInText,
+  matchRange,
+  type CellText,
+  type TextMatch,
+  type TextNodes,
+} from "./search-in-notebook.ts";
+import { readingPageOf, readingPageText } from "./search-reading-page.ts";
 
 const ALL = "vt-find";
 const CURRENT = "vt-find-current";
@@ -12,11 +24,43 @@ const CURRENT = "vt-find-current";
 /** The notebook view's cells on the page (notebook-view.tsx), if a notebook is being read. */
 const notebookCells = () => document.querySelector(".vt-notebook .vt-cells");
 
-function mark(matches: readonly FindMatch[], current: number): void {
+/** What the box found: how many, and where each is on the page. */
+interface Found {
+  count: number;
+  /** Each match's range on the page; null for one in a cell not drawn yet. */
+  ranges: (Range | null)[];
+  /** The range of match i, its cell drawn first if it is not yet; null if it cannot be shown. */
+  reach(i: number): Range | null;
+  counting?: boolean;
+  /** The words these are the matches of. */
+  query?: string;
+}
+
+const NOTHING: Found = { count: 0, ranges: [], reach: () => null };
+/** The notebook's text is still being read: no count yet. */
+const COUNTING: Found = { count: 0, ranges: [], reach: () => null, counting: true };
+
+/** The drawn cell of index i (cells are the container's children, in order), or null. */
+function drawnCell(root: Element, index: number): Element | null {
+  const cell = root.children[index];
+  return cell?.id === `vt-cell-${index + 1}` ? cell : null;
+}
+
+/** The matches' ranges in the cells drawn now. */
+function placeMatches(root: Element, text: CellText[], matches: TextMatch[], query: string): (Range | null)[] {
+  const read = new Map<Element, TextNodes>();
+  return matches.map((match) => {
+    const cell = drawnCell(root, match.cell);
+    const cellText = text[match.cell];
+    return cell && cellText ? matchRange(cell, cellText, match, query, read) : null;
+  });
+}
+
+function mark(ranges: readonly (Range | null)[], current: number): void {
   if (typeof CSS === "undefined" || !("highlights" in CSS)) return;
-  CSS.highlights.set(ALL, new Highlight(...matches.map((m) => m.range)));
-  const now = matches[current];
-  if (now) CSS.highlights.set(CURRENT, new Highlight(now.range));
+  CSS.highlights.set(ALL, new Highlight(...ranges.filter((range): range is Range => range !== null)));
+  const now = ranges[current];
+  if (now) CSS.highlights.set(CURRENT, new Highlight(now));
   else CSS.highlights.delete(CURRENT);
 }
 
@@ -26,18 +70,25 @@ function unmark(): void {
   CSS.highlights.delete(CURRENT);
 }
 
-function bringIntoView(match: FindMatch | undefined): void {
-  if (!match) return;
-  const box = match.range.getBoundingClientRect();
+/**
+ * Shows the match: every fold around it (a part the notebook hides, a long output's fold, a <details> of its own
+ * markdown) is opened, as a browser's find does, then it is scrolled to.
+ */
+function bringIntoView(range: Range | null): void {
+  if (!range) return;
+  const element = range.startContainer.parentElement;
+  if (!element) return;
+  for (let fold = element.closest("details"); fold; fold = fold.parentElement?.closest("details") ?? null)
+    if (!fold.open) fold.open = true;
+  const box = range.getBoundingClientRect();
   if (box.top >= 0 && box.bottom <= window.innerHeight) return;
-  const element = match.range.startContainer.parentElement ?? match.cell;
   element.scrollIntoView({ block: "center" });
 }
 
 export function NotebookFind() {
   const [open, setOpen] = useState(false);
   const [query, setQuery] = useState("");
-  const [matches, setMatches] = useState<FindMatch[]>([]);
+  const [found, setFound] = useState<Found>(NOTHING);
   const [current, setCurrent] = useState(0);
   const input = useRef<HTMLInputElement>(null);
   const returnFocus = useRef<Element | null>(null);
@@ -59,15 +110,58 @@ export function NotebookFind() {
     return () => window.removeEventListener("keydown", onKey, true);
   }, []);
 
-  // The matches, again whenever cells are drawn or redrawn, keeping the current one where it was.
+  // The matches once for the words, and where they are on the page again whenever cells are drawn or redrawn,
+  // keeping the current one where it was.
   useEffect(() => {
     if (!open) return;
     const root = notebookCells();
     if (!root || query === "") {
-      setMatches([]);
+      setFound(NOTHING);
       return;
     }
-    const update = () => setMatches(findInCells(root, query));
+    const page = readingPageOf(root);
+    let model: { text: CellText[]; matches: TextMatch[] } | null = null;
+    let reading = false;
+    let waiting = 0;
+    let gone = false;
+    const update = (): Found => {
+      window.clearTimeout(waiting);
+      let now: Found;
+      if (model && page) {
+        const { text, matches } = model;
+        now = {
+          count: matches.length,
+          ranges: placeMatches(root, text, matches, query),
+          reach: (i) => {
+            const match = matches[i];
+            if (!match) return null;
+            if (!drawnCell(root, match.cell)) page.drawAll();
+            return update().ranges[i] ?? null;
+          },
+        };
+      } else if (page) {
+        // The count waits for the notebook's whole text (its bytes and the page's markdown renderer first), so that
+        // it never grows as cells are drawn.
+        const text = reading ? null : readingPageText(page, root);
+        if (text) {
+          reading = true;
+          void text.then((whole) => {
+            if (gone) return;
+            model = { text: whole, matches: findInText(whole, query) };
+            update();
+          });
+        } else if (!reading) waiting = window.setTimeout(update, 200);
+        now = COUNTING;
+      } else {
+        // No notebook is offered (a page other than the reading page): the drawn cells are what there is.
+        const matches = findInCells(root, query);
+        const ranges = matches.map((m) => m.range);
+        now = { count: matches.length, ranges, reach: (i) => ranges[i] ?? null };
+      }
+      now = { ...now, query };
+      setFound(now);
+      return now;
+    };
     update();
     let timer = 0;
     const observer = new MutationObserver(() => {
@@ -76,33 +170,35 @@ export function NotebookFind() {
     });
     observer.observe(root, { childList: true, subtree: true, characterData: true });
     return () => {
+      gone = true;
       observer.disconnect();
       window.clearTimeout(timer);
+      window.clearTimeout(waiting);
     };
   }, [open, query]);
 
   useEffect(() => {
-    if (open) mark(matches, current);
+    if (open) mark(found.ranges, current);
     else unmark();
-  }, [open, matches, current]);
+  }, [open, found, current]);
   // As the words are typed, the first match comes into view, as in a browser's find; cells drawn later do not move
   // the page.
   const typed = useRef(false);
   useEffect(() => {
-    if (!typed.current || matches.length === 0) return;
+    if (!typed.current || found.count === 0) return;
     typed.current = false;
-    bringIntoView(matches[0]);
-  }, [matches]);
+    bringIntoView(found.reach(0));
+  }, [found]);
   useEffect(() => unmark, []);
 
   const step = useCallback(
     (by: number) => {
-      if (matches.length === 0) return;
-      const next = (current + by + matches.length) % matches.length;
+      if (found.count === 0 || found.query !== query) return;
+      const next = (current + by + found.count) % found.count;
       setCurrent(next);
-      bringIntoView(matches[next]);
+      bringIntoView(found.reach(next));
     },
-    [matches, current],
+    [found, current, query],
   );
 
   function close() {
@@ -122,13 +218,15 @@ export function NotebookFind() {
   }
 
   if (!open) return null;
-  const shown = matches.length === 0 ? 0 : Math.min(current, matches.length - 1) + 1;
+  const shown = found.count === 0 ? 0 : Math.min(current, found.count - 1) + 1;
   const count =
     query === ""
       ? ""
-      : matches.length === 0
-        ? "No matches"
-        : `${shown} of ${matches.length}${matches.length === MAX_FIND_MATCHES ? "+" : ""}`;
+      : found.counting || found.query !== query
+        ? "Counting…"
+        : found.count === 0
+          ? "No matches"
+          : `${shown} of ${found.count}${found.count === MAX_FIND_MATCHES ? "+" : ""}`;
   return (
     <div className="vt-find" role="search" aria-label="Find in this notebook">
       <input
@@ -147,10 +245,10 @@ export function NotebookFind() {
       <span className="vt-find-count" role="status">
         {count}
       </span>
-      <button type="button" aria-label="Previous match" onClick={() => step(-1)} disabled={matches.length === 0}>
+      <button type="button" aria-label="Previous match" onClick={() => step(-1)} disabled={found.count === 0}>
         ↑
       </button>
-      <button type="button" aria-label="Next match" onClick={() => step(1)} disabled={matches.length === 0}>
+      <button type="button" aria-label="Next match" onClick={() => step(1)} disabled={found.count === 0}>
         ↓
       </button>
       <button type="button" aria-label="Close find" onClick={close}>

@@ -1,7 +1,10 @@
 // Searching a workspace in Debian's Chromium against a real studio, with keystrokes and clicks: ada types words in
 // the workspace's "Find in files" box, reads the results grouped by file with the match marked, moves between them
-// with the arrow keys, and follows one to a cell far down a long notebook (drawn progressively), which the page
-// brings into view and marks. Snippets of hostile text are shown as text. The search page is photographed at 1200
+// with the arrow keys, and follows one to a cell far down a long notebook (drawn progressively) by its nbformat id
+// (#cell-{id}), which the page brings into view, focuses and marks; a real notebook's ids (repeated ones repaired)
+// lead to their cells too, and cell ids that name page globals or hostile addresses are inert. The find box counts
+// every match of a long notebook at once, while most of its cells are not drawn. Snippets of hostile text are shown
+// as text. The search page is photographed at 1200
 // and 390 px, in light and dark, and every page is watched for console errors and CSP violations.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -112,9 +115,12 @@ test("search from the workspace page, move with the keys, land on the cell", asy
     await page.screenshot({ path: `${SHOTS}search-results-1200-light.png`, fullPage: true });
     await page.keyboard.press("Enter");
 
-    await page.waitForURL(`${studio.app}/w/${workspace}/f/leaves/long.ipynb#vt-cell-${TARGET + 1}`);
-    const cell = page.locator(`#vt-cell-${TARGET + 1}`);
+    // The result leads to the cell by its nbformat id (this notebook's ids are "cell-0", "cell-1"...).
+    await page.waitForURL(`${studio.app}/w/${workspace}/f/leaves/long.ipynb#cell-cell-${TARGET}`);
+    const cell = page.locator(`.vt-cells > [data-cell-id="cell-${TARGET}"]`);
     await cell.and(page.locator(".vt-search-landed")).waitFor({ timeout: 15_000 });
+    assert.equal(await cell.getAttribute("id"), `vt-cell-${TARGET + 1}`);
+    assert.equal(await cell.evaluate((el) => el === document.activeElement), true, "the cell has the focus");
     assert.match(await cell.innerText(), /measure_chlorophyll/);
     const inView = await cell.evaluate((el) => {
       const box = el.getBoundingClientRect();
@@ -123,8 +129,115 @@ test("search from the workspace page, move with the keys, land on the cell", asy
     assert.ok(inView, "the cell is in view");
     await page.screenshot({ path: `${SHOTS}search-landed-1200-light.png` });
     // The mark is brief.
-    await page.locator(".vt-search-landed").waitFor({ state: "detached", timeout: 5000 });
+    await page.waitForFunction(() => document.querySelector(".vt-search-landed") === null, null, { timeout: 5000 });
 
+    const record = await pageRecord(page);
+    assert.deepEqual(record.violations, [], "no CSP or Trusted Types violation");
+    assert.deepEqual(record.hits, [], "nothing ran that should not");
+    assert.deepEqual(watch.errors, [], "no console error");
+  } finally {
+    await browser.close();
+  }
+});
+
+test("a result in a real notebook with cell ids leads to #cell-{id}; the index form still lands", async () => {
+  const browser = await launchBrowser();
+  try {
+    const page = await openSignedIn(browser);
+    const watch = watchConsole(page, policies, studio.content);
+    await uploadTrusted(page, workspace, [
+      { name: "windowed.ipynb", base64: base64(readFileSync(new URL("jupyterlab__windowed_notebook.ipynb", CORPUS))) },
+    ]);
+    await page.goto(`${studio.app}/w/${workspace}/search?q=${encodeURIComponent("Final cell")}`);
+    const link = page.locator(".vt-search-file", { hasText: "windowed.ipynb" }).locator(".vt-search-hit a").first();
+    assert.equal(await link.getAttribute("href"), `/w/${workspace}/f/windowed.ipynb#cell-f96e0d00`);
+    await link.click();
+    await page.waitForURL(`${studio.app}/w/${workspace}/f/windowed.ipynb#cell-f96e0d00`);
+    const cell = page.locator('.vt-cells > [data-cell-id="f96e0d00"]');
+    await cell.and(page.locator(".vt-search-landed")).waitFor({ timeout: 15_000 });
+    assert.match(await cell.innerText(), /# Final cell/);
+    assert.equal(await cell.getAttribute("id"), "vt-cell-19");
+    // The notebook repeats one id over six cells: the first keeps it, the others are read with ids of their own,
+    // as nbformat repairs them, and the index has the same ids.
+    const ids = await page
+      .locator(".vt-cells > .vt-cell")
+      .evaluateAll((cells) => cells.map((c) => c.getAttribute("data-cell-id")));
+    assert.equal(ids.filter((id) => id === "e3ba1ca5-8358-462c-bf90-131d6dba9790").length, 1);
+    assert.deepEqual(ids.slice(13, 18), ["cell-14", "cell-15", "cell-16", "cell-17", "cell-18"]);
+    // An old link by place, opened afresh, still lands.
+    await page.goto(`${studio.app}/w/${workspace}/f/windowed.ipynb#vt-cell-18`);
+    await page.locator("#vt-cell-18.vt-search-landed").waitFor({ timeout: 15_000 });
+    // On a phone: the header has one contents control (the side panel's button), and a landing there.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${studio.app}/w/${workspace}/f/windowed.ipynb`);
+    await page.locator("article.vt-notebook[aria-busy=false]").waitFor();
+    assert.equal(await page.getByRole("button", { name: "Contents", exact: true }).count(), 1);
+    assert.equal(await page.locator(".vt-toc").count(), 0);
+    await page.screenshot({ path: `${SHOTS}reading-header-390-light.png` });
+    await page.goto(`${studio.app}/w/${workspace}/f/windowed.ipynb#cell-f96e0d00`);
+    await page.locator('[data-cell-id="f96e0d00"].vt-search-landed').waitFor({ timeout: 15_000 });
+    await page.screenshot({ path: `${SHOTS}search-landed-390-light.png` });
+    // The editor opened with a cell's address opens as it does without one.
+    await page.goto(`${studio.app}/w/${workspace}/f/windowed.ipynb?edit=1#cell-f96e0d00`);
+    await page.locator(".vt-ed-cell .cm-content").first().waitFor();
+    assert.equal(await page.locator(".vt-ed-cell").count(), 19);
+    assert.deepEqual(watch.errors, [], "no console error");
+  } finally {
+    await browser.close();
+  }
+});
+
+test("a cell id that names a page global, or a hostile address, is inert", async () => {
+  const browser = await launchBrowser();
+  try {
+    const page = await openSignedIn(browser);
+    const watch = watchConsole(page, policies, studio.content);
+    const hostileIds = JSON.stringify({
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: {},
+      cells: [
+        // The sanitizer drops data-* attributes from markdown; were one kept, a cell's content is never taken for a cell.
+        { cell_type: "markdown", id: "decoy-box", metadata: {}, source: '<div data-cell-id="decoy">decoy</div>' },
+        ...["location", "__proto__", "document", "vtStudio", "top"].map((id, i) => ({
+          cell_type: "code",
+          id,
+          metadata: {},
+          execution_count: i + 1,
+          source: `named_${id} = ${i}`,
+          outputs: [],
+        })),
+      ],
+    });
+    await uploadTrusted(page, workspace, [{ name: "globals.ipynb", base64: base64(hostileIds) }]);
+    const file = `${studio.app}/w/${workspace}/f/globals.ipynb`;
+    await page.goto(`${file}#cell-location`);
+    const landed = page.locator('.vt-cells > [data-cell-id="location"]');
+    await landed.and(page.locator(".vt-search-landed")).waitFor({ timeout: 15_000 });
+    const globals = await page.evaluate(() => ({
+      location: window.location instanceof Location && document.location instanceof Location,
+      proto: Object.getPrototypeOf(window) === Window.prototype,
+      named: ["location", "__proto__", "document", "vtStudio", "top"].filter((id) => document.getElementById(id)),
+      top: window.top === window,
+    }));
+    assert.deepEqual(globals, { location: true, proto: true, named: [], top: true });
+    await page.goto(`${file}#cell-__proto__`);
+    await page.locator('.vt-cells > [data-cell-id="__proto__"].vt-search-landed').waitFor({ timeout: 15_000 });
+    // Addresses that are no cell's (each a new fragment on the same page): nothing lands, nothing is made of them,
+    // nothing runs.
+    await page.waitForFunction(() => document.querySelector(".vt-search-landed") === null, null, { timeout: 5000 });
+    for (const fragment of [
+      "cell-decoy",
+      `cell-${encodeURIComponent('"><img src=x onerror="window.__searchHit=3">')}`,
+      "cell-%E0%A4%A",
+    ]) {
+      await page.goto(`${file}#${fragment}`);
+      await page.locator("article.vt-notebook[aria-busy=false]").waitFor();
+      await page.waitForTimeout(300);
+      assert.equal(await page.locator(".vt-search-landed").count(), 0, fragment);
+      assert.equal(await page.locator(".vt-cells img").count(), 0, fragment);
+    }
+    assert.equal(await page.evaluate(() => (window as { __searchHit?: number }).__searchHit), undefined);
     const record = await pageRecord(page);
     assert.deepEqual(record.violations, [], "no CSP or Trusted Types violation");
     assert.deepEqual(record.hits, [], "nothing ran that should not");
@@ -142,7 +255,7 @@ async function marked(page: Page): Promise<{ all: string[]; current: string[] }>
   });
 }
 
-test("Ctrl-F on a long notebook: matches in every cell as it is drawn, Enter and Shift-Enter, Escape", async () => {
+test("Ctrl-F on a long notebook: every match, Enter and Shift-Enter, Escape", async () => {
   const browser = await launchBrowser();
   try {
     const page = await openSignedIn(browser);
@@ -153,7 +266,7 @@ test("Ctrl-F on a long notebook: matches in every cell as it is drawn, Enter and
     const box = page.getByRole("searchbox", { name: "Find in this notebook" });
     await box.waitFor();
     assert.equal(await box.evaluate((el) => el === document.activeElement), true, "the box has the focus");
-    // A cell far below the first screen: found once it is drawn.
+    // A cell far below the first screen: counted at once, drawn and shown as the words are typed.
     await box.fill("CHLOROPHYLL");
     await page.locator(".vt-find-count", { hasText: "1 of 1" }).waitFor();
     assert.deepEqual(await marked(page), { all: ["chlorophyll"], current: ["chlorophyll"] });
@@ -189,6 +302,66 @@ test("Ctrl-F on a long notebook: matches in every cell as it is drawn, Enter and
     await box.press("Escape");
     await box.waitFor({ state: "detached" });
     assert.deepEqual(await marked(page), { all: [], current: [] });
+    assert.deepEqual(watch.errors, [], "no console error");
+  } finally {
+    await browser.close();
+  }
+});
+
+test("Ctrl-F while most cells are not drawn: the count is whole at once, and stepping reaches a far cell", async () => {
+  const browser = await launchBrowser();
+  try {
+    const page = await openSignedIn(browser);
+    const watch = watchConsole(page, policies, studio.content);
+    // Idle callbacks are held: the page draws its first screen and nothing more until the test lets it.
+    await page.addInitScript(() => {
+      window.requestIdleCallback = () => 0;
+      window.cancelIdleCallback = () => {};
+    });
+    await page.goto(`${studio.app}/w/${workspace}/f/leaves/long.ipynb`);
+    await page.locator("#vt-cell-1").waitFor();
+    await page.keyboard.press("Control+f");
+    const box = page.getByRole("searchbox", { name: "Find in this notebook" });
+    // Every count the box shows, from the moment the words are in.
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { __counts: string[] }).__counts = seen;
+      const status = document.querySelector(".vt-find-count")!;
+      new MutationObserver(() => seen.push(status.textContent ?? "")).observe(status, {
+        childList: true,
+        characterData: true,
+        subtree: true,
+      });
+    });
+    await box.fill("print(value_1");
+    await page.locator(".vt-find-count", { hasText: "1 of 110" }).waitFor();
+    const counts = await page.evaluate(() => (window as unknown as { __counts: string[] }).__counts);
+    assert.ok(
+      counts.every((c) => c === "" || c === "Counting…" || c.endsWith(" of 110")),
+      `the count is whole from the first shown: ${counts.join(" | ")}`,
+    );
+    const drawn = await page.locator(".vt-cells > .vt-cell").count();
+    assert.ok(drawn < 60, `the count is whole while most cells are not drawn (${drawn} of ${TARGET + 50})`);
+    // Stepping back from the first match goes to the last, in the last cell: it is drawn, shown and marked.
+    await box.press("Shift+Enter");
+    await page.locator(".vt-find-count", { hasText: "110 of 110" }).waitFor();
+    const last = await page.evaluate(() => {
+      const range = [...(CSS.highlights.get("vt-find-current") ?? [])][0] as Range | undefined;
+      const box = range?.getBoundingClientRect();
+      return {
+        text: range?.toString(),
+        cell: range?.startContainer.parentElement?.closest(".vt-cell")?.id,
+        inView: box !== undefined && box.top >= 0 && box.bottom <= innerHeight,
+      };
+    });
+    assert.deepEqual(last, { text: "print(value_1", cell: `vt-cell-${TARGET + 50}`, inView: true });
+    // Every match is marked once its cell is drawn; the count never moved.
+    await page.waitForFunction(() => (CSS.highlights.get("vt-find")?.size ?? 0) === 110);
+    await page.locator(".vt-find-count", { hasText: "110 of 110" }).waitFor();
+    // A word only in a far cell's output, while the page is drawn: found in the text the drawn output shows.
+    await box.fill("298");
+    await page.locator(".vt-find-count", { hasText: "1 of 4" }).waitFor();
+    await page.screenshot({ path: `${SHOTS}find-far-1200-light.png` });
     assert.deepEqual(watch.errors, [], "no console error");
   } finally {
     await browser.close();

@@ -15,6 +15,7 @@ import { NotebookError, parseNotebook } from "../../notebook/index.ts";
 import { parseAcceptedNotebook } from "../../notebook/parse.ts";
 import type { Cell, Output, ParsedNotebook } from "../../notebook/types.ts";
 import { applyTerminalControls } from "../../render/terminal.ts";
+import { isCellId } from "../../contract/cell-anchors.ts";
 
 export type EntryKind = "name" | "markdown" | "code" | "output" | "text";
 
@@ -22,7 +23,10 @@ export interface SearchEntry {
   kind: EntryKind;
   /** The cell's place in the notebook (0-based); null for the name and a text file's content. */
   cellIndex: number | null;
-  /** The cell's nbformat id, when the notebook gives its cells ids (nbformat 4.5 and later). */
+  /**
+   * The cell's nbformat id, when the notebook gives its cells ids (nbformat 4.5 and later) and the id has nbformat's
+   * form (contract/cell-anchors.ts): a result leads to `#cell-{id}`, so an id of any other form is not kept.
+   */
   cellId: string | null;
   text: string;
 }
@@ -78,7 +82,7 @@ export function searchEntries(file: StoredContent): SearchEntry[] {
 }
 
 function cellEntries(cell: Cell, index: number): SearchEntry[] {
-  const cellId = cell.id ?? null;
+  const cellId = isCellId(cell.id) ? cell.id : null;
   if (cell.cell_type === "markdown") return [{ kind: "markdown", cellIndex: index, cellId, text: cell.source }];
   if (cell.cell_type !== "code") return [];
   const entries: SearchEntry[] = [{ kind: "code", cellIndex: index, cellId, text: cell.source }];

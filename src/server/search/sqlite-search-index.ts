@@ -6,6 +6,7 @@ import { sql, type Kysely } from "kysely";
 import type { Database } from "../storage/schema.ts";
 import type { IndexedVersion, SearchHit, SearchIndex, SnippetPart } from "./search-index.ts";
 import { fts5MatchExpression, type SearchQuery } from "./search-query.ts";
+import { isCellId } from "../../contract/cell-anchors.ts";
 import { SNIPPET_END, SNIPPET_START, type EntryKind } from "./search-text.ts";
 
 /** Entries written by one statement (five values a row, well under SQLite's 32,766 variables). */
@@ -78,7 +79,9 @@ export class SqliteSearchIndex implements SearchIndex {
       path: r.path,
       kind: r.kind,
       cellIndex: r.cell_index,
-      cellId: r.cell_id,
+      // Written by search-text.ts, which keeps only ids of nbformat's form; read again as untrusted all the same,
+      // since the id becomes part of an address on the results page.
+      cellId: isCellId(r.cell_id) ? r.cell_id : null,
       snippet: snippetParts(r.snippet),
     }));
   }
