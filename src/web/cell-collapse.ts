@@ -5,6 +5,18 @@
 
 export type CollapsePart = "code" | "outputs";
 
+/**
+ * The event that asks the cells' collapse controls to show a collapsed part holding an element (a find match, as a
+ * browser's find opens what hides its match). Only the studio's code dispatches it: sanitized markdown runs no
+ * script, and frames are other documents.
+ */
+const REVEAL_EVENT = "vitrine:reveal-in-cell";
+
+/** Expands the collapsed code or outputs of the drawn cell that holds `element`, if any. */
+export function revealInCell(element: Element): void {
+  element.dispatchEvent(new CustomEvent(REVEAL_EVENT, { bubbles: true }));
+}
+
 const PARTS: Record<CollapsePart, { all: string; toggled: string; box: string; name: string }> = {
   code: { all: "vt-all-code-collapsed", toggled: "vt-code-toggled", box: "vt-input", name: "code" },
   outputs: { all: "vt-all-outputs-collapsed", toggled: "vt-outputs-toggled", box: "vt-outputs", name: "outputs" },
@@ -17,12 +29,14 @@ export class CellCollapse {
   readonly #buttons = new WeakMap<HTMLButtonElement, { cell: HTMLElement; part: CollapsePart }>();
   readonly #added: MutationObserver;
   readonly #onClick = (event: MouseEvent) => this.#click(event);
+  readonly #onReveal = (event: Event) => this.#reveal(event);
 
   constructor(cells: HTMLElement) {
     this.#cells = cells;
     this.#added = new MutationObserver(() => this.#addButtons());
     this.#added.observe(cells, { childList: true });
     cells.addEventListener("click", this.#onClick);
+    cells.addEventListener(REVEAL_EVENT, this.#onReveal);
     this.#addButtons();
   }
 
@@ -52,6 +66,17 @@ export class CellCollapse {
   dispose(): void {
     this.#added.disconnect();
     this.#cells.removeEventListener("click", this.#onClick);
+    this.#cells.removeEventListener(REVEAL_EVENT, this.#onReveal);
+  }
+
+  #reveal(event: Event): void {
+    const target = event.target instanceof Element ? event.target : null;
+    const cell = target?.closest(".vt-cell-code");
+    if (!(cell instanceof HTMLElement) || cell.parentElement !== this.#cells) return;
+    for (const part of ["code", "outputs"] as const) {
+      const box = this.#box(cell, part);
+      if (box?.contains(target) && this.isCollapsed(cell, part)) this.toggle(cell, part);
+    }
   }
 
   #drawnCells(): HTMLElement[] {

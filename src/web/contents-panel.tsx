@@ -11,8 +11,8 @@ export interface ContentsPanelProps {
   cells: HTMLElement | null;
   open: boolean;
   onClose(): void;
-  /** Draws every cell not drawn yet, now (a heading's cell may not be). */
-  drawAll(): void;
+  /** Draws the cells up to `index` that are not drawn yet, now (a heading's cell may not be). */
+  drawThrough(index: number): void;
 }
 
 export const CONTENTS_PANEL_ID = "vt-contents-panel";
@@ -26,7 +26,7 @@ function headingElement(cells: HTMLElement, anchor: string): HTMLElement | null 
   return found && cells.contains(found) ? found : null;
 }
 
-export function ContentsPanel({ contents, cells, open, onClose, drawAll }: ContentsPanelProps) {
+export function ContentsPanel({ contents, cells, open, onClose, drawThrough }: ContentsPanelProps) {
   const [current, setCurrent] = useState<string | null>(null);
   const panel = useRef<HTMLElement>(null);
 
@@ -96,10 +96,10 @@ export function ContentsPanel({ contents, cells, open, onClose, drawAll }: Conte
     return () => document.removeEventListener("keydown", onKey);
   }, [open, onClose]);
 
-  const jump = (event: MouseEvent<HTMLAnchorElement>, anchor: string) => {
+  const jump = (event: MouseEvent<HTMLAnchorElement>, { anchor, cell }: PlannedHeading) => {
     if (!cells || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
     event.preventDefault();
-    if (!headingElement(cells, anchor)) drawAll();
+    if (!headingElement(cells, anchor)) drawThrough(cell);
     const target = headingElement(cells, anchor);
     if (!target) return;
     history.replaceState(history.state, "", `#${encodeURIComponent(anchor)}`);
@@ -128,7 +128,7 @@ export function ContentsPanel({ contents, cells, open, onClose, drawAll }: Conte
               <a
                 href={`#${encodeURIComponent(entry.anchor)}`}
                 aria-current={entry.anchor === current ? "location" : undefined}
-                onClick={(event) => jump(event, entry.anchor)}
+                onClick={(event) => jump(event, entry)}
               >
                 {entry.text}
               </a>

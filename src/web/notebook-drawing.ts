@@ -10,7 +10,7 @@ import type { ReadHead } from "../render/notebook-head.ts";
 import { parseAcceptedNotebook, parseNotebook } from "../notebook/parse.ts";
 import { summarizeReadingNotes } from "../notebook/reading-notes.ts";
 import type { Notebook, ParsedNotebook } from "../notebook/types.ts";
-import { cellElement, collectHeadings, sizeDataImages, type RenderHost, type TocEntry } from "../render/dom.ts";
+import { cellElement, sizeDataImages, type RenderHost } from "../render/dom.ts";
 import type { Highlighted } from "../render/highlight.ts";
 import { planCellRange } from "../render/cell-plans.ts";
 import { loadedMarkdown, loadMarkdown } from "./markdown-module.ts";
@@ -39,8 +39,8 @@ export interface NotebookDrawingOptions {
   host: StudioHost;
   /** The title and the line under it, as soon as they are known. */
   onHeader(header: NotebookHeader): void;
-  /** Every cell is drawn: the contents, from every heading. */
-  onContents(toc: TocEntry[]): void;
+  /** Every cell is drawn. */
+  onAllDrawn(): void;
   /** The file is not a notebook the model reads; nothing of it is shown. */
   onError(message: string): void;
   /**
@@ -69,8 +69,8 @@ export class NotebookDrawing {
   private paintTask: number | undefined;
   private paintTimeout: number | undefined;
   private bytesWanted = false;
-  /** A link asked for every cell before the bytes were in. */
-  private finishWhenRead = false;
+  /** The cells a link asked for before the bytes were in: through this index (Infinity: every cell). */
+  private drawThroughWhenRead = -1;
   private disposed = false;
 
   constructor(options: NotebookDrawingOptions) {
@@ -159,7 +159,7 @@ export class NotebookDrawing {
       draw: (from, to) => this.draw(full, from, to, { markdown }),
       onCells: () => void host.resolveImages(),
       onDone: () => {
-        this.options.onContents(collectHeadings(container));
+        this.options.onAllDrawn();
         if (!confirmLater) return;
         this.confirming = whenIdle(() => {
           this.confirming = undefined;
@@ -173,13 +173,18 @@ export class NotebookDrawing {
         });
       },
     });
-    if (this.finishWhenRead) this.progressive.finish();
+    if (this.drawThroughWhenRead >= 0)
+      this.progressive.drawThrough(Number.isFinite(this.drawThroughWhenRead) ? this.drawThroughWhenRead : undefined);
   }
 
-  /** Draws every cell not drawn yet, now (an in-notebook link's target may be one of them). */
-  finish(): void {
-    if (this.progressive) return this.progressive.finish();
-    this.finishWhenRead = true;
+  /**
+   * Draws the cells up to `index` (every cell when not given) now, if they are not drawn yet: the target of an
+   * in-notebook link, a search result or a find match may be one of them. Before the bytes are in, they are asked
+   * for, and the cells are drawn as soon as they come.
+   */
+  drawThrough(index?: number): void {
+    if (this.progressive) return this.progressive.drawThrough(index);
+    this.drawThroughWhenRead = Math.max(this.drawThroughWhenRead, index ?? Infinity);
     this.askForBytes();
   }
 

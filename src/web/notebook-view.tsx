@@ -103,7 +103,7 @@ export function NotebookView({
           readingNotes,
           complete: now.kind === "ok" ? now.complete : false,
         })),
-      onContents: () => {
+      onAllDrawn: () => {
         setDrawn((now) => (now.kind === "ok" ? { ...now, complete: true } : now));
         scrollToAddressedAnchor(node);
       },
@@ -111,7 +111,11 @@ export function NotebookView({
       wantBytes: () => wantBytes.current(),
     });
     drawing.current = view;
-    const withdraw = offerReadingPage(node, { bytes: () => bytesNow.current, fileName, drawAll: () => view.finish() });
+    const withdraw = offerReadingPage(node, {
+      bytes: () => bytesNow.current,
+      fileName,
+      drawThrough: (index) => view.drawThrough(index),
+    });
     landOnAddressedCell();
     window.addEventListener("hashchange", landOnAddressedCell);
 
@@ -122,7 +126,7 @@ export function NotebookView({
       // In-notebook anchors (ids prefixed by the sanitizer, links rewritten to match) scroll as usual; their target
       // may be a cell not drawn yet, so the rest is drawn first (the browser scrolls after this handler returns).
       if (href.startsWith("#")) {
-        if (!document.getElementById(decodeURIComponent(href.slice(1)))) view.finish();
+        if (!document.getElementById(decodeURIComponent(href.slice(1)))) view.drawThrough();
         return;
       }
       event.preventDefault();

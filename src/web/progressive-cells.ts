@@ -28,8 +28,12 @@ export interface ProgressiveCellsOptions {
 }
 
 export interface ProgressiveCells {
-  /** Draws every remaining cell now (an in-notebook link to a cell not drawn yet needs its target). */
-  finish(): void;
+  /**
+   * Draws the cells up to `index` (inclusive; every remaining cell when it is not given) now, and a screen of cells
+   * below it: an in-notebook link, a search result or a find match may name a cell not drawn yet. The cells after
+   * those are still drawn when idle.
+   */
+  drawThrough(index?: number): void;
   /** Stops drawing (the view is going away); nothing more is appended. */
   cancel(): void;
 }
@@ -112,13 +116,22 @@ export function drawCellsProgressively(options: ProgressiveCellsOptions): Progre
   else done();
 
   return {
-    finish() {
-      if (stopped || next >= count) return;
+    drawThrough(index) {
+      const end = index === undefined ? count : Math.min(count, index + 1);
+      if (stopped || next >= end) return;
       pending?.cancel();
       pending = undefined;
-      append(count);
+      append(end);
+      // The cell is about to be scrolled to: a screen of cells below it is drawn too, so that it can reach the top
+      // of the window rather than stop at the bottom of what is drawn.
+      const target = container.lastElementChild;
+      if (target && next < count) {
+        const below = target.getBoundingClientRect().top + (container.ownerDocument.defaultView?.innerHeight ?? 0);
+        while (next < count && container.lastElementChild!.getBoundingClientRect().top < below) append(next + 1);
+      }
       options.onCells?.();
-      done();
+      if (next < count) pending = whenIdle(chunk);
+      else done();
     },
     cancel() {
       stopped = true;

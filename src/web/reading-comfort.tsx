@@ -18,7 +18,7 @@ export interface ReadingComfort {
   allCollapsed: Record<CollapsePart, boolean>;
   setAll(part: CollapsePart, collapsed: boolean): void;
   cells: HTMLElement | null;
-  drawAll(): void;
+  drawThrough(index: number): void;
 }
 
 /** The contents (read from the bytes once the page is idle) and the collapse controls of one notebook view. */
@@ -77,8 +77,8 @@ export function useReadingComfort(
     collapse.current?.setAll(part, collapsed);
     setAllCollapsed((now) => ({ ...now, [part]: collapsed }));
   }, []);
-  const drawAll = useCallback(() => drawing.current?.finish(), [drawing]);
-  return { contents, contentsOpen, setContentsOpen, allCollapsed, setAll, cells: cellsNode, drawAll };
+  const drawThrough = useCallback((index: number) => drawing.current?.drawThrough(index), [drawing]);
+  return { contents, contentsOpen, setContentsOpen, allCollapsed, setAll, cells: cellsNode, drawThrough };
 }
 
 /** The buttons above the cells, and the contents panel they open. */
@@ -111,7 +111,7 @@ export function ReadingTools({ comfort }: { comfort: ReadingComfort }) {
           cells={comfort.cells}
           open={contentsOpen}
           onClose={close}
-          drawAll={comfort.drawAll}
+          drawThrough={comfort.drawThrough}
         />
       )}
     </>

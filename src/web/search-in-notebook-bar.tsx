@@ -6,6 +6,7 @@
 // in-notebook link's target is); until the whole text is read the box says it is counting. Marks use the CSS
 // Custom Highlight API: the notebook's DOM is never changed, so nothing of it is taken apart or rebuilt to show a
 // match.
+import { revealInCell } from "./cell-collapse.ts";
 import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from "react";
 import {
   MAX_FIND_MATCHES,
@@ -71,13 +72,15 @@ function unmark(): void {
 }
 
 /**
- * Shows the match: every fold around it (a part the notebook hides, a long output's fold, a <details> of its own
- * markdown) is opened, as a browser's find does, then it is scrolled to.
+ * Shows the match: every fold around it (a cell's code or outputs collapsed while reading, a part the notebook
+ * hides, a long output's fold, a <details> of its own markdown) is opened, as a browser's find does, then it is
+ * scrolled to.
  */
 function bringIntoView(range: Range | null): void {
   if (!range) return;
   const element = range.startContainer.parentElement;
   if (!element) return;
+  revealInCell(element);
   for (let fold = element.closest("details"); fold; fold = fold.parentElement?.closest("details") ?? null)
     if (!fold.open) fold.open = true;
   const box = range.getBoundingClientRect();
@@ -135,7 +138,7 @@ export function NotebookFind() {
           reach: (i) => {
             const match = matches[i];
             if (!match) return null;
-            if (!drawnCell(root, match.cell)) page.drawAll();
+            if (!drawnCell(root, match.cell)) page.drawThrough(match.cell);
             return update().ranges[i] ?? null;
           },
         };

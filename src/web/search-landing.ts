@@ -37,12 +37,16 @@ export function addressedCell(cells: Element, fragment: string): HTMLElement | n
   return null;
 }
 
-/** Whether the page's notebook has the cell a fragment names: null while the notebook is not read yet. */
-function notebookHas(cells: Element, fragment: string): boolean | null {
+/**
+ * The index of the cell a fragment names in the page's notebook: -1 when it has no such cell, null while the
+ * notebook is not read yet.
+ */
+function notebookIndexOf(cells: Element, fragment: string): number | null {
   const notebook = readingPageOf(cells)?.notebook();
   const address = readCellFragment(fragment);
   if (!notebook || !address) return null;
-  return address.by === "index" ? address.index < notebook.cells.length : cellIndexOfId(notebook, address.id) >= 0;
+  if (address.by === "id") return cellIndexOfId(notebook, address.id);
+  return address.index < notebook.cells.length ? address.index : -1;
 }
 
 let landing = 0;
@@ -54,18 +58,19 @@ let landing = 0;
 export function landOnCell(fragment: string): void {
   const started = Date.now();
   const mine = ++landing;
-  let drawnAll = false;
+  let drawn = false;
   // Called as a result's link is followed, before the address changes: the first look waits for it.
   const look = () => {
     if (mine !== landing || location.hash !== `#${fragment}`) return;
     const cells = readingPageCells();
     const target = cells ? addressedCell(cells, fragment) : null;
     if (target) return markLanded(target);
-    if (cells && !drawnAll && notebookHas(cells, fragment)) {
-      drawnAll = true;
-      readingPageOf(cells)?.drawAll();
-      const drawn = addressedCell(cells, fragment);
-      if (drawn) return markLanded(drawn);
+    const index = cells && !drawn ? notebookIndexOf(cells, fragment) : null;
+    if (cells && index !== null && index >= 0) {
+      drawn = true;
+      readingPageOf(cells)?.drawThrough(index);
+      const now = addressedCell(cells, fragment);
+      if (now) return markLanded(now);
     }
     if (Date.now() - started < WAIT_MS) window.setTimeout(look, 100);
   };

@@ -13,14 +13,14 @@ export interface ReadingPageSource {
   /** The stored bytes the cells are drawn from, once they are in. */
   bytes(): Uint8Array | null;
   fileName: string;
-  /** Draws every cell not drawn yet, now. */
-  drawAll(): void;
+  /** Draws the cells up to `index` (every cell when not given) that are not drawn yet, now. */
+  drawThrough(index?: number): void;
 }
 
 export interface ReadingPage {
   /** The notebook, once its bytes are in: the same reading as the drawn cells'. Null before, or if it is refused. */
   notebook(): Notebook | null;
-  drawAll(): void;
+  drawThrough(index?: number): void;
 }
 
 const pages = new WeakMap<Element, ReadingPage>();
@@ -35,7 +35,7 @@ export function offerReadingPage(cells: Element, source: ReadingPageSource): () 
       if (read?.bytes !== bytes) read = { bytes, notebook: readNotebook(bytes, source.fileName) };
       return read.notebook;
     },
-    drawAll: () => source.drawAll(),
+    drawThrough: (index) => source.drawThrough(index),
   };
   pages.set(cells, page);
   return () => {

@@ -368,6 +368,55 @@ test("Ctrl-F while most cells are not drawn: the count is whole at once, and ste
   }
 });
 
+test("a find match in a far cell draws the cells up to it and a screen more, not the rest, and opens its collapsed code", async () => {
+  const browser = await launchBrowser();
+  try {
+    const page = await openSignedIn(browser);
+    const watch = watchConsole(page, policies, studio.content);
+    await page.addInitScript(() => {
+      window.requestIdleCallback = () => 0;
+      window.cancelIdleCallback = () => {};
+    });
+    await page.goto(`${studio.app}/w/${workspace}/f/leaves/long.ipynb`);
+    await page.locator("#vt-cell-1").waitFor();
+    await page.getByRole("button", { name: "Collapse all code" }).click();
+    await page.keyboard.press("Control+f");
+    const box = page.getByRole("searchbox", { name: "Find in this notebook" });
+    await box.fill("measure_chlorophyll");
+    await page.locator(".vt-find-count", { hasText: "1 of 1" }).waitFor();
+    const target = page.locator(`#vt-cell-${TARGET + 1}`);
+    await target.waitFor();
+    // The match's cell, those before it and a screen of cells below it are drawn (so that it can be scrolled to the
+    // top); the cells after those wait for the idle time the test holds.
+    const drawn = await page.locator(".vt-cells > .vt-cell").count();
+    assert.ok(drawn > TARGET && drawn < TARGET + 20, `${drawn} cells drawn of ${TARGET + 50}`);
+    // Its code was collapsed by "Collapse all code": finding it opens that cell's code, and only that cell's.
+    await page.waitForFunction(
+      (id) => {
+        const range = [...(CSS.highlights.get("vt-find-current") ?? [])][0] as Range | undefined;
+        const rect = range?.getBoundingClientRect();
+        return (
+          range?.startContainer.parentElement?.closest(".vt-cell")?.id === id && rect !== undefined && rect.height > 0
+        );
+      },
+      `vt-cell-${TARGET + 1}`,
+    );
+    assert.equal(
+      await target.locator(":scope > .vt-collapse-code").getAttribute("aria-expanded"),
+      "true",
+      "the match's code is shown",
+    );
+    assert.equal(
+      await page.locator(`#vt-cell-${TARGET} > .vt-collapse-code`).getAttribute("aria-expanded"),
+      "false",
+      "the other cells' code stays collapsed",
+    );
+    assert.deepEqual(watch.errors, [], "no console error");
+  } finally {
+    await browser.close();
+  }
+});
+
 test("the search page and the find box at 1200 and 390 px, light and dark: nothing wider than the screen", async () => {
   for (const colorScheme of ["light", "dark"] as const) {
     const browser = await launchBrowser({ colorScheme });
