@@ -308,18 +308,26 @@ test("Ctrl-F on a long notebook: every match, Enter and Shift-Enter, Escape", as
   }
 });
 
+/**
+ * The long notebook with idle callbacks held: the page draws its first screen and nothing more unless something
+ * asks for a cell.
+ */
+async function openLongNotebookHeld(browser: Browser) {
+  const page = await openSignedIn(browser);
+  const watch = watchConsole(page, policies, studio.content);
+  await page.addInitScript(() => {
+    window.requestIdleCallback = () => 0;
+    window.cancelIdleCallback = () => {};
+  });
+  await page.goto(`${studio.app}/w/${workspace}/f/leaves/long.ipynb`);
+  await page.locator("#vt-cell-1").waitFor();
+  return { page, watch };
+}
+
 test("Ctrl-F while most cells are not drawn: the count is whole at once, and stepping reaches a far cell", async () => {
   const browser = await launchBrowser();
   try {
-    const page = await openSignedIn(browser);
-    const watch = watchConsole(page, policies, studio.content);
-    // Idle callbacks are held: the page draws its first screen and nothing more until the test lets it.
-    await page.addInitScript(() => {
-      window.requestIdleCallback = () => 0;
-      window.cancelIdleCallback = () => {};
-    });
-    await page.goto(`${studio.app}/w/${workspace}/f/leaves/long.ipynb`);
-    await page.locator("#vt-cell-1").waitFor();
+    const { page, watch } = await openLongNotebookHeld(browser);
     await page.keyboard.press("Control+f");
     const box = page.getByRole("searchbox", { name: "Find in this notebook" });
     // Every count the box shows, from the moment the words are in.
@@ -371,14 +379,7 @@ test("Ctrl-F while most cells are not drawn: the count is whole at once, and ste
 test("a find match in a far cell draws the cells up to it and a screen more, not the rest, and opens its collapsed code", async () => {
   const browser = await launchBrowser();
   try {
-    const page = await openSignedIn(browser);
-    const watch = watchConsole(page, policies, studio.content);
-    await page.addInitScript(() => {
-      window.requestIdleCallback = () => 0;
-      window.cancelIdleCallback = () => {};
-    });
-    await page.goto(`${studio.app}/w/${workspace}/f/leaves/long.ipynb`);
-    await page.locator("#vt-cell-1").waitFor();
+    const { page, watch } = await openLongNotebookHeld(browser);
     await page.getByRole("button", { name: "Collapse all code" }).click();
     await page.keyboard.press("Control+f");
     const box = page.getByRole("searchbox", { name: "Find in this notebook" });
