@@ -8,6 +8,7 @@ import type { BokehChoice } from "../../render/bokeh-builds.ts";
 import { bokehMismatchNote, isBokehResource } from "../../render/bokeh-builds.ts";
 import { watchBokehVersionWarning, wrapBokehEmbed } from "../../render/bokeh-documents.ts";
 import { wrapPanelEmbed } from "../../render/panel-documents.ts";
+import { frameScheme } from "./frame-scheme.ts";
 import { libraryGlobal, loadLibraries } from "./libraries.ts";
 
 let installed = false;
@@ -29,8 +30,13 @@ export async function loadBokeh(
   wrapBokehEmbed(globalThis as unknown as Record<string, unknown>, choice.major, document);
   // HoloViews and Panel outputs: Panel's stylesheets come in a chunk of their own, only for these frames.
   if (choice.panel === true) {
-    const { PANEL_STYLES } = await import("./panel-stylesheets.ts");
-    wrapPanelEmbed(globalThis as unknown as Record<string, unknown>, choice.documentVersion, PANEL_STYLES);
+    // In the reader's scheme as it is when the output is drawn: Panel's views keep it (panel-styles.ts).
+    const { panelStyles } = await import("./panel-stylesheets.ts");
+    wrapPanelEmbed(
+      globalThis as unknown as Record<string, unknown>,
+      choice.documentVersion,
+      panelStyles(frameScheme()),
+    );
   }
 }
 

@@ -12,7 +12,7 @@ import {
   type FrameToPageMessage,
   type FrameWidgetFallback,
 } from "../../contract/frame-protocol.ts";
-import { parseFrameRenderRequest } from "../../render/frame-message-checks.ts";
+import { parsePageToFrameMessage } from "../../render/frame-message-checks.ts";
 import { JAVASCRIPT_OUTPUT_PRELUDE } from "../../render/frame-scripts.ts";
 import { FRAME_STYLESHEET } from "../../render/frame-style.ts";
 import { BOKEH_LOADER_NOTE, bokehUseOf, usesRequire } from "../../render/output-types.ts";
@@ -23,9 +23,16 @@ import { drawPlotly } from "./plotly-output.ts";
 import { installRequire } from "./require-output.ts";
 import { drawVega } from "./vega-output.ts";
 import { documentHeight, watchHeight, whenDrawn } from "./frame-height.ts";
+import { frameIsDark, markScheme, setFrameScheme } from "./frame-scheme.ts";
 
 let port: MessagePort | null = null;
 let rendered = false;
+
+// The shell's own document follows the reader's scheme too, until the output's replaces it, so that an empty frame
+// matches its page (a frame whose scheme differs from its page's gets an opaque background from the browser).
+const shellStyle = document.createElement("style");
+shellStyle.textContent = FRAME_STYLESHEET;
+document.head.append(shellStyle);
 
 // The output's own script runs in this window after the shell. Had the shell called port.postMessage, the script
 // could replace MessagePort.prototype.postMessage, be handed the port on the next height report, and then send
@@ -97,6 +104,7 @@ function placeDocument(markup: string): void {
   style.textContent = FRAME_STYLESHEET;
   // The base style goes first, so the output's own styles follow and win, as in the export's frames.
   parsed.head.insertBefore(style, parsed.head.firstChild);
+  markScheme(parsed.documentElement);
   document.replaceChild(document.adoptNode(parsed.documentElement), document.documentElement);
 }
 
@@ -217,9 +225,9 @@ async function render(request: FrameRenderRequest): Promise<void> {
       );
       break;
     case "vega":
-      await drawVega(outputElement(), request.spec, request.mode, (href) => send({ type: "link", href })).catch(
-        failed(`The ${request.mode === "vega" ? "Vega" : "Vega-Lite"} chart could not be drawn`),
-      );
+      await drawVega(outputElement(), request.spec, request.mode, frameIsDark(), (href) =>
+        send({ type: "link", href }),
+      ).catch(failed(`The ${request.mode === "vega" ? "Vega" : "Vega-Lite"} chart could not be drawn`));
       break;
     case "widget": {
       const container = outputElement();
@@ -253,9 +261,12 @@ addEventListener("message", (event: MessageEvent) => {
   if (!received) return;
   port = received;
   port.onmessage = (message: MessageEvent) => {
-    if (rendered) return;
-    const request = parseFrameRenderRequest(message.data);
+    const request = parsePageToFrameMessage(message.data);
     if (request === null) return;
+    // The reader's scheme comes before the output and again whenever the reader changes it: the frame's styles
+    // follow at once; what a library drew in its own colours keeps them until the output is drawn again.
+    if (request.type === "scheme") return setFrameScheme(request.scheme);
+    if (rendered) return;
     rendered = true;
     // render() puts the output's document in place before its first await; libraries draw into it afterwards,
     // and the height follows through the observer.

@@ -13,12 +13,12 @@ export async function drawVega(
   container: HTMLElement,
   spec: FrameJsonObject,
   mode: VegaMode,
+  dark: boolean,
   onLink: (href: string) => void,
 ): Promise<void> {
   await loadLibraries(["vega", "vegaLite", "vegaEmbed"]);
   const vegaEmbed = libraryGlobal<VegaEmbed>("vegaEmbed");
   const { spec: own, looks } = vegaSpecAndLooks(spec);
-  const dark = matchMedia("(prefers-color-scheme: dark)").matches;
   await vegaEmbed(container, own, {
     ...vegaLooksFor(looks, dark),
     mode,
