@@ -24,7 +24,9 @@ export function themeAttribute(theme: Theme): "light" | "dark" | null {
   return theme === "system" ? null : theme;
 }
 
+/** The theme shown now, and the account's as the server last said (they differ while a choice is being saved). */
 let current: Theme = "system";
+let stored: Theme = "system";
 const listeners = new Set<(theme: Theme) => void>();
 
 /** The choice in force on this page ("system" until the session has said otherwise). */
@@ -38,8 +40,9 @@ export function onThemeChange(listener: (theme: Theme) => void): () => void {
   return () => listeners.delete(listener);
 }
 
-/** Makes `theme` this page's: the root's attribute, then whoever listens (the live output frames). */
-export function applyTheme(theme: Theme, root: Element = document.documentElement): void {
+/** Shows `theme` on this page: the root's attribute, then whoever listens (the live output frames). */
+function show(theme: Theme): void {
+  const root = document.documentElement;
   const attribute = themeAttribute(theme);
   if (attribute === null) root.removeAttribute("data-theme");
   else root.setAttribute("data-theme", attribute);
@@ -48,10 +51,41 @@ export function applyTheme(theme: Theme, root: Element = document.documentElemen
   for (const listener of listeners) listener(theme);
 }
 
+/** Applies the account's theme as the server gave it (with the session, or in answer to a choice). */
+export function applyTheme(theme: Theme): void {
+  stored = theme;
+  show(theme);
+}
+
 /** Saves the choice with the account (PUT, with the session's CSRF token) and answers the theme the server kept. */
-export async function saveTheme(theme: Theme): Promise<Theme> {
+async function saveTheme(theme: Theme): Promise<Theme> {
   const answer = await apiRequest<ThemeAnswer>("PUT", THEME_PATH, { theme } satisfies ThemeBody);
   return answer.theme;
+}
+
+/** The saves under way, one after another: choices made in quick succession (arrow keys) reach the server in order. */
+let saving: Promise<unknown> = Promise.resolve();
+let choices = 0;
+
+/**
+ * A person's choice: shown at once, then saved with the account. The answer to the latest choice is applied; if
+ * that save fails, the page shows the account's theme again, and the promise rejects with the server's error.
+ */
+export function chooseTheme(theme: Theme): Promise<void> {
+  const choice = ++choices;
+  show(theme);
+  const saved = saving.then(() => saveTheme(theme));
+  saving = saved.catch(() => undefined);
+  return saved.then(
+    (kept) => {
+      stored = kept;
+      if (choice === choices) show(kept);
+    },
+    (error: unknown) => {
+      if (choice === choices) show(stored);
+      throw error;
+    },
+  );
 }
 
 /** Reads the account's choice, for a session that came without it (a fresh sign-in's answer). */

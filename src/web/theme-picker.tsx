@@ -1,10 +1,10 @@
 // The colour theme picker in the studio's header: the account's choice of light, dark, or the browser's scheme
 // (theme-choice.ts). A choice shows at once and is then saved with the account; if the server refuses it, the page
-// goes back to the choice it had and says so.
+// goes back to the account's theme and says so.
 import { useEffect, useId, useState } from "react";
 import type { Theme } from "../contract/api-theme.ts";
 import { ApiError } from "./api-client.ts";
-import { applyTheme, currentTheme, isTheme, onThemeChange, saveTheme, THEME_CHOICES } from "./theme-choice.ts";
+import { chooseTheme, currentTheme, isTheme, onThemeChange, THEME_CHOICES } from "./theme-choice.ts";
 
 export function ThemePicker() {
   const [theme, setTheme] = useState<Theme>(currentTheme);
@@ -18,15 +18,9 @@ export function ThemePicker() {
 
   function choose(value: string) {
     if (!isTheme(value)) return;
-    const before = currentTheme();
     setError(null);
-    applyTheme(value);
-    saveTheme(value).then(
-      (kept) => applyTheme(kept),
-      (caught: unknown) => {
-        applyTheme(before);
-        setError(`Your theme was not saved: ${caught instanceof ApiError ? caught.message : String(caught)}`);
-      },
+    chooseTheme(value).catch((caught: unknown) =>
+      setError(`Your theme was not saved: ${caught instanceof ApiError ? caught.message : String(caught)}`),
     );
   }
 

@@ -157,6 +157,29 @@ function brightness(colour: string): number {
 const WHITE_TEXT = "rgb(255, 255, 255)";
 const BLACK_TEXT = "rgb(0, 0, 0)";
 
+/** The background of the Vega chart's drawing: vega's dark theme paints #333, its default white. */
+async function chartBackground(page: Page): Promise<{ frame: Frame; background: () => Promise<string> }> {
+  const frame = await frameOf(page.locator('[data-mime="application/vnd.vegalite.v5+json"]').first());
+  const drawing = frame.locator(".vega-embed svg.marks");
+  await drawing.waitFor({ timeout: 30_000 });
+  return { frame, background: () => drawing.evaluate((svg) => getComputedStyle(svg).backgroundColor) };
+}
+
+const VEGA_DARK = "rgb(51, 51, 51)";
+const VEGA_LIGHT = "rgb(255, 255, 255)";
+
+/** Waits until the Vega chart's drawing has `background`: a chart is drawn again when the frame's scheme changes. */
+async function waitForChartBackground(frame: Frame, background: string): Promise<void> {
+  await frame.waitForFunction(
+    (want) => {
+      const svg = document.querySelector(".vega-embed svg.marks");
+      return svg !== null && getComputedStyle(svg).backgroundColor === want;
+    },
+    background,
+    { timeout: 10_000 },
+  );
+}
+
 async function setTheme(page: Page, theme: string): Promise<void> {
   const answer = await pageApi(page, "PUT", "/api/account/theme", { theme });
   assert.equal(answer.status, 200, JSON.stringify(answer.body));
@@ -169,6 +192,8 @@ test("the picker, by keyboard, makes the page and its live frames dark at once a
   await setTheme(page, "system");
   await openNotebook(page);
   assert.deepEqual(await pageLook(page), { attribute: null, background: LIGHT_BG, scheme: "light dark" });
+  const chart = await chartBackground(page);
+  assert.equal(await chart.background(), VEGA_LIGHT);
   const frame = await tableFrame(page);
   assert.equal(await cellColour(frame), BLACK_TEXT);
 
@@ -178,7 +203,12 @@ test("the picker, by keyboard, makes the page and its live frames dark at once a
   const picker = page.getByLabel("Theme");
   assert.equal(await picker.evaluate((select) => select === document.activeElement), true, "Tab reaches the picker");
   assert.equal(await picker.inputValue(), "system");
-  const saved = page.waitForResponse((r) => r.url().endsWith("/api/account/theme") && r.request().method() === "PUT");
+  const saved = page.waitForResponse(
+    (r) =>
+      r.url().endsWith("/api/account/theme") &&
+      r.request().method() === "PUT" &&
+      r.request().postData() === '{"theme":"dark"}',
+  );
   await page.keyboard.press("ArrowDown");
   await page.keyboard.press("ArrowDown");
   assert.equal(await picker.inputValue(), "dark");
@@ -187,6 +217,8 @@ test("the picker, by keyboard, makes the page and its live frames dark at once a
   await waitForCellColour(frame, WHITE_TEXT);
   assert.equal(await frame.evaluate(() => document.documentElement.getAttribute("data-theme")), "dark");
   assert.deepEqual((await pageApi(page, "GET", "/api/account/theme")).body, { theme: "dark" });
+  // The chart already drawn is drawn again in vega's dark theme.
+  await waitForChartBackground(chart.frame, VEGA_DARK);
 
   // And back to light, still on the same page.
   await page.keyboard.press("ArrowUp");
@@ -236,13 +268,17 @@ test("a dark account on a light browser is dark from the first paint of a load, 
       );
     const frame = await tableFrame(page);
     assert.equal(await cellColour(frame), WHITE_TEXT, `${load}: the table's frame is dark`);
+    // The frame too had its scheme before it painted anything (the init script runs in every frame).
+    const framed = await frame.evaluate(() => ({
+      themedAt: (window as unknown as { themedAt?: number }).themedAt,
+      firstPaint: performance.getEntriesByType("paint").find((p) => p.name === "first-paint")?.startTime,
+    }));
+    assert.ok(framed.themedAt !== undefined && framed.firstPaint !== undefined, JSON.stringify(framed));
+    assert.ok(framed.themedAt <= framed.firstPaint, `frame: ${JSON.stringify(framed)}`);
     assert.equal(await frame.evaluate(() => getComputedStyle(document.documentElement).colorScheme), "dark");
   }
-  // The Vega chart was drawn with vega's dark theme, whose background is #333, not the light default's none.
-  const chart = await frameOf(page.locator('[data-mime="application/vnd.vegalite.v5+json"]').first());
-  const drawing = chart.locator(".vega-embed svg.marks");
-  await drawing.waitFor({ timeout: 30_000 });
-  assert.equal(await drawing.evaluate((svg) => getComputedStyle(svg).backgroundColor), "rgb(51, 51, 51)");
+  // The Vega chart was drawn with vega's dark theme.
+  assert.equal(await (await chartBackground(page)).background(), VEGA_DARK);
   await page.screenshot({ path: `${SHOTS}theme-dark-account-light-browser.png`, fullPage: false });
 
   // Nothing of the choice is kept in the browser: it is the account's.
@@ -296,6 +332,22 @@ test("the choice follows the account to another browser, and a light account on 
   }
 });
 
+test("a choice the server refuses (the session ended meanwhile) goes back to the account's theme and says so", async () => {
+  const page = await light.context.newPage();
+  await signIn(page, studio.app, "ada", PASSWORD);
+  await setTheme(page, "light");
+  await page.goto(`${studio.app}/`);
+  await page.getByRole("heading", { name: "Workspaces" }).waitFor();
+  assert.equal((await pageLook(page)).attribute, "light");
+  // Signed out from elsewhere: the page still holds its CSRF token, but the session is gone.
+  assert.equal((await pageApi(page, "DELETE", "/api/session")).status, 204);
+  await page.getByLabel("Theme").selectOption("dark");
+  await page.getByRole("alert").filter({ hasText: "Your theme was not saved" }).waitFor();
+  assert.equal((await pageLook(page)).attribute, "light");
+  assert.equal(await page.getByLabel("Theme").inputValue(), "light");
+  await page.close();
+});
+
 test("system follows the browser's scheme, live, on the page and in its frames", async () => {
   const page = await light.context.newPage();
   await signIn(page, studio.app, "ada", PASSWORD);
@@ -305,9 +357,13 @@ test("system follows the browser's scheme, live, on the page and in its frames",
   assert.equal(await page.getByLabel("Theme").inputValue(), "system");
   const frame = await tableFrame(page);
   assert.equal(await cellColour(frame), BLACK_TEXT);
+  const chart = await chartBackground(page);
+  assert.equal(await chart.background(), VEGA_LIGHT);
   await page.emulateMedia({ colorScheme: "dark" });
   assert.deepEqual(await pageLook(page), { attribute: null, background: DARK_BG, scheme: "light dark" });
   await waitForCellColour(frame, WHITE_TEXT);
+  // The chart is drawn again in vega's dark theme when the browser's scheme turns dark.
+  await waitForChartBackground(chart.frame, VEGA_DARK);
   await page.emulateMedia({ colorScheme: "light" });
   await waitForCellColour(frame, BLACK_TEXT);
   await page.close();

@@ -171,6 +171,35 @@ function showWidgetFallback(container: HTMLElement, fallback: FrameWidgetFallbac
   showNote(`Static copy of this widget: ${why}.`);
 }
 
+type VegaRequest = Extract<FrameRenderRequest, { kind: "vega" }>;
+
+/** The Vega chart this frame shows, kept so that a change of scheme draws it again in that scheme's theme. */
+let vegaShown: { container: HTMLElement; request: VegaRequest; dark: boolean; release: () => void } | null = null;
+
+async function drawVegaChart(container: HTMLElement, request: VegaRequest): Promise<void> {
+  const dark = frameIsDark();
+  const release = await drawVega(container, request.spec, request.mode, dark, (href) =>
+    send({ type: "link", href }),
+  ).catch((error: unknown) => {
+    failed(`The ${request.mode === "vega" ? "Vega" : "Vega-Lite"} chart could not be drawn`)(error);
+    return null;
+  });
+  vegaShown = release ? { container, request, dark, release } : null;
+  // The scheme may have changed while the chart was being drawn.
+  followScheme();
+}
+
+/** Draws the chart again when the frame's scheme no longer matches the theme it was drawn in. */
+function followScheme(): void {
+  const shown = vegaShown;
+  if (!shown || shown.dark === frameIsDark()) return;
+  vegaShown = null;
+  shown.release();
+  shown.container.replaceChildren();
+  void drawVegaChart(shown.container, shown.request);
+}
+matchMedia("(prefers-color-scheme: dark)").addEventListener("change", followScheme);
+
 async function render(request: FrameRenderRequest): Promise<void> {
   switch (request.kind) {
     case "document": {
@@ -225,9 +254,7 @@ async function render(request: FrameRenderRequest): Promise<void> {
       );
       break;
     case "vega":
-      await drawVega(outputElement(), request.spec, request.mode, frameIsDark(), (href) =>
-        send({ type: "link", href }),
-      ).catch(failed(`The ${request.mode === "vega" ? "Vega" : "Vega-Lite"} chart could not be drawn`));
+      await drawVegaChart(outputElement(), request);
       break;
     case "widget": {
       const container = outputElement();
@@ -264,8 +291,11 @@ addEventListener("message", (event: MessageEvent) => {
     const request = parsePageToFrameMessage(message.data);
     if (request === null) return;
     // The reader's scheme comes before the output and again whenever the reader changes it: the frame's styles
-    // follow at once; what a library drew in its own colours keeps them until the output is drawn again.
-    if (request.type === "scheme") return setFrameScheme(request.scheme);
+    // follow at once and a Vega chart is drawn again; Panel's views keep the scheme they were drawn in.
+    if (request.type === "scheme") {
+      setFrameScheme(request.scheme);
+      return followScheme();
+    }
     if (rendered) return;
     rendered = true;
     // render() puts the output's document in place before its first await; libraries draw into it afterwards,
