@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import type { Frame, Locator, Page } from "playwright-core";
 import { launchBrowser, type Browser } from "./browser.ts";
+import { openEditor } from "./editor-session.ts";
 import { startBrowserStudio, type BrowserStudio } from "./running-studio.ts";
 import { instrumentPage, pageRecord } from "./studio-page-watch.ts";
 import { createWorkspace, pageApi, signIn, uploadTrusted } from "./studio-session.ts";
@@ -19,6 +20,8 @@ const WIDGET_LIST = "nbconvert__Widget_List.ipynb";
 // notebook.css's --vt-bg, light and dark.
 const LIGHT_BG = "rgb(255, 255, 255)";
 const DARK_BG = "rgb(17, 20, 24)";
+// Its --vt-code-bg, dark.
+const DARK_CODE_BG = "rgb(26, 31, 37)";
 
 const TABLE_HTML =
   '<table border="1" class="dataframe"><thead><tr><th></th><th>a</th></tr></thead>' +
@@ -281,6 +284,13 @@ test("a dark account on a light browser is dark from the first paint of a load, 
   assert.equal(await (await chartBackground(page)).background(), VEGA_DARK);
   await page.screenshot({ path: `${SHOTS}theme-dark-account-light-browser.png`, fullPage: false });
 
+  // The editor's code takes the dark scheme's colours too (CodeMirror reads the page's custom properties).
+  await openEditor(page, `${workspaceUrl}/f/theme.ipynb`);
+  const editor = page.locator('.vt-ed-cell[data-cell-id="table"] .cm-editor');
+  assert.equal(await editor.evaluate((e) => getComputedStyle(e).backgroundColor), DARK_CODE_BG);
+  await page.screenshot({ path: `${SHOTS}theme-dark-account-editor.png`, fullPage: false });
+  await openNotebook(page);
+
   // Nothing of the choice is kept in the browser: it is the account's.
   const storage = await page.evaluate(() => ({ local: localStorage.length, session: sessionStorage.length }));
   assert.deepEqual(storage, { local: 0, session: 0 });
@@ -304,6 +314,8 @@ test("the choice follows the account to another browser, and a light account on 
   try {
     const other = await dark.context.newPage();
     await signIn(other, studio.app, "ada", PASSWORD);
+    // Signing in on the page (no load since) brings the account's theme too.
+    await other.waitForFunction(() => document.documentElement.getAttribute("data-theme") === "light");
     await openNotebook(other);
     assert.deepEqual(await pageLook(other), { attribute: "light", background: LIGHT_BG, scheme: "light" });
     assert.equal(await other.getByLabel("Theme").inputValue(), "light");
