@@ -3,6 +3,7 @@
 // the same attribute once the app runs, and every later choice). Only for a request whose session cookie names a
 // live session; anyone else's page follows the browser.
 import type { Theme } from "../contract/api-theme.ts";
+import { themeAttribute } from "../render/theme-attribute.ts";
 import { findSession } from "./auth/sessions.ts";
 import type { ServerConfig } from "./config.ts";
 import { accountTheme } from "./routes/theme-routes.ts";
@@ -21,7 +22,7 @@ export async function sessionTheme(db: Db, config: ServerConfig, token: string |
  * from storage, so nothing the database holds reaches the markup.
  */
 export function withTheme(indexHtml: string, theme: Theme): string {
-  const attribute = theme === "dark" ? "dark" : theme === "light" ? "light" : null;
+  const attribute = themeAttribute(theme);
   if (attribute === null) return indexHtml;
   return indexHtml.replace(/<html(?=[\s>])/, `<html data-theme="${attribute}"`);
 }

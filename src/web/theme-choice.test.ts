@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { isTheme, THEME_CHOICES, themeAttribute } from "./theme-choice.ts";
+import { isTheme, THEME_CHOICES } from "./theme-choice.ts";
 
 test("the picker offers each theme the account can keep, once, with a word for it", () => {
   assert.deepEqual(THEME_CHOICES.map((c) => c.theme).sort(), ["dark", "light", "system"]);
@@ -14,10 +14,4 @@ test("only the three names are themes", () => {
   for (const theme of ["light", "dark", "system"]) assert.ok(isTheme(theme), theme);
   for (const other of ["Dark", "", " dark", "auto", null, undefined, 1, { theme: "dark" }, ["dark"]])
     assert.equal(isTheme(other), false, JSON.stringify(other));
-});
-
-test("light and dark mark the page's root; system leaves it to the browser", () => {
-  assert.equal(themeAttribute("light"), "light");
-  assert.equal(themeAttribute("dark"), "dark");
-  assert.equal(themeAttribute("system"), null);
 });

@@ -4,6 +4,7 @@
 // the server and nowhere in the browser: it comes with the session (GET /api/session) and is applied before the
 // first render (page-start.ts).
 import type { Theme, ThemeAnswer, ThemeBody } from "../contract/api-theme.ts";
+import { markThemeRoot } from "../render/theme-attribute.ts";
 import { apiRequest } from "./api-client.ts";
 
 export const THEME_PATH = "/api/account/theme";
@@ -17,11 +18,6 @@ export const THEME_CHOICES: readonly { theme: Theme; label: string }[] = [
 
 export function isTheme(value: unknown): value is Theme {
   return value === "light" || value === "dark" || value === "system";
-}
-
-/** The root's `data-theme` for a choice: none for "system", so that the page follows the browser. */
-export function themeAttribute(theme: Theme): "light" | "dark" | null {
-  return theme === "system" ? null : theme;
 }
 
 /** The theme shown now, and the account's as the server last said (they differ while a choice is being saved). */
@@ -42,10 +38,7 @@ export function onThemeChange(listener: (theme: Theme) => void): () => void {
 
 /** Shows `theme` on this page: the root's attribute, then whoever listens (the live output frames). */
 function show(theme: Theme): void {
-  const root = document.documentElement;
-  const attribute = themeAttribute(theme);
-  if (attribute === null) root.removeAttribute("data-theme");
-  else root.setAttribute("data-theme", attribute);
+  markThemeRoot(document.documentElement, theme);
   if (theme === current) return;
   current = theme;
   for (const listener of listeners) listener(theme);

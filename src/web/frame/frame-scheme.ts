@@ -1,21 +1,16 @@
 // The colour scheme of a studio output frame: the page's (the reader's account choice), which the page sends over
 // the port before the output and again when the reader changes it (contract/frame-protocol.ts). The frame's root
 // carries it as `data-theme`, as the page's root does, and the frame stylesheet (render/frame-style.ts) turns that
-// into `color-scheme`; libraries that draw their own colours (Vega, Panel) ask frameIsDark() when they draw.
+// into `color-scheme`. Libraries that draw their own colours ask when they draw: Vega frameIsDark(), Panel
+// frameScheme().
 import type { FrameScheme } from "../../contract/frame-protocol.ts";
+import { markThemeRoot } from "../../render/theme-attribute.ts";
 
 let scheme: FrameScheme = "system";
 
-/** The root's `data-theme` for a scheme: none for "system", so that the frame follows the browser. */
-export function schemeAttribute(value: FrameScheme): "light" | "dark" | null {
-  return value === "system" ? null : value;
-}
-
 /** Marks `root` (the shell's, or an output's document element as it is put in place) with the frame's scheme. */
 export function markScheme(root: Element): void {
-  const attribute = schemeAttribute(scheme);
-  if (attribute === null) root.removeAttribute("data-theme");
-  else root.setAttribute("data-theme", attribute);
+  markThemeRoot(root, scheme);
 }
 
 /** Takes the page's scheme (already checked to be one of the names) and marks the document shown now. */
