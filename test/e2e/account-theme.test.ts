@@ -9,6 +9,7 @@ import { readFileSync } from "node:fs";
 import type { Frame, Locator, Page } from "playwright-core";
 import { launchBrowser, type Browser } from "./browser.ts";
 import { openEditor } from "./editor-session.ts";
+import { PANEL_MARKDOWN_TEXT, panelNotebook } from "./panel-notebooks.ts";
 import { startBrowserStudio, type BrowserStudio } from "./running-studio.ts";
 import { instrumentPage, pageRecord } from "./studio-page-watch.ts";
 import { createWorkspace, pageApi, signIn, uploadTrusted } from "./studio-session.ts";
@@ -78,6 +79,10 @@ const notebook = {
   ],
 };
 
+const PANEL_NOTEBOOK = panelNotebook({ bokeh: "3.4.1", panel: "1.4.4" }, { bokeh: "3.10.0", panel: "1.12.0" });
+/** The slot of the Panel column (a Markdown pane above a Bokeh figure): after pn.extension()'s three and the curve. */
+const PANEL_COLUMN_SLOT = 4;
+
 let studio: BrowserStudio;
 let light: Browser;
 let workspaceUrl = "";
@@ -92,6 +97,7 @@ before(async () => {
   await uploadTrusted(page, workspace, [
     { name: "theme.ipynb", base64: Buffer.from(JSON.stringify(notebook)).toString("base64") },
     { name: WIDGET_LIST, base64: readFileSync(`${CORPUS}${WIDGET_LIST}`).toString("base64") },
+    { name: "panel.ipynb", base64: Buffer.from(JSON.stringify(PANEL_NOTEBOOK)).toString("base64") },
   ]);
   await page.close();
 });
@@ -181,6 +187,15 @@ async function waitForChartBackground(frame: Frame, background: string): Promise
     background,
     { timeout: 10_000 },
   );
+}
+
+/** The brightness of the Panel column's markdown text, which Panel's theme colours (in its view's shadow root). */
+async function panelTextBrightness(page: Page): Promise<number> {
+  await openNotebook(page, "panel.ipynb");
+  const column = await frameOf(page.locator(".vt-frame-slot").nth(PANEL_COLUMN_SLOT));
+  const text = column.getByText(PANEL_MARKDOWN_TEXT);
+  await text.waitFor({ timeout: 30_000 });
+  return brightness(await text.evaluate((element) => getComputedStyle(element).color));
 }
 
 async function setTheme(page: Page, theme: string): Promise<void> {
@@ -284,6 +299,9 @@ test("a dark account on a light browser is dark from the first paint of a load, 
   assert.equal(await (await chartBackground(page)).background(), VEGA_DARK);
   await page.screenshot({ path: `${SHOTS}theme-dark-account-light-browser.png`, fullPage: false });
 
+  // Panel draws its views in its dark theme: light text.
+  assert.ok((await panelTextBrightness(page)) > 180, "Panel's text is light");
+
   // The editor's code takes the dark scheme's colours too (CodeMirror reads the page's custom properties).
   await openEditor(page, `${workspaceUrl}/f/theme.ipynb`);
   const editor = page.locator('.vt-ed-cell[data-cell-id="table"] .cm-editor');
@@ -327,6 +345,7 @@ test("the choice follows the account to another browser, and a light account on 
     const label = slider.locator(".widget-label").first();
     await label.waitFor({ timeout: 30_000 });
     assert.ok(brightness(await label.evaluate((l) => getComputedStyle(l).color)) < 60, "dark text on light");
+    assert.ok((await panelTextBrightness(other)) < 90, "Panel's text is dark on a dark browser");
     await openNotebook(other);
     await other.screenshot({ path: `${SHOTS}theme-light-account-dark-browser.png`, fullPage: false });
     assert.deepEqual(await other.evaluate(() => localStorage.length), 0);
