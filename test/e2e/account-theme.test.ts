@@ -189,12 +189,17 @@ async function waitForChartBackground(frame: Frame, background: string): Promise
   );
 }
 
-/** The brightness of the Panel column's markdown text, which Panel's theme colours (in its view's shadow root). */
-async function panelTextBrightness(page: Page): Promise<number> {
+/** The Panel column's markdown text, which Panel's theme colours (in its view's shadow root), once drawn. */
+async function panelText(page: Page): Promise<Locator> {
   await openNotebook(page, "panel.ipynb");
   const column = await frameOf(page.locator(".vt-frame-slot").nth(PANEL_COLUMN_SLOT));
   const text = column.getByText(PANEL_MARKDOWN_TEXT);
   await text.waitFor({ timeout: 30_000 });
+  return text;
+}
+
+async function panelTextBrightness(page: Page): Promise<number> {
+  const text = await panelText(page);
   return brightness(await text.evaluate((element) => getComputedStyle(element).color));
 }
 
@@ -376,6 +381,25 @@ test("a choice the server refuses (the session ended meanwhile) goes back to the
   await page.getByRole("alert").filter({ hasText: "Your theme was not saved" }).waitFor();
   assert.equal((await pageLook(page)).attribute, "light");
   assert.equal(await page.getByLabel("Theme").inputValue(), "light");
+  await page.close();
+});
+
+test("Panel's views already drawn take a new choice", async () => {
+  const page = await light.context.newPage();
+  await signIn(page, studio.app, "ada", PASSWORD);
+  await setTheme(page, "system");
+  const text = await panelText(page);
+  // The text is in a shadow root, which waitForFunction's selectors do not pierce: its colour is read until it turns.
+  const turns = async (light: boolean, what: string) => {
+    const colour = () => text.evaluate((element) => getComputedStyle(element).color).then(brightness);
+    for (let tries = 0; light !== (await colour()) > 128 && tries < 100; tries++) await page.waitForTimeout(100);
+    assert.equal((await colour()) > 128, light, what);
+  };
+  await turns(false, "dark text on the light browser");
+  await page.getByLabel("Theme").selectOption("dark");
+  await turns(true, "light text once the account chose dark");
+  await page.getByLabel("Theme").selectOption("system");
+  await turns(false, "dark text again under system");
   await page.close();
 });
 

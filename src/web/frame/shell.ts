@@ -17,13 +17,13 @@ import { JAVASCRIPT_OUTPUT_PRELUDE } from "../../render/frame-scripts.ts";
 import { FRAME_STYLESHEET } from "../../render/frame-style.ts";
 import { BOKEH_LOADER_NOTE, bokehUseOf, usesRequire } from "../../render/output-types.ts";
 import { chooseBokehBuild } from "../../render/bokeh-builds.ts";
-import { dropBokehResources, loadBokeh } from "./bokeh-output.ts";
+import { dropBokehResources, followPanelScheme, loadBokeh } from "./bokeh-output.ts";
 import { drawFrameMath } from "./frame-math.ts";
 import { drawPlotly } from "./plotly-output.ts";
 import { installRequire } from "./require-output.ts";
 import { drawVega } from "./vega-output.ts";
 import { documentHeight, watchHeight, whenDrawn } from "./frame-height.ts";
-import { frameIsDark, markScheme, setFrameScheme } from "./frame-scheme.ts";
+import { frameIsDark, frameScheme, markScheme, setFrameScheme } from "./frame-scheme.ts";
 
 let port: MessagePort | null = null;
 let rendered = false;
@@ -291,9 +291,10 @@ addEventListener("message", (event: MessageEvent) => {
     const request = parsePageToFrameMessage(message.data);
     if (request === null) return;
     // The reader's scheme comes before the output and again whenever the reader changes it: the frame's styles
-    // follow at once and a Vega chart is drawn again; Panel's views keep the scheme they were drawn in.
+    // follow at once, a Vega chart is drawn again, and Panel's views take the scheme's theme.
     if (request.type === "scheme") {
       setFrameScheme(request.scheme);
+      followPanelScheme(frameScheme());
       return followScheme();
     }
     if (rendered) return;
