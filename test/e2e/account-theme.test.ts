@@ -7,6 +7,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import type { Frame, Locator, Page } from "playwright-core";
+import { watchProblems } from "./bokeh-frames.ts";
 import { launchBrowser, type Browser } from "./browser.ts";
 import { openEditor } from "./editor-session.ts";
 import { PANEL_MARKDOWN_TEXT, panelNotebook } from "./panel-notebooks.ts";
@@ -388,6 +389,7 @@ test("Panel's views already drawn take a new choice", async () => {
   const page = await light.context.newPage();
   await signIn(page, studio.app, "ada", PASSWORD);
   await setTheme(page, "system");
+  const problems = watchProblems(page, /Panel: ERROR/);
   const text = await panelText(page);
   // The text is in a shadow root, which waitForFunction's selectors do not pierce: its colour is read until it turns.
   const turns = async (light: boolean, what: string) => {
@@ -400,6 +402,7 @@ test("Panel's views already drawn take a new choice", async () => {
   await turns(true, "light text once the account chose dark");
   await page.getByLabel("Theme").selectOption("system");
   await turns(false, "dark text again under system");
+  assert.deepEqual(problems, []);
   await page.close();
 });
 

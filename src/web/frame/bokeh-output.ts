@@ -56,15 +56,31 @@ function styleElements(root: Document | ShadowRoot, found: HTMLStyleElement[] = 
 
 /**
  * Gives the Panel views already drawn the default theme of `scheme`: BokehJS wrote the theme's text into a style
- * element in each view's shadow root, which the frame root's `data-theme` does not reach. Views drawn later from the
- * document's models (a tab opened afterwards) still get the theme the output was drawn in.
+ * element in each view's shadow root, which the frame root's `data-theme` does not reach.
  */
 export function followPanelScheme(scheme: FrameScheme): void {
   if (!panelTheme) return;
   const next = panelTheme.stylesFor(scheme)[PANEL_THEME] ?? "";
   if (next === panelTheme.text) return;
   for (const style of styleElements(document)) if (style.textContent === panelTheme.text) style.textContent = next;
+  // And the documents' stylesheet models, which views drawn later (a tab opened afterwards) are made from.
+  for (const model of stylesheetModels()) if (model.css === panelTheme.text) model.css = next;
   panelTheme.text = next;
+}
+
+/** The InlineStyleSheet models of the BokehJS documents in this frame (`Bokeh.documents`), or none. */
+function stylesheetModels(): { css: unknown }[] {
+  const bokeh = (globalThis as { Bokeh?: { documents?: unknown } }).Bokeh;
+  const documents = Array.isArray(bokeh?.documents) ? (bokeh.documents as unknown[]) : [];
+  const models: { css: unknown }[] = [];
+  for (const doc of documents) {
+    const all = (doc as { all_models?: unknown }).all_models;
+    if (!(all instanceof Set)) continue;
+    for (const model of all as Set<unknown>)
+      if (typeof model === "object" && model !== null && typeof (model as { css?: unknown }).css === "string")
+        models.push(model as { css: unknown });
+  }
+  return models;
 }
 
 /** Drops the output's own links to BokehJS (standalone HTML names bokeh's CDN): the frame loads the served build. */
