@@ -11,6 +11,8 @@
 // anything): the receiving side parses each message (src/render/frame-message-checks.ts), known shapes only,
 // bounded sizes, numbers finite, and never evaluates what it receives.
 
+import type { Theme } from "./api-theme.ts";
+
 /** Marks the one window message of the studio's protocol: the page handing the frame its port. */
 export const FRAME_CONNECT = "vitrine-frame-connect/1";
 export interface FrameConnectMessage {
@@ -77,7 +79,7 @@ export type FrameRenderPayload =
  * The colour scheme a frame draws in: the reader's account choice (api-theme.ts), "system" following the reader's
  * browser. A frame's scheme must be its page's: the browser gives a frame whose scheme differs an opaque background.
  */
-export type FrameScheme = "light" | "dark" | "system";
+export type FrameScheme = Theme;
 
 /** Page to frame, over the port. */
 export interface PageToFrameMessages {

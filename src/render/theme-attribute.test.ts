@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { themeAttribute, type ThemeName } from "./theme-attribute.ts";
+import type { Theme } from "../contract/api-theme.ts";
+import { themeAttribute } from "./theme-attribute.ts";
 
 test("light and dark mark the root; system leaves it to the reader's system", () => {
   assert.equal(themeAttribute("light"), "light");
@@ -9,6 +10,5 @@ test("light and dark mark the root; system leaves it to the reader's system", ()
 });
 
 test("nothing but the two names is ever written, whatever a caller passes", () => {
-  for (const other of ["Dark", "dark ", '"><script>', "", "auto"])
-    assert.equal(themeAttribute(other as ThemeName), null);
+  for (const other of ["Dark", "dark ", '"><script>', "", "auto"]) assert.equal(themeAttribute(other as Theme), null);
 });
