@@ -27,7 +27,7 @@ export function ThemePicker() {
   return (
     <span className="vt-theme-picker">
       <label>
-        Theme{" "}
+        <span className="vt-theme-word">Theme </span>
         <select
           value={theme}
           onChange={(event) => choose(event.target.value)}
