@@ -62,7 +62,8 @@ let choices = 0;
 
 /**
  * A person's choice: shown at once, then saved with the account. The answer to the latest choice is applied; if
- * that save fails, the page shows the account's theme again, and the promise rejects with the server's error.
+ * that save fails, the page shows the account's theme again, and the promise rejects with the server's error. A
+ * choice already followed by another settles quietly: only the latest one is the person's to hear about.
  */
 export function chooseTheme(theme: Theme): Promise<void> {
   const choice = ++choices;
@@ -75,7 +76,8 @@ export function chooseTheme(theme: Theme): Promise<void> {
       if (choice === choices) show(kept);
     },
     (error: unknown) => {
-      if (choice === choices) show(stored);
+      if (choice !== choices) return;
+      show(stored);
       throw error;
     },
   );
