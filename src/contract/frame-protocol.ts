@@ -11,6 +11,8 @@
 // anything): the receiving side parses each message (src/render/frame-message-checks.ts), known shapes only,
 // bounded sizes, numbers finite, and never evaluates what it receives.
 
+import type { Theme } from "./api-theme.ts";
+
 /** Marks the one window message of the studio's protocol: the page handing the frame its port. */
 export const FRAME_CONNECT = "vitrine-frame-connect/1";
 export interface FrameConnectMessage {
@@ -73,10 +75,18 @@ export type FrameRenderPayload =
    */
   | { kind: "widget"; modelId: string; state: FrameJsonObject; fallback: FrameWidgetFallback };
 
+/**
+ * The colour scheme a frame draws in: the reader's account choice (api-theme.ts), "system" following the reader's
+ * browser. A frame's scheme must be its page's: the browser gives a frame whose scheme differs an opaque background.
+ */
+export type FrameScheme = Theme;
+
 /** Page to frame, over the port. */
 export interface PageToFrameMessages {
   /** Sent once: a frame shows one output and ignores any later request. */
   render: FrameRenderPayload;
+  /** Sent before `render`, and again whenever the reader chooses another scheme while the frame is live. */
+  scheme: { scheme: FrameScheme };
 }
 
 /** Frame to page, over the port; an export's frames send the EXPORT_FRAME_MESSAGES among them over the window. */
@@ -100,6 +110,7 @@ export type MessageOf<Messages, Name extends keyof Messages = keyof Messages> = 
 export type PageToFrameMessage = MessageOf<PageToFrameMessages>;
 export type FrameToPageMessage = MessageOf<FrameToPageMessages>;
 export type FrameRenderRequest = MessageOf<PageToFrameMessages, "render">;
+export type FrameSchemeMessage = MessageOf<PageToFrameMessages, "scheme">;
 
 /**
  * The frame-to-page messages of an export, by name. Frozen: every export file carries them in scripts its own CSP

@@ -9,7 +9,12 @@ import {
   MAX_FRAME_WIDGET_MODELS,
   MIN_FRAME_HEIGHT,
 } from "../contract/frame-protocol.ts";
-import { isBoundedJsonObject, parseFrameMessage, parseFrameRenderRequest } from "./frame-message-checks.ts";
+import {
+  isBoundedJsonObject,
+  parseFrameMessage,
+  parseFrameRenderRequest,
+  parsePageToFrameMessage,
+} from "./frame-message-checks.ts";
 import { frameRenderRequest } from "./frame-request.ts";
 import type { FrameOutputPlan } from "./plan-types.ts";
 
@@ -76,6 +81,16 @@ test("the shell accepts only the known render shapes", () => {
   assert.equal(parseFrameRenderRequest({ type: "render", kind: "text", text: "x", note: 3 }), null);
   assert.equal(parseFrameRenderRequest({ type: "render", kind: "url", url: "https://example.org/" }), null);
   assert.equal(parseFrameRenderRequest({ type: "connect" }), null);
+});
+
+test("the shell takes a colour scheme only by its exact name, and never as a render request", () => {
+  for (const scheme of ["light", "dark", "system"])
+    assert.deepEqual(parsePageToFrameMessage({ type: "scheme", scheme, extra: "<b>" }), { type: "scheme", scheme });
+  for (const scheme of ["Dark", "dark ", "dark;color:red", '"><script>', "", null, 1, ["dark"], { dark: true }])
+    assert.equal(parsePageToFrameMessage({ type: "scheme", scheme }), null, JSON.stringify(scheme));
+  assert.equal(parsePageToFrameMessage({ type: "scheme" }), null);
+  assert.equal(parseFrameRenderRequest({ type: "scheme", scheme: "dark" }), null);
+  assert.equal(parsePageToFrameMessage({ type: "render", kind: "text", text: "x" })?.type, "render");
 });
 
 function frame(mime: string, content: FrameOutputPlan["content"]): FrameOutputPlan {

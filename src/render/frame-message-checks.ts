@@ -15,6 +15,7 @@ import {
   type FrameToPageMessage,
   type FrameToPageMessages,
   type MessageOf,
+  type PageToFrameMessage,
   type PageToFrameMessages,
 } from "../contract/frame-protocol.ts";
 
@@ -167,7 +168,11 @@ function renderPayload(data: Record<string, unknown>): FrameRenderPayload | null
   }
 }
 
-const PAGE_TO_FRAME: PayloadChecks<PageToFrameMessages> = { render: renderPayload };
+const PAGE_TO_FRAME: PayloadChecks<PageToFrameMessages> = {
+  render: renderPayload,
+  // One of the exact names: the frame turns it into an attribute value it chose itself, never into markup.
+  scheme: ({ scheme }) => (scheme === "light" || scheme === "dark" || scheme === "system" ? { scheme } : null),
+};
 
 /**
  * The frame's message if it is one of the known shapes, else null. Heights are clamped to [MIN_FRAME_HEIGHT,
@@ -177,7 +182,13 @@ export function parseFrameMessage(data: unknown): FrameToPageMessage | null {
   return parseWith(FRAME_TO_PAGE, data);
 }
 
+/** A message the shell accepts from the page, or null (the shell acts on nothing it does not know). */
+export function parsePageToFrameMessage(data: unknown): PageToFrameMessage | null {
+  return parseWith(PAGE_TO_FRAME, data);
+}
+
 /** The render request the shell accepts from the page, or null (the shell shows nothing it does not know). */
 export function parseFrameRenderRequest(data: unknown): FrameRenderRequest | null {
-  return parseWith(PAGE_TO_FRAME, data);
+  const message = parsePageToFrameMessage(data);
+  return message?.type === "render" ? message : null;
 }

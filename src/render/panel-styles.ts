@@ -6,6 +6,8 @@
 // studio's frames get from a chunk of the frame shell (web/frame/panel-stylesheets.ts) and an export from a script
 // the page carries once. A stylesheet of Panel's that is not listed here is dropped: its model draws unstyled.
 
+import type { FrameScheme } from "../contract/frame-protocol.ts";
+
 /** The files, by their path under the package's dist/, as Panel's addresses name them. */
 export const PANEL_STYLESHEETS = [
   "css/loading.css",
@@ -35,13 +37,23 @@ export const PANEL_STYLESHEETS = [
  * The stylesheets as frames use them. Frames follow the reader's colour scheme, and Panel's default theme gives its
  * text a dark colour on no background of its own, which a dark frame would make unreadable: the default theme's
  * stylesheet carries the dark theme's variables for a dark scheme (both themes set only variables, on `:host`).
+ * Panel's views live in shadow roots, which the frame root's `data-theme` does not reach: a studio frame whose reader
+ * chose light or dark gets that theme's variables alone (`scheme`); "system", and every export frame, follow the
+ * reader's system with a media query.
  */
 export function panelStylesForFrames(
   files: Readonly<Record<(typeof PANEL_STYLESHEETS)[number], string>>,
+  scheme: FrameScheme = "system",
 ): Record<string, string> {
   const light = files["bundled/theme/default.css"];
   const dark = files["bundled/theme/dark.css"];
-  return { ...files, "bundled/theme/default.css": `${light}\n@media (prefers-color-scheme: dark) {\n${dark}\n}\n` };
+  const themed =
+    scheme === "light"
+      ? light
+      : scheme === "dark"
+        ? `${light}\n${dark}\n`
+        : `${light}\n@media (prefers-color-scheme: dark) {\n${dark}\n}\n`;
+  return { ...files, "bundled/theme/default.css": themed };
 }
 
 /** The global the export's stylesheet script sets: the stylesheets by path. */

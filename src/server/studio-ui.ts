@@ -7,6 +7,7 @@ import { bytesAnswer, textAnswer, withErrors } from "../contract/api-answers.ts"
 import { AppError, notFound } from "./errors.ts";
 import { BundleMissingError, loadBundle, type BundleFile } from "./static-bundle.ts";
 import { pagePreloads, withPreloads } from "./page-preloads.ts";
+import { sessionTheme, withTheme } from "./page-theme.ts";
 import { sessionToken } from "./request-guards.ts";
 import type { StudioRoutePlugin } from "./studio.ts";
 
@@ -49,7 +50,7 @@ export function wantsEditor(url: string): boolean {
   return query >= 0 && new URLSearchParams(url.slice(query + 1)).get("edit") === "1";
 }
 
-export const studioUi: StudioRoutePlugin = async (app) => {
+export const studioUi: StudioRoutePlugin = async (app, { studio }) => {
   const files = bundleOrNotice(UI_BUILD_DIR, "/", app.log);
   const editFiles = bundleOrNotice(EDIT_UI_BUILD_DIR, "/", app.log);
   const lookup = (path: string): BundleFile => {
@@ -75,15 +76,13 @@ export const studioUi: StudioRoutePlugin = async (app) => {
         if (files instanceof AppError) throw files;
         const editing = wantsEditor(request.url);
         if (editing && editFiles instanceof AppError) throw editFiles;
-        // The page differs by address (its preloads) and is small: no ETag, and the app origin's no-store stands.
+        // The page differs by address (its preloads) and by account (its theme) and is small: no ETag, and the app
+        // origin's no-store stands.
+        const token = sessionToken(request);
+        const page = withTheme(editing ? editHtml : indexHtml, await sessionTheme(studio.db, studio.config, token));
         return reply
           .type("text/html; charset=utf-8")
-          .send(
-            withPreloads(
-              editing ? editHtml : indexHtml,
-              pagePreloads(request.url, sessionToken(request) !== undefined),
-            ),
-          );
+          .send(withPreloads(page, pagePreloads(request.url, token !== undefined)));
       },
     );
   }

@@ -15,6 +15,8 @@ import { AdminAuditPage } from "./pages/admin-audit-page.tsx";
 import { WelcomePage } from "./pages/admin-welcome-page.tsx";
 import { useRoute } from "./router.ts";
 import { studioApi } from "./studio-calls.ts";
+import { applyTheme, loadTheme } from "./theme-choice.ts";
+import { ThemePicker } from "./theme-picker.tsx";
 
 type State = PageStart | { kind: "loading" };
 
@@ -24,6 +26,9 @@ export function App({ start }: { start: PageStart }) {
 
   const enter = (session: Session) => {
     setState({ kind: "loading" });
+    // A sign-in's answer does not carry the account's theme; the session read after a one-time link does.
+    if (session.theme) applyTheme(session.theme);
+    else loadTheme().then(applyTheme, () => undefined);
     studioOrigins().then(
       (origins) => setState({ kind: "signed-in", session, origins }),
       (error: unknown) => setState({ kind: "failed", message: error instanceof Error ? error.message : String(error) }),
@@ -65,7 +70,17 @@ export function App({ start }: { start: PageStart }) {
               </nav>
             )}
             <span className="vt-user">{state.session.user.name}</span>
-            <button type="button" onClick={() => void signOut().finally(() => setState({ kind: "signed-out" }))}>
+            <ThemePicker />
+            <button
+              type="button"
+              onClick={() =>
+                void signOut().finally(() => {
+                  // The sign-in page belongs to no account: it follows the browser.
+                  applyTheme("system");
+                  setState({ kind: "signed-out" });
+                })
+              }
+            >
               Sign out
             </button>
           </header>

@@ -9,6 +9,7 @@ import {
   type PageToFrameMessage,
 } from "../contract/frame-protocol.ts";
 import { clampFrameHeight, parseFrameMessage } from "../render/frame-message-checks.ts";
+import { currentTheme, onThemeChange } from "./theme-choice.ts";
 
 /** Frames are created this far before they scroll into view. */
 const CREATE_MARGIN = "2500px 0px";
@@ -96,6 +97,12 @@ function defineSlotElement(doc: Document): boolean {
   return true;
 }
 
+/** The ports of the frames that are live now, which hear of the reader's next colour scheme. */
+const livePorts = new Set<MessagePort>();
+onThemeChange((scheme) => {
+  for (const port of livePorts) port.postMessage({ type: "scheme", scheme } satisfies PageToFrameMessage);
+});
+
 class OutputFrameSlot {
   readonly element: HTMLElement;
   private frame: HTMLIFrameElement | null = null;
@@ -172,6 +179,7 @@ class OutputFrameSlot {
 
   destroy(): void {
     if (!this.frame) return;
+    if (this.port) livePorts.delete(this.port);
     this.port?.close();
     this.port = null;
     clearTimeout(this.settleTimer);
@@ -197,6 +205,9 @@ class OutputFrameSlot {
     const connect: FrameConnectMessage = { type: FRAME_CONNECT };
     target.postMessage(connect, "*", [channel.port2]);
     const send = (message: PageToFrameMessage) => channel.port1.postMessage(message);
+    // The scheme first, so that the output is drawn in it from the start.
+    send({ type: "scheme", scheme: currentTheme() });
+    livePorts.add(channel.port1);
     const request = this.options.request();
     if (!(request instanceof Promise)) return send(request);
     // Sent only if this is still the frame's port: a frame destroyed meanwhile has closed it.

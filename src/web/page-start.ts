@@ -10,6 +10,7 @@ import type { StudioSettings, TrustStatement } from "../contract/api-public.ts";
 import type { Session } from "../contract/api-session.ts";
 import type { ReadHead } from "../render/notebook-head.ts";
 import { fetchBytes, fetchNotebookHead, studioApi } from "./studio-calls.ts";
+import { applyTheme } from "./theme-choice.ts";
 
 export interface StudioOrigins {
   /** The content origin's output frame shell. */
@@ -103,6 +104,8 @@ export function startPage(location: { pathname: string; search: string }): Promi
   return currentSession().then(
     async (session): Promise<PageStart> => {
       if (!session) return { kind: "signed-out" };
+      // The account's theme, before React draws anything (the session was preloaded with the page).
+      applyTheme(session.theme ?? "system");
       if (route.page === "file" && !session.user.mustChangePassword) {
         const file = early ?? startFile(route.workspace, route.path, route.version);
         startedFile = file;

@@ -22,9 +22,15 @@ import html from "@holoviz/panel/dist/css/models/html.css?raw";
 import themeDefault from "@holoviz/panel/dist/bundled/theme/default.css?raw";
 import themeDark from "@holoviz/panel/dist/bundled/theme/dark.css?raw";
 import themeNative from "@holoviz/panel/dist/bundled/theme/native.css?raw";
+import type { FrameScheme } from "../../contract/frame-protocol.ts";
 import { panelStylesForFrames } from "../../render/panel-styles.ts";
 
-export const PANEL_STYLES: Readonly<Record<string, string>> = panelStylesForFrames({
+/** Panel's stylesheets for a frame drawn in `scheme` (render/panel-styles.ts). */
+export function panelStyles(scheme: FrameScheme): Readonly<Record<string, string>> {
+  return panelStylesForFrames(PANEL_FILES, scheme);
+}
+
+const PANEL_FILES = {
   "css/loading.css": loading,
   "css/loadingspinner.css": loadingspinner,
   "css/listpanel.css": listpanel,
@@ -46,4 +52,4 @@ export const PANEL_STYLES: Readonly<Record<string, string>> = panelStylesForFram
   "bundled/theme/default.css": themeDefault,
   "bundled/theme/dark.css": themeDark,
   "bundled/theme/native.css": themeNative,
-});
+} as const;

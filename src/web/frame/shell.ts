@@ -12,20 +12,27 @@ import {
   type FrameToPageMessage,
   type FrameWidgetFallback,
 } from "../../contract/frame-protocol.ts";
-import { parseFrameRenderRequest } from "../../render/frame-message-checks.ts";
+import { parsePageToFrameMessage } from "../../render/frame-message-checks.ts";
 import { JAVASCRIPT_OUTPUT_PRELUDE } from "../../render/frame-scripts.ts";
 import { FRAME_STYLESHEET } from "../../render/frame-style.ts";
 import { BOKEH_LOADER_NOTE, bokehUseOf, usesRequire } from "../../render/output-types.ts";
 import { chooseBokehBuild } from "../../render/bokeh-builds.ts";
-import { dropBokehResources, loadBokeh } from "./bokeh-output.ts";
+import { dropBokehResources, followPanelScheme, loadBokeh } from "./bokeh-output.ts";
 import { drawFrameMath } from "./frame-math.ts";
 import { drawPlotly } from "./plotly-output.ts";
 import { installRequire } from "./require-output.ts";
 import { drawVega } from "./vega-output.ts";
 import { documentHeight, watchHeight, whenDrawn } from "./frame-height.ts";
+import { frameIsDark, frameScheme, markScheme, setFrameScheme } from "./frame-scheme.ts";
 
 let port: MessagePort | null = null;
 let rendered = false;
+
+// The shell's own document follows the reader's scheme too, until the output's replaces it, so that an empty frame
+// matches its page (a frame whose scheme differs from its page's gets an opaque background from the browser).
+const shellStyle = document.createElement("style");
+shellStyle.textContent = FRAME_STYLESHEET;
+document.head.append(shellStyle);
 
 // The output's own script runs in this window after the shell. Had the shell called port.postMessage, the script
 // could replace MessagePort.prototype.postMessage, be handed the port on the next height report, and then send
@@ -97,6 +104,7 @@ function placeDocument(markup: string): void {
   style.textContent = FRAME_STYLESHEET;
   // The base style goes first, so the output's own styles follow and win, as in the export's frames.
   parsed.head.insertBefore(style, parsed.head.firstChild);
+  markScheme(parsed.documentElement);
   document.replaceChild(document.adoptNode(parsed.documentElement), document.documentElement);
 }
 
@@ -163,6 +171,35 @@ function showWidgetFallback(container: HTMLElement, fallback: FrameWidgetFallbac
   showNote(`Static copy of this widget: ${why}.`);
 }
 
+type VegaRequest = Extract<FrameRenderRequest, { kind: "vega" }>;
+
+/** The Vega chart this frame shows, kept so that a change of scheme draws it again in that scheme's theme. */
+let vegaShown: { container: HTMLElement; request: VegaRequest; dark: boolean; release: () => void } | null = null;
+
+async function drawVegaChart(container: HTMLElement, request: VegaRequest): Promise<void> {
+  const dark = frameIsDark();
+  const release = await drawVega(container, request.spec, request.mode, dark, (href) =>
+    send({ type: "link", href }),
+  ).catch((error: unknown) => {
+    failed(`The ${request.mode === "vega" ? "Vega" : "Vega-Lite"} chart could not be drawn`)(error);
+    return null;
+  });
+  vegaShown = release ? { container, request, dark, release } : null;
+  // The scheme may have changed while the chart was being drawn.
+  followScheme();
+}
+
+/** Draws the chart again when the frame's scheme no longer matches the theme it was drawn in. */
+function followScheme(): void {
+  const shown = vegaShown;
+  if (!shown || shown.dark === frameIsDark()) return;
+  vegaShown = null;
+  shown.release();
+  shown.container.replaceChildren();
+  void drawVegaChart(shown.container, shown.request);
+}
+matchMedia("(prefers-color-scheme: dark)").addEventListener("change", followScheme);
+
 async function render(request: FrameRenderRequest): Promise<void> {
   switch (request.kind) {
     case "document": {
@@ -217,9 +254,7 @@ async function render(request: FrameRenderRequest): Promise<void> {
       );
       break;
     case "vega":
-      await drawVega(outputElement(), request.spec, request.mode, (href) => send({ type: "link", href })).catch(
-        failed(`The ${request.mode === "vega" ? "Vega" : "Vega-Lite"} chart could not be drawn`),
-      );
+      await drawVegaChart(outputElement(), request);
       break;
     case "widget": {
       const container = outputElement();
@@ -253,9 +288,16 @@ addEventListener("message", (event: MessageEvent) => {
   if (!received) return;
   port = received;
   port.onmessage = (message: MessageEvent) => {
-    if (rendered) return;
-    const request = parseFrameRenderRequest(message.data);
+    const request = parsePageToFrameMessage(message.data);
     if (request === null) return;
+    // The reader's scheme comes before the output and again whenever the reader changes it: the frame's styles
+    // follow at once, a Vega chart is drawn again, and Panel's views take the scheme's theme.
+    if (request.type === "scheme") {
+      setFrameScheme(request.scheme);
+      followPanelScheme(frameScheme());
+      return followScheme();
+    }
+    if (rendered) return;
     rendered = true;
     // render() puts the output's document in place before its first await; libraries draw into it afterwards,
     // and the height follows through the observer.

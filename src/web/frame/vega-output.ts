@@ -7,23 +7,29 @@ import { libraryGlobal, loadLibraries } from "./libraries.ts";
 
 export { offlineLoader, vegaSpecAndLooks };
 
-type VegaEmbed = (element: HTMLElement, spec: FrameJsonObject, options: Record<string, unknown>) => Promise<unknown>;
+type VegaEmbed = (
+  element: HTMLElement,
+  spec: FrameJsonObject,
+  options: Record<string, unknown>,
+) => Promise<{ finalize(): void }>;
 
+/** Draws the spec into `container`, in vega's dark theme when `dark` (unless the spec chose its own looks); answers the call that releases the drawn view. */
 export async function drawVega(
   container: HTMLElement,
   spec: FrameJsonObject,
   mode: VegaMode,
+  dark: boolean,
   onLink: (href: string) => void,
-): Promise<void> {
+): Promise<() => void> {
   await loadLibraries(["vega", "vegaLite", "vegaEmbed"]);
   const vegaEmbed = libraryGlobal<VegaEmbed>("vegaEmbed");
   const { spec: own, looks } = vegaSpecAndLooks(spec);
-  const dark = matchMedia("(prefers-color-scheme: dark)").matches;
-  await vegaEmbed(container, own, {
+  const drawn = await vegaEmbed(container, own, {
     ...vegaLooksFor(looks, dark),
     mode,
     ast: true,
     actions: false,
     loader: offlineLoader(onLink),
   });
+  return () => drawn.finalize();
 }
