@@ -47,7 +47,8 @@ test("a database from before search is migrated and indexed at start", async () 
     raw.close();
 
     db = await openDatabase(`sqlite:${path}`);
-    const studio = { db, blobs: new BlobStore(dataDir) } as Studio;
+    // The test studio's file workers read the files, as the server's own do at its start.
+    const studio = { db, blobs: new BlobStore(dataDir), fileJobs: t.studio.fileJobs } as Studio;
     const found = () => searchIndex.search(db!, ws, readSearchQuery("capybara"), 10);
     assert.deepEqual(await found(), []);
     assert.equal(await indexStaleFiles(studio), 2);

@@ -3,7 +3,7 @@
 // start-up catch-up for files stored before the index, and real corpus notebooks found at the right cell.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { sql } from "kysely";
 import type { SearchResults } from "../src/contract/api-search.ts";
 import { indexStaleFiles } from "../src/server/search/index-stale-files.ts";
@@ -221,6 +221,35 @@ test("files stored before the index are indexed at start, once", async () => {
   assert.ok((await indexStaleFiles(t.studio)) >= 3);
   assert.deepEqual(await hits("axolotl"), ["old.ipynb|markdown|0|o"]);
   assert.equal(await indexStaleFiles(t.studio), 0);
+});
+
+test("a stored file its worker refuses at start is left out, named, and tried again at the next start", async () => {
+  await upload(ws, [{ path: "spoilt.ipynb", content: notebook([{ id: "s", markdown: "tardigrade notes" }]) }]);
+  const stored = await t.studio.db
+    .selectFrom("files")
+    .innerJoin("versions", "versions.file_id", "files.id")
+    .select(["files.id", "versions.blob_sha256"])
+    .where("files.path", "=", "spoilt.ipynb")
+    .executeTakeFirstOrThrow();
+  await sql`delete from search_text where rowid in (select id from search_entries where file_id = ${stored.id})`.execute(
+    t.studio.db,
+  );
+  await t.studio.db.deleteFrom("search_entries").where("file_id", "=", stored.id).execute();
+  await t.studio.db.deleteFrom("search_files").where("file_id", "=", stored.id).execute();
+  // Its bytes, spoilt on disk after they were stored: the worker's strict reading refuses them.
+  const blob = t.studio.blobs.pathOf(stored.blob_sha256);
+  const good = readFileSync(blob);
+  writeFileSync(blob, "{ not a notebook");
+  try {
+    const skipped: string[] = [];
+    assert.equal(await indexStaleFiles(t.studio, (path) => skipped.push(path)), 0);
+    assert.deepEqual(skipped, ["spoilt.ipynb"]);
+    assert.deepEqual(await hits("tardigrade"), []);
+  } finally {
+    writeFileSync(blob, good);
+  }
+  assert.equal(await indexStaleFiles(t.studio), 1, "tried again");
+  assert.deepEqual(await hits("tardigrade"), ["spoilt.ipynb|markdown|0|s"]);
 });
 
 const CORPUS = new URL("../../shared/corpus/notebooks/", import.meta.url);

@@ -70,7 +70,9 @@ export async function startStudio(config: ServerConfig, announce: (line: string)
   const studio = await openStudio(config);
   const removed = await sweepOrphanBlobs(studio);
   if (removed > 0) announce(`removed ${removed} stored file(s) left by an interrupted upload`);
-  const indexed = await indexStaleFiles(studio);
+  const indexed = await indexStaleFiles(studio, (path, why) =>
+    announce(`not indexed for search (tried again at the next start): ${JSON.stringify(path)}: ${why}`),
+  );
   if (indexed > 0) announce(`indexed ${indexed} file(s) for search`);
   if (config.unsafeKernelsWithoutSandbox)
     announce(
