@@ -415,6 +415,7 @@ export class CellEditor {
    * one stepped to. Neither the focus nor the selection moves.
    */
   markFound(matches: readonly { from: number; to: number }[], current: number): void {
+    if (this.destroyed) return;
     const length = this.view.state.doc.length;
     const marks = matches
       .map((m, i) => ({ ...m, i }))
@@ -425,6 +426,7 @@ export class CellEditor {
 
   /** Scrolls the page so that offset `at` of the source is in the middle of the window. */
   reveal(at: number): void {
+    if (this.destroyed) return;
     this.attach();
     const pos = Math.min(at, this.view.state.doc.length);
     this.view.dispatch({ effects: EditorView.scrollIntoView(pos, { y: "center" }) });

@@ -182,7 +182,11 @@ test("Ctrl-F in the editor finds across every cell, steps without leaving comman
       .map((r) => r.toString()),
   );
   assert.deepEqual(farMarks, ["needle", "needle", "needle"]);
-  // The first match from the active cell on is c3's, in its live editor.
+  // The first match from the active cell on is c3's, in its live editor, where the other one is marked too.
+  await page.screenshot({ path: "/tmp/vitrine-editor-find-editor-1200-light.png" });
+  await page.emulateMedia({ colorScheme: "dark" });
+  await page.screenshot({ path: "/tmp/vitrine-editor-find-editor-1200-dark.png" });
+  await page.emulateMedia({ colorScheme: "light" });
   assert.deepEqual(await markSettles(page, (m) => m?.cell === "c3" && m.text === "needle"), {
     cell: "c3",
     text: "needle",
