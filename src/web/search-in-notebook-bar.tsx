@@ -5,7 +5,7 @@
 // not drawn yet is marked once its cell is drawn; stepping to one draws it (with the cells before it, as an
 // in-notebook link's target is); until the whole text is read the box says it is counting. Marks use the CSS
 // Custom Highlight API: the notebook's DOM is never changed, so nothing of it is taken apart or rebuilt to show a
-// match.
+// match. The box itself (FindBox), its key and its marks are shared with the editor's find (editor-find.tsx).
 import { revealInCell } from "./cell-collapse.ts";
 import { useCallback, useEffect, useRef, useState, type KeyboardEvent, type RefObject } from "react";
 import {
@@ -97,8 +97,8 @@ export function NotebookFind() {
   const input = useRef<HTMLInputElement>(null);
   const returnFocus = useRef<Element | null>(null);
 
-  // Ctrl-F on a notebook's page opens this box rather than the browser's, whose search cannot see cells not drawn
-  // yet; inside a cell editor the key stays the editor's.
+  // Ctrl-F on a notebook's reading page opens this box rather than the browser's, whose search cannot see cells not
+  // drawn yet. The editor page has no reading cells: its own box (editor-find.tsx) takes the key there.
   useEffect(() => {
     const onKey = (event: globalThis.KeyboardEvent) => {
       if (!isFindKey(event) || !notebookCells()) return;
