@@ -35,6 +35,8 @@ import {
 } from "@codemirror/autocomplete";
 import { EditorState, Prec, StateEffect, StateField, type Extension, type Text } from "@codemirror/state";
 import {
+  Decoration,
+  type DecorationSet,
   drawSelection,
   EditorView,
   highlightActiveLine,
@@ -168,6 +170,8 @@ const editorTheme = EditorView.theme({
     backgroundColor: "var(--vt-accent)",
     color: "var(--vt-on-accent)",
   },
+  ".cm-vt-find": { backgroundColor: "var(--vt-warn-bg)", outline: "1px solid var(--vt-muted)" },
+  ".cm-vt-find-current": { backgroundColor: "var(--vt-accent)", color: "var(--vt-on-accent)", outline: "none" },
   ".cm-completionDetail": { marginLeft: "1.5em", fontStyle: "normal", opacity: "0.75", float: "right" },
   ".cm-completionMatchedText": { textDecoration: "none", fontWeight: "bold" },
   ".cm-vt-inspect": {
@@ -191,6 +195,23 @@ const editorTheme = EditorView.theme({
   ".cm-vt-inspect .ansi-italic": { fontStyle: "italic" },
   ".cm-vt-inspect .ansi-underline": { textDecoration: "underline" },
 });
+
+// ---- the find box's matches (editor-find.tsx) ----
+
+/** The find box's marks: decorations, since the editor redraws its lines and a page's range would not last. */
+const setFindMarks = StateEffect.define<DecorationSet>();
+
+const findMarks = StateField.define<DecorationSet>({
+  create: () => Decoration.none,
+  update(value, tr) {
+    for (const effect of tr.effects) if (effect.is(setFindMarks)) return effect.value;
+    return value.map(tr.changes);
+  },
+  provide: (field) => EditorView.decorations.from(field),
+});
+
+const FOUND = Decoration.mark({ class: "cm-vt-find" });
+const FOUND_CURRENT = Decoration.mark({ class: "cm-vt-find cm-vt-find-current" });
 
 // ---- the kernel's completions (Tab) ----
 
@@ -338,6 +359,7 @@ export class CellEditor {
         doc: options.source,
         extensions: [
           edges,
+          findMarks,
           history(),
           drawSelection(),
           highlightActiveLine(),
@@ -380,6 +402,34 @@ export class CellEditor {
   get cutOffsets(): number[] {
     const { from, to } = this.view.state.selection.main;
     return from === to ? [from] : [from, to];
+  }
+
+  /** The selected text (the main selection's), "" for a cursor. */
+  get selectedText(): string {
+    const { from, to } = this.view.state.selection.main;
+    return this.view.state.sliceDoc(from, to);
+  }
+
+  /**
+   * Marks the find box's matches, as offsets into the source, `current` (an index into them, -1 for none) as the
+   * one stepped to. Neither the focus nor the selection moves.
+   */
+  markFound(matches: readonly { from: number; to: number }[], current: number): void {
+    if (this.destroyed) return;
+    const length = this.view.state.doc.length;
+    const marks = matches
+      .map((m, i) => ({ ...m, i }))
+      .filter((m) => m.from < m.to && m.to <= length)
+      .map((m) => (m.i === current ? FOUND_CURRENT : FOUND).range(m.from, m.to));
+    this.view.dispatch({ effects: setFindMarks.of(Decoration.set(marks, true)) });
+  }
+
+  /** Scrolls the page so that offset `at` of the source is in the middle of the window. */
+  reveal(at: number): void {
+    if (this.destroyed) return;
+    this.attach();
+    const pos = Math.min(at, this.view.state.doc.length);
+    this.view.dispatch({ effects: EditorView.scrollIntoView(pos, { y: "center" }) });
   }
 
   get hasFocus(): boolean {

@@ -12,6 +12,7 @@ import { describeRun, type CellRunStates } from "./cell-run-states.ts";
 import { useCellClipboard } from "./cell-clipboard.ts";
 import type { KernelAssist } from "./kernel-assist.ts";
 import { drawMarkdown, drawOneOutput, drawOutputs, type CellRenderContext } from "./cell-rendering.ts";
+import { EditorFind } from "./editor-find.tsx";
 import type { KernelSpecInfo } from "../contract/api-kernels.ts";
 import type { Output } from "../notebook/types.ts";
 import { loadMarkdown } from "./markdown-module.ts";
@@ -233,142 +234,150 @@ export function NotebookEditor(props: NotebookEditorProps) {
   const dirty = model.dirty;
 
   return (
-    <div
-      className={`vt-editor vt-ed-mode-${state.mode}`}
-      ref={root}
-      tabIndex={0}
-      role="region"
-      aria-label={`Notebook editor, ${state.mode} mode`}
-    >
-      <div className="vt-ed-toolbar" role="toolbar" aria-label="Notebook">
-        <EditorMenus
-          onCommand={run}
-          canRun={props.onRun !== undefined}
-          canRestart={props.onRestart !== undefined}
-          canUndo={model.canUndo}
-          canRedo={model.canRedo}
-          canPaste={model.clipboard.length > 0}
-        />
-        {props.onRun && (
-          <button type="button" onClick={() => run("run")} title="Run the selected cells (Ctrl Enter)">
-            ▶ Run
+    <>
+      <div
+        className={`vt-editor vt-ed-mode-${state.mode}`}
+        ref={root}
+        tabIndex={0}
+        role="region"
+        aria-label={`Notebook editor, ${state.mode} mode`}
+      >
+        <div className="vt-ed-toolbar" role="toolbar" aria-label="Notebook">
+          <EditorMenus
+            onCommand={run}
+            canRun={props.onRun !== undefined}
+            canRestart={props.onRestart !== undefined}
+            canUndo={model.canUndo}
+            canRedo={model.canRedo}
+            canPaste={model.clipboard.length > 0}
+          />
+          {props.onRun && (
+            <button type="button" onClick={() => run("run")} title="Run the selected cells (Ctrl Enter)">
+              ▶ Run
+            </button>
+          )}
+          <button type="button" onClick={() => run("insert-above")} title="Insert a cell above (A)">
+            + Above
           </button>
-        )}
-        <button type="button" onClick={() => run("insert-above")} title="Insert a cell above (A)">
-          + Above
-        </button>
-        <button type="button" onClick={() => run("insert-below")} title="Insert a cell below (B)">
-          + Below
-        </button>
-        <button type="button" onClick={() => run("cut")} title="Cut (X)">
-          Cut
-        </button>
-        <button type="button" onClick={() => run("copy")} title="Copy (C)">
-          Copy
-        </button>
-        <button
-          type="button"
-          onClick={() => run("paste-below")}
-          title="Paste below (V)"
-          disabled={model.clipboard.length === 0}
-        >
-          Paste
-        </button>
-        <button type="button" onClick={() => run("delete")} title="Delete (D D)">
-          Delete
-        </button>
-        <button type="button" onClick={() => run("move-up")} title="Move up (Ctrl Shift ↑)" aria-label="Move up">
-          ↑
-        </button>
-        <button type="button" onClick={() => run("move-down")} title="Move down (Ctrl Shift ↓)" aria-label="Move down">
-          ↓
-        </button>
-        <button type="button" onClick={() => run("merge")} title="Merge (Shift M)">
-          Merge
-        </button>
-        <button type="button" onClick={() => run("undo")} disabled={!model.canUndo} title="Undo a cell operation (Z)">
-          Undo
-        </button>
-        <button type="button" onClick={() => run("redo")} disabled={!model.canRedo} title="Redo (Shift Z)">
-          Redo
-        </button>
-        <label className="vt-ed-type">
-          <span className="vt-visually-hidden">Cell type</span>
-          <select
-            aria-label="Cell type"
-            value={state.cells[state.active]?.cell_type ?? "code"}
-            onChange={(e) => {
-              model.changeType(e.target.value as CellType);
-              root.current?.focus({ preventScroll: true });
-            }}
+          <button type="button" onClick={() => run("insert-below")} title="Insert a cell below (B)">
+            + Below
+          </button>
+          <button type="button" onClick={() => run("cut")} title="Cut (X)">
+            Cut
+          </button>
+          <button type="button" onClick={() => run("copy")} title="Copy (C)">
+            Copy
+          </button>
+          <button
+            type="button"
+            onClick={() => run("paste-below")}
+            title="Paste below (V)"
+            disabled={model.clipboard.length === 0}
           >
-            <option value="code">Code</option>
-            <option value="markdown">Markdown</option>
-            <option value="raw">Raw</option>
-          </select>
-        </label>
-        {props.onSave && (
-          <button type="button" onClick={() => run("save")} title="Save (Ctrl S)">
-            Save
+            Paste
           </button>
-        )}
-        {props.onInterrupt && (
-          <button type="button" onClick={() => run("interrupt")} title="Interrupt the kernel (I I)">
-            Interrupt
+          <button type="button" onClick={() => run("delete")} title="Delete (D D)">
+            Delete
           </button>
-        )}
-        {props.onRestart && (
-          <button type="button" onClick={() => run("restart")} title="Restart the kernel (0 0)">
-            Restart
+          <button type="button" onClick={() => run("move-up")} title="Move up (Ctrl Shift ↑)" aria-label="Move up">
+            ↑
           </button>
+          <button
+            type="button"
+            onClick={() => run("move-down")}
+            title="Move down (Ctrl Shift ↓)"
+            aria-label="Move down"
+          >
+            ↓
+          </button>
+          <button type="button" onClick={() => run("merge")} title="Merge (Shift M)">
+            Merge
+          </button>
+          <button type="button" onClick={() => run("undo")} disabled={!model.canUndo} title="Undo a cell operation (Z)">
+            Undo
+          </button>
+          <button type="button" onClick={() => run("redo")} disabled={!model.canRedo} title="Redo (Shift Z)">
+            Redo
+          </button>
+          <label className="vt-ed-type">
+            <span className="vt-visually-hidden">Cell type</span>
+            <select
+              aria-label="Cell type"
+              value={state.cells[state.active]?.cell_type ?? "code"}
+              onChange={(e) => {
+                model.changeType(e.target.value as CellType);
+                root.current?.focus({ preventScroll: true });
+              }}
+            >
+              <option value="code">Code</option>
+              <option value="markdown">Markdown</option>
+              <option value="raw">Raw</option>
+            </select>
+          </label>
+          {props.onSave && (
+            <button type="button" onClick={() => run("save")} title="Save (Ctrl S)">
+              Save
+            </button>
+          )}
+          {props.onInterrupt && (
+            <button type="button" onClick={() => run("interrupt")} title="Interrupt the kernel (I I)">
+              Interrupt
+            </button>
+          )}
+          {props.onRestart && (
+            <button type="button" onClick={() => run("restart")} title="Restart the kernel (0 0)">
+              Restart
+            </button>
+          )}
+          <button type="button" aria-expanded={showShortcuts} onClick={() => setShowShortcuts((s) => !s)}>
+            Shortcuts
+          </button>
+          {props.kernelspecs && props.onChooseKernel && (
+            <KernelChooser
+              specs={props.kernelspecs}
+              metadata={model.metadata}
+              onChoose={(spec) => {
+                props.onChooseKernel?.(spec);
+                root.current?.focus({ preventScroll: true });
+              }}
+            />
+          )}
+          <span className="vt-ed-status" role="status">
+            {state.mode === "edit" ? "Edit mode" : "Command mode"}
+            {dirty ? " · unsaved changes" : ""}
+            {props.kernelState ? ` · kernel ${props.kernelState}` : ""}
+          </span>
+        </div>
+        {showShortcuts && <ShortcutTable />}
+        {clipboardRefusal && (
+          <p className="vt-error vt-ed-clipboard-refusal" role="alert">
+            {clipboardRefusal}
+          </p>
         )}
-        <button type="button" aria-expanded={showShortcuts} onClick={() => setShowShortcuts((s) => !s)}>
-          Shortcuts
-        </button>
-        {props.kernelspecs && props.onChooseKernel && (
-          <KernelChooser
-            specs={props.kernelspecs}
-            metadata={model.metadata}
-            onChoose={(spec) => {
-              props.onChooseKernel?.(spec);
-              root.current?.focus({ preventScroll: true });
-            }}
-          />
-        )}
-        <span className="vt-ed-status" role="status">
-          {state.mode === "edit" ? "Edit mode" : "Command mode"}
-          {dirty ? " · unsaved changes" : ""}
-          {props.kernelState ? ` · kernel ${props.kernelState}` : ""}
-        </span>
+        <div className="vt-ed-cells">
+          {state.cells.map((cell, index) => (
+            <EditorCell
+              key={cell.id}
+              cell={cell}
+              index={index}
+              language={editorLanguage(cell.cell_type, language)}
+              hljsLanguage={cell.cell_type === "markdown" ? "markdown" : cell.cell_type === "raw" ? "" : language}
+              active={index === state.active}
+              selected={index >= first && index <= last}
+              editing={index === state.active && state.mode === "edit"}
+              showSource={cell.cell_type !== "markdown" || state.editingMarkdown.has(cell.id)}
+              model={model}
+              editors={editors.current}
+              proximity={proximity}
+              context={context}
+              runStates={props.runStates}
+              assist={cell.cell_type === "code" ? props.assist : undefined}
+            />
+          ))}
+        </div>
       </div>
-      {showShortcuts && <ShortcutTable />}
-      {clipboardRefusal && (
-        <p className="vt-error vt-ed-clipboard-refusal" role="alert">
-          {clipboardRefusal}
-        </p>
-      )}
-      <div className="vt-ed-cells">
-        {state.cells.map((cell, index) => (
-          <EditorCell
-            key={cell.id}
-            cell={cell}
-            index={index}
-            language={editorLanguage(cell.cell_type, language)}
-            hljsLanguage={cell.cell_type === "markdown" ? "markdown" : cell.cell_type === "raw" ? "" : language}
-            active={index === state.active}
-            selected={index >= first && index <= last}
-            editing={index === state.active && state.mode === "edit"}
-            showSource={cell.cell_type !== "markdown" || state.editingMarkdown.has(cell.id)}
-            model={model}
-            editors={editors.current}
-            proximity={proximity}
-            context={context}
-            runStates={props.runStates}
-            assist={cell.cell_type === "code" ? props.assist : undefined}
-          />
-        ))}
-      </div>
-    </div>
+      <EditorFind model={model} editors={editors} root={root} />
+    </>
   );
 }
 

@@ -5,9 +5,9 @@
 // not drawn yet is marked once its cell is drawn; stepping to one draws it (with the cells before it, as an
 // in-notebook link's target is); until the whole text is read the box says it is counting. Marks use the CSS
 // Custom Highlight API: the notebook's DOM is never changed, so nothing of it is taken apart or rebuilt to show a
-// match.
+// match. The box itself (FindBox), its key and its marks are shared with the editor's find (editor-find.tsx).
 import { revealInCell } from "./cell-collapse.ts";
-import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from "react";
+import { useCallback, useEffect, useRef, useState, type KeyboardEvent, type RefObject } from "react";
 import {
   MAX_FIND_MATCHES,
   findInCells,
@@ -57,7 +57,8 @@ function placeMatches(root: Element, text: CellText[], matches: TextMatch[], que
   });
 }
 
-function mark(ranges: readonly (Range | null)[], current: number): void {
+/** Marks the matches' ranges in the page's light DOM, `current` (an index into them) as the one stepped to. */
+export function mark(ranges: readonly (Range | null)[], current: number): void {
   if (typeof CSS === "undefined" || !("highlights" in CSS)) return;
   CSS.highlights.set(ALL, new Highlight(...ranges.filter((range): range is Range => range !== null)));
   const now = ranges[current];
@@ -65,7 +66,7 @@ function mark(ranges: readonly (Range | null)[], current: number): void {
   else CSS.highlights.delete(CURRENT);
 }
 
-function unmark(): void {
+export function unmark(): void {
   if (typeof CSS === "undefined" || !("highlights" in CSS)) return;
   CSS.highlights.delete(ALL);
   CSS.highlights.delete(CURRENT);
@@ -96,13 +97,11 @@ export function NotebookFind() {
   const input = useRef<HTMLInputElement>(null);
   const returnFocus = useRef<Element | null>(null);
 
-  // Ctrl-F on a notebook's page opens this box rather than the browser's, whose search cannot see cells not drawn
-  // yet; inside a cell editor the key stays the editor's.
+  // Ctrl-F on a notebook's reading page opens this box rather than the browser's, whose search cannot see cells not
+  // drawn yet. The editor page has no reading cells: its own box (editor-find.tsx) takes the key there.
   useEffect(() => {
     const onKey = (event: globalThis.KeyboardEvent) => {
-      if (event.key.toLowerCase() !== "f" || !(event.ctrlKey || event.metaKey) || event.altKey || event.shiftKey)
-        return;
-      if (!notebookCells()) return;
+      if (!isFindKey(event) || !notebookCells()) return;
       if (event.target instanceof Element && event.target.closest(".cm-editor, textarea")) return;
       event.preventDefault();
       if (document.activeElement !== input.current) returnFocus.current = document.activeElement;
@@ -210,51 +209,85 @@ export function NotebookFind() {
     if (back instanceof HTMLElement) back.focus();
   }
 
+  if (!open) return null;
+  const shown = found.count === 0 ? 0 : Math.min(current, found.count - 1) + 1;
+  return (
+    <FindBox
+      inputRef={input}
+      query={query}
+      onQuery={(words) => {
+        setQuery(words);
+        setCurrent(0);
+        typed.current = true;
+      }}
+      count={findCount(query, found.counting === true || found.query !== query, shown, found.count)}
+      canStep={found.count > 0}
+      onStep={step}
+      onClose={close}
+    />
+  );
+}
+
+/** Ctrl-F, or ⌘F on a mac, with no other modifier: the key that opens a find box. */
+export function isFindKey(event: globalThis.KeyboardEvent): boolean {
+  return event.key.toLowerCase() === "f" && (event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey;
+}
+
+/** What the box says of its matches: "Counting…", "No matches", or "3 of 12" (12+ when the count stopped). */
+export function findCount(query: string, counting: boolean, shown: number, count: number): string {
+  if (query === "") return "";
+  if (counting) return "Counting…";
+  if (count === 0) return "No matches";
+  return `${shown} of ${count}${count === MAX_FIND_MATCHES ? "+" : ""}`;
+}
+
+export interface FindBoxProps {
+  inputRef: RefObject<HTMLInputElement | null>;
+  query: string;
+  onQuery(query: string): void;
+  /** What findCount says. */
+  count: string;
+  canStep: boolean;
+  /** Next (1) or previous (-1) match. */
+  onStep(by: 1 | -1): void;
+  onClose(): void;
+  /** What is searched and what is not, as the input's title. */
+  help?: string;
+}
+
+/** The find box itself, the reading page's and the editor's: Enter and Shift-Enter step, Escape closes. */
+export function FindBox(props: FindBoxProps) {
   function onKeyDown(event: KeyboardEvent<HTMLInputElement>) {
     if (event.key === "Enter") {
       event.preventDefault();
-      step(event.shiftKey ? -1 : 1);
+      props.onStep(event.shiftKey ? -1 : 1);
     } else if (event.key === "Escape") {
       event.preventDefault();
-      close();
+      props.onClose();
     }
   }
-
-  if (!open) return null;
-  const shown = found.count === 0 ? 0 : Math.min(current, found.count - 1) + 1;
-  const count =
-    query === ""
-      ? ""
-      : found.counting || found.query !== query
-        ? "Counting…"
-        : found.count === 0
-          ? "No matches"
-          : `${shown} of ${found.count}${found.count === MAX_FIND_MATCHES ? "+" : ""}`;
   return (
     <div className="vt-find" role="search" aria-label="Find in this notebook">
       <input
-        ref={input}
+        ref={props.inputRef}
         type="search"
         aria-label="Find in this notebook"
         placeholder="Find in this notebook"
-        value={query}
-        onChange={(e) => {
-          setQuery(e.target.value);
-          setCurrent(0);
-          typed.current = true;
-        }}
+        value={props.query}
+        onChange={(e) => props.onQuery(e.target.value)}
         onKeyDown={onKeyDown}
+        {...(props.help ? { title: props.help } : {})}
       />
       <span className="vt-find-count" role="status">
-        {count}
+        {props.count}
       </span>
-      <button type="button" aria-label="Previous match" onClick={() => step(-1)} disabled={found.count === 0}>
+      <button type="button" aria-label="Previous match" onClick={() => props.onStep(-1)} disabled={!props.canStep}>
         ↑
       </button>
-      <button type="button" aria-label="Next match" onClick={() => step(1)} disabled={found.count === 0}>
+      <button type="button" aria-label="Next match" onClick={() => props.onStep(1)} disabled={!props.canStep}>
         ↓
       </button>
-      <button type="button" aria-label="Close find" onClick={close}>
+      <button type="button" aria-label="Close find" onClick={props.onClose}>
         ×
       </button>
     </div>

@@ -8,7 +8,15 @@ import { cellElement } from "../render/dom.ts";
 import { buildRenderPlan } from "../render/plan.ts";
 import { renderMarkdown } from "../render/markdown.ts";
 import { createSanitizer } from "../render/sanitize.ts";
-import { findInText, MAX_FIND_MATCHES, matchRange, notebookText, textNodes } from "./search-in-notebook.ts";
+import {
+  findInText,
+  MAX_FIND_MATCHES,
+  matchRange,
+  notebookText,
+  nthMatchRange,
+  offsetRange,
+  textNodes,
+} from "./search-in-notebook.ts";
 
 const { window } = new JSDOM("");
 const document = window.document;
@@ -86,4 +94,20 @@ test("matches are bounded, and an empty query finds nothing", () => {
   const many = [{ index: 0, parts: [{ part: "raw", text: "ab".repeat(MAX_FIND_MATCHES + 10) }] }];
   assert.equal(findInText(many, "a").length, MAX_FIND_MATCHES);
   assert.deepEqual(findInText(many, ""), []);
+});
+
+test("a range is placed by offsets across an element's text nodes, or at the nth match of the words", () => {
+  const pre = document.createElement("pre");
+  const a = document.createElement("span");
+  a.textContent = "nee";
+  pre.append(a, document.createTextNode("dle = Needle\u200b"));
+  const read = new Map();
+  const first = offsetRange(pre, 0, 6, read);
+  assert.equal(first?.toString(), "needle");
+  assert.equal(first?.startContainer, a.firstChild, "the range starts in the span and ends in the text after it");
+  assert.equal(offsetRange(pre, 9, 15, read)?.toString(), "Needle");
+  assert.equal(offsetRange(pre, 9, 40, read), null, "past the text's end");
+  assert.equal(nthMatchRange(pre, "NEEDLE", 1, read)?.toString(), "Needle");
+  assert.equal(nthMatchRange(pre, "needle", 2, read), null);
+  assert.equal(nthMatchRange(pre, "", 0, read), null);
 });

@@ -205,17 +205,45 @@ export function matchRange(
   const part = text.parts[match.part];
   const element = part ? partElement(cell, part.part) : null;
   if (!part || !element) return null;
+  const drawn = readText(element, read);
+  if (drawn.text === part.text) return rangeAt(cell.ownerDocument, drawn, match.start, match.end);
+  return nthMatchRange(element, query, match.nth, read);
+}
+
+function readText(element: Element, read: Map<Element, TextNodes>): TextNodes {
   let drawn = read.get(element);
   if (!drawn) read.set(element, (drawn = textNodes(element)));
-  if (drawn.text === part.text) return rangeAt(cell.ownerDocument, drawn, match.start, match.end);
+  return drawn;
+}
+
+/** The range of characters start to end of an element's text; null past its end. */
+export function offsetRange(
+  element: Element,
+  start: number,
+  end: number,
+  read: Map<Element, TextNodes> = new Map(),
+): Range | null {
+  const drawn = readText(element, read);
+  return end <= drawn.text.length ? rangeAt(element.ownerDocument, drawn, start, end) : null;
+}
+
+/** The range of the nth match (from 0) of `query` in an element's text; null when it has fewer. */
+export function nthMatchRange(
+  element: Element,
+  query: string,
+  nth: number,
+  read: Map<Element, TextNodes> = new Map(),
+): Range | null {
+  const drawn = readText(element, read);
   const needle = fold(query);
+  if (needle === "") return null;
   let found: number | null = null;
-  let nth = 0;
+  let seen = 0;
   occurrences(drawn.text, needle, (at) => {
-    if (nth++ === match.nth) found = at;
+    if (seen++ === nth) found = at;
     return found === null;
   });
-  return found === null ? null : rangeAt(cell.ownerDocument, drawn, found, found + needle.length);
+  return found === null ? null : rangeAt(element.ownerDocument, drawn, found, found + needle.length);
 }
 
 /** A match on the page, for the drawn cells the notebook's model is not at hand for (the editor's). */

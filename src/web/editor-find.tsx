@@ -1,0 +1,310 @@
+// The editor's find box: Ctrl-F (⌘F) on the editor page, in command mode or inside a cell's editor, opens the same
+// box as the reading page's (search-in-notebook-bar.tsx). Inside an editor it starts with the editor's selection
+// when that is on one line, as JupyterLab's does, and the browser's own find (which cannot see cells without an
+// editor's text, nor text inside the editors' shadow roots reliably) is not opened.
+//
+// The matches are counted in the edit model's text (editor-find-text.ts), so the count covers every cell at once,
+// whether its editor is live or not, and follows typing (a quarter of a second after it stops) while the match
+// stepped to stays where it was. A match is marked where its text is drawn: in a live CodeMirror editor as a
+// decoration (the editor redraws its lines, and lives in a shadow root that the page's ::highlight rules do not
+// reach), in a cell without an editor (`pre.vt-ed-static`), a rendered markdown cell or a text output as a range of
+// the CSS Custom Highlight API (`vt-find`, `vt-find-current`). Neither changes the text or the DOM of the cells.
+// Stepping scrolls the match into view; it never moves the focus, the selection or the mode, so Enter in the box
+// goes on to the next match, and Escape gives the focus back to where it was.
+//
+// Cell sources and outputs are untrusted text: they are only ever read (text nodes, the model's strings) and
+// never parsed as markup. Outputs in sandboxed frames are other documents and are not searched.
+import { useEffect, useRef, useState, type RefObject } from "react";
+import type { CellEditor } from "./cell-editor.ts";
+import { editorFindText, matchAtOrAfter, SOURCE_PARTS } from "./editor-find-text.ts";
+import type { NotebookEditModel } from "./notebook-edit-model.ts";
+import { FindBox, findCount, isFindKey, mark, unmark } from "./search-in-notebook-bar.tsx";
+import {
+  findInText,
+  nthMatchRange,
+  offsetRange,
+  type CellText,
+  type TextMatch,
+  type TextNodes,
+} from "./search-in-notebook.ts";
+
+export const EDITOR_FIND_HELP =
+  "Finds in every cell's source (unsaved changes included) and text outputs. " +
+  "Outputs in frames (HTML, widgets) are other documents and are not searched.";
+
+/** Time after the last change to the notebook before the matches are counted again (ms). */
+const RECOUNT_MS = 250;
+
+export interface EditorFindProps {
+  model: NotebookEditModel;
+  /** The live editors, by cell id. */
+  editors: RefObject<ReadonlyMap<string, CellEditor>>;
+  /** The editor's element (notebook-editor.tsx). */
+  root: RefObject<HTMLElement | null>;
+}
+
+/** The matches of `query` in the notebook's text, and the cell ids the text was read with. */
+interface Found {
+  query: string;
+  text: CellText[];
+  matches: TextMatch[];
+  ids: string[];
+}
+
+export function EditorFind({ model, editors, root }: EditorFindProps) {
+  const [open, setOpen] = useState(false);
+  const [query, setQuery] = useState("");
+  const [found, setFound] = useState<Found | null>(null);
+  const [current, setCurrent] = useState(0);
+  const input = useRef<HTMLInputElement>(null);
+  const returnFocus = useRef<(() => void) | null>(null);
+  const marked = useRef(new Set<CellEditor>());
+  /** The match to scroll to once the marks are placed. */
+  const revealNext = useRef<number | null>(null);
+  const now = useRef({ found, current });
+  now.current = { found, current };
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (!isFindKey(event) || !root.current?.isConnected) return;
+      // Before the notebook's keys and CodeMirror's: the key is the find box's in either mode.
+      event.preventDefault();
+      event.stopPropagation();
+      const editor = [...editors.current.values()].find((e) => e.hasFocus);
+      if (editor) {
+        const selected = editor.selectedText;
+        if (selected !== "" && !selected.includes("\n")) setQuery(selected);
+        returnFocus.current = () => {
+          if (editor.view.dom.isConnected) editor.focus();
+          else root.current?.focus({ preventScroll: true });
+        };
+      } else if (document.activeElement !== input.current) {
+        const back = document.activeElement;
+        returnFocus.current = () => {
+          if (back instanceof HTMLElement && back.isConnected && back !== document.body)
+            back.focus({ preventScroll: true });
+          else root.current?.focus({ preventScroll: true });
+        };
+      }
+      setOpen(true);
+      window.setTimeout(() => {
+        input.current?.focus({ preventScroll: true });
+        input.current?.select();
+      }, 0);
+    };
+    window.addEventListener("keydown", onKey, true);
+    return () => window.removeEventListener("keydown", onKey, true);
+  }, [root, editors]);
+
+  // The matches for the words, again a moment after each change to the notebook, the current one kept in place.
+  useEffect(() => {
+    if (!open || query === "") {
+      setFound(null);
+      return;
+    }
+    const count = (keep: boolean) => {
+      const text = editorFindText(model.toNotebook());
+      const matches = findInText(text, query);
+      const ids = model.cells.map((cell) => cell.id);
+      const before = now.current.found;
+      const was = keep && before?.query === query ? before.matches[now.current.current] : undefined;
+      let next: number;
+      if (was) {
+        const cell = ids.indexOf(before?.ids[was.cell] ?? "");
+        next = matchAtOrAfter(matches, { cell: cell < 0 ? was.cell : cell, part: was.part, start: was.start });
+      } else {
+        // New words start from the active cell, as JupyterLab's find does, and bring their match into view.
+        next = matchAtOrAfter(matches, { cell: model.state.active, part: 0, start: 0 });
+        revealNext.current = next;
+      }
+      setFound({ query, text, matches, ids });
+      setCurrent(Math.max(next, 0));
+    };
+    count(false);
+    let cells = model.cells;
+    let timer = 0;
+    const unsubscribe = model.subscribe(() => {
+      if (model.cells === cells) return;
+      cells = model.cells;
+      window.clearTimeout(timer);
+      timer = window.setTimeout(() => count(true), RECOUNT_MS);
+    });
+    return () => {
+      unsubscribe();
+      window.clearTimeout(timer);
+    };
+  }, [open, query, model]);
+
+  // The marks, placed again when cells are redrawn (an editor made or dropped as its cell nears or leaves the
+  // window, outputs drawn).
+  useEffect(() => {
+    const clearEditors = () => {
+      for (const editor of marked.current) editor.markFound([], -1);
+      marked.current = new Set();
+    };
+    if (!open || !found) {
+      clearEditors();
+      unmark();
+      return;
+    }
+    const place = () => {
+      const host = root.current;
+      if (!host) return;
+      const ranges = placeMarks(host, found, current, editors.current, marked.current);
+      const reveal = revealNext.current;
+      revealNext.current = null;
+      if (reveal !== null && reveal >= 0) bringIntoView(host, found, reveal, ranges[reveal] ?? null, editors.current);
+    };
+    place();
+    const node = root.current;
+    if (!node) return;
+    let timer = 0;
+    const observer = new MutationObserver(() => {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(place, 100);
+    });
+    observer.observe(node, { childList: true, subtree: true });
+    return () => {
+      observer.disconnect();
+      window.clearTimeout(timer);
+    };
+  }, [open, found, current, root, editors]);
+
+  useEffect(
+    () => () => {
+      for (const editor of marked.current) editor.markFound([], -1);
+      unmark();
+    },
+    [],
+  );
+
+  const step = (by: 1 | -1) => {
+    if (!found || found.query !== query || found.matches.length === 0) return;
+    const count = found.matches.length;
+    const next = (current + by + count) % count;
+    revealNext.current = next;
+    // The same match again (one match in all) is still brought into view.
+    if (next === current) setFound({ ...found });
+    setCurrent(next);
+  };
+
+  const close = () => {
+    setOpen(false);
+    returnFocus.current?.();
+    returnFocus.current = null;
+  };
+
+  if (!open) return null;
+  const count = found?.query === query ? found.matches.length : 0;
+  return (
+    <FindBox
+      inputRef={input}
+      query={query}
+      onQuery={setQuery}
+      count={findCount(query, query !== "" && found?.query !== query, count === 0 ? 0 : current + 1, count)}
+      canStep={count > 0}
+      onStep={step}
+      onClose={close}
+      help={EDITOR_FIND_HELP}
+    />
+  );
+}
+
+const cellSection = (host: Element, id: string) => host.querySelector(`.vt-ed-cell[data-cell-id="${CSS.escape(id)}"]`);
+
+/**
+ * Marks every match where it is drawn, and returns each match's range in the page (null for one in a live editor,
+ * which marks its own, or one not drawn as text). `marked` is updated to the editors that now carry marks.
+ */
+function placeMarks(
+  host: Element,
+  found: Found,
+  current: number,
+  editors: ReadonlyMap<string, CellEditor>,
+  marked: Set<CellEditor>,
+): (Range | null)[] {
+  const { text, matches, ids } = found;
+  const ranges: (Range | null)[] = matches.map(() => null);
+  const byCell = new Map<number, number[]>();
+  matches.forEach((m, i) => {
+    const list = byCell.get(m.cell);
+    if (list) list.push(i);
+    else byCell.set(m.cell, [i]);
+  });
+  const nowMarked = new Set<CellEditor>();
+  const read = new Map<Element, TextNodes>();
+  for (const [cell, indexes] of byCell) {
+    const id = ids[cell] ?? "";
+    const parts = text[cell]?.parts ?? [];
+    const isSource = (i: number) => SOURCE_PARTS.has(parts[matches[i]?.part ?? -1]?.part ?? "");
+    const source = indexes.filter(isSource);
+    const outputs = indexes.filter((i) => !isSource(i));
+    const editor = editors.get(id);
+    const section = cellSection(host, id);
+    if (editor && source.length > 0) {
+      editor.markFound(
+        source.map((i) => ({ from: matches[i]?.start ?? 0, to: matches[i]?.end ?? 0 })),
+        source.indexOf(current),
+      );
+      nowMarked.add(editor);
+    } else if (section && source.length > 0) {
+      // Without an editor: the highlighted text (the source itself) or the rendered markdown (its own words).
+      const shown = section.querySelector("pre.vt-ed-static") ?? section.querySelector(".vt-ed-rendered");
+      const sourceText = parts[0]?.text ?? "";
+      if (shown) {
+        const exact = shown.matches("pre") && (read.get(shown)?.text ?? shown.textContent ?? "").startsWith(sourceText);
+        for (const i of source) {
+          const m = matches[i];
+          if (m)
+            ranges[i] = exact
+              ? offsetRange(shown, m.start, m.end, read)
+              : nthMatchRange(shown, found.query, m.nth, read);
+        }
+      }
+    }
+    if (section && outputs.length > 0) {
+      // The cell's text outputs are drawn in order, one `pre.vt-text` each (a folded one's preview aside).
+      const drawn = [...section.querySelectorAll(".vt-ed-outputs pre.vt-text:not(.vt-fold-preview)")];
+      const outputParts = parts.filter((p) => !SOURCE_PARTS.has(p.part));
+      if (drawn.length === outputParts.length)
+        for (const i of outputs) {
+          const m = matches[i];
+          const part = m ? parts[m.part] : undefined;
+          const element = part ? drawn[outputParts.indexOf(part)] : undefined;
+          if (!m || !part || !element) continue;
+          ranges[i] =
+            element.textContent === part.text
+              ? offsetRange(element, m.start, m.end, read)
+              : nthMatchRange(element, found.query, m.nth, read);
+        }
+    }
+  }
+  for (const editor of marked) if (!nowMarked.has(editor)) editor.markFound([], -1);
+  marked.clear();
+  for (const editor of nowMarked) marked.add(editor);
+  mark(ranges, current);
+  return ranges;
+}
+
+/** Scrolls match i into view (its cell first, then the match), without moving the focus. */
+function bringIntoView(
+  host: Element,
+  found: Found,
+  i: number,
+  range: Range | null,
+  editors: ReadonlyMap<string, CellEditor>,
+): void {
+  const match = found.matches[i];
+  if (!match) return;
+  const id = found.ids[match.cell] ?? "";
+  const part = found.text[match.cell]?.parts[match.part];
+  const editor = editors.get(id);
+  if (editor && part && SOURCE_PARTS.has(part.part)) return editor.reveal(match.start);
+  if (range) {
+    const box = range.getBoundingClientRect();
+    if (box.height > 0 && box.top >= 0 && box.bottom <= window.innerHeight) return;
+    range.startContainer.parentElement?.scrollIntoView({ block: "center" });
+    return;
+  }
+  cellSection(host, id)?.scrollIntoView({ block: "center" });
+}
