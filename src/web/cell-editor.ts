@@ -135,6 +135,21 @@ const highlightStyle = HighlightStyle.define([
   { tag: tags.invalid, color: "var(--vt-danger)" },
 ]);
 
+/**
+ * Typing over a selection that spans lines is made here, as the selection's replacement, rather than by the
+ * browser: in an editor inside a shadow root, Chromium's own replacement of a selection made backwards or by
+ * select-all kept an empty line, which CodeMirror then read back from the page as part of the text.
+ */
+const typeOverSelection = EditorView.domEventHandlers({
+  beforeinput(event, view) {
+    if (event.inputType !== "insertText" || !event.data || view.composing) return false;
+    if (view.state.selection.ranges.every((range) => range.empty)) return false;
+    event.preventDefault();
+    view.dispatch(view.state.replaceSelection(event.data), { userEvent: "input.type", scrollIntoView: true });
+    return true;
+  },
+});
+
 const editorTheme = EditorView.theme({
   "&": {
     color: "var(--vt-fg)",
@@ -359,6 +374,7 @@ export class CellEditor {
         doc: options.source,
         extensions: [
           edges,
+          typeOverSelection,
           findMarks,
           history(),
           drawSelection(),

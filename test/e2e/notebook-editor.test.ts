@@ -168,6 +168,19 @@ test("an editor edits a notebook with JupyterLab's keys, with no CSP or Trusted 
   assert.equal(await editorText(second), "x = 2");
   await page.keyboard.press("Control+Shift+z");
   assert.equal(await editorText(second), "x = 2\ny = x ** 10");
+  // Typing over a selection across lines replaces all of it, whichever way it was made, and undo takes it back.
+  await page.keyboard.press("Control+a");
+  await page.keyboard.type("z = 3");
+  assert.equal(await editorText(second), "z = 3");
+  await page.keyboard.press("Control+z");
+  assert.equal(await editorText(second), "x = 2\ny = x ** 10");
+  await page.keyboard.press("Control+End");
+  await page.keyboard.press("Shift+ArrowUp");
+  await page.keyboard.press("Shift+Home");
+  await page.keyboard.type("w");
+  assert.equal(await editorText(second), "w");
+  await page.keyboard.press("Control+z");
+  assert.equal(await editorText(second), "x = 2\ny = x ** 10");
   // Highlighting comes from CodeMirror's parser: a keyword token is drawn with its own class.
   const spans = await page.locator('.vt-ed-cell[data-cell-id="first"] .cm-line span').count();
   assert.ok(spans > 0, "the Python source is highlighted");
