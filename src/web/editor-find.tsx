@@ -16,7 +16,7 @@
 // never parsed as markup. Outputs in sandboxed frames are other documents and are not searched.
 import { useEffect, useRef, useState, type RefObject } from "react";
 import type { CellEditor } from "./cell-editor.ts";
-import { editorFindText, matchAtOrAfter, SOURCE_PARTS } from "./editor-find-text.ts";
+import { editorFindText, matchAtOrAfter, SOURCE_PARTS, type TextPlace } from "./editor-find-text.ts";
 import type { NotebookEditModel } from "./notebook-edit-model.ts";
 import { FindBox, findCount, isFindKey, mark, unmark } from "./search-in-notebook-bar.tsx";
 import {
@@ -56,6 +56,10 @@ export function EditorFind({ model, editors, root }: EditorFindProps) {
   const [query, setQuery] = useState("");
   const [found, setFound] = useState<Found | null>(null);
   const [current, setCurrent] = useState(0);
+  const [replacement, setReplacement] = useState("");
+  /** Where the next count goes on from: just after a replacement, so that it is not found again. */
+  const goOnFrom = useRef<TextPlace | null>(null);
+  const replacedAll = useRef(false);
   const input = useRef<HTMLInputElement>(null);
   const returnFocus = useRef<(() => void) | null>(null);
   const marked = useRef(new Set<CellEditor>());
@@ -109,7 +113,12 @@ export function EditorFind({ model, editors, root }: EditorFindProps) {
       const before = now.current.found;
       const was = keep && before?.query === query ? before.matches[now.current.current] : undefined;
       let next: number;
-      if (was) {
+      const after = goOnFrom.current;
+      goOnFrom.current = null;
+      if (after) {
+        next = matchAtOrAfter(matches, after);
+        revealNext.current = next;
+      } else if (was) {
         const cell = ids.indexOf(before?.ids[was.cell] ?? "");
         next = matchAtOrAfter(matches, { cell: cell < 0 ? was.cell : cell, part: was.part, start: was.start });
       } else {
@@ -127,7 +136,9 @@ export function EditorFind({ model, editors, root }: EditorFindProps) {
       if (model.cells === cells) return;
       cells = model.cells;
       window.clearTimeout(timer);
-      timer = window.setTimeout(() => count(true), RECOUNT_MS);
+      // After a replacement, at once: the box's next Replace needs the matches of the text as it is now.
+      timer = window.setTimeout(() => count(true), goOnFrom.current || replacedAll.current ? 0 : RECOUNT_MS);
+      replacedAll.current = false;
     });
     return () => {
       unsubscribe();
@@ -188,6 +199,49 @@ export function EditorFind({ model, editors, root }: EditorFindProps) {
     setCurrent(next);
   };
 
+  /** The source matches among `indexes`, replaced, cell by cell, as one operation of the model (undo takes it back). */
+  const replaceMatches = (indexes: number[], label: string, goOn: () => void): boolean => {
+    if (!found || found.query !== query) return false;
+    const byCell = new Map<number, TextMatch[]>();
+    for (const i of indexes) {
+      const m = found.matches[i];
+      const part = m ? found.text[m.cell]?.parts[m.part] : undefined;
+      if (!m || !part || !SOURCE_PARTS.has(part.part)) continue;
+      byCell.set(m.cell, [...(byCell.get(m.cell) ?? []), m]);
+    }
+    const sources = new Map<string, string>();
+    for (const [cell, matches] of byCell) {
+      const id = found.ids[cell] ?? "";
+      const index = model.indexOf(id);
+      const source = found.text[cell]?.parts[matches[0]!.part]?.text;
+      // The cell changed since the count (typing in the last moment): nothing of it is replaced on old offsets.
+      if (index < 0 || source === undefined || model.cells[index]?.source !== source) return false;
+      let next = source;
+      for (const m of [...matches].sort((a, b) => b.start - a.start))
+        next = next.slice(0, m.start) + replacement + next.slice(m.end);
+      sources.set(id, next);
+    }
+    if (sources.size === 0) return false;
+    // Said before the change, which the model tells its listeners at once: the count that follows reads it.
+    goOn();
+    model.replaceSources(sources, label);
+    return true;
+  };
+
+  const replaceCurrent = () => {
+    const m = found?.matches[current];
+    if (!m || !found) return;
+    const id = found.ids[m.cell] ?? "";
+    replaceMatches([current], "replace", () => {
+      goOnFrom.current = { cell: Math.max(model.indexOf(id), 0), part: m.part, start: m.start + replacement.length };
+    });
+  };
+
+  const replaceAll = () => {
+    const all = found ? found.matches.map((_, i) => i) : [];
+    replaceMatches(all, "replace all", () => (replacedAll.current = true));
+  };
+
   const close = () => {
     setOpen(false);
     returnFocus.current?.();
@@ -206,8 +260,22 @@ export function EditorFind({ model, editors, root }: EditorFindProps) {
       onStep={step}
       onClose={close}
       help={EDITOR_FIND_HELP}
+      replace={{
+        value: replacement,
+        onValue: setReplacement,
+        canReplace: count > 0 && isSourceMatch(found, current),
+        canReplaceAll: count > 0 && found !== null && found.matches.some((_, i) => isSourceMatch(found, i)),
+        onReplace: replaceCurrent,
+        onReplaceAll: replaceAll,
+      }}
     />
   );
+}
+
+/** Whether match i is in a cell's source (which Replace changes) rather than in an output (which it never does). */
+function isSourceMatch(found: Found | null, i: number): boolean {
+  const m = found?.matches[i];
+  return m !== undefined && SOURCE_PARTS.has(found?.text[m.cell]?.parts[m.part]?.part ?? "");
 }
 
 const cellSection = (host: Element, id: string) => host.querySelector(`.vt-ed-cell[data-cell-id="${CSS.escape(id)}"]`);

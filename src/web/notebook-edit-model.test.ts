@@ -483,3 +483,39 @@ test("every corpus notebook the reader reads survives the model and serialize un
     assert.equal(m.dirty, false, name);
   }
 });
+
+test("replacing sources is one operation: undone and redone together, outputs and untouched cells kept", () => {
+  const m = model([code("a", "needle = 1"), md("b", "a needle"), code("c", "other")]);
+  const outputs = m.cells[0]!.cell_type === "code" ? m.cells[0]!.outputs : [];
+  m.replaceSources(
+    new Map([
+      ["a", "pin = 1"],
+      ["b", "a pin"],
+      ["c", "other"],
+    ]),
+    "replace all",
+  );
+  assert.deepEqual(
+    m.cells.map((c) => c.source),
+    ["pin = 1", "a pin", "other"],
+  );
+  assert.equal(m.dirty, true);
+  assert.equal(m.undoLabel, "replace all");
+  assert.deepEqual(m.cells[0]!.cell_type === "code" ? m.cells[0]!.outputs : null, outputs, "outputs are not replaced");
+  assert.equal(m.undo(), true);
+  assert.deepEqual(
+    m.cells.map((c) => c.source),
+    ["needle = 1", "a needle", "other"],
+  );
+  assert.equal(m.dirty, false);
+  assert.equal(m.redo(), true);
+  assert.deepEqual(
+    m.cells.map((c) => c.source),
+    ["pin = 1", "a pin", "other"],
+  );
+  // Nothing to change: nothing recorded.
+  const label = m.undoLabel;
+  m.replaceSources(new Map([["a", "pin = 1"]]), "replace");
+  assert.equal(m.undoLabel, label);
+  assert.throws(() => m.replaceSources(new Map([["nope", "x"]]), "replace"), EditModelError);
+});

@@ -423,6 +423,24 @@ export class NotebookEditModel {
     this.apply("clear outputs", cells, { active: this.current.active, anchor: this.current.anchor });
   }
 
+  /**
+   * Sets the sources of the cells named in `sources` (by id), as one operation: the find box's Replace and Replace
+   * all. Cells whose source would not change are left alone; nothing changes at all, nothing is recorded.
+   */
+  replaceSources(sources: ReadonlyMap<string, string>, label: string): void {
+    const cells = [...this.current.cells];
+    let changed = false;
+    for (const [id, source] of sources) {
+      const index = this.requireId(id);
+      const cell = cells[index] as EditCell;
+      if (cell.source === source) continue;
+      cells[index] = { ...cell, source };
+      changed = true;
+    }
+    if (!changed) return;
+    this.apply(label, cells, { active: this.current.active, anchor: this.current.anchor });
+  }
+
   undo(): boolean {
     const entry = this.undoStack.pop();
     if (!entry) return false;

@@ -17,7 +17,7 @@ import type { KernelSpecInfo } from "../contract/api-kernels.ts";
 import type { Output } from "../notebook/types.ts";
 import { loadMarkdown } from "./markdown-module.ts";
 import type { CellType, EditCell, NotebookEditModel } from "./notebook-edit-model.ts";
-import { KeyChords, shortcutList, strokeOf, type NotebookCommand } from "./notebook-keys.ts";
+import { KeyChords, OTHER_SHORTCUTS, shortcutList, strokeOf, type NotebookCommand } from "./notebook-keys.ts";
 import { StudioHost, type UrlChecker } from "./studio-host.ts";
 
 export interface NotebookEditorProps {
@@ -512,7 +512,7 @@ function EditorMenus(props: {
 }
 
 function ShortcutTable() {
-  const rows = useMemo(() => shortcutList(), []);
+  const rows = useMemo(() => [...shortcutList(), ...OTHER_SHORTCUTS], []);
   return (
     <table className="vt-ed-shortcuts">
       <caption>Keyboard shortcuts</caption>

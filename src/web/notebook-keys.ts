@@ -189,6 +189,11 @@ export interface ShortcutRow {
   mode: "command mode" | "edit mode" | "both modes";
 }
 
+/** Keys the editor's other parts handle (the find box, editor-find.tsx), listed with the notebook's own. */
+export const OTHER_SHORTCUTS: readonly ShortcutRow[] = [
+  { keys: describeKeys(["Ctrl-F"]), label: "Find and replace in every cell", mode: "both modes" },
+];
+
 /** The shortcut list: one row per command and mode, its keys joined ("↑ or K"). */
 export function shortcutList(bindings: readonly KeyBinding[] = NOTEBOOK_KEYS): ShortcutRow[] {
   const rows = new Map<string, ShortcutRow>();

@@ -253,21 +253,48 @@ export interface FindBoxProps {
   onClose(): void;
   /** What is searched and what is not, as the input's title. */
   help?: string;
+  /** Replacing, where the page can change the notebook (the editor); absent on the reading page. */
+  replace?: ReplaceProps;
+}
+
+export interface ReplaceProps {
+  value: string;
+  onValue(value: string): void;
+  /** Whether a match stepped to can be replaced (it is in a cell's source, not an output). */
+  canReplace: boolean;
+  canReplaceAll: boolean;
+  onReplace(): void;
+  onReplaceAll(): void;
 }
 
 /** The find box itself, the reading page's and the editor's: Enter and Shift-Enter step, Escape closes. */
 export function FindBox(props: FindBoxProps) {
+  const [replacing, setReplacing] = useState(false);
+  const replace = props.replace;
+  const replaceInput = useRef<HTMLInputElement>(null);
+  // A Replace button that has just been pressed may be disabled by what it did (no match left to replace), which
+  // would drop the focus out of the box: it goes to the replacement's field, where Enter and Escape still work.
+  const pressed = (action: () => void) => () => {
+    action();
+    replaceInput.current?.focus({ preventScroll: true });
+  };
   function onKeyDown(event: KeyboardEvent<HTMLInputElement>) {
-    if (event.key === "Enter") {
-      event.preventDefault();
-      props.onStep(event.shiftKey ? -1 : 1);
-    } else if (event.key === "Escape") {
-      event.preventDefault();
-      props.onClose();
-    }
+    if (event.key !== "Enter") return;
+    event.preventDefault();
+    props.onStep(event.shiftKey ? -1 : 1);
   }
   return (
-    <div className="vt-find" role="search" aria-label="Find in this notebook">
+    // Escape closes the box from any of its controls (a button just clicked has the focus).
+    <div
+      className="vt-find"
+      role="search"
+      aria-label="Find in this notebook"
+      onKeyDown={(event) => {
+        if (event.key !== "Escape") return;
+        event.preventDefault();
+        props.onClose();
+      }}
+    >
       <input
         ref={props.inputRef}
         type="search"
@@ -287,9 +314,43 @@ export function FindBox(props: FindBoxProps) {
       <button type="button" aria-label="Next match" onClick={() => props.onStep(1)} disabled={!props.canStep}>
         ↓
       </button>
+      {replace && (
+        <button
+          type="button"
+          aria-label="Show replace"
+          aria-expanded={replacing}
+          title="Replace in cells' sources"
+          onClick={() => setReplacing(!replacing)}
+        >
+          ⇄
+        </button>
+      )}
       <button type="button" aria-label="Close find" onClick={props.onClose}>
         ×
       </button>
+      {replace && replacing && (
+        <div className="vt-find-replace">
+          <input
+            ref={replaceInput}
+            type="text"
+            aria-label="Replace with"
+            placeholder="Replace with"
+            value={replace.value}
+            onChange={(e) => replace.onValue(e.target.value)}
+            onKeyDown={(event) => {
+              if (event.key !== "Enter") return;
+              event.preventDefault();
+              if (replace.canReplace) replace.onReplace();
+            }}
+          />
+          <button type="button" onClick={pressed(replace.onReplace)} disabled={!replace.canReplace}>
+            Replace
+          </button>
+          <button type="button" onClick={pressed(replace.onReplaceAll)} disabled={!replace.canReplaceAll}>
+            Replace all
+          </button>
+        </div>
+      )}
     </div>
   );
 }

@@ -10,7 +10,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { launchBrowser, type Browser } from "./browser.ts";
-import { editorCell, focusEditor, openEditor, selectCell, uploadNotebook } from "./editor-session.ts";
+import { editorCell, editorText, focusEditor, openEditor, selectCell, uploadNotebook } from "./editor-session.ts";
 import { startBrowserStudio, type BrowserStudio } from "./running-studio.ts";
 import { createWorkspace, signIn } from "./studio-session.ts";
 import { instrumentPage, pageRecord, readPolicies, watchConsole } from "./studio-page-watch.ts";
@@ -307,6 +307,94 @@ test("Ctrl-F in the editor finds across every cell, steps without leaving comman
   const record = await pageRecord(page);
   assert.deepEqual(record.violations, [], "no CSP or Trusted Types violation in the app's document");
   assert.deepEqual(record.hits, []);
+  consoleWatch.stop();
+  assert.deepEqual(consoleWatch.errors, []);
+  await page.close();
+});
+
+test("Replace and Replace all change cells' sources as one undoable step each, never an output", async () => {
+  const page = await browser.context.newPage();
+  await instrumentPage(page);
+  const policies = await readPolicies(studio.app, studio.content);
+  await signIn(page, studio.app, "ada", PASSWORD);
+  const consoleWatch = watchConsole(page, policies, studio.content);
+  const workspace = await createWorkspace(page, "Replacing");
+  const notebook = {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: {},
+    cells: [
+      {
+        cell_type: "code",
+        id: "c1",
+        metadata: {},
+        execution_count: 1,
+        source: "needle = 1\nprint(needle)",
+        outputs: [{ output_type: "stream", name: "stdout", text: "a NEEDLE\n" }],
+      },
+      { cell_type: "markdown", id: "m2", metadata: {}, source: "A needle here." },
+      { cell_type: "code", id: "c3", metadata: {}, execution_count: null, source: "x = 'needle'", outputs: [] },
+    ],
+  };
+  const url = await uploadNotebook(page, studio.app, workspace, "replace.ipynb", notebook);
+  await openEditor(page, url);
+  const code = (id: string) => editorText(editorCell(page, id).locator(".cm-content"));
+
+  await selectCell(page, "c1");
+  await page.keyboard.press("Control+f");
+  await findBox(page).fill("needle");
+  await countIs(page, "1 of 5");
+  await page.getByRole("button", { name: "Show replace" }).click();
+  const replaceWith = page.getByRole("textbox", { name: "Replace with" });
+  // A replacement that holds the words again is not found again: Replace goes on to the next match.
+  await replaceWith.fill("needle_2");
+  await page.getByRole("button", { name: "Replace", exact: true }).click();
+  await countIs(page, "2 of 5");
+  assert.equal(await code("c1"), "needle_2 = 1\nprint(needle)");
+  await page.getByRole("button", { name: "Replace", exact: true }).click();
+  await countIs(page, "3 of 5");
+  assert.equal(await code("c1"), "needle_2 = 1\nprint(needle_2)");
+  // The next match is in the cell's output: Replace does not touch outputs.
+  assert.equal(await page.getByRole("button", { name: "Replace", exact: true }).isDisabled(), true);
+  assert.match(await status(page).innerText(), /unsaved changes/);
+
+  await replaceWith.fill("pin");
+  await page.getByRole("button", { name: "Replace all" }).click();
+  await countIs(page, "1 of 1");
+  assert.equal(await code("c1"), "pin_2 = 1\nprint(pin_2)");
+  assert.equal(await code("c3"), "x = 'pin'");
+  await editorCell(page, "m2").locator(".vt-ed-rendered").getByText("A pin here.").waitFor();
+  await editorCell(page, "c1").locator(".vt-ed-outputs").getByText("a NEEDLE").waitFor();
+  assert.equal(await page.getByRole("button", { name: "Replace all" }).isDisabled(), true);
+
+  // Replace all was one operation: one undo in command mode takes every cell back.
+  await page.keyboard.press("Escape");
+  await findBox(page).waitFor({ state: "detached" });
+  await page.keyboard.press("z");
+  assert.equal(await code("c3"), "x = 'needle'");
+  assert.equal(await code("c1"), "needle_2 = 1\nprint(needle_2)");
+  await editorCell(page, "m2").locator(".vt-ed-rendered").getByText("A needle here.").waitFor();
+
+  await page.setViewportSize({ width: 390, height: 800 });
+  await page.keyboard.press("Control+f");
+  await page.getByRole("button", { name: "Show replace" }).click();
+  const overflow = await page.evaluate(() => {
+    const box = document.querySelector(".vt-find")!;
+    const right = Math.max(...[...box.querySelectorAll("input, button")].map((e) => e.getBoundingClientRect().right));
+    return Math.max(
+      document.documentElement.scrollWidth - innerWidth,
+      box.scrollWidth - box.clientWidth,
+      right - innerWidth,
+    );
+  });
+  assert.ok(overflow <= 0, `the find box with replace fits a phone (${overflow} px too wide)`);
+  await page.screenshot({ path: "/tmp/vitrine-editor-replace-390-light.png" });
+  await page.setViewportSize({ width: 1200, height: 900 });
+  await page.emulateMedia({ colorScheme: "dark" });
+  await page.screenshot({ path: "/tmp/vitrine-editor-replace-1200-dark.png" });
+
+  const record = await pageRecord(page);
+  assert.deepEqual(record.violations, [], "no CSP or Trusted Types violation in the app's document");
   consoleWatch.stop();
   assert.deepEqual(consoleWatch.errors, []);
   await page.close();
