@@ -185,8 +185,9 @@ const editorTheme = EditorView.theme({
     backgroundColor: "var(--vt-accent)",
     color: "var(--vt-on-accent)",
   },
-  ".cm-vt-find": { backgroundColor: "var(--vt-warn-bg)", outline: "1px solid var(--vt-muted)" },
-  ".cm-vt-find-current": { backgroundColor: "var(--vt-accent)", color: "var(--vt-on-accent)", outline: "none" },
+  // The page's find colours (studio.css), so a match looks the same inside an editor and outside one.
+  ".cm-vt-find": { backgroundColor: "var(--vt-find-bg)", color: "var(--vt-find-text)" },
+  ".cm-vt-find-current": { backgroundColor: "var(--vt-find-current-bg)" },
   ".cm-completionDetail": { marginLeft: "1.5em", fontStyle: "normal", opacity: "0.75", float: "right" },
   ".cm-completionMatchedText": { textDecoration: "none", fontWeight: "bold" },
   ".cm-vt-inspect": {
