@@ -13,7 +13,7 @@ import { launchBrowser, type Browser } from "./browser.ts";
 import { editorCell, editorText, focusEditor, openEditor, selectCell, uploadNotebook } from "./editor-session.ts";
 import { startBrowserStudio, type BrowserStudio } from "./running-studio.ts";
 import { createWorkspace, signIn } from "./studio-session.ts";
-import { instrumentPage, pageRecord, readPolicies, watchConsole } from "./studio-page-watch.ts";
+import { instrumentPage, pageRecord, readPolicies, watchConsole, type ConsoleWatch } from "./studio-page-watch.ts";
 
 const PASSWORD = "editor find test password";
 const CELLS = 300;
@@ -151,12 +151,27 @@ const markCount = (page: Page) =>
     return marks + (CSS.highlights.get("vt-find")?.size ?? 0) + (CSS.highlights.get("vt-find-current")?.size ?? 0);
   });
 
-test("Ctrl-F in the editor finds across every cell, steps without leaving command mode, and follows typing", async () => {
+/** A page signed in as ada, watched for CSP and Trusted Types violations and console errors. */
+async function signedInPage(): Promise<{ page: Page; consoleWatch: ConsoleWatch }> {
   const page = await browser.context.newPage();
   await instrumentPage(page);
   const policies = await readPolicies(studio.app, studio.content);
   await signIn(page, studio.app, "ada", PASSWORD);
-  const consoleWatch = watchConsole(page, policies, studio.content);
+  return { page, consoleWatch: watchConsole(page, policies, studio.content) };
+}
+
+/** Closes the page once it is shown to have had no violation, no blocked hit and no console error. */
+async function closeClean(page: Page, consoleWatch: ConsoleWatch): Promise<void> {
+  const record = await pageRecord(page);
+  assert.deepEqual(record.violations, [], "no CSP or Trusted Types violation in the app's document");
+  assert.deepEqual(record.hits, []);
+  consoleWatch.stop();
+  assert.deepEqual(consoleWatch.errors, []);
+  await page.close();
+}
+
+test("Ctrl-F in the editor finds across every cell, steps without leaving command mode, and follows typing", async () => {
+  const { page, consoleWatch } = await signedInPage();
   const workspace = await createWorkspace(page, "Finding");
   const url = await uploadNotebook(page, studio.app, workspace, "haystack.ipynb", findNotebook());
   await openEditor(page, url);
@@ -304,20 +319,11 @@ test("Ctrl-F in the editor finds across every cell, steps without leaving comman
   await page.keyboard.press("j");
   assert.notEqual(await page.locator(".vt-ed-active").getAttribute("data-cell-id"), before);
 
-  const record = await pageRecord(page);
-  assert.deepEqual(record.violations, [], "no CSP or Trusted Types violation in the app's document");
-  assert.deepEqual(record.hits, []);
-  consoleWatch.stop();
-  assert.deepEqual(consoleWatch.errors, []);
-  await page.close();
+  await closeClean(page, consoleWatch);
 });
 
 test("Replace and Replace all change cells' sources as one undoable step each, never an output", async () => {
-  const page = await browser.context.newPage();
-  await instrumentPage(page);
-  const policies = await readPolicies(studio.app, studio.content);
-  await signIn(page, studio.app, "ada", PASSWORD);
-  const consoleWatch = watchConsole(page, policies, studio.content);
+  const { page, consoleWatch } = await signedInPage();
   const workspace = await createWorkspace(page, "Replacing");
   const notebook = {
     nbformat: 4,
@@ -393,9 +399,5 @@ test("Replace and Replace all change cells' sources as one undoable step each, n
   await page.emulateMedia({ colorScheme: "dark" });
   await page.screenshot({ path: "/tmp/vitrine-editor-replace-1200-dark.png" });
 
-  const record = await pageRecord(page);
-  assert.deepEqual(record.violations, [], "no CSP or Trusted Types violation in the app's document");
-  consoleWatch.stop();
-  assert.deepEqual(consoleWatch.errors, []);
-  await page.close();
+  await closeClean(page, consoleWatch);
 });
