@@ -1,18 +1,22 @@
-// Rename (or move) a file from its page: the new path, with the name part selected. The server decides whether the
-// name is allowed, keeps the file's kind and versions, and refuses a taken path; its refusal is shown next to the
-// field. An editor holding unsaved changes is not renamed under: the page at the new address opens the editor again
-// from the stored file, so the dialog asks for a save first rather than lose them.
+// Rename (or move) a file, from its page or the workspace's list, or a folder with everything under it, from the
+// list: the new path, with the name part selected. The server decides whether the name is allowed, keeps a file's
+// kind and versions, and refuses a taken path (for a folder, before any of its files moves); its refusal is shown
+// next to the field. An editor holding unsaved changes is not renamed under: the page at the new address opens the
+// editor again from the stored file, so the dialog asks for a save first rather than lose them.
 import { DialogFormEnd } from "./dialog-form-end.tsx";
 import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import type { MoveBody, MovedFile } from "../contract/api-files.ts";
 import { fileApiHref } from "../contract/addresses.ts";
 import { ApiError, apiRequest } from "./api-client.ts";
 import { useModalDialog } from "./modal-dialog.ts";
+import { studioApi } from "./studio-calls.ts";
 import { isNameRefusal } from "./new-file-names.ts";
 
 export interface RenameDialogProps {
   workspaceId: string;
   path: string;
+  /** A file (the default) or a folder. */
+  kind?: "file" | "folder";
   /** Whether the open editor holds changes not saved yet; none when no editor is open. */
   hasUnsavedChanges?: () => boolean;
   onRenamed(path: string): void;
@@ -22,7 +26,14 @@ export interface RenameDialogProps {
 export const UNSAVED_BEFORE_RENAME =
   "This notebook has changes that are not saved. Save them first (Save, or Ctrl+S), then rename it.";
 
-export function RenameDialog({ workspaceId, path, hasUnsavedChanges, onRenamed, onClose }: RenameDialogProps) {
+export function RenameDialog({
+  workspaceId,
+  path,
+  kind = "file",
+  hasUnsavedChanges,
+  onRenamed,
+  onClose,
+}: RenameDialogProps) {
   const dialog = useRef<HTMLDialogElement>(null);
   const field = useRef<HTMLInputElement>(null);
   useModalDialog(dialog);
@@ -37,10 +48,10 @@ export function RenameDialog({ workspaceId, path, hasUnsavedChanges, onRenamed, 
     const input = field.current;
     if (!input) return;
     const slash = path.lastIndexOf("/") + 1;
-    const dot = path.lastIndexOf(".");
+    const dot = kind === "file" ? path.lastIndexOf(".") : -1;
     input.focus();
     input.setSelectionRange(slash, dot > slash ? dot : path.length);
-  }, [path]);
+  }, [path, kind]);
 
   async function rename(event: FormEvent) {
     event.preventDefault();
@@ -56,9 +67,10 @@ export function RenameDialog({ workspaceId, path, hasUnsavedChanges, onRenamed, 
     }
     setBusy(true);
     try {
-      const moved = await apiRequest<MovedFile>("PATCH", fileApiHref(workspaceId, path), {
-        path: to,
-      } satisfies MoveBody);
+      const moved =
+        kind === "folder"
+          ? await studioApi.moveFolder(workspaceId, path, to)
+          : await apiRequest<MovedFile>("PATCH", fileApiHref(workspaceId, path), { path: to } satisfies MoveBody);
       onRenamed(moved.path);
     } catch (caught) {
       setBusy(false);
@@ -93,7 +105,9 @@ export function RenameDialog({ workspaceId, path, hasUnsavedChanges, onRenamed, 
             </p>
           ) : (
             <p id={`${ids}-path-hint`} className="vt-muted vt-field-hint">
-              Folders with /. The file keeps its versions and history.
+              {kind === "folder"
+                ? "Folders with /. Every file under it moves with it, keeping its versions."
+                : "Folders with /. The file keeps its versions and history."}
             </p>
           )}
         </div>

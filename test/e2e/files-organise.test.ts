@@ -227,3 +227,43 @@ test("uploading paths that exist asks for each file: new version, keep both, or 
   );
   assert.equal(watch.errors.length, 1);
 });
+
+test("a folder and a file are renamed from the list; a taken name is refused in the dialog", async () => {
+  await openFolder();
+  await row("notes/").getByRole("button", { name: "Rename…" }).click();
+  const dialog = page.getByRole("dialog", { name: "Rename notes" });
+  const field = dialog.getByLabel("New name");
+  // The folder's whole name is selected, ready to type over.
+  assert.equal(
+    await field.evaluate((el: HTMLInputElement) => el.value.slice(el.selectionStart!, el.selectionEnd!)),
+    "notes",
+  );
+  await page.keyboard.type("minutes");
+  await page.keyboard.press("Enter");
+  await dialog.waitFor({ state: "detached" });
+  const before = ["reports/b.py", "reports/c.md", "reports/c (2).md", "reports/loose.py", "reports/notes/intro.ipynb"];
+  await expectPaths(["minutes/other.py", ...before], "the folder renamed with its file");
+  await row("minutes/").waitFor();
+
+  await openFolder("minutes");
+  await row("other.py").getByRole("button", { name: "Rename…" }).click();
+  const fileDialog = page.getByRole("dialog", { name: "Rename other.py" });
+  // A file's name without its extension is selected.
+  await page.keyboard.type("renamed");
+  await fileDialog.getByRole("button", { name: "Rename" }).click();
+  await fileDialog.waitFor({ state: "detached" });
+  await expectPaths(["minutes/renamed.py", ...before], "the file renamed");
+
+  // A folder cannot take the name of one that exists: refused, and nothing moves.
+  await openFolder();
+  await row("minutes/").getByRole("button", { name: "Rename…" }).click();
+  const refused = page.getByRole("dialog", { name: "Rename minutes" });
+  await refused.getByLabel("New name").fill("reports");
+  await refused.getByRole("button", { name: "Rename" }).click();
+  await refused.getByRole("alert").waitFor();
+  await shoot("rename-refused");
+  await refused.getByRole("button", { name: "Cancel" }).click();
+  await expectPaths(["minutes/renamed.py", ...before], "nothing moved");
+  const record = await pageRecord(page);
+  assert.deepEqual(record.violations, [], "no CSP or Trusted Types violation");
+});

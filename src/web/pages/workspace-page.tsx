@@ -18,6 +18,7 @@ import { BreakableName } from "../folder-links.tsx";
 import { DropError, pickedFromList, takeDrop, type PickedFile } from "../picked-files.ts";
 // Organising files: folders kept on their own, moves by dialog or by dragging onto a folder, folders to the trash.
 import { allFolders, withKeptFolders } from "../folder-tree.ts";
+import { RenameDialog } from "../rename-dialog.tsx";
 import { MoveDialog, NewFolderDialog, moveEntry, refusalText, type MoveEntry } from "../move-dialog.tsx";
 import { ENTRY_TYPE, draggedEntry, startEntryDrag } from "../entry-drag.ts";
 import { MissingAccount } from "./admin-missing-account.tsx";
@@ -45,6 +46,7 @@ export function WorkspacePage({
   const [creating, setCreating] = useState<NewFileKind | null>(null);
   const [kept, setKept] = useState<string[]>([]);
   const [moving, setMoving] = useState<MoveEntry | null>(null);
+  const [renaming, setRenaming] = useState<MoveEntry | null>(null);
   const [makingFolder, setMakingFolder] = useState(false);
   const [dropFolder, setDropFolder] = useState<string | null>(null);
   const [moveError, setMoveError] = useState<string | null>(null);
@@ -129,6 +131,9 @@ export function WorkspacePage({
   }
   const entryActions = (entry: MoveEntry) => (
     <>
+      <button type="button" className="vt-rename-button" onClick={() => setRenaming(entry)}>
+        Rename…
+      </button>{" "}
       <button type="button" className="vt-move-button" onClick={() => setMoving(entry)}>
         Move…
       </button>{" "}
@@ -368,6 +373,18 @@ export function WorkspacePage({
             load();
           }}
           onClose={() => setMoving(null)}
+        />
+      )}
+      {renaming && canEdit && (
+        <RenameDialog
+          workspaceId={workspaceId}
+          path={renaming.path}
+          kind={renaming.kind}
+          onRenamed={() => {
+            setRenaming(null);
+            load();
+          }}
+          onClose={() => setRenaming(null)}
         />
       )}
       {makingFolder && canEdit && (
