@@ -62,3 +62,45 @@ test("a database from before search is migrated and indexed at start", async () 
     await t.close();
   }
 });
+
+test("an index made before scopes keeps its entries through 0007_search_scope, each in its own workspace", async () => {
+  const t = await startTestStudio();
+  let db: Awaited<ReturnType<typeof openDatabase>> | undefined;
+  try {
+    const owner = await t.addUser("oscar");
+    const made = async (name: string, word: string) => {
+      const ws = (await t.call(owner, { method: "POST", url: "/api/workspaces", payload: { name } })).json().id;
+      const r = await t.call(owner, {
+        method: "POST",
+        url: `/api/workspaces/${ws}/files`,
+        ...multipart("trusted-source-v1", [{ path: "notes.md", content: `a ${word} in ${name}` }]),
+      });
+      assert.equal(r.statusCode, 201, r.body);
+      return ws as string;
+    };
+    const first = await made("First", "narwhal");
+    const second = await made("Second", "narwhal");
+
+    // The index as 0006 left it: one column, no scope; the 0007 migration not recorded.
+    const path = join(t.dataDir, "vitrine.db");
+    const raw = new DatabaseSync(path);
+    raw.exec(`create virtual table old_text using fts5(text, tokenize = 'unicode61 remove_diacritics 2');
+      insert into old_text (rowid, text) select rowid, text from search_text;
+      drop table search_text; alter table old_text rename to search_text;
+      delete from kysely_migration where name = '0007_search_scope';`);
+    raw.close();
+
+    db = await openDatabase(`sqlite:${path}`);
+    const found = async (ws: string) =>
+      (await searchIndex.search(db!, ws, readSearchQuery("narwhal"), 10)).map((h) => `${h.path}|${h.kind}`);
+    assert.deepEqual(await found(first), ["notes.md|text"]);
+    assert.deepEqual(await found(second), ["notes.md|text"]);
+    const check = new DatabaseSync(path);
+    const scopes = check.prepare("select distinct scope from search_text").all();
+    check.close();
+    assert.equal(scopes.length, 2, "one scope a workspace");
+  } finally {
+    await db?.destroy();
+    await t.close();
+  }
+});

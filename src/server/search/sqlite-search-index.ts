@@ -1,7 +1,9 @@
 // The search index in SQLite: an FTS5 table of entry texts (search_text, unicode61 tokens with diacritics removed,
 // so that "cafe" finds "café") whose rowid is the id of the entry's row in search_entries (file, kind, cell), and
-// search_files, the version each file's entries were made from. Ranked by bm25; snippets are FTS5's own, with
-// markers that indexed text never contains (search-text.ts), cut into parts here.
+// search_files, the version each file's entries were made from. Each text carries its file's workspace as a token
+// of a second column, `scope`, so that FTS5 matches within one workspace's entries; the join on files still decides
+// which rows a workspace may see. Ranked by bm25 on the text alone; snippets are FTS5's own, with markers that
+// indexed text never contains (search-text.ts), cut into parts here.
 import { sql, type Kysely } from "kysely";
 import type { Database } from "../storage/schema.ts";
 import type { IndexedVersion, SearchHit, SearchIndex, SnippetPart } from "./search-index.ts";
@@ -15,9 +17,24 @@ const ROWS_PER_STATEMENT = 500;
 /** Tokens of context a snippet shows around its match (FTS5 allows up to 64). */
 const SNIPPET_TOKENS = 24;
 
+/**
+ * The scope token of a workspace: "w" and its id's UTF-8 bytes in lower-case hex, one token of letters and digits
+ * the tokenizer keeps whole, and distinct for ids that differ only in case (the tokenizer folds case) or in the
+ * "-" and "_" it splits on. migration-0007-search-scope.ts makes the same token in SQL.
+ */
+export function scopeToken(workspaceId: string): string {
+  return `w${Buffer.from(workspaceId, "utf8").toString("hex")}`;
+}
+
 export class SqliteSearchIndex implements SearchIndex {
   async indexVersion(tx: Kysely<Database>, version: IndexedVersion): Promise<void> {
     await removeEntries(tx, version.fileId);
+    const file = await tx
+      .selectFrom("files")
+      .select("workspace_id")
+      .where("id", "=", version.fileId)
+      .executeTakeFirstOrThrow();
+    const scope = scopeToken(file.workspace_id);
     // Many rows a statement: a notebook of 20,000 cells is 40,000 entries, and a statement each would hold the
     // server's one connection (and its event loop: node:sqlite is synchronous) for seconds. The ids are given here,
     // after the largest, so that each text's rowid is its entry's without reading them back.
@@ -40,8 +57,8 @@ export class SqliteSearchIndex implements SearchIndex {
           })),
         )
         .execute();
-      const rows = sql.join(batch.map(({ entry, id }) => sql`(${id}, ${entry.text})`));
-      await sql`insert into search_text (rowid, text) values ${rows}`.execute(tx);
+      const rows = sql.join(batch.map(({ entry, id }) => sql`(${id}, ${entry.text}, ${scope})`));
+      await sql`insert into search_text (rowid, text, scope) values ${rows}`.execute(tx);
     }
     await tx
       .insertInto("search_files")
@@ -57,8 +74,10 @@ export class SqliteSearchIndex implements SearchIndex {
   }
 
   async search(db: Kysely<Database>, workspaceId: string, query: SearchQuery, limit: number): Promise<SearchHit[]> {
-    const match = fts5MatchExpression(query);
-    if (match === null) return [];
+    const words = fts5MatchExpression(query);
+    if (words === null) return [];
+    // The words in the text column only, within the workspace's scope.
+    const match = `scope : "${scopeToken(workspaceId)}" AND text : (${words})`;
     const rows = await sql<{
       path: string;
       kind: EntryKind;
@@ -73,7 +92,7 @@ export class SqliteSearchIndex implements SearchIndex {
         join files on files.id = search_entries.file_id
       where search_text match ${match}
         and files.workspace_id = ${workspaceId} and files.trashed_at is null
-      order by bm25(search_text)
+      order by bm25(search_text, 1.0, 0.0)
       limit ${limit}`.execute(db);
     return rows.rows.map((r) => ({
       path: r.path,
