@@ -129,6 +129,20 @@ test("searches are limited per user: over the limit, 429 rate_limited; other use
   assert.equal((await search("zebra", viewer)).statusCode, 200);
 });
 
+test("the search limit is a setting (--search-requests-per-minute)", async () => {
+  const limited = await startTestStudio({ "search-requests-per-minute": "3" });
+  try {
+    const sam = await limited.addUser("sam");
+    const own = (await limited.call(sam, { method: "POST", url: "/api/workspaces", payload: { name: "S" } })).json().id;
+    const codes = [];
+    for (let i = 0; i < 4; i++)
+      codes.push((await limited.call(sam, { method: "GET", url: `/api/workspaces/${own}/search?q=x` })).statusCode);
+    assert.deepEqual(codes, [200, 200, 200, 429]);
+  } finally {
+    await limited.close();
+  }
+});
+
 test("results are limited, and say when there are more", async () => {
   await upload(ws, [
     {

@@ -43,6 +43,8 @@ export interface ServerConfig {
   loginRequestsPerMinute: number;
   uploadRequestsPerMinute: number;
   urlCheckRequestsPerMinute: number;
+  /** Searches of a workspace's files per minute per user (the search box asks as the person types). */
+  searchRequestsPerMinute: number;
   /** Key for signed, short-lived URLs (image proxy); generated into the data directory when not given. */
   signingKey: Buffer;
   /**
@@ -259,6 +261,13 @@ export const SETTINGS: readonly Setting[] = [
     env: "VITRINE_URL_CHECK_REQUESTS_PER_MINUTE",
     default: "120",
     help: "URL-check requests per minute per user",
+  },
+  {
+    key: "searchRequestsPerMinute",
+    flag: "--search-requests-per-minute",
+    env: "VITRINE_SEARCH_REQUESTS_PER_MINUTE",
+    default: "120",
+    help: "searches of a workspace's files per minute per user",
   },
   {
     key: "signingKeyFile",
@@ -511,6 +520,7 @@ export function loadConfig(
     loginRequestsPerMinute: integer("loginRequestsPerMinute", 1, 100_000),
     uploadRequestsPerMinute: integer("uploadRequestsPerMinute", 1, 100_000),
     urlCheckRequestsPerMinute: integer("urlCheckRequestsPerMinute", 1, 100_000),
+    searchRequestsPerMinute: integer("searchRequestsPerMinute", 1, 100_000),
     signingKey: loadOrCreateSecret(signingKeyFile),
     previousSigningKeys: raw("previousSigningKeyFiles")
       .value.split(",")

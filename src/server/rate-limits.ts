@@ -7,14 +7,13 @@ import type { ServerConfig } from "./config.ts";
 
 const byUser = (request: FastifyRequest) => (request.user ? `user:${request.user.id}` : `address:${request.ip}`);
 const MINUTE = 60_000;
-const SEARCHES_PER_MINUTE = 120;
 
 export function rateLimits(config: ServerConfig) {
   return {
     login: { rateLimit: { max: config.loginRequestsPerMinute, timeWindow: MINUTE } },
     upload: { rateLimit: { max: config.uploadRequestsPerMinute, timeWindow: MINUTE, keyGenerator: byUser } },
     urlCheck: { rateLimit: { max: config.urlCheckRequestsPerMinute, timeWindow: MINUTE, keyGenerator: byUser } },
-    // A search box asks as the person types: two a second, on average, over a minute.
-    search: { rateLimit: { max: SEARCHES_PER_MINUTE, timeWindow: MINUTE, keyGenerator: byUser } },
+    // A search box asks as the person types: by default two a second, on average, over a minute.
+    search: { rateLimit: { max: config.searchRequestsPerMinute, timeWindow: MINUTE, keyGenerator: byUser } },
   };
 }
