@@ -593,7 +593,9 @@ const EDITORS_PER_FRAME = 4;
 
 /**
  * Tells a notebook's cells when they come near the viewport and when they go far from it, so that a long
- * notebook keeps only the editors near the reader live (as output-frame.ts does with frames).
+ * notebook keeps only the editors near the reader live (as output-frame.ts does with frames). Each cell is watched
+ * by one observer at a time: the near one while it has no editor, the far one once it has. Every observation is
+ * computed again after each layout (each key typed, each scrolled frame), so a cell watched by both cost twice.
  */
 export class EditorProximity {
   private readonly near: IntersectionObserver;
@@ -607,7 +609,10 @@ export class EditorProximity {
     this.near = new IntersectionObserver(
       (entries) => {
         for (const e of entries) {
-          if (!e.isIntersecting) continue;
+          if (!e.isIntersecting) {
+            this.waiting.delete(e.target);
+            continue;
+          }
           const view = e.rootBounds;
           const middle = view ? (view.top + view.bottom) / 2 : 0;
           this.waiting.set(e.target, Math.abs((e.boundingClientRect.top + e.boundingClientRect.bottom) / 2 - middle));
@@ -619,8 +624,9 @@ export class EditorProximity {
     this.far = new IntersectionObserver(
       (entries) => {
         for (const e of entries) {
-          if (e.isIntersecting) continue;
-          this.waiting.delete(e.target);
+          if (e.isIntersecting || !this.listeners.has(e.target)) continue;
+          this.far.unobserve(e.target);
+          this.near.observe(e.target);
           this.listeners.get(e.target)?.(false);
         }
       },
@@ -639,6 +645,8 @@ export class EditorProximity {
       const nearest = [...this.waiting].sort((a, b) => a[1] - b[1]).slice(0, EDITORS_PER_FRAME);
       for (const [element] of nearest) {
         this.waiting.delete(element);
+        this.near.unobserve(element);
+        this.far.observe(element);
         this.listeners.get(element)?.(true);
       }
       this.schedule();
@@ -648,7 +656,6 @@ export class EditorProximity {
   watch(element: Element, onChange: (near: boolean) => void): () => void {
     this.listeners.set(element, onChange);
     this.near.observe(element);
-    this.far.observe(element);
     return () => {
       this.near.unobserve(element);
       this.far.unobserve(element);
