@@ -4,15 +4,7 @@
 // that names a live file, per file: a new version, a copy beside it, nothing, or a refusal that stores nothing.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import {
-  APP_ORIGIN,
-  multipart,
-  snapshot,
-  startTestStudio,
-  workspaceWith,
-  type Caller,
-  type TestStudio,
-} from "./server-helpers.ts";
+import { APP_ORIGIN, multipart, snapshot, studioWithMembers, type Caller, type TestStudio } from "./server-helpers.ts";
 
 let t: TestStudio;
 let owner: Caller;
@@ -21,11 +13,7 @@ let viewer: Caller;
 let ws: string;
 
 before(async () => {
-  t = await startTestStudio({ "upload-requests-per-minute": "10000" });
-  owner = await t.addUser("olivia");
-  editor = await t.addUser("eddie");
-  viewer = await t.addUser("vera");
-  ws = await workspaceWith(t, owner, "Folders", { eddie: "editor", vera: "viewer" });
+  ({ t, owner, editor, viewer, ws } = await studioWithMembers("Folders"));
 });
 after(() => t.close());
 

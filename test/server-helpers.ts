@@ -119,6 +119,33 @@ export async function workspaceWith(
   return ws;
 }
 
+/** A studio as most file tests start: a workspace with its owner, an editor and a viewer, and a user outside it. */
+export interface StudioWithMembers {
+  t: TestStudio;
+  owner: Caller;
+  /** eddie, an editor of the workspace. */
+  editor: Caller;
+  /** vera, a viewer of the workspace. */
+  viewer: Caller;
+  /** oscar, not a member. */
+  outsider: Caller;
+  ws: string;
+}
+
+/**
+ * A studio with uploads unthrottled (tests upload many files) and a workspace named `name`, made by `ownerName`
+ * (olivia unless given), with eddie as its editor and vera as its viewer; oscar is a user who is not a member.
+ */
+export async function studioWithMembers(name: string, ownerName = "olivia"): Promise<StudioWithMembers> {
+  const t = await startTestStudio({ "upload-requests-per-minute": "10000" });
+  const owner = await t.addUser(ownerName);
+  const editor = await t.addUser("eddie");
+  const viewer = await t.addUser("vera");
+  const outsider = await t.addUser("oscar");
+  const ws = await workspaceWith(t, owner, name, { eddie: "editor", vera: "viewer" });
+  return { t, owner, editor, viewer, outsider, ws };
+}
+
 export function multipart(
   acknowledgment: string | undefined,
   files: { path: string; content: string | Buffer }[],

@@ -3,7 +3,7 @@
 // the refusals of a comparison that cannot be made, each with its stable code; non-members learn nothing.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { multipart, snapshot, startTestStudio, workspaceWith, type Caller, type TestStudio } from "./server-helpers.ts";
+import { multipart, snapshot, studioWithMembers, type Caller, type TestStudio } from "./server-helpers.ts";
 
 let t: TestStudio;
 let owner: Caller;
@@ -12,11 +12,7 @@ let outsider: Caller;
 let ws: string;
 
 before(async () => {
-  t = await startTestStudio({ "upload-requests-per-minute": "10000" });
-  owner = await t.addUser("ada");
-  viewer = await t.addUser("vera");
-  outsider = await t.addUser("oscar");
-  ws = await workspaceWith(t, owner, "History", { vera: "viewer" });
+  ({ t, owner, viewer, outsider, ws } = await studioWithMembers("History", "ada"));
   await upload("analysis.py", "print(1)\n");
   await upload("analysis.py", "print(2)\n");
   const saved = await t.call(owner, {

@@ -8,15 +8,7 @@ import assert from "node:assert/strict";
 import { KERNEL_SOCKET_PATH, type ServerMessage } from "../src/contract/kernel-socket.ts";
 import { checkFilePath } from "../src/server/file-names.ts";
 import { SCRIPT_LANGUAGES, suggestedName } from "../src/web/new-file-names.ts";
-import {
-  APP_ORIGIN,
-  multipart,
-  snapshot,
-  startTestStudio,
-  workspaceWith,
-  type Caller,
-  type TestStudio,
-} from "./server-helpers.ts";
+import { APP_ORIGIN, multipart, snapshot, studioWithMembers, type Caller, type TestStudio } from "./server-helpers.ts";
 
 let t: TestStudio;
 let owner: Caller;
@@ -26,12 +18,7 @@ let outsider: Caller;
 let ws: string;
 
 before(async () => {
-  t = await startTestStudio({ "upload-requests-per-minute": "10000" });
-  owner = await t.addUser("olivia");
-  editor = await t.addUser("eddie");
-  viewer = await t.addUser("vera");
-  outsider = await t.addUser("oscar");
-  ws = await workspaceWith(t, owner, "Renames", { eddie: "editor", vera: "viewer" });
+  ({ t, owner, editor, viewer, outsider, ws } = await studioWithMembers("Renames"));
 });
 after(() => t.close());
 

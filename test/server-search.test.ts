@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { sql } from "kysely";
 import type { SearchResults } from "../src/contract/api-search.ts";
 import { indexStaleFiles } from "../src/server/search/index-stale-files.ts";
-import { multipart, startTestStudio, workspaceWith, type Caller, type TestStudio } from "./server-helpers.ts";
+import { multipart, startTestStudio, studioWithMembers, type Caller, type TestStudio } from "./server-helpers.ts";
 
 let t: TestStudio;
 let owner: Caller;
@@ -16,11 +16,7 @@ let outsider: Caller;
 let ws: string;
 
 before(async () => {
-  t = await startTestStudio({ "upload-requests-per-minute": "10000" });
-  owner = await t.addUser("olivia");
-  viewer = await t.addUser("vera");
-  outsider = await t.addUser("oscar");
-  ws = await workspaceWith(t, owner, "Search", { vera: "viewer" });
+  ({ t, owner, viewer, outsider, ws } = await studioWithMembers("Search"));
 });
 after(() => t.close());
 
