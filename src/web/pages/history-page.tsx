@@ -130,26 +130,8 @@ export function HistoryPage({ workspaceId, path }: { workspaceId: string; path: 
           </h2>
           {history.versions.length > 1 && (
             <form className="vt-inline-form vt-history-compare" onSubmit={compare} aria-label="Compare two versions">
-              <label>
-                Compare version
-                <select value={from ?? ""} onChange={(e) => setFrom(Number(e.target.value))}>
-                  {history.versions.map((v) => (
-                    <option key={v.version} value={v.version}>
-                      {v.version}
-                    </option>
-                  ))}
-                </select>
-              </label>
-              <label>
-                with version
-                <select value={to ?? ""} onChange={(e) => setTo(Number(e.target.value))}>
-                  {history.versions.map((v) => (
-                    <option key={v.version} value={v.version}>
-                      {v.version}
-                    </option>
-                  ))}
-                </select>
-              </label>
+              <VersionChoice label="Compare version" versions={history.versions} value={from} onChange={setFrom} />
+              <VersionChoice label="with version" versions={history.versions} value={to} onChange={setTo} />
               <button type="submit" disabled={from === null || from === to}>
                 Compare
               </button>
@@ -305,5 +287,26 @@ export function ComparePage({
       )}
       {linkPrompt}
     </div>
+  );
+}
+
+/** One side of the comparison form: a version of the file, by number. */
+function VersionChoice(props: {
+  label: string;
+  versions: readonly { version: number }[];
+  value: number | null;
+  onChange(version: number): void;
+}) {
+  return (
+    <label>
+      {props.label}
+      <select value={props.value ?? ""} onChange={(e) => props.onChange(Number(e.target.value))}>
+        {props.versions.map((v) => (
+          <option key={v.version} value={v.version}>
+            {v.version}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
