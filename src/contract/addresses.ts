@@ -42,6 +42,11 @@ export function fileHref(workspace: string, path: string, version?: number): str
   return `/w/${encodeURIComponent(workspace)}/f/${encodePath(path)}${versionQuery(version)}`;
 }
 
+/** The address a file's relative links and images resolve against: its page's, whatever version is shown. */
+export function fileBase(workspace: string, path: string, origin: string): string {
+  return new URL(fileHref(workspace, path), origin).href;
+}
+
 /** A file's versions. */
 export function historyHref(workspace: string, path: string): string {
   return `${fileHref(workspace, path)}?history=1`;

@@ -4,13 +4,14 @@
 // (server/page-preloads.ts), so each is usually answered already; the first render then has what it needs instead
 // of drawing "Loading…" and waiting for effects to ask.
 import { ApiError, apiRequest, currentSession } from "./api-client.ts";
-import { fileApiHref, isNotebookPath, parseRoute, rawHref } from "../contract/addresses.ts";
+import { fileApiHref, fileBase, isNotebookPath, parseRoute, rawHref } from "../contract/addresses.ts";
 import type { FileDetails } from "../contract/api-files.ts";
 import type { StudioSettings, TrustStatement } from "../contract/api-public.ts";
 import type { Session } from "../contract/api-session.ts";
 import type { ReadHead } from "../render/notebook-head.ts";
 import { fetchBytes, fetchNotebookHead, studioApi } from "./studio-calls.ts";
 import { applyTheme } from "./theme-choice.ts";
+import { checkHeadImages, type HeadImageVerdicts } from "./head-image-verdicts.ts";
 
 export interface StudioOrigins {
   /** The content origin's output frame shell. */
@@ -47,6 +48,10 @@ interface StartedFile {
   headArrived?: ReadHead;
   /** The details, once they have arrived: the first render draws them above the file, which then does not move. */
   detailsArrived?: FileDetails;
+  /** The server's verdicts on the head's images, asked for once the head is in; null when it has none. */
+  headImages: Promise<HeadImageVerdicts | null>;
+  /** Those verdicts, once they have arrived: the first screen draws its images as they will stay. */
+  headImagesArrived?: HeadImageVerdicts;
 }
 
 let startedFile: StartedFile | null = null;
@@ -67,9 +72,18 @@ function preloaded(href: string): boolean {
   return false;
 }
 
-/** The reads of the file at a file page's address, started now. */
-function startFile(workspace: string, path: string, version: number | undefined): StartedFile {
+/**
+ * The reads of the file at a file page's address, started now. The check of the head's images is a POST, which
+ * carries the session's CSRF token: it waits for the session too.
+ */
+function startFile(
+  workspace: string,
+  path: string,
+  version: number | undefined,
+  session: Promise<unknown>,
+): StartedFile {
   const notebook = isNotebookPath(path);
+  const head = notebook ? fetchNotebookHead(workspace, path, version).catch(() => null) : Promise.resolve(null);
   const file: StartedFile = {
     workspace,
     path,
@@ -77,13 +91,23 @@ function startFile(workspace: string, path: string, version: number | undefined)
     bytes: notebook ? undefined : fetchBytes(rawHref(workspace, path, version)),
     details: studioApi.file(workspace, path),
     // Without its head a notebook is drawn from its bytes alone: a head that fails is no error of the page's.
-    head: notebook ? fetchNotebookHead(workspace, path, version).catch(() => null) : Promise.resolve(null),
+    head,
+    headImages: head
+      .then(async (read) => {
+        if (!read) return null;
+        await session;
+        return checkHeadImages(read, fileBase(workspace, path, location.origin));
+      })
+      .catch(() => null),
   };
   // The file page takes these up; until it does, a failure is its to report, not an unhandled rejection.
   file.bytes?.then((bytes) => (file.arrived = bytes)).catch(() => undefined);
   file.details.then((details) => (file.detailsArrived = details)).catch(() => undefined);
   void file.head.then((read) => {
     if (read) file.headArrived = read;
+  });
+  void file.headImages.then((known) => {
+    if (known) file.headImagesArrived = known;
   });
   return file;
 }
@@ -97,19 +121,21 @@ export function startPage(location: { pathname: string; search: string }): Promi
   // A file's reads start together with the session's when the server preloaded them with the page: they are then
   // usually in already. Without preloads (no session cookie came with the page: nobody is signed in, or the person
   // followed a link from another site, which the SameSite=Strict cookie does not follow) they wait for the session.
+  const sessionRead = currentSession();
   const early =
     route.page === "file" && preloaded(fileApiHref(route.workspace, route.path))
-      ? startFile(route.workspace, route.path, route.version)
+      ? startFile(route.workspace, route.path, route.version, sessionRead)
       : null;
-  return currentSession().then(
+  return sessionRead.then(
     async (session): Promise<PageStart> => {
       if (!session) return { kind: "signed-out" };
       // The account's theme, before React draws anything (the session was preloaded with the page).
       applyTheme(session.theme ?? "system");
       if (route.page === "file" && !session.user.mustChangePassword) {
-        const file = early ?? startFile(route.workspace, route.path, route.version);
+        const file = early ?? startFile(route.workspace, route.path, route.version, sessionRead);
         startedFile = file;
-        const firstNeed = file.bytes ? file.bytes.catch(() => undefined) : file.head;
+        // A notebook's head, and the verdicts on its images, so that they are drawn as they will stay.
+        const firstNeed = file.bytes ? file.bytes.catch(() => undefined) : file.headImages;
         // The details too, which the server preloaded with the head: drawn in the same render, their box does not
         // push the file down later.
         const drawnFirst = Promise.all([firstNeed, file.details.catch(() => undefined)]);

