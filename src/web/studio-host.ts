@@ -158,6 +158,9 @@ export class StudioHost implements RenderHost {
   }
 }
 
+const BESIDE_THE_NOTEBOOK =
+  "It would be a file beside the notebook, and workspaces keep notebooks and text files only: images inside the notebook (attachments and outputs) are shown.";
+
 /** Shows an image through the proxy when the server allowed it, or the box that says why it is not shown. */
 function showVerdict(img: HTMLImageElement, verdict: StudioVerdict | undefined): void {
   if (verdict?.verdict === "allow" && verdict.proxyUrl) {
@@ -171,6 +174,9 @@ function showVerdict(img: HTMLImageElement, verdict: StudioVerdict | undefined):
       () => replaceWithPlaceholder(img, "The image could not be loaded through the proxy", source),
       { once: true },
     );
+  } else if (verdict?.verdict === "allow" && verdict.reason === "workspace_relative") {
+    // Allowed as an address, but nothing to show: a workspace holds no image files (server/file-names.ts).
+    replaceWithPlaceholder(img, BESIDE_THE_NOTEBOOK);
   } else if (verdict?.verdict === "allow" && verdict.reason === "attachment") {
     // Attachments are resolved by the sanitizer into data: URLs; one still pending here was missing.
     replaceWithPlaceholder(img, "The attachment is not in the notebook");

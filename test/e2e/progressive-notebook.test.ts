@@ -317,19 +317,22 @@ test("output frames are made only near the viewport, removed far from it with th
   await page.close();
 });
 
-/** Holds the page's requests for the notebook's bytes until release() is called. */
-async function holdBytes(page: Page): Promise<{ release(): void; asked: Promise<void> }> {
+/** Holds the page's requests that match `pattern` until release() is called; `asked` settles at the first. */
+async function holdRequests(page: Page, pattern: string): Promise<{ release(): void; asked: Promise<void> }> {
   let release!: () => void;
   const gate = new Promise<void>((resolve) => (release = resolve));
   let asked!: () => void;
   const seen = new Promise<void>((resolve) => (asked = resolve));
-  await page.route("**/api/workspaces/*/raw/**", async (route) => {
+  await page.route(pattern, async (route) => {
     asked();
     await gate;
     await route.continue();
   });
   return { release, asked: seen };
 }
+
+/** Holds the page's requests for the notebook's bytes until release() is called. */
+const holdBytes = (page: Page) => holdRequests(page, "**/api/workspaces/*/raw/**");
 
 test("the first screen comes from the notebook's head while its bytes are still on their way", async () => {
   const page = await browser.context.newPage();
@@ -454,16 +457,11 @@ test("the review's answer, findings or none, takes the line kept for it: the not
     ] as const) {
       const page = await browser.context.newPage();
       await page.setViewportSize({ width, height: 844 });
-      let release = () => {};
-      const held = new Promise<void>((resolve) => (release = resolve));
-      await page.route("**/api/workspaces/*/review/**", async (route) => {
-        await held;
-        await route.continue();
-      });
+      const review = await holdRequests(page, "**/api/workspaces/*/review/**");
       await page.goto(url);
       await page.getByText("Reviewing this file…").waitFor();
       const before = await page.locator(".vt-cells").boundingBox();
-      release();
+      review.release();
       await page.getByText(answer).waitFor();
       const after = await page.locator(".vt-cells").boundingBox();
       assert.ok(before && after);
@@ -512,7 +510,7 @@ test("the first screen's images are drawn as they will stay, with the server's v
     await page.getByText("The text below the images.").waitFor();
     const boxes = page.locator(".vt-image-blocked");
     await boxes.nth(2).waitFor();
-    assert.match((await boxes.nth(0).textContent()) ?? "", /inside the studio.*\.\/diagram\.png/s);
+    assert.match((await boxes.nth(0).textContent()) ?? "", /beside the notebook.*\.\/diagram\.png/s);
     assert.match((await boxes.nth(1).textContent()) ?? "", /private or special network.*10\.0\.0\.1/s);
     await page.waitForTimeout(500);
     const seen = await page.evaluate(() => {
@@ -534,17 +532,12 @@ test("the first screen's images are drawn as they will stay, with the server's v
 test("when the image check answers after the first screen, the images are drawn pending and then shown as the server says", async () => {
   const url = await upload("images-slow.ipynb", imagesNotebook());
   const page = await imageWatchingPage(1280);
-  let release = () => {};
-  const held = new Promise<void>((resolve) => (release = resolve));
-  await page.route("**/api/url-check", async (route) => {
-    await held;
-    await route.continue();
-  });
+  const checks = await holdRequests(page, "**/api/url-check");
   await page.goto(url);
   await page.getByText("The text below the images.").waitFor();
   assert.equal(await page.locator("img[data-vt-src]").count(), 3);
   assert.equal(await page.locator(".vt-image-blocked").count(), 0);
-  release();
+  checks.release();
   await page.locator(".vt-image-blocked").nth(2).waitFor();
   assert.equal(await page.locator("img[data-vt-src]").count(), 0);
   await page.close();
