@@ -9,6 +9,8 @@
 // decoration (the editor redraws its lines, and lives in a shadow root that the page's ::highlight rules do not
 // reach), in a cell without an editor (`pre.vt-ed-static`), a rendered markdown cell or a text output as a range of
 // the CSS Custom Highlight API (`vt-find`, `vt-find-current`). Neither changes the text or the DOM of the cells.
+// A match in a rendered markdown cell that its rendered words do not hold (a link's address) shows that cell's
+// source until the box moves on or closes, as JupyterLab's search does.
 // Stepping scrolls the match into view; it never moves the focus, the selection or the mode, so Enter in the box
 // goes on to the next match, and Escape gives the focus back to where it was.
 //
@@ -67,6 +69,8 @@ export function EditorFind({ model, editors, root }: EditorFindProps) {
   const revealNext = useRef<number | null>(null);
   const now = useRef({ found, current });
   now.current = { found, current };
+  /** Markdown cells the box shows as their source, for a match that only the source has. */
+  const shownSources = useRef(new Set<string>());
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -162,6 +166,15 @@ export function EditorFind({ model, editors, root }: EditorFindProps) {
       const host = root.current;
       if (!host) return;
       const ranges = placeMarks(host, found, current, editors.current, marked.current);
+      const hidden = renderedOnlyCell(host, model, found, current, ranges);
+      if (hidden !== null) {
+        // Its source is drawn in place of the rendered view, and the match marked and brought into view there once
+        // it is (the next placing, when the cell is redrawn).
+        revealNext.current = current;
+        shownSources.current.add(hidden);
+        model.showMarkdownSource(hidden);
+        return;
+      }
       const reveal = revealNext.current;
       revealNext.current = null;
       if (reveal !== null && reveal >= 0) bringIntoView(host, found, reveal, ranges[reveal] ?? null, editors.current);
@@ -179,7 +192,28 @@ export function EditorFind({ model, editors, root }: EditorFindProps) {
       observer.disconnect();
       window.clearTimeout(timer);
     };
-  }, [open, found, current, root, editors]);
+  }, [open, found, current, root, editors, model]);
+
+  // A markdown cell shown as its source for a match is rendered again once the box moves on or closes, unless the
+  // person has gone into it to edit (then it stays as their edit left it, as any cell they edit does).
+  useEffect(() => {
+    const at = open && found ? found.matches[current] : undefined;
+    const keep = at && found ? found.ids[at.cell] : undefined;
+    for (const id of [...shownSources.current]) {
+      if (id === keep) continue;
+      shownSources.current.delete(id);
+      model.renderMarkdown(id);
+    }
+  }, [open, found, current, model]);
+  useEffect(
+    () =>
+      model.subscribe(() => {
+        const { mode, active } = model.state;
+        const id = model.cells[active]?.id;
+        if (mode === "edit" && id !== undefined) shownSources.current.delete(id);
+      }),
+    [model],
+  );
 
   useEffect(
     () => () => {
@@ -276,6 +310,27 @@ export function EditorFind({ model, editors, root }: EditorFindProps) {
 function isSourceMatch(found: Found | null, i: number): boolean {
   const m = found?.matches[i];
   return m !== undefined && SOURCE_PARTS.has(found?.text[m.cell]?.parts[m.part]?.part ?? "");
+}
+
+/**
+ * The cell of the current match when that match is in a markdown cell drawn rendered whose rendered words do not hold
+ * it (a link's address, `**` markers, markup): its source must be shown for the match to be seen. Otherwise null.
+ */
+function renderedOnlyCell(
+  host: Element,
+  model: NotebookEditModel,
+  found: Found,
+  current: number,
+  ranges: readonly (Range | null)[],
+): string | null {
+  const m = found.matches[current];
+  if (!m || ranges[current] || !isSourceMatch(found, current)) return null;
+  const id = found.ids[m.cell] ?? "";
+  const cell = model.cells[model.indexOf(id)];
+  if (cell?.cell_type !== "markdown" || model.state.editingMarkdown.has(id)) return null;
+  // Drawn (a cell's rendered view is filled after it is made): its words were looked through and do not hold it.
+  const rendered = cellSection(host, id)?.querySelector(".vt-ed-rendered");
+  return rendered?.hasChildNodes() ? id : null;
 }
 
 const cellSection = (host: Element, id: string) => host.querySelector(`.vt-ed-cell[data-cell-id="${CSS.escape(id)}"]`);

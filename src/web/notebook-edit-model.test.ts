@@ -392,6 +392,20 @@ test("modes: Enter edits the active cell (a markdown cell shows its source until
   assert.equal(m.state.editingMarkdown.has("a"), false);
 });
 
+test("the find box shows a markdown cell's source and renders it again, without touching the mode or the selection", () => {
+  const m = model([code("a", "1"), md("b", "[docs](https://docs.example/)"), code("c", "3")]);
+  m.select(2);
+  const before = { mode: m.state.mode, active: m.state.active, anchor: m.state.anchor };
+  m.showMarkdownSource("b");
+  assert.ok(m.state.editingMarkdown.has("b"));
+  assert.deepEqual({ mode: m.state.mode, active: m.state.active, anchor: m.state.anchor }, before);
+  m.showMarkdownSource("a");
+  assert.equal(m.state.editingMarkdown.has("a"), false, "a code cell has no rendered view to leave");
+  m.renderMarkdown("b");
+  assert.equal(m.state.editingMarkdown.has("b"), false);
+  assert.deepEqual({ mode: m.state.mode, active: m.state.active, anchor: m.state.anchor }, before);
+});
+
 test("Shift-Enter's move: the next cell, or a new code cell after the last one", () => {
   const m = model([code("a", "1"), code("b", "2")]);
   assert.equal(m.selectNextOrInsert(), 1);

@@ -219,10 +219,25 @@ export class NotebookEditModel {
    * is: its run goes to the kernel).
    */
   markRun(id: string): void {
+    this.renderMarkdown(id);
+  }
+
+  /** A markdown cell drawn rendered again (a no-op for one that is). */
+  renderMarkdown(id: string): void {
     if (!this.current.editingMarkdown.has(id)) return;
     const editingMarkdown = new Set(this.current.editingMarkdown);
     editingMarkdown.delete(id);
     this.set({ ...this.current, editingMarkdown });
+  }
+
+  /**
+   * A markdown cell drawn as its source, leaving the mode, the active cell and the selection as they are: the find
+   * box shows a match that only the source has (a link's address, `**`), as JupyterLab's search does.
+   */
+  showMarkdownSource(id: string): void {
+    const cell = this.current.cells.find((c) => c.id === id);
+    if (cell?.cell_type !== "markdown" || this.current.editingMarkdown.has(id)) return;
+    this.set({ ...this.current, editingMarkdown: new Set(this.current.editingMarkdown).add(id) });
   }
 
   /**

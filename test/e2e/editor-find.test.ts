@@ -401,3 +401,68 @@ test("Replace and Replace all change cells' sources as one undoable step each, n
 
   await closeClean(page, consoleWatch);
 });
+
+test("a match that only a rendered markdown cell's source holds shows that source while it is the current one", async () => {
+  const { page, consoleWatch } = await signedInPage();
+  const workspace = await createWorkspace(page, "Finding in markdown");
+  const notebook = {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: {},
+    cells: [
+      { cell_type: "code", id: "c1", metadata: {}, execution_count: null, source: "x = 1", outputs: [] },
+      { cell_type: "markdown", id: "m2", metadata: {}, source: "See [the guide](https://docs.example/guide) here." },
+      { cell_type: "code", id: "c3", metadata: {}, execution_count: null, source: "docs = 3", outputs: [] },
+    ],
+  };
+  const url = await uploadNotebook(page, studio.app, workspace, "markdown-find.ipynb", notebook);
+  await openEditor(page, url);
+  const rendered = editorCell(page, "m2").locator(".vt-ed-rendered");
+  await rendered.getByText("See the guide here.").waitFor();
+
+  await selectCell(page, "c1");
+  await page.keyboard.press("Control+f");
+  await boxFocused(page);
+  // "guide" is in the rendered words once and in the link's address once: the first is marked where it is read.
+  await findBox(page).fill("guide");
+  await countIs(page, "1 of 2");
+  const inWords = await markSettles(page, (m) => m?.how === "markdown");
+  assert.deepEqual(inWords, { cell: "m2", text: "guide", how: "markdown" });
+  // The second only the source holds: the cell shows its source, with the match marked there.
+  await page.keyboard.press("Enter");
+  await countIs(page, "2 of 2");
+  const inSource = await markSettles(page, (m) => m?.cell === "m2" && m.how !== "markdown");
+  assert.equal(inSource?.text, "guide");
+  assert.equal(await rendered.count(), 0);
+  assert.equal(await focusIs(page), "find box");
+  assert.match(await status(page).innerText(), /command/i);
+  await page.screenshot({ path: "/tmp/vitrine-editor-find-markdown-source.png" });
+
+  // Moving on renders it again; coming back shows the source again; closing the box renders it.
+  await findBox(page).fill("docs");
+  await countIs(page, "1 of 2");
+  await markSettles(page, (m) => m?.cell === "m2" && m.how !== "markdown");
+  await page.keyboard.press("Enter");
+  await countIs(page, "2 of 2");
+  await markSettles(page, (m) => m?.cell === "c3");
+  await rendered.getByText("See the guide here.").waitFor();
+  await page.keyboard.press("Enter");
+  await countIs(page, "1 of 2");
+  await markSettles(page, (m) => m?.cell === "m2" && m.how !== "markdown");
+  await page.keyboard.press("Escape");
+  await findBox(page).waitFor({ state: "detached" });
+  await rendered.getByText("See the guide here.").waitFor();
+
+  // Gone into to edit, the source stays when the box moves on, as any cell being edited does.
+  await page.keyboard.press("Control+f");
+  await findBox(page).fill("docs");
+  await markSettles(page, (m) => m?.cell === "m2" && m.how !== "markdown");
+  await editorCell(page, "m2").locator(".cm-content").click();
+  await page.getByRole("button", { name: "Next match" }).click();
+  await markSettles(page, (m) => m?.cell === "c3");
+  await page.waitForTimeout(300);
+  assert.equal(await rendered.count(), 0, "the cell being edited keeps its source");
+  assert.ok((await markCount(page)) > 0);
+
+  await closeClean(page, consoleWatch);
+});
