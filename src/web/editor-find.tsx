@@ -23,6 +23,7 @@ import type { NotebookEditModel } from "./notebook-edit-model.ts";
 import { FindBox, findCount, isFindKey, mark, unmark } from "./search-in-notebook-bar.tsx";
 import {
   findInText,
+  matchCount,
   nthMatchRange,
   offsetRange,
   type CellText,
@@ -71,6 +72,8 @@ export function EditorFind({ model, editors, root }: EditorFindProps) {
   now.current = { found, current };
   /** Markdown cells the box shows as their source, for a match that only the source has. */
   const shownSources = useRef(new Set<string>());
+  /** The match a cell's source was last shown for. */
+  const sourceShownFor = useRef<TextMatch | null>(null);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -167,7 +170,9 @@ export function EditorFind({ model, editors, root }: EditorFindProps) {
       if (!host) return;
       const ranges = placeMarks(host, found, current, editors.current, marked.current);
       const hidden = renderedOnlyCell(host, model, found, current, ranges);
-      if (hidden !== null) {
+      // Once for the match stepped to: a cell the person renders again (running it) stays rendered.
+      if (hidden !== null && sourceShownFor.current !== found.matches[current]) {
+        sourceShownFor.current = found.matches[current] ?? null;
         // Its source is drawn in place of the rendered view, and the match marked and brought into view there once
         // it is (the next placing, when the cell is redrawn).
         revealNext.current = current;
@@ -203,6 +208,8 @@ export function EditorFind({ model, editors, root }: EditorFindProps) {
       if (id === keep) continue;
       shownSources.current.delete(id);
       model.renderMarkdown(id);
+      // The cell redrawn shorter moves what is below it: the match is brought into view again once it is.
+      if (at) revealNext.current = current;
     }
   }, [open, found, current, model]);
   useEffect(
@@ -374,7 +381,11 @@ function placeMarks(
       // Without an editor: the highlighted text (the source itself) or the rendered markdown (its own words).
       const shown = section.querySelector("pre.vt-ed-static") ?? section.querySelector(".vt-ed-rendered");
       const sourceText = parts[0]?.text ?? "";
-      if (shown) {
+      // Rendered words are matched to the source's matches by their order, which holds only when both have as
+      // many: otherwise none is marked there, and the current one shows the cell's source (renderedOnlyCell).
+      const comparable = (element: Element) =>
+        element.matches("pre") || matchCount(element, found.query, read) === source.length;
+      if (shown && comparable(shown)) {
         const exact = shown.matches("pre") && (read.get(shown)?.text ?? shown.textContent ?? "").startsWith(sourceText);
         for (const i of source) {
           const m = matches[i];

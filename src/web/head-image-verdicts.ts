@@ -31,7 +31,8 @@ export function headImageSources(head: ReadHead): string[] {
     if (!/<img\b/i.test(html)) continue;
     for (const img of browserSanitizer().sanitizeToFragment(html, { attachments: {} }).querySelectorAll("img")) {
       const src = img.getAttribute("src") ?? "";
-      if (!src.startsWith("data:") && !src.startsWith("attachment:")) sources.add(src);
+      // The sanitizer leaves an attachment's image without a source here (no attachments given): not a URL.
+      if (src !== "" && !src.startsWith("data:") && !src.startsWith("attachment:")) sources.add(src);
     }
   }
   return [...sources];

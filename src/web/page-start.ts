@@ -80,7 +80,7 @@ function startFile(
   workspace: string,
   path: string,
   version: number | undefined,
-  session: Promise<unknown>,
+  session: Promise<Session | null>,
 ): StartedFile {
   const notebook = isNotebookPath(path);
   const head = notebook ? fetchNotebookHead(workspace, path, version).catch(() => null) : Promise.resolve(null);
@@ -94,8 +94,9 @@ function startFile(
     head,
     headImages: head
       .then(async (read) => {
-        if (!read) return null;
-        await session;
+        // Nobody signed in, or a password to change first: the page draws no notebook, and the POST would be refused.
+        const signedIn = read ? await session : null;
+        if (!read || !signedIn || signedIn.user.mustChangePassword) return null;
         return checkHeadImages(read, fileBase(workspace, path, location.origin));
       })
       .catch(() => null),

@@ -11,6 +11,7 @@ import { createSanitizer } from "../render/sanitize.ts";
 import {
   findInText,
   MAX_FIND_MATCHES,
+  matchCount,
   matchRange,
   notebookText,
   nthMatchRange,
@@ -96,7 +97,7 @@ test("matches are bounded, and an empty query finds nothing", () => {
   assert.deepEqual(findInText(many, ""), []);
 });
 
-test("a range is placed by offsets across an element's text nodes, or at the nth match of the words", () => {
+test("a range is placed by offsets across an element's text nodes, or at the nth match of the words, which are counted", () => {
   const pre = document.createElement("pre");
   const a = document.createElement("span");
   a.textContent = "nee";
@@ -110,4 +111,7 @@ test("a range is placed by offsets across an element's text nodes, or at the nth
   assert.equal(nthMatchRange(pre, "NEEDLE", 1, read)?.toString(), "Needle");
   assert.equal(nthMatchRange(pre, "needle", 2, read), null);
   assert.equal(nthMatchRange(pre, "", 0, read), null);
+  assert.equal(matchCount(pre, "NEEDLE", read), 2);
+  assert.equal(matchCount(pre, "haystack", read), 0);
+  assert.equal(matchCount(pre, "", read), 0);
 });

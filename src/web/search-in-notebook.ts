@@ -246,6 +246,18 @@ export function nthMatchRange(
   return found === null ? null : rangeAt(element.ownerDocument, drawn, found, found + needle.length);
 }
 
+/** How many matches of `query` an element's text holds. */
+export function matchCount(element: Element, query: string, read: Map<Element, TextNodes> = new Map()): number {
+  const needle = fold(query);
+  let count = 0;
+  if (needle !== "")
+    occurrences(readText(element, read).text, needle, () => {
+      count++;
+      return true;
+    });
+  return count;
+}
+
 /** A match on the page, for the drawn cells the notebook's model is not at hand for (the editor's). */
 export interface FindMatch {
   range: Range;

@@ -17,6 +17,9 @@ export async function checkUrls(items: { url: string; context: UrlContext }[], b
       .map((item): UrlCheck => ({ url: item.url, context: item.context, base }));
     const body: UrlCheckBody = { checks };
     const answer = await apiRequest<UrlCheckAnswer>("POST", "/api/url-check", body);
+    // Verdicts are matched to URLs by their order: an answer of another length matches none of them.
+    if (answer.verdicts.length !== checks.length)
+      throw new Error(`the URL check answered ${answer.verdicts.length} verdicts for ${checks.length} URLs`);
     verdicts.push(...answer.verdicts);
   }
   return verdicts;

@@ -1,13 +1,15 @@
 // A long notebook in the studio, in Debian's Chromium against a real server: the cells that meet the first screen
 // are drawn at once and the rest later, in order; in-notebook links and shared addresses with a #fragment still
 // land on their heading even when it was not drawn yet; the contents list every heading once all cells are in;
-// output frames exist only near the viewport.
+// output frames exist only near the viewport. The first screen's images are drawn as they will stay.
 import { after, before, test } from "node:test";
+import { createServer, type Server } from "node:http";
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { launchBrowser, type Browser } from "./browser.ts";
-import { signInThroughPage, startBrowserStudio, type BrowserStudio } from "./running-studio.ts";
+import { freePort, signInThroughPage, startBrowserStudio, type BrowserStudio } from "./running-studio.ts";
 import { renderMarkdown } from "../../src/render/markdown.ts";
+import { png } from "../png-fixture.ts";
 
 const PASSWORD = "progressive test password";
 const SECTIONS = 400;
@@ -15,6 +17,10 @@ let studio: BrowserStudio;
 let browser: Browser;
 let notebookUrl = "";
 let upload: (name: string, notebook: unknown) => Promise<string>;
+// A web server the studio may fetch images from (an explicit loopback allowance, as for development).
+let images: Server;
+let chartUrl = "";
+const imageRequests: { cookie?: string; userAgent?: string }[] = [];
 
 const markdownCell = (id: string, source: string) => ({ cell_type: "markdown", id, metadata: {}, source });
 /** A code cell with one display_data output of `data`, or none. */
@@ -47,7 +53,16 @@ function longNotebook() {
 }
 
 before(async () => {
-  studio = await startBrowserStudio([{ name: "ada", password: PASSWORD }]);
+  const imagesPort = await freePort();
+  images = createServer((req, res) => {
+    imageRequests.push({ cookie: req.headers.cookie, userAgent: req.headers["user-agent"] });
+    res.writeHead(200, { "content-type": "image/png" }).end(png(40, 20));
+  });
+  await new Promise<void>((resolve) => images.listen(imagesPort, "127.0.0.1", resolve));
+  chartUrl = `http://127.0.0.1:${imagesPort}/chart.png`;
+  studio = await startBrowserStudio([{ name: "ada", password: PASSWORD }], {
+    "image-allow-loopback": `127.0.0.1:${imagesPort}`,
+  });
   const signIn = await fetch(`${studio.app}/api/session`, {
     method: "POST",
     headers: { "content-type": "application/json" },
@@ -86,6 +101,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await studio?.close();
+  images?.close();
 });
 
 interface FirstScreen {
@@ -470,20 +486,36 @@ test("the review's answer, findings or none, takes the line kept for it: the not
     }
 });
 
-/** Images of the first screen that the server refuses: a workspace-relative path and an address on a private network. */
+/**
+ * Images of the first screen: two the server does not show (a path beside the notebook, an address on a private
+ * network), the first twice, then one it shows through its proxy, last, so that its height when it loads moves
+ * nothing below it.
+ */
 function imagesNotebook() {
   return notebookOf(
     markdownCell("a", "![a diagram](./diagram.png)"),
     markdownCell("b", "<img src='http://10.0.0.1/internal.png'>"),
     markdownCell("c", "<div><img src='./diagram.png'></div>"),
     markdownCell("d", "The text below the images."),
+    markdownCell("e", `![chart](${chartUrl})`),
   );
 }
 
-/** Records whether an image ever entered the page without its verdict, and the page's layout shifts. */
-async function imageWatchingPage(width: number): Promise<Page> {
+/**
+ * Records whether an image ever entered the page without its verdict, and the page's layout shifts. With `patient`,
+ * the page's wait for its first reads before the first render (200 ms, FIRST_RENDER_WAIT_MS in page-start.ts) is
+ * 5 s: what is tested is what the first screen draws when the verdicts are in, which a loaded machine may take
+ * longer than 200 ms to answer.
+ */
+async function imageWatchingPage(width: number, patient = false): Promise<Page> {
   const page = await browser.context.newPage();
   await page.setViewportSize({ width, height: 844 });
+  if (patient)
+    await page.addInitScript(() => {
+      const setTimeoutOf = window.setTimeout.bind(window);
+      window.setTimeout = ((handler: TimerHandler, timeout?: number, ...rest: unknown[]) =>
+        setTimeoutOf(handler, timeout === 200 ? 5000 : timeout, ...rest)) as typeof window.setTimeout;
+    });
   await page.addInitScript(() => {
     const w = window as unknown as { __pendingSeen: number; __shifts: number[] };
     w.__pendingSeen = 0;
@@ -501,7 +533,7 @@ async function imageWatchingPage(width: number): Promise<Page> {
 test("the first screen's images are drawn as they will stay, with the server's verdicts asked for before it is drawn", async () => {
   const url = await upload("images.ipynb", imagesNotebook());
   for (const width of [1280, 390]) {
-    const page = await imageWatchingPage(width);
+    const page = await imageWatchingPage(width, true);
     const checks: string[] = [];
     page.on("request", (request) => {
       if (request.url().endsWith("/api/url-check")) checks.push(request.postData() ?? "");
@@ -512,6 +544,12 @@ test("the first screen's images are drawn as they will stay, with the server's v
     await boxes.nth(2).waitFor();
     assert.match((await boxes.nth(0).textContent()) ?? "", /beside the notebook.*\.\/diagram\.png/s);
     assert.match((await boxes.nth(1).textContent()) ?? "", /private or special network.*10\.0\.0\.1/s);
+    // The allowed one comes from the content origin's proxy, which fetched it without the reader's cookies.
+    await page.waitForFunction(
+      () => (document.querySelector('img[alt="chart"]') as HTMLImageElement | null)?.naturalWidth === 40,
+    );
+    const chart = await page.locator('img[alt="chart"]').getAttribute("src");
+    assert.equal(new URL(chart ?? "").origin, studio.content);
     await page.waitForTimeout(500);
     const seen = await page.evaluate(() => {
       const w = window as unknown as { __pendingSeen: number; __shifts: number[] };
@@ -519,23 +557,28 @@ test("the first screen's images are drawn as they will stay, with the server's v
     });
     assert.equal(seen.pending, 0, `at ${width} px an image was in the page before its verdict`);
     assert.deepEqual(seen.shifts, [], `at ${width} px`);
-    // One check, for the two distinct sources of the head, and none after drawing.
+    // One check, for the three distinct sources of the head, and none after drawing.
     assert.equal(checks.length, 1, checks.join("\n"));
     assert.deepEqual(
       (JSON.parse(checks[0]!) as { checks: { url: string }[] }).checks.map((c) => c.url),
-      ["./diagram.png", "http://10.0.0.1/internal.png"],
+      ["./diagram.png", "http://10.0.0.1/internal.png", chartUrl],
     );
     await page.close();
   }
+  // Only the proxy ever asked the image's server, never the browser itself, and never with a cookie.
+  assert.ok(imageRequests.length > 0);
+  for (const request of imageRequests) {
+    assert.equal(request.cookie, undefined);
+    assert.doesNotMatch(request.userAgent ?? "", /Chrome/);
+  }
 });
-
 test("when the image check answers after the first screen, the images are drawn pending and then shown as the server says", async () => {
   const url = await upload("images-slow.ipynb", imagesNotebook());
   const page = await imageWatchingPage(1280);
   const checks = await holdRequests(page, "**/api/url-check");
   await page.goto(url);
   await page.getByText("The text below the images.").waitFor();
-  assert.equal(await page.locator("img[data-vt-src]").count(), 3);
+  assert.equal(await page.locator("img[data-vt-src]").count(), 4);
   assert.equal(await page.locator(".vt-image-blocked").count(), 0);
   checks.release();
   await page.locator(".vt-image-blocked").nth(2).waitFor();
