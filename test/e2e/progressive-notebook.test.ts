@@ -347,6 +347,24 @@ async function holdRequests(page: Page, pattern: string): Promise<{ release(): v
   return { release, asked: seen };
 }
 
+test("the file's details, when they come after the first screen, fill the lines kept for them: nothing below moves", async () => {
+  for (const width of [1280, 390, 360]) {
+    const page = await browser.context.newPage();
+    await page.setViewportSize({ width, height: 844 });
+    const details = await holdRequests(page, "**/api/workspaces/*/files/long.ipynb");
+    await page.goto(notebookUrl);
+    await page.getByRole("heading", { name: "A long notebook" }).waitFor();
+    assert.equal(await page.getByText("Version …").count(), 1, "drawn before the details");
+    const before = await page.locator(".vt-cells").boundingBox();
+    details.release();
+    await page.getByText("Version 1 of 1", { exact: false }).waitFor();
+    const after = await page.locator(".vt-cells").boundingBox();
+    assert.ok(before && after);
+    assert.equal(after.y, before.y, `at ${width} px`);
+    await page.close();
+  }
+});
+
 /** Holds the page's requests for the notebook's bytes until release() is called. */
 const holdBytes = (page: Page) => holdRequests(page, "**/api/workspaces/*/raw/**");
 
