@@ -55,6 +55,8 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
     "content-host": "127.0.0.1",
     "content-port": 0,
     "log-level": "silent",
+    // Benchmarks reach nothing but loopback: images on other sites are refused, never fetched.
+    "remote-images": "off",
     ...options.flags,
   };
   const child = spawn(VITRINE, ["serve", ...Object.entries(flags).flatMap(([k, v]) => [`--${k}`, String(v)])], {

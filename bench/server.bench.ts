@@ -113,6 +113,9 @@ async function main() {
       "0",
       "--log-level",
       "silent",
+      // Benchmarks reach nothing but loopback: images on other sites are refused, never fetched.
+      "--remote-images",
+      "off",
     ],
     { stdio: ["ignore", "pipe", "inherit"] },
   );

@@ -28,6 +28,9 @@ export function spawnServe(
       ...loopback,
       "--log-level",
       options.logLevel ?? "silent",
+      // No test sends a packet off this machine: images on other sites are refused before any lookup.
+      "--remote-images",
+      "off",
       ...(options.flags ?? []),
     ],
     { stdio: ["ignore", "pipe", options.stderr ?? "pipe"] },

@@ -31,7 +31,12 @@ let member: Caller;
 
 before(async () => {
   t = await startTestStudio(
-    { "upload-requests-per-minute": "100000", "login-failures-per-account": "2" },
+    // An image server allowed on loopback, for a verdict with a proxy address (nothing fetches it here).
+    {
+      "upload-requests-per-minute": "100000",
+      "login-failures-per-account": "2",
+      "image-allow-loopback": "127.0.0.1:4567",
+    },
     {
       onRoute(route) {
         const hooks = route.preSerialization === undefined ? [] : [route.preSerialization].flat();
@@ -171,6 +176,7 @@ test("every JSON answer is what its route made: no field is dropped or changed b
         { url: "vscode://file/x", context: "link" },
         { url: "javascript:alert(1)", context: "link" },
         { url: "https://example.org/a.png", context: "image" },
+        { url: "http://127.0.0.1:4567/a.png", context: "image" },
         { url: "other.ipynb", context: "link", base: `http://localhost:8080/w/${ws}/f/dir/nb.ipynb` },
       ],
     },

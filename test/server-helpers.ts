@@ -40,7 +40,8 @@ export async function startTestStudio(
   options: FileJobPoolOptions = {},
 ): Promise<TestStudio> {
   const dataDir = mkdtempSync(join(tmpdir(), "vitrine-server-"));
-  const config = loadConfig({ "data-dir": dataDir, "log-level": "silent", ...flags }, {});
+  // No test sends a packet off this machine: images on other sites are refused before any lookup.
+  const config = loadConfig({ "data-dir": dataDir, "log-level": "silent", "remote-images": "off", ...flags }, {});
   const studio = await openStudio(config, options);
   const app = await buildAppOrigin(studio, build);
   const content = await buildContentOrigin(studio);

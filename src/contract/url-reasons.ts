@@ -37,6 +37,7 @@ export const URL_REASON_CODES = [
   "blocklisted",
   "invalid_url",
   "bad_port",
+  "remote_images_off",
   ...WRITTEN_FORM_CODES,
 ] as const;
 

@@ -57,6 +57,12 @@ export interface ServerConfig {
    * server. Empty by default: images from this machine are refused like every other private address.
    */
   imageAllowLoopback: string[];
+  /**
+   * Whether images on other sites are fetched through the content origin's proxy ("proxy", the default), or not
+   * at all ("off"): for a studio that must reach no other machine, such as one on an isolated network, and for the
+   * test suite. Loopback pairs of imageAllowLoopback are still reached.
+   */
+  remoteImages: "proxy" | "off";
   /** Trust X-Forwarded-For from a reverse proxy for the client address. */
   trustProxy: boolean;
   /** The RFC 9116 Contact URI; defaults to the studio's own copy of SECURITY.md. */
@@ -284,6 +290,13 @@ export const SETTINGS: readonly Setting[] = [
     help: "comma-separated loopback host:port pairs images, and kernels allowed network, may reach (tests, local development); none by default",
   },
   {
+    key: "remoteImages",
+    flag: "--remote-images",
+    env: "VITRINE_REMOTE_IMAGES",
+    default: "proxy",
+    help: "proxy: images on other sites come through the content origin's proxy; off: they are never fetched (an isolated network)",
+  },
+  {
     key: "previousSigningKeyFiles",
     flag: "--previous-signing-key-files",
     env: "VITRINE_PREVIOUS_SIGNING_KEY_FILES",
@@ -480,6 +493,9 @@ export function loadConfig(
   const logLevel = raw("logLevel").value;
   if (!["fatal", "error", "warn", "info", "debug", "trace", "silent"].includes(logLevel))
     throw new ConfigError(`--log-level: "${logLevel}" is not a level`);
+  const remoteImages = raw("remoteImages");
+  if (remoteImages.value !== "proxy" && remoteImages.value !== "off")
+    throw new ConfigError(`${remoteImages.from}: give proxy or off, not "${remoteImages.value}"`);
   const trustProxy = raw("trustProxy");
   if (!["true", "false"].includes(trustProxy.value)) throw new ConfigError(`${trustProxy.from}: give true or false`);
   const unsafeKernels = raw("unsafeKernelsWithoutSandbox");
@@ -531,6 +547,7 @@ export function loadConfig(
       .value.split(",")
       .map((pair) => pair.trim())
       .filter((pair) => pair !== ""),
+    remoteImages: remoteImages.value,
     trustProxy: trustProxy.value === "true",
     securityContact: raw("securityContact").value.replace("APP_URL", appUrl.origin),
     kernels:

@@ -42,6 +42,7 @@ interface PreparedPolicy {
   /** Ports of the allowLoopback pairs (see UrlPolicy.allowLoopback). */
   allowLoopbackPorts: ReadonlySet<string>;
   blocklist: UrlPolicy["blocklist"];
+  remoteImages: boolean;
 }
 
 const prepared = new WeakMap<UrlPolicy, PreparedPolicy>();
@@ -72,6 +73,7 @@ function prepare(policy: UrlPolicy): PreparedPolicy {
     hasLoopback: (policy.allowLoopback ?? []).length > 0,
     allowLoopbackPorts: new Set((policy.allowLoopback ?? []).map((pair) => loopbackPair(pair).replace(/^.*:/, ""))),
     blocklist: policy.blocklist,
+    remoteImages: policy.remoteImages !== false,
   };
   prepared.set(policy, ready);
   lastPolicy = policy;
@@ -506,8 +508,11 @@ function checkWeb(
       );
     }
   }
-  if (context === "image")
+  if (context === "image") {
+    if (!policy.remoteImages && !loopbackAllowed)
+      return web(input, context, normalized, facts, warning, "block", "remote_images_off", REASONS.remote_images_off);
     return web(input, context, normalized, facts, warning, "allow", "proxied_image", REASONS.proxied_image);
+  }
   if (facts.confusable !== undefined) {
     warning = `The host is shown in punycode because ${facts.confusable}.`;
     return web(input, context, normalized, facts, warning, "prompt", "confusable_host", REASONS.confusable_host);

@@ -63,6 +63,12 @@ export interface UrlPolicy {
    * the image proxy checks the address it connects to: on that port it reaches the allowed pair and nothing else.
    */
   allowLoopback?: readonly string[];
+  /**
+   * Whether http(s) images on other sites are proxied (default true). False refuses them (`remote_images_off`),
+   * in the URL check and again in the proxy, before any name is looked up or connection made; images at an
+   * allowLoopback pair are still proxied.
+   */
+  remoteImages?: boolean;
 }
 
 export interface CheckOptions {

@@ -47,6 +47,8 @@ export async function startBrowserStudio(
       "app-port": String(appPort),
       "content-host": "127.0.0.1",
       "content-port": String(contentPort),
+      // No test sends a packet off this machine: images on other sites are refused before any lookup.
+      "remote-images": "off",
       ...flags,
     },
     {},
