@@ -56,7 +56,7 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
     "content-port": 0,
     "log-level": "silent",
     // Benchmarks reach nothing but loopback: images on other sites are refused, never fetched.
-    "remote-images": "off",
+    "remote-images": "block",
     ...options.flags,
   };
   const child = spawn(VITRINE, ["serve", ...Object.entries(flags).flatMap(([k, v]) => [`--${k}`, String(v)])], {

@@ -115,7 +115,7 @@ async function main() {
       "silent",
       // Benchmarks reach nothing but loopback: images on other sites are refused, never fetched.
       "--remote-images",
-      "off",
+      "block",
     ],
     { stdio: ["ignore", "pipe", "inherit"] },
   );

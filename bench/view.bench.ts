@@ -111,7 +111,7 @@ async function startStudio(): Promise<{ app: string; content: string; process: C
     "log-level": "silent",
     "url-check-requests-per-minute": 100_000,
     // Benchmarks reach nothing but loopback: the corpus's images on other sites are refused, never fetched.
-    "remote-images": "off",
+    "remote-images": "block",
   };
   const child = spawn(bin, ["serve", ...Object.entries(flags).flatMap(([k, v]) => [`--${k}`, String(v)])], {
     stdio: ["ignore", "pipe", "inherit"],

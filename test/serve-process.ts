@@ -30,7 +30,7 @@ export function spawnServe(
       options.logLevel ?? "silent",
       // No test sends a packet off this machine: images on other sites are refused before any lookup.
       "--remote-images",
-      "off",
+      "block",
       ...(options.flags ?? []),
     ],
     { stdio: ["ignore", "pipe", options.stderr ?? "pipe"] },

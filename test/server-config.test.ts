@@ -21,8 +21,8 @@ test("defaults: app on localhost:8080, content on 127.0.0.1:8081, data in ./data
     assert.deepEqual([c.appHost, c.appPort, c.contentHost, c.contentPort], ["localhost", 8080, "127.0.0.1", 8081]);
     assert.equal(c.databaseUrl, `sqlite:${d}/vitrine.db`);
     assert.equal(SETTINGS.find((s) => s.key === "dataDir")?.default, "./data");
-    assert.equal(c.remoteImages, "proxy");
-    assert.equal(loadConfig({ "data-dir": d }, { VITRINE_REMOTE_IMAGES: "off" }).remoteImages, "off");
+    assert.equal(c.remoteImages, "allow");
+    assert.equal(loadConfig({ "data-dir": d }, { VITRINE_REMOTE_IMAGES: "block" }).remoteImages, "block");
   } finally {
     rmSync(d, { recursive: true, force: true });
   }
@@ -56,7 +56,10 @@ test("bad values are refused naming the flag or variable", () => {
     assert.throws(() => loadConfig({ "data-dir": d, "app-url": "http://a.example/path" }, {}), /origin only/);
     assert.throws(() => loadConfig({ "data-dir": d, "content-url": "http://localhost:9999" }, {}), ConfigError);
     assert.throws(() => loadConfig({ "data-dir": d, "trust-proxy": "yes" }, {}), /give true or false/);
-    assert.throws(() => loadConfig({ "data-dir": d, "remote-images": "no" }, {}), /--remote-images: give proxy or off/);
+    assert.throws(
+      () => loadConfig({ "data-dir": d, "remote-images": "no" }, {}),
+      /--remote-images: give allow or block/,
+    );
   } finally {
     rmSync(d, { recursive: true, force: true });
   }

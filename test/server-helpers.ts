@@ -41,7 +41,7 @@ export async function startTestStudio(
 ): Promise<TestStudio> {
   const dataDir = mkdtempSync(join(tmpdir(), "vitrine-server-"));
   // No test sends a packet off this machine: images on other sites are refused before any lookup.
-  const config = loadConfig({ "data-dir": dataDir, "log-level": "silent", "remote-images": "off", ...flags }, {});
+  const config = loadConfig({ "data-dir": dataDir, "log-level": "silent", "remote-images": "block", ...flags }, {});
   const studio = await openStudio(config, options);
   const app = await buildAppOrigin(studio, build);
   const content = await buildContentOrigin(studio);

@@ -37,7 +37,7 @@ export const URL_REASON_CODES = [
   "blocklisted",
   "invalid_url",
   "bad_port",
-  "remote_images_off",
+  "remote_images_blocked",
   ...WRITTEN_FORM_CODES,
 ] as const;
 

@@ -58,11 +58,11 @@ export interface ServerConfig {
    */
   imageAllowLoopback: string[];
   /**
-   * Whether images on other sites are fetched through the content origin's proxy ("proxy", the default), or not
-   * at all ("off"): for a studio that must reach no other machine, such as one on an isolated network, and for the
-   * test suite. Loopback pairs of imageAllowLoopback are still reached.
+   * Whether images on other sites are fetched through the content origin's proxy ("allow", the default), or not
+   * at all ("block"): for a studio that must reach no other machine, such as one on an isolated network, and for
+   * the test suite. Loopback pairs of imageAllowLoopback are still reached. The words are `vitrine render`'s.
    */
-  remoteImages: "proxy" | "off";
+  remoteImages: "allow" | "block";
   /** Trust X-Forwarded-For from a reverse proxy for the client address. */
   trustProxy: boolean;
   /** The RFC 9116 Contact URI; defaults to the studio's own copy of SECURITY.md. */
@@ -293,8 +293,8 @@ export const SETTINGS: readonly Setting[] = [
     key: "remoteImages",
     flag: "--remote-images",
     env: "VITRINE_REMOTE_IMAGES",
-    default: "proxy",
-    help: "proxy: images on other sites come through the content origin's proxy; off: they are never fetched (an isolated network)",
+    default: "allow",
+    help: "allow: images on other sites come through the content origin's proxy; block: they are never fetched (an isolated network)",
   },
   {
     key: "previousSigningKeyFiles",
@@ -494,8 +494,8 @@ export function loadConfig(
   if (!["fatal", "error", "warn", "info", "debug", "trace", "silent"].includes(logLevel))
     throw new ConfigError(`--log-level: "${logLevel}" is not a level`);
   const remoteImages = raw("remoteImages");
-  if (remoteImages.value !== "proxy" && remoteImages.value !== "off")
-    throw new ConfigError(`${remoteImages.from}: give proxy or off, not "${remoteImages.value}"`);
+  if (remoteImages.value !== "allow" && remoteImages.value !== "block")
+    throw new ConfigError(`${remoteImages.from}: give allow or block, not "${remoteImages.value}"`);
   const trustProxy = raw("trustProxy");
   if (!["true", "false"].includes(trustProxy.value)) throw new ConfigError(`${trustProxy.from}: give true or false`);
   const unsafeKernels = raw("unsafeKernelsWithoutSandbox");

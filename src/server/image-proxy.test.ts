@@ -296,7 +296,7 @@ test("decompression bombs: a small PNG declaring 100,000 x 100,000 pixels is ref
   assert.match(r.json?.message ?? "", /100000 x 100000/);
 });
 
-test("with remote images off, a signed address on another site is refused before any lookup; an allowed loopback pair still serves", async () => {
+test("with remote images blocked, a signed address on another site is refused before any lookup; an allowed loopback pair still serves", async () => {
   const lookedUp: string[] = [];
   const lookup = ((hostname: string, _options: unknown, callback: (...args: unknown[]) => void) => {
     lookedUp.push(hostname);
@@ -313,7 +313,7 @@ test("with remote images off, a signed address on another site is refused before
     // The name would resolve to the allowed pair: refused all the same, by the rule, before the resolver is asked.
     const remote = await offline.inject({ url: signer.sign(`http://img.example:${imagePort}/ok.png`).path });
     assert.equal(remote.statusCode, 403);
-    assert.equal(remote.json().error, "remote_images_off");
+    assert.equal(remote.json().error, "remote_images_blocked");
     assert.deepEqual(lookedUp, []);
     assert.equal(received.length, seen, "the image server was not asked");
     const local = await offline.inject({ url: signer.sign(`http://127.0.0.1:${imagePort}/ok.png`).path });

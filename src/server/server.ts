@@ -55,7 +55,7 @@ export async function openStudio(config: ServerConfig, options: FileJobPoolOptio
     appOrigin: config.appUrl.origin,
     blocklist: loadBlocklists(config.dataDir),
     allowLoopback: config.imageAllowLoopback,
-    remoteImages: config.remoteImages === "proxy",
+    remoteImages: config.remoteImages === "allow",
   };
   // Image signatures are domain-separated inside the signer, so the one signing key of the studio serves here too.
   const imageSigner = imageSignerFor(config);

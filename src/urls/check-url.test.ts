@@ -506,16 +506,16 @@ test("allowLoopback opens exact loopback host:port pairs and nothing else", () =
   assert.throws(() => checkUrl("http://x/", "image", { policy: { allowLoopback: ["127.0.0.1"] } }), /host:port/);
 });
 
-test("with remote images off, images on other sites are refused; links, embedded images, refusals and allowed loopback pairs are as before", () => {
+test("with remote images blocked, images on other sites are refused; links, embedded images, refusals and allowed loopback pairs are as before", () => {
   const policy: UrlPolicy = { allowLoopback: ["127.0.0.1:4567"], remoteImages: false };
   for (const url of ["https://example.com/a.png", "//upload.example.org/x.gif", "https://8.8.8.8/x.png"]) {
     const verdict = checkUrl(url, "image", { policy });
     assert.equal(verdict.verdict, "block", url);
-    assert.equal(verdict.reason, "remote_images_off", url);
+    assert.equal(verdict.reason, "remote_images_blocked", url);
     assert.equal(verdict.message, "This studio does not fetch images from other sites.");
   }
   // A name on the allowed pair's port is still another site: only the exact pair is reached.
-  assert.equal(checkUrl("http://img.example:4567/a.png", "image", { policy }).reason, "remote_images_off");
+  assert.equal(checkUrl("http://img.example:4567/a.png", "image", { policy }).reason, "remote_images_blocked");
   assert.equal(checkUrl("http://127.0.0.1:4567/a.png", "image", { policy }).reason, "proxied_image");
   assert.equal(checkUrl("https://example.com/a.png", "link", { policy }).reason, "external_site");
   assert.equal(checkUrl("http://10.0.0.1/a.png", "image", { policy }).reason, "private_address");

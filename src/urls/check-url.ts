@@ -510,7 +510,16 @@ function checkWeb(
   }
   if (context === "image") {
     if (!policy.remoteImages && !loopbackAllowed)
-      return web(input, context, normalized, facts, warning, "block", "remote_images_off", REASONS.remote_images_off);
+      return web(
+        input,
+        context,
+        normalized,
+        facts,
+        warning,
+        "block",
+        "remote_images_blocked",
+        REASONS.remote_images_blocked,
+      );
     return web(input, context, normalized, facts, warning, "allow", "proxied_image", REASONS.proxied_image);
   }
   if (facts.confusable !== undefined) {

@@ -23,7 +23,7 @@ export const REASONS: Readonly<Record<UrlReasonCode, string>> = Object.freeze({
   blocklisted: "The address is on a blocklist of malicious sites.",
   invalid_url: "The address cannot be understood as a URL.",
   bad_port: "Images are fetched only from the standard web ports 80 and 443.",
-  remote_images_off: "This studio does not fetch images from other sites.",
+  remote_images_blocked: "This studio does not fetch images from other sites.",
   backslash_slash: "The address uses a backslash where the browser reads a slash, so it leads elsewhere than it reads.",
   scheme_slashes:
     "The address has missing or extra slashes after its scheme, so where it leads depends on the page it is in.",

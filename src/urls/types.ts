@@ -64,7 +64,7 @@ export interface UrlPolicy {
    */
   allowLoopback?: readonly string[];
   /**
-   * Whether http(s) images on other sites are proxied (default true). False refuses them (`remote_images_off`),
+   * Whether http(s) images on other sites are proxied (default true). False refuses them (`remote_images_blocked`),
    * in the URL check and again in the proxy, before any name is looked up or connection made; images at an
    * allowLoopback pair are still proxied.
    */

@@ -48,7 +48,7 @@ export async function startBrowserStudio(
       "content-host": "127.0.0.1",
       "content-port": String(contentPort),
       // No test sends a packet off this machine: images on other sites are refused before any lookup.
-      "remote-images": "off",
+      "remote-images": "block",
       ...flags,
     },
     {},
