@@ -10,7 +10,7 @@ import type { Page } from "playwright-core";
 import { launchBrowser, type Browser } from "./browser.ts";
 import { startBrowserStudio, signInThroughPage, type BrowserStudio } from "./running-studio.ts";
 import { createWorkspace } from "./studio-session.ts";
-import { instrumentPage, pageRecord, readPolicies, watchConsole, type ConsoleWatch } from "./studio-page-watch.ts";
+import { assertPageClean, type ConsoleWatch, instrumentPage, readPolicies, watchConsole } from "./studio-page-watch.ts";
 
 const PASSWORD = "administrator test password";
 const CAROL_PASSWORD = "carol chose this password";
@@ -39,12 +39,6 @@ after(async () => {
   await carolBrowser?.close();
   await studio?.close();
 });
-
-async function assertClean(page: Page, watch: ConsoleWatch): Promise<void> {
-  const record = await pageRecord(page);
-  assert.deepEqual(record.violations, [], "no CSP or Trusted Types violation");
-  assert.deepEqual(watch.errors, [], "no console error");
-}
 
 /** Screenshots of the page as it is, at a desktop's and a phone's width, light and dark; the page must not scroll sideways. */
 async function shots(page: Page, name: string): Promise<void> {
@@ -101,7 +95,7 @@ test("root creates carol's account; carol opens her link in her own browser, set
 
   await root.reload();
   await row(root, "carol").getByText("active").waitFor();
-  await assertClean(root, rootWatch);
+  await assertPageClean(root, rootWatch);
 });
 
 test("root disables carol: her open page loses its session, and she cannot sign in again", async () => {
@@ -124,7 +118,7 @@ test("root disables carol: her open page loses its session, and she cannot sign 
     rootWatch.errors.findIndex((e) => e.includes("status of 409")),
     1,
   );
-  await assertClean(root, rootWatch);
+  await assertPageClean(root, rootWatch);
 });
 
 test("from a workspace's members form, root creates an account for a name that has none", async () => {
@@ -143,7 +137,7 @@ test("from a workspace's members form, root creates an account for a name that h
     1,
   );
   await shots(root, "admin-members-new-account");
-  await assertClean(root, rootWatch);
+  await assertPageClean(root, rootWatch);
 });
 
 test("the audit page filters by event and user and exports what it shows as CSV and JSON lines", async () => {
@@ -198,5 +192,5 @@ test("the audit page filters by event and user and exports what it shows as CSV 
     assert.match(text, /invitation_accepted/);
     assert.doesNotMatch(text, /workspace_created/, "the export holds only the filtered events");
   }
-  await assertClean(root, rootWatch);
+  await assertPageClean(root, rootWatch);
 });

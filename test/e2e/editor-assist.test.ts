@@ -13,7 +13,14 @@ import { launchBrowser, type Browser } from "./browser.ts";
 import { markScript } from "./hostile-marker.ts";
 import { startBrowserStudio, type BrowserStudio } from "./running-studio.ts";
 import { createWorkspace, pageApi, pagePostFiles, signIn } from "./studio-session.ts";
-import { inertParseRefusals, instrumentPage, pageRecord, readPolicies, watchConsole } from "./studio-page-watch.ts";
+import {
+  assertPageClean,
+  inertParseRefusals,
+  instrumentPage,
+  pageRecord,
+  readPolicies,
+  watchConsole,
+} from "./studio-page-watch.ts";
 
 const PASSWORD = "assist test password";
 const SHOTS = "/tmp";
@@ -209,11 +216,8 @@ test("Tab completes from the kernel, Shift-Tab shows its help, Escape closes the
   await page.keyboard.press("Escape");
   assert.match(await status(page).innerText(), /Command mode/);
 
-  const record = await pageRecord(page);
-  assert.deepEqual(record.violations, [], "no CSP or Trusted Types violation");
-  assert.deepEqual(record.hits, []);
+  await assertPageClean(page, consoleWatch);
   consoleWatch.stop();
-  assert.deepEqual(consoleWatch.errors, []);
   await page.close();
 });
 

@@ -13,7 +13,7 @@ import { launchBrowser, type Browser } from "./browser.ts";
 import { editorCell, editorText, focusEditor, openEditor, selectCell, uploadNotebook } from "./editor-session.ts";
 import { startBrowserStudio, type BrowserStudio } from "./running-studio.ts";
 import { createWorkspace, signIn } from "./studio-session.ts";
-import { instrumentPage, pageRecord, readPolicies, watchConsole, type ConsoleWatch } from "./studio-page-watch.ts";
+import { assertPageClean, type ConsoleWatch, instrumentPage, readPolicies, watchConsole } from "./studio-page-watch.ts";
 
 const PASSWORD = "editor find test password";
 const CELLS = 300;
@@ -63,6 +63,9 @@ after(async () => {
   await browser?.close();
   await studio?.close();
 });
+
+/** An nbformat 4.5 notebook of these cells. */
+const notebookOf = (cells: object[]) => ({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells });
 
 const findBox = (page: Page) => page.getByRole("searchbox", { name: "Find in this notebook" });
 const status = (page: Page) => page.locator(".vt-ed-status");
@@ -162,11 +165,8 @@ async function signedInPage(): Promise<{ page: Page; consoleWatch: ConsoleWatch 
 
 /** Closes the page once it is shown to have had no violation, no blocked hit and no console error. */
 async function closeClean(page: Page, consoleWatch: ConsoleWatch): Promise<void> {
-  const record = await pageRecord(page);
-  assert.deepEqual(record.violations, [], "no CSP or Trusted Types violation in the app's document");
-  assert.deepEqual(record.hits, []);
+  await assertPageClean(page, consoleWatch);
   consoleWatch.stop();
-  assert.deepEqual(consoleWatch.errors, []);
   await page.close();
 }
 
@@ -325,23 +325,18 @@ test("Ctrl-F in the editor finds across every cell, steps without leaving comman
 test("Replace and Replace all change cells' sources as one undoable step each, never an output", async () => {
   const { page, consoleWatch } = await signedInPage();
   const workspace = await createWorkspace(page, "Replacing");
-  const notebook = {
-    nbformat: 4,
-    nbformat_minor: 5,
-    metadata: {},
-    cells: [
-      {
-        cell_type: "code",
-        id: "c1",
-        metadata: {},
-        execution_count: 1,
-        source: "needle = 1\nprint(needle)",
-        outputs: [{ output_type: "stream", name: "stdout", text: "a NEEDLE\n" }],
-      },
-      { cell_type: "markdown", id: "m2", metadata: {}, source: "A needle here." },
-      { cell_type: "code", id: "c3", metadata: {}, execution_count: null, source: "x = 'needle'", outputs: [] },
-    ],
-  };
+  const notebook = notebookOf([
+    {
+      cell_type: "code",
+      id: "c1",
+      metadata: {},
+      execution_count: 1,
+      source: "needle = 1\nprint(needle)",
+      outputs: [{ output_type: "stream", name: "stdout", text: "a NEEDLE\n" }],
+    },
+    { cell_type: "markdown", id: "m2", metadata: {}, source: "A needle here." },
+    { cell_type: "code", id: "c3", metadata: {}, execution_count: null, source: "x = 'needle'", outputs: [] },
+  ]);
   const url = await uploadNotebook(page, studio.app, workspace, "replace.ipynb", notebook);
   await openEditor(page, url);
   const code = (id: string) => editorText(editorCell(page, id).locator(".cm-content"));
@@ -405,16 +400,11 @@ test("Replace and Replace all change cells' sources as one undoable step each, n
 test("a match that only a rendered markdown cell's source holds shows that source while it is the current one", async () => {
   const { page, consoleWatch } = await signedInPage();
   const workspace = await createWorkspace(page, "Finding in markdown");
-  const notebook = {
-    nbformat: 4,
-    nbformat_minor: 5,
-    metadata: {},
-    cells: [
-      { cell_type: "code", id: "c1", metadata: {}, execution_count: null, source: "x = 1", outputs: [] },
-      { cell_type: "markdown", id: "m2", metadata: {}, source: "See [the guide](https://docs.example/guide) here." },
-      { cell_type: "code", id: "c3", metadata: {}, execution_count: null, source: "docs = 3", outputs: [] },
-    ],
-  };
+  const notebook = notebookOf([
+    { cell_type: "code", id: "c1", metadata: {}, execution_count: null, source: "x = 1", outputs: [] },
+    { cell_type: "markdown", id: "m2", metadata: {}, source: "See [the guide](https://docs.example/guide) here." },
+    { cell_type: "code", id: "c3", metadata: {}, execution_count: null, source: "docs = 3", outputs: [] },
+  ]);
   const url = await uploadNotebook(page, studio.app, workspace, "markdown-find.ipynb", notebook);
   await openEditor(page, url);
   const rendered = editorCell(page, "m2").locator(".vt-ed-rendered");

@@ -12,7 +12,14 @@ import { launchBrowser, type Browser } from "./browser.ts";
 import { markScript } from "./hostile-marker.ts";
 import { startBrowserStudio, type BrowserStudio } from "./running-studio.ts";
 import { createWorkspace, pageApi, pagePostFiles, signIn } from "./studio-session.ts";
-import { inertParseRefusals, instrumentPage, pageRecord, readPolicies, watchConsole } from "./studio-page-watch.ts";
+import {
+  assertPageClean,
+  inertParseRefusals,
+  instrumentPage,
+  pageRecord,
+  readPolicies,
+  watchConsole,
+} from "./studio-page-watch.ts";
 
 const PASSWORD = "editor test password";
 const SHOTS = "/tmp";
@@ -260,11 +267,8 @@ test("an editor edits a notebook with JupyterLab's keys, with no CSP or Trusted 
   await page.getByRole("button", { name: "Shortcuts" }).click();
 
   await page.screenshot({ path: `${SHOTS}/vitrine-editor-light.png`, fullPage: true });
-  const record = await pageRecord(page);
-  assert.deepEqual(record.violations, [], "no CSP or Trusted Types violation in the app's document");
-  assert.deepEqual(record.hits, []);
+  await assertPageClean(page, consoleWatch);
   consoleWatch.stop();
-  assert.deepEqual(consoleWatch.errors, []);
 
   // The editors are styled by constructed sheets adopted by their shadow roots, never by a <style> in the page.
   const styling = await page.evaluate(() => {

@@ -13,7 +13,7 @@ import type { Page } from "playwright-core";
 import { launchBrowser, type Browser } from "./browser.ts";
 import { startBrowserStudio, signInThroughPage, type BrowserStudio } from "./running-studio.ts";
 import { createWorkspace, uploadTrusted } from "./studio-session.ts";
-import { instrumentPage, pageRecord, readPolicies, watchConsole, type Policies } from "./studio-page-watch.ts";
+import { assertPageClean, instrumentPage, type Policies, readPolicies, watchConsole } from "./studio-page-watch.ts";
 
 const PASSWORD = "search test password";
 const SHOTS = new URL("../../test-results/screenshots/", import.meta.url).pathname;
@@ -131,10 +131,7 @@ test("search from the workspace page, move with the keys, land on the cell", asy
     // The mark is brief.
     await page.waitForFunction(() => document.querySelector(".vt-search-landed") === null, null, { timeout: 5000 });
 
-    const record = await pageRecord(page);
-    assert.deepEqual(record.violations, [], "no CSP or Trusted Types violation");
-    assert.deepEqual(record.hits, [], "nothing ran that should not");
-    assert.deepEqual(watch.errors, [], "no console error");
+    await assertPageClean(page, watch);
   } finally {
     await browser.close();
   }
@@ -238,10 +235,7 @@ test("a cell id that names a page global, or a hostile address, is inert", async
       assert.equal(await page.locator(".vt-cells img").count(), 0, fragment);
     }
     assert.equal(await page.evaluate(() => (window as { __searchHit?: number }).__searchHit), undefined);
-    const record = await pageRecord(page);
-    assert.deepEqual(record.violations, [], "no CSP or Trusted Types violation");
-    assert.deepEqual(record.hits, [], "nothing ran that should not");
-    assert.deepEqual(watch.errors, [], "no console error");
+    await assertPageClean(page, watch);
   } finally {
     await browser.close();
   }

@@ -1,6 +1,7 @@
 // Watches a studio page in the browser tests: what would show that notebook content ran in the app origin
 // (alert, print, confirm, prompt, a fetch anywhere but the studio's own API, the hostile notebooks' marker), the
 // page's CSP and Trusted Types violations, and its console errors, with the defences' own refusals told apart exactly.
+import assert from "node:assert/strict";
 import type { ConsoleMessage, Page } from "playwright-core";
 import { PWNED_ATTRIBUTE } from "./hostile-marker.ts";
 
@@ -74,6 +75,17 @@ export async function pageRecord(page: Page): Promise<PageRecord> {
     if (!record) throw new Error("the page was not instrumented");
     return { hits: [...record.hits], violations: [...record.violations] };
   });
+}
+
+/**
+ * Nothing went wrong in an instrumented page so far: no CSP or Trusted Types violation in the app's document,
+ * nothing ran that should not (`hits`), and no console error. The watch goes on; a caller that is done stops it.
+ */
+export async function assertPageClean(page: Page, watch: ConsoleWatch): Promise<void> {
+  const record = await pageRecord(page);
+  assert.deepEqual(record.violations, [], "no CSP or Trusted Types violation in the app's document");
+  assert.deepEqual(record.hits, [], "nothing ran that should not");
+  assert.deepEqual(watch.errors, [], "no console error");
 }
 
 /** The policies both origins really send, read from the running server. */

@@ -16,12 +16,12 @@ import { launchBrowser, type Browser } from "./browser.ts";
 import { startBrowserStudio, signInThroughPage, type BrowserStudio } from "./running-studio.ts";
 import { pageApi, pagePostFiles } from "./studio-session.ts";
 import {
+  assertPageClean,
+  type ConsoleWatch,
   instrumentPage,
-  pageRecord,
+  type Policies,
   readPolicies,
   watchConsole,
-  type ConsoleWatch,
-  type Policies,
 } from "./studio-page-watch.ts";
 import { fileApiHref, workspaceApiHref } from "../../src/contract/addresses.ts";
 import { FOLD_OUTPUT_LINES, FOLD_PREVIEW_LINES } from "../../src/render/dom.ts";
@@ -118,10 +118,7 @@ function expectRefusal(watch: ConsoleWatch, status: number, path: string): void 
 
 /** Nothing went wrong in the page: no console error, no CSP or Trusted Types violation, nothing ran that should not. */
 async function assertClean({ page, watch }: Watched): Promise<void> {
-  const record = await pageRecord(page);
-  assert.deepEqual(record.violations, [], "no CSP or Trusted Types violation");
-  assert.deepEqual(record.hits, [], "nothing ran that should not");
-  assert.deepEqual(watch.errors, [], "no console error");
+  await assertPageClean(page, watch);
   assert.deepEqual(watch.refusals, [], "nothing of these notebooks needed refusing");
 }
 
