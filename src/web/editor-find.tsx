@@ -22,6 +22,7 @@ import { editorFindText, matchAtOrAfter, SOURCE_PARTS, type TextPlace } from "./
 import type { NotebookEditModel } from "./notebook-edit-model.ts";
 import { FindBox, findCount, isFindKey, mark, unmark } from "./search-in-notebook-bar.tsx";
 import {
+  drawnMatchRange,
   findInText,
   matchCount,
   nthMatchRange,
@@ -405,11 +406,7 @@ function placeMarks(
           const m = matches[i];
           const part = m ? parts[m.part] : undefined;
           const element = part ? drawn[outputParts.indexOf(part)] : undefined;
-          if (!m || !part || !element) continue;
-          ranges[i] =
-            element.textContent === part.text
-              ? offsetRange(element, m.start, m.end, read)
-              : nthMatchRange(element, found.query, m.nth, read);
+          if (m && part && element) ranges[i] = drawnMatchRange(element, part.text, m, found.query, read);
         }
     }
   }

@@ -205,8 +205,22 @@ export function matchRange(
   const part = text.parts[match.part];
   const element = part ? partElement(cell, part.part) : null;
   if (!part || !element) return null;
+  return drawnMatchRange(element, part.text, match, query, read);
+}
+
+/**
+ * The range a match covers in the element that draws its part: at its place when the element's text is the text
+ * it was found in (`partText`), else at the element's nth match of the same words. Null when it has no such match.
+ */
+export function drawnMatchRange(
+  element: Element,
+  partText: string,
+  match: TextMatch,
+  query: string,
+  read: Map<Element, TextNodes> = new Map(),
+): Range | null {
   const drawn = readText(element, read);
-  if (drawn.text === part.text) return rangeAt(cell.ownerDocument, drawn, match.start, match.end);
+  if (drawn.text === partText) return rangeAt(element.ownerDocument, drawn, match.start, match.end);
   return nthMatchRange(element, query, match.nth, read);
 }
 
