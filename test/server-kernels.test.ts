@@ -131,7 +131,10 @@ class Page {
       const found = this.received.find(match);
       if (found) return found;
       if (Date.now() > deadline)
-        throw new Error(`no such message; got ${JSON.stringify(this.received).slice(0, 2000)}`);
+        throw new Error(
+          `no such message; got ${this.received.map((m) => `${m.type}${"id" in m ? `:${m.id}` : ""}`).join(" ")}; ` +
+            `the last: ${JSON.stringify(this.received.slice(-3)).slice(-2000)}`,
+        );
       await new Promise<void>((resolve) => {
         this.#waiters.push(resolve);
         setTimeout(resolve, 200);
@@ -242,11 +245,10 @@ test("a cell runs in the sandbox with its outputs in order, is audited, and can 
     kernel: kernel.id,
     path: "analysis/run.ipynb",
     cellId: "loop",
-    source: "while True:\n    pass",
+    source: "print('looping', flush=True)\nwhile True:\n    pass",
   });
-  await page.until(
-    (m): m is Extract<ServerMessage, { type: "execute_input" }> => m.type === "execute_input" && m.id === "loop",
-  );
+  // Interrupt once the loop is seen running, as a person would; kernel.test.ts covers one sent as a cell starts.
+  await page.until((m): m is Extract<ServerMessage, { type: "output" }> => m.type === "output" && m.id === "loop");
   page.send({ type: "interrupt", id: "i1", kernel: kernel.id });
   const stopped = await page.until(
     (m): m is Extract<ServerMessage, { type: "done" }> => m.type === "done" && m.id === "loop",

@@ -243,8 +243,9 @@ test("interrupt stops a running cell; restart forgets the kernel's state; comple
   const session = openSession();
   const kernel = await session.startKernel(NOTEBOOK);
   await connected(session);
-  const loop = session.runCell(kernel.id, NOTEBOOK, "loop", "while True:\n    pass");
-  await until("the loop to run", () => (loop.state === "running" ? true : undefined));
+  const loop = session.runCell(kernel.id, NOTEBOOK, "loop", "print('looping', flush=True)\nwhile True:\n    pass");
+  // Once its output shows it running, as a person would; src/kernels/kernel.test.ts covers Stop just after Run.
+  await until("the loop to run", () => (session.outputs.outputs("loop").length > 0 ? true : undefined));
   await session.interrupt(kernel.id);
   await loop.finished;
   assert.equal(loop.status, "error");

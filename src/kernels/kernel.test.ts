@@ -386,6 +386,61 @@ describe("a kernel that dies or never starts", () => {
     }
   });
 
+  test("an interrupt the kernel catches before the cell's code runs ends the cell with a note; the next one runs", async () => {
+    const kernel = await startKernel(python3, { replyAfterIdleMs: 300 });
+    try {
+      // The next cell's transformation sleeps: a SIGINT then lands after the request's handler began and before
+      // the code runs, where ipykernel's dispatcher catches KeyboardInterrupt and sends no execute_reply.
+      await run(
+        kernel,
+        [
+          "import sys, time",
+          "ip = get_ipython()",
+          "def slow_start(lines):",
+          "    ip.input_transformers_post.remove(slow_start)",
+          "    print('transforming', flush=True)",
+          "    time.sleep(30)",
+          "    return lines",
+          "ip.input_transformers_post.append(slow_start)",
+        ].join("\n"),
+      );
+      const events: ExecutionEvent[] = [];
+      const running = kernel.execute("print('the code ran')", { onEvent: (event) => events.push(event) });
+      while (!events.some((event) => event.type === "output")) await new Promise((r) => setTimeout(r, 20));
+      await kernel.interrupt();
+      const result = await running;
+      assert.equal(result.status, "error");
+      assert.equal(typeof result.executionCount, "number");
+      assert.equal(streamText(result.outputs, "stdout"), "transforming\n");
+      const note = result.outputs.at(-1);
+      assert.ok(note?.output_type === "display_data" && note.metadata[TRUNCATION_MARK] === true);
+      assert.match(String(note.data["text/plain"]), /^Interrupted as it started/);
+      assert.ok(events.some((event) => event.type === "reply" && event.status === "error"));
+      assert.equal(kernel.state, "idle");
+      const { result: next } = await run(kernel, "print('still here')");
+      assert.equal(next.status, "ok");
+      assert.equal(streamText(next.outputs, "stdout"), "still here\n");
+    } finally {
+      await kernel.shutdown();
+    }
+  });
+
+  test("an interrupt asked for before the kernel began the cell stops it once it begins", async () => {
+    const kernel = await startKernel();
+    try {
+      const running = kernel.execute("while True:\n    pass");
+      await new Promise((resolve) => setImmediate(resolve));
+      // The signal arrives while the kernel is between requests, where ipykernel ignores SIGINT.
+      await kernel.interrupt();
+      const result = await running;
+      assert.equal(result.status, "error");
+      // Where the signal lands decides the words: an error output, IPython's own line on stderr, or the note.
+      assert.match(JSON.stringify(result.outputs), /KeyboardInterrupt|Interrupted as it started/);
+    } finally {
+      await kernel.shutdown();
+    }
+  });
+
   test("interrupt_mode message: interrupt_request on control stops the loop", async () => {
     const kernel = await startKernel({ ...python3, interruptMode: "message" });
     try {

@@ -38,6 +38,11 @@ export interface KernelTimings {
   requestTimeoutMs: number;
   /** After execute_reply, how long iopub may stay quiet before the execution ends without its idle status. */
   iopubQuietMs: number;
+  /**
+   * After the execution's idle status, how long its execute_reply may lag (they come on two sockets) before the
+   * execution ends without one.
+   */
+  replyAfterIdleMs: number;
 }
 
 export const DEFAULT_KERNEL_TIMINGS: KernelTimings = {
@@ -47,6 +52,7 @@ export const DEFAULT_KERNEL_TIMINGS: KernelTimings = {
   shutdownGraceMs: 2_000,
   requestTimeoutMs: 10_000,
   iopubQuietMs: 2_000,
+  replyAfterIdleMs: 3_000,
 };
 
 /** The largest single iopub message accepted; a bigger one makes ZeroMQ drop the connection (it reconnects). */
@@ -126,9 +132,16 @@ interface RunningExecution {
   onEvent: (event: ExecutionEvent) => void;
   reply?: { status: ReplyStatus; executionCount: number | null };
   idle: boolean;
+  /** The count the kernel gave in execute_input. */
+  inputCount?: number;
+  /** An interrupt was sent while this execution ran. */
+  interrupted: boolean;
+  /** An interrupt came before execute_input: send it again when execute_input comes. */
+  interruptOnInput?: boolean;
   /** The iopub connection dropped during this execution: some of its messages were lost. */
   iopubBroke: boolean;
   quietTimer?: NodeJS.Timeout;
+  replyTimer?: NodeJS.Timeout;
   finish: (result: ExecutionResult) => void;
 }
 
@@ -432,10 +445,20 @@ export class Kernel extends EventEmitter {
     if (type === "status") {
       const state = message.content.execution_state;
       if (state === "busy" || state === "idle") execution.onEvent({ type: "status", state });
-      if (state === "idle") execution.idle = true;
+      if (state === "idle") {
+        execution.idle = true;
+        if (!execution.reply) this.#awaitReplyAfterIdle(execution);
+      }
     } else if (type === "execute_input") {
       const count = message.content.execution_count;
-      if (typeof count === "number") execution.onEvent({ type: "execute_input", executionCount: count });
+      if (typeof count === "number") {
+        execution.inputCount = count;
+        execution.onEvent({ type: "execute_input", executionCount: count });
+      }
+      if (execution.interruptOnInput) {
+        execution.interruptOnInput = false;
+        this.#sendInterrupt().catch(() => undefined);
+      }
     } else {
       const before = execution.collector.malformed;
       for (const event of execution.collector.accept(message)) execution.onEvent(event);
@@ -476,6 +499,27 @@ export class Kernel extends EventEmitter {
     // plus a quiet iopub ends the execution.
     clearTimeout(execution.quietTimer);
     execution.quietTimer = setTimeout(() => finish(result), this.timings.iopubQuietMs);
+  }
+
+  /**
+   * The execution's idle status came and its reply has not. ipykernel can go idle without replying: a SIGINT that
+   * lands after the request's handler began but before the cell's code runs (while the cell is transformed) is
+   * caught by the kernel's dispatcher, which logs it and answers nothing. The reply comes on shell and the idle
+   * status on iopub, so one may pass the other; past replyAfterIdleMs the execution ends as an error with a note,
+   * and the queue moves on instead of waiting for a reply that will never come.
+   */
+  #awaitReplyAfterIdle(execution: RunningExecution): void {
+    clearTimeout(execution.replyTimer);
+    execution.replyTimer = setTimeout(() => {
+      if (execution.reply || this.#execution !== execution) return;
+      const text = execution.interrupted
+        ? "Interrupted as it started: the kernel stopped this cell before its code ran."
+        : "The kernel went idle without answering this cell, so whether all of its code ran is not known.";
+      for (const event of execution.collector.note(text)) execution.onEvent(event);
+      execution.reply = { status: "error", executionCount: execution.inputCount ?? null };
+      execution.onEvent({ type: "reply", ...execution.reply });
+      this.#maybeFinish(execution);
+    }, this.timings.replyAfterIdleMs);
   }
 
   #refuseInput(request: JupyterMessage): void {
@@ -652,10 +696,12 @@ export class Kernel extends EventEmitter {
           }
         },
         idle: false,
+        interrupted: false,
         iopubBroke: false,
         finish: (value) => {
           if (this.#execution !== execution) return;
           clearTimeout(execution.quietTimer);
+          clearTimeout(execution.replyTimer);
           this.#execution = undefined;
           if (this.state === "busy") this.#setState("idle");
           resolve(value);
@@ -677,6 +723,17 @@ export class Kernel extends EventEmitter {
   /** Interrupts the running code: SIGINT, or interrupt_request on control, as the kernelspec says. */
   async interrupt(): Promise<void> {
     this.#running();
+    const execution = this.#execution;
+    if (execution) {
+      execution.interrupted = true;
+      // Before execute_input the kernel may not have begun the request, and ipykernel ignores SIGINT between
+      // requests: the interrupt is sent again once the cell is seen to begin.
+      if (execution.inputCount === undefined) execution.interruptOnInput = true;
+    }
+    await this.#sendInterrupt();
+  }
+
+  async #sendInterrupt(): Promise<void> {
     if (this.spec.interruptMode === "message") {
       await this.#request("control", "interrupt_request", {});
       return;

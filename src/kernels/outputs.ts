@@ -180,6 +180,11 @@ export class OutputCollector {
   noteLoss(text: string): OutputEvent[] {
     if (this.#lossNoted) return [];
     this.#lossNoted = true;
+    return this.note(text);
+  }
+
+  /** A note from the studio about this execution (marked, outside the byte cap); returns it to pass on. */
+  note(text: string): OutputEvent[] {
     const note: Output = {
       output_type: "display_data",
       data: { "text/plain": text },
