@@ -553,7 +553,7 @@ test("the kernel's state shows in the editor, Interrupt stops an endless loop an
         cell_type: "code",
         id: "loop",
         metadata: {},
-        source: "n = 1\nwhile True:\n    pass",
+        source: "n = 1\nprint('looping', flush=True)\nwhile True:\n    pass",
         execution_count: null,
         outputs: [],
       },
@@ -573,6 +573,8 @@ test("the kernel's state shows in the editor, Interrupt stops an endless loop an
   await status(page)
     .getByText(/kernel busy/)
     .waitFor({ timeout: 60_000 });
+  // Once the loop's output shows it running; src/kernels/kernel.test.ts covers Interrupt just as a cell starts.
+  await page.locator('.vt-ed-cell[data-cell-id="loop"] .vt-output').getByText("looping").waitFor({ timeout: 30_000 });
   await page.getByRole("button", { name: "Interrupt" }).click();
   await page
     .locator('.vt-ed-cell[data-cell-id="loop"]')
