@@ -69,6 +69,8 @@ export function EditorFind({ model, editors, root }: EditorFindProps) {
   const marked = useRef(new Set<CellEditor>());
   /** The match to scroll to once the marks are placed. */
   const revealNext = useRef<number | null>(null);
+  /** The match last scrolled to, kept in view until `until` while the cells around it are drawn. */
+  const settling = useRef<{ index: number; until: number } | null>(null);
   const now = useRef({ found, current });
   now.current = { found, current };
   /** Markdown cells the box shows as their source, for a match that only the source has. */
@@ -166,6 +168,7 @@ export function EditorFind({ model, editors, root }: EditorFindProps) {
       unmark();
       return;
     }
+    let beats: number[] = [];
     const place = () => {
       const host = root.current;
       if (!host) return;
@@ -183,7 +186,20 @@ export function EditorFind({ model, editors, root }: EditorFindProps) {
       }
       const reveal = revealNext.current;
       revealNext.current = null;
-      if (reveal !== null && reveal >= 0) bringIntoView(host, found, reveal, ranges[reveal] ?? null, editors.current);
+      if (reveal !== null && reveal >= 0) {
+        bringIntoView(host, found, reveal, ranges[reveal] ?? null, editors.current);
+        settling.current = { index: reveal, until: performance.now() + REVEAL_SETTLE_MS };
+        // Layout alone (a cell drawn at its real height) changes no node: the hold is checked on a few beats too.
+        for (const beat of beats) window.clearTimeout(beat);
+        beats = REVEAL_SETTLE_BEATS_MS.map((ms) => window.setTimeout(place, ms));
+        return;
+      }
+      // A far match scrolled to moves as the cells around it are drawn at their real heights and get editors: it
+      // is brought back while that settles, unless the person has scrolled meanwhile.
+      const held = settling.current;
+      if (!held || held.index !== current || performance.now() > held.until) return;
+      if (!matchInView(host, found, current, ranges[current] ?? null))
+        bringIntoView(host, found, current, ranges[current] ?? null, editors.current);
     };
     place();
     const node = root.current;
@@ -194,9 +210,24 @@ export function EditorFind({ model, editors, root }: EditorFindProps) {
       timer = window.setTimeout(place, 100);
     });
     observer.observe(node, { childList: true, subtree: true });
+    // The person's own scrolling, clicking or keys outside the box end the hold.
+    const letGo = () => (settling.current = null);
+    const letGoOutsideBox = (event: Event) => {
+      if (!(event.target instanceof Element && event.target.closest(".vt-find"))) letGo();
+    };
+    const options = { passive: true, capture: true };
+    window.addEventListener("wheel", letGo, options);
+    window.addEventListener("touchmove", letGo, options);
+    window.addEventListener("pointerdown", letGo, options);
+    window.addEventListener("keydown", letGoOutsideBox, options);
     return () => {
       observer.disconnect();
       window.clearTimeout(timer);
+      for (const beat of beats) window.clearTimeout(beat);
+      window.removeEventListener("wheel", letGo, options);
+      window.removeEventListener("touchmove", letGo, options);
+      window.removeEventListener("pointerdown", letGo, options);
+      window.removeEventListener("keydown", letGoOutsideBox, options);
     };
   }, [open, found, current, root, editors, model]);
 
@@ -415,6 +446,20 @@ function placeMarks(
   for (const editor of nowMarked) marked.add(editor);
   mark(ranges, current);
   return ranges;
+}
+
+/** How long a match scrolled to is held in view while the cells around it settle, and when that is checked. */
+const REVEAL_SETTLE_MS = 2000;
+const REVEAL_SETTLE_BEATS_MS = [150, 400, 800, 1300, 1900];
+
+/** Whether match i shows in the window: its marked text when it has one, else some of its cell. */
+function matchInView(host: Element, found: Found, i: number, range: Range | null): boolean {
+  const match = found.matches[i];
+  if (!match) return true;
+  const box = range?.getBoundingClientRect();
+  if (box && box.height > 0) return box.top >= 0 && box.bottom <= window.innerHeight;
+  const cell = cellSection(host, found.ids[match.cell] ?? "")?.getBoundingClientRect();
+  return !cell || (cell.bottom > 0 && cell.top < window.innerHeight);
 }
 
 /** Scrolls match i into view (its cell first, then the match), without moving the focus. */

@@ -322,6 +322,53 @@ test("Ctrl-F in the editor finds across every cell, steps without leaving comman
   await closeClean(page, consoleWatch);
 });
 
+test("a far match stepped to stays in view while the cells around it settle, until the person scrolls", async () => {
+  const { page, consoleWatch } = await signedInPage();
+  const workspace = await createWorkspace(page, "Holding");
+  const url = await uploadNotebook(page, studio.app, workspace, "haystack.ipynb", findNotebook());
+  await openEditor(page, url);
+  await selectCell(page, "c1");
+  await page.keyboard.press("Control+f");
+  await findBox(page).waitFor();
+  await page.keyboard.type("NEEDLE");
+  await countIs(page, "1 of 8");
+  // The browser's scroll anchoring would hide a shift above the match; without it the hold alone must act.
+  await page.evaluate(() => document.documentElement.style.setProperty("overflow-anchor", "none"));
+  // A cell above growing, as one drawn at its real height does (a style change: no node added or removed), once
+  // the match is in view; answers whether the match was then out of view.
+  const shiftAboveOnceShown = (id: string) =>
+    page.evaluate(async (above) => {
+      const shown = () => {
+        const box = document.querySelector('.vt-ed-cell[data-cell-id="c155"]')?.getBoundingClientRect();
+        return box !== undefined && box.bottom > 0 && box.top < window.innerHeight;
+      };
+      const deadline = performance.now() + 10_000;
+      while (!shown()) {
+        if (performance.now() > deadline) throw new Error("the match never came into view");
+        await new Promise(requestAnimationFrame);
+      }
+      const cell = document.querySelector<HTMLElement>(`.vt-ed-cell[data-cell-id="${above}"]`)!;
+      cell.style.marginTop = `${(parseFloat(cell.style.marginTop) || 0) + 2000}px`;
+      return !shown();
+    }, id);
+  await page.keyboard.press("Enter");
+  await page.keyboard.press("Enter");
+  await countIs(page, "3 of 8");
+  assert.ok(await shiftAboveOnceShown("c151"), "the shift moved the match out of view");
+  await page.waitForFunction(() => {
+    const box = document.querySelector('.vt-ed-cell[data-cell-id="c155"]')?.getBoundingClientRect();
+    return box && box.bottom > 0 && box.top < window.innerHeight;
+  });
+
+  // Once the person scrolls, the page is theirs: a later shift is left as it is.
+  await page.mouse.move(600, 400);
+  await page.mouse.wheel(0, 40);
+  assert.ok(await shiftAboveOnceShown("c152"));
+  await page.waitForTimeout(2200);
+  assert.equal(await inView(page, "c155"), false, "the page did not pull the view back after the person scrolled");
+  await closeClean(page, consoleWatch);
+});
+
 test("Replace and Replace all change cells' sources as one undoable step each, never an output", async () => {
   const { page, consoleWatch } = await signedInPage();
   const workspace = await createWorkspace(page, "Replacing");

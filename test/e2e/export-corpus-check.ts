@@ -92,8 +92,10 @@ export async function checkExportPage(page: Page, url: string, name: string): Pr
     if (message.type() !== "error") return;
     // The page's own messages carry its file address; a frame's carry about:srcdoc or none (Chromium reports a
     // frame's CSP and sandbox refusals without a location).
-    (message.location().url === url ? pageErrors : frameErrors).push(message.text().slice(0, 300));
+    (message.location().url === url ? pageErrors : frameErrors).push(ends(message.text()));
   };
+  // A CSP refusal names the policy first and the hash of what it refused last: both ends are kept.
+  const ends = (text: string) => (text.length <= 400 ? text : `${text.slice(0, 200)} … ${text.slice(-200)}`);
   const onError = (error: Error) => {
     const locations = [...(error.stack ?? "").matchAll(/^\s+at (?:.*? \()?(.*?):\d+:\d+\)?$/gm)].map((m) => m[1] ?? "");
     (locations.includes(url) ? pageErrors : frameErrors).push(`${error.name}: ${error.message}`.slice(0, 300));
