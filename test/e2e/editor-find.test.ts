@@ -330,6 +330,8 @@ test("a far match stepped to stays in view while the cells around it settle, unt
   await selectCell(page, "c1");
   await page.keyboard.press("Control+f");
   await findBox(page).waitFor();
+  // Keys typed before the box has the focus would go to the notebook as commands.
+  await boxFocused(page);
   await page.keyboard.type("NEEDLE");
   await countIs(page, "1 of 8");
   // The browser's scroll anchoring would hide a shift above the match; without it the hold alone must act.
